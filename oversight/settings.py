@@ -1,0 +1,70 @@
+"""The one settings class. Every setting is an environment variable prefixed `OVERSIGHT_`.
+
+The README's settings table is generated from this class and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Where the data lives, how the refresh behaves and how small numbers are protected."""
+
+    model_config = SettingsConfigDict(env_prefix="OVERSIGHT_", extra="ignore")
+
+    warehouse: Path = Field(
+        default=PROJECT_ROOT / "data" / "warehouse",
+        description="Folder holding the published warehouse versions and the pointer to the current one.",
+    )
+    incoming: Path = Field(
+        default=PROJECT_ROOT / "data" / "incoming",
+        description="Folder the agencies' nightly drop lands in; `oversight refresh` reads it by default.",
+    )
+    sample_drop: Path = Field(
+        default=PROJECT_ROOT / "data" / "sample" / "drop",
+        description="The fictional sample district's drop, loaded by `oversight serve` when no warehouse exists.",
+    )
+    disclosure_threshold: int = Field(
+        default=7,
+        ge=0,
+        description="Counts from 1 up to this value are suppressed (shown as `*`) below district level.",
+    )
+    disclosure_rounding_base: int = Field(
+        default=5,
+        ge=1,
+        description="Counts above the threshold are rounded to the nearest multiple of this base below district level.",
+    )
+    analyst_unsuppressed: bool = Field(
+        default=False,
+        description="Lets analyst views and the CLI show unsuppressed values (never board views or exports).",
+    )
+    earliest_valid_date: date = Field(
+        default=date(2000, 1, 1),
+        description="Dates before this are rejected as out of range.",
+    )
+    keep_versions: int = Field(
+        default=3,
+        ge=2,
+        description="How many published warehouse versions to keep, so readers of an older one are never cut off.",
+    )
+    duckdb_memory_limit: str = Field(
+        default="4GB",
+        description="DuckDB memory limit for the refresh (DuckDB size syntax, e.g. `2GB`).",
+    )
+    duckdb_threads: int = Field(
+        default=0,
+        ge=0,
+        description="DuckDB worker threads for the refresh; 0 lets DuckDB use every core.",
+    )
+
+
+def get_settings() -> Settings:
+    """Read the settings afresh from the environment."""
+    return Settings()
