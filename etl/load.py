@@ -1,0 +1,173 @@
+"""Load one file of a drop into staging: read, guard, check, keep the rejects, upsert."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from etl import pii
+from etl.contract.extracts import WardBoundary
+from etl.drop import ACTION_PLAN, KNOWN_NAMES, DropFile
+from etl.errors import FileRefused
+from etl.geography import BoundaryFileError, load_wards
+from etl.readers import ReadResult, normalise_header, project_contract, read_file
+from etl.staging import add_warehouse_problems, quote, record_id_sql, staging_table, upsert
+from etl.validate import check_rows
+
+
+@dataclass
+class FileReport:
+    file_name: str
+    extract: str | None
+    status: str  # loaded | refused | unchanged
+    sha256: str | None = None
+    rows_in_file: int = 0
+    rows_loaded: int = 0
+    rows_inserted: int = 0
+    rows_updated: int = 0
+    rows_rejected: int = 0
+    message: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def refused(cls, drop_file: DropFile, refusal: FileRefused) -> FileReport:
+        return cls(drop_file.path.name, drop_file.extract_name, "refused", message=str(refusal))
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows_loaded + self.rows_rejected == self.rows_in_file
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def load_file(con: duckdb.DuckDBPyConnection, drop_file: DropFile, run_id: str, *, as_of: datetime, earliest: date) -> FileReport:
+    path = drop_file.path
+    if drop_file.extract_name is None:
+        raise FileRefused(path, "the file name matches no extract; names must start with one of: " + ", ".join(KNOWN_NAMES))
+    sha = file_sha256(path)
+    previous = con.execute("select file_name, loaded_at from loaded_files where sha256 = ?", [sha]).fetchone()
+    if previous:
+        return FileReport(
+            path.name, drop_file.extract_name, "unchanged", sha,
+            message=f"already loaded as {previous[0]} on {previous[1]:%Y-%m-%d %H:%M}; nothing changed",
+        )
+    if drop_file.extract_name == ACTION_PLAN:
+        report = _load_action_plan(con, path, sha)
+    elif drop_file.extract_name == WardBoundary.extract_name:
+        report = _load_wards(con, path, sha, run_id)
+    else:
+        report = _load_table(con, drop_file, sha, run_id, as_of=as_of, earliest=earliest)
+    con.execute("insert into loaded_files values (?, ?, ?, ?, ?)", [sha, path.name, drop_file.extract_name, run_id, datetime.now()])
+    return report
+
+
+def _load_action_plan(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> FileReport:
+    text = path.read_text(encoding="utf-8", errors="strict")
+    try:
+        plan = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise FileRefused(path, f"not valid YAML: {getattr(error, 'problem', error)}", line=mark.line + 1 if mark else None) from error
+    if not isinstance(plan, (dict, list)):
+        raise FileRefused(path, "expected a YAML mapping with a list of targets")
+    con.execute("delete from ref_action_plan")
+    con.execute("insert into ref_action_plan values (?, ?, ?, ?)", [path.name, sha, datetime.now(), text])
+    return FileReport(path.name, ACTION_PLAN, "loaded", sha, rows_in_file=1, rows_loaded=1, rows_inserted=1)
+
+
+def _load_wards(con: duckdb.DuckDBPyConnection, path: Path, sha: str, run_id: str) -> FileReport:
+    try:
+        wards = load_wards(path)
+    except BoundaryFileError as error:
+        raise FileRefused(path, str(error)) from error
+    frame = wards.wards
+    con.register("_wards_frame", frame)
+    previous = con.execute("select count(*) from stg_wards").fetchone()[0]
+    con.execute("delete from stg_wards")
+    con.execute(
+        "insert into stg_wards (ward_code, ward_name, area_km2, centroid_lat, centroid_lon, geometry_geojson, "
+        "_source_file, _source_line, _run_id) "
+        "select ward_code, ward_name, area_km2, centroid_lat, centroid_lon, geojson, ?, row_number() over (), ? "
+        "from _wards_frame",
+        [path.name, run_id],
+    )
+    con.unregister("_wards_frame")
+    notes = list(wards.warnings)
+    if previous:
+        notes.append(f"replaced {previous} previously loaded wards")
+    return FileReport(path.name, WardBoundary.extract_name, "loaded", sha, rows_in_file=frame.height,
+                      rows_loaded=frame.height, rows_inserted=frame.height, notes=notes)
+
+
+def _load_table(
+    con: duckdb.DuckDBPyConnection, drop_file: DropFile, sha: str, run_id: str, *, as_of: datetime, earliest: date
+) -> FileReport:
+    model = drop_file.model
+    assert model is not None
+    path = drop_file.path
+    read = read_file(con, path, "_raw_file")
+    _guard_identifiers(con, path, read, allowed=set(model.model_fields))
+    ignored = project_contract(con, path, read, model, "_contract_file")
+    check_rows(con, model, "_contract_file", "_checked_file", as_of=as_of, earliest=earliest)
+    add_warehouse_problems(con, model, "_checked_file")
+    rejected_rows = _keep_rejects(con, read, model.extract_name, path.name, run_id, record_id_sql(model, "c"))
+    inserted, updated = upsert(con, model, "_checked_file", file_name=path.name, run_id=run_id)
+    notes = list(read.notes)
+    if ignored:
+        notes.append("columns not in the contract were ignored: " + ", ".join(ignored))
+    if read.rows_in_file == 0:
+        notes.append("the file has a header and no rows")
+    report = FileReport(
+        path.name, model.extract_name, "loaded", sha, rows_in_file=read.rows_in_file, rows_loaded=inserted + updated,
+        rows_inserted=inserted, rows_updated=updated, rows_rejected=rejected_rows, notes=notes,
+    )
+    if not report.balanced:  # a guard on the bookkeeping itself: never load a file we cannot account for
+        raise FileRefused(path, f"rows do not add up: {report.rows_loaded} loaded + {rejected_rows} rejected "
+                                f"is not the {read.rows_in_file} rows read; nothing loaded")
+    return report
+
+
+def _guard_identifiers(con: duckdb.DuckDBPyConnection, path: Path, read: ReadResult, *, allowed: set[str]) -> None:
+    """Refuse the whole file if any column name or value looks like a direct identifier."""
+    named = [normalise_header(name) for name in read.header]
+    findings = pii.find_identifier_columns(named, allowed_columns=allowed)
+    if not findings:
+        aliases = ", ".join(f"{quote(source)} as {quote(f'{name} (column {index + 1})')}"
+                            for index, (source, name) in enumerate(zip(read.source_columns, named)))
+        con.execute(f"create or replace temp view _named_file as select {aliases}, _line from {read.table}")
+        labels = [f"{name} (column {index + 1})" for index, name in enumerate(named)]
+        findings = pii.scan_values(con, "_named_file", labels)
+    if findings:
+        raise FileRefused(path, "refused whole: it holds direct identifiers, which the contract forbids. "
+                          + "; ".join(finding.message for finding in findings))
+
+
+def _keep_rejects(con: duckdb.DuckDBPyConnection, read: ReadResult, extract: str, file_name: str, run_id: str, record_id: str) -> int:
+    now = datetime.now()
+    for reject in read.structural_rejects:
+        con.execute(
+            "insert into rejects values (?, ?, ?, ?, null, ?, ?, ?, ?)",
+            [run_id, extract, file_name, reject.line, reject.column, (reject.value or "")[:500], reject.rule, now],
+        )
+    con.execute(
+        f"""
+        insert into rejects
+        select ?, ?, ?, c._line, {record_id}, p.problem.column, left(p.problem.value, 500), p.problem.rule, ?
+        from _checked_file c, (select unnest(c._problems) as problem) p
+        where len(c._problems) > 0
+        """,
+        [run_id, extract, file_name, now],
+    )
+    invalid = con.execute("select count(*) from _checked_file where len(_problems) > 0").fetchone()[0]
+    return invalid + len({reject.line for reject in read.structural_rejects})

@@ -1,0 +1,178 @@
+"""The nightly refresh: apply one drop to a copy of the warehouse, check it, publish it.
+
+Nothing is lost: a refused file loads nothing and says why; a rejected row is kept in
+`rejects` with its file, line, column and rule; the last good warehouse keeps serving
+until a complete new version replaces it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from etl.drop import DropFile, list_drop
+from etl.errors import FileRefused, RefreshFailed
+from etl.load import FileReport, load_file
+from etl.marts import build_marts
+from etl.staging import ensure_schema
+from etl.warehouse import BUILDING_SUFFIX, Warehouse
+from oversight.settings import Settings
+
+Progress = Callable[[str, int, int], None]  # (file name, position, total)
+
+
+@dataclass
+class RefreshReport:
+    run_id: str
+    incoming: Path
+    started_at: datetime
+    finished_at: datetime | None = None
+    outcome: str = "running"
+    published: Path | None = None
+    files: list[FileReport] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def refused(self) -> list[FileReport]:
+        return [report for report in self.files if report.status == "refused"]
+
+    @property
+    def exit_code(self) -> int:
+        if self.outcome == "failed":
+            return 2
+        return 1 if self.refused else 0
+
+    def totals(self) -> dict[str, int]:
+        keys = ("rows_in_file", "rows_loaded", "rows_updated", "rows_rejected")
+        return {key: sum(getattr(report, key) for report in self.files) for key in keys}
+
+    def as_record(self) -> dict:
+        record = {key: value for key, value in asdict(self).items() if key != "files"}
+        record["files"] = [asdict(report) for report in self.files]
+        return record
+
+
+def refresh(
+    incoming: Path,
+    *,
+    warehouse: Path,
+    settings: Settings,
+    as_of: datetime | None = None,
+    progress: Progress | None = None,
+) -> RefreshReport:
+    """Apply the drop in `incoming` and publish a new warehouse version.
+
+    Raises RefreshFailed (nothing published, the last good version still serving) when the
+    drop cannot be applied at all; refused files and rejected rows are reported instead.
+    """
+    store = Warehouse(warehouse)
+    report = RefreshReport(run_id=uuid.uuid4().hex[:12], incoming=incoming, started_at=datetime.now())
+    as_of = as_of or report.started_at
+    try:
+        if not incoming.is_dir():
+            raise RefreshFailed(f"the incoming folder {incoming} does not exist")
+        with store.refresh_lock():
+            store.prune(settings.keep_versions)
+            report.published = _build_and_publish(store, incoming, report, settings=settings, as_of=as_of, progress=progress)
+            store.prune(settings.keep_versions)
+    except Exception as error:
+        report.outcome = "failed"
+        report.error = str(error)
+        report.finished_at = datetime.now()
+        store.log_run(report.as_record())
+        if isinstance(error, RefreshFailed):
+            raise
+        raise RefreshFailed(f"the refresh failed and nothing was published: {error}") from error
+    store.log_run(report.as_record())
+    return report
+
+
+def _build_and_publish(
+    store: Warehouse, incoming: Path, report: RefreshReport, *, settings: Settings, as_of: datetime, progress: Progress | None
+) -> Path:
+    building = store.versions / (store.new_version_name() + BUILDING_SUFFIX)
+    if store.exists():
+        shutil.copyfile(store.current_path(), building)
+    try:
+        con = duckdb.connect(str(building))
+    except duckdb.Error as error:
+        raise RefreshFailed(f"cannot create a new warehouse version in {store.versions}: {error}") from error
+    try:
+        _configure(con, settings)
+        ensure_schema(con)
+        files = list_drop(incoming)
+        for position, drop_file in enumerate(files, start=1):
+            if progress:
+                progress(drop_file.path.name, position, len(files))
+            report.files.append(_load_one(con, drop_file, report.run_id, settings=settings, as_of=as_of))
+        _require_reference_data(con)
+        if progress:
+            progress("building marts", len(files), len(files))
+        build_marts(con)
+        report.outcome = "completed with refused files" if report.refused else "completed"
+        report.finished_at = datetime.now()
+        _record_run(con, report)
+        con.execute("checkpoint")
+    except BaseException:
+        con.close()
+        building.unlink(missing_ok=True)
+        raise
+    con.close()
+    return store.publish(building)
+
+
+def _configure(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    con.execute(f"set memory_limit = '{settings.duckdb_memory_limit}'")
+    if settings.duckdb_threads:
+        con.execute(f"set threads = {int(settings.duckdb_threads)}")
+
+
+def _load_one(con: duckdb.DuckDBPyConnection, drop_file: DropFile, run_id: str, *, settings: Settings, as_of: datetime) -> FileReport:
+    con.execute("begin transaction")
+    try:
+        report = load_file(con, drop_file, run_id, as_of=as_of, earliest=settings.earliest_valid_date)
+    except FileRefused as refusal:
+        con.execute("rollback")
+        return FileReport.refused(drop_file, refusal)
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+    return report
+
+
+def _require_reference_data(con: duckdb.DuckDBPyConnection) -> None:
+    missing = [
+        what
+        for what, table in (("ward boundaries (wards.*)", "stg_wards"), ("population (population*)", "stg_population"))
+        if con.execute(f"select count(*) from {table}").fetchone()[0] == 0
+    ]
+    if missing:
+        raise RefreshFailed("the warehouse has no " + " and no ".join(missing) + "; the first drop must include them")
+
+
+def _record_run(con: duckdb.DuckDBPyConnection, report: RefreshReport) -> None:
+    totals = report.totals()
+    statuses = [file.status for file in report.files]
+    con.execute(
+        "insert into etl_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            report.run_id, report.started_at, report.finished_at, str(report.incoming), report.outcome,
+            len(report.files), statuses.count("loaded"), statuses.count("refused"), statuses.count("unchanged"),
+            totals["rows_in_file"], totals["rows_loaded"], totals["rows_updated"], totals["rows_rejected"],
+        ],
+    )
+    for file in report.files:
+        con.execute(
+            "insert into etl_run_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                report.run_id, file.file_name, file.extract, file.sha256, file.status, file.rows_in_file,
+                file.rows_loaded, file.rows_inserted, file.rows_updated, file.rows_rejected, file.message, file.notes,
+            ],
+        )

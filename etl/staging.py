@@ -1,0 +1,157 @@
+"""Staging tables, derived from the contract models, and how checked rows land in them.
+
+Staging tables accumulate every drop: a row whose id was loaded before replaces the older
+row; reference tables that describe a whole register (wards, services, the LSOA lookup)
+are replaced whole when a new file arrives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+
+import duckdb
+
+from etl.contract import ALL_MODELS, Extract
+from etl.contract.extracts import LsoaWardLookup, Population, Service, WardBoundary
+
+REPLACED_WHOLE = {WardBoundary.extract_name, Service.extract_name, LsoaWardLookup.extract_name}
+WARD_EXTRA_COLUMNS = {
+    "area_km2": "DOUBLE",
+    "centroid_lat": "DOUBLE",
+    "centroid_lon": "DOUBLE",
+    "geometry_geojson": "VARCHAR",
+}
+LINEAGE_COLUMNS = {"_source_file": "VARCHAR", "_source_line": "BIGINT", "_run_id": "VARCHAR"}
+
+
+def quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def staging_table(model: type[Extract]) -> str:
+    return f"stg_{model.extract_name}"
+
+
+def staging_ddl(model: type[Extract]) -> str:
+    columns = {spec.name: spec.sql_type for spec in model.columns()}
+    if model is WardBoundary:
+        columns |= WARD_EXTRA_COLUMNS
+    columns |= LINEAGE_COLUMNS
+    body = ",\n    ".join(f"{quote(name)} {sql_type}" for name, sql_type in columns.items())
+    return f"create table if not exists {staging_table(model)} (\n    {body}\n)"
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(resources.files("etl").joinpath("sql/system_tables.sql").read_text(encoding="utf-8"))
+    for model in ALL_MODELS:
+        con.execute(staging_ddl(model))
+
+
+@dataclass(frozen=True)
+class ExtraCheck:
+    column: str
+    condition: str  # SQL over the checked table aliased `c`; true means the row breaks the rule
+    rule: str
+
+
+def reference_checks(model: type[Extract]) -> list[ExtraCheck]:
+    """Checks that need the warehouse: codes known, services registered."""
+    checks: list[ExtraCheck] = []
+    if "ward_code" in model.model_fields and model is not WardBoundary and model is not LsoaWardLookup:
+        checks.append(ExtraCheck(
+            "ward_code",
+            "c.ward_code is not null and c.ward_code not in (select ward_code from stg_wards)",
+            "unknown ward code: not in the ward boundaries",
+        ))
+    if "lsoa_code" in model.model_fields and model is not LsoaWardLookup:
+        checks.append(ExtraCheck(
+            "lsoa_code",
+            "c.lsoa_code is not null and c.ward_code is null "
+            "and c.lsoa_code not in (select lsoa_code from stg_lsoa_ward_lookup where ward_code in (select ward_code from stg_wards))",
+            "unknown LSOA code: not in the LSOA to ward lookup for this district",
+        ))
+        checks.append(ExtraCheck(
+            "lsoa_code",
+            "c.lsoa_code is not null and c.ward_code is not null and exists ("
+            "select 1 from stg_lsoa_ward_lookup lk where lk.lsoa_code = c.lsoa_code and lk.ward_code <> c.ward_code)",
+            "lsoa_code lies in a different ward from ward_code",
+        ))
+    if model is Population:
+        checks.append(ExtraCheck(
+            "area_code",
+            "c.area_code is not null and c.area_code not in (select ward_code from stg_wards) "
+            "and c.area_code not in (select lsoa_code from stg_lsoa_ward_lookup where ward_code in (select ward_code from stg_wards))",
+            "unknown area code: neither a ward nor a mapped LSOA of this district",
+        ))
+    for column, reference in model.references.items():
+        target = next(m for m in ALL_MODELS if m.extract_name == reference)
+        key = target.primary_key[0]
+        checks.append(ExtraCheck(
+            column,
+            f"c.{quote(column)} is not null and c.{quote(column)} not in (select {quote(key)} from {staging_table(target)})",
+            f"{column} is not in the {reference} register",
+        ))
+    return checks
+
+
+def add_warehouse_problems(con: duckdb.DuckDBPyConnection, model: type[Extract], checked: str) -> None:
+    """Append reference and duplicate-id problems to `_problems` of the checked table."""
+    entries = [
+        f"case when {check.condition} then {{'column': '{check.column}', 'value': c.{quote('_raw_' + check.column)}, "
+        f"'rule': '{check.rule}'}} end"
+        for check in reference_checks(model)
+    ]
+    if model.primary_key:
+        key = " || '|' || ".join(f"coalesce(cast(c.{quote(column)} as varchar), '')" for column in model.primary_key)
+        label = ", ".join(model.primary_key)
+        entries.append(
+            f"case when c._first_line < c._line then {{'column': '{model.primary_key[0]}', "
+            f"'value': {key}, 'rule': 'duplicate {label} within the file (first on line ' || c._first_line || ')'}} end"
+        )
+        first_line = f"min(_line) over (partition by {', '.join(quote(column) for column in model.primary_key)})"
+    else:
+        first_line = "_line"
+    if not entries:
+        return
+    con.execute(f"""
+        create or replace temp table {checked} as
+        with c as (select *, {first_line} as _first_line from {checked})
+        select c.* exclude (_problems, _first_line),
+               list_concat(c._problems, list_filter([{', '.join(entries)}], lambda p: p is not null)) as _problems
+        from c
+    """)
+
+
+def record_id_sql(model: type[Extract], alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    if not model.primary_key:
+        return "cast(null as varchar)"
+    return " || '|' || ".join(f"coalesce({prefix}{quote('_raw_' + column)}, '')" for column in model.primary_key)
+
+
+def upsert(con: duckdb.DuckDBPyConnection, model: type[Extract], checked: str, *, file_name: str, run_id: str) -> tuple[int, int]:
+    """Load the valid rows of `checked` into staging. Returns (inserted, updated)."""
+    table = staging_table(model)
+    columns = [spec.name for spec in model.columns()]
+    select_columns = [f"c.{quote(name)}" for name in columns]
+    if "ward_code" in columns and "lsoa_code" in columns and model is not LsoaWardLookup:
+        ward_position = columns.index("ward_code")
+        select_columns[ward_position] = (
+            "coalesce(c.ward_code, (select lk.ward_code from stg_lsoa_ward_lookup lk where lk.lsoa_code = c.lsoa_code))"
+        )
+    con.execute(f"create or replace temp table _valid as select * from {checked} where len(_problems) = 0")
+    valid_rows = con.execute("select count(*) from _valid").fetchone()[0]
+    match = " and ".join(f"s.{quote(column)} = v.{quote(column)}" for column in model.primary_key)
+    updated = con.execute(f"select count(*) from {table} s where exists (select 1 from _valid v where {match})").fetchone()[0]
+    if model.extract_name in REPLACED_WHOLE:
+        if valid_rows:  # a register with no valid row leaves the last good one in place
+            con.execute(f"delete from {table}")
+    else:
+        con.execute(f"delete from {table} s where exists (select 1 from _valid v where {match})")
+    con.execute(
+        f"insert into {table} ({', '.join(quote(name) for name in columns)}, _source_file, _source_line, _run_id) "
+        f"select {', '.join(select_columns)}, ?, c._line, ? from _valid c",
+        [file_name, run_id],
+    )
+    return valid_rows - updated, updated

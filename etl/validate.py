@@ -1,0 +1,167 @@
+"""Set-based validation generated from the contract models.
+
+For each column the model declares, `column_sql` renders two SQL expressions from the
+column's kind and constraints: the typed value, and the problem (NULL when the cell is
+fine). Cross-column rules render their own SQL. The whole file is checked in one DuckDB
+statement; no pydantic call runs per row. `tests/etl/test_validate_equivalence.py` holds
+this module and the pydantic models to the same verdict on generated rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import duckdb
+
+from etl.contract import ColumnSpec, Extract
+from etl.contract.columns import (
+    DATE_PATTERN,
+    INTEGER_PATTERN,
+    NUMBER_PATTERN,
+    TIMESTAMP_PATTERN,
+    WARD_CODE_PATTERN,
+    KindName,
+)
+from etl.contract.values import FALSE_WORDS, TRUE_WORDS
+
+
+@dataclass(frozen=True)
+class ColumnSql:
+    typed: str
+    problem: str
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _in_list(values: tuple[str, ...] | list[str]) -> str:
+    return "(" + ", ".join(_literal(value) for value in values) + ")"
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def column_sql(spec: ColumnSpec, source: str) -> ColumnSql:
+    """The typed value and the problem for one column, reading raw text from `source`."""
+    blank = f"nullif(trim({source}), '')"
+    kind = spec.kind
+    name = kind.name
+    checks: list[tuple[str, str]] = []  # (condition on non-blank cell, message), first match wins
+    if name is KindName.id or name is KindName.text:
+        typed = blank
+        if kind.pattern:
+            checks.append((f"not regexp_full_match({blank}, {_literal(kind.pattern)})", "expected an id of letters, digits and _.:/- (at most 64)"))
+        if kind.max_length is not None:
+            checks.append((f"length({blank}) > {kind.max_length}", f"expected at most {kind.max_length} characters"))
+    elif name is KindName.code:
+        typed = f"upper({blank})"
+        checks.append((f"not regexp_full_match(upper({blank}), {_literal(kind.pattern or '')})", f"expected a code like {kind.description}"))
+    elif name in (KindName.enum, KindName.demographic):
+        typed = f"lower({blank})"
+        if name is KindName.demographic:
+            typed = f"coalesce({typed}, 'unknown')"
+        checks.append((f"lower({blank}) not in {_in_list(spec.enum_values)}", "expected one of " + ", ".join(spec.enum_values)))
+    elif name is KindName.boolean:
+        typed = f"case when lower({blank}) in {_in_list(TRUE_WORDS)} then true when lower({blank}) in {_in_list(FALSE_WORDS)} then false end"
+        checks.append((f"lower({blank}) not in {_in_list(TRUE_WORDS + FALSE_WORDS)}", "expected true/false, yes/no, 1/0 or y/n"))
+    elif name is KindName.integer:
+        typed = f"case when regexp_full_match({blank}, {_literal(INTEGER_PATTERN)}) then cast({blank} as bigint) end"
+        checks.append((f"not regexp_full_match({blank}, {_literal(INTEGER_PATTERN)})", "expected a whole number"))
+    elif name is KindName.number:
+        typed = f"case when regexp_full_match({blank}, {_literal(NUMBER_PATTERN)}) then cast({blank} as double) end"
+        checks.append((f"not regexp_full_match({blank}, {_literal(NUMBER_PATTERN)})", "expected a number"))
+    elif name is KindName.date:
+        typed = f"case when regexp_full_match({blank}, {_literal(DATE_PATTERN)}) then try_cast(substr({blank}, 1, 10) as date) end"
+        checks.append((f"not regexp_full_match({blank}, {_literal(DATE_PATTERN)})", "expected a date as YYYY-MM-DD"))
+        checks.append((f"{typed} is null", "expected a real calendar date as YYYY-MM-DD"))
+    elif name is KindName.timestamp:
+        typed = f"case when regexp_full_match({blank}, {_literal(TIMESTAMP_PATTERN)}) then try_cast(replace({blank}, 'T', ' ') as timestamp) end"
+        checks.append((f"not regexp_full_match({blank}, {_literal(TIMESTAMP_PATTERN)})", "expected a date and time as YYYY-MM-DDTHH:MM[:SS]"))
+        checks.append((f"{typed} is null", "expected a real calendar date and time"))
+    elif name is KindName.enum_list:
+        items = f"list_filter(list_transform(string_split(lower({blank}), ';'), lambda item: trim(item)), lambda item: item <> '')"
+        typed = f"case when {blank} is not null then {items} end"
+        checks.append((f"len({items}) = 0", "expected a semicolon-separated list with at least one item"))
+        checks.append((f"not list_bool_and(list_transform({items}, lambda item: item in {_in_list(spec.enum_values)}))", "expected a semicolon list of " + ", ".join(spec.enum_values)))
+    elif name is KindName.ward_list:
+        items = f"list_filter(list_transform(string_split(upper({blank}), ';'), lambda item: trim(item)), lambda item: item <> '')"
+        typed = f"case when {items} = ['ALL'] then ['all'] when {blank} is not null then {items} end"
+        checks.append((f"len({items}) = 0", "expected a semicolon-separated list with at least one item"))
+        checks.append((
+            f"{items} <> ['ALL'] and not list_bool_and(list_transform({items}, lambda item: regexp_full_match(item, {_literal(WARD_CODE_PATTERN)})))",
+            "expected `all` or a semicolon list of ward codes like E05000001",
+        ))
+    else:  # pragma: no cover - every kind is handled above
+        raise ValueError(f"no SQL for column kind {name}")
+
+    branches = []
+    if spec.required and name is not KindName.demographic:
+        branches.append(f"when {blank} is null then 'a value is required'")
+    for condition, message in checks:
+        branches.append(f"when {blank} is not null and ({condition}) then {_literal(message)}")
+    if spec.ge is not None:
+        branches.append(f"when {typed} < {spec.ge!r} then {_literal(f'must be at least {_number(spec.ge)}')}")
+    if spec.le is not None:
+        branches.append(f"when {typed} > {spec.le!r} then {_literal(f'must be at most {_number(spec.le)}')}")
+    if name in (KindName.date, KindName.timestamp):
+        day = f"cast({typed} as date)"
+        branches.append(f"when {day} < $earliest then 'is before ' || strftime($earliest, '%Y-%m-%d')")
+        if kind.not_future:
+            later = f"{typed} > $as_of" if name is KindName.timestamp else f"{typed} > cast($as_of as date)"
+            branches.append(f"when {later} then 'is in the future'")
+    problem = "case " + " ".join(branches) + " end" if branches else "cast(null as varchar)"
+    return ColumnSql(typed=typed, problem=problem)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def checked_select(model: type[Extract], source_view: str) -> str:
+    """One SELECT over `source_view` giving typed columns, `_line`, raw text and `_problems`.
+
+    `_problems` is a list of {column, value, rule} structs, empty when the row is valid.
+    Parameters: $as_of (timestamp) and $earliest (date).
+    """
+    specs = model.columns()
+    typed_parts, raw_parts, problem_parts = [], [], []
+    for spec in specs:
+        sql = column_sql(spec, f"src.{_quote(spec.name)}")
+        typed_parts.append(f"{sql.typed} as {_quote(spec.name)}")
+        raw_parts.append(f"src.{_quote(spec.name)} as {_quote('_raw_' + spec.name)}")
+        problem_parts.append(f"{sql.problem} as {_quote('_problem_' + spec.name)}")
+    typed_names = {spec.name: _quote(spec.name) for spec in specs}
+    entries = [
+        f"{{'column': {_literal(spec.name)}, 'value': {_quote('_raw_' + spec.name)}, 'rule': {_quote('_problem_' + spec.name)}}}"
+        for spec in specs
+    ]
+    for rule in model.rules:
+        for column, expression in rule.sql(typed_names):
+            raw = _quote("_raw_" + column) if column in typed_names else "cast(null as varchar)"
+            entries.append(f"{{'column': {_literal(column)}, 'value': {raw}, 'rule': {expression}}}")
+    return f"""
+        with typed as (
+            select src._line, {', '.join(typed_parts)}, {', '.join(raw_parts)}, {', '.join(problem_parts)}
+            from {source_view} as src
+        )
+        select * exclude ({', '.join(_quote('_problem_' + spec.name) for spec in specs)}),
+               list_filter([{', '.join(entries)}], lambda p: p.rule is not null) as _problems
+        from typed
+    """
+
+
+def validation_parameters(*, as_of: datetime, earliest: date) -> dict[str, object]:
+    return {"as_of": as_of, "earliest": earliest}
+
+
+def check_rows(
+    con: duckdb.DuckDBPyConnection, model: type[Extract], source_view: str, target: str, *, as_of: datetime, earliest: date
+) -> None:
+    """Materialise the checked rows of `source_view` into temp table `target`."""
+    sql = f"create or replace temp table {target} as {checked_select(model, source_view)}"
+    # DuckDB refuses parameters a statement does not use, and models without dates use none.
+    parameters = {name: value for name, value in validation_parameters(as_of=as_of, earliest=earliest).items() if f"${name}" in sql}
+    con.execute(sql, parameters)

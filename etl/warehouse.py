@@ -1,0 +1,154 @@
+"""The warehouse on disk: versioned DuckDB files and a pointer to the one being served.
+
+    <warehouse>/CURRENT                  name of the version readers open
+    <warehouse>/versions/<name>.duckdb   published versions (the newest few are kept)
+    <warehouse>/versions/<name>.building a refresh in progress (never opened by readers)
+    <warehouse>/refresh.lock             held by the one refresh allowed at a time
+    <warehouse>/runs.jsonl               one line per refresh attempt, failed ones included
+
+A DuckDB file open for writing cannot be opened by another process, so a refresh builds a
+new version beside the served one and switches the pointer with an atomic rename: readers
+see the old version or the new one, never a half-built one, whatever happens mid-way.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from etl.errors import RefreshLocked, WarehouseMissing
+
+POINTER = "CURRENT"
+VERSIONS = "versions"
+LOCK = "refresh.lock"
+RUN_LOG = "runs.jsonl"
+BUILDING_SUFFIX = ".building"
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    root: Path
+
+    @property
+    def pointer(self) -> Path:
+        return self.root / POINTER
+
+    @property
+    def versions(self) -> Path:
+        return self.root / VERSIONS
+
+    @property
+    def run_log(self) -> Path:
+        return self.root / RUN_LOG
+
+    def exists(self) -> bool:
+        try:
+            self.current_path()
+        except WarehouseMissing:
+            return False
+        return True
+
+    def current_path(self) -> Path:
+        """The published version readers should open."""
+        try:
+            name = self.pointer.read_text(encoding="utf-8").strip()
+        except FileNotFoundError as error:
+            raise WarehouseMissing(f"no warehouse has been published in {self.root}; run `oversight refresh` first") from error
+        path = self.versions / name
+        if not name or not path.is_file():
+            raise WarehouseMissing(f"the warehouse pointer in {self.root} names {name!r}, which does not exist")
+        return path
+
+    def connect_read_only(self) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(str(self.current_path()), read_only=True)
+
+    def new_version_name(self) -> str:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        return f"oversight-{stamp}-{os.getpid()}.duckdb"
+
+    def publish(self, building: Path) -> Path:
+        """Make a finished build the served version: rename it into place, then switch the pointer."""
+        final = building.with_suffix("")  # drop ".building"
+        _fsync_file(building)
+        os.replace(building, final)
+        temporary = self.root / f".{POINTER}.{os.getpid()}.tmp"
+        temporary.write_text(final.name + "\n", encoding="utf-8")
+        _fsync_file(temporary)
+        os.replace(temporary, self.pointer)
+        _fsync_directory(self.root)
+        return final
+
+    def prune(self, keep: int) -> list[Path]:
+        """Delete unfinished builds and all but the newest `keep` versions. Call under the lock."""
+        removed = []
+        for path in self.versions.glob(f"*{BUILDING_SUFFIX}*"):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+        current = self.current_path() if self.exists() else None
+        published = sorted(self.versions.glob("*.duckdb"))
+        for path in published[:-keep] if keep > 0 else published:
+            if path != current:
+                path.unlink(missing_ok=True)
+                Path(str(path) + ".wal").unlink(missing_ok=True)
+                removed.append(path)
+        return removed
+
+    @contextmanager
+    def refresh_lock(self) -> Iterator[None]:
+        """Only one refresh at a time. The kernel drops the lock if the process dies."""
+        self.versions.mkdir(parents=True, exist_ok=True)
+        handle = (self.root / LOCK).open("a+")
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as error:
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                raise RefreshLocked(f"another refresh is running on {self.root} (process {holder})") from error
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            yield
+        finally:
+            handle.close()
+
+    def log_run(self, record: dict) -> None:
+        """Append one attempt to the run log that survives failed refreshes."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self.run_log.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record, default=str) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def read_run_log(self) -> list[dict]:
+        if not self.run_log.exists():
+            return []
+        records = []
+        for line in self.run_log.read_text(encoding="utf-8").splitlines():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue  # a line cut short by a crash mid-write
+        return records
+
+
+def _fsync_file(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_directory(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

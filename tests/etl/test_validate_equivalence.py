@@ -1,0 +1,266 @@
+"""The set-based SQL validator and the pydantic models give the same verdict on every row.
+
+Rows are generated from the contract itself: each column draws valid values for its kind
+(in the odd spellings the contract allows), near-misses and junk. Every row goes through
+`check_rows` in one DuckDB call per example and through `model_validate` one at a time;
+the two must agree on valid/invalid and, for valid rows, on the typed values.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from etl.contract import ALL_MODELS, ColumnSpec, Extract
+from etl.contract.columns import ID_PATTERN, KindName
+from etl.contract.values import FALSE_WORDS, TRUE_WORDS
+from etl.validate import check_rows
+
+AS_OF = datetime(2026, 11, 25, 22, 0)
+EARLIEST = date(2015, 1, 1)
+CONTEXT = {"as_of": AS_OF, "earliest": EARLIEST}
+
+# Blank cells as files deliver them: empty, spaces, tabs, Excel's non-breaking space, NULL.
+BLANKS = st.sampled_from([None, "", " ", "   ", "\t", "\xa0", " \r\n", "\u3000"])
+PADS = st.sampled_from(["", "", "", " ", "  ", "\t", "\xa0", "\n"])
+JUNK_WORDS = [
+    "N/A", "n/a", "null", "NULL", "None", "none", "-", "?", "0", "1", "true", "unknown", "all",
+    ";", ";;", "E05000001", "2026-01-01", "12:00", "\u0130DVA", "un\u212anown", "x\x00y", "🙂",
+]
+JUNK = st.one_of(BLANKS, st.sampled_from(JUNK_WORDS), st.text(max_size=12))
+
+
+def padded(values: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.tuples(PADS, values, PADS).map("".join)
+
+
+def any_case(values: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    changes = st.sampled_from([str, str.lower, str.upper, str.title, str.swapcase])
+    return st.tuples(changes, values).map(lambda pair: pair[0](pair[1]))
+
+
+def id_values(_: ColumnSpec) -> tuple[st.SearchStrategy[str], st.SearchStrategy[str]]:
+    valid = padded(st.from_regex(ID_PATTERN, fullmatch=True))
+    near = st.sampled_from(["_abc", "a b", "a" * 65, "\u00e91", "-1", "abc!", "a,b", "I\u0130"])
+    return valid, near
+
+
+def text_values(spec: ColumnSpec) -> tuple[st.SearchStrategy[str], st.SearchStrategy[str]]:
+    limit = spec.kind.max_length or 200
+    valid = st.one_of(st.text(min_size=1, max_size=30), st.just("x" * limit), st.just(" " + "y" * limit + " "))
+    near = st.sampled_from(["x" * (limit + 1), "\u00e9" * (limit + 1)])
+    return valid, near
+
+
+def code_values(spec: ColumnSpec) -> tuple[st.SearchStrategy[str], st.SearchStrategy[str]]:
+    pattern = spec.kind.pattern or ""
+    prefixes = [p for p in ("E05", "W05", "E01", "W01") if p[1:] in pattern and p[0] in pattern]
+    digits = st.from_regex(r"[0-9]{6}", fullmatch=True)
+    valid = padded(any_case(st.tuples(st.sampled_from(prefixes), digits).map("".join)))
+    near_prefixes = st.sampled_from(["E06", "S05", "E02", "N01", "05", "E5", "E05 "])
+    near = st.one_of(
+        st.tuples(near_prefixes, digits).map("".join),
+        st.sampled_from(["E0500001", "E050000012", "E05\uff10\uff10\uff10\uff10\uff10\uff11", "E05-000001"]),
+    )
+    return valid, near
+
+
+def enum_values(spec: ColumnSpec) -> tuple[st.SearchStrategy[str], st.SearchStrategy[str]]:
+    allowed = list(spec.enum_values)
+    valid = padded(any_case(st.sampled_from(allowed)))
+    near = st.one_of(
+        st.sampled_from(allowed).map(lambda value: value + "s"),
+        st.sampled_from(allowed).map(lambda value: value.replace("_", " ").replace("-", " to ")),
+        st.sampled_from(allowed).map(lambda value: value[:-1]),
+        st.sampled_from(["none", "all", "yes", "n/a", "unknwon", "Not known", "\u0130DVA", "un\u212anown"]),
+    )
+    return valid, near
+
+
+def boolean_values(_: ColumnSpec) -> tuple[st.SearchStrategy[str], st.SearchStrategy[str]]:
+    valid = padded(any_case(st.sampled_from(TRUE_WORDS + FALSE_WORDS)))
+    near = st.sampled_from(["t", "f", "on", "off", "2", "-1", "1.0", "+1", "01", "yes!", "truee", "yes no", "Y\u0130"])
+    return valid, near
+
+
+def integer_values(spec: ColumnSpec) -> tuple[st.SearchStrategy[str], st.SearchStrategy[str]]:
+    bounds = [bound for bound in (spec.ge, spec.le) if bound is not None]
+    edges = sorted({0, 1, -1, 5, 24, 25, 10**17, 10**18 - 1} | {int(b) + d for b in bounds for d in (-1, 0, 1)})
+    number = st.one_of(st.sampled_from(edges), st.integers(-1000, 3000))
+    shapes = st.sampled_from(["{}", "{:+d}", "{:03d}", " {} "])
+    valid = padded(st.tuples(shapes, number).map(lambda pair: pair[0].format(pair[1])))
+    near = st.sampled_from(["1.0", "1e3", "1,000", "1 000", "\uff11", "\u0663", "0x10", "--1", "+-1", str(10**18), "5."])
+    return valid, near
+
+
+def number_values(spec: ColumnSpec) -> tuple[st.SearchStrategy[str], st.SearchStrategy[str]]:
+    bounds = [bound for bound in (spec.ge, spec.le) if bound is not None]
+    edges = [0.0, 0.5, 1.0, -0.5] + [b + d for b in bounds for d in (-0.001, 0, 0.001)]
+    number = st.one_of(st.sampled_from(edges), st.floats(-1000, 100000, allow_nan=False))
+    shapes = st.sampled_from(["{}", "{:.3f}", "{:+.2f}", "{:.0f}", "{:.0f}."])
+    valid = padded(st.tuples(shapes, number).map(lambda pair: pair[0].format(pair[1])))
+    near = st.sampled_from([".5", "+.5", "-0", "1e-3", "nan", "inf", "1,5", ".", "+", "1.2.3", "\u0661.5", "1" * 16])
+    return valid, near
+
+
+def _format_date(pair: tuple[str, date]) -> str:
+    return pair[1].isoformat() + pair[0]
+
+
+def date_values(_: ColumnSpec) -> tuple[st.SearchStrategy[str], st.SearchStrategy[str]]:
+    today = AS_OF.date()
+    days = st.one_of(
+        st.dates(EARLIEST, today),
+        st.sampled_from([EARLIEST, EARLIEST - timedelta(days=1), today, today + timedelta(days=1), date(2030, 3, 31)]),
+    )
+    valid_suffixes = st.sampled_from(["", "", "T00:00", " 00:00:00", "T00:00:00.000000", "T00:00:00.0"])
+    near_suffixes = st.sampled_from(["T10:00", "T24:00", "T00:00:00.0000000", "Z", "T00:00Z", " 00:00:01"])
+    valid = padded(st.tuples(valid_suffixes, days).map(_format_date))
+    near = st.one_of(
+        st.tuples(near_suffixes, days).map(_format_date),
+        st.sampled_from(["2026-02-30", "2026-13-01", "2026-00-10", "2026-1-1", "01/02/2026", "20260101",
+                         "0000-01-01", "9999-12-31", "2026-01-01 00:00:00 ", "2026-01-01 00:00:00"]),
+    )
+    return valid, near
+
+
+def _format_moment(parts: tuple[str, int, datetime]) -> str:
+    """`precision` -1 stops at minutes, 0 at seconds, 1-6 gives that many fraction digits."""
+    separator, precision, moment = parts
+    text = moment.strftime("%Y-%m-%d") + separator + moment.strftime("%H:%M")
+    if precision >= 0:
+        text += moment.strftime(":%S")
+    if precision >= 1:
+        text += "." + moment.strftime("%f")[:precision]
+    return text
+
+
+def timestamp_values(_: ColumnSpec) -> tuple[st.SearchStrategy[str], st.SearchStrategy[str]]:
+    night = datetime.combine(EARLIEST, datetime.min.time())
+    moments = st.one_of(
+        st.datetimes(AS_OF - timedelta(days=5), AS_OF + timedelta(hours=2)),
+        st.datetimes(night - timedelta(days=1), night + timedelta(days=1)),
+        st.sampled_from([AS_OF, AS_OF + timedelta(microseconds=1), AS_OF + timedelta(minutes=1), night]),
+    )
+    valid = padded(st.tuples(st.sampled_from(["T", " "]), st.integers(-1, 6), moments).map(_format_moment))
+    fractions = st.integers(1, 6).map(lambda width: "2026-11-20T10:11:12." + "123456"[:width])
+    near = st.one_of(
+        fractions,
+        st.sampled_from(["2026-11-20T24:00", "2026-11-20T23:60", "2026-11-20T10:00:60", "2026-11-20",
+                         "2026-11-20T10:00Z", "2026-11-20T10:00+00:00", "2026-11-20t10:00", "2026-11-20 9:00",
+                         "2026-02-30T10:00", "2026-11-20T10:00:00.1234567", "2026-11-20T10", "20/11/2026 10:00",
+                         "2026-11-20  10:00", "0000-01-01T00:00"]),
+    )
+    return valid, near
+
+
+def enum_list_values(spec: ColumnSpec) -> tuple[st.SearchStrategy[str], st.SearchStrategy[str]]:
+    items = padded(any_case(st.sampled_from(list(spec.enum_values))))
+    joins = st.sampled_from([";", "; ", " ;", ";;"])
+    lists = st.tuples(joins, st.lists(items, min_size=1, max_size=4)).map(lambda pair: pair[0].join(pair[1]))
+    valid = st.one_of(lists, lists.map(lambda text: ";" + text + ";"))
+    bad_items = st.sampled_from(["womens", "everyone", "lgbt+", "all people"])
+    near = st.one_of(
+        st.tuples(lists, bad_items).map(";".join),
+        st.lists(st.sampled_from(list(spec.enum_values)), min_size=2, max_size=3).map(",".join),
+        st.sampled_from([";", ";;", " ; ; "]),
+    )
+    return valid, near
+
+
+def ward_list_values(spec: ColumnSpec) -> tuple[st.SearchStrategy[str], st.SearchStrategy[str]]:
+    codes = padded(any_case(st.from_regex(r"[EW]05[0-9]{6}", fullmatch=True)))
+    joined = st.lists(codes, min_size=1, max_size=4).map(";".join)
+    valid = st.one_of(joined, joined.map(lambda text: text + ";;"), padded(any_case(st.just("all"))))
+    near = st.sampled_from(["all;E05000001", "E01000001", "E05000001,E05000002", "E05000001;E0500002", ";;", "alls", "ALL;ALL"])
+    return valid, near
+
+
+VALUES_BY_KIND = {
+    KindName.id: id_values, KindName.text: text_values, KindName.code: code_values,
+    KindName.enum: enum_values, KindName.demographic: enum_values, KindName.boolean: boolean_values,
+    KindName.integer: integer_values, KindName.number: number_values, KindName.date: date_values,
+    KindName.timestamp: timestamp_values, KindName.enum_list: enum_list_values, KindName.ward_list: ward_list_values,
+}
+
+
+def column_strategies(spec: ColumnSpec) -> tuple[st.SearchStrategy[str | None], st.SearchStrategy[str | None]]:
+    """(mostly valid, broken) cells for one column; a blank is valid where a value is optional."""
+    valid, near = VALUES_BY_KIND[spec.kind.name](spec)
+    if not spec.required or spec.kind.name is KindName.demographic:
+        valid = st.one_of(valid, valid, BLANKS)
+    return valid, st.one_of(near, near, JUNK)
+
+
+def row_strategy(model: type[Extract]) -> st.SearchStrategy[dict[str, str | None]]:
+    """A row whose columns are valid except for up to two broken ones, so both verdicts occur often."""
+    cells = {spec.name: column_strategies(spec) for spec in model.columns()}
+
+    @st.composite
+    def rows(draw: st.DrawFn) -> dict[str, str | None]:
+        broken = draw(st.sets(st.sampled_from(sorted(cells)), max_size=2))
+        return {name: draw(pair[1] if name in broken else pair[0]) for name, pair in cells.items()}
+
+    return rows()
+
+
+def checked_rows(con: duckdb.DuckDBPyConnection, model: type[Extract], rows: list[dict[str, str | None]]) -> list[dict[str, Any]]:
+    names = [spec.name for spec in model.columns()]
+    source = pa.table(
+        {"_line": pa.array(range(len(rows)), pa.int64())}
+        | {name: pa.array([row[name] for row in rows], pa.string()) for name in names}
+    )
+    con.register("generated_rows", source)
+    check_rows(con, model, "generated_rows", "generated_checked", as_of=AS_OF, earliest=EARLIEST)
+    cursor = con.execute("select * from generated_checked order by _line")
+    columns = [description[0] for description in cursor.description]
+    return [dict(zip(columns, values)) for values in cursor.fetchall()]
+
+
+def disagreement(model: type[Extract], row: dict[str, str | None], checked: dict[str, Any]) -> str | None:
+    """Why SQL and pydantic disagree on this row, or None when they agree."""
+    try:
+        parsed = model.model_validate(row, context=CONTEXT)
+    except ValidationError as error:
+        if not checked["_problems"]:
+            return f"SQL accepts but pydantic refuses: {error.errors(include_url=False)}"
+        return None
+    if checked["_problems"]:
+        return f"pydantic accepts but SQL refuses: {checked['_problems']}"
+    dumped = parsed.model_dump()
+    for name, python_value in dumped.items():
+        sql_value = checked[name]
+        if sql_value != python_value or type(sql_value) is not type(python_value):
+            return f"{name}: SQL typed {sql_value!r} but pydantic {python_value!r}"
+    return None
+
+
+def test_sql_trims_exactly_what_python_strips() -> None:
+    from etl.validate import WHITESPACE
+
+    assert set(WHITESPACE) == {char for char in map(chr, range(sys.maxunicode + 1)) if char.isspace()}
+
+
+@pytest.mark.parametrize("model", ALL_MODELS, ids=lambda model: model.extract_name)
+def test_sql_and_pydantic_agree_on_every_row(model: type[Extract]) -> None:
+    con = duckdb.connect()
+    verdicts: set[bool] = set()
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(rows=st.lists(row_strategy(model), min_size=1, max_size=50))
+    def agree(rows: list[dict[str, str | None]]) -> None:
+        for row, checked in zip(rows, checked_rows(con, model, rows), strict=True):
+            verdicts.add(not checked["_problems"])
+            problem = disagreement(model, row, checked)
+            assert problem is None, f"{model.extract_name} row {row!r}: {problem}"
+
+    agree()
+    assert verdicts == {True, False}, "the generated rows should include both valid and invalid ones"
