@@ -15,7 +15,12 @@ from rich.table import Table
 
 from oversight.settings import PROJECT_ROOT, get_settings
 
-app = typer.Typer(help="Oversight: analytics for Domestic and Sexual Violence Boards.", no_args_is_help=True)
+# Locals are never printed with a traceback: they may hold rows about people.
+app = typer.Typer(
+    help="Oversight: analytics for Domestic and Sexual Violence Boards.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
 console = Console()
 error_console = Console(stderr=True)
 
@@ -101,6 +106,39 @@ def _print_refresh_summary(report) -> None:
         console.print("Rejected rows are in the warehouse table `rejects` (file, line, column, value, rule): "
                       "fix them at source and send the rows again.")
     console.print(f"Published: {report.published}")
+
+
+@app.command()
+def rejects(
+    run: Annotated[str | None, typer.Option("--run", help="Run id (default: the latest run that rejected rows).")] = None,
+    extract: Annotated[str | None, typer.Option("--extract", help="Only this extract, e.g. police_incidents.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many problems.")] = 200,
+    output: Annotated[str, typer.Option("--format", help="table or csv.")] = "table",
+    warehouse: WarehouseOption = None,
+) -> None:
+    """List rejected rows with file, line, column, value and the rule broken."""
+    from importlib import resources
+
+    from etl.errors import WarehouseMissing
+    from etl.warehouse import Warehouse
+
+    sql = resources.files("etl").joinpath("sql/report_rejects.sql").read_text(encoding="utf-8")
+    try:
+        with Warehouse(_warehouse(warehouse)).connect_read_only() as con:
+            frame = con.sql(sql, params={"run_id": run, "extract": extract, "limit": limit}).pl()
+    except WarehouseMissing as error:
+        error_console.print(str(error))
+        raise typer.Exit(2) from error
+    if output == "csv":
+        console.file.write(frame.write_csv())
+        return
+    if frame.is_empty():
+        console.print("No rejected rows.")
+        return
+    table = Table(*frame.columns, title="Rejected rows")
+    for row in frame.iter_rows():
+        table.add_row(*["" if value is None else str(value) for value in row])
+    console.print(table)
 
 
 @app.command()

@@ -55,7 +55,7 @@ class Settings(BaseSettings):
         description="How many published warehouse versions to keep, so readers of an older one are never cut off.",
     )
     duckdb_memory_limit: str = Field(
-        default="4GB",
+        default="2GB",
         description="DuckDB memory limit for the refresh (DuckDB size syntax, e.g. `2GB`).",
     )
     duckdb_threads: int = Field(

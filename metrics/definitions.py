@@ -1,0 +1,87 @@
+"""What an indicator declaration holds. The declarations themselves live in metrics/indicators/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from metrics.compare import Polarity
+
+
+class Method(StrEnum):
+    RATE = "rate"  # events per `multiplier` people a year: exact limits below 10 events, Byar's from 10
+    PROPORTION = "proportion"  # share of a denominator: Wilson score limits
+    RATIO = "ratio"  # observed / expected: Byar's (or exact) limits on the observed count
+    COUNT = "count"  # a count, with no interval
+
+
+class Denominator(StrEnum):
+    """Where a rate's denominator comes from: residents in the latest mid-year population."""
+
+    RESIDENTS = "residents"
+    RESIDENTS_16_PLUS = "residents_16_plus"
+    CHILDREN = "children"
+    WOMEN_16_PLUS = "women_16_plus"
+    EVENTS = "events"  # counted by the indicator's own query
+
+
+class Topic(StrEnum):
+    PREVALENCE = "Prevalence and pattern"
+    HIDDEN_NEED = "Hidden need"
+    MARAC = "MARAC"
+    SERVICES = "Services and coverage"
+    ATTRITION = "Justice and attrition"
+    FRONT_DOOR = "Front door and safeguarding"
+    PERPETRATORS = "Perpetrator interventions"
+
+
+PERSON_DIMENSIONS = ("ward", "sex", "age_band", "ethnicity")
+PERIOD_DIMENSIONS = ("month", "quarter", "year")
+ALL_DIMENSIONS = PERSON_DIMENSIONS + PERIOD_DIMENSIONS
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str  # e.g. "England and Wales"
+    value: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    title: str
+    description: str
+    topic: Topic
+    unit: str
+    polarity: Polarity
+    method: Method
+    numerator: str
+    denominator: str
+    source_extracts: tuple[str, ...]
+    dimensions: tuple[str, ...] = ALL_DIMENSIONS
+    denominator_source: Denominator = Denominator.EVENTS
+    multiplier: float = 100.0
+    benchmarks: tuple[Benchmark, ...] = ()
+    notes: str = ""
+    version: str = "1.0"
+    headline: bool = False
+    query: str | None = None  # shared SQL file name; defaults to the indicator id
+    query_parameters: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def sql_name(self) -> str:
+        return self.query or self.id
+
+    @property
+    def ci_method(self) -> str:
+        return {
+            Method.RATE: "exact Poisson (chi-square) below 10 events, Byar's from 10",
+            Method.PROPORTION: "Wilson score",
+            Method.RATIO: "exact Poisson below 10 observed, Byar's from 10, on the observed count",
+            Method.COUNT: "none (a count)",
+        }[self.method]
+
+
+CSEW = "Crime Survey for England and Wales"
+SAFELIVES = "SafeLives MARAC national dataset, 12 months to September 2024"

@@ -1,0 +1,43 @@
+"""The indicator registry: every indicator declared once.
+
+Pages, exports, the CLI and the generated indicator reference all read these entries. The
+numbers behind an indicator come from `metrics/sql/<query>.sql`, which returns one row per
+event or person with its cut columns and its numerator and denominator contributions;
+`metrics.compute` does the rest.
+"""
+
+from __future__ import annotations
+
+from metrics.definitions import Indicator
+from metrics.indicators import INDICATORS
+
+
+class UnknownIndicator(KeyError):
+    """No indicator is registered under this id."""
+
+
+def _index(indicators: tuple[Indicator, ...]) -> dict[str, Indicator]:
+    index: dict[str, Indicator] = {}
+    for indicator in indicators:
+        if indicator.id in index:
+            raise ValueError(f"indicator {indicator.id} is declared twice")
+        index[indicator.id] = indicator
+    return index
+
+
+BY_ID = _index(INDICATORS)
+
+
+def get(indicator_id: str) -> Indicator:
+    try:
+        return BY_ID[indicator_id]
+    except KeyError:
+        raise UnknownIndicator(f"no indicator {indicator_id!r}; `oversight indicators` lists them") from None
+
+
+def all_indicators() -> tuple[Indicator, ...]:
+    return INDICATORS
+
+
+def headline_indicators() -> tuple[Indicator, ...]:
+    return tuple(indicator for indicator in INDICATORS if indicator.headline)

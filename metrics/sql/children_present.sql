@@ -1,0 +1,11 @@
+-- Incidents, and whether children were present.
+select
+    reported_on as period_date,
+    ward_code,
+    victim_sex as sex,
+    victim_age_band as age_band,
+    victim_ethnicity as ethnicity,
+    case when n_children_present > 0 then 1 else 0 end as numerator,
+    1 as denominator
+from mart_incidents
+where reported_on between $start and $end

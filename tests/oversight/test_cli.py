@@ -1,0 +1,53 @@
+"""The `oversight` command: every subcommand explains its options, refresh reports by exit code."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from oversight.cli import app
+from tests.drops import write_tiny_drop
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [
+        ("sample", ["--out", "--seed", "--years", "--scale"]),
+        ("refresh", ["--incoming", "--warehouse"]),
+        ("rejects", ["--run", "--extract", "--limit", "--format", "--warehouse"]),
+        ("serve", ["--warehouse", "--port", "--address"]),
+    ],
+)
+def test_every_subcommand_explains_its_options(command, options):
+    result = runner.invoke(app, [command, "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    for option in options:
+        assert option in result.output
+
+
+def test_refresh_then_rejects_from_the_command_line(tmp_path):
+    drop = write_tiny_drop(tmp_path / "drop")
+    warehouse = tmp_path / "warehouse"
+
+    result = runner.invoke(app, ["refresh", "--incoming", str(drop), "--warehouse", str(warehouse)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "Rows: 19 in files = 16 loaded + 3 rejected." in result.output
+
+    listed = runner.invoke(app, ["rejects", "--warehouse", str(warehouse), "--format", "csv"])
+    assert listed.exit_code == 0
+    lines = listed.output.strip().splitlines()
+    assert lines[0] == "run_id,extract,file_name,line,record_id,column_name,value,rule"
+    assert len(lines) == 1 + 4  # three bad incident cells on two lines, one crime date running backwards
+
+
+def test_refresh_exits_1_when_a_file_is_refused_and_2_when_it_fails(tmp_path):
+    drop = write_tiny_drop(tmp_path / "drop")
+    (drop / "unknown_extract.csv").write_text("a\n1\n")
+    warehouse = tmp_path / "warehouse"
+    refused = runner.invoke(app, ["refresh", "--incoming", str(drop), "--warehouse", str(warehouse)])
+    assert refused.exit_code == 1
+    failed = runner.invoke(app, ["refresh", "--incoming", str(tmp_path / "missing"), "--warehouse", str(warehouse)])
+    assert failed.exit_code == 2
+    assert "last good warehouse keeps serving" in failed.output

@@ -1,0 +1,25 @@
+"""The layers stay apart: import-linter's contracts from pyproject.toml hold."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from oversight.settings import PROJECT_ROOT
+
+
+def test_import_layer_contracts_hold():
+    linter = shutil.which("lint-imports") or str(Path(sys.executable).parent / "lint-imports")
+    result = subprocess.run([linter], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "BROKEN" not in result.stdout
+
+
+def test_etl_and_metrics_never_mention_streamlit():
+    offenders = [
+        str(path.relative_to(PROJECT_ROOT))
+        for package in ("etl", "metrics")
+        for path in (PROJECT_ROOT / package).rglob("*.py")
+        if "import streamlit" in path.read_text(encoding="utf-8") or "from streamlit" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
