@@ -150,5 +150,5 @@ def data_coverage(con: duckdb.DuckDBPyConnection, indicator: Indicator) -> tuple
     """First and last event dates the indicator's query can see."""
     sql = f"with events as ({query_sql(indicator.sql_name)}) select min(period_date), max(period_date) from events"
     wide = {"start": date(1900, 1, 1), "end": date(2999, 12, 31), "period_years": 1.0}
-    first, last = con.execute(sql, {name: value for name, value in wide.items() if f"${name}" in sql}).fetchone()
+    first, last = con.sql(sql, params={name: value for name, value in wide.items() if f"${name}" in sql}).fetchall()[0]
     return None if first is None else (first, last)

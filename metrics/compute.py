@@ -44,7 +44,7 @@ class Filters:
 
 def default_period(con: duckdb.DuckDBPyConnection) -> Period:
     """The 12 whole months ending with the latest month that has police incidents."""
-    latest = con.execute("select max(reported_on) from mart_incidents").fetchone()[0]
+    latest = con.sql("select max(reported_on) from mart_incidents").fetchall()[0][0]
     return periods.rolling_12_months(latest or date.today())
 
 
@@ -168,7 +168,7 @@ def _trends(con, indicator: Indicator, filters: Filters) -> dict[str, tuple[str,
 
 
 def _ward_names(con) -> dict[str, str]:
-    return dict(con.execute("select ward_code, ward_name from mart_wards").fetchall())
+    return dict(con.sql("select ward_code, ward_name from mart_wards").fetchall())
 
 
 def _schema() -> dict[str, pl.DataType]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -139,6 +140,80 @@ def rejects(
     for row in frame.iter_rows():
         table.add_row(*["" if value is None else str(value) for value in row])
     console.print(table)
+
+
+@app.command()
+def indicators(
+    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """List every registered indicator: id, title, unit, method and the cuts it allows."""
+    import polars as pl
+
+    from metrics.registry import all_indicators
+
+    frame = pl.DataFrame([
+        {"id": item.id, "title": item.title, "topic": item.topic.value, "unit": item.unit, "polarity": item.polarity.value,
+         "method": item.ci_method, "dimensions": ", ".join(item.dimensions), "sources": ", ".join(item.source_extracts)}
+        for item in all_indicators()
+    ])
+    _emit(frame, output, title="Indicators")
+
+
+@app.command()
+def indicator(
+    indicator_id: Annotated[str, typer.Argument(help="Indicator id, as `oversight indicators` lists them.")],
+    by: Annotated[str | None, typer.Option("--by", help="Cut by ward, sex, age_band, ethnicity, month, quarter or year.")] = None,
+    start: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day of the period (default: the latest 12 whole months).")] = None,
+    end: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day of the period.")] = None,
+    ward: Annotated[str | None, typer.Option("--ward", help="Only this ward (ONS code).")] = None,
+    sex: Annotated[str | None, typer.Option("--sex", help="Only this sex.")] = None,
+    age_band: Annotated[str | None, typer.Option("--age-band", help="Only this age band.")] = None,
+    ethnicity: Annotated[str | None, typer.Option("--ethnicity", help="Only this ethnic group.")] = None,
+    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    unsuppressed: Annotated[bool, typer.Option("--unsuppressed", help="Show unrounded, unsuppressed counts; allowed only when the analyst setting OVERSIGHT_ANALYST_UNSUPPRESSED is on.")] = False,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Compute one indicator and print its result frame (disclosure control applied)."""
+    from etl.errors import WarehouseMissing
+    from metrics.aggregate import GroupFilters, UnsupportedCut
+    from metrics.compute import Filters, compute, default_period
+    from metrics.disclosure import Audience, rule_for
+    from metrics.periods import between
+    from metrics.registry import UnknownIndicator
+    from metrics.warehouse import connect
+
+    settings = get_settings()
+    if unsuppressed and not settings.analyst_unsuppressed:
+        error_console.print("--unsuppressed needs the analyst setting OVERSIGHT_ANALYST_UNSUPPRESSED=true.")
+        raise typer.Exit(2)
+    rule = rule_for(Audience.ANALYST if unsuppressed else Audience.BOARD, settings)
+    try:
+        with connect(_warehouse(warehouse)) as con:
+            period = default_period(con)
+            if start or end:
+                period = between((start or datetime.combine(period.start, datetime.min.time())).date(),
+                                 (end or datetime.combine(period.end, datetime.min.time())).date())
+            groups = GroupFilters(ward_code=ward, sex=sex, age_band=age_band, ethnicity=ethnicity)
+            frame = compute(con, indicator_id, Filters(period=period, by=by, groups=groups), rule=rule)
+    except (WarehouseMissing, UnknownIndicator, UnsupportedCut, ValueError) as error:
+        error_console.print(str(error).strip('"'))
+        raise typer.Exit(2) from error
+    if output == "table":  # a terminal is narrow: the key columns; csv and json carry every column
+        shown = ["cut_label", "numerator", "denominator", "value", "lower_95", "upper_95", "comparison_text", "trend"]
+        frame = frame.select([column for column in shown if column in frame.columns])
+    _emit(frame, output, title=f"{indicator_id}, {period.label}")
+
+
+def _emit(frame, output: str, *, title: str) -> None:
+    if output == "csv":
+        console.file.write(frame.write_csv())
+    elif output == "json":
+        console.file.write(frame.write_json() + "\n")
+    else:
+        table = Table(*frame.columns, title=title)
+        for row in frame.iter_rows():
+            table.add_row(*["" if value is None else (f"{value:.4g}" if isinstance(value, float) else str(value)) for value in row])
+        console.print(table)
 
 
 @app.command()

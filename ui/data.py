@@ -30,8 +30,8 @@ def current_version() -> str | None:
 @st.cache_data(ttl=600, max_entries=8, show_spinner=False)
 def _status(version: str) -> WarehouseStatus:
     with Warehouse(get_settings().warehouse).connect_read_only() as con:
-        refreshed_at = con.execute("select max(finished_at) from etl_runs").fetchone()[0]
-        wards = con.execute("select count(*) from mart_wards").fetchone()[0]
+        refreshed_at = con.sql("select max(finished_at) from etl_runs").fetchall()[0][0]
+        wards = con.sql("select count(*) from mart_wards").fetchall()[0][0]
     return WarehouseStatus(version, refreshed_at, wards)
 
 

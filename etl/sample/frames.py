@@ -7,6 +7,10 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
+# Ids are zero-padded to seven digits so that every file spells the same person the same way
+# (ten million people covers a district a hundred times the sample's size).
+ID_WIDTH = 7
+
 
 def pick(name: str, labels: Sequence[str], index: np.ndarray, valid: np.ndarray | None = None) -> pl.Series:
     """Labels chosen by index (gathered in polars, so millions of rows stay cheap); null where not valid."""
@@ -16,7 +20,7 @@ def pick(name: str, labels: Sequence[str], index: np.ndarray, valid: np.ndarray 
     return _null_where(chosen.alias(name), ~np.asarray(valid, dtype=bool))
 
 
-def make_ids(name: str, prefix: str, numbers: np.ndarray, *, width: int = 6, valid: np.ndarray | None = None) -> pl.Series:
+def make_ids(name: str, prefix: str, numbers: np.ndarray, *, width: int = ID_WIDTH, valid: np.ndarray | None = None) -> pl.Series:
     """Ids such as `V000123`; zero-padded to a width that grows with the largest number."""
     numbers = np.asarray(numbers, dtype=np.int64)
     digits = max(width, len(str(int(numbers.max())))) if numbers.size else width

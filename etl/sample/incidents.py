@@ -132,7 +132,7 @@ def incident_frame(incidents: Incidents, victims: Victims, recorded: Recorded, d
     children = incidents.n_children > 0
     score_known = ~np.isnan(incidents.dash_score)
     columns = [
-        make_ids("incident_id", "INC", np.arange(1, incidents.size + 1), width=7),
+        make_ids("incident_id", "INC", np.arange(1, incidents.size + 1)),
         moments("reported_at", incidents.reported_at),
         pick("ward_code", district.codes, ward, valid=~incidents.is_lsoa_only),
         pick("lsoa_code", district.lsoa_codes, lsoa, valid=incidents.is_lsoa_only),

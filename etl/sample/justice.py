@@ -99,7 +99,7 @@ def crime_frame(rng: np.random.Generator, path: CrimePath, incidents: Incidents,
     in_lsoa = incidents.is_lsoa_only[path.incident]
     return pl.DataFrame([
         make_ids("crime_id", "CR", crime_number),
-        make_ids("incident_id", "INC", path.incident + 1, width=7),
+        make_ids("incident_id", "INC", path.incident + 1),
         make_ids("victim_id", "V", victim_number[victim]),
         pick("ward_code", district.codes, victims.ward[victim], valid=~in_lsoa),
         pick("lsoa_code", district.lsoa_codes, victims.lsoa[victim], valid=in_lsoa),

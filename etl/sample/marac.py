@@ -93,7 +93,7 @@ def marac_frame(cases: MaracCases, victims: Victims, recorded: Recorded, distric
     victim = cases.victim
     in_lsoa = rng.random(cases.size) < 0.05
     return pl.DataFrame([
-        make_ids("case_id", "MC", np.arange(1, cases.size + 1), width=5),
+        make_ids("case_id", "MC", np.arange(1, cases.size + 1)),
         make_ids("victim_id", "V", victim_number[victim]),
         days("heard_on", cases.heard_on),
         pick("referral_agency", AGENCIES, cases.agency),

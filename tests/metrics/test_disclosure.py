@@ -1,0 +1,267 @@
+"""Disclosure control: the rule on single counts, frames and tables, and attackers who must fail."""
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from metrics.disclosure import (
+    Audience,
+    DisclosureError,
+    DisclosureRule,
+    protect_count,
+    protect_frame,
+    protect_ratio,
+    protect_table,
+    rule_for,
+)
+from oversight.settings import Settings
+
+DEFAULT = DisclosureRule(threshold=7, rounding_base=5)
+
+
+def test_rule_comes_from_settings():
+    assert DisclosureRule.from_settings(Settings()) == DEFAULT
+    custom = Settings(disclosure_threshold=10, disclosure_rounding_base=10)
+    assert DisclosureRule.from_settings(custom) == DisclosureRule(threshold=10, rounding_base=10)
+
+
+@pytest.mark.parametrize(
+    ("count", "display", "value", "is_suppressed", "is_rounded"),
+    [
+        (0, "0", 0, False, False),
+        (1, "*", None, True, False),
+        (7, "*", None, True, False),
+        (8, "10", 10, False, True),
+        (12, "10", 10, False, True),
+        (13, "15", 15, False, True),  # 12.5 is the half-way point: 13 rounds up
+        (17, "15", 15, False, True),
+        (18, "20", 20, False, True),
+        (1044, "1,045", 1045, False, True),
+    ],
+)
+def test_protect_count_under_the_default_rule(count, display, value, is_suppressed, is_rounded):
+    protected = protect_count(count, DEFAULT)
+    assert (protected.display, protected.value) == (display, value)
+    assert (protected.is_suppressed, protected.is_rounded) == (is_suppressed, is_rounded)
+
+
+@pytest.mark.parametrize(("count", "value"), [(14, 10), (15, 20), (25, 30)])
+def test_halves_round_up(count, value):
+    assert protect_count(count, DisclosureRule(threshold=7, rounding_base=10)).value == value
+
+
+@pytest.mark.parametrize(("count", "value"), [(13, 20), (14, 20), (15, 20), (24, 20), (25, 30)])
+def test_rounding_never_lands_at_or_below_the_threshold(count, value):
+    # threshold 12, base 10: 13 and 14 would round to 10, itself a suppressible number
+    assert protect_count(count, DisclosureRule(threshold=12, rounding_base=10)).value == value
+
+
+def test_identity_rule_changes_nothing():
+    rule = DisclosureRule.unsuppressed()
+    assert rule.is_identity
+    assert protect_count(3, rule) == protect_count(3, rule).__class__("3", 3, False, False)
+
+
+@pytest.mark.parametrize("bad", [-1, 2.5])
+def test_impossible_counts_raise(bad):
+    with pytest.raises(DisclosureError):
+        protect_count(bad, DEFAULT)
+
+
+@pytest.mark.parametrize(("threshold", "base"), [(-1, 5), (7, 0)])
+def test_impossible_rules_raise(threshold, base):
+    with pytest.raises(DisclosureError):
+        DisclosureRule(threshold=threshold, rounding_base=base)
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "is_suppressed"),
+    [(3, 100, True), (0, 5, True), (0, 100, False), (40, 100, False), (8, 9, False)],
+)
+def test_a_ratio_is_hidden_when_either_count_is(numerator, denominator, is_suppressed):
+    protected = protect_ratio(0.5, numerator=numerator, denominator=denominator, rule=DEFAULT)
+    assert protected.is_suppressed is is_suppressed
+    assert protected.value == (None if is_suppressed else 0.5)
+
+
+@pytest.mark.parametrize(
+    ("audience", "analyst_unsuppressed", "is_identity"),
+    [
+        (Audience.BOARD, False, False),
+        (Audience.BOARD, True, False),
+        (Audience.COMMISSIONER, True, False),
+        (Audience.ANALYST, False, False),
+        (Audience.ANALYST, True, True),
+    ],
+)
+def test_only_an_allowed_analyst_sees_unsuppressed_values(audience, analyst_unsuppressed, is_identity):
+    rule = rule_for(audience, Settings(analyst_unsuppressed=analyst_unsuppressed))
+    assert rule.is_identity is is_identity
+    assert rule.describe().startswith("Counts are shown unrounded" if is_identity else "Counts from 1 to 7")
+
+
+def ward_frame() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "period": ["2023"] * 4 + ["2024"] * 4,
+            "level": ["district", "ward", "ward", "ward"] * 2,
+            "n_incidents": [25, 3, 12, 10, 60, 20, 22, 18],
+            "population": [30_000, 7_000, 8_000, 15_000] * 2,
+            "per_1000": [0.83, 0.43, 1.5, 0.67, 2.0, 2.86, 2.75, 1.2],
+            "per_1000_lower": [0.5, 0.1, 0.8, 0.3, 1.5, 1.7, 1.7, 0.7],
+        }
+    )
+
+
+def test_protect_frame_rounds_suppresses_and_follows_ratios():
+    frame = ward_frame()
+    protected = protect_frame(
+        frame,
+        count_columns=["n_incidents"],
+        ratio_columns={"per_1000": ("n_incidents", "population")},
+        interval_columns={"per_1000": ["per_1000_lower"]},
+        rule=DEFAULT,
+        level_column="level",
+        group_columns=["period"],
+    )
+    # 2023: 3 is hidden, and 10 (the smallest other ward) too, or 25 - 10 - 12 would give it away
+    assert protected["n_incidents"].to_list() == [25, None, 10, None, 60, 20, 20, 20]
+    assert protected["n_incidents_suppressed"].to_list() == [False, True, False, True] + [False] * 4
+    assert protected["per_1000"].to_list() == [0.83, None, 1.5, None, 2.0, 2.86, 2.75, 1.2]
+    assert protected["per_1000_lower"].null_count() == 2
+    assert protected["per_1000_suppressed"].to_list() == protected["n_incidents_suppressed"].to_list()
+    assert frame.equals(ward_frame()), "the input frame is left untouched"
+
+
+def test_protect_frame_hides_ratios_with_small_denominators_and_keeps_missing_values_missing():
+    frame = pl.DataFrame({"n_repeat": [0, 2, None, 30], "n_referrals": [5, 40, 10, 50], "repeat_pct": [0.0, 5.0, None, 60.0]})
+    protected = protect_frame(
+        frame, count_columns=["n_repeat"], ratio_columns={"repeat_pct": ("n_repeat", "n_referrals")}, rule=DEFAULT
+    )
+    assert protected["n_repeat"].to_list() == [0, None, None, 30]
+    assert protected["n_repeat_suppressed"].to_list() == [False, True, False, False]
+    assert protected["repeat_pct"].to_list() == [None, None, None, 60.0]
+
+
+def test_protect_frame_names_missing_columns():
+    with pytest.raises(DisclosureError, match="nope"):
+        protect_frame(ward_frame(), count_columns=["nope"], ratio_columns={}, rule=DEFAULT)
+
+
+def test_protect_table_hides_a_partner_in_each_line():
+    table = protect_table([[3, 10, 20], [12, 0, 40], [9, 30, 2]], rule=DEFAULT, round_totals=False)
+    hidden = table.hidden
+    lines = [*hidden, *hidden.T]
+    assert all(line.sum() != 1 for line in lines)
+    assert table.cells[1][1].display == "0"
+    assert table.grand_total.value == 126 and not table.grand_total.is_rounded
+    assert table.cells[1][0].is_rounded
+
+
+def test_protect_table_hides_a_small_total():
+    table = protect_table([[2, 0], [0, 0]], rule=DEFAULT)
+    assert table.grand_total.is_suppressed
+    assert table.row_totals[1].value == 0
+
+
+# --- attackers ---------------------------------------------------------------------------------
+
+RULES = [DEFAULT, DisclosureRule(threshold=7, rounding_base=1), DisclosureRule(threshold=3, rounding_base=1),
+         DisclosureRule(threshold=10, rounding_base=10), DisclosureRule(threshold=12, rounding_base=10)]
+counts = st.one_of(st.just(0), st.integers(1, 9), st.integers(0, 40))
+tables = st.tuples(st.integers(1, 4), st.integers(1, 4)).flatmap(
+    lambda shape: st.lists(st.lists(counts, min_size=shape[1], max_size=shape[1]), min_size=shape[0], max_size=shape[0])
+)
+BIG = 10**9
+
+
+def augmented(cells) -> np.ndarray:
+    interior = np.array(cells, dtype=np.int64)
+    row_totals, column_totals = interior.sum(1, keepdims=True), interior.sum(0, keepdims=True)
+    return np.block([[interior, row_totals], [column_totals, interior.sum(keepdims=True)]])
+
+
+def preimage(value: float, rule: DisclosureRule) -> tuple[int, int]:
+    """What an attacker who knows the rule learns from one published rounded value."""
+    candidates = [n for n in range(int(value) + rule.rounding_base + rule.threshold + 1) if protect_count(n, rule).value == value]
+    return min(candidates), max(candidates)
+
+
+def line_indices(shape):
+    rows, columns = shape
+    return [[(i, j) for j in range(columns)] for i in range(rows)] + [[(i, j) for i in range(rows)] for j in range(columns)]
+
+
+def interval_attack(published: np.ndarray, rule: DisclosureRule, *, exact_totals: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds on every entry from published values, non-negativity and every line adding up, iterated."""
+    low, high = np.zeros(published.shape, dtype=np.int64), np.full(published.shape, BIG, dtype=np.int64)
+    for (i, j), value in np.ndenumerate(published):
+        is_total = i == published.shape[0] - 1 or j == published.shape[1] - 1
+        if not np.isnan(value):
+            low[i, j], high[i, j] = (value, value) if exact_totals and is_total else preimage(value, rule)
+    for _ in range(50):
+        before = (low.copy(), high.copy())
+        for line in line_indices(published.shape):
+            parts, total = line[:-1], line[-1]
+            low[total] = max(low[total], sum(low[p] for p in parts))
+            high[total] = min(high[total], sum(high[p] for p in parts))
+            for part in parts:
+                others = [p for p in parts if p != part]
+                low[part] = max(low[part], low[total] - sum(high[p] for p in others))
+                high[part] = min(high[part], high[total] - sum(low[p] for p in others))
+        if np.array_equal(before[0], low) and np.array_equal(before[1], high):
+            break
+    return low, high
+
+
+def solvable_by_linear_algebra(hidden: np.ndarray) -> list[tuple[int, int]]:
+    """Hidden entries fixed by the line equations alone (strictest case: every published value exact)."""
+    unknowns = list(zip(*np.nonzero(hidden)))
+    if not unknowns:
+        return []
+    equations = np.array([[(1 if entry != line[-1] else -1) if entry in line else 0 for entry in unknowns] for line in line_indices(hidden.shape)])
+    rank = np.linalg.matrix_rank(equations)
+    return [entry for k, entry in enumerate(unknowns) if np.linalg.matrix_rank(np.vstack([equations, np.eye(len(unknowns))[k]])) == rank]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cells=tables, rule=st.sampled_from(RULES), round_totals=st.booleans())
+def test_no_attacker_recovers_a_hidden_count(cells, rule, round_totals):
+    truth = augmented(cells)
+    table = protect_table(truth[:-1, :-1], rule=rule, round_totals=round_totals)
+    published, hidden = table.published(), table.hidden
+
+    shown = published[~np.isnan(published)]
+    assert not np.any((shown >= 1) & (shown <= rule.threshold)), "a published count is in 1..threshold"
+    assert np.all(hidden[(truth >= 1) & (truth <= rule.threshold)]), "a small count is shown"
+    assert all(line.sum() != 1 for line in [*hidden, *hidden.T]), "a line has a single hidden entry"
+
+    recovered = [entry for entry in solvable_by_linear_algebra(hidden) if truth[entry] > 0]
+    assert not recovered, f"exact subtraction recovers {recovered}"
+    low, high = interval_attack(published, rule, exact_totals=not round_totals)
+    assert np.all((low <= truth) & (truth <= high)), "the attacker's reasoning must hold for the truth"
+    pinned = [(entry, int(truth[entry])) for entry in zip(*np.nonzero(hidden)) if low[entry] == high[entry] and truth[entry] > 0]
+    assert not pinned, f"bounds pin hidden counts {pinned}"
+
+
+@settings(max_examples=150, deadline=None)
+@given(ward_counts=st.lists(counts, min_size=2, max_size=6), rule=st.sampled_from(RULES))
+def test_no_ward_count_is_recovered_from_the_published_district_total(ward_counts, rule):
+    frame = pl.DataFrame({"level": ["district"] + ["ward"] * len(ward_counts), "n": [sum(ward_counts), *ward_counts]})
+    protected = protect_frame(frame, count_columns=["n"], ratio_columns={}, rule=rule, level_column="level")
+    district, *wards = protected["n"].to_list()
+    assert district == sum(ward_counts), "the district row is published as it is"
+    assert not any(value is not None and 1 <= value <= rule.threshold for value in wards)
+
+    # The attacker knows the exact district total and each shown ward to within its rounding band.
+    bands = [(0, BIG) if value is None else preimage(value, rule) for value in wards]
+    for index, count in enumerate(ward_counts):
+        if wards[index] is not None or count == 0:
+            continue
+        others = [band for k, band in enumerate(bands) if k != index]
+        low = max(0, district - sum(high for _, high in others))
+        high = district - sum(low for low, _ in others)
+        assert low <= count <= high
+        assert low < high, f"ward count {count} recovered from the district total"
