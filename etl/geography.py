@@ -116,9 +116,8 @@ def wards_feature_collection(wards: pl.DataFrame) -> dict[str, Any]:
         properties = {"ward_code": row["ward_code"]}
         if with_names:
             properties["ward_name"] = row["ward_name"]
-        features.append(
-            {"type": "Feature", "id": row["ward_code"], "properties": properties, "geometry": json.loads(row["geojson"])}
-        )
+        geometry = json.loads(row["geojson"])
+        features.append({"type": "Feature", "id": row["ward_code"], "properties": properties, "geometry": geometry})
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -81,10 +81,12 @@ HEADER_RULES: tuple[tuple[str, str], ...] = (
     ("an e-mail address", r"(?:^|_)e_?mails?(?:_?address(?:es)?)?$"),
     ("an NHS number", r"(?:^|_)nhs_?(?:number|no|num|id)s?$"),
     ("a National Insurance number", r"(?:^|_)(?:ni|nino|nat_?ins|national_?insurance)" + _END),
-    ("a phone number", r"(?:^|_)(?:(?:tel|telephone|phone|mobile|landline|fax)" + _END + r"|contact_?(?:number|no|num)s?$)"),
+    ("a phone number", r"(?:^|_)(?:(?:tel|telephone|phone|mobile|landline|fax)" + _END
+                       + r"|contact_?(?:number|no|num)s?$)"),
     ("a postcode", r"(?:^|_)(?:post_?code|postal_?code|zip_?code|pcds?[0-9]?)(?:_?full)?$"),
     ("a date of birth", r"(?:^|_)(?:dob|d_o_b|date_?of_?birth|birth_?date|birth_?day)$"),
-    ("an address", r"(?:^|_)(?:address(?:es)?|addr|street(?:_?name)?|house_?(?:number|no|name))(?:_?line)?(?:_?[0-9]+)?$"),
+    ("an address", r"(?:^|_)(?:address(?:es)?|addr|street(?:_?name)?|house_?(?:number|no|name))"
+                   r"(?:_?line)?(?:_?[0-9]+)?$"),
     ("a person's name", r"(?:^|_)(?:names?|forenames?|surnames?|first_?name|last_?name|full_?name|given_?name|"
                         r"family_?name|middle_?name|maiden_?name|nick_?name)$"),
 )
@@ -151,7 +153,10 @@ def scan_values(
     summaries = ", ".join(
         f"count(*) FILTER (WHERE f{index}), min(line) FILTER (WHERE f{index})" for index in range(len(checks))
     )
-    sql = f"WITH flags AS (SELECT {_quote(LINE_COLUMN)} AS line, {flags} FROM {_quote(table)}) SELECT {summaries} FROM flags"
+    sql = (
+        f"WITH flags AS (SELECT {_quote(LINE_COLUMN)} AS line, {flags} FROM {_quote(table)}) "
+        f"SELECT {summaries} FROM flags"
+    )
     row = con.execute(sql, _PARAMETERS).fetchone()
     findings = []
     for index, (column, kind) in enumerate(checks):
@@ -206,7 +211,9 @@ def _nhs_digits(candidate: str) -> str:
 
 def _nhs_check_digit_holds(digits: str) -> str:
     """Modulus 11: weights 10..2 on the first nine digits; 11 - (sum mod 11) is the tenth (11 means 0)."""
-    weighted = " + ".join(f"{11 - position} * (ascii(substr({digits}, {position}, 1)) - 48)" for position in range(1, 10))
+    weighted = " + ".join(
+        f"{11 - position} * (ascii(substr({digits}, {position}, 1)) - 48)" for position in range(1, 10)
+    )
     check = f"(ascii(substr({digits}, 10, 1)) - 48)"
     return f"(regexp_full_match({digits}, '[0-9]{{10}}') AND (11 - ({weighted}) % 11) % 11 = {check})"
 

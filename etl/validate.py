@@ -32,6 +32,19 @@ class ColumnSql:
     problem: str
 
 
+# The characters Python's str.strip() removes (str.isspace); DuckDB's trim() alone removes
+# only spaces, so a cell padded with a tab or Excel's non-breaking space would fail here but
+# pass the pydantic model.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def _trim(expression: str) -> str:
+    return f"trim({expression}, {_literal(WHITESPACE)})"
+
+
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -46,7 +59,7 @@ def _quote(identifier: str) -> str:
 
 def column_sql(spec: ColumnSpec, source: str) -> ColumnSql:
     """The typed value and the problem for one column, reading raw text from `source`."""
-    blank = f"nullif(trim({source}), '')"
+    blank = f"nullif({_trim(source)}, '')"
     kind = spec.kind
     name = kind.name
     checks: list[tuple[str, str]] = []  # (condition on non-blank cell, message), first match wins
@@ -82,12 +95,12 @@ def column_sql(spec: ColumnSpec, source: str) -> ColumnSql:
         checks.append((f"not regexp_full_match({blank}, {_literal(TIMESTAMP_PATTERN)})", "expected a date and time as YYYY-MM-DDTHH:MM[:SS]"))
         checks.append((f"{typed} is null", "expected a real calendar date and time"))
     elif name is KindName.enum_list:
-        items = f"list_filter(list_transform(string_split(lower({blank}), ';'), lambda item: trim(item)), lambda item: item <> '')"
+        items = f"list_filter(list_transform(string_split(lower({blank}), ';'), lambda item: {_trim('item')}), lambda item: item <> '')"
         typed = f"case when {blank} is not null then {items} end"
         checks.append((f"len({items}) = 0", "expected a semicolon-separated list with at least one item"))
         checks.append((f"not list_bool_and(list_transform({items}, lambda item: item in {_in_list(spec.enum_values)}))", "expected a semicolon list of " + ", ".join(spec.enum_values)))
     elif name is KindName.ward_list:
-        items = f"list_filter(list_transform(string_split(upper({blank}), ';'), lambda item: trim(item)), lambda item: item <> '')"
+        items = f"list_filter(list_transform(string_split(upper({blank}), ';'), lambda item: {_trim('item')}), lambda item: item <> '')"
         typed = f"case when {items} = ['ALL'] then ['all'] when {blank} is not null then {items} end"
         checks.append((f"len({items}) = 0", "expected a semicolon-separated list with at least one item"))
         checks.append((

@@ -76,7 +76,7 @@ def compute(
         interval998 = _interval(indicator, row["numerator"], row["denominator"], 0.998)
         name, value = comparators.get(row["cut_value"], comparators.get(None, (None, None)))
         comparison = _compare(indicator, interval95, interval998, value)
-        trend_marker, trend_reason = trends.get(row["cut_value"], (None, None))
+        trend_marker, trend_reason = trends.get(row["cut_value"], trends.get(None, (None, None)))
         records.append({
             "indicator_id": indicator.id, "title": indicator.title, "unit": indicator.unit,
             "period": period.label, "period_start": period.start, "period_end": period.end,
@@ -141,17 +141,20 @@ def _value(indicator: Indicator, numerator: float, denominator: float) -> float 
     return interval.value if interval else None
 
 
-def _trends(con, indicator: Indicator, filters: Filters) -> dict[str, tuple[str, str | None]]:
-    """Trend marker per cut value over the complete financial years held."""
+def _trends(con, indicator: Indicator, filters: Filters) -> dict[str | None, tuple[str, str | None]]:
+    """Trend marker per cut value over the complete financial years held (key None: every row)."""
     if filters.by in PERIOD_DIMS or "year" not in indicator.dimensions:
         return {}
     coverage = data_coverage(con, indicator)
     if coverage is None:
         return {}
-    first_year = periods.financial_year_of(coverage[0]) + (coverage[0] > periods.financial_year(periods.financial_year_of(coverage[0])).start)
-    last_year = periods.financial_year_of(coverage[1]) - (coverage[1] < periods.financial_year(periods.financial_year_of(coverage[1])).end)
+    # A financial year counts as held when the data reach into its first and last months:
+    # extracts seldom have an event on the very first and last days.
+    first_seen, last_seen = coverage
+    first_year = periods.financial_year_of(first_seen) + (first_seen.month != 4)
+    last_year = periods.financial_year_of(last_seen) - (last_seen.month != 3)
     if last_year < first_year:
-        return {}
+        return {None: (TrendMarker.CANNOT_BE_CALCULATED.value, "no complete financial year of data")}
     span = Period(periods.financial_year(first_year).start, periods.financial_year(last_year).end, "complete years")
     dims = (filters.by, "year") if filters.by else ("year",)
     series = aggregate(con, indicator, span, dims=dims, filters=filters.groups)

@@ -50,7 +50,7 @@ class TrendMarker(StrEnum):
 
 @dataclass(frozen=True)
 class TrendPoint:
-    period: str
+    period: str | int
     numerator: float
     denominator: float
 
@@ -78,11 +78,12 @@ class AnnualPeriod:
         return self.end_month - self.start_month == 12
 
 
-def parse_period(label: str) -> AnnualPeriod:
+def parse_period(label: str | int) -> AnnualPeriod:
     """Read a calendar year ('2019'), a financial year ('2019/20', April to March) or a span ('2017 - 19').
 
     A pair of consecutive years is read as a financial year; longer spans are multi-year periods.
     """
+    label = str(label)  # a bare year may arrive as a number
     match = _PERIOD_LABEL.match(label)
     if match is None:
         raise PeriodLabelError(f"period '{label}' is not a year or a financial year")

@@ -21,7 +21,7 @@ def pick(name: str, labels: Sequence[str], index: np.ndarray, valid: np.ndarray 
 
 
 def make_ids(name: str, prefix: str, numbers: np.ndarray, *, width: int = ID_WIDTH, valid: np.ndarray | None = None) -> pl.Series:
-    """Ids such as `V000123`; zero-padded to a width that grows with the largest number."""
+    """Ids such as `V0000123`: zero-padded, and wider only if a number outgrows the width."""
     numbers = np.asarray(numbers, dtype=np.int64)
     digits = max(width, len(str(int(numbers.max())))) if numbers.size else width
     ids = (pl.lit(prefix) + pl.Series(numbers).cast(pl.String).str.zfill(digits))
@@ -54,12 +54,18 @@ def draw(rng: np.random.Generator, weights: Sequence[float] | np.ndarray, size: 
 
 
 def draw_rows(rng: np.random.Generator, table: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """For each item, a category drawn from its own row of a weights table (vectorised)."""
+    """For each item, a category drawn from its own row of a weights table.
+
+    Rows are laid end to end on one number line (row r spans r to r + 1), so a single sorted
+    search serves every item without building an items x categories array.
+    """
     table = np.asarray(table, dtype=float)
-    cumulative = np.cumsum(table / table.sum(axis=1, keepdims=True), axis=1)
-    chosen = cumulative[rows]
-    uniform = rng.random(rows.size)[:, None]
-    return np.minimum((uniform > chosen).sum(axis=1), table.shape[1] - 1)
+    n_rows, n_categories = table.shape
+    within = np.cumsum(table / table.sum(axis=1, keepdims=True), axis=1)
+    within[:, -1] = 1.0
+    edges = (np.arange(n_rows)[:, None] + within).reshape(-1)
+    position = np.searchsorted(edges, rows + rng.random(rows.size), side="right")
+    return np.minimum(position - rows * n_categories, n_categories - 1)
 
 
 def group_starts(group_sizes: np.ndarray) -> np.ndarray:

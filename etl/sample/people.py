@@ -98,6 +98,9 @@ def draw_victims(rng: np.random.Generator, district: District, population: Popul
                  params: SampleParameters) -> Victims:
     """Victims whose first incident falls in the window or in the year before it (already known)."""
     propensity = np.stack([AGE_PROPENSITY, AGE_PROPENSITY * _male_weight(population, params)])
+    # Scale so that the district's residents average a propensity of one.
+    first_year = population.counts[:, 0]
+    propensity /= (first_year * propensity[None, :, :, None]).sum() / first_year.sum()
     report = reporting_factor(district, params)
     ratio = ward_rate_ratio(district, population, params)
     per_victim = expected_incidents_per_victim(params)
@@ -156,7 +159,7 @@ def _describe(rng: np.random.Generator, district: District, ward: np.ndarray, se
     n_children = np.where(has_children, draw(rng, CHILDREN_COUNT, size) + 1, 0)
     return Victims(
         ward=ward,
-        lsoa=_lsoa_in_ward(rng, district, ward),
+        lsoa=lsoa_in_ward(rng, district, ward),
         sex=sex,
         age=age,
         ethnicity=ethnicity,
@@ -171,11 +174,13 @@ def _describe(rng: np.random.Generator, district: District, ward: np.ndarray, se
     )
 
 
-def _lsoa_in_ward(rng: np.random.Generator, district: District, ward: np.ndarray) -> np.ndarray:
-    """An LSOA for each person, drawn by the LSOAs' shares of their ward."""
-    table = np.zeros((district.n_wards, district.lsoa_ward.size))
-    table[district.lsoa_ward, np.arange(district.lsoa_ward.size)] = district.lsoa_share
-    return draw_rows(rng, table, ward)
+def lsoa_in_ward(rng: np.random.Generator, district: District, ward: np.ndarray) -> np.ndarray:
+    """An LSOA for each person, drawn by the LSOAs' shares of their ward (LSOAs are numbered ward by ward)."""
+    per_ward = np.bincount(district.lsoa_ward, minlength=district.n_wards)
+    first = group_starts(per_ward)
+    table = np.zeros((district.n_wards, per_ward.max()))
+    table[district.lsoa_ward, np.arange(district.lsoa_ward.size) - first[district.lsoa_ward]] = district.lsoa_share
+    return first[ward] + draw_rows(rng, table, ward)
 
 
 def draw_children(rng: np.random.Generator, victims: Victims, district: District, schools_per_ward: np.ndarray) -> Children:

@@ -10,6 +10,7 @@ from metrics.disclosure import (
     Audience,
     DisclosureError,
     DisclosureRule,
+    ProtectedCount,
     protect_count,
     protect_frame,
     protect_ratio,
@@ -61,7 +62,7 @@ def test_rounding_never_lands_at_or_below_the_threshold(count, value):
 def test_identity_rule_changes_nothing():
     rule = DisclosureRule.unsuppressed()
     assert rule.is_identity
-    assert protect_count(3, rule) == protect_count(3, rule).__class__("3", 3, False, False)
+    assert protect_count(3, rule) == ProtectedCount(display="3", value=3, is_suppressed=False, is_rounded=False)
 
 
 @pytest.mark.parametrize("bad", [-1, 2.5])
@@ -136,10 +137,11 @@ def test_protect_frame_rounds_suppresses_and_follows_ratios():
 
 
 def test_protect_frame_hides_ratios_with_small_denominators_and_keeps_missing_values_missing():
-    frame = pl.DataFrame({"n_repeat": [0, 2, None, 30], "n_referrals": [5, 40, 10, 50], "repeat_pct": [0.0, 5.0, None, 60.0]})
-    protected = protect_frame(
-        frame, count_columns=["n_repeat"], ratio_columns={"repeat_pct": ("n_repeat", "n_referrals")}, rule=DEFAULT
+    frame = pl.DataFrame(
+        {"n_repeat": [0, 2, None, 30], "n_referrals": [5, 40, 10, 50], "repeat_pct": [0.0, 5.0, None, 60.0]}
     )
+    ratios = {"repeat_pct": ("n_repeat", "n_referrals")}
+    protected = protect_frame(frame, count_columns=["n_repeat"], ratio_columns=ratios, rule=DEFAULT)
     assert protected["n_repeat"].to_list() == [0, None, None, 30]
     assert protected["n_repeat_suppressed"].to_list() == [False, True, False, False]
     assert protected["repeat_pct"].to_list() == [None, None, None, 60.0]
@@ -160,6 +162,14 @@ def test_protect_table_hides_a_partner_in_each_line():
     assert table.cells[1][0].is_rounded
 
 
+def test_protect_table_hides_the_smallest_partners():
+    # 3 is small; its row partner is 12 and its column partner 15; 15's row then needs 30: a closed cycle
+    table = protect_table([[3, 12, 40], [15, 30, 50]], rule=DEFAULT)
+    hidden_cells = {(i, j) for i, j in zip(*np.nonzero(table.hidden))}
+    assert hidden_cells == {(0, 0), (0, 1), (1, 0), (1, 1)}
+    assert [total.display for total in table.row_totals] == ["55", "95"]
+
+
 def test_protect_table_hides_a_small_total():
     table = protect_table([[2, 0], [0, 0]], rule=DEFAULT)
     assert table.grand_total.is_suppressed
@@ -168,12 +178,17 @@ def test_protect_table_hides_a_small_total():
 
 # --- attackers ---------------------------------------------------------------------------------
 
-RULES = [DEFAULT, DisclosureRule(threshold=7, rounding_base=1), DisclosureRule(threshold=3, rounding_base=1),
-         DisclosureRule(threshold=10, rounding_base=10), DisclosureRule(threshold=12, rounding_base=10)]
+RULES = [
+    DEFAULT,
+    DisclosureRule(threshold=7, rounding_base=1),  # every published value exact: the strictest case
+    DisclosureRule(threshold=3, rounding_base=1),
+    DisclosureRule(threshold=10, rounding_base=10),
+    DisclosureRule(threshold=12, rounding_base=10),  # rounding would land at or below the threshold
+]
 counts = st.one_of(st.just(0), st.integers(1, 9), st.integers(0, 40))
 tables = st.tuples(st.integers(1, 4), st.integers(1, 4)).flatmap(
     lambda shape: st.lists(st.lists(counts, min_size=shape[1], max_size=shape[1]), min_size=shape[0], max_size=shape[0])
-)
+)  # many small counts and zeros, so most tables need secondary suppression
 BIG = 10**9
 
 
@@ -185,16 +200,18 @@ def augmented(cells) -> np.ndarray:
 
 def preimage(value: float, rule: DisclosureRule) -> tuple[int, int]:
     """What an attacker who knows the rule learns from one published rounded value."""
-    candidates = [n for n in range(int(value) + rule.rounding_base + rule.threshold + 1) if protect_count(n, rule).value == value]
+    search = range(int(value) + rule.rounding_base + rule.threshold + 1)
+    candidates = [n for n in search if protect_count(n, rule).value == value]
     return min(candidates), max(candidates)
 
 
 def line_indices(shape):
     rows, columns = shape
-    return [[(i, j) for j in range(columns)] for i in range(rows)] + [[(i, j) for i in range(rows)] for j in range(columns)]
+    across = [[(i, j) for j in range(columns)] for i in range(rows)]
+    return across + [[(i, j) for i in range(rows)] for j in range(columns)]  # parts, then the total
 
 
-def interval_attack(published: np.ndarray, rule: DisclosureRule, *, exact_totals: bool) -> tuple[np.ndarray, np.ndarray]:
+def interval_attack(published: np.ndarray, rule: DisclosureRule, *, exact_totals: bool) -> tuple[np.ndarray, ...]:
     """Bounds on every entry from published values, non-negativity and every line adding up, iterated."""
     low, high = np.zeros(published.shape, dtype=np.int64), np.full(published.shape, BIG, dtype=np.int64)
     for (i, j), value in np.ndenumerate(published):
@@ -217,13 +234,19 @@ def interval_attack(published: np.ndarray, rule: DisclosureRule, *, exact_totals
 
 
 def solvable_by_linear_algebra(hidden: np.ndarray) -> list[tuple[int, int]]:
-    """Hidden entries fixed by the line equations alone (strictest case: every published value exact)."""
+    """Hidden entries fixed by the line equations alone, as if every published value were exact.
+
+    This includes the iterated attack on a line with a single unknown, and any longer chain of them.
+    """
     unknowns = list(zip(*np.nonzero(hidden)))
     if not unknowns:
         return []
-    equations = np.array([[(1 if entry != line[-1] else -1) if entry in line else 0 for entry in unknowns] for line in line_indices(hidden.shape)])
+    lines = line_indices(hidden.shape)
+    equations = np.array([[(-1 if e == line[-1] else 1) if e in line else 0 for e in unknowns] for line in lines])
     rank = np.linalg.matrix_rank(equations)
-    return [entry for k, entry in enumerate(unknowns) if np.linalg.matrix_rank(np.vstack([equations, np.eye(len(unknowns))[k]])) == rank]
+    # an unknown is fixed exactly when its unit vector is a combination of the equations
+    alone = np.eye(len(unknowns))
+    return [e for k, e in enumerate(unknowns) if np.linalg.matrix_rank(np.vstack([equations, alone[k]])) == rank]
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -242,14 +265,16 @@ def test_no_attacker_recovers_a_hidden_count(cells, rule, round_totals):
     assert not recovered, f"exact subtraction recovers {recovered}"
     low, high = interval_attack(published, rule, exact_totals=not round_totals)
     assert np.all((low <= truth) & (truth <= high)), "the attacker's reasoning must hold for the truth"
-    pinned = [(entry, int(truth[entry])) for entry in zip(*np.nonzero(hidden)) if low[entry] == high[entry] and truth[entry] > 0]
+    hidden_entries = list(zip(*np.nonzero(hidden)))
+    pinned = [(entry, int(truth[entry])) for entry in hidden_entries if low[entry] == high[entry] and truth[entry] > 0]
     assert not pinned, f"bounds pin hidden counts {pinned}"
 
 
 @settings(max_examples=150, deadline=None)
 @given(ward_counts=st.lists(counts, min_size=2, max_size=6), rule=st.sampled_from(RULES))
 def test_no_ward_count_is_recovered_from_the_published_district_total(ward_counts, rule):
-    frame = pl.DataFrame({"level": ["district"] + ["ward"] * len(ward_counts), "n": [sum(ward_counts), *ward_counts]})
+    levels = ["district"] + ["ward"] * len(ward_counts)
+    frame = pl.DataFrame({"level": levels, "n": [sum(ward_counts), *ward_counts]})
     protected = protect_frame(frame, count_columns=["n"], ratio_columns={}, rule=rule, level_column="level")
     district, *wards = protected["n"].to_list()
     assert district == sum(ward_counts), "the district row is published as it is"

@@ -94,6 +94,11 @@ def test_only_the_five_most_recent_points_count_by_default():
     assert everything.marker is not TrendMarker.INCREASING
 
 
+def test_a_year_may_be_given_as_a_number():
+    result = proportion_trend(series([100, 120, 140, 160, 180], 1000, [2018, 2019, 2020, 2021, 2022]))
+    assert result.marker is TrendMarker.INCREASING
+
+
 def test_points_are_ordered_by_period_not_by_position():
     points = series([100, 120, 140, 160, 180], 1000)
     assert proportion_trend(list(reversed(points))) == proportion_trend(points)

@@ -1,0 +1,2 @@
+def action_plan(frames, population, district, window):
+    return {"targets": []}, "T"

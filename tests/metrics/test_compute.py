@@ -1,0 +1,74 @@
+"""compute on a drop with five whole financial years: trend markers per cut."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from etl.refresh import refresh
+from etl.warehouse import Warehouse
+from metrics.compute import Filters, compute
+from metrics.disclosure import DisclosureRule
+from metrics.periods import between, financial_year
+from oversight.settings import Settings
+from tests.drops import INCIDENTS_HEADER, write_reference_drop
+
+# Northfield's incidents rise steeply each year; Eastgate's stay flat.
+NORTHFIELD_PER_YEAR = [10, 20, 40, 80, 160]
+EASTGATE_PER_YEAR = [30, 30, 30, 30, 30]
+
+
+def incident_rows() -> list[str]:
+    lines = []
+    for ward, per_year in (("E05990001", NORTHFIELD_PER_YEAR), ("E05990002", EASTGATE_PER_YEAR)):
+        for offset, count in enumerate(per_year):
+            start = financial_year(2020 + offset).start
+            for number in range(count):
+                day = start + timedelta(days=(number * 360) // count)
+                lines.append(f"{ward}-{offset}-{number},{day}T10:00:00,{ward},,V{ward}{offset}{number},female,25-34,white,"
+                             "standard,2,0,,no,")
+    return lines
+
+
+@pytest.fixture(scope="module")
+def five_years(tmp_path_factory):
+    root = tmp_path_factory.mktemp("five")
+    drop = write_reference_drop(root / "drop")
+    (drop / "police_incidents.csv").write_text("\n".join([INCIDENTS_HEADER, *incident_rows()]) + "\n")
+    settings = Settings(warehouse=root / "warehouse")
+    refresh(drop, warehouse=settings.warehouse, settings=settings)
+    with Warehouse(settings.warehouse).connect_read_only() as con:
+        yield con
+
+
+def test_trend_markers_per_ward_over_complete_financial_years(five_years):
+    frame = compute(five_years, "prevalence_incidents_per_1000", Filters(period=financial_year(2024), by="ward"),
+                    rule=DisclosureRule.unsuppressed())
+    trends = dict(zip(frame["cut_value"], frame["trend"]))
+    assert trends["E05990001"] == "increasing"
+    assert trends["E05990002"] == "no significant change"
+
+
+def test_district_trend(five_years):
+    frame = compute(five_years, "prevalence_incidents_per_1000", Filters(period=financial_year(2024)),
+                    rule=DisclosureRule.unsuppressed())
+    assert frame["trend"][0] == "increasing"
+    assert frame["period_start"][0] == date(2024, 4, 1)
+
+
+def test_yearly_cut_gives_one_row_per_financial_year(five_years):
+    span = Filters(period=between(date(2020, 4, 1), date(2025, 3, 31)), by="year")
+    frame = compute(five_years, "prevalence_incidents_per_1000", span, rule=DisclosureRule.unsuppressed())
+    assert frame["cut_value"].to_list() == ["2020/21", "2021/22", "2022/23", "2023/24", "2024/25"]
+    assert frame["numerator"].to_list() == [40, 50, 70, 110, 190]
+    assert frame["trend"].to_list() == [None] * 5
+
+
+def test_trend_cannot_be_calculated_without_five_complete_years(five_years, tiny_warehouse):
+    five = compute(five_years, "prevalence_incidents_per_1000", Filters(period=financial_year(2024)),
+                   rule=DisclosureRule.unsuppressed())
+    assert five["trend"][0] == "increasing"
+    tiny = compute(tiny_warehouse, "prevalence_incidents_per_1000", Filters(period=financial_year(2025)),
+                   rule=DisclosureRule.unsuppressed())
+    assert (tiny["trend"][0], tiny["trend_reason"][0]) == ("cannot be calculated", "no complete financial year of data")
