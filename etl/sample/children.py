@@ -47,7 +47,7 @@ def mash_contacts(rng: np.random.Generator, incidents: Incidents, victims: Victi
                   window: Window) -> Contacts:
     """Police notify the front door about children at medium- and high-risk incidents; other agencies add more."""
     present = incidents.n_children > 0
-    notified = present & ((incidents.risk == HIGH) | ((incidents.risk == MEDIUM) & (rng.random(incidents.size) < 0.5)))
+    notified = present & ((incidents.risk == HIGH) | ((incidents.risk == MEDIUM) & (rng.random(incidents.size) < 0.3)))
     incident, child = children_at(incidents, victims, np.flatnonzero(notified))
     received_at = incidents.reported_at[incident] + lognormal_delay(rng, 14 * HOUR, 0.8, incident.size)
     source = np.full(incident.size, SOURCES.index("police"))

@@ -25,7 +25,7 @@ STANDARD, MEDIUM, HIGH, NOT_ASSESSED = range(4)
 HOUR_PROFILE = np.array([3, 2.5, 2, 1.5, 1, 0.8, 0.8, 1, 1.5, 2, 2.5, 3, 3.5, 3.5, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 6.5, 5.5, 4.5])
 CRIME_BY_RISK = np.array([0.42, 0.54, 0.64, 0.45])
 ARREST_BY_RISK = np.array([0.33, 0.45, 0.60, 0.36])
-MARAC_BY_RISK = np.array([0.004, 0.03, 0.0, 0.01])  # high risk is a parameter
+MARAC_BY_RISK = np.array([0.002, 0.015, 0.0, 0.01])  # high risk is a parameter
 MAX_INCIDENTS_PER_VICTIM = 15
 
 
@@ -66,7 +66,7 @@ def build_incidents(rng: np.random.Generator, victims: Victims, district: Distri
     victim, sequence, reported_at = victim[order], sequence[order], reported_at[order]
     size = victim.size
 
-    score = np.clip(np.rint(victims.latent_risk[victim] + 2.0 * rng.standard_normal(size) + 0.6 * sequence), 0, 24)
+    score = np.clip(np.rint(victims.latent_risk[victim] + 1.9 * rng.standard_normal(size) + 0.6 * sequence), 0, 24)
     assessed = rng.random(size) >= 0.03
     risk = np.where(~assessed, NOT_ASSESSED, np.select([score >= 14, score >= 10], [HIGH, MEDIUM], default=STANDARD))
     is_crime = rng.random(size) < CRIME_BY_RISK[risk]
@@ -110,7 +110,7 @@ def _marac_referrals(rng: np.random.Generator, victim: np.ndarray, reported_at: 
     gap = reported_at[by_victim][2:] - reported_at[by_victim][:-2]
     earlier[by_victim[2:]] = np.where(same, gap, np.inf)
     escalating = (earlier <= 365 * DAY) & (risk != HIGH)
-    chance = np.where(escalating, np.maximum(chance, 0.15), chance)
+    chance = np.where(escalating, np.maximum(chance, 0.08), chance)
     return rng.random(victim.size) < chance
 
 

@@ -71,7 +71,7 @@ def crime_frame(rng: np.random.Generator, path: CrimePath, incidents: Incidents,
     supported_before = support_starts[victim] <= path.charge_decision_at
     issue_chance = np.where(supported_before, params.victim_issue_if_supported_before, params.victim_issue_if_not_supported)
     has_issue = decided & (rng.random(size) < issue_chance)
-    issue = np.where(has_issue, draw(rng, [0.40, 0.30, 0.30], size), NO_ISSUE)
+    issue = np.where(has_issue, draw(rng, [0.43, 0.22, 0.35], size), NO_ISSUE)
 
     decision = np.full(size, PENDING)
     charge_chance = np.full(size, params.charge_if_no_victim_issue)
@@ -79,7 +79,7 @@ def crime_frame(rng: np.random.Generator, path: CrimePath, incidents: Incidents,
     charge_chance[in_attrition_ward] = _scale_odds(charge_chance[in_attrition_ward], params.attrition_charge_factor)
     charged = rng.random(size) < charge_chance
     # A case the victim withdrew from is mostly dropped at charge; non-attendance shows at court.
-    dropped_for_victim = np.isin(issue, (RETRACTION, DOES_NOT_SUPPORT)) & (rng.random(size) < 0.75)
+    dropped_for_victim = np.isin(issue, (RETRACTION, DOES_NOT_SUPPORT)) & (rng.random(size) < 0.85)
     charged = np.where(issue == NON_ATTENDANCE, True, np.where(has_issue, ~dropped_for_victim, charged))
     out_of_court = ~charged & ~has_issue & (rng.random(size) < 0.15)
     decision[decided] = np.select([charged, out_of_court], [CHARGED, OUT_OF_COURT], default=NO_FURTHER_ACTION)[decided]

@@ -23,7 +23,7 @@ AGENCIES = ("police", "idva", "health", "childrens_social_care", "adult_social_c
             "education", "voluntary", "other")
 # Referrals from agencies other than police (SafeLives national mix, rounded).
 OTHER_AGENCY_WEIGHTS = np.array([0, 0.30, 0.18, 0.17, 0.05, 0.08, 0.07, 0.03, 0.09, 0.03])
-SAME_CASE_DAYS = 30  # a further referral this soon is discussed as the same case
+SAME_CASE_DAYS = 42  # a further referral this soon is discussed as the same case
 
 
 @dataclass(frozen=True)

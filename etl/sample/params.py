@@ -22,13 +22,13 @@ class SampleParameters:
     population_growth_per_year: float = 0.006
 
     # Police: incidents and crimes per 1,000 residents a year before ward effects (E&W 19, West Yorkshire 21).
-    incidents_per_1000: float = 21.5
+    incidents_per_1000: float = 23.8
     deprivation_rate_ratio: float = 2.2  # most vs least deprived ward
     district_trend_per_year: float = 0.015
-    repeat_continue_probability: float = 0.25  # chance of a further incident, average victim
+    repeat_continue_probability: float = 0.28  # chance of a further incident, average victim
     repeat_gap_days: float = 75.0
     share_female_victims: float = 0.77
-    children_present_when_household: float = 0.82
+    children_present_when_household: float = 0.74
     child_spoken_to_start: float = 0.85
     child_spoken_to_fall_per_year: float = 0.025
     lsoa_only_share: float = 0.10
@@ -39,18 +39,18 @@ class SampleParameters:
     outcome16_share_police_closed: float = 0.56
     victim_issue_if_supported_before: float = 0.12
     victim_issue_if_not_supported: float = 0.34
-    charge_if_no_victim_issue: float = 0.86
-    conviction_if_no_victim_issue: float = 0.90
+    charge_if_no_victim_issue: float = 0.88
+    conviction_if_no_victim_issue: float = 0.87
 
     # MARAC (SafeLives): police share of referrals 63.9%; repeat cases 31%.
-    marac_referral_if_high_risk: float = 0.58
+    marac_referral_if_high_risk: float = 0.53
     marac_non_police_share: float = 0.361
     marac_repeat_target: float = 0.30
 
     # Planted signals.
     under_reporting_wards: int = 3  # the wards with the largest Asian communities
     under_reporting_factor: float = 0.25  # Asian women there report a quarter as often
-    attrition_charge_factor: float = 0.50  # charging odds in the attrition ward, relative
+    attrition_charge_factor: float = 0.18  # charging odds in the attrition ward, relative
     rising_ward_rate_ratio: float = 1.35
     rising_ward_growth_per_year: float = 0.13
     gap_group: str = "men"

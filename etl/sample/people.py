@@ -20,8 +20,8 @@ from etl.sample.population import ADULT, AGE_BANDS, Population
 
 # Relative chance of being a victim by age band (adults only): highest in the early twenties.
 AGE_PROPENSITY = np.array([0, 0, 0, 1.0, 1.35, 1.3, 1.15, 1.0, 0.75, 0.45, 0.22, 0.12])
-LATENT_RISK_MEAN = {"female": 7.5, "male": 5.0}
-LATENT_RISK_SPREAD = 4.2
+LATENT_RISK_MEAN = {"female": 8.1, "male": 5.0}
+LATENT_RISK_SPREAD = 3.5
 RELATIONSHIPS = ("partner", "ex_partner", "family", "other")
 # Relationship to the perpetrator: the youngest and the oldest victims are most often abused by family.
 RELATIONSHIP_BY_AGE = np.array([
