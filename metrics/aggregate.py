@@ -68,6 +68,8 @@ def aggregate(
     for dimension in (*dims, *filters.applied()):
         if dimension not in indicator.dimensions:
             raise UnsupportedCut(f"{indicator.id} cannot be cut by {dimension}; it allows {', '.join(indicator.dimensions)}")
+    if ("ethnicity" in dims or filters.ethnicity) and _reads_residents(indicator) and not _population_split_by_ethnicity(con):
+        raise UnsupportedCut("the population is not split by ethnic group, so rates cannot be cut by it")
     select_dims = [f"{PERSON_COLUMNS[d]} as {d}" if d in PERSON_COLUMNS else f"{PERIOD_EXPRESSIONS[d]} as {d}" for d in dims]
     sql = f"""
         with events as ({query_sql(indicator.sql_name)})
@@ -88,6 +90,16 @@ def aggregate(
     return frame
 
 
+def _reads_residents(indicator: Indicator) -> bool:
+    """A rate over residents, or a query that reads residents itself (expected victims, population shares)."""
+    return indicator.denominator_source is not Denominator.EVENTS or "mart_population" in query_sql(indicator.sql_name)
+
+
+def _population_split_by_ethnicity(con: duckdb.DuckDBPyConnection) -> bool:
+    ethnicities = con.sql(query_sql("_population")).pl()["ethnicity"].unique().to_list()
+    return ethnicities != ["all"]
+
+
 def _with_population(
     con: duckdb.DuckDBPyConnection, indicator: Indicator, frame: pl.DataFrame, period: Period,
     *, dims: tuple[str, ...], filters: GroupFilters,
@@ -96,8 +108,6 @@ def _with_population(
     population = con.sql(query_sql("_population")).pl()
     if population.is_empty():
         raise UnsupportedCut("no population is loaded, so no rate can be calculated")
-    if ("ethnicity" in dims or filters.ethnicity) and population["ethnicity"].unique().to_list() == ["all"]:
-        raise UnsupportedCut("the population is not split by ethnic group, so rates cannot be cut by it")
     population = population.filter(POPULATION_FILTERS[indicator.denominator_source])
     for dimension, value in filters.applied().items():
         population = population.filter(pl.col(PERSON_COLUMNS[dimension]) == value)

@@ -2,6 +2,7 @@
 
 Each row carries the cut, numerator, denominator, value, 95% and 99.8% limits, method,
 comparator and its value, the comparison in words, the trend marker, and disclosure flags.
+Indicators that declare a local population share are also compared with it (`local_*` columns).
 Pages, exports and the CLI render these frames and never recompute them.
 """
 
@@ -18,6 +19,7 @@ from metrics.aggregate import GroupFilters, UnsupportedCut, aggregate, data_cove
 from metrics.compare import Comparison, compare_to_comparator, describe
 from metrics.definitions import Indicator, Method
 from metrics.disclosure import DisclosureRule, protect_frame
+from metrics.local_share import local_comparators
 from metrics.periods import Period
 from metrics.registry import get
 from metrics.stats import Interval, rate_ci, wilson_ci
@@ -28,8 +30,11 @@ CI_COLUMNS = ("lower_95", "upper_95", "lower_998", "upper_998")
 RESULT_COLUMNS = (
     "indicator_id", "title", "unit", "period", "period_start", "period_end", "cut", "cut_value", "cut_label",
     "numerator", "denominator", "value", *CI_COLUMNS, "method", "comparator", "comparator_value", "comparison",
-    "comparison_text", "trend", "trend_reason", "numerator_suppressed", "value_suppressed", "disclosure_rule",
+    "comparison_text", "local_comparator", "local_comparator_value", "local_comparison", "local_comparison_text",
+    "trend", "trend_reason", "numerator_suppressed", "value_suppressed", "disclosure_rule",
 )
+NO_LOCAL_COMPARATOR = "no local population comparator"
+HIDDEN_TEXT = "not shown: too few people to show safely"
 __all__ = ["Filters", "UnsupportedCut", "compute", "default_period"]
 
 
@@ -68,6 +73,7 @@ def compute(
         rows = rows.with_columns(cut_value=pl.lit(label))
     rows = rows.sort("cut_value")
     comparators = _comparators(con, indicator, period, filters)
+    local = local_comparators(con, indicator, period, by=filters.by, groups=filters.groups)
     trends = _trends(con, indicator, filters) if with_trend and indicator.method is not Method.COUNT else {}
     labels = _ward_names(con) if (filters.by == "ward" or (not filters.by and filters.groups.ward_code)) else {}
     records = []
@@ -76,6 +82,8 @@ def compute(
         interval998 = _interval(indicator, row["numerator"], row["denominator"], 0.998)
         name, value = comparators.get(row["cut_value"], comparators.get(None, (None, None)))
         comparison = _compare(indicator, interval95, interval998, value)
+        local_name, local_value = local.get(row["cut_value"], local.get(None, (None, None)))
+        local_comparison = _compare(indicator, interval95, interval998, local_value)
         trend_marker, trend_reason = trends.get(row["cut_value"], trends.get(None, (None, None)))
         records.append({
             "indicator_id": indicator.id, "title": indicator.title, "unit": indicator.unit,
@@ -89,6 +97,9 @@ def compute(
             "method": interval95.method if interval95 else indicator.method.value,
             "comparator": name, "comparator_value": value, "comparison": comparison.value,
             "comparison_text": describe(comparison, name) if name else "no comparator",
+            "local_comparator": local_name, "local_comparator_value": local_value,
+            "local_comparison": local_comparison.value,
+            "local_comparison_text": describe(local_comparison, local_name) if local_name else NO_LOCAL_COMPARATOR,
             "trend": trend_marker, "trend_reason": trend_reason,
         })
     frame = pl.DataFrame(records, schema_overrides=_schema(), infer_schema_length=None) if records else _empty()
@@ -175,7 +186,7 @@ def _ward_names(con) -> dict[str, str]:
 
 
 def _schema() -> dict[str, pl.DataType]:
-    floats = ("numerator", "denominator", "value", *CI_COLUMNS, "comparator_value")
+    floats = ("numerator", "denominator", "value", *CI_COLUMNS, "comparator_value", "local_comparator_value")
     strings = tuple(column for column in RESULT_COLUMNS if column not in (*floats, "period_start", "period_end",
                                                                          "numerator_suppressed", "value_suppressed", "disclosure_rule"))
     return {**{column: pl.Float64 for column in floats}, **{column: pl.String for column in strings},
@@ -200,7 +211,10 @@ def _protect(frame: pl.DataFrame, indicator: Indicator, rule: DisclosureRule, *,
     hidden = pl.col("value_suppressed")
     return protected.with_columns(
         comparison=pl.when(hidden).then(pl.lit(Comparison.NOT_COMPARED.value)).otherwise(pl.col("comparison")),
-        comparison_text=pl.when(hidden).then(pl.lit("not shown: too few people to show safely")).otherwise(pl.col("comparison_text")),
+        comparison_text=pl.when(hidden).then(pl.lit(HIDDEN_TEXT)).otherwise(pl.col("comparison_text")),
+        local_comparison=pl.when(hidden).then(pl.lit(Comparison.NOT_COMPARED.value)).otherwise(pl.col("local_comparison")),
+        local_comparison_text=pl.when(hidden & pl.col("local_comparator").is_not_null())
+        .then(pl.lit(HIDDEN_TEXT)).otherwise(pl.col("local_comparison_text")),
         disclosure_rule=pl.lit(rule.describe()),
     ).drop("level")
 

@@ -48,6 +48,18 @@ class Benchmark:
 
 
 @dataclass(frozen=True)
+class LocalShare:
+    """A second comparator: the share of local residents in the indicator's group, for the same cut.
+
+    `query` names a file in metrics/sql/ shaped like an indicator query, whose numerator is the
+    residents in the group and whose denominator is the residents they are a share of.
+    """
+
+    query: str
+    name: str = "local population aged 16+"
+
+
+@dataclass(frozen=True)
 class Indicator:
     id: str
     title: str
@@ -68,6 +80,7 @@ class Indicator:
     headline: bool = False
     query: str | None = None  # shared SQL file name; defaults to the indicator id
     query_parameters: dict[str, str] = field(default_factory=dict)
+    local_share: LocalShare | None = None  # compared beside the first benchmark or the district
 
     @property
     def sql_name(self) -> str:

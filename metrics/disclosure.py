@@ -116,11 +116,11 @@ def protect_frame(
     needed = [*count_columns, *ratio_columns, *ratio_counts, *group_columns, *sum(intervals.values(), ())]
     if missing := sorted(set(needed + ([level_column] if level_column else [])) - set(df.columns)):
         raise DisclosureError(f"columns not in the frame: {missing}")
-    exempt = np.zeros(df.height, dtype=bool)
-    if level_column:
-        exempt = df[level_column].is_in(list(unsuppressed_levels)).fill_null(False).to_numpy()
-    grouped = df.with_row_index("row").group_by(list(group_columns) or pl.lit(0), maintain_order=True)
-    groups = [np.asarray(rows) for rows in grouped.agg("row")["row"].to_list()]
+    levels = df[level_column] if level_column else pl.Series(values=[None] * df.height, dtype=pl.String)
+    exempt = levels.is_in(list(unsuppressed_levels)).fill_null(False).to_numpy()
+    index = "__disclosure_row"  # a name no caller's frame uses
+    grouped = df.with_row_index(index).group_by(list(group_columns) or pl.lit(0), maintain_order=True)
+    groups = [np.asarray(rows, dtype=np.int64) for rows in grouped.agg(index)[index].to_list()]
     hidden = {
         column: _frame_column_hidden(df[column], rule, exempt=exempt, groups=groups)
         for column in dict.fromkeys([*count_columns, *ratio_counts])

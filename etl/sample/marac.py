@@ -46,7 +46,8 @@ def build_marac(rng: np.random.Generator, incidents: Incidents, window: Window, 
     victim, heard = victim[order], heard[order]
     new_case = np.ones(victim.size, dtype=bool)
     new_case[1:] = (victim[1:] != victim[:-1]) | (heard[1:] - heard[:-1] > SAME_CASE_DAYS * DAY)
-    kept = new_case & (heard < window.end)
+    heard_at_all = rng.random(victim.size) >= params.marac_screened_out
+    kept = new_case & heard_at_all & (heard < window.end)
     police_victim, police_heard = victim[kept], heard[kept]
 
     n_other = int(round(police_victim.size * params.marac_non_police_share / (1 - params.marac_non_police_share)))

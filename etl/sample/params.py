@@ -39,11 +39,12 @@ class SampleParameters:
     outcome16_share_police_closed: float = 0.56
     victim_issue_if_supported_before: float = 0.12
     victim_issue_if_not_supported: float = 0.34
-    charge_if_no_victim_issue: float = 0.88
+    charge_if_no_victim_issue: float = 0.91
     conviction_if_no_victim_issue: float = 0.87
 
     # MARAC (SafeLives): police share of referrals 63.9%; repeat cases 31%.
     marac_referral_if_high_risk: float = 0.53
+    marac_screened_out: float = 0.15  # police referrals not heard: below threshold or already open
     marac_non_police_share: float = 0.361
     marac_repeat_target: float = 0.30
 
@@ -51,8 +52,8 @@ class SampleParameters:
     under_reporting_wards: int = 3  # the wards with the largest Asian communities
     under_reporting_factor: float = 0.25  # Asian women there report a quarter as often
     attrition_charge_factor: float = 0.18  # charging odds in the attrition ward, relative
-    rising_ward_rate_ratio: float = 1.35
-    rising_ward_growth_per_year: float = 0.13
+    rising_ward_rate_ratio: float = 1.3
+    rising_ward_growth_per_year: float = 0.16
     gap_group: str = "men"
     northern_wards: int = 9
 

@@ -1,5 +1,5 @@
 """Every indicator, declared once per topic module and gathered here in reading order."""
 
-from metrics.indicators import prevalence
+from metrics.indicators import hidden_need, marac, prevalence
 
-INDICATORS = (*prevalence.INDICATORS,)
+INDICATORS = (*prevalence.INDICATORS, *hidden_need.INDICATORS, *marac.INDICATORS)

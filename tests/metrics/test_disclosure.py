@@ -147,6 +147,11 @@ def test_protect_frame_hides_ratios_with_small_denominators_and_keeps_missing_va
     assert protected["repeat_pct"].to_list() == [None, None, None, 60.0]
 
 
+def test_protect_frame_accepts_an_empty_frame():
+    empty = pl.DataFrame(schema={"n": pl.Int64})
+    assert protect_frame(empty, count_columns=["n"], ratio_columns={}, rule=DEFAULT).columns == ["n", "n_suppressed"]
+
+
 def test_protect_frame_names_missing_columns():
     with pytest.raises(DisclosureError, match="nope"):
         protect_frame(ward_frame(), count_columns=["nope"], ratio_columns={}, rule=DEFAULT)

@@ -1,0 +1,22 @@
+-- Residents aged 16 and over, and whether they are aged 16 or 17.
+-- Residents in the mid-year for the period: the latest held up to its end, else the earliest.
+with population as (
+    select * from mart_population
+),
+
+population_year as (
+    select coalesce(max(year) filter (where year <= year($end)), min(year)) as year
+    from population
+)
+
+select
+    cast($start as date) as period_date,
+    ward_code,
+    sex,
+    age_band,
+    ethnicity,
+    case when age_band = '16-17' then population else 0 end as numerator,
+    population as denominator
+from population
+where year = (select year from population_year)
+  and age_band not in ('0-4', '5-10', '11-15')
