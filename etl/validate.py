@@ -45,6 +45,12 @@ def _trim(expression: str) -> str:
     return f"trim({expression}, {_literal(WHITESPACE)})"
 
 
+def _lower(expression: str) -> str:
+    # Python lower-cases the dotted capital I to "i" plus a combining dot (Unicode's full
+    # mapping); DuckDB gives a bare "i", which would let "İDVA" pass as `idva` here only.
+    return f"lower(replace({expression}, '\u0130', 'i\u0307'))"
+
+
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -73,13 +79,13 @@ def column_sql(spec: ColumnSpec, source: str) -> ColumnSql:
         typed = f"upper({blank})"
         checks.append((f"not regexp_full_match(upper({blank}), {_literal(kind.pattern or '')})", f"expected a code like {kind.description}"))
     elif name in (KindName.enum, KindName.demographic):
-        typed = f"lower({blank})"
+        typed = _lower(blank)
         if name is KindName.demographic:
             typed = f"coalesce({typed}, 'unknown')"
-        checks.append((f"lower({blank}) not in {_in_list(spec.enum_values)}", "expected one of " + ", ".join(spec.enum_values)))
+        checks.append((f"{_lower(blank)} not in {_in_list(spec.enum_values)}", "expected one of " + ", ".join(spec.enum_values)))
     elif name is KindName.boolean:
-        typed = f"case when lower({blank}) in {_in_list(TRUE_WORDS)} then true when lower({blank}) in {_in_list(FALSE_WORDS)} then false end"
-        checks.append((f"lower({blank}) not in {_in_list(TRUE_WORDS + FALSE_WORDS)}", "expected true/false, yes/no, 1/0 or y/n"))
+        typed = f"case when {_lower(blank)} in {_in_list(TRUE_WORDS)} then true when {_lower(blank)} in {_in_list(FALSE_WORDS)} then false end"
+        checks.append((f"{_lower(blank)} not in {_in_list(TRUE_WORDS + FALSE_WORDS)}", "expected true/false, yes/no, 1/0 or y/n"))
     elif name is KindName.integer:
         typed = f"case when regexp_full_match({blank}, {_literal(INTEGER_PATTERN)}) then cast({blank} as bigint) end"
         checks.append((f"not regexp_full_match({blank}, {_literal(INTEGER_PATTERN)})", "expected a whole number"))
@@ -95,7 +101,7 @@ def column_sql(spec: ColumnSpec, source: str) -> ColumnSql:
         checks.append((f"not regexp_full_match({blank}, {_literal(TIMESTAMP_PATTERN)})", "expected a date and time as YYYY-MM-DDTHH:MM[:SS]"))
         checks.append((f"{typed} is null", "expected a real calendar date and time"))
     elif name is KindName.enum_list:
-        items = f"list_filter(list_transform(string_split(lower({blank}), ';'), lambda item: {_trim('item')}), lambda item: item <> '')"
+        items = f"list_filter(list_transform(string_split({_lower(blank)}, ';'), lambda item: {_trim('item')}), lambda item: item <> '')"
         typed = f"case when {blank} is not null then {items} end"
         checks.append((f"len({items}) = 0", "expected a semicolon-separated list with at least one item"))
         checks.append((f"not list_bool_and(list_transform({items}, lambda item: item in {_in_list(spec.enum_values)}))", "expected a semicolon list of " + ", ".join(spec.enum_values)))
@@ -109,6 +115,8 @@ def column_sql(spec: ColumnSpec, source: str) -> ColumnSql:
         ))
     else:  # pragma: no cover - every kind is handled above
         raise ValueError(f"no SQL for column kind {name}")
+    if isinstance(spec.default, str):  # a missing optional value takes its default, e.g. ethnicity `all`
+        typed = f"coalesce({typed}, {_literal(spec.default)})"
 
     branches = []
     if spec.required and name is not KindName.demographic:

@@ -26,6 +26,7 @@ class ColumnSpec:
     enum_values: tuple[str, ...] = ()
     ge: float | None = None
     le: float | None = None
+    default: Any = None
 
     @property
     def sql_type(self) -> str:
@@ -58,8 +59,10 @@ class Extract(BaseModel):
             return data
         cleaned = {}
         for key, value in data.items():
-            if isinstance(value, str) and value.strip() == "":
-                value = None
+            # Dropped rather than set to None: the column parsers would read None as the
+            # text "None", and an optional column with a default should take it.
+            if value is None or (isinstance(value, str) and value.strip() == ""):
+                continue
             cleaned[key] = value
         for spec in cls.columns():
             if spec.kind.name is KindName.demographic and cleaned.get(spec.name) is None:
@@ -134,6 +137,7 @@ def _column_specs(model: type[Extract]) -> tuple[ColumnSpec, ...]:
                 enum_values=tuple(member.value for member in enum) if enum else (),
                 ge=ge,
                 le=le,
+                default=None if field.is_required() else field.get_default(call_default_factory=True),
             )
         )
     _SPEC_CACHE[model] = tuple(specs)

@@ -20,6 +20,7 @@ from etl.contract.columns import (
     LsoaCode,
     Moment,
     Number,
+    PlanDay,
     WardCode,
     WardList,
     Year,
@@ -210,7 +211,7 @@ class Service(Extract):
     annual_funding_gbp: Annotated[Number, Field(ge=0)] | None = Field(None, description="Annual funding in pounds.")
     is_commissioned: Boolean = Field(description="Commissioned by a statutory body.")
     commissioner: text(200) | None = Field(None, description="Who commissions it.")
-    contract_ends_on: Annotated[Day, Field()] | None = Field(None, description="Date the current contract ends.")
+    contract_ends_on: PlanDay | None = Field(None, description="Date the current contract ends (usually in the future).")
     is_by_and_for: Boolean | None = Field(None, description="Run by and for the community it serves.")
 
 

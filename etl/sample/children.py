@@ -11,7 +11,7 @@ from etl.sample.clock import HOUR, MINUTE, Window, lognormal_delay, moments, nex
 from etl.sample.demographics import record
 from etl.sample.frames import draw, make_ids, pick
 from etl.sample.geography import District
-from etl.sample.incidents import HIGH, MEDIUM, Incidents
+from etl.sample.incidents import HIGH, MEDIUM, Incidents, children_at
 from etl.sample.people import Children, Victims, lsoa_in_ward
 from etl.sample.population import Population
 from etl.sample.referrals import SOURCES
@@ -34,20 +34,11 @@ class Contacts:
     decided_at: np.ndarray
 
 
-def children_at(incidents: Incidents, victims: Victims, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(incident, child) for every household child present at each chosen incident."""
-    parent = incidents.victim[chosen]
-    n_children = incidents.n_children[chosen]
-    incident = np.repeat(chosen, n_children)
-    offset = np.arange(incident.size) - np.repeat(np.cumsum(n_children) - n_children, n_children)
-    return incident, np.repeat(victims.first_child[parent], n_children) + offset
-
-
 def mash_contacts(rng: np.random.Generator, incidents: Incidents, victims: Victims, children: Children,
                   window: Window) -> Contacts:
     """Police notify the front door about children at medium- and high-risk incidents; other agencies add more."""
     present = incidents.n_children > 0
-    notified = present & ((incidents.risk == HIGH) | ((incidents.risk == MEDIUM) & (rng.random(incidents.size) < 0.3)))
+    notified = present & ((incidents.risk == HIGH) | ((incidents.risk == MEDIUM) & (rng.random(incidents.size) < 0.25)))
     incident, child = children_at(incidents, victims, np.flatnonzero(notified))
     received_at = incidents.reported_at[incident] + lognormal_delay(rng, 14 * HOUR, 0.8, incident.size)
     source = np.full(incident.size, SOURCES.index("police"))

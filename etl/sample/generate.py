@@ -16,6 +16,7 @@ from etl.sample.geography import District, build_district
 from etl.sample.incidents import build_incidents, incident_frame
 from etl.sample.justice import crime_frame, crime_path
 from etl.sample.marac import build_marac, marac_frame
+from etl.sample.measures import indicator_values
 from etl.sample.params import PARAMETERS, SampleParameters
 from etl.sample.people import draw_children, draw_hidden_victims, draw_victims, join_victims
 from etl.sample.plan import action_plan
@@ -31,11 +32,12 @@ HIDDEN_VICTIM_SHARE = 0.06  # victims known only to services, relative to those 
 
 @dataclass(frozen=True)
 class SampleSummary:
-    """What was written: rows per file, and where each planted signal lives."""
+    """What was written: rows per file, where each planted signal lives, and the parameters used."""
 
     out_dir: Path
     rows: dict[str, int]
     signals: dict[str, object] = field(default_factory=dict)
+    parameters: dict[str, object] = field(default_factory=dict)
 
 
 def generate_sample(out_dir: Path, *, seed: int = 20261126, years: int = 6, scale: float = 1.0,
@@ -90,7 +92,9 @@ def generate_sample(out_dir: Path, *, seed: int = 20261126, years: int = 6, scal
                                     victims, children, district, population, window),
         "school_notifications": school_frame(rng["schools"], incidents, victims, children, window),
     }
-    return _write(out_dir, district, population, window, frames, scale=scale, params=params)
+    summary = _write(out_dir, district, population, window, frames, scale=scale, params=params)
+    arguments = {"seed": seed, "years": years, "scale": scale, "end": end.isoformat()}
+    return SampleSummary(summary.out_dir, summary.rows, summary.signals, {**arguments, **params.as_dict()})
 
 
 def _victim_numbers(n_victims: int, incident_victim: np.ndarray) -> np.ndarray:
@@ -108,19 +112,22 @@ def _write(out_dir: Path, district: District, population, window: Window, frames
            scale: float, params: SampleParameters) -> SampleSummary:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    register = register_frame(district, end=window.end_day, scale=scale)
     rows = {
         "wards.geojson": write_wards(district, out_dir / "wards.geojson"),
         "lsoa_ward_lookup.csv": write_csv(_lookup(district), out_dir / "lsoa_ward_lookup.csv"),
         "population.csv": write_csv(population.frame(district.codes), out_dir / "population.csv"),
         "prevalence_rates.csv": write_csv(prevalence_rates(), out_dir / "prevalence_rates.csv"),
-        "services.xlsx": write_xlsx(register_frame(district, end=window.end_day, scale=scale), out_dir / "services.xlsx",
+        "services.xlsx": write_xlsx(register, out_dir / "services.xlsx",
                                     sheet="services", created=datetime.combine(window.end_day, datetime.min.time())),
     }
     for name in ("police_incidents", "crime_outcomes"):
         rows[f"{name}.parquet"] = write_parquet(frames[name], out_dir / f"{name}.parquet")
     for name in ("marac_cases", "service_referrals", "mash_contacts", "school_notifications"):
         rows[f"{name}.csv"] = write_csv(frames[name], out_dir / f"{name}.csv")
-    plan, off_track = action_plan(frames, population, district, window)
+    idva_fte = register.filter(pl.col("service_type") == "idva")["fte"].sum()
+    values = indicator_values(frames, population, district.codes, idva_fte=idva_fte)
+    plan, off_track = action_plan(values, district, window)
     rows["action_plan.yaml"] = write_yaml(plan, out_dir / "action_plan.yaml",
                                           header=f"# {params.district_name} DSVB action plan (fictional sample district)\n")
     signals = {

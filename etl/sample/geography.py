@@ -14,7 +14,6 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 from shapely.geometry import MultiPoint, Point, Polygon
-from shapely.ops import transform as transform_coordinates
 
 from etl.sample.params import SampleParameters
 
@@ -79,10 +78,10 @@ def build_district(rng: np.random.Generator, params: SampleParameters) -> Distri
     shares = _ethnic_shares(rng, zones, deprivation)
     density = np.array([ZONE_DENSITY[zone] for zone in zones]) * rng.uniform(0.85, 1.15, len(zones))
     to_wgs84 = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
-    shapes = [_rounded(transform_coordinates(to_wgs84.transform, cell)) for cell in cells]
+    shapes = [_rounded(shapely.transform(cell, to_wgs84.transform, interleaved=False)) for cell in cells]
     inside = [cell.point_on_surface() for cell in cells]
     points = np.array([to_wgs84.transform(point.x, point.y) for point in inside]).round(5)
-    lsoa_ward, lsoa_share = _lsoas(rng, len(cells))
+    lsoa_ward, lsoa_share = _lsoas(rng, len(cells), params.lsoas_per_ward)
     district_codes = [f"E0{WARD_CODE_BASE + index + 1}" for index in range(len(cells))]
     return District(
         codes=district_codes,
@@ -152,7 +151,7 @@ def _warped_cells(rng: np.random.Generator, outline: Polygon, seeds: np.ndarray)
                 dy += 110 * np.sin(along)
         return x + dx, y + dy
 
-    bent = transform_coordinates(warp, shapely.segmentize(linework, 180.0))
+    bent = shapely.transform(shapely.segmentize(linework, 180.0), warp, interleaved=False)
     faces = list(shapely.polygonize(list(shapely.get_parts(shapely.line_merge(bent)))).geoms)
     bent_seeds = [Point(*warp(np.array([x]), np.array([y]))) for x, y in seeds]
     matched = []
@@ -197,8 +196,8 @@ def _ethnic_shares(rng: np.random.Generator, zones: list[str], deprivation: np.n
     return shares
 
 
-def _lsoas(rng: np.random.Generator, n_wards: int) -> tuple[np.ndarray, np.ndarray]:
-    per_ward = rng.integers(4, 7, size=n_wards)
+def _lsoas(rng: np.random.Generator, n_wards: int, typical: int) -> tuple[np.ndarray, np.ndarray]:
+    per_ward = rng.integers(typical - 1, typical + 2, size=n_wards)
     ward = np.repeat(np.arange(n_wards), per_ward)
     raw = rng.gamma(8.0, size=ward.size)
     totals = np.bincount(ward, weights=raw)

@@ -123,6 +123,15 @@ def _honour_based(rng: np.random.Generator, victims: Victims, district: District
     return rng.random(victim.size) < chance
 
 
+def children_at(incidents: Incidents, victims: Victims, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(incident, child) for every household child present at each chosen incident."""
+    parent = incidents.victim[chosen]
+    n_children = incidents.n_children[chosen]
+    incident = np.repeat(chosen, n_children)
+    offset = np.arange(incident.size) - np.repeat(np.cumsum(n_children) - n_children, n_children)
+    return incident, np.repeat(victims.first_child[parent], n_children) + offset
+
+
 def incident_frame(incidents: Incidents, victims: Victims, recorded: Recorded, district: District,
                    victim_number: np.ndarray, crime_number: np.ndarray) -> pl.DataFrame:
     """The police_incidents extract. `victim_number`/`crime_number` map to the published ids."""

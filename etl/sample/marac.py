@@ -15,7 +15,7 @@ from etl.sample.clock import DAY, Window, days, lognormal_delay, start_of_day, w
 from etl.sample.demographics import Recorded
 from etl.sample.frames import counts, draw, make_ids, pick
 from etl.sample.geography import District
-from etl.sample.incidents import HIGH, Incidents
+from etl.sample.incidents import MEDIUM, Incidents
 from etl.sample.params import SampleParameters
 from etl.sample.people import Victims
 
@@ -58,7 +58,7 @@ def build_marac(rng: np.random.Generator, incidents: Incidents, window: Window, 
     repeat_heard = _next_hearing(police_heard[earlier] + rng.uniform(45, 330, n_repeat) * DAY)
 
     # The other new cases: victims police rated medium risk, and victims never known to police.
-    medium = np.flatnonzero((incidents.risk == HIGH - 1) & ~incidents.is_referred_to_marac)
+    medium = np.flatnonzero((incidents.risk == MEDIUM) & ~incidents.is_referred_to_marac)
     n_fresh = n_other - n_repeat
     n_hidden = min(int(round(0.3 * n_fresh)), hidden_victims.size)
     chosen = medium[rng.integers(0, max(medium.size, 1), n_fresh - n_hidden)]

@@ -15,14 +15,14 @@ class SampleParameters:
     residents: int = 550_000
     n_wards: int = 30
     lsoas_per_ward: int = 5
-    # Centre of the fictional district on the British National Grid (South Pennine moorland).
+    # Centre of the fictional district on the British National Grid: empty moorland in the western Yorkshire Dales.
     centre_easting: float = 385_000.0
     centre_northing: float = 470_000.0
     radius_m: float = 10_500.0
     population_growth_per_year: float = 0.006
 
     # Police: incidents and crimes per 1,000 residents a year before ward effects (E&W 19, West Yorkshire 21).
-    incidents_per_1000: float = 23.8
+    incidents_per_1000: float = 25.2
     deprivation_rate_ratio: float = 2.2  # most vs least deprived ward
     district_trend_per_year: float = 0.015
     repeat_continue_probability: float = 0.28  # chance of a further incident, average victim
@@ -45,15 +45,16 @@ class SampleParameters:
     # MARAC (SafeLives): police share of referrals 63.9%; repeat cases 31%.
     marac_referral_if_high_risk: float = 0.53
     marac_screened_out: float = 0.15  # police referrals not heard: below threshold or already open
-    marac_non_police_share: float = 0.361
+    marac_non_police_share: float = 0.375  # 36.1% nationally; a few late referrals fall after the window
     marac_repeat_target: float = 0.30
 
     # Planted signals.
     under_reporting_wards: int = 3  # the wards with the largest Asian communities
-    under_reporting_factor: float = 0.25  # Asian women there report a quarter as often
-    attrition_charge_factor: float = 0.18  # charging odds in the attrition ward, relative
-    rising_ward_rate_ratio: float = 1.3
-    rising_ward_growth_per_year: float = 0.16
+    under_reporting_factor: float = 0.2  # Asian women there report a fifth as often as other women
+    community_reporting_factor: float = 0.6  # Asian women in the other wards
+    attrition_charge_factor: float = 0.12  # charging odds in the attrition ward, relative
+    rising_ward_rate_ratio: float = 1.6
+    rising_ward_growth_per_year: float = 0.14
     gap_group: str = "men"
     northern_wards: int = 9
 

@@ -3,7 +3,8 @@
 Each year, victims are drawn from every (ward, sex, age band, ethnic group) cell in
 proportion to its residents x the group's victimisation propensity x how readily the
 group reports. Reporting is where planted signal 1 lives: Asian women in the wards with the
-largest Asian communities report a quarter as often as other women.
+largest Asian communities report a fifth as often as other women, and Asian women elsewhere
+a little over half as often.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ RELATIONSHIP_BY_AGE = np.array([
     [0.30, 0.10, 0.55, 0.05],  # 65+
 ])
 HAS_CHILDREN_BY_AGE = np.array([0, 0, 0, 0.12, 0.30, 0.58, 0.78, 0.78, 0.45, 0.08, 0.02, 0.01])
-CHILDREN_COUNT = np.array([0.45, 0.33, 0.15, 0.05, 0.02])  # 1 to 5 children
+CHILDREN_COUNT = np.array([0.52, 0.32, 0.11, 0.04, 0.01])  # 1 to 5 children
 # Age band (index into AGE_BANDS, 0-4 .. 16-17) of a child by the parent's age band.
 CHILD_AGE_BY_PARENT = {
     3: [1, 0, 0, 0], 4: [1, 0, 0, 0], 5: [0.75, 0.25, 0, 0], 6: [0.45, 0.40, 0.15, 0],
@@ -74,6 +75,7 @@ class Children:
 def reporting_factor(district: District, params: SampleParameters) -> np.ndarray:
     """(ward, sex, ethnic group): how readily victims report, relative to everyone else."""
     factor = np.ones((district.n_wards, 2, 5))
+    factor[:, 0, 0] = params.community_reporting_factor
     factor[district.under_reporting_wards, 0, 0] = params.under_reporting_factor
     return factor
 

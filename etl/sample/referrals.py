@@ -18,7 +18,7 @@ from etl.sample.clock import DAY, Window, lognormal_delay, moments
 from etl.sample.demographics import Recorded
 from etl.sample.frames import draw, make_ids, pick
 from etl.sample.geography import District
-from etl.sample.incidents import HIGH, MEDIUM, Incidents
+from etl.sample.incidents import HIGH, MEDIUM, Incidents, children_at
 from etl.sample.justice import CrimePath
 from etl.sample.people import Children, Victims
 from etl.sample.services import BY_ID, SERVICES, asian_wards, serves
@@ -99,7 +99,7 @@ def draw_referrals(rng: np.random.Generator, *, victims: Victims, children: Chil
     high_source = np.where(incidents.is_referred_to_marac[high] & (rng.random(high.size) < 0.5), MARAC, POLICE)
     drafts.add(victim_service(rng, victims, district, victim[high], default="SVC01"), victim[high], VICTIM,
                incidents.reported_at[high] + lognormal_delay(rng, DAY, 0.7, high.size), high_source)
-    medium = np.flatnonzero((incidents.risk == MEDIUM) & (rolls < 0.16))
+    medium = np.flatnonzero((incidents.risk == MEDIUM) & (rolls < 0.12))
     drafts.add(victim_service(rng, victims, district, victim[medium], default="SVC03"), victim[medium], VICTIM,
                incidents.reported_at[medium] + lognormal_delay(rng, 3 * DAY, 0.8, medium.size), POLICE)
 
@@ -135,11 +135,9 @@ def _self_referrals(rng: np.random.Generator, drafts: _Drafts, victims: Victims,
 def _children_and_perpetrators(rng: np.random.Generator, drafts: _Drafts, victims: Victims, children: Children,
                                incidents: Incidents, district: District) -> None:
     table = serves(district)
-    with_children = np.flatnonzero((incidents.n_children > 0) & (rng.random(incidents.size) < 0.06))
-    parent = incidents.victim[with_children]
-    child = (np.repeat(victims.first_child[parent], victims.n_children[parent])
-             + np.concatenate([np.arange(n) for n in victims.n_children[parent]] or [np.zeros(0, dtype=np.int64)]))
-    referred_at = np.repeat(incidents.reported_at[with_children], victims.n_children[parent])
+    with_children = np.flatnonzero((incidents.n_children > 0) & (rng.random(incidents.size) < 0.035))
+    incident, child = children_at(incidents, victims, with_children)
+    referred_at = incidents.reported_at[incident]
     ward = victims.ward[children.parent[child]]
     young_person = children.age[child] == 3
     service_index = np.where(young_person, BY_ID["SVC12"], BY_ID["SVC04"])

@@ -23,7 +23,7 @@ def write_csv(frame: pl.DataFrame, path: Path) -> int:
 
 
 def write_parquet(frame: pl.DataFrame, path: Path) -> int:
-    frame.write_parquet(path, compression="zstd", compression_level=10, statistics=False)
+    frame.write_parquet(path, compression="zstd", statistics=False)
     return frame.height
 
 
@@ -83,7 +83,14 @@ def _rounded(geometry: Any) -> Any:
     return geometry
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """Writes repeated values out in full: a board member reads the plan, so no YAML anchors."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def write_yaml(document: dict[str, Any], path: Path, *, header: str) -> int:
-    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    text = yaml.dump(document, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=100)
     path.write_text(header + text, encoding="utf-8")
     return len(document.get("targets", []))

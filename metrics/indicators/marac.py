@@ -9,7 +9,7 @@ MARAC = ("marac_cases",)
 MARAC_AND_POPULATION = ("marac_cases", "population")
 PERIODS = ("month", "quarter", "year")
 RECORDED_ONLY = ("Cases where this is not recorded are left out of both counts, so the share can be set beside "
-                 "a population share; SafeLives' national figure is a share of all cases.")
+                 "a population share; where recording is patchy, set it beside SafeLives' national figure with care.")
 
 
 def _representation(

@@ -80,6 +80,9 @@ def enum_values(spec: ColumnSpec) -> tuple[st.SearchStrategy[str], st.SearchStra
         st.sampled_from(allowed).map(lambda value: value + "s"),
         st.sampled_from(allowed).map(lambda value: value.replace("_", " ").replace("-", " to ")),
         st.sampled_from(allowed).map(lambda value: value[:-1]),
+        # Letters whose Unicode case mapping lands on (or next to) ASCII: Turkish dotted I, Kelvin sign.
+        st.sampled_from(allowed).map(lambda value: value.upper().replace("I", "\u0130")),
+        st.sampled_from(allowed).map(lambda value: value.replace("k", "\u212a")),
         st.sampled_from(["none", "all", "yes", "n/a", "unknwon", "Not known", "\u0130DVA", "un\u212anown"]),
     )
     return valid, near

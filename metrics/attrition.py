@@ -1,0 +1,272 @@
+"""The victim journey through justice: where domestic abuse cases drop out, how long each step takes,
+and which wards lose most at charge.
+
+`attrition_funnel` follows the crimes recorded in a period by crime id (a cohort: every later stage
+holds only crimes that reached the one before). Incidents are the incidents reported in the same
+period; their conversion to crime uses each incident's own crime flag, so it too is linked. A crime
+can reach a stage without an earlier one (referred to the CPS without an arrest): it counts at every
+stage it reached, while the conversion counts only crimes that passed through both stages; the
+`conversion_of` column says what each conversion is a share of. A charge is a share of charging
+decisions made and a conviction of prosecutions completed, so cases still pending are not counted as
+lost; they are shown as `awaiting`.
+
+Every frame passes through `metrics.disclosure` under the caller's rule: counts below district level
+are suppressed or rounded, and a percentage or a percentile hides with its count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from metrics.aggregate import PERSON_COLUMNS, GroupFilters, UnsupportedCut, query_sql
+from metrics.compare import Comparison, Polarity
+from metrics.compute import Filters, compute
+from metrics.definitions import Topic
+from metrics.disclosure import DisclosureRule, protect_frame
+from metrics.periods import Period
+from metrics.registry import get
+from metrics.stats import wilson_ci
+
+MIN_CASES_FOR_DAYS = 10  # a median or 90th percentile of fewer cases says more about the cases than the service
+WORST_FIRST = {
+    Comparison.WORSE_998: 0, Comparison.WORSE: 1, Comparison.SIMILAR: 2,
+    Comparison.BETTER: 3, Comparison.BETTER_998: 4, Comparison.NOT_COMPARED: 5,
+}
+HOTSPOT = (Comparison.WORSE.value, Comparison.WORSE_998.value)
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    label: str
+    unit: str
+    count: str  # the column counting cases that reached the stage
+    converted: str | None = None  # cases at the previous stage that reached this one
+    eligible: str | None = None  # cases at the previous stage that could have (decision made)
+    conversion_of: str | None = None
+    awaiting: str | None = None  # cases at the previous stage still waiting for this decision
+
+
+STAGES = (
+    Stage("incident", "Incidents reported to police", "incidents", "incidents"),
+    Stage("crime", "Recorded as a crime", "crimes", "crimes",
+          "incidents_recorded_as_crime", "incidents", "of incidents reported"),
+    Stage("arrest", "Suspect arrested", "crimes", "arrested", "arrested", "crimes", "of crimes recorded"),
+    Stage("cps_referral", "Referred to the CPS", "crimes", "referred",
+          "arrested_and_referred", "arrested", "of crimes with an arrest"),
+    Stage("charged", "Charged", "crimes", "charged", "charged", "referred_and_decided",
+          "of referred crimes with a charging decision", "awaiting_charge_decision"),
+    Stage("prosecution_completed", "Prosecution completed", "crimes", "prosecution_completed",
+          "prosecution_completed", "charged", "of crimes charged", "awaiting_court_outcome"),
+    Stage("convicted", "Convicted", "crimes", "convicted", "convicted", "prosecution_completed",
+          "of completed prosecutions"),
+)
+
+STEPS = (
+    ("days_incident_to_recorded", "Incident reported to crime recorded"),
+    ("days_recorded_to_arrest", "Crime recorded to arrest"),
+    ("days_arrest_to_cps", "Arrest to CPS referral"),
+    ("days_cps_to_charge_decision", "CPS referral to charging decision"),
+    ("days_charge_to_court_outcome", "Charge to court outcome"),
+    ("days_recorded_to_court_outcome", "Crime recorded to court outcome (whole path)"),
+)
+
+FUNNEL_COUNTS = ["count", "conversion_numerator", "conversion_denominator", "awaiting", "crimes"]
+NOT_SHOWN = "not shown: too few people to show safely"
+
+
+def attrition_funnel(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    *,
+    rule: DisclosureRule,
+    by: str | None = None,
+    groups: GroupFilters = GroupFilters(),
+) -> pl.DataFrame:
+    """One row per stage (per cut value and for the total when `by` is a person dimension)."""
+    records = _records(con, "_attrition_funnel", period, groups)
+    flag_columns = [column for column in records.columns if column not in PERSON_COLUMNS.values()]
+    records = records.with_columns(pl.col(flag_columns).fill_null(0))
+    totals = _sum_by_cut(records, by, flag_columns, total_label=groups.ward_code or "district")
+    rows = []
+    for cut in totals.iter_rows(named=True):
+        for order, stage in enumerate(STAGES, start=1):
+            rows.append(_stage_row(cut, order, stage))
+    frame = pl.DataFrame(rows, schema=_funnel_schema())
+    frame = _labelled(con, frame, by, period)
+    return _protect_cuts(
+        frame, rule=rule, group_column="stage", district=not groups.applied(),
+        count_columns=FUNNEL_COUNTS,
+        ratio_columns={"conversion_pct": ("conversion_numerator", "conversion_denominator"),
+                       "share_of_crimes_pct": ("count", "crimes")},
+        interval_columns={"conversion_pct": ("conversion_lower_95", "conversion_upper_95")},
+    )
+
+
+def days_between_stages(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    *,
+    rule: DisclosureRule,
+    by: str | None = None,
+    groups: GroupFilters = GroupFilters(),
+    min_cases: int = MIN_CASES_FOR_DAYS,
+) -> pl.DataFrame:
+    """Median and 90th percentile calendar days for each step, for crimes recorded in the period.
+
+    Percentiles interpolate linearly between cases (as a spreadsheet's PERCENTILE.INC does); a step
+    with fewer than `min_cases` cases shows its count but no days.
+    """
+    _check_cut(by)
+    records = _records(con, "_attrition_days", period, groups).filter(pl.col("days").is_not_null())
+    total_label = groups.ward_code or "district"
+    summaries = [_days_summary(records, pl.lit(total_label), is_total=True)]
+    groups_shown = [{"cut_value": total_label, "is_total": True}]
+    if by:
+        cut_records = records.filter(pl.col(PERSON_COLUMNS[by]).is_not_null())
+        summaries.append(_days_summary(cut_records, pl.col(PERSON_COLUMNS[by]), is_total=False))
+        groups_shown += [{"cut_value": value, "is_total": False}
+                         for value in sorted(cut_records[PERSON_COLUMNS[by]].unique().to_list())]
+    summary = pl.concat(summaries)
+    rows = []
+    for group in groups_shown:
+        for order, (step, label) in enumerate(STEPS, start=1):
+            found = summary.filter((pl.col("cut_value") == group["cut_value"]) & (pl.col("step") == step)
+                                   & (pl.col("is_total") == group["is_total"]))
+            cases = int(found["cases"][0]) if found.height else 0
+            enough = cases >= max(min_cases, 1)
+            rows.append({
+                **group, "step_order": order, "step": step, "step_label": label, "cases": cases,
+                "median_days": found["median_days"][0] if enough else None,
+                "p90_days": found["p90_days"][0] if enough else None,
+                "note": None if enough else f"fewer than {max(min_cases, 1)} cases: days not calculated",
+            })
+    frame = pl.DataFrame(rows, schema=_days_schema())
+    frame = _labelled(con, frame, by, period)
+    protected = _protect_cuts(
+        frame, rule=rule, group_column="step", district=not groups.applied(), count_columns=["cases"],
+        ratio_columns={"median_days": ("cases", "cases")}, interval_columns={"median_days": ("p90_days",)},
+    )
+    return protected.with_columns(
+        note=pl.when(pl.col("median_days_suppressed")).then(pl.lit(NOT_SHOWN)).otherwise(pl.col("note"))
+    )
+
+
+def attrition_hotspots(
+    con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, *, indicator_id: str = "charge_rate_pct"
+) -> pl.DataFrame:
+    """Each ward's value of an attrition indicator against the district, worst first.
+
+    The comparison is Fingertips': a ward is significantly worse when the district value lies outside
+    its 95% (or 99.8%) Wilson interval on the bad side; `is_hotspot` marks those wards.
+    """
+    indicator = get(indicator_id)
+    if indicator.topic is not Topic.ATTRITION or indicator.polarity is Polarity.NO_JUDGEMENT:
+        raise UnsupportedCut(f"{indicator_id} is not an attrition indicator with a better and a worse direction")
+    wards = compute(con, indicator_id, Filters(period=period, by="ward"), rule=rule, with_trend=False)
+    rank = pl.col("comparison").replace_strict({key.value: value for key, value in WORST_FIRST.items()}, default=5)
+    worse_first = pl.col("value") if indicator.polarity is Polarity.HIGH_IS_GOOD else -pl.col("value")
+    return (
+        wards.with_columns(is_hotspot=pl.col("comparison").is_in(HOTSPOT), _rank=rank, _order=worse_first)
+        .sort(["_rank", "_order", "cut_value"], nulls_last=True)
+        .drop("_rank", "_order")
+    )
+
+
+def _records(con: duckdb.DuckDBPyConnection, query: str, period: Period, groups: GroupFilters) -> pl.DataFrame:
+    records = con.sql(query_sql(query), params={"start": period.start, "end": period.end}).pl()
+    for dimension, value in groups.applied().items():
+        records = records.filter(pl.col(PERSON_COLUMNS[dimension]) == value)
+    return records
+
+
+def _sum_by_cut(records: pl.DataFrame, by: str | None, columns: list[str], *, total_label: str) -> pl.DataFrame:
+    """The total row first, then one row per value of the cut (each with `cut_value` and `is_total`)."""
+    _check_cut(by)
+    sums = [pl.col(column).sum().cast(pl.Int64) for column in columns]
+    total = records.select(sums).with_columns(cut_value=pl.lit(total_label), is_total=pl.lit(True))
+    if by is None:
+        return total
+    cuts = (records.filter(pl.col(PERSON_COLUMNS[by]).is_not_null())
+            .group_by(cut_value=pl.col(PERSON_COLUMNS[by])).agg(sums)
+            .with_columns(is_total=pl.lit(False)).sort("cut_value"))
+    return pl.concat([total, cuts.select(total.columns)])
+
+
+def _check_cut(by: str | None) -> None:
+    if by is not None and by not in PERSON_COLUMNS:
+        raise UnsupportedCut(f"attrition can be cut by {', '.join(PERSON_COLUMNS)}, not {by}")
+
+
+def _stage_row(cut: dict, order: int, stage: Stage) -> dict:
+    converted = cut[stage.converted] if stage.converted else None
+    eligible = cut[stage.eligible] if stage.eligible else None
+    interval = wilson_ci(converted, eligible) if eligible else None
+    is_crime_stage = stage.unit == "crimes"
+    return {
+        "cut_value": cut["cut_value"], "is_total": cut["is_total"], "stage_order": order, "stage": stage.name,
+        "stage_label": stage.label, "unit": stage.unit, "count": cut[stage.count],
+        "conversion_numerator": converted, "conversion_denominator": eligible, "conversion_of": stage.conversion_of,
+        "conversion_pct": interval.value if interval else None,
+        "conversion_lower_95": interval.lower if interval else None,
+        "conversion_upper_95": interval.upper if interval else None,
+        "awaiting": cut[stage.awaiting] if stage.awaiting else None,
+        "crimes": cut["crimes"] if is_crime_stage else None,
+        "share_of_crimes_pct": 100 * cut[stage.count] / cut["crimes"] if is_crime_stage and cut["crimes"] else None,
+    }
+
+
+def _days_summary(records: pl.DataFrame, cut_value: pl.Expr, *, is_total: bool) -> pl.DataFrame:
+    return (
+        records.group_by(cut_value.alias("cut_value"), "step")
+        .agg(cases=pl.len(), median_days=pl.col("days").median(),
+             p90_days=pl.col("days").quantile(0.9, interpolation="linear"))
+        .with_columns(pl.col("cut_value").cast(pl.String), pl.col("median_days", "p90_days").cast(pl.Float64),
+                      is_total=pl.lit(is_total))
+        .sort("cut_value")
+    )
+
+
+def _labelled(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, by: str | None, period: Period) -> pl.DataFrame:
+    names = dict(con.sql("select ward_code, ward_name from mart_wards").fetchall()) if by == "ward" else {}
+    return frame.with_columns(
+        cut=pl.lit(by or "district"),
+        cut_label=pl.col("cut_value").replace_strict(names, default=pl.col("cut_value"), return_dtype=pl.String),
+        period=pl.lit(period.label), period_start=pl.lit(period.start), period_end=pl.lit(period.end),
+    )
+
+
+def _protect_cuts(frame: pl.DataFrame, *, rule: DisclosureRule, group_column: str, district: bool, **columns) -> pl.DataFrame:
+    """Disclosure control for cut rows that add up to a total row in each `group_column` group.
+
+    A district total is published as it is; a total that is itself a slice (one ward, one group) is
+    protected like any cell first. The cut rows are then protected against their total, so no hidden
+    cut can be worked out by subtracting the others from it.
+    """
+    is_total = pl.col("is_total")
+    totals = frame.filter(is_total).with_columns(level=pl.lit("district" if district else "sub-district"))
+    protected_totals = protect_frame(totals, rule=rule, level_column="level", **columns)
+    marked = frame.with_columns(level=pl.when(is_total).then(pl.lit("district")).otherwise(pl.lit("sub-district")))
+    protected = protect_frame(marked, rule=rule, level_column="level", group_columns=[group_column], **columns)
+    return (
+        pl.concat([protected_totals, protected.filter(~is_total)])
+        .with_columns(disclosure_rule=pl.lit(rule.describe()))
+        .drop("level")
+    )
+
+
+def _funnel_schema() -> dict[str, pl.DataType]:
+    counts = {column: pl.Int64 for column in FUNNEL_COUNTS}
+    percents = {column: pl.Float64 for column in
+                ("conversion_pct", "conversion_lower_95", "conversion_upper_95", "share_of_crimes_pct")}
+    return {"cut_value": pl.String, "is_total": pl.Boolean, "stage_order": pl.Int64, "stage": pl.String,
+            "stage_label": pl.String, "unit": pl.String, "conversion_of": pl.String, **counts, **percents}
+
+
+def _days_schema() -> dict[str, pl.DataType]:
+    return {"cut_value": pl.String, "is_total": pl.Boolean, "step_order": pl.Int64, "step": pl.String,
+            "step_label": pl.String, "cases": pl.Int64, "median_days": pl.Float64, "p90_days": pl.Float64,
+            "note": pl.String}

@@ -1,0 +1,300 @@
+"""Service coverage: which services reach which wards and groups, against need and capacity.
+
+Each function takes a read-only warehouse connection and plain arguments and returns a polars
+frame. Counts of people (referrals, people reached, cases, estimated need) pass through
+disclosure control under `rule`, each with a `<column>_suppressed` flag, and every rate or
+percentage is hidden with its count. Register figures (numbers of services, capacity, case
+workers) describe services, not people, and are shown as registered.
+
+Estimates, stated once here and in the `need_basis` column:
+- capacity: a service's `capacity_per_year` (none when not registered) times the years in the
+  period, split over the wards it serves in proportion to the residents it is for
+  (metrics/sql/services_served_wards.sql); it counts in full for each group it serves;
+- need of an adult group: the victims the crime survey predicts among its residents aged 16+
+  (residents x last-year rate for their sex and age band x years; metrics/sql/reach_vs_need.sql);
+- need of children: children present at police incidents in the period, and of perpetrators:
+  known perpetrators of police incidents (metrics/sql/coverage_incident_need.sql);
+- LGBT+ and disabled victims: no population figures are held for them, so need is not estimated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from etl.contract.values import ClientGroup as RegisterGroup
+from metrics.aggregate import query_sql
+from metrics.disclosure import DisclosureRule, protect_frame
+from metrics.periods import Period
+from metrics.stats import wilson_ci
+
+# SafeLives: 40 MARAC cases a year per 10,000 adult women; one full-time IDVA per ~100 cases a year.
+MARAC_CASES_PER_10000_WOMEN = 40.0
+MARAC_CASES_PER_IDVA_FTE = 100.0
+# A ward and group whose people reached fall below this share of estimated need is flagged.
+REACH_GAP_PCT = 25.0
+PERPETRATOR_PROGRAMME = "perpetrator_programme"
+
+VICTIM, ROLE, SEX, AGE, ETHNICITY = (pl.col("person_role") == "victim", pl.col("person_role"), pl.col("sex"),
+                                     pl.col("age_band"), pl.col("ethnicity"))
+YOUNG_BANDS = ("16-17", "18-19", "20-24")  # the bands the crime survey publishes for young people
+OLDER_BANDS = ("65-74", "75+")
+MINORITISED = ("asian", "black", "mixed", "other")  # every ONS high-level group but white and unknown
+
+
+def _survey(who: str) -> str:
+    return f"victims the crime survey predicts among {who}: residents x last-year rate for their sex and age band"
+
+
+@dataclass(frozen=True)
+class Group:
+    """A client group of the coverage matrix: who it reaches, whose need it answers and how it is estimated."""
+
+    name: str  # the register's client group, or `perpetrators`
+    label: str  # plain words for gap reasons
+    people: pl.Expr  # which people reached belong to it
+    residents: pl.Expr | None  # which residents' survey-predicted victims are its need
+    need_basis: str
+    by_ethnicity: bool = False
+    incident_need: str | None = None  # column of coverage_incident_need.sql holding its need
+
+
+GROUPS = (
+    Group("women", "women", VICTIM & (SEX == "female"), SEX == "female", _survey("women aged 16+")),
+    Group("men", "men", VICTIM & (SEX == "male"), SEX == "male", _survey("men aged 16+")),
+    Group("lgbt", "LGBT+ victims", VICTIM & (pl.col("lgbt") == "yes"), None,
+          "not estimated: no population figures for LGBT+ residents"),
+    Group("children", "children", ROLE == "child", None, "children present at police incidents in the period "
+          "(each victim's largest number at one incident)", incident_need="children_exposed"),
+    Group("young_people", "young people aged 16-24", ROLE.is_in(("victim", "child")) & AGE.is_in(YOUNG_BANDS),
+          AGE.is_in(YOUNG_BANDS), _survey("residents aged 16-24")),
+    Group("asian", "Asian victims", VICTIM & (ETHNICITY == "asian"), ETHNICITY == "asian",
+          _survey("Asian residents aged 16+"), by_ethnicity=True),
+    Group("black", "Black victims", VICTIM & (ETHNICITY == "black"), ETHNICITY == "black",
+          _survey("Black residents aged 16+"), by_ethnicity=True),
+    Group("minoritised", "Black, Asian and minoritised victims", VICTIM & ETHNICITY.is_in(MINORITISED),
+          ETHNICITY.is_in(MINORITISED), _survey("residents aged 16+ not of white ethnicity"), by_ethnicity=True),
+    Group("disabled", "disabled victims", VICTIM & (pl.col("disability") == "yes"), None,
+          "not estimated: no population figures for disabled residents"),
+    Group("older_people", "victims aged 65 and over", VICTIM & AGE.is_in(OLDER_BANDS), AGE.is_in(OLDER_BANDS),
+          _survey("residents aged 65+")),
+    Group("perpetrators", "perpetrators", ROLE == "perpetrator", None, "known perpetrators of police incidents in the period",
+          incident_need="known_perpetrators"),
+)
+
+
+def services_by_ward(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Services per ward by service type and by client group (`breakdown`, `category`, `n_services`).
+
+    A service serving `all` wards counts in every ward, one for `all` groups in every group. A
+    perpetrator programme counts under `perpetrators`, not under the groups it names (a programme
+    for men is not a service for male victims). Zero rows are kept so maps show every ward.
+    """
+    served = _run(con, "services_served_wards")
+    wards = _run(con, "coverage_wards")
+    groups = [group.value for group in RegisterGroup if group is not RegisterGroup.all] + ["perpetrators"]
+    by_group = served.with_columns(
+        category=pl.when(pl.col("service_type") == PERPETRATOR_PROGRAMME).then(pl.lit(["perpetrators"]))
+        .when(pl.col("client_groups").list.contains("all")).then(pl.lit(groups[:-1]))
+        .otherwise(pl.col("client_groups"))
+    ).explode("category")
+    pieces = []
+    for breakdown, rows, categories in (
+        ("service_type", served.with_columns(category=pl.col("service_type")), served["service_type"].unique().sort()),
+        ("client_group", by_group, pl.Series(groups)),
+    ):
+        counts = rows.group_by("ward_code", "category").agg(n_services=pl.col("service_id").n_unique())
+        grid = wards.join(pl.DataFrame({"category": categories}), how="cross")
+        pieces.append(grid.join(counts, on=["ward_code", "category"], how="left").with_columns(
+            breakdown=pl.lit(breakdown), n_services=pl.col("n_services").fill_null(0).cast(pl.Int64)))
+    return pl.concat(pieces).select("ward_code", "ward_name", "breakdown", "category", "n_services")
+
+
+def coverage_matrix(
+    con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, *, reach_gap_pct: float = REACH_GAP_PCT,
+) -> pl.DataFrame:
+    """Ward x client group: services, capacity, people reached, estimated need, and gaps in plain words.
+
+    A row is a gap when no service takes the group in the ward (unless its estimated need is
+    zero: no residents or no incidents of the group), or when the people whose support started in
+    the period are fewer than `reach_gap_pct`% of the estimated need.
+    """
+    served = _run(con, "services_served_wards")
+    wards = _run(con, "coverage_wards")
+    people = _run(con, "services_people_reached", period)
+    expected = _run(con, "reach_vs_need", period).filter(pl.col("numerator") == 0)
+    from_incidents = _run(con, "coverage_incident_need", period)
+    is_split_by_ethnicity = expected["ethnicity"].unique().to_list() != ["all"]
+    pieces, is_programme = [], pl.col("service_type") == PERPETRATOR_PROGRAMME
+    for group in GROUPS:
+        serves = is_programme if group.name == "perpetrators" else ~is_programme & (
+            pl.col("client_groups").list.contains(group.name) | pl.col("client_groups").list.contains("all"))
+        services = served.filter(serves).group_by("ward_code").agg(
+            n_services=pl.col("service_id").n_unique(),
+            capacity_places=(pl.col("capacity_per_year") * pl.col("ward_share")).sum() * period.years)
+        reached = people.filter(group.people).group_by("ward_code").agg(people_reached=pl.len())
+        need, basis = _need(group, expected, from_incidents, is_split_by_ethnicity)
+        row = wards.join(services, on="ward_code", how="left").join(reached, on="ward_code", how="left")
+        row = (row.with_columns(estimated_need=pl.lit(None, pl.Float64)) if need is None else
+               row.join(need, on="ward_code", how="left").with_columns(pl.col("estimated_need").fill_null(0.0)))
+        pieces.append(row.with_columns(client_group=pl.lit(group.name), group_label=pl.lit(group.label),
+                                       need_basis=pl.lit(basis)))
+    matrix = pl.concat(pieces, how="diagonal").with_columns(
+        n_services=pl.col("n_services").fill_null(0).cast(pl.Int64),
+        capacity_places=pl.col("capacity_places").fill_null(0.0).round(1),
+        people_reached=pl.col("people_reached").fill_null(0).cast(pl.Int64),
+        estimated_need=pl.col("estimated_need").round(0).cast(pl.Int64),
+    ).with_columns(reach_pct_of_need=_pct("people_reached", "estimated_need"),
+                   capacity_pct_of_need=_pct("capacity_places", "estimated_need"))
+    reasons = pl.concat_list(
+        pl.when((pl.col("n_services") == 0) & pl.col("estimated_need").fill_null(1).gt(0))
+        .then(pl.format("no service for {} in this ward", "group_label")),
+        pl.when(pl.col("reach_pct_of_need") < reach_gap_pct).then(pl.lit(f"reach below {reach_gap_pct:g}% of estimated need")),
+    ).list.drop_nulls()
+    matrix = matrix.with_columns(is_gap=reasons.list.len() > 0, gap_reason=reasons.list.join("; "))
+    protected = protect_frame(matrix, count_columns=["people_reached", "estimated_need"],
+                              ratio_columns={"reach_pct_of_need": ("people_reached", "estimated_need")}, rule=rule)
+    return protected.with_columns(_hidden_when("estimated_need_suppressed", "capacity_pct_of_need")).select(
+        "ward_code", "ward_name", "client_group", "group_label", "n_services", "capacity_places",
+        *_shown(["people_reached", "estimated_need"]), "need_basis", "reach_pct_of_need", "reach_pct_of_need_suppressed",
+        "capacity_pct_of_need", "is_gap", "gap_reason",
+    ).sort("ward_code", "client_group")
+
+
+def capacity_vs_demand(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule) -> pl.DataFrame:
+    """Per service: places for the period (capacity_per_year x years) against referrals and starts."""
+    places = pl.col("capacity_per_year") * period.years
+    services = _per_service(_run(con, "services_referral_outcomes", period)).with_columns(
+        capacity_places=places.round(1), demand_pct_of_capacity=_pct("n_referrals", places),
+        utilisation_pct=_pct("n_started", places))
+    counts = ["n_referrals", "n_started"]
+    return protect_frame(services, count_columns=counts, ratio_columns={}, rule=rule).with_columns(
+        _hidden_when("n_referrals_suppressed", "demand_pct_of_capacity"), _hidden_when("n_started_suppressed", "utilisation_pct"),
+    ).select("service_id", "service_name", "provider", "service_type", "capacity_per_year", "capacity_places",
+             *_shown(counts), "demand_pct_of_capacity", "utilisation_pct")
+
+
+def service_outcomes(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule) -> pl.DataFrame:
+    """Per service, for referrals received in the period: how many started, completed, disengaged, declined.
+
+    Completion and drop-out (disengagement) rates are shares of the support that started and has
+    ended, with Wilson 95% limits; support still going on is left out of both.
+    """
+    services = _per_service(_run(con, "services_referral_outcomes", period))
+    rates = {"completion_pct": ("n_completed", "n_ended_after_start"), "dropout_pct": ("n_disengaged", "n_ended_after_start")}
+    counts = ["n_referrals", "n_started", "n_ended_after_start", "n_completed", "n_disengaged", "n_declined"]
+    return _protected_with_rates(services, rates, counts, rule).select(
+        "service_id", "service_name", "provider", "service_type", *_shown(counts, rates))
+
+
+def perpetrator_interventions(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule) -> pl.DataFrame:
+    """Per perpetrator programme, for perpetrators referred (offered a place) in the period:
+    offered -> started -> completed, with conversion rates and Wilson 95% limits.
+
+    `completion_pct` is of programmes that started and ended (those still going are left out);
+    `completed_pct_of_offered` follows every offer to its end so far.
+    """
+    referrals = _run(con, "services_referral_outcomes", period).filter(pl.col("service_type") == PERPETRATOR_PROGRAMME)
+    # partners referred for support alongside a programme are not offers of the programme
+    referrals = referrals.with_columns(pl.when(pl.col("person_role") == "perpetrator").then(pl.col("^n_.*$")).otherwise(0))
+    programmes = _per_service(referrals).rename({"n_referrals": "n_offered", "service_name": "programme_name"})
+    rates = {"start_pct": ("n_started", "n_offered"), "completion_pct": ("n_completed", "n_ended_after_start"),
+             "completed_pct_of_offered": ("n_completed", "n_offered")}
+    counts = ["n_offered", "n_started", "n_ended_after_start", "n_completed", "n_disengaged"]
+    return _protected_with_rates(programmes, rates, counts, rule).select(
+        "service_id", "programme_name", "provider", *_shown(counts, rates))
+
+
+def idva_capacity(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule) -> pl.DataFrame:
+    """IDVA case workers needed (SafeLives) against those registered, for the district and each ward.
+
+    Expected MARAC cases are 40 a year per 10,000 women aged 16+ (shown for the period); one
+    full-time IDVA is needed per 100 cases a year, for the expected and for the cases heard. Ward
+    FTE is each IDVA service's FTE split over the wards it serves (as capacity is). Caseload is
+    victims whose IDVA support started, per FTE per year; `fte_gap` above 0 is a shortfall.
+    """
+    served = _run(con, "services_served_wards").filter(pl.col("service_type") == "idva")
+    fte = served.group_by("ward_code").agg(idva_fte=(pl.col("fte") * pl.col("ward_share")).sum())
+    wards = _run(con, "idva_capacity", period).join(fte, on="ward_code", how="left").with_columns(
+        level=pl.lit("ward"), idva_fte=pl.col("idva_fte").fill_null(0.0))
+    district = wards.select(
+        level=pl.lit("district"), ward_code=pl.lit("district"), ward_name=pl.lit("District"),
+        women_16_plus=pl.col("women_16_plus").sum(), n_marac_cases=pl.col("n_marac_cases").sum(),
+        n_idva_starts=pl.col("n_idva_starts").sum(),
+        idva_fte=pl.lit(float(served.unique("service_id")["fte"].fill_null(0.0).sum())))  # each service once
+    expected_a_year = pl.col("women_16_plus") * MARAC_CASES_PER_10000_WOMEN / 10_000
+    rows = pl.concat([district, wards.select(district.columns)]).with_columns(
+        expected_marac_cases=(expected_a_year * period.years).round(1),
+        idva_fte_needed=expected_a_year / MARAC_CASES_PER_IDVA_FTE,
+        idva_fte_needed_for_cases_heard=(pl.col("n_marac_cases") / period.years / MARAC_CASES_PER_IDVA_FTE).round(2),
+        caseload_per_fte=pl.when(pl.col("idva_fte") > 0).then(pl.col("n_idva_starts") / period.years / pl.col("idva_fte")),
+    ).with_columns(fte_gap=(pl.col("idva_fte_needed") - pl.col("idva_fte")).round(2) + 0.0,  # no "-0.0"
+                   idva_fte_needed=pl.col("idva_fte_needed").round(2), idva_fte=pl.col("idva_fte").round(2))
+    protected = _protect_with_total(rows, ["n_marac_cases", "n_idva_starts"], rule)
+    return protected.with_columns(_hidden_when("n_marac_cases_suppressed", "idva_fte_needed_for_cases_heard"),
+                                  _hidden_when("n_idva_starts_suppressed", "caseload_per_fte").round(1)).select("level", "ward_code", "ward_name", "women_16_plus", "expected_marac_cases", "idva_fte_needed",
+             "idva_fte", "fte_gap", *_shown(["n_marac_cases"]), "idva_fte_needed_for_cases_heard",
+             *_shown(["n_idva_starts"]), "caseload_per_fte")
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str, period: Period | None = None) -> pl.DataFrame:
+    sql = query_sql(name)
+    values = {} if period is None else {"start": period.start, "end": period.end, "period_years": period.years}
+    return con.sql(sql, params={key: value for key, value in values.items() if f"${key}" in sql}).pl()
+
+
+def _need(group: Group, expected: pl.DataFrame, from_incidents: pl.DataFrame,
+          is_split_by_ethnicity: bool) -> tuple[pl.DataFrame | None, str]:
+    """(ward_code, estimated_need) for the group, None when it cannot be estimated; and how, in words."""
+    if group.incident_need:
+        return from_incidents.select("ward_code", estimated_need=pl.col(group.incident_need).cast(pl.Float64)), group.need_basis
+    if group.residents is None:
+        return None, group.need_basis
+    if group.by_ethnicity and not is_split_by_ethnicity:
+        return None, "not estimated: the population is not split by ethnic group"
+    need = expected.filter(group.residents).group_by("ward_code").agg(estimated_need=pl.col("denominator").sum())
+    return need, group.need_basis
+
+
+def _per_service(outcomes: pl.DataFrame) -> pl.DataFrame:
+    """The outcome counts of each service summed over the roles of the people referred."""
+    keys = ["service_id", "service_name", "provider", "service_type", "capacity_per_year", "fte"]
+    counts = [column for column in outcomes.columns if column.startswith("n_")]
+    return outcomes.group_by(keys, maintain_order=True).agg(pl.col(counts).sum().cast(pl.Int64))
+
+
+def _protected_with_rates(frame: pl.DataFrame, rates: dict[str, tuple[str, str]], counts: list[str],
+                          rule: DisclosureRule) -> pl.DataFrame:
+    """Add each rate with Wilson 95% limits, then protect the counts and hide rates with them."""
+    for rate, (numerator, denominator) in rates.items():
+        limits = [wilson_ci(top, bottom) if bottom else None for top, bottom in zip(frame[numerator], frame[denominator])]
+        parts = {rate: "value", f"{rate}_lower_95": "lower", f"{rate}_upper_95": "upper"}
+        frame = frame.with_columns(pl.Series(name, [getattr(ci, part, None) for ci in limits], dtype=pl.Float64)
+                                   for name, part in parts.items())
+    return protect_frame(frame, count_columns=counts, ratio_columns=rates, rule=rule,
+                         interval_columns={rate: (f"{rate}_lower_95", f"{rate}_upper_95") for rate in rates})
+
+
+def _shown(counts: list[str], rates: dict[str, tuple[str, str]] | None = None) -> list[str]:
+    """The published columns: each count with its flag, then each rate with its limits and flag."""
+    return ([name for count in counts for name in (count, f"{count}_suppressed")]
+            + [name for rate in rates or {} for name in (rate, f"{rate}_lower_95", f"{rate}_upper_95", f"{rate}_suppressed")])
+
+
+def _protect_with_total(frame: pl.DataFrame, counts: list[str], rule: DisclosureRule) -> pl.DataFrame:
+    """Protect ward rows against their district total (secondary suppression), then the total itself."""
+    is_district = pl.col("level") == "district"
+    wards = protect_frame(frame, count_columns=counts, ratio_columns={}, rule=rule, level_column="level").filter(~is_district)
+    district = protect_frame(frame.filter(is_district), count_columns=counts, ratio_columns={}, rule=rule)
+    return pl.concat([district, wards])
+
+
+def _pct(numerator: str, denominator: str | pl.Expr) -> pl.Expr:
+    bottom = pl.col(denominator) if isinstance(denominator, str) else denominator
+    return pl.when(bottom > 0).then(pl.col(numerator) / bottom * 100)
+
+
+def _hidden_when(flag: str, column: str) -> pl.Expr:
+    return pl.when(pl.col(flag)).then(None).otherwise(pl.col(column)).alias(column)

@@ -1,0 +1,16 @@
+-- Perpetrators referred to a perpetrator programme in the period whose programme started and has
+-- ended, and whether they completed it.
+select
+    cast(referred_at as date) as period_date,
+    ward_code,
+    sex,
+    age_band,
+    ethnicity,
+    case when end_reason = 'completed' then 1 else 0 end as numerator,
+    1 as denominator
+from mart_service_referrals
+where cast(referred_at as date) between $start and $end
+  and service_type = 'perpetrator_programme'
+  and person_role = 'perpetrator'
+  and is_started
+  and end_reason is not null

@@ -1,0 +1,51 @@
+-- One row per victim who reached the escalation trigger in the period (an incident that was their
+-- third or later within 12 months) and was not referred to MARAC: no incident of theirs from 12
+-- months before their first trigger in the period onwards was referred, and MARAC did not hear
+-- their case in that time. The victim is placed by the incident that first met the trigger.
+-- repeat_3plus_not_marac_pct.sql holds the same logic with every triggered victim: keep the two in step.
+with incidents as (
+    select * from mart_incidents
+),
+
+marac_cases as (
+    select victim_id, heard_on from mart_marac_cases
+),
+
+first_triggers as (
+    select
+        victim_id,
+        min(reported_at) as triggered_at,
+        arg_min(reported_on, reported_at) as triggered_on,
+        arg_min(ward_code, reported_at) as ward_code,
+        arg_min(victim_sex, reported_at) as sex,
+        arg_min(victim_age_band, reported_at) as age_band,
+        arg_min(victim_ethnicity, reported_at) as ethnicity
+    from incidents
+    where reported_on between $start and $end
+      and n_victim_incidents_12m >= 3
+    group by victim_id
+),
+
+referred_victims as (
+    select first_triggers.victim_id
+    from first_triggers
+    join incidents on incidents.victim_id = first_triggers.victim_id
+    where incidents.is_referred_to_marac
+      and incidents.reported_at >= first_triggers.triggered_at - interval 365 days
+    union
+    select first_triggers.victim_id
+    from first_triggers
+    join marac_cases on marac_cases.victim_id = first_triggers.victim_id
+    where marac_cases.heard_on >= cast(first_triggers.triggered_at - interval 365 days as date)
+)
+
+select
+    first_triggers.triggered_on as period_date,
+    first_triggers.ward_code,
+    first_triggers.sex,
+    first_triggers.age_band,
+    first_triggers.ethnicity,
+    1 as numerator,
+    0 as denominator
+from first_triggers
+anti join referred_victims on referred_victims.victim_id = first_triggers.victim_id
