@@ -92,8 +92,7 @@ def services_by_ward(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     perpetrator programme counts under `perpetrators`, not under the groups it names (a programme
     for men is not a service for male victims). Zero rows are kept so maps show every ward.
     """
-    served = _run(con, "services_served_wards")
-    wards = _run(con, "coverage_wards")
+    served, wards = _run(con, "services_served_wards"), _run(con, "coverage_wards")
     groups = [group.value for group in RegisterGroup if group is not RegisterGroup.all] + ["perpetrators"]
     by_group = served.with_columns(
         category=pl.when(pl.col("service_type") == PERPETRATOR_PROGRAMME).then(pl.lit(["perpetrators"]))
@@ -121,12 +120,10 @@ def coverage_matrix(
     zero: no residents or no incidents of the group), or when the people whose support started in
     the period are fewer than `reach_gap_pct`% of the estimated need.
     """
-    served = _run(con, "services_served_wards")
-    wards = _run(con, "coverage_wards")
+    served, wards = _run(con, "services_served_wards"), _run(con, "coverage_wards")
     people = _run(con, "services_people_reached", period)
     expected = _run(con, "reach_vs_need", period).filter(pl.col("numerator") == 0)
     from_incidents = _run(con, "coverage_incident_need", period)
-    is_split_by_ethnicity = expected["ethnicity"].unique().to_list() != ["all"]
     pieces, is_programme = [], pl.col("service_type") == PERPETRATOR_PROGRAMME
     for group in GROUPS:
         serves = is_programme if group.name == "perpetrators" else ~is_programme & (
@@ -135,7 +132,7 @@ def coverage_matrix(
             n_services=pl.col("service_id").n_unique(),
             capacity_places=(pl.col("capacity_per_year") * pl.col("ward_share")).sum() * period.years)
         reached = people.filter(group.people).group_by("ward_code").agg(people_reached=pl.len())
-        need, basis = _need(group, expected, from_incidents, is_split_by_ethnicity)
+        need, basis = _need(group, expected, from_incidents)
         row = wards.join(services, on="ward_code", how="left").join(reached, on="ward_code", how="left")
         row = (row.with_columns(estimated_need=pl.lit(None, pl.Float64)) if need is None else
                row.join(need, on="ward_code", how="left").with_columns(pl.col("estimated_need").fill_null(0.0)))
@@ -151,7 +148,10 @@ def coverage_matrix(
     reasons = pl.concat_list(
         pl.when((pl.col("n_services") == 0) & pl.col("estimated_need").fill_null(1).gt(0))
         .then(pl.format("no service for {} in this ward", "group_label")),
-        pl.when(pl.col("reach_pct_of_need") < reach_gap_pct).then(pl.lit(f"reach below {reach_gap_pct:g}% of estimated need")),
+        # a count that will be hidden (1 to the threshold) is called low only where any such count would be
+        pl.when((pl.col("reach_pct_of_need") < reach_gap_pct) & (~pl.col("people_reached").is_between(1, rule.threshold)
+                | (pl.col("estimated_need") * reach_gap_pct / 100 > rule.threshold)))
+        .then(pl.lit(f"reach below {reach_gap_pct:g}% of estimated need")),
     ).list.drop_nulls()
     matrix = matrix.with_columns(is_gap=reasons.list.len() > 0, gap_reason=reasons.list.join("; "))
     protected = protect_frame(matrix, count_columns=["people_reached", "estimated_need"],
@@ -221,8 +221,7 @@ def idva_capacity(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosu
         level=pl.lit("ward"), idva_fte=pl.col("idva_fte").fill_null(0.0))
     district = wards.select(
         level=pl.lit("district"), ward_code=pl.lit("district"), ward_name=pl.lit("District"),
-        women_16_plus=pl.col("women_16_plus").sum(), n_marac_cases=pl.col("n_marac_cases").sum(),
-        n_idva_starts=pl.col("n_idva_starts").sum(),
+        *(pl.col(column).sum() for column in ("women_16_plus", "n_marac_cases", "n_idva_starts")),
         idva_fte=pl.lit(float(served.unique("service_id")["fte"].fill_null(0.0).sum())))  # each service once
     expected_a_year = pl.col("women_16_plus") * MARAC_CASES_PER_10000_WOMEN / 10_000
     rows = pl.concat([district, wards.select(district.columns)]).with_columns(
@@ -240,19 +239,19 @@ def idva_capacity(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosu
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, period: Period | None = None) -> pl.DataFrame:
-    sql = query_sql(name)
-    values = {} if period is None else {"start": period.start, "end": period.end, "period_years": period.years}
+    sql, values = query_sql(name), {} if period is None else {"start": period.start, "end": period.end, "period_years": period.years}
     return con.sql(sql, params={key: value for key, value in values.items() if f"${key}" in sql}).pl()
 
 
-def _need(group: Group, expected: pl.DataFrame, from_incidents: pl.DataFrame,
-          is_split_by_ethnicity: bool) -> tuple[pl.DataFrame | None, str]:
+def _need(group: Group, expected: pl.DataFrame, from_incidents: pl.DataFrame) -> tuple[pl.DataFrame | None, str]:
     """(ward_code, estimated_need) for the group, None when it cannot be estimated; and how, in words."""
     if group.incident_need:
         return from_incidents.select("ward_code", estimated_need=pl.col(group.incident_need).cast(pl.Float64)), group.need_basis
     if group.residents is None:
         return None, group.need_basis
-    if group.by_ethnicity and not is_split_by_ethnicity:
+    if expected["denominator"].sum() == 0:  # a zero need would hide every gap
+        return None, "not estimated: no survey rates or no population loaded"
+    if group.by_ethnicity and expected["ethnicity"].unique().to_list() == ["all"]:
         return None, "not estimated: the population is not split by ethnic group"
     need = expected.filter(group.residents).group_by("ward_code").agg(estimated_need=pl.col("denominator").sum())
     return need, group.need_basis

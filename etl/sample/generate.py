@@ -11,20 +11,21 @@ import polars as pl
 
 from etl.sample.children import mash_contacts, mash_frame, school_frame
 from etl.sample.clock import Window
-from etl.sample.demographics import perpetrator_profile, record
+from etl.sample.demographics import Recorded, perpetrator_profile, record
 from etl.sample.geography import District, build_district
 from etl.sample.incidents import build_incidents, incident_frame
 from etl.sample.justice import crime_frame, crime_path
 from etl.sample.marac import build_marac, marac_frame
 from etl.sample.measures import indicator_values
 from etl.sample.params import PARAMETERS, SampleParameters
-from etl.sample.people import draw_children, draw_hidden_victims, draw_victims, join_victims
+from etl.sample.people import Children, Victims, draw_children, draw_hidden_victims, draw_victims, join_victims
 from etl.sample.plan import action_plan
-from etl.sample.population import build_population, prevalence_rates
+from etl.sample.population import Population, build_population, prevalence_rates
 from etl.sample.referrals import draw_referrals, referral_frame
 from etl.sample.services import register_frame
 from etl.sample.writer import write_csv, write_parquet, write_wards, write_xlsx, write_yaml
 
+# Each stage draws from its own random stream, so changing one stage leaves the others' draws alone.
 STAGES = ("geography", "victims", "incidents", "hidden", "children", "recorded", "justice", "marac",
           "referrals", "outcomes", "front_door", "schools", "output")
 HIDDEN_VICTIM_SHARE = 0.06  # victims known only to services, relative to those known to police
@@ -60,17 +61,7 @@ def generate_sample(out_dir: Path, *, seed: int = 20261126, years: int = 6, scal
     schools = np.tile([max(1, round(4 * scale)), max(1, round(scale))], (district.n_wards, 1))
     children = draw_children(rng["children"], victims, district, schools)
 
-    people_rng = rng["recorded"]
-    recorded = record(people_rng, sex=victims.sex, age=victims.age, ethnicity=victims.ethnicity,
-                      is_disabled=victims.is_disabled, is_lgbt=victims.is_lgbt)
-    child_recorded = record(people_rng, sex=children.sex, age=children.age, ethnicity=victims.ethnicity[children.parent],
-                            is_disabled=people_rng.random(children.size) < 0.06, is_lgbt=np.zeros(children.size, bool))
-    perpetrator_sex, perpetrator_age, perpetrator_ethnicity = perpetrator_profile(
-        people_rng, victim_sex=victims.sex, victim_age=victims.age, victim_ethnicity=victims.ethnicity,
-        relationship=victims.relationship)
-    perpetrator_recorded = record(people_rng, sex=perpetrator_sex, age=perpetrator_age, ethnicity=perpetrator_ethnicity,
-                                  is_disabled=people_rng.random(victims.size) < 0.08, is_lgbt=people_rng.random(victims.size) < 0.02)
-
+    recorded, child_recorded, perpetrator_recorded = _records(rng["recorded"], victims, children)
     path = crime_path(rng["justice"], incidents, window, params)
     marac = build_marac(rng["marac"], incidents, window, params, hidden_victims=hidden)
     referrals = draw_referrals(rng["referrals"], victims=victims, children=children, incidents=incidents, path=path,
@@ -92,9 +83,21 @@ def generate_sample(out_dir: Path, *, seed: int = 20261126, years: int = 6, scal
                                     victims, children, district, population, window),
         "school_notifications": school_frame(rng["schools"], incidents, victims, children, window),
     }
-    summary = _write(out_dir, district, population, window, frames, scale=scale, params=params)
     arguments = {"seed": seed, "years": years, "scale": scale, "end": end.isoformat()}
-    return SampleSummary(summary.out_dir, summary.rows, summary.signals, {**arguments, **params.as_dict()})
+    return _write(Path(out_dir), district, population, window, frames, params=params, arguments=arguments)
+
+
+def _records(rng: np.random.Generator, victims: Victims, children: Children) -> tuple[Recorded, Recorded, Recorded]:
+    """How agencies record victims, their children and their perpetrators."""
+    recorded = record(rng, sex=victims.sex, age=victims.age, ethnicity=victims.ethnicity,
+                      is_disabled=victims.is_disabled, is_lgbt=victims.is_lgbt)
+    child_recorded = record(rng, sex=children.sex, age=children.age, ethnicity=victims.ethnicity[children.parent],
+                            is_disabled=rng.random(children.size) < 0.06, is_lgbt=np.zeros(children.size, bool))
+    sex, age, ethnicity = perpetrator_profile(rng, victim_sex=victims.sex, victim_age=victims.age,
+                                              victim_ethnicity=victims.ethnicity, relationship=victims.relationship)
+    perpetrator_recorded = record(rng, sex=sex, age=age, ethnicity=ethnicity,
+                                  is_disabled=rng.random(victims.size) < 0.08, is_lgbt=rng.random(victims.size) < 0.02)
+    return recorded, child_recorded, perpetrator_recorded
 
 
 def _victim_numbers(n_victims: int, incident_victim: np.ndarray) -> np.ndarray:
@@ -108,11 +111,10 @@ def _victim_numbers(n_victims: int, incident_victim: np.ndarray) -> np.ndarray:
     return numbers
 
 
-def _write(out_dir: Path, district: District, population, window: Window, frames: dict[str, pl.DataFrame], *,
-           scale: float, params: SampleParameters) -> SampleSummary:
-    out_dir = Path(out_dir)
+def _write(out_dir: Path, district: District, population: Population, window: Window, frames: dict[str, pl.DataFrame],
+           *, params: SampleParameters, arguments: dict[str, object]) -> SampleSummary:
     out_dir.mkdir(parents=True, exist_ok=True)
-    register = register_frame(district, end=window.end_day, scale=scale)
+    register = register_frame(district, end=window.end_day, scale=float(arguments["scale"]))
     rows = {
         "wards.geojson": write_wards(district, out_dir / "wards.geojson"),
         "lsoa_ward_lookup.csv": write_csv(_lookup(district), out_dir / "lsoa_ward_lookup.csv"),
@@ -141,7 +143,7 @@ def _write(out_dir: Path, district: District, population, window: Window, frames
         "support_before_charge": {"victim_issue_if_supported_before": params.victim_issue_if_supported_before,
                                   "victim_issue_otherwise": params.victim_issue_if_not_supported},
     }
-    return SampleSummary(out_dir=out_dir, rows=rows, signals=signals)
+    return SampleSummary(out_dir=out_dir, rows=rows, signals=signals, parameters={**arguments, **params.as_dict()})
 
 
 def _lookup(district: District) -> pl.DataFrame:

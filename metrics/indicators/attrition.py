@@ -10,11 +10,13 @@ from metrics.compare import Polarity
 from metrics.definitions import Benchmark, Indicator, Method, Topic
 
 CRIMES = ("crime_outcomes", "police_incidents")
-HOME_OFFICE_2017 = "Home Office / HMICFRS, police-recorded domestic abuse, year ending March 2017"
-HOME_OFFICE_2020 = "ONS, Domestic abuse and the criminal justice system, year ending March 2020"
-CPS_VAWG = "CPS Violence against Women and Girls report, year ending March 2017 (published range 72-78%)"
-CPS_VAWG_CONVICTIONS = "CPS Violence against Women and Girls report, year ending March 2017 (published range 76-78%)"
-CPS_VAWG_2016 = "CPS Violence against Women and Girls report, 2015-16"
+ONS_2017 = "ONS, Domestic abuse in England and Wales, year ending March 2017 (police data)"
+ONS_2020 = "ONS, Domestic abuse and the criminal justice system, England and Wales, November 2020"
+OUTCOMES_2016 = "Home Office crime outcomes for domestic abuse-related crimes, 2016"
+OUTCOMES_2020 = "Home Office crime outcomes for domestic abuse-related crimes, year ending March 2020"
+CPS_CHARGES = "CPS Violence against Women and Girls reports: suspects charged, published range 72-78%"
+CPS_CONVICTIONS = "CPS Violence against Women and Girls reports: prosecutions convicted, published range 76-78%"
+CPS_VICTIM_ISSUES = "CPS Violence against Women and Girls report, 2015-16"
 PLACED = "Placed by the crime's ward and the victim's group."
 STILL_OPEN = ("Crimes recorded near the end of the period may not have reached the stage yet, "
               "so the latest period reads low until their cases move on.")
@@ -23,7 +25,8 @@ INDICATORS = (
     Indicator(
         id="arrest_rate_per_100_crimes",
         title="Arrests per 100 domestic abuse crimes",
-        description="Of domestic abuse crimes recorded in the period, how many led to a suspect's arrest, per 100 crimes.",
+        description="Of domestic abuse crimes recorded in the period, how many led to a suspect's arrest, "
+                    "per 100 crimes.",
         topic=Topic.ATTRITION,
         unit="arrests per 100 crimes",
         polarity=Polarity.HIGH_IS_GOOD,
@@ -32,8 +35,8 @@ INDICATORS = (
         denominator="Domestic abuse crimes recorded in the period.",
         source_extracts=CRIMES,
         benchmarks=(
-            Benchmark("England and Wales (year ending March 2020)", 33.0, HOME_OFFICE_2020),
-            Benchmark("England and Wales (year ending March 2017)", 46.0, HOME_OFFICE_2017),
+            Benchmark("England and Wales (year ending March 2020)", 33.0, ONS_2020),
+            Benchmark("England and Wales (year ending March 2017)", 46.0, ONS_2017),
         ),
         notes=f"The extract holds one arrest date per crime, so this counts crimes with an arrest; national "
               f"figures count arrests, which can exceed one per crime. {PLACED} {STILL_OPEN}",
@@ -41,7 +44,8 @@ INDICATORS = (
     Indicator(
         id="cps_referral_pct",
         title="Domestic abuse crimes referred to the CPS",
-        description="Share of domestic abuse crimes recorded in the period that police referred to the Crown Prosecution Service for a charging decision.",
+        description="Share of domestic abuse crimes recorded in the period that police referred to the Crown "
+                    "Prosecution Service for a charging decision.",
         topic=Topic.ATTRITION,
         unit="% of crimes",
         polarity=Polarity.HIGH_IS_GOOD,
@@ -54,7 +58,8 @@ INDICATORS = (
     Indicator(
         id="charge_rate_pct",
         title="CPS charging decisions that were a charge",
-        description="Of charging decisions the CPS made in the period on domestic abuse crimes, the share that charged the suspect.",
+        description="Of charging decisions the CPS made in the period on domestic abuse crimes, the share that "
+                    "charged the suspect.",
         topic=Topic.ATTRITION,
         unit="% of charging decisions",
         polarity=Polarity.HIGH_IS_GOOD,
@@ -64,8 +69,8 @@ INDICATORS = (
                     "action or an out-of-court disposal (pending decisions are left out).",
         source_extracts=CRIMES,
         benchmarks=(
-            Benchmark("England and Wales (low end of range)", 72.0, CPS_VAWG),
-            Benchmark("England and Wales (high end of range)", 78.0, CPS_VAWG),
+            Benchmark("England and Wales (low end of range)", 72.0, CPS_CHARGES),
+            Benchmark("England and Wales (high end of range)", 78.0, CPS_CHARGES),
         ),
         notes="Dated by the charging decision, as the CPS reports it. National figures count suspects; the "
               f"extract has one decision per crime. {PLACED}",
@@ -74,7 +79,8 @@ INDICATORS = (
     Indicator(
         id="prosecution_pct",
         title="Domestic abuse crimes leading to a prosecution",
-        description="Share of domestic abuse crimes recorded in the period where the CPS charged a suspect, so a prosecution began.",
+        description="Share of domestic abuse crimes recorded in the period where the CPS charged a suspect, so a "
+                    "prosecution began.",
         topic=Topic.ATTRITION,
         unit="% of crimes",
         polarity=Polarity.HIGH_IS_GOOD,
@@ -97,8 +103,8 @@ INDICATORS = (
                     "discontinued or dismissed (pending cases are left out).",
         source_extracts=CRIMES,
         benchmarks=(
-            Benchmark("England and Wales (low end of range)", 76.0, CPS_VAWG_CONVICTIONS),
-            Benchmark("England and Wales (high end of range)", 78.0, CPS_VAWG_CONVICTIONS),
+            Benchmark("England and Wales (low end of range)", 76.0, CPS_CONVICTIONS),
+            Benchmark("England and Wales (high end of range)", 78.0, CPS_CONVICTIONS),
         ),
         notes=f"Dated by the court outcome, as the CPS reports completed prosecutions. {PLACED}",
         headline=True,
@@ -113,7 +119,8 @@ INDICATORS = (
         polarity=Polarity.LOW_IS_GOOD,
         method=Method.PROPORTION,
         numerator="Crimes recorded in the period with outcome code 15.",
-        denominator="Domestic abuse crimes recorded in the period, with or without an outcome yet (as the Home Office counts them).",
+        denominator="Domestic abuse crimes recorded in the period, with or without an outcome yet "
+                    "(as the Home Office counts them).",
         source_extracts=CRIMES,
         notes=f"{PLACED} {STILL_OPEN}",
     ),
@@ -127,11 +134,12 @@ INDICATORS = (
         polarity=Polarity.LOW_IS_GOOD,
         method=Method.PROPORTION,
         numerator="Crimes recorded in the period with outcome code 16.",
-        denominator="Domestic abuse crimes recorded in the period, with or without an outcome yet (as the Home Office counts them).",
+        denominator="Domestic abuse crimes recorded in the period, with or without an outcome yet "
+                    "(as the Home Office counts them).",
         source_extracts=CRIMES,
         benchmarks=(
-            Benchmark("England and Wales (year ending March 2020)", 54.8, HOME_OFFICE_2020),
-            Benchmark("England and Wales (2016)", 37.5, HOME_OFFICE_2017),
+            Benchmark("England and Wales (year ending March 2020)", 54.8, OUTCOMES_2020),
+            Benchmark("England and Wales (2016)", 37.5, OUTCOMES_2016),
         ),
         notes=f"Forces ranged from 36% to 71% in the year ending March 2020. {PLACED} {STILL_OPEN}",
         headline=True,
@@ -149,7 +157,7 @@ INDICATORS = (
         denominator="Charged crimes whose court outcome, dated in the period, is acquitted, discontinued or "
                     "dismissed (an unsuccessful prosecution, as the CPS defines it).",
         source_extracts=CRIMES,
-        benchmarks=(Benchmark("England and Wales", 52.5, CPS_VAWG_2016),),
+        benchmarks=(Benchmark("England and Wales", 52.5, CPS_VICTIM_ISSUES),),
         notes="Cases the CPS dropped before charge are not prosecutions and are left out; a loss with no victim "
               f"issue recorded counts as not a victim issue. Well-timed support for the victim lowers it. {PLACED}",
     ),
