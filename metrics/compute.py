@@ -141,10 +141,12 @@ def _comparators(con, indicator: Indicator, period: Period, filters: Filters) ->
             str(row[filters.by]): (f"district ({row[filters.by]})", _value(indicator, row["numerator"], row["denominator"]))
             for row in district.iter_rows(named=True)
         }
-    if filters.by and filters.by != "ward":
-        district_groups = GroupFilters(None, None, None, None)
+    # Wards, or groups across the district, are compared with the whole district under the
+    # same group filters (Asian women by ward against all Asian women; by ethnic group
+    # among women against all women).
     total = aggregate(con, indicator, period, filters=district_groups)
-    return {None: ("district", _value(indicator, total["numerator"][0], total["denominator"][0]))}
+    name = "district" if not groups.applied() else "district (" + ", ".join(groups.applied().values()) + ")"
+    return {None: (name, _value(indicator, total["numerator"][0], total["denominator"][0]))}
 
 
 def _value(indicator: Indicator, numerator: float, denominator: float) -> float | None:

@@ -19,3 +19,23 @@ def realworld() -> Path:
     if not REALWORLD.is_dir():
         pytest.skip(f"real-world reference files not found at {REALWORLD}")
     return REALWORLD
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse_path(tmp_path_factory) -> Path:
+    """The committed sample district loaded through the ordinary refresh, once per test session."""
+    from etl.refresh import refresh
+
+    root = tmp_path_factory.mktemp("sample")
+    settings = Settings(warehouse=root / "warehouse")
+    refresh(settings.sample_drop, warehouse=settings.warehouse, settings=settings)
+    return settings.warehouse
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(sample_warehouse_path):
+    from etl.warehouse import Warehouse
+
+    con = Warehouse(sample_warehouse_path).connect_read_only()
+    yield con
+    con.close()

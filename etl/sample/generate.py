@@ -123,9 +123,11 @@ def _write(out_dir: Path, district: District, population: Population, window: Wi
         "services.xlsx": write_xlsx(register, out_dir / "services.xlsx",
                                     sheet="services", created=datetime.combine(window.end_day, datetime.min.time())),
     }
-    for name in ("police_incidents", "crime_outcomes"):
+    # The big extracts go as Parquet so the committed sample stays small; MARAC and the
+    # reference files stay CSV so the sample also exercises the CSV path.
+    for name in ("police_incidents", "crime_outcomes", "service_referrals", "mash_contacts", "school_notifications"):
         rows[f"{name}.parquet"] = write_parquet(frames[name], out_dir / f"{name}.parquet")
-    for name in ("marac_cases", "service_referrals", "mash_contacts", "school_notifications"):
+    for name in ("marac_cases",):
         rows[f"{name}.csv"] = write_csv(frames[name], out_dir / f"{name}.csv")
     idva_fte = register.filter(pl.col("service_type") == "idva")["fte"].sum()
     values = indicator_values(frames, population, district.codes, idva_fte=idva_fte)

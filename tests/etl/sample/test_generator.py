@@ -22,8 +22,8 @@ from etl.sample import generate_sample
 
 START, END = date(2020, 9, 30), date(2026, 9, 30)
 CONTEXT = {"as_of": datetime(2026, 11, 26), "earliest": date(2000, 1, 1)}
-TABLES = ("police_incidents.parquet", "crime_outcomes.parquet", "marac_cases.csv", "service_referrals.csv",
-          "mash_contacts.csv", "school_notifications.csv", "population.csv", "lsoa_ward_lookup.csv",
+TABLES = ("police_incidents.parquet", "crime_outcomes.parquet", "marac_cases.csv", "service_referrals.parquet",
+          "mash_contacts.parquet", "school_notifications.parquet", "population.csv", "lsoa_ward_lookup.csv",
           "prevalence_rates.csv", "services.xlsx")
 ADULT = ~pl.col("age_band").is_in(["0-4", "5-10", "11-15"])
 
@@ -58,7 +58,7 @@ def test_the_committed_sample_is_what_the_defaults_generate(tmp_path: Path, comm
 def test_scale_shrinks_every_volume_in_proportion(small, drop) -> None:
     _, summary, seconds = small
     assert seconds < 15
-    for name in ("police_incidents.parquet", "crime_outcomes.parquet", "marac_cases.csv", "school_notifications.csv"):
+    for name in ("police_incidents.parquet", "crime_outcomes.parquet", "marac_cases.csv", "school_notifications.parquet"):
         assert summary.rows[name] == pytest.approx(drop[name.split(".")[0]].height * 0.05, rel=0.3), name
     assert summary.rows["wards.geojson"] == 30
 

@@ -1,0 +1,54 @@
+"""The signals planted in the sample district (data/sample/README.md) come out of the metrics
+layer as significant, using nothing but the ordinary compute filters."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from metrics.aggregate import GroupFilters
+from metrics.compute import Filters, compute
+from metrics.coverage import coverage_matrix
+from metrics.disclosure import DisclosureRule
+from metrics.periods import between
+
+BOARD = DisclosureRule(threshold=7, rounding_base=5)
+THREE_YEARS = between(date(2023, 4, 1), date(2026, 3, 31))
+WORSE = {"worse", "worse_998"}
+
+
+def by_cut(frame):
+    return {row["cut_value"]: row for row in frame.iter_rows(named=True)}
+
+
+def test_asian_women_in_three_wards_report_far_less_than_the_survey_predicts(sample_warehouse):
+    asian_women = GroupFilters(sex="female", ethnicity="asian")
+    wards = by_cut(compute(sample_warehouse, "hidden_need_reporting_ratio",
+                           Filters(period=THREE_YEARS, by="ward", groups=asian_women), rule=BOARD))
+    for code in ("E05990018", "E05990020", "E05990023"):
+        assert wards[code]["comparison"] in WORSE, wards[code]
+    groups = by_cut(compute(sample_warehouse, "hidden_need_reporting_ratio",
+                            Filters(period=THREE_YEARS, by="ethnicity", groups=GroupFilters(sex="female")), rule=BOARD))
+    assert groups["asian"]["comparison"] in WORSE
+    assert groups["asian"]["comparator"] == "district (female)"
+
+
+def test_canal_wharf_charges_far_fewer_suspects_than_the_district(sample_warehouse):
+    wards = by_cut(compute(sample_warehouse, "charge_rate_pct", Filters(period=THREE_YEARS, by="ward"), rule=BOARD))
+    # With 30 wards a ward or two may fall outside 95% limits by chance; the planted
+    # hot-spot is beyond the 99.8% limits and the lowest of all.
+    assert wards["E05990025"]["comparison"] == "worse_998"
+    assert min(wards.values(), key=lambda row: row["value"])["cut_value"] == "E05990025"
+
+
+def test_greystone_park_is_high_and_rising(sample_warehouse):
+    wards = by_cut(compute(sample_warehouse, "prevalence_incidents_per_1000", Filters(by="ward"), rule=BOARD))
+    greystone = wards["E05990019"]
+    assert greystone["comparison"] in {"higher", "higher_998"}
+    assert greystone["trend"] == "increasing"
+
+
+def test_no_service_reaches_male_victims_in_the_northern_wards(sample_warehouse):
+    matrix = coverage_matrix(sample_warehouse, THREE_YEARS, BOARD)
+    men = matrix.filter(matrix["client_group"] == "men")
+    gaps = set(men.filter(men["is_gap"])["ward_code"].to_list())
+    assert {f"E0599000{number}" for number in range(1, 10)} <= gaps
