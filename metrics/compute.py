@@ -71,6 +71,11 @@ def compute(
     else:
         label = filters.groups.ward_code or "district"
         rows = rows.with_columns(cut_value=pl.lit(label))
+    if filters.by == "ward":  # every ward gets a row, so a ward with no events reads as none, not missing
+        every_ward = pl.DataFrame({"cut_value": [code for (code,) in con.sql("select ward_code from mart_wards").fetchall()]},
+                                  schema={"cut_value": pl.String})
+        rows = every_ward.join(rows, on="cut_value", how="left").with_columns(
+            pl.col("numerator").fill_null(0.0), pl.col("denominator").fill_null(0.0))
     rows = rows.sort("cut_value")
     comparators = _comparators(con, indicator, period, filters)
     local = local_comparators(con, indicator, period, by=filters.by, groups=filters.groups)

@@ -51,3 +51,45 @@ def test_refresh_exits_1_when_a_file_is_refused_and_2_when_it_fails(tmp_path):
     failed = runner.invoke(app, ["refresh", "--incoming", str(tmp_path / "missing"), "--warehouse", str(warehouse)])
     assert failed.exit_code == 2
     assert "last good warehouse keeps serving" in failed.output
+
+
+def _indicator_ids():
+    from metrics.registry import all_indicators
+
+    return [indicator.id for indicator in all_indicators()]
+
+
+@pytest.mark.parametrize("indicator_id", _indicator_ids())
+def test_every_indicator_prints_on_the_sample_warehouse(sample_warehouse_path, indicator_id):
+    import json
+
+    from metrics.registry import get
+
+    district = runner.invoke(app, ["indicator", indicator_id, "--warehouse", str(sample_warehouse_path), "--format", "json"])
+    assert district.exit_code == 0, district.output
+    (row,) = json.loads(district.output)
+    assert row["indicator_id"] == indicator_id and row["value"] is not None
+    if "ward" in get(indicator_id).dimensions:
+        wards = runner.invoke(app, ["indicator", indicator_id, "--by", "ward", "--warehouse", str(sample_warehouse_path),
+                                    "--format", "json"])
+        assert wards.exit_code == 0, wards.output
+        rows = json.loads(wards.output)
+        assert len(rows) >= 25
+        assert not any(1 <= (row["numerator"] or 0) <= 7 for row in rows)  # board rule: small counts never printed
+
+
+def test_indicators_lists_the_registry_as_csv():
+    listed = runner.invoke(app, ["indicators", "--format", "csv"])
+    assert listed.exit_code == 0
+    assert listed.output.splitlines()[0] == "id,title,topic,unit,polarity,method,dimensions,sources"
+    assert len(listed.output.strip().splitlines()) == 1 + len(_indicator_ids())
+
+
+def test_unsuppressed_output_needs_the_analyst_setting(sample_warehouse_path, monkeypatch):
+    arguments = ["indicator", "repeat_victimisation_pct", "--by", "ward", "--unsuppressed", "--warehouse", str(sample_warehouse_path)]
+    refused = runner.invoke(app, arguments)
+    assert refused.exit_code == 2 and "OVERSIGHT_ANALYST_UNSUPPRESSED" in refused.output
+    monkeypatch.setenv("OVERSIGHT_ANALYST_UNSUPPRESSED", "true")
+    allowed = runner.invoke(app, [*arguments, "--format", "csv"])
+    assert allowed.exit_code == 0
+    assert "Counts are shown unrounded and unsuppressed." in allowed.output

@@ -70,7 +70,7 @@ def test_a_friday_night_incident_may_be_notified_until_monday_9am(front):
 
 def test_schools_notified_before_the_next_school_day(front):
     assert rows(front, "school_notified_next_day_pct") == {"district": (3, 5)}  # N1, N3, N4 (at 09:00 exactly)
-    assert rows(front, "school_notified_next_day_pct", by="ward") == {"E05990001": (2, 3), "E05990002": (1, 2)}
+    assert rows(front, "school_notified_next_day_pct", by="ward") == {"E05990001": (2, 3), "E05990002": (1, 2), "E05990003": (0, 0)}
 
 
 def test_school_notifications_cannot_be_cut_by_the_childs_group(front):
@@ -80,7 +80,7 @@ def test_school_notifications_cannot_be_cut_by_the_childs_group(front):
 
 def test_mash_decisions_within_24_hours(front):
     assert rows(front, "mash_decision_24h_pct") == {"district": (2, 4)}  # M1, M2 of M1-M4
-    assert rows(front, "mash_decision_24h_pct", by="ward") == {"E05990001": (2, 2), "E05990002": (0, 2)}
+    assert rows(front, "mash_decision_24h_pct", by="ward") == {"E05990001": (2, 2), "E05990002": (0, 2), "E05990003": (0, 0)}
     assert rows(front, "mash_decision_24h_pct", by="age_band") == {"5-10": (1, 2), "11-15": (1, 2)}
 
 
@@ -91,7 +91,7 @@ def test_child_spoken_to_when_present(front):
 
 def test_high_risk_incidents_referred_to_marac(front):
     assert rows(front, "high_risk_referred_to_marac_pct") == {"district": (1, 3)}  # F01 of F01, F02, F04
-    assert rows(front, "high_risk_referred_to_marac_pct", by="ward") == {"E05990001": (1, 2), "E05990002": (0, 1)}
+    assert rows(front, "high_risk_referred_to_marac_pct", by="ward") == {"E05990001": (1, 2), "E05990002": (0, 1), "E05990003": (0, 0)}
 
 
 def test_victims_with_three_incidents_in_12_months_never_referred(front):
@@ -113,6 +113,6 @@ def test_the_trigger_counts_in_the_year_it_was_met(front):
 def test_count_and_percentage_agree_on_every_ward(front):
     percentage = rows(front, "repeat_3plus_not_marac_pct", by="ward")
     count = rows(front, "repeat_3plus_not_marac_count", by="ward")
-    assert {ward: numerator for ward, (numerator, _) in percentage.items() if numerator} == {
+    assert {ward: numerator for ward, (numerator, _) in percentage.items()} == {
         ward: numerator for ward, (numerator, _) in count.items()
     }
