@@ -1,10 +1,24 @@
-"""The dashboard's router: page config, navigation, shared filters."""
+"""The dashboard's router: page config, shared filters, navigation. Pages are listed here."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="Oversight", layout="wide")
+from ui.filters import sidebar_filters
 
-navigation = st.navigation([st.Page("pages/home.py", title="Home", default=True)])
+st.set_page_config(page_title="Oversight: domestic abuse board dashboard", layout="wide")
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", default=True),
+    st.Page("pages/prevalence.py", title="Prevalence and need"),
+    st.Page("pages/services.py", title="Services and coverage"),
+    st.Page("pages/justice.py", title="Justice and attrition"),
+    st.Page("pages/front_door.py", title="Front door and safeguarding"),
+    st.Page("pages/action_plan.py", title="Action plan"),
+    st.Page("pages/data_quality.py", title="Data and refresh"),
+    st.Page("pages/definitions.py", title="Definitions"),
+]
+
+navigation = st.navigation(PAGES)
+st.session_state["page_filters"] = sidebar_filters()
 navigation.run()

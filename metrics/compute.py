@@ -101,7 +101,7 @@ def compute(
             "lower_998": interval998.lower if interval998 else None, "upper_998": interval998.upper if interval998 else None,
             "method": interval95.method if interval95 else indicator.method.value,
             "comparator": name, "comparator_value": value, "comparison": comparison.value,
-            "comparison_text": describe(comparison, name) if name else "no comparator",
+            "comparison_text": describe(comparison, _comparator_phrase(name)) if name else "no comparator",
             "local_comparator": local_name, "local_comparator_value": local_value,
             "local_comparison": local_comparison.value,
             "local_comparison_text": describe(local_comparison, local_name) if local_name else NO_LOCAL_COMPARATOR,
@@ -152,6 +152,11 @@ def _comparators(con, indicator: Indicator, period: Period, filters: Filters) ->
     total = aggregate(con, indicator, period, filters=district_groups)
     name = "district" if not groups.applied() else "district (" + ", ".join(groups.applied().values()) + ")"
     return {None: (name, _value(indicator, total["numerator"][0], total["denominator"][0]))}
+
+
+def _comparator_phrase(name: str) -> str:
+    """'the district' reads as it is; a published figure reads 'the England and Wales benchmark'."""
+    return name if name.startswith("district") else f"{name} benchmark"
 
 
 def _value(indicator: Indicator, numerator: float, denominator: float) -> float | None:

@@ -1,0 +1,17 @@
+"""Definitions: every indicator's definition, method, source and version, from the registry."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics.docs import render_indicator
+from metrics.registry import all_indicators
+
+st.title("Definitions")
+st.write("How every figure on these pages is defined and calculated. The same text is in the project's indicator reference.")
+topics = sorted({indicator.topic.value for indicator in all_indicators()})
+chosen = st.selectbox("Topic", ["All topics", *topics], key="definitions_topic")
+for indicator in all_indicators():
+    if chosen in ("All topics", indicator.topic.value):
+        with st.expander(indicator.title):
+            st.markdown(render_indicator(indicator).split("\n", 2)[2])

@@ -1,0 +1,109 @@
+"""Cached access to the published warehouse: the only module with `st.cache_*`.
+
+Every cached call is keyed by the published version's name and the audience, so a new
+publish shows new data without a restart and one audience's results never reach another.
+Cached functions take plain hashable values and open their own read-only connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from etl.errors import WarehouseMissing
+from etl.geography import wards_feature_collection
+from metrics.compute import Filters, compute
+from metrics.disclosure import rule_for
+from metrics.scorecard import scorecard
+from metrics.warehouse import connect, version_name
+from oversight.settings import get_settings
+from ui.session import current_audience
+
+CACHE_TTL_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class WarehouseStatus:
+    version: str
+    refreshed_at: datetime | None
+    wards: int
+    latest_incident_on: date | None
+    earliest_incident_on: date | None
+
+
+def current_version() -> str | None:
+    """The published version's name, or None when nothing has been published yet."""
+    try:
+        return version_name(get_settings().warehouse)
+    except WarehouseMissing:
+        return None
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=8, show_spinner=False)
+def _status(version: str) -> WarehouseStatus:
+    with connect(get_settings().warehouse) as con:
+        refreshed_at = con.sql("select max(finished_at) from etl_runs").fetchall()[0][0]
+        wards = con.sql("select count(*) from mart_wards").fetchall()[0][0]
+        first, last = con.sql("select min(reported_on), max(reported_on) from mart_incidents").fetchall()[0]
+    return WarehouseStatus(version, refreshed_at, wards, last, first)
+
+
+def load_status() -> WarehouseStatus | None:
+    version = current_version()
+    return None if version is None else _status(version)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=8, show_spinner=False)
+def _wards(version: str) -> tuple[pl.DataFrame, dict]:
+    with connect(get_settings().warehouse) as con:
+        wards = con.sql("select ward_code, ward_name, centroid_lat, centroid_lon, geometry_geojson as geojson, residents "
+                        "from mart_wards order by ward_name").pl()
+    return wards.drop("geojson"), wards_feature_collection(wards)
+
+
+def wards() -> pl.DataFrame:
+    """Ward codes, names, centroids and residents (no geometry)."""
+    version = current_version()
+    return pl.DataFrame() if version is None else _wards(version)[0]
+
+
+def ward_geometry() -> dict:
+    """A GeoJSON FeatureCollection of the wards, `id` = ward code, for offline maps."""
+    version = current_version()
+    return {"type": "FeatureCollection", "features": []} if version is None else _wards(version)[1]
+
+
+# Metric functions pages may call, by name. Each takes (con, rule, **plain arguments).
+QUERIES: dict[str, Callable[..., Any]] = {
+    "indicator": lambda con, rule, indicator_id, filters: compute(con, indicator_id, filters, rule=rule),
+    "scorecard": lambda con, rule, filters: scorecard(con, filters, rule),
+}
+
+
+def register_query(name: str, function: Callable[..., Any]) -> None:
+    """Make a metrics function available to pages through `fetch` (done once, at import)."""
+    QUERIES[name] = function
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=1024, show_spinner=False)
+def _fetch(version: str, audience: str, name: str, arguments: tuple[tuple[str, Any], ...]) -> Any:
+    rule = rule_for(audience, get_settings())
+    with connect(get_settings().warehouse) as con:
+        return QUERIES[name](con, rule, **dict(arguments))
+
+
+def fetch(name: str, **arguments: Any) -> Any:
+    """Run a named metrics query for the current audience, cached per warehouse version."""
+    version = current_version()
+    if version is None:
+        raise WarehouseMissing("no warehouse has been published yet")
+    return _fetch(version, current_audience().value, name, tuple(sorted(arguments.items())))
+
+
+def indicator(indicator_id: str, filters: Filters) -> pl.DataFrame:
+    return fetch("indicator", indicator_id=indicator_id, filters=filters)

@@ -1,0 +1,89 @@
+"""Shared page pieces: scorecard tiles, a chart with its table and CSV, empty states."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from ui import theme
+from ui.filters import PageFilters
+
+NOT_SHOWN = "not shown: too few people to show safely"
+
+
+def format_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "*"
+    if unit.startswith("%"):
+        return f"{value:.1f}%"
+    return f"{value:,.1f}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def describe_row(row: dict) -> str:
+    """One result row in plain words: value, interval, comparison."""
+    if row.get("value_suppressed"):
+        return NOT_SHOWN
+    if row.get("value") is None:
+        return "no data for this selection"
+    interval = ""
+    if row.get("lower_95") is not None:
+        interval = f" (95% CI {format_value(row['lower_95'], row['unit'])} to {format_value(row['upper_95'], row['unit'])})"
+    return f"{format_value(row['value'], row['unit'])} {row['unit'].removeprefix('%').strip()}{interval}; {row['comparison_text']}"
+
+
+def tile(row: dict, *, sparkline: go.Figure | None = None, key: str) -> None:
+    """A scorecard tile: one number, its interval, comparison and trend in words."""
+    with st.container(border=True):
+        st.markdown(f"**{row['title']}**")
+        if row.get("value_suppressed"):
+            st.markdown(f"### *\n{NOT_SHOWN}")
+            return
+        st.markdown(f"### {format_value(row['value'], row['unit'])}")
+        st.caption(row["unit"])
+        if row.get("lower_95") is not None:
+            st.caption(f"95% CI {format_value(row['lower_95'], row['unit'])} to {format_value(row['upper_95'], row['unit'])}")
+        word = theme.comparison_word(row.get("comparison"))
+        text = row["comparison_text"]
+        st.markdown(f"{_symbol_text(row.get('comparison'))} {text[:1].upper()}{text[1:]}")
+        trend = row.get("trend") or "not calculated for this indicator"
+        st.caption(f"Trend: {trend}" + (f" ({row['trend_reason']})" if row.get("trend_reason") and trend == "cannot be calculated" else ""))
+        if sparkline is not None:
+            st.plotly_chart(sparkline, key=key, config={"displayModeBar": False, "staticPlot": True},
+                            alt=f"Annual values of {row['title']}; latest {word}")
+
+
+def _symbol_text(comparison: str | None) -> str:
+    symbols = {"triangle-up": "▲", "triangle-down": "▼", "circle": "●", "diamond": "◆", "square": "■", "circle-open": "○"}
+    return symbols.get(theme.comparison_symbol(comparison), "●")
+
+
+def chart_with_table(figure: go.Figure, table: pl.DataFrame, *, alt: str, key: str, filters: PageFilters,
+                     file_stem: str, on_select: str = "ignore") -> object:
+    """A chart with its alt text, and beside it the same numbers as a table and a CSV download."""
+    chart_tab, table_tab = st.tabs(["Chart", "Table"])
+    with chart_tab:
+        event = st.plotly_chart(figure, key=key, alt=alt, on_select=on_select,
+                                selection_mode="points", config={"displaylogo": False})
+    with table_tab:
+        st.dataframe(table.to_pandas(), hide_index=True, use_container_width=True)
+    st.download_button("Download this table (CSV)", data=csv_with_filters(table, filters), file_name=f"{file_stem}.csv",
+                       mime="text/csv", key=f"{key}-csv")
+    return event
+
+
+def csv_with_filters(table: pl.DataFrame, filters: PageFilters) -> bytes:
+    """The table as CSV, preceded by comment lines recording the filters and the time."""
+    buffer = io.StringIO()
+    buffer.write(f"# exported {datetime.now():%Y-%m-%d %H:%M}\n")
+    for name, value in filters.as_record().items():
+        buffer.write(f"# {name}: {value}\n")
+    buffer.write(table.write_csv())
+    return buffer.getvalue().encode("utf-8")
+
+
+def empty_state(message: str) -> None:
+    st.info(message)
