@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: serve test install install-test lint-imports benchmark docs
+.PHONY: serve test install install-test lint-imports browser docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,13 +26,23 @@ install-test: $(VENV)/.installed-test
 serve: install
 	$(BIN)/oversight serve --port $(PORT)
 
-## Install the test dependencies and run the whole suite, import-layer contracts included.
-test: install-test
+## Install the test dependencies (Debian's Chromium for the browser tests, when run as root)
+## and run the whole suite, import-layer contracts included.
+test: install-test browser
 	$(BIN)/lint-imports
 	$(BIN)/pytest -n auto
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Chromium not installed and not root: the browser tests will skip (apt-get install chromium)"; fi; }
 
 lint-imports: install-test
 	$(BIN)/lint-imports
 
+## Regenerate the generated references: data contract, indicators, README settings table.
 docs: install
 	$(BIN)/python -m etl.docs
+	$(BIN)/python -m metrics.docs
+	$(BIN)/python -m oversight.docs

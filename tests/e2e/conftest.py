@@ -1,0 +1,105 @@
+"""End-to-end fixtures: the real app served on a free localhost port, driven by Debian's Chromium.
+
+Enable on a machine without them: `apt-get install chromium` and `pip install -e '.[test]'`
+(Playwright drives the system Chromium; it never downloads a browser of its own).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from oversight.settings import PROJECT_ROOT
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+BROWSER_ARGUMENTS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = None
+    if CHROMIUM is None:
+        reason = "Chromium not found: install Debian's `chromium` (apt-get install chromium) to run the browser tests"
+    else:
+        try:
+            import playwright  # noqa: F401
+        except ImportError:
+            reason = "Playwright not installed: pip install -e '.[test]' to run the browser tests"
+    if reason:
+        for item in items:
+            if "e2e" in str(item.fspath):
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url(sample_warehouse_path: Path):
+    port = _free_port()
+    environment = dict(os.environ, OVERSIGHT_WAREHOUSE=str(sample_warehouse_path))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail("the dashboard did not start within 90 seconds")
+    yield url
+    server.terminate()
+    server.wait(20)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGUMENTS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records every host it requests, so tests can check nothing leaves localhost."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.requested_hosts = set()
+    page.on("request", lambda request: page.requested_hosts.add(urlparse(request.url).hostname or request.url))
+    yield page
+    context.close()
+
+
+def wait_for_app(page, timeout_ms: int = 60_000) -> None:
+    """Wait until Streamlit has finished running the script (no running indicator, content drawn)."""
+    page.wait_for_selector('[data-testid="stMain"]', timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
+    )
+    page.wait_for_timeout(500)
