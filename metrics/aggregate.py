@@ -67,7 +67,8 @@ def aggregate(
     """One row per combination of `dims` with numerator and denominator (person-years for rates)."""
     for dimension in (*dims, *filters.applied()):
         if dimension not in indicator.dimensions:
-            raise UnsupportedCut(f"{indicator.id} cannot be cut by {dimension}; it allows {', '.join(indicator.dimensions)}")
+            allowed = ', '.join(indicator.dimensions) or 'nothing: it is a district figure'
+            raise UnsupportedCut(f"{indicator.id} cannot be cut by {dimension}; it allows {allowed}")
     if ("ethnicity" in dims or filters.ethnicity) and _reads_residents(indicator) and not _population_split_by_ethnicity(con):
         raise UnsupportedCut("the population is not split by ethnic group, so rates cannot be cut by it")
     select_dims = [f"{PERSON_COLUMNS[d]} as {d}" if d in PERSON_COLUMNS else f"{PERIOD_EXPRESSIONS[d]} as {d}" for d in dims]

@@ -5,7 +5,7 @@ metrics/coverage.py.
 """
 
 from metrics.compare import Polarity
-from metrics.definitions import Denominator, Indicator, Method, Topic
+from metrics.definitions import Benchmark, Denominator, Indicator, Method, Topic
 
 REFERRALS = ("service_referrals",)
 PERSON_AND_PERIOD = ("ward", "sex", "age_band", "ethnicity", "month", "quarter", "year")
@@ -146,5 +146,24 @@ INDICATORS = (
         dimensions=PERSON_AND_PERIOD,
         notes=OUTCOME_NOTES,
         query="perpetrator_programme_completion",
+    ),
+    Indicator(
+        id="idva_caseload_per_fte",
+        title="New IDVA cases a year per full-time adviser",
+        description="Victims whose support from an IDVA service started, per full-time-equivalent IDVA a year.",
+        topic=Topic.SERVICES,
+        unit="cases per IDVA FTE a year",
+        polarity=Polarity.LOW_IS_GOOD,
+        method=Method.RATE,
+        numerator="Victims whose IDVA support started in the period.",
+        denominator="IDVA full-time equivalents in the service register times the years in the period.",
+        source_extracts=("service_referrals", "services"),
+        dimensions=(),
+        multiplier=1,
+        benchmarks=(Benchmark("SafeLives capacity guide", 100.0,
+                              "SafeLives: one full-time IDVA per about 100 MARAC referrals a year (safe caseload 60-80 at a time)"),),
+        notes="A district figure: the register does not place IDVA time in wards. The register's current FTE is used "
+              "for every period, so past years read against today's staffing.",
+        query="idva_caseload",
     ),
 )

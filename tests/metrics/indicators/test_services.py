@@ -103,3 +103,20 @@ def test_small_counts_are_hidden_under_the_default_rule(con):
     by_ward = compute(con, "people_reached_per_1000", Filters(period=YEAR, by="ward"), rule=rule, with_trend=False)
     shown = {row["cut_value"]: (row["numerator"], row["value"]) for row in by_ward.iter_rows(named=True)}
     assert shown[N][0] == 15 and shown[E] == (None, None) and shown[S] == (None, None)
+
+
+def test_idva_caseload_is_idva_starts_per_fte_a_year(tiny_warehouse):
+    """Tiny drop: the register's one IDVA service (SVC01) has 2.5 FTE and no referrals yet."""
+    from metrics.aggregate import UnsupportedCut
+    from metrics.compute import Filters, compute
+    from metrics.disclosure import DisclosureRule
+    from metrics.periods import financial_year
+
+    year = financial_year(2025)
+    (row,) = compute(tiny_warehouse, "idva_caseload_per_fte", Filters(period=year),
+                     rule=DisclosureRule.unsuppressed()).iter_rows(named=True)
+    assert (row["numerator"], row["value"]) == (0, 0.0)
+    assert row["denominator"] == pytest.approx(2.5 * year.years)
+    assert row["comparator"] == "SafeLives capacity guide"
+    with pytest.raises(UnsupportedCut, match="it is a district figure"):
+        compute(tiny_warehouse, "idva_caseload_per_fte", Filters(period=year, by="ward"), rule=DisclosureRule.unsuppressed())

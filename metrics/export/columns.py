@@ -1,0 +1,121 @@
+"""Plain-words headers for the gap-analysis tables, shared by the Services page and the workbook.
+
+A column that disclosure control can hide names the flag that says so, so the page and the
+workbook both show `*` wherever a value is not shown, never a blank that would read as "none".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from metrics.disclosure import SUPPRESSED_TEXT
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    header: str
+    hidden_with: str | None = None  # the flag column that is true where this value is not shown
+    number_format: str | None = None  # Excel number format
+
+
+def _count(name: str, header: str) -> Column:
+    return Column(name, header, f"{name}_suppressed", "#,##0")
+
+
+def _share(name: str, header: str, flag: str) -> Column:
+    return Column(name, header, flag, "0.0")
+
+
+def _rate_with_limits(name: str, header: str) -> tuple[Column, ...]:
+    flag = f"{name}_suppressed"
+    return (_share(name, header, flag), _share(f"{name}_lower_95", f"{header}: lower 95% limit", flag),
+            _share(f"{name}_upper_95", f"{header}: upper 95% limit", flag))
+
+
+SERVICE = (Column("service_name", "Service"), Column("provider", "Provider"), Column("service_type", "Type"))
+REGISTER = (
+    *SERVICE, Column("client_groups", "Client groups"), Column("wards_served_names", "Wards served"),
+    Column("capacity_per_year", "Places a year (registered)", number_format="#,##0"),
+    Column("fte", "Case workers (FTE)", number_format="0.0"), Column("contract_ends", "Contract ends"),
+    Column("by_and_for", "By and for"), Column("commissioner", "Commissioner"),
+)
+COVERAGE = (
+    Column("ward_code", "Ward code"), Column("ward_name", "Ward"), Column("group_label", "Client group"),
+    Column("n_services", "Services taking the group", number_format="0"),
+    Column("capacity_places", "Places in the period (estimated)", number_format="#,##0.0"),
+    _count("people_reached", "People whose support started"), _count("estimated_need", "Estimated need (people)"),
+    _share("reach_pct_of_need", "Reached as % of estimated need", "reach_pct_of_need_suppressed"),
+    _share("capacity_pct_of_need", "Places as % of estimated need", "estimated_need_suppressed"),
+    Column("gap_reason", "Gap"), Column("need_basis", "How need is estimated"),
+)
+IDVA = (
+    Column("ward_name", "Area"), Column("women_16_plus", "Women aged 16+", number_format="#,##0"),
+    Column("expected_marac_cases", "MARAC cases expected in the period (SafeLives)", number_format="#,##0.0"),
+    Column("idva_fte_needed", "IDVA FTE needed (SafeLives)", number_format="0.00"),
+    Column("idva_fte", "IDVA FTE registered", number_format="0.00"),
+    Column("fte_gap", "IDVA FTE shortfall (negative: above the guide)", number_format="0.00"),
+    _count("n_marac_cases", "MARAC cases heard"),
+    Column("idva_fte_needed_for_cases_heard", "IDVA FTE needed for the cases heard", "n_marac_cases_suppressed", "0.00"),
+    _count("n_idva_starts", "Victims starting IDVA support"),
+    _share("caseload_per_fte", "Victims starting IDVA support per FTE a year", "n_idva_starts_suppressed"),
+)
+CAPACITY = (
+    *SERVICE, Column("capacity_per_year", "Places a year (registered)", number_format="#,##0"),
+    Column("capacity_places", "Places in the period", number_format="#,##0.0"),
+    _count("n_referrals", "Referrals received"), _count("n_started", "Support started"),
+    _share("demand_pct_of_capacity", "Referrals as % of places", "n_referrals_suppressed"),
+    _share("utilisation_pct", "Support started as % of places", "n_started_suppressed"),
+)
+OUTCOMES = (
+    Column("service_name", "Service"), Column("service_type", "Type"), _count("n_referrals", "Referrals received"), _count("n_started", "Support started"),
+    _count("n_ended_after_start", "Support ended"), _count("n_completed", "Completed"),
+    _count("n_disengaged", "Disengaged"), _count("n_declined", "Declined"),
+    *_rate_with_limits("completion_pct", "Completed, % of support ended"),
+    *_rate_with_limits("dropout_pct", "Disengaged, % of support ended"),
+)
+INDICATORS = (
+    Column("title", "Indicator"), Column("cut_label", "Area"), Column("period", "Period"), Column("unit", "Unit"),
+    Column("numerator", "Numerator", "numerator_suppressed", "#,##0"),
+    Column("denominator", "Denominator", "denominator_suppressed", "#,##0.0"),
+    Column("value", "Value", "value_suppressed", "0.00"),
+    *(Column(limit, f"{level} {percent} limit", "value_suppressed", "0.00")
+      for limit, level, percent in (("lower_95", "Lower", "95%"), ("upper_95", "Upper", "95%"),
+                                    ("lower_998", "Lower", "99.8%"), ("upper_998", "Upper", "99.8%"))),
+    Column("method", "Interval method"), Column("comparator", "Compared with"),
+    Column("comparator_value", "Comparator value", number_format="0.00"), Column("comparison_text", "Comparison"),
+    Column("local_comparator", "Local population comparator"),
+    Column("local_comparator_value", "Local population value", number_format="0.00"),
+    Column("local_comparison_text", "Against the local population"), Column("trend", "Trend"),
+    Column("indicator_id", "Indicator id"),
+)
+BENCHMARKS = (
+    Column("title", "Indicator"), Column("value", "Value", "value_suppressed", "0.00"), Column("benchmark", "Benchmark"),
+    Column("benchmark_value", "Benchmark value", number_format="0.0"), Column("comparison_text", "Comparison"),
+    Column("source", "Source"),
+)
+
+
+def is_hidden(row: dict, column: Column) -> bool:
+    return row.get(column.name) is None and bool(column.hidden_with and row.get(column.hidden_with))
+
+
+def cells(frame: pl.DataFrame, columns: tuple[Column, ...]) -> list[list[object]]:
+    """The table's rows, column by column, with `*` wherever a value is not shown."""
+    return [[SUPPRESSED_TEXT if is_hidden(row, column) else row.get(column.name) for column in columns]
+            for row in frame.iter_rows(named=True)]
+
+
+def text_table(frame: pl.DataFrame, columns: tuple[Column, ...]) -> pl.DataFrame:
+    """The table under its plain headers for a page: hideable columns as text, `*` where not shown."""
+    shown = []
+    for column in columns:
+        value = pl.col(column.name)
+        if column.hidden_with and column.hidden_with in frame.columns:
+            as_text = value.round(1).cast(pl.String) if frame.schema[column.name].is_float() else value.cast(pl.String)
+            value = pl.when(pl.col(column.hidden_with).fill_null(False) & value.is_null()).then(pl.lit(SUPPRESSED_TEXT)) \
+                .otherwise(as_text)
+        shown.append(value.alias(column.header))
+    return frame.select(shown)

@@ -1,0 +1,184 @@
+"""The gap analysis: need against reach and capacity by ward and client group, the IDVA gap, and
+MARAC against SafeLives levels, for one period and either the district or one ward.
+
+The Services page and the gap-analysis workbook both read one `GapAnalysis`, so the numbers a
+board member sees are the numbers a commissioner exports. Every count of people in it has passed
+through disclosure control under the rule given: metrics/coverage.py and `compute` protect their
+own results, and the district totals `compute` leaves exact are protected here as well, because
+the small-numbers rule applies to any count below national level and these totals are exported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from metrics.aggregate import GroupFilters, UnsupportedCut, query_sql
+from metrics.compare import Comparison, compare_to_comparator, describe
+from metrics.compute import HIDDEN_TEXT, Filters, compute
+from metrics.coverage import capacity_vs_demand, coverage_matrix, idva_capacity, service_outcomes
+from metrics.definitions import Method
+from metrics.disclosure import DisclosureRule, protect_count
+from metrics.periods import Period
+from metrics.registry import get
+
+MARAC_INDICATORS = (
+    "marac_cases_per_10000_women", "marac_repeat_pct", "marac_non_police_referrals_pct", "marac_minoritised_pct",
+    "marac_lgbt_pct", "marac_disabled_pct", "marac_male_pct", "marac_aged_16_17_pct",
+)
+SERVICE_INDICATORS = (
+    "people_reached_per_1000", "children_reached_per_1000_children", "perpetrators_reached_per_1000",
+    "reach_vs_need_pct", "service_completion_pct", "service_dropout_pct",
+    "perpetrator_programme_uptake_pct", "perpetrator_programme_completion_pct",
+)
+# Short column labels for the ward x group heat map; the long `group_label` is used in sentences.
+GROUP_SHORT_LABELS = {
+    "women": "Women", "men": "Men", "lgbt": "LGBT+", "children": "Children", "young_people": "Young people 16-24",
+    "asian": "Asian", "black": "Black", "minoritised": "Black, Asian, minoritised", "disabled": "Disabled",
+    "older_people": "Aged 65+", "perpetrators": "Perpetrators",
+}
+
+
+class UnknownWard(ValueError):
+    """No ward with this code is in the warehouse."""
+
+
+@dataclass(frozen=True)
+class GapAnalysis:
+    """Everything the Services page and the gap-analysis workbook show, for one period and area."""
+
+    period: Period
+    ward_code: str | None
+    area: str  # "the whole district" or the ward's name
+    rule: DisclosureRule
+    register: pl.DataFrame  # services serving the area, one row each, in plain words
+    coverage: pl.DataFrame  # coverage_matrix rows for the area, with `group_short`, `has_no_service`, `has_low_reach`
+    idva: pl.DataFrame  # idva_capacity: the district row, and the ward's row when a ward is chosen
+    indicators: pl.DataFrame  # compute rows of MARAC_INDICATORS then SERVICE_INDICATORS for the area
+    benchmarks: pl.DataFrame  # each indicator against each published benchmark, in words
+    capacity: pl.DataFrame  # capacity_vs_demand for the services serving the area
+    outcomes: pl.DataFrame  # service_outcomes for the services serving the area
+
+    @property
+    def gaps(self) -> pl.DataFrame:
+        """The coverage rows flagged as gaps, largest estimated need first."""
+        return self.coverage.filter(pl.col("is_gap")).sort(
+            "has_no_service", "estimated_need", descending=True, nulls_last=True, maintain_order=True)
+
+    @property
+    def services_without_base(self) -> list[str]:
+        """Services the map cannot place: no base is held (a refuge's address is kept confidential)."""
+        return self.register.filter(~pl.col("has_base"))["service_name"].to_list()
+
+    def indicator(self, indicator_id: str) -> dict | None:
+        rows = self.indicators.filter(pl.col("indicator_id") == indicator_id)
+        return rows.row(0, named=True) if rows.height else None
+
+
+def gap_analysis(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, *,
+                 ward_code: str | None = None) -> GapAnalysis:
+    """The gap analysis for `period`, for the whole district or for the ward `ward_code`."""
+    ward_names = dict(con.sql(query_sql("coverage_wards")).fetchall())
+    if ward_code is not None and ward_code not in ward_names:
+        raise UnknownWard(f"no ward {ward_code!r} in the warehouse; ward codes look like E05xxxxxx")
+    in_area = (lambda frame: frame) if ward_code is None else (lambda frame: frame.filter(pl.col("ward_code") == ward_code))
+    register = service_register(con, ward_code=ward_code)
+    serving = pl.col("service_id").is_in(register["service_id"].to_list())
+    coverage = in_area(coverage_matrix(con, period, rule)).with_columns(
+        group_short=pl.col("client_group").replace_strict(GROUP_SHORT_LABELS, default=pl.col("group_label")),
+        has_no_service=pl.col("gap_reason").str.contains("no service"),
+        has_low_reach=pl.col("gap_reason").str.contains("reach below"),
+    )
+    idva = idva_capacity(con, period, rule)
+    if ward_code is not None:
+        idva = idva.filter((pl.col("level") == "district") | (pl.col("ward_code") == ward_code))
+    indicators = _indicators(con, period, rule, ward_code)
+    return GapAnalysis(
+        period=period, ward_code=ward_code, area=ward_names.get(ward_code, "the whole district"), rule=rule,
+        register=register, coverage=coverage, idva=idva, indicators=indicators, benchmarks=_benchmarks(indicators),
+        capacity=capacity_vs_demand(con, period, rule).filter(serving),
+        outcomes=service_outcomes(con, period, rule).filter(serving),
+    )
+
+
+def service_register(con: duckdb.DuckDBPyConnection, *, ward_code: str | None = None) -> pl.DataFrame:
+    """The registered services (serving `ward_code` when given) in plain words, with their bases.
+
+    Register figures (capacity, case workers) describe services, not people, so they are shown as
+    registered. A service with no base held (a refuge's address is kept confidential) has no
+    latitude or longitude.
+    """
+    register = con.sql(query_sql("service_register")).pl()
+    if ward_code is not None:
+        register = register.filter(pl.col("wards_served").list.contains("all") | pl.col("wards_served").list.contains(ward_code))
+    words = pl.element().str.replace_all("_", " ")
+    return register.with_columns(
+        service_type=pl.col("service_type").str.replace_all("_", " "),
+        client_groups=pl.col("client_groups").list.eval(words).list.join(", ").str.replace("lgbt", "LGBT+"),
+        wards_served_names=pl.col("wards_served_names").fill_null("none named"),
+        contract_ends=pl.when(pl.col("contract_ends_on").is_not_null()).then(pl.col("contract_ends_on").dt.strftime("%Y-%m-%d"))
+        .when(pl.col("is_commissioned")).then(pl.lit("no end date registered")).otherwise(pl.lit("not commissioned")),
+        by_and_for=pl.when(pl.col("is_by_and_for")).then(pl.lit("yes")).otherwise(pl.lit("no")),
+        has_base=pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null(),
+    ).drop("wards_served")
+
+
+def _indicators(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, ward_code: str | None) -> pl.DataFrame:
+    filters = Filters(period=period, groups=GroupFilters(ward_code=ward_code))
+    frames = []
+    for indicator_id in (*MARAC_INDICATORS, *SERVICE_INDICATORS):
+        try:
+            frame = compute(con, indicator_id, filters, rule=rule)
+        except UnsupportedCut:  # e.g. a population not split the way an indicator needs: left out, not guessed
+            continue
+        frames.append(_protect_district_total(frame, rule).with_columns(pl.col("numerator", "denominator").cast(pl.Float64)))
+    return pl.concat(frames, how="diagonal_relaxed")
+
+
+def _protect_district_total(frame: pl.DataFrame, rule: DisclosureRule) -> pl.DataFrame:
+    """Round a district total, or hide it with its value when it is small (1 to the threshold)."""
+    if frame.height != 1 or frame["cut"][0] != "district":
+        return frame
+    row = frame.row(0, named=True)
+    is_proportion = get(row["indicator_id"]).method is Method.PROPORTION
+    counts = {"numerator": protect_count(int(row["numerator"] or 0), rule)}
+    if is_proportion:
+        counts["denominator"] = protect_count(int(row["denominator"] or 0), rule)
+    updates = [pl.lit(count.value, dtype=frame.schema[name]).alias(name) for name, count in counts.items()]
+    updates += [pl.lit(count.is_suppressed).alias(f"{name}_suppressed") for name, count in counts.items()]
+    if not any(count.is_suppressed for count in counts.values()):
+        return frame.with_columns(updates)
+    hidden = [pl.lit(None, dtype=frame.schema[column]).alias(column)
+              for column in ("value", "lower_95", "upper_95", "lower_998", "upper_998")]
+    return frame.with_columns(
+        *updates, *hidden, value_suppressed=pl.lit(True), comparison=pl.lit(Comparison.NOT_COMPARED.value),
+        comparison_text=pl.lit(HIDDEN_TEXT), local_comparison=pl.lit(Comparison.NOT_COMPARED.value),
+        local_comparison_text=pl.when(pl.col("local_comparator").is_not_null()).then(pl.lit(HIDDEN_TEXT))
+        .otherwise(pl.col("local_comparison_text")),
+    )
+
+
+def _benchmarks(indicators: pl.DataFrame) -> pl.DataFrame:
+    """Each indicator's value set against every published benchmark it carries (SafeLives, say)."""
+    rows = []
+    for row in indicators.iter_rows(named=True):
+        indicator = get(row["indicator_id"])
+        for benchmark in indicator.benchmarks:
+            if row["value_suppressed"]:
+                comparison, text = Comparison.NOT_COMPARED, HIDDEN_TEXT
+            else:
+                comparison = compare_to_comparator(
+                    lower95=row["lower_95"], upper95=row["upper_95"], comparator=benchmark.value,
+                    polarity=indicator.polarity, lower998=row["lower_998"], upper998=row["upper_998"])
+                text = describe(comparison, f"{benchmark.name} benchmark")
+            rows.append({"indicator_id": indicator.id, "title": indicator.title, "unit": indicator.unit,
+                         "value": row["value"], "lower_95": row["lower_95"], "upper_95": row["upper_95"],
+                         "value_suppressed": row["value_suppressed"], "benchmark": benchmark.name,
+                         "benchmark_value": benchmark.value, "source": benchmark.source,
+                         "comparison": comparison.value, "comparison_text": text})
+    schema = {"indicator_id": pl.String, "title": pl.String, "unit": pl.String, "value": pl.Float64,
+              "lower_95": pl.Float64, "upper_95": pl.Float64, "value_suppressed": pl.Boolean, "benchmark": pl.String,
+              "benchmark_value": pl.Float64, "source": pl.String, "comparison": pl.String, "comparison_text": pl.String}
+    return pl.DataFrame(rows, schema=schema)

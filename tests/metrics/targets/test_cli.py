@@ -1,0 +1,46 @@
+"""`oversight targets`: JSON for every target on the sample; exit 2 when the plan file cannot be read."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from oversight.cli import app
+
+runner = CliRunner()
+
+
+def test_targets_prints_every_target_as_json(sample_warehouse_path):
+    result = runner.invoke(app, ["targets", "--warehouse", str(sample_warehouse_path), "--format", "json",
+                                 "--as-of", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    targets = {item["id"]: item for item in document["targets"]}
+    assert len(targets) == 19 and document["source"] == "action_plan.yaml"
+    prot04 = targets["PROT-04"]
+    assert prot04["progress"] == "off track" and prot04["trajectory"]["status"] == "off track"
+    assert prot04["days_left"] == 491 and prot04["forecast"]["outlook"] == "likely to be missed"
+    assert [check["outcome"] for check in targets["PROS-04"]["smart_checks"]][-1] == "failed"
+    assert document["summary"][-1]["priority"] == "all priorities" and document["summary"][-1]["targets"] == 19
+
+
+def test_targets_prints_a_table_from_a_plan_file(sample_warehouse_path, tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("targets:\n- id: ONE\n  priority: protection\n  objective: Speak to every child\n"
+                    "  indicator: child_spoken_to_pct\n  target: {value: 90, by: 2028-03-31}\n")
+    result = runner.invoke(app, ["targets", "--plan", str(plan), "--warehouse", str(sample_warehouse_path)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "ONE" in result.output and "no baseline, and no date by which one will be obtained" in result.output
+
+
+def test_targets_exits_2_naming_the_target_and_field_when_the_plan_cannot_be_read(tmp_path):
+    plan = tmp_path / "action_plan.yaml"
+    plan.write_text("targets:\n- id: PROT-04\n  target: {value: ninety, by: 2028-03-31}\n")
+    result = runner.invoke(app, ["targets", "--plan", str(plan), "--warehouse", str(tmp_path / "no_warehouse")])
+    assert result.exit_code == 2
+    assert "action_plan.yaml: target PROT-04, field target.value" in result.output
+
+    plan.write_text("targets: [not closed\n")
+    result = runner.invoke(app, ["targets", "--plan", str(plan), "--warehouse", str(tmp_path / "no_warehouse")])
+    assert result.exit_code == 2 and "not valid YAML" in result.output

@@ -1,0 +1,100 @@
+"""The Prevalence and need page on the sample district: its sections, the offline map, filters that
+change the figures, and what it says when there is no data or too few people to show."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.pages.apptest_tools import figure, open_page, page_text, plotted, shown_counts, tile_values
+from ui.widgets import NOT_SHOWN
+
+PAGE = "pages/prevalence.py"
+SECTIONS = [
+    "Where: wards compared with the district",
+    "Over time",
+    "Who: sex, age band and ethnic group",
+    "Hidden need: known victims against those the survey predicts",
+]
+GREYSTONE_PARK = "E05990019"
+
+
+@pytest.fixture(scope="module")
+def district_page(sample_warehouse_path, request):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        yield open_page(monkeypatch, sample_warehouse_path, PAGE)
+
+
+def test_the_page_shows_every_section_without_error(district_page):
+    assert [title.value for title in district_page.title] == ["Prevalence and need"]
+    assert [heading.value for heading in district_page.subheader] == SECTIONS
+    assert tile_values(district_page)[0] not in ("", "*")
+
+
+def test_every_chart_has_alt_text_a_table_and_a_download(district_page):
+    charts = district_page.get("plotly_chart")
+    assert len(charts) == 8  # map, funnel, trend, three breakdowns, two hidden-need charts
+    assert all(chart.proto.alt for chart in charts)
+    assert len(district_page.dataframe) == len(charts)
+    assert len(district_page.get("download_button")) == len(charts)
+
+
+def test_the_map_is_an_offline_choroplethmap_of_every_ward(district_page):
+    spec = figure(district_page, "prevalence-map-")
+    assert spec["data"][0]["type"] == "choroplethmap"
+    assert spec["layout"]["map"]["style"] == "white-bg"
+    assert len(spec["data"][0]["locations"]) == 30
+    assert len(spec["data"][0]["geojson"]["features"]) == 30
+
+
+def test_the_funnel_and_the_words_pick_out_the_rising_ward(district_page):
+    funnel = figure(district_page, "prevalence-funnel-")
+    names = [trace.get("name") for trace in funnel["data"]]
+    assert "99.8% limits" in names and "95% limits" in names
+    assert "Greystone Park" in page_text(district_page).split("Significantly higher than the district:")[1].split(".")[0]
+
+
+def test_hidden_need_says_which_groups_report_significantly_less(district_page):
+    text = page_text(district_page)
+    below = text.split("Significantly fewer are known among these groups in the district:")[1].split("\n")[0]
+    assert "Asian women" in below
+    assert "Black women" not in below
+
+
+def test_choosing_a_sex_changes_the_figures(sample_warehouse_path, district_page, monkeypatch):
+    women = open_page(monkeypatch, sample_warehouse_path, PAGE, sex="female")
+    for key in ("prevalence-trend", "prevalence-funnel-", "prevalence-map-", "prevalence-age_band"):
+        assert plotted(figure(women, key)) != plotted(figure(district_page, key)), key
+    assert "female" in page_text(women)
+
+
+def test_choosing_a_ward_narrows_the_trend_and_rings_the_ward(sample_warehouse_path, district_page, monkeypatch):
+    ward = open_page(monkeypatch, sample_warehouse_path, PAGE, ward=GREYSTONE_PARK)
+    trend = figure(ward, "prevalence-trend")
+    assert "Greystone Park" in trend["layout"]["title"]["text"]
+    assert plotted(trend) != plotted(figure(district_page, "prevalence-trend"))
+    ringed = figure(ward, "prevalence-map-")["data"][-1]
+    assert ringed["locations"] == [GREYSTONE_PARK] and "chosen ward" in ringed["name"]
+    assert any("chosen ward" in trace.get("name", "") for trace in figure(ward, "prevalence-funnel-")["data"])
+
+
+def test_a_count_measure_says_why_it_has_no_funnel(district_page):
+    district_page.selectbox(key="prevalence_indicator").set_value("honour_based_abuse_count").run()
+    assert not district_page.exception
+    assert "is a count with no denominator" in page_text(district_page)
+    district_page.selectbox(key="prevalence_indicator").set_value("hidden_need_reporting_ratio").run()
+    assert "counted over the whole period only, so it has no trend" in page_text(district_page)
+    assert figure(district_page, "prevalence-funnel-hidden_need")["data"][0]["type"] == "scatter"
+    district_page.selectbox(key="prevalence_indicator").set_value("prevalence_incidents_per_1000").run()
+
+
+def test_with_nothing_published_the_page_says_so(tmp_path, monkeypatch):
+    app = open_page(monkeypatch, tmp_path / "no-warehouse", PAGE)
+    assert "No data has been loaded yet" in page_text(app)
+    assert not app.get("plotly_chart")
+
+
+def test_a_narrow_selection_shows_words_not_small_numbers(sample_warehouse_path, monkeypatch):
+    app = open_page(monkeypatch, sample_warehouse_path, PAGE, ward="E05990001", age_band="25-34", ethnicity="mixed")
+    assert tile_values(app)[0] == "*"
+    assert NOT_SHOWN in page_text(app)
+    assert not [count for count in shown_counts(app) if 1 <= count <= 7]
