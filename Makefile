@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: serve test install install-test lint-imports browser docs
+.PHONY: serve test install install-test lint-imports browser docs screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ browser:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "Chromium not installed and not root: the browser tests will skip (apt-get install chromium)"; fi; }
+
+## Retake the README's screenshots in Chromium from the sample district.
+screenshots: install-test browser
+	OVERSIGHT_SCREENSHOTS=1 $(BIN)/pytest tests/e2e -k every_page_loads -p no:xdist
 
 lint-imports: install-test
 	$(BIN)/lint-imports
