@@ -150,7 +150,8 @@ def _comparators(con, indicator: Indicator, period: Period, filters: Filters) ->
     # same group filters (Asian women by ward against all Asian women; by ethnic group
     # among women against all women).
     total = aggregate(con, indicator, period, filters=district_groups)
-    name = "district" if not groups.applied() else "district (" + ", ".join(groups.applied().values()) + ")"
+    group_words = [value for value in (groups.sex, groups.age_band, groups.ethnicity) if value]
+    name = "district" if not group_words else "district (" + ", ".join(group_words) + ")"
     return {None: (name, _value(indicator, total["numerator"][0], total["denominator"][0]))}
 
 

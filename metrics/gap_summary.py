@@ -86,8 +86,7 @@ def marac_lines(analysis: GapAnalysis) -> list[str]:
             continue
         unit = "%" if row["unit"].startswith("%") else f" {row['unit']}"
         value = f"{row['value']:.1f}{unit} (95% CI {row['lower_95']:.1f} to {row['upper_95']:.1f})"
-        benchmarks = "; ".join(f"{bench['comparison_text']} ({bench['benchmark_value']:g})"
-                               for bench in against.iter_rows(named=True))
+        benchmarks = "; ".join(against["comparison_text"])
         district = "" if analysis.ward_code is None else f"; {row['comparison_text']}"
         lines.append(f"{row['title']}: {value}; {benchmarks}{district}.")
     return lines

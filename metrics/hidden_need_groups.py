@@ -21,7 +21,8 @@ from metrics.registry import get
 
 REPORTING_RATIO = "hidden_need_reporting_ratio"
 SEX_WORDS = {"female": "women", "male": "men"}
-ETHNICITY_WORDS = {"asian": "Asian", "black": "Black", "mixed": "Mixed ethnicity", "white": "White", "other": "Other ethnic group"}
+ETHNICITY_WORDS = {"asian": "Asian", "black": "Black", "mixed": "Mixed ethnicity", "white": "White",
+                   "other": "Other ethnic group"}
 BELOW = (Comparison.WORSE.value, Comparison.WORSE_998.value)
 GROUP_COLUMNS = ("group", "sex", "ethnicity", "numerator", "denominator", "value", "lower_95", "upper_95", "lower_998",
                  "upper_998", "unit", "comparator", "comparator_value", "comparison", "comparison_text", "value_suppressed")
@@ -34,23 +35,21 @@ def reporting_by_group(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, fil
     order (women, men, then ethnic groups, then ethnic groups within each sex); `is_below_district`
     marks groups significantly below the district at 95%.
     """
-    groups = GroupFilters(ward_code=filters.groups.ward_code, age_band=filters.groups.age_band)
-    district_filters = Filters(filters.period, None, GroupFilters(age_band=filters.groups.age_band))
-    district = compute(con, REPORTING_RATIO, district_filters, rule=rule, with_trend=False)
-    district_value = district["value"][0] if district.height else None
-    def cut(by: str, within: GroupFilters, **columns: pl.Expr) -> pl.DataFrame:
-        return compute(con, REPORTING_RATIO, Filters(filters.period, by, within), rule=rule, with_trend=False).with_columns(**columns)
-
-    no_cut = pl.lit(None, pl.String)
-    pieces = [cut("sex", groups, sex=pl.col("cut_value"), ethnicity=no_cut),
-              cut("ethnicity", groups, sex=no_cut, ethnicity=pl.col("cut_value"))]
-    pieces += [cut("ethnicity", GroupFilters(groups.ward_code, sex, groups.age_band), sex=pl.lit(sex), ethnicity=pl.col("cut_value"))
+    ward, age_band = filters.groups.ward_code, filters.groups.age_band
+    district = compute(con, REPORTING_RATIO, Filters(filters.period, None, GroupFilters(age_band=age_band)),
+                       rule=rule, with_trend=False)
+    no_cut, cut_value = pl.lit(None, pl.String), pl.col("cut_value")
+    everyone = GroupFilters(ward, None, age_band)
+    pieces = [_cut(con, rule, filters, "sex", everyone, sex=cut_value, ethnicity=no_cut),
+              _cut(con, rule, filters, "ethnicity", everyone, sex=no_cut, ethnicity=cut_value)]
+    pieces += [_cut(con, rule, filters, "ethnicity", GroupFilters(ward, sex, age_band), sex=pl.lit(sex), ethnicity=cut_value)
                for sex in SEX_WORDS]
     rows = pl.concat(pieces, how="diagonal_relaxed").filter(
         (pl.col("sex").is_null() | pl.col("sex").is_in(list(SEX_WORDS)))
         & (pl.col("ethnicity").is_null() | pl.col("ethnicity").is_in(list(ETHNICITY_WORDS))))
-    rows = rows.with_columns(group=pl.struct("sex", "ethnicity").map_elements(
-        lambda cut: group_label(cut["sex"], cut["ethnicity"]), return_dtype=pl.String))
+    labels = [group_label(sex, ethnicity) for sex, ethnicity in zip(rows["sex"], rows["ethnicity"])]
+    rows = rows.with_columns(group=pl.Series(labels, dtype=pl.String))
+    district_value = district["value"][0] if district.height else None
     return _against_district(rows, district_value).select(*GROUP_COLUMNS, "is_below_district")
 
 
@@ -59,6 +58,12 @@ def group_label(sex: str | None, ethnicity: str | None) -> str:
     if ethnicity is None:
         return SEX_WORDS.get(sex or "", "all victims").capitalize()
     return f"{ETHNICITY_WORDS[ethnicity]} {SEX_WORDS.get(sex or '', 'victims')}"
+
+
+def _cut(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, filters: Filters, by: str, within: GroupFilters,
+         **columns: pl.Expr) -> pl.DataFrame:
+    frame = compute(con, REPORTING_RATIO, Filters(filters.period, by, within), rule=rule, with_trend=False)
+    return frame.with_columns(**columns)
 
 
 def _against_district(rows: pl.DataFrame, district_value: float | None) -> pl.DataFrame:

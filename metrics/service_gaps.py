@@ -39,6 +39,7 @@ GROUP_SHORT_LABELS = {
     "asian": "Asian", "black": "Black", "minoritised": "Black, Asian, minoritised", "disabled": "Disabled",
     "older_people": "Aged 65+", "perpetrators": "Perpetrators",
 }
+GROUP_ORDER = {group: position for position, group in enumerate(GROUP_SHORT_LABELS)}
 
 
 class UnknownWard(ValueError):
@@ -90,7 +91,7 @@ def gap_analysis(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosur
         group_short=pl.col("client_group").replace_strict(GROUP_SHORT_LABELS, default=pl.col("group_label")),
         has_no_service=pl.col("gap_reason").str.contains("no service"),
         has_low_reach=pl.col("gap_reason").str.contains("reach below"),
-    )
+    ).sort("ward_code", pl.col("client_group").replace_strict(GROUP_ORDER, default=len(GROUP_ORDER)))
     idva = idva_capacity(con, period, rule)
     if ward_code is not None:
         idva = idva.filter((pl.col("level") == "district") | (pl.col("ward_code") == ward_code))
@@ -172,7 +173,8 @@ def _benchmarks(indicators: pl.DataFrame) -> pl.DataFrame:
                 comparison = compare_to_comparator(
                     lower95=row["lower_95"], upper95=row["upper_95"], comparator=benchmark.value,
                     polarity=indicator.polarity, lower998=row["lower_998"], upper998=row["upper_998"])
-                text = describe(comparison, f"{benchmark.name} benchmark")
+                percent = "%" if indicator.unit.startswith("%") else ""
+                text = describe(comparison, f"{benchmark.name} benchmark of {benchmark.value:g}{percent}")
             rows.append({"indicator_id": indicator.id, "title": indicator.title, "unit": indicator.unit,
                          "value": row["value"], "lower_95": row["lower_95"], "upper_95": row["upper_95"],
                          "value_suppressed": row["value_suppressed"], "benchmark": benchmark.name,

@@ -217,6 +217,90 @@ def _emit(frame, output: str, *, title: str) -> None:
 
 
 @app.command()
+def targets(
+    plan: Annotated[Path | None, typer.Option("--plan", help="Action plan YAML file (default: the plan the latest refresh loaded).")] = None,
+    output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Assess as on this day (default: today).")] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Check every action-plan target: SMART checks, status, trajectory, milestones and forecast.
+
+    Exit code 2 when the plan cannot be read (not YAML, no list of targets, a value of the wrong
+    type: the message names the target and field), or when there is no warehouse or no plan.
+    """
+    import json
+
+    from rich.markup import escape
+
+    from etl.errors import WarehouseMissing
+    from metrics.disclosure import Audience, rule_for
+    from metrics.targets import (PlanFormatError, PlanMissing, WarehouseValues, assess_plan, assessment_record,
+                                 board_summary, load_plan, plan_from_warehouse, smart_problem_lines, targets_table)
+    from metrics.warehouse import connect
+
+    try:
+        action_plan = load_plan(plan) if plan is not None else None
+        with connect(_warehouse(warehouse)) as con:
+            if action_plan is None:
+                action_plan = plan_from_warehouse(con)
+            source = WarehouseValues(con, rule_for(Audience.BOARD, get_settings()))
+            assessments = assess_plan(action_plan, source, as_of=as_of.date() if as_of else None)
+    except (PlanFormatError, PlanMissing, WarehouseMissing) as error:
+        error_console.print(f"[bold red]Cannot assess the targets[/]: {escape(str(error))}",
+                            highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from error
+    summary = board_summary(assessments)
+    if output == "json":
+        document = {"board": action_plan.board, "plan": action_plan.plan, "source": action_plan.source,
+                    "targets": [assessment_record(assessment) for assessment in assessments],
+                    "summary": summary.frame.to_dicts(), "summary_lines": summary.lines}
+        console.file.write(json.dumps(document, indent=2) + "\n")
+        return
+    _emit(targets_table(assessments), "table", title=f"{action_plan.plan or 'Action plan'} ({action_plan.source})")
+    for line in [*smart_problem_lines(assessments), *summary.lines]:
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
+export_app = typer.Typer(help="Write exports for commissioning papers.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("gap-analysis")
+def export_gap_analysis(
+    out: Annotated[Path, typer.Option("--out", help="The .xlsx workbook to write (its folder must exist).")],
+    ward: Annotated[str | None, typer.Option("--ward", help="Only this ward (ONS code; default: the whole district).")] = None,
+    start: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day of the period (default: the latest 12 whole months).")] = None,
+    end: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day of the period.")] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Write the gap-analysis workbook: need against reach and capacity by ward and client group.
+
+    Counts are protected by the commissioner disclosure rule, never unsuppressed. Exit code 2 when
+    there is no warehouse, the ward is not known, the period is not valid or the file cannot be written.
+    """
+    from rich.markup import escape
+
+    from etl.errors import WarehouseMissing
+    from metrics.compute import default_period
+    from metrics.export.gap_analysis import commissioner_workbook
+    from metrics.periods import PeriodError, between
+    from metrics.service_gaps import UnknownWard
+    from metrics.warehouse import connect
+
+    try:
+        with connect(_warehouse(warehouse)) as con:
+            period = default_period(con)
+            if start or end:
+                period = between(start.date() if start else period.start, end.date() if end else period.end)
+            workbook = commissioner_workbook(con, period=period, ward_code=ward)
+        out.write_bytes(workbook)
+    except (WarehouseMissing, UnknownWard, PeriodError, OSError) as error:
+        error_console.print(f"[bold red]Cannot write the gap analysis[/]: {escape(str(error))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from error
+    console.print(f"Gap analysis for {ward or 'the whole district'}, {period.label}, written to {out}", highlight=False)
+
+
+@app.command()
 def serve(
     warehouse: WarehouseOption = None,
     port: Annotated[int, typer.Option("--port", help="Port to serve the dashboard on.")] = 8501,
@@ -232,7 +316,7 @@ def serve(
         console.print(f"No warehouse at {target}: loading the sample district from {settings.sample_drop}.")
         run_refresh(settings.sample_drop, warehouse=target, settings=settings)
     environment = dict(os.environ, OVERSIGHT_WAREHOUSE=str(target))
-    command = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
+    command = [sys.executable, "-m", "oversight.server", "run", str(PROJECT_ROOT / "app.py"),
                "--server.port", str(port), "--server.address", address, "--browser.gatherUsageStats", "false"]
     raise typer.Exit(subprocess.call(command, env=environment))
 

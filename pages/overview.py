@@ -1,12 +1,13 @@
-"""Overview: the board scorecard, one tile per headline indicator, and data freshness."""
+"""Overview: the board scorecard, one tile per headline indicator, data freshness, and the action plan in brief."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import streamlit as st
 
 from metrics.compute import Filters
+from metrics.targets import PlanFormatError, PlanMissing
 from ui import cache, figures, widgets
 from ui.filters import current_filters
 
@@ -24,11 +25,24 @@ if status.refreshed_at is None or datetime.now() - status.refreshed_at > timedel
 tiles = cache.fetch("scorecard", filters=Filters(period=filters.period, groups=filters.groups))
 if tiles.is_empty():
     widgets.empty_state("None of the headline indicators can be shown for this selection.")
-    st.stop()
-for topic, group in tiles.group_by("topic", maintain_order=True):
-    st.subheader(topic[0])
-    columns = st.columns(3)
-    for index, row in enumerate(group.iter_rows(named=True)):
-        with columns[index % 3]:
-            spark = figures.sparkline(row["years"], row["annual_values"]) if row["years"] else None
-            widgets.tile(row, sparkline=spark, key=f"spark-{row['indicator_id']}")
+else:
+    for topic, group in tiles.group_by("topic", maintain_order=True):
+        st.subheader(topic[0])
+        columns = st.columns(3)
+        for index, row in enumerate(group.iter_rows(named=True)):
+            with columns[index % 3]:
+                spark = figures.sparkline(row["years"], row["annual_values"]) if row["years"] else None
+                widgets.tile(row, sparkline=spark, key=f"spark-{row['indicator_id']}")
+
+st.header("Action plan")
+try:
+    plan = cache.fetch("plan_view", as_of=date.today())
+except PlanMissing:
+    widgets.empty_state("No action plan has been loaded: an analyst adds action_plan.yaml to the nightly drop.")
+except PlanFormatError:
+    st.error("The action plan in the latest drop cannot be read; the Action plan page lists the problems.")
+else:
+    st.markdown(f"**{plan.attention_line()}**")
+    st.dataframe(plan.priority_table().to_pandas(), hide_index=True)
+    st.caption(f"Targets by priority, assessed on {plan.as_of:%d %B %Y}. Each target's SMART checks, reasons and path "
+               "to the target are on the Action plan page.")

@@ -17,9 +17,18 @@ import streamlit as st
 
 from etl.errors import WarehouseMissing
 from etl.geography import wards_feature_collection
+from etl.warehouse import Warehouse
+from metrics import data_quality
+from metrics.attrition import attrition_funnel, days_between_stages
 from metrics.compute import Filters, compute
+from metrics.coverage import perpetrator_interventions
 from metrics.disclosure import rule_for
+from metrics.export.gap_analysis import commissioner_workbook
+from metrics.funnel_data import ward_funnel
+from metrics.hidden_need_groups import reporting_by_group
 from metrics.scorecard import scorecard
+from metrics.service_gaps import gap_analysis
+from metrics.targets.view import plan_view
 from metrics.warehouse import connect, version_name
 from oversight.settings import get_settings
 from ui.session import current_audience
@@ -82,6 +91,20 @@ def ward_geometry() -> dict:
 QUERIES: dict[str, Callable[..., Any]] = {
     "indicator": lambda con, rule, indicator_id, filters: compute(con, indicator_id, filters, rule=rule),
     "scorecard": lambda con, rule, filters: scorecard(con, filters, rule),
+    "attrition_funnel": lambda con, rule, period, by, groups: attrition_funnel(con, period, rule=rule, by=by, groups=groups),
+    "days_between_stages": lambda con, rule, period, groups: days_between_stages(con, period, rule=rule, groups=groups),
+    # log_size keys the cache: the run log grows with every attempt, failed ones included
+    "refresh_history": lambda con, rule, log_size: data_quality.refresh_history(con, rule, Warehouse(get_settings().warehouse).read_run_log()),
+    "rows_by_extract": data_quality.rows_by_extract,
+    "completeness": data_quality.completeness,
+    "freshness": data_quality.freshness,
+    "rejected_rows": data_quality.rejected_rows,
+    "ward_funnel": ward_funnel,
+    "hidden_need_by_group": reporting_by_group,
+    "perpetrator_interventions": lambda con, rule, period: perpetrator_interventions(con, period, rule),
+    "gap_analysis": lambda con, rule, period, ward_code: gap_analysis(con, period, rule, ward_code=ward_code),
+    "gap_analysis_workbook": lambda con, rule, period, ward_code: commissioner_workbook(con, period=period, ward_code=ward_code),
+    "plan_view": plan_view,  # raises PlanMissing (not cached) until a drop brings action_plan.yaml
 }
 
 

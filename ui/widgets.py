@@ -16,11 +16,14 @@ NOT_SHOWN = "not shown: too few people to show safely"
 
 
 def format_value(value: float | None, unit: str) -> str:
+    """A value in its unit; None is 'no data' (a suppressed value is shown by the caller as `*`)."""
     if value is None:
-        return "*"
+        return "no data"
     if unit.startswith("%"):
         return f"{value:.1f}%"
-    return f"{value:,.1f}" if abs(value) < 1000 else f"{value:,.0f}"
+    if float(value).is_integer() or abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
 
 
 def describe_row(row: dict) -> str:
@@ -69,7 +72,7 @@ def chart_with_table(figure: go.Figure, table: pl.DataFrame, *, alt: str, key: s
         event = st.plotly_chart(figure, key=key, alt=alt, on_select=on_select,
                                 selection_mode="points", config={"displaylogo": False})
     with table_tab:
-        st.dataframe(table.to_pandas(), hide_index=True, use_container_width=True)
+        st.dataframe(table.to_pandas(), hide_index=True, width="stretch")
     st.download_button("Download this table (CSV)", data=csv_with_filters(table, filters), file_name=f"{file_stem}.csv",
                        mime="text/csv", key=f"{key}-csv")
     return event

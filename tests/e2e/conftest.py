@@ -54,7 +54,7 @@ def app_url(sample_warehouse_path: Path):
     port = _free_port()
     environment = dict(os.environ, OVERSIGHT_WAREHOUSE=str(sample_warehouse_path))
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "oversight.server", "run", str(PROJECT_ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

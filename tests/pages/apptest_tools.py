@@ -14,12 +14,16 @@ SMALL_COUNT = re.compile(r"(?<![\d.,])[1-7](?![\d.,%])")
 
 
 def open_page(monkeypatch, warehouse: Path, page: str, **filters: str) -> AppTest:
-    """Run the app on `warehouse`, set the sidebar filters (`ward="E05990025"`), then switch to `page`."""
+    """Run the app on `warehouse` with the sidebar filters set (`ward="E05990025"`), then switch to `page`.
+
+    The filters go into session state before the first run: with a `pages/` folder beside `st.navigation`,
+    AppTest's later runs execute the page alone (no sidebar), reading the filters the first run stored.
+    """
     monkeypatch.setenv("OVERSIGHT_WAREHOUSE", str(warehouse))
     app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
-    app.run()
     for name, value in filters.items():
-        app.selectbox(key=f"filter_{name}").set_value(value)
+        app.session_state[f"filter_{name}"] = value
+    app.run()
     app.switch_page(page).run()
     assert not app.exception, [error.message for error in app.exception]
     return app

@@ -1,0 +1,125 @@
+"""Prevalence and need: how much domestic abuse reaches the police, where, to whom, and how much stays hidden."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from metrics.aggregate import UnsupportedCut
+from metrics.compute import Filters
+from metrics.funnel_data import FunnelNotAvailable, denominator_label
+from metrics.hidden_need_groups import REPORTING_RATIO
+from metrics.registry import get
+from ui import cache, figures, widgets
+from ui import page_parts_prevalence as parts
+from ui.figures_wards import funnel_with_ward, map_with_ward, ordered_interval_chart
+from ui.filters import current_filters, drill_to_ward
+from ui.result_views import (DIMENSION_WORDS, applicable_groups, clicked_ward, comparison_summary, in_reading_order,
+                             quarterly_span, result_table, shown_values)
+
+st.title("Prevalence and need")
+filters = current_filters()
+if filters is None:
+    widgets.empty_state("No data has been loaded yet, so there is nothing to show. "
+                        "An analyst runs `oversight refresh` to load the nightly drop.")
+    st.stop()
+
+choices = parts.indicator_choices()
+indicator = get(st.selectbox("Measure", list(choices), format_func=choices.get, key="prevalence_indicator"))
+groups, not_applied = applicable_groups(indicator, filters.groups)
+every_ward = replace(groups, ward_code=None)
+st.caption(f"{indicator.description} Showing {filters.describe()}.")
+if not_applied:
+    st.caption(f"This measure is not recorded by {' or '.join(not_applied)}, so that filter does not apply to it.")
+headline = cache.indicator(indicator.id, Filters(filters.period, None, groups))
+with st.columns(3)[0]:
+    widgets.tile(headline.row(0, named=True), key="prevalence-tile")
+
+st.subheader("Where: wards compared with the district")
+by_ward = in_reading_order(cache.indicator(indicator.id, Filters(filters.period, "ward", every_ward)), "ward")
+ward_words = comparison_summary(by_ward)
+st.markdown(ward_words)
+event = widgets.chart_with_table(
+    map_with_ward(by_ward, cache.ward_geometry(), title=f"{indicator.title}, by ward", unit=indicator.unit,
+                  ward_code=groups.ward_code),
+    result_table(by_ward, label="ward"), alt=f"Map of {indicator.title} by ward; darker wards are higher. {ward_words}",
+    key=f"prevalence-map-{indicator.id}-{groups.ward_code}", filters=filters, file_stem=f"{indicator.id}_map",
+    on_select="rerun")
+st.caption("Click a ward on the map to show that ward across the dashboard. Grey wards have too few people to show safely.")
+chosen = clicked_ward(getattr(getattr(event, "selection", None), "points", []) or [], set(by_ward["cut_value"]))
+if chosen and chosen != groups.ward_code:
+    drill_to_ward(chosen)
+try:
+    points, limits = cache.fetch("ward_funnel", indicator_id=indicator.id, filters=Filters(filters.period, None, every_ward))
+except FunnelNotAvailable as reason:
+    widgets.empty_state(str(reason))
+else:
+    widgets.chart_with_table(
+        funnel_with_ward(points, limits, title=f"{indicator.title}: wards against the district", unit=indicator.unit,
+                         denominator_label=denominator_label(indicator), ward_code=groups.ward_code),
+        result_table(in_reading_order(points, "ward"), label="ward"),
+        alt=f"Funnel plot of {indicator.title} for each ward against its size, with 95% and 99.8% limits around the "
+            f"district value of {limits.centre:.3g}. {ward_words}",
+        key=f"prevalence-funnel-{indicator.id}", filters=filters, file_stem=f"{indicator.id}_funnel")
+    st.caption(f"Wards outside the dashed lines differ from the district by more than chance would explain at 95%; "
+               f"outside the dotted lines, at 99.8% ({parts.funnel_method_words(indicator.method)}).")
+
+st.subheader("Over time")
+if "quarter" in indicator.dimensions:
+    trend = cache.indicator(indicator.id, Filters(quarterly_span(filters.period), "quarter", groups))
+    if shown_values(trend):
+        widgets.chart_with_table(
+            figures.trend_chart(trend, title=f"{indicator.title}, by quarter, {filters.ward_name or 'district'}",
+                                unit=indicator.unit),
+            result_table(trend, label="quarter"),
+            alt=f"Line chart of {indicator.title} in each quarter from {trend['cut_value'][0]} to "
+                f"{trend['cut_value'][-1]}, with its 95% confidence interval shaded.",
+            key="prevalence-trend", filters=filters, file_stem=f"{indicator.id}_by_quarter")
+    else:
+        widgets.empty_state("No quarter has enough people to show safely for this selection, so there is no trend to draw.")
+else:
+    widgets.empty_state(f"{indicator.title} is counted over the whole period only, so it has no trend by quarter.")
+
+st.subheader("Who: sex, age band and ethnic group")
+for dimension in ("sex", "age_band", "ethnicity"):
+    words = DIMENSION_WORDS[dimension]
+    if dimension not in indicator.dimensions:
+        widgets.empty_state(f"{indicator.title} is not recorded by {words}.")
+        continue
+    try:
+        cut = in_reading_order(cache.indicator(indicator.id, Filters(filters.period, dimension, groups)), dimension)
+    except UnsupportedCut as reason:
+        widgets.empty_state(f"Not shown by {words}: {reason}.")
+        continue
+    widgets.chart_with_table(
+        ordered_interval_chart(cut, title=f"{indicator.title}, by {words}", unit=indicator.unit),
+        result_table(cut, label=words),
+        alt=f"{indicator.title} for each {words} with 95% confidence intervals. {comparison_summary(cut)}",
+        key=f"prevalence-{dimension}", filters=filters, file_stem=f"{indicator.id}_by_{dimension}")
+
+st.subheader("Hidden need: known victims against those the survey predicts")
+ratio = get(REPORTING_RATIO)
+st.caption(f"{ratio.description} {parts.HIDDEN_NEED_CAVEAT}")
+by_group = cache.fetch("hidden_need_by_group", filters=Filters(filters.period, None, filters.groups))
+group_words = parts.hidden_need_summary(by_group, place=filters.ward_name or "the district", age_band=filters.groups.age_band)
+st.markdown(group_words)
+if note := parts.hidden_groups_note(by_group):
+    st.caption(note)
+st.caption("Every sex and ethnic group is shown here, whatever the sex and ethnic group filters say.")
+widgets.chart_with_table(
+    ordered_interval_chart(by_group, title="Known victims per 100 expected, by sex and ethnic group", unit=ratio.unit,
+                           label_column="group"),
+    parts.known_vs_expected_table(by_group, label="group", label_column="group"),
+    alt=f"Known victims per 100 the survey predicts for each group, with 95% intervals and the district as a dashed "
+        f"line. {group_words}",
+    key="hidden-need-groups", filters=filters, file_stem="hidden_need_by_group")
+ratio_groups, _ = applicable_groups(ratio, replace(filters.groups, ward_code=None))
+ratio_wards = in_reading_order(cache.indicator(REPORTING_RATIO, Filters(filters.period, "ward", ratio_groups)), "ward")
+ratio_ward_words = comparison_summary(ratio_wards, words=parts.RATIO_WORDS)
+st.markdown(ratio_ward_words)
+widgets.chart_with_table(
+    ordered_interval_chart(ratio_wards, title="Known victims per 100 expected, by ward", unit=ratio.unit),
+    parts.known_vs_expected_table(ratio_wards, label="ward", label_column="cut_label"),
+    alt=f"Known victims per 100 the survey predicts in each ward, with 95% intervals. {ratio_ward_words}",
+    key="hidden-need-wards", filters=filters, file_stem="hidden_need_by_ward")

@@ -1,0 +1,88 @@
+"""The Services and coverage page: every section draws, maps stay offline, filters change it, small numbers are words."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from oversight.settings import PROJECT_ROOT
+
+SECTIONS = ["Where services are", "Coverage by ward and client group", "IDVA capacity", "MARAC against SafeLives levels",
+            "Service outcomes and capacity against demand"]
+NOT_SHOWN = "not shown: too few people to show safely"
+NORTHERN_WARD = "E05990003"  # Kestrel Edge
+A_RECENT_MONTH = "Month August 2026"  # the sample's data end in September 2026
+
+
+def open_services(monkeypatch, warehouse, **filters: str) -> AppTest:
+    """The page with `filters` (sidebar widget keys) chosen in the shared sidebar.
+
+    Only AppTest's first run goes through the router that draws the sidebar (later runs and
+    switch_page run the page file on its own), so the filters are set before it, and the page
+    reads them from session state as it does in use.
+    """
+    monkeypatch.setenv("OVERSIGHT_WAREHOUSE", str(warehouse))
+    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    for key, value in filters.items():
+        app.session_state[key] = value
+    app.run()
+    return app.switch_page("pages/services.py").run()
+
+
+def figures(app: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def heatmap(app: AppTest) -> dict:
+    return next(trace for spec in figures(app) for trace in spec["data"] if trace["type"] == "heatmap")
+
+
+def text(app: AppTest) -> str:
+    return "\n".join(element.value for kind in ("markdown", "caption", "info") for element in app.get(kind))
+
+
+@pytest.fixture
+def services(monkeypatch, sample_warehouse_path) -> AppTest:
+    return open_services(monkeypatch, sample_warehouse_path)
+
+
+def test_every_section_draws_without_error(services):
+    assert not services.exception
+    assert [header.value for header in services.header] == SECTIONS
+    assert "The gaps in words" in [subheader.value for subheader in services.subheader]
+    assert any(button.label.startswith("Download the gap analysis") for button in services.get("download_button"))
+    assert "No service for men in 9 wards" in text(services)  # the sample's planted gap, in words
+
+
+def test_the_service_map_is_drawn_offline(services):
+    service_map = figures(services)[0]
+    assert {trace["type"] for trace in service_map["data"]} == {"choroplethmap", "scattermap"}
+    assert service_map["layout"]["map"]["style"] == "white-bg"
+    assert all(trace["type"] not in ("choropleth", "scattergeo", "scattermapbox")
+               for spec in figures(services) for trace in spec["data"])
+
+
+def test_choosing_a_ward_narrows_the_page_to_it(services, monkeypatch, sample_warehouse_path):
+    assert len(heatmap(services)["y"]) == 30
+    ward = open_services(monkeypatch, sample_warehouse_path, filter_ward=NORTHERN_WARD)
+    assert not ward.exception
+    assert heatmap(ward)["y"] == ["Kestrel Edge"]
+    assert "for Kestrel Edge" in ward.caption[0].value
+    assert "No service for men in Kestrel Edge" in text(ward)
+
+
+def test_small_numbers_are_said_in_words(monkeypatch, sample_warehouse_path):
+    app = open_services(monkeypatch, sample_warehouse_path, filter_ward=NORTHERN_WARD, filter_period=A_RECENT_MONTH)
+    assert not app.exception
+    assert "Aug 2026 for Kestrel Edge" in app.caption[0].value
+    assert NOT_SHOWN in text(app)
+    assert any("*" in cell for row in heatmap(app)["text"] for cell in row)
+
+
+def test_without_data_the_page_says_so(monkeypatch, tmp_path):
+    app = open_services(monkeypatch, tmp_path / "no-warehouse")
+    assert not app.exception
+    assert "No data has been loaded yet" in app.info[0].value
+    assert not app.get("plotly_chart")

@@ -1,0 +1,107 @@
+"""The pure pieces of the Prevalence and need and the Front door pages, and their figure builders."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from metrics.definitions import Topic
+from metrics.funnel import rate_funnel
+from metrics.registry import get
+from ui import page_parts_front_door as front_door
+from ui import page_parts_prevalence as prevalence
+from ui.figures_front_door import programme_stages_chart
+from ui.figures_wards import funnel_with_ward, map_with_ward, ordered_interval_chart
+from ui.widgets import NOT_SHOWN
+
+GEOMETRY = {"type": "FeatureCollection", "features": [
+    {"type": "Feature", "id": code, "properties": {}, "geometry": {"type": "Polygon", "coordinates": [
+        [[-2.2 + offset, 54.1], [-2.19 + offset, 54.1], [-2.19 + offset, 54.11], [-2.2 + offset, 54.1]]]}}
+    for offset, code in ((0.0, "E05990001"), (0.01, "E05990002"))]}
+
+
+def wards(values: list[float | None], comparisons: list[str]) -> pl.DataFrame:
+    return pl.DataFrame({
+        "cut_value": ["E05990001", "E05990002"], "cut_label": ["Hallowmoor", "Oakenrigg"], "value": values,
+        "lower_95": [v and v - 1 for v in values], "upper_95": [v and v + 1 for v in values], "comparison": comparisons,
+        "comparator": ["district"] * 2, "comparator_value": [20.0] * 2, "numerator": [100, None],
+        "denominator": [5000.0, 4000.0], "unit": ["per 1,000"] * 2,
+    }, schema_overrides={"value": pl.Float64, "lower_95": pl.Float64, "upper_95": pl.Float64})
+
+
+def groups(values: list[float | None], below: list[bool]) -> pl.DataFrame:
+    return pl.DataFrame({"group": ["Asian women", "White men"], "value": values, "comparator_value": [47.0, 47.0],
+                         "is_below_district": below, "value_suppressed": [value is None for value in values]},
+                        schema_overrides={"value": pl.Float64})
+
+
+def test_the_prevalence_page_offers_its_topic_and_the_reporting_ratio():
+    choices = prevalence.indicator_choices()
+    assert all(get(indicator_id).topic is Topic.PREVALENCE for indicator_id in list(choices)[:-1])
+    assert list(choices)[-1] == "hidden_need_reporting_ratio"
+    assert choices["prevalence_incidents_per_1000"] == get("prevalence_incidents_per_1000").title
+
+
+def test_hidden_need_words_name_the_groups_below_the_district():
+    text = prevalence.hidden_need_summary(groups([36.4, 50.0], [True, False]), place="the district")
+    assert "police know of 47 victims for every 100" in text
+    assert text.endswith("in the district: Asian women (36 per 100).")
+    assert "No group in Kiln Row is significantly below" in prevalence.hidden_need_summary(
+        groups([50.0, 60.0], [False, False]), place="Kiln Row")
+    assert prevalence.hidden_need_summary(groups([36.4, 50.0], [True, False]), place="Kiln Row", age_band="20-24"
+                                          ).startswith("Across the district, among people aged 20-24, police know of 47")
+    assert "can be shown" in prevalence.hidden_need_summary(groups([None, None], [False, False]), place="Kiln Row")
+    assert prevalence.hidden_groups_note(groups([None, 50.0], [False, False])) == f"1 group is {NOT_SHOWN}."
+    assert prevalence.hidden_groups_note(groups([40.0, 50.0], [False, False])) is None
+
+
+def test_the_front_door_marks_the_chosen_ward():
+    marked = front_door.mark_chosen_ward(wards([20.0, 25.0], ["similar", "higher"]), "E05990002")
+    assert marked["cut_label"].to_list() == ["Hallowmoor", "Oakenrigg (chosen ward)"]
+    assert front_door.mark_chosen_ward(wards([20.0, 25.0], ["similar", "higher"]), None)["cut_label"][1] == "Oakenrigg"
+
+
+def programmes(offered: int | None, started: int | None, completed: int | None) -> pl.DataFrame:
+    return pl.DataFrame([{
+        "programme_name": "Choices", "provider": "Fresh Start", "n_offered": offered, "n_started": started,
+        "n_completed": completed, "n_disengaged": 10, "start_pct": 75.0 if started else None,
+        "completion_pct": 54.0 if completed else None, "completion_pct_lower_95": 36.0, "completion_pct_upper_95": 70.0,
+        "completed_pct_of_offered": 15.0 if completed else None,
+    }], schema_overrides={"n_offered": pl.Int64, "n_started": pl.Int64, "n_completed": pl.Int64, "start_pct": pl.Float64,
+                          "completion_pct": pl.Float64, "completed_pct_of_offered": pl.Float64})
+
+
+def test_programmes_read_from_offer_to_completion_in_words():
+    [sentence] = front_door.programme_summary(programmes(100, 75, 15))
+    assert sentence == ("Choices: of about 100 perpetrators offered a place, 75 (75%) started and 15 (15%) have completed "
+                        "so far. Of those whose programme has ended, 54% completed it.")
+    [hidden] = front_door.programme_summary(programmes(20, 15, None))
+    assert NOT_SHOWN in hidden
+    assert front_door.programme_summary(programmes(None, None, None)) == [f"Choices: {NOT_SHOWN}."]
+    table = front_door.programme_table(programmes(20, 15, None))
+    assert table["completed"].to_list() == [None] and NOT_SHOWN in table["note"][0]
+
+
+def test_the_programme_chart_labels_hidden_counts_in_words():
+    stages = front_door.programme_stages(programmes(20, 15, None))
+    assert stages["stage"].to_list() == ["offered a place", "started", "completed"]
+    bars = programme_stages_chart(stages, title="Programmes").data[0]
+    assert list(bars.x) == [20, 15, 0]
+    assert list(bars.text) == ["20", "15", NOT_SHOWN]
+
+
+def test_interval_rows_keep_the_frames_order_whatever_their_comparison():
+    figure = ordered_interval_chart(wards([20.0, 25.0], ["higher", "similar"]), title="t", unit="u")
+    assert list(figure.layout.yaxis.categoryarray) == ["Hallowmoor", "Oakenrigg"]
+
+
+def test_the_chosen_ward_is_ringed_on_the_funnel_and_outlined_on_the_map():
+    frame = wards([20.0, 25.0], ["similar", "higher"])
+    limits = rate_funnel(np.array([3000.0, 6000.0]), district_count=100, district_denominator=5000)
+    funnel = funnel_with_ward(frame, limits, title="t", unit="u", denominator_label="d", ward_code="E05990002")
+    assert funnel.data[-1].name == "Oakenrigg (chosen ward)" and list(funnel.data[-1].y) == [25.0]
+    plain = funnel_with_ward(frame, limits, title="t", unit="u", denominator_label="d", ward_code=None)
+    assert not any("chosen" in (trace.name or "") for trace in plain.data)
+    ward_map = map_with_ward(frame, GEOMETRY, title="t", unit="u", ward_code="E05990001")
+    assert ward_map.data[0].type == "choroplethmap" and ward_map.layout.map.style == "white-bg"
+    assert list(ward_map.data[-1].locations) == ["E05990001"] and ward_map.data[-1].marker.line.width == 4

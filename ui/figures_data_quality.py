@@ -1,0 +1,98 @@
+"""Figures and tables for the data and refresh page: pure Plotly and Polars, no Streamlit.
+
+Tables get plain column headings; the frames come from `metrics.data_quality` and are never recomputed.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from metrics.disclosure import SUPPRESSED_TEXT
+from ui import theme
+
+NOT_SHOWN = "not shown: too few people to show safely"
+ACRONYMS = {"marac": "MARAC", "mash": "MASH", "lsoa": "LSOA"}
+
+
+def latest_attempt(history: pl.DataFrame) -> tuple[bool, str]:
+    """(whether it failed, the newest attempt in one sentence)."""
+    latest = history.row(0, named=True)
+    when = latest["started_at"]
+    stamp = f"{when.day} {when:%B %Y at %H:%M}" if when else "at an unknown time"
+    return bool(latest["is_failed"]), f"Latest refresh, started {stamp}. {latest['summary']}"
+
+
+def history_table(history: pl.DataFrame) -> pl.DataFrame:
+    return history.select(
+        pl.col("started_at").alias("Started"), pl.col("finished_at").alias("Finished"),
+        pl.col("summary").alias("What happened"), pl.col("files_loaded").alias("Files loaded"),
+        pl.col("files_refused").alias("Files refused"), pl.col("rows_loaded").alias("Rows loaded"),
+        pl.col("rows_rejected").alias("Rows rejected"), pl.col("run_id").alias("Run"),
+    )
+
+
+def rows_table(rows: pl.DataFrame) -> pl.DataFrame:
+    return rows.select(
+        pl.col("started_at").alias("Refresh started"), pl.col("extract_title").alias("Extract"),
+        pl.col("files").alias("Files"), pl.col("files_unchanged").alias("Unchanged files"),
+        pl.col("rows_in_files").alias("Rows in files"), pl.col("rows_loaded").alias("Rows loaded"),
+        pl.col("rows_updated").alias("Of which updated"), pl.col("rows_rejected").alias("Rows rejected"),
+        pl.col("refused_because").fill_null("").alias("Files refused, and why"),
+    )
+
+
+def completeness_chart(frame: pl.DataFrame, *, title: str) -> go.Figure:
+    """The share of records with each key field recorded, for the whole district, one bar per check."""
+    district = frame.filter(pl.col("cut") == "district").sort("check_order")
+    labels = [f"{_short_name(extract)}: {field}" for extract, field in zip(district["extract"], district["field"], strict=True)]
+    values = district["recorded_pct"].to_list()
+    figure = go.Figure(go.Bar(
+        x=values, y=labels, orientation="h", marker_color=theme.DARK_BLUE, textposition="outside", cliponaxis=False,
+        text=[f"{value:.1f}%" if value is not None else SUPPRESSED_TEXT for value in values],
+        customdata=district["records"].to_list(),
+        hovertemplate="%{y}: %{x:.1f}% of %{customdata:,} records<extra></extra>",
+    ))
+    figure.update_layout(**theme.layout_defaults(), title={"text": title, "x": 0, "font": {"size": 16}},
+                         height=max(300, 26 * district.height + 120), xaxis_title="% of records with the field recorded")
+    figure.update_xaxes(range=[0, 112])
+    figure.update_yaxes(autorange="reversed")
+    return figure
+
+
+def completeness_table(frame: pl.DataFrame) -> pl.DataFrame:
+    hidden = pl.col("records_suppressed") | pl.col("recorded_suppressed")
+    return frame.select(
+        pl.col("extract_title").alias("Extract"), pl.col("field").alias("Field"), pl.col("cut_label").alias("Area"),
+        pl.col("records").alias("Records"), pl.col("recorded").alias("Recorded"),
+        pl.col("recorded_pct").round(1).alias("Recorded (%)"),
+        pl.when(hidden).then(pl.lit(NOT_SHOWN)).otherwise(pl.lit("")).alias("Note"),
+    )
+
+
+def stale_warnings(freshness: pl.DataFrame) -> list[str]:
+    """One sentence per source that has fallen behind the others."""
+    stale = freshness.filter(pl.col("is_stale"))
+    return [f"{title}. {text}" for title, text in zip(stale["extract_title"], stale["status_text"], strict=True)]
+
+
+def freshness_table(freshness: pl.DataFrame) -> pl.DataFrame:
+    return freshness.select(
+        pl.col("extract_title").alias("Source"), pl.col("status").alias("Status"),
+        pl.col("last_loaded_at").alias("Last file loaded"), pl.col("latest_event_at").alias("Latest event held"),
+        pl.col("days_behind_newest").alias("Days behind the newest source"), pl.col("rows_held").alias("Records held"),
+        pl.col("status_text").alias("In words"),
+    )
+
+
+def rejected_table(rejected: pl.DataFrame) -> pl.DataFrame:
+    return rejected.select(
+        pl.col("rejected_at").alias("Rejected"), pl.col("extract_title").alias("Extract"), pl.col("file_name").alias("File"),
+        pl.col("line").alias("Line"), pl.col("record_id").alias("Record"), pl.col("column_name").alias("Column"),
+        pl.col("value").alias("Value"), pl.col("rule").alias("Why it was rejected"),
+    )
+
+
+def _short_name(extract: str) -> str:
+    words = [ACRONYMS.get(word, word) for word in extract.split("_")]
+    return " ".join(words)[:1].upper() + " ".join(words)[1:]

@@ -1,0 +1,63 @@
+"""Pieces of the Prevalence and need page: the measures it offers and the hidden-need findings in words.
+
+Pure functions (no Streamlit).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from metrics.definitions import Method, Topic
+from metrics.hidden_need_groups import REPORTING_RATIO
+from metrics.registry import all_indicators
+from ui.result_views import result_table
+
+HIDDEN_NEED_CAVEAT = ("A low ratio can mean people are not reporting, or that there is less abuse here than national "
+                      "survey rates predict; either way it is where to look first.")
+
+
+def indicator_choices() -> dict[str, str]:
+    """The prevalence and pattern measures, then the hidden-need reporting ratio: id -> title."""
+    chosen = [indicator for indicator in all_indicators() if indicator.topic is Topic.PREVALENCE]
+    chosen += [indicator for indicator in all_indicators() if indicator.id == REPORTING_RATIO]
+    return {indicator.id: indicator.title for indicator in chosen}
+
+
+def funnel_method_words(method: Method) -> str:
+    """How the funnel's limits are drawn, for the caption under it."""
+    if method is Method.PROPORTION:
+        return "Wilson score limits for a percentage"
+    return "exact Poisson limits on the count"
+
+
+def hidden_need_summary(groups: pl.DataFrame, *, place: str, age_band: str | None = None) -> str:
+    """Which groups police know significantly fewer victims in than the survey predicts, against the district
+    (of the same age band when one is chosen)."""
+    shown = groups.filter(pl.col("value").is_not_null()) if not groups.is_empty() else groups
+    if shown.is_empty() or shown["comparator_value"].drop_nulls().is_empty():
+        return f"No group's reporting ratio can be shown for {place}: too few people, or no residents to expect victims among."
+    district = shown["comparator_value"].drop_nulls()[0]
+    among = f", among people aged {age_band}," if age_band else ""
+    opening = f"Across the district{among} police know of {district:.0f} victims for every 100 the crime survey predicts."
+    below = shown.filter(pl.col("is_below_district"))
+    if below.is_empty():
+        return f"{opening} No group in {place} is significantly below that."
+    names = ", ".join(f"{row['group']} ({row['value']:.0f} per 100)" for row in below.iter_rows(named=True))
+    return f"{opening} Significantly fewer are known among these groups in {place}: {names}."
+
+
+def hidden_groups_note(groups: pl.DataFrame) -> str | None:
+    """How many groups are not shown because too few people are in them, or None when all are shown."""
+    hidden = 0 if groups.is_empty() else groups.filter(pl.col("value_suppressed")).height
+    if not hidden:
+        return None
+    return f"{hidden} group{'s are' if hidden > 1 else ' is'} not shown: too few people to show safely."
+
+
+RATIO_WORDS = {"worse": "below", "better": "above"}
+
+
+def known_vs_expected_table(frame: pl.DataFrame, *, label: str, label_column: str) -> pl.DataFrame:
+    """Known victims against expected, for the table view and the download."""
+    table = result_table(frame, label=label, label_column=label_column)
+    return table.rename({"count": "known victims", "out of": "expected victims"}) if "count" in table.columns else table
