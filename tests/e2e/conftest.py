@@ -91,14 +91,25 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     page.requested_hosts = set()
-    page.on("request", lambda request: page.requested_hosts.add(urlparse(request.url).hostname or request.url))
+    page.on("request", lambda request: page.requested_hosts.add(request_host(request.url)))
     yield page
     context.close()
 
 
+def request_host(url: str) -> str:
+    """The host a request goes to; in-page blob: and data: addresses never leave the browser."""
+    parsed = urlparse(url)
+    if parsed.scheme == "blob":
+        return urlparse(url.removeprefix("blob:")).hostname or url
+    if parsed.scheme == "data":
+        return "localhost"
+    return parsed.hostname or url
+
+
 def wait_for_app(page, timeout_ms: int = 60_000) -> None:
     """Wait until Streamlit has finished running the script (no running indicator, content drawn)."""
-    page.wait_for_selector('[data-testid="stMain"]', timeout=timeout_ms)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout_ms)
+    page.wait_for_timeout(1000)  # the running indicator appears a moment after the first paint
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
     )
