@@ -58,7 +58,7 @@ def read_csv_file(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Rea
             f"select line, column_name, csv_line, error_type, error_message from {rejects_table} order by line"
         ).fetchall()
     ]
-    rows_read = con.execute(f"select count(*) from {table}").fetchone()[0]
+    (rows_read,) = con.execute(f"select count(*) from {table}").fetchall()[0]  # fetchall: a half-read result blocks register()
     notes = _assign_csv_lines(con, path, table, rows_read, structural, delimiter)
     return ReadResult(table, header, rows_read, structural, notes)
 

@@ -21,7 +21,7 @@ from etl.errors import FileRefused, RefreshFailed
 from etl.load import FileReport, load_file
 from etl.marts import build_marts
 from etl.staging import ensure_schema
-from etl.warehouse import BUILDING_SUFFIX, Warehouse
+from etl.warehouse import BUILDING_SUFFIX, Warehouse, storage_failure
 from oversight.settings import Settings
 
 Progress = Callable[[str, int, int], None]  # (file name, position, total)
@@ -85,9 +85,14 @@ def refresh(
         report.outcome = "failed"
         report.error = str(error)
         report.finished_at = datetime.now()
+        failure = storage_failure(error, store.versions) if not isinstance(error, RefreshFailed) else None
+        if failure is not None:
+            report.error = str(failure)
         store.log_run(report.as_record())
         if isinstance(error, RefreshFailed):
             raise
+        if failure is not None:
+            raise failure from error
         raise RefreshFailed(f"the refresh failed and nothing was published: {error}") from error
     store.log_run(report.as_record())
     return report
@@ -97,12 +102,16 @@ def _build_and_publish(
     store: Warehouse, incoming: Path, report: RefreshReport, *, settings: Settings, as_of: datetime, progress: Progress | None
 ) -> Path:
     building = store.versions / (store.new_version_name() + BUILDING_SUFFIX)
-    if store.exists():
-        shutil.copyfile(store.current_path(), building)
     try:
+        if store.exists():
+            shutil.copyfile(store.current_path(), building)
         con = duckdb.connect(str(building))
-    except duckdb.Error as error:
-        raise RefreshFailed(f"cannot create a new warehouse version in {store.versions}: {error}") from error
+    except BaseException as error:
+        _remove_unfinished(building)
+        if not isinstance(error, Exception):
+            raise
+        raise storage_failure(error, store.versions) or RefreshFailed(
+            f"cannot create a new warehouse version in {store.versions}: {error}") from error
     try:
         _configure(con, settings)
         ensure_schema(con)
@@ -121,10 +130,23 @@ def _build_and_publish(
         con.execute("checkpoint")
     except BaseException:
         con.close()
-        building.unlink(missing_ok=True)
+        _remove_unfinished(building)
         raise
     con.close()
-    return store.publish(building)
+    try:
+        return store.publish(building)
+    except BaseException:
+        _remove_unfinished(building)
+        raise
+
+
+def _remove_unfinished(building: Path) -> None:
+    """Remove a build that will never be published, and DuckDB's journal beside it."""
+    for path in (building, Path(str(building) + ".wal")):
+        try:
+            path.unlink(missing_ok=True)
+        except IsADirectoryError:
+            pass  # not ours: something else took the name, and the caller reports it
 
 
 def _configure(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:

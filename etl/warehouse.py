@@ -13,6 +13,7 @@ see the old version or the new one, never a half-built one, whatever happens mid
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.errors import RefreshLocked, WarehouseMissing
+from etl.errors import RefreshFailed, RefreshLocked, WarehouseMissing
 
 POINTER = "CURRENT"
 VERSIONS = "versions"
@@ -80,9 +81,15 @@ class Warehouse:
         _fsync_file(building)
         os.replace(building, final)
         temporary = self.root / f".{POINTER}.{os.getpid()}.tmp"
-        temporary.write_text(final.name + "\n", encoding="utf-8")
-        _fsync_file(temporary)
-        os.replace(temporary, self.pointer)
+        try:
+            temporary.write_text(final.name + "\n", encoding="utf-8")
+            _fsync_file(temporary)
+            os.replace(temporary, self.pointer)
+        except BaseException:
+            # The pointer still names the old version; a version nobody points at must not linger.
+            temporary.unlink(missing_ok=True)
+            final.unlink(missing_ok=True)
+            raise
         _fsync_directory(self.root)
         return final
 
@@ -121,13 +128,21 @@ class Warehouse:
         finally:
             handle.close()
 
-    def log_run(self, record: dict) -> None:
-        """Append one attempt to the run log that survives failed refreshes."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with self.run_log.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(record, default=str) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+    def log_run(self, record: dict) -> bool:
+        """Append one attempt to the run log that survives failed refreshes.
+
+        Returns False when the log cannot be written (a full disk, say): the refresh's own
+        outcome, and the error that explains it, matter more than the log line.
+        """
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with self.run_log.open("a", encoding="utf-8") as handle:
+                handle.write(json.dumps(record, default=str) + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError:
+            return False
+        return True
 
     def read_run_log(self) -> list[dict]:
         if not self.run_log.exists():
@@ -139,6 +154,32 @@ class Warehouse:
             except json.JSONDecodeError:
                 continue  # a line cut short by a crash mid-write
         return records
+
+
+NO_SPACE_CODES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+UNWRITABLE_CODES = {errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR, errno.ENOTDIR, errno.EEXIST}
+NO_SPACE_WORDS = ("no space left on device", "disk quota exceeded", "file too large")
+UNWRITABLE_WORDS = ("permission denied", "read-only file system", "is a directory", "not a directory",
+                    "operation not permitted", "cannot open file", "could not open file", "could not create")
+
+
+def storage_failure(error: BaseException, folder: Path) -> RefreshFailed | None:
+    """A clear RefreshFailed when `error` means the warehouse folder cannot take a new version.
+
+    Python reports these as OSError with an errno; DuckDB as its own IOException whose text
+    carries the operating system's words, so both are recognised.
+    """
+    code = error.errno if isinstance(error, OSError) else None
+    text = str(error).lower()
+    still_serving = "the last good warehouse is still serving"
+    if code in NO_SPACE_CODES or any(words in text for words in NO_SPACE_WORDS):
+        return RefreshFailed(f"no space left on the device holding the warehouse ({folder}); "
+                             f"free some space and run the refresh again; {still_serving}")
+    if code in UNWRITABLE_CODES or (isinstance(error, duckdb.IOException) and any(words in text for words in UNWRITABLE_WORDS)):
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error).splitlines()[0]
+        return RefreshFailed(f"cannot write to {folder} ({reason}); check the folder exists and the refresh "
+                             f"may write there; {still_serving}")
+    return None
 
 
 def _fsync_file(path: Path) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from metrics.aggregate import GroupFilters, UnsupportedCut, query_sql
+from metrics.aggregate import GroupFilters, query_sql
 from metrics.compare import Comparison, compare_to_comparator, describe
 from metrics.compute import HIDDEN_TEXT, Filters, compute
 from metrics.coverage import capacity_vs_demand, coverage_matrix, idva_capacity, service_outcomes
@@ -84,10 +84,12 @@ def gap_analysis(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosur
     ward_names = dict(con.sql(query_sql("coverage_wards")).fetchall())
     if ward_code is not None and ward_code not in ward_names:
         raise UnknownWard(f"no ward {ward_code!r} in the warehouse; ward codes look like E05xxxxxx")
-    in_area = (lambda frame: frame) if ward_code is None else (lambda frame: frame.filter(pl.col("ward_code") == ward_code))
     register = service_register(con, ward_code=ward_code)
     serving = pl.col("service_id").is_in(register["service_id"].to_list())
-    coverage = in_area(coverage_matrix(con, period, rule)).with_columns(
+    coverage = coverage_matrix(con, period, rule)
+    if ward_code is not None:
+        coverage = coverage.filter(pl.col("ward_code") == ward_code)
+    coverage = coverage.with_columns(
         group_short=pl.col("client_group").replace_strict(GROUP_SHORT_LABELS, default=pl.col("group_label")),
         has_no_service=pl.col("gap_reason").str.contains("no service"),
         has_low_reach=pl.col("gap_reason").str.contains("reach below"),
@@ -128,13 +130,9 @@ def service_register(con: duckdb.DuckDBPyConnection, *, ward_code: str | None = 
 
 def _indicators(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, ward_code: str | None) -> pl.DataFrame:
     filters = Filters(period=period, groups=GroupFilters(ward_code=ward_code))
-    frames = []
-    for indicator_id in (*MARAC_INDICATORS, *SERVICE_INDICATORS):
-        try:
-            frame = compute(con, indicator_id, filters, rule=rule)
-        except UnsupportedCut:  # e.g. a population not split the way an indicator needs: left out, not guessed
-            continue
-        frames.append(_protect_district_total(frame, rule).with_columns(pl.col("numerator", "denominator").cast(pl.Float64)))
+    frames = [_protect_district_total(compute(con, indicator_id, filters, rule=rule), rule)
+              .with_columns(pl.col("numerator", "denominator").cast(pl.Float64))
+              for indicator_id in (*MARAC_INDICATORS, *SERVICE_INDICATORS)]  # every one of them can be cut by ward
     return pl.concat(frames, how="diagonal_relaxed")
 
 

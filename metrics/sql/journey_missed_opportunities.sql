@@ -1,0 +1,35 @@
+-- Two kinds of missed opportunity in the period, per group when a cut is chosen:
+-- victims with a third incident within 12 months who reached neither MARAC nor a specialist service
+-- from the start of that run of incidents to the end of the data (each victim once, at their first
+-- such incident in the period); and high-risk incidents with children present that no school
+-- notification followed.
+with repeat_victims as (
+    select *
+    from mart_journey_people
+    where cohort = 'incident' and n_victim_incidents_12m >= 3 and entry_on between $start and $end
+      and ($ward is null or ward_code = $ward)
+      and ($sex is null or sex = $sex)
+      and ($age_band is null or age_band = $age_band)
+      and ($ethnicity is null or ethnicity = $ethnicity)
+    qualify row_number() over (partition by person_id order by entry_at, entry_id) = 1
+),
+
+high_risk_with_children as (
+    select *
+    from mart_journey_people
+    where cohort = 'high_risk' and n_children_present > 0 and entry_on between $start and $end
+      and ($ward is null or ward_code = $ward)
+      and ($sex is null or sex = $sex)
+      and ($age_band is null or age_band = $age_band)
+      and ($ethnicity is null or ethnicity = $ethnicity)
+)
+
+select 'repeat_without_help' as measure, {group_expression} as group_value,
+       count(*) filter (where not has_marac_or_service_in_12m_run) as missed, count(*) as eligible
+from repeat_victims
+group by all
+union all
+select 'children_without_school_notice' as measure, {group_expression} as group_value,
+       count(*) filter (where school_notified_at is null) as missed, count(*) as eligible
+from high_risk_with_children
+group by all
