@@ -25,6 +25,7 @@ THEME_OPTIONS = {
     "theme.primaryColor": theme.DARK_BLUE,
     "theme.linkColor": theme.DARK_BLUE,
     "browser.gatherUsageStats": "false",
+    "client.toolbarMode": "viewer",  # no developer menu or deploy button for board members
 }
 
 

@@ -32,10 +32,13 @@ def open_page(page, app_url: str, path: str) -> None:
 
 @pytest.mark.parametrize("path", list(PAGES))
 def test_every_page_loads_without_an_error(page, app_url, path):
+    taking_screenshots = bool(os.environ.get("OVERSIGHT_SCREENSHOTS"))
+    if taking_screenshots:
+        page.set_viewport_size({"width": 1400, "height": 1700})
     open_page(page, app_url, path)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_role("heading", name=PAGES[path], exact=True).first.is_visible()
-    if os.environ.get("OVERSIGHT_SCREENSHOTS"):  # `make screenshots` refreshes the README's pictures
+    if taking_screenshots:  # `make screenshots` refreshes the README's pictures
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{path or 'overview'}.png"), full_page=True)
     assert page.requested_hosts <= LOCAL_HOSTS, page.requested_hosts
@@ -70,3 +73,22 @@ def test_no_wcag_a_or_aa_violations(page, app_url, path):
     open_page(page, app_url, path)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_gap_analysis_download_opens_and_matches_the_page(page, app_url, tmp_path):
+    import openpyxl
+
+    open_page(page, app_url, "services")
+    shown_numbers = {text.strip() for text in page.locator('[data-testid="stMain"] h3').all_inner_texts()}
+    with page.expect_download(timeout=120_000) as download_info:
+        page.get_by_role("button", name=re.compile("Download the gap analysis")).click()
+    saved = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(saved)
+
+    workbook = openpyxl.load_workbook(saved, read_only=True)
+    assert {"Summary", "Coverage", "Indicators", "Metadata"} <= set(workbook.sheetnames)
+    rows = list(workbook["Indicators"].iter_rows(values_only=True))
+    header = rows[1]
+    marac = next(row for row in rows[2:] if row[header.index("Indicator id")] == "marac_cases_per_10000_women")
+    assert f"{marac[header.index('Value')]:.1f}" in shown_numbers  # the MARAC tile on the page shows the same value
+    assert page.requested_hosts <= LOCAL_HOSTS
