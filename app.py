@@ -13,6 +13,7 @@ PAGES = [
     st.Page("pages/prevalence.py", title="Prevalence and need"),
     st.Page("pages/services.py", title="Services and coverage"),
     st.Page("pages/justice.py", title="Justice and attrition"),
+    st.Page("pages/journeys.py", title="Victim journeys"),
     st.Page("pages/front_door.py", title="Front door and safeguarding"),
     st.Page("pages/action_plan.py", title="Action plan"),
     st.Page("pages/data_quality.py", title="Data and refresh"),

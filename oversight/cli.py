@@ -301,6 +301,42 @@ def export_gap_analysis(
 
 
 @app.command()
+def journey(
+    cohort: Annotated[str, typer.Option("--cohort", help="incident, high_risk, children or marac.")],
+    start: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="First day of the entry period.")],
+    end: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day of the entry period.")],
+    ward: Annotated[str | None, typer.Option("--ward", help="Only this ward (ONS code).")] = None,
+    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Print a cohort's journey: people reaching each step, shares and median days (disclosure control applied)."""
+    import duckdb
+
+    from etl.errors import WarehouseMissing
+    from metrics.aggregate import GroupFilters
+    from metrics.disclosure import Audience, rule_for
+    from metrics.journeys import UnknownCohort, cohort_of, journey_steps
+    from metrics.periods import PeriodError, between
+    from metrics.warehouse import connect
+
+    try:
+        chosen = cohort_of(cohort)
+        period = between(start.date(), end.date())
+        with connect(_warehouse(warehouse)) as con:
+            frame = journey_steps(con, rule_for(Audience.BOARD, get_settings()), cohort=chosen.name, period=period,
+                                  groups=GroupFilters(ward_code=ward))
+    except (WarehouseMissing, UnknownCohort, PeriodError) as error:
+        error_console.print(str(error).strip('"'))
+        raise typer.Exit(2) from error
+    except duckdb.CatalogException as error:  # a warehouse published before the journey marts existed
+        error_console.print("This warehouse has no journey marts yet: run `oversight refresh` to build them.")
+        raise typer.Exit(2) from error
+    shown = ["step", "label", "previous_step", "people", "share_of_cohort_pct", "share_lower_95", "share_upper_95",
+             "share_of_previous_pct", "median_days_from_entry", "median_days_from_previous"]
+    _emit(frame.select(shown) if output == "table" else frame, output, title=f"{chosen.label}, {period.label}")
+
+
+@app.command()
 def serve(
     warehouse: WarehouseOption = None,
     port: Annotated[int, typer.Option("--port", help="Port to serve the dashboard on.")] = 8501,

@@ -26,6 +26,7 @@ from metrics.disclosure import rule_for
 from metrics.export.gap_analysis import commissioner_workbook
 from metrics.funnel_data import ward_funnel
 from metrics.hidden_need_groups import reporting_by_group
+from metrics.journeys import journey_steps, missed_opportunities, survival_comparison, survival_curves, timing_and_attrition
 from metrics.scorecard import scorecard
 from metrics.service_gaps import gap_analysis
 from metrics.targets.view import plan_view
@@ -105,6 +106,13 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "gap_analysis": lambda con, rule, period, ward_code: gap_analysis(con, period, rule, ward_code=ward_code),
     "gap_analysis_workbook": lambda con, rule, period, ward_code: commissioner_workbook(con, period=period, ward_code=ward_code),
     "plan_view": plan_view,  # raises PlanMissing (not cached) until a drop brings action_plan.yaml
+    "journey_steps": lambda con, rule, cohort, period, groups: journey_steps(con, rule, cohort=cohort, period=period, groups=groups),
+    "journey_survival": lambda con, rule, cohort, period, groups, measure, by: survival_curves(
+        con, rule, cohort=cohort, period=period, groups=groups, measure=measure, by=by),
+    "journey_logrank": lambda con, rule, cohort, period, groups, measure, by: survival_comparison(
+        con, rule, cohort=cohort, period=period, groups=groups, measure=measure, by=by),
+    "journey_timing": lambda con, rule, period, groups, by: timing_and_attrition(con, rule, period=period, groups=groups, by=by),
+    "journey_missed": lambda con, rule, period, groups, by: missed_opportunities(con, rule, period=period, groups=groups, by=by),
 }
 
 

@@ -16,6 +16,7 @@ PAGES = {
     "prevalence": "Prevalence and need",
     "services": "Services and coverage",
     "justice": "Justice and attrition",
+    "journeys": "Victim journeys",
     "front_door": "Front door and safeguarding",
     "action_plan": "Action plan",
     "data_quality": "Data and refresh",

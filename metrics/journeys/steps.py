@@ -1,0 +1,108 @@
+"""A cohort's journey from entry to outcome: people reaching each step, the share of the cohort and of
+the step before, and median days between steps, ready for a Sankey (each step is a node; its link runs
+from the step before, carrying the same people).
+
+People are followed from their first entry to the cohort in the period until the data ends, so the
+latest entrants have had less time to reach later steps; the Kaplan-Meier curves allow for that.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from metrics.aggregate import GroupFilters
+from metrics.disclosure import DisclosureRule, protect_frame
+from metrics.journeys.common import MIN_PEOPLE_FOR_DAYS, NOT_SHOWN, cohort_of, journey_sql, run
+from metrics.periods import Period
+from metrics.stats import wilson_ci
+
+STEP_LABELS = {
+    "entry": "Entered the cohort",
+    "marac": "Heard at MARAC",
+    "referred": "Referred to a specialist service",
+    "support_started": "Specialist support started",
+    "support_completed": "Support completed",
+    "support_disengaged": "Disengaged from support",
+    "crime_recorded": "Crime recorded",
+    "arrested": "Suspect arrested",
+    "charge_decided": "Charge decision made",
+    "charged": "Charged",
+    "court_outcome": "Court outcome",
+    "convicted": "Convicted",
+    "repeat_incident": "Another incident within 12 months",
+    "school_notified": "School notified",
+    "mash_contact": "MASH contact about a child",
+    "mash_decided": "MASH decision made",
+}
+
+COUNT_COLUMNS = ["people", "cohort_people", "previous_people"]
+
+
+def journey_steps(
+    con: duckdb.DuckDBPyConnection,
+    rule: DisclosureRule,
+    *,
+    cohort: str,
+    period: Period,
+    groups: GroupFilters = GroupFilters(),
+    min_people_for_days: int = MIN_PEOPLE_FOR_DAYS,
+) -> pl.DataFrame:
+    """One row per step: people, shares with 95% Wilson limits, median days; disclosure control applied.
+
+    `previous_step` names the node a Sankey link comes from (null for the entry); a link carries the
+    step's `people`, as only people who reached the step before are counted at a step.
+    """
+    cohort_of(cohort)
+    raw = run(con, journey_sql("journey_steps"), period=period, groups=groups, cohort=cohort)
+    cohort_people = int(raw.filter(pl.col("step") == "entry")["people"][0])
+    previous = dict(zip(raw["step"], raw["people"], strict=True))
+    rows = []
+    for row in raw.iter_rows(named=True):
+        before = previous.get(row["previous_step"], cohort_people) if row["previous_step"] else cohort_people
+        of_cohort = _share(row["people"], cohort_people)
+        rows.append({
+            "step_order": row["step_order"], "step": row["step"], "label": STEP_LABELS[row["step"]],
+            "previous_step": row["previous_step"],
+            "previous_label": STEP_LABELS.get(row["previous_step"]) if row["previous_step"] else None,
+            "people": row["people"], "cohort_people": cohort_people, "previous_people": before,
+            "share_of_cohort_pct": of_cohort[0], "share_lower_95": of_cohort[1], "share_upper_95": of_cohort[2],
+            "share_of_previous_pct": _share(row["people"], before)[0],
+            "median_days_from_entry": _days(row["median_days_from_entry"], row["people"], min_people_for_days),
+            "median_days_from_previous": _days(row["median_days_from_previous"], row["people"], min_people_for_days),
+        })
+    frame = pl.DataFrame(rows, schema=_schema())
+    # the entry is the cohort itself: a district cohort is published as it is, a slice is protected
+    protected = protect_frame(
+        frame, rule=rule, count_columns=COUNT_COLUMNS,
+        ratio_columns={"share_of_cohort_pct": ("people", "cohort_people"),
+                       "share_of_previous_pct": ("people", "previous_people"),
+                       "median_days_from_entry": ("people", "people"),
+                       "median_days_from_previous": ("people", "people")},
+        interval_columns={"share_of_cohort_pct": ("share_lower_95", "share_upper_95")},
+    )
+    return protected.with_columns(
+        note=pl.when(pl.col("people_suppressed")).then(pl.lit(NOT_SHOWN)).otherwise(pl.lit(None, dtype=pl.String)),
+        disclosure_rule=pl.lit(rule.describe()),
+    )
+
+
+def _share(people: int, of: int) -> tuple[float | None, float | None, float | None]:
+    if not of:
+        return None, None, None
+    interval = wilson_ci(people, of)
+    return round(interval.value, 1), round(interval.lower, 1), round(interval.upper, 1)
+
+
+def _days(median: float | None, people: int, min_people: int) -> float | None:
+    return None if median is None or people < min_people else round(float(median), 1)
+
+
+def _schema() -> dict:
+    return {
+        "step_order": pl.Int64, "step": pl.String, "label": pl.String, "previous_step": pl.String,
+        "previous_label": pl.String, "people": pl.Int64, "cohort_people": pl.Int64, "previous_people": pl.Int64,
+        "share_of_cohort_pct": pl.Float64, "share_lower_95": pl.Float64, "share_upper_95": pl.Float64,
+        "share_of_previous_pct": pl.Float64, "median_days_from_entry": pl.Float64,
+        "median_days_from_previous": pl.Float64,
+    }

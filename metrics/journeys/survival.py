@@ -1,0 +1,160 @@
+"""Time to specialist support and time to a repeat incident: Kaplan-Meier curves with 95% bands,
+compared between wards or groups with the log-rank test, described in words.
+
+The curves are fitted from counts of people per (group, day, outcome), never from person rows, and
+only curve points are returned. People whose follow-up ended (the data ends, or 365 days pass)
+before the event are censored, so recent entrants count for as long as they were followed. A point
+is hidden when the people still followed at that day are too few to show safely.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import duckdb
+import numpy as np
+import polars as pl
+from lifelines import KaplanMeierFitter
+from lifelines.statistics import multivariate_logrank_test
+
+from metrics.aggregate import GroupFilters
+from metrics.disclosure import DisclosureRule, protect_frame
+from metrics.journeys.common import ALL_IN_SELECTION, cohort_of, cut_labels, journey_sql, run
+from metrics.periods import Period
+
+MEASURES = {
+    "support": "Days from entry to specialist support starting",
+    "repeat": "Days from entry to another incident",
+}
+CURVE_DAYS = tuple(range(0, 365, 7)) + (365,)
+SIGNIFICANCE = 0.05
+
+
+def survival_curves(
+    con: duckdb.DuckDBPyConnection,
+    rule: DisclosureRule,
+    *,
+    cohort: str,
+    period: Period,
+    measure: str,
+    groups: GroupFilters = GroupFilters(),
+    by: str | None = None,
+) -> pl.DataFrame:
+    """Share of people who reached the event by each day (1 - survival), with 95% bands, per group.
+
+    Groups with too few people to show safely are left out; the whole selection is always a curve
+    (`is_total`). `at_risk` is the people still followed and without the event at that day.
+    """
+    counts = _counts(con, cohort=cohort, period=period, measure=measure, groups=groups, by=by)
+    rows = []
+    for group_value, group_label, is_total, frame in _groups(counts, rule, by=by):
+        fitter = _fit(frame)
+        days, events, people = (frame[name].to_numpy() for name in ("days", "is_event", "people"))
+        total = int(people.sum())
+        for day in CURVE_DAYS:
+            survival, lower, upper = _at(fitter, day)
+            rows.append({
+                "measure": measure, "group_value": group_value, "group_label": group_label, "is_total": is_total,
+                "day": day, "people": total, "at_risk": int(people[days >= day].sum()) if day else total,
+                "reached": int(people[(days <= day) & events].sum()),
+                "reached_pct": 100 * (1 - survival), "reached_lower_95": 100 * (1 - upper),
+                "reached_upper_95": 100 * (1 - lower),
+            })
+    frame = pl.DataFrame(rows, schema=_schema())
+    protected = protect_frame(
+        frame, rule=rule, count_columns=["people", "at_risk", "reached"],
+        # a share reveals its events, so it hides when the events or the people followed are too few
+        ratio_columns={"reached_pct": ("reached", "at_risk")},
+        interval_columns={"reached_pct": ("reached_lower_95", "reached_upper_95")},
+    )
+    return protected.with_columns(pl.col("reached_pct", "reached_lower_95", "reached_upper_95").round(1),
+                                  disclosure_rule=pl.lit(rule.describe()))
+
+
+def survival_comparison(
+    con: duckdb.DuckDBPyConnection,
+    rule: DisclosureRule,
+    *,
+    cohort: str,
+    period: Period,
+    measure: str,
+    by: str,
+    groups: GroupFilters = GroupFilters(),
+) -> pl.DataFrame:
+    """One row: the log-rank test across the groups shown, with its result in words."""
+    counts = _counts(con, cohort=cohort, period=period, measure=measure, groups=groups, by=by)
+    shown = [(label, frame) for _, label, is_total, frame in _groups(counts, rule, by=by) if not is_total]
+    result = {"measure": measure, "by": by, "groups_compared": len(shown), "test_statistic": None,
+              "degrees_of_freedom": None, "p_value": None}
+    if len(shown) < 2 or sum(int(frame.filter("is_event")["people"].sum()) for _, frame in shown) == 0:
+        return pl.DataFrame([{**result, "sentence": "Too few groups with enough people to compare."}])
+    combined = pl.concat([frame.with_columns(group_label=pl.lit(label)) for label, frame in shown])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        test = multivariate_logrank_test(combined["days"].to_numpy(), combined["group_label"].to_numpy(),
+                                         combined["is_event"].to_numpy(), weights=combined["people"].to_numpy())
+    p_value = float(test.p_value)
+    result.update(test_statistic=round(float(test.test_statistic), 2), degrees_of_freedom=int(test.degrees_of_freedom),
+                  p_value=p_value)
+    return pl.DataFrame([{**result, "sentence": describe_logrank(p_value, n_groups=len(shown), by=by, measure=measure,
+                                                                 statistic=float(test.test_statistic),
+                                                                 degrees_of_freedom=int(test.degrees_of_freedom))}])
+
+
+def describe_logrank(p_value: float, *, n_groups: int, by: str, measure: str, statistic: float,
+                     degrees_of_freedom: int) -> str:
+    what = "specialist support starts" if measure == "support" else "a repeat incident follows"
+    cut = {"ward": "wards", "sex": "sexes", "age_band": "age bands", "ethnicity": "ethnic groups"}.get(by, "groups")
+    p_text = "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+    detail = f"(log-rank test across {n_groups} {cut}: chi-square {statistic:.1f} on {degrees_of_freedom} degrees of freedom, {p_text})"
+    if p_value < SIGNIFICANCE:
+        return f"How soon {what} differs between {cut} by more than chance alone would explain {detail}."
+    return f"The differences between {cut} in how soon {what} could be chance {detail}."
+
+
+def _counts(con: duckdb.DuckDBPyConnection, *, cohort: str, period: Period, measure: str, groups: GroupFilters,
+            by: str | None) -> pl.DataFrame:
+    cohort_of(cohort)
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
+    counts = run(con, journey_sql("journey_survival", by=by), period=period, groups=groups, cohort=cohort)
+    return cut_labels(con, counts.filter(pl.col("measure") == measure), by)
+
+
+def _groups(counts: pl.DataFrame, rule: DisclosureRule, *, by: str | None):
+    """(value, label, is_total, counts) for the whole selection and each group big enough to show."""
+    columns = ["days", "is_event", "people"]
+    whole = counts.group_by("days", "is_event").agg(pl.col("people").sum()).sort("days")
+    if whole.is_empty():
+        return
+    yield ALL_IN_SELECTION, ALL_IN_SELECTION, True, whole.select(columns)
+    if by is None:
+        return
+    for (value, label), frame in counts.sort("group_value").group_by("group_value", "group_label", maintain_order=True):
+        if value is not None and int(frame["people"].sum()) > rule.threshold:
+            yield value, label, False, frame.select(columns).sort("days")
+
+
+def _fit(frame: pl.DataFrame) -> KaplanMeierFitter:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # lifelines warns about weights it does not need to
+        return KaplanMeierFitter().fit(frame["days"].to_numpy().astype(float), frame["is_event"].to_numpy(),
+                                       weights=frame["people"].to_numpy().astype(float))
+
+
+def _at(fitter: KaplanMeierFitter, day: int) -> tuple[float, float, float]:
+    """Survival and its 95% limits (exponential Greenwood) on the step function at `day`."""
+    times = fitter.survival_function_.index.to_numpy()
+    position = int(np.searchsorted(times, day, side="right")) - 1
+    if position < 0:
+        return 1.0, 1.0, 1.0
+    interval = fitter.confidence_interval_survival_function_.iloc[position]
+    return float(fitter.survival_function_.iloc[position, 0]), float(interval.iloc[0]), float(interval.iloc[1])
+
+
+def _schema() -> dict:
+    return {
+        "measure": pl.String, "group_value": pl.String, "group_label": pl.String, "is_total": pl.Boolean,
+        "day": pl.Int64, "people": pl.Int64, "at_risk": pl.Int64, "reached": pl.Int64, "reached_pct": pl.Float64,
+        "reached_lower_95": pl.Float64, "reached_upper_95": pl.Float64,
+    }
