@@ -95,7 +95,8 @@ def compute(
             "period": period.label, "period_start": period.start, "period_end": period.end,
             "cut": filters.by or ("ward" if filters.groups.ward_code else "district"),
             "cut_value": row["cut_value"], "cut_label": labels.get(row["cut_value"], row["cut_value"]),
-            "numerator": row["numerator"], "denominator": row["denominator"],
+            # a count has no denominator to show (a count indicator may share a percentage's query)
+            "numerator": row["numerator"], "denominator": None if indicator.method is Method.COUNT else row["denominator"],
             "value": interval95.value if interval95 else None,
             "lower_95": interval95.lower if interval95 else None, "upper_95": interval95.upper if interval95 else None,
             "lower_998": interval998.lower if interval998 else None, "upper_998": interval998.upper if interval998 else None,

@@ -105,5 +105,6 @@ INDICATORS = (
         source_extracts=("police_incidents", "marac_cases"),
         dimensions=PERSON,
         notes="The people behind the percentage: each is a case to check.",
+        query="repeat_3plus_not_marac_pct",  # the percentage's numerator, counted
     ),
 )

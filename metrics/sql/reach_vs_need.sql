@@ -1,63 +1,33 @@
 -- Victims supported against the victims the crime survey predicts, by ward and group.
 -- Supported (numerator): distinct victims aged 16 or over, or of unknown age, whose support from a
 -- specialist service started in the period, placed by their latest start in it.
--- Expected (denominator): residents aged 16 and over in the mid-year for the period, times the
--- survey's last-year rate for their sex and age band (the sex-level rate where no band rate is
--- held), times the years in the period.
+-- Expected (denominator): victims the survey predicts a year among residents aged 16 and over
+-- in the mid-year for the period (mart_population_expected_victims), times the years in the period.
 with referrals as (
     select * from mart_service_referrals
 ),
 
-population as (
-    select * from mart_population
-),
-
-survey_rates as (
-    select * from stg_prevalence_rates
+expected_victims as (
+    select * from mart_population_expected_victims
 ),
 
 population_year as (
     -- as rates do: the latest mid-year held up to the period's end, else the earliest held
     select coalesce(max(year) filter (where year <= year($end)), min(year)) as year
-    from population
-),
-
-adults as (
-    select population.*
-    from population
-    where population.year = (select year from population_year)
-      and population.age_band not in ('0-4', '5-10', '11-15')
-),
-
-ranked_rates as (
-    -- several sources may give a rate for one sex and band: the most recent survey year wins
-    select
-        sex,
-        age_band,
-        rate,
-        row_number() over (
-            partition by sex, age_band
-            order by try_cast(regexp_extract(period, '\d{4}') as integer) desc nulls last, period desc, source
-        ) as recency
-    from survey_rates
-),
-
-rates as (
-    select sex, age_band, rate from ranked_rates where recency = 1
+    from expected_victims
 ),
 
 expected as (
     select
         cast($start as date) as period_date,
-        adults.ward_code,
-        adults.sex,
-        adults.age_band,
-        adults.ethnicity,
+        ward_code,
+        sex,
+        age_band,
+        ethnicity,
         0 as numerator,
-        adults.population * coalesce(band_rate.rate, sex_rate.rate, 0) * $period_years as denominator
-    from adults
-    left join rates as band_rate on band_rate.sex = adults.sex and band_rate.age_band = adults.age_band
-    left join rates as sex_rate on sex_rate.sex = adults.sex and sex_rate.age_band = 'all'
+        expected_victims_a_year * $period_years as denominator
+    from expected_victims
+    where year = (select year from population_year)
 ),
 
 supported_victims as (

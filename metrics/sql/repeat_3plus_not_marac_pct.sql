@@ -3,7 +3,7 @@
 -- months before their first trigger in the period onwards was referred to MARAC, or MARAC heard
 -- their case in that time; a referral made after the trigger is the response the board wants.
 -- The victim is placed by the incident that first met the trigger.
--- repeat_3plus_not_marac_count.sql holds the same logic for the count: keep the two in step.
+-- The count indicator (repeat_3plus_not_marac_count) reads this query's numerator.
 with incidents as (
     select * from mart_incidents
 ),

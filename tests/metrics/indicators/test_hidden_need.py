@@ -18,6 +18,7 @@ from datetime import date, datetime
 import duckdb
 import pytest
 
+from etl.marts import mart_files
 from etl.refresh import refresh
 from etl.warehouse import Warehouse
 from metrics.aggregate import UnsupportedCut
@@ -139,6 +140,8 @@ def unsplit():
     for victim, day, age_band in incidents:
         con.execute("insert into mart_incidents values (?, ?, ?, 'E05990001', 'female', ?, 'white')",
                     [victim, datetime.combine(day, datetime.min.time()), day, age_band])
+    expected_victims = dict(mart_files())["mart_population_expected_victims"]  # the real mart, over these tables
+    con.execute(f"create table mart_population_expected_victims as {expected_victims}")
     yield con
     con.close()
 
