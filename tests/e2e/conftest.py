@@ -29,6 +29,10 @@ BROWSER_ARGUMENTS = [
 
 
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "e2e" in str(item.fspath):
+            # a browser on a shared two-core machine can miss a timeout; a real fault fails every try
+            item.add_marker(pytest.mark.flaky(reruns=2, reruns_delay=2))
     reason = None
     if CHROMIUM is None:
         reason = "Chromium not found: install Debian's `chromium` (apt-get install chromium) to run the browser tests"
