@@ -2,40 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from etl.csv_text import count_lines, record_layout, sniff_csv
 from etl.errors import FileRefused
 from etl.tabular import ReadResult, StructuralReject, normalise_header, positional_names, sql_string
 
-UTF8_BOM = b"\xef\xbb\xbf"
-
-
-def _sniff_csv(path: Path) -> tuple[str, list[str], int]:
-    """Check the file is UTF-8 text and find its delimiter and header. Returns (delimiter, header, bom bytes)."""
-    with path.open("rb") as handle:
-        head = handle.read(65536)
-    if not head.strip():
-        raise FileRefused(path, "the file is empty: expected a header row and data rows")
-    if b"\x00" in head:
-        raise FileRefused(path, "this is not a text file (it contains binary data); send CSV, XLSX or Parquet")
-    bom = len(UTF8_BOM) if head.startswith(UTF8_BOM) else 0
-    first_line = head[bom:].split(b"\n", 1)[0].rstrip(b"\r")
-    try:
-        header_text = first_line.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise FileRefused(path, "the file is not UTF-8 encoded; save it as CSV UTF-8", line=1) from error
-    delimiter = ";" if header_text.count(";") > header_text.count(",") else ","
-    header = next(csv.reader([header_text], delimiter=delimiter))
-    return delimiter, header, bom
-
-
 def read_csv_file(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
-    delimiter, header, _ = _sniff_csv(path)
+    delimiter, header = sniff_csv(path)
+    physical_lines = count_lines(path)
     positional = positional_names(len(header))
     columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in positional) + "}"
     rejects_table, scans_table = f"{table}__rejects", f"{table}__scans"
@@ -52,60 +31,50 @@ def read_csv_file(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Rea
         )
     except duckdb.Error as error:
         raise FileRefused(path, _explain_duckdb_csv_error(str(error)), line=_line_from_error(str(error))) from error
-    structural = [
-        StructuralReject(int(line), _column_name(column, header, positional), original, _explain_reject(error_type, message))
-        for line, column, original, error_type, message in con.execute(
-            f"select line, column_name, csv_line, error_type, error_message from {rejects_table} order by line"
-        ).fetchall()
-    ]
+    structural: dict[tuple, StructuralReject] = {}
+    for line, column, original, error_type, message in con.execute(
+        f"select line, column_name, csv_line, error_type, error_message from {rejects_table} order by line"
+    ).fetchall():
+        reject = StructuralReject(int(line), _column_name(column, header, positional), original, _explain_reject(error_type, message))
+        # DuckDB can report one fault more than once (a row with two fields too many, say)
+        structural.setdefault((reject.line, reject.column, reject.rule), reject)
     (rows_read,) = con.execute(f"select count(*) from {table}").fetchall()[0]  # fetchall: a half-read result blocks register()
-    notes = _assign_csv_lines(con, path, table, rows_read, structural, delimiter)
-    return ReadResult(table, header, rows_read, structural, notes)
+    return _assign_csv_lines(con, path, ReadResult(table, header, rows_read, list(structural.values())), delimiter, physical_lines)
 
 
-def _assign_csv_lines(con, path: Path, table: str, rows_read: int, structural: list[StructuralReject], delimiter: str) -> list[str]:
+def _assign_csv_lines(con, path: Path, read: ReadResult, delimiter: str, physical_lines: int) -> ReadResult:
     """Set `_line` for each record. Tables keep file order, so rowid (counted from the
     table's first rowid) is the record's position.
 
-    When every record sits on one physical line the line is found by arithmetic; when
-    quoted values span lines, a second pass with Python's csv module finds where each
-    record starts.
+    When every record sits on one physical line the line is found by arithmetic. Otherwise
+    a second pass with Python's csv module finds where each record starts and ends, so that
+    blank lines, line breaks inside quoted values and a quote that swallows the lines after
+    it are each reported rather than silently changing the count.
     """
-    rejected_lines = sorted({reject.line for reject in structural})
-    with path.open("rb") as handle:
-        physical_lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-        handle.seek(-1, 2)
-        if handle.read(1) != b"\n":
-            physical_lines += 1
-    blank_tolerance = physical_lines - 1 - rows_read - len(rejected_lines)
-    if blank_tolerance == 0:
+    rejected_lines = {reject.line for reject in read.structural_rejects}
+    if physical_lines - 1 == read.rows_read + len(rejected_lines):
         if not rejected_lines:
-            con.execute(f"update {table} set _line = rowid - (select min(rowid) from {table}) + 2")
-        else:
-            good_lines = [line for line in range(2, physical_lines + 1) if line not in set(rejected_lines)]
-            _set_lines(con, table, good_lines[:rows_read])
-        return []
-    starts = _record_start_lines(path, delimiter, set(rejected_lines))
-    _set_lines(con, table, starts[:rows_read])
-    multi_line = max(0, physical_lines - 1 - len(starts) - len(rejected_lines))
-    if multi_line > 0:
-        return [f"{multi_line} line break(s) inside quoted values: some records span several lines"]
-    return []
+            con.execute(f"update {read.table} set _line = rowid - (select min(rowid) from {read.table}) + 2")
+            return read
+        good_lines = [line for line in range(2, physical_lines + 1) if line not in rejected_lines]
+        _set_lines(con, read.table, good_lines[: read.rows_read])
+        return read
+    layout = record_layout(path, delimiter, physical_lines)
+    starts = [start for start, _ in layout.spans if start not in rejected_lines]
+    _set_lines(con, read.table, starts[: read.rows_read])
+    read.record_spans = layout.multi_line()
+    if layout.blank_lines:
+        read.notes.append(f"{layout.blank_lines} blank line(s) skipped")
+    if read.record_spans:
+        read.notes.append(f"{len(read.record_spans)} record(s) span several lines (line breaks inside quoted values)")
+    for reject in read.structural_rejects:
+        if reject.line in read.record_spans:
+            reject.rule += f"; {swallowed_lines(reject.line, read.record_spans[reject.line])}"
+    return read
 
 
-def _record_start_lines(path: Path, delimiter: str, rejected_lines: set[int]) -> list[int]:
-    starts: list[int] = []
-    with path.open("r", encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
-        next(reader, None)
-        previous_end = reader.line_num
-        for record in reader:
-            start = previous_end + 1
-            previous_end = reader.line_num
-            if not record or start in rejected_lines:
-                continue
-            starts.append(start)
-    return starts
+def swallowed_lines(start: int, end: int) -> str:
+    return f"a quoted value runs from line {start} to line {end}, so those lines were read as one record"
 
 
 def _set_lines(con, table: str, lines: list[int]) -> None:
@@ -153,5 +122,5 @@ def _explain_duckdb_csv_error(message: str) -> str:
 
 def read_text_header(path: Path) -> list[str]:
     """The header of a CSV file as written (used by the PII guard before anything else)."""
-    _, header, _ = _sniff_csv(path)
+    _, header = sniff_csv(path)
     return header

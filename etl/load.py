@@ -12,6 +12,7 @@ import yaml
 
 from etl import pii
 from etl.contract.extracts import WardBoundary
+from etl.csv_reader import swallowed_lines
 from etl.drop import ACTION_PLAN, KNOWN_NAMES, DropFile
 from etl.errors import FileRefused
 from etl.geography import BoundaryFileError, load_wards
@@ -148,9 +149,20 @@ def _guard_identifiers(con: duckdb.DuckDBPyConnection, path: Path, read: ReadRes
         con.execute(f"create or replace temp view _named_file as select {aliases}, _line from {read.table}")
         labels = [f"{name} (column {index + 1})" for index, name in enumerate(named)]
         findings = pii.scan_values(con, "_named_file", labels)
-    if findings:
-        raise FileRefused(path, "refused whole: it holds direct identifiers, which the contract forbids. "
-                          + "; ".join(finding.message for finding in findings))
+    messages = [finding.message for finding in findings] or _identifiers_in_rejected_lines(con, read)
+    if messages:
+        raise FileRefused(path, "refused whole: it holds direct identifiers, which the contract forbids. " + "; ".join(messages))
+
+
+def _identifiers_in_rejected_lines(con: duckdb.DuckDBPyConnection, read: ReadResult) -> list[str]:
+    """A line rejected for its shape is kept whole in `rejects`, so it is checked for identifiers too."""
+    if not read.structural_rejects:
+        return []
+    lines = sorted({(reject.line, reject.value or "") for reject in read.structural_rejects})
+    con.execute("create or replace temp table _rejected_lines (line_text varchar, _line bigint)")
+    con.executemany("insert into _rejected_lines values (?, ?)", [[text, line] for line, text in lines])
+    findings = pii.scan_values(con, "_rejected_lines", ["line_text"])
+    return [f"line {finding.first_line} (rejected as malformed): looks like {pii.VALUE_KINDS[finding.kind]}" for finding in findings]
 
 
 def _keep_rejects(con: duckdb.DuckDBPyConnection, read: ReadResult, extract: str, file_name: str, run_id: str, record_id: str) -> int:
@@ -169,5 +181,12 @@ def _keep_rejects(con: duckdb.DuckDBPyConnection, read: ReadResult, extract: str
         """,
         [run_id, extract, file_name, now],
     )
+    structural_lines = {reject.line for reject in read.structural_rejects}
+    for start, end in read.record_spans.items():
+        # A rejected record spanning lines most likely swallowed them through a stray quote: say so.
+        if start not in structural_lines and con.execute(
+                "select count(*) from _checked_file where _line = ? and len(_problems) > 0", [start]).fetchall()[0][0]:
+            con.execute("insert into rejects values (?, ?, ?, ?, null, null, null, ?, ?)",
+                        [run_id, extract, file_name, start, swallowed_lines(start, end), now])
     invalid = con.execute("select count(*) from _checked_file where len(_problems) > 0").fetchone()[0]
     return invalid + len({reject.line for reject in read.structural_rejects})

@@ -18,6 +18,7 @@ import polars as pl
 
 from etl.contract import Extract
 from etl.csv_reader import read_csv_file, read_text_header
+from etl.excel import merged_header_cells
 from etl.errors import FileRefused
 from etl.tabular import ReadResult, StructuralReject, normalise_header, positional_names, quote_identifier
 
@@ -112,6 +113,10 @@ def _read_excel(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadR
     header = list(frame.columns)
     if not header or all(re.fullmatch(r"__UNNAMED__\d+", name) for name in header):
         raise FileRefused(path, "the first sheet has no header row", line=1)
+    merged = merged_header_cells(path)
+    if merged:
+        raise FileRefused(path, f"the header row has merged cells ({', '.join(merged)}); send one header row with one "
+                                "column name in each cell", line=1)
     frame.columns = positional_names(len(header))
     frame = frame.with_row_index("_line", offset=2).with_columns(pl.col("_line").cast(pl.Int64))
     con.register("_excel_frame", frame)
@@ -125,10 +130,11 @@ def _read_excel(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadR
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
     try:
-        header = [row[0] for row in con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()]
+        described = con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()
     except duckdb.Error as error:
         raise FileRefused(path, "the file cannot be read as Parquet") from error
-    select = ", ".join(f"cast({quote_identifier(name)} as varchar) as c{index}" for index, name in enumerate(header))
+    header = [row[0] for row in described]
+    select = ", ".join(f"{_parquet_text(quote_identifier(name), str(kind))} as c{index}" for index, (name, kind, *_) in enumerate(described))
     con.execute(
         f"create or replace temp table {table} as "
         f"select {select}, file_row_number + 1 as _line from read_parquet(?, file_row_number = true)",
@@ -136,5 +142,13 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Rea
     )
     rows = con.execute(f"select count(*) from {table}").fetchone()[0]
     return ReadResult(table, header, rows, [], [])
+
+
+def _parquet_text(column: str, kind: str) -> str:
+    """A Parquet value as the text a CSV would hold: a float count of 2.0 reads as 2, not 2.0."""
+    if kind.upper() in ("FLOAT", "DOUBLE"):
+        return (f"case when {column} = trunc({column}) and abs({column}) < 1e18 "
+                f"then cast(cast({column} as bigint) as varchar) else cast({column} as varchar) end")
+    return f"cast({column} as varchar)"
 
 

@@ -97,9 +97,10 @@ def reference_checks(model: type[Extract]) -> list[ExtraCheck]:
 
 def add_warehouse_problems(con: duckdb.DuckDBPyConnection, model: type[Extract], checked: str) -> None:
     """Append reference and duplicate-id problems to `_problems` of the checked table."""
+    # A value already wrong in itself (a malformed code) is not also reported as unknown.
     entries = [
-        f"case when {check.condition} then {{'column': '{check.column}', 'value': c.{quote('_raw_' + check.column)}, "
-        f"'rule': '{check.rule}'}} end"
+        f"case when {check.condition} and len(list_filter(c._problems, lambda p: p.column = '{check.column}')) = 0 "
+        f"then {{'column': '{check.column}', 'value': c.{quote('_raw_' + check.column)}, 'rule': '{check.rule}'}} end"
         for check in reference_checks(model)
     ]
     if model.primary_key:

@@ -23,6 +23,7 @@ class ReadResult:
     rows_read: int
     structural_rejects: list[StructuralReject] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    record_spans: dict[int, int] = field(default_factory=dict)  # first line -> last line of records spanning lines
 
     @property
     def source_columns(self) -> list[str]:

@@ -25,7 +25,7 @@ from oversight.settings import Settings
 from tests.drops import incidents_csv, write_tiny_drop
 from tests.etl.test_publish import run_refresh_process, write_big_drop
 
-KILL_ROWS = 40_000  # enough rows that a refresh takes a few seconds with one DuckDB thread
+KILL_ROWS = 25_000  # enough rows that a refresh takes a few seconds with one DuckDB thread
 KILLS = 20
 TINY_ROWS = 3  # incidents the tiny drop loads
 
