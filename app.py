@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import access, session
 from ui.filters import sidebar_filters
 
 st.set_page_config(page_title="Oversight: domestic abuse board dashboard", layout="wide")
@@ -20,6 +21,8 @@ PAGES = [
     st.Page("pages/definitions.py", title="Definitions"),
 ]
 
-navigation = st.navigation(PAGES)
+viewer = session.require_viewer()
+navigation = st.navigation(access.visible_pages(PAGES, viewer.audience))
+st.caption(viewer.describe())
 st.session_state["page_filters"] = sidebar_filters()
 navigation.run()

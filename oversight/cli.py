@@ -281,6 +281,7 @@ def export_gap_analysis(
     from rich.markup import escape
 
     from etl.errors import WarehouseMissing
+    from metrics.audit import ExportRecord, record_export
     from metrics.compute import default_period
     from metrics.export.gap_analysis import commissioner_workbook
     from metrics.periods import PeriodError, between
@@ -293,11 +294,24 @@ def export_gap_analysis(
             if start or end:
                 period = between(start.date() if start else period.start, end.date() if end else period.end)
             workbook = commissioner_workbook(con, period=period, ward_code=ward)
+        record_export(_warehouse(warehouse), ExportRecord(
+            user=_os_user(), role="command line", export="gap analysis workbook", file_name=str(out.resolve()),
+            filters={"period": f"{period.label} ({period.start} to {period.end})", "ward": ward or "whole district"},
+            channel="command line"))  # recorded first: no workbook leaves unrecorded
         out.write_bytes(workbook)
     except (WarehouseMissing, UnknownWard, PeriodError, OSError) as error:
         error_console.print(f"[bold red]Cannot write the gap analysis[/]: {escape(str(error))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from error
     console.print(f"Gap analysis for {ward or 'the whole district'}, {period.label}, written to {out}", highlight=False)
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # a container user with no name: the id still says who
+        return f"uid {os.getuid()}"
 
 
 @app.command()
@@ -341,17 +355,31 @@ def serve(
     warehouse: WarehouseOption = None,
     port: Annotated[int, typer.Option("--port", help="Port to serve the dashboard on.")] = 8501,
     address: Annotated[str, typer.Option("--address", help="Address to bind; localhost unless the app sits behind a login.")] = "localhost",
+    allow_unauthenticated_remote: Annotated[bool, typer.Option("--allow-unauthenticated-remote", help="Bind to a network address with no sign-in configured (everyone reaching it is an analyst).")] = False,
 ) -> None:
-    """Serve the dashboard, first building the sample district's warehouse if none exists."""
+    """Serve the dashboard, first building the sample district's warehouse if none exists.
+
+    Exit code 2 when asked to listen beyond localhost with no sign-in configured, or when OIDC
+    sign-in is chosen but `.streamlit/secrets.toml` has no usable [auth] section.
+    """
     from etl.refresh import refresh as run_refresh
     from etl.warehouse import Warehouse
+    from oversight.binding import SignInMisconfigured, UnauthenticatedRemoteBind, check_bind, streamlit_secrets_files
 
     settings = get_settings()
+    try:
+        check_bind(address, settings, secrets_files=streamlit_secrets_files(),
+                   allow_unauthenticated_remote=allow_unauthenticated_remote)
+    except (UnauthenticatedRemoteBind, SignInMisconfigured) as error:
+        error_console.print(f"[bold red]Not serving[/]: {error}", highlight=False, soft_wrap=True, markup=True)
+        raise typer.Exit(2) from error
     target = _warehouse(warehouse)
     if not Warehouse(target).exists():
         console.print(f"No warehouse at {target}: loading the sample district from {settings.sample_drop}.")
         run_refresh(settings.sample_drop, warehouse=target, settings=settings)
     environment = dict(os.environ, OVERSIGHT_WAREHOUSE=str(target))
+    if allow_unauthenticated_remote:  # the launcher checks the address again and must see the same override
+        environment["OVERSIGHT_ALLOW_UNAUTHENTICATED_REMOTE"] = "true"
     command = [sys.executable, "-m", "oversight.server", "run", str(PROJECT_ROOT / "app.py"),
                "--server.port", str(port), "--server.address", address, "--browser.gatherUsageStats", "false"]
     raise typer.Exit(subprocess.call(command, env=environment))

@@ -9,7 +9,7 @@ def settings_table() -> str:
     """The Markdown table of every setting: environment variable, default, meaning."""
     lines = ["| environment variable | default | what it does |", "| --- | --- | --- |"]
     for name, field in Settings.model_fields.items():
-        default = field.default
+        default = field.get_default(call_default_factory=True)
         shown = "project `data/" + str(default).split("/data/", 1)[1] + "`" if "/data/" in str(default) else f"`{default}`"
         lines.append(f"| `OVERSIGHT_{name.upper()}` | {shown} | {field.description} |")
     return "\n".join(lines)

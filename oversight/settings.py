@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +64,40 @@ class Settings(BaseSettings):
         ge=0,
         description="DuckDB worker threads for the refresh; 0 lets DuckDB use every core.",
     )
+    auth_mode: Literal["none", "oidc", "header"] = Field(
+        default="none",
+        description="How people sign in: `none` (one local analyst, localhost only), `oidc` (Streamlit's `st.login` with the "
+                    "`[auth]` section of `.streamlit/secrets.toml`) or `header` (a trusted reverse proxy names the user).",
+    )
+    trusted_user_header: str = Field(
+        default="X-Forwarded-User",
+        description="In `header` mode, the request header the council's sign-in proxy sets to the signed-in user's name or email.",
+    )
+    trusted_role_header: str = Field(
+        default="",
+        description="In `header` mode, an optional header the proxy sets to `board`, `commissioner` or `analyst`; empty means "
+                    "roles come from the user lists below.",
+    )
+    analyst_users: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated emails or user names who sign in as analysts.",
+    )
+    commissioner_users: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated emails or user names who sign in as commissioners; anyone else signed in is a board member.",
+    )
+    allow_unauthenticated_remote: bool = Field(
+        default=False,
+        description="Lets `oversight serve` bind to an address other than localhost with no sign-in configured; "
+                    "everyone who can reach it is then an analyst.",
+    )
+
+    @field_validator("analyst_users", "commissioner_users", mode="before")
+    @classmethod
+    def _split_names(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [name.strip() for name in value.split(",") if name.strip()]
+        return value
 
 
 def get_settings() -> Settings:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
 
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from ui import theme
+from metrics.audit import ExportRecord, record_export
+from oversight.settings import get_settings
+from ui import access, session, theme
 from ui.filters import PageFilters
 
 NOT_SHOWN = "not shown: too few people to show safely"
@@ -73,9 +78,34 @@ def chart_with_table(figure: go.Figure, table: pl.DataFrame, *, alt: str, key: s
                                 selection_mode="points", config={"displaylogo": False})
     with table_tab:
         st.dataframe(table.to_pandas(), hide_index=True, width="stretch")
-    st.download_button("Download this table (CSV)", data=csv_with_filters(table, filters), file_name=f"{file_stem}.csv",
-                       mime="text/csv", key=f"{key}-csv")
+    export_button("Download this table (CSV)", data=lambda: csv_with_filters(table, filters), file_name=f"{file_stem}.csv",
+                  mime="text/csv", key=f"{key}-csv", export=f"table: {file_stem}", filters=filters.as_record())
     return event
+
+
+def export_button(label: str, *, data: Callable[[], bytes], file_name: str, mime: str, key: str, export: str,
+                  filters: Mapping[str, str], help: str | None = None) -> None:
+    """A download for commissioners and analysts only; each download is recorded in the export audit log."""
+    viewer = session.current_viewer()
+    if not access.may_export(viewer.audience):
+        return
+    record = ExportRecord(user=viewer.name, role=viewer.audience.value, export=export, file_name=file_name,
+                          filters=dict(filters))
+    st.download_button(label, data=audited(data, record=record, warehouse=get_settings().warehouse), file_name=file_name,
+                       mime=mime, key=key, help=help, on_click="ignore")
+
+
+def audited(data: Callable[[], bytes], *, record: ExportRecord, warehouse: Path) -> Callable[[], bytes]:
+    """`data` made on the click, after the export is recorded (the record's time is the click's, not the page's).
+
+    Streamlit calls it outside the page run, so who and what are fixed when the button is drawn.
+    """
+    def build() -> bytes:
+        content = data()
+        record_export(warehouse, replace(record, exported_at=datetime.now(UTC).isoformat(timespec="seconds")))
+        return content
+
+    return build
 
 
 def csv_with_filters(table: pl.DataFrame, filters: PageFilters) -> bytes:

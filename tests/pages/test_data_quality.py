@@ -81,6 +81,7 @@ def test_completeness_can_show_each_ward(sample_warehouse_path, monkeypatch):
 
 
 def test_the_analyst_section_is_hidden_from_the_board(tiny_after_a_failure, monkeypatch):
+    monkeypatch.setattr("ui.session.current_audience", lambda: Audience.BOARD)  # the page's own gate, behind navigation's
     app = open_page(monkeypatch, tiny_after_a_failure, PAGE)
     assert [heading.value for heading in app.subheader] == SECTIONS
     assert app.info[-1].value.startswith(FOR_ANALYSTS)
