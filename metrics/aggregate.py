@@ -8,6 +8,7 @@ from a fixed list, never from user text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -15,6 +16,8 @@ from importlib import resources
 import duckdb
 import polars as pl
 
+from etl.contract.columns import WARD_CODE_PATTERN
+from etl.contract.values import AgeBand, Ethnicity, Sex
 from metrics.definitions import Denominator, Indicator
 from metrics.periods import Period
 
@@ -44,6 +47,17 @@ class GroupFilters:
     sex: str | None = None
     age_band: str | None = None
     ethnicity: str | None = None
+
+    def __post_init__(self) -> None:
+        """A group outside the contract's value sets is a mistake to report, not an empty result."""
+        allowed = {"sex": Sex, "age_band": AgeBand, "ethnicity": Ethnicity}
+        for dimension, values in allowed.items():
+            value = getattr(self, dimension)
+            if value is not None and value not in {member.value for member in values}:
+                raise UnsupportedCut(f"unknown {dimension.replace('_', ' ')} {value!r}; expected one of "
+                                     + ", ".join(member.value for member in values))
+        if self.ward_code is not None and not re.fullmatch(WARD_CODE_PATTERN, self.ward_code):
+            raise UnsupportedCut(f"unknown ward code {self.ward_code!r}; expected an ONS ward code such as E05000001")
 
     def as_parameters(self) -> dict[str, str | None]:
         return {"ward": self.ward_code, "sex": self.sex, "age_band": self.age_band, "ethnicity": self.ethnicity}
@@ -112,7 +126,7 @@ def _with_population(
     population = population.filter(POPULATION_FILTERS[indicator.denominator_source])
     for dimension, value in filters.applied().items():
         population = population.filter(pl.col(PERSON_COLUMNS[dimension]) == value)
-    years_held = sorted(population["year"].unique().to_list())
+    years_held = sorted(population["year"].unique().to_list()) or [0]  # no residents match: every denominator is 0
     person_dims = [d for d in dims if d in PERSON_COLUMNS]
     period_dim = next((d for d in dims if d not in PERSON_COLUMNS), None)
 

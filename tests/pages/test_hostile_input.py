@@ -45,15 +45,24 @@ def test_names_with_html_and_sql_are_loaded_as_plain_text(hostile_warehouse):
 
 
 @pytest.mark.parametrize("value", [INJECTION, SCRIPT, "O'Brien", '" or 1=1 --'])
-def test_filter_values_are_bound_never_spliced(sample_warehouse_path, value):
+def test_hostile_filter_values_are_refused_before_any_query(sample_warehouse_path, value):
+    from metrics.aggregate import UnsupportedCut
+
     with connect(sample_warehouse_path) as con:
         wards_before = con.sql("select count(*) from mart_wards").fetchall()[0][0]
+        for field in ("ward_code", "sex", "age_band", "ethnicity"):
+            with pytest.raises(UnsupportedCut, match="unknown"):
+                GroupFilters(**{field: value})
+        assert con.sql("select count(*) from mart_wards").fetchall()[0][0] == wards_before
+
+
+def test_filter_values_reach_sql_only_as_bound_parameters(sample_warehouse_path):
+    """A well-formed ward code the data do not hold selects nothing: it is compared, never spliced."""
+    with connect(sample_warehouse_path) as con:
         period = default_period(con)
         rule = rule_for(Audience.BOARD, Settings())
-        for groups in (GroupFilters(ward_code=value), GroupFilters(sex=value), GroupFilters(ethnicity=value)):
-            frame = compute(con, "children_present_pct", Filters(period=period, groups=groups), rule=rule)
-            assert frame["numerator"].fill_null(0).sum() == 0
-        assert con.sql("select count(*) from mart_wards").fetchall()[0][0] == wards_before
+        frame = compute(con, "children_present_pct", Filters(period=period, groups=GroupFilters(ward_code="E05999999")), rule=rule)
+        assert frame["numerator"].fill_null(0).sum() == 0
 
 
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/prevalence.py", "pages/justice.py"])
