@@ -1,0 +1,70 @@
+"""`oversight export ...`: files for commissioning papers."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from oversight.cli_common import (
+    WarehouseOption,
+    app,
+    console,
+    error_console,
+    warehouse_path,
+)
+
+export_app = typer.Typer(help="Write exports for commissioning papers.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("gap-analysis")
+def export_gap_analysis(
+    out: Annotated[Path, typer.Option("--out", help="The .xlsx workbook to write (its folder must exist).")],
+    ward: Annotated[str | None, typer.Option("--ward", help="Only this ward (ONS code; default: the whole district).")] = None,
+    start: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day of the period (default: the latest 12 whole months).")] = None,
+    end: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day of the period.")] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Write the gap-analysis workbook: need against reach and capacity by ward and client group.
+
+    Counts are protected by the commissioner disclosure rule, never unsuppressed. Exit code 2 when
+    there is no warehouse, the ward is not known, the period is not valid or the file cannot be written.
+    """
+    from rich.markup import escape
+
+    from etl.errors import WarehouseMissing
+    from metrics.audit import ExportRecord, record_export
+    from metrics.compute import default_period
+    from metrics.export.gap_analysis import commissioner_workbook
+    from metrics.periods import PeriodError, between
+    from metrics.service_gaps import UnknownWard
+    from metrics.warehouse import connect
+
+    try:
+        with connect(warehouse_path(warehouse)) as con:
+            period = default_period(con)
+            if start or end:
+                period = between(start.date() if start else period.start, end.date() if end else period.end)
+            workbook = commissioner_workbook(con, period=period, ward_code=ward)
+        record_export(warehouse_path(warehouse), ExportRecord(
+            user=_os_user(), role="command line", export="gap analysis workbook", file_name=str(out.resolve()),
+            filters={"period": f"{period.label} ({period.start} to {period.end})", "ward": ward or "whole district"},
+            channel="command line"))  # recorded first: no workbook leaves unrecorded
+        out.write_bytes(workbook)
+    except (WarehouseMissing, UnknownWard, PeriodError, OSError) as error:
+        error_console.print(f"[bold red]Cannot write the gap analysis[/]: {escape(str(error))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from error
+    console.print(f"Gap analysis for {ward or 'the whole district'}, {period.label}, written to {out}", highlight=False)
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # a container user with no name: the id still says who
+        return f"uid {os.getuid()}"

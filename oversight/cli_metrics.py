@@ -1,0 +1,172 @@
+"""`oversight indicators`, `indicator`, `targets` and `journey`: the numbers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from oversight.cli_common import (
+    WarehouseOption,
+    app,
+    console,
+    emit,
+    error_console,
+    warehouse_path,
+)
+from oversight.settings import get_settings
+
+
+@app.command()
+def indicators(
+    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """List every registered indicator: id, title, unit, method and the cuts it allows."""
+    import polars as pl
+
+    from metrics.registry import all_indicators
+
+    frame = pl.DataFrame([
+        {"id": item.id, "title": item.title, "topic": item.topic.value, "unit": item.unit, "polarity": item.polarity.value,
+         "method": item.ci_method, "dimensions": ", ".join(item.dimensions), "sources": ", ".join(item.source_extracts)}
+        for item in all_indicators()
+    ])
+    emit(frame, output, title="Indicators")
+
+
+@app.command()
+def indicator(
+    indicator_id: Annotated[str, typer.Argument(help="Indicator id, as `oversight indicators` lists them.")],
+    by: Annotated[str | None, typer.Option("--by", help="Cut by ward, sex, age_band, ethnicity, month, quarter or year.")] = None,
+    start: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day of the period (default: the latest 12 whole months).")] = None,
+    end: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day of the period.")] = None,
+    ward: Annotated[str | None, typer.Option("--ward", help="Only this ward (ONS code).")] = None,
+    sex: Annotated[str | None, typer.Option("--sex", help="Only this sex.")] = None,
+    age_band: Annotated[str | None, typer.Option("--age-band", help="Only this age band.")] = None,
+    ethnicity: Annotated[str | None, typer.Option("--ethnicity", help="Only this ethnic group.")] = None,
+    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    unsuppressed: Annotated[bool, typer.Option("--unsuppressed", help="Show unrounded, unsuppressed counts; allowed only when the analyst setting OVERSIGHT_ANALYST_UNSUPPRESSED is on.")] = False,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Compute one indicator and print its result frame (disclosure control applied)."""
+    from etl.errors import WarehouseMissing
+    from metrics.aggregate import GroupFilters, UnsupportedCut
+    from metrics.compute import Filters, compute, default_period
+    from metrics.disclosure import Audience, rule_for
+    from metrics.periods import between
+    from metrics.registry import UnknownIndicator
+    from metrics.warehouse import connect
+
+    settings = get_settings()
+    if unsuppressed and not settings.analyst_unsuppressed:
+        error_console.print("--unsuppressed needs the analyst setting OVERSIGHT_ANALYST_UNSUPPRESSED=true.")
+        raise typer.Exit(2)
+    rule = rule_for(Audience.ANALYST if unsuppressed else Audience.BOARD, settings)
+    try:
+        with connect(warehouse_path(warehouse)) as con:
+            period = default_period(con)
+            if start or end:
+                period = between((start or datetime.combine(period.start, datetime.min.time())).date(),
+                                 (end or datetime.combine(period.end, datetime.min.time())).date())
+            groups = GroupFilters(ward_code=ward, sex=sex, age_band=age_band, ethnicity=ethnicity)
+            frame = compute(con, indicator_id, Filters(period=period, by=by, groups=groups), rule=rule)
+    except (WarehouseMissing, UnknownIndicator, UnsupportedCut, ValueError) as error:
+        error_console.print(str(error).strip('"'))
+        raise typer.Exit(2) from error
+    if output == "table":  # a terminal is narrow: the key columns; csv and json carry every column
+        shown = ["cut_label", "numerator", "denominator", "value", "lower_95", "upper_95", "comparison_text", "trend"]
+        frame = frame.select([column for column in shown if column in frame.columns])
+    emit(frame, output, title=f"{indicator_id}, {period.label}")
+
+
+@app.command()
+def targets(
+    plan: Annotated[Path | None, typer.Option("--plan", help="Action plan YAML file (default: the plan the latest refresh loaded).")] = None,
+    output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Assess as on this day (default: today).")] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Check every action-plan target: SMART checks, status, trajectory, milestones and forecast.
+
+    Exit code 2 when the plan cannot be read (not YAML, no list of targets, a value of the wrong
+    type: the message names the target and field), or when there is no warehouse or no plan.
+    """
+    import json
+
+    from rich.markup import escape
+
+    from etl.errors import WarehouseMissing
+    from metrics.disclosure import Audience, rule_for
+    from metrics.targets import (
+        PlanFormatError,
+        PlanMissing,
+        WarehouseValues,
+        assess_plan,
+        assessment_record,
+        board_summary,
+        load_plan,
+        plan_from_warehouse,
+        smart_problem_lines,
+        targets_table,
+    )
+    from metrics.warehouse import connect
+
+    try:
+        action_plan = load_plan(plan) if plan is not None else None
+        with connect(warehouse_path(warehouse)) as con:
+            if action_plan is None:
+                action_plan = plan_from_warehouse(con)
+            source = WarehouseValues(con, rule_for(Audience.BOARD, get_settings()))
+            assessments = assess_plan(action_plan, source, as_of=as_of.date() if as_of else None)
+    except (PlanFormatError, PlanMissing, WarehouseMissing) as error:
+        error_console.print(f"[bold red]Cannot assess the targets[/]: {escape(str(error))}",
+                            highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from error
+    summary = board_summary(assessments)
+    if output == "json":
+        document = {"board": action_plan.board, "plan": action_plan.plan, "source": action_plan.source,
+                    "targets": [assessment_record(assessment) for assessment in assessments],
+                    "summary": summary.frame.to_dicts(), "summary_lines": summary.lines}
+        console.file.write(json.dumps(document, indent=2) + "\n")
+        return
+    emit(targets_table(assessments), "table", title=f"{action_plan.plan or 'Action plan'} ({action_plan.source})")
+    for line in [*smart_problem_lines(assessments), *summary.lines]:
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
+@app.command()
+def journey(
+    cohort: Annotated[str, typer.Option("--cohort", help="incident, high_risk, children or marac.")],
+    start: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="First day of the entry period.")],
+    end: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day of the entry period.")],
+    ward: Annotated[str | None, typer.Option("--ward", help="Only this ward (ONS code).")] = None,
+    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Print a cohort's journey: people reaching each step, shares and median days (disclosure control applied)."""
+    import duckdb
+
+    from etl.errors import WarehouseMissing
+    from metrics.aggregate import GroupFilters
+    from metrics.disclosure import Audience, rule_for
+    from metrics.journeys import UnknownCohort, cohort_of, journey_steps
+    from metrics.periods import PeriodError, between
+    from metrics.warehouse import connect
+
+    try:
+        chosen = cohort_of(cohort)
+        period = between(start.date(), end.date())
+        with connect(warehouse_path(warehouse)) as con:
+            frame = journey_steps(con, rule_for(Audience.BOARD, get_settings()), cohort=chosen.name, period=period,
+                                  groups=GroupFilters(ward_code=ward))
+    except (WarehouseMissing, UnknownCohort, PeriodError) as error:
+        error_console.print(str(error).strip('"'))
+        raise typer.Exit(2) from error
+    except duckdb.CatalogException as error:  # a warehouse published before the journey marts existed
+        error_console.print("This warehouse has no journey marts yet: run `oversight refresh` to build them.")
+        raise typer.Exit(2) from error
+    shown = ["step", "label", "previous_step", "people", "share_of_cohort_pct", "share_lower_95", "share_upper_95",
+             "share_of_previous_pct", "median_days_from_entry", "median_days_from_previous"]
+    emit(frame.select(shown) if output == "table" else frame, output, title=f"{chosen.label}, {period.label}")
