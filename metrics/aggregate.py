@@ -66,6 +66,11 @@ class GroupFilters:
         return {dimension: value for dimension, value in zip(PERSON_COLUMNS, self.as_parameters().values()) if value}
 
 
+def bind(sql: str, parameters: dict[str, object]) -> dict[str, object]:
+    """The parameters a statement uses: DuckDB refuses any it does not."""
+    return {name: value for name, value in parameters.items() if f"${name}" in sql}
+
+
 def query_sql(name: str) -> str:
     return resources.files("metrics").joinpath(f"sql/{name}.sql").read_text(encoding="utf-8")
 
@@ -96,8 +101,9 @@ def aggregate(
           and ($ethnicity is null or ethnicity = $ethnicity)
         {'group by all' if dims else ''}
     """
-    parameters = {"start": period.start, "end": period.end, "period_years": period.years, **filters.as_parameters()}
-    frame = con.sql(sql, params={name: value for name, value in parameters.items() if f"${name}" in sql}).pl()
+    parameters = {"start": period.start, "end": period.end, "period_years": period.years, **filters.as_parameters(),
+                  **indicator.query_parameters}
+    frame = con.sql(sql, params=bind(sql, parameters)).pl()
     if not dims:
         frame = frame.with_columns(pl.col("numerator").fill_null(0.0), pl.col("denominator").fill_null(0.0))
     if indicator.denominator_source is not Denominator.EVENTS:
@@ -174,6 +180,6 @@ def _period_label_exposure(label: str, dimension: str, period: Period) -> tuple[
 def data_coverage(con: duckdb.DuckDBPyConnection, indicator: Indicator) -> tuple[date, date] | None:
     """First and last event dates the indicator's query can see."""
     sql = f"with events as ({query_sql(indicator.sql_name)}) select min(period_date), max(period_date) from events"
-    wide = {"start": date(1900, 1, 1), "end": date(2999, 12, 31), "period_years": 1.0}
-    first, last = con.sql(sql, params={name: value for name, value in wide.items() if f"${name}" in sql}).fetchall()[0]
+    wide = {"start": date(1900, 1, 1), "end": date(2999, 12, 31), "period_years": 1.0, **indicator.query_parameters}
+    first, last = con.sql(sql, params=bind(sql, wide)).fetchall()[0]
     return None if first is None else (first, last)

@@ -31,7 +31,8 @@ INDICATORS = (
         multiplier=1000,
         notes=PLACED_ONCE + " Fewer than half of survivors get the community support they want "
               "(Domestic Abuse Commissioner, A Patchwork of Provision, 2022).",
-        query="people_reached",
+        query="people_starting_support",
+        query_parameters={"person_role": "victim"},
         headline=True,
     ),
     Indicator(
@@ -49,7 +50,8 @@ INDICATORS = (
         multiplier=1000,
         notes=PLACED_ONCE + " Only 29% of survivors who wanted support for their children got it "
               "(A Patchwork of Provision, 2022).",
-        query="children_reached",
+        query="people_starting_support",
+        query_parameters={"person_role": "child"},
     ),
     Indicator(
         id="perpetrators_reached_per_1000",
@@ -67,7 +69,8 @@ INDICATORS = (
         multiplier=1000,
         notes=PLACED_ONCE + " Only 7% of survivors who wanted a behaviour change programme for their abuser "
               "saw one (A Patchwork of Provision, 2022).",
-        query="perpetrators_reached",
+        query="people_starting_support",
+        query_parameters={"person_role": "perpetrator"},
     ),
     Indicator(
         id="reach_vs_need_pct",

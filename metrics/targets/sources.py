@@ -15,7 +15,7 @@ from typing import Protocol
 import duckdb
 
 from metrics import periods
-from metrics.aggregate import GroupFilters, UnsupportedCut, query_sql
+from metrics.aggregate import GroupFilters, UnsupportedCut, bind, query_sql
 from metrics.compute import Filters, compute
 from metrics.disclosure import Audience, DisclosureRule, rule_for
 from metrics.periods import Period
@@ -101,11 +101,12 @@ class WarehouseValues:
         return self._coverage[indicator_id]
 
     def _read_coverage(self, indicator_id: str) -> Coverage | None:
-        sql = (f"with events as ({query_sql(get(indicator_id).sql_name)}) "
+        indicator = get(indicator_id)
+        sql = (f"with events as ({query_sql(indicator.sql_name)}) "
                "select min(period_date) filter (where period_date > $start), max(period_date) from events")
-        wide = {"start": _COVERAGE_FROM, "end": _COVERAGE_TO, "period_years": 1.0}
+        wide = {"start": _COVERAGE_FROM, "end": _COVERAGE_TO, "period_years": 1.0, **indicator.query_parameters}
         try:
-            first, last = self.con.sql(sql, params={name: value for name, value in wide.items() if f"${name}" in sql}).fetchall()[0]
+            first, last = self.con.sql(sql, params=bind(sql, wide)).fetchall()[0]
         except duckdb.Error as error:  # a table the indicator reads was never loaded
             raise NotComputable(f"its data are not loaded ({error.__class__.__name__})") from error
         return None if first is None or last is None else Coverage(first, last)

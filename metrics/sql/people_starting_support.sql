@@ -1,5 +1,6 @@
--- Victims aged 16 or over (or of unknown age) whose support from a specialist service started in
--- the period: one row per person, placed by their latest start in the period.
+-- People whose support or intervention from a specialist service started in the period: one row
+-- per person, placed by their latest start in the period. $person_role chooses victims, children
+-- or perpetrators; victims count from age 16 (or of unknown age), as the adult population does.
 with referrals as (
     select * from mart_service_referrals
 )
@@ -14,6 +15,6 @@ select
     0 as denominator
 from referrals
 where cast(started_at as date) between $start and $end
-  and person_role = 'victim'
-  and age_band not in ('0-4', '5-10', '11-15')
+  and person_role = $person_role
+  and ($person_role <> 'victim' or age_band not in ('0-4', '5-10', '11-15'))
 group by person_id
