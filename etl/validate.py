@@ -42,7 +42,10 @@ WHITESPACE = (
 
 
 def _trim(expression: str) -> str:
-    return f"trim({expression}, {_literal(WHITESPACE)})"
+    # trim() with a character set is slow per value, so it runs only where an end is whitespace.
+    spaces = _literal(WHITESPACE)
+    padded = f"contains({spaces}, left({expression}, 1)) or contains({spaces}, right({expression}, 1))"
+    return f"(case when {padded} then trim({expression}, {spaces}) else {expression} end)"
 
 
 def _lower(expression: str) -> str:
@@ -63,9 +66,17 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def column_sql(spec: ColumnSpec, source: str) -> ColumnSql:
-    """The typed value and the problem for one column, reading raw text from `source`."""
-    blank = f"nullif({_trim(source)}, '')"
+LOWERED_KINDS = frozenset({KindName.enum, KindName.demographic, KindName.boolean, KindName.enum_list})
+
+
+def blank_sql(source: str) -> str:
+    """The trimmed text of a cell, NULL when blank."""
+    return f"nullif({_trim(source)}, '')"
+
+
+def column_sql(spec: ColumnSpec, blank: str, lowered: str | None = None) -> ColumnSql:
+    """The typed value and the problem for one column, from its cleaned text: `blank` is the
+    trimmed text or NULL (`blank_sql`), `lowered` its lower-case form for the LOWERED_KINDS."""
     kind = spec.kind
     name = kind.name
     checks: list[tuple[str, str]] = []  # (condition on non-blank cell, message), first match wins
@@ -79,13 +90,13 @@ def column_sql(spec: ColumnSpec, source: str) -> ColumnSql:
         typed = f"upper({blank})"
         checks.append((f"not regexp_full_match(upper({blank}), {_literal(kind.pattern or '')})", f"expected a code like {kind.description}"))
     elif name in (KindName.enum, KindName.demographic):
-        typed = _lower(blank)
+        typed = lowered
         if name is KindName.demographic:
             typed = f"coalesce({typed}, 'unknown')"
-        checks.append((f"{_lower(blank)} not in {_in_list(spec.enum_values)}", "expected one of " + ", ".join(spec.enum_values)))
+        checks.append((f"{lowered} not in {_in_list(spec.enum_values)}", "expected one of " + ", ".join(spec.enum_values)))
     elif name is KindName.boolean:
-        typed = f"case when {_lower(blank)} in {_in_list(TRUE_WORDS)} then true when {_lower(blank)} in {_in_list(FALSE_WORDS)} then false end"
-        checks.append((f"{_lower(blank)} not in {_in_list(TRUE_WORDS + FALSE_WORDS)}", "expected true/false, yes/no, 1/0 or y/n"))
+        typed = f"case when {lowered} in {_in_list(TRUE_WORDS)} then true when {lowered} in {_in_list(FALSE_WORDS)} then false end"
+        checks.append((f"{lowered} not in {_in_list(TRUE_WORDS + FALSE_WORDS)}", "expected true/false, yes/no, 1/0 or y/n"))
     elif name is KindName.integer:
         typed = f"case when regexp_full_match({blank}, {_literal(INTEGER_PATTERN)}) then cast({blank} as bigint) end"
         checks.append((f"not regexp_full_match({blank}, {_literal(INTEGER_PATTERN)})", "expected a whole number"))
@@ -101,7 +112,7 @@ def column_sql(spec: ColumnSpec, source: str) -> ColumnSql:
         checks.append((f"not regexp_full_match({blank}, {_literal(TIMESTAMP_PATTERN)})", "expected a date and time as YYYY-MM-DDTHH:MM[:SS]"))
         checks.append((f"{typed} is null", "expected a real calendar date and time"))
     elif name is KindName.enum_list:
-        items = f"list_filter(list_transform(string_split({_lower(blank)}, ';'), lambda item: {_trim('item')}), lambda item: item <> '')"
+        items = f"list_filter(list_transform(string_split({lowered}, ';'), lambda item: {_trim('item')}), lambda item: item <> '')"
         typed = f"case when {blank} is not null then {items} end"
         checks.append((f"len({items}) = 0", "expected a semicolon-separated list with at least one item"))
         checks.append((f"not list_bool_and(list_transform({items}, lambda item: item in {_in_list(spec.enum_values)}))", "expected a semicolon list of " + ", ".join(spec.enum_values)))
@@ -148,28 +159,39 @@ def checked_select(model: type[Extract], source_view: str) -> str:
     Parameters: $as_of (timestamp) and $earliest (date).
     """
     specs = model.columns()
-    typed_parts, raw_parts, problem_parts = [], [], []
-    for spec in specs:
-        sql = column_sql(spec, f"src.{_quote(spec.name)}")
+    cleaned_parts, typed_parts, raw_parts, problem_parts = [], [], [], []
+    for position, spec in enumerate(specs):
+        # The cleaned text is computed once per cell: the typed value and every check read it.
+        cleaned_parts.append(f"{blank_sql(f'src.{_quote(spec.name)}')} as _blank_{position}")
+        lowered = spec.kind.name in LOWERED_KINDS
+        if lowered:
+            cleaned_parts.append(f"{_lower(f'_blank_{position}')} as _lower_{position}")
+        sql = column_sql(spec, f"_blank_{position}", f"_lower_{position}" if lowered else None)
         typed_parts.append(f"{sql.typed} as {_quote(spec.name)}")
         raw_parts.append(f"src.{_quote(spec.name)} as {_quote('_raw_' + spec.name)}")
         problem_parts.append(f"{sql.problem} as {_quote('_problem_' + spec.name)}")
     typed_names = {spec.name: _quote(spec.name) for spec in specs}
-    entries = [
-        f"{{'column': {_literal(spec.name)}, 'value': {_quote('_raw_' + spec.name)}, 'rule': {_quote('_problem_' + spec.name)}}}"
-        for spec in specs
-    ]
+    rules = [_quote('_problem_' + spec.name) for spec in specs]
+    entries = [f"{{'column': {_literal(spec.name)}, 'value': {_quote('_raw_' + spec.name)}, 'rule': {rule}}}"
+               for spec, rule in zip(specs, rules, strict=True)]
     for rule in model.rules:
         for column, expression in rule.sql(typed_names):
             raw = _quote("_raw_" + column) if column in typed_names else "cast(null as varchar)"
             entries.append(f"{{'column': {_literal(column)}, 'value': {raw}, 'rule': {expression}}}")
+            rules.append(expression)
+    # Building the list of problems costs more than all the checks, so valid rows skip it.
     return f"""
-        with typed as (
-            select src._line, {', '.join(typed_parts)}, {', '.join(raw_parts)}, {', '.join(problem_parts)}
+        with cleaned as (
+            select src.*, {', '.join(cleaned_parts)}
             from {source_view} as src
+        ),
+        typed as (
+            select src._line, {', '.join(typed_parts)}, {', '.join(raw_parts)}, {', '.join(problem_parts)}
+            from cleaned as src
         )
         select * exclude ({', '.join(_quote('_problem_' + spec.name) for spec in specs)}),
-               list_filter([{', '.join(entries)}], lambda p: p.rule is not null) as _problems
+               case when coalesce({', '.join(rules)}) is null then []
+                    else list_filter([{', '.join(entries)}], lambda p: p.rule is not null) end as _problems
         from typed
     """
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -19,17 +20,49 @@ from oversight.cli_common import (
 from oversight.settings import get_settings
 
 
+@dataclass(frozen=True)
+class ScaleTarget:
+    factor: float = 1.0
+    incidents: int | None = None
+
+
+INCIDENT_SUFFIXES = {"k": 1_000, "m": 1_000_000}
+
+
+def parse_scale(text: str) -> ScaleTarget:
+    """`--scale 2.5` is a factor; `--scale 500k` or `--scale 5M` is a number of police incidents."""
+    cleaned = text.strip().lower().replace("_", "").replace(",", "")
+    multiplier = INCIDENT_SUFFIXES.get(cleaned[-1:]) if cleaned else None
+    try:
+        number = float(cleaned[:-1] if multiplier else cleaned)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is neither a factor such as 2.5 nor a number of incidents such as 500k or 5M",
+                                 param_hint="--scale") from None
+    if number <= 0:
+        raise typer.BadParameter("must be above 0", param_hint="--scale")
+    return ScaleTarget(incidents=int(number * multiplier)) if multiplier else ScaleTarget(factor=number)
+
+
 @app.command()
 def sample(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the sample drop into (created if missing).")] = Path("data/sample/drop"),
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same files.")] = 20261126,
     years: Annotated[int, typer.Option("--years", min=1, help="Years of history to generate.")] = 6,
-    scale: Annotated[float, typer.Option("--scale", min=0.001, help="Multiplies residents and every volume; 100 gives national-scale files.")] = 1.0,
+    scale: Annotated[str, typer.Option("--scale", help="A factor on residents and every volume (0.05, 1, 20), or a "
+                                                        "number of police incidents to aim for (500k, 1M, 5M) with every "
+                                                        "other extract in proportion.")] = "1",
+    tables_as: Annotated[str, typer.Option("--tables-as", help="Format of the big extracts: parquet (small files) or "
+                                                               "csv (what most agencies send).")] = "parquet",
 ) -> None:
     """Generate the fictional sample district as a drop folder."""
     from etl.sample import generate_sample
+    from etl.sample.generate import TABLE_FORMATS, scale_for_incidents
 
-    summary = generate_sample(out, seed=seed, years=years, scale=scale)
+    if tables_as not in TABLE_FORMATS:
+        raise typer.BadParameter(f"expected one of {', '.join(TABLE_FORMATS)}", param_hint="--tables-as")
+    target = parse_scale(scale)
+    factor = scale_for_incidents(target.incidents, seed=seed, years=years) if target.incidents else target.factor
+    summary = generate_sample(out, seed=seed, years=years, scale=factor, tables_as=tables_as)
     table = Table("file", "rows", title=f"Sample district written to {out}")
     for name, rows in summary.rows.items():
         table.add_row(name, f"{rows:,}")

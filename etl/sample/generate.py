@@ -29,6 +29,7 @@ from etl.sample.writer import write_csv, write_parquet, write_wards, write_xlsx,
 STAGES = ("geography", "victims", "incidents", "hidden", "children", "recorded", "justice", "marac",
           "referrals", "outcomes", "front_door", "schools", "output")
 HIDDEN_VICTIM_SHARE = 0.06  # victims known only to services, relative to those known to police
+TABLE_FORMATS = {"parquet": write_parquet, "csv": write_csv}
 
 
 @dataclass(frozen=True)
@@ -42,18 +43,20 @@ class SampleSummary:
 
 
 def generate_sample(out_dir: Path, *, seed: int = 20261126, years: int = 6, scale: float = 1.0,
-                    end: date = date(2026, 9, 30)) -> SampleSummary:
-    """Write the sample drop to `out_dir`. The same arguments always give the same files."""
+                    end: date = date(2026, 9, 30), tables_as: str = "parquet") -> SampleSummary:
+    """Write the sample drop to `out_dir`. The same arguments always give the same files.
+
+    `tables_as` is the format of the big extracts: "parquet" (the committed sample, small) or
+    "csv" (what most agencies send, and what the load benchmark reads).
+    """
     if years < 1 or scale <= 0:
         raise ValueError("years must be at least 1 and scale above 0")
+    if tables_as not in TABLE_FORMATS:
+        raise ValueError(f"tables_as must be one of {', '.join(TABLE_FORMATS)}, not {tables_as!r}")
     params = PARAMETERS
-    rng = dict(zip(STAGES, (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(len(STAGES))), strict=True))
+    rng = _streams(seed)
     window = Window.ending(end, years)
-    district = build_district(rng["geography"], params)
-    population = build_population(district, residents=params.residents * scale, years=window.calendar_years(),
-                                  growth=params.population_growth_per_year)
-    police_pool = draw_victims(rng["victims"], district, population, window, params)
-    incidents = build_incidents(rng["incidents"], police_pool, district, window, params)
+    district, population, police_pool, incidents = _police_side(rng, params, window, scale)
     hidden_pool = draw_hidden_victims(rng["hidden"], district, population, window,
                                       int(round(HIDDEN_VICTIM_SHARE * np.unique(incidents.victim).size)))
     victims = join_victims(police_pool, hidden_pool)
@@ -84,7 +87,30 @@ def generate_sample(out_dir: Path, *, seed: int = 20261126, years: int = 6, scal
         "school_notifications": school_frame(rng["schools"], incidents, victims, children, window),
     }
     arguments = {"seed": seed, "years": years, "scale": scale, "end": end.isoformat()}
-    return _write(Path(out_dir), district, population, window, frames, params=params, arguments=arguments)
+    return _write(Path(out_dir), district, population, window, frames, params=params, arguments=arguments,
+                  tables_as=tables_as)
+
+
+def scale_for_incidents(incidents: int, *, seed: int = 20261126, years: int = 6, end: date = date(2026, 9, 30)) -> float:
+    """The scale that gives about `incidents` police incidents: volumes grow in proportion to scale,
+    so one quick run at scale 1 (police side only) calibrates it."""
+    if incidents <= 0:
+        raise ValueError("the number of incidents must be above 0")
+    *_, at_unit_scale = _police_side(_streams(seed), PARAMETERS, Window.ending(end, years), 1.0)
+    return incidents / at_unit_scale.size
+
+
+def _streams(seed: int) -> dict[str, np.random.Generator]:
+    return dict(zip(STAGES, (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(len(STAGES))), strict=True))
+
+
+def _police_side(rng: dict[str, np.random.Generator], params: SampleParameters, window: Window, scale: float):
+    district = build_district(rng["geography"], params)
+    population = build_population(district, residents=params.residents * scale, years=window.calendar_years(),
+                                  growth=params.population_growth_per_year)
+    police_pool = draw_victims(rng["victims"], district, population, window, params)
+    incidents = build_incidents(rng["incidents"], police_pool, district, window, params)
+    return district, population, police_pool, incidents
 
 
 def _records(rng: np.random.Generator, victims: Victims, children: Children) -> tuple[Recorded, Recorded, Recorded]:
@@ -112,7 +138,7 @@ def _victim_numbers(n_victims: int, incident_victim: np.ndarray) -> np.ndarray:
 
 
 def _write(out_dir: Path, district: District, population: Population, window: Window, frames: dict[str, pl.DataFrame],
-           *, params: SampleParameters, arguments: dict[str, object]) -> SampleSummary:
+           *, params: SampleParameters, arguments: dict[str, object], tables_as: str) -> SampleSummary:
     out_dir.mkdir(parents=True, exist_ok=True)
     register = register_frame(district, end=window.end_day, scale=float(arguments["scale"]))
     rows = {
@@ -123,10 +149,11 @@ def _write(out_dir: Path, district: District, population: Population, window: Wi
         "services.xlsx": write_xlsx(register, out_dir / "services.xlsx",
                                     sheet="services", created=datetime.combine(window.end_day, datetime.min.time())),
     }
-    # The big extracts go as Parquet so the committed sample stays small; MARAC and the
-    # reference files stay CSV so the sample also exercises the CSV path.
+    # The big extracts go as Parquet by default so the committed sample stays small; MARAC and
+    # the reference files are always CSV so the sample also exercises the CSV path.
+    write_table = TABLE_FORMATS[tables_as]
     for name in ("police_incidents", "crime_outcomes", "service_referrals", "mash_contacts", "school_notifications"):
-        rows[f"{name}.parquet"] = write_parquet(frames[name], out_dir / f"{name}.parquet")
+        rows[f"{name}.{tables_as}"] = write_table(frames[name], out_dir / f"{name}.{tables_as}")
     for name in ("marac_cases",):
         rows[f"{name}.csv"] = write_csv(frames[name], out_dir / f"{name}.csv")
     idva_fte = register.filter(pl.col("service_type") == "idva")["fte"].sum()
