@@ -65,7 +65,13 @@ VALUE_KINDS: dict[str, str] = {
     "ni_number": "a National Insurance number",
 }
 _PATTERNS = {"postcode": POSTCODE, "email": EMAIL, "phone": PHONE, "ni_number": NI_NUMBER}
+# Any identifier at all: one pass of this over every value picks out the few rows worth the
+# kind-by-kind checks. Each kind's pattern (or, for NHS numbers, its prefilter) is one of the
+# alternatives, so no value any check would flag is passed over.
+ANY_IDENTIFIER = "|".join(
+    f"(?:{pattern})" for pattern in (NHS_PREFILTER, POSTCODE, EMAIL, PHONE, "(?i:" + NI_NUMBER.removeprefix("(?i)") + ")"))
 _PARAMETERS = {
+    "any_identifier": ANY_IDENTIFIER,
     "nhs_candidate": NHS_CANDIDATE,
     "nhs_prefilter": NHS_PREFILTER,
     "postcode": POSTCODE,
@@ -153,8 +159,10 @@ def scan_values(
     summaries = ", ".join(
         f"count(*) FILTER (WHERE f{index}), min(line) FILTER (WHERE f{index})" for index in range(len(checks))
     )
+    suspect = " OR ".join(f"regexp_matches(CAST({_quote(column)} AS VARCHAR), $any_identifier)" for column in scanned)
     sql = (
-        f"WITH flags AS (SELECT {_quote(LINE_COLUMN)} AS line, {flags} FROM {_quote(table)}) "
+        f"WITH suspects AS (SELECT * FROM {_quote(table)} WHERE {suspect}), "
+        f"flags AS (SELECT {_quote(LINE_COLUMN)} AS line, {flags} FROM suspects) "
         f"SELECT {summaries} FROM flags"
     )
     row = con.execute(sql, _PARAMETERS).fetchone()
