@@ -28,6 +28,8 @@ PERIOD_EXPRESSIONS = {
     "year": "(case when month(period_date) >= 4 then year(period_date) else year(period_date) - 1 end)::varchar "
             "|| '/' || lpad(((case when month(period_date) >= 4 then year(period_date) else year(period_date) - 1 end + 1) % 100)::varchar, 2, '0')",
 }
+GROUP_FILTERS_SQL = """($ward is null or ward_code = $ward) and ($sex is null or sex = $sex)
+    and ($age_band is null or age_band = $age_band) and ($ethnicity is null or ethnicity = $ethnicity)"""
 CHILD_BANDS = ("0-4", "5-10", "11-15")
 POPULATION_FILTERS = {
     Denominator.RESIDENTS: pl.lit(True),
@@ -91,16 +93,23 @@ def aggregate(
     if ("ethnicity" in dims or filters.ethnicity) and _reads_residents(indicator) and not _population_split_by_ethnicity(con):
         raise UnsupportedCut("the population is not split by ethnic group, so rates cannot be cut by it")
     select_dims = [f"{PERSON_COLUMNS[d]} as {d}" if d in PERSON_COLUMNS else f"{PERIOD_EXPRESSIONS[d]} as {d}" for d in dims]
-    sql = f"""
-        with events as ({query_sql(indicator.sql_name)})
-        select {', '.join([*select_dims, ''])} sum(numerator)::double as numerator, sum(denominator)::double as denominator
-        from events
-        where ($ward is null or ward_code = $ward)
-          and ($sex is null or sex = $sex)
-          and ($age_band is null or age_band = $age_band)
-          and ($ethnicity is null or ethnicity = $ethnicity)
-        {'group by all' if dims else ''}
-    """
+    totals = "sum(numerator)::double as numerator, sum(denominator)::double as denominator"
+    events = f"with events as ({query_sql(indicator.sql_name)})"
+    if all(d in PERSON_COLUMNS for d in dims):
+        sql = f"""
+            {events}
+            select {', '.join([*select_dims, ''])} {totals}
+            from events where {GROUP_FILTERS_SQL} {'group by all' if dims else ''}
+        """
+    else:
+        # A period label is text built per row, so events are summed by month (a cheap key)
+        # first and the labels made for the few monthly rows.
+        monthly_keys = [*(PERSON_COLUMNS[d] for d in dims if d in PERSON_COLUMNS), "date_trunc('month', period_date) as period_date"]
+        sql = f"""
+            {events},
+            monthly as (select {', '.join(monthly_keys)}, {totals} from events where {GROUP_FILTERS_SQL} group by all)
+            select {', '.join(select_dims)}, {totals} from monthly group by all
+        """
     parameters = {"start": period.start, "end": period.end, "period_years": period.years, **filters.as_parameters(),
                   **indicator.query_parameters}
     frame = con.sql(sql, params=bind(sql, parameters)).pl()
