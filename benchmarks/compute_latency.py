@@ -20,8 +20,9 @@ from pathlib import Path
 
 import duckdb
 import polars
+from common import percentile
 
-from etl.refresh import refresh
+from metrics.precompute import refresh
 from etl.warehouse import Warehouse
 from metrics.compute import Filters, compute
 from metrics.disclosure import DisclosureRule
@@ -29,11 +30,6 @@ from metrics.registry import all_indicators
 from oversight.settings import PROJECT_ROOT, Settings
 
 RESULTS = PROJECT_ROOT / "benchmarks" / "results" / "compute_latency.json"
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def measure(con: duckdb.DuckDBPyConnection, indicator_id: str, filters: Filters, repeat: int) -> dict[str, float]:

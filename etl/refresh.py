@@ -25,6 +25,9 @@ from etl.warehouse import BUILDING_SUFFIX, Warehouse, storage_failure
 from oversight.settings import Settings
 
 Progress = Callable[[str, int, int], None]  # (file name, position, total)
+# Tables derived from the marts by a later layer (the metrics' precomputed sums), built in the
+# same new version so they are published with the data they come from, or not at all.
+AfterMarts = Callable[[duckdb.DuckDBPyConnection], None]
 
 
 @dataclass
@@ -65,6 +68,7 @@ def refresh(
     settings: Settings,
     as_of: datetime | None = None,
     progress: Progress | None = None,
+    after_marts: AfterMarts | None = None,
 ) -> RefreshReport:
     """Apply the drop in `incoming` and publish a new warehouse version.
 
@@ -79,7 +83,8 @@ def refresh(
             raise RefreshFailed(f"the incoming folder {incoming} does not exist")
         with store.refresh_lock():
             store.prune(settings.keep_versions)
-            report.published = _build_and_publish(store, incoming, report, settings=settings, as_of=as_of, progress=progress)
+            report.published = _build_and_publish(store, incoming, report, settings=settings, as_of=as_of, progress=progress,
+                                                  after_marts=after_marts)
             store.prune(settings.keep_versions)
     except Exception as error:
         report.outcome = "failed"
@@ -99,7 +104,8 @@ def refresh(
 
 
 def _build_and_publish(
-    store: Warehouse, incoming: Path, report: RefreshReport, *, settings: Settings, as_of: datetime, progress: Progress | None
+    store: Warehouse, incoming: Path, report: RefreshReport, *, settings: Settings, as_of: datetime, progress: Progress | None,
+    after_marts: AfterMarts | None = None,
 ) -> Path:
     building = store.versions / (store.new_version_name() + BUILDING_SUFFIX)
     try:
@@ -124,6 +130,10 @@ def _build_and_publish(
         if progress:
             progress("building marts", len(files), len(files))
         build_marts(con)
+        if after_marts:
+            if progress:
+                progress("precomputing indicators", len(files), len(files))
+            after_marts(con)
         report.outcome = "completed with refused files" if report.refused else "completed"
         report.finished_at = datetime.now()
         _record_run(con, report)

@@ -110,18 +110,26 @@ def add_warehouse_problems(con: duckdb.DuckDBPyConnection, model: type[Extract],
             f"case when c._first_line < c._line then {{'column': '{model.primary_key[0]}', "
             f"'value': {key}, 'rule': 'duplicate {label} within the file (first on line ' || c._first_line || ')'}} end"
         )
-        first_line = f"min(_line) over (partition by {', '.join(quote(column) for column in model.primary_key)})"
+        keys = ", ".join(quote(column) for column in model.primary_key)
+        same_key = " and ".join(f"r.{quote(column)} is not distinct from d.{quote(column)}" for column in model.primary_key)
+        # Only keys seen twice are joined back, so a file of unique ids costs one grouping.
+        rows = (f"(select r.*, d._first_line from {checked} as r left join "
+                f"(select {keys}, min(_line) as _first_line from {checked} group by all having count(*) > 1) as d "
+                f"on {same_key})")
     else:
-        first_line = "_line"
+        rows = f"(select *, _line as _first_line from {checked})"
     if not entries:
         return
+    # Few rows gain a problem here, so only those are rewritten rather than the whole table.
     con.execute(f"""
-        create or replace temp table {checked} as
-        with c as (select *, {first_line} as _first_line from {checked})
-        select c.* exclude (_problems, _first_line),
-               list_concat(c._problems, list_filter([{', '.join(entries)}], lambda p: p is not null)) as _problems
-        from c
+        create or replace temp table _warehouse_problems as
+        select _line, extra from (
+            select c._line, list_filter([{', '.join(entries)}], lambda p: p is not null) as extra from {rows} as c
+        ) where len(extra) > 0
     """)
+    con.execute(f"update {checked} set _problems = list_concat({checked}._problems, w.extra) "
+                f"from _warehouse_problems w where {checked}._line = w._line")
+    con.execute("drop table _warehouse_problems")
 
 
 def record_id_sql(model: type[Extract], alias: str = "") -> str:
@@ -141,14 +149,17 @@ def upsert(con: duckdb.DuckDBPyConnection, model: type[Extract], checked: str, *
         select_columns[ward_position] = (
             "coalesce(c.ward_code, (select lk.ward_code from stg_lsoa_ward_lookup lk where lk.lsoa_code = c.lsoa_code))"
         )
-    con.execute(f"create or replace temp table _valid as select * from {checked} where len(_problems) = 0")
+    # A view, not a copy: the valid rows are read once to insert them and, when staging already
+    # holds rows, once more to find the ones they replace.
+    con.execute(f"create or replace temp view _valid as select * from {checked} where len(_problems) = 0")
     valid_rows = con.execute("select count(*) from _valid").fetchone()[0]
     match = " and ".join(f"s.{quote(column)} = v.{quote(column)}" for column in model.primary_key)
-    updated = con.execute(f"select count(*) from {table} s where exists (select 1 from _valid v where {match})").fetchone()[0]
+    staged = con.execute(f"select count(*) from {table}").fetchone()[0]
+    updated = con.execute(f"select count(*) from {table} s where exists (select 1 from _valid v where {match})").fetchone()[0] if staged else 0
     if model.extract_name in REPLACED_WHOLE:
         if valid_rows:  # a register with no valid row leaves the last good one in place
             con.execute(f"delete from {table}")
-    else:
+    elif updated:
         con.execute(f"delete from {table} s where exists (select 1 from _valid v where {match})")
     con.execute(
         f"insert into {table} ({', '.join(quote(name) for name in columns)}, _source_file, _source_line, _run_id) "

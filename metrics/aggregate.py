@@ -18,6 +18,7 @@ import polars as pl
 
 from etl.contract.columns import WARD_CODE_PATTERN
 from etl.contract.values import AgeBand, Ethnicity, Sex
+from metrics import precompute
 from metrics.definitions import Denominator, Indicator
 from metrics.periods import Period
 
@@ -94,7 +95,8 @@ def aggregate(
         raise UnsupportedCut("the population is not split by ethnic group, so rates cannot be cut by it")
     select_dims = [f"{PERSON_COLUMNS[d]} as {d}" if d in PERSON_COLUMNS else f"{PERIOD_EXPRESSIONS[d]} as {d}" for d in dims]
     totals = "sum(numerator)::double as numerator, sum(denominator)::double as denominator"
-    events = f"with events as ({query_sql(indicator.sql_name)})"
+    precomputed = precompute.events_sql(con, indicator, period)
+    events = f"with events as ({precomputed[0] if precomputed else query_sql(indicator.sql_name)})"
     if all(d in PERSON_COLUMNS for d in dims):
         sql = f"""
             {events}
@@ -111,7 +113,7 @@ def aggregate(
             select {', '.join(select_dims)}, {totals} from monthly group by all
         """
     parameters = {"start": period.start, "end": period.end, "period_years": period.years, **filters.as_parameters(),
-                  **indicator.query_parameters}
+                  **indicator.query_parameters, **(precomputed[1] if precomputed else {})}
     frame = con.sql(sql, params=bind(sql, parameters)).pl()
     if not dims:
         frame = frame.with_columns(pl.col("numerator").fill_null(0.0), pl.col("denominator").fill_null(0.0))
@@ -188,6 +190,9 @@ def _period_label_exposure(label: str, dimension: str, period: Period) -> tuple[
 
 def data_coverage(con: duckdb.DuckDBPyConnection, indicator: Indicator) -> tuple[date, date] | None:
     """First and last event dates the indicator's query can see."""
+    held = precompute.coverage(con, indicator)
+    if held is not None:
+        return None if held[0] is None else held
     sql = f"with events as ({query_sql(indicator.sql_name)}) select min(period_date), max(period_date) from events"
     wide = {"start": date(1900, 1, 1), "end": date(2999, 12, 31), "period_years": 1.0, **indicator.query_parameters}
     first, last = con.sql(sql, params=bind(sql, wide)).fetchall()[0]

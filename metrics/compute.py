@@ -21,6 +21,7 @@ from metrics.definitions import Indicator, Method
 from metrics.disclosure import DisclosureRule, protect_frame
 from metrics.local_share import local_comparators
 from metrics.periods import Period
+from metrics.precompute import trend_span
 from metrics.registry import get
 from metrics.stats import Interval, rate_ci, wilson_ci
 from metrics.trend import TrendMarker, TrendPoint, proportion_trend, rate_trend
@@ -173,14 +174,9 @@ def _trends(con, indicator: Indicator, filters: Filters) -> dict[str | None, tup
     coverage = data_coverage(con, indicator)
     if coverage is None:
         return {}
-    # A financial year counts as held when the data reach into its first and last months:
-    # extracts seldom have an event on the very first and last days.
-    first_seen, last_seen = coverage
-    first_year = periods.financial_year_of(first_seen) + (first_seen.month != 4)
-    last_year = periods.financial_year_of(last_seen) - (last_seen.month != 3)
-    if last_year < first_year:
+    span = trend_span(*coverage)
+    if span is None:
         return {None: (TrendMarker.CANNOT_BE_CALCULATED.value, "no complete financial year of data")}
-    span = Period(periods.financial_year(first_year).start, periods.financial_year(last_year).end, "complete years")
     dims = (filters.by, "year") if filters.by else ("year",)
     series = aggregate(con, indicator, span, dims=dims, filters=filters.groups)
     key = filters.by

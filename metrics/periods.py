@@ -72,3 +72,23 @@ def financial_year_of(day: date) -> int:
 
 def financial_year_label(start_year: int) -> str:
     return financial_year(start_year).label
+
+
+def period_options(latest: date) -> dict[str, Period]:
+    """Latest 12 months, then financial years, quarters and months back from the latest data."""
+    options = {"Latest 12 months": rolling_12_months(latest)}
+    latest_year = financial_year_of(latest)
+    for year in range(latest_year, latest_year - 6, -1):
+        period = financial_year(year)
+        options[f"Financial year {period.label}"] = period
+    for year in range(latest.year, latest.year - 3, -1):
+        options[f"Calendar year {year}"] = calendar_year(year)
+    quarter_year, quarter_number = latest.year, (latest.month - 1) // 3 + 1
+    for _ in range(8):
+        options[f"Quarter {quarter_year} Q{quarter_number}"] = quarter(quarter_year, quarter_number)
+        quarter_year, quarter_number = (quarter_year, quarter_number - 1) if quarter_number > 1 else (quarter_year - 1, 4)
+    month_start = date(latest.year, latest.month, 1)
+    for _ in range(12):
+        options[f"Month {month_start:%B %Y}"] = month(month_start.year, month_start.month)
+        month_start = date(month_start.year - (month_start.month == 1), (month_start.month - 2) % 12 + 1, 1)
+    return options

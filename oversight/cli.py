@@ -36,7 +36,7 @@ def serve(
     Exit code 2 when asked to listen beyond localhost with no sign-in configured, or when OIDC
     sign-in is chosen but `.streamlit/secrets.toml` has no usable [auth] section.
     """
-    from etl.refresh import refresh as run_refresh
+    from metrics.precompute import refresh as run_refresh
     from etl.warehouse import Warehouse
     from oversight.binding import (
         SignInMisconfigured,

@@ -81,7 +81,7 @@ def refresh(
     the last good warehouse keeps serving in both failure cases.
     """
     from etl.errors import RefreshFailed
-    from etl.refresh import refresh as run_refresh
+    from metrics.precompute import refresh as run_refresh
 
     settings = get_settings()
     incoming = incoming or settings.incoming

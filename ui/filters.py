@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import streamlit as st
 
-from metrics import periods
 from metrics.aggregate import GroupFilters
-from metrics.periods import Period
+from metrics.periods import Period, period_options
 from ui.cache import load_status, wards
 
 ALL = "All"
@@ -38,26 +36,6 @@ class PageFilters:
             "sex": self.groups.sex or "all", "age band": self.groups.age_band or "all",
             "ethnic group": self.groups.ethnicity or "all",
         }
-
-
-def period_options(latest: date) -> dict[str, Period]:
-    """Latest 12 months, then financial years, quarters and months back from the latest data."""
-    options = {"Latest 12 months": periods.rolling_12_months(latest)}
-    latest_year = periods.financial_year_of(latest)
-    for year in range(latest_year, latest_year - 6, -1):
-        period = periods.financial_year(year)
-        options[f"Financial year {period.label}"] = period
-    for year in range(latest.year, latest.year - 3, -1):
-        options[f"Calendar year {year}"] = periods.calendar_year(year)
-    quarter_year, quarter_number = latest.year, (latest.month - 1) // 3 + 1
-    for _ in range(8):
-        options[f"Quarter {quarter_year} Q{quarter_number}"] = periods.quarter(quarter_year, quarter_number)
-        quarter_year, quarter_number = (quarter_year, quarter_number - 1) if quarter_number > 1 else (quarter_year - 1, 4)
-    month_start = date(latest.year, latest.month, 1)
-    for _ in range(12):
-        options[f"Month {month_start:%B %Y}"] = periods.month(month_start.year, month_start.month)
-        month_start = date(month_start.year - (month_start.month == 1), (month_start.month - 2) % 12 + 1, 1)
-    return options
 
 
 def sidebar_filters() -> PageFilters | None:
