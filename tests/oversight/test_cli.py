@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from oversight.cli import app
+from oversight.cli_data import ScaleTarget, parse_scale
 from tests.drops import write_tiny_drop
 
 runner = CliRunner()
@@ -14,7 +16,7 @@ runner = CliRunner()
 @pytest.mark.parametrize(
     ("command", "options"),
     [
-        ("sample", ["--out", "--seed", "--years", "--scale"]),
+        ("sample", ["--out", "--seed", "--years", "--scale", "--tables-as"]),
         ("refresh", ["--incoming", "--warehouse"]),
         ("rejects", ["--run", "--extract", "--limit", "--format", "--warehouse"]),
         ("serve", ["--warehouse", "--port", "--address"]),
@@ -25,6 +27,30 @@ def test_every_subcommand_explains_its_options(command, options):
     assert result.exit_code == 0
     for option in options:
         assert option in result.output
+
+
+@pytest.mark.parametrize(("text", "factor", "incidents"), [
+    ("1", 1.0, None), ("0.05", 0.05, None), ("20", 20.0, None),
+    ("500k", 1.0, 500_000), ("1M", 1.0, 1_000_000), ("5m", 1.0, 5_000_000), ("2.5M", 1.0, 2_500_000), ("1_000k", 1.0, 1_000_000),
+])
+def test_scale_is_a_factor_or_a_number_of_incidents(text, factor, incidents):
+    assert parse_scale(text) == ScaleTarget(factor=factor, incidents=incidents)
+
+
+@pytest.mark.parametrize("text", ["", "big", "0", "-3", "5G", "M"])
+def test_a_scale_that_is_neither_is_refused(text):
+    with pytest.raises(typer.BadParameter):
+        parse_scale(text)
+
+
+def test_sample_aims_at_a_number_of_incidents_and_writes_csv(tmp_path):
+    out = tmp_path / "drop"
+    result = runner.invoke(app, ["sample", "--out", str(out), "--scale", "20k", "--years", "2", "--tables-as", "csv"],
+                           terminal_width=200)
+    assert result.exit_code == 0, result.output
+    incidents = sum(1 for _ in (out / "police_incidents.csv").open(encoding="utf-8")) - 1
+    assert abs(incidents - 20_000) / 20_000 < 0.05
+    assert not list(out.glob("*.parquet"))
 
 
 def test_refresh_then_rejects_from_the_command_line(tmp_path):
