@@ -56,8 +56,9 @@ class Settings(BaseSettings):
         description="How many published warehouse versions to keep, so readers of an older one are never cut off.",
     )
     duckdb_memory_limit: str = Field(
-        default="2GB",
-        description="DuckDB memory limit for the refresh (DuckDB size syntax, e.g. `2GB`).",
+        default="1536MB",
+        description="DuckDB memory limit for the refresh (DuckDB size syntax, e.g. `2GB`); the default keeps the whole "
+                    "refresh process, Python included, under 2 GiB, spilling to disk beyond it.",
     )
     duckdb_threads: int = Field(
         default=0,

@@ -60,5 +60,3 @@ select
 from crimes
 left join linked_incidents on linked_incidents.crime_id = crimes.crime_id
 left join nearest_victim_incidents on nearest_victim_incidents.crime_id = crimes.crime_id
--- In time order, so a query for one period reads only the row groups that hold it.
-order by crimes.recorded_at, crimes.crime_id

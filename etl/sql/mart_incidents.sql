@@ -20,5 +20,3 @@ select
         range between interval 365 days preceding and current row
     ) as n_victim_marac_referrals_12m
 from incidents
--- In time order, so a query for one period reads only the row groups that hold it.
-order by incidents.reported_at, incidents.incident_id
