@@ -17,6 +17,7 @@ from etl.drop import ACTION_PLAN, KNOWN_NAMES, DropFile
 from etl.errors import FileRefused
 from etl.geography import BoundaryFileError, load_wards
 from etl.readers import ReadResult, normalise_header, project_contract, read_file
+from etl.stages import StageSeconds, timed
 from etl.staging import add_warehouse_problems, quote, record_id_sql, staging_table, upsert
 from etl.validate import check_rows
 
@@ -52,11 +53,13 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_file(con: duckdb.DuckDBPyConnection, drop_file: DropFile, run_id: str, *, as_of: datetime, earliest: date) -> FileReport:
+def load_file(con: duckdb.DuckDBPyConnection, drop_file: DropFile, run_id: str, *, as_of: datetime, earliest: date,
+              seconds: StageSeconds | None = None) -> FileReport:
     path = drop_file.path
     if drop_file.extract_name is None:
         raise FileRefused(path, "the file name matches no extract; names must start with one of: " + ", ".join(KNOWN_NAMES))
-    sha = file_sha256(path)
+    with timed(seconds, "fingerprint"):
+        sha = file_sha256(path)
     previous = con.execute("select file_name, loaded_at from loaded_files where sha256 = ?", [sha]).fetchone()
     if previous:
         return FileReport(
@@ -68,7 +71,7 @@ def load_file(con: duckdb.DuckDBPyConnection, drop_file: DropFile, run_id: str, 
     elif drop_file.extract_name == WardBoundary.extract_name:
         report = _load_wards(con, path, sha, run_id)
     else:
-        report = _load_table(con, drop_file, sha, run_id, as_of=as_of, earliest=earliest)
+        report = _load_table(con, drop_file, sha, run_id, as_of=as_of, earliest=earliest, seconds=seconds)
     con.execute("insert into loaded_files values (?, ?, ?, ?, ?)", [sha, path.name, drop_file.extract_name, run_id, datetime.now()])
     return report
 
@@ -112,18 +115,25 @@ def _load_wards(con: duckdb.DuckDBPyConnection, path: Path, sha: str, run_id: st
 
 
 def _load_table(
-    con: duckdb.DuckDBPyConnection, drop_file: DropFile, sha: str, run_id: str, *, as_of: datetime, earliest: date
+    con: duckdb.DuckDBPyConnection, drop_file: DropFile, sha: str, run_id: str, *, as_of: datetime, earliest: date,
+    seconds: StageSeconds | None = None,
 ) -> FileReport:
     model = drop_file.model
     assert model is not None
     path = drop_file.path
-    read = read_file(con, path, "_raw_file")
-    _guard_identifiers(con, path, read, allowed=set(model.model_fields))
-    ignored = project_contract(con, path, read, model, "_contract_file")
-    check_rows(con, model, "_contract_file", "_checked_file", as_of=as_of, earliest=earliest)
-    add_warehouse_problems(con, model, "_checked_file")
-    rejected_rows = _keep_rejects(con, read, model.extract_name, path.name, run_id, record_id_sql(model, "c"))
-    inserted, updated = upsert(con, model, "_checked_file", file_name=path.name, run_id=run_id)
+    with timed(seconds, "read"):
+        read = read_file(con, path, "_raw_file")
+    with timed(seconds, "identifier guard"):
+        _guard_identifiers(con, path, read, allowed=set(model.model_fields))
+    with timed(seconds, "contract checks"):
+        ignored = project_contract(con, path, read, model, "_contract_file")
+        check_rows(con, model, "_contract_file", "_checked_file", as_of=as_of, earliest=earliest)
+    with timed(seconds, "warehouse checks"):
+        add_warehouse_problems(con, model, "_checked_file")
+    with timed(seconds, "rejects"):
+        rejected_rows = _keep_rejects(con, read, model.extract_name, path.name, run_id, record_id_sql(model, "c"))
+    with timed(seconds, "staging"):
+        inserted, updated = upsert(con, model, "_checked_file", file_name=path.name, run_id=run_id)
     notes = list(read.notes)
     if ignored:
         notes.append("columns not in the contract were ignored: " + ", ".join(ignored))

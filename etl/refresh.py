@@ -20,6 +20,7 @@ from etl.drop import DropFile, list_drop
 from etl.errors import FileRefused, RefreshFailed
 from etl.load import FileReport, load_file
 from etl.marts import build_marts
+from etl.stages import StageSeconds, timed
 from etl.staging import ensure_schema
 from etl.warehouse import BUILDING_SUFFIX, Warehouse, storage_failure
 from oversight.settings import Settings
@@ -40,6 +41,7 @@ class RefreshReport:
     published: Path | None = None
     files: list[FileReport] = field(default_factory=list)
     error: str | None = None
+    stage_seconds: StageSeconds = field(default_factory=dict)
 
     @property
     def refused(self) -> list[FileReport]:
@@ -110,7 +112,8 @@ def _build_and_publish(
     building = store.versions / (store.new_version_name() + BUILDING_SUFFIX)
     try:
         if store.exists():
-            shutil.copyfile(store.current_path(), building)
+            with timed(report.stage_seconds, "copy last version"):
+                shutil.copyfile(store.current_path(), building)
         con = duckdb.connect(str(building))
     except BaseException as error:
         _remove_unfinished(building)
@@ -125,26 +128,31 @@ def _build_and_publish(
         for position, drop_file in enumerate(files, start=1):
             if progress:
                 progress(drop_file.path.name, position, len(files))
-            report.files.append(_load_one(con, drop_file, report.run_id, settings=settings, as_of=as_of))
+            report.files.append(_load_one(con, drop_file, report.run_id, settings=settings, as_of=as_of,
+                                          seconds=report.stage_seconds))
         _require_reference_data(con)
         if progress:
             progress("building marts", len(files), len(files))
-        build_marts(con)
+        with timed(report.stage_seconds, "marts"):
+            build_marts(con)
         if after_marts:
             if progress:
                 progress("precomputing indicators", len(files), len(files))
-            after_marts(con)
+            with timed(report.stage_seconds, "precomputed sums"):
+                after_marts(con)
         report.outcome = "completed with refused files" if report.refused else "completed"
         report.finished_at = datetime.now()
         _record_run(con, report)
-        con.execute("checkpoint")
+        with timed(report.stage_seconds, "checkpoint"):
+            con.execute("checkpoint")
     except BaseException:
         con.close()
         _remove_unfinished(building)
         raise
     con.close()
     try:
-        return store.publish(building)
+        with timed(report.stage_seconds, "publish"):
+            return store.publish(building)
     except BaseException:
         _remove_unfinished(building)
         raise
@@ -165,17 +173,19 @@ def _configure(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         con.execute(f"set threads = {int(settings.duckdb_threads)}")
 
 
-def _load_one(con: duckdb.DuckDBPyConnection, drop_file: DropFile, run_id: str, *, settings: Settings, as_of: datetime) -> FileReport:
+def _load_one(con: duckdb.DuckDBPyConnection, drop_file: DropFile, run_id: str, *, settings: Settings, as_of: datetime,
+              seconds: StageSeconds) -> FileReport:
     con.execute("begin transaction")
     try:
-        report = load_file(con, drop_file, run_id, as_of=as_of, earliest=settings.earliest_valid_date)
+        report = load_file(con, drop_file, run_id, as_of=as_of, earliest=settings.earliest_valid_date, seconds=seconds)
     except FileRefused as refusal:
         con.execute("rollback")
         return FileReport.refused(drop_file, refusal)
     except BaseException:
         con.execute("rollback")
         raise
-    con.execute("commit")
+    with timed(seconds, "commit"):
+        con.execute("commit")
     return report
 
 

@@ -51,6 +51,19 @@ def test_refresh_loads_good_rows_and_keeps_rejects_with_reasons(tmp_path, settin
     ]
 
 
+def test_the_run_log_says_where_the_refresh_spent_its_time(tmp_path, settings):
+    drop = write_tiny_drop(tmp_path / "drop")
+    refresh(drop, warehouse=settings.warehouse, settings=settings)
+    refresh(drop, warehouse=settings.warehouse, settings=settings, after_marts=lambda con: None)
+
+    first, second = Warehouse(settings.warehouse).read_run_log()[-2:]
+    per_file = {"fingerprint", "read", "identifier guard", "contract checks", "warehouse checks", "rejects", "staging", "commit"}
+    assert per_file | {"marts", "checkpoint", "publish"} == set(first["stage_seconds"])
+    # The second drop is unchanged, so only fingerprints are taken; the last version is copied first.
+    assert {"fingerprint", "commit", "copy last version", "marts", "precomputed sums", "checkpoint", "publish"} == set(second["stage_seconds"])
+    assert all(seconds >= 0 for seconds in (*first["stage_seconds"].values(), *second["stage_seconds"].values()))
+
+
 def test_dates_running_backwards_on_the_justice_path_are_rejected(tmp_path, settings):
     refresh(write_tiny_drop(tmp_path / "drop"), warehouse=settings.warehouse, settings=settings)
     assert rows(settings.warehouse, "select crime_id from stg_crime_outcomes") == [("CR001",)]
