@@ -81,7 +81,8 @@ marac_entries as (
     from stg_marac_cases as cases
 ),
 
-entries as (
+-- Materialised once: every step below joins the entries again.
+entries as materialized (
     select * from victim_entries
     union all by name select * from child_entries
     union all by name select * from marac_entries
