@@ -37,7 +37,7 @@ WIDE_OPEN = {"start": date(1900, 1, 1), "end": date(2999, 12, 31), "period_years
 _ONE_PERIOD_FILTER = re.compile(r"between\s+\$start\s+and\s+\$end", re.IGNORECASE)
 _PERIOD_DEPENDENT = re.compile(r"group\s+by|\bover\s*\(|\$period_years|distinct", re.IGNORECASE)
 SCHEMA = """
-    create or replace table precomputed_coverage (query_key varchar, first_day date, last_day date);
+    create or replace table precomputed_coverage (query_key varchar, first_day date, last_day date, first_event_day date);
     create or replace table precomputed_monthly (
         query_key varchar, period_date date, ward_code varchar, sex varchar, age_band varchar, ethnicity varchar,
         numerator double, denominator double);
@@ -47,6 +47,11 @@ SCHEMA = """
 """
 _SUMMED = f"date_trunc('month', period_date)::date as period_date, {EVENT_KEYS}, " \
           "sum(numerator)::double as numerator, sum(denominator)::double as denominator"
+
+
+# A query that dates rows by the period asked for (expected victims) puts them on its first day;
+# the first event day leaves those out.
+_COVERAGE = "min(period_date), max(period_date), min(period_date) filter (where period_date > $start)"
 
 
 def refresh(incoming: Path, *, warehouse: Path, settings: Settings, **options: Any) -> RefreshReport:
@@ -91,13 +96,13 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
         everything = {**WIDE_OPEN, **indicator.query_parameters}
         if summable_by_month(sql):
             con.execute(f"create or replace temp table _precompute_events as {sql}", bind(sql, everything))
-            con.execute("insert into precomputed_coverage select $key, min(period_date), max(period_date) "
-                        "from _precompute_events", {"key": key})
+            con.execute(f"insert into precomputed_coverage select $key, {_COVERAGE} from _precompute_events",
+                        {"key": key, "start": WIDE_OPEN["start"]})
             con.execute(f"insert into precomputed_monthly select $key, {_SUMMED} from _precompute_events group by all",
                         {"key": key})
             continue
-        coverage_sql = f"select $key, min(period_date), max(period_date) from ({sql})"
-        con.execute(f"insert into precomputed_coverage {coverage_sql}", {"key": key, **bind(sql, everything)})
+        con.execute(f"insert into precomputed_coverage select $key, {_COVERAGE} from ({sql})",
+                    {"key": key, **bind(sql, everything), "start": WIDE_OPEN["start"]})
         (first, last), = con.sql("select first_day, last_day from precomputed_coverage where query_key = $key",
                                  params={"key": key}).fetchall()
         span = trend_span(first, last) if first else None
@@ -134,10 +139,13 @@ def events_sql(con: duckdb.DuckDBPyConnection, indicator: Indicator, period: Per
             "where query_key = $query_key and window_start = $start and window_end = $end", parameters)
 
 
-def coverage(con: duckdb.DuckDBPyConnection, indicator: Indicator) -> tuple[date | None, date | None] | None:
-    """(first, last) event date from the precomputed table, or None when the warehouse has none."""
+def coverage(con: duckdb.DuckDBPyConnection, indicator: Indicator, *, events_only: bool = False,
+             ) -> tuple[date | None, date | None] | None:
+    """(first, last) date of the query's rows from the precomputed table, or None when the warehouse
+    has none. `events_only` leaves out rows the query dates on the first day of the period asked for."""
+    first = "first_event_day" if events_only else "first_day"
     try:
-        rows = con.sql("select first_day, last_day from precomputed_coverage where query_key = $key",
+        rows = con.sql(f"select {first}, last_day from precomputed_coverage where query_key = $key",
                        params={"key": query_key(indicator)}).fetchall()
     except duckdb.CatalogException:
         return None

@@ -14,7 +14,7 @@ from typing import Protocol
 
 import duckdb
 
-from metrics import periods
+from metrics import periods, precompute
 from metrics.aggregate import GroupFilters, UnsupportedCut, bind, query_sql
 from metrics.compute import Filters, compute
 from metrics.disclosure import Audience, DisclosureRule, rule_for
@@ -102,6 +102,10 @@ class WarehouseValues:
 
     def _read_coverage(self, indicator_id: str) -> Coverage | None:
         indicator = get(indicator_id)
+        held = precompute.coverage(self.con, indicator, events_only=True)  # precomputed by the refresh
+        if held is not None:
+            first, last = held
+            return None if first is None or last is None else Coverage(first, last)
         sql = (f"with events as ({query_sql(indicator.sql_name)}) "
                "select min(period_date) filter (where period_date > $start), max(period_date) from events")
         wide = {"start": _COVERAGE_FROM, "end": _COVERAGE_TO, "period_years": 1.0, **indicator.query_parameters}

@@ -83,3 +83,12 @@ def test_a_warehouse_without_precomputed_sums_runs_every_query_itself(tmp_path):
     con = duckdb.connect(str(tmp_path / "bare.duckdb"))
     assert precompute.events_sql(con, INDICATORS[0], periods.financial_year(2024)) is None
     assert precompute.coverage(con, INDICATORS[0]) is None
+
+
+@pytest.mark.parametrize("indicator", INDICATORS, ids=[indicator.id for indicator in INDICATORS])
+def test_the_action_plan_reads_the_same_first_and_last_event_dates(sample_warehouse, monkeypatch, indicator):
+    from metrics.targets.sources import WarehouseValues
+
+    precomputed = WarehouseValues(sample_warehouse).coverage(indicator.id)
+    monkeypatch.setattr(precompute, "coverage", lambda *args, **kwargs: None)
+    assert WarehouseValues(sample_warehouse).coverage(indicator.id) == precomputed
