@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: serve test install install-test lint-imports browser docs screenshots
+.PHONY: serve test install install-test lint-imports browser docs screenshots benchmark
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ browser:
 ## Retake the README's screenshots in Chromium from the sample district.
 screenshots: install-test browser
 	OVERSIGHT_SCREENSHOTS=1 $(BIN)/pytest tests/e2e -k every_page_loads -p no:xdist
+
+## Benchmark at national scale (0.5M, 1M and 5M police incidents): refresh against a bare DuckDB load, every
+## page's data calls cold and warm, memory, growth. Writes benchmarks/results/national_scale.{json,md}.
+## Takes a while and needs about 4 GB of free memory; generated drops are kept in /tmp/oversight-bench.
+benchmark: install-test browser
+	$(BIN)/python benchmarks/national_scale.py --scales 500k,1M,5M --repeat 20
 
 lint-imports: install-test
 	$(BIN)/lint-imports
