@@ -91,7 +91,7 @@ def completeness(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, *, by: st
     `by="ward"` (ward counts are protected against the district row of the same check)."""
     if by not in (None, "ward"):
         raise UnsupportedCut(f"completeness can be shown for the district or by ward, not by {by}")
-    checks = con.sql(query_sql("data_quality_completeness")).pl()
+    checks = con.sql("select * from mart_completeness").pl()
     keys = ["extract", "check_order", "field"]
     counts = [pl.col("records").sum().cast(pl.Int64), pl.col("recorded").sum().cast(pl.Int64)]
     district = checks.group_by(keys).agg(counts).with_columns(

@@ -1,5 +1,6 @@
 -- Completeness of each extract's key fields: per ward (null: ward not known), the records held and
--- those with the field recorded, so the caller can add up the district or cut by ward. A field is
+-- those with the field recorded, so the caller can add up the district or cut by ward. A mart, since
+-- it changes only with a refresh and reads every staged row. A field is
 -- recorded when it holds a value other than `unknown` (DASH: other than `not_assessed`).
 with incidents as (
     select * from stg_police_incidents
