@@ -35,6 +35,8 @@ RESULT_COLUMNS = (
     "trend", "trend_reason", "numerator_suppressed", "value_suppressed", "disclosure_rule",
 )
 NO_LOCAL_COMPARATOR = "no local population comparator"
+CUTS_OF_A_TOTAL = ("ward", "sex", "age_band", "ethnicity")  # cuts whose rows add up to a total shown beside them
+CUT_TOTAL = "total of the cut"  # the level of the row standing in for that total while disclosure control runs
 HIDDEN_TEXT = "not shown: too few people to show safely"
 __all__ = ["Filters", "UnsupportedCut", "compute", "default_period"]
 
@@ -110,7 +112,8 @@ def compute(
             "trend": trend_marker, "trend_reason": trend_reason,
         })
     frame = pl.DataFrame(records, schema_overrides=_schema(), infer_schema_length=None) if records else _empty()
-    return _protect(frame, indicator, rule, district_level=not filters.by and not filters.groups.ward_code)
+    return _protect(frame, indicator, rule, district_level=not filters.by and not filters.groups.ward_code,
+                    parts_of_a_total=filters.by in CUTS_OF_A_TOTAL)
 
 
 def _interval(indicator: Indicator, numerator: float, denominator: float, confidence: float) -> Interval | None:
@@ -207,17 +210,32 @@ def _empty() -> pl.DataFrame:
     return pl.DataFrame(schema={column: dtype for column, dtype in _schema().items()})
 
 
-def _protect(frame: pl.DataFrame, indicator: Indicator, rule: DisclosureRule, *, district_level: bool) -> pl.DataFrame:
-    """Counts of people pass through disclosure control; rates and limits hide with their count."""
+def _protect(frame: pl.DataFrame, indicator: Indicator, rule: DisclosureRule, *, district_level: bool,
+             parts_of_a_total: bool) -> pl.DataFrame:
+    """Counts of people pass through disclosure control; rates and limits hide with their count.
+
+    The rows of a cut by ward or group add up to a total the page publishes beside them (the district's
+    or the ward's own figure, and each row's comparator), and a rate beside a rounded count gives the count
+    away. So a row standing in for that total joins disclosure control, and where one row hides a count
+    another is hidden too: no hidden count is the total less the counts shown.
+    """
     denominator = "denominator" if indicator.method is Method.PROPORTION else "numerator"
+    counts = ["numerator"] + (["denominator"] if indicator.method is Method.PROPORTION else [])
+    marked = frame.with_columns(level=pl.lit("district" if district_level else "sub-district"))
+    if parts_of_a_total and not frame.is_empty():
+        total = marked.head(1).with_columns(pl.lit(None).alias(column) for column in frame.columns).with_columns(
+            [pl.lit(frame[column].fill_null(0).sum(), dtype=frame.schema[column]).alias(column) for column in counts],
+            level=pl.lit(CUT_TOTAL))
+        marked = pl.concat([marked, total], how="vertical_relaxed")
     protected = protect_frame(
-        frame.with_columns(level=pl.lit("district" if district_level else "sub-district")),
-        count_columns=["numerator"] + (["denominator"] if indicator.method is Method.PROPORTION else []),
+        marked,
+        count_columns=counts,
         ratio_columns={"value": ("numerator", denominator)},
         interval_columns={"value": CI_COLUMNS},
         rule=rule,
         level_column="level",
-    )
+        unsuppressed_levels=("district", CUT_TOTAL),
+    ).filter(pl.col("level") != CUT_TOTAL)
     hidden = pl.col("value_suppressed")
     return protected.with_columns(
         comparison=pl.when(hidden).then(pl.lit(Comparison.NOT_COMPARED.value)).otherwise(pl.col("comparison")),

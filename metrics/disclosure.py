@@ -160,7 +160,8 @@ class ProtectedTable:
 
 
 def protect_table(
-    cells: Sequence[Sequence[int]] | np.ndarray, *, rule: DisclosureRule, round_totals: bool = True
+    cells: Sequence[Sequence[int]] | np.ndarray, *, rule: DisclosureRule, round_totals: bool = True,
+    already_hidden: np.ndarray | None = None, always_shown: np.ndarray | None = None,
 ) -> ProtectedTable:
     """Primary and secondary suppression of a two-way table of counts and its totals.
 
@@ -172,6 +173,10 @@ def protect_table(
     lines, and as hidden entries are non-zero where the table allows, moving one unit round a cycle
     gives another table that agrees with everything published, even with exact totals.
     Totals are rounded like cells when `round_totals`, else published exactly (when not hidden).
+    `already_hidden` marks entries of the augmented grid hidden for another reason (where the same count
+    is published in another table): they stay hidden, and are protected like the small ones.
+    `always_shown` marks entries published whatever they hold (district totals): never hidden, so each
+    line's partners are found among the other entries.
     """
     interior = np.asarray(cells, dtype=np.int64)
     if interior.ndim != 2 or 0 in interior.shape:
@@ -180,8 +185,14 @@ def protect_table(
     rows, columns = interior.shape[0] + 1, interior.shape[1] + 1
     row_totals, column_totals = interior.sum(axis=1, keepdims=True), interior.sum(axis=0, keepdims=True)
     grid = np.block([[interior, row_totals], [column_totals, interior.sum(keepdims=True)]])
-    hidden = _is_small(grid, rule)
-    while _hide_one_more(grid, hidden):
+    masks = {}
+    for name, mask in (("already_hidden", already_hidden), ("always_shown", always_shown)):
+        if mask is not None and np.shape(mask) != grid.shape:
+            raise DisclosureError(f"{name} must cover the table with its totals, {grid.shape}")
+        masks[name] = np.zeros(grid.shape, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+    shown = masks["always_shown"]
+    hidden = (_is_small(grid, rule) | masks["already_hidden"]) & ~shown
+    while _hide_one_more(grid, hidden, shown):
         pass
     exact = np.zeros(grid.shape, dtype=bool)
     if not round_totals:
@@ -257,18 +268,19 @@ def _frame_column_hidden(
     return hidden
 
 
-def _hide_one_more(grid: np.ndarray, hidden: np.ndarray) -> bool:
-    """Hide one more entry if any line or bridge needs it; False when the table is stable."""
+def _hide_one_more(grid: np.ndarray, hidden: np.ndarray, shown: np.ndarray) -> bool:
+    """Hide one more entry (never one always shown) if any line or bridge needs it; False when the table is stable."""
     rows, columns = grid.shape
     across = [[(i, j) for j in range(columns)] for i in range(rows)]
     lines = across + [[(i, j) for i in range(rows)] for j in range(columns)]  # parts, then the total
     for line in lines:
         if sum(hidden[entry] for entry in line) == 1:
-            parts = [entry for entry in line[:-1] if not hidden[entry]]
-            total = [entry for entry in line[-1:] if not hidden[entry]]
+            parts = [entry for entry in line[:-1] if not hidden[entry] and not shown[entry]]
+            total = [entry for entry in line[-1:] if not hidden[entry] and not shown[entry]]
             non_zero = [entry for entry in parts if grid[entry] > 0] or [e for e in total if grid[e] > 0]
-            hidden[min(non_zero or parts + total, key=lambda entry: grid[entry])] = True
-            return True
+            if candidates := non_zero or parts + total:
+                hidden[min(candidates, key=lambda entry: grid[entry])] = True
+                return True
     edges = list(zip(*np.nonzero(hidden)))
     for bridge in edges:
         side = _components(grid.shape, [edge for edge in edges if edge != bridge])
@@ -276,7 +288,7 @@ def _hide_one_more(grid: np.ndarray, hidden: np.ndarray) -> bool:
         if row_side == column_side:
             continue
         # an entry joining the two sides the bridge separates puts the bridge on a cycle
-        unhidden = list(zip(*np.nonzero(~hidden)))
+        unhidden = list(zip(*np.nonzero(~hidden & ~shown)))
         sides = {row_side, column_side}
         closing = [(i, j) for i, j in unhidden if {side[i], side[rows + j]} == sides]
         fallback = [(i, j) for i, j in unhidden if i == bridge[0] or j == bridge[1]]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import polars as pl
 import pytest
 
 from etl.refresh import refresh
 from etl.warehouse import Warehouse
+from metrics.aggregate import GroupFilters
 from metrics.compute import Filters, compute
 from metrics.disclosure import DisclosureRule
 from metrics.periods import between, financial_year
@@ -72,3 +74,27 @@ def test_trend_cannot_be_calculated_without_five_complete_years(five_years, tiny
     tiny = compute(tiny_warehouse, "prevalence_incidents_per_1000", Filters(period=financial_year(2025)),
                    rule=DisclosureRule.unsuppressed())
     assert (tiny["trend"][0], tiny["trend_reason"][0]) == ("cannot be calculated", "no complete financial year of data")
+
+
+@pytest.mark.parametrize("indicator_id", ["prevalence_incidents_per_1000", "children_present_pct", "dash_high_risk_pct",
+                                          "child_spoken_to_pct"])
+@pytest.mark.parametrize(("by", "ward"), [("ward", None), ("sex", "E05990025"), ("age_band", None),
+                                          ("age_band", "E05990025"), ("ethnicity", "E05990025")])
+def test_a_cut_never_hides_a_count_alone_beside_its_published_total(sample_warehouse, indicator_id, by, ward):
+    # the cut's total is shown beside it (a tile, the comparator) and each rate beside its rounded count gives
+    # the count away, so a count hidden alone would be the total less the counts shown
+    period = between(date(2025, 10, 1), date(2026, 9, 30))
+    frame = compute(sample_warehouse, indicator_id, Filters(period, by, GroupFilters(ward_code=ward)),
+                    rule=DisclosureRule(threshold=7, rounding_base=5), with_trend=False)
+    for column in ("numerator", "denominator"):
+        if f"{column}_suppressed" in frame.columns:
+            assert frame[f"{column}_suppressed"].sum() != 1, column
+
+
+def test_canal_wharfs_victims_of_unknown_sex_are_hidden_with_another_sex(sample_warehouse):
+    period = between(date(2025, 10, 1), date(2026, 9, 30))
+    frame = compute(sample_warehouse, "prevalence_incidents_per_1000", Filters(period, "sex", GroupFilters("E05990025")),
+                    rule=DisclosureRule(threshold=7, rounding_base=5), with_trend=False)
+    hidden = frame.filter(pl.col("numerator_suppressed"))
+    assert hidden["cut_value"].to_list() == ["male", "unknown"]  # unknown is small; male, the smaller of the others
+    assert hidden["value"].is_null().all() and hidden["lower_95"].is_null().all()

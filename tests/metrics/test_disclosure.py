@@ -18,6 +18,13 @@ from metrics.disclosure import (
     rule_for,
 )
 from oversight.settings import Settings
+from tests.disclosure_attack import (
+    BIG,
+    Attacker,
+    interval_attack,
+    line_indices,
+    preimage,
+)
 
 DEFAULT = DisclosureRule(threshold=7, rounding_base=5)
 
@@ -194,7 +201,6 @@ counts = st.one_of(st.just(0), st.integers(1, 9), st.integers(0, 40))
 tables = st.tuples(st.integers(1, 4), st.integers(1, 4)).flatmap(
     lambda shape: st.lists(st.lists(counts, min_size=shape[1], max_size=shape[1]), min_size=shape[0], max_size=shape[0])
 )  # many small counts and zeros, so most tables need secondary suppression
-BIG = 10**9
 
 
 def augmented(cells) -> np.ndarray:
@@ -203,39 +209,14 @@ def augmented(cells) -> np.ndarray:
     return np.block([[interior, row_totals], [column_totals, interior.sum(keepdims=True)]])
 
 
-def preimage(value: float, rule: DisclosureRule) -> tuple[int, int]:
-    """What an attacker who knows the rule learns from one published rounded value."""
-    search = range(int(value) + rule.rounding_base + rule.threshold + 1)
-    candidates = [n for n in search if protect_count(n, rule).value == value]
-    return min(candidates), max(candidates)
-
-
-def line_indices(shape):
-    rows, columns = shape
-    across = [[(i, j) for j in range(columns)] for i in range(rows)]
-    return across + [[(i, j) for i in range(rows)] for j in range(columns)]  # parts, then the total
-
-
-def interval_attack(published: np.ndarray, rule: DisclosureRule, *, exact_totals: bool) -> tuple[np.ndarray, ...]:
-    """Bounds on every entry from published values, non-negativity and every line adding up, iterated."""
-    low, high = np.zeros(published.shape, dtype=np.int64), np.full(published.shape, BIG, dtype=np.int64)
-    for (i, j), value in np.ndenumerate(published):
-        is_total = i == published.shape[0] - 1 or j == published.shape[1] - 1
-        if not np.isnan(value):
-            low[i, j], high[i, j] = (value, value) if exact_totals and is_total else preimage(value, rule)
-    for _ in range(50):
-        before = (low.copy(), high.copy())
-        for line in line_indices(published.shape):
-            parts, total = line[:-1], line[-1]
-            low[total] = max(low[total], sum(low[p] for p in parts))
-            high[total] = min(high[total], sum(high[p] for p in parts))
-            for part in parts:
-                others = [p for p in parts if p != part]
-                low[part] = max(low[part], low[total] - sum(high[p] for p in others))
-                high[part] = min(high[part], high[total] - sum(low[p] for p in others))
-        if np.array_equal(before[0], low) and np.array_equal(before[1], high):
-            break
-    return low, high
+@pytest.mark.parametrize("rule", RULES)
+def test_the_attackers_band_is_every_count_that_publishes_as_the_value(rule):
+    sources: dict[int | None, list[int]] = {}
+    for count in range(300):
+        sources.setdefault(protect_count(count, rule).value, []).append(count)
+    for value, counts in sources.items():
+        if value is not None and max(counts) < 290:  # bands cut off by the end of the range are not whole
+            assert preimage(value, rule) == (min(counts), max(counts))
 
 
 def solvable_by_linear_algebra(hidden: np.ndarray) -> list[tuple[int, int]]:
@@ -275,6 +256,27 @@ def test_no_attacker_recovers_a_hidden_count(cells, rule, round_totals):
     assert not pinned, f"bounds pin hidden counts {pinned}"
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cells=tables.filter(lambda rows: len(rows) > 1), rule=st.sampled_from(RULES), data=st.data())
+def test_counts_hidden_elsewhere_stay_hidden_and_totals_always_shown_give_nothing_away(cells, rule, data):
+    # a district's totals are published whatever they hold, and a count hidden in another table stays hidden here
+    truth = augmented(cells)
+    shown = np.zeros(truth.shape, dtype=bool)
+    shown[-1, :] = True
+    flags = data.draw(st.lists(st.booleans(), min_size=truth.size, max_size=truth.size))
+    already = np.array(flags).reshape(truth.shape) & ~shown
+    table = protect_table(truth[:-1, :-1], rule=rule, round_totals=False, already_hidden=already, always_shown=shown)
+
+    assert table.hidden[already].all() and not table.hidden[shown].any()
+    recovered = [entry for entry in solvable_by_linear_algebra(table.hidden) if truth[entry] > 0]
+    assert not recovered, f"exact subtraction recovers {recovered}"
+
+
+def test_protect_table_refuses_masks_of_another_shape():
+    with pytest.raises(DisclosureError, match="already_hidden"):
+        protect_table([[3, 10]], rule=DEFAULT, already_hidden=np.zeros((1, 2), dtype=bool))
+
+
 @settings(max_examples=150, deadline=None)
 @given(ward_counts=st.lists(counts, min_size=2, max_size=6), rule=st.sampled_from(RULES))
 def test_no_ward_count_is_recovered_from_the_published_district_total(ward_counts, rule):
@@ -295,3 +297,44 @@ def test_no_ward_count_is_recovered_from_the_published_district_total(ward_count
         high = district - sum(low for low, _ in others)
         assert low <= count <= high
         assert low < high, f"ward count {count} recovered from the district total"
+
+
+def canal_wharf_by_sex(attacker: Attacker, *, with_rates: bool) -> None:
+    """Canal Wharf's incidents by sex as a page shows them: the ward's total and women and men rounded, each with
+    its rate per 1,000 residents; those of unknown sex hidden."""
+    for key, count, residents in (("ward", 779, 24394.291581), ("women", 595, 12268.596851), ("men", 182, 12125.69473)):
+        attacker.sees(key, protect_count(count, DEFAULT).value)
+        if with_rates:
+            attacker.sees_ratio(1000 * count / residents, key, residents, multiplier=1000)
+    attacker.sees_hidden("unknown")
+    attacker.adds_up("ward", ["women", "men", "unknown"])
+
+
+def test_the_attacker_works_a_count_out_from_rates_beside_rounded_counts():
+    rounded_only = Attacker(DEFAULT)
+    canal_wharf_by_sex(rounded_only, with_rates=False)
+    rounded_only.solve()
+    assert not rounded_only.recovered()  # 780, 595 and 180 rounded leave the unknown anywhere from 0 to 11
+
+    with_rates = Attacker(DEFAULT)
+    canal_wharf_by_sex(with_rates, with_rates=True)
+    with_rates.solve()
+    assert with_rates.recovered() == [("unknown", 2)]
+    assert not with_rates.unsound({"ward": 779, "women": 595, "men": 182, "unknown": 2})
+
+
+def test_the_attackers_linear_programme_sees_what_one_line_at_a_time_cannot():
+    # two hidden counts in a row and in a column of exact totals: each line alone has two unknowns
+    attacker = Attacker(DisclosureRule(threshold=0, rounding_base=1))
+    cells = {("a", 1): 4, ("a", 2): 6, ("b", 1): 5, ("b", 2): 3}
+    for row in "ab":
+        attacker.sees(("row", row), sum(value for (r, _), value in cells.items() if r == row), exact=True)
+        attacker.adds_up(("row", row), [key for key in cells if key[0] == row])
+    for column in (1, 2):
+        attacker.sees(("column", column), sum(value for (_, c), value in cells.items() if c == column), exact=True)
+        attacker.adds_up(("column", column), [key for key in cells if key[1] == column])
+    attacker.sees(("a", 1), 4, exact=True)
+    for key in (("a", 2), ("b", 1), ("b", 2)):
+        attacker.sees_hidden(key)
+    attacker.solve()
+    assert sorted(attacker.recovered()) == [(("a", 2), 6), (("b", 1), 5), (("b", 2), 3)]
