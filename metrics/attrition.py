@@ -19,13 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import polars as pl
 
 from metrics.aggregate import PERSON_COLUMNS, GroupFilters, UnsupportedCut, query_sql
 from metrics.compare import Comparison, Polarity
 from metrics.compute import Filters, compute
 from metrics.definitions import Topic
-from metrics.disclosure import DisclosureRule, protect_frame
+from metrics.disclosure import DisclosureRule, protect_frame, protect_table
 from metrics.periods import Period
 from metrics.registry import get
 from metrics.stats import wilson_ci
@@ -75,6 +76,10 @@ STEPS = (
 )
 
 FUNNEL_COUNTS = ["count", "conversion_numerator", "conversion_denominator", "awaiting", "crimes"]
+# Crimes at a stage that split into those decided and those still waiting (metrics/sql/_attrition_funnel.sql):
+# with the whole and one part published, a hidden part is their difference.
+SPLITS = (("referred", ("referred_and_decided", "awaiting_charge_decision")),
+          ("charged", ("prosecution_completed", "awaiting_court_outcome")))
 NOT_SHOWN = "not shown: too few people to show safely"
 
 
@@ -97,13 +102,58 @@ def attrition_funnel(
             rows.append(_stage_row(cut, order, stage))
     frame = pl.DataFrame(rows, schema=_funnel_schema())
     frame = _labelled(con, frame, by, period)
-    return _protect_cuts(
+    protected = _protect_cuts(
         frame, rule=rule, group_column="stage", district=not groups.applied(),
         count_columns=FUNNEL_COUNTS,
         ratio_columns={"conversion_pct": ("conversion_numerator", "conversion_denominator"),
                        "share_of_crimes_pct": ("count", "crimes")},
         interval_columns={"conversion_pct": ("conversion_lower_95", "conversion_upper_95")},
     )
+    return _protect_splits(protected, totals, rule, district=not groups.applied())
+
+
+def _protect_splits(protected: pl.DataFrame, totals: pl.DataFrame, rule: DisclosureRule, *, district: bool) -> pl.DataFrame:
+    """Hide more where a stage's crimes split into decided and awaiting, so no hidden count is the difference
+    of two shown (a rate beside a rounded count gives the count away).
+
+    Each split, cut by cut with the selection's total, is a two-way table with its margins, protected by
+    `protect_table` with the counts already hidden (and a district total always shown); a count it hides
+    is hidden in every row that holds it.
+    """
+    quantity = {stage.name: {"count": stage.count, "conversion_numerator": stage.converted,
+                             "conversion_denominator": stage.eligible, "awaiting": stage.awaiting, "crimes": "crimes"}
+                for stage in STAGES}
+    hidden = {(row["cut_value"], row["is_total"], quantity[row["stage"]][column])
+              for row in protected.iter_rows(named=True) for column in FUNNEL_COUNTS if row[f"{column}_suppressed"]}
+    cuts = totals.filter(~pl.col("is_total"))
+    rows = cuts if cuts.height else totals  # with no cut, the selection's total is the table's one row
+    total = totals.filter(pl.col("is_total")).row(0, named=True)
+    for whole, parts in SPLITS:
+        names = [*parts, whole]
+        keys = [(row["cut_value"], row["is_total"]) for row in rows.iter_rows(named=True)]
+        margin = (total["cut_value"], True)
+        already = np.array([[(*key, name) in hidden for name in names] for key in [*keys, margin]])
+        shown = np.array([[district and is_total for _ in names] for _, is_total in [*keys, margin]])
+        table = protect_table(rows.select(parts).to_numpy(), rule=rule, already_hidden=already, always_shown=shown)
+        for key, flags in zip([*keys, margin], table.hidden, strict=True):
+            hidden |= {(*key, name) for name, flag in zip(names, flags, strict=True) if flag}
+    return _hide_quantities(protected, hidden, quantity)
+
+
+def _hide_quantities(protected: pl.DataFrame, hidden: set[tuple], quantity: dict[str, dict[str, str | None]]) -> pl.DataFrame:
+    """Every count of `hidden` (cut, is_total, quantity) blanked wherever it appears, with the rates worked from it."""
+    rows = []
+    for row in protected.iter_rows(named=True):
+        for column in FUNNEL_COUNTS:
+            if (row["cut_value"], row["is_total"], quantity[row["stage"]][column]) in hidden:
+                row[column], row[f"{column}_suppressed"] = None, True
+        if row["conversion_numerator_suppressed"] or row["conversion_denominator_suppressed"]:
+            row.update(conversion_pct=None, conversion_lower_95=None, conversion_upper_95=None,
+                       conversion_pct_suppressed=True)
+        if row["count_suppressed"] or row["crimes_suppressed"]:
+            row.update(share_of_crimes_pct=None, share_of_crimes_pct_suppressed=True)
+        rows.append(row)
+    return pl.DataFrame(rows, schema=protected.schema)
 
 
 def days_between_stages(

@@ -119,6 +119,29 @@ def test_small_counts_are_hidden_with_a_second_cell_so_totals_give_nothing_away(
     assert frame["disclosure_rule"][0].startswith("Counts from 1 to 2")
 
 
+def split_flags(frame) -> list[tuple[str, str, tuple[bool, bool, bool]]]:
+    """Per cut, whether each of (whole, decided, awaiting) is hidden, for the two stages whose crimes split so."""
+    flags = []
+    for (cut_value, _), rows in frame.group_by("cut_value", "is_total", maintain_order=True):
+        stage = {row["stage"]: row for row in rows.iter_rows(named=True)}
+        referred = (stage["cps_referral"]["count_suppressed"], stage["charged"]["conversion_denominator_suppressed"],
+                    stage["charged"]["awaiting_suppressed"])
+        charged = (stage["charged"]["count_suppressed"], stage["prosecution_completed"]["count_suppressed"],
+                   stage["prosecution_completed"]["awaiting_suppressed"])
+        flags += [(cut_value, "referred", referred), (cut_value, "charged", charged)]
+    return flags
+
+
+@pytest.mark.parametrize("by", ["ward", "sex", "age_band", "ethnicity"])
+def test_no_hidden_count_is_the_difference_of_two_shown(sample_warehouse, by):
+    # charged crimes are those completed and those awaiting court; with a rate beside each rounded count the
+    # counts shown are known exactly, so a lone hidden one of the three would be their difference
+    frame = attrition_funnel(sample_warehouse, YEAR, rule=BOARD, by=by)
+    flags = split_flags(frame)
+    assert not [(cut, split) for cut, split, hidden in flags if sum(hidden) == 1]
+    assert any(any(hidden) for _, _, hidden in flags), "the sample hides some of these counts"
+
+
 def test_board_rule_hides_every_small_ward_count(justice):
     frame = attrition_funnel(justice, YEAR, rule=BOARD, by="ward")
     wards = frame.filter(~frame["is_total"])
