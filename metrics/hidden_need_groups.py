@@ -44,9 +44,9 @@ def reporting_by_group(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, fil
               _cut(con, rule, filters, "ethnicity", everyone, sex=no_cut, ethnicity=cut_value)]
     pieces += [_cut(con, rule, filters, "ethnicity", GroupFilters(ward, sex, age_band), sex=pl.lit(sex), ethnicity=cut_value)
                for sex in SEX_WORDS]
-    rows = pl.concat(pieces, how="diagonal_relaxed").filter(
+    rows = _hidden_across(con, rule, filters, pl.concat(pieces, how="diagonal_relaxed").filter(
         (pl.col("sex").is_null() | pl.col("sex").is_in(list(SEX_WORDS)))
-        & (pl.col("ethnicity").is_null() | pl.col("ethnicity").is_in(list(ETHNICITY_WORDS))))
+        & (pl.col("ethnicity").is_null() | pl.col("ethnicity").is_in(list(ETHNICITY_WORDS)))))
     labels = [group_label(sex, ethnicity) for sex, ethnicity in zip(rows["sex"], rows["ethnicity"])]
     rows = rows.with_columns(group=pl.Series(labels, dtype=pl.String))
     district_value = district["value"][0] if district.height else None
@@ -58,6 +58,25 @@ def group_label(sex: str | None, ethnicity: str | None) -> str:
     if ethnicity is None:
         return SEX_WORDS.get(sex or "", "all victims").capitalize()
     return f"{ETHNICITY_WORDS[ethnicity]} {SEX_WORDS.get(sex or '', 'victims')}"
+
+
+def _hidden_across(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, filters: Filters, rows: pl.DataFrame) -> pl.DataFrame:
+    """With an ethnic-group filter, each sex of that group hidden here as the page's cut by sex within it hides it.
+
+    The page shows that cut beside this table; were a sex hidden there but shown here, the group's total
+    less the sexes shown would give away its victims of unknown sex.
+    """
+    ward, age_band, ethnicity = filters.groups.ward_code, filters.groups.age_band, filters.groups.ethnicity
+    if ethnicity not in ETHNICITY_WORDS:
+        return rows
+    by_sex = compute(con, REPORTING_RATIO, Filters(filters.period, "sex", GroupFilters(ward, None, age_band, ethnicity)),
+                     rule=rule, with_trend=False)
+    hidden_sexes = by_sex.filter(pl.col("numerator_suppressed"))["cut_value"].to_list()
+    hide = (pl.col("ethnicity") == ethnicity) & pl.col("sex").is_in(hidden_sexes)
+    blank = [pl.when(hide).then(None).otherwise(pl.col(column)).alias(column)
+             for column in ("numerator", "value", "lower_95", "upper_95", "lower_998", "upper_998")]
+    return rows.with_columns(*blank, value_suppressed=pl.col("value_suppressed") | hide.fill_null(False),
+                             numerator_suppressed=pl.col("numerator_suppressed") | hide.fill_null(False))
 
 
 def _cut(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, filters: Filters, by: str, within: GroupFilters,
