@@ -1,0 +1,525 @@
+"""Disclosure control end to end, on the sample warehouse: every page a board member is offered and every
+export a commissioner can make shows no count from 1 to the threshold, and no hidden count can be worked
+out from the totals and rates shown beside it.
+
+A board session is opened per page the board is offered (app.py's pages, by ui/access.py) and per filter
+(the whole district; one ward, where small counts are common; that ward and one group), and every choice
+the page offers (its measure, cut or cohort) is made in turn. What the page shows is read for small counts;
+everything the session receives from the data layer is recorded, as that is what could leak, and the same
+queries are run unsuppressed to know the truth. Each count goes to an attacker who knows the rule, the
+totals it adds up to and the rates worked out from it (`tests/pages/published_counts.py`).
+
+A board member is offered no download. A commissioner, the lowest role with exports, gets the same figures:
+each CSV must be a table the page shows, and the gap-analysis workbook, cell for cell, the analysis the
+attacker is given.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import openpyxl
+import polars as pl
+import pytest
+import streamlit
+from streamlit.testing.v1 import AppTest
+
+from metrics.aggregate import GroupFilters
+from metrics.compute import Filters, compute
+from metrics.disclosure import SUPPRESSED_TEXT, Audience, DisclosureRule, rule_for
+from metrics.export import columns
+from metrics.export.gap_analysis import COVERAGE_BLOCKS, LOW_REACH, NO_SERVICE, SHEETS
+from metrics.journeys import COHORTS
+from metrics.journeys import CUTS as JOURNEY_CUTS
+from metrics.periods import Period, rolling_12_months
+from metrics.registry import all_indicators
+from metrics.service_gaps import GROUP_SHORT_LABELS, gap_analysis
+from oversight.settings import PROJECT_ROOT, Settings
+from tests.pages.apptest_tools import chart_key
+from tests.pages.published_counts import Cell, Findings, read
+from tests.pages.test_roles import PERSON_COUNT, SMALL_IN_WORDS, WARD, open_as
+from ui import access, cache
+
+RULE = rule_for(Audience.BOARD, Settings())
+UNSUPPRESSED = DisclosureRule.unsuppressed()
+ROUTED = re.findall(r'st\.Page\("([^"]+)", title="([^"]+)"', (PROJECT_ROOT / "app.py").read_text(encoding="utf-8"))
+BOARD_PAGE_FILES = [path for path, title in ROUTED if access.may_see(title, Audience.BOARD)]
+COMMISSIONER_PAGE_FILES = [path for path, title in ROUTED if access.may_see(title, Audience.COMMISSIONER)]
+FILTERS = {
+    "whole district": {},
+    "one ward": {"ward": WARD},
+    "one ward, men": {"ward": WARD, "sex": "male"},
+    "one ward, Asian victims": {"ward": WARD, "ethnicity": "asian"},
+}
+# Rates, shares, limits, days, register figures and residents: the numbers on a page that are not counts of people.
+NOT_A_COUNT = re.compile(r"%|\bper\b|rate|\bci\b|lower|upper|limit|\bdays?\b|median|fte|places|services taking|share|"
+                         r"\byear|quarter|month|code|expected|women aged|caseload|compared|in words|ratio|benchmark|value$",
+                         re.IGNORECASE)
+MIDNIGHT = re.compile(r"\d{4}-\d{2}-\d{2}T00:00:00(\.0+)?")
+NODE_COUNT = re.compile(r":\s*([\d,]+)\s*\(")  # a Sankey node: "Heard at MARAC: 45 (8%)"
+
+
+@dataclass
+class Download:
+    label: str
+    data: object
+    file_name: str
+
+    def content(self) -> bytes:
+        data = self.data() if callable(self.data) else self.data
+        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+
+@dataclass
+class Session:
+    """One signed-in session on one page: what it received from the data layer, showed, and offered to download."""
+
+    app: AppTest
+    received: list[tuple[str, dict, object]] = field(default_factory=list)
+    downloads: list[Download] = field(default_factory=list)
+    shown_small: list[str] = field(default_factory=list)
+    choices_made: int = 0
+
+
+def open_session(monkeypatch, warehouse, role: str, page: str, filters: dict[str, str]) -> Session:
+    """Sign in as `role` and open `page`, recording every fetch and every download button."""
+    session = Session(app=None)
+    fetch, download_button = cache.fetch, streamlit.download_button
+
+    def recording_fetch(name, **arguments):
+        result = fetch(name, **arguments)
+        session.received.append((name, arguments, result))
+        return result
+
+    def recording_download_button(label, data=None, **options):
+        session.downloads.append(Download(label, data, options.get("file_name")))
+        return download_button(label, data, **options)
+
+    monkeypatch.setattr(cache, "fetch", recording_fetch)
+    monkeypatch.setattr(streamlit, "download_button", recording_download_button)
+    session.app, _ = open_as(monkeypatch, warehouse, role, page=page, **filters)
+    return session
+
+
+def make_every_choice(session: Session, page: str) -> None:
+    """Choose each option of each of the page's own selections in turn (its measure, cut, cohort ...),
+    checking what every choice shows; then go back to the first option."""
+    app = session.app
+    read_words = page != "pages/definitions.py"  # its prose states rules: "3 incidents in 12 months"
+
+    def small_counts_shown() -> list[str]:
+        # the action plan's summary counts targets, not people
+        of_targets = {tuple(view.priority_table().columns) for name, _, view in session.received if name == "plan_view"}
+        return small_counts_on_page(app, read_words=read_words, tables_of_targets=of_targets)
+
+    session.shown_small += [f"{page}: {found}" for found in small_counts_shown()]
+    for key in [box.key for box in app.main.selectbox if box.key]:
+        first = app.selectbox(key=key).value
+        for label in app.selectbox(key=key).options:
+            box = next((box for box in app.main.selectbox if box.key == key), None)
+            if box is None or label not in box.options:
+                continue  # a choice made earlier replaced this selection
+            choice = option_value(box, label, session)
+            if choice == box.value:
+                continue
+            box.set_value(choice).run()
+            assert not app.exception, [error.message for error in app.exception]
+            session.choices_made += 1
+            session.shown_small += [f"{page} {key}={label}: {found}" for found in small_counts_shown()]
+        box = next((box for box in app.main.selectbox if box.key == key), None)
+        if box is not None and box.value != first:
+            box.set_value(first).run()
+
+
+def option_value(box, label: str, session: Session):
+    """The value behind an option's label: AppTest sees only labels, and a page may show a measure's title for its id."""
+    candidates = [label, label.lower(), *(indicator.id for indicator in all_indicators()), *COHORTS, *JOURNEY_CUTS,
+                  *(target for name, _, view in session.received if name == "plan_view"
+                    for target in view.targets["target_id"])]
+    for candidate in candidates:
+        try:
+            if str(box.format_func(candidate)) == label:
+                return candidate
+        except (KeyError, TypeError, AttributeError):  # a label passed to a format function that takes values
+            continue
+    raise AssertionError(f"no value of {box.key} is shown as {label!r}")
+
+
+# --- what a page shows ------------------------------------------------------------------------------
+
+def small_counts_on_page(app: AppTest, *, read_words: bool, tables_of_targets: set[tuple] = frozenset()) -> list[str]:
+    """Counts from 1 to the threshold in the page's words, tiles, tables and charts."""
+    found = []
+    if read_words:
+        words = [element.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
+                                            "success", "error") for element in getattr(app, kind)]
+        found += [match.group(0) for text in words for match in SMALL_IN_WORDS.finditer(str(text))]
+    found += small_tiles(app)
+    for table in app.dataframe:
+        if tuple(table.value.columns) not in tables_of_targets:
+            found += small_counts_in_table(table.value.columns, table.value.to_dict("list"))
+    for chart in app.get("plotly_chart"):
+        found += [f"{chart_key(chart)}: {value}" for value in small_counts_in_figure(json.loads(chart.proto.spec))]
+    return found
+
+
+def in_page_order(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from in_page_order(child)
+
+
+def small_tiles(app: AppTest) -> list[str]:
+    """A tile's big number is a count when its unit (the caption under it) is a count of people."""
+    elements = [element for element in in_page_order(app.main) if getattr(element, "type", None) in ("markdown", "caption")]
+    found = []
+    for index, element in enumerate(elements[:-1]):
+        if element.type == "markdown" and str(element.value).startswith("### ") and elements[index + 1].type == "caption":
+            number, unit = element.value.removeprefix("### ").split("\n")[0], elements[index + 1].value
+            if not NOT_A_COUNT.search(unit) and is_small(number):
+                found.append(f"tile {number} {unit}")
+    return found
+
+
+def small_counts_in_table(headers, values: dict) -> list[str]:
+    """Every column of counts (any column not a rate, limit, day or register figure) holds no count from 1 to the threshold."""
+    found = []
+    for header in headers:
+        cells = values[header]
+        if NOT_A_COUNT.search(str(header)):
+            continue
+        found += [f"{header}={cell}" for cell in cells if is_small(cell)]
+        found += [f"{header}: {match.group(0)}" for cell in cells if isinstance(cell, str)
+                  for match in SMALL_IN_WORDS.finditer(cell)]
+    return found
+
+
+def small_counts_in_figure(spec: dict) -> list[str]:
+    """Counts a chart carries: bar lengths, Sankey links and nodes, map shading of counts, and words in hover text."""
+    found = []
+    layout = spec.get("layout", {})
+    for trace in spec["data"]:
+        kind = trace.get("type")
+        for name in ("text", "hovertext", "customdata"):
+            texts = trace.get(name)
+            texts = texts if isinstance(texts, list) else [texts]
+            found += [match.group(0) for text in texts if isinstance(text, str) for match in SMALL_IN_WORDS.finditer(text)]
+        label = f"{trace.get('name', '')} {trace.get('hovertemplate', '')}"
+        if kind == "sankey":
+            found += [f"link {value}" for value in trace.get("link", {}).get("value", []) if is_small(value)]
+            found += [f"node {label}" for label in trace.get("node", {}).get("label", [])
+                      for count in NODE_COUNT.findall(label) if is_small(count)]
+        elif kind == "bar":
+            axis = "x" if trace.get("orientation") == "h" else "y"
+            title = layout.get(f"{axis}axis", {}).get("title", {})
+            label += f" {title.get('text', '') if isinstance(title, dict) else title}"
+            if not NOT_A_COUNT.search(label):
+                found += [f"bar {label.strip()}={value}" for value in trace.get(axis) or [] if is_small(value)]
+        elif kind in ("choropleth", "choroplethmap", "heatmap", "scatter"):
+            colourbar = trace.get("colorbar", {}).get("title", {})
+            label += f" {colourbar.get('text', '') if isinstance(colourbar, dict) else ''}"
+            values = trace.get("z") if kind != "scatter" else trace.get("y")
+            if PERSON_COUNT.search(label) and not NOT_A_COUNT.search(label):
+                flat = [value for row in values or [] for value in (row if isinstance(row, list) else [row])]
+                found += [f"{kind} {label.strip()}={value}" for value in flat if is_small(value)]
+    return found
+
+
+def is_small(value, threshold: int = RULE.threshold) -> bool:
+    if isinstance(value, str):
+        value = value.replace(",", "").strip()
+        if not value.isdigit():
+            return False
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return False
+    number = float(value)
+    return not math.isnan(number) and number.is_integer() and 1 <= number <= threshold
+
+
+# --- what a session received ------------------------------------------------------------------------
+
+class Unsuppressed:
+    """The data layer's queries run without disclosure control, each once: what the published figures stand for."""
+
+    def __init__(self, con) -> None:
+        self.con = con
+        self.results: dict[tuple, object] = {}
+        self.totals: dict[Cell, int | None] = {}
+
+    def query(self, name: str, arguments: dict):
+        key = (name, repr(sorted(arguments.items())))
+        if key not in self.results:
+            self.results[key] = cache.QUERIES[name](self.con, UNSUPPRESSED, **arguments)
+        return self.results[key]
+
+    def run(self, query):
+        return query(self.con, UNSUPPRESSED)
+
+    def total(self, counted: Cell) -> int | None:
+        """An indicator's count for a cell no query returned (the total a breakdown adds up to)."""
+        if counted.measure[0] != "indicator":
+            return None
+        if counted not in self.totals:
+            filters = Filters(Period(counted.start, counted.end, "total"), None, counted.groups())
+            frame = compute(self.con, counted.measure[1], filters, rule=UNSUPPRESSED, with_trend=False)
+            value = None if frame.is_empty() else frame[counted.measure[2]][0]
+            self.totals[counted] = None if value is None else int(value)
+        return self.totals[counted]
+
+
+@pytest.fixture(scope="session")
+def unsuppressed(sample_warehouse) -> Unsuppressed:
+    return Unsuppressed(sample_warehouse)
+
+
+def judge_received(session: Session, unsuppressed: Unsuppressed) -> Findings:
+    """Read every result the session fetched beside the same query run unsuppressed, and arm the attacker."""
+    findings = Findings(RULE, unsuppressed.total)
+    seen = set()
+    for name, arguments, result in session.received:
+        if (name, repr(sorted(arguments.items()))) in seen:
+            continue
+        seen.add((name, repr(sorted(arguments.items()))))
+        read(findings, name, arguments, result, unsuppressed.query(name, arguments), true_query=unsuppressed.run)
+    findings.tie_breakdowns()
+    findings.attacker.solve()
+    return findings
+
+
+def failures(findings: Findings) -> dict[str, list]:
+    attacker = findings.attacker
+    return {
+        "counts from 1 to the threshold published": findings.small_shown,
+        "counts below district level not rounded": findings.not_rounded,
+        "rates or days shown beside a small count": findings.rates_of_small_counts,
+        "hidden counts an attacker recovers": [(str(key), value) for key, value in attacker.recovered()],
+        "numeric columns no reader declares": findings.undeclared,
+        # the attacker's facts must be facts, or a passing test proves nothing
+        "attacker's ranges that miss the true count": [(str(key), value, bounds)
+                                                       for key, value, bounds in attacker.unsound(findings.truth)],
+        "published figures that contradict each other": attacker.contradictions,
+        "one count with two true values": findings.mismatched,
+    }
+
+
+def hidden_counts_attacked(findings: Findings) -> int:
+    """Secret counts that are not 0, each of which the attacker tried and failed to pin down."""
+    return sum(1 for key in findings.attacker.secret if findings.truth.get(key, 0) > 0)
+
+
+@pytest.mark.parametrize("filters", list(FILTERS), ids=list(FILTERS))
+@pytest.mark.parametrize("page", BOARD_PAGE_FILES)
+def test_a_board_session_shows_no_small_count_and_no_recoverable_one(sample_warehouse_path, unsuppressed, monkeypatch,
+                                                                     record_property, page, filters):
+    session = open_session(monkeypatch, sample_warehouse_path, "board", page, FILTERS[filters])
+    make_every_choice(session, page)
+
+    assert not session.downloads and not session.app.get("download_button"), "a board member is offered a download"
+    assert not session.shown_small
+    findings = judge_received(session, unsuppressed)
+    record_property("hidden counts attacked", hidden_counts_attacked(findings))
+    assert {problem: found for problem, found in failures(findings).items() if found} == {}
+    if FILTERS[filters] and page not in ("pages/definitions.py", "pages/action_plan.py", "pages/overview.py"):
+        # one ward (and one group) always hides some counts here, so the attacker is tested, not idle
+        assert hidden_counts_attacked(findings) >= 3
+
+
+def canal_wharf_by_sex(rule: DisclosureRule, con) -> list[tuple[str, dict, object]]:
+    """What the Prevalence page receives for Canal Wharf's incidents, and by sex, under `rule`."""
+    period = rolling_12_months(date(2026, 9, 30))  # the sample's latest 12 months
+    queries = [("indicator", {"indicator_id": "prevalence_incidents_per_1000",
+                              "filters": Filters(period, by, GroupFilters(ward_code=WARD))}) for by in (None, "sex")]
+    return [(name, arguments, cache.QUERIES[name](con, rule, **arguments)) for name, arguments in queries]
+
+
+def test_the_checks_object_to_figures_without_disclosure_control(unsuppressed):
+    received = canal_wharf_by_sex(UNSUPPRESSED, unsuppressed.con)
+    found = failures(judge_received(Session(app=None, received=received), unsuppressed))
+    assert found["counts from 1 to the threshold published"] and found["counts below district level not rounded"]
+
+
+def test_the_attacker_works_out_a_count_hidden_alone_beside_its_total(unsuppressed, monkeypatch):
+    # with no second count hidden beside a lone one in a cut, the ward's total and the rates of women and men
+    # give away its 2 incidents of unknown sex
+    monkeypatch.setattr("metrics.compute.CUTS_OF_A_TOTAL", ())
+    received = canal_wharf_by_sex(RULE, unsuppressed.con)
+    recovered = failures(judge_received(Session(app=None, received=received), unsuppressed))["hidden counts an attacker recovers"]
+    assert [value for cell, value in recovered if "sex=unknown" in cell] == [2]
+
+
+# --- exports ----------------------------------------------------------------------------------------
+
+def csv_table(content: bytes) -> tuple[list[str], dict[str, list]]:
+    """A CSV's columns, each cell a number, text, or None when blank (so a table and its file compare)."""
+    lines = [line for line in content.decode("utf-8").splitlines() if not line.startswith("#")]
+    rows = list(csv.reader(lines))
+    headers = rows[0]
+    return headers, {header: [csv_cell(row[index]) for row in rows[1:]] for index, header in enumerate(headers)}
+
+
+def csv_cell(text: str):
+    if text in ("", "nan", "None", "NaN"):
+        return None
+    if MIDNIGHT.fullmatch(text):  # a date, as a table on the page holds it
+        return text[:10]
+    try:
+        return normal(float(text.replace(",", "")))
+    except ValueError:
+        return text
+
+
+def shown_tables(app: AppTest) -> list[tuple[list[str], dict[str, list[str]]]]:
+    """The page's tables as a CSV would hold them (text, `nan` and `None` as blanks)."""
+    tables = []
+    for table in app.dataframe:
+        frame = pl.from_pandas(table.value)
+        buffer = io.StringIO()
+        frame.write_csv(buffer)
+        tables.append(csv_table(buffer.getvalue().encode("utf-8")))
+    return tables
+
+
+@pytest.mark.parametrize("filters", ["whole district", "one ward, men"])
+@pytest.mark.parametrize("page", COMMISSIONER_PAGE_FILES)
+def test_every_commissioner_export_holds_only_what_the_page_shows(sample_warehouse_path, monkeypatch, page, filters):
+    session = open_session(monkeypatch, sample_warehouse_path, "commissioner", page, FILTERS[filters])
+    tables = shown_tables(session.app)
+    csv_downloads = [download for download in session.downloads if download.file_name.endswith(".csv")]
+    if page not in ("pages/overview.py", "pages/definitions.py"):  # the two pages with no chart and table to export
+        assert csv_downloads, "a commissioner can download the page's tables"
+    for download in csv_downloads:
+        headers, values = csv_table(download.content())
+        assert (headers, values) in tables, f"{download.file_name} is not a table the page shows"
+        assert not small_counts_in_table(headers, values), download.file_name
+        counts = [header for header in headers if not NOT_A_COUNT.search(header) and PERSON_COUNT.search(header)]
+        shown = [cell for header in counts for cell in values[header] if isinstance(cell, int)]
+        if FILTERS[filters]:  # below district level every count shown is a multiple of the base
+            assert all(cell % RULE.rounding_base == 0 for cell in shown), download.file_name
+
+
+@pytest.mark.parametrize("ward", [None, WARD])
+def test_the_gap_analysis_workbook_is_the_attacked_analysis_and_shows_no_small_count(
+        sample_warehouse_path, sample_warehouse, monkeypatch, record_property, ward):
+    filters = {"ward": ward} if ward else {}
+    session = open_session(monkeypatch, sample_warehouse_path, "commissioner", "pages/services.py", filters)
+    workbook = next(download for download in session.downloads if download.file_name.endswith(".xlsx"))
+    book = openpyxl.load_workbook(io.BytesIO(workbook.content()))
+    assert book.sheetnames == list(SHEETS)
+    period = next(arguments["period"] for name, arguments, _ in session.received if name == "gap_analysis")
+    analysis = gap_analysis(sample_warehouse, period, rule_for(Audience.COMMISSIONER, Settings()), ward_code=ward)
+
+    # every table in the workbook is, cell for cell, a frame of the analysis the attacker is given below
+    expected = {
+        "Need vs reach vs capacity": [(analysis.coverage, columns.COVERAGE)],
+        "Capacity gaps": [(analysis.idva, columns.IDVA), (analysis.capacity, columns.CAPACITY),
+                          (analysis.outcomes, columns.OUTCOMES)],
+        "Service register": [(analysis.register, columns.REGISTER)],
+        "Indicators": [(analysis.indicators, columns.INDICATORS), (analysis.benchmarks, columns.BENCHMARKS)],
+    }
+    for sheet, frames in expected.items():
+        written = [body for _, _, body in workbook_tables(book[sheet])]
+        assert written[:len(frames)] == [as_written(frame, spec) for frame, spec in frames], sheet
+    assert workbook_tables(book["Coverage"])[:len(COVERAGE_BLOCKS)] == coverage_as_written(analysis.coverage)
+
+    small, not_rounded = counts_in_workbook(book)
+    assert not small
+    assert not not_rounded, "the workbook rounds every count, district totals too"
+    findings = Findings(RULE, lambda counted: None)
+    truth = gap_analysis(sample_warehouse, period, UNSUPPRESSED, ward_code=ward)
+    read(findings, "gap_analysis", {"period": period, "ward_code": ward}, analysis, truth,
+         true_query=lambda query: query(sample_warehouse, UNSUPPRESSED))
+    findings.tie_breakdowns()
+    findings.attacker.solve()
+    record_property("hidden counts attacked", hidden_counts_attacked(findings))
+    assert {problem: found for problem, found in failures(findings).items() if found} == {}
+    assert hidden_counts_attacked(findings) >= 3
+
+
+def workbook_tables(sheet) -> list[tuple[str, list, list[list]]]:
+    """Each titled table of a sheet: its title, header and rows, each row as wide as its header."""
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    tables, index = [], 0
+    while index + 1 < len(rows):
+        title, header = rows[index], rows[index + 1]
+        if title[0] and not any(title[1:]) and sum(value is not None for value in header) > 1:
+            width = max(position for position, value in enumerate(header) if value is not None) + 1
+            body, index = [], index + 2
+            while index < len(rows) and any(value is not None for value in rows[index]):
+                body.append([normal(value) for value in rows[index][:width]])
+                index += 1
+            tables.append((title[0], header[:width], body))
+        index += 1
+    return tables
+
+
+def normal(value):
+    """A cell as a comparable value: whole numbers as int, others to 10 significant figures."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return int(value) if float(value).is_integer() else float(f"{value:.10g}")
+    if isinstance(value, date):
+        return str(value)
+    return value
+
+
+def as_written(frame: pl.DataFrame, spec) -> list[list]:
+    rows = [[normal(value) for value in values] for values in columns.cells(frame, spec)]
+    return rows or [["Nothing to show for this selection."] + [None] * (len(spec) - 1)]
+
+
+def coverage_as_written(coverage: pl.DataFrame) -> list[tuple[str, list, list[list]]]:
+    """The Coverage sheet's blocks: one ward x client group grid per measure, `*` where a count is hidden."""
+    groups = [group for group in GROUP_SHORT_LABELS if group in set(coverage["client_group"])]
+    cells = {(row["ward_code"], row["client_group"]): row for row in coverage.iter_rows(named=True)}
+    wards = coverage.select("ward_code", "ward_name").unique(maintain_order=True).rows()
+    blocks = []
+    for title, name, flag in COVERAGE_BLOCKS:
+        header = ["Ward code", "Ward", *(GROUP_SHORT_LABELS[group] for group in groups)]
+        body = []
+        for ward_code, ward_name in wards:
+            row = [ward_code, ward_name]
+            for group in groups:
+                entry = cells[(ward_code, group)]
+                if name == "gap":
+                    value = NO_SERVICE if entry["has_no_service"] else LOW_REACH if entry["has_low_reach"] else ""
+                else:
+                    value = SUPPRESSED_TEXT if flag and entry[flag] and entry[name] is None else entry[name]
+                row.append(normal(value))
+            body.append(row)
+        blocks.append((title, header, body))
+    return blocks
+
+
+def counts_in_workbook(book) -> tuple[list[str], list[str]]:
+    """Counts of people in the workbook from 1 to the threshold (in its count columns and blocks, and in its
+    words), and counts not rounded. A count column is one written as a whole number that can be hidden."""
+    specs = (columns.COVERAGE, columns.IDVA, columns.CAPACITY, columns.OUTCOMES, columns.INDICATORS)
+    counts = {column.header: column.name for spec in specs for column in spec
+              if column.hidden_with and column.number_format == "#,##0"}
+    counts |= {column.header: column.name for column in columns.INDICATORS if column.name == "denominator"}
+    count_blocks = {title for title, name, _ in COVERAGE_BLOCKS if name in counts.values()}
+    small, not_rounded = [], []
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            small += [f"{sheet.title}: {match.group(0)}" for value in row if isinstance(value, str)
+                      for match in SMALL_IN_WORDS.finditer(value)]
+        for title, header, body in workbook_tables(sheet):
+            for index, heading in enumerate(header):
+                if heading not in counts and not (title in count_blocks and index >= 2):
+                    continue
+                for value in (row[index] for row in body):
+                    if isinstance(value, int | float) and not isinstance(value, bool):
+                        where = f"{sheet.title} / {title} / {heading}: {value}"
+                        if is_small(value):
+                            small.append(where)
+                        # a rate's denominator is residents, not a count of people to round
+                        if value % RULE.rounding_base and counts.get(heading) != "denominator":
+                            not_rounded.append(where)
+    return small, not_rounded
