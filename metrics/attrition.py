@@ -1,5 +1,5 @@
-"""The victim journey through justice: where domestic abuse cases drop out, how long each step takes,
-and which wards lose most at charge.
+"""The victim journey through justice: where domestic abuse cases drop out and which wards lose most
+at charge (how long each step takes is in `metrics.attrition_days`).
 
 `attrition_funnel` follows the crimes recorded in a period by crime id (a cohort: every later stage
 holds only crimes that reached the one before). Incidents are the incidents reported in the same
@@ -31,7 +31,6 @@ from metrics.periods import Period
 from metrics.registry import get
 from metrics.stats import wilson_ci
 
-MIN_CASES_FOR_DAYS = 10  # a median or 90th percentile of fewer cases says more about the cases than the service
 WORST_FIRST = {
     Comparison.WORSE_998: 0, Comparison.WORSE: 1, Comparison.SIMILAR: 2,
     Comparison.BETTER: 3, Comparison.BETTER_998: 4, Comparison.NOT_COMPARED: 5,
@@ -92,7 +91,7 @@ def attrition_funnel(
     groups: GroupFilters = GroupFilters(),
 ) -> pl.DataFrame:
     """One row per stage (per cut value and for the total when `by` is a person dimension)."""
-    records = _records(con, "_attrition_funnel", period, groups)
+    records = records_for(con, "_attrition_funnel", period, groups)
     flag_columns = [column for column in records.columns if column not in PERSON_COLUMNS.values()]
     records = records.with_columns(pl.col(flag_columns).fill_null(0))
     totals = _sum_by_cut(records, by, flag_columns, total_label=groups.ward_code or "district")
@@ -101,8 +100,8 @@ def attrition_funnel(
         for order, stage in enumerate(STAGES, start=1):
             rows.append(_stage_row(cut, order, stage))
     frame = pl.DataFrame(rows, schema=_funnel_schema())
-    frame = _labelled(con, frame, by, period)
-    protected = _protect_cuts(
+    frame = labelled(con, frame, by, period)
+    protected = protect_cuts(
         frame, rule=rule, group_column="stage", district=not groups.applied(),
         count_columns=FUNNEL_COUNTS,
         ratio_columns={"conversion_pct": ("conversion_numerator", "conversion_denominator"),
@@ -156,55 +155,6 @@ def _hide_quantities(protected: pl.DataFrame, hidden: set[tuple], quantity: dict
     return pl.DataFrame(rows, schema=protected.schema)
 
 
-def days_between_stages(
-    con: duckdb.DuckDBPyConnection,
-    period: Period,
-    *,
-    rule: DisclosureRule,
-    by: str | None = None,
-    groups: GroupFilters = GroupFilters(),
-    min_cases: int = MIN_CASES_FOR_DAYS,
-) -> pl.DataFrame:
-    """Median and 90th percentile calendar days for each step, for crimes recorded in the period.
-
-    Percentiles interpolate linearly between cases (as a spreadsheet's PERCENTILE.INC does); a step
-    with fewer than `min_cases` cases shows its count but no days.
-    """
-    _check_cut(by)
-    records = _records(con, "_attrition_days", period, groups).filter(pl.col("days").is_not_null())
-    total_label = groups.ward_code or "district"
-    summaries = [_days_summary(records, pl.lit(total_label), is_total=True)]
-    groups_shown = [{"cut_value": total_label, "is_total": True}]
-    if by:
-        cut_records = records.filter(pl.col(PERSON_COLUMNS[by]).is_not_null())
-        summaries.append(_days_summary(cut_records, pl.col(PERSON_COLUMNS[by]), is_total=False))
-        groups_shown += [{"cut_value": value, "is_total": False}
-                         for value in sorted(cut_records[PERSON_COLUMNS[by]].unique().to_list())]
-    summary = pl.concat(summaries)
-    rows = []
-    for group in groups_shown:
-        for order, (step, label) in enumerate(STEPS, start=1):
-            found = summary.filter((pl.col("cut_value") == group["cut_value"]) & (pl.col("step") == step)
-                                   & (pl.col("is_total") == group["is_total"]))
-            cases = int(found["cases"][0]) if found.height else 0
-            enough = cases >= max(min_cases, 1)
-            rows.append({
-                **group, "step_order": order, "step": step, "step_label": label, "cases": cases,
-                "median_days": found["median_days"][0] if enough else None,
-                "p90_days": found["p90_days"][0] if enough else None,
-                "note": None if enough else f"fewer than {max(min_cases, 1)} cases: days not calculated",
-            })
-    frame = pl.DataFrame(rows, schema=_days_schema())
-    frame = _labelled(con, frame, by, period)
-    protected = _protect_cuts(
-        frame, rule=rule, group_column="step", district=not groups.applied(), count_columns=["cases"],
-        ratio_columns={"median_days": ("cases", "cases")}, interval_columns={"median_days": ("p90_days",)},
-    )
-    return protected.with_columns(
-        note=pl.when(pl.col("median_days_suppressed")).then(pl.lit(NOT_SHOWN)).otherwise(pl.col("note"))
-    )
-
-
 def attrition_hotspots(
     con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, *, indicator_id: str = "charge_rate_pct"
 ) -> pl.DataFrame:
@@ -226,7 +176,7 @@ def attrition_hotspots(
     )
 
 
-def _records(con: duckdb.DuckDBPyConnection, query: str, period: Period, groups: GroupFilters) -> pl.DataFrame:
+def records_for(con: duckdb.DuckDBPyConnection, query: str, period: Period, groups: GroupFilters) -> pl.DataFrame:
     records = con.sql(query_sql(query), params={"start": period.start, "end": period.end}).pl()
     for dimension, value in groups.applied().items():
         records = records.filter(pl.col(PERSON_COLUMNS[dimension]) == value)
@@ -235,7 +185,7 @@ def _records(con: duckdb.DuckDBPyConnection, query: str, period: Period, groups:
 
 def _sum_by_cut(records: pl.DataFrame, by: str | None, columns: list[str], *, total_label: str) -> pl.DataFrame:
     """The total row first, then one row per value of the cut (each with `cut_value` and `is_total`)."""
-    _check_cut(by)
+    check_cut(by)
     sums = [pl.col(column).sum().cast(pl.Int64) for column in columns]
     total = records.select(sums).with_columns(cut_value=pl.lit(total_label), is_total=pl.lit(True))
     if by is None:
@@ -246,7 +196,7 @@ def _sum_by_cut(records: pl.DataFrame, by: str | None, columns: list[str], *, to
     return pl.concat([total, cuts.select(total.columns)])
 
 
-def _check_cut(by: str | None) -> None:
+def check_cut(by: str | None) -> None:
     if by is not None and by not in PERSON_COLUMNS:
         raise UnsupportedCut(f"attrition can be cut by {', '.join(PERSON_COLUMNS)}, not {by}")
 
@@ -269,18 +219,7 @@ def _stage_row(cut: dict, order: int, stage: Stage) -> dict:
     }
 
 
-def _days_summary(records: pl.DataFrame, cut_value: pl.Expr, *, is_total: bool) -> pl.DataFrame:
-    return (
-        records.group_by(cut_value.alias("cut_value"), "step")
-        .agg(cases=pl.len(), median_days=pl.col("days").median(),
-             p90_days=pl.col("days").quantile(0.9, interpolation="linear"))
-        .with_columns(pl.col("cut_value").cast(pl.String), pl.col("median_days", "p90_days").cast(pl.Float64),
-                      is_total=pl.lit(is_total))
-        .sort("cut_value")
-    )
-
-
-def _labelled(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, by: str | None, period: Period) -> pl.DataFrame:
+def labelled(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, by: str | None, period: Period) -> pl.DataFrame:
     names = dict(con.sql("select ward_code, ward_name from mart_wards").fetchall()) if by == "ward" else {}
     return frame.with_columns(
         cut=pl.lit(by or "district"),
@@ -289,7 +228,7 @@ def _labelled(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, by: str | Non
     )
 
 
-def _protect_cuts(frame: pl.DataFrame, *, rule: DisclosureRule, group_column: str, district: bool, **columns) -> pl.DataFrame:
+def protect_cuts(frame: pl.DataFrame, *, rule: DisclosureRule, group_column: str, district: bool, **columns) -> pl.DataFrame:
     """Disclosure control for cut rows that add up to a total row in each `group_column` group.
 
     A district total is published as it is; a total that is itself a slice (one ward, one group) is
@@ -314,9 +253,3 @@ def _funnel_schema() -> dict[str, pl.DataType]:
                 ("conversion_pct", "conversion_lower_95", "conversion_upper_95", "share_of_crimes_pct")}
     return {"cut_value": pl.String, "is_total": pl.Boolean, "stage_order": pl.Int64, "stage": pl.String,
             "stage_label": pl.String, "unit": pl.String, "conversion_of": pl.String, **counts, **percents}
-
-
-def _days_schema() -> dict[str, pl.DataType]:
-    return {"cut_value": pl.String, "is_total": pl.Boolean, "step_order": pl.Int64, "step": pl.String,
-            "step_label": pl.String, "cases": pl.Int64, "median_days": pl.Float64, "p90_days": pl.Float64,
-            "note": pl.String}

@@ -19,7 +19,8 @@ from etl.errors import WarehouseMissing
 from etl.geography import wards_feature_collection
 from etl.warehouse import Warehouse
 from metrics import data_quality
-from metrics.attrition import attrition_funnel, days_between_stages
+from metrics.attrition import attrition_funnel
+from metrics.attrition_days import days_between_stages
 from metrics.compute import Filters, compute
 from metrics.coverage import perpetrator_interventions
 from metrics.disclosure import rule_for
