@@ -9,6 +9,7 @@ from a fixed list, never from user text.
 from __future__ import annotations
 
 import re
+from functools import cache
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -74,6 +75,7 @@ def bind(sql: str, parameters: dict[str, object]) -> dict[str, object]:
     return {name: value for name, value in parameters.items() if f"${name}" in sql}
 
 
+@cache  # the files ship with the package; every aggregate call would read one again
 def query_sql(name: str) -> str:
     return resources.files("metrics").joinpath(f"sql/{name}.sql").read_text(encoding="utf-8")
 

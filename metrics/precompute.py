@@ -18,6 +18,7 @@ tests/metrics/test_precompute.py holds both paths to the same numbers.
 from __future__ import annotations
 
 import re
+from functools import cache
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -119,13 +120,11 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
 def events_sql(con: duckdb.DuckDBPyConnection, indicator: Indicator, period: Period) -> tuple[str, dict[str, object]] | None:
     """SQL giving the indicator's events for `period` from the precomputed sums, with its parameters;
     None when they do not hold the period (or the warehouse has none), and the query must run itself."""
-    from metrics.aggregate import query_sql
-
     if coverage(con, indicator) is None:
         return None
     columns = f"period_date, {EVENT_KEYS}, numerator, denominator"
     parameters: dict[str, object] = {"query_key": query_key(indicator)}
-    if summable_by_month(query_sql(indicator.sql_name)):
+    if _summable(indicator.sql_name):
         if not _whole_months(period):
             return None
         return (f"select {columns} from precomputed_monthly "
@@ -150,6 +149,13 @@ def coverage(con: duckdb.DuckDBPyConnection, indicator: Indicator, *, events_onl
     except duckdb.CatalogException:
         return None
     return rows[0] if rows else None
+
+
+@cache
+def _summable(sql_name: str) -> bool:
+    from metrics.aggregate import query_sql
+
+    return summable_by_month(query_sql(sql_name))
 
 
 def _whole_months(period: Period) -> bool:
