@@ -22,10 +22,10 @@ import duckdb
 import polars
 from common import percentile
 
-from metrics.precompute import refresh
 from etl.warehouse import Warehouse
 from metrics.compute import Filters, compute
 from metrics.disclosure import DisclosureRule
+from metrics.precompute import refresh
 from metrics.registry import all_indicators
 from oversight.settings import PROJECT_ROOT, Settings
 
