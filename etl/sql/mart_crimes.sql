@@ -19,6 +19,8 @@ linked_incidents as (
 nearest_victim_incidents as (
     select crimes.crime_id, incidents.victim_sex, incidents.victim_age_band, incidents.victim_ethnicity
     from crimes
+    -- only crimes without their own incident need it; the rest would be ranked for nothing
+    anti join linked_incidents on linked_incidents.crime_id = crimes.crime_id
     join incidents on incidents.victim_id = crimes.victim_id
     qualify row_number() over (
         partition by crimes.crime_id
