@@ -18,7 +18,13 @@ from etl.errors import FileRefused
 from etl.geography import BoundaryFileError, load_wards
 from etl.readers import ReadResult, normalise_header, project_contract, read_file
 from etl.stages import StageSeconds, timed
-from etl.staging import add_warehouse_problems, quote, record_id_sql, staging_table, upsert
+from etl.staging import (
+    add_warehouse_problems,
+    quote,
+    record_id_sql,
+    reference_checks,
+    upsert,
+)
 from etl.validate import check_rows
 
 
@@ -127,7 +133,9 @@ def _load_table(
         _guard_identifiers(con, path, read, allowed=set(model.model_fields))
     with timed(seconds, "contract checks"):
         ignored = project_contract(con, path, read, model, "_contract_file")
-        check_rows(con, model, "_contract_file", "_checked_file", as_of=as_of, earliest=earliest)
+        # the raw text the later steps read: the record id, and the cells the warehouse checks report
+        keep_raw = {*model.primary_key, *(check.column for check in reference_checks(model))}
+        check_rows(con, model, "_contract_file", "_checked_file", as_of=as_of, earliest=earliest, keep_raw=keep_raw)
     with timed(seconds, "warehouse checks"):
         add_warehouse_problems(con, model, "_checked_file")
     with timed(seconds, "rejects"):

@@ -9,6 +9,7 @@ this module and the pydantic models to the same verdict on generated rows.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -152,10 +153,12 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def checked_select(model: type[Extract], source_view: str) -> str:
+def checked_select(model: type[Extract], source_view: str, keep_raw: Collection[str] | None = None) -> str:
     """One SELECT over `source_view` giving typed columns, `_line`, raw text and `_problems`.
 
     `_problems` is a list of {column, value, rule} structs, empty when the row is valid.
+    `keep_raw` names the columns whose raw text (`_raw_<name>`) is kept beside the typed value (all
+    when None); a problem carries its cell's raw text whatever is kept.
     Parameters: $as_of (timestamp) and $earliest (date).
     """
     specs = model.columns()
@@ -179,6 +182,9 @@ def checked_select(model: type[Extract], source_view: str) -> str:
             raw = _quote("_raw_" + column) if column in typed_names else "cast(null as varchar)"
             entries.append(f"{{'column': {_literal(column)}, 'value': {raw}, 'rule': {expression}}}")
             rules.append(expression)
+    dropped = [_quote('_problem_' + spec.name) for spec in specs]
+    # Raw text nobody reads later would only widen the checked table, which must fit in memory.
+    dropped += [_quote('_raw_' + spec.name) for spec in specs if keep_raw is not None and spec.name not in keep_raw]
     # Building the list of problems costs more than all the checks, so valid rows skip it.
     return f"""
         with cleaned as (
@@ -189,7 +195,7 @@ def checked_select(model: type[Extract], source_view: str) -> str:
             select src._line, {', '.join(typed_parts)}, {', '.join(raw_parts)}, {', '.join(problem_parts)}
             from cleaned as src
         )
-        select * exclude ({', '.join(_quote('_problem_' + spec.name) for spec in specs)}),
+        select * exclude ({', '.join(dropped)}),
                case when coalesce({', '.join(rules)}) is null then []
                     else list_filter([{', '.join(entries)}], lambda p: p.rule is not null) end as _problems
         from typed
@@ -201,10 +207,11 @@ def validation_parameters(*, as_of: datetime, earliest: date) -> dict[str, objec
 
 
 def check_rows(
-    con: duckdb.DuckDBPyConnection, model: type[Extract], source_view: str, target: str, *, as_of: datetime, earliest: date
+    con: duckdb.DuckDBPyConnection, model: type[Extract], source_view: str, target: str, *, as_of: datetime, earliest: date,
+    keep_raw: Collection[str] | None = None,
 ) -> None:
-    """Materialise the checked rows of `source_view` into temp table `target`."""
-    sql = f"create or replace temp table {target} as {checked_select(model, source_view)}"
+    """Materialise the checked rows of `source_view` into temp table `target` (see `checked_select`)."""
+    sql = f"create or replace temp table {target} as {checked_select(model, source_view, keep_raw)}"
     # DuckDB refuses parameters a statement does not use, and models without dates use none.
     parameters = {name: value for name, value in validation_parameters(as_of=as_of, earliest=earliest).items() if f"${name}" in sql}
     con.execute(sql, parameters)

@@ -140,14 +140,15 @@ CASES: list[tuple[str, str, dict[str, str], list[tuple[str, str]]]] = [
 ]
 
 
-def checked(model: type[Extract], rows: list[dict[str, str | None]]) -> list[dict[str, Any]]:
+def checked(model: type[Extract], rows: list[dict[str, str | None]], keep_raw: set[str] | None = None,
+            ) -> list[dict[str, Any]]:
     """The rows after `check_rows`: typed columns, raw text and `_problems`."""
     con = duckdb.connect()
     names = [spec.name for spec in model.columns()]
     source = {"_line": pa.array(range(1, len(rows) + 1), pa.int64())}
     source |= {name: pa.array([row.get(name) for row in rows], pa.string()) for name in names}
     con.register("source_rows", pa.table(source))
-    check_rows(con, model, "source_rows", "checked_rows", as_of=AS_OF, earliest=EARLIEST)
+    check_rows(con, model, "source_rows", "checked_rows", as_of=AS_OF, earliest=EARLIEST, keep_raw=keep_raw)
     cursor = con.execute("select * from checked_rows order by _line")
     columns = [description[0] for description in cursor.description]
     return [dict(zip(columns, values)) for values in cursor.fetchall()]
@@ -155,6 +156,16 @@ def checked(model: type[Extract], rows: list[dict[str, str | None]]) -> list[dic
 
 def check_one(model: type[Extract], row: dict[str, str | None]) -> dict[str, Any]:
     return checked(model, [row])[0]
+
+
+def test_raw_text_is_kept_only_where_asked_and_problems_still_carry_it() -> None:
+    model = BY_NAME["police_incidents"]
+    row = VALID_ROWS["police_incidents"] | {"dash_score": " seventeen "}
+    kept = checked(model, [row], keep_raw={"incident_id"})[0]
+    assert [name for name in kept if name.startswith("_raw_")] == ["_raw_incident_id"]
+    assert kept["_raw_incident_id"] == "INC-1"
+    assert [(p["column"], p["value"]) for p in kept["_problems"]] == [("dash_score", " seventeen ")]
+    assert len([name for name in check_one(model, row) if name.startswith("_raw_")]) == len(model.columns())
 
 
 @pytest.mark.parametrize("extract", list(VALID_ROWS))
