@@ -22,7 +22,8 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from metrics.aggregate import PERSON_COLUMNS, GroupFilters, UnsupportedCut, query_sql
+from metrics.aggregate import PERSON_COLUMNS, GroupFilters, UnsupportedCut
+from metrics.attrition_sums import STAGE_COUNTS, figures
 from metrics.compare import Comparison, Polarity
 from metrics.compute import Filters, compute
 from metrics.definitions import Topic
@@ -91,10 +92,12 @@ def attrition_funnel(
     groups: GroupFilters = GroupFilters(),
 ) -> pl.DataFrame:
     """One row per stage (per cut value and for the total when `by` is a person dimension)."""
-    records = records_for(con, "_attrition_funnel", period, groups)
-    flag_columns = [column for column in records.columns if column not in PERSON_COLUMNS.values()]
-    records = records.with_columns(pl.col(flag_columns).fill_null(0))
-    totals = _sum_by_cut(records, by, flag_columns, total_label=groups.ward_code or "district")
+    check_cut(by)
+    counts = figures(con, STAGE_COUNTS, period, by, groups, fetch=_counts_frame)
+    totals = pl.concat([
+        counts.filter(pl.col("is_total")).with_columns(cut_value=pl.lit(groups.ward_code or "district")),
+        counts.filter(~pl.col("is_total")).sort("cut_value"),
+    ])
     rows = []
     for cut in totals.iter_rows(named=True):
         for order, stage in enumerate(STAGES, start=1):
@@ -109,6 +112,14 @@ def attrition_funnel(
         interval_columns={"conversion_pct": ("conversion_lower_95", "conversion_upper_95")},
     )
     return _protect_splits(protected, totals, rule, district=not groups.applied())
+
+
+def _counts_frame(relation: duckdb.DuckDBPyRelation) -> pl.DataFrame:
+    """The stage counts (`is_total`, `cut_value` and a count per column) as a frame; a few dozen rows are quicker
+    fetched as tuples than through Arrow."""
+    types = {"is_total": pl.Boolean, "cut_value": pl.String}
+    schema = {column: types.get(column, pl.Int64) for column in relation.columns}
+    return pl.DataFrame(relation.fetchall(), schema=schema, orient="row")
 
 
 def _protect_splits(protected: pl.DataFrame, totals: pl.DataFrame, rule: DisclosureRule, *, district: bool) -> pl.DataFrame:
@@ -174,26 +185,6 @@ def attrition_hotspots(
         .sort(["_rank", "_order", "cut_value"], nulls_last=True)
         .drop("_rank", "_order")
     )
-
-
-def records_for(con: duckdb.DuckDBPyConnection, query: str, period: Period, groups: GroupFilters) -> pl.DataFrame:
-    records = con.sql(query_sql(query), params={"start": period.start, "end": period.end}).pl()
-    for dimension, value in groups.applied().items():
-        records = records.filter(pl.col(PERSON_COLUMNS[dimension]) == value)
-    return records
-
-
-def _sum_by_cut(records: pl.DataFrame, by: str | None, columns: list[str], *, total_label: str) -> pl.DataFrame:
-    """The total row first, then one row per value of the cut (each with `cut_value` and `is_total`)."""
-    check_cut(by)
-    sums = [pl.col(column).sum().cast(pl.Int64) for column in columns]
-    total = records.select(sums).with_columns(cut_value=pl.lit(total_label), is_total=pl.lit(True))
-    if by is None:
-        return total
-    cuts = (records.filter(pl.col(PERSON_COLUMNS[by]).is_not_null())
-            .group_by(cut_value=pl.col(PERSON_COLUMNS[by])).agg(sums)
-            .with_columns(is_total=pl.lit(False)).sort("cut_value"))
-    return pl.concat([total, cuts.select(total.columns)])
 
 
 def check_cut(by: str | None) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from metrics.aggregate import PERSON_COLUMNS, GroupFilters
-from metrics.attrition import NOT_SHOWN, STEPS, check_cut, labelled, protect_cuts, records_for
+from metrics.aggregate import GroupFilters
+from metrics.attrition import NOT_SHOWN, STEPS, check_cut, labelled, protect_cuts
+from metrics.attrition_sums import STEP_DAYS, figures
 from metrics.disclosure import DisclosureRule
 from metrics.periods import Period
 
@@ -32,27 +33,21 @@ def days_between_stages(
     with fewer than `min_cases` cases shows its count but no days.
     """
     check_cut(by)
-    records = records_for(con, "_attrition_days", period, groups).filter(pl.col("days").is_not_null())
     total_label = groups.ward_code or "district"
-    summaries = [_days_summary(records, pl.lit(total_label), is_total=True)]
-    groups_shown = [{"cut_value": total_label, "is_total": True}]
+    found = {(total_label, True, step): days for (_, step), days in _step_days(con, period, None, groups).items()}
+    shown = [(total_label, True)]
     if by:
-        cut_records = records.filter(pl.col(PERSON_COLUMNS[by]).is_not_null())
-        summaries.append(_days_summary(cut_records, pl.col(PERSON_COLUMNS[by]), is_total=False))
-        groups_shown += [{"cut_value": value, "is_total": False}
-                         for value in sorted(cut_records[PERSON_COLUMNS[by]].unique().to_list())]
-    summary = pl.concat(summaries)
+        cuts = _step_days(con, period, by, groups)
+        found |= {(value, False, step): days for (value, step), days in cuts.items()}
+        shown += [(value, False) for value in sorted({value for value, _ in cuts if value is not None})]
     rows = []
-    for group in groups_shown:
+    for cut_value, is_total in shown:
         for order, (step, label) in enumerate(STEPS, start=1):
-            found = summary.filter((pl.col("cut_value") == group["cut_value"]) & (pl.col("step") == step)
-                                   & (pl.col("is_total") == group["is_total"]))
-            cases = int(found["cases"][0]) if found.height else 0
+            cases, median_days, p90_days = found.get((cut_value, is_total, step), (0, None, None))
             enough = cases >= max(min_cases, 1)
             rows.append({
-                **group, "step_order": order, "step": step, "step_label": label, "cases": cases,
-                "median_days": found["median_days"][0] if enough else None,
-                "p90_days": found["p90_days"][0] if enough else None,
+                "cut_value": cut_value, "is_total": is_total, "step_order": order, "step": step, "step_label": label,
+                "cases": cases, "median_days": median_days if enough else None, "p90_days": p90_days if enough else None,
                 "note": None if enough else f"fewer than {max(min_cases, 1)} cases: days not calculated",
             })
     frame = pl.DataFrame(rows, schema=_days_schema())
@@ -66,15 +61,12 @@ def days_between_stages(
     )
 
 
-def _days_summary(records: pl.DataFrame, cut_value: pl.Expr, *, is_total: bool) -> pl.DataFrame:
-    return (
-        records.group_by(cut_value.alias("cut_value"), "step")
-        .agg(cases=pl.len(), median_days=pl.col("days").median(),
-             p90_days=pl.col("days").quantile(0.9, interpolation="linear"))
-        .with_columns(pl.col("cut_value").cast(pl.String), pl.col("median_days", "p90_days").cast(pl.Float64),
-                      is_total=pl.lit(is_total))
-        .sort("cut_value")
-    )
+def _step_days(con: duckdb.DuckDBPyConnection, period: Period, by: str | None,
+               groups: GroupFilters) -> dict[tuple[str | None, str], tuple[int, float, float]]:
+    """(cases, median days, 90th percentile days) by (value of the cut, step), for each step with a case;
+    with no cut, the value is None."""
+    rows = figures(con, STEP_DAYS, period, by, groups, fetch=lambda relation: relation.fetchall())
+    return {(cut_value, step): tuple(days) for cut_value, step, *days in rows}
 
 
 def _days_schema() -> dict[str, pl.DataType]:

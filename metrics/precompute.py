@@ -84,6 +84,7 @@ def trend_span(first_seen: date, last_seen: date) -> Period | None:
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Create the three tables in the warehouse being built (after the marts)."""
+    from metrics import attrition_sums
     from metrics.aggregate import bind, query_sql
     from metrics.registry import all_indicators
 
@@ -115,6 +116,7 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
                         {"key": key, "window_start": period.start, "window_end": period.end, **bind(sql, parameters)})
     # Rows went in one query key after another, so a page's read of one key already skips the others' row groups.
     con.execute("drop table if exists _precompute_events")
+    attrition_sums.build(con)
 
 
 def events_sql(con: duckdb.DuckDBPyConnection, indicator: Indicator, period: Period) -> tuple[str, dict[str, object]] | None:

@@ -2,6 +2,7 @@
 -- stage it reached. Crime stages are linked by crime id, so a column such as arrested_and_referred
 -- counts the crimes that passed through both stages; a charge or court outcome counts only on a
 -- crime referred to the CPS, so each stage holds only crimes that reached the one before it.
+-- Summed by metrics/sql/_attrition_funnel_counts.sql, live or from its sums by month (metrics/attrition_sums.py).
 with incidents as (
     select * from mart_incidents where reported_on between $start and $end
 ),
@@ -11,6 +12,7 @@ crimes as (
 )
 
 select
+    month_start,
     ward_code,
     victim_sex as sex,
     victim_age_band as age_band,
@@ -22,6 +24,7 @@ from incidents
 union all by name
 
 select
+    month_start,
     ward_code,
     victim_sex as sex,
     victim_age_band as age_band,
