@@ -4,24 +4,33 @@ The indicator's query (metrics/sql/<name>.sql) yields rows with `period_date`, `
 `sex`, `age_band`, `ethnicity`, `numerator` and `denominator`, taking $start and $end (and
 $period_years where it needs them). Filters are bound parameters; the cut columns come
 from a fixed list, never from user text.
+
+The events are read from the cheapest source that holds them: the precomputed totals
+(metrics/totals.py, many asks in one query), precompute's sums by month and window, or the
+query itself. Rates divide by residents x years (metrics/residents.py).
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
 
 from etl.contract.columns import WARD_CODE_PATTERN
 from etl.contract.values import AgeBand, Ethnicity, Sex
-from metrics import precompute
+from metrics import precompute, totals
 from metrics.definitions import Denominator, Indicator
 from metrics.periods import Period
+
+if TYPE_CHECKING:
+    from metrics.residents import Residents
 
 PERSON_COLUMNS = {"ward": "ward_code", "sex": "sex", "age_band": "age_band", "ethnicity": "ethnicity"}
 PERIOD_EXPRESSIONS = {
@@ -32,14 +41,6 @@ PERIOD_EXPRESSIONS = {
 }
 GROUP_FILTERS_SQL = """($ward is null or ward_code = $ward) and ($sex is null or sex = $sex)
     and ($age_band is null or age_band = $age_band) and ($ethnicity is null or ethnicity = $ethnicity)"""
-CHILD_BANDS = ("0-4", "5-10", "11-15")
-POPULATION_FILTERS = {
-    Denominator.RESIDENTS: pl.lit(True),
-    Denominator.RESIDENTS_16_PLUS: ~pl.col("age_band").is_in(CHILD_BANDS),
-    Denominator.CHILDREN: pl.col("age_band").is_in((*CHILD_BANDS, "16-17")),
-    Denominator.WOMEN_16_PLUS: (pl.col("sex") == "female") & ~pl.col("age_band").is_in(CHILD_BANDS),
-}
-
 
 class UnsupportedCut(ValueError):
     """The indicator cannot be cut or filtered this way (the registry lists its dimensions)."""
@@ -80,6 +81,16 @@ def query_sql(name: str) -> str:
     return resources.files("metrics").joinpath(f"sql/{name}.sql").read_text(encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class Ask:
+    """One aggregate: an indicator's events over a period, summed by `dims` under `filters`."""
+
+    indicator: Indicator
+    period: Period
+    dims: tuple[str, ...] = ()
+    filters: GroupFilters = GroupFilters()
+
+
 def aggregate(
     con: duckdb.DuckDBPyConnection,
     indicator: Indicator,
@@ -89,20 +100,60 @@ def aggregate(
     filters: GroupFilters = GroupFilters(),
 ) -> pl.DataFrame:
     """One row per combination of `dims` with numerator and denominator (person-years for rates)."""
+    (result,) = aggregate_many(con, [Ask(indicator, period, dims, filters)])
+    if isinstance(result, UnsupportedCut):
+        raise result
+    return result
+
+
+def aggregate_many(con: duckdb.DuckDBPyConnection, asks: Sequence[Ask]) -> list[pl.DataFrame | UnsupportedCut]:
+    """`aggregate` of each ask, or the UnsupportedCut it raises. Asks the precomputed totals hold
+    (metrics/totals.py) are read in one query, the rest one by one."""
+    from metrics.residents import Residents, with_residents
+
+    residents = Residents(con)
+    results: list[pl.DataFrame | UnsupportedCut | None] = [None] * len(asks)
+    for position, ask in enumerate(asks):
+        try:
+            _check_cut(ask, residents)
+        except UnsupportedCut as error:
+            results[position] = error
+    allowed = {position: ask for position, ask in enumerate(asks) if results[position] is None}
+    held = totals.read(con, allowed)
+    for position, ask in allowed.items():
+        frame = held[position] if position in held else _summed_events(con, ask)
+        if not ask.dims and position not in held:  # the totals fill theirs
+            frame = frame.with_columns(pl.col("numerator").fill_null(0.0), pl.col("denominator").fill_null(0.0))
+        try:
+            if ask.indicator.denominator_source is not Denominator.EVENTS:
+                frame = with_residents(residents, ask.indicator, frame, ask.period, dims=ask.dims, filters=ask.filters)
+        except UnsupportedCut as error:  # no population loaded
+            frame = error
+        results[position] = frame
+    return results
+
+
+def _check_cut(ask: Ask, residents: Residents) -> None:
+    indicator, dims, filters = ask.indicator, ask.dims, ask.filters
     for dimension in (*dims, *filters.applied()):
         if dimension not in indicator.dimensions:
             allowed = ', '.join(indicator.dimensions) or 'nothing: it is a district figure'
             raise UnsupportedCut(f"{indicator.id} cannot be cut by {dimension}; it allows {allowed}")
-    if ("ethnicity" in dims or filters.ethnicity) and _reads_residents(indicator) and not _population_split_by_ethnicity(con):
+    if ("ethnicity" in dims or filters.ethnicity) and _reads_residents(indicator) and not residents.split_by_ethnicity():
         raise UnsupportedCut("the population is not split by ethnic group, so rates cannot be cut by it")
+
+
+def _summed_events(con: duckdb.DuckDBPyConnection, ask: Ask) -> pl.DataFrame:
+    """The ask's events summed from precompute's sums, or from its query where they do not hold the period."""
+    indicator, period, dims, filters = ask.indicator, ask.period, ask.dims, ask.filters
     select_dims = [f"{PERSON_COLUMNS[d]} as {d}" if d in PERSON_COLUMNS else f"{PERIOD_EXPRESSIONS[d]} as {d}" for d in dims]
-    totals = "sum(numerator)::double as numerator, sum(denominator)::double as denominator"
+    sums = "sum(numerator)::double as numerator, sum(denominator)::double as denominator"
     precomputed = precompute.events_sql(con, indicator, period)
     events = f"with events as ({precomputed[0] if precomputed else query_sql(indicator.sql_name)})"
     if all(d in PERSON_COLUMNS for d in dims):
         sql = f"""
             {events}
-            select {', '.join([*select_dims, ''])} {totals}
+            select {', '.join([*select_dims, ''])} {sums}
             from events where {GROUP_FILTERS_SQL} {'group by all' if dims else ''}
         """
     else:
@@ -111,17 +162,12 @@ def aggregate(
         monthly_keys = [*(PERSON_COLUMNS[d] for d in dims if d in PERSON_COLUMNS), "date_trunc('month', period_date) as period_date"]
         sql = f"""
             {events},
-            monthly as (select {', '.join(monthly_keys)}, {totals} from events where {GROUP_FILTERS_SQL} group by all)
-            select {', '.join(select_dims)}, {totals} from monthly group by all
+            monthly as (select {', '.join(monthly_keys)}, {sums} from events where {GROUP_FILTERS_SQL} group by all)
+            select {', '.join(select_dims)}, {sums} from monthly group by all
         """
     parameters = {"start": period.start, "end": period.end, "period_years": period.years, **filters.as_parameters(),
                   **indicator.query_parameters, **(precomputed[1] if precomputed else {})}
-    frame = con.sql(sql, params=bind(sql, parameters)).pl()
-    if not dims:
-        frame = frame.with_columns(pl.col("numerator").fill_null(0.0), pl.col("denominator").fill_null(0.0))
-    if indicator.denominator_source is not Denominator.EVENTS:
-        frame = _with_population(con, indicator, frame, period, dims=dims, filters=filters)
-    return frame
+    return con.sql(sql, params=bind(sql, parameters)).pl()
 
 
 def _reads_residents(indicator: Indicator) -> bool:
@@ -129,70 +175,20 @@ def _reads_residents(indicator: Indicator) -> bool:
     return indicator.denominator_source is not Denominator.EVENTS or "mart_population" in query_sql(indicator.sql_name)
 
 
-def _population_split_by_ethnicity(con: duckdb.DuckDBPyConnection) -> bool:
-    ethnicities = con.sql(query_sql("_population")).pl()["ethnicity"].unique().to_list()
-    return ethnicities != ["all"]
-
-
-def _with_population(
-    con: duckdb.DuckDBPyConnection, indicator: Indicator, frame: pl.DataFrame, period: Period,
-    *, dims: tuple[str, ...], filters: GroupFilters,
-) -> pl.DataFrame:
-    """Replace the denominator with residents x years: the person-years the events happened in."""
-    population = con.sql(query_sql("_population")).pl()
-    if population.is_empty():
-        raise UnsupportedCut("no population is loaded, so no rate can be calculated")
-    population = population.filter(POPULATION_FILTERS[indicator.denominator_source])
-    for dimension, value in filters.applied().items():
-        population = population.filter(pl.col(PERSON_COLUMNS[dimension]) == value)
-    years_held = sorted(population["year"].unique().to_list()) or [0]  # no residents match: every denominator is 0
-    person_dims = [d for d in dims if d in PERSON_COLUMNS]
-    period_dim = next((d for d in dims if d not in PERSON_COLUMNS), None)
-
-    def residents_in(year: int) -> pl.DataFrame:
-        chosen = max((held for held in years_held if held <= year), default=years_held[0])
-        rows = population.filter(pl.col("year") == chosen).rename({PERSON_COLUMNS[d]: d for d in person_dims})
-        return rows.group_by(person_dims).agg(pl.col("population").sum()) if person_dims else rows.select(pl.col("population").sum())
-
-    if period_dim is None:
-        residents = residents_in(period.end.year).with_columns(person_years=pl.col("population") * period.years)
-    else:
-        labels = frame[period_dim].unique().to_list()
-        pieces = [
-            residents_in(year).with_columns(pl.lit(label).alias(period_dim), person_years=pl.col("population") * years)
-            for label in labels
-            for year, years in [_period_label_exposure(label, period_dim, period)]
-        ]
-        residents = pl.concat(pieces) if pieces else frame.select(person_dims + [period_dim]).with_columns(
-            population=pl.lit(0.0), person_years=pl.lit(0.0))
-    keys = [*person_dims, *([period_dim] if period_dim else [])]
-    if not keys:
-        return frame.with_columns(denominator=pl.lit(float(residents["person_years"][0] or 0.0)))
-    joined = residents.join(frame.drop("denominator"), on=keys, how="full", coalesce=True)
-    return joined.with_columns(
-        pl.col("numerator").fill_null(0.0), denominator=pl.col("person_years").fill_null(0.0)
-    ).drop("population", "person_years").filter(pl.col(keys[0]).is_not_null())
-
-
-def _period_label_exposure(label: str, dimension: str, period: Period) -> tuple[int, float]:
-    """(population year, years of exposure) of one period cut, clipped to the requested period."""
-    from metrics import periods
-
-    if dimension == "month":
-        year, number = (int(part) for part in label.split("-"))
-        cut = periods.month(year, number)
-    elif dimension == "quarter":
-        year_text, quarter_text = label.split(" Q")
-        cut = periods.quarter(int(year_text), int(quarter_text))
-    else:
-        cut = periods.financial_year(int(label.split("/")[0]))
-    start, end = max(cut.start, period.start), min(cut.end, period.end)
-    return cut.end.year, max((end - start).days + 1, 0) / 365.25
-
-
 def data_coverage(con: duckdb.DuckDBPyConnection, indicator: Indicator) -> tuple[date, date] | None:
     """First and last event dates the indicator's query can see."""
-    held = precompute.coverage(con, indicator)
+    return _data_coverage(con, indicator, precompute.coverage(con, indicator))
+
+
+def data_coverages(con: duckdb.DuckDBPyConnection, indicators: Sequence[Indicator]) -> dict[str, tuple[date, date] | None]:
+    """`data_coverage` of each indicator, by query key, the precomputed ones read at once."""
+    held = precompute.coverages(con, indicators)
+    return {key: _data_coverage(con, indicator, held[key])
+            for key, indicator in {precompute.query_key(indicator): indicator for indicator in indicators}.items()}
+
+
+def _data_coverage(con: duckdb.DuckDBPyConnection, indicator: Indicator,
+                   held: tuple[date | None, date | None] | None) -> tuple[date, date] | None:
     if held is not None:
         return None if held[0] is None else held
     sql = f"with events as ({query_sql(indicator.sql_name)}) select min(period_date), max(period_date) from events"

@@ -11,7 +11,7 @@ Estimates, stated once here and in the `need_basis` column:
   period, split over the wards it serves in proportion to the residents it is for
   (metrics/sql/services_served_wards.sql); it counts in full for each group it serves;
 - need of an adult group: the victims the crime survey predicts among its residents aged 16+
-  (residents x last-year rate for their sex and age band x years; metrics/sql/reach_vs_need.sql);
+  (residents x last-year rate for their sex and age band x years; metrics/sql/coverage_expected_need.sql);
 - need of children: children present at police incidents in the period, and of perpetrators:
   known perpetrators of police incidents (metrics/sql/coverage_incident_need.sql);
 - LGBT+ and disabled victims: no population figures are held for them, so need is not estimated.
@@ -19,13 +19,12 @@ Estimates, stated once here and in the `need_basis` column:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import duckdb
 import polars as pl
 
 from etl.contract.values import ClientGroup as RegisterGroup
-from metrics.aggregate import query_sql
+from metrics import coverage_counts, precomputed_rows
+from metrics.coverage_counts import PERPETRATOR_PROGRAMME
 from metrics.disclosure import DisclosureRule, protect_frame
 from metrics.periods import Period
 from metrics.stats import wilson_ci
@@ -35,56 +34,6 @@ MARAC_CASES_PER_10000_WOMEN = 40.0
 MARAC_CASES_PER_IDVA_FTE = 100.0
 # A ward and group whose people reached fall below this share of estimated need is flagged.
 REACH_GAP_PCT = 25.0
-PERPETRATOR_PROGRAMME = "perpetrator_programme"
-
-VICTIM, ROLE, SEX, AGE, ETHNICITY = (pl.col("person_role") == "victim", pl.col("person_role"), pl.col("sex"),
-                                     pl.col("age_band"), pl.col("ethnicity"))
-YOUNG_BANDS = ("16-17", "18-19", "20-24")  # the bands the crime survey publishes for young people
-OLDER_BANDS = ("65-74", "75+")
-MINORITISED = ("asian", "black", "mixed", "other")  # every ONS high-level group but white and unknown
-
-
-def _survey(who: str) -> str:
-    return f"victims the crime survey predicts among {who}: residents x last-year rate for their sex and age band"
-
-
-@dataclass(frozen=True)
-class Group:
-    """A client group of the coverage matrix: who it reaches, whose need it answers and how it is estimated."""
-
-    name: str  # the register's client group, or `perpetrators`
-    label: str  # plain words for gap reasons
-    people: pl.Expr  # which people reached belong to it
-    residents: pl.Expr | None  # which residents' survey-predicted victims are its need
-    need_basis: str
-    by_ethnicity: bool = False
-    incident_need: str | None = None  # column of coverage_incident_need.sql holding its need
-
-
-GROUPS = (
-    Group("women", "women", VICTIM & (SEX == "female"), SEX == "female", _survey("women aged 16+")),
-    Group("men", "men", VICTIM & (SEX == "male"), SEX == "male", _survey("men aged 16+")),
-    Group("lgbt", "LGBT+ victims", VICTIM & (pl.col("lgbt") == "yes"), None,
-          "not estimated: no population figures for LGBT+ residents"),
-    Group("children", "children", ROLE == "child", None, "children present at police incidents in the period "
-          "(each victim's largest number at one incident)", incident_need="children_exposed"),
-    Group("young_people", "young people aged 16-24", ROLE.is_in(("victim", "child")) & AGE.is_in(YOUNG_BANDS),
-          AGE.is_in(YOUNG_BANDS), _survey("residents aged 16-24")),
-    Group("asian", "Asian victims", VICTIM & (ETHNICITY == "asian"), ETHNICITY == "asian",
-          _survey("Asian residents aged 16+"), by_ethnicity=True),
-    Group("black", "Black victims", VICTIM & (ETHNICITY == "black"), ETHNICITY == "black",
-          _survey("Black residents aged 16+"), by_ethnicity=True),
-    Group("minoritised", "Black, Asian and minoritised victims", VICTIM & ETHNICITY.is_in(MINORITISED),
-          ETHNICITY.is_in(MINORITISED), _survey("residents aged 16+ not of white ethnicity"), by_ethnicity=True),
-    Group("disabled", "disabled victims", VICTIM & (pl.col("disability") == "yes"), None,
-          "not estimated: no population figures for disabled residents"),
-    Group("older_people", "victims aged 65 and over", VICTIM & AGE.is_in(OLDER_BANDS), AGE.is_in(OLDER_BANDS),
-          _survey("residents aged 65+")),
-    Group("perpetrators", "perpetrators", ROLE == "perpetrator", None, "known perpetrators of police incidents in the period",
-          incident_need="known_perpetrators"),
-)
-
-
 def services_by_ward(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Services per ward by service type and by client group (`breakdown`, `category`, `n_services`).
 
@@ -120,31 +69,8 @@ def coverage_matrix(
     zero: no residents or no incidents of the group), or when the people whose support started in
     the period are fewer than `reach_gap_pct`% of the estimated need.
     """
-    served, wards = _run(con, "services_served_wards"), _run(con, "coverage_wards")
-    people = _run(con, "services_people_reached", period)
-    expected = _run(con, "reach_vs_need", period).filter(pl.col("numerator") == 0)
-    from_incidents = _run(con, "coverage_incident_need", period)
-    pieces, is_programme = [], pl.col("service_type") == PERPETRATOR_PROGRAMME
-    for group in GROUPS:
-        serves = is_programme if group.name == "perpetrators" else ~is_programme & (
-            pl.col("client_groups").list.contains(group.name) | pl.col("client_groups").list.contains("all"))
-        services = served.filter(serves).group_by("ward_code").agg(
-            n_services=pl.col("service_id").n_unique(),
-            capacity_places=(pl.col("capacity_per_year") * pl.col("ward_share")).sum() * period.years)
-        reached = people.filter(group.people).group_by("ward_code").agg(people_reached=pl.len())
-        need, basis = _need(group, expected, from_incidents)
-        row = wards.join(services, on="ward_code", how="left").join(reached, on="ward_code", how="left")
-        row = (row.with_columns(estimated_need=pl.lit(None, pl.Float64)) if need is None else
-               row.join(need, on="ward_code", how="left").with_columns(pl.col("estimated_need").fill_null(0.0)))
-        pieces.append(row.with_columns(client_group=pl.lit(group.name), group_label=pl.lit(group.label),
-                                       need_basis=pl.lit(basis)))
-    matrix = pl.concat(pieces, how="diagonal").with_columns(
-        n_services=pl.col("n_services").fill_null(0).cast(pl.Int64),
-        capacity_places=pl.col("capacity_places").fill_null(0.0).round(1),
-        people_reached=pl.col("people_reached").fill_null(0).cast(pl.Int64),
-        estimated_need=pl.col("estimated_need").round(0).cast(pl.Int64),
-    ).with_columns(reach_pct_of_need=_pct("people_reached", "estimated_need"),
-                   capacity_pct_of_need=_pct("capacity_places", "estimated_need"))
+    matrix = coverage_counts.counts(con, period).with_columns(
+        reach_pct_of_need=_pct("people_reached", "estimated_need"), capacity_pct_of_need=_pct("capacity_places", "estimated_need"))
     reasons = pl.concat_list(
         pl.when((pl.col("n_services") == 0) & pl.col("estimated_need").fill_null(1).gt(0))
         .then(pl.format("no service for {} in this ward", "group_label")),
@@ -165,8 +91,27 @@ def coverage_matrix(
 
 def capacity_vs_demand(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule) -> pl.DataFrame:
     """Per service: places for the period (capacity_per_year x years) against referrals and starts."""
+    return _capacity_vs_demand(_per_service(_run(con, "services_referral_outcomes", period)), period, rule)
+
+
+def service_outcomes(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule) -> pl.DataFrame:
+    """Per service, for referrals received in the period: how many started, completed, disengaged, declined.
+
+    Completion and drop-out (disengagement) rates are shares of the support that started and has
+    ended, with Wilson 95% limits; support still going on is left out of both.
+    """
+    return _service_outcomes(_per_service(_run(con, "services_referral_outcomes", period)), rule)
+
+
+def referral_tables(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`capacity_vs_demand` and `service_outcomes`, from one read of the referrals."""
+    services = _per_service(_run(con, "services_referral_outcomes", period))
+    return _capacity_vs_demand(services, period, rule), _service_outcomes(services, rule)
+
+
+def _capacity_vs_demand(services: pl.DataFrame, period: Period, rule: DisclosureRule) -> pl.DataFrame:
     places = pl.col("capacity_per_year") * period.years
-    services = _per_service(_run(con, "services_referral_outcomes", period)).with_columns(
+    services = services.with_columns(
         capacity_places=places.round(1), demand_pct_of_capacity=_pct("n_referrals", places),
         utilisation_pct=_pct("n_started", places))
     counts = ["n_referrals", "n_started"]
@@ -176,13 +121,7 @@ def capacity_vs_demand(con: duckdb.DuckDBPyConnection, period: Period, rule: Dis
              *_shown(counts), "demand_pct_of_capacity", "utilisation_pct")
 
 
-def service_outcomes(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule) -> pl.DataFrame:
-    """Per service, for referrals received in the period: how many started, completed, disengaged, declined.
-
-    Completion and drop-out (disengagement) rates are shares of the support that started and has
-    ended, with Wilson 95% limits; support still going on is left out of both.
-    """
-    services = _per_service(_run(con, "services_referral_outcomes", period))
+def _service_outcomes(services: pl.DataFrame, rule: DisclosureRule) -> pl.DataFrame:
     rates = {"completion_pct": ("n_completed", "n_ended_after_start"), "dropout_pct": ("n_disengaged", "n_ended_after_start")}
     counts = ["n_referrals", "n_started", "n_ended_after_start", "n_completed", "n_disengaged", "n_declined"]
     return _protected_with_rates(services, rates, counts, rule).select(
@@ -239,22 +178,7 @@ def idva_capacity(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosu
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, period: Period | None = None) -> pl.DataFrame:
-    sql, values = query_sql(name), {} if period is None else {"start": period.start, "end": period.end, "period_years": period.years}
-    return con.sql(sql, params={key: value for key, value in values.items() if f"${key}" in sql}).pl()
-
-
-def _need(group: Group, expected: pl.DataFrame, from_incidents: pl.DataFrame) -> tuple[pl.DataFrame | None, str]:
-    """(ward_code, estimated_need) for the group, None when it cannot be estimated; and how, in words."""
-    if group.incident_need:
-        return from_incidents.select("ward_code", estimated_need=pl.col(group.incident_need).cast(pl.Float64)), group.need_basis
-    if group.residents is None:
-        return None, group.need_basis
-    if expected["denominator"].sum() == 0:  # a zero need would hide every gap
-        return None, "not estimated: no survey rates or no population loaded"
-    if group.by_ethnicity and expected["ethnicity"].unique().to_list() == ["all"]:
-        return None, "not estimated: the population is not split by ethnic group"
-    need = expected.filter(group.residents).group_by("ward_code").agg(estimated_need=pl.col("denominator").sum())
-    return need, group.need_basis
+    return precomputed_rows.read(con, name, period)
 
 
 def _per_service(outcomes: pl.DataFrame) -> pl.DataFrame:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from metrics.aggregate import GroupFilters
+from metrics.aggregate import GroupFilters, UnsupportedCut
 from metrics.compare import Comparison, compare_to_comparator, describe
-from metrics.compute import HIDDEN_TEXT, Filters, compute
+from metrics.compute import HIDDEN_TEXT, Filters, Request, compute_many
 from metrics.disclosure import DisclosureRule
 from metrics.registry import get
 
@@ -35,18 +35,27 @@ def reporting_by_group(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, fil
     order (women, men, then ethnic groups, then ethnic groups within each sex); `is_below_district`
     marks groups significantly below the district at 95%.
     """
-    ward, age_band = filters.groups.ward_code, filters.groups.age_band
-    district = compute(con, REPORTING_RATIO, Filters(filters.period, None, GroupFilters(age_band=age_band)),
-                       rule=rule, with_trend=False)
+    ward, age_band, ethnicity = filters.groups.ward_code, filters.groups.age_band, filters.groups.ethnicity
     no_cut, cut_value = pl.lit(None, pl.String), pl.col("cut_value")
     everyone = GroupFilters(ward, None, age_band)
-    pieces = [_cut(con, rule, filters, "sex", everyone, sex=cut_value, ethnicity=no_cut),
-              _cut(con, rule, filters, "ethnicity", everyone, sex=no_cut, ethnicity=cut_value)]
-    pieces += [_cut(con, rule, filters, "ethnicity", GroupFilters(ward, sex, age_band), sex=pl.lit(sex), ethnicity=cut_value)
-               for sex in SEX_WORDS]
-    rows = _hidden_across(con, rule, filters, pl.concat(pieces, how="diagonal_relaxed").filter(
+    cuts = [("sex", everyone, {"sex": cut_value, "ethnicity": no_cut}),
+            ("ethnicity", everyone, {"sex": no_cut, "ethnicity": cut_value}),
+            *(("ethnicity", GroupFilters(ward, sex, age_band), {"sex": pl.lit(sex), "ethnicity": cut_value}) for sex in SEX_WORDS)]
+    requests = [Request(REPORTING_RATIO, Filters(filters.period, None, GroupFilters(age_band=age_band)), with_trend=False),
+                *(Request(REPORTING_RATIO, Filters(filters.period, by, within), with_trend=False) for by, within, _ in cuts)]
+    if ethnicity in ETHNICITY_WORDS:  # the page's cut by sex within the ethnic group (see _hidden_across)
+        requests.append(Request(REPORTING_RATIO, Filters(filters.period, "sex", GroupFilters(ward, None, age_band, ethnicity)),
+                                with_trend=False))
+    results = compute_many(con, requests, rule=rule)
+    for result in results:
+        if isinstance(result, UnsupportedCut):
+            raise result
+    district, pieces = results[0], [frame.with_columns(**columns) for frame, (_, _, columns) in zip(results[1:], cuts)]
+    rows = pl.concat(pieces, how="diagonal_relaxed").filter(
         (pl.col("sex").is_null() | pl.col("sex").is_in(list(SEX_WORDS)))
-        & (pl.col("ethnicity").is_null() | pl.col("ethnicity").is_in(list(ETHNICITY_WORDS)))))
+        & (pl.col("ethnicity").is_null() | pl.col("ethnicity").is_in(list(ETHNICITY_WORDS))))
+    if ethnicity in ETHNICITY_WORDS:
+        rows = _hidden_across(rows, ethnicity, by_sex=results[-1])
     labels = [group_label(sex, ethnicity) for sex, ethnicity in zip(rows["sex"], rows["ethnicity"])]
     rows = rows.with_columns(group=pl.Series(labels, dtype=pl.String))
     district_value = district["value"][0] if district.height else None
@@ -60,29 +69,19 @@ def group_label(sex: str | None, ethnicity: str | None) -> str:
     return f"{ETHNICITY_WORDS[ethnicity]} {SEX_WORDS.get(sex or '', 'victims')}"
 
 
-def _hidden_across(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, filters: Filters, rows: pl.DataFrame) -> pl.DataFrame:
-    """With an ethnic-group filter, each sex of that group hidden here as the page's cut by sex within it hides it.
+def _hidden_across(rows: pl.DataFrame, ethnicity: str, *, by_sex: pl.DataFrame) -> pl.DataFrame:
+    """With an ethnic-group filter, each sex of that group hidden here as the page's cut by sex within it
+    (`by_sex`) hides it.
 
     The page shows that cut beside this table; were a sex hidden there but shown here, the group's total
     less the sexes shown would give away its victims of unknown sex.
     """
-    ward, age_band, ethnicity = filters.groups.ward_code, filters.groups.age_band, filters.groups.ethnicity
-    if ethnicity not in ETHNICITY_WORDS:
-        return rows
-    by_sex = compute(con, REPORTING_RATIO, Filters(filters.period, "sex", GroupFilters(ward, None, age_band, ethnicity)),
-                     rule=rule, with_trend=False)
     hidden_sexes = by_sex.filter(pl.col("numerator_suppressed"))["cut_value"].to_list()
     hide = (pl.col("ethnicity") == ethnicity) & pl.col("sex").is_in(hidden_sexes)
     blank = [pl.when(hide).then(None).otherwise(pl.col(column)).alias(column)
              for column in ("numerator", "value", "lower_95", "upper_95", "lower_998", "upper_998")]
     return rows.with_columns(*blank, value_suppressed=pl.col("value_suppressed") | hide.fill_null(False),
                              numerator_suppressed=pl.col("numerator_suppressed") | hide.fill_null(False))
-
-
-def _cut(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, filters: Filters, by: str, within: GroupFilters,
-         **columns: pl.Expr) -> pl.DataFrame:
-    frame = compute(con, REPORTING_RATIO, Filters(filters.period, by, within), rule=rule, with_trend=False)
-    return frame.with_columns(**columns)
 
 
 def _against_district(rows: pl.DataFrame, district_value: float | None) -> pl.DataFrame:

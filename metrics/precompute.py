@@ -18,6 +18,7 @@ tests/metrics/test_precompute.py holds both paths to the same numbers.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from datetime import date
 from pathlib import Path
@@ -84,7 +85,7 @@ def trend_span(first_seen: date, last_seen: date) -> Period | None:
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Create the three tables in the warehouse being built (after the marts)."""
-    from metrics import attrition_sums
+    from metrics import attrition_sums, precompute_pages
     from metrics.aggregate import bind, query_sql
     from metrics.registry import all_indicators
 
@@ -116,6 +117,7 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
                         {"key": key, "window_start": period.start, "window_end": period.end, **bind(sql, parameters)})
     # Rows went in one query key after another, so a page's read of one key already skips the others' row groups.
     con.execute("drop table if exists _precompute_events")
+    precompute_pages.build(con)
     attrition_sums.build(con)
 
 
@@ -151,6 +153,20 @@ def coverage(con: duckdb.DuckDBPyConnection, indicator: Indicator, *, events_onl
     except duckdb.CatalogException:
         return None
     return rows[0] if rows else None
+
+
+def coverages(con: duckdb.DuckDBPyConnection, indicators: Iterable[Indicator], *, events_only: bool = False,
+              ) -> dict[str, tuple[date | None, date | None] | None]:
+    """`coverage` of each indicator's query, by query key, read at once (a page's dozen indicators)."""
+    first = "first_event_day" if events_only else "first_day"
+    keys = sorted({query_key(indicator) for indicator in indicators})
+    try:
+        rows = con.sql(f"select query_key, {first}, last_day from precomputed_coverage where list_contains($keys, query_key)",
+                       params={"keys": keys}).fetchall()
+    except duckdb.CatalogException:
+        return dict.fromkeys(keys)
+    held = {key: (first_day, last_day) for key, first_day, last_day in rows}
+    return {key: held.get(key) for key in keys}
 
 
 @cache

@@ -6,9 +6,9 @@ import duckdb
 import polars as pl
 
 from metrics.aggregate import UnsupportedCut
-from metrics.compute import Filters, compute
+from metrics.compute import Filters, Request, compute_many
 from metrics.disclosure import DisclosureRule
-from metrics.periods import between
+from metrics.periods import Period, between
 from metrics.registry import headline_indicators
 
 
@@ -17,13 +17,18 @@ def scorecard(con: duckdb.DuckDBPyConnection, filters: Filters, rule: Disclosure
 
     An indicator that cannot be cut the way the filters ask is left out (the page says so).
     """
+    indicators = headline_indicators()
+    sparklines = {indicator.id: Request(indicator.id, Filters(period=annual_span(filters.period), by="year", groups=filters.groups),
+                                        with_trend=False)
+                  for indicator in indicators if "year" in indicator.dimensions and filters.period is not None}
+    tiles = [Request(indicator.id, filters) for indicator in indicators]
+    results = compute_many(con, [*tiles, *sparklines.values()], rule=rule)
+    annual = dict(zip(sparklines, results[len(tiles):]))
     rows = []
-    for indicator in headline_indicators():
-        try:
-            frame = compute(con, indicator.id, filters, rule=rule)
-        except UnsupportedCut:
+    for indicator, frame in zip(indicators, results):
+        if isinstance(frame, UnsupportedCut):
             continue
-        years, values = _annual_series(con, indicator, filters, rule)
+        years, values = _annual_series(annual.get(indicator.id))
         rows.append(frame.with_columns(
             topic=pl.lit(indicator.topic.value),
             years=pl.lit(years, dtype=pl.List(pl.String)),
@@ -32,12 +37,13 @@ def scorecard(con: duckdb.DuckDBPyConnection, filters: Filters, rule: Disclosure
     return pl.concat(rows, how="diagonal_relaxed") if rows else pl.DataFrame()
 
 
-def _annual_series(con, indicator, filters: Filters, rule: DisclosureRule) -> tuple[list[str], list[float | None]]:
-    if "year" not in indicator.dimensions or filters.period is None:
-        return [], []
-    span = between(filters.period.end.replace(year=filters.period.end.year - 5), filters.period.end)
-    try:
-        annual = compute(con, indicator.id, Filters(period=span, by="year", groups=filters.groups), rule=rule, with_trend=False)
-    except UnsupportedCut:
+def annual_span(period: Period) -> Period:
+    """The years a tile's sparkline draws: the five years to the period's end, cut by financial year."""
+    return between(period.end.replace(year=period.end.year - 5), period.end)
+
+
+def _annual_series(annual: pl.DataFrame | UnsupportedCut | None) -> tuple[list[str], list[float | None]]:
+    """The sparkline's years and values; none for an indicator with no years, or none the filters allow."""
+    if annual is None or isinstance(annual, UnsupportedCut):
         return [], []
     return annual["cut_value"].to_list(), annual["value"].to_list()

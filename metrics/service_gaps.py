@@ -15,10 +15,11 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from metrics.aggregate import GroupFilters, query_sql
+from metrics import precomputed_rows
+from metrics.aggregate import GroupFilters, UnsupportedCut, query_sql
 from metrics.compare import Comparison, compare_to_comparator, describe
-from metrics.compute import HIDDEN_TEXT, Filters, compute
-from metrics.coverage import capacity_vs_demand, coverage_matrix, idva_capacity, service_outcomes
+from metrics.compute import HIDDEN_TEXT, Filters, Request, compute_many
+from metrics.coverage import coverage_matrix, idva_capacity, referral_tables
 from metrics.definitions import Method
 from metrics.disclosure import DisclosureRule, protect_count
 from metrics.periods import Period
@@ -98,11 +99,11 @@ def gap_analysis(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosur
     if ward_code is not None:
         idva = idva.filter((pl.col("level") == "district") | (pl.col("ward_code") == ward_code))
     indicators = _indicators(con, period, rule, ward_code)
+    capacity, outcomes = referral_tables(con, period, rule)
     return GapAnalysis(
         period=period, ward_code=ward_code, area=ward_names.get(ward_code, "the whole district"), rule=rule,
         register=register, coverage=coverage, idva=idva, indicators=indicators, benchmarks=_benchmarks(indicators),
-        capacity=capacity_vs_demand(con, period, rule).filter(serving),
-        outcomes=service_outcomes(con, period, rule).filter(serving),
+        capacity=capacity.filter(serving), outcomes=outcomes.filter(serving),
     )
 
 
@@ -113,7 +114,7 @@ def service_register(con: duckdb.DuckDBPyConnection, *, ward_code: str | None = 
     registered. A service with no base held (a refuge's address is kept confidential) has no
     latitude or longitude.
     """
-    register = con.sql(query_sql("service_register")).pl()
+    register = precomputed_rows.read(con, "service_register")
     if ward_code is not None:
         register = register.filter(pl.col("wards_served").list.contains("all") | pl.col("wards_served").list.contains(ward_code))
     words = pl.element().str.replace_all("_", " ")
@@ -130,9 +131,13 @@ def service_register(con: duckdb.DuckDBPyConnection, *, ward_code: str | None = 
 
 def _indicators(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, ward_code: str | None) -> pl.DataFrame:
     filters = Filters(period=period, groups=GroupFilters(ward_code=ward_code))
-    frames = [_protect_district_total(compute(con, indicator_id, filters, rule=rule), rule)
-              .with_columns(pl.col("numerator", "denominator").cast(pl.Float64))
-              for indicator_id in (*MARAC_INDICATORS, *SERVICE_INDICATORS)]  # every one of them can be cut by ward
+    results = compute_many(con, [Request(indicator_id, filters) for indicator_id in (*MARAC_INDICATORS, *SERVICE_INDICATORS)],
+                           rule=rule)
+    frames = []
+    for result in results:
+        if isinstance(result, UnsupportedCut):  # every one of them can be cut by ward
+            raise result
+        frames.append(_protect_district_total(result, rule).with_columns(pl.col("numerator", "denominator").cast(pl.Float64)))
     return pl.concat(frames, how="diagonal_relaxed")
 
 

@@ -16,21 +16,40 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from metrics import periods
 from metrics.compare import TargetStatus, compare_to_target
 from metrics.definitions import Indicator, Method
-from metrics.registry import UnknownIndicator, get
-from metrics.targets.forecast import AnnualPoint, Forecast, ForecastInputError, forecast_at
+from metrics.targets.forecast import (
+    AnnualPoint,
+    Forecast,
+    ForecastInputError,
+    forecast_at,
+)
 from metrics.targets.model import ActionPlan, Milestone, Target
 from metrics.targets.progress import Progress, progress_of
+from metrics.targets.reading import current_period, history_years, registered, seen_by
 from metrics.targets.smart import AnnualValue, Evidence, SmartResult, check_smart
-from metrics.targets.sources import Coverage, Measurement, NotComputable, ValueSource, twelve_months_to
-from metrics.targets.trajectory import (BaselinePeriodError, Direction, MilestoneStatus, TrackStatus, baseline_period_end,
-                                        milestone_status, past_or_short, target_direction, track_status, trajectory_value)
-
-HISTORY_YEARS = 10  # the Achievable check looks back this far; older years say little about today's pace
+from metrics.targets.sources import (
+    Coverage,
+    Measurement,
+    NotComputable,
+    ValueSource,
+    twelve_months_to,
+)
+from metrics.targets.trajectory import (
+    BaselinePeriodError,
+    Direction,
+    MilestoneStatus,
+    TrackStatus,
+    baseline_period_end,
+    milestone_status,
+    past_or_short,
+    target_direction,
+    track_status,
+    trajectory_value,
+)
 
 
 @dataclass(frozen=True)
@@ -78,7 +97,7 @@ def assess_plan(plan: ActionPlan, source: ValueSource, *, as_of: date | None = N
 def assess(target: Target, source: ValueSource, *, as_of: date | None = None) -> Assessment:
     """Everything the board needs to know about one target on `as_of` (default: today)."""
     as_of = as_of or date.today()
-    indicator = _registered(target.indicator)
+    indicator = registered(target.indicator)
     coverage, history, data_problem = _data(target, indicator, source, as_of)
     smart = check_smart(target, Evidence(indicator, data_problem, [AnnualValue(year, m.value) for year, m in history], as_of))
     by = target.target_date
@@ -98,7 +117,7 @@ def assess(target: Target, source: ValueSource, *, as_of: date | None = None) ->
         return unassessable("no registered indicator")
     if data_problem or coverage is None:
         return unassessable(data_problem or "no data loaded for this indicator")
-    period = twelve_months_to(by) if is_final and coverage.holds(twelve_months_to(by)) else twelve_months_to(coverage.last_day)
+    period = current_period(target, coverage, as_of)
     try:
         current = source.measure(indicator.id, target.cut, period)
     except NotComputable as error:
@@ -117,15 +136,6 @@ def assess(target: Target, source: ValueSource, *, as_of: date | None = None) ->
                       _trajectory(target, current, direction, is_final=is_final), milestones, forecast, forecast_reason)
 
 
-def _registered(indicator_id: str | None) -> Indicator | None:
-    if not indicator_id:
-        return None
-    try:
-        return get(indicator_id)
-    except UnknownIndicator:
-        return None
-
-
 def _data(target: Target, indicator: Indicator | None, source: ValueSource,
           as_of: date) -> tuple[Coverage | None, list[tuple[int, Measurement]], str | None]:
     """Coverage, the shown values of complete financial years (oldest first), and why the data fall short."""
@@ -140,14 +150,11 @@ def _data(target: Target, indicator: Indicator | None, source: ValueSource,
         return None, [], str(error)
     if coverage is None:
         return None, [], f"no data loaded (it reads {', '.join(indicator.source_extracts)})"
-    if as_of <= coverage.last_day:  # what the board could have seen on that day: whole months before it
-        coverage = Coverage(coverage.first_day, as_of.replace(day=1) - timedelta(days=1))
-        if coverage.last_day < coverage.first_day:
-            return None, [], f"no data before {as_of.day} {as_of:%b %Y}"
-    last_year = periods.financial_year_of(coverage.last_day)
-    years = [year for year in range(last_year - HISTORY_YEARS, last_year + 1) if coverage.holds(periods.financial_year(year))]
+    coverage = seen_by(coverage, as_of)
+    if coverage is None:
+        return None, [], f"no data before {as_of.day} {as_of:%b %Y}"
     history = []
-    for year in years:
+    for year in history_years(coverage):
         try:
             measured = source.measure(indicator.id, target.cut, periods.financial_year(year))
         except NotComputable as error:

@@ -9,6 +9,7 @@ checks.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +99,12 @@ def plan_from_warehouse(con: duckdb.DuckDBPyConnection) -> ActionPlan:
     if not rows:
         raise PlanMissing("no action plan has been loaded: put action_plan.yaml in a drop and refresh, or pass a plan file")
     file_name, text = rows[0]
-    return parse_plan(text, source=file_name)
+    return _parsed(text, file_name)
+
+
+@lru_cache(maxsize=8)  # every page view reads the same plan until a refresh brings another; the plan is frozen
+def _parsed(text: str, source: str) -> ActionPlan:
+    return parse_plan(text, source=source)
 
 
 def _target(raw: Any, position: int, problems: list[PlanProblem]) -> Target | None:

@@ -7,16 +7,17 @@ source given by hand is keyed by the last day of each 12-month period.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
 import duckdb
+import polars as pl
 
 from metrics import periods, precompute
 from metrics.aggregate import GroupFilters, UnsupportedCut, bind, query_sql
-from metrics.compute import Filters, compute
+from metrics.compute import Filters, Request, compute_many
 from metrics.disclosure import Audience, DisclosureRule, rule_for
 from metrics.periods import Period
 from metrics.registry import get
@@ -93,12 +94,22 @@ class WarehouseValues:
         self.con = con
         self.rule = rule if rule is not None else rule_for(Audience.BOARD, get_settings())
         self._coverage: dict[str, Coverage | None] = {}
-        self._measured: dict[tuple[str, Cut, Period], Measurement] = {}
+        self._measured: dict[tuple[str, Cut, Period], Measurement | Exception] = {}
 
     def coverage(self, indicator_id: str) -> Coverage | None:
         if indicator_id not in self._coverage:
             self._coverage[indicator_id] = self._read_coverage(indicator_id)
         return self._coverage[indicator_id]
+
+    def prefetch_coverage(self, indicator_ids: Iterable[str]) -> None:
+        """Read the precomputed coverage of every indicator not read yet at once; `coverage` then has it."""
+        wanted = [get(indicator_id) for indicator_id in dict.fromkeys(indicator_ids) if indicator_id not in self._coverage]
+        held = precompute.coverages(self.con, wanted, events_only=True)
+        for indicator in wanted:
+            first_last = held[precompute.query_key(indicator)]
+            if first_last is not None:  # the rest are read one by one, running the query where it is not precomputed
+                first, last = first_last
+                self._coverage[indicator.id] = None if first is None or last is None else Coverage(first, last)
 
     def _read_coverage(self, indicator_id: str) -> Coverage | None:
         indicator = get(indicator_id)
@@ -118,25 +129,46 @@ class WarehouseValues:
     def measure(self, indicator_id: str, cut: Cut, period: Period) -> Measurement:
         key = (indicator_id, cut, period)
         if key not in self._measured:
-            self._measured[key] = self._compute(indicator_id, cut, period)
-        return self._measured[key]
+            self.prefetch([key])
+        measured = self._measured[key]
+        if isinstance(measured, Exception):
+            raise measured
+        return measured
 
-    def _compute(self, indicator_id: str, cut: Cut, period: Period) -> Measurement:
-        unknown = sorted(set(cut.dimensions()) - set(CUT_DIMENSIONS))
-        if unknown:
-            raise NotComputable(f"no indicator can be cut by {', '.join(unknown)}")
-        groups = GroupFilters(ward_code=cut.ward, sex=cut.sex, age_band=cut.age_band, ethnicity=cut.ethnicity)
-        try:
-            frame = compute(self.con, indicator_id, Filters(period=period, groups=groups), rule=self.rule, with_trend=False)
-        except UnsupportedCut as error:
-            raise NotComputable(str(error)) from error
-        if frame.is_empty():
-            return Measurement(period, None)
-        row = frame.row(0, named=True)
-        return Measurement(
-            period, row["value"], row["lower_95"], row["upper_95"], row["numerator"], row["denominator"],
-            suppressed=bool(row["value_suppressed"]),
-        )
+    def prefetch(self, wanted: Iterable[tuple[str, Cut, Period]]) -> None:
+        """Compute every figure not measured yet in one batch (`compute_many`); `measure` then reads them."""
+        requests: dict[tuple[str, Cut, Period], Request] = {}
+        for key in dict.fromkeys(wanted):
+            if key in self._measured:
+                continue
+            indicator_id, cut, period = key
+            unknown = sorted(set(cut.dimensions()) - set(CUT_DIMENSIONS))
+            if unknown:
+                self._measured[key] = NotComputable(f"no indicator can be cut by {', '.join(unknown)}")
+                continue
+            try:
+                groups = GroupFilters(ward_code=cut.ward, sex=cut.sex, age_band=cut.age_band, ethnicity=cut.ethnicity)
+            except UnsupportedCut as error:  # a group outside the contract's values: raised as it is, not as NotComputable
+                self._measured[key] = error
+                continue
+            requests[key] = Request(indicator_id, Filters(period=period, groups=groups), with_trend=False)
+        frames = compute_many(self.con, list(requests.values()), rule=self.rule)
+        for (indicator_id, cut, period), frame in zip(requests, frames):
+            self._measured[(indicator_id, cut, period)] = _measurement(period, frame)
+
+
+def _measurement(period: Period, frame: pl.DataFrame | UnsupportedCut) -> Measurement | NotComputable:
+    if isinstance(frame, UnsupportedCut):
+        failure = NotComputable(str(frame))
+        failure.__cause__ = frame
+        return failure
+    if frame.is_empty():
+        return Measurement(period, None)
+    row = frame.row(0, named=True)
+    return Measurement(
+        period, row["value"], row["lower_95"], row["upper_95"], row["numerator"], row["denominator"],
+        suppressed=bool(row["value_suppressed"]),
+    )
 
 
 GivenValue = Measurement | tuple[float, float, float] | float | None

@@ -17,10 +17,12 @@ import polars as pl
 
 from metrics import periods
 from metrics.disclosure import DisclosureRule
-from metrics.targets.assessment import HISTORY_YEARS, Assessment, assess_plan
+from metrics.registry import BY_ID
+from metrics.targets.assessment import Assessment, assess_plan
 from metrics.targets.loading import plan_from_warehouse
 from metrics.targets.model import Priority
 from metrics.targets.progress import NEEDS_ATTENTION
+from metrics.targets.reading import HISTORY_YEARS, figures_read
 from metrics.targets.smart import Criterion
 from metrics.targets.sources import NotComputable, ValueSource, WarehouseValues
 from metrics.targets.summary import ALL_PRIORITIES, NO_OWNER, NOT_LINKED, board_summary
@@ -122,6 +124,8 @@ def plan_view(con: duckdb.DuckDBPyConnection, rule: DisclosureRule | None = None
     as_of = as_of or date.today()
     plan = plan_from_warehouse(con)
     source = WarehouseValues(con, rule)
+    source.prefetch_coverage(target.indicator for target in plan.targets if target.indicator in BY_ID)
+    source.prefetch(figure for target in plan.targets for figure in figures_read(target, source, as_of=as_of))
     assessments = assess_plan(plan, source, as_of=as_of)
     summary = board_summary(assessments)
     series = [point for assessment in assessments for point in chart_points(assessment, source)]

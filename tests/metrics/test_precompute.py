@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from metrics import periods, precompute
+from metrics import periods, precompute, totals
 from metrics.aggregate import GroupFilters, aggregate, data_coverage
 from metrics.compute import default_period
 from metrics.registry import all_indicators
@@ -19,6 +19,7 @@ INDICATORS = all_indicators()
 def live(monkeypatch) -> None:
     monkeypatch.setattr(precompute, "events_sql", lambda *args, **kwargs: None)
     monkeypatch.setattr(precompute, "coverage", lambda *args, **kwargs: None)
+    monkeypatch.setattr(totals, "read", lambda *args, **kwargs: {})
 
 
 def sorted_frame(frame: pl.DataFrame) -> pl.DataFrame:
