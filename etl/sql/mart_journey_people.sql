@@ -1,30 +1,39 @@
 -- One row per person-journey: a person entering a cohort (an incident reported to police, a
--- high-risk incident, a child named in a school notification, a MARAC hearing) and the first time
--- each later event happened to them, linked by the pseudonymous ids agencies share.
+-- high-risk incident, a child named in a school notification, a MARAC hearing) and how long after
+-- the entry each later event first happened to them, linked by the pseudonymous ids agencies share.
 -- Only events on or after the entry count; a person's journey is followed until the data ends
 -- (`follow_up_end_at`), and anything not yet seen by then is censored, not missing.
 -- This file sorts before the MARAC, MASH, school and referral marts, so it reads their staging tables.
-with incidents as (
-    select * from mart_incidents
+--
+-- Built one cohort at a time (`$piece` is the cohort), the biggest in parts of its people
+-- (`$part` of `$parts`), so a national build stays within the refresh's memory limit; each part's
+-- rows are written in entry order, so a query for one period reads only the row groups that hold it.
+-- pieces: incident/2, high_risk, children, marac
+with incidents as not materialized (
+    select incident_id, victim_id, reported_at, ward_code, victim_sex, victim_age_band, victim_ethnicity,
+           n_children_present, n_victim_incidents_12m, dash_risk
+    from mart_incidents
 ),
 
-crimes as (
-    select * from mart_crimes
+crimes as not materialized (
+    select crime_id, incident_id, victim_id, recorded_at, arrested_at, charge_decision_at, charge_decision,
+           court_outcome_at, court_outcome
+    from mart_crimes
 ),
 
-marac as (
+marac as not materialized (
     select case_id, victim_id, heard_on from stg_marac_cases
 ),
 
-referrals as (
+referrals as not materialized (
     select person_id, person_role, referred_at, started_at, ended_at, end_reason from stg_service_referrals
 ),
 
-notifications as (
+notifications as not materialized (
     select incident_id, child_id, notified_at from stg_school_notifications
 ),
 
-mash as (
+mash as not materialized (
     select child_id, received_at, decided_at, decision, child_sex, child_age_band, child_ethnicity
     from stg_mash_contacts
 ),
@@ -45,51 +54,80 @@ child_groups as (
     select child_id, arg_min(child_sex, received_at) as sex, arg_min(child_age_band, received_at) as age_band,
            arg_min(child_ethnicity, received_at) as ethnicity
     from mash
+    where $piece = 'children'
     group by child_id
 ),
 
 victim_entries as (
     select
-        cohort, incidents.victim_id as person_id, incidents.incident_id as entry_id, incidents.reported_at as entry_at,
+        incidents.victim_id as person_id, incidents.incident_id as entry_id, incidents.reported_at as entry_at,
         incidents.victim_id, incidents.incident_id, null::varchar as child_id, 'victim' as service_role,
         incidents.ward_code, incidents.victim_sex as sex, incidents.victim_age_band as age_band,
         incidents.victim_ethnicity as ethnicity, incidents.n_children_present, incidents.n_victim_incidents_12m
     from incidents
-    cross join (values ('incident'), ('high_risk')) as cohorts(cohort)
-    where cohort = 'incident' or incidents.dash_risk = 'high'
+    where ($piece = 'incident' or ($piece = 'high_risk' and incidents.dash_risk = 'high'))
+      and hash(incidents.victim_id) % $parts::ubigint = $part::ubigint
 ),
 
 child_entries as (
-    select distinct
-        'children' as cohort, notifications.child_id as person_id,
+    -- a child named in more than one notification about the same incident enters once
+    select
+        notifications.child_id as person_id,
         notifications.incident_id || '/' || notifications.child_id as entry_id, incidents.reported_at as entry_at,
         incidents.victim_id, incidents.incident_id, notifications.child_id, 'child' as service_role,
         incidents.ward_code, coalesce(child_groups.sex, 'unknown') as sex,
         coalesce(child_groups.age_band, 'unknown') as age_band, coalesce(child_groups.ethnicity, 'unknown') as ethnicity,
         incidents.n_children_present, null::bigint as n_victim_incidents_12m
-    from notifications
+    from (
+        select distinct incident_id, child_id from notifications
+        where $piece = 'children' and hash(child_id) % $parts::ubigint = $part::ubigint
+    ) as notifications
     join incidents on incidents.incident_id = notifications.incident_id
     left join child_groups on child_groups.child_id = notifications.child_id
 ),
 
 marac_entries as (
     select
-        'marac' as cohort, cases.victim_id as person_id, cases.case_id as entry_id, cases.heard_on::timestamp as entry_at,
+        cases.victim_id as person_id, cases.case_id as entry_id, cases.heard_on::timestamp as entry_at,
         cases.victim_id, null::varchar as incident_id, null::varchar as child_id, 'victim' as service_role,
         cases.ward_code, cases.victim_sex as sex, cases.victim_age_band as age_band, cases.victim_ethnicity as ethnicity,
         cases.n_children_in_household as n_children_present, null::bigint as n_victim_incidents_12m
     from stg_marac_cases as cases
+    where $piece = 'marac' and hash(cases.victim_id) % $parts::ubigint = $part::ubigint
 ),
 
--- Materialised once: every step below joins the entries again.
-entries as materialized (
+-- Read again by every step below rather than held: a scan costs less than keeping millions of rows.
+entries as not materialized (
     select * from victim_entries
     union all by name select * from child_entries
     union all by name select * from marac_entries
 ),
 
+entry_history as (
+    -- The day of the person's entry before this one (entries in order of time, then id), so a query
+    -- can tell a person's first entry in a period without ranking people; and, in the incident
+    -- cohort, whose entries are all of a victim's incidents, their next incident within a year.
+    select * from (
+        select
+            entry_id,
+            -- of entries at the same moment, all but the first by id have the one before on the same day
+            case when entry_id > min(entry_id) over same_time then cast(entry_at as date)
+                 else max(cast(entry_at as date)) over (
+                     partition by person_id order by entry_at
+                     range between unbounded preceding and interval 1 microsecond preceding)
+            end as previous_entry_on,
+            case when $piece = 'incident' then min(entry_at) over (
+                partition by person_id order by entry_at
+                range between interval 1 microsecond following and interval 365 days following)
+            end as next_incident_at
+        from entries
+        window same_time as (partition by person_id order by entry_at range between current row and current row)
+    )
+    where previous_entry_on is not null or next_incident_at is not null
+),
+
 first_marac as (
-    select entries.cohort, entries.entry_id, min(marac.heard_on) as marac_heard_on
+    select entries.entry_id, min(marac.heard_on) as marac_heard_on
     from entries
     join marac on marac.victim_id = entries.victim_id and marac.heard_on >= cast(entries.entry_at as date)
     group by all
@@ -97,7 +135,7 @@ first_marac as (
 
 first_support as (
     select
-        entries.cohort, entries.entry_id,
+        entries.entry_id,
         min(referrals.referred_at) as referred_at,
         min(referrals.started_at) as support_started_at,
         arg_min(referrals.ended_at, referrals.started_at) as support_ended_at,
@@ -108,13 +146,23 @@ first_support as (
     group by all
 ),
 
-entry_crimes as (
-    -- an incident's own crime; a MARAC case has no incident, so the victim's first crime recorded after it
-    select entries.cohort, entries.entry_id, crimes.crime_id
+incident_crimes as (
+    -- an incident's own crime
+    select entries.entry_id,
+           arg_min(crimes.recorded_at, crimes.recorded_at) as crime_recorded_at,
+           arg_min(crimes.arrested_at, crimes.recorded_at) as arrested_at,
+           arg_min(crimes.charge_decision_at, crimes.recorded_at) as charge_decision_at,
+           arg_min(crimes.charge_decision, crimes.recorded_at) as charge_decision,
+           arg_min(crimes.court_outcome_at, crimes.recorded_at) as court_outcome_at,
+           arg_min(crimes.court_outcome, crimes.recorded_at) as court_outcome
     from entries
     join crimes on crimes.incident_id = entries.incident_id
-    union all
-    select entries.cohort, entries.entry_id, arg_min(crimes.crime_id, crimes.recorded_at)
+    group by all
+),
+
+hearing_crimes as (
+    -- a MARAC case has no incident, so the victim's first crime recorded after it (the whole row)
+    select entries.entry_id, arg_min(crimes, crimes.recorded_at) as crime
     from entries
     join crimes on crimes.victim_id = entries.victim_id and crimes.recorded_at >= entries.entry_at
     where entries.incident_id is null
@@ -122,46 +170,43 @@ entry_crimes as (
 ),
 
 first_crime as (
-    select entry_crimes.cohort, entry_crimes.entry_id,
-           arg_min(crimes.recorded_at, crimes.recorded_at) as crime_recorded_at,
-           arg_min(crimes.arrested_at, crimes.recorded_at) as arrested_at,
-           arg_min(crimes.charge_decision_at, crimes.recorded_at) as charge_decision_at,
-           arg_min(crimes.charge_decision, crimes.recorded_at) as charge_decision,
-           arg_min(crimes.court_outcome_at, crimes.recorded_at) as court_outcome_at,
-           arg_min(crimes.court_outcome, crimes.recorded_at) as court_outcome
-    from entry_crimes
-    join crimes on crimes.crime_id = entry_crimes.crime_id
-    group by all
+    select * from incident_crimes
+    union all by name
+    select entry_id, crime.recorded_at as crime_recorded_at, crime.arrested_at, crime.charge_decision_at,
+           crime.charge_decision, crime.court_outcome_at, crime.court_outcome
+    from hearing_crimes
 ),
 
 first_repeat as (
-    select entries.cohort, entries.entry_id, min(incidents.reported_at) as repeat_incident_at
+    -- another incident within a year; the incident cohort has it from its entry history
+    select entry_id, next_incident_at as repeat_incident_at from entry_history where next_incident_at is not null
+    union all
+    select entries.entry_id, min(incidents.reported_at) as repeat_incident_at
     from entries
     join incidents on incidents.victim_id = entries.victim_id
         and incidents.reported_at > entries.entry_at
         and incidents.reported_at <= entries.entry_at + interval 365 days
-    where entries.cohort <> 'children'
+    where $piece in ('high_risk', 'marac')
     group by all
 ),
 
 entry_children as (
     -- the children a journey can reach the front door through: the child itself, or the children
     -- police notified a school about after the entry incident
-    select entries.cohort, entries.entry_id, notifications.child_id, notifications.notified_at
+    select entries.entry_id, entries.entry_at, notifications.child_id, notifications.notified_at
     from entries
     join notifications on notifications.incident_id = entries.incident_id
         and (entries.child_id is null or notifications.child_id = entries.child_id)
 ),
 
 first_school_and_mash as (
-    select entry_children.cohort, entry_children.entry_id,
+    select entry_children.entry_id,
            min(entry_children.notified_at) as school_notified_at,
            min(mash.received_at) as mash_contact_at,
            arg_min(mash.decided_at, mash.received_at) as mash_decided_at,
            arg_min(mash.decision, mash.received_at) as mash_decision
     from entry_children
-    join entries on entries.cohort = entry_children.cohort and entries.entry_id = entry_children.entry_id
-    left join mash on mash.child_id = entry_children.child_id and mash.received_at >= entries.entry_at
+    left join mash on mash.child_id = entry_children.child_id and mash.received_at >= entry_children.entry_at
     group by all
 ),
 
@@ -174,29 +219,45 @@ help_in_run as (
         and marac.heard_on >= cast(entries.entry_at - interval 365 days as date)
     left join referrals on referrals.person_id = entries.victim_id and referrals.person_role = 'victim'
         and referrals.referred_at >= entries.entry_at - interval 365 days
-    where entries.cohort = 'incident' and entries.n_victim_incidents_12m >= 3
+    where $piece = 'incident' and entries.n_victim_incidents_12m >= 3
     group by all
 )
 
 select
-    entries.cohort, entries.person_id, entries.entry_id, entries.entry_at, cast(entries.entry_at as date) as entry_on,
+    $piece as cohort, entries.person_id, entries.entry_id, entries.entry_at, cast(entries.entry_at as date) as entry_on,
+    entry_history.previous_entry_on,
     entries.ward_code, entries.sex, entries.age_band, entries.ethnicity,
     entries.n_children_present, entries.n_victim_incidents_12m,
     coalesce(help_in_run.has_marac_or_service, false) as has_marac_or_service_in_12m_run,
-    first_marac.marac_heard_on,
-    first_support.referred_at, first_support.support_started_at, first_support.support_ended_at,
+    -- each later event as whole seconds after the entry (as the journey steps time them), and the
+    -- events timed in days as calendar days after it (as the Kaplan-Meier curves time them)
+    date_diff('second', entries.entry_at, first_marac.marac_heard_on::timestamp) as seconds_to_marac,
+    date_diff('second', entries.entry_at, first_support.referred_at) as seconds_to_referral,
+    date_diff('second', entries.entry_at, first_support.support_started_at) as seconds_to_support_start,
+    date_diff('day', entries.entry_at, first_support.support_started_at) as days_to_support_start,
+    date_diff('second', entries.entry_at, first_support.support_ended_at) as seconds_to_support_end,
     first_support.support_end_reason,
-    first_crime.crime_recorded_at, first_crime.arrested_at, first_crime.charge_decision_at, first_crime.charge_decision,
-    first_crime.court_outcome_at, first_crime.court_outcome,
-    first_repeat.repeat_incident_at,
-    first_school_and_mash.school_notified_at, first_school_and_mash.mash_contact_at,
-    first_school_and_mash.mash_decided_at, first_school_and_mash.mash_decision,
-    data_end.follow_up_end_at
+    date_diff('second', entries.entry_at, first_crime.crime_recorded_at) as seconds_to_crime,
+    date_diff('second', entries.entry_at, first_crime.arrested_at) as seconds_to_arrest,
+    date_diff('second', entries.entry_at, first_crime.charge_decision_at) as seconds_to_charge_decision,
+    first_crime.charge_decision,
+    date_diff('second', entries.entry_at, first_crime.court_outcome_at) as seconds_to_court_outcome,
+    first_crime.court_outcome,
+    date_diff('second', entries.entry_at, first_repeat.repeat_incident_at) as seconds_to_repeat_incident,
+    date_diff('day', entries.entry_at, first_repeat.repeat_incident_at) as days_to_repeat_incident,
+    date_diff('second', entries.entry_at, first_school_and_mash.school_notified_at) as seconds_to_school_notice,
+    date_diff('second', entries.entry_at, first_school_and_mash.mash_contact_at) as seconds_to_mash_contact,
+    date_diff('second', entries.entry_at, first_school_and_mash.mash_decided_at) as seconds_to_mash_decision,
+    first_school_and_mash.mash_decision,
+    data_end.follow_up_end_at,
+    date_diff('day', entries.entry_at, data_end.follow_up_end_at) as days_to_follow_up_end
 from entries
 cross join data_end
-left join first_marac using (cohort, entry_id)
-left join first_support using (cohort, entry_id)
-left join first_crime using (cohort, entry_id)
-left join first_repeat using (cohort, entry_id)
-left join first_school_and_mash using (cohort, entry_id)
-left join help_in_run on entries.cohort = 'incident' and help_in_run.entry_id = entries.entry_id
+left join entry_history using (entry_id)
+left join first_marac using (entry_id)
+left join first_support using (entry_id)
+left join first_crime using (entry_id)
+left join first_repeat using (entry_id)
+left join first_school_and_mash using (entry_id)
+left join help_in_run using (entry_id)
+order by entries.entry_at, entries.entry_id

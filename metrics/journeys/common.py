@@ -70,15 +70,25 @@ def group_expression(by: str | None) -> str:
     return CUTS[by][0]
 
 
-def journey_sql(name: str, *, by: str | None = None) -> str:
-    """A journey query with its cohort and group expression put in (both from fixed lists)."""
-    sql = query_sql(name)
-    return sql.replace("{cohort}", query_sql("journey_cohort")).replace("{group_expression}", group_expression(by))
+def journey_sql(name: str, *, groups: GroupFilters, by: str | None = None) -> str:
+    """A journey query with its cohort and group expression put in (both from fixed lists).
+
+    With no group chosen, each person's first entry in the period is a plain filter on the mart, so a
+    query may read it again for each of its parts (`not materialized`); with groups, it is the first
+    of the person's entries in them, found once (`materialized`) for all the parts.
+    """
+    if groups.applied():
+        cohort, materialization = query_sql("journey_cohort_in_groups"), "materialized"
+    else:
+        cohort, materialization = query_sql("journey_cohort"), "not materialized"
+    return (query_sql(name).replace("{cohort_materialization}", materialization).replace("{cohort}", cohort)
+            .replace("{group_expression}", group_expression(by)))
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str, *, period: Period, groups: GroupFilters,
-        cohort: str | None = None) -> pl.DataFrame:
-    parameters = {"cohort": cohort, "start": period.start, "end": period.end, **groups.as_parameters()}
+        cohort: str | None = None, measure: str | None = None) -> pl.DataFrame:
+    parameters = {"cohort": cohort, "measure": measure, "start": period.start, "end": period.end,
+                  **groups.as_parameters()}
     return con.sql(sql, params={name: value for name, value in parameters.items() if f"${name}" in sql}).pl()
 
 

@@ -54,7 +54,7 @@ def journey_steps(
     step's `people`, as only people who reached the step before are counted at a step.
     """
     cohort_of(cohort)
-    raw = run(con, journey_sql("journey_steps"), period=period, groups=groups, cohort=cohort)
+    raw = run(con, journey_sql("journey_steps", groups=groups), period=period, groups=groups, cohort=cohort)
     cohort_people = int(raw.filter(pl.col("step") == "entry")["people"][0])
     previous = dict(zip(raw["step"], raw["people"], strict=True))
     rows = []

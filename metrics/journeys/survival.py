@@ -48,11 +48,11 @@ def survival_curves(
     counts = _counts(con, cohort=cohort, period=period, measure=measure, groups=groups, by=by)
     rows = []
     for group_value, group_label, is_total, frame in _groups(counts, rule, by=by):
-        fitter = _fit(frame)
+        curve = _curve(_fit(frame))
         days, events, people = (frame[name].to_numpy() for name in ("days", "is_event", "people"))
         total = int(people.sum())
         for day in CURVE_DAYS:
-            survival, lower, upper = _at(fitter, day)
+            survival, lower, upper = _at(curve, day)
             rows.append({
                 "measure": measure, "group_value": group_value, "group_label": group_label, "is_total": is_total,
                 "day": day, "people": total, "at_risk": int(people[days >= day].sum()) if day else total,
@@ -117,8 +117,9 @@ def _counts(con: duckdb.DuckDBPyConnection, *, cohort: str, period: Period, meas
     cohort_of(cohort)
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
-    counts = run(con, journey_sql("journey_survival", by=by), period=period, groups=groups, cohort=cohort)
-    return cut_labels(con, counts.filter(pl.col("measure") == measure), by)
+    counts = run(con, journey_sql("journey_survival", groups=groups, by=by), period=period, groups=groups,
+                 cohort=cohort, measure=measure)
+    return cut_labels(con, counts, by)
 
 
 def _groups(counts: pl.DataFrame, rule: DisclosureRule, *, by: str | None):
@@ -142,14 +143,20 @@ def _fit(frame: pl.DataFrame) -> KaplanMeierFitter:
                                        weights=frame["people"].to_numpy().astype(float))
 
 
-def _at(fitter: KaplanMeierFitter, day: int) -> tuple[float, float, float]:
+def _curve(fitter: KaplanMeierFitter) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The fitted step function as arrays: times, survival, and its lower and upper 95% limits."""
+    interval = fitter.confidence_interval_survival_function_.to_numpy()
+    return (fitter.survival_function_.index.to_numpy(), fitter.survival_function_.iloc[:, 0].to_numpy(),
+            interval[:, 0], interval[:, 1])
+
+
+def _at(curve: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], day: int) -> tuple[float, float, float]:
     """Survival and its 95% limits (exponential Greenwood) on the step function at `day`."""
-    times = fitter.survival_function_.index.to_numpy()
+    times, survival, lower, upper = curve
     position = int(np.searchsorted(times, day, side="right")) - 1
     if position < 0:
         return 1.0, 1.0, 1.0
-    interval = fitter.confidence_interval_survival_function_.iloc[position]
-    return float(fitter.survival_function_.iloc[position, 0]), float(interval.iloc[0]), float(interval.iloc[1])
+    return float(survival[position]), float(lower[position]), float(upper[position])
 
 
 def _schema() -> dict:

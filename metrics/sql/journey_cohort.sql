@@ -1,11 +1,9 @@
--- One row per person: their first entry to the cohort in the period, in the chosen ward and groups.
+-- One row per person: their first entry to the cohort in the period, with no group chosen.
+-- An entry is a person's first in the period when their entry before it (`previous_entry_on`, in
+-- the order of entry time and id) came before the period, so no window over people is needed.
 -- Read only inside the journey queries, which aggregate it; person rows are never returned.
 select *
 from mart_journey_people
 where cohort = $cohort
   and entry_on between $start and $end
-  and ($ward is null or ward_code = $ward)
-  and ($sex is null or sex = $sex)
-  and ($age_band is null or age_band = $age_band)
-  and ($ethnicity is null or ethnicity = $ethnicity)
-qualify row_number() over (partition by person_id order by entry_at, entry_id) = 1
+  and (previous_entry_on is null or previous_entry_on < $start)

@@ -3,7 +3,7 @@
 -- from the start of that run of incidents to the end of the data (each victim once, at their first
 -- such incident in the period); and high-risk incidents with children present that no school
 -- notification followed.
-with repeat_victims as (
+with repeat_entries as (
     select *
     from mart_journey_people
     where cohort = 'incident' and n_victim_incidents_12m >= 3 and entry_on between $start and $end
@@ -11,7 +11,13 @@ with repeat_victims as (
       and ($sex is null or sex = $sex)
       and ($age_band is null or age_band = $age_band)
       and ($ethnicity is null or ethnicity = $ethnicity)
-    qualify row_number() over (partition by person_id order by entry_at, entry_id) = 1
+),
+
+repeat_victims as (
+    -- each victim's earliest such entry, by time then id
+    select *
+    from repeat_entries
+    where entry_id in (select arg_min(entry_id, (entry_at, entry_id)) from repeat_entries group by person_id)
 ),
 
 high_risk_with_children as (
@@ -30,6 +36,6 @@ from repeat_victims
 group by all
 union all
 select 'children_without_school_notice' as measure, {group_expression} as group_value,
-       count(*) filter (where school_notified_at is null) as missed, count(*) as eligible
+       count(*) filter (where seconds_to_school_notice is null) as missed, count(*) as eligible
 from high_risk_with_children
 group by all

@@ -1,7 +1,7 @@
 -- People reaching each step of the journey from the cohort entry, with median elapsed days from the
 -- entry and from the step before. Steps form a tree: a person counts at a step only having reached
 -- the step before it, so each step's count is also its link from the step before.
-with cohort as (
+with cohort as {cohort_materialization} (
     {cohort}
 ),
 
@@ -25,57 +25,115 @@ steps (step_order, step, previous_step) as (
         (16, 'mash_decided', 'mash_contact')
 ),
 
-events as (
+seconds as not materialized (
+    -- whole seconds from the entry to each step's event (the mart holds them for the events); a
+    -- step's seconds less the step before's are the whole seconds between the two
     select
-        person_id,
-        entry_at as entry,
-        marac_heard_on::timestamp as marac,
-        referred_at as referred,
-        support_started_at as support_started,
-        case when support_end_reason = 'completed' then coalesce(support_ended_at, support_started_at) end
+        seconds_to_marac as marac,
+        seconds_to_referral as referred,
+        seconds_to_support_start as support_started,
+        case when support_end_reason = 'completed' then coalesce(seconds_to_support_end, seconds_to_support_start) end
             as support_completed,
-        case when support_end_reason = 'disengaged' then coalesce(support_ended_at, support_started_at) end
+        case when support_end_reason = 'disengaged' then coalesce(seconds_to_support_end, seconds_to_support_start) end
             as support_disengaged,
-        crime_recorded_at as crime_recorded,
-        arrested_at as arrested,
-        case when charge_decision in ('charged', 'no_further_action', 'out_of_court') then charge_decision_at end
+        seconds_to_crime as crime_recorded,
+        seconds_to_arrest as arrested,
+        case when charge_decision in ('charged', 'no_further_action', 'out_of_court') then seconds_to_charge_decision end
             as charge_decided,
-        case when charge_decision = 'charged' then charge_decision_at end as charged,
+        case when charge_decision = 'charged' then seconds_to_charge_decision end as charged,
         case when charge_decision = 'charged' and court_outcome in ('convicted', 'acquitted', 'discontinued', 'dismissed')
-            then court_outcome_at end as court_outcome,
-        case when charge_decision = 'charged' and court_outcome = 'convicted' then court_outcome_at end as convicted,
-        repeat_incident_at as repeat_incident,
-        school_notified_at as school_notified,
-        mash_contact_at as mash_contact,
-        case when mash_decision is not null and mash_decision <> 'pending' then mash_decided_at end as mash_decided
+            then seconds_to_court_outcome end as court_outcome,
+        case when charge_decision = 'charged' and court_outcome = 'convicted' then seconds_to_court_outcome end
+            as convicted,
+        seconds_to_repeat_incident as repeat_incident,
+        seconds_to_school_notice as school_notified,
+        seconds_to_mash_contact as mash_contact,
+        case when mash_decision is not null and mash_decision <> 'pending' then seconds_to_mash_decision end
+            as mash_decided
     from cohort
 ),
 
-reached as (
-    unpivot events on columns(* exclude (person_id)) into name step value event_at
+-- One row of totals, a column per step: each branch of the tree is aggregated over the people who
+-- reached its first step, as a median costs as much per row it is given as per value it keeps.
+-- A branch's later steps come from the same records as its first (one referral, crime or school
+-- notification), so everyone past the first step reached it.
+totals as (
+    select *
+    from (
+        select {'people': count(*), 'from_entry': case when count(*) > 0 then 0::double end, 'from_previous': null::double}
+            as entry  -- everyone is at their entry on day 0
+        from seconds
+    ) as entered,
+    (
+        select {'people': count(*), 'from_entry': median(marac / 86400.0), 'from_previous': median(marac / 86400.0)}
+            as marac
+        from seconds
+        where marac is not null
+    ) as heard,
+    (
+        select
+            {'people': count(*), 'from_entry': median(referred / 86400.0),
+             'from_previous': median(referred / 86400.0)} as referred,
+            {'people': count(support_started), 'from_entry': median(support_started / 86400.0),
+             'from_previous': median((support_started - referred) / 86400.0)} as support_started,
+            {'people': count(support_completed - support_started),
+             'from_entry': median(support_completed / 86400.0) filter (where support_started is not null),
+             'from_previous': median((support_completed - support_started) / 86400.0)} as support_completed,
+            {'people': count(support_disengaged - support_started),
+             'from_entry': median(support_disengaged / 86400.0) filter (where support_started is not null),
+             'from_previous': median((support_disengaged - support_started) / 86400.0)} as support_disengaged
+        from seconds
+        where referred is not null
+    ) as supported,
+    (
+        select
+            {'people': count(*), 'from_entry': median(crime_recorded / 86400.0),
+             'from_previous': median(crime_recorded / 86400.0)} as crime_recorded,
+            {'people': count(arrested), 'from_entry': median(arrested / 86400.0),
+             'from_previous': median((arrested - crime_recorded) / 86400.0)} as arrested,
+            {'people': count(charge_decided), 'from_entry': median(charge_decided / 86400.0),
+             'from_previous': median((charge_decided - crime_recorded) / 86400.0)} as charge_decided,
+            {'people': count(charged - charge_decided),
+             'from_entry': median(charged / 86400.0) filter (where charge_decided is not null),
+             'from_previous': median((charged - charge_decided) / 86400.0)} as charged,
+            {'people': count(court_outcome - charged),
+             'from_entry': median(court_outcome / 86400.0) filter (where charged is not null),
+             'from_previous': median((court_outcome - charged) / 86400.0)} as court_outcome,
+            {'people': count(convicted - court_outcome),
+             'from_entry': median(convicted / 86400.0) filter (where court_outcome is not null),
+             'from_previous': median((convicted - court_outcome) / 86400.0)} as convicted
+        from seconds
+        where crime_recorded is not null
+    ) as crimes,
+    (
+        select {'people': count(*), 'from_entry': median(repeat_incident / 86400.0),
+                'from_previous': median(repeat_incident / 86400.0)} as repeat_incident
+        from seconds
+        where repeat_incident is not null
+    ) as repeated,
+    (
+        select
+            {'people': count(*), 'from_entry': median(school_notified / 86400.0),
+             'from_previous': median(school_notified / 86400.0)} as school_notified,
+            {'people': count(mash_contact), 'from_entry': median(mash_contact / 86400.0),
+             'from_previous': median((mash_contact - school_notified) / 86400.0)} as mash_contact,
+            {'people': count(mash_decided - mash_contact),
+             'from_entry': median(mash_decided / 86400.0) filter (where mash_contact is not null),
+             'from_previous': median((mash_decided - mash_contact) / 86400.0)} as mash_decided
+        from seconds
+        where school_notified is not null
+    ) as notified
 ),
 
-entries as (
-    select person_id, event_at as entry_at from reached where step = 'entry'
-),
-
-joined as (
-    select steps.step_order, steps.step, steps.previous_step,
-           date_diff('second', entries.entry_at, reached.event_at) / 86400.0 as days_from_entry,
-           date_diff('second', previous.event_at, reached.event_at) / 86400.0 as days_from_previous
-    from steps
-    join reached on reached.step = steps.step
-    join entries on entries.person_id = reached.person_id
-    left join reached as previous on previous.person_id = reached.person_id and previous.step = steps.previous_step
-    where steps.previous_step is null or previous.person_id is not null
+by_step as (
+    unpivot totals on columns(*) into name step value total
 )
 
 select
     steps.step_order, steps.step, steps.previous_step,
-    count(joined.step) as people,
-    median(joined.days_from_entry) as median_days_from_entry,
-    median(joined.days_from_previous) as median_days_from_previous
+    by_step.total.people as people,
+    by_step.total.from_entry as median_days_from_entry,
+    by_step.total.from_previous as median_days_from_previous
 from steps
-left join joined on joined.step = steps.step
-group by all
+join by_step using (step)
 order by steps.step_order

@@ -1,0 +1,18 @@
+-- One row per person: their first entry to the cohort in the period among the entries in the chosen
+-- ward and groups (a person's entry before may have been in another ward, so it is found here:
+-- the entry with the earliest time, then id, of each person's entries in the selection).
+-- Read only inside the journey queries, which aggregate it; person rows are never returned.
+with in_groups as (
+    select *
+    from mart_journey_people
+    where cohort = $cohort
+      and entry_on between $start and $end
+      and ($ward is null or ward_code = $ward)
+      and ($sex is null or sex = $sex)
+      and ($age_band is null or age_band = $age_band)
+      and ($ethnicity is null or ethnicity = $ethnicity)
+)
+
+select *
+from in_groups
+where entry_id in (select arg_min(entry_id, (entry_at, entry_id)) from in_groups group by person_id)
