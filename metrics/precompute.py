@@ -12,7 +12,9 @@ refresh and its events summed by month, ward, sex, age band and ethnic group:
 - `precomputed_coverage`: each query's first and last event date.
 
 `aggregate` reads these when they hold the period asked for and runs the query itself otherwise;
-tests/metrics/test_precompute.py holds both paths to the same numbers.
+tests/metrics/test_precompute.py holds both paths to the same numbers. `build` then builds the
+pages' own sums from them (metrics/precompute_pages.py) and the Justice page's stage counts and
+days between stages by month (metrics/attrition_sums.py).
 """
 
 from __future__ import annotations
@@ -84,7 +86,7 @@ def trend_span(first_seen: date, last_seen: date) -> Period | None:
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the three tables in the warehouse being built (after the marts)."""
+    """Create the precomputed tables in the warehouse being built (after the marts)."""
     from metrics import attrition_sums, precompute_pages
     from metrics.aggregate import bind, query_sql
     from metrics.registry import all_indicators
