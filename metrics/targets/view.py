@@ -27,6 +27,13 @@ from metrics.targets.smart import Criterion
 from metrics.targets.sources import NotComputable, ValueSource, WarehouseValues
 from metrics.targets.summary import ALL_PRIORITIES, NO_OWNER, NOT_LINKED, board_summary
 from metrics.targets.trajectory import BaselinePeriodError, baseline_period_end
+from metrics.targets.wording import (
+    as_day,
+    as_number,
+    baseline_words,
+    now_words,
+    time_left_words,
+)
 
 # Roles of the points in a trajectory chart's series.
 ANNUAL, LATEST, BASELINE, TRAJECTORY, MILESTONE, TARGET, FORECAST = (
@@ -161,23 +168,23 @@ def target_row(assessment: Assessment) -> dict[str, Any]:
         "smart_failures": "; ".join(f"{check.criterion.value}: {check.reason}" for check in smart.failures()),
         "smart_warnings": "; ".join(f"{check.criterion.value}: {check.reason}" for check in smart.warnings()),
         **checks,
-        "baseline_value": target.baseline_value, "baseline_text": _baseline_words(assessment),
+        "baseline_value": target.baseline_value, "baseline_text": baseline_words(assessment),
         "target_value": target.target_value, "target_date": target.target_date,
-        "aim_text": f"{_number(target.target_value)} by {_day(target.target_date)}",
+        "aim_text": f"{as_number(target.target_value)} by {as_day(target.target_date)}",
         "period": current.period.label if current else None,
         "value": current.value if shown else None,
         "lower_95": current.lower_95 if shown else None, "upper_95": current.upper_95 if shown else None,
-        "now_text": _now_words(assessment),
+        "now_text": now_words(assessment),
         "status": assessment.status.value, "status_reason": assessment.status_reason,
         "progress": assessment.progress.value, "needs_attention": assessment.progress in NEEDS_ATTENTION,
         "trajectory_status": assessment.trajectory.status.value, "trajectory_expected": assessment.trajectory.expected,
         "trajectory_reason": assessment.trajectory.reason,
-        "is_final": assessment.is_final, "days_left": assessment.days_left, "time_left_text": _time_left_words(assessment),
+        "is_final": assessment.is_final, "days_left": assessment.days_left, "time_left_text": time_left_words(assessment),
         "forecast_value": forecast.value if forecast else None,
         "forecast_lower_95": forecast.lower_95 if forecast else None,
         "forecast_upper_95": forecast.upper_95 if forecast else None,
         "forecast_outlook": forecast.outlook.value if forecast else None, "forecast_text": assessment.forecast_reason,
-        "milestones_text": "; ".join(f"{_number(result.milestone.value)} by {_day(result.milestone.by)}: {result.status.value}"
+        "milestones_text": "; ".join(f"{as_number(result.milestone.value)} by {as_day(result.milestone.by)}: {result.status.value}"
                                      for result in assessment.milestones) or "no milestones",
     }
 
@@ -215,7 +222,7 @@ def chart_points(assessment: Assessment, source: ValueSource) -> list[dict[str, 
         last = shown_years[-1]["on"]
         fitted = forecast.value - forecast.slope_per_year * (forecast.at - last).days / 365.25
         points += [point(FORECAST, "recent trend", last, fitted),
-                   point(FORECAST, f"trend at {_day(forecast.at)}", forecast.at, forecast.value, forecast.lower_95,
+                   point(FORECAST, f"trend at {as_day(forecast.at)}", forecast.at, forecast.value, forecast.lower_95,
                          forecast.upper_95, forecast.outlook.value)]
     return points
 
@@ -260,43 +267,3 @@ def _baseline_end(assessment: Assessment) -> date | None:
         return baseline_period_end(baseline.period)
     except BaselinePeriodError:
         return None
-
-
-def _baseline_words(assessment: Assessment) -> str:
-    target = assessment.target
-    if target.baseline is not None and target.baseline.value is not None:
-        return f"{_number(target.baseline.value)} in {target.baseline.period or 'an unstated period'}"
-    if target.obtain_baseline_by is not None:
-        return f"none yet; to be obtained by {_day(target.obtain_baseline_by)}"
-    return "none"
-
-
-def _now_words(assessment: Assessment) -> str:
-    current = assessment.current
-    if current is None:
-        return _sentence(assessment.status_reason.removeprefix("not assessable: "))
-    if not current.is_shown:
-        return _sentence(current.why_not_shown())
-    interval = "" if current.lower_95 is None else f" (95% interval {_number(current.lower_95)} to {_number(current.upper_95)})"
-    return f"{_number(current.value)}{interval} in {current.period.label}"
-
-
-def _time_left_words(assessment: Assessment) -> str:
-    days = assessment.days_left
-    if days is None:
-        return "no target date"
-    if assessment.is_final:
-        return f"target date passed ({_day(assessment.target.target_date)})"
-    return f"{days:,} day{'s' if days != 1 else ''} left (to {_day(assessment.target.target_date)})"
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _number(value: float | None) -> str:
-    return "?" if value is None else f"{value:,.1f}"
-
-
-def _day(day: date | None) -> str:
-    return f"{day.day} {day:%b %Y}" if day else "no date"
