@@ -20,7 +20,7 @@ from typing import TypeVar
 import duckdb
 
 from metrics.aggregate import GroupFilters, query_sql
-from metrics.periods import Period, month_end
+from metrics.periods import Period
 
 ALL_TIME = {"start": date(1900, 1, 1), "end": date(2999, 12, 31)}
 Result = TypeVar("Result")
@@ -51,7 +51,7 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
 def figures(con: duckdb.DuckDBPyConnection, summed: Summed, period: Period, by: str | None, groups: GroupFilters,
             fetch: Callable[[duckdb.DuckDBPyRelation], Result]) -> Result:
     """The figures' query for the selection and the cut `by` (already checked to be a person column), fetched."""
-    if whole_months(period):
+    if period.is_whole_months:
         try:
             return fetch(relation(con, summed, period, by, groups, precomputed=True))
         except duckdb.CatalogException:  # a warehouse built before the table existed
@@ -65,9 +65,6 @@ def relation(con: duckdb.DuckDBPyConnection, summed: Summed, period: Period, by:
     parameters = {"start": period.start, "end": period.end, "by": by, **groups.as_parameters()}
     return con.sql(_over_records(records, query_sql(summed.figures)), params=parameters)
 
-
-def whole_months(period: Period) -> bool:
-    return period.start.day == 1 and period.end == month_end(period.end)
 
 
 def _over_records(records: str, query: str) -> str:

@@ -29,6 +29,11 @@ class Period:
         """Length in years, for annualising rates (365.25 days a year)."""
         return self.days / 365.25
 
+    @property
+    def is_whole_months(self) -> bool:
+        """Starts on a month's first day and ends on a month's last: the sum of its months."""
+        return self.start.day == 1 and self.end == month_end(self.end)
+
 
 def month_end(day: date) -> date:
     following = date(day.year + (day.month == 12), day.month % 12 + 1, 1)

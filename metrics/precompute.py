@@ -131,7 +131,7 @@ def events_sql(con: duckdb.DuckDBPyConnection, indicator: Indicator, period: Per
     columns = f"period_date, {EVENT_KEYS}, numerator, denominator"
     parameters: dict[str, object] = {"query_key": query_key(indicator)}
     if _summable(indicator.sql_name):
-        if not _whole_months(period):
+        if not period.is_whole_months:
             return None
         return (f"select {columns} from precomputed_monthly "
                 "where query_key = $query_key and period_date between $start and $end", parameters)
@@ -177,6 +177,3 @@ def _summable(sql_name: str) -> bool:
 
     return summable_by_month(query_sql(sql_name))
 
-
-def _whole_months(period: Period) -> bool:
-    return period.start.day == 1 and period.end == periods.month_end(period.end)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import polars as pl
 
-from metrics import periods, precompute
+from metrics import precompute
 from metrics.periods import Period
 
 if TYPE_CHECKING:
@@ -174,15 +174,12 @@ def _sources(con: duckdb.DuckDBPyConnection, asks: Mapping[int, Ask]) -> dict[in
         ask = asks[position]
         key, period = precompute.query_key(ask.indicator), ask.period
         window = windows.get((key, period.start, period.end))
-        if key in monthly and _whole_months(period):
+        if key in monthly and period.is_whole_months:
             sources[position] = (grouping_set, "month")
         elif window == "window" or (window == "window by year" and not set(ask.dims) & set(PERIOD_CUTS_BY_MONTH)):
             sources[position] = (grouping_set, window)
     return sources
 
-
-def _whole_months(period: Period) -> bool:
-    return period.start.day == 1 and period.end == periods.month_end(period.end)
 
 
 def _ask_frame(rows: list[tuple], dims: tuple[str, ...]) -> pl.DataFrame:

@@ -48,10 +48,10 @@ def test_the_sample_reaches_every_stage_and_step(sample_warehouse):
 
 
 def test_only_whole_months_are_read_from_the_sums():
-    assert attrition_sums.whole_months(month(2024, 2))
-    assert attrition_sums.whole_months(financial_year(2024))
-    assert not attrition_sums.whole_months(between(date(2025, 1, 15), date(2025, 6, 30)))
-    assert not attrition_sums.whole_months(between(date(2025, 1, 1), date(2025, 6, 29)))
+    assert month(2024, 2).is_whole_months
+    assert financial_year(2024).is_whole_months
+    assert not between(date(2025, 1, 15), date(2025, 6, 30)).is_whole_months
+    assert not between(date(2025, 1, 1), date(2025, 6, 29)).is_whole_months
 
 
 def test_a_period_the_sums_cannot_answer_reads_the_cases(sample_warehouse, monkeypatch):
