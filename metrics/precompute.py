@@ -92,9 +92,7 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     from metrics.registry import all_indicators
 
     con.execute(SCHEMA)
-    (latest,) = con.sql("select max(reported_on) from mart_incidents").fetchall()[0]
-    # Quarters and months are left to run live: they are short, and a filtered scan of them is quick.
-    offered = [period for period in periods.period_options(latest).values() if period.days >= 365] if latest else []
+    offered = offered_periods(con)
     queries = {query_key(indicator): indicator for indicator in all_indicators()}
     for key, indicator in queries.items():
         sql = query_sql(indicator.sql_name)
@@ -121,6 +119,13 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("drop table if exists _precompute_events")
     precompute_pages.build(con)
     attrition_sums.build(con)
+
+
+def offered_periods(con: duckdb.DuckDBPyConnection) -> list[Period]:
+    """The year-long periods the dashboard offers, which the refresh sums ahead."""
+    (latest,) = con.sql("select max(reported_on) from mart_incidents").fetchall()[0]
+    # Quarters and months are left to run live: they are short, and a filtered scan of them is quick.
+    return [period for period in periods.period_options(latest).values() if period.days >= 365] if latest else []
 
 
 def events_sql(con: duckdb.DuckDBPyConnection, indicator: Indicator, period: Period) -> tuple[str, dict[str, object]] | None:

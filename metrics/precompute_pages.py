@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import duckdb
 
-from metrics import coverage_counts, periods, precompute, precomputed_rows, totals
+from metrics import coverage_counts, precompute, precomputed_rows, totals
 from metrics.local_share import residents_of
-from metrics.periods import Period
 from metrics.registry import all_indicators, headline_indicators
 from metrics.scorecard import annual_span
 from metrics.totals import ExtraWindows
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
-    offered = offered_periods(con)
+    offered = precompute.offered_periods(con)
     sparklines = sorted({annual_span(period) for period in offered}, key=lambda span: (span.start, span.end))
     shares = {precompute.query_key(residents_of(indicator)): residents_of(indicator)
               for indicator in all_indicators() if indicator.local_share is not None}
@@ -30,8 +29,3 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     precomputed_rows.build(con, offered)
     coverage_counts.keep(con, offered)
 
-
-def offered_periods(con: duckdb.DuckDBPyConnection) -> list[Period]:
-    """The year-long periods the dashboard offers, as precompute holds them (shorter ones run live)."""
-    (latest,) = con.sql("select max(reported_on) from mart_incidents").fetchall()[0]
-    return [period for period in periods.period_options(latest).values() if period.days >= 365] if latest else []

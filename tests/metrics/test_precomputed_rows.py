@@ -10,7 +10,7 @@ from metrics import coverage_counts, precomputed_rows
 from metrics.aggregate import bind, query_sql
 from metrics.compute import default_period
 from metrics.periods import Period, financial_year
-from metrics.precompute_pages import offered_periods
+from metrics.precompute import offered_periods
 
 
 def run(con, name: str, period: Period | None = None) -> pl.DataFrame:
