@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: serve test install install-test lint-imports browser docs screenshots benchmark
+.PHONY: serve test test-fast install install-test lint-imports browser docs screenshots benchmark
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ serve: install
 test: install-test browser
 	$(BIN)/lint-imports
 	$(BIN)/pytest -n auto
+
+## The fast tier to run while working: pure tests and small-warehouse tests, chosen by tests/conftest.py
+## from the fixtures each test uses (no sample district, no browser, no kill loops), fewer property examples.
+test-fast: install-test
+	$(BIN)/lint-imports
+	$(BIN)/pytest -n auto -m "not slow" --hypothesis-profile=fast
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \

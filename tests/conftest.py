@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as settings_profiles
 
 from oversight.settings import Settings
 
@@ -39,3 +40,25 @@ def sample_warehouse(sample_warehouse_path):
     con = Warehouse(sample_warehouse_path).connect_read_only()
     yield con
     con.close()
+
+
+# Tiers. A test is put in the slow tier by what it uses, never by hand: the whole sample district
+# (built once per session, about a minute), a real browser, the big drops the kill tests replay, or a
+# folder of whole-system runs (the browser tests and the benchmark's quick mode). Everything else is the
+# fast tier `make test-fast` runs. Property tests that leave the number of examples to the profile run
+# fewer examples there (--hypothesis-profile=fast).
+SLOW_FIXTURES = frozenset({"sample_warehouse_path", "browser", "app_url", "big_drop", "kill_drop"})
+SLOW_FOLDERS = ("e2e", "benchmarks")
+TESTS = Path(__file__).resolve().parent
+
+settings_profiles.register_profile("full", max_examples=60, deadline=None)
+settings_profiles.register_profile("fast", max_examples=10, deadline=None)
+settings_profiles.load_profile("full")  # --hypothesis-profile=fast, given on the command line, replaces it
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        uses = set(getattr(item, "fixturenames", ()))
+        folder = Path(str(item.fspath)).resolve().relative_to(TESTS).parts[0]
+        if uses & SLOW_FIXTURES or folder in SLOW_FOLDERS:
+            item.add_marker(pytest.mark.slow)

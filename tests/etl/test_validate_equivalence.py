@@ -267,7 +267,7 @@ def test_sql_and_pydantic_agree_on_every_row(model: type[Extract]) -> None:
     con = duckdb.connect()
     verdicts: set[bool] = set()
 
-    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(rows=st.lists(row_strategy(model), min_size=1, max_size=50))
     def agree(rows: list[dict[str, str | None]]) -> None:
         for row, checked in zip(rows, checked_rows(con, model, rows), strict=True):
