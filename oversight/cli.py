@@ -18,7 +18,7 @@ from oversight.cli_common import (
     WarehouseOption,
     app,
     console,
-    error_console,
+    print_error,
     warehouse_path,
 )
 from oversight.settings import PROJECT_ROOT, get_settings
@@ -50,7 +50,7 @@ def serve(
         check_bind(address, settings, secrets_files=streamlit_secrets_files(),
                    allow_unauthenticated_remote=allow_unauthenticated_remote)
     except (UnauthenticatedRemoteBind, SignInMisconfigured) as error:
-        error_console.print(f"[bold red]Not serving[/]: {error}", highlight=False, soft_wrap=True, markup=True)
+        print_error("Not serving", error)
         raise typer.Exit(2) from error
     target = warehouse_path(warehouse)
     if not Warehouse(target).exists():

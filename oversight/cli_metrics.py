@@ -9,19 +9,45 @@ from typing import Annotated
 import typer
 
 from oversight.cli_common import (
+    FormatOption,
     WarehouseOption,
     app,
     console,
     emit,
     error_console,
+    print_error,
     warehouse_path,
 )
 from oversight.settings import get_settings
+from oversight.tables import Column
+
+# The registry's columns at a narrow terminal: the id always whole, then the title, and the
+# rest as the width allows (the rightmost first to go); csv and json always carry them all.
+INDICATOR_LIST_COLUMNS = [
+    Column("id", kind="key"), Column("title", drop=7), Column("unit", drop=6), Column("dimensions", drop=5),
+    Column("topic", drop=4), Column("method", drop=3), Column("sources", drop=2), Column("polarity", drop=1),
+]
+# One indicator's result: the cut and its code, the counts and the value with its 95% interval
+# always whole; the comparison and trend in words as the width allows.
+RESULT_COLUMNS = [
+    Column("cut_label", "ward", kind="key"), Column("cut_value", "code", kind="key"),
+    Column("numerator", kind="number"), Column("denominator", kind="number"), Column("value", kind="number"),
+    Column("lower_95", "lower 95%", kind="number"), Column("upper_95", "upper 95%", kind="number"),
+    Column("comparison_text", "compared with the district", drop=2), Column("trend", drop=1),
+]
+
+# The plan's table: the target id, its status (the same word as the JSON and the Action plan
+# page) and its figures always; forecast and owner as the width allows.
+TARGET_COLUMNS = [
+    Column("target", kind="key"), Column("status"), Column("SMART", kind="key"),
+    Column("now (95% interval)", kind="number"), Column("aim", kind="key"),
+    Column("forecast", drop=2), Column("owner", drop=1),
+]
 
 
 @app.command()
 def indicators(
-    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    output: FormatOption("table", "csv", "json") = "table",
 ) -> None:
     """List every registered indicator: id, title, unit, method and the cuts it allows."""
     import polars as pl
@@ -33,7 +59,7 @@ def indicators(
          "method": item.ci_method, "dimensions": ", ".join(item.dimensions), "sources": ", ".join(item.source_extracts)}
         for item in all_indicators()
     ])
-    emit(frame, output, title="Indicators")
+    emit(frame, output, title="Indicators", columns=INDICATOR_LIST_COLUMNS)
 
 
 @app.command()
@@ -46,7 +72,7 @@ def indicator(
     sex: Annotated[str | None, typer.Option("--sex", help="Only this sex.")] = None,
     age_band: Annotated[str | None, typer.Option("--age-band", help="Only this age band.")] = None,
     ethnicity: Annotated[str | None, typer.Option("--ethnicity", help="Only this ethnic group.")] = None,
-    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    output: FormatOption("table", "csv", "json") = "table",
     unsuppressed: Annotated[bool, typer.Option("--unsuppressed", help="Show unrounded, unsuppressed counts; allowed only when the analyst setting OVERSIGHT_ANALYST_UNSUPPRESSED is on.")] = False,
     warehouse: WarehouseOption = None,
 ) -> None:
@@ -75,16 +101,27 @@ def indicator(
     except (WarehouseMissing, UnknownIndicator, UnsupportedCut, ValueError) as error:
         error_console.print(str(error).strip('"'))
         raise typer.Exit(2) from error
-    if output == "table":  # a terminal is narrow: the key columns; csv and json carry every column
-        shown = ["cut_label", "numerator", "denominator", "value", "lower_95", "upper_95", "comparison_text", "trend"]
-        frame = frame.select([column for column in shown if column in frame.columns])
-    emit(frame, output, title=f"{indicator_id}, {period.label}")
+    emit(frame, output, title=f"{indicator_id}, {period.label}", columns=_result_columns(frame, by))
+
+
+def _result_columns(frame, by: str | None) -> list[Column]:
+    """The result's table columns: the cut named after what it cuts by, its code only where it differs from the label."""
+    columns = []
+    for column in RESULT_COLUMNS:
+        if column.name not in frame.columns:
+            continue
+        if column.name == "cut_label":
+            column = Column(column.name, by or "area", kind="key")
+        if column.name == "cut_value" and frame["cut_value"].cast(str).equals(frame["cut_label"].cast(str)):
+            continue
+        columns.append(column)
+    return columns
 
 
 @app.command()
 def targets(
     plan: Annotated[Path | None, typer.Option("--plan", help="Action plan YAML file (default: the plan the latest refresh loaded).")] = None,
-    output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    output: FormatOption("table", "json") = "table",
     as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Assess as on this day (default: today).")] = None,
     warehouse: WarehouseOption = None,
 ) -> None:
@@ -94,8 +131,6 @@ def targets(
     type: the message names the target and field), or when there is no warehouse or no plan.
     """
     import json
-
-    from rich.markup import escape
 
     from etl.errors import WarehouseMissing
     from metrics.disclosure import Audience, rule_for
@@ -121,8 +156,7 @@ def targets(
             source = WarehouseValues(con, rule_for(Audience.BOARD, get_settings()))
             assessments = assess_plan(action_plan, source, as_of=as_of.date() if as_of else None)
     except (PlanFormatError, PlanMissing, WarehouseMissing) as error:
-        error_console.print(f"[bold red]Cannot assess the targets[/]: {escape(str(error))}",
-                            highlight=False, soft_wrap=True)
+        print_error("Cannot assess the targets", error)
         raise typer.Exit(2) from error
     summary = board_summary(assessments)
     if output == "json":
@@ -131,9 +165,10 @@ def targets(
                     "summary": summary.frame.to_dicts(), "summary_lines": summary.lines}
         console.file.write(json.dumps(document, indent=2) + "\n")
         return
-    emit(targets_table(assessments), "table", title=f"{action_plan.plan or 'Action plan'} ({action_plan.source})")
+    emit(targets_table(assessments), "table", title=f"{action_plan.plan or 'Action plan'} ({action_plan.source})",
+         columns=TARGET_COLUMNS, note_left_out="--format json carries them")
     for line in [*smart_problem_lines(assessments), *summary.lines]:
-        console.print(line, highlight=False, markup=False, soft_wrap=True)
+        console.print(line, soft_wrap=True)
 
 
 @app.command()
@@ -142,7 +177,7 @@ def journey(
     start: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="First day of the entry period.")],
     end: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day of the entry period.")],
     ward: Annotated[str | None, typer.Option("--ward", help="Only this ward (ONS code).")] = None,
-    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    output: FormatOption("table", "csv", "json") = "table",
     warehouse: WarehouseOption = None,
 ) -> None:
     """Print a cohort's journey: people reaching each step, shares and median days (disclosure control applied)."""
