@@ -7,7 +7,6 @@ registers them on the one app, in the order `oversight --help` lists them.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from typing import Annotated
 
@@ -61,7 +60,11 @@ def serve(
         environment["OVERSIGHT_ALLOW_UNAUTHENTICATED_REMOTE"] = "true"
     command = [sys.executable, "-m", "oversight.server", "run", str(PROJECT_ROOT / "app.py"),
                "--server.port", str(port), "--server.address", address, "--browser.gatherUsageStats", "false"]
-    raise typer.Exit(subprocess.call(command, env=environment))
+    # The server replaces this process rather than running as its child, so it keeps this process's
+    # id: stopping `oversight serve` (Ctrl-C, `kill PID`, systemd) stops the dashboard itself.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, command, environment)
 
 
 if __name__ == "__main__":
