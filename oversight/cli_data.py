@@ -163,7 +163,8 @@ def refresh_progress(incoming: Path) -> Iterator[_StageLog | _StageBar]:
 
 # The refresh summary, rows per file (in the file, loaded, of which updated, rejected): the file's
 # name and every count always whole; the extract goes first when the terminal is narrow, since
-# the file's name starts with it.
+# the file's name starts with it. A column that says the same for every file (every file adds
+# up, no row updated) becomes one sentence under the table, leaving the width to the names.
 REFRESH_COLUMNS = [
     Column("file", kind="key"), Column("extract", kind="key", drop=1), Column("status", kind="key"),
     Column("in file", kind="number"), Column("loaded", kind="number"), Column("updated", kind="number"),
@@ -172,13 +173,22 @@ REFRESH_COLUMNS = [
 
 
 def _print_refresh_summary(report) -> None:
-    rows = [(file.file_name, file.extract or "?", file.status, file.rows_in_file, file.rows_loaded, file.rows_updated,
-             file.rows_rejected, "yes" if file.status != "loaded" or file.balanced else "NO") for file in report.files]
-    render(console, REFRESH_COLUMNS, rows, title=f"Refresh {report.run_id}: {report.outcome}; rows per file",
+    rows = [{"file": file.file_name, "extract": file.extract or "?", "status": file.status, "in file": file.rows_in_file,
+             "loaded": file.rows_loaded, "updated": file.rows_updated, "rejected": file.rows_rejected,
+             "adds up": "yes" if file.status != "loaded" or file.balanced else "NO"} for file in report.files]
+    every_file_adds_up = all(row["adds up"] == "yes" for row in rows)
+    none_updated = not any(row["updated"] for row in rows)
+    columns = [column for column in REFRESH_COLUMNS
+               if not (column.name == "adds up" and every_file_adds_up) and not (column.name == "updated" and none_updated)]
+    render(console, columns, [[row[column.name] for column in columns] for row in rows],
+           title=f"Refresh {report.run_id}: {report.outcome}; rows per file",
            note_left_out="each file's name starts with its extract's")
     totals = report.totals()
     console.print(f"Rows: {totals['rows_in_file']:,} in files = {totals['rows_loaded']:,} loaded "
-                  f"+ {totals['rows_rejected']:,} rejected.", soft_wrap=True)
+                  f"+ {totals['rows_rejected']:,} rejected. "
+                  + ("Every file adds up" if every_file_adds_up else "Files marked NO do not add up")
+                  + ("; no loaded row replaced an earlier one." if none_updated
+                     else f"; {totals['rows_updated']:,} loaded rows replaced earlier ones."), soft_wrap=True)
     for file in report.files:
         if file.message:
             console.print(f"- {file.message}", soft_wrap=True)
