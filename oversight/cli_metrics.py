@@ -101,7 +101,26 @@ def indicator(
     except (WarehouseMissing, UnknownIndicator, UnsupportedCut, ValueError) as error:
         error_console.print(str(error).strip('"'))
         raise typer.Exit(2) from error
+    if output == "table":
+        frame = _stars_for_suppressed(frame)
     emit(frame, output, title=f"{indicator_id}, {period.label}", columns=_result_columns(frame, by))
+
+
+def _stars_for_suppressed(frame):
+    """In the table a suppressed count or value reads `*`, as on every page; csv and json keep null and the flags."""
+    import polars as pl
+
+    from oversight.tables import number_formatter
+
+    def shown(column: str, flag: str) -> pl.Expr:
+        formatted = number_formatter(frame.filter(~pl.col(flag))[column].to_list())
+        text = pl.col(column).map_elements(formatted, return_dtype=pl.String, skip_nulls=False)
+        return pl.when(pl.col(flag)).then(pl.lit("*")).otherwise(text).alias(column)
+
+    starred = [shown("numerator", "numerator_suppressed")] if "numerator_suppressed" in frame.columns else []
+    if "value_suppressed" in frame.columns:
+        starred += [shown(column, "value_suppressed") for column in ("value", "lower_95", "upper_95") if column in frame.columns]
+    return frame.with_columns(starred)
 
 
 def _result_columns(frame, by: str | None) -> list[Column]:

@@ -61,10 +61,11 @@ class Column:
         return self.header if self.header is not None else self.name
 
 
-def format_number(value: float | int) -> str:
+def format_number(value: float | int, decimals: int | None = None) -> str:
     """A number in full, with thousands separators and never in scientific notation.
 
-    Whole numbers print as integers; others keep about four significant figures.
+    Whole numbers print as integers; others with `decimals` places, by default enough for about
+    four significant figures.
     """
     if isinstance(value, bool):
         return str(value)
@@ -72,11 +73,31 @@ def format_number(value: float | int) -> str:
         return f"{value:,}"
     if math.isnan(value) or math.isinf(value):
         return str(value)
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    magnitude = math.floor(math.log10(abs(value)))
-    decimals = min(max(0, 3 - magnitude), 8)
+    if decimals is None:
+        if float(value).is_integer():
+            return f"{int(value):,}"
+        decimals = _decimals_for(abs(value))
     return f"{value:,.{decimals}f}"
+
+
+def _decimals_for(magnitude: float) -> int:
+    """Places after the point for about four significant figures at this size (none from 1,000 up)."""
+    return 0 if magnitude == 0 else min(max(0, 3 - math.floor(math.log10(magnitude))), 8)
+
+
+def number_formatter(values: Iterable[object]):
+    """How to print one column's numbers: whole numbers as integers; fractions all with the same places,
+    enough for about four significant figures of the column's largest, so a column lines up."""
+    fractions = [abs(value) for value in values if isinstance(value, float) and math.isfinite(value)
+                 and not value.is_integer()]
+    decimals = _decimals_for(max(fractions)) if fractions else None
+
+    def formatted(value: object) -> str:
+        if isinstance(value, float) and decimals is not None and math.isfinite(value):
+            return format_number(value, decimals)
+        return cell_text(value)
+
+    return formatted
 
 
 def cell_text(value: object) -> str:
@@ -154,7 +175,10 @@ def layout(columns: Sequence[Column], cells: dict[str, list[str]], width: int) -
 def render(console: Console, columns: Sequence[Column], rows: Iterable[Sequence[object]], *, title: str | None = None,
            note_left_out: str | None = None) -> None:
     """Print rows (values in the order of `columns`) as a table that fits the console's width."""
-    texts = [[cell_text(value) for value in row] for row in rows]
+    rows = [list(row) for row in rows]
+    formats = [number_formatter(row[index] for row in rows) if column.kind == "number" else cell_text
+               for index, column in enumerate(columns)]
+    texts = [[format_cell(value) for format_cell, value in zip(formats, row, strict=True)] for row in rows]
     cells = {column.name: [row[index] for row in texts] for index, column in enumerate(columns)}
     plan = layout(columns, cells, console.width)
     table = Table(box=PLAIN_HEAD, show_edge=False, pad_edge=False, padding=(0, 0, 0, 1), title_justify="left",
