@@ -44,6 +44,17 @@ TARGET_COLUMNS = [
     Column("forecast", drop=2), Column("owner", drop=1),
 ]
 
+# A journey's steps: the step's name and every figure whole (headers wrap between words); the
+# step's description and the step before it as the width allows.
+JOURNEY_COLUMNS = [
+    Column("step", kind="key"), Column("label", "what the step is", drop=2), Column("previous_step", "after step", kind="key", drop=1),
+    Column("people", kind="number"), Column("share_of_cohort_pct", "% of cohort", kind="number"),
+    Column("share_lower_95", "95% low", kind="number"), Column("share_upper_95", "95% high", kind="number"),
+    Column("share_of_previous_pct", "% of previous step", kind="number"),
+    Column("median_days_from_entry", "median days from entry", kind="number"),
+    Column("median_days_from_previous", "median days from previous step", kind="number"),
+]
+
 
 @app.command()
 def indicators(
@@ -221,6 +232,4 @@ def journey(
     except duckdb.CatalogException as error:  # a warehouse published before the journey marts existed
         error_console.print("This warehouse has no journey marts yet: run `oversight refresh` to build them.")
         raise typer.Exit(2) from error
-    shown = ["step", "label", "previous_step", "people", "share_of_cohort_pct", "share_lower_95", "share_upper_95",
-             "share_of_previous_pct", "median_days_from_entry", "median_days_from_previous"]
-    emit(frame.select(shown) if output == "table" else frame, output, title=f"{chosen.label}, {period.label}")
+    emit(frame, output, title=f"{chosen.label}, {period.label}", columns=JOURNEY_COLUMNS)
