@@ -21,11 +21,11 @@ $(UV): | $(BIN)/python
 # --locked stops with a message when uv.lock no longer matches pyproject.toml (run `make lock`);
 # --inexact leaves pip and uv in the environment.
 $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --locked --inexact --quiet
+	$(UV) sync --locked --inexact --quiet || { echo "Install from uv.lock failed; if it says the lock needs updating, run make lock"; exit 1; }
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --locked --inexact --quiet --extra test
+	$(UV) sync --locked --inexact --quiet --extra test || { echo "Install from uv.lock failed; if it says the lock needs updating, run make lock"; exit 1; }
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

@@ -79,14 +79,14 @@ def test_every_locked_version_is_in_the_declared_range():
 def test_a_changed_dependency_makes_the_lock_stale():
     pyproject, lock = _load("pyproject.toml"), _load("uv.lock")
     added = copy.deepcopy(pyproject)
-    added["project"]["dependencies"].append("humanize>=4.0")
+    added["project"]["dependencies"].append("not-a-dependency-yet>=1.0")
     narrowed = copy.deepcopy(pyproject)
     narrowed["project"]["dependencies"] = [("duckdb>=99" if text.startswith("duckdb") else text)
                                            for text in narrowed["project"]["dependencies"]]
     moved = copy.deepcopy(pyproject)
     moved["project"]["optional-dependencies"]["test"].append(moved["project"]["dependencies"].pop())
 
-    assert lock_drift(added, lock) == ["declared but not locked: humanize>=4.0 (main)"]
+    assert lock_drift(added, lock) == ["declared but not locked: not-a-dependency-yet>=1.0 (main)"]
     assert any("duckdb>=99" in line for line in lock_drift(narrowed, lock))
     assert len(lock_drift(moved, lock)) == 2
 
