@@ -128,37 +128,38 @@ class _StageLog:
 class _StageBar:
     """Progress on a terminal: a bar over the drop's files, then the later stages by name."""
 
-    def __init__(self, progress: Progress) -> None:
+    def __init__(self, progress: Progress, incoming: Path) -> None:
         self.progress = progress
-        self.incoming: Path | None = None
+        self.incoming = incoming
         self.task = progress.add_task("starting", total=None)
 
     def __call__(self, name: str, position: int, total: int) -> None:
-        is_file = self.incoming is not None and (self.incoming / name).exists()
         self.progress.update(self.task, description=_stage_words(self.incoming, name, position, total),
-                             completed=position - 1 if is_file else total, total=total)
+                             completed=position - 1 if _is_drop_file(self.incoming, name) else total, total=total)
 
     def stop(self) -> None:
         self.progress.stop()
 
 
-def _stage_words(incoming: Path | None, name: str, position: int, total: int) -> str:
+def _is_drop_file(incoming: Path, name: str) -> bool:
+    """The refresh reports each file of the drop by its name, then its later stages by theirs."""
+    return (incoming / name).is_file()
+
+
+def _stage_words(incoming: Path, name: str, position: int, total: int) -> str:
     """`loading police_incidents.csv (3 of 12)` for a file of the drop; the stage's own name otherwise."""
-    if incoming is not None and (incoming / name).exists():
-        return f"loading {name} ({position} of {total})"
-    return name
+    return f"loading {name} ({position} of {total})" if _is_drop_file(incoming, name) else name
 
 
 @contextmanager
 def refresh_progress(incoming: Path) -> Iterator[_StageLog | _StageBar]:
+    """A progress bar when standard error is a terminal; one log line per stage when it is not (cron, systemd)."""
     if not error_console.is_terminal:
         yield _StageLog(incoming)
         return
     columns = (TextColumn("{task.description}", markup=False), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=error_console, transient=True) as progress:
-        bar = _StageBar(progress)
-        bar.incoming = incoming
-        yield bar
+        yield _StageBar(progress, incoming)
 
 
 # The refresh summary, rows per file (in the file, loaded, of which updated, rejected): the file's
