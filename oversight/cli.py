@@ -33,7 +33,8 @@ def serve(
     """Serve the dashboard, first building the sample district's warehouse if none exists.
 
     Exit code 2 when asked to listen beyond localhost with no sign-in configured, or when OIDC
-    sign-in is chosen but `.streamlit/secrets.toml` has no usable [auth] section.
+    sign-in is chosen but `.streamlit/secrets.toml` has no usable [auth] section. The dashboard
+    runs in this command's own process, so stopping it (Ctrl-C, kill, systemd) stops the dashboard.
     """
     from metrics.precompute import refresh as run_refresh
     from etl.warehouse import Warehouse

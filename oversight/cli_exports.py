@@ -17,7 +17,7 @@ from oversight.cli_common import (
     warehouse_path,
 )
 
-export_app = typer.Typer(help="Write exports for commissioning papers.", no_args_is_help=True)
+export_app = typer.Typer(help="Write exports for commissioning papers.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(export_app, name="export")
 
 
