@@ -155,3 +155,29 @@ def test_sample_writes_to_the_project_sample_drop_by_default(monkeypatch, tmp_pa
     assert Settings.model_fields["sample_drop"].default == PROJECT_ROOT / "data" / "sample" / "drop"
     help_text = CliRunner().invoke(app, ["sample", "--help"], terminal_width=200).output
     assert "OVERSIGHT_SAMPLE_DROP" in help_text
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_refresh_shows_a_progress_bar_on_a_terminal(tmp_path):
+    drop = write_tiny_drop(tmp_path / "drop")
+    leader, follower = os.openpty()
+    environment = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "CI")}
+    environment.update(COLUMNS=str(WIDTH), TERM="xterm-256color")
+    with os.fdopen(leader, "rb", buffering=0) as terminal:
+        result = subprocess.Popen([str(OVERSIGHT), "refresh", "--incoming", str(drop), "--warehouse", str(tmp_path / "wh")],
+                                  stdout=subprocess.DEVNULL, stderr=follower, env=environment)
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = terminal.read(65536)
+            except OSError:  # the terminal closes when the refresh ends
+                break
+            if not chunk:
+                break
+            shown += chunk
+        assert result.wait(timeout=300) == 0
+    text = shown.decode("utf-8", errors="replace")
+    # the bar, redrawn in place with the stage it is at (a fast stage may be passed between redraws)
+    assert "━" in text and "\r" in text and re.search(r"loading \S+ \(\d of 7\)|building marts|precomputing indicators", text)
+    assert " refresh: " not in text  # no log lines on a terminal
