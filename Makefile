@@ -3,24 +3,43 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# Installs come from uv.lock, the exact versions every machine gets; pyproject.toml keeps the
+# ranges the project supports. uv itself is pinned here so `make lock` writes the same lock format.
+UV_VERSION ?= 0.13.8
+UV := $(BIN)/uv
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 
-.PHONY: serve test test-fast install install-test lint-imports browser docs screenshots benchmark
+.PHONY: serve test test-fast install install-test lock lock-upgrade lint-imports browser docs screenshots benchmark
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(UV): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+
+# --locked stops with a message when uv.lock no longer matches pyproject.toml (run `make lock`);
+# --inexact leaves pip and uv in the environment.
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --inexact --quiet || { echo "Install from uv.lock failed; if it says the lock needs updating, run make lock"; exit 1; }
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --inexact --quiet --extra test || { echo "Install from uv.lock failed; if it says the lock needs updating, run make lock"; exit 1; }
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
+
+## Bring uv.lock in line with pyproject.toml after adding or changing a dependency: keeps every
+## locked version that still fits and resolves only what changed (a few seconds).
+lock: | $(UV)
+	$(UV) lock
+
+## Move every locked dependency to the newest version pyproject.toml allows.
+lock-upgrade: | $(UV)
+	$(UV) lock --upgrade
 
 ## Build the sample district's warehouse if none exists, then serve the dashboard.
 serve: install

@@ -93,7 +93,10 @@ def _load_action_plan(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> F
         raise FileRefused(path, "expected a YAML mapping with a list of targets")
     con.execute("delete from ref_action_plan")
     con.execute("insert into ref_action_plan values (?, ?, ?, ?)", [path.name, sha, datetime.now(), text])
-    return FileReport(path.name, ACTION_PLAN, "loaded", sha, rows_in_file=1, rows_loaded=1, rows_inserted=1)
+    # A plan's rows are its targets, as `oversight sample` counts them; the document itself is stored whole.
+    listed = plan.get("targets") if isinstance(plan, dict) else plan
+    targets = len(listed) if isinstance(listed, list) else 0
+    return FileReport(path.name, ACTION_PLAN, "loaded", sha, rows_in_file=targets, rows_loaded=targets, rows_inserted=targets)
 
 
 def _load_wards(con: duckdb.DuckDBPyConnection, path: Path, sha: str, run_id: str) -> FileReport:

@@ -7,7 +7,6 @@ registers them on the one app, in the order `oversight --help` lists them.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from typing import Annotated
 
@@ -18,7 +17,7 @@ from oversight.cli_common import (
     WarehouseOption,
     app,
     console,
-    error_console,
+    print_error,
     warehouse_path,
 )
 from oversight.settings import PROJECT_ROOT, get_settings
@@ -34,7 +33,8 @@ def serve(
     """Serve the dashboard, first building the sample district's warehouse if none exists.
 
     Exit code 2 when asked to listen beyond localhost with no sign-in configured, or when OIDC
-    sign-in is chosen but `.streamlit/secrets.toml` has no usable [auth] section.
+    sign-in is chosen but `.streamlit/secrets.toml` has no usable [auth] section. The dashboard
+    runs in this command's own process, so stopping it (Ctrl-C, kill, systemd) stops the dashboard.
     """
     from metrics.precompute import refresh as run_refresh
     from etl.warehouse import Warehouse
@@ -50,7 +50,7 @@ def serve(
         check_bind(address, settings, secrets_files=streamlit_secrets_files(),
                    allow_unauthenticated_remote=allow_unauthenticated_remote)
     except (UnauthenticatedRemoteBind, SignInMisconfigured) as error:
-        error_console.print(f"[bold red]Not serving[/]: {error}", highlight=False, soft_wrap=True, markup=True)
+        print_error("Not serving", error)
         raise typer.Exit(2) from error
     target = warehouse_path(warehouse)
     if not Warehouse(target).exists():
@@ -61,7 +61,11 @@ def serve(
         environment["OVERSIGHT_ALLOW_UNAUTHENTICATED_REMOTE"] = "true"
     command = [sys.executable, "-m", "oversight.server", "run", str(PROJECT_ROOT / "app.py"),
                "--server.port", str(port), "--server.address", address, "--browser.gatherUsageStats", "false"]
-    raise typer.Exit(subprocess.call(command, env=environment))
+    # The server replaces this process rather than running as its child, so it keeps this process's
+    # id: stopping `oversight serve` (Ctrl-C, `kill PID`, systemd) stops the dashboard itself.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, command, environment)
 
 
 if __name__ == "__main__":

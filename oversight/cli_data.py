@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.text import Text
 
 from oversight.cli_common import (
+    FormatOption,
     WarehouseOption,
     app,
     console,
     error_console,
+    print_error,
     warehouse_path,
 )
 from oversight.settings import get_settings
+from oversight.tables import Column, render
 
 
 @dataclass(frozen=True)
@@ -45,14 +51,16 @@ def parse_scale(text: str) -> ScaleTarget:
 
 @app.command()
 def sample(
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the sample drop into (created if missing).")] = Path("data/sample/drop"),
+    out: Annotated[Path | None, typer.Option("--out", help="Folder to write the sample drop into, created if missing "
+                                                           "(default: setting OVERSIGHT_SAMPLE_DROP, else the project's "
+                                                           "data/sample/drop).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same files.")] = 20261126,
     years: Annotated[int, typer.Option("--years", min=1, help="Years of history to generate.")] = 6,
     scale: Annotated[str, typer.Option("--scale", help="A factor on residents and every volume (0.05, 1, 20), or a "
                                                         "number of police incidents to aim for (500k, 1M, 5M) with every "
                                                         "other extract in proportion.")] = "1",
     tables_as: Annotated[str, typer.Option("--tables-as", help="Format of the big extracts: parquet (small files) or "
-                                                               "csv (what most agencies send).")] = "parquet",
+                                                "csv (what most agencies send).")] = "parquet",
 ) -> None:
     """Generate the fictional sample district as a drop folder."""
     from etl.sample import generate_sample
@@ -60,13 +68,12 @@ def sample(
 
     if tables_as not in TABLE_FORMATS:
         raise typer.BadParameter(f"expected one of {', '.join(TABLE_FORMATS)}", param_hint="--tables-as")
+    out = out if out is not None else get_settings().sample_drop
     target = parse_scale(scale)
     factor = scale_for_incidents(target.incidents, seed=seed, years=years) if target.incidents else target.factor
     summary = generate_sample(out, seed=seed, years=years, scale=factor, tables_as=tables_as)
-    table = Table("file", "rows", title=f"Sample district written to {out}")
-    for name, rows in summary.rows.items():
-        table.add_row(name, f"{rows:,}")
-    console.print(table)
+    render(console, [Column("file", kind="key"), Column("rows", kind="number")], summary.rows.items(),
+           title=f"Sample district written to {out}")
 
 
 @app.command()
@@ -78,7 +85,8 @@ def refresh(
 
     Exit code 0: loaded (rejected rows, if any, are reported and kept in `rejects`);
     1: one or more files were refused; 2: the refresh failed and nothing was published;
-    the last good warehouse keeps serving in both failure cases.
+    the last good warehouse keeps serving in both failure cases. On a terminal a progress bar
+    shows each stage; otherwise (cron, systemd) each stage is one timestamped line on standard error.
     """
     from etl.errors import RefreshFailed
     from metrics.precompute import refresh as run_refresh
@@ -86,44 +94,119 @@ def refresh(
     settings = get_settings()
     incoming = incoming or settings.incoming
     target = warehouse_path(warehouse)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=error_console, transient=True) as bar:
-        task = bar.add_task("starting", total=None)
-
-        def show(name: str, position: int, total: int) -> None:
-            bar.update(task, description=f"loading {name}", completed=position - 1, total=total)
-
+    with refresh_progress(incoming) as show:
         try:
             report = run_refresh(incoming, warehouse=target, settings=settings, progress=show)
         except RefreshFailed as error:
-            bar.stop()
-            error_console.print(f"[bold red]Refresh failed[/]: {error}")
+            show.stop()
+            print_error("Refresh failed", error)
             error_console.print("Nothing was published; the last good warehouse keeps serving.")
             raise typer.Exit(2) from error
     _print_refresh_summary(report)
     raise typer.Exit(report.exit_code)
 
 
+class _StageLog:
+    """Progress without a terminal: one timestamped line per stage, written as it starts."""
+
+    def __init__(self, incoming: Path) -> None:
+        self.incoming = incoming
+        self._line(f"reading the drop in {incoming}")
+
+    def __call__(self, name: str, position: int, total: int) -> None:
+        self._line(_stage_words(self.incoming, name, position, total))
+
+    def stop(self) -> None:
+        pass
+
+    @staticmethod
+    def _line(text: str) -> None:
+        error_console.print(Text(f"{datetime.now():%Y-%m-%d %H:%M:%S} refresh: {text}"), soft_wrap=True)
+        error_console.file.flush()
+
+
+class _StageBar:
+    """Progress on a terminal: a bar over the drop's files, then the later stages by name."""
+
+    def __init__(self, progress: Progress, incoming: Path) -> None:
+        self.progress = progress
+        self.incoming = incoming
+        self.task = progress.add_task("starting", total=None)
+
+    def __call__(self, name: str, position: int, total: int) -> None:
+        self.progress.update(self.task, description=_stage_words(self.incoming, name, position, total),
+                             completed=position - 1 if _is_drop_file(self.incoming, name) else total, total=total)
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
+def _is_drop_file(incoming: Path, name: str) -> bool:
+    """The refresh reports each file of the drop by its name, then its later stages by theirs."""
+    return (incoming / name).is_file()
+
+
+def _stage_words(incoming: Path, name: str, position: int, total: int) -> str:
+    """`loading police_incidents.csv (3 of 12)` for a file of the drop; the stage's own name otherwise."""
+    return f"loading {name} ({position} of {total})" if _is_drop_file(incoming, name) else name
+
+
+@contextmanager
+def refresh_progress(incoming: Path) -> Iterator[_StageLog | _StageBar]:
+    """A progress bar when standard error is a terminal; one log line per stage when it is not (cron, systemd)."""
+    if not error_console.is_terminal:
+        yield _StageLog(incoming)
+        return
+    columns = (TextColumn("{task.description}", markup=False), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=error_console, transient=True) as progress:
+        yield _StageBar(progress, incoming)
+
+
+# The refresh summary, rows per file (in the file, loaded, of which updated, rejected): the file's
+# name and every count always whole; the extract goes first when the terminal is narrow, since
+# the file's name starts with it. A column that says the same for every file (every file adds
+# up, no row updated) becomes one sentence under the table, leaving the width to the names.
+REFRESH_COLUMNS = [
+    Column("file", kind="key"), Column("extract", kind="key", drop=1), Column("status", kind="key"),
+    Column("in file", kind="number"), Column("loaded", kind="number"), Column("updated", kind="number"),
+    Column("rejected", kind="number"), Column("adds up", kind="key"),
+]
+
+
 def _print_refresh_summary(report) -> None:
-    table = Table("file", "extract", "status", "rows in file", "loaded", "of which updated", "rejected", "adds up",
-                  title=f"Refresh {report.run_id}: {report.outcome}")
-    for file in report.files:
-        adds_up = "yes" if file.status != "loaded" or file.balanced else "NO"
-        table.add_row(file.file_name, file.extract or "?", file.status, f"{file.rows_in_file:,}", f"{file.rows_loaded:,}",
-                      f"{file.rows_updated:,}", f"{file.rows_rejected:,}", adds_up)
-    console.print(table)
+    rows = [{"file": file.file_name, "extract": file.extract or "?", "status": file.status, "in file": file.rows_in_file,
+             "loaded": file.rows_loaded, "updated": file.rows_updated, "rejected": file.rows_rejected,
+             "adds up": "yes" if file.status != "loaded" or file.balanced else "NO"} for file in report.files]
+    every_file_adds_up = all(row["adds up"] == "yes" for row in rows)
+    none_updated = not any(row["updated"] for row in rows)
+    columns = [column for column in REFRESH_COLUMNS
+               if not (column.name == "adds up" and every_file_adds_up) and not (column.name == "updated" and none_updated)]
+    render(console, columns, [[row[column.name] for column in columns] for row in rows],
+           title=f"Refresh {report.run_id}: {report.outcome}; rows per file",
+           note_left_out="each file's name starts with its extract's")
     totals = report.totals()
     console.print(f"Rows: {totals['rows_in_file']:,} in files = {totals['rows_loaded']:,} loaded "
-                  f"+ {totals['rows_rejected']:,} rejected.")
+                  f"+ {totals['rows_rejected']:,} rejected. "
+                  + ("Every file adds up" if every_file_adds_up else "Files marked NO do not add up")
+                  + ("; no loaded row replaced an earlier one." if none_updated
+                     else f"; {totals['rows_updated']:,} loaded rows replaced earlier ones."), soft_wrap=True)
     for file in report.files:
         if file.message:
-            console.print(f"- {file.message}")
+            console.print(f"- {file.message}", soft_wrap=True)
         for note in file.notes:
-            console.print(f"- {file.file_name}: {note}")
+            console.print(f"- {file.file_name}: {note}", soft_wrap=True)
     if totals["rows_rejected"]:
         console.print("Rejected rows are in the warehouse table `rejects` (file, line, column, value, rule): "
-                      "fix them at source and send the rows again.")
-    console.print(f"Published: {report.published}")
+                      "fix them at source and send the rows again; `oversight rejects` lists them.")
+    console.print(f"Published: {report.published}", soft_wrap=True)
+
+
+# One table per file: the line, record id and column always whole; the rejected value and the
+# rule wrap (a long value folds, so none of it is lost).
+REJECT_COLUMNS = [
+    Column("line", kind="number"), Column("record_id", "record id", kind="key"), Column("column_name", "column", kind="key"),
+    Column("value"), Column("rule"),
+]
 
 
 @app.command()
@@ -131,10 +214,10 @@ def rejects(
     run: Annotated[str | None, typer.Option("--run", help="Run id (default: the latest run that rejected rows).")] = None,
     extract: Annotated[str | None, typer.Option("--extract", help="Only this extract, e.g. police_incidents.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many problems.")] = 200,
-    output: Annotated[str, typer.Option("--format", help="table or csv.")] = "table",
+    output: FormatOption("table", "csv") = "table",
     warehouse: WarehouseOption = None,
 ) -> None:
-    """List rejected rows with file, line, column, value and the rule broken."""
+    """List rejected rows with file, line, column, value and the rule broken (default: the latest run that rejected rows)."""
     from importlib import resources
 
     from etl.errors import WarehouseMissing
@@ -145,7 +228,7 @@ def rejects(
         with Warehouse(warehouse_path(warehouse)).connect_read_only() as con:
             frame = con.sql(sql, params={"run_id": run, "extract": extract, "limit": limit}).pl()
     except WarehouseMissing as error:
-        error_console.print(str(error))
+        error_console.print(str(error), soft_wrap=True)
         raise typer.Exit(2) from error
     if output == "csv":
         console.file.write(frame.write_csv())
@@ -153,7 +236,12 @@ def rejects(
     if frame.is_empty():
         console.print("No rejected rows.")
         return
-    table = Table(*frame.columns, title="Rejected rows")
-    for row in frame.iter_rows():
-        table.add_row(*["" if value is None else str(value) for value in row])
-    console.print(table)
+    runs = ", ".join(frame["run_id"].unique(maintain_order=True).to_list())
+    console.print(Text(f"Rejected rows from run {runs} ({frame.height:,} shown; --limit sets how many)", style="bold"),
+                  soft_wrap=True)
+    for (file_name, extract_name), rows in frame.group_by(["file_name", "extract"], maintain_order=True):
+        console.print()
+        render(console, REJECT_COLUMNS, rows.select([column.name for column in REJECT_COLUMNS]).iter_rows(),
+               title=f"{file_name} ({extract_name})")
+    if frame.height == limit:
+        console.print(f"Only the first {limit:,}: --limit shows more, --format csv writes them all to a file.")

@@ -13,11 +13,11 @@ from oversight.cli_common import (
     WarehouseOption,
     app,
     console,
-    error_console,
+    print_error,
     warehouse_path,
 )
 
-export_app = typer.Typer(help="Write exports for commissioning papers.", no_args_is_help=True)
+export_app = typer.Typer(help="Write exports for commissioning papers.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(export_app, name="export")
 
 
@@ -34,8 +34,6 @@ def export_gap_analysis(
     Counts are protected by the commissioner disclosure rule, never unsuppressed. Exit code 2 when
     there is no warehouse, the ward is not known, the period is not valid or the file cannot be written.
     """
-    from rich.markup import escape
-
     from etl.errors import WarehouseMissing
     from metrics.audit import ExportRecord, record_export
     from metrics.compute import default_period
@@ -56,9 +54,9 @@ def export_gap_analysis(
             channel="command line"))  # recorded first: no workbook leaves unrecorded
         out.write_bytes(workbook)
     except (WarehouseMissing, UnknownWard, PeriodError, OSError) as error:
-        error_console.print(f"[bold red]Cannot write the gap analysis[/]: {escape(str(error))}", highlight=False, soft_wrap=True)
+        print_error("Cannot write the gap analysis", error)
         raise typer.Exit(2) from error
-    console.print(f"Gap analysis for {ward or 'the whole district'}, {period.label}, written to {out}", highlight=False)
+    console.print(f"Gap analysis for {ward or 'the whole district'}, {period.label}, written to {out}")
 
 
 def _os_user() -> str:

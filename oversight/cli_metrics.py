@@ -9,19 +9,56 @@ from typing import Annotated
 import typer
 
 from oversight.cli_common import (
+    FormatOption,
     WarehouseOption,
     app,
     console,
     emit,
     error_console,
+    print_error,
     warehouse_path,
 )
 from oversight.settings import get_settings
+from oversight.tables import Column
+
+# The registry's columns at a narrow terminal: the id always whole, then the title, and the
+# rest as the width allows (the rightmost first to go); csv and json always carry them all.
+INDICATOR_LIST_COLUMNS = [
+    Column("id", kind="key"), Column("title", drop=7), Column("unit", drop=6), Column("dimensions", drop=5),
+    Column("topic", drop=4), Column("method", drop=3), Column("sources", drop=2), Column("polarity", drop=1),
+]
+# One indicator's result: the cut and its code, the counts and the value with its 95% interval
+# always whole; the comparison and trend in words as the width allows.
+RESULT_COLUMNS = [
+    Column("cut_label", "ward", kind="key"), Column("cut_value", "code", kind="key"),
+    Column("numerator", kind="number"), Column("denominator", kind="number"), Column("value", kind="number"),
+    Column("lower_95", "lower 95%", kind="number"), Column("upper_95", "upper 95%", kind="number"),
+    Column("comparison_text", "compared with the district", drop=2), Column("trend", drop=1),
+]
+
+# The plan's table: the target id, its status (the same word as the JSON and the Action plan
+# page) and its figures always; forecast and owner as the width allows.
+TARGET_COLUMNS = [
+    Column("target", kind="key"), Column("status"), Column("SMART", kind="key"),
+    Column("now (95% interval)", kind="number"), Column("aim", kind="key"),
+    Column("forecast", drop=2), Column("owner", drop=1),
+]
+
+# A journey's steps: the step's name and every figure whole (headers wrap between words); the
+# step's description and the step before it as the width allows.
+JOURNEY_COLUMNS = [
+    Column("step", kind="key"), Column("label", "what the step is", drop=2), Column("previous_step", "after step", kind="key", drop=1),
+    Column("people", kind="number"), Column("share_of_cohort_pct", "% of cohort", kind="number"),
+    Column("share_lower_95", "95% low", kind="number"), Column("share_upper_95", "95% high", kind="number"),
+    Column("share_of_previous_pct", "% of previous step", kind="number"),
+    Column("median_days_from_entry", "median days from entry", kind="number"),
+    Column("median_days_from_previous", "median days from previous step", kind="number"),
+]
 
 
 @app.command()
 def indicators(
-    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    output: FormatOption("table", "csv", "json") = "table",
 ) -> None:
     """List every registered indicator: id, title, unit, method and the cuts it allows."""
     import polars as pl
@@ -33,7 +70,7 @@ def indicators(
          "method": item.ci_method, "dimensions": ", ".join(item.dimensions), "sources": ", ".join(item.source_extracts)}
         for item in all_indicators()
     ])
-    emit(frame, output, title="Indicators")
+    emit(frame, output, title="Indicators", columns=INDICATOR_LIST_COLUMNS)
 
 
 @app.command()
@@ -46,7 +83,7 @@ def indicator(
     sex: Annotated[str | None, typer.Option("--sex", help="Only this sex.")] = None,
     age_band: Annotated[str | None, typer.Option("--age-band", help="Only this age band.")] = None,
     ethnicity: Annotated[str | None, typer.Option("--ethnicity", help="Only this ethnic group.")] = None,
-    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    output: FormatOption("table", "csv", "json") = "table",
     unsuppressed: Annotated[bool, typer.Option("--unsuppressed", help="Show unrounded, unsuppressed counts; allowed only when the analyst setting OVERSIGHT_ANALYST_UNSUPPRESSED is on.")] = False,
     warehouse: WarehouseOption = None,
 ) -> None:
@@ -75,16 +112,46 @@ def indicator(
     except (WarehouseMissing, UnknownIndicator, UnsupportedCut, ValueError) as error:
         error_console.print(str(error).strip('"'))
         raise typer.Exit(2) from error
-    if output == "table":  # a terminal is narrow: the key columns; csv and json carry every column
-        shown = ["cut_label", "numerator", "denominator", "value", "lower_95", "upper_95", "comparison_text", "trend"]
-        frame = frame.select([column for column in shown if column in frame.columns])
-    emit(frame, output, title=f"{indicator_id}, {period.label}")
+    if output == "table":
+        frame = _stars_for_suppressed(frame)
+    emit(frame, output, title=f"{indicator_id}, {period.label}", columns=_result_columns(frame, by))
+
+
+def _stars_for_suppressed(frame):
+    """In the table a suppressed count or value reads `*`, as on every page; csv and json keep null and the flags."""
+    import polars as pl
+
+    from oversight.tables import number_formatter
+
+    def shown(column: str, flag: str) -> pl.Expr:
+        formatted = number_formatter(frame.filter(~pl.col(flag))[column].to_list())
+        text = pl.col(column).map_elements(formatted, return_dtype=pl.String, skip_nulls=False)
+        return pl.when(pl.col(flag)).then(pl.lit("*")).otherwise(text).alias(column)
+
+    starred = [shown("numerator", "numerator_suppressed")] if "numerator_suppressed" in frame.columns else []
+    if "value_suppressed" in frame.columns:
+        starred += [shown(column, "value_suppressed") for column in ("value", "lower_95", "upper_95") if column in frame.columns]
+    return frame.with_columns(starred)
+
+
+def _result_columns(frame, by: str | None) -> list[Column]:
+    """The result's table columns: the cut named after what it cuts by, its code only where it differs from the label."""
+    columns = []
+    for column in RESULT_COLUMNS:
+        if column.name not in frame.columns:
+            continue
+        if column.name == "cut_label":
+            column = Column(column.name, by or "area", kind="key")
+        if column.name == "cut_value" and frame["cut_value"].cast(str).equals(frame["cut_label"].cast(str)):
+            continue
+        columns.append(column)
+    return columns
 
 
 @app.command()
 def targets(
     plan: Annotated[Path | None, typer.Option("--plan", help="Action plan YAML file (default: the plan the latest refresh loaded).")] = None,
-    output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    output: FormatOption("table", "json") = "table",
     as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Assess as on this day (default: today).")] = None,
     warehouse: WarehouseOption = None,
 ) -> None:
@@ -94,8 +161,6 @@ def targets(
     type: the message names the target and field), or when there is no warehouse or no plan.
     """
     import json
-
-    from rich.markup import escape
 
     from etl.errors import WarehouseMissing
     from metrics.disclosure import Audience, rule_for
@@ -121,8 +186,7 @@ def targets(
             source = WarehouseValues(con, rule_for(Audience.BOARD, get_settings()))
             assessments = assess_plan(action_plan, source, as_of=as_of.date() if as_of else None)
     except (PlanFormatError, PlanMissing, WarehouseMissing) as error:
-        error_console.print(f"[bold red]Cannot assess the targets[/]: {escape(str(error))}",
-                            highlight=False, soft_wrap=True)
+        print_error("Cannot assess the targets", error)
         raise typer.Exit(2) from error
     summary = board_summary(assessments)
     if output == "json":
@@ -131,9 +195,10 @@ def targets(
                     "summary": summary.frame.to_dicts(), "summary_lines": summary.lines}
         console.file.write(json.dumps(document, indent=2) + "\n")
         return
-    emit(targets_table(assessments), "table", title=f"{action_plan.plan or 'Action plan'} ({action_plan.source})")
+    emit(targets_table(assessments), "table", title=f"{action_plan.plan or 'Action plan'} ({action_plan.source})",
+         columns=TARGET_COLUMNS, note_left_out="--format json carries them")
     for line in [*smart_problem_lines(assessments), *summary.lines]:
-        console.print(line, highlight=False, markup=False, soft_wrap=True)
+        console.print(line, soft_wrap=True)
 
 
 @app.command()
@@ -142,7 +207,7 @@ def journey(
     start: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="First day of the entry period.")],
     end: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day of the entry period.")],
     ward: Annotated[str | None, typer.Option("--ward", help="Only this ward (ONS code).")] = None,
-    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    output: FormatOption("table", "csv", "json") = "table",
     warehouse: WarehouseOption = None,
 ) -> None:
     """Print a cohort's journey: people reaching each step, shares and median days (disclosure control applied)."""
@@ -167,6 +232,4 @@ def journey(
     except duckdb.CatalogException as error:  # a warehouse published before the journey marts existed
         error_console.print("This warehouse has no journey marts yet: run `oversight refresh` to build them.")
         raise typer.Exit(2) from error
-    shown = ["step", "label", "previous_step", "people", "share_of_cohort_pct", "share_lower_95", "share_upper_95",
-             "share_of_previous_pct", "median_days_from_entry", "median_days_from_previous"]
-    emit(frame.select(shown) if output == "table" else frame, output, title=f"{chosen.label}, {period.label}")
+    emit(frame, output, title=f"{chosen.label}, {period.label}", columns=JOURNEY_COLUMNS)

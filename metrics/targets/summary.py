@@ -70,7 +70,7 @@ def _targets(count: int) -> str:
 
 
 def targets_table(assessments: Sequence[Assessment]) -> pl.DataFrame:
-    """One short row of text per target, for a terminal or a slide."""
+    """One short row of text per target, for a terminal or a slide; `status` is the word the page and JSON show."""
     def number(value: float | None) -> str:
         return "" if value is None else f"{value:.1f}"
 
@@ -82,12 +82,12 @@ def targets_table(assessments: Sequence[Assessment]) -> pl.DataFrame:
             "target": target.id, "SMART": "yes" if assessment.smart.is_smart else "no",
             "now (95% interval)": f"{number(current.value)} ({number(current.lower_95)}-{number(current.upper_95)})" if shown else "",
             "aim": f"{number(target.target_value)} by {_iso(target.target_date) or '?'}",
-            "progress": assessment.progress.value,
+            "status": assessment.progress.value,
             "forecast": f"{number(forecast.value)}, {forecast.outlook.value}" if forecast else "",
             "owner": target.owner or "",
         })
     return pl.DataFrame(rows, schema={column: pl.String for column in (
-        "target", "SMART", "now (95% interval)", "aim", "progress", "forecast", "owner")})
+        "target", "SMART", "now (95% interval)", "aim", "status", "forecast", "owner")})
 
 
 def smart_problem_lines(assessments: Sequence[Assessment]) -> list[str]:
@@ -131,9 +131,11 @@ def assessment_record(assessment: Assessment) -> dict[str, Any]:
         "lower_95": current.lower_95 if current and current.is_shown else None,
         "upper_95": current.upper_95 if current and current.is_shown else None,
         "suppressed": bool(current and current.suppressed),
-        "status": assessment.status.value,
+        # One word for where the target stands, the same word the table and the Action plan page show;
+        # interval_status is the part of it that compares the 95% interval with the target alone.
+        "status": assessment.progress.value,
         "status_reason": assessment.status_reason,
-        "progress": assessment.progress.value,
+        "interval_status": assessment.status.value,
         "trajectory": {
             "status": assessment.trajectory.status.value, "expected": assessment.trajectory.expected,
             "on": _iso(assessment.trajectory.on), "reason": assessment.trajectory.reason,

@@ -56,7 +56,7 @@ def test_the_terminal_table_and_problem_lines_read_plainly():
     table = targets_table(results)
     assert table.row(0, named=True) == {
         "target": "P-1", "SMART": "yes", "now (95% interval)": "80.0 (79.0-81.0)", "aim": "95.0 by 2028-03-31",
-        "progress": "off track", "forecast": "80.0, likely to be missed", "owner": "Chief Inspector"}
+        "status": "off track", "forecast": "80.0, likely to be missed", "owner": "Chief Inspector"}
     problems = smart_problem_lines(results)
     # The history is flat, so every change asked for is far beyond it: a warning, which leaves P-1 SMART.
     assert problems[0].startswith("P-1: achievable warning: needs a change of 3.0 a year, more than twice")
