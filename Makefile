@@ -3,11 +3,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
-# Installs come from uv.lock, the exact versions every machine gets; pyproject.toml keeps the
-# ranges the project supports. uv itself is pinned here so `make lock` writes the same lock format.
+# Installs come from requirements.lock and requirements-test.lock: every package at one version,
+# checked by its hashes. pyproject.toml keeps the ranges the project supports. uv, pinned here,
+# resolves the locks (`make lock`) and installs from them.
 UV_VERSION ?= 0.13.8
 UV := $(BIN)/uv
-export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 
 .PHONY: serve test test-fast install install-test lock lock-upgrade lint-imports browser docs screenshots benchmark
 
@@ -18,28 +18,31 @@ $(BIN)/python:
 $(UV): | $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 
-# --locked stops with a message when uv.lock no longer matches pyproject.toml (run `make lock`);
-# --inexact leaves pip and uv in the environment.
-$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --locked --inexact --quiet || { echo "Install from uv.lock failed; if it says the lock needs updating, run make lock"; exit 1; }
+# tools/lock.py --check stops with a message when a lock no longer matches pyproject.toml.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(UV)
+	$(BIN)/python tools/lock.py --check
+	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --locked --inexact --quiet --extra test || { echo "Install from uv.lock failed; if it says the lock needs updating, run make lock"; exit 1; }
+$(VENV)/.installed-test: pyproject.toml requirements-test.lock | $(UV)
+	$(BIN)/python tools/lock.py --check
+	$(UV) pip install --quiet --python $(BIN)/python --require-hashes -r requirements-test.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-## Bring uv.lock in line with pyproject.toml after adding or changing a dependency: keeps every
+## Bring the locks in line with pyproject.toml after adding or changing a dependency: keeps every
 ## locked version that still fits and resolves only what changed (a few seconds).
 lock: | $(UV)
-	$(UV) lock
+	$(BIN)/python tools/lock.py
 
 ## Move every locked dependency to the newest version pyproject.toml allows.
 lock-upgrade: | $(UV)
-	$(UV) lock --upgrade
+	$(BIN)/python tools/lock.py --upgrade
 
 ## Build the sample district's warehouse if none exists, then serve the dashboard.
 serve: install
