@@ -311,10 +311,11 @@ def contract_risks(register: pl.DataFrame, capacity: pl.DataFrame, *, as_of: dat
         if reasons:
             rows.append({"service_id": service["service_id"], "service_name": service["service_name"],
                          "provider": service["provider"], "contract_ends_on": ends, "contract_ending": ending,
+                         "contract_ends": "none registered" if ends is None else f"{ends:%d %B %Y}",
                          "demand_pct_of_capacity": over, "over_capacity": over is not None and over > 100,
                          "by_and_for": bool(service.get("is_by_and_for")), "risk": "; ".join(reasons)})
     schema = {"service_id": pl.String, "service_name": pl.String, "provider": pl.String, "contract_ends_on": pl.Date,
-              "contract_ending": pl.Boolean, "demand_pct_of_capacity": pl.Float64, "over_capacity": pl.Boolean,
+              "contract_ending": pl.Boolean, "contract_ends": pl.String, "demand_pct_of_capacity": pl.Float64, "over_capacity": pl.Boolean,
               "by_and_for": pl.Boolean, "risk": pl.String}
     frame = pl.DataFrame(rows, schema=schema)
     return frame.sort(~pl.col("contract_ending"), ~pl.col("over_capacity"), pl.col("contract_ends_on"),

@@ -84,6 +84,12 @@ class GapAnalysis:
             pl.col("unmet_need").is_null(), pl.col("unmet_need"), pl.col("has_no_service"),
             descending=[False, True, True], nulls_last=True, maintain_order=True)
 
+    @property
+    def gaps_and_rest(self) -> pl.DataFrame:
+        """Every coverage row: the gaps, largest unmet need first, then the rest, largest unmet need first."""
+        rest = self.coverage.filter(~pl.col("is_gap")).sort("unmet_need", descending=True, nulls_last=True, maintain_order=True)
+        return pl.concat([self.gaps, rest])
+
     def top_gaps(self, count: int = TOP_GAPS) -> pl.DataFrame:
         """The largest gaps in people whose unmet need can be shown."""
         return self.gaps.filter(pl.col("unmet_need").is_not_null()).head(count)

@@ -43,31 +43,49 @@ REGISTER = (
     Column("by_and_for", "By and for"), Column("commissioner", "Commissioner"),
 )
 COVERAGE = (
-    Column("ward_code", "Ward code"), Column("ward_name", "Ward"), Column("group_label", "Client group"),
+    Column("ward_name", "Ward"), Column("group_label", "Client group"),
+    _count("unmet_need", "Unmet need (people)"),
+    Column("unmet_need_lower_95", "Unmet need: lower 95% limit", "unmet_need_suppressed", "#,##0"),
+    Column("unmet_need_upper_95", "Unmet need: upper 95% limit", "unmet_need_suppressed", "#,##0"),
+    _count("estimated_need", "Estimated need (people)"), _count("people_reached", "People whose support started"),
+    _share("reach_pct_of_need", "Reached as % of need", "reach_pct_of_need_suppressed"),
     Column("n_services", "Services taking the group", number_format="0"),
-    Column("capacity_places", "Places in the period (estimated)", number_format="#,##0.0"),
-    _count("people_reached", "People whose support started"), _count("estimated_need", "Estimated need (people)"),
-    _share("reach_pct_of_need", "Reached as % of estimated need", "reach_pct_of_need_suppressed"),
-    _share("capacity_pct_of_need", "Places as % of estimated need", "estimated_need_suppressed"),
-    Column("gap_reason", "Gap"), Column("need_basis", "How need is estimated"),
+    Column("capacity_places", "Places in the period (estimated)", number_format="#,##0"),
+    Column("gap_reason", "Gap"), Column("nearest_service", "Nearest service that could extend"),
+    Column("nearest_service_km", "Distance (km)", number_format="0.0"),
+)
+# The page's narrower view of the same rows: what fits a 1440-pixel screen.
+COVERAGE_ON_PAGE = (
+    Column("ward_name", "Ward"), Column("group_label", "Client group"), _count("unmet_need", "Unmet need"),
+    Column("unmet_need_lower_95", "Lower 95%", "unmet_need_suppressed", "#,##0"),
+    Column("unmet_need_upper_95", "Upper 95%", "unmet_need_suppressed", "#,##0"),
+    _count("estimated_need", "Need"), _count("people_reached", "Reached"),
+    Column("gap_reason", "Gap"), Column("nearest_service", "Nearest service that could extend"),
 )
 IDVA = (
     Column("ward_name", "Area"), Column("women_16_plus", "Women aged 16+", number_format="#,##0"),
-    Column("expected_marac_cases", "MARAC cases expected in the period (SafeLives)", number_format="#,##0.0"),
-    Column("idva_fte_needed", "IDVA FTE needed (SafeLives)", number_format="0.00"),
     Column("idva_fte", "IDVA FTE registered", number_format="0.00"),
-    Column("fte_gap", "IDVA FTE shortfall (negative: above the guide)", number_format="0.00"),
+    Column("expected_marac_cases", "MARAC cases expected (SafeLives)", number_format="#,##0.0"),
+    Column("idva_fte_needed", "IDVA FTE needed for cases expected", number_format="0.00"),
+    Column("fte_gap", "Shortfall for cases expected (FTE)", number_format="0.00"),
     _count("n_marac_cases", "MARAC cases heard"),
-    Column("idva_fte_needed_for_cases_heard", "IDVA FTE needed for the cases heard", "n_marac_cases_suppressed", "0.00"),
+    Column("idva_fte_needed_for_cases_heard", "IDVA FTE needed for cases heard", "n_marac_cases_suppressed", "0.00"),
+    Column("fte_gap_for_cases_heard", "Shortfall for cases heard (FTE)", "n_marac_cases_suppressed", "0.00"),
+    Column("marac_admin_fte_needed", "MARAC administrators needed, cases expected", number_format="0.00"),
+    Column("marac_admin_fte_needed_for_cases_heard", "MARAC administrators needed, cases heard", "n_marac_cases_suppressed", "0.00"),
     _count("n_idva_starts", "Victims starting IDVA support"),
-    _share("caseload_per_fte", "Victims starting IDVA support per FTE a year", "n_idva_starts_suppressed"),
+    _share("caseload_per_fte", "Starts per FTE a year", "n_idva_starts_suppressed"),
 )
 CAPACITY = (
-    *SERVICE, Column("capacity_per_year", "Places a year (registered)", number_format="#,##0"),
-    Column("capacity_places", "Places in the period", number_format="#,##0.0"),
-    _count("n_referrals", "Referrals received"), _count("n_started", "Support started"),
+    *SERVICE, Column("capacity_per_year", "Places a year", number_format="#,##0"),
+    Column("capacity_places", "Places in the period", number_format="#,##0"),
+    _count("n_referrals", "Referrals"), _count("n_started", "Support started"),
     _share("demand_pct_of_capacity", "Referrals as % of places", "n_referrals_suppressed"),
-    _share("utilisation_pct", "Support started as % of places", "n_started_suppressed"),
+    _share("utilisation_pct", "Started as % of places", "n_started_suppressed"),
+)
+RISKS = (
+    Column("service_name", "Service"), Column("provider", "Provider"), Column("contract_ends", "Contract ends"),
+    _share("demand_pct_of_capacity", "Referrals as % of places", None), Column("risk", "Why it is at risk"),
 )
 OUTCOMES = (
     Column("service_name", "Service"), Column("service_type", "Type"), _count("n_referrals", "Referrals received"), _count("n_started", "Support started"),
@@ -89,7 +107,6 @@ INDICATORS = (
     Column("local_comparator", "Local population comparator"),
     Column("local_comparator_value", "Local population value", number_format="0.00"),
     Column("local_comparison_text", "Against the local population"), Column("trend", "Trend"),
-    Column("indicator_id", "Indicator id"),
 )
 BENCHMARKS = (
     Column("title", "Indicator"), Column("value", "Value", "value_suppressed", "0.00"), Column("benchmark", "Benchmark"),
