@@ -76,6 +76,14 @@ IDVA = (
     _count("n_idva_starts", "Victims starting IDVA support"),
     _share("caseload_per_fte", "Starts per FTE a year", "n_idva_starts_suppressed"),
 )
+IDVA_ON_PAGE = (
+    Column("ward_name", "Area"), Column("idva_fte", "IDVA FTE", number_format="0.00"),
+    Column("idva_fte_needed", "Needed: expected", number_format="0.00"),
+    Column("fte_gap", "Shortfall: expected", number_format="0.00"), _count("n_marac_cases", "MARAC heard"),
+    Column("idva_fte_needed_for_cases_heard", "Needed: heard", "n_marac_cases_suppressed", "0.00"),
+    Column("fte_gap_for_cases_heard", "Shortfall: heard", "n_marac_cases_suppressed", "0.00"),
+    Column("marac_admin_fte_needed_for_cases_heard", "Administrators: heard", "n_marac_cases_suppressed", "0.00"),
+)
 CAPACITY = (
     *SERVICE, Column("capacity_per_year", "Places a year", number_format="#,##0"),
     Column("capacity_places", "Places in the period", number_format="#,##0"),
@@ -93,6 +101,14 @@ OUTCOMES = (
     _count("n_disengaged", "Disengaged"), _count("n_declined", "Declined"),
     *_rate_with_limits("completion_pct", "Completed, % of support ended"),
     *_rate_with_limits("dropout_pct", "Disengaged, % of support ended"),
+)
+OUTCOMES_ON_PAGE = (
+    Column("service_name", "Service"), _count("n_referrals", "Referrals"), _count("n_started", "Started"),
+    _count("n_ended_after_start", "Ended"), _count("n_completed", "Completed"), _count("n_disengaged", "Disengaged"),
+    *(Column(name, header, "completion_pct_suppressed", "0.0") for name, header in (
+        ("completion_pct", "Completed %"), ("completion_pct_lower_95", "Completed % lower"), ("completion_pct_upper_95", "Completed % upper"))),
+    *(Column(name, header, "dropout_pct_suppressed", "0.0") for name, header in (
+        ("dropout_pct", "Disengaged %"), ("dropout_pct_lower_95", "Disengaged % lower"), ("dropout_pct_upper_95", "Disengaged % upper"))),
 )
 INDICATORS = (
     Column("title", "Indicator"), Column("cut_label", "Area"), Column("period", "Period"), Column("unit", "Unit"),
