@@ -290,7 +290,8 @@ def idva_capacity(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosu
 def contract_risks(register: pl.DataFrame, capacity: pl.DataFrame, *, as_of: date, months: int) -> pl.DataFrame:
     """Services at risk, one row each with its reasons in words: a contract that ends within `months` of `as_of`
     (or has ended), referrals beyond its places, or a "by and for" service (six times less likely to get
-    statutory funding, the Domestic Abuse Commissioner found). Most urgent first: contract end, then overload.
+    statutory funding, the Domestic Abuse Commissioner found). Most urgent first: contracts ending, soonest first,
+    then overload, most over first.
 
     `register` is service_gaps.service_register's; `capacity` is capacity_vs_demand's (published figures).
     """
@@ -318,7 +319,8 @@ def contract_risks(register: pl.DataFrame, capacity: pl.DataFrame, *, as_of: dat
               "contract_ending": pl.Boolean, "contract_ends": pl.String, "demand_pct_of_capacity": pl.Float64, "over_capacity": pl.Boolean,
               "by_and_for": pl.Boolean, "risk": pl.String}
     frame = pl.DataFrame(rows, schema=schema)
-    return frame.sort(~pl.col("contract_ending"), ~pl.col("over_capacity"), pl.col("contract_ends_on"),
+    ending_on = pl.when(pl.col("contract_ending")).then(pl.col("contract_ends_on"))
+    return frame.sort(~pl.col("contract_ending"), ending_on, ~pl.col("over_capacity"),
                       -pl.col("demand_pct_of_capacity").fill_null(0), nulls_last=True)
 
 
