@@ -16,6 +16,8 @@ from datetime import date
 import duckdb
 import polars as pl
 
+from etl.contract.values import ServiceType
+
 from metrics import precomputed_rows
 from metrics.aggregate import GroupFilters, UnsupportedCut, query_sql
 from metrics.compare import Comparison, compare_to_comparator, describe
@@ -48,6 +50,13 @@ GROUP_SHORT_LABELS = {
     "women": "Women", "men": "Men", "lgbt": "LGBT+", "children": "Children", "young_people": "Young people 16-24",
     "asian": "Asian", "black": "Black", "minoritised": "Black, Asian, minoritised", "disabled": "Disabled",
     "older_people": "Aged 65+", "perpetrators": "Perpetrators",
+}
+# Service types in words for tables and sheets (the contract's values are codes).
+SERVICE_TYPE_LABELS = {
+    ServiceType.idva: "IDVA service", ServiceType.outreach: "Outreach", ServiceType.refuge: "Refuge",
+    ServiceType.children: "Children's service", ServiceType.perpetrator_programme: "Perpetrator programme",
+    ServiceType.helpline: "Helpline", ServiceType.counselling: "Counselling", ServiceType.legal: "Legal advice",
+    ServiceType.other: "Other",
 }
 GROUP_ORDER = {group: position for position, group in enumerate(GROUP_SHORT_LABELS)}
 TOP_GAPS = 5  # the page and the workbook lead with this many gaps
@@ -148,7 +157,8 @@ def gap_analysis(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosur
     if ward_code is not None:
         idva = idva.filter((pl.col("level") == "district") | (pl.col("ward_code") == ward_code))
     indicators = _indicators(con, period, rule, ward_code)
-    capacity = capacity.filter(serving)
+    capacity = capacity.filter(serving).with_columns(service_type=service_type_words(pl.col("service_type")))
+    outcomes = outcomes.with_columns(service_type=service_type_words(pl.col("service_type")))
     return GapAnalysis(
         period=period, ward_code=ward_code, area=ward_names.get(ward_code, "the whole district"), rule=rule,
         register=register, coverage=coverage, idva=idva, indicators=indicators, benchmarks=_benchmarks(indicators),
@@ -156,6 +166,12 @@ def gap_analysis(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosur
         risks=contract_risks(register, capacity, as_of=data_date, months=assumptions.contract_risk_months),
         assumptions=assumptions, data_date=data_date, scenario=scenario,
     )
+
+
+def service_type_words(column: pl.Expr) -> pl.Expr:
+    """A service type in words: the label declared here, else the code with spaces."""
+    labels = {str(code): label for code, label in SERVICE_TYPE_LABELS.items()}
+    return column.replace_strict(labels, default=column.str.replace_all("_", " "), return_dtype=pl.String)
 
 
 def service_register(con: duckdb.DuckDBPyConnection, *, ward_code: str | None = None) -> pl.DataFrame:
@@ -170,7 +186,7 @@ def service_register(con: duckdb.DuckDBPyConnection, *, ward_code: str | None = 
         register = register.filter(pl.col("wards_served").list.contains("all") | pl.col("wards_served").list.contains(ward_code))
     words = pl.element().str.replace_all("_", " ")
     return register.with_columns(
-        service_type=pl.col("service_type").str.replace_all("_", " "),
+        service_type=service_type_words(pl.col("service_type")),
         client_groups=pl.col("client_groups").list.eval(words).list.join(", ").str.replace("lgbt", "LGBT+"),
         wards_served_names=pl.col("wards_served_names").fill_null("none named"),
         contract_ends=pl.when(pl.col("contract_ends_on").is_not_null()).then(pl.col("contract_ends_on").dt.strftime("%Y-%m-%d"))

@@ -22,6 +22,7 @@ import duckdb
 import polars as pl
 import xlsxwriter
 
+from etl.contract.extracts import BY_NAME
 from metrics.aggregate import query_sql
 from metrics.coverage import Assumptions
 from metrics.disclosure import SUPPRESSED_TEXT, Audience, DisclosureError, DisclosureRule, rule_for
@@ -418,7 +419,7 @@ def _metadata(writer: _Writer, sheet, analysis: GapAnalysis, extracts: pl.DataFr
     row = writer.table(sheet, row, "How need is estimated for each client group", bases, (
         Column("group_label", "Client group"), Column("need_basis", "How need is estimated")), widths=False)
     extract_rows = extracts.with_columns(pl.col("last_loaded_at", "latest_event_at").dt.strftime("%Y-%m-%d %H:%M"),
-                                         extract=pl.col("extract").str.replace_all("_", " ").str.to_titlecase())
+                                         extract=pl.col("extract").map_elements(_extract_title, return_dtype=pl.String))
     row = writer.table(sheet, row, "Extracts in the warehouse", extract_rows, (
         Column("extract", "Extract"), Column("file_names", "Files"), Column("last_loaded_at", "Last loaded"),
         Column("latest_event_at", "Latest event held")), widths=False)
@@ -427,6 +428,15 @@ def _metadata(writer: _Writer, sheet, analysis: GapAnalysis, extracts: pl.DataFr
                                                                     "denominator", "method", "benchmarks", "sources", "notes")})
     writer.table(sheet, row, "Definitions of the indicators used", definitions, tuple(
         Column(name, name.capitalize()) for name in definitions.columns), widths=False)
+
+
+def _extract_title(name: str) -> str:
+    """The contract's title for an extract (declared once with its model), else its name in words."""
+    model = BY_NAME.get(name)
+    if model is not None:
+        return model.title
+    words = name.replace("_", " ")
+    return words[:1].upper() + words[1:]
 
 
 def _definition(indicator_id: str) -> dict[str, str]:
