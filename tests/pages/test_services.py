@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from oversight.settings import PROJECT_ROOT
 
-SECTIONS = ["Where services are", "Coverage by ward and client group", "IDVA capacity", "MARAC against SafeLives levels",
+SECTIONS = ["What to take to the commissioning round", "What if", "Where services are", "Coverage by ward and client group", "IDVA capacity", "MARAC against SafeLives levels",
             "Service outcomes and capacity against demand"]
 NOT_SHOWN = "not shown: too few people to show safely"
 NORTHERN_WARD = "E05990003"  # Kestrel Edge
@@ -86,3 +87,24 @@ def test_without_data_the_page_says_so(monkeypatch, tmp_path):
     assert not app.exception
     assert "No data has been loaded yet" in app.info[0].value
     assert not app.get("plotly_chart")
+
+
+def test_the_page_leads_with_the_biggest_gaps_the_risks_and_both_idva_figures(services):
+    lead = services.markdown[0].value
+    first = lead.splitlines()[0]
+    assert re.match(r"- [A-Z][\w' ]+, [\w ,+]+: about [\d,]+ people not reached \(95% interval [\d,]+ to [\d,]+\)", first), first
+    assert "could" in first  # names the service that could extend or grow
+    assert re.search(r"Men's Support Service: contract ends on 31 December 2026, within 6 months of the data date "
+                     r"\([^)]*\); referrals at 279% of its places", lead), lead
+    assert "needs 9.2 for the 917 MARAC cases expected (shortfall 0.18 FTE) and 10.8 for the 1,080 cases MARAC heard" in lead
+
+
+def test_the_what_if_form_sets_a_scenario_against_today(services):
+    services.number_input(key="whatif-idva-fte").set_value(2.0)
+    services.multiselect(key="whatif-idva-wards").set_value(["Hallowmoor", "Oakenrigg"])
+    app = next(button for button in services.button if button.label == "Show the scenario").click().run()
+    assert not app.exception
+    said = text(app)
+    assert "IDVA FTE registered: 9.00 FTE today, 11.00 FTE with the scenario (change +2.00 FTE)." in said
+    assert "IDVA shortfall for the MARAC cases expected: 0.18 FTE today, -1.82 FTE with the scenario (change -2.00 FTE)." in said
+    assert "Add 2 full-time IDVAs in Hallowmoor and Oakenrigg" in said
