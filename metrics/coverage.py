@@ -127,7 +127,8 @@ def coverage_matrix(
         changed = coverage_counts.services_by_group(served, period).rename(
             {"n_services": "scenario_services", "capacity_places": "scenario_places"})
         matrix = matrix.join(changed, on=keys, how="left").with_columns(
-            added_places=(pl.col("scenario_places").fill_null(0.0).round(1) - pl.col("capacity_places")).clip(lower_bound=0.0),
+            # whole places: a scenario adds places, not fractions of one
+            added_places=(pl.col("scenario_places").fill_null(0.0) - pl.col("capacity_places")).clip(lower_bound=0.0).round(0),
             n_services=pl.col("scenario_services").fill_null(0).cast(pl.Int64),
             capacity_places=pl.col("scenario_places").fill_null(0.0).round(1),
         ).drop("scenario_services", "scenario_places")
@@ -164,11 +165,11 @@ def _with_unmet_need(protected: pl.DataFrame, rule: DisclosureRule) -> pl.DataFr
         low, high = (exact_poisson_limits if shown_need < 10 else byars_limits)(shown_need, 0.95)
         covered = shown_reached + places
         unmet.append(max(int(round(shown_need - covered)), 0))
-        lower.append(float(max(math.floor(low - covered), 0)))
-        upper.append(float(max(math.ceil(high - covered), 0)))
+        lower.append(max(math.floor(low - covered), 0))
+        upper.append(max(math.ceil(high - covered), 0))
     frame = protected.with_columns(pl.Series("unmet_need", unmet, dtype=pl.Int64),
-                                   pl.Series("unmet_need_lower_95", lower, dtype=pl.Float64),
-                                   pl.Series("unmet_need_upper_95", upper, dtype=pl.Float64))
+                                   pl.Series("unmet_need_lower_95", lower, dtype=pl.Int64),
+                                   pl.Series("unmet_need_upper_95", upper, dtype=pl.Int64))
     frame = protect_frame(frame, count_columns=["unmet_need"], ratio_columns={}, rule=rule)
     frame = frame.with_columns(unmet_need_suppressed=pl.col("unmet_need_suppressed") | pl.col("estimated_need_suppressed"))
     return frame.with_columns(_hidden_when("unmet_need_suppressed", "unmet_need_lower_95"),
@@ -296,7 +297,7 @@ def contract_risks(register: pl.DataFrame, capacity: pl.DataFrame, *, as_of: dat
     `register` is service_gaps.service_register's; `capacity` is capacity_vs_demand's (published figures).
     """
     horizon = _add_months(as_of, months)
-    demand = dict(zip(capacity["service_id"], capacity["demand_pct_of_capacity"], strict=True))
+    demand = _published_demand(capacity)
     rows = []
     for service in register.iter_rows(named=True):
         reasons, ends = [], service.get("contract_ends_on")
@@ -331,7 +332,7 @@ def nearest_services(served: pl.DataFrame, centroids: pl.DataFrame, capacity: pl
     first (0 km; of several, the one with most room, lowest referrals against places, a helpline last), else the service whose
     nearest served ward's centroid is closest to the ward's centroid (a refuge's address is never used).
     """
-    demand = dict(zip(capacity["service_id"], capacity["demand_pct_of_capacity"], strict=True))
+    demand = _published_demand(capacity)
     points = {row["ward_code"]: (row["centroid_lat"], row["centroid_lon"]) for row in centroids.iter_rows(named=True)}
     rows = []
     for group in coverage_counts.GROUPS:
@@ -351,6 +352,16 @@ def nearest_services(served: pl.DataFrame, centroids: pl.DataFrame, capacity: pl
                              "nearest_service_km": round(km, 1)})
     schema = {"ward_code": pl.String, "client_group": pl.String, "nearest_service": pl.String, "nearest_service_km": pl.Float64}
     return pl.DataFrame(rows, schema=schema)
+
+
+def _published_demand(capacity: pl.DataFrame) -> dict[str, float | None]:
+    """Each service's referrals as a % of its places, from the published (rounded) referrals, so a sentence or a
+    choice made from it tells no more than the published counts do."""
+    if "n_referrals" not in capacity.columns:  # a frame of shares alone
+        return dict(zip(capacity["service_id"], capacity["demand_pct_of_capacity"], strict=True))
+    share = pl.when(pl.col("capacity_places") > 0).then(pl.col("n_referrals") / pl.col("capacity_places") * 100)
+    published = capacity.select("service_id", share=share)
+    return dict(zip(published["service_id"], published["share"], strict=True))
 
 
 def _km(a: tuple[float | None, float | None], b: tuple[float | None, float | None]) -> float:

@@ -152,6 +152,10 @@ def gap_analysis(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosur
         group_short=pl.col("client_group").replace_strict(GROUP_SHORT_LABELS, default=pl.col("group_label")),
         has_no_service=pl.col("gap_reason").str.contains("no service"),
         has_low_reach=pl.col("gap_reason").str.contains("reach below"),
+    ).with_columns(
+        gap_kind=pl.when(pl.col("has_no_service") & pl.col("has_low_reach")).then(pl.lit("no service, low reach"))
+        .when(pl.col("has_no_service")).then(pl.lit("no service"))
+        .when(pl.col("has_low_reach")).then(pl.lit("low reach")).otherwise(pl.lit("")),
     ).sort("ward_code", pl.col("client_group").replace_strict(GROUP_ORDER, default=len(GROUP_ORDER)))
     idva = idva_capacity(con, period, rule, assumptions=assumptions, served=changed)
     if ward_code is not None:

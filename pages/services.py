@@ -53,7 +53,7 @@ else:
     service_map = figures_services.service_map(analysis.register, cache.ward_geometry(), selected_ward=ward_code,
                                                title=f"Services serving {analysis.area}: where they are based")
     event = widgets.chart_with_table(
-        service_map, columns.text_table(analysis.register, columns.REGISTER), filters=filters,
+        service_map, columns.text_table(analysis.register, columns.REGISTER_ON_PAGE), filters=filters,
         key=f"services-map-{ward_code or 'district'}",  # a new map after a drill, so an old click cannot drill again
         alt=f"Map of the district's wards with a marker at each base of the {analysis.register.height} services "
             f"serving {analysis.area}; the table lists every service.", file_stem="service-register", on_select="rerun")
@@ -118,13 +118,13 @@ if analysis.capacity.is_empty():
 else:
     st.caption("Each service's places for the period against the referrals it received and the support it started "
                "(whole service, across every ward it serves). Over 100% means more demand than places.")
-    st.dataframe(columns.text_table(analysis.capacity, columns.CAPACITY).to_pandas(), hide_index=True, width="stretch",
-                 column_config={"Service": st.column_config.TextColumn(width="large")})
+    st.dataframe(columns.text_table(analysis.capacity, columns.CAPACITY_ON_PAGE).to_pandas(), hide_index=True,
+                 width="stretch")
 st.subheader("How support ended")
 if analysis.outcomes.is_empty():
     widgets.empty_state("No registered service serves this area, so there are no outcomes to show.")
 else:
     st.caption("Referrals received in the period; completion and disengagement are shares of support that started and "
                "has ended, with 95% limits. Support still going on is left out.")
-    st.dataframe(columns.text_table(analysis.outcomes, columns.OUTCOMES_ON_PAGE).to_pandas(), hide_index=True,
-                 width="stretch", column_config={"Service": st.column_config.TextColumn(width="large")})
+    outcomes = columns.with_interval_text(analysis.outcomes, "completion_pct", "dropout_pct")
+    st.dataframe(columns.text_table(outcomes, columns.OUTCOMES_ON_PAGE).to_pandas(), hide_index=True, width="stretch")

@@ -23,7 +23,7 @@ CHANGED = (
     Column("ward_name", "Ward"), Column("group_label", "Client group"),
     Column("services_today", "Services today"), Column("n_services", "Services then"),
     Column("added_places", "Places added"), Column("unmet_today", "Unmet need today", "unmet_need_suppressed"),
-    Column("unmet_need", "Unmet need then", "unmet_need_suppressed"), Column("gap_reason", "Gap then"),
+    Column("unmet_need", "Unmet need then", "unmet_need_suppressed"),
 )
 
 

@@ -54,13 +54,17 @@ COVERAGE = (
     Column("gap_reason", "Gap"), Column("nearest_service", "Nearest service that could extend"),
     Column("nearest_service_km", "Distance (km)", number_format="0.0"),
 )
-# The page's narrower view of the same rows: what fits a 1440-pixel screen.
+# The page's narrower views of the same rows: what fits a 1440-pixel screen beside the sidebar.
 COVERAGE_ON_PAGE = (
-    Column("ward_name", "Ward"), Column("group_label", "Client group"), _count("unmet_need", "Unmet need"),
+    Column("ward_name", "Ward"), Column("group_short", "Client group"), _count("unmet_need", "Unmet need"),
     Column("unmet_need_lower_95", "Lower 95%", "unmet_need_suppressed", "#,##0"),
     Column("unmet_need_upper_95", "Upper 95%", "unmet_need_suppressed", "#,##0"),
-    _count("estimated_need", "Need"), _count("people_reached", "Reached"),
-    Column("gap_reason", "Gap"), Column("nearest_service", "Nearest service that could extend"),
+    Column("gap_kind", "Gap"), Column("nearest_service", "Nearest service that could extend"),
+)
+REGISTER_ON_PAGE = (
+    Column("service_name", "Service"), Column("service_type", "Type"), Column("client_groups", "Client groups"),
+    Column("capacity_per_year", "Places a year", number_format="#,##0"), Column("fte", "FTE", number_format="0.0"),
+    Column("contract_ends", "Contract ends"), Column("by_and_for", "By and for"),
 )
 IDVA = (
     Column("ward_name", "Area"), Column("women_16_plus", "Women aged 16+", number_format="#,##0"),
@@ -91,6 +95,13 @@ CAPACITY = (
     _share("demand_pct_of_capacity", "Referrals as % of places", "n_referrals_suppressed"),
     _share("utilisation_pct", "Started as % of places", "n_started_suppressed"),
 )
+CAPACITY_ON_PAGE = (
+    Column("service_name", "Service"), Column("service_type", "Type"),
+    Column("capacity_places", "Places in the period", number_format="#,##0"),
+    _count("n_referrals", "Referrals"), _count("n_started", "Started"),
+    _share("demand_pct_of_capacity", "Referrals % of places", "n_referrals_suppressed"),
+    _share("utilisation_pct", "Started % of places", "n_started_suppressed"),
+)
 RISKS = (
     Column("service_name", "Service"), Column("provider", "Provider"), Column("contract_ends", "Contract ends"),
     _share("demand_pct_of_capacity", "Referrals as % of places", None), Column("risk", "Why it is at risk"),
@@ -103,12 +114,8 @@ OUTCOMES = (
     *_rate_with_limits("dropout_pct", "Disengaged, % of support ended"),
 )
 OUTCOMES_ON_PAGE = (
-    Column("service_name", "Service"), _count("n_referrals", "Referrals"), _count("n_started", "Started"),
-    _count("n_ended_after_start", "Ended"), _count("n_completed", "Completed"), _count("n_disengaged", "Disengaged"),
-    *(Column(name, header, "completion_pct_suppressed", "0.0") for name, header in (
-        ("completion_pct", "Completed %"), ("completion_pct_lower_95", "Completed % lower"), ("completion_pct_upper_95", "Completed % upper"))),
-    *(Column(name, header, "dropout_pct_suppressed", "0.0") for name, header in (
-        ("dropout_pct", "Disengaged %"), ("dropout_pct_lower_95", "Disengaged % lower"), ("dropout_pct_upper_95", "Disengaged % upper"))),
+    Column("service_name", "Service"), _count("n_started", "Started"), _count("n_ended_after_start", "Ended"),
+    Column("completion_pct_text", "Completed % (95% interval)"), Column("dropout_pct_text", "Disengaged % (95% interval)"),
 )
 INDICATORS = (
     Column("title", "Indicator"), Column("cut_label", "Area"), Column("period", "Period"), Column("unit", "Unit"),
@@ -131,6 +138,16 @@ BENCHMARKS = (
 )
 
 
+def with_interval_text(frame: pl.DataFrame, *rates: str) -> pl.DataFrame:
+    """Each rate with its 95% limits as one piece of text (`<rate>_text`): "59.1 (55.1 to 63.0)", `*` when hidden."""
+    def text(rate: str) -> pl.Expr:
+        value, lower, upper = (pl.col(name).round(1).cast(pl.String) for name in (rate, f"{rate}_lower_95", f"{rate}_upper_95"))
+        return (pl.when(pl.col(f"{rate}_suppressed")).then(pl.lit(SUPPRESSED_TEXT))
+                .when(pl.col(rate).is_null()).then(pl.lit("none ended"))
+                .otherwise(pl.format("{} ({} to {})", value, lower, upper)).alias(f"{rate}_text"))
+    return frame.with_columns(text(rate) for rate in rates)
+
+
 def is_hidden(row: dict, column: Column) -> bool:
     return row.get(column.name) is None and bool(column.hidden_with and row.get(column.hidden_with))
 
@@ -147,7 +164,9 @@ def text_table(frame: pl.DataFrame, columns: tuple[Column, ...]) -> pl.DataFrame
     for column in columns:
         value = pl.col(column.name)
         if column.hidden_with and column.hidden_with in frame.columns:
-            as_text = value.round(1).cast(pl.String) if frame.schema[column.name].is_float() else value.cast(pl.String)
+            places = len(column.number_format.partition(".")[2]) if column.number_format and "." in column.number_format else 1
+            # as many decimals as the column's number format, and never "-0.0"
+            as_text = (value.round(places) + 0.0).cast(pl.String) if frame.schema[column.name].is_float() else value.cast(pl.String)
             value = pl.when(pl.col(column.hidden_with).fill_null(False) & value.is_null()).then(pl.lit(SUPPRESSED_TEXT)) \
                 .otherwise(as_text)
         shown.append(value.alias(column.header))
