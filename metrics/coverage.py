@@ -137,7 +137,10 @@ def coverage_matrix(
     covered = pl.col("people_reached") + pl.col("added_places")
     reasons = pl.concat_list(
         pl.when((pl.col("n_services") == 0) & pl.col("estimated_need").fill_null(1).gt(0))
-        .then(pl.format("no service for {} in this ward", "group_label")),
+        .then(pl.format("no service for {} in this ward", "group_label")
+              # people of the group can still be reached by services for others (an Asian woman by a women's service)
+              + pl.when(pl.col("people_reached") > 0).then(pl.lit(" (those reached came through services for other groups)"))
+              .otherwise(pl.lit(""))),
         # a count that will be hidden (1 to the threshold) is called low only where any such count would be
         pl.when((covered < pl.col("estimated_need") * reach_gap_pct / 100) & (~covered.is_between(1, rule.threshold)
                 | (pl.col("estimated_need") * reach_gap_pct / 100 > rule.threshold)))

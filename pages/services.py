@@ -35,7 +35,9 @@ st.header("What to take to the commissioning round")
 st.markdown("\n".join(f"- {line}" for line in headline(analysis)))
 st.caption(f"A gap: {analysis.assumptions.stated()[0][1]}. Unmet need is estimated need less the people whose "
            "support started, with 95% limits. Contract risk counts from the data date "
-           f"({analysis.data_date:%d %B %Y}); each assumption is a setting (see Definitions and the README).")
+           f"({analysis.data_date:%d %B %Y}).")
+with st.expander("The assumptions behind these figures (each is a setting)"):
+    st.markdown("\n".join(f"- **{name}**: {value}" for name, value in analysis.assumptions.stated()))
 with st.expander(f"The {len(top_gap_lines(analysis))} largest gaps and every service at risk"):
     st.markdown("**The largest gaps, in people**\n" + "\n".join(f"- {line}" for line in top_gap_lines(analysis)))
     st.markdown("**Services at risk**\n" + "\n".join(f"- {line}" for line in risk_lines(analysis)))

@@ -102,23 +102,10 @@ def write_workbook(analysis: GapAnalysis, *, extracts: pl.DataFrame, generated_a
         _what_if(writer, sheets[WHAT_IF_SHEET], analysis, what_if)
         _scenario_file(writer, sheets[SCENARIO_SHEET], what_if.scenario)
     _coverage(writer, sheets["Coverage"], analysis)
-    writer.table(sheets["Gaps ranked"], 0, f"Every ward and client group, largest unmet need first (gap threshold "
-                 f"{analysis.assumptions.reach_gap_pct:g}% of need reached)", _readable(analysis.gaps_and_rest),
-                 columns.COVERAGE, filtered=True)
-    row = writer.table(sheets["IDVA and MARAC"], 0, "IDVA and MARAC administrator capacity against SafeLives' guide",
-                       analysis.idva, columns.IDVA, filtered=True)
-    _idva_chart(writer, sheets["IDVA and MARAC"], analysis, row)
-    writer.table(sheets["Places and referrals"], 0, "Places against referrals, per service (whole service)",
-                 _readable(analysis.capacity), columns.CAPACITY, filtered=True)
-    writer.table(sheets["Service outcomes"], 0, "How support ended, per service (referrals received in the period)",
-                 _readable(analysis.outcomes), columns.OUTCOMES, filtered=True)
-    register = _readable(analysis.register).join(analysis.risks.select("service_id", "risk"), on="service_id", how="left")
-    writer.table(sheets["Service register"], 0, f"Services serving {analysis.area}", register.with_columns(
-        pl.col("risk").fill_null("")), (*columns.REGISTER, Column("risk", "Risk")), filtered=True)
-    writer.table(sheets["Indicators"], 0, f"Indicators for {analysis.area}, {analysis.period.label}",
-                 analysis.indicators, columns.INDICATORS, filtered=True)
-    writer.table(sheets["Benchmarks"], 0, "Against published benchmarks", analysis.benchmarks, columns.BENCHMARKS,
-                 filtered=True)
+    for name, (title, frame, spec, blanks) in sheet_tables(analysis).items():
+        row = writer.table(sheets[name], 0, title, frame, spec, filtered=True, blanks=blanks)
+        if name == "IDVA and MARAC":
+            _idva_chart(writer, sheets[name], analysis, row)
     _metadata(writer, sheets["Metadata"], analysis, extracts, generated_at, data_as_at, what_if)
     for sheet in sheets.values():
         sheet.hide_gridlines(2)
@@ -128,6 +115,43 @@ def write_workbook(analysis: GapAnalysis, *, extracts: pl.DataFrame, generated_a
         sheet.set_footer("&L" + f"Gap analysis: {analysis.area}, {analysis.period.label}".replace("&", "&&") + "&RPage &P of &N")
     book.close()
     return buffer.getvalue()
+
+
+RANKED_BLANKS = {  # what a blank means in the ranked table: need not estimated, or no service for the group
+    **dict.fromkeys(("unmet_need", "unmet_need_lower_95", "unmet_need_upper_95", "estimated_need", "reach_pct_of_need"),
+                    NOT_ESTIMATED),
+    "nearest_service": "no registered service takes this group",
+}
+
+
+def sheet_tables(analysis: GapAnalysis) -> dict[str, tuple[str, pl.DataFrame, tuple[Column, ...], dict[str, str]]]:
+    """The one table of each table sheet: (title, rows, columns, what a blank in a column means)."""
+    register = _readable(analysis.register).join(analysis.risks.select("service_id", "risk"), on="service_id", how="left")
+    return {
+        "Gaps ranked": (f"Every ward and client group, largest unmet need first (gap threshold "
+                        f"{analysis.assumptions.reach_gap_pct:g}% of need reached)", _readable(analysis.gaps_and_rest),
+                        columns.COVERAGE, RANKED_BLANKS),
+        "IDVA and MARAC": ("IDVA and MARAC administrator capacity against SafeLives' guide", analysis.idva, columns.IDVA, {}),
+        "Places and referrals": ("Places against referrals, per service (whole service)", _readable(analysis.capacity),
+                                 columns.CAPACITY, {}),
+        "Service outcomes": ("How support ended, per service (referrals received in the period)",
+                             _readable(analysis.outcomes), columns.OUTCOMES, {}),
+        "Service register": (f"Services serving {analysis.area}", register, (*columns.REGISTER, Column("risk", "Risk")),
+                             {"risk": ""}),
+        "Indicators": (f"Indicators for {analysis.area}, {analysis.period.label}", analysis.indicators,
+                       columns.INDICATORS, {}),
+        "Benchmarks": ("Against published benchmarks", analysis.benchmarks, columns.BENCHMARKS, {}),
+    }
+
+
+def cells_as_written(frame: pl.DataFrame, spec: tuple[Column, ...], blanks: dict[str, str] | None = None) -> list[list]:
+    """A table's cells as the workbook writes them: `*` where hidden, and a blank that means something in words."""
+    body = columns.cells(frame, spec)
+    for values in body:
+        for index, column in enumerate(spec):
+            if values[index] is None and column.name in (blanks or {}):
+                values[index] = blanks[column.name]
+    return body
 
 
 class _Writer:
@@ -151,14 +175,14 @@ class _Writer:
         return self._numbers[number_format]
 
     def table(self, sheet, row: int, title: str, frame: pl.DataFrame, spec: tuple[Column, ...], *,
-              widths: bool = True, filtered: bool = False) -> int:
+              widths: bool = True, filtered: bool = False, blanks: dict[str, str] | None = None) -> int:
         """Write a titled table from `row`; return the row after it and a blank line.
 
         `filtered`: the sheet's one table, with an autofilter on its header, the header repeated on every printed
         page and frozen on screen.
         """
         sheet.write(row, 0, title, self.heading)
-        body = columns.cells(frame, spec)
+        body = cells_as_written(frame, spec, blanks)
         for index, column in enumerate(spec):
             sheet.write(row + 1, index, column.header, self.header)
             if widths:

@@ -444,8 +444,8 @@ def read_service_rows(findings: Findings, where: str, frame: pl.DataFrame, truth
             findings.ratio(f"{at} {rate}", row[rate], cells[numerator], cells[denominator], multiplier=100,
                            true_counts=[true[numerator], true[denominator]])
         for rate, numerator in (places or {}).items():  # a share of the places, known from the register
-            if row[rate] is not None and row["capacity_per_year"]:
-                findings.ratio(f"{at} {rate}", row[rate], cells[numerator], row["capacity_per_year"] * period.years,
+            if row[rate] is not None and row["capacity_places"]:  # the places published, whole
+                findings.ratio(f"{at} {rate}", row[rate], cells[numerator], row["capacity_places"],
                                multiplier=100, true_counts=[true[numerator]])
         for total, parts in subsets:
             findings.adds_up(cells[total], [cells[part] for part in parts], complete=False)
