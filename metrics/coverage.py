@@ -14,7 +14,9 @@ Estimates, stated once here and in the `need_basis` column:
   (residents x last-year rate for their sex and age band x years; metrics/sql/coverage_expected_need.sql);
 - need of children: children present at police incidents in the period, and of perpetrators:
   known perpetrators of police incidents (metrics/sql/coverage_incident_need.sql);
-- LGBT+ and disabled victims: no population figures are held for them, so need is not estimated.
+- LGBT+ and disabled victims: no population figures are held for them, so need is not estimated;
+- unmet need: published need less published people reached, with the need's Poisson limits (coverage_matrix);
+- IDVA and MARAC administrator capacity: SafeLives' guide, with the caseloads as settings (`Assumptions`).
 """
 
 from __future__ import annotations
