@@ -14,10 +14,16 @@ Estimates, stated once here and in the `need_basis` column:
   (residents x last-year rate for their sex and age band x years; metrics/sql/coverage_expected_need.sql);
 - need of children: children present at police incidents in the period, and of perpetrators:
   known perpetrators of police incidents (metrics/sql/coverage_incident_need.sql);
-- LGBT+ and disabled victims: no population figures are held for them, so need is not estimated.
+- LGBT+ and disabled victims: no population figures are held for them, so need is not estimated;
+- unmet need: published need less published people reached, with the need's Poisson limits (coverage_matrix);
+- IDVA and MARAC administrator capacity: SafeLives' guide, with the caseloads as settings (`Assumptions`).
 """
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 import polars as pl
@@ -27,13 +33,51 @@ from metrics import coverage_counts, precomputed_rows
 from metrics.coverage_counts import PERPETRATOR_PROGRAMME
 from metrics.disclosure import DisclosureRule, protect_frame
 from metrics.periods import Period
-from metrics.stats import wilson_ci
+from metrics.stats import byars_limits, exact_poisson_limits, wilson_ci
 
-# SafeLives: 40 MARAC cases a year per 10,000 adult women; one full-time IDVA per ~100 cases a year.
+# SafeLives: 40 MARAC cases a year per 10,000 adult women; one full-time IDVA per ~100 cases a year;
+# one MARAC administrator per 400 cases a year. Defaults of the settings of the same names.
 MARAC_CASES_PER_10000_WOMEN = 40.0
 MARAC_CASES_PER_IDVA_FTE = 100.0
-# A ward and group whose people reached fall below this share of estimated need is flagged.
+MARAC_CASES_PER_ADMINISTRATOR = 400.0
+# A ward and group whose people reached fall below this share of estimated need is flagged (a setting).
 REACH_GAP_PCT = 25.0
+CONTRACT_RISK_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """The commissioning assumptions a figure rests on; each is a setting, and the page and workbook state them."""
+
+    reach_gap_pct: float = REACH_GAP_PCT
+    marac_cases_per_10000_women: float = MARAC_CASES_PER_10000_WOMEN
+    idva_cases_per_fte: float = MARAC_CASES_PER_IDVA_FTE
+    marac_cases_per_administrator: float = MARAC_CASES_PER_ADMINISTRATOR
+    contract_risk_months: int = CONTRACT_RISK_MONTHS
+
+    @classmethod
+    def from_settings(cls, settings) -> Assumptions:
+        return cls(reach_gap_pct=settings.gap_reach_threshold_pct,
+                   marac_cases_per_10000_women=settings.marac_cases_per_10000_women,
+                   idva_cases_per_fte=settings.idva_cases_per_fte,
+                   marac_cases_per_administrator=settings.marac_cases_per_administrator,
+                   contract_risk_months=settings.contract_risk_months)
+
+    def stated(self) -> list[tuple[str, str]]:
+        """(name, value in words) of each assumption, as the page and the workbook's metadata state them."""
+        return [
+            ("Gap threshold", f"a ward and client group is a gap when support started for fewer than {self.reach_gap_pct:g}% "
+                              "of its estimated need, or no service takes the group there (setting "
+                              "OVERSIGHT_GAP_REACH_THRESHOLD_PCT); gaps are ranked by unmet need in people"),
+            ("Expected MARAC cases", f"{self.marac_cases_per_10000_women:g} a year per 10,000 women aged 16+ "
+                                     "(SafeLives; setting OVERSIGHT_MARAC_CASES_PER_10000_WOMEN)"),
+            ("IDVA caseload", f"one full-time IDVA per {self.idva_cases_per_fte:g} MARAC cases a year "
+                              "(SafeLives; setting OVERSIGHT_IDVA_CASES_PER_FTE)"),
+            ("MARAC administrator", f"one full-time administrator per {self.marac_cases_per_administrator:g} MARAC cases "
+                                    "a year (SafeLives; setting OVERSIGHT_MARAC_CASES_PER_ADMINISTRATOR)"),
+            ("Contract risk window", f"contracts ending within {self.contract_risk_months} months of the data date "
+                                     "(setting OVERSIGHT_CONTRACT_RISK_MONTHS)"),
+        ]
 def services_by_ward(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Services per ward by service type and by client group (`breakdown`, `category`, `n_services`).
 
@@ -62,36 +106,88 @@ def services_by_ward(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def coverage_matrix(
     con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, *, reach_gap_pct: float = REACH_GAP_PCT,
+    served: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Ward x client group: services, capacity, people reached, estimated need, and gaps in plain words.
+    """Ward x client group: services, capacity, people reached, estimated need, unmet need in people, and gaps in words.
 
-    A row is a gap when no service takes the group in the ward (unless its estimated need is
-    zero: no residents or no incidents of the group), or when the people whose support started in
-    the period are fewer than `reach_gap_pct`% of the estimated need.
+    Need is the need estimate of coverage_counts (and so carries whatever adjustments that estimate makes). A row is
+    a gap when no service takes the group in the ward (unless its estimated need is zero: no residents or no
+    incidents of the group), or when the people whose support started in the period (plus any places a scenario
+    adds) are fewer than `reach_gap_pct`% of the estimated need.
+
+    `unmet_need` is published need less published people reached (less places a scenario adds), so it is worked
+    out from figures already shown and reveals nothing more; where reach is too small to show it is taken as none.
+    Its 95% limits come from the need's: the victims a population of this size and survey rate gives vary by
+    chance (exact Poisson limits below 10, Byar's from 10); the survey's own sampling error is not included.
+
+    `served` replaces the register's services (rows shaped like services_served_wards) for a what-if scenario:
+    services and places are recounted from it, and places beyond today's are `added_places`.
     """
-    matrix = coverage_counts.counts(con, period).with_columns(
+    matrix = coverage_counts.counts(con, period).with_columns(added_places=pl.lit(0.0))
+    if served is not None:
+        keys = ["client_group", "ward_code"]
+        changed = coverage_counts.services_by_group(served, period).rename(
+            {"n_services": "scenario_services", "capacity_places": "scenario_places"})
+        matrix = matrix.join(changed, on=keys, how="left").with_columns(
+            # whole places: a scenario adds places, not fractions of one
+            added_places=(pl.col("scenario_places").fill_null(0.0) - pl.col("capacity_places")).clip(lower_bound=0.0).round(0),
+            n_services=pl.col("scenario_services").fill_null(0).cast(pl.Int64),
+            capacity_places=pl.col("scenario_places").fill_null(0.0).round(1),
+        ).drop("scenario_services", "scenario_places")
+    matrix = matrix.with_columns(
         reach_pct_of_need=_pct("people_reached", "estimated_need"), capacity_pct_of_need=_pct("capacity_places", "estimated_need"))
+    covered = pl.col("people_reached") + pl.col("added_places")
     reasons = pl.concat_list(
         pl.when((pl.col("n_services") == 0) & pl.col("estimated_need").fill_null(1).gt(0))
-        .then(pl.format("no service for {} in this ward", "group_label")),
+        .then(pl.format("no service for {} in this ward", "group_label")
+              # people of the group can still be reached by services for others (an Asian woman by a women's service)
+              + pl.when(pl.col("people_reached") > 0).then(pl.lit(" (those reached came through services for other groups)"))
+              .otherwise(pl.lit(""))),
         # a count that will be hidden (1 to the threshold) is called low only where any such count would be
-        pl.when((pl.col("reach_pct_of_need") < reach_gap_pct) & (~pl.col("people_reached").is_between(1, rule.threshold)
+        pl.when((covered < pl.col("estimated_need") * reach_gap_pct / 100) & (~covered.is_between(1, rule.threshold)
                 | (pl.col("estimated_need") * reach_gap_pct / 100 > rule.threshold)))
         .then(pl.lit(f"reach below {reach_gap_pct:g}% of estimated need")),
     ).list.drop_nulls()
     matrix = matrix.with_columns(is_gap=reasons.list.len() > 0, gap_reason=reasons.list.join("; "))
     protected = protect_frame(matrix, count_columns=["people_reached", "estimated_need"],
                               ratio_columns={"reach_pct_of_need": ("people_reached", "estimated_need")}, rule=rule)
+    protected = _with_unmet_need(protected, rule)
     return protected.with_columns(_hidden_when("estimated_need_suppressed", "capacity_pct_of_need")).select(
-        "ward_code", "ward_name", "client_group", "group_label", "n_services", "capacity_places",
+        "ward_code", "ward_name", "client_group", "group_label", "n_services", "capacity_places", "added_places",
         *_shown(["people_reached", "estimated_need"]), "need_basis", "reach_pct_of_need", "reach_pct_of_need_suppressed",
-        "capacity_pct_of_need", "is_gap", "gap_reason",
+        "capacity_pct_of_need", *_shown(["unmet_need"]), "unmet_need_lower_95", "unmet_need_upper_95", "is_gap", "gap_reason",
     ).sort("ward_code", "client_group")
 
 
-def capacity_vs_demand(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule) -> pl.DataFrame:
-    """Per service: places for the period (capacity_per_year x years) against referrals and starts."""
-    return _capacity_vs_demand(_per_service(_run(con, "services_referral_outcomes", period)), period, rule)
+def _with_unmet_need(protected: pl.DataFrame, rule: DisclosureRule) -> pl.DataFrame:
+    """Unmet need and its 95% limits from the published need and reach (see coverage_matrix), protected as a count."""
+    need, reached, added = protected["estimated_need"], protected["people_reached"].fill_null(0), protected["added_places"]
+    unmet, lower, upper = [], [], []
+    for shown_need, shown_reached, places in zip(need, reached, added, strict=True):
+        if shown_need is None:
+            unmet.append(None), lower.append(None), upper.append(None)
+            continue
+        low, high = (exact_poisson_limits if shown_need < 10 else byars_limits)(shown_need, 0.95)
+        covered = shown_reached + places
+        unmet.append(max(int(round(shown_need - covered)), 0))
+        lower.append(max(math.floor(low - covered), 0))
+        upper.append(max(math.ceil(high - covered), 0))
+    frame = protected.with_columns(pl.Series("unmet_need", unmet, dtype=pl.Int64),
+                                   pl.Series("unmet_need_lower_95", lower, dtype=pl.Int64),
+                                   pl.Series("unmet_need_upper_95", upper, dtype=pl.Int64))
+    frame = protect_frame(frame, count_columns=["unmet_need"], ratio_columns={}, rule=rule)
+    frame = frame.with_columns(unmet_need_suppressed=pl.col("unmet_need_suppressed") | pl.col("estimated_need_suppressed"))
+    return frame.with_columns(_hidden_when("unmet_need_suppressed", "unmet_need_lower_95"),
+                              _hidden_when("unmet_need_suppressed", "unmet_need_upper_95"))
+
+
+def capacity_vs_demand(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, *,
+                       places_a_year: dict[str, float] | None = None) -> pl.DataFrame:
+    """Per service: places for the period (capacity_per_year x years) against referrals and starts.
+
+    `places_a_year` replaces some services' registered places a year (a what-if scenario).
+    """
+    return _capacity_vs_demand(_per_service(_run(con, "services_referral_outcomes", period)), period, rule, places_a_year)
 
 
 def service_outcomes(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule) -> pl.DataFrame:
@@ -103,16 +199,22 @@ def service_outcomes(con: duckdb.DuckDBPyConnection, period: Period, rule: Discl
     return _service_outcomes(_per_service(_run(con, "services_referral_outcomes", period)), rule)
 
 
-def referral_tables(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule) -> tuple[pl.DataFrame, pl.DataFrame]:
+def referral_tables(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, *,
+                    places_a_year: dict[str, float] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """`capacity_vs_demand` and `service_outcomes`, from one read of the referrals."""
     services = _per_service(_run(con, "services_referral_outcomes", period))
-    return _capacity_vs_demand(services, period, rule), _service_outcomes(services, rule)
+    return _capacity_vs_demand(services, period, rule, places_a_year), _service_outcomes(services, rule)
 
 
-def _capacity_vs_demand(services: pl.DataFrame, period: Period, rule: DisclosureRule) -> pl.DataFrame:
-    places = pl.col("capacity_per_year") * period.years
+def _capacity_vs_demand(services: pl.DataFrame, period: Period, rule: DisclosureRule,
+                        places_a_year: dict[str, float] | None = None) -> pl.DataFrame:
+    if places_a_year:
+        services = services.with_columns(capacity_per_year=pl.col("service_id").replace_strict(
+            {service: float(places) for service, places in places_a_year.items()}, default=pl.col("capacity_per_year").cast(pl.Float64), return_dtype=pl.Float64).round(0).cast(pl.Int64))
+    # places are whole: a part year's places are rounded to whole places, not shown as fractions
+    places = (pl.col("capacity_per_year") * period.years).round(0)
     services = services.with_columns(
-        capacity_places=places.round(1), demand_pct_of_capacity=_pct("n_referrals", places),
+        capacity_places=places, demand_pct_of_capacity=_pct("n_referrals", places),
         utilisation_pct=_pct("n_started", places))
     counts = ["n_referrals", "n_started"]
     return protect_frame(services, count_columns=counts, ratio_columns={}, rule=rule).with_columns(
@@ -146,15 +248,20 @@ def perpetrator_interventions(con: duckdb.DuckDBPyConnection, period: Period, ru
         "service_id", "programme_name", "provider", *_shown(counts, rates))
 
 
-def idva_capacity(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule) -> pl.DataFrame:
-    """IDVA case workers needed (SafeLives) against those registered, for the district and each ward.
+def idva_capacity(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, *,
+                  assumptions: Assumptions = Assumptions(), served: pl.DataFrame | None = None) -> pl.DataFrame:
+    """IDVA case workers and MARAC administrators needed against those registered, for the district and each ward.
 
-    Expected MARAC cases are 40 a year per 10,000 women aged 16+ (shown for the period); one
-    full-time IDVA is needed per 100 cases a year, for the expected and for the cases heard. Ward
-    FTE is each IDVA service's FTE split over the wards it serves (as capacity is). Caseload is
-    victims whose IDVA support started, per FTE per year; `fte_gap` above 0 is a shortfall.
+    Two needs, both per SafeLives' guide with the caseload a setting: for the MARAC cases expected (40 a year per
+    10,000 women aged 16+) and for the MARAC cases actually heard; `fte_gap` and `fte_gap_for_cases_heard` above 0
+    are shortfalls. Ward FTE is each IDVA service's FTE split over the wards it serves (as capacity is); the
+    district's is each service's FTE once. Both gaps are worked out from the FTE figures as shown (to 2 places), so
+    adding FTE in a scenario moves each gap by exactly that amount. MARAC administrators needed are the cases a year
+    over the cases one administrator supports; the register holds no administrator posts to set against them.
+    Caseload is victims whose IDVA support started, per FTE per year. `served` replaces the register's services
+    (rows shaped like services_served_wards) for a what-if scenario.
     """
-    served = _run(con, "services_served_wards").filter(pl.col("service_type") == "idva")
+    served = (_run(con, "services_served_wards") if served is None else served).filter(pl.col("service_type") == "idva")
     fte = served.group_by("ward_code").agg(idva_fte=(pl.col("fte") * pl.col("ward_share")).sum())
     wards = _run(con, "idva_capacity", period).join(fte, on="ward_code", how="left").with_columns(
         level=pl.lit("ward"), idva_fte=pl.col("idva_fte").fill_null(0.0))
@@ -162,19 +269,124 @@ def idva_capacity(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosu
         level=pl.lit("district"), ward_code=pl.lit("district"), ward_name=pl.lit("District"),
         *(pl.col(column).sum() for column in ("women_16_plus", "n_marac_cases", "n_idva_starts")),
         idva_fte=pl.lit(float(served.unique("service_id")["fte"].fill_null(0.0).sum())))  # each service once
-    expected_a_year = pl.col("women_16_plus") * MARAC_CASES_PER_10000_WOMEN / 10_000
+    expected_a_year = pl.col("women_16_plus") * assumptions.marac_cases_per_10000_women / 10_000
+    heard_a_year = pl.col("n_marac_cases") / period.years
+    per_fte = assumptions.idva_cases_per_fte
     rows = pl.concat([district, wards.select(district.columns)]).with_columns(
         expected_marac_cases=(expected_a_year * period.years).round(1),
-        idva_fte_needed=expected_a_year / MARAC_CASES_PER_IDVA_FTE,
-        idva_fte_needed_for_cases_heard=(pl.col("n_marac_cases") / period.years / MARAC_CASES_PER_IDVA_FTE).round(2),
+        idva_fte_needed=(expected_a_year / per_fte).round(2),
+        idva_fte_needed_for_cases_heard=(heard_a_year / per_fte).round(2),
+        marac_admin_fte_needed=(expected_a_year / assumptions.marac_cases_per_administrator).round(2),
+        marac_admin_fte_needed_for_cases_heard=(heard_a_year / assumptions.marac_cases_per_administrator).round(2),
         caseload_per_fte=pl.when(pl.col("idva_fte") > 0).then(pl.col("n_idva_starts") / period.years / pl.col("idva_fte")),
+        idva_fte=pl.col("idva_fte").round(2),
     ).with_columns(fte_gap=(pl.col("idva_fte_needed") - pl.col("idva_fte")).round(2) + 0.0,  # no "-0.0"
-                   idva_fte_needed=pl.col("idva_fte_needed").round(2), idva_fte=pl.col("idva_fte").round(2))
+                   fte_gap_for_cases_heard=(pl.col("idva_fte_needed_for_cases_heard") - pl.col("idva_fte")).round(2) + 0.0)
     protected = _protect_with_total(rows, ["n_marac_cases", "n_idva_starts"], rule)
-    return protected.with_columns(_hidden_when("n_marac_cases_suppressed", "idva_fte_needed_for_cases_heard"),
-                                  _hidden_when("n_idva_starts_suppressed", "caseload_per_fte").round(1)).select("level", "ward_code", "ward_name", "women_16_plus", "expected_marac_cases", "idva_fte_needed",
-             "idva_fte", "fte_gap", *_shown(["n_marac_cases"]), "idva_fte_needed_for_cases_heard",
+    return protected.with_columns(
+        *(_hidden_when("n_marac_cases_suppressed", column) for column in (
+            "idva_fte_needed_for_cases_heard", "fte_gap_for_cases_heard", "marac_admin_fte_needed_for_cases_heard")),
+        _hidden_when("n_idva_starts_suppressed", "caseload_per_fte").round(1),
+    ).select("level", "ward_code", "ward_name", "women_16_plus", "expected_marac_cases", "idva_fte_needed",
+             "idva_fte", "fte_gap", *_shown(["n_marac_cases"]), "idva_fte_needed_for_cases_heard", "fte_gap_for_cases_heard",
+             "marac_admin_fte_needed", "marac_admin_fte_needed_for_cases_heard",
              *_shown(["n_idva_starts"]), "caseload_per_fte")
+
+
+def contract_risks(register: pl.DataFrame, capacity: pl.DataFrame, *, as_of: date, months: int) -> pl.DataFrame:
+    """Services at risk, one row each with its reasons in words: a contract that ends within `months` of `as_of`
+    (or has ended), referrals beyond its places, or a "by and for" service (six times less likely to get
+    statutory funding, the Domestic Abuse Commissioner found). Most urgent first: contracts ending, soonest first,
+    then overload, most over first.
+
+    `register` is service_gaps.service_register's; `capacity` is capacity_vs_demand's (published figures).
+    """
+    horizon = _add_months(as_of, months)
+    demand = _published_demand(capacity)
+    rows = []
+    for service in register.iter_rows(named=True):
+        reasons, ends = [], service.get("contract_ends_on")
+        ending = ends is not None and ends <= horizon
+        if ending:
+            reasons.append(f"contract {'ended' if ends < as_of else 'ends'} on {ends:%d %B %Y}"
+                           + ("" if ends < as_of else f", within {months} months of the data date ({as_of:%d %B %Y})"))
+        over = demand.get(service["service_id"])
+        if over is not None and over > 100:
+            reasons.append(f"referrals at {over:.0f}% of its places")
+        if service.get("is_by_and_for"):
+            reasons.append("a 'by and for' service" + ("" if service.get("is_commissioned") else ", not commissioned"))
+        if reasons:
+            rows.append({"service_id": service["service_id"], "service_name": service["service_name"],
+                         "provider": service["provider"], "contract_ends_on": ends, "contract_ending": ending,
+                         "contract_ends": "none registered" if ends is None else f"{ends:%d %B %Y}",
+                         "demand_pct_of_capacity": over, "over_capacity": over is not None and over > 100,
+                         "by_and_for": bool(service.get("is_by_and_for")), "risk": "; ".join(reasons)})
+    schema = {"service_id": pl.String, "service_name": pl.String, "provider": pl.String, "contract_ends_on": pl.Date,
+              "contract_ending": pl.Boolean, "contract_ends": pl.String, "demand_pct_of_capacity": pl.Float64, "over_capacity": pl.Boolean,
+              "by_and_for": pl.Boolean, "risk": pl.String}
+    frame = pl.DataFrame(rows, schema=schema)
+    ending_on = pl.when(pl.col("contract_ending")).then(pl.col("contract_ends_on"))
+    return frame.sort(~pl.col("contract_ending"), ending_on, ~pl.col("over_capacity"),
+                      -pl.col("demand_pct_of_capacity").fill_null(0), nulls_last=True)
+
+
+def nearest_services(served: pl.DataFrame, centroids: pl.DataFrame, capacity: pl.DataFrame) -> pl.DataFrame:
+    """For each ward and client group, the service taking the group that could most easily extend to it.
+
+    (ward_code, client_group, nearest_service, nearest_service_km): a service already serving the ward comes
+    first (0 km; of several, the one with most room, lowest referrals against places, a helpline last), else the service whose
+    nearest served ward's centroid is closest to the ward's centroid (a refuge's address is never used).
+    """
+    demand = _published_demand(capacity)
+    points = {row["ward_code"]: (row["centroid_lat"], row["centroid_lon"]) for row in centroids.iter_rows(named=True)}
+    rows = []
+    for group in coverage_counts.GROUPS:
+        taking = served.filter(coverage_counts.serves(group.name))
+        wards_of = {service_id: set(frame["ward_code"]) for (service_id,), frame in taking.group_by("service_id")}
+        names = dict(zip(taking["service_id"], taking["service_name"], strict=False))
+        types = dict(zip(taking["service_id"], taking["service_type"], strict=False))
+        for ward_code, point in points.items():
+            options = []
+            for service_id, wards in wards_of.items():
+                km = 0.0 if ward_code in wards else min(_km(point, points[other]) for other in wards if other in points)
+                # a helpline answers calls from anywhere: name it only when no other service takes the group
+                options.append((km, types[service_id] == "helpline", demand.get(service_id) or 0.0, names[service_id]))
+            if options:
+                km, _, _, name = min(options)
+                rows.append({"ward_code": ward_code, "client_group": group.name, "nearest_service": name,
+                             "nearest_service_km": round(km, 1)})
+    schema = {"ward_code": pl.String, "client_group": pl.String, "nearest_service": pl.String, "nearest_service_km": pl.Float64}
+    return pl.DataFrame(rows, schema=schema)
+
+
+def _published_demand(capacity: pl.DataFrame) -> dict[str, float | None]:
+    """Each service's referrals as a % of its places, from the published (rounded) referrals, so a sentence or a
+    choice made from it tells no more than the published counts do."""
+    if "n_referrals" not in capacity.columns:  # a frame of shares alone
+        return dict(zip(capacity["service_id"], capacity["demand_pct_of_capacity"], strict=True))
+    share = pl.when(pl.col("capacity_places") > 0).then(pl.col("n_referrals") / pl.col("capacity_places") * 100)
+    published = capacity.select("service_id", share=share)
+    return dict(zip(published["service_id"], published["share"], strict=True))
+
+
+def _km(a: tuple[float | None, float | None], b: tuple[float | None, float | None]) -> float:
+    """Great-circle distance between two (latitude, longitude) points in kilometres; far when either is unknown."""
+    if None in (*a, *b):
+        return math.inf
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, period: Period | None = None) -> pl.DataFrame:

@@ -87,12 +87,7 @@ def _counted(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
 
     served, wards = run("services_served_wards", of_period=False), run("coverage_wards", of_period=False)
     people = run("coverage_people_reached")
-    is_programme = pl.col("service_type") == PERPETRATOR_PROGRAMME
-    serves = {group.name: is_programme if group.name == "perpetrators" else ~is_programme & (
-        pl.col("client_groups").list.contains(group.name) | pl.col("client_groups").list.contains("all")) for group in GROUPS}
-    services = _by_group(served, serves, n_services=lambda serving: pl.col("service_id").filter(serving).n_unique(),
-                         capacity_places=lambda serving: (pl.col("capacity_per_year") * pl.col("ward_share")).filter(serving)
-                         .sum() * period.years)
+    services = services_by_group(served, period)
     reached = _by_group(people, {group.name: group.people for group in GROUPS},
                         people_reached=lambda member: pl.col("people").filter(member).sum())
     need, bases, estimated = _need(run("coverage_expected_need"), run("coverage_incident_need"))
@@ -108,6 +103,28 @@ def _counted(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
         estimated_need=pl.col("estimated_need").round(0).cast(pl.Int64),
     )
     return matrix.select(*COUNT_COLUMNS)
+
+
+def serves(group: str) -> pl.Expr:
+    """Whether a row of services_served_wards is a service that takes the client group `group`.
+
+    A perpetrator programme counts under `perpetrators` only (a programme for men is not a service for male victims).
+    """
+    is_programme = pl.col("service_type") == PERPETRATOR_PROGRAMME
+    if group == "perpetrators":
+        return is_programme
+    return ~is_programme & (pl.col("client_groups").list.contains(group) | pl.col("client_groups").list.contains("all"))
+
+
+def services_by_group(served: pl.DataFrame, period: Period) -> pl.DataFrame:
+    """(client_group, ward_code, n_services, capacity_places) from rows shaped like services_served_wards.
+
+    Exposed so a what-if scenario can recount services and places over a changed register.
+    """
+    return _by_group(served, {group.name: serves(group.name) for group in GROUPS},
+                     n_services=lambda serving: pl.col("service_id").filter(serving).n_unique(),
+                     capacity_places=lambda serving: (pl.col("capacity_per_year") * pl.col("ward_share")).filter(serving)
+                     .sum() * period.years)
 
 
 def _by_group(rows: pl.DataFrame, members: dict[str, pl.Expr], **columns: Callable[[pl.Expr], pl.Expr]) -> pl.DataFrame:

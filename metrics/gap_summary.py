@@ -9,8 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from metrics.compute import HIDDEN_TEXT
-from metrics.coverage import MARAC_CASES_PER_10000_WOMEN, MARAC_CASES_PER_IDVA_FTE, REACH_GAP_PCT
-from metrics.service_gaps import GapAnalysis
+from metrics.service_gaps import TOP_GAPS, GapAnalysis
 
 MARAC_SHARES = ("marac_repeat_pct", "marac_non_police_referrals_pct", "marac_minoritised_pct", "marac_lgbt_pct",
                 "marac_disabled_pct", "marac_male_pct", "marac_aged_16_17_pct")
@@ -18,56 +17,120 @@ WARDS_NAMED = 4  # name this many wards in a sentence, then say how many more
 
 
 def summary(analysis: GapAnalysis) -> dict[str, list[str]]:
-    """Headed lists of sentences: the biggest gaps, IDVA capacity, MARAC against SafeLives levels."""
+    """Headed lists of sentences, the decisions first: the largest gaps, services at risk, IDVA and MARAC capacity,
+    then each client group's gaps and MARAC against SafeLives levels."""
     return {
-        "The biggest gaps": biggest_gaps(analysis.coverage),
-        "IDVA capacity": idva_lines(analysis),
+        "In brief": headline(analysis),
+        "The largest gaps, in people": top_gap_lines(analysis),
+        "Services at risk": risk_lines(analysis),
+        "IDVA and MARAC capacity": idva_lines(analysis),
+        "Gaps by client group": biggest_gaps(analysis.coverage, analysis.assumptions.reach_gap_pct),
         "MARAC against SafeLives levels": marac_lines(analysis),
     }
 
 
-def biggest_gaps(coverage: pl.DataFrame) -> list[str]:
-    """One sentence per client group and kind of gap: no service first, then low reach; most need first."""
-    no_service = _by_group(coverage.filter(pl.col("has_no_service")))
-    low_reach = _by_group(coverage.filter(pl.col("has_low_reach") & ~pl.col("has_no_service")))
+def headline(analysis: GapAnalysis) -> list[str]:
+    """The few lines a page or a paper opens with: the biggest gap, the services most at risk, both IDVA figures."""
+    lines = top_gap_lines(analysis, count=3)
+    risks = analysis.risks.filter(pl.col("contract_ending") | pl.col("over_capacity")) if analysis.risks.height else analysis.risks
+    lines += [f"{row['service_name']}: {row['risk']}." for row in risks.head(3).iter_rows(named=True)]
+    lines += idva_lines(analysis)[:1]
+    if analysis.scenario is not None:
+        lines.insert(0, f"With the what-if scenario '{analysis.scenario.name}': " + "; ".join(analysis.scenario.describe()) + ".")
+    return lines
+
+
+def top_gap_lines(analysis: GapAnalysis, count: int = TOP_GAPS) -> list[str]:
+    """One sentence per gap, largest unmet need first: ward, group, people unmet with 95% limits, the nearest service."""
+    top = analysis.top_gaps(count)
+    if top.is_empty():
+        return ["No gaps: every client group with estimated need has a service in every ward, and support started "
+                f"for at least {analysis.assumptions.reach_gap_pct:g}% of estimated need."]
+    return [f"{row['ward_name']}, {row['group_label']}: {gap_size_words(row)}; {extend_words(row)}."
+            for row in top.iter_rows(named=True)]
+
+
+def gap_size_words(row: dict) -> str:
+    """How big a gap is, in people, from the published figures of its coverage row."""
+    words = f"about {row['unmet_need']:,} people not reached"
+    if row["unmet_need_lower_95"] is not None:
+        words += f" (95% interval {row['unmet_need_lower_95']:,.0f} to {row['unmet_need_upper_95']:,.0f})"
+    if row["estimated_need"] is not None:
+        reached = "too few to show" if row["people_reached_suppressed"] else f"{row['people_reached']:,}"
+        words += f" of an estimated need of {row['estimated_need']:,} (reached: {reached})"
+    if row.get("added_places"):
+        words += f", after {row['added_places']:,.0f} places the scenario adds"
+    return words
+
+
+def extend_words(row: dict) -> str:
+    """Which service could close the gap: one already in the ward, or the nearest that takes the group."""
+    service = row.get("nearest_service")
+    if service is None:
+        return "no registered service takes this group anywhere"
+    if row["n_services"] == 0 or row.get("nearest_service_km"):
+        return f"nearest service that could extend: {service} ({row['nearest_service_km']:.1f} km away)"
+    return f"service that could grow here: {service} (already serves the ward)"
+
+
+def risk_lines(analysis: GapAnalysis) -> list[str]:
+    """Services whose contract ends soon, that take more referrals than places, or that are 'by and for'."""
+    if analysis.risks.is_empty():
+        return [f"No service's contract ends within {analysis.assumptions.contract_risk_months} months of the data date, "
+                "none takes more referrals than its places and none is 'by and for'."]
+    return [f"{row['service_name']} ({row['provider']}): {row['risk']}." for row in analysis.risks.iter_rows(named=True)]
+
+
+def biggest_gaps(coverage: pl.DataFrame, reach_gap_pct: float) -> list[str]:
+    """One sentence per client group and kind of gap: no service first, then low reach; most unmet need first, and
+    within a sentence the wards with most unmet need first."""
+    ranked = coverage.sort(pl.col("unmet_need").fill_null(-1), descending=True, maintain_order=True)
+    no_service = _by_group(ranked.filter(pl.col("has_no_service")))
+    low_reach = _by_group(ranked.filter(pl.col("has_low_reach") & ~pl.col("has_no_service")))
     lines = [f"No service for {group} in {_wards(wards)}: {_need_words(need, hidden, unknown)}."
              for group, wards, need, hidden, unknown in no_service]
-    lines += [f"Support started for fewer than {REACH_GAP_PCT:g}% of the estimated need of {group} in "
+    lines += [f"Support started for fewer than {reach_gap_pct:g}% of the estimated need of {group} in "
               f"{_wards(wards)}: {_need_words(need, hidden, unknown)}."
               for group, wards, need, hidden, unknown in low_reach]
     return lines or ["No gaps: every client group with estimated need has a service in every ward, and reach is at "
-                     f"least {REACH_GAP_PCT:g}% of estimated need."]
+                     f"least {reach_gap_pct:g}% of estimated need."]
 
 
 def idva_lines(analysis: GapAnalysis) -> list[str]:
-    """The IDVA gap for the area against SafeLives' guide; for the district, the wards hearing most beyond it."""
-    level = "district" if analysis.ward_code is None else "ward"
-    rows = analysis.idva.filter(pl.col("level") == level)
-    if rows.is_empty():
+    """Both IDVA figures for the area (for the cases expected and the cases heard), MARAC administrators, caseload,
+    and for the district the wards where MARAC heard most beyond the IDVA time placed there."""
+    row = analysis.idva_area
+    if row is None:
         return ["No IDVA figures for this area."]
-    row = rows.row(0, named=True)
-    area = "The district" if level == "district" else row["ward_name"]
-    gap = row["fte_gap"]
-    verdict = (f"a shortfall of {_fte(gap)} FTE" if gap > 0 else
-               f"{_fte(-gap)} FTE more than the guide" if gap < 0 else "what the guide suggests")
-    lines = [f"{area} has {_fte(row['idva_fte'])} full-time-equivalent IDVAs registered. SafeLives' guide "
-             f"({MARAC_CASES_PER_10000_WOMEN:g} MARAC cases a year per 10,000 women aged 16+, one full-time IDVA per "
-             f"{MARAC_CASES_PER_IDVA_FTE:g} cases a year) suggests {_fte(row['idva_fte_needed'])} for its "
-             f"{row['women_16_plus']:,} women aged 16+: {verdict}."]
-    if row["n_marac_cases_suppressed"]:
-        lines.append(f"MARAC cases heard: {HIDDEN_TEXT}.")
-    else:
-        lines.append(f"MARAC heard {row['n_marac_cases']:,} cases in the period (about {row['expected_marac_cases']:,.0f} "
-                     f"expected); for the cases heard the guide suggests {_fte(row['idva_fte_needed_for_cases_heard'])} FTE.")
+    guide = analysis.assumptions
+    area = "The district" if analysis.ward_code is None else row["ward_name"]
+    heard = ("for the cases MARAC heard: not shown, too few to show safely" if row["n_marac_cases_suppressed"] else
+             f"{_fte(row['idva_fte_needed_for_cases_heard'])} for the {row['n_marac_cases']:,} cases MARAC heard "
+             f"({_verdict(row['fte_gap_for_cases_heard'])})")
+    lines = [f"{area}: {_fte(row['idva_fte'])} full-time IDVAs registered; SafeLives' guide (one IDVA per "
+             f"{guide.idva_cases_per_fte:g} cases a year) needs {_fte(row['idva_fte_needed'])} for the "
+             f"{row['expected_marac_cases']:,.0f} MARAC cases expected ({_verdict(row['fte_gap'])}) and {heard}."]
+    lines.append(f"Expected cases: {guide.marac_cases_per_10000_women:g} a year per 10,000 of its "
+                 f"{row['women_16_plus']:,} women aged 16+. MARAC administrators needed (one per "
+                 f"{guide.marac_cases_per_administrator:g} cases a year): {_fte(row['marac_admin_fte_needed'])} for the "
+                 "cases expected" + ("" if row["marac_admin_fte_needed_for_cases_heard"] is None else
+                                     f", {_fte(row['marac_admin_fte_needed_for_cases_heard'])} for the cases heard")
+                 + "; the register holds no administrator posts to set against them.")
     if row["caseload_per_fte"] is not None:
         lines.append(f"Victims starting IDVA support: {row['caseload_per_fte']:.0f} a year per full-time IDVA "
-                     f"(the guide: about {MARAC_CASES_PER_IDVA_FTE:g} cases a year each).")
-    over = analysis.idva.filter((pl.col("level") == "ward") & (pl.col("idva_fte_needed_for_cases_heard") > pl.col("idva_fte")))
-    if level == "district" and over.height:
-        names = over.sort(pl.col("idva_fte_needed_for_cases_heard") - pl.col("idva_fte"), descending=True)["ward_name"]
-        lines.append(f"MARAC heard more cases than the IDVA time registered for them can take, by the guide, in "
+                     f"(the guide: about {guide.idva_cases_per_fte:g} cases a year each).")
+    over = analysis.idva.filter((pl.col("level") == "ward") & (pl.col("fte_gap_for_cases_heard") > 0))
+    if analysis.ward_code is None and over.height:
+        names = over.sort("fte_gap_for_cases_heard", descending=True)["ward_name"]
+        lines.append(f"MARAC heard more cases than the IDVA time placed there can take, by the guide, in "
                      f"{_wards(names.to_list())}.")
     return lines
+
+
+def _verdict(gap: float | None) -> str:
+    if gap is None:
+        return "not shown"
+    return (f"shortfall {_fte(gap)} FTE" if gap > 0 else f"{_fte(-gap)} FTE above the guide" if gap < 0 else "as the guide")
 
 
 def marac_lines(analysis: GapAnalysis) -> list[str]:
@@ -93,10 +156,10 @@ def marac_lines(analysis: GapAnalysis) -> list[str]:
 
 
 def _by_group(rows: pl.DataFrame) -> list[tuple[str, list[str], int, bool, bool]]:
-    """(group, wards, estimated need shown, whether any need is hidden, whether need is not estimated)."""
+    """(group, wards, unmet need shown, whether any is hidden, whether need is not estimated)."""
     grouped = rows.group_by("group_label", maintain_order=True).agg(
-        wards=pl.col("ward_name"), need=pl.col("estimated_need").fill_null(0).sum(),
-        hidden=pl.col("estimated_need_suppressed").any(),
+        wards=pl.col("ward_name"), need=pl.col("unmet_need").fill_null(0).sum(),
+        hidden=pl.col("unmet_need_suppressed").any(),
         unknown=(pl.col("estimated_need").is_null() & ~pl.col("estimated_need_suppressed")).all())
     groups = [(row["group_label"], row["wards"], int(row["need"]), row["hidden"], row["unknown"])
               for row in grouped.iter_rows(named=True)]
@@ -119,6 +182,6 @@ def _need_words(need: int, hidden: bool, unknown: bool) -> str:
     if unknown:
         return "need is not estimated (no population figures are held for this group)"
     if hidden and not need:
-        return f"estimated need {HIDDEN_TEXT}"
-    words = f"about {need:,} people estimated to need support in the period"
+        return f"unmet need {HIDDEN_TEXT}"
+    words = f"about {need:,} people with estimated need not reached in the period"
     return words + (" (not counting wards where the figure is too small to show safely)" if hidden else "")

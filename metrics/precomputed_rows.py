@@ -26,6 +26,7 @@ PERIOD_QUERIES: dict[str, str | None] = {
 STATIC_QUERIES: dict[str, str | None] = {
     "services_served_wards": "service_id, ward_code",
     "service_register": "service_id",
+    "ward_centroids": "ward_code",
 }
 
 

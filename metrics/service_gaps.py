@@ -10,20 +10,31 @@ the small-numbers rule applies to any count below national level and these total
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 import duckdb
 import polars as pl
+
+from etl.contract.values import ServiceType
 
 from metrics import precomputed_rows
 from metrics.aggregate import GroupFilters, UnsupportedCut, query_sql
 from metrics.compare import Comparison, compare_to_comparator, describe
 from metrics.compute import HIDDEN_TEXT, Filters, Request, compute_many
-from metrics.coverage import coverage_matrix, idva_capacity, referral_tables
+from metrics.coverage import (
+    Assumptions,
+    contract_risks,
+    coverage_matrix,
+    idva_capacity,
+    nearest_services,
+    referral_tables,
+)
 from metrics.definitions import Method
 from metrics.disclosure import DisclosureRule, protect_count
 from metrics.periods import Period
 from metrics.registry import get
+from metrics.scenario import Scenario, apply
 
 MARAC_INDICATORS = (
     "marac_cases_per_10000_women", "marac_repeat_pct", "marac_non_police_referrals_pct", "marac_minoritised_pct",
@@ -40,7 +51,15 @@ GROUP_SHORT_LABELS = {
     "asian": "Asian", "black": "Black", "minoritised": "Black, Asian, minoritised", "disabled": "Disabled",
     "older_people": "Aged 65+", "perpetrators": "Perpetrators",
 }
+# Service types in words for tables and sheets (the contract's values are codes).
+SERVICE_TYPE_LABELS = {
+    ServiceType.idva: "IDVA service", ServiceType.outreach: "Outreach", ServiceType.refuge: "Refuge",
+    ServiceType.children: "Children's service", ServiceType.perpetrator_programme: "Perpetrator programme",
+    ServiceType.helpline: "Helpline", ServiceType.counselling: "Counselling", ServiceType.legal: "Legal advice",
+    ServiceType.other: "Other",
+}
 GROUP_ORDER = {group: position for position, group in enumerate(GROUP_SHORT_LABELS)}
+TOP_GAPS = 5  # the page and the workbook lead with this many gaps
 
 
 class UnknownWard(ValueError):
@@ -62,12 +81,34 @@ class GapAnalysis:
     benchmarks: pl.DataFrame  # each indicator against each published benchmark, in words
     capacity: pl.DataFrame  # capacity_vs_demand for the services serving the area
     outcomes: pl.DataFrame  # service_outcomes for the services serving the area
+    risks: pl.DataFrame = field(default_factory=pl.DataFrame)  # contract_risks of the services serving the area
+    assumptions: Assumptions = Assumptions()
+    data_date: date | None = None  # the day the data were last refreshed: contract risk is counted from it
+    scenario: Scenario | None = None  # the what-if scenario these figures assume, if any
 
     @property
     def gaps(self) -> pl.DataFrame:
-        """The coverage rows flagged as gaps, largest estimated need first."""
+        """The coverage rows flagged as gaps, largest unmet need in people first (need not estimated last)."""
         return self.coverage.filter(pl.col("is_gap")).sort(
-            "has_no_service", "estimated_need", descending=True, nulls_last=True, maintain_order=True)
+            pl.col("unmet_need").is_null(), pl.col("unmet_need"), pl.col("has_no_service"),
+            descending=[False, True, True], nulls_last=True, maintain_order=True)
+
+    @property
+    def gaps_and_rest(self) -> pl.DataFrame:
+        """Every coverage row: the gaps, largest unmet need first, then the rest, largest unmet need first."""
+        rest = self.coverage.filter(~pl.col("is_gap")).sort("unmet_need", descending=True, nulls_last=True, maintain_order=True)
+        return pl.concat([self.gaps, rest])
+
+    def top_gaps(self, count: int = TOP_GAPS) -> pl.DataFrame:
+        """The largest gaps in people whose unmet need can be shown."""
+        return self.gaps.filter(pl.col("unmet_need").is_not_null()).head(count)
+
+    @property
+    def idva_area(self) -> dict | None:
+        """The IDVA row of the area: the district's, or the chosen ward's."""
+        level = "district" if self.ward_code is None else "ward"
+        rows = self.idva.filter(pl.col("level") == level)
+        return rows.row(0, named=True) if rows.height else None
 
     @property
     def services_without_base(self) -> list[str]:
@@ -80,31 +121,61 @@ class GapAnalysis:
 
 
 def gap_analysis(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, *,
-                 ward_code: str | None = None) -> GapAnalysis:
-    """The gap analysis for `period`, for the whole district or for the ward `ward_code`."""
+                 ward_code: str | None = None, assumptions: Assumptions = Assumptions(),
+                 scenario: Scenario | None = None, data_date: date | None = None) -> GapAnalysis:
+    """The gap analysis for `period`, for the whole district or for the ward `ward_code`.
+
+    With a `scenario`, services, places and IDVA time are those of the register after its changes (see
+    metrics/scenario.py); people reached and need are as they were. `data_date` (default: the day of the last
+    refresh) is the day contract risk is counted from.
+    """
     ward_names = dict(con.sql(query_sql("coverage_wards")).fetchall())
     if ward_code is not None and ward_code not in ward_names:
         raise UnknownWard(f"no ward {ward_code!r} in the warehouse; ward codes look like E05xxxxxx")
+    if data_date is None:
+        refreshed = con.sql("select max(finished_at) from etl_runs").fetchall()[0][0]
+        data_date = refreshed.date() if refreshed else period.end
+    served = precomputed_rows.read(con, "services_served_wards")
+    centroids = precomputed_rows.read(con, "ward_centroids")
+    places_a_year: dict[str, float] = {}
+    changed = None
+    if scenario is not None:
+        changed, places_a_year = apply(scenario, served, centroids, idva_cases_per_fte=assumptions.idva_cases_per_fte)
     register = service_register(con, ward_code=ward_code)
     serving = pl.col("service_id").is_in(register["service_id"].to_list())
-    coverage = coverage_matrix(con, period, rule)
+    capacity, outcomes = referral_tables(con, period, rule, places_a_year=places_a_year)
+    coverage = coverage_matrix(con, period, rule, reach_gap_pct=assumptions.reach_gap_pct, served=changed)
+    nearest = nearest_services(served if changed is None else changed, centroids, capacity)
     if ward_code is not None:
         coverage = coverage.filter(pl.col("ward_code") == ward_code)
-    coverage = coverage.with_columns(
+    coverage = coverage.join(nearest, on=["ward_code", "client_group"], how="left").with_columns(
         group_short=pl.col("client_group").replace_strict(GROUP_SHORT_LABELS, default=pl.col("group_label")),
         has_no_service=pl.col("gap_reason").str.contains("no service"),
         has_low_reach=pl.col("gap_reason").str.contains("reach below"),
+    ).with_columns(
+        gap_kind=pl.when(pl.col("has_no_service") & pl.col("has_low_reach")).then(pl.lit("no service, low reach"))
+        .when(pl.col("has_no_service")).then(pl.lit("no service"))
+        .when(pl.col("has_low_reach")).then(pl.lit("low reach")).otherwise(pl.lit("")),
     ).sort("ward_code", pl.col("client_group").replace_strict(GROUP_ORDER, default=len(GROUP_ORDER)))
-    idva = idva_capacity(con, period, rule)
+    idva = idva_capacity(con, period, rule, assumptions=assumptions, served=changed)
     if ward_code is not None:
         idva = idva.filter((pl.col("level") == "district") | (pl.col("ward_code") == ward_code))
     indicators = _indicators(con, period, rule, ward_code)
-    capacity, outcomes = referral_tables(con, period, rule)
+    capacity = capacity.filter(serving).with_columns(service_type=service_type_words(pl.col("service_type")))
+    outcomes = outcomes.with_columns(service_type=service_type_words(pl.col("service_type")))
     return GapAnalysis(
         period=period, ward_code=ward_code, area=ward_names.get(ward_code, "the whole district"), rule=rule,
         register=register, coverage=coverage, idva=idva, indicators=indicators, benchmarks=_benchmarks(indicators),
-        capacity=capacity.filter(serving), outcomes=outcomes.filter(serving),
+        capacity=capacity, outcomes=outcomes.filter(serving),
+        risks=contract_risks(register, capacity, as_of=data_date, months=assumptions.contract_risk_months),
+        assumptions=assumptions, data_date=data_date, scenario=scenario,
     )
+
+
+def service_type_words(column: pl.Expr) -> pl.Expr:
+    """A service type in words: the label declared here, else the code with spaces."""
+    labels = {str(code): label for code, label in SERVICE_TYPE_LABELS.items()}
+    return column.replace_strict(labels, default=column.str.replace_all("_", " "), return_dtype=pl.String)
 
 
 def service_register(con: duckdb.DuckDBPyConnection, *, ward_code: str | None = None) -> pl.DataFrame:
@@ -119,7 +190,7 @@ def service_register(con: duckdb.DuckDBPyConnection, *, ward_code: str | None = 
         register = register.filter(pl.col("wards_served").list.contains("all") | pl.col("wards_served").list.contains(ward_code))
     words = pl.element().str.replace_all("_", " ")
     return register.with_columns(
-        service_type=pl.col("service_type").str.replace_all("_", " "),
+        service_type=service_type_words(pl.col("service_type")),
         client_groups=pl.col("client_groups").list.eval(words).list.join(", ").str.replace("lgbt", "LGBT+"),
         wards_served_names=pl.col("wards_served_names").fill_null("none named"),
         contract_ends=pl.when(pl.col("contract_ends_on").is_not_null()).then(pl.col("contract_ends_on").dt.strftime("%Y-%m-%d"))

@@ -59,6 +59,49 @@ def export_gap_analysis(
     console.print(f"Gap analysis for {ward or 'the whole district'}, {period.label}, written to {out}")
 
 
+@app.command("whatif")
+def whatif(
+    scenario: Annotated[Path, typer.Option("--scenario", help="The scenario: a YAML file of changes to the service register (see the README).")],
+    out: Annotated[Path, typer.Option("--out", help="The .xlsx workbook to write (its folder must exist).")],
+    ward: Annotated[str | None, typer.Option("--ward", help="Only this ward (ONS code; default: the whole district).")] = None,
+    start: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day of the period (default: the latest 12 whole months).")] = None,
+    end: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day of the period.")] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Write the gap-analysis workbook with a What-if sheet: the scenario's gaps and capacity against today's.
+
+    The scenario is saved in the workbook and recorded in the export log. Counts are protected by the
+    commissioner disclosure rule. Exit code 2 when the scenario cannot be read or names an unknown service
+    or ward, or for the same reasons as `oversight export gap-analysis`.
+    """
+    from etl.errors import WarehouseMissing
+    from metrics.audit import ExportRecord, record_export
+    from metrics.compute import default_period
+    from metrics.export.gap_analysis import commissioner_workbook
+    from metrics.periods import PeriodError, between
+    from metrics.scenario import ScenarioError, read_scenario
+    from metrics.service_gaps import UnknownWard
+    from metrics.warehouse import connect
+
+    try:
+        plan = read_scenario(scenario.read_text(encoding="utf-8"), source=str(scenario))
+        with connect(warehouse_path(warehouse)) as con:
+            period = default_period(con)
+            if start or end:
+                period = between(start.date() if start else period.start, end.date() if end else period.end)
+            workbook = commissioner_workbook(con, period=period, ward_code=ward, scenario=plan)
+        record_export(warehouse_path(warehouse), ExportRecord(
+            user=_os_user(), role="command line", export="what-if workbook", file_name=str(out.resolve()),
+            filters={"period": f"{period.label} ({period.start} to {period.end})", "ward": ward or "whole district",
+                     "scenario": plan.to_yaml()},
+            channel="command line"))  # recorded first: no workbook leaves unrecorded
+        out.write_bytes(workbook)
+    except (WarehouseMissing, UnknownWard, PeriodError, ScenarioError, UnicodeDecodeError, OSError) as error:
+        print_error("Cannot write the what-if workbook", error)
+        raise typer.Exit(2) from error
+    console.print(f"What-if '{plan.name}' for {ward or 'the whole district'}, {period.label}, written to {out}")
+
+
 def _os_user() -> str:
     import getpass
 

@@ -93,6 +93,37 @@ class Settings(BaseSettings):
                     "everyone who can reach it is then an analyst.",
     )
 
+    gap_reach_threshold_pct: float = Field(
+        default=25.0,
+        gt=0,
+        le=100,
+        description="A ward and client group is a gap when the people whose support started are fewer than this "
+                    "percentage of its estimated need (or no service takes the group there); gaps are ranked by "
+                    "unmet need in people.",
+    )
+    marac_cases_per_10000_women: float = Field(
+        default=40.0,
+        gt=0,
+        description="MARAC cases expected a year per 10,000 women aged 16+ (SafeLives), the base of the IDVA need "
+                    "for expected high-risk victims.",
+    )
+    idva_cases_per_fte: float = Field(
+        default=100.0,
+        gt=0,
+        description="MARAC cases a year one full-time IDVA can take (SafeLives: about 100; a safe caseload is 60-80).",
+    )
+    marac_cases_per_administrator: float = Field(
+        default=400.0,
+        gt=0,
+        description="MARAC cases a year one full-time MARAC administrator can support (SafeLives: 400).",
+    )
+    contract_risk_months: int = Field(
+        default=6,
+        ge=0,
+        description="A service whose contract ends within this many months of the data date (or has ended) is "
+                    "flagged as a contract risk.",
+    )
+
     @field_validator("analyst_users", "commissioner_users", mode="before")
     @classmethod
     def _split_names(cls, value: object) -> object:

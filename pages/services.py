@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.export import columns
-from metrics.gap_summary import biggest_gaps, idva_lines, marac_lines
+from metrics.gap_summary import biggest_gaps, headline, idva_lines, marac_lines, risk_lines, top_gap_lines
 from ui import cache, figures_services, widgets
+from ui.whatif_form import scenario_form
 from ui.filters import current_filters, drill_to_ward
 
 WORKBOOK_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,6 +31,23 @@ widgets.export_button(
     help="Summary, coverage, need against reach and capacity, capacity gaps, the service register, the indicators "
          "and how they were made, for the period and ward chosen. Small counts are hidden as on this page.")
 
+st.header("What to take to the commissioning round")
+st.markdown("\n".join(f"- {line}" for line in headline(analysis)))
+st.caption(f"A gap: {analysis.assumptions.stated()[0][1]}. Unmet need is estimated need less the people whose "
+           "support started, with 95% limits. Contract risk counts from the data date "
+           f"({analysis.data_date:%d %B %Y}).")
+with st.expander("The assumptions behind these figures (each is a setting)"):
+    st.markdown("\n".join(f"- **{name}**: {value}" for name, value in analysis.assumptions.stated()))
+with st.expander(f"The {len(top_gap_lines(analysis))} largest gaps and every service at risk"):
+    st.markdown("**The largest gaps, in people**\n" + "\n".join(f"- {line}" for line in top_gap_lines(analysis)))
+    st.markdown("**Services at risk**\n" + "\n".join(f"- {line}" for line in risk_lines(analysis)))
+    if not analysis.risks.is_empty():
+        st.dataframe(columns.text_table(analysis.risks, columns.RISKS).to_pandas(), hide_index=True, width="stretch",
+                     column_config={"Why it is at risk": st.column_config.TextColumn(width="large")})
+
+st.header("What if")
+scenario_form(analysis, period=filters.period, ward_code=ward_code, filters=filters)
+
 st.header("Where services are")
 if analysis.register.is_empty():
     widgets.empty_state("No registered service serves this area: the service register names none for it.")
@@ -37,7 +55,7 @@ else:
     service_map = figures_services.service_map(analysis.register, cache.ward_geometry(), selected_ward=ward_code,
                                                title=f"Services serving {analysis.area}: where they are based")
     event = widgets.chart_with_table(
-        service_map, columns.text_table(analysis.register, columns.REGISTER), filters=filters,
+        service_map, columns.text_table(analysis.register, columns.REGISTER_ON_PAGE), filters=filters,
         key=f"services-map-{ward_code or 'district'}",  # a new map after a drill, so an old click cannot drill again
         alt=f"Map of the district's wards with a marker at each base of the {analysis.register.height} services "
             f"serving {analysis.area}; the table lists every service.", file_stem="service-register", on_select="rerun")
@@ -53,18 +71,21 @@ if analysis.coverage.is_empty():
     widgets.empty_state("No wards are loaded, so coverage cannot be shown: the ward boundaries are missing from the drop.")
 else:
     heatmap = figures_services.coverage_heatmap(
-        analysis.coverage, title="Share of estimated need reached, by ward and client group")
+        analysis.coverage, title="Unmet need in people, by ward and client group")
     widgets.chart_with_table(
-        heatmap, columns.text_table(analysis.coverage, columns.COVERAGE), key="coverage-heatmap", filters=filters,
-        alt=f"Heat map of {analysis.area}: wards down, client groups across; each cell gives the share of estimated "
-            f"need reached, with a cross where no service takes the group and a down arrow where reach is low.",
+        heatmap, columns.text_table(analysis.gaps_and_rest, columns.COVERAGE_ON_PAGE), key="coverage-heatmap",
+        filters=filters,
+        alt=f"Heat map of {analysis.area}: wards down, client groups across; each cell gives the people with estimated "
+            f"need not reached, darker where more, with a cross where no service takes the group and a down arrow "
+            f"where reach is below {analysis.assumptions.reach_gap_pct:g}% of need.",
         file_stem="coverage-by-ward-and-group")
-    st.caption(figures_services.HEATMAP_LEGEND)
+    st.caption(figures_services.heatmap_legend(analysis.assumptions.reach_gap_pct))
     st.subheader("The gaps in words")
-    gap_lines = biggest_gaps(analysis.coverage)
+    gap_lines = biggest_gaps(analysis.coverage, analysis.assumptions.reach_gap_pct)
     st.markdown("\n".join(f"- {line}" for line in gap_lines[:8]))
-    with st.expander(f"Every ward and group flagged as a gap ({analysis.gaps.height})"):
-        st.dataframe(columns.text_table(analysis.gaps, columns.COVERAGE).to_pandas(), hide_index=True)
+    with st.expander(f"Every ward and group flagged as a gap ({analysis.gaps.height}), largest unmet need first"):
+        st.dataframe(columns.text_table(analysis.gaps, columns.COVERAGE_ON_PAGE).to_pandas(), hide_index=True,
+                     width="stretch")
         if len(gap_lines) > 8:
             st.markdown("\n".join(f"- {line}" for line in gap_lines[8:]))
 
@@ -72,7 +93,7 @@ st.header("IDVA capacity")
 st.markdown("\n".join(f"- {line}" for line in idva_lines(analysis)))
 widgets.chart_with_table(
     figures_services.idva_chart(analysis.idva, title="IDVA time by ward: registered against SafeLives' guide"),
-    columns.text_table(analysis.idva, columns.IDVA), key="idva-capacity", filters=filters, file_stem="idva-capacity",
+    columns.text_table(analysis.idva, columns.IDVA_ON_PAGE), key="idva-capacity", filters=filters, file_stem="idva-capacity",
     alt="For each ward, full-time IDVAs registered (squares), needed for the MARAC cases SafeLives expects (diamonds) "
         "and needed for the cases MARAC heard (triangles).")
 
@@ -99,11 +120,13 @@ if analysis.capacity.is_empty():
 else:
     st.caption("Each service's places for the period against the referrals it received and the support it started "
                "(whole service, across every ward it serves). Over 100% means more demand than places.")
-    st.dataframe(columns.text_table(analysis.capacity, columns.CAPACITY).to_pandas(), hide_index=True)
+    st.dataframe(columns.text_table(analysis.capacity, columns.CAPACITY_ON_PAGE).to_pandas(), hide_index=True,
+                 width="stretch")
 st.subheader("How support ended")
 if analysis.outcomes.is_empty():
     widgets.empty_state("No registered service serves this area, so there are no outcomes to show.")
 else:
     st.caption("Referrals received in the period; completion and disengagement are shares of support that started and "
                "has ended, with 95% limits. Support still going on is left out.")
-    st.dataframe(columns.text_table(analysis.outcomes, columns.OUTCOMES).to_pandas(), hide_index=True)
+    outcomes = columns.with_interval_text(analysis.outcomes, "completion_pct", "dropout_pct")
+    st.dataframe(columns.text_table(outcomes, columns.OUTCOMES_ON_PAGE).to_pandas(), hide_index=True, width="stretch")

@@ -22,12 +22,13 @@ from metrics import data_quality
 from metrics.attrition import attrition_funnel
 from metrics.attrition_days import days_between_stages
 from metrics.compute import Filters, compute
-from metrics.coverage import perpetrator_interventions
+from metrics.coverage import Assumptions, perpetrator_interventions
 from metrics.disclosure import rule_for
 from metrics.export.gap_analysis import commissioner_workbook
 from metrics.funnel_data import ward_funnel
 from metrics.hidden_need_groups import reporting_by_group
 from metrics.journeys import journey_steps, missed_opportunities, survival_comparison, survival_curves, timing_and_attrition
+from metrics.scenario import read_scenario
 from metrics.scorecard import scorecard
 from metrics.service_gaps import gap_analysis
 from metrics.targets.view import plan_view
@@ -104,8 +105,12 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "ward_funnel": ward_funnel,
     "hidden_need_by_group": reporting_by_group,
     "perpetrator_interventions": lambda con, rule, period: perpetrator_interventions(con, period, rule),
-    "gap_analysis": lambda con, rule, period, ward_code: gap_analysis(con, period, rule, ward_code=ward_code),
-    "gap_analysis_workbook": lambda con, rule, period, ward_code: commissioner_workbook(con, period=period, ward_code=ward_code),
+    # a what-if scenario travels as its YAML text (plain and hashable); none: today's register
+    "gap_analysis": lambda con, rule, period, ward_code, scenario=None: gap_analysis(
+        con, period, rule, ward_code=ward_code, assumptions=Assumptions.from_settings(get_settings()),
+        scenario=read_scenario(scenario) if scenario else None),
+    "gap_analysis_workbook": lambda con, rule, period, ward_code, scenario=None: commissioner_workbook(
+        con, period=period, ward_code=ward_code, scenario=read_scenario(scenario) if scenario else None),
     "plan_view": plan_view,  # raises PlanMissing (not cached) until a drop brings action_plan.yaml
     "journey_steps": lambda con, rule, cohort, period, groups: journey_steps(con, rule, cohort=cohort, period=period, groups=groups),
     "journey_survival": lambda con, rule, cohort, period, groups, measure, by: survival_curves(

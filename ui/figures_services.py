@@ -10,15 +10,18 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from metrics.coverage import REACH_GAP_PCT
 from ui import figures, theme
 
 LEGEND_ON_TOP = {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"}
 NO_SERVICE_MARK, LOW_REACH_MARK, HIDDEN_MARK, NOT_ESTIMATED_MARK = "✕", "▼", "*", "–"
-HEATMAP_LEGEND = (f"{NO_SERVICE_MARK} no service takes this group in the ward; {LOW_REACH_MARK} support started for "
-                  f"fewer than {REACH_GAP_PCT:g}% of the estimated need; {HIDDEN_MARK} not shown: too few people to show "
-                  f"safely; {NOT_ESTIMATED_MARK} need not estimated (no population figures for the group). "
-                  "Darker cells: a larger share of estimated need reached.")
+
+
+def heatmap_legend(reach_gap_pct: float) -> str:
+    """The heat map's key: what each mark and the shading mean, with the gap threshold set."""
+    return (f"Each cell: people with estimated need not reached in the period (unmet need). {NO_SERVICE_MARK} no service "
+            f"takes this group in the ward; {LOW_REACH_MARK} support started for fewer than {reach_gap_pct:g}% of the "
+            f"estimated need; {HIDDEN_MARK} not shown: too few people to show safely; {NOT_ESTIMATED_MARK} need not "
+            "estimated (no population figures for the group). Darker cells: more people not reached.")
 
 
 def service_map(register: pl.DataFrame, geometry: dict, *, selected_ward: str | None, title: str) -> go.Figure:
@@ -47,22 +50,24 @@ def service_map(register: pl.DataFrame, geometry: dict, *, selected_ward: str | 
 
 
 def coverage_heatmap(coverage: pl.DataFrame, *, title: str) -> go.Figure:
-    """Wards down, client groups across: the share of estimated need reached, with gap marks in the cells."""
+    """Wards down, client groups across: unmet need in people, with gap marks in the cells."""
     groups = coverage.select("client_group", "group_short").unique(maintain_order=True)
     wards = coverage.select("ward_code", "ward_name").unique(maintain_order=True)
     cells = {(row["ward_code"], row["client_group"]): row for row in coverage.iter_rows(named=True)}
-    shares, marks = [], []
+    unmet, marks, hovers = [], [], []
     for ward_code in wards["ward_code"]:
         rows = [cells.get((ward_code, group)) for group in groups["client_group"]]
-        shares.append([None if row is None else row["reach_pct_of_need"] for row in rows])
+        unmet.append([None if row is None else row["unmet_need"] for row in rows])
         marks.append([_mark(row) for row in rows])
+        hovers.append([_hover(row) for row in rows])
+    shown = [value for line in unmet for value in line if value is not None]
     figure = go.Figure(go.Heatmap(
-        z=shares,
+        z=unmet, customdata=hovers,
         x=groups["group_short"].to_list(), y=wards["ward_name"].to_list(), text=marks, texttemplate="%{text}",
-        zmin=0, zmax=_top_of_scale(shares), xgap=2, ygap=2,
+        zmin=0, zmax=max([1, *shown]), xgap=2, ygap=2,
         colorscale=[[index / (len(theme.SEQUENTIAL) - 1), colour] for index, colour in enumerate(theme.SEQUENTIAL)],
-        colorbar={"title": {"text": "% of need<br>reached"}},
-        hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
+        colorbar={"title": {"text": "people<br>not reached"}},
+        hovertemplate="%{y}, %{x}: %{customdata}<extra></extra>",
     ))
     figure.update_layout(_layout(title, plot_bgcolor=theme.LIGHT_GREY, height=max(300, 24 * wards.height + 230),
                                  margin={"l": 10, "r": 10, "t": 150, "b": 10}))
@@ -124,23 +129,30 @@ def _layout(title: str, **settings: object) -> dict:
     return {**theme.layout_defaults(), "title": {"text": title, "x": 0, "font": {"size": 16}}, **settings}
 
 
-def _top_of_scale(shares: list[list[float | None]]) -> float:
-    """Shade up to the highest share shown (at least the gap threshold, at most 100%), so low reach still varies."""
-    shown = [share for line in shares for share in line if share is not None]
-    return min(100.0, max([REACH_GAP_PCT, *shown]))
-
-
 def _mark(row: dict | None) -> str:
-    """The cell's text: a gap symbol, then the share reached, or why there is none."""
+    """The cell's text: a gap symbol, then the people not reached, or why there is no number."""
     if row is None:
         return ""
     mark = NO_SERVICE_MARK if row["has_no_service"] else LOW_REACH_MARK if row["has_low_reach"] else ""
-    if row["reach_pct_of_need_suppressed"]:
-        share = HIDDEN_MARK
+    if row["unmet_need_suppressed"]:
+        number = HIDDEN_MARK
     elif row["estimated_need"] is None:
-        share = NOT_ESTIMATED_MARK
-    elif row["reach_pct_of_need"] is None:
-        share = "no need estimated"  # an estimate of zero: no residents or incidents of the group
+        number = NOT_ESTIMATED_MARK
+    elif row["estimated_need"] == 0:
+        number = "0"  # an estimate of zero: no residents or incidents of the group
     else:
-        share = f"{row['reach_pct_of_need']:.0f}%"
-    return f"{mark} {share}".strip()
+        number = f"{row['unmet_need']:,}"
+    return f"{mark} {number}".strip()
+
+
+def _hover(row: dict | None) -> str:
+    """The cell's figures in words, each as published."""
+    if row is None:
+        return ""
+    def count(name: str) -> str:
+        if row[f"{name}_suppressed"]:
+            return HIDDEN_MARK
+        return "not estimated" if row[name] is None else f"{row[name]:,}"
+    services = f"{row['n_services']} service{'' if row['n_services'] == 1 else 's'} take the group"
+    return (f"unmet need {count('unmet_need')}; need {count('estimated_need')}; reached {count('people_reached')}; "
+            f"{services}" + (f"; {row['gap_reason']}" if row["gap_reason"] else ""))

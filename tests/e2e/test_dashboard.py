@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from metrics.registry import get
 from oversight.settings import PROJECT_ROOT
 from tests.e2e.conftest import LOCAL_HOSTS, wait_for_app
 
@@ -90,6 +91,24 @@ def test_the_gap_analysis_download_opens_and_matches_the_page(page, app_url, tmp
     assert {"Summary", "Coverage", "Indicators", "Metadata"} <= set(workbook.sheetnames)
     rows = list(workbook["Indicators"].iter_rows(values_only=True))
     header = rows[1]
-    marac = next(row for row in rows[2:] if row[header.index("Indicator id")] == "marac_cases_per_10000_women")
+    title = get("marac_cases_per_10000_women").title
+    marac = next(row for row in rows[2:] if row[header.index("Indicator")] == title)
     assert f"{marac[header.index('Value')]:.1f}" in shown_numbers  # the MARAC tile on the page shows the same value
     assert page.requested_hosts <= LOCAL_HOSTS
+
+
+def test_two_more_idva_fte_in_the_what_if_form_move_the_idva_gap_by_exactly_two(page, app_url):
+    open_page(page, app_url, "services")
+    page.get_by_label("IDVA full-time equivalents to add (negative to take away)").fill("2")
+    page.get_by_role("button", name="Show the scenario").click()
+    wait_for_app(page)
+    line = page.get_by_text(re.compile(r"^IDVA shortfall for the MARAC cases expected: ")).first
+    line.wait_for(timeout=120_000)
+    found = re.search(r"(-?[\d.]+) FTE today, (-?[\d.]+) FTE with the scenario \(change ([+-][\d.]+) FTE\)",
+                      line.inner_text())
+    assert found, line.inner_text()
+    today, then, change = (float(value) for value in found.groups())
+    assert change == -2.0 and round(then - today, 2) == -2.0
+    heard = page.get_by_text(re.compile(r"^IDVA shortfall for the MARAC cases heard: ")).first.inner_text()
+    assert "(change -2.00 FTE)" in heard
+    assert page.locator('[data-testid="stException"]').count() == 0

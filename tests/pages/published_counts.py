@@ -444,8 +444,8 @@ def read_service_rows(findings: Findings, where: str, frame: pl.DataFrame, truth
             findings.ratio(f"{at} {rate}", row[rate], cells[numerator], cells[denominator], multiplier=100,
                            true_counts=[true[numerator], true[denominator]])
         for rate, numerator in (places or {}).items():  # a share of the places, known from the register
-            if row[rate] is not None and row["capacity_per_year"]:
-                findings.ratio(f"{at} {rate}", row[rate], cells[numerator], row["capacity_per_year"] * period.years,
+            if row[rate] is not None and row["capacity_places"]:  # the places published, whole
+                findings.ratio(f"{at} {rate}", row[rate], cells[numerator], row["capacity_places"],
                                multiplier=100, true_counts=[true[numerator]])
         for total, parts in subsets:
             findings.adds_up(cells[total], [cells[part] for part in parts], complete=False)
@@ -455,8 +455,11 @@ def read_gap_analysis(findings: Findings, where: str, analysis, truth) -> None:
     """The Services page's `GapAnalysis` (and so the workbook's): coverage, IDVA, capacity, outcomes, indicators."""
     period = analysis.period
     coverage_counts = ["people_reached", "estimated_need"]
+    # unmet need and its limits are worked out from the published need and reach (and places); places and distances
+    # describe services
     declare(findings, f"{where} coverage", analysis.coverage, coverage_counts,
-            ["reach_pct_of_need", "capacity_pct_of_need"])
+            ["reach_pct_of_need", "capacity_pct_of_need", "unmet_need", "unmet_need_lower_95", "unmet_need_upper_95",
+             "added_places", "nearest_service_km"])
     for row, true in aligned(analysis.coverage, truth.coverage, ["ward_code", "client_group"]):
         cells = {column: cell(("coverage", row["client_group"], column), period, GroupFilters(row["ward_code"]))
                  for column in coverage_counts}
@@ -471,7 +474,11 @@ def read_gap_analysis(findings: Findings, where: str, analysis, truth) -> None:
             findings.ratio(f"{at} places", row["capacity_pct_of_need"], float(row["capacity_places"]),
                            cells["estimated_need"], multiplier=100, true_counts=[true["estimated_need"]])
     idva_counts = ["n_marac_cases", "n_idva_starts"]
-    declare(findings, f"{where} idva", analysis.idva, idva_counts, ["idva_fte_needed_for_cases_heard", "caseload_per_fte"])
+    # the shortfall for cases heard is the FTE needed for them less the FTE registered; administrators for the cases
+    # expected follow from residents
+    declare(findings, f"{where} idva", analysis.idva, idva_counts,
+            ["idva_fte_needed_for_cases_heard", "caseload_per_fte", "fte_gap_for_cases_heard", "marac_admin_fte_needed",
+             "marac_admin_fte_needed_for_cases_heard"])
     wards = []
     for row, true in aligned(analysis.idva, truth.idva, ["ward_code"]):
         ward = None if row["level"] == "district" else row["ward_code"]
@@ -482,6 +489,9 @@ def read_gap_analysis(findings: Findings, where: str, analysis, truth) -> None:
         if row["idva_fte_needed_for_cases_heard"] is not None:  # cases a year / 100, to 2 decimals
             findings.ratio(f"{at} IDVA FTE for cases heard", row["idva_fte_needed_for_cases_heard"], cells["n_marac_cases"],
                            period.years * 100, multiplier=1, true_counts=[true["n_marac_cases"]])
+        if row["marac_admin_fte_needed_for_cases_heard"] is not None:  # cases a year / 400, to 2 decimals
+            findings.ratio(f"{at} administrators for cases heard", row["marac_admin_fte_needed_for_cases_heard"],
+                           cells["n_marac_cases"], period.years * 400, multiplier=1, true_counts=[true["n_marac_cases"]])
         if ward:
             wards.append(ward)
     read_service_rows(findings, f"{where} capacity", analysis.capacity, truth.capacity, ("service",), period,

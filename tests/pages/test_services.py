@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from oversight.settings import PROJECT_ROOT
 
-SECTIONS = ["Where services are", "Coverage by ward and client group", "IDVA capacity", "MARAC against SafeLives levels",
+SECTIONS = ["What to take to the commissioning round", "What if", "Where services are", "Coverage by ward and client group", "IDVA capacity", "MARAC against SafeLives levels",
             "Service outcomes and capacity against demand"]
 NOT_SHOWN = "not shown: too few people to show safely"
 NORTHERN_WARD = "E05990003"  # Kestrel Edge
@@ -86,3 +87,30 @@ def test_without_data_the_page_says_so(monkeypatch, tmp_path):
     assert not app.exception
     assert "No data has been loaded yet" in app.info[0].value
     assert not app.get("plotly_chart")
+
+
+def test_the_page_leads_with_the_biggest_gaps_the_risks_and_both_idva_figures(services):
+    lead = services.markdown[0].value
+    first = lead.splitlines()[0]
+    assert re.match(r"- [A-Z][\w' ]+, [\w ,+]+: about [\d,]+ people not reached \(95% interval [\d,]+ to [\d,]+\)", first), first
+    assert "could" in first  # names the service that could extend or grow
+    overload = re.search(r"Men's Support Service: contract ends on 31 December 2026, within 6 months of the data date "
+                         r"\([^)]*\); referrals at (\d+)% of its places", lead)
+    assert overload and int(overload.group(1)) > 250, lead  # the sample's men's service takes nearly three times its places
+    # both IDVA figures: for the MARAC cases expected and for those heard, each with its shortfall
+    assert re.search(r"needs [\d.]+ for the [\d,]+ MARAC cases expected \(shortfall [\d.]+ FTE\) and [\d.]+ for the "
+                     r"[\d,]+ cases MARAC heard \(shortfall [\d.]+ FTE\)", lead), lead
+
+
+def test_the_what_if_form_sets_a_scenario_against_today(services):
+    services.number_input(key="whatif-idva-fte").set_value(2.0)
+    services.multiselect(key="whatif-idva-wards").set_value(["Hallowmoor", "Oakenrigg"])
+    app = next(button for button in services.button if button.label == "Show the scenario").click().run()
+    assert not app.exception
+    said = text(app)
+    assert "IDVA FTE registered: 9.00 FTE today, 11.00 FTE with the scenario (change +2.00 FTE)." in said
+    for needed_for in ("expected", "heard"):
+        found = re.search(rf"IDVA shortfall for the MARAC cases {needed_for}: (-?[\d.]+) FTE today, (-?[\d.]+) FTE with "
+                          r"the scenario \(change -2.00 FTE\)\.", said)
+        assert found and round(float(found.group(2)) - float(found.group(1)), 2) == -2.0, said
+    assert "Add 2 full-time IDVAs in Hallowmoor and Oakenrigg" in said
