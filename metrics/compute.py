@@ -18,7 +18,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from metrics import periods, precompute
+from metrics import completeness, maturity, periods, precompute
 from metrics.aggregate import (
     Ask,
     GroupFilters,
@@ -58,10 +58,13 @@ class Request:
     with_trend: bool = True
 
 
-def default_period(con: duckdb.DuckDBPyConnection) -> Period:
-    """The 12 whole months ending with the latest month that has police incidents."""
-    latest = con.sql("select max(reported_on) from mart_incidents").fetchall()[0][0]
-    return periods.rolling_12_months(latest or date.today())
+def default_period(con: duckdb.DuckDBPyConnection, indicator: Indicator | None = None,
+                   coverage: completeness.Coverage | None = None) -> Period:
+    """The latest 12 complete months that every source the indicator uses covers (`metrics.completeness`);
+    without an indicator, every event source. With no data at all, the 12 months to today."""
+    coverage = coverage or completeness.read(con)
+    period = coverage.default_period(indicator.source_extracts if indicator else None)
+    return period or periods.rolling_12_months(date.today())
 
 
 def compute(
@@ -83,8 +86,10 @@ def compute_many(con: duckdb.DuckDBPyConnection, requests: Sequence[Request], *,
                  ) -> list[pl.DataFrame | UnsupportedCut]:
     """`compute` of each request, or the UnsupportedCut it raises, in the order asked."""
     indicators = [get(request.indicator_id) for request in requests]
-    default = default_period(con) if any(request.filters.period is None for request in requests) else None
-    plans = [_Plan(indicator, request.filters.period or default, request.filters)
+    coverage = completeness.read(con)
+    lag = maturity_lag_months() if any(indicator.matures for indicator in indicators) else 0
+    plans = [_Plan(indicator, request.filters.period or default_period(con, indicator, coverage), request.filters,
+                   mature_through=_mature_through(indicator, coverage, lag), lag=lag)
              for indicator, request in zip(indicators, requests)]
     trended = [plan for plan, request in zip(plans, requests)
                if request.with_trend and plan.indicator.method is not Method.COUNT and plan.has_trend()]
@@ -102,8 +107,12 @@ class _Plan:
     """The sums one result needs (its own, its comparator's, its local share's and its trend's), and the
     result made from them."""
 
-    def __init__(self, indicator: Indicator, period: Period, filters: Filters):
+    def __init__(self, indicator: Indicator, period: Period, filters: Filters, *,
+                 mature_through: date | None = None, lag: int = 0):
+        if mature_through is not None:
+            period = maturity.mature_period(period, mature_through, lag)
         self.indicator, self.period, self.filters = indicator, period, filters
+        self.mature_through = mature_through
         self.main = Ask(indicator, period, (filters.by,) if filters.by else (), filters.groups)
         self.comparator = _comparator_ask(indicator, period, filters)
         self.local = local_share_ask(indicator, period, by=filters.by, groups=filters.groups)
@@ -117,6 +126,8 @@ class _Plan:
         """Trend markers over the complete financial years held (none without data)."""
         if coverage is None:
             return
+        if self.mature_through is not None:  # an immature year is not set beside mature ones
+            coverage = (coverage[0], min(coverage[1], self.mature_through))
         span = trend_span(*coverage)
         if span is None:
             self.trends_without_sums = {None: (TrendMarker.CANNOT_BE_CALCULATED.value, "no complete financial year of data")}
@@ -152,6 +163,21 @@ class _Plan:
             district_level=not filters.by and not filters.groups.ward_code,
             parts_of_a_total=filters.by in CUTS_OF_A_TOTAL,
         )
+
+
+def maturity_lag_months() -> int:
+    """The maturity lag setting (`OVERSIGHT_MATURITY_LAG_MONTHS`)."""
+    from oversight.settings import get_settings
+
+    return get_settings().maturity_lag_months
+
+
+def _mature_through(indicator: Indicator, coverage: completeness.Coverage, lag: int) -> date | None:
+    """The last day of the latest month an outcome-type indicator may be read to; None for other indicators."""
+    if not indicator.matures or lag == 0:  # a lag of 0 reads every period as it stands
+        return None
+    through = coverage.complete_through(indicator.source_extracts)
+    return None if through is None else maturity.cutoff(through, lag)
 
 
 class _Lookups:

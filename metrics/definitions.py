@@ -81,6 +81,9 @@ class Indicator:
     query: str | None = None  # shared SQL file name; defaults to the indicator id
     query_parameters: dict[str, str] = field(default_factory=dict)
     local_share: LocalShare | None = None  # compared beside the first benchmark or the district
+    # Outcome-type: counts crimes recorded in the period by what has happened to them since, so a recent
+    # period is read only once its crimes have had the maturity lag to reach an outcome (metrics/maturity.py).
+    matures: bool = False
 
     @property
     def sql_name(self) -> str:

@@ -18,7 +18,7 @@ import streamlit as st
 from etl.errors import WarehouseMissing
 from etl.geography import wards_feature_collection
 from etl.warehouse import Warehouse
-from metrics import data_quality
+from metrics import completeness, data_quality
 from metrics.attrition import attrition_funnel
 from metrics.attrition_days import days_between_stages
 from metrics.compute import Filters, compute
@@ -45,6 +45,7 @@ class WarehouseStatus:
     wards: int
     latest_incident_on: date | None
     earliest_incident_on: date | None
+    coverage: completeness.Coverage | None = None  # each source's months covered whole
 
 
 def current_version() -> str | None:
@@ -61,7 +62,8 @@ def _status(version: str) -> WarehouseStatus:
         refreshed_at = con.sql("select max(finished_at) from etl_runs").fetchall()[0][0]
         wards = con.sql("select count(*) from mart_wards").fetchall()[0][0]
         first, last = con.sql("select min(reported_on), max(reported_on) from mart_incidents").fetchall()[0]
-    return WarehouseStatus(version, refreshed_at, wards, last, first)
+        coverage = completeness.read(con)
+    return WarehouseStatus(version, refreshed_at, wards, last, first, coverage)
 
 
 def load_status() -> WarehouseStatus | None:

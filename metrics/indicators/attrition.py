@@ -18,8 +18,9 @@ CPS_CHARGES = "CPS Violence against Women and Girls reports: suspects charged, p
 CPS_CONVICTIONS = "CPS Violence against Women and Girls reports: prosecutions convicted, published range 76-78%"
 CPS_VICTIM_ISSUES = "CPS Violence against Women and Girls report, 2015-16"
 PLACED = "Placed by the crime's ward and the victim's group."
-STILL_OPEN = ("Crimes recorded near the end of the period may not have reached the stage yet, "
-              "so the latest period reads low until their cases move on.")
+STILL_OPEN = ("Crimes recorded near the end of the data may not have reached the stage yet, so the figure is "
+              "read only for crimes recorded at least the maturity lag (a setting, 6 months by default) before the "
+              "end of the complete data; a later period moves back to end there, and says so.")
 
 INDICATORS = (
     Indicator(
@@ -38,6 +39,7 @@ INDICATORS = (
             Benchmark("England and Wales (year ending March 2020)", 33.0, ONS_2020),
             Benchmark("England and Wales (year ending March 2017)", 46.0, ONS_2017),
         ),
+        matures=True,
         notes=f"The extract holds one arrest date per crime, so this counts crimes with an arrest; national "
               f"figures count arrests, which can exceed one per crime. {PLACED} {STILL_OPEN}",
     ),
@@ -53,6 +55,7 @@ INDICATORS = (
         numerator="Crimes recorded in the period with a CPS referral date, with or without an arrest.",
         denominator="Domestic abuse crimes recorded in the period.",
         source_extracts=CRIMES,
+        matures=True,
         notes=f"{PLACED} {STILL_OPEN}",
     ),
     Indicator(
@@ -88,6 +91,7 @@ INDICATORS = (
         numerator="Crimes recorded in the period that were referred to the CPS and charged.",
         denominator="Domestic abuse crimes recorded in the period.",
         source_extracts=CRIMES,
+        matures=True,
         notes=f"The whole path from recording to charge in one figure. {PLACED} {STILL_OPEN}",
     ),
     Indicator(
@@ -122,6 +126,7 @@ INDICATORS = (
         denominator="Domestic abuse crimes recorded in the period, with or without an outcome yet "
                     "(as the Home Office counts them).",
         source_extracts=CRIMES,
+        matures=True,
         notes=f"{PLACED} {STILL_OPEN}",
     ),
     Indicator(
@@ -141,6 +146,7 @@ INDICATORS = (
             Benchmark("England and Wales (year ending March 2020)", 54.8, OUTCOMES_2020),
             Benchmark("England and Wales (2016)", 37.5, OUTCOMES_2016),
         ),
+        matures=True,
         notes=f"Forces ranged from 36% to 71% in the year ending March 2020. {PLACED} {STILL_OPEN}",
         headline=True,
     ),

@@ -1,6 +1,6 @@
 """MARAC indicators on tiny literal data, against hand-computed rows.
 
-The MARAC drop (tests/drops.py), financial year 2025/26 (365 days, Y = 365/365.25 years):
+The MARAC drop (tests/drops.py), financial year 2025/26 (a whole year: Y = 1 year, as Fingertips counts it):
 - residents aged 16+: Northfield female 1,000 and male 900 (white, 25-34); Eastgate female 800 and
   male 700 (asian, 25-34); Southmoor female 16-17 50 (ethnic group `all`). Women 16+: 1,850.
 - cases heard in the year (M01, December 2024, only makes M02 a repeat):
@@ -27,7 +27,7 @@ from oversight.settings import Settings
 from tests.drops import write_marac_drop
 
 YEAR = financial_year(2025)
-Y = 365 / 365.25
+Y = 1.0  # a whole financial year is one year (count / mid-year population)
 OPEN = DisclosureRule.unsuppressed()
 EXACT_1 = (0.025317807984289897, 5.571643390938898)  # exact 95% limits on a count of 1 (PHEindicatormethods)
 Z95 = 1.959963984540054
