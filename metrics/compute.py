@@ -226,7 +226,7 @@ def _comparators(indicator: Indicator, filters: Filters, district: pl.DataFrame 
         return {None: (None, None)}
     if district is None:
         benchmark = indicator.benchmarks[0] if indicator.benchmarks else None
-        return {None: (benchmark.name, benchmark.value) if benchmark else (None, None)}
+        return {None: (benchmark.label, benchmark.value) if benchmark else (None, None)}
     if filters.by and filters.by != "ward" and groups.ward_code:
         return {
             str(row[filters.by]): (f"district ({row[filters.by]})", value_of(indicator, row["numerator"], row["denominator"]))

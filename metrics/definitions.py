@@ -45,6 +45,12 @@ class Benchmark:
     name: str  # e.g. "England and Wales"
     value: float
     source: str
+    year: str | None = None  # the period the figure describes, e.g. "year ending March 2020"; None when not known
+
+    @property
+    def label(self) -> str:
+        """The benchmark with its date, as every page and export shows it."""
+        return f"{self.name} ({self.year or 'date not recorded'})"
 
 
 @dataclass(frozen=True)
@@ -101,3 +107,4 @@ class Indicator:
 
 CSEW = "Crime Survey for England and Wales"
 SAFELIVES = "SafeLives MARAC national dataset, 12 months to September 2024"
+SAFELIVES_YEAR = "12 months to September 2024"

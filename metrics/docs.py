@@ -11,7 +11,7 @@ DOCS_PATH = Path(__file__).resolve().parent.parent / "docs" / "indicators.md"
 
 
 def render_indicator(indicator: Indicator) -> str:
-    benchmarks = "; ".join(f"{b.name} {b.value:g} ({b.source})" for b in indicator.benchmarks) or "none published"
+    benchmarks = "; ".join(f"{b.label} {b.value:g} ({b.source})" for b in indicator.benchmarks) or "none published"
     lines = [
         f"### {indicator.title}",
         "",

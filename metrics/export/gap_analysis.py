@@ -223,7 +223,7 @@ def _definition(indicator_id: str) -> dict[str, str]:
     indicator = get(indicator_id)
     return {"id": indicator.id, "title": indicator.title, "description": indicator.description, "unit": indicator.unit,
             "numerator": indicator.numerator, "denominator": indicator.denominator, "method": indicator.ci_method,
-            "benchmarks": "; ".join(f"{item.name}: {item.value:g} ({item.source})" for item in indicator.benchmarks),
+            "benchmarks": "; ".join(f"{item.label}: {item.value:g} ({item.source})" for item in indicator.benchmarks),
             "sources": ", ".join(indicator.source_extracts), "notes": indicator.notes}
 
 

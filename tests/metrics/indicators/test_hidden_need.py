@@ -60,7 +60,7 @@ def test_district_ratio_is_known_victims_per_100_expected(warehouse):
     assert district["value"] == pytest.approx(300 / (DISTRICT * Y))
     assert district["method"] == "exact"
     # About 1 in 5 victims report nationally; 1.9 per 100 with a 99.8% upper limit near 8 is far below.
-    assert (district["comparator"], district["comparator_value"]) == ("England and Wales estimate", 20.0)
+    assert (district["comparator"], district["comparator_value"]) == ("England and Wales estimate (date not recorded)", 20.0)
     assert district["comparison"] == "worse_998"
 
 

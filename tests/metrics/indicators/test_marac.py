@@ -61,7 +61,7 @@ def test_cases_per_10000_women_against_safelives_expected_volume(warehouse):
     (district,) = rows(warehouse, "marac_cases_per_10000_women").values()
     assert (district["numerator"], district["denominator"]) == (7, pytest.approx(1850 * Y))
     assert district["value"] == pytest.approx(70000 / (1850 * Y))
-    assert (district["comparator"], district["comparator_value"]) == ("SafeLives expected volume", 40.0)
+    assert (district["comparator"], district["comparator_value"]) == ("SafeLives expected volume (date not recorded)", 40.0)
     assert district["comparison"] == "similar"
     by_ward = rows(warehouse, "marac_cases_per_10000_women", by="ward")
     assert by_ward["E05990001"]["numerator"] == 3  # M08 counts though its victim's sex is unknown
@@ -77,7 +77,7 @@ def test_repeat_cases_count_hearings_of_the_same_victim_within_a_year(warehouse)
     (district,) = rows(warehouse, "marac_repeat_pct").values()
     assert (district["numerator"], district["denominator"]) == (2, 7)
     assert (district["lower_95"], district["upper_95"]) == pytest.approx(wilson_percent(2, 7), rel=1e-9)
-    assert (district["comparator"], district["comparator_value"]) == ("England and Wales", 31.0)
+    assert (district["comparator"], district["comparator_value"]) == ("England and Wales (12 months to September 2024)", 31.0)
     by_month = rows(warehouse, "marac_repeat_pct", by="month")
     assert {month for month, row in by_month.items() if row["numerator"]} == {"2025-05", "2026-02"}
 
