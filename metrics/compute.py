@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import polars as pl
@@ -89,7 +89,8 @@ def compute_many(con: duckdb.DuckDBPyConnection, requests: Sequence[Request], *,
     coverage = completeness.read(con)
     lag = maturity_lag_months() if any(indicator.matures for indicator in indicators) else 0
     plans = [_Plan(indicator, request.filters.period or default_period(con, indicator, coverage), request.filters,
-                   mature_through=_mature_through(indicator, coverage, lag), lag=lag)
+                   mature_through=_mature_through(indicator, coverage, lag), lag=lag,
+                   look_back_from=_look_back_from(indicator, coverage))
              for indicator, request in zip(indicators, requests)]
     trended = [plan for plan, request in zip(plans, requests)
                if request.with_trend and plan.indicator.method is not Method.COUNT and plan.has_trend()]
@@ -108,11 +109,12 @@ class _Plan:
     result made from them."""
 
     def __init__(self, indicator: Indicator, period: Period, filters: Filters, *,
-                 mature_through: date | None = None, lag: int = 0):
+                 mature_through: date | None = None, lag: int = 0, look_back_from: date | None = None):
         if mature_through is not None:
             period = maturity.mature_period(period, mature_through, lag)
         self.indicator, self.period, self.filters = indicator, period, filters
         self.mature_through = mature_through
+        self.look_back_from = look_back_from
         self.main = Ask(indicator, period, (filters.by,) if filters.by else (), filters.groups)
         self.comparator = _comparator_ask(indicator, period, filters)
         self.local = local_share_ask(indicator, period, by=filters.by, groups=filters.groups)
@@ -128,6 +130,8 @@ class _Plan:
             return
         if self.mature_through is not None:  # an immature year is not set beside mature ones
             coverage = (coverage[0], min(coverage[1], self.mature_through))
+        if self.look_back_from is not None:  # nor a year whose events could not look back far enough
+            coverage = (max(coverage[0], self.look_back_from), coverage[1])
         span = trend_span(*coverage)
         if span is None:
             self.trends_without_sums = {None: (TrendMarker.CANNOT_BE_CALCULATED.value, "no complete financial year of data")}
@@ -149,13 +153,19 @@ class _Plan:
         cut_values = (main[filters.by].cast(pl.String).to_list() if filters.by
                       else [filters.groups.ward_code or "district"] * main.height)
         rows = list(zip(cut_values, main["numerator"].to_list(), main["denominator"].to_list()))
+        if filters.by in PERIOD_DIMS and self.look_back_from is not None:  # truncated periods stay out of the series
+            rows = [row for row in rows if row[0] is None or _cut_start(filters.by, row[0]) >= self.look_back_from]
+        period = self.period
+        if self.look_back_from is not None and period.start < self.look_back_from:
+            period = Period(period.start, period.end, f"{period.label} (look-back incomplete: the data start less than "
+                                                      f"{indicator.look_back_days} days before it)")
         if filters.by == "ward":  # every ward gets a row, so a ward with no events reads as none, not missing
             summed = {cut_value: (numerator, denominator) for cut_value, numerator, denominator in rows}
             rows = [(code, *(value if value is not None else 0.0 for value in summed.get(code, (None, None))))
                     for code in lookups.ward_codes()]
         named = filters.by == "ward" or (not filters.by and filters.groups.ward_code)
         return Result(
-            indicator=indicator, period=self.period, cut=filters.by or ("ward" if filters.groups.ward_code else "district"),
+            indicator=indicator, period=period, cut=filters.by or ("ward" if filters.groups.ward_code else "district"),
             rows=sorted(rows, key=_cut_order), labels=lookups.ward_names() if named else {},
             comparators=_comparators(indicator, filters, comparator),
             local=local_comparators(indicator, filters.by, local),
@@ -178,6 +188,25 @@ def _mature_through(indicator: Indicator, coverage: completeness.Coverage, lag: 
         return None
     through = coverage.complete_through(indicator.source_extracts)
     return None if through is None else maturity.cutoff(through, lag)
+
+
+def _look_back_from(indicator: Indicator, coverage: completeness.Coverage) -> date | None:
+    """The first day whose events a look-back measure sees whole: the data's start plus its look-back."""
+    if not indicator.look_back_days:
+        return None
+    start = coverage.complete_from(indicator.source_extracts)
+    return None if start is None else start + timedelta(days=indicator.look_back_days)
+
+
+def _cut_start(dimension: str, label: str) -> date:
+    """The first day of a month ('2025-04'), quarter ('2025 Q2') or financial year ('2025/26') cut."""
+    if dimension == "month":
+        year, number = label.split("-")
+        return date(int(year), int(number), 1)
+    if dimension == "quarter":
+        year, number = label.split(" Q")
+        return date(int(year), 3 * int(number) - 2, 1)
+    return date(int(label.split("/")[0]), 4, 1)
 
 
 class _Lookups:

@@ -90,6 +90,9 @@ class Indicator:
     # Outcome-type: counts crimes recorded in the period by what has happened to them since, so a recent
     # period is read only once its crimes have had the maturity lag to reach an outcome (metrics/maturity.py).
     matures: bool = False
+    # Look-back measure: an event counts by what happened in the days before it (12 months: 365), so a period
+    # starting less than this after the data begin is undercounted; it is marked and left out of trends.
+    look_back_days: int = 0
 
     @property
     def sql_name(self) -> str:

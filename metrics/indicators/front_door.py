@@ -14,6 +14,7 @@ TRIGGER_SHORT = f"{_SETTINGS.marac_trigger_incidents} or more within {WINDOW}"
 TRIGGER = f"{_SETTINGS.marac_trigger_incidents} or more incidents in {WINDOW}"
 TRIGGER_ORDINAL = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(
     _SETTINGS.marac_trigger_incidents, f"{_SETTINGS.marac_trigger_incidents}th")
+LOOK_BACK = _SETTINGS.marac_trigger_window_days  # a trigger needs its whole window inside the data
 TRIGGER_PARAMETERS = {"trigger_incidents": str(_SETTINGS.marac_trigger_incidents),
                       "trigger_window_days": str(_SETTINGS.marac_trigger_window_days)}
 WARD_AND_PERIOD = ("ward", "month", "quarter", "year")
@@ -104,6 +105,7 @@ INDICATORS = (
               "(3 in 365 by default, the common local setting).",
         headline=True,
         query_parameters=TRIGGER_PARAMETERS,
+        look_back_days=LOOK_BACK,
     ),
     Indicator(
         id="repeat_3plus_not_marac_count",
@@ -121,5 +123,6 @@ INDICATORS = (
         notes="The people behind the percentage: each is a case to check.",
         query="repeat_3plus_not_marac_pct",  # the percentage's numerator, counted
         query_parameters=TRIGGER_PARAMETERS,
+        look_back_days=LOOK_BACK,
     ),
 )

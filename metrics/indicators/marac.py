@@ -80,6 +80,7 @@ INDICATORS = (
               "loaded is not counted as a repeat. A low rate may mean repeat abuse is not being spotted and "
               "re-referred; a high one may mean that MARAC actions are not keeping victims safe.",
         query="marac_repeat",
+        look_back_days=365,
     ),
     Indicator(
         id="marac_non_police_referrals_pct",

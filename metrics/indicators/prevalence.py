@@ -76,6 +76,7 @@ INDICATORS = (
         dimensions=("ward", "sex", "age_band", "ethnicity"),
         headline=True,
         query="repeat_victimisation",
+        look_back_days=365,
     ),
     Indicator(
         id="children_present_pct",
