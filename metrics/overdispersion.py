@@ -100,7 +100,16 @@ def estimate(
     if units < 3 or target <= 0 or (proportion and target >= 1):
         return Dispersion(1.0, units, 0.0, Adjustment.NONE)
     s = null_standard_errors(sizes, target, proportion=proportion)
-    z = (counts / sizes - target) / s
+    return from_z_scores((counts / sizes - target) / s, s, additive=additive)
+
+
+def from_z_scores(z: np.ndarray, s: np.ndarray, *, additive: bool = True) -> Dispersion:
+    """Spiegelhalter's dispersion from units' z-scores against the target and their standard errors
+    (any scale, such as directly standardised rates with their Dobson standard errors)."""
+    z, s = np.asarray(z, dtype=float), np.asarray(s, dtype=float)
+    units = int(z.size)
+    if units < 3:
+        return Dispersion(1.0, units, 0.0, Adjustment.NONE)
     low, high = np.percentile(z, WINSOR_PERCENTILES)
     phi = float(np.mean(np.clip(z, low, high) ** 2))
     if units * phi <= stats.chi2.ppf(TEST_CONFIDENCE, units - 1):

@@ -13,6 +13,7 @@ from metrics.hidden_need_groups import REPORTING_RATIO
 from metrics.registry import get
 from ui import cache, figures, widgets
 from ui import page_parts_prevalence as parts
+from metrics.standardisation import STANDARDISED_INDICATORS
 from ui.figures_wards import funnel_with_ward, map_with_ward, ordered_interval_chart
 from ui.filters import current_filters, drill_to_ward
 from ui.result_views import (DIMENSION_WORDS, applicable_groups, clicked_ward, comparison_summary, comparisons_note,
@@ -103,6 +104,18 @@ for dimension in ("sex", "age_band", "ethnicity"):
         alt=f"{indicator.title} for each {words} with 95% confidence intervals. {comparison_summary(cut)}",
         key=f"prevalence-{dimension}", filters=filters, file_stem=f"{indicator.id}_by_{dimension}")
 
+if indicator.id in STANDARDISED_INDICATORS and not groups.age_band:
+    st.subheader("Wards compared after allowing for their ages")
+    standardised = cache.fetch("standardised_by_ward", indicator_id=indicator.id, period=filters.period, groups=every_ward)
+    st.markdown(parts.standardised_summary(standardised))
+    widgets.chart_with_table(
+        ordered_interval_chart(parts.standardised_rows(standardised), title=f"{indicator.title}, age-standardised, by ward",
+                               unit=indicator.unit),
+        parts.standardised_table(standardised),
+        alt=f"Age-standardised {indicator.title} for each ward with 95% intervals. {parts.standardised_summary(standardised)}",
+        key=f"prevalence-standardised-{indicator.id}", filters=filters, file_stem=f"{indicator.id}_standardised")
+    st.caption(parts.STANDARDISED_CAPTION)
+    compared_groups.append(parts.standardised_rows(standardised))
 st.caption(comparisons_note(by_ward, *compared_groups))
 
 st.subheader("Hidden need: known victims against those the survey predicts")

@@ -29,7 +29,9 @@ from metrics.funnel_data import ward_funnel
 from metrics.hidden_need_groups import reporting_by_group
 from metrics.journeys import journey_steps, missed_opportunities, survival_comparison, survival_curves, timing_and_attrition
 from metrics.scorecard import scorecard
+from metrics.registry import get as get_indicator
 from metrics.service_gaps import gap_analysis
+from metrics.standardisation import standardised_by_ward
 from metrics.targets.view import plan_view
 from metrics.warehouse import connect, version_name
 from oversight.settings import get_settings
@@ -104,6 +106,8 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "freshness": data_quality.freshness,
     "rejected_rows": data_quality.rejected_rows,
     "ward_funnel": ward_funnel,
+    "standardised_by_ward": lambda con, rule, indicator_id, period, groups: standardised_by_ward(
+        con, get_indicator(indicator_id), period, groups, rule=rule),
     "hidden_need_by_group": reporting_by_group,
     "perpetrator_interventions": lambda con, rule, period: perpetrator_interventions(con, period, rule),
     "gap_analysis": lambda con, rule, period, ward_code: gap_analysis(con, period, rule, ward_code=ward_code),

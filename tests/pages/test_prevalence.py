@@ -13,6 +13,7 @@ SECTIONS = [
     "Where: wards compared with the district",
     "Over time",
     "Who: sex, age band and ethnic group",
+    "Wards compared after allowing for their ages",
     "Hidden need: known victims against those the survey predicts",
 ]
 GREYSTONE_PARK = "E05990019"
@@ -32,7 +33,7 @@ def test_the_page_shows_every_section_without_error(district_page):
 
 def test_every_chart_has_alt_text_a_table_and_a_download(district_page):
     charts = district_page.get("plotly_chart")
-    assert len(charts) == 8  # map, funnel, trend, three breakdowns, two hidden-need charts
+    assert len(charts) == 9  # map, funnel, trend, three breakdowns, age-standardised wards, two hidden-need charts
     assert all(chart.proto.alt for chart in charts)
     assert len(district_page.dataframe) == len(charts)
     assert len(district_page.get("download_button")) == len(charts)
@@ -106,3 +107,11 @@ def test_a_narrow_selection_shows_words_not_small_numbers(sample_warehouse_path,
     assert tile_values(app)[0] == "*"
     assert NOT_SHOWN in page_text(app)
     assert not [count for count in shown_counts(app) if 1 <= count <= 7]
+
+
+def test_wards_are_compared_on_age_standardised_rates(district_page):
+    text = page_text(district_page)
+    assert "European Standard Population 2013" in text
+    # the board sees the wards whose counts by age are large enough to show; Greystone Park stands out
+    section = text.split("Wards compared after allowing for their ages")[1]
+    assert "Greystone Park" in section.split("Significantly higher than the district (age-standardised):")[1].split(".")[0]
