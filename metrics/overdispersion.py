@@ -29,6 +29,10 @@ import numpy as np
 from scipy import stats
 
 WINSOR_PERCENTILES = (10, 90)
+# Fewer units than this cannot tell overdispersion from the one unit that differs: with three wards, one far
+# off would set the between-ward spread by itself and hide itself inside it. Winsorising at the 10th and 90th
+# percentiles needs about ten units to trim anything at all.
+MINIMUM_UNITS = 10
 TEST_CONFIDENCE = 0.95
 
 
@@ -89,15 +93,15 @@ def estimate(
 ) -> Dispersion:
     """Spiegelhalter's dispersion of units about `target` (unscaled), and the adjustment it calls for.
 
-    Units with no denominator are left out; fewer than three units, or a target of 0 (or 1 for a
-    proportion), cannot show overdispersion.
+    Units with no denominator are left out; fewer than `MINIMUM_UNITS` units, or a target of 0 (or 1 for a
+    proportion), are not adjusted.
     """
     counts = np.asarray(numerators, dtype=float)
     sizes = np.asarray(denominators, dtype=float)
     keep = sizes > 0
     counts, sizes = counts[keep], sizes[keep]
     units = int(sizes.size)
-    if units < 3 or target <= 0 or (proportion and target >= 1):
+    if units < MINIMUM_UNITS or target <= 0 or (proportion and target >= 1):
         return Dispersion(1.0, units, 0.0, Adjustment.NONE)
     s = null_standard_errors(sizes, target, proportion=proportion)
     return from_z_scores((counts / sizes - target) / s, s, additive=additive)
@@ -108,7 +112,7 @@ def from_z_scores(z: np.ndarray, s: np.ndarray, *, additive: bool = True) -> Dis
     (any scale, such as directly standardised rates with their Dobson standard errors)."""
     z, s = np.asarray(z, dtype=float), np.asarray(s, dtype=float)
     units = int(z.size)
-    if units < 3:
+    if units < MINIMUM_UNITS:
         return Dispersion(1.0, units, 0.0, Adjustment.NONE)
     low, high = np.percentile(z, WINSOR_PERCENTILES)
     phi = float(np.mean(np.clip(z, low, high) ** 2))

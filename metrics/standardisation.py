@@ -87,7 +87,7 @@ def _dispersion(wards: pl.DataFrame, district: float | None) -> Dispersion:
     """Spiegelhalter's overdispersion of the wards' standardised rates about the district's, each with the
     standard error its Dobson 95% interval implies."""
     shown = wards.filter(pl.col("standardised").is_not_null())
-    if district is None or shown.height < 3:
+    if district is None or shown.height < 2:
         return NO_ADJUSTMENT
     s = ((shown["standardised_upper_95"] - shown["standardised_lower_95"]) / (2 * z_for(0.95))).to_numpy()
     return from_z_scores((shown["standardised"].to_numpy() - district) / s, s)

@@ -41,6 +41,8 @@ def test_a_proportion_uses_the_binomial_standard_error():
 
 def test_too_few_units_or_no_events_cannot_show_overdispersion():
     assert overdispersion.estimate([1, 50], [100, 100], target=0.2, proportion=False).adjustment is Adjustment.NONE
+    # one ward far off among three would set the spread by itself: fewer than ten units are not adjusted
+    assert overdispersion.estimate([12, 34, 34], [40, 40, 40], target=0.67, proportion=True).adjustment is Adjustment.NONE
     assert overdispersion.estimate([0, 0, 0], [100, 100, 100], target=0.0, proportion=False).adjustment is Adjustment.NONE
 
 

@@ -79,7 +79,8 @@ def test_repeat_cases_count_hearings_of_the_same_victim_within_a_year(warehouse)
     assert (district["lower_95"], district["upper_95"]) == pytest.approx(wilson_percent(2, 7), rel=1e-9)
     assert (district["comparator"], district["comparator_value"]) == ("England and Wales (12 months to September 2024)", 31.0)
     by_month = rows(warehouse, "marac_repeat_pct", by="month")
-    assert {month for month, row in by_month.items() if row["numerator"]} == {"2025-05", "2026-02"}
+    # a month whose 12-month look-back reaches before the data start is left out of the series (May 2025 here)
+    assert {month for month, row in by_month.items() if row["numerator"]} == {"2026-02"}
 
 
 def test_referrals_from_agencies_other_than_police(warehouse):
@@ -150,7 +151,9 @@ def test_every_marac_indicator_computes_for_every_cut_it_allows(warehouse):
     for indicator in INDICATORS:
         for by in (None, *indicator.dimensions):
             frame = compute(warehouse, indicator.id, Filters(period=YEAR, by=by), rule=DisclosureRule(7, 5))
-            assert frame.height >= 1, (indicator.id, by)
+            # a look-back measure has no period rows in the data's first year: its look-back is incomplete
+            truncated = indicator.look_back_days and by in ("month", "quarter", "year")
+            assert frame.height >= 1 or truncated, (indicator.id, by)
 
 
 def test_no_local_share_of_minoritised_residents_when_the_population_is_not_split():
