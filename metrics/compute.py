@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import polars as pl
 
-from metrics import periods, precompute
+from metrics import completeness, maturity, periods, precompute
 from metrics.aggregate import (
     Ask,
     GroupFilters,
@@ -58,10 +58,13 @@ class Request:
     with_trend: bool = True
 
 
-def default_period(con: duckdb.DuckDBPyConnection) -> Period:
-    """The 12 whole months ending with the latest month that has police incidents."""
-    latest = con.sql("select max(reported_on) from mart_incidents").fetchall()[0][0]
-    return periods.rolling_12_months(latest or date.today())
+def default_period(con: duckdb.DuckDBPyConnection, indicator: Indicator | None = None,
+                   coverage: completeness.Coverage | None = None) -> Period:
+    """The latest 12 complete months that every source the indicator uses covers (`metrics.completeness`);
+    without an indicator, every event source. With no data at all, the 12 months to today."""
+    coverage = coverage or completeness.read(con)
+    period = coverage.default_period(indicator.source_extracts if indicator else None)
+    return period or periods.rolling_12_months(date.today())
 
 
 def compute(
@@ -83,8 +86,11 @@ def compute_many(con: duckdb.DuckDBPyConnection, requests: Sequence[Request], *,
                  ) -> list[pl.DataFrame | UnsupportedCut]:
     """`compute` of each request, or the UnsupportedCut it raises, in the order asked."""
     indicators = [get(request.indicator_id) for request in requests]
-    default = default_period(con) if any(request.filters.period is None for request in requests) else None
-    plans = [_Plan(indicator, request.filters.period or default, request.filters)
+    coverage = completeness.read(con)
+    lag = maturity_lag_months() if any(indicator.matures for indicator in indicators) else 0
+    plans = [_Plan(indicator, request.filters.period or default_period(con, indicator, coverage), request.filters,
+                   mature_through=_mature_through(indicator, coverage, lag), lag=lag,
+                   look_back_from=_look_back_from(indicator, coverage))
              for indicator, request in zip(indicators, requests)]
     trended = [plan for plan, request in zip(plans, requests)
                if request.with_trend and plan.indicator.method is not Method.COUNT and plan.has_trend()]
@@ -102,8 +108,13 @@ class _Plan:
     """The sums one result needs (its own, its comparator's, its local share's and its trend's), and the
     result made from them."""
 
-    def __init__(self, indicator: Indicator, period: Period, filters: Filters):
+    def __init__(self, indicator: Indicator, period: Period, filters: Filters, *,
+                 mature_through: date | None = None, lag: int = 0, look_back_from: date | None = None):
+        if mature_through is not None:
+            period = maturity.mature_period(period, mature_through, lag)
         self.indicator, self.period, self.filters = indicator, period, filters
+        self.mature_through = mature_through
+        self.look_back_from = look_back_from
         self.main = Ask(indicator, period, (filters.by,) if filters.by else (), filters.groups)
         self.comparator = _comparator_ask(indicator, period, filters)
         self.local = local_share_ask(indicator, period, by=filters.by, groups=filters.groups)
@@ -117,6 +128,10 @@ class _Plan:
         """Trend markers over the complete financial years held (none without data)."""
         if coverage is None:
             return
+        if self.mature_through is not None:  # an immature year is not set beside mature ones
+            coverage = (coverage[0], min(coverage[1], self.mature_through))
+        if self.look_back_from is not None:  # nor a year whose events could not look back far enough
+            coverage = (max(coverage[0], self.look_back_from), coverage[1])
         span = trend_span(*coverage)
         if span is None:
             self.trends_without_sums = {None: (TrendMarker.CANNOT_BE_CALCULATED.value, "no complete financial year of data")}
@@ -138,13 +153,19 @@ class _Plan:
         cut_values = (main[filters.by].cast(pl.String).to_list() if filters.by
                       else [filters.groups.ward_code or "district"] * main.height)
         rows = list(zip(cut_values, main["numerator"].to_list(), main["denominator"].to_list()))
+        if filters.by in PERIOD_DIMS and self.look_back_from is not None:  # truncated periods stay out of the series
+            rows = [row for row in rows if row[0] is None or _cut_start(filters.by, row[0]) >= self.look_back_from]
+        period = self.period
+        if self.look_back_from is not None and period.start < self.look_back_from:
+            period = Period(period.start, period.end, f"{period.label} (look-back incomplete: the data start less than "
+                                                      f"{indicator.look_back_days} days before it)")
         if filters.by == "ward":  # every ward gets a row, so a ward with no events reads as none, not missing
             summed = {cut_value: (numerator, denominator) for cut_value, numerator, denominator in rows}
             rows = [(code, *(value if value is not None else 0.0 for value in summed.get(code, (None, None))))
                     for code in lookups.ward_codes()]
         named = filters.by == "ward" or (not filters.by and filters.groups.ward_code)
         return Result(
-            indicator=indicator, period=self.period, cut=filters.by or ("ward" if filters.groups.ward_code else "district"),
+            indicator=indicator, period=period, cut=filters.by or ("ward" if filters.groups.ward_code else "district"),
             rows=sorted(rows, key=_cut_order), labels=lookups.ward_names() if named else {},
             comparators=_comparators(indicator, filters, comparator),
             local=local_comparators(indicator, filters.by, local),
@@ -152,6 +173,40 @@ class _Plan:
             district_level=not filters.by and not filters.groups.ward_code,
             parts_of_a_total=filters.by in CUTS_OF_A_TOTAL,
         )
+
+
+def maturity_lag_months() -> int:
+    """The maturity lag setting (`OVERSIGHT_MATURITY_LAG_MONTHS`)."""
+    from oversight.settings import get_settings
+
+    return get_settings().maturity_lag_months
+
+
+def _mature_through(indicator: Indicator, coverage: completeness.Coverage, lag: int) -> date | None:
+    """The last day of the latest month an outcome-type indicator may be read to; None for other indicators."""
+    if not indicator.matures or lag == 0:  # a lag of 0 reads every period as it stands
+        return None
+    through = coverage.complete_through(indicator.source_extracts)
+    return None if through is None else maturity.cutoff(through, lag)
+
+
+def _look_back_from(indicator: Indicator, coverage: completeness.Coverage) -> date | None:
+    """The first day whose events a look-back measure sees whole: the data's start plus its look-back."""
+    if not indicator.look_back_days:
+        return None
+    start = coverage.complete_from(indicator.source_extracts)
+    return None if start is None else start + timedelta(days=indicator.look_back_days)
+
+
+def _cut_start(dimension: str, label: str) -> date:
+    """The first day of a month ('2025-04'), quarter ('2025 Q2') or financial year ('2025/26') cut."""
+    if dimension == "month":
+        year, number = label.split("-")
+        return date(int(year), int(number), 1)
+    if dimension == "quarter":
+        year, number = label.split(" Q")
+        return date(int(year), 3 * int(number) - 2, 1)
+    return date(int(label.split("/")[0]), 4, 1)
 
 
 class _Lookups:
@@ -200,7 +255,7 @@ def _comparators(indicator: Indicator, filters: Filters, district: pl.DataFrame 
         return {None: (None, None)}
     if district is None:
         benchmark = indicator.benchmarks[0] if indicator.benchmarks else None
-        return {None: (benchmark.name, benchmark.value) if benchmark else (None, None)}
+        return {None: (benchmark.label, benchmark.value) if benchmark else (None, None)}
     if filters.by and filters.by != "ward" and groups.ward_code:
         return {
             str(row[filters.by]): (f"district ({row[filters.by]})", value_of(indicator, row["numerator"], row["denominator"]))

@@ -45,6 +45,12 @@ class Benchmark:
     name: str  # e.g. "England and Wales"
     value: float
     source: str
+    year: str | None = None  # the period the figure describes, e.g. "year ending March 2020"; None when not known
+
+    @property
+    def label(self) -> str:
+        """The benchmark with its date, as every page and export shows it."""
+        return f"{self.name} ({self.year or 'date not recorded'})"
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,12 @@ class Indicator:
     query: str | None = None  # shared SQL file name; defaults to the indicator id
     query_parameters: dict[str, str] = field(default_factory=dict)
     local_share: LocalShare | None = None  # compared beside the first benchmark or the district
+    # Outcome-type: counts crimes recorded in the period by what has happened to them since, so a recent
+    # period is read only once its crimes have had the maturity lag to reach an outcome (metrics/maturity.py).
+    matures: bool = False
+    # Look-back measure: an event counts by what happened in the days before it (12 months: 365), so a period
+    # starting less than this after the data begin is undercounted; it is marked and left out of trends.
+    look_back_days: int = 0
 
     @property
     def sql_name(self) -> str:
@@ -98,3 +110,4 @@ class Indicator:
 
 CSEW = "Crime Survey for England and Wales"
 SAFELIVES = "SafeLives MARAC national dataset, 12 months to September 2024"
+SAFELIVES_YEAR = "12 months to September 2024"

@@ -11,7 +11,7 @@ DOCS_PATH = Path(__file__).resolve().parent.parent / "docs" / "indicators.md"
 
 
 def render_indicator(indicator: Indicator) -> str:
-    benchmarks = "; ".join(f"{b.name} {b.value:g} ({b.source})" for b in indicator.benchmarks) or "none published"
+    benchmarks = "; ".join(f"{b.label} {b.value:g} ({b.source})" for b in indicator.benchmarks) or "none published"
     lines = [
         f"### {indicator.title}",
         "",
@@ -28,6 +28,12 @@ def render_indicator(indicator: Indicator) -> str:
         f"| Source extracts | {', '.join(indicator.source_extracts)} |",
         f"| Benchmarks | {benchmarks} |",
     ]
+    if indicator.matures:
+        lines.append("| Maturity | outcome-type: read only for crimes recorded at least the maturity lag "
+                     "(`OVERSIGHT_MATURITY_LAG_MONTHS`, 6 by default) before the end of the complete data |")
+    if indicator.look_back_days:
+        lines.append(f"| Look-back | {indicator.look_back_days} days: periods starting less than that after the data "
+                     "begin are marked and left out of its trends |")
     if indicator.notes:
         lines.append(f"| Notes | {indicator.notes} |")
     return "\n".join(lines)

@@ -12,6 +12,9 @@ Both funnels are built so that a ward outside a limit is exactly a ward whose ow
   distribution in its degrees of freedom, giving smooth curves over any array of denominators.
   (For 10 or more events `stats.rate_ci` uses Byar's approximation, so within a hair of a limit the
   two can differ.)
+- When wards vary more than chance allows, `widened_for_overdispersion` widens both funnels by
+  Spiegelhalter's adjustment (metrics/overdispersion.py), as the ward comparisons are widened, and the
+  limits say so.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from enum import StrEnum
 import numpy as np
 from scipy import special
 
+from metrics.overdispersion import Dispersion, null_standard_errors
 from metrics.stats import z_for
 
 FUNNEL_CONFIDENCES = (0.95, 0.998)
@@ -55,6 +59,27 @@ class FunnelLimits:
     upper998: np.ndarray
     multiplier: float
     method: str
+    overdispersion: str | None = None  # what the limits were widened for, in words; None when they were not
+
+
+def widened_for_overdispersion(limits: FunnelLimits, dispersion: Dispersion, *, proportion: bool) -> FunnelLimits:
+    """The funnel's limits widened by Spiegelhalter's adjustment: target +/- z x the widened standard error
+    (metrics/overdispersion.py); unchanged when the wards vary no more than chance allows."""
+    if not dispersion.is_overdispersed:
+        return limits
+    target = limits.centre / limits.multiplier
+    spread = dispersion.standard_error(null_standard_errors(limits.denominators, target, proportion=proportion))
+    ceiling = 1.0 if proportion else np.inf
+
+    def bounds(confidence: float) -> tuple[np.ndarray, np.ndarray]:
+        half_width = z_for(confidence) * spread
+        return (np.clip(target - half_width, 0.0, ceiling) * limits.multiplier,
+                np.clip(target + half_width, 0.0, ceiling) * limits.multiplier)
+
+    (lower95, upper95), (lower998, upper998) = bounds(0.95), bounds(0.998)
+    return FunnelLimits(limits.denominators, limits.centre, lower95, upper95, lower998, upper998, limits.multiplier,
+                        f"{limits.method}, widened for overdispersion ({dispersion.adjustment.value})",
+                        dispersion.describe())
 
 
 def curve_denominators(smallest: float, largest: float, *, points: int = 100) -> np.ndarray:

@@ -7,7 +7,9 @@ filter is ignored: the funnel compares every ward.
 
 Rates use exact Poisson limits (`rate_funnel`), proportions Wilson-based ones (`proportion_funnel`);
 a ratio of observed to expected (the reporting ratio) is a Poisson count against a fixed expected
-number, so it takes the rate funnel too. Counts have no denominator and so no funnel.
+number, so it takes the rate funnel too. Counts have no denominator and so no funnel. When the wards vary
+more than chance allows, the limits are widened for overdispersion (Spiegelhalter 2005), as `compute`'s ward
+comparisons are, and `FunnelLimits.overdispersion` says so.
 """
 
 from __future__ import annotations
@@ -20,7 +22,15 @@ import polars as pl
 from metrics.compute import Filters, compute
 from metrics.definitions import Indicator, Method
 from metrics.disclosure import DisclosureRule
-from metrics.funnel import FunnelInputError, FunnelLimits, curve_denominators, proportion_funnel, rate_funnel
+from metrics import overdispersion
+from metrics.funnel import (
+    FunnelInputError,
+    FunnelLimits,
+    curve_denominators,
+    proportion_funnel,
+    rate_funnel,
+    widened_for_overdispersion,
+)
 from metrics.registry import get
 
 # The curves run a little beyond the smallest and largest ward so that no ward sits on the edge.
@@ -57,7 +67,12 @@ def ward_funnel(
                                  multiplier=indicator.multiplier)
     except FunnelInputError:
         raise FunnelNotAvailable("The district has no events for this selection, so there is no funnel to draw.") from None
-    return wards.select(POINT_COLUMNS), limits
+    proportion = indicator.method is Method.PROPORTION
+    # Spiegelhalter's dispersion over the wards as shown (a hidden ward's count is not used).
+    shown = wards.filter(pl.col("numerator").is_not_null() & pl.col("denominator").is_not_null())
+    dispersion = overdispersion.estimate(shown["numerator"].to_numpy(), shown["denominator"].to_numpy(),
+                                         target=numerator / denominator, proportion=proportion)
+    return wards.select(POINT_COLUMNS), widened_for_overdispersion(limits, dispersion, proportion=proportion)
 
 
 def denominator_label(indicator: Indicator) -> str:

@@ -25,9 +25,24 @@ class Period:
         return (self.end - self.start).days + 1
 
     @property
+    def months(self) -> int | None:
+        """How many whole months it spans, or None when it does not start and end on a month's edges."""
+        if not self.is_whole_months:
+            return None
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
+    @property
     def years(self) -> float:
-        """Length in years, for annualising rates (365.25 days a year)."""
-        return self.days / 365.25
+        """Length in years, for annualising rates: months / 12 for whole months (as Fingertips counts a
+        whole year: one year, whatever its days), else days / 365.25."""
+        months = self.months
+        return months / 12 if months is not None else self.days / 365.25
+
+    @property
+    def mid_year(self) -> int:
+        """The mid-year population estimate (30 June) for the period: the latest 30 June on or before
+        its end, which for any period of a year or more falls within it (2022/23 takes mid-2022)."""
+        return self.end.year if self.end >= date(self.end.year, 6, 30) else self.end.year - 1
 
     @property
     def is_whole_months(self) -> bool:
@@ -79,9 +94,12 @@ def financial_year_label(start_year: int) -> str:
     return financial_year(start_year).label
 
 
-def period_options(latest: date) -> dict[str, Period]:
-    """Latest 12 months, then financial years, quarters and months back from the latest data."""
-    options = {"Latest 12 months": rolling_12_months(latest)}
+def period_options(complete_through: date, latest: date | None = None) -> dict[str, Period]:
+    """The latest 12 complete months (ending `complete_through`), then financial years, calendar years,
+    quarters and months back from the latest data (`latest`, by default the end of the complete months),
+    the most recent of which may be incomplete: `metrics.completeness` says which."""
+    options = {"Latest 12 months": rolling_12_months(complete_through)}
+    latest = max(latest or complete_through, complete_through)
     latest_year = financial_year_of(latest)
     for year in range(latest_year, latest_year - 6, -1):
         period = financial_year(year)

@@ -87,11 +87,12 @@ def trend_span(first_seen: date, last_seen: date) -> Period | None:
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Create the precomputed tables in the warehouse being built (after the marts)."""
-    from metrics import attrition_sums, precompute_pages
+    from metrics import attrition_sums, completeness, precompute_pages
     from metrics.aggregate import bind, query_sql
     from metrics.registry import all_indicators
 
     con.execute(SCHEMA)
+    completeness.build(con)
     offered = offered_periods(con)
     queries = {query_key(indicator): indicator for indicator in all_indicators()}
     for key, indicator in queries.items():
@@ -123,9 +124,20 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
 
 def offered_periods(con: duckdb.DuckDBPyConnection) -> list[Period]:
     """The year-long periods the dashboard offers, which the refresh sums ahead."""
-    (latest,) = con.sql("select max(reported_on) from mart_incidents").fetchall()[0]
+    from metrics import completeness
+
+    coverage = completeness.read(con)
+    through = coverage.complete_through()
+    if through is None:
+        return []
+    latest = max(source.last_day for source in coverage.sources.values())
+    # Each indicator's default (the 12 complete months its own sources cover) is summed ahead too.
+    from metrics.registry import all_indicators
+
+    own_defaults = {coverage.default_period(indicator.source_extracts) for indicator in all_indicators()} - {None}
     # Quarters and months are left to run live: they are short, and a filtered scan of them is quick.
-    return [period for period in periods.period_options(latest).values() if period.days >= 365] if latest else []
+    offered = [period for period in periods.period_options(through, latest).values() if period.days >= 365]
+    return offered + sorted(own_defaults - set(offered), key=lambda period: period.end)
 
 
 def events_sql(con: duckdb.DuckDBPyConnection, indicator: Indicator, period: Period) -> tuple[str, dict[str, object]] | None:

@@ -1,8 +1,11 @@
 """Residents as the denominator of rates: people x years, the person-years the events happened in.
 
 A rate's residents are those its `Denominator` names (all, aged 16 and over, children, women aged 16 and
-over) under the ask's group filters, in the mid-year for the period: the latest held up to its end, else the
-earliest. Cut by month, quarter or year, each cut takes its own mid-year and its own length of exposure.
+over) under the ask's group filters, in the mid-year estimate for the period (`Period.mid_year`: the one within
+it, so 2022/23 divides by mid-2022) or, where that year is not held, the latest held before it, else the earliest.
+Exposure follows Fingertips: a whole year is one year (count / mid-year population), a part year is annualised by
+its months (days / 365.25 only for a period that is not whole months). Cut by month, quarter or year, each cut
+takes its own mid-year and its own length of exposure.
 """
 
 from __future__ import annotations
@@ -101,7 +104,7 @@ def with_residents(
     period_dim = next((d for d in dims if d not in PERSON_COLUMNS), None)
     if not person_dims:  # one count of residents a year: nothing to join
         if period_dim is None:
-            person_years = float(residents.count(source, filters, period.end.year)) * period.years
+            person_years = float(residents.count(source, filters, period.mid_year)) * period.years
             return frame.with_columns(denominator=pl.lit(person_years or 0.0))
         person_years_by_label = {label: float(residents.count(source, filters, year)) * years
                                  for label in frame[period_dim].unique().to_list()
@@ -110,7 +113,7 @@ def with_residents(
             period_dim, pl.col("numerator").fill_null(0.0),
             denominator=pl.col(period_dim).replace_strict(person_years_by_label, return_dtype=pl.Float64))
     if period_dim is None:
-        counted = residents.by_cut(source, filters, person_dims, period.end.year).with_columns(
+        counted = residents.by_cut(source, filters, person_dims, period.mid_year).with_columns(
             person_years=pl.col("population") * period.years)
     else:
         labels = frame[period_dim].unique().to_list()
@@ -137,4 +140,6 @@ def _period_label_exposure(label: str, dimension: str, period: Period) -> tuple[
     else:
         cut = periods.financial_year(int(label.split("/")[0]))
     start, end = max(cut.start, period.start), min(cut.end, period.end)
-    return cut.end.year, max((end - start).days + 1, 0) / 365.25
+    if end < start:
+        return cut.mid_year, 0.0
+    return cut.mid_year, periods.Period(start, end, cut.label).years

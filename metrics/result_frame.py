@@ -15,7 +15,9 @@ from metrics.compare import Comparison, compare_to_comparator, describe
 from metrics.definitions import Indicator, Method
 from metrics.disclosure import DisclosureRule, protect_frame
 from metrics.periods import Period
-from metrics.stats import Interval, rate_ci, wilson_ci
+from metrics import overdispersion
+from metrics.overdispersion import Dispersion
+from metrics.stats import Interval, rate_ci, wilson_ci, z_for
 
 CI_COLUMNS = ("lower_95", "upper_95", "lower_998", "upper_998")
 RESULT_COLUMNS = (
@@ -27,6 +29,7 @@ RESULT_COLUMNS = (
 NO_LOCAL_COMPARATOR = "no local population comparator"
 CUT_TOTAL = "total of the cut"  # the level of the row standing in for that total while disclosure control runs
 HIDDEN_TEXT = "not shown: too few people to show safely"
+OVERDISPERSED_NOTE = " (wards vary more than chance allows, so the limits are widened for it)"
 RESULT = "__result"  # the column telling one result's rows from another's while they are protected together
 
 Comparators = dict[str | None, tuple[str | None, float | None]]  # cut value (None: every row) -> (name, value)
@@ -51,12 +54,16 @@ class Result:
 def records(result: Result, position: int) -> list[dict]:
     """One record per summed row, tagged with the result's position."""
     indicator, period = result.indicator, result.period
+    dispersion = ward_dispersion(result)
     rows = []
     for cut_value, numerator, denominator in result.rows:
         interval95 = interval(indicator, numerator, denominator, 0.95)
         interval998 = interval(indicator, numerator, denominator, 0.998)
         name, value = result.comparators.get(cut_value, result.comparators.get(None, (None, None)))
-        comparison = _compare(indicator, interval95, interval998, value)
+        if dispersion is None:
+            comparison = _compare(indicator, interval95, interval998, value)
+        else:
+            comparison = _compare_overdispersed(indicator, numerator, denominator, value, dispersion)
         local_name, local_value = result.local.get(cut_value, result.local.get(None, (None, None)))
         local_comparison = _compare(indicator, interval95, interval998, local_value)
         trend_marker, trend_reason = result.trends.get(cut_value, result.trends.get(None, (None, None)))
@@ -71,7 +78,8 @@ def records(result: Result, position: int) -> list[dict]:
             "lower_998": interval998.lower if interval998 else None, "upper_998": interval998.upper if interval998 else None,
             "method": interval95.method if interval95 else indicator.method.value,
             "comparator": name, "comparator_value": value, "comparison": comparison.value,
-            "comparison_text": describe(comparison, _comparator_phrase(name)) if name else "no comparator",
+            "comparison_text": (describe(comparison, _comparator_phrase(name)) + (OVERDISPERSED_NOTE if dispersion else "")
+                                if name else "no comparator"),
             "local_comparator": local_name, "local_comparator_value": local_value,
             "local_comparison": local_comparison.value,
             "local_comparison_text": describe(local_comparison, local_name) if local_name else NO_LOCAL_COMPARATOR,
@@ -102,6 +110,38 @@ def _compare(indicator: Indicator, interval95: Interval | None, interval998: Int
     return compare_to_comparator(
         lower95=interval95.lower, upper95=interval95.upper, comparator=comparator, polarity=indicator.polarity,
         lower998=interval998.lower, upper998=interval998.upper,
+    )
+
+
+def ward_dispersion(result: Result) -> Dispersion | None:
+    """Spiegelhalter's overdispersion across a result's wards against the district, when there is any
+    (metrics/overdispersion.py); None for other cuts, or wards that vary no more than chance allows."""
+    name, value = result.comparators.get(None, (None, None))
+    if result.cut != "ward" or len(result.comparators) != 1 or value is None or result.indicator.method is Method.COUNT:
+        return None
+    target = value / result.indicator.multiplier
+    numerators = [numerator for _, numerator, _ in result.rows]
+    denominators = [denominator or 0.0 for _, _, denominator in result.rows]
+    dispersion = overdispersion.estimate(numerators, denominators, target=target,
+                                         proportion=result.indicator.method is Method.PROPORTION)
+    return dispersion if dispersion.is_overdispersed else None
+
+
+def _compare_overdispersed(indicator: Indicator, numerator: float, denominator: float, comparator: float,
+                           dispersion: Dispersion) -> Comparison:
+    """A ward against the district with its limits widened for overdispersion: similar when the district value
+    lies within the ward's value +/- z x its widened standard error at the district value."""
+    if not denominator or denominator <= 0:
+        return Comparison.NOT_COMPARED
+    scale = indicator.multiplier
+    target = comparator / scale
+    spread = float(dispersion.standard_error(overdispersion.null_standard_errors(
+        [denominator], target, proportion=indicator.method is Method.PROPORTION))[0])
+    value = numerator / denominator
+    return compare_to_comparator(
+        lower95=(value - z_for(0.95) * spread) * scale, upper95=(value + z_for(0.95) * spread) * scale,
+        lower998=(value - z_for(0.998) * spread) * scale, upper998=(value + z_for(0.998) * spread) * scale,
+        comparator=comparator, polarity=indicator.polarity,
     )
 
 

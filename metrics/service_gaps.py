@@ -248,10 +248,10 @@ def _benchmarks(indicators: pl.DataFrame) -> pl.DataFrame:
                     lower95=row["lower_95"], upper95=row["upper_95"], comparator=benchmark.value,
                     polarity=indicator.polarity, lower998=row["lower_998"], upper998=row["upper_998"])
                 percent = "%" if indicator.unit.startswith("%") else ""
-                text = describe(comparison, f"{benchmark.name} benchmark of {benchmark.value:g}{percent}")
+                text = describe(comparison, f"{benchmark.label} benchmark of {benchmark.value:g}{percent}")
             rows.append({"indicator_id": indicator.id, "title": indicator.title, "unit": indicator.unit,
                          "value": row["value"], "lower_95": row["lower_95"], "upper_95": row["upper_95"],
-                         "value_suppressed": row["value_suppressed"], "benchmark": benchmark.name,
+                         "value_suppressed": row["value_suppressed"], "benchmark": benchmark.label,
                          "benchmark_value": benchmark.value, "source": benchmark.source,
                          "comparison": comparison.value, "comparison_text": text})
     schema = {"indicator_id": pl.String, "title": pl.String, "unit": pl.String, "value": pl.Float64,

@@ -7,8 +7,13 @@ Method, for the most recent five annual points (all points when `recent_points` 
   chi-square = T^2 / (pbar (1 - pbar) Sxx) with Sxx = sum n_i (x_i - xbar)^2;
 - rates: the score test for the slope of a Poisson log-linear regression of events on year with the
   denominator as exposure: the same T, chi-square = T^2 N / (R Sxx);
-- significant when chi-square exceeds the 99.8% point of chi-square on 1 df (9.5495), and the
-  direction of T stays the same when each point is left out in turn (one odd year cannot make a trend).
+- overdispersion, as in a quasi-Poisson (or quasi-binomial) test: the points' scatter about the fitted
+  line, phi = X^2 / (k - 2) with X^2 = sum (r_i - n_i (pbar + slope (x_i - xbar)))^2 / V_i and V_i the
+  null variance of point i; when phi > 1 the chi-square is divided by it before it is set against the
+  critical value (Spiegelhalter 2005's point that units, and years, vary beyond chance applies to trends
+  too); `chi_square` itself stays the unadjusted Fingertips statistic;
+- significant when the (adjusted) chi-square exceeds the 99.8% point of chi-square on 1 df (9.5495), and
+  the direction of T stays the same when each point is left out in turn (one odd year cannot make a trend).
 `slope` is the weighted least-squares change per year in the ratio (numerator / denominator, before
 any multiplier), T / Sxx, whose sign is the sign of T.
 """
@@ -63,6 +68,7 @@ class TrendResult:
     slope: float | None
     n_points: int
     method: str
+    dispersion: float | None = None  # phi of the points about the line; significance divides chi-square by it when above 1
 
 
 @dataclass(frozen=True)
@@ -148,16 +154,35 @@ def _trend(points: Sequence[TrendPoint], *, recent_points: int | None, method: s
     score, spread, variance = _score(years, numerators, denominators, method=method)
     if variance <= 0:
         return cannot("no variation to test: no events, or every case in every period", n_points)
-    chi_square = score**2 / variance
     slope = score / spread
+    chi_square = score**2 / variance
+    phi = dispersion(years, numerators, denominators, slope=slope, method=method)
+
+    def no_change(reason: str) -> TrendResult:
+        return TrendResult(TrendMarker.NO_SIGNIFICANT_CHANGE, reason, chi_square, slope, n_points, method, phi)
+
     if chi_square <= CRITICAL_CHI_SQUARE:
-        reason = f"chi-square {chi_square:.2f} is not above {CRITICAL_CHI_SQUARE:.4f}"
-        return TrendResult(TrendMarker.NO_SIGNIFICANT_CHANGE, reason, chi_square, slope, n_points, method)
+        return no_change(f"chi-square {chi_square:.2f} is not above {CRITICAL_CHI_SQUARE:.4f}")
     if not _direction_is_stable(years, numerators, denominators, method=method, direction=np.sign(score)):
-        reason = "the direction changes when one point is left out"
-        return TrendResult(TrendMarker.NO_SIGNIFICANT_CHANGE, reason, chi_square, slope, n_points, method)
+        return no_change("the direction changes when one point is left out")
+    if chi_square / max(phi, 1.0) <= CRITICAL_CHI_SQUARE:
+        return no_change(f"chi-square {chi_square:.2f} is {chi_square / phi:.2f} once the years' scatter about the line "
+                         f"(dispersion {phi:.1f}) is allowed for, not above {CRITICAL_CHI_SQUARE:.4f}")
     marker = TrendMarker.INCREASING if score > 0 else TrendMarker.DECREASING
-    return TrendResult(marker, None, chi_square, slope, n_points, method)
+    return TrendResult(marker, None, chi_square, slope, n_points, method, phi)
+
+
+def dispersion(years: np.ndarray, numerators: np.ndarray, denominators: np.ndarray, *, slope: float, method: str) -> float:
+    """Pearson X^2 of the points about the weighted straight line, over k - 2 degrees of freedom."""
+    if len(years) <= 2:
+        return 1.0
+    overall = numerators.sum() / denominators.sum()
+    mean_year = float(np.sum(denominators * years) / denominators.sum())
+    expected = denominators * (overall + slope * (years - mean_year))
+    null_variance = denominators * (overall * (1 - overall) if method == METHOD_PROPORTION_TREND else overall)
+    if np.any(null_variance <= 0):
+        return 1.0
+    return float(np.sum((numerators - expected) ** 2 / null_variance) / (len(years) - 2))
 
 
 def _score(

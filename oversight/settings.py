@@ -123,6 +123,25 @@ class Settings(BaseSettings):
         description="A service whose contract ends within this many months of the data date (or has ended) is "
                     "flagged as a contract risk.",
     )
+    maturity_lag_months: int = Field(
+        default=6,
+        ge=0,
+        le=36,
+        description="Outcome-type indicators (arrests, CPS referrals, prosecutions, outcomes 15 and 16) count only crimes "
+                    "recorded at least this many months before the end of the complete data, so a recent period is not "
+                    "read before its cases have had time to reach an outcome.",
+    )
+    marac_trigger_incidents: int = Field(
+        default=3,
+        ge=2,
+        description="The escalation trigger for MARAC: a victim with this many police incidents within the window below "
+                    "should have been referred (the repeat-victim measures count against it).",
+    )
+    marac_trigger_window_days: int = Field(
+        default=365,
+        ge=1,
+        description="The window, in days, within which the MARAC trigger's incidents must fall.",
+    )
 
     @field_validator("analyst_users", "commissioner_users", mode="before")
     @classmethod

@@ -13,10 +13,11 @@ from metrics.hidden_need_groups import REPORTING_RATIO
 from metrics.registry import get
 from ui import cache, figures, widgets
 from ui import page_parts_prevalence as parts
+from metrics.standardisation import STANDARDISED_INDICATORS
 from ui.figures_wards import funnel_with_ward, map_with_ward, ordered_interval_chart
 from ui.filters import current_filters, drill_to_ward
-from ui.result_views import (DIMENSION_WORDS, applicable_groups, clicked_ward, comparison_summary, in_reading_order,
-                             quarterly_span, result_table, shown_values)
+from ui.result_views import (DIMENSION_WORDS, applicable_groups, clicked_ward, comparison_summary, comparisons_note,
+                             in_reading_order, quarterly_span, result_table, shown_values)
 
 st.title("Prevalence and need")
 filters = current_filters()
@@ -64,6 +65,9 @@ else:
         key=f"prevalence-funnel-{indicator.id}", filters=filters, file_stem=f"{indicator.id}_funnel")
     st.caption(f"Wards outside the dashed lines differ from the district by more than chance would explain at 95%; "
                f"outside the dotted lines, at 99.8% ({parts.funnel_method_words(indicator.method)}).")
+    if limits.overdispersion:
+        st.caption(f"Here {limits.overdispersion}: the wards differ for reasons beyond chance (their people, their "
+                   "policing), so only a ward well beyond that spread is flagged, in the funnel and in the ward table.")
 
 st.subheader("Over time")
 if "quarter" in indicator.dimensions:
@@ -82,6 +86,7 @@ else:
     widgets.empty_state(f"{indicator.title} is counted over the whole period only, so it has no trend by quarter.")
 
 st.subheader("Who: sex, age band and ethnic group")
+compared_groups = []
 for dimension in ("sex", "age_band", "ethnicity"):
     words = DIMENSION_WORDS[dimension]
     if dimension not in indicator.dimensions:
@@ -92,11 +97,26 @@ for dimension in ("sex", "age_band", "ethnicity"):
     except UnsupportedCut as reason:
         widgets.empty_state(f"Not shown by {words}: {reason}.")
         continue
+    compared_groups.append(cut)
     widgets.chart_with_table(
         ordered_interval_chart(cut, title=f"{indicator.title}, by {words}", unit=indicator.unit),
         result_table(cut, label=words),
         alt=f"{indicator.title} for each {words} with 95% confidence intervals. {comparison_summary(cut)}",
         key=f"prevalence-{dimension}", filters=filters, file_stem=f"{indicator.id}_by_{dimension}")
+
+if indicator.id in STANDARDISED_INDICATORS and not groups.age_band:
+    st.subheader("Wards compared after allowing for their ages")
+    standardised = cache.fetch("standardised_by_ward", indicator_id=indicator.id, period=filters.period, groups=every_ward)
+    st.markdown(parts.standardised_summary(standardised))
+    widgets.chart_with_table(
+        ordered_interval_chart(parts.standardised_rows(standardised), title=f"{indicator.title}, age-standardised, by ward",
+                               unit=indicator.unit),
+        parts.standardised_table(standardised),
+        alt=f"Age-standardised {indicator.title} for each ward with 95% intervals. {parts.standardised_summary(standardised)}",
+        key=f"prevalence-standardised-{indicator.id}", filters=filters, file_stem=f"{indicator.id}_standardised")
+    st.caption(parts.STANDARDISED_CAPTION)
+    compared_groups.append(parts.standardised_rows(standardised))
+st.caption(comparisons_note(by_ward, *compared_groups))
 
 st.subheader("Hidden need: known victims against those the survey predicts")
 ratio = get(REPORTING_RATIO)

@@ -18,7 +18,7 @@ import streamlit as st
 from etl.errors import WarehouseMissing
 from etl.geography import wards_feature_collection
 from etl.warehouse import Warehouse
-from metrics import data_quality
+from metrics import completeness, data_quality
 from metrics.attrition import attrition_funnel
 from metrics.attrition_days import days_between_stages
 from metrics.compute import Filters, compute
@@ -30,7 +30,9 @@ from metrics.hidden_need_groups import reporting_by_group
 from metrics.journeys import journey_steps, missed_opportunities, survival_comparison, survival_curves, timing_and_attrition
 from metrics.scenario import read_scenario
 from metrics.scorecard import scorecard
+from metrics.registry import get as get_indicator
 from metrics.service_gaps import gap_analysis
+from metrics.standardisation import standardised_by_ward
 from metrics.targets.view import plan_view
 from metrics.warehouse import connect, version_name
 from oversight.settings import get_settings
@@ -46,6 +48,7 @@ class WarehouseStatus:
     wards: int
     latest_incident_on: date | None
     earliest_incident_on: date | None
+    coverage: completeness.Coverage | None = None  # each source's months covered whole
 
 
 def current_version() -> str | None:
@@ -62,7 +65,8 @@ def _status(version: str) -> WarehouseStatus:
         refreshed_at = con.sql("select max(finished_at) from etl_runs").fetchall()[0][0]
         wards = con.sql("select count(*) from mart_wards").fetchall()[0][0]
         first, last = con.sql("select min(reported_on), max(reported_on) from mart_incidents").fetchall()[0]
-    return WarehouseStatus(version, refreshed_at, wards, last, first)
+        coverage = completeness.read(con)
+    return WarehouseStatus(version, refreshed_at, wards, last, first, coverage)
 
 
 def load_status() -> WarehouseStatus | None:
@@ -103,6 +107,8 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "freshness": data_quality.freshness,
     "rejected_rows": data_quality.rejected_rows,
     "ward_funnel": ward_funnel,
+    "standardised_by_ward": lambda con, rule, indicator_id, period, groups: standardised_by_ward(
+        con, get_indicator(indicator_id), period, groups, rule=rule),
     "hidden_need_by_group": reporting_by_group,
     "perpetrator_interventions": lambda con, rule, period: perpetrator_interventions(con, period, rule),
     # a what-if scenario travels as its YAML text (plain and hashable); none: today's register

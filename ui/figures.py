@@ -77,8 +77,13 @@ def funnel_plot(points: pl.DataFrame, limits: FunnelLimits, *, title: str, unit:
     """Wards against 95% and 99.8% control limits around the district value."""
     figure = _figure(title)
     x = limits.denominators.tolist()
-    for upper, lower, name, dash in ((limits.upper998, limits.lower998, "99.8% limits", "dot"),
-                                     (limits.upper95, limits.lower95, "95% limits", "dash")):
+    widened = " (widened for overdispersion)" if limits.overdispersion else ""
+    if limits.overdispersion:
+        figure.add_annotation(text="Limits widened for overdispersion (Spiegelhalter 2005): "
+                                   "wards vary more than chance allows", xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom", showarrow=False,
+                              font={"size": 11, "color": theme.TEXT})
+    for upper, lower, name, dash in ((limits.upper998, limits.lower998, f"99.8% limits{widened}", "dot"),
+                                     (limits.upper95, limits.lower95, f"95% limits{widened}", "dash")):
         figure.add_trace(go.Scatter(x=x, y=upper.tolist(), mode="lines", name=name, line={"color": theme.MID_GREY, "dash": dash}))
         figure.add_trace(go.Scatter(x=x, y=lower.tolist(), mode="lines", showlegend=False, line={"color": theme.MID_GREY, "dash": dash}))
     figure.add_hline(y=limits.centre, line={"color": theme.TEXT, "width": 1}, annotation_text=f"district {limits.centre:.3g}")

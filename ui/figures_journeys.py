@@ -49,8 +49,10 @@ def steps_table(steps: pl.DataFrame) -> pl.DataFrame:
         _count("people", "count"), _number("share_of_cohort_pct", "% of cohort"),
         _number("share_lower_95", "95% CI lower"), _number("share_upper_95", "95% CI upper"),
         _number("share_of_previous_pct", "% of step before"),
-        _number("median_days_from_previous", "median days from step before"),
-        _number("median_days_from_entry", "median days from entry"),
+        _number("km_median_days_from_entry", "median days from entry (Kaplan-Meier)"),
+        _number("never_reached_pct", "% not reached in follow-up"),
+        _number("median_days_from_previous", "median days from step before, among those who reached it"),
+        _number("median_days_from_entry", "median days from entry, among those who reached it"),
     )
 
 

@@ -48,10 +48,17 @@ def sidebar_filters() -> PageFilters | None:
     if DRILL_KEY in st.session_state:  # a map or table asked to drill down to one ward
         code = st.session_state.pop(DRILL_KEY)
         st.session_state["filter_ward"] = code if code in names else ALL
-    options = period_options(status.latest_incident_on)
+    coverage = status.coverage
+    through = coverage.complete_through() if coverage else None
+    options = period_options(through or status.latest_incident_on, status.latest_incident_on)
+    shortfalls = {label: coverage.shortfall(period) if coverage else None for label, period in options.items()}
     with st.sidebar:
         st.header("Filters")
-        period_label = st.selectbox("Period", list(options), key="filter_period")
+        period_label = st.selectbox("Period", list(options), key="filter_period",
+                                    format_func=lambda label: f"{label} (incomplete)" if shortfalls[label] else label)
+        if shortfalls[period_label]:
+            st.caption(f"{options[period_label].label} is {shortfalls[period_label]}. Rates over it read low; "
+                       "the latest 12 months are the latest complete ones.")
         ward = st.selectbox("Ward", [ALL, *sorted(names, key=names.get)], key="filter_ward",
                             format_func=lambda code: "All wards" if code == ALL else names[code])
         sex = st.selectbox("Sex", SEX_OPTIONS, key="filter_sex", format_func=_label)

@@ -61,3 +61,41 @@ def known_vs_expected_table(frame: pl.DataFrame, *, label: str, label_column: st
     """Known victims against expected, for the table view and the download."""
     table = result_table(frame, label=label, label_column=label_column)
     return table.rename({"count": "known victims", "out of": "expected victims"}) if "count" in table.columns else table
+
+
+STANDARDISED_CAPTION = (
+    "Age-standardised rates apply each ward's rates at each age to one standard population (European Standard "
+    "Population 2013), so wards with young or old populations are compared as if they had the same ages; 95% "
+    "limits by Dobson's method, not shown below 10 events. Events of unknown age are left out. A ward whose "
+    "count in any age band is too small to show safely has no standardised rate here.")
+
+
+def standardised_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """The wards' standardised rates in the shape of a result frame (value, limits, comparison against the district)."""
+    district = frame.filter(pl.col("ward_code") == "district")
+    value = district["standardised"][0] if district.height else None
+    return frame.filter(pl.col("ward_code") != "district").select(
+        pl.col("ward_code").alias("cut_value"), pl.col("ward_name").alias("cut_label"),
+        pl.col("standardised").alias("value"), pl.col("standardised_lower_95").alias("lower_95"),
+        pl.col("standardised_upper_95").alias("upper_95"), "comparison",
+        pl.lit("district (age-standardised)").alias("comparator"),
+        pl.lit(value, dtype=pl.Float64).alias("comparator_value"), "value_suppressed")
+
+
+def standardised_table(frame: pl.DataFrame) -> pl.DataFrame:
+    """Crude and standardised rates side by side, for the table view and the download."""
+    return frame.select(
+        pl.col("ward_name").alias("ward"), pl.col("events").alias("events (rounded below district level)"),
+        pl.col("events_of_unknown_age").alias("of unknown age (left out)"),
+        pl.col("crude").round(2).alias("crude rate"), pl.col("standardised").round(2).alias("age-standardised rate"),
+        pl.col("standardised_lower_95").round(2).alias("95% CI lower"),
+        pl.col("standardised_upper_95").round(2).alias("95% CI upper"), pl.col("comparison"))
+
+
+def standardised_summary(frame: pl.DataFrame) -> str:
+    """Which wards differ from the district once ages are allowed for, in one sentence."""
+    from ui.result_views import comparison_summary
+
+    words = comparison_summary(standardised_rows(frame), against="the district (age-standardised)")
+    widened = frame["overdispersion"].drop_nulls()
+    return words + (f" Limits widened for overdispersion: {widened[0]}." if widened.len() else "")

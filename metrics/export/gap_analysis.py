@@ -476,7 +476,7 @@ def _in_words(text: str) -> str:
 def _definition_text(indicator) -> dict[str, str]:
     return {"title": indicator.title, "description": indicator.description, "unit": indicator.unit,
             "numerator": indicator.numerator, "denominator": indicator.denominator, "method": indicator.ci_method,
-            "benchmarks": "; ".join(f"{item.name}: {item.value:g} ({item.source})" for item in indicator.benchmarks),
+            "benchmarks": "; ".join(f"{item.label}: {item.value:g} ({item.source})" for item in indicator.benchmarks),
             "sources": ", ".join(source.replace("_", " ") for source in indicator.source_extracts), "notes": indicator.notes}
 
 

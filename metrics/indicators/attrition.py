@@ -18,8 +18,9 @@ CPS_CHARGES = "CPS Violence against Women and Girls reports: suspects charged, p
 CPS_CONVICTIONS = "CPS Violence against Women and Girls reports: prosecutions convicted, published range 76-78%"
 CPS_VICTIM_ISSUES = "CPS Violence against Women and Girls report, 2015-16"
 PLACED = "Placed by the crime's ward and the victim's group."
-STILL_OPEN = ("Crimes recorded near the end of the period may not have reached the stage yet, "
-              "so the latest period reads low until their cases move on.")
+STILL_OPEN = ("Crimes recorded near the end of the data may not have reached the stage yet, so the figure is "
+              "read only for crimes recorded at least the maturity lag (a setting, 6 months by default) before the "
+              "end of the complete data; a later period moves back to end there, and says so.")
 
 INDICATORS = (
     Indicator(
@@ -35,9 +36,10 @@ INDICATORS = (
         denominator="Domestic abuse crimes recorded in the period.",
         source_extracts=CRIMES,
         benchmarks=(
-            Benchmark("England and Wales (year ending March 2020)", 33.0, ONS_2020),
-            Benchmark("England and Wales (year ending March 2017)", 46.0, ONS_2017),
+            Benchmark("England and Wales", 33.0, ONS_2020, "year ending March 2020"),
+            Benchmark("England and Wales", 46.0, ONS_2017, "year ending March 2017"),
         ),
+        matures=True,
         notes=f"The extract holds one arrest date per crime, so this counts crimes with an arrest; national "
               f"figures count arrests, which can exceed one per crime. {PLACED} {STILL_OPEN}",
     ),
@@ -53,6 +55,7 @@ INDICATORS = (
         numerator="Crimes recorded in the period with a CPS referral date, with or without an arrest.",
         denominator="Domestic abuse crimes recorded in the period.",
         source_extracts=CRIMES,
+        matures=True,
         notes=f"{PLACED} {STILL_OPEN}",
     ),
     Indicator(
@@ -69,8 +72,8 @@ INDICATORS = (
                     "action or an out-of-court disposal (pending decisions are left out).",
         source_extracts=CRIMES,
         benchmarks=(
-            Benchmark("England and Wales (low end of range)", 72.0, CPS_CHARGES),
-            Benchmark("England and Wales (high end of range)", 78.0, CPS_CHARGES),
+            Benchmark("England and Wales, low end of range", 72.0, CPS_CHARGES, "year ending March 2017"),
+            Benchmark("England and Wales, high end of range", 78.0, CPS_CHARGES, "year ending March 2017"),
         ),
         notes="Dated by the charging decision, as the CPS reports it. National figures count suspects; the "
               f"extract has one decision per crime. {PLACED}",
@@ -88,6 +91,7 @@ INDICATORS = (
         numerator="Crimes recorded in the period that were referred to the CPS and charged.",
         denominator="Domestic abuse crimes recorded in the period.",
         source_extracts=CRIMES,
+        matures=True,
         notes=f"The whole path from recording to charge in one figure. {PLACED} {STILL_OPEN}",
     ),
     Indicator(
@@ -103,8 +107,8 @@ INDICATORS = (
                     "discontinued or dismissed (pending cases are left out).",
         source_extracts=CRIMES,
         benchmarks=(
-            Benchmark("England and Wales (low end of range)", 76.0, CPS_CONVICTIONS),
-            Benchmark("England and Wales (high end of range)", 78.0, CPS_CONVICTIONS),
+            Benchmark("England and Wales, low end of range", 76.0, CPS_CONVICTIONS, "year ending March 2017"),
+            Benchmark("England and Wales, high end of range", 78.0, CPS_CONVICTIONS, "year ending March 2017"),
         ),
         notes=f"Dated by the court outcome, as the CPS reports completed prosecutions. {PLACED}",
         headline=True,
@@ -122,6 +126,7 @@ INDICATORS = (
         denominator="Domestic abuse crimes recorded in the period, with or without an outcome yet "
                     "(as the Home Office counts them).",
         source_extracts=CRIMES,
+        matures=True,
         notes=f"{PLACED} {STILL_OPEN}",
     ),
     Indicator(
@@ -138,9 +143,10 @@ INDICATORS = (
                     "(as the Home Office counts them).",
         source_extracts=CRIMES,
         benchmarks=(
-            Benchmark("England and Wales (year ending March 2020)", 54.8, OUTCOMES_2020),
-            Benchmark("England and Wales (2016)", 37.5, OUTCOMES_2016),
+            Benchmark("England and Wales", 54.8, OUTCOMES_2020, "year ending March 2020"),
+            Benchmark("England and Wales", 37.5, OUTCOMES_2016, "2016"),
         ),
+        matures=True,
         notes=f"Forces ranged from 36% to 71% in the year ending March 2020. {PLACED} {STILL_OPEN}",
         headline=True,
     ),
@@ -157,7 +163,7 @@ INDICATORS = (
         denominator="Charged crimes whose court outcome, dated in the period, is acquitted, discontinued or "
                     "dismissed (an unsuccessful prosecution, as the CPS defines it).",
         source_extracts=CRIMES,
-        benchmarks=(Benchmark("England and Wales", 52.5, CPS_VICTIM_ISSUES),),
+        benchmarks=(Benchmark("England and Wales", 52.5, CPS_VICTIM_ISSUES, "2015-16"),),
         notes="Cases the CPS dropped before charge are not prosecutions and are left out; a loss with no victim "
               f"issue recorded counts as not a victim issue. Well-timed support for the victim lowers it. {PLACED}",
     ),

@@ -2,8 +2,21 @@
 
 from metrics.compare import Polarity
 from metrics.definitions import Indicator, Method, Topic
+from oversight.settings import get_settings
 
 POLICE = ("police_incidents",)
+
+# The MARAC escalation trigger, a local setting read when the registry is built.
+_SETTINGS = get_settings()
+WINDOW = ("12 months" if _SETTINGS.marac_trigger_window_days == 365
+          else f"{_SETTINGS.marac_trigger_window_days} days")
+TRIGGER_SHORT = f"{_SETTINGS.marac_trigger_incidents} or more within {WINDOW}"
+TRIGGER = f"{_SETTINGS.marac_trigger_incidents} or more incidents in {WINDOW}"
+TRIGGER_ORDINAL = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(
+    _SETTINGS.marac_trigger_incidents, f"{_SETTINGS.marac_trigger_incidents}th")
+LOOK_BACK = _SETTINGS.marac_trigger_window_days  # a trigger needs its whole window inside the data
+TRIGGER_PARAMETERS = {"trigger_incidents": str(_SETTINGS.marac_trigger_incidents),
+                      "trigger_window_days": str(_SETTINGS.marac_trigger_window_days)}
 WARD_AND_PERIOD = ("ward", "month", "quarter", "year")
 PERSON = ("ward", "sex", "age_band", "ethnicity")
 
@@ -74,37 +87,42 @@ INDICATORS = (
     ),
     Indicator(
         id="repeat_3plus_not_marac_pct",
-        title="Victims with 3 or more incidents in 12 months not referred to MARAC",
-        description="Of victims whose incidents reached 3 or more within 12 months during the period (an escalation "
+        title=f"Victims with {TRIGGER} not referred to MARAC",
+        description=f"Of victims whose incidents reached {TRIGGER_SHORT} during the period (an escalation "
                     "trigger for MARAC), the share never referred to MARAC.",
         topic=Topic.FRONT_DOOR,
         unit="% of victims meeting the trigger",
         polarity=Polarity.LOW_IS_GOOD,
         method=Method.PROPORTION,
-        numerator="Victims meeting the trigger with no MARAC referral flagged on any incident, and no MARAC hearing, "
-                  "from 12 months before their first trigger in the period to the latest data.",
-        denominator="Distinct victims with an incident in the period that was their third or later within 12 months "
-                    "(365 days); each placed by that incident's ward and group.",
+        numerator=f"Victims meeting the trigger with no MARAC referral flagged on any incident, and no MARAC hearing, "
+                  f"from {WINDOW} before their first trigger in the period to the latest data.",
+        denominator=f"Distinct victims with an incident in the period that was their {TRIGGER_ORDINAL} or later within "
+                    f"{WINDOW} ({_SETTINGS.marac_trigger_window_days} days); each placed by that incident's ward and group.",
         source_extracts=("police_incidents", "marac_cases"),
         dimensions=PERSON,
-        notes="Cumulative risk not leading to a MARAC referral was an inspection finding. The trigger of 3 "
-              "incidents in 12 months is the common local setting.",
+        notes="Cumulative risk not leading to a MARAC referral was an inspection finding. The trigger is a local "
+              "setting: OVERSIGHT_MARAC_TRIGGER_INCIDENTS incidents within OVERSIGHT_MARAC_TRIGGER_WINDOW_DAYS days "
+              "(3 in 365 by default, the common local setting).",
         headline=True,
+        query_parameters=TRIGGER_PARAMETERS,
+        look_back_days=LOOK_BACK,
     ),
     Indicator(
         id="repeat_3plus_not_marac_count",
-        title="Victims with 3 or more incidents in 12 months never referred to MARAC",
-        description="How many victims reached 3 or more incidents within 12 months during the period without a MARAC referral.",
+        title=f"Victims with {TRIGGER} never referred to MARAC",
+        description=f"How many victims reached {TRIGGER_SHORT} during the period without a MARAC referral.",
         topic=Topic.FRONT_DOOR,
         unit="victims",
         polarity=Polarity.LOW_IS_GOOD,
         method=Method.COUNT,
-        numerator="Victims meeting the trigger in the period with no MARAC referral or hearing from 12 months before "
+        numerator=f"Victims meeting the trigger in the period with no MARAC referral or hearing from {WINDOW} before "
                   "their first trigger to the latest data (as in the percentage).",
         denominator="None (a count).",
         source_extracts=("police_incidents", "marac_cases"),
         dimensions=PERSON,
         notes="The people behind the percentage: each is a case to check.",
         query="repeat_3plus_not_marac_pct",  # the percentage's numerator, counted
+        query_parameters=TRIGGER_PARAMETERS,
+        look_back_days=LOOK_BACK,
     ),
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from metrics.compare import Polarity
-from metrics.definitions import SAFELIVES, Benchmark, Denominator, Indicator, LocalShare, Method, Topic
+from metrics.definitions import SAFELIVES, SAFELIVES_YEAR, Benchmark, Denominator, Indicator, LocalShare, Method, Topic
 
 MARAC = ("marac_cases",)
 MARAC_AND_POPULATION = ("marac_cases", "population")
@@ -30,7 +30,7 @@ def _representation(
         denominator=f"Cases heard in the period where the victim's {recorded} is recorded.",
         source_extracts=MARAC_AND_POPULATION if local_share else MARAC,
         dimensions=dimensions,
-        benchmarks=(Benchmark("England and Wales", national, SAFELIVES),),
+        benchmarks=(Benchmark("England and Wales", national, SAFELIVES, SAFELIVES_YEAR),),
         notes=f"{notes} {RECORDED_ONLY}",
         query=f"marac_{id_part}",
         local_share=local_share,
@@ -55,7 +55,7 @@ INDICATORS = (
         multiplier=10000,
         benchmarks=(
             Benchmark("SafeLives expected volume", 40.0, "SafeLives: expected MARAC volume for an area"),
-            Benchmark("England and Wales", 47.0, SAFELIVES),
+            Benchmark("England and Wales", 47.0, SAFELIVES, SAFELIVES_YEAR),
         ),
         notes="SafeLives counts cases of every sex against adult women, so this does too; it is not cut by sex. "
               "Below 40 may mean high-risk victims are not being identified; well above it may mean a lower "
@@ -75,11 +75,12 @@ INDICATORS = (
         numerator="Cases heard in the period whose victim had been heard at MARAC within the 365 days before.",
         denominator="Cases heard in the period.",
         source_extracts=MARAC,
-        benchmarks=(Benchmark("England and Wales", 31.0, SAFELIVES),),
+        benchmarks=(Benchmark("England and Wales", 31.0, SAFELIVES, SAFELIVES_YEAR),),
         notes="Repeats are worked out from the hearings held, so a victim first heard before the earliest extract "
               "loaded is not counted as a repeat. A low rate may mean repeat abuse is not being spotted and "
               "re-referred; a high one may mean that MARAC actions are not keeping victims safe.",
         query="marac_repeat",
+        look_back_days=365,
     ),
     Indicator(
         id="marac_non_police_referrals_pct",
@@ -93,7 +94,7 @@ INDICATORS = (
                   "voluntary or other agencies.",
         denominator="Cases heard in the period.",
         source_extracts=MARAC,
-        benchmarks=(Benchmark("England and Wales", 36.1, SAFELIVES),),
+        benchmarks=(Benchmark("England and Wales", 36.1, SAFELIVES, SAFELIVES_YEAR),),
         notes="A low share means other agencies are not identifying high-risk victims the police do not see.",
         query="marac_non_police_referrals",
     ),

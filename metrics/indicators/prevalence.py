@@ -21,8 +21,10 @@ INDICATORS = (
         denominator_source=Denominator.RESIDENTS,
         multiplier=1000,
         benchmarks=(
-            Benchmark("England and Wales", 19.0, "Home Office / ONS, police-recorded DA incidents and crimes, year ending March 2017"),
-            Benchmark("West Yorkshire", 21.0, "Home Office / ONS, police-recorded DA incidents and crimes, year ending March 2017"),
+            Benchmark("England and Wales", 19.0, "Home Office / ONS, police-recorded DA incidents and crimes, year ending March 2017",
+                      "year ending March 2017"),
+            Benchmark("West Yorkshire", 21.0, "Home Office / ONS, police-recorded DA incidents and crimes, year ending March 2017",
+                      "year ending March 2017"),
         ),
         notes="A higher rate can mean more abuse or more reporting; read it with the reporting ratio. "
               "Cut by sex, age band or ethnic group it counts incidents whose victim is in the group per 1,000 residents in it.",
@@ -74,6 +76,7 @@ INDICATORS = (
         dimensions=("ward", "sex", "age_band", "ethnicity"),
         headline=True,
         query="repeat_victimisation",
+        look_back_days=365,
     ),
     Indicator(
         id="children_present_pct",

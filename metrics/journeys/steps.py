@@ -3,7 +3,12 @@ the step before, and median days between steps, ready for a Sankey (each step is
 from the step before, carrying the same people).
 
 People are followed from their first entry to the cohort in the period until the data ends, so the
-latest entrants have had less time to reach later steps; the Kaplan-Meier curves allow for that.
+latest entrants have had less time to reach later steps. So the median days from entry to each step
+come from a Kaplan-Meier curve (`km_median_days_from_entry`), with people who had not reached the step
+by the end of their follow-up censored there, and beside it the share of the cohort the curve says never
+reached the step in follow-up (`never_reached_pct`; the curve's last value). The medians among those who
+reached a step (`median_days_from_entry`, `median_days_from_previous`) are kept for the days between steps,
+and are never shown alone: they leave out everyone still waiting.
 """
 
 from __future__ import annotations
@@ -57,6 +62,8 @@ def journey_steps(
     raw = run(con, journey_sql("journey_steps", groups=groups), period=period, groups=groups, cohort=cohort)
     cohort_people = int(raw.filter(pl.col("step") == "entry")["people"][0])
     previous = dict(zip(raw["step"], raw["people"], strict=True))
+    times = run(con, journey_sql("journey_step_times", groups=groups), period=period, groups=groups, cohort=cohort)
+    kaplan_meier = {step: kaplan_meier_summary(frame) for (step,), frame in times.group_by("step")}
     rows = []
     for row in raw.iter_rows(named=True):
         before = previous.get(row["previous_step"], cohort_people) if row["previous_step"] else cohort_people
@@ -70,6 +77,7 @@ def journey_steps(
             "share_of_previous_pct": _share(row["people"], before)[0],
             "median_days_from_entry": _days(row["median_days_from_entry"], row["people"], min_people_for_days),
             "median_days_from_previous": _days(row["median_days_from_previous"], row["people"], min_people_for_days),
+            **_kaplan_meier_columns(row["step"], kaplan_meier, cohort_people, min_people_for_days),
         })
     frame = pl.DataFrame(rows, schema=_schema())
     # the entry is the cohort itself: a district cohort is published as it is, a slice is protected
@@ -78,13 +86,44 @@ def journey_steps(
         ratio_columns={"share_of_cohort_pct": ("people", "cohort_people"),
                        "share_of_previous_pct": ("people", "previous_people"),
                        "median_days_from_entry": ("people", "people"),
-                       "median_days_from_previous": ("people", "people")},
+                       "median_days_from_previous": ("people", "people"),
+                       "km_median_days_from_entry": ("people", "people"),
+                       "never_reached_pct": ("people", "cohort_people")},
         interval_columns={"share_of_cohort_pct": ("share_lower_95", "share_upper_95")},
     )
     return protected.with_columns(
         note=pl.when(pl.col("people_suppressed")).then(pl.lit(NOT_SHOWN)).otherwise(pl.lit(None, dtype=pl.String)),
         disclosure_rule=pl.lit(rule.describe()),
     )
+
+
+def kaplan_meier_summary(times: pl.DataFrame) -> tuple[float | None, float]:
+    """(median days, share never reached in follow-up %) of one step's (days, is_event, people) counts.
+
+    The median is the first day the Kaplan-Meier curve of not yet reaching the step falls to 0.5 or below
+    (None when it never does: fewer than half are seen to reach it); the share never reached is the curve's
+    value after its last day.
+    """
+    by_day = times.group_by("days").agg(
+        events=pl.col("people").filter(pl.col("is_event")).sum(), people=pl.col("people").sum()).sort("days")
+    at_risk = int(by_day["people"].sum())
+    surviving, median = 1.0, None
+    for days, events, people in by_day.iter_rows():
+        if at_risk > 0 and events:
+            surviving *= 1 - events / at_risk
+        if median is None and surviving <= 0.5:
+            median = float(days)
+        at_risk -= people
+    return median, 100 * surviving
+
+
+def _kaplan_meier_columns(step: str, summaries: dict, cohort_people: int, min_people: int) -> dict:
+    if step == "entry":
+        return {"km_median_days_from_entry": 0.0 if cohort_people else None, "never_reached_pct": 0.0 if cohort_people else None}
+    median, never = summaries.get(step, (None, None))
+    if cohort_people < min_people:
+        return {"km_median_days_from_entry": None, "never_reached_pct": None}
+    return {"km_median_days_from_entry": median, "never_reached_pct": None if never is None else round(never, 1)}
 
 
 def _share(people: int, of: int) -> tuple[float | None, float | None, float | None]:
@@ -104,5 +143,5 @@ def _schema() -> dict:
         "previous_label": pl.String, "people": pl.Int64, "cohort_people": pl.Int64, "previous_people": pl.Int64,
         "share_of_cohort_pct": pl.Float64, "share_lower_95": pl.Float64, "share_upper_95": pl.Float64,
         "share_of_previous_pct": pl.Float64, "median_days_from_entry": pl.Float64,
-        "median_days_from_previous": pl.Float64,
+        "median_days_from_previous": pl.Float64, "km_median_days_from_entry": pl.Float64, "never_reached_pct": pl.Float64,
     }

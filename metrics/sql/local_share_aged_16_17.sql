@@ -5,7 +5,7 @@ with population as (
 ),
 
 population_year as (
-    select coalesce(max(year) filter (where year <= year($end)), min(year)) as year
+    select coalesce(max(year) filter (where year <= year($end) - (month($end) < 6 or (month($end) = 6 and day($end) < 30))::int), min(year)) as year
     from population
 )
 

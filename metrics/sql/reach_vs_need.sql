@@ -13,7 +13,7 @@ expected_victims as (
 
 population_year as (
     -- as rates do: the latest mid-year held up to the period's end, else the earliest held
-    select coalesce(max(year) filter (where year <= year($end)), min(year)) as year
+    select coalesce(max(year) filter (where year <= year($end) - (month($end) < 6 or (month($end) = 6 and day($end) < 30))::int), min(year)) as year
     from expected_victims
 ),
 

@@ -1,11 +1,18 @@
 -- One row per victim who reached the escalation trigger in the period: an incident that was their
--- third or later within 12 months. They count as referred when any of their incidents from 12
--- months before their first trigger in the period onwards was referred to MARAC, or MARAC heard
--- their case in that time; a referral made after the trigger is the response the board wants.
+-- $trigger_incidents-th or later within $trigger_window_days days (settings; 3 in 365 by default). They
+-- count as referred when any of their incidents from the window before their first trigger in the
+-- period onwards was referred to MARAC, or MARAC heard their case in that time; a referral made after
+-- the trigger is the response the board wants.
 -- The victim is placed by the incident that first met the trigger.
 -- The count indicator (repeat_3plus_not_marac_count) reads this query's numerator.
 with incidents as (
-    select * from mart_incidents
+    select
+        *,
+        count(*) over (
+            partition by victim_id order by reported_at
+            range between to_days($trigger_window_days::integer) preceding and current row
+        ) as n_victim_incidents_in_window
+    from mart_incidents
 ),
 
 marac_cases as (
@@ -23,7 +30,7 @@ first_triggers as (
         arg_min(victim_ethnicity, reported_at) as ethnicity
     from incidents
     where reported_on between $start and $end
-      and n_victim_incidents_12m >= 3
+      and n_victim_incidents_in_window >= $trigger_incidents::integer
     group by victim_id
 ),
 
@@ -32,12 +39,12 @@ referred_victims as (
     from first_triggers
     join incidents on incidents.victim_id = first_triggers.victim_id
     where incidents.is_referred_to_marac
-      and incidents.reported_at >= first_triggers.triggered_at - interval 365 days
+      and incidents.reported_at >= first_triggers.triggered_at - to_days($trigger_window_days::integer)
     union
     select first_triggers.victim_id
     from first_triggers
     join marac_cases on marac_cases.victim_id = first_triggers.victim_id
-    where marac_cases.heard_on >= cast(first_triggers.triggered_at - interval 365 days as date)
+    where marac_cases.heard_on >= cast(first_triggers.triggered_at - to_days($trigger_window_days::integer) as date)
 )
 
 select

@@ -30,7 +30,15 @@ from metrics.targets.forecast import (
 from metrics.targets.model import ActionPlan, Milestone, Target
 from metrics.targets.progress import Progress, progress_of
 from metrics.targets.reading import current_period, history_years, registered, seen_by
-from metrics.targets.smart import AnnualValue, Evidence, SmartResult, check_smart
+from metrics.targets.smart import (
+    AnnualValue,
+    Criterion,
+    Evidence,
+    MeasuredBaseline,
+    Outcome,
+    SmartResult,
+    check_smart,
+)
 from metrics.targets.sources import (
     Coverage,
     Measurement,
@@ -99,7 +107,9 @@ def assess(target: Target, source: ValueSource, *, as_of: date | None = None) ->
     as_of = as_of or date.today()
     indicator = registered(target.indicator)
     coverage, history, data_problem = _data(target, indicator, source, as_of)
-    smart = check_smart(target, Evidence(indicator, data_problem, [AnnualValue(year, m.value) for year, m in history], as_of))
+    measured_baseline = _measured_baseline(target, indicator, source, coverage) if not data_problem else None
+    smart = check_smart(target, Evidence(indicator, data_problem, [AnnualValue(year, m.value) for year, m in history], as_of,
+                                         measured_baseline))
     by = target.target_date
     is_final = by is not None and by < as_of
     days_left = (by - as_of).days if by is not None else None
@@ -130,10 +140,35 @@ def assess(target: Target, source: ValueSource, *, as_of: date | None = None) ->
     if direction is None:
         return unassessable(direction_reason)
     status, status_reason = _status(current, target.target_value, direction, is_final=is_final, by=by)
+    baseline_check = smart.check(Criterion.BASELINE_CHECKED)
+    if status is TargetStatus.MET and baseline_check.outcome is Outcome.FAILED:
+        status, status_reason = TargetStatus.NOT_ASSESSED, f"not shown as met: {baseline_check.reason}"
     milestones = tuple(_milestone(m, indicator, target, source, coverage, direction, as_of) for m in target.milestones)
     forecast, forecast_reason = _forecast(target, indicator, history, direction, is_final=is_final)
     return Assessment(target, indicator, smart, as_of, current, direction, status, status_reason, is_final, days_left,
                       _trajectory(target, current, direction, is_final=is_final), milestones, forecast, forecast_reason)
+
+
+def _measured_baseline(target: Target, indicator: Indicator | None, source: ValueSource,
+                       coverage: Coverage | None) -> MeasuredBaseline | None:
+    """The indicator over the stated baseline period (the 12 months ending with it), for the target's cut."""
+    if indicator is None or target.baseline is None or target.baseline.value is None or not target.baseline.period:
+        return None
+    try:
+        period = twelve_months_to(baseline_period_end(target.baseline.period))
+    except BaselinePeriodError:
+        return None  # Measurable reports the period itself
+    label = target.baseline.period
+    if coverage is None or not coverage.holds(period):
+        return MeasuredBaseline(label, problem="the data do not cover the baseline period")
+    try:
+        measured = source.measure(indicator.id, target.cut, period)
+    except NotComputable as error:
+        return MeasuredBaseline(label, problem=str(error))
+    if not measured.is_shown:
+        return MeasuredBaseline(label, problem=measured.why_not_shown())
+    lower, upper = measured.limits()
+    return MeasuredBaseline(label, measured.value, lower, upper)
 
 
 def _data(target: Target, indicator: Indicator | None, source: ValueSource,

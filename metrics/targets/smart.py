@@ -10,6 +10,11 @@
 - **Relevant**: linked to one of the board's four priorities.
 - **Time-bound**: a target date after the baseline, and milestones with values, in date order, each
   before the target date.
+- **Baseline checked**: the stated baseline set against the indicator measured over the baseline period,
+  for the same cut. It fails when the stated value lies outside the measured value's 95% interval: progress
+  judged from a baseline the data do not bear out is not progress, so such a target is never shown as met.
+  It warns when the baseline cannot be measured (no stated baseline, data that do not reach back to it,
+  too few people to show).
 A target is SMART when no check fails; warnings do not count against it.
 """
 
@@ -37,6 +42,7 @@ class Criterion(StrEnum):
     ACHIEVABLE = "achievable"
     RELEVANT = "relevant"
     TIME_BOUND = "time-bound"
+    BASELINE_CHECKED = "baseline-checked"
 
 
 class Outcome(StrEnum):
@@ -83,6 +89,17 @@ class AnnualValue:
 
 
 @dataclass(frozen=True)
+class MeasuredBaseline:
+    """The indicator measured over the stated baseline period, or why it could not be."""
+
+    period_label: str
+    value: float | None = None
+    lower_95: float | None = None
+    upper_95: float | None = None
+    problem: str | None = None  # why there is no measured value to compare with
+
+
+@dataclass(frozen=True)
 class Evidence:
     """What the checks need beyond the target itself, gathered from the registry and the data."""
 
@@ -90,13 +107,36 @@ class Evidence:
     data_problem: str | None  # why the indicator cannot be computed from the loaded data; None when it can
     history: Sequence[AnnualValue]  # complete financial years, oldest first
     as_of: date
+    measured_baseline: MeasuredBaseline | None = None  # None when the target states no usable baseline period
 
 
 def check_smart(target: Target, evidence: Evidence) -> SmartResult:
     return SmartResult((
         _specific(target, evidence), _measurable(target, evidence), _achievable(target, evidence),
-        _relevant(target), _time_bound(target),
+        _relevant(target), _time_bound(target), _baseline_checked(target, evidence),
     ))
+
+
+def _baseline_checked(target: Target, evidence: Evidence) -> SmartCheck:
+    def warn(reason: str) -> SmartCheck:
+        return SmartCheck(Criterion.BASELINE_CHECKED, Outcome.WARNING, (reason,))
+
+    stated = target.baseline_value
+    measured = evidence.measured_baseline
+    if stated is None or measured is None:
+        return warn("no stated baseline value and period to check against the data")
+    if measured.problem or measured.value is None:
+        return warn(f"the baseline for {measured.period_label} cannot be checked: {measured.problem or 'no measured value'}")
+    interval = (f"measured {measured.value:.1f} (95% interval {measured.lower_95:.1f} to {measured.upper_95:.1f})"
+                if measured.lower_95 is not None and measured.upper_95 is not None else f"measured {measured.value:.1f}")
+    lower = measured.lower_95 if measured.lower_95 is not None else measured.value
+    upper = measured.upper_95 if measured.upper_95 is not None else measured.value
+    if lower <= stated <= upper:
+        return SmartCheck(Criterion.BASELINE_CHECKED, Outcome.PASSED,
+                          (f"the stated baseline {stated:g} agrees with the data for {measured.period_label}: {interval}",))
+    return SmartCheck(Criterion.BASELINE_CHECKED, Outcome.FAILED,
+                      (f"the stated baseline {stated:g} for {measured.period_label} is outside the data's 95% interval: "
+                       f"{interval}; progress cannot be judged from it, so the target cannot be shown as met",))
 
 
 def _check(criterion: Criterion, problems: list[str], passed: str) -> SmartCheck:

@@ -165,6 +165,8 @@ def _measurement(period: Period, frame: pl.DataFrame | UnsupportedCut) -> Measur
     if frame.is_empty():
         return Measurement(period, None)
     row = frame.row(0, named=True)
+    if row["period"] != period.label:  # an outcome-type indicator read over its mature months instead (metrics/maturity.py)
+        period = Period(row["period_start"], row["period_end"], row["period"])
     return Measurement(
         period, row["value"], row["lower_95"], row["upper_95"], row["numerator"], row["denominator"],
         suppressed=bool(row["value_suppressed"]),

@@ -13,6 +13,7 @@ from metrics.aggregate import GroupFilters
 from metrics.compute import Filters, compute
 from metrics.disclosure import DisclosureRule
 from metrics.periods import between, financial_year
+from metrics.registry import get
 from oversight.settings import Settings
 from tests.drops import INCIDENTS_HEADER, write_reference_drop
 
@@ -98,3 +99,14 @@ def test_canal_wharfs_victims_of_unknown_sex_are_hidden_with_another_sex(sample_
     hidden = frame.filter(pl.col("numerator_suppressed"))
     assert hidden["cut_value"].to_list() == ["male", "unknown"]  # unknown is small; male, the smaller of the others
     assert hidden["value"].is_null().all() and hidden["lower_95"].is_null().all()
+
+
+def test_every_benchmark_carries_its_source_and_date_and_is_shown_with_them():
+    from metrics.registry import all_indicators
+
+    for indicator in all_indicators():
+        for benchmark in indicator.benchmarks:
+            assert benchmark.source and benchmark.label.startswith(benchmark.name + " (")
+    outcome16 = get("outcome16_pct").benchmarks[0]
+    assert outcome16.label == "England and Wales (year ending March 2020)" and outcome16.value == 54.8
+    assert get("prevalence_incidents_per_1000").benchmarks[0].label == "England and Wales (year ending March 2017)"

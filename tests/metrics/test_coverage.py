@@ -1,6 +1,6 @@
 """Service coverage tables on a tiny literal drop, against hand-computed rows.
 
-The drop (`write_services_drop`), financial year 2025/26 (365 days, YEARS = 365/365.25 years):
+The drop (`write_services_drop`), financial year 2025/26 (a whole year: YEARS = 1, as Fingertips counts it):
 - wards Northfield N (E05990001), Eastgate E (E05990002), Southmoor S (E05990003); residents 16+
   N 2,200 (women 25-34 1,000, women 65-74 200, men 25-34 1,000; plus 300 boys aged 5-10),
   E 1,600 (Asian: women 25-34 800, women 16-17 100, men 25-34 700), S 1,000 (white women 500,
@@ -33,7 +33,7 @@ from metrics.stats import wilson_ci
 from oversight.settings import Settings
 from tests.drops import wards_geojson
 
-YEAR, YEARS = financial_year(2025), 365 / 365.25
+YEAR, YEARS = financial_year(2025), 1.0  # a whole financial year is one year (count / mid-year population)
 OPEN = DisclosureRule.unsuppressed()
 DEFAULT = DisclosureRule.from_settings(Settings())
 N, E, S = "E05990001", "E05990002", "E05990003"

@@ -24,8 +24,12 @@ def test_asian_women_in_three_wards_report_far_less_than_the_survey_predicts(sam
     asian_women = GroupFilters(sex="female", ethnicity="asian")
     wards = by_cut(compute(sample_warehouse, "hidden_need_reporting_ratio",
                            Filters(period=THREE_YEARS, by="ward", groups=asian_women), rule=BOARD))
-    for code in ("E05990018", "E05990020", "E05990023"):
-        assert wards[code]["comparison"] in WORSE, wards[code]
+    planted = ("E05990018", "E05990020", "E05990023")
+    # The three planted wards read lowest of all; allowing for the wards' overdispersion (Spiegelhalter
+    # 2005), at least two of them remain significantly below the district's Asian women.
+    shown = sorted((row for row in wards.values() if row["value"] is not None), key=lambda row: row["value"])
+    assert {row["cut_value"] for row in shown[:3]} == set(planted)
+    assert sum(wards[code]["comparison"] in WORSE for code in planted) >= 2, [wards[code]["comparison"] for code in planted]
     groups = by_cut(compute(sample_warehouse, "hidden_need_reporting_ratio",
                             Filters(period=THREE_YEARS, by="ethnicity", groups=GroupFilters(sex="female")), rule=BOARD))
     assert groups["asian"]["comparison"] in WORSE

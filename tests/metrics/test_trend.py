@@ -164,3 +164,21 @@ def test_impossible_points_raise():
         proportion_trend(series([1, 2, 300, 4, 5], 100))
     with pytest.raises(TrendInputError):
         rate_trend(series([1, 2, -3, 4, 5], 100))
+
+
+def test_years_that_scatter_beyond_chance_are_allowed_for_as_overdispersion():
+    # 100, 140, 110, 160, 150 per 1,000: T = -200 - 140 + 0 + 160 + 300 = 120, pbar = 0.132, chi-square
+    # = 120^2 / (0.132 x 10,000) = 10.91, above 9.5495 and stable when each point is left out. The line
+    # 132 + 12 (x - 2) leaves residuals -8, 20, -22, 16, -6: X^2 = 1,240 / 132 = 9.394 on 3 df, so
+    # dispersion 3.131 and the adjusted chi-square 10.91 / 3.131 = 3.48: no significant change.
+    result = rate_trend(series([100, 140, 110, 160, 150], 1000))
+    assert result.chi_square == pytest.approx(14_400 / 1_320)
+    assert result.dispersion == pytest.approx(1_240 / 132 / 3)
+    assert result.marker is TrendMarker.NO_SIGNIFICANT_CHANGE
+    assert "dispersion 3.1" in result.reason
+
+
+def test_points_on_a_line_are_not_overdispersed():
+    result = rate_trend(series([100, 120, 140, 160, 180], 1000))
+    assert result.dispersion == pytest.approx(0.0, abs=1e-9)
+    assert result.marker is TrendMarker.INCREASING

@@ -80,7 +80,7 @@ def test_the_overview_shows_the_plan_in_brief(monkeypatch, sample_warehouse_path
     assert any(markdown.value.startswith("**Targets off track") for markdown in app.markdown)
     summary = app.dataframe[-1].value
     assert summary["Priority"].tolist() == ["Prevention", "Provision", "Protection", "Prosecution", "Whole plan"]
-    assert summary["Targets"].tolist()[-1] == 19 and summary["SMART"].tolist()[-1] == 14
+    assert summary["Targets"].tolist()[-1] == 19 and summary["SMART"].tolist()[-1] == 12
 
 
 def test_the_overview_without_a_plan_says_so(monkeypatch, warehouse_without_plan):

@@ -13,6 +13,7 @@ SECTIONS = [
     "Where: wards compared with the district",
     "Over time",
     "Who: sex, age band and ethnic group",
+    "Wards compared after allowing for their ages",
     "Hidden need: known victims against those the survey predicts",
 ]
 GREYSTONE_PARK = "E05990019"
@@ -32,7 +33,7 @@ def test_the_page_shows_every_section_without_error(district_page):
 
 def test_every_chart_has_alt_text_a_table_and_a_download(district_page):
     charts = district_page.get("plotly_chart")
-    assert len(charts) == 8  # map, funnel, trend, three breakdowns, two hidden-need charts
+    assert len(charts) == 9  # map, funnel, trend, three breakdowns, age-standardised wards, two hidden-need charts
     assert all(chart.proto.alt for chart in charts)
     assert len(district_page.dataframe) == len(charts)
     assert len(district_page.get("download_button")) == len(charts)
@@ -49,8 +50,16 @@ def test_the_map_is_an_offline_choroplethmap_of_every_ward(district_page):
 def test_the_funnel_and_the_words_pick_out_the_rising_ward(district_page):
     funnel = figure(district_page, "prevalence-funnel-")
     names = [trace.get("name") for trace in funnel["data"]]
-    assert "99.8% limits" in names and "95% limits" in names
-    assert "Greystone Park" in page_text(district_page).split("Significantly higher than the district:")[1].split(".")[0]
+    # the sample's wards vary far more than chance allows, so the chart says its limits are widened for it
+    assert "99.8% limits (widened for overdispersion)" in names and "95% limits (widened for overdispersion)" in names
+    assert any("overdispersion" in annotation["text"] for annotation in funnel["layout"]["annotations"])
+    higher = page_text(district_page).split("Significantly higher than the district:")[1].split(".")[0]
+    assert higher.strip() == "Greystone Park"  # the one ward beyond the widened limits
+
+
+def test_the_page_says_how_many_comparisons_it_makes(district_page):
+    text = page_text(district_page)
+    assert "This view makes " in text and "Chance alone would put about" in text
 
 
 def test_hidden_need_says_which_groups_report_significantly_less(district_page):
@@ -98,3 +107,11 @@ def test_a_narrow_selection_shows_words_not_small_numbers(sample_warehouse_path,
     assert tile_values(app)[0] == "*"
     assert NOT_SHOWN in page_text(app)
     assert not [count for count in shown_counts(app) if 1 <= count <= 7]
+
+
+def test_wards_are_compared_on_age_standardised_rates(district_page):
+    text = page_text(district_page)
+    assert "European Standard Population 2013" in text
+    # the board sees the wards whose counts by age are large enough to show; Greystone Park stands out
+    section = text.split("Wards compared after allowing for their ages")[1]
+    assert "Greystone Park" in section.split("Significantly higher than the district (age-standardised):")[1].split(".")[0]

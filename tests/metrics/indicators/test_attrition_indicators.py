@@ -33,6 +33,13 @@ IDS = (
 )
 
 
+@pytest.fixture(autouse=True)
+def outcomes_read_as_they_stand(monkeypatch):
+    """These tests check the arithmetic on a year whose outcomes are all in, so no maturity lag moves the
+    period (tests/metrics/test_maturity.py tests the lag)."""
+    monkeypatch.setenv("OVERSIGHT_MATURITY_LAG_MONTHS", "0")
+
+
 @pytest.fixture(scope="module")
 def justice(tmp_path_factory):
     root = tmp_path_factory.mktemp("justice")

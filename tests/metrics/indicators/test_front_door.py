@@ -117,3 +117,25 @@ def test_count_and_percentage_agree_on_every_ward(front):
     assert {ward: numerator for ward, (numerator, _) in percentage.items()} == {
         ward: numerator for ward, (numerator, _) in count.items()
     }
+
+
+@pytest.mark.parametrize(("incidents", "days", "expected"), [
+    (3, 365, (1, 3)),  # the default: VR2 not referred; VR1 and VR4 were
+    (2, 365, (2, 4)),  # VR2 now triggers on 1 Aug 2025 (after her 2024 referral's window) and VR3 on 1 Jun 2025
+    (3, 540, (1, 4)),  # VR3's three incidents fall within 540 days; VR2's March 2024 referral now counts
+    (4, 365, (0, 0)),  # nobody has four incidents within a year
+])
+def test_the_marac_trigger_is_a_setting(front, incidents, days, expected):
+    import dataclasses
+
+    from metrics.aggregate import aggregate
+
+    indicator = dataclasses.replace(get("repeat_3plus_not_marac_pct"), query_parameters={
+        "trigger_incidents": str(incidents), "trigger_window_days": str(days)})
+    (row,) = aggregate(front, indicator, YEAR).iter_rows(named=True)
+    assert (row["numerator"], row["denominator"]) == expected
+
+
+def test_the_trigger_defaults_to_three_incidents_in_365_days():
+    assert get("repeat_3plus_not_marac_pct").query_parameters == {"trigger_incidents": "3", "trigger_window_days": "365"}
+    assert get("repeat_3plus_not_marac_pct").title == "Victims with 3 or more incidents in 12 months not referred to MARAC"

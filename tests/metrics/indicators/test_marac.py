@@ -1,6 +1,6 @@
 """MARAC indicators on tiny literal data, against hand-computed rows.
 
-The MARAC drop (tests/drops.py), financial year 2025/26 (365 days, Y = 365/365.25 years):
+The MARAC drop (tests/drops.py), financial year 2025/26 (a whole year: Y = 1 year, as Fingertips counts it):
 - residents aged 16+: Northfield female 1,000 and male 900 (white, 25-34); Eastgate female 800 and
   male 700 (asian, 25-34); Southmoor female 16-17 50 (ethnic group `all`). Women 16+: 1,850.
 - cases heard in the year (M01, December 2024, only makes M02 a repeat):
@@ -27,7 +27,7 @@ from oversight.settings import Settings
 from tests.drops import write_marac_drop
 
 YEAR = financial_year(2025)
-Y = 365 / 365.25
+Y = 1.0  # a whole financial year is one year (count / mid-year population)
 OPEN = DisclosureRule.unsuppressed()
 EXACT_1 = (0.025317807984289897, 5.571643390938898)  # exact 95% limits on a count of 1 (PHEindicatormethods)
 Z95 = 1.959963984540054
@@ -61,7 +61,7 @@ def test_cases_per_10000_women_against_safelives_expected_volume(warehouse):
     (district,) = rows(warehouse, "marac_cases_per_10000_women").values()
     assert (district["numerator"], district["denominator"]) == (7, pytest.approx(1850 * Y))
     assert district["value"] == pytest.approx(70000 / (1850 * Y))
-    assert (district["comparator"], district["comparator_value"]) == ("SafeLives expected volume", 40.0)
+    assert (district["comparator"], district["comparator_value"]) == ("SafeLives expected volume (date not recorded)", 40.0)
     assert district["comparison"] == "similar"
     by_ward = rows(warehouse, "marac_cases_per_10000_women", by="ward")
     assert by_ward["E05990001"]["numerator"] == 3  # M08 counts though its victim's sex is unknown
@@ -77,9 +77,10 @@ def test_repeat_cases_count_hearings_of_the_same_victim_within_a_year(warehouse)
     (district,) = rows(warehouse, "marac_repeat_pct").values()
     assert (district["numerator"], district["denominator"]) == (2, 7)
     assert (district["lower_95"], district["upper_95"]) == pytest.approx(wilson_percent(2, 7), rel=1e-9)
-    assert (district["comparator"], district["comparator_value"]) == ("England and Wales", 31.0)
+    assert (district["comparator"], district["comparator_value"]) == ("England and Wales (12 months to September 2024)", 31.0)
     by_month = rows(warehouse, "marac_repeat_pct", by="month")
-    assert {month for month, row in by_month.items() if row["numerator"]} == {"2025-05", "2026-02"}
+    # a month whose 12-month look-back reaches before the data start is left out of the series (May 2025 here)
+    assert {month for month, row in by_month.items() if row["numerator"]} == {"2026-02"}
 
 
 def test_referrals_from_agencies_other_than_police(warehouse):
@@ -150,7 +151,9 @@ def test_every_marac_indicator_computes_for_every_cut_it_allows(warehouse):
     for indicator in INDICATORS:
         for by in (None, *indicator.dimensions):
             frame = compute(warehouse, indicator.id, Filters(period=YEAR, by=by), rule=DisclosureRule(7, 5))
-            assert frame.height >= 1, (indicator.id, by)
+            # a look-back measure has no period rows in the data's first year: its look-back is incomplete
+            truncated = indicator.look_back_days and by in ("month", "quarter", "year")
+            assert frame.height >= 1 or truncated, (indicator.id, by)
 
 
 def test_no_local_share_of_minoritised_residents_when_the_population_is_not_split():

@@ -1,6 +1,6 @@
 """Prevalence indicators on the tiny drop, against hand-computed rows.
 
-The tiny drop (tests/drops.py), financial year 2025/26 (365 days, 365/365.25 years):
+The tiny drop (tests/drops.py), financial year 2025/26 (a whole year: one year, as Fingertips counts it):
 - residents: Northfield E05990001 1,900 (female 25-34 1,000; male 25-34 900), Eastgate E05990002
   1,500 (asian), Southmoor E05990003 50 (female 16-17, given for an LSOA);
 - incidents loaded: INC001 Northfield (V001, female 25-34 white, high risk, 2 children, crime),
@@ -20,7 +20,7 @@ from metrics.disclosure import DisclosureRule
 from metrics.periods import financial_year
 
 YEAR = financial_year(2025)
-YEARS = 365 / 365.25
+YEARS = 1.0  # a whole financial year is one year (count / mid-year population)
 OPEN = DisclosureRule.unsuppressed()
 EXACT_1 = (0.025317807984289897, 5.571643390938898)  # exact 95% limits on a count of 1 (PHEindicatormethods)
 
@@ -50,10 +50,10 @@ def test_district_rate_is_compared_with_england_and_wales(tiny_warehouse):
     (district,) = rows(tiny_warehouse, "prevalence_incidents_per_1000").values()
     assert district["cut"] == "district"
     assert district["value"] == pytest.approx(3 * 1000 / (3450 * YEARS))
-    assert (district["comparator"], district["comparator_value"]) == ("England and Wales", 19.0)
+    assert (district["comparator"], district["comparator_value"]) == ("England and Wales (year ending March 2017)", 19.0)
     # 0.87 per 1,000 with an upper 99.8% limit far below 19: lower beyond the 99.8% limits.
     assert district["comparison"] == "lower_998"
-    assert district["comparison_text"] == "significantly lower than the England and Wales benchmark (99.8%)"
+    assert district["comparison_text"] == "significantly lower than the England and Wales (year ending March 2017) benchmark (99.8%)"
 
 
 def test_rates_by_sex_use_the_residents_of_that_sex(tiny_warehouse):
@@ -101,7 +101,7 @@ def test_children_present_exposed_high_risk_and_honour_based(tiny_warehouse):
 def test_monthly_cut_annualises_each_month(tiny_warehouse):
     result = rows(tiny_warehouse, "prevalence_incidents_per_1000", by="month")
     assert sorted(result) == ["2025-04", "2025-05", "2025-06"]
-    assert result["2025-04"]["denominator"] == pytest.approx(3450 * 30 / 365.25)
+    assert result["2025-04"]["denominator"] == pytest.approx(3450 / 12)  # each month is a twelfth of a year
     assert result["2025-04"]["comparison"] == "not_compared"
 
 

@@ -117,6 +117,6 @@ def test_idva_caseload_is_idva_starts_per_fte_a_year(tiny_warehouse):
                      rule=DisclosureRule.unsuppressed()).iter_rows(named=True)
     assert (row["numerator"], row["value"]) == (0, 0.0)
     assert row["denominator"] == pytest.approx(2.5 * year.years)
-    assert row["comparator"] == "SafeLives capacity guide"
+    assert row["comparator"] == "SafeLives capacity guide (date not recorded)"
     with pytest.raises(UnsupportedCut, match="it is a district figure"):
         compute(tiny_warehouse, "idva_caseload_per_fte", Filters(period=year, by="ward"), rule=DisclosureRule.unsuppressed())

@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 
 from metrics.compare import TargetStatus
+from metrics.targets.smart import Criterion, Outcome
 from metrics.targets import (Direction, KnownValues, MilestoneStatus, Outlook, Progress, Target, TrackStatus, assess,
                              trajectory_value)
 
@@ -139,9 +140,10 @@ def test_a_hidden_milestone_year_is_not_assessed_while_the_rest_are():
 def test_no_judgement_indicators_take_their_direction_from_baseline_to_target():
     marac = dict(indicator="marac_cases_per_10000_women", baseline={"value": 43.8, "period": "2022/23"},
                  target={"value": 40.0, "by": date(2028, 3, 31)}, milestones=[])
-    result = assess(target(**marac), now(38.0, 36.0, 39.5), as_of=AS_OF)
+    history = {**FALLING, date(2023, 3, 31): (43.8, 42.1, 45.6)}  # the data bear out the stated baseline
+    result = assess(target(**marac), now(38.0, 36.0, 39.5, history), as_of=AS_OF)
     assert result.direction is Direction.LOWER and result.status is TargetStatus.MET
-    no_baseline = assess(target(**{**marac, "baseline": None}), now(38.0, 36.0, 39.5), as_of=AS_OF)
+    no_baseline = assess(target(**{**marac, "baseline": None}), now(38.0, 36.0, 39.5, history), as_of=AS_OF)
     assert no_baseline.status is TargetStatus.NOT_ASSESSED
     assert "no baseline to show which way the target moves" in no_baseline.status_reason
 
@@ -173,3 +175,20 @@ def test_assessed_as_of_a_past_day_the_figures_stop_at_the_last_whole_month_befo
     assert result.current.period.label == "12 months to Sep 2025" and result.current.value == 76.0
     assert [m.status for m in result.milestones][:2] == [MilestoneStatus.MISSED] * 2
     assert result.forecast.n_years == 4  # 2021/22 to 2024/25: 2025/26 had not ended
+
+
+def test_a_stated_baseline_the_data_do_not_bear_out_blocks_met():
+    # The plan says 43.8 in 2022/23; the data measure 79.8 (78.7 to 80.9) for that year.
+    marac = dict(indicator="marac_cases_per_10000_women", baseline={"value": 43.8, "period": "2022/23"},
+                 target={"value": 40.0, "by": date(2028, 3, 31)}, milestones=[])
+    result = assess(target(**marac), now(38.0, 36.0, 39.5), as_of=AS_OF)
+    assert result.smart.check(Criterion.BASELINE_CHECKED).outcome is Outcome.FAILED
+    assert result.status is TargetStatus.NOT_ASSESSED
+    assert result.status_reason.startswith("not shown as met: the stated baseline 43.8 for 2022/23 is outside the data's "
+                                           "95% interval: measured 79.8 (95% interval 78.7 to 80.9)")
+
+
+def test_a_baseline_the_data_bear_out_passes_the_check():
+    check = assess(target(), now(72.0, 70.8, 73.2), as_of=AS_OF).smart.check(Criterion.BASELINE_CHECKED)
+    assert check.outcome is Outcome.PASSED
+    assert check.reason == "the stated baseline 79.8 agrees with the data for 2022/23: measured 79.8 (95% interval 78.7 to 80.9)"

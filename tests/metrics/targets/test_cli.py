@@ -21,7 +21,8 @@ def test_targets_prints_every_target_as_json(sample_warehouse_path):
     prot04 = targets["PROT-04"]
     assert prot04["status"] == "off track" and prot04["trajectory"]["status"] == "off track"
     assert prot04["days_left"] == 491 and prot04["forecast"]["outlook"] == "likely to be missed"
-    assert [check["outcome"] for check in targets["PROS-04"]["smart_checks"]][-1] == "failed"
+    assert {check["criterion"]: check["outcome"] for check in targets["PROS-04"]["smart_checks"]}["time-bound"] == "failed"
+    assert {check["criterion"]: check["outcome"] for check in targets["PROV-02"]["smart_checks"]}["baseline-checked"] == "failed"
     assert document["summary"][-1]["priority"] == "all priorities" and document["summary"][-1]["targets"] == 19
 
 

@@ -22,6 +22,9 @@ PLANTED = {  # target -> (check that fails, the reason it gives)
     "PROV-04": (Criterion.SPECIFIC, "no named owner answers for it"),
     "PROS-04": (Criterion.TIME_BOUND, "no target date"),
     "PROS-05": (Criterion.MEASURABLE, "no baseline, and no date by which one will be obtained"),
+    # Stated baselines the data do not bear out (the plan's figures for 2022/23 against the measured ones).
+    "PROV-01": (Criterion.BASELINE_CHECKED, "the stated baseline 112 for 2022/23 is outside the data's 95% interval"),
+    "PROV-02": (Criterion.BASELINE_CHECKED, "the stated baseline 46.6 for 2022/23 is outside the data's 95% interval"),
 }
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from metrics.registry import get
 from metrics.targets import Criterion, Evidence, Outcome, Target, check_smart
-from metrics.targets.smart import AnnualValue
+from metrics.targets.smart import AnnualValue, MeasuredBaseline
 
 AS_OF = date(2026, 11, 26)
 # child_spoken_to_pct each financial year: the largest year-on-year change is 3.7 (2021/22 to 2022/23).
@@ -27,10 +27,13 @@ def sound(**changes) -> dict:
     return {key: value for key, value in target.items() if value is not None}
 
 
-def checked(history=HISTORY, data_problem=None, **changes):
+AGREEING = MeasuredBaseline("2022/23", 79.8, 78.7, 80.9)
+
+
+def checked(history=HISTORY, data_problem=None, measured_baseline=AGREEING, **changes):
     target = Target.model_validate(sound(**changes))
     indicator = get(target.indicator) if target.indicator in {"child_spoken_to_pct", "school_notified_next_day_pct"} else None
-    return check_smart(target, Evidence(indicator, data_problem, history, AS_OF))
+    return check_smart(target, Evidence(indicator, data_problem, history, AS_OF, measured_baseline))
 
 
 def test_a_sound_target_passes_every_check_with_its_reasons():
@@ -166,3 +169,26 @@ def test_milestones_out_of_order_or_after_the_target_date_fail_time_bound():
 def test_a_target_date_before_the_baseline_ends_fails_time_bound():
     time_bound = checked(target={"value": 90.0, "by": date(2023, 1, 31)}, milestones=[]).check(Criterion.TIME_BOUND)
     assert time_bound.reasons == ("the target date 31 Jan 2023 is not after the baseline period (2022/23)",)
+
+
+def test_a_stated_baseline_outside_the_measured_interval_fails():
+    result = checked(measured_baseline=MeasuredBaseline("2022/23", 59.0, 56.9, 61.1), baseline={"value": 46.6, "period": "2022/23"})
+    check = result.check(Criterion.BASELINE_CHECKED)
+    assert check.outcome is Outcome.FAILED and not result.is_smart
+    assert check.reason.startswith("the stated baseline 46.6 for 2022/23 is outside the data's 95% interval: "
+                                   "measured 59.0 (95% interval 56.9 to 61.1)")
+
+
+def test_a_baseline_at_the_edge_of_the_interval_agrees():
+    check = checked(measured_baseline=MeasuredBaseline("2022/23", 80.5, 79.8, 81.2)).check(Criterion.BASELINE_CHECKED)
+    assert check.outcome is Outcome.PASSED
+
+
+@pytest.mark.parametrize(("measured", "words"), [
+    (None, "no stated baseline value and period to check against the data"),
+    (MeasuredBaseline("2022/23", problem="the data do not cover the baseline period"),
+     "the baseline for 2022/23 cannot be checked: the data do not cover the baseline period"),
+])
+def test_a_baseline_that_cannot_be_measured_is_a_warning(measured, words):
+    check = checked(measured_baseline=measured).check(Criterion.BASELINE_CHECKED)
+    assert (check.outcome, check.reason) == (Outcome.WARNING, words)

@@ -22,6 +22,9 @@ PLANTED = {  # target -> the failed check and the start of its reason, in words
     "PROV-04": ("specific", "no named owner answers for it"),
     "PROS-04": ("time-bound", "no target date"),
     "PROS-05": ("measurable", "no baseline, and no date by which one will be obtained"),
+    # stated baselines the data do not bear out
+    "PROV-01": ("baseline-checked", "the stated baseline 112 for 2022/23 is outside the data's 95% interval"),
+    "PROV-02": ("baseline-checked", "the stated baseline 46.6 for 2022/23 is outside the data's 95% interval"),
 }
 PROT_04_OWNER = "Chief Inspector, Safeguarding, West Pennine Police"
 
@@ -34,7 +37,7 @@ def view(sample_warehouse):
 def test_every_target_has_one_row_in_plan_order(view):
     assert view.targets.height == 19 and view.targets["target_id"][0] == "PREV-01"
     assert view.priorities() == ["prevention", "provision", "protection", "prosecution"]
-    assert view.checks.height == 19 * 5
+    assert view.checks.height == 19 * 6  # five SMART letters and the baseline check
 
 
 def test_prot_04_is_off_track_in_words_and_numbers(view):
@@ -92,7 +95,7 @@ def test_the_summary_names_the_owners_of_targets_off_track(view):
     table = view.priority_table()
     assert table["Priority"].to_list() == ["Prevention", "Provision", "Protection", "Prosecution", "Whole plan"]
     whole = table.row(-1, named=True)
-    assert whole["Targets"] == 19 and whole["SMART"] == 14
+    assert whole["Targets"] == 19 and whole["SMART"] == 12  # PROV-01 and PROV-02 state baselines the data do not bear out
     assert sum(whole[column] for column in table.columns[3:]) == 19  # every target has one word
 
 
