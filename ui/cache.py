@@ -23,7 +23,8 @@ from metrics.attrition import attrition_funnel
 from metrics.attrition_days import days_between_stages
 from metrics.compute import Filters, compute
 from metrics.coverage import perpetrator_interventions
-from metrics.disclosure import rule_for
+from metrics.board import board_pack
+from metrics.disclosure import Audience, rule_for
 from metrics.export.gap_analysis import commissioner_workbook
 from metrics.funnel_data import ward_funnel
 from metrics.hidden_need_groups import reporting_by_group
@@ -33,6 +34,7 @@ from metrics.service_gaps import gap_analysis
 from metrics.targets.view import plan_view
 from metrics.warehouse import connect, version_name
 from oversight.settings import get_settings
+from ui.board_pack import pack_file
 from ui.session import current_audience
 
 CACHE_TTL_SECONDS = 3600
@@ -106,7 +108,10 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "perpetrator_interventions": lambda con, rule, period: perpetrator_interventions(con, period, rule),
     "gap_analysis": lambda con, rule, period, ward_code: gap_analysis(con, period, rule, ward_code=ward_code),
     "gap_analysis_workbook": lambda con, rule, period, ward_code: commissioner_workbook(con, period=period, ward_code=ward_code),
-    "plan_view": plan_view,  # raises PlanMissing (not cached) until a drop brings action_plan.yaml
+    "plan_view": plan_view,
+    # the board's rule whoever asks: a pack is a paper, forwarded and kept
+    "board_pack_file": lambda con, rule, period, previous, ward_code, kind: pack_file(board_pack(
+        con, period=period, previous=previous, ward_code=ward_code, rule=rule_for(Audience.BOARD, get_settings())), kind),  # raises PlanMissing (not cached) until a drop brings action_plan.yaml
     "journey_steps": lambda con, rule, cohort, period, groups: journey_steps(con, rule, cohort=cohort, period=period, groups=groups),
     "journey_survival": lambda con, rule, cohort, period, groups, measure, by: survival_curves(
         con, rule, cohort=cohort, period=period, groups=groups, measure=measure, by=by),

@@ -114,7 +114,9 @@ def gaps_chart(gaps: pl.DataFrame) -> go.Figure:
                             marker={"color": theme.LIGHT_GREY, "line": {"color": theme.MID_GREY, "width": 0.8}}))
     figure.add_trace(go.Bar(y=labels, x=gaps["people_reached"].to_list()[::-1], orientation="h", name="people reached",
                             marker={"color": theme.DARK_BLUE}))
-    _layout(figure, width=660, height=60 + 34 * max(gaps.height, 1), barmode="overlay", margin={"l": 190, "r": 10, "t": 8, "b": 30})
+    _layout(figure, width=660, height=60 + 34 * max(gaps.height, 1), barmode="overlay", margin={"l": 200, "r": 10, "t": 8, "b": 30})
+    figure.update_yaxes(showgrid=False)
+    figure.update_xaxes(showgrid=True, gridcolor=theme.LIGHT_GREY)
     figure.update_layout(showlegend=True, legend={"orientation": "h", "x": 0, "y": -0.12, "font": _font(9)})
     return figure
 
@@ -126,7 +128,9 @@ def attrition_chart(stages: pl.DataFrame) -> go.Figure:
     figure = go.Figure(go.Bar(y=labels, x=counts, orientation="h", marker={"color": theme.DARK_BLUE},
                               text=[f"{count:,}" if count is not None else "*" for count in counts], textposition="outside",
                               textfont=_font(9), cliponaxis=False))
-    return _layout(figure, width=660, height=40 + 30 * stages.height, margin={"l": 190, "r": 50, "t": 8, "b": 24})
+    _layout(figure, width=660, height=40 + 30 * stages.height, margin={"l": 190, "r": 50, "t": 8, "b": 24})
+    figure.update_yaxes(showgrid=False)
+    return figure
 
 
 def render_svgs(figures: Sequence[go.Figure]) -> list[str]:

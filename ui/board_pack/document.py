@@ -135,6 +135,7 @@ def _scorecard_rows(pack: BoardPack) -> list[dict[str, Any]]:
     before = {row["indicator_id"]: row for row in pack.previous_scorecard.iter_rows(named=True)}
     tested = {change.indicator_id: "real change" for change in pack.summary.changes.changes}
     tested |= {change.indicator_id: "possible change" for change in pack.summary.changes.to_watch}
+    immature = set(pack.summary.changes.immature)
     rows = []
     for row in pack.scorecard.iter_rows(named=True):
         earlier = before.get(row["indicator_id"], {})
@@ -145,7 +146,7 @@ def _scorecard_rows(pack: BoardPack) -> list[dict[str, Any]]:
             "interval": f"{row['lower_95']:.1f} to {row['upper_95']:.1f}" if shown and row["lower_95"] is not None else "",
             "events": count_text(row["numerator"], pack.rule, suppressed=bool(row.get("numerator_suppressed"))),
             "previous": f"{earlier['value']:.1f}" if earlier.get("value") is not None else SUPPRESSED_TEXT,
-            "change": tested.get(row["indicator_id"], ""),
+            "change": "not compared yet" if row["title"] in immature else tested.get(row["indicator_id"], "no real change"),
             "comparison": row["comparison_text"], "trend": row["trend"] or "",
         })
     return rows
@@ -210,7 +211,7 @@ def _worst_stage(pack: BoardPack) -> str:
             worst = row
     if worst is None:
         return "No step of the funnel can be shown for this period."
-    return (f"The steepest drop is at “{worst['stage_label']}”: {worst['conversion_pct']:.0f}% of "
+    return (f"The steepest drop is at “{worst['stage_label']}”: {worst['conversion_pct']:.0f}% "
             f"{worst['conversion_of']} went on to it.")
 
 
