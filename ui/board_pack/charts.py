@@ -8,11 +8,13 @@ The map draws ward outlines as filled shapes on plain axes, so it is vector too 
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import shutil
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 import polars as pl
 from shapely.geometry import shape
 
@@ -21,6 +23,7 @@ from ui import theme
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 SVG_SCALE = 1
+PANELS_A_ROW = 3
 TABS = 1  # one Chromium tab: more tabs start slower than they draw on two cores
 
 
@@ -42,31 +45,48 @@ def _layout(figure: go.Figure, *, width: int, height: int, title: str | None = N
     return figure
 
 
-def target_chart(series: pl.DataFrame, *, unit: str | None) -> go.Figure:
-    """One target's small chart: the financial years' values with their 95% intervals, the latest 12 months,
-    the straight path from the baseline to the target, and the target itself."""
-    figure = go.Figure()
+def priority_charts(targets: Sequence[tuple[str, str | None, pl.DataFrame]]) -> go.Figure:
+    """Small multiples, one panel per target of a priority (its id and unit as the panel's title): the
+    financial years' values with their 95% intervals, the latest 12 months, the straight path from the
+    baseline to the target, and the target itself. One figure per priority keeps Chromium's work small."""
+    rows = max(1, math.ceil(len(targets) / PANELS_A_ROW))
+    figure = make_subplots(rows=rows, cols=PANELS_A_ROW, horizontal_spacing=0.07, vertical_spacing=0.55 / rows,
+                           subplot_titles=[f"{target_id}: {_short_unit(unit)}" for target_id, unit, _ in targets])
+    for index, (_, _, series) in enumerate(targets):
+        for trace in _target_traces(series):
+            figure.add_trace(trace, row=index // PANELS_A_ROW + 1, col=index % PANELS_A_ROW + 1)
+    _layout(figure, width=660, height=30 + 140 * rows, margin={"l": 30, "r": 6, "t": 22, "b": 20})
+    figure.update_xaxes(tickfont=_font(9), nticks=4)
+    figure.update_yaxes(tickfont=_font(9))
+    starts = sorted({axis.domain[0] for name, axis in figure.layout.to_plotly_json().items() if name.startswith("xaxis")
+                     for axis in [figure.layout[name]]})
+    for annotation in figure.layout.annotations:  # panel titles flush left over their panel, not centred
+        column_start = max(start for start in starts if start <= annotation.x)
+        annotation.update(font=_font(9), xanchor="left", x=column_start)
+    return figure
+
+
+def _target_traces(series: pl.DataFrame) -> list[go.Scatter]:
+    traces = []
     path = series.filter(pl.col("role") == TRAJECTORY).sort("on")
     if path.height:
-        figure.add_trace(go.Scatter(x=path["on"].to_list(), y=path["value"].to_list(), mode="lines",
-                                    line={"color": theme.MID_GREY, "dash": "dash", "width": 1.5}, name="path to the target"))
+        traces.append(go.Scatter(x=path["on"].to_list(), y=path["value"].to_list(), mode="lines",
+                                 line={"color": theme.MID_GREY, "dash": "dash", "width": 1.5}))
     for role, colour, symbol in ((ANNUAL, theme.DARK_BLUE, "circle"), (LATEST, theme.ORANGE, "diamond")):
         points = series.filter((pl.col("role") == role) & pl.col("value").is_not_null()).sort("on")
         if points.height:
-            figure.add_trace(go.Scatter(
+            traces.append(go.Scatter(
                 x=points["on"].to_list(), y=points["value"].to_list(), mode="lines+markers" if role == ANNUAL else "markers",
-                marker={"color": colour, "symbol": symbol, "size": 7}, line={"color": colour, "width": 2},
+                marker={"color": colour, "symbol": symbol, "size": 6}, line={"color": colour, "width": 2},
                 error_y={"type": "data", "symmetric": False, "color": colour, "thickness": 1, "width": 3,
                          "array": (points["upper_95"] - points["value"]).fill_null(0).to_list(),
                          "arrayminus": (points["value"] - points["lower_95"]).fill_null(0).to_list()}))
     target = series.filter((pl.col("role") == TARGET) & pl.col("value").is_not_null())
     if target.height:
-        figure.add_trace(go.Scatter(x=target["on"].to_list(), y=target["value"].to_list(), mode="markers",
-                                    marker={"color": theme.TURQUOISE, "symbol": "star", "size": 11,
-                                            "line": {"color": theme.TEXT, "width": 0.5}}))
-    _layout(figure, width=330, height=125, margin={"l": 44, "r": 8, "t": 6, "b": 20})
-    figure.update_yaxes(title={"text": _short_unit(unit), "font": _font(9)})
-    return figure
+        traces.append(go.Scatter(x=target["on"].to_list(), y=target["value"].to_list(), mode="markers",
+                                 marker={"color": theme.TURQUOISE, "symbol": "star", "size": 10,
+                                         "line": {"color": theme.TEXT, "width": 0.5}}))
+    return traces
 
 
 def ward_map(points: pl.DataFrame, geometry: dict, *, unit: str) -> go.Figure:

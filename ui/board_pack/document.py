@@ -32,7 +32,7 @@ SECTIONS = ("Cover", "Summary", "Scorecard", "Priorities", "Prevalence by ward",
 class Drawn:
     """The charts as SVG text, keyed by what they show."""
 
-    targets: dict[str, str]
+    priorities: dict[str, str]  # priority -> its targets' small multiples
     ward_map: str | None
     gaps: str | None
     attrition: str | None
@@ -57,11 +57,14 @@ def pack_pdf(pack: BoardPack, *, html: str | None = None) -> bytes:
 
 def draw(pack: BoardPack) -> Drawn:
     """Every chart of the pack, drawn to SVG in one Chromium session."""
-    target_series = {}
+    by_priority = {}
     if pack.plan is not None:
-        for row in pack.plan.targets.filter(pl.col("has_chart")).iter_rows(named=True):
-            target_series[row["target_id"]] = charts.target_chart(pack.plan.series_of(row["target_id"]), unit=row["unit"])
-    figures: list[Any] = list(target_series.values())
+        for priority in pack.plan.priorities():
+            charted = pack.plan.selected(priority=priority).filter(pl.col("has_chart"))
+            if charted.height:
+                by_priority[priority] = charts.priority_charts([
+                    (row["target_id"], row["unit"], pack.plan.series_of(row["target_id"])) for row in charted.iter_rows(named=True)])
+    figures: list[Any] = list(by_priority.values())
     unit = pack.ward_points["unit"][0] if pack.ward_points.height else ""
     extra = {
         "ward_map": charts.ward_map(pack.ward_points, pack.ward_geometry, unit=unit) if pack.ward_points.height else None,
@@ -69,8 +72,8 @@ def draw(pack: BoardPack) -> Drawn:
         "attrition": charts.attrition_chart(_district_stages(pack)) if pack.attrition.height else None,
     }
     svgs = iter(charts.render_svgs(figures + [figure for figure in extra.values() if figure is not None]))
-    targets = {target_id: next(svgs) for target_id in target_series}
-    return Drawn(targets=targets, **{name: (next(svgs) if figure is not None else None) for name, figure in extra.items()})
+    priorities = {priority: next(svgs) for priority in by_priority}
+    return Drawn(priorities=priorities, **{name: (next(svgs) if figure is not None else None) for name, figure in extra.items()})
 
 
 def context(pack: BoardPack, drawn: Drawn) -> dict[str, Any]:
@@ -164,9 +167,9 @@ def _priorities(pack: BoardPack, drawn: Drawn) -> list[dict[str, Any]]:
                 "progress": row["progress"], "status": row["status"], "now": row["now_text"] or "",
                 "aim": row["aim_text"] or "", "trajectory": row["trajectory_reason"] or "", "owner": row["owner"] or "no named owner",
                 "needs_attention": row["needs_attention"], "smart": "SMART" if row["is_smart"] else f"not SMART: {row['smart_failures']}",
-                "chart": drawn.targets.get(row["target_id"]),
             })
-        priorities.append({"name": priority.capitalize(), "line": pack.plan.lines_for(priority)[0], "targets": targets})
+        priorities.append({"name": priority.capitalize(), "line": pack.plan.lines_for(priority)[0], "targets": targets,
+                           "chart": drawn.priorities.get(priority)})
     return priorities
 
 
