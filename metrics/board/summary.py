@@ -52,7 +52,8 @@ class Change:
     @property
     def sentence(self) -> str:
         judged = f" ({self.judgement})" if self.judgement else ""
-        return f"{self.title} {self.direction} from {self.before:.1f} to {self.after:.1f} {self.unit}{judged}."
+        space = "" if self.unit.startswith("%") else " "
+        return f"{self.title} {self.direction} from {self.before:.1f} to {self.after:.1f}{space}{self.unit}{judged}."
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,9 @@ def needs_attention(scorecard: pl.DataFrame, ward_points: pl.DataFrame | None = 
                 line += f" Also significantly above the district: {', '.join(others)}."
             lines.append(line)
     for row in scorecard.filter(pl.col("comparison").is_in(WORSE)).iter_rows(named=True):
+        lines.append(f"{row['title']}: {_value(row)} in {area}, {row['comparison_text']}.")
+    # no better or worse direction (more reporting can mean more confidence to report), so only far from it
+    for row in scorecard.filter(pl.col("comparison") == "higher_998").iter_rows(named=True):
         lines.append(f"{row['title']}: {_value(row)} in {area}, {row['comparison_text']}.")
     for row in scorecard.filter(pl.col("trend").is_in(["increasing", "decreasing"])).iter_rows(named=True):
         judged = _trend_judgement(row["indicator_id"], row["trend"])

@@ -38,7 +38,7 @@ def test_a_proportion_that_moved_beyond_chance_is_a_real_change_with_its_directi
     assert [change.indicator_id for change in summary.changes] == ["repeat_victimisation_pct"]
     change = summary.changes[0]
     assert change.direction == "rose" and change.judgement == "worse"  # repeat victimisation: low is good
-    assert change.sentence == "Repeat victims rose from 20.0 to 30.0 % of victims (worse)."
+    assert change.sentence == "Repeat victims rose from 20.0 to 30.0% of victims (worse)."
     # golden value: the pooled two-proportion z test, the same as a chi-square test of the 2x2 table
     chi2 = stats.chi2_contingency([[300, 700], [200, 800]], correction=False).pvalue
     assert change.p_value == pytest.approx(chi2, rel=1e-9)
@@ -103,12 +103,18 @@ def test_needs_attention_names_the_highest_ward_above_the_district_and_worse_ind
         scorecard_row("charge_rate_pct", "Charged", 500, 1000, 50.0, comparison="worse_998",
                       comparison_text="significantly worse than England and Wales (99.8%)"),
         scorecard_row("repeat_victimisation_pct", "Repeat victims", 300, 1000, 30.0, trend="increasing"),
+        scorecard_row("prevalence_incidents_per_1000", "Incidents", 900, 17_000.0, 53.1, unit="per 1,000",
+                      comparison="higher_998", comparison_text="significantly higher than the district (99.8%)"),
+        scorecard_row("marac_cases_per_10000_women", "MARAC cases", 50, 10_000.0, 50.0, unit="per 10,000",
+                      comparison="higher", comparison_text="significantly higher than SafeLives (95%)"),
     )
     lines = needs_attention(scorecard, wards)
     assert lines[0].startswith("Greystone Park has the highest rate of reported domestic abuse, 53.1 per 1,000")
     assert "Also significantly above the district: Canal Wharf." in lines[0]
     assert "Charged: 50.0 % of victims in the district, significantly worse than England and Wales (99.8%)." in lines
     assert "Repeat victims has been rising year on year, the wrong way." in lines
+    assert "Incidents: 53.1 per 1,000 in the district, significantly higher than the district (99.8%)." in lines
+    assert not [line for line in lines if line.startswith("MARAC")]  # higher at 95% only, and no worse direction
 
 
 def test_off_track_targets_keep_plan_order_and_name_owners():
