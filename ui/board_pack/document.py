@@ -187,7 +187,7 @@ def _chartable_gaps(pack: BoardPack) -> pl.DataFrame:
     """The biggest gaps with hidden counts drawn as nothing (the table beside says *)."""
     gaps = pack.biggest_gaps
     return gaps.with_columns(
-        estimated_need=pl.when(pl.col("estimated_need_suppressed") | (pl.col("estimated_need") <= pack.rule.threshold))
+        estimated_need=pl.when(pl.col("estimated_need_suppressed") | pl.col("estimated_need").is_between(1, pack.rule.threshold))
         .then(None).otherwise(pl.col("estimated_need")),
         people_reached=pl.when(pl.col("people_reached_suppressed") | pl.col("people_reached").is_between(1, pack.rule.threshold))
         .then(None).otherwise(pl.col("people_reached")),
