@@ -9,7 +9,7 @@ PORT ?= 8501
 UV_VERSION ?= 0.13.8
 UV := $(BIN)/uv
 
-.PHONY: serve test test-fast install install-test lock lock-upgrade lint-imports browser docs screenshots benchmark
+.PHONY: serve test test-fast install install-test lock lock-upgrade lint-imports browser typesetting pdf-tools docs screenshots benchmark
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,13 +44,14 @@ lock: | $(UV)
 lock-upgrade: | $(UV)
 	$(BIN)/python tools/lock.py --upgrade
 
-## Build the sample district's warehouse if none exists, then serve the dashboard.
-serve: install
+## Build the sample district's warehouse if none exists, then serve the dashboard. The board pack needs
+## Chromium (its charts) and Pango (WeasyPrint's typesetting): both are installed here when missing.
+serve: install browser typesetting
 	$(BIN)/oversight serve --port $(PORT)
 
 ## Install the test dependencies (Debian's Chromium for the browser tests, when run as root)
 ## and run the whole suite, import-layer contracts included.
-test: install-test browser
+test: install-test browser typesetting pdf-tools
 	$(BIN)/lint-imports
 	$(BIN)/pytest -n auto
 
@@ -66,9 +67,24 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "Chromium not installed and not root: the browser tests will skip (apt-get install chromium)"; fi; }
 
+## Pango and HarfBuzz for WeasyPrint, which typesets the board pack (Debian package names), when run as root.
+typesetting:
+	@{ ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so.0 && ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset.so.0; } || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation; \
+	  else echo "Pango not installed and not root: the board pack cannot be typeset (apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)"; fi; }
+
+## poppler's pdftotext, pdfinfo and pdftoppm, which the board pack's tests read the PDF with.
+pdf-tools:
+	@command -v pdftotext >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; \
+	  else echo "poppler-utils not installed and not root: the board pack's tests will skip (apt-get install poppler-utils)"; fi; }
+
 ## Retake the README's screenshots in Chromium from the sample district.
-screenshots: install-test browser
+screenshots: install-test browser typesetting pdf-tools
 	OVERSIGHT_SCREENSHOTS=1 $(BIN)/pytest tests/e2e -k every_page_loads -p no:xdist
+	OVERSIGHT_SCREENSHOTS=1 $(BIN)/pytest tests/oversight/test_board_pack.py -k pictures -p no:xdist
 
 ## Benchmark at national scale (0.5M, 1M and 5M police incidents): refresh against a bare DuckDB load, every
 ## page's data calls cold and warm, memory, growth. Writes benchmarks/results/national_scale.{json,md}.

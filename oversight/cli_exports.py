@@ -102,6 +102,60 @@ def whatif(
     console.print(f"What-if '{plan.name}' for {ward or 'the whole district'}, {period.label}, written to {out}")
 
 
+@app.command("board-pack")
+def board_pack_command(
+    out: Annotated[Path, typer.Option("--out", help="The file to write: .pdf for A4, .html for an intranet page.")],
+    period: Annotated[str | None, typer.Option("--period", help="2026 Q3, 2025/26, 2026 or 2026-09 (default: the latest complete quarter).")] = None,
+    compare: Annotated[str | None, typer.Option("--compare", help="The period to compare with (default: the one just before).")] = None,
+    ward: Annotated[str | None, typer.Option("--ward", help="Only this ward (ONS code; default: the whole district).")] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Write the quarterly board pack: cover, summary, scorecard, a page per priority, prevalence by ward,
+    service gaps, attrition, data notes and glossary.
+
+    Counts are protected by the board's disclosure rule, never unsuppressed. Exit code 2 when there is
+    no warehouse, the period or ward is not known, charts cannot be drawn or the file cannot be written.
+    """
+    from rich.markup import escape
+
+    from etl.errors import WarehouseMissing
+    from metrics.audit import ExportRecord, record_export
+    from metrics.board import board_pack, latest_complete_quarter, parse_period, previous_period
+    from metrics.disclosure import Audience, rule_for
+    from metrics.periods import PeriodError
+    from metrics.service_gaps import UnknownWard
+    from metrics.warehouse import connect
+    from oversight.settings import get_settings
+    from ui.board_pack import pack_file
+    from ui.board_pack.charts import ChartRendererMissing
+
+    kind = out.suffix.lower().lstrip(".")
+    if kind not in ("pdf", "html"):
+        error_console.print(f"[bold red]Cannot write the board pack[/]: {escape(out.name)} must end in .pdf or .html",
+                            highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    try:
+        with connect(warehouse_path(warehouse)) as con:
+            latest = con.sql("select max(reported_on) from mart_incidents").fetchall()[0][0]
+            chosen = parse_period(period) if period else latest_complete_quarter(latest)
+            previous = parse_period(compare) if compare else previous_period(chosen)
+            pack = board_pack(con, period=chosen, previous=previous, ward_code=ward,
+                              rule=rule_for(Audience.BOARD, get_settings()))
+        content = pack_file(pack, kind)
+        record_export(warehouse_path(warehouse), ExportRecord(
+            user=_os_user(), role="command line", export=f"board pack ({kind})", file_name=str(out.resolve()),
+            filters={"period": f"{chosen.label} ({chosen.start} to {chosen.end})",
+                     "compared with": f"{previous.label} ({previous.start} to {previous.end})",
+                     "ward": ward or "whole district"},
+            channel="command line"))  # recorded first: no pack leaves unrecorded
+        out.write_bytes(content)
+    except (WarehouseMissing, UnknownWard, PeriodError, ChartRendererMissing, OSError) as error:
+        error_console.print(f"[bold red]Cannot write the board pack[/]: {escape(str(error))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from error
+    console.print(f"Board pack for {escape(pack.area)}, {chosen.label} against {previous.label}, written to "
+                  f"{escape(str(out))}", highlight=False)
+
+
 def _os_user() -> str:
     import getpass
 

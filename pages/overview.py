@@ -6,9 +6,11 @@ from datetime import date, datetime, timedelta
 
 import streamlit as st
 
+from metrics.board import previous_period
 from metrics.compute import Filters
 from metrics.targets import PlanFormatError, PlanMissing
 from ui import cache, figures, widgets
+from ui.board_pack import HTML_MIME, PDF_MIME
 from ui.filters import current_filters
 
 st.title("Overview")
@@ -19,6 +21,19 @@ if status is None or filters is None:
     st.stop()
 
 st.caption(f"Data as at the last successful refresh: {status.refreshed_at:%d %B %Y, %H:%M}. Showing {filters.describe()}.")
+previous = previous_period(filters.period)
+pack_name = f"board-pack-{filters.groups.ward_code or 'district'}-{filters.period.start}-{filters.period.end}"
+pack_record = {**filters.as_record(), "compared with": f"{previous.label} ({previous.start} to {previous.end})"}
+for column, (kind, mime, words) in zip(st.columns(2), (("pdf", PDF_MIME, "PDF, A4"), ("html", HTML_MIME, "web page"))):
+    with column:
+        widgets.paper_button(
+            f"Download the board pack ({words})", key=f"board-pack-{kind}", export=f"board pack ({kind})",
+            data=lambda kind=kind: cache.fetch("board_pack_file", period=filters.period, previous=previous,
+                                               ward_code=filters.groups.ward_code, kind=kind),
+            filters=pack_record, file_name=f"{pack_name}.{kind}", mime=mime,
+            help=f"The board's paper for {filters.period.label} against {previous.label}: summary, scorecard, a page per "
+                 "priority, prevalence by ward, service gaps, attrition, data notes and glossary. Small numbers are "
+                 "hidden under the board's rule, whoever downloads it. Takes up to half a minute to make.")
 if status.refreshed_at is None or datetime.now() - status.refreshed_at > timedelta(hours=26):
     st.warning("The data are more than 26 hours old: the nightly refresh has not succeeded since. Ask the analyst team.")
 

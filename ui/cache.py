@@ -22,8 +22,9 @@ from metrics import completeness, data_quality
 from metrics.attrition import attrition_funnel
 from metrics.attrition_days import days_between_stages
 from metrics.compute import Filters, compute
+from metrics.board import board_pack
 from metrics.coverage import Assumptions, perpetrator_interventions
-from metrics.disclosure import rule_for
+from metrics.disclosure import Audience, rule_for
 from metrics.export.gap_analysis import commissioner_workbook
 from metrics.funnel_data import ward_funnel
 from metrics.hidden_need_groups import reporting_by_group
@@ -36,6 +37,7 @@ from metrics.standardisation import standardised_by_ward
 from metrics.targets.view import plan_view
 from metrics.warehouse import connect, version_name
 from oversight.settings import get_settings
+from ui.board_pack import pack_file
 from ui.session import current_audience
 
 CACHE_TTL_SECONDS = 3600
@@ -118,6 +120,9 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "gap_analysis_workbook": lambda con, rule, period, ward_code, scenario=None: commissioner_workbook(
         con, period=period, ward_code=ward_code, scenario=read_scenario(scenario) if scenario else None),
     "plan_view": plan_view,  # raises PlanMissing (not cached) until a drop brings action_plan.yaml
+    # the board's rule whoever asks: a pack is a paper, forwarded and kept
+    "board_pack_file": lambda con, rule, period, previous, ward_code, kind: pack_file(board_pack(
+        con, period=period, previous=previous, ward_code=ward_code, rule=rule_for(Audience.BOARD, get_settings())), kind),  # raises PlanMissing (not cached) until a drop brings action_plan.yaml
     "journey_steps": lambda con, rule, cohort, period, groups: journey_steps(con, rule, cohort=cohort, period=period, groups=groups),
     "journey_survival": lambda con, rule, cohort, period, groups, measure, by: survival_curves(
         con, rule, cohort=cohort, period=period, groups=groups, measure=measure, by=by),

@@ -95,6 +95,17 @@ def export_button(label: str, *, data: Callable[[], bytes], file_name: str, mime
                        mime=mime, key=key, help=help, on_click="ignore")
 
 
+def paper_button(label: str, *, data: Callable[[], bytes], file_name: str, mime: str, key: str, export: str,
+                 filters: Mapping[str, str], help: str | None = None) -> None:
+    """A download for every role (the board pack, made under the board's disclosure rule whoever asks);
+    each download is recorded in the export audit log like any other."""
+    viewer = session.current_viewer()
+    record = ExportRecord(user=viewer.name, role=viewer.audience.value, export=export, file_name=file_name,
+                          filters=dict(filters))
+    st.download_button(label, data=audited(data, record=record, warehouse=get_settings().warehouse), file_name=file_name,
+                       mime=mime, key=key, help=help, on_click="ignore")
+
+
 def audited(data: Callable[[], bytes], *, record: ExportRecord, warehouse: Path) -> Callable[[], bytes]:
     """`data` made on the click, after the export is recorded (the record's time is the click's, not the page's).
 

@@ -1,0 +1,130 @@
+"""The board pack's summary sentences from tiny literal frames, and the two-period test's golden values."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+from scipy import stats
+
+from metrics.board.summary import (
+    change_between,
+    immature_outcomes,
+    needs_attention,
+    off_track_targets,
+    owners_sentence,
+    what_changed,
+)
+from metrics.periods import quarter
+
+
+def scorecard_row(indicator_id: str, title: str, numerator, denominator, value, *, unit="% of victims",
+                  comparison="similar", comparison_text="similar to the district", trend="no significant change"):
+    return {"indicator_id": indicator_id, "title": title, "unit": unit, "numerator": numerator, "denominator": denominator,
+            "value": value, "comparison": comparison, "comparison_text": comparison_text, "trend": trend}
+
+
+def frame(*rows) -> pl.DataFrame:
+    return pl.DataFrame(list(rows), schema={"indicator_id": pl.String, "title": pl.String, "unit": pl.String,
+                                            "numerator": pl.Int64, "denominator": pl.Float64, "value": pl.Float64,
+                                            "comparison": pl.String, "comparison_text": pl.String, "trend": pl.String})
+
+
+def test_a_proportion_that_moved_beyond_chance_is_a_real_change_with_its_direction_and_judgement():
+    before = frame(scorecard_row("repeat_victimisation_pct", "Repeat victims", 200, 1000, 20.0))
+    after = frame(scorecard_row("repeat_victimisation_pct", "Repeat victims", 300, 1000, 30.0))
+    summary = what_changed(after, before)
+    assert [change.indicator_id for change in summary.changes] == ["repeat_victimisation_pct"]
+    change = summary.changes[0]
+    assert change.direction == "rose" and change.judgement == "worse"  # repeat victimisation: low is good
+    assert change.sentence == "Repeat victims rose from 20.0 to 30.0% of victims (worse)."
+    # golden value: the pooled two-proportion z test, the same as a chi-square test of the 2x2 table
+    chi2 = stats.chi2_contingency([[300, 700], [200, 800]], correction=False).pvalue
+    assert change.p_value == pytest.approx(chi2, rel=1e-9)
+
+
+def test_a_small_difference_is_no_real_change_and_is_counted_in_words():
+    before = frame(scorecard_row("repeat_victimisation_pct", "Repeat victims", 200, 1000, 20.0),
+                   scorecard_row("charge_rate_pct", "Charged", 50, 100, 50.0, unit="% of decisions"))
+    after = frame(scorecard_row("repeat_victimisation_pct", "Repeat victims", 205, 1000, 20.5),
+                  scorecard_row("charge_rate_pct", "Charged", 52, 100, 52.0, unit="% of decisions"))
+    summary = what_changed(after, before)
+    assert summary.changes == () and summary.to_watch == ()
+    assert "No real change in 2 indicators: the differences are within what chance explains." in summary.sentences
+    assert summary.sentences[0].startswith("No headline indicator changed by more than chance explains")
+
+
+def test_a_change_significant_at_95_but_not_998_is_one_to_watch():
+    before = frame(scorecard_row("repeat_victimisation_pct", "Repeat victims", 200, 1000, 20.0))
+    after = frame(scorecard_row("repeat_victimisation_pct", "Repeat victims", 240, 1000, 24.0))
+    summary = what_changed(after, before)
+    assert summary.changes == () and [change.title for change in summary.to_watch] == ["Repeat victims"]
+    assert 0.002 < summary.to_watch[0].p_value < 0.05
+    assert any(line.startswith("Possible change, to watch") for line in summary.sentences)
+
+
+def test_rates_use_the_exact_conditional_test_of_two_poisson_counts():
+    after = scorecard_row("prevalence_incidents_per_1000", "Incidents", 150, 10_000.0, 60.0, unit="per 1,000")
+    before = scorecard_row("prevalence_incidents_per_1000", "Incidents", 100, 10_000.0, 40.0, unit="per 1,000")
+    change = change_between(after, before)
+    assert change.p_value == pytest.approx(stats.binomtest(150, 250, 0.5).pvalue)
+    assert change.judgement == ""  # more reported incidents is neither better nor worse
+
+
+def test_a_hidden_count_is_not_tested_and_says_so():
+    before = frame(scorecard_row("repeat_victimisation_pct", "Repeat victims", None, 1000, None))
+    after = frame(scorecard_row("repeat_victimisation_pct", "Repeat victims", 300, 1000, 30.0))
+    summary = what_changed(after, before)
+    assert summary.not_tested == ("Repeat victims",)
+    assert summary.sentences[-1] == "Not compared (a value is not shown in one of the periods): Repeat victims."
+
+
+def test_justice_outcomes_of_a_period_that_just_ended_are_not_compared():
+    period = quarter(2026, 3)
+    ids = ["outcome16_pct", "charge_rate_pct", "repeat_victimisation_pct"]
+    assert immature_outcomes(ids, period, date(2026, 9, 29)) == {"outcome16_pct", "charge_rate_pct"}
+    assert immature_outcomes(ids, period, date(2027, 1, 15)) == frozenset()
+    before = frame(scorecard_row("outcome16_pct", "Outcome 16", 480, 1000, 48.0))
+    after = frame(scorecard_row("outcome16_pct", "Outcome 16", 260, 1000, 26.0))
+    summary = what_changed(after, before, immature=frozenset({"outcome16_pct"}))
+    assert summary.changes == () and summary.immature == ("Outcome 16",)
+
+
+def test_needs_attention_names_the_highest_ward_above_the_district_and_worse_indicators():
+    wards = pl.DataFrame({
+        "cut_label": ["Greystone Park", "Canal Wharf", "Kiln Row", "Hidden Ward"],
+        "value": [53.1, 31.9, 12.0, None], "unit": ["per 1,000 residents a year"] * 4,
+        "comparison": ["higher_998", "higher", "lower_998", "not_compared"],
+        "comparison_text": ["significantly higher than the district (99.8%)", "significantly higher than the district (95%)",
+                            "significantly lower than the district (99.8%)", "not compared"],
+    })
+    scorecard = frame(
+        scorecard_row("charge_rate_pct", "Charged", 500, 1000, 50.0, comparison="worse_998",
+                      comparison_text="significantly worse than England and Wales (99.8%)"),
+        scorecard_row("repeat_victimisation_pct", "Repeat victims", 300, 1000, 30.0, trend="increasing"),
+        scorecard_row("prevalence_incidents_per_1000", "Incidents", 900, 17_000.0, 53.1, unit="per 1,000",
+                      comparison="higher_998", comparison_text="significantly higher than the district (99.8%)"),
+        scorecard_row("marac_cases_per_10000_women", "MARAC cases", 50, 10_000.0, 50.0, unit="per 10,000",
+                      comparison="higher", comparison_text="significantly higher than SafeLives (95%)"),
+    )
+    lines = needs_attention(scorecard, wards)
+    assert lines[0].startswith("Greystone Park has the highest rate of reported domestic abuse, 53.1 per 1,000")
+    assert "Also significantly above the district: Canal Wharf." in lines[0]
+    assert "Charged: 50.0 % of victims in the district, significantly worse than England and Wales (99.8%)." in lines
+    assert "Repeat victims has been rising year on year, the wrong way." in lines
+    assert "Incidents: 53.1 per 1,000 in the district, significantly higher than the district (99.8%)." in lines
+    assert not [line for line in lines if line.startswith("MARAC")]  # higher at 95% only, and no worse direction
+
+
+def test_off_track_targets_keep_plan_order_and_name_owners():
+    targets = pl.DataFrame({
+        "target_id": ["PREV-01", "PREV-02", "PROT-01"], "label": ["PREV-01: a", "PREV-02: b", "PROT-01: c"],
+        "priority": ["prevention", "prevention", "protection"], "progress": ["off track", "met", "missed"],
+        "owner": ["Chair", "Lead", None], "needs_attention": [True, False, True],
+    })
+    flagged = off_track_targets(targets)
+    assert [(target.target_id, target.owner) for target in flagged] == [("PREV-01", "Chair"), ("PROT-01", "no named owner")]
+    assert flagged[1].sentence == "PROT-01: c (missed), owned by no named owner."
+    assert owners_sentence(flagged) == "2 targets off track or missed, held by Chair; no named owner."
+    assert owners_sentence([]) == "No target is off track."
