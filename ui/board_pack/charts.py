@@ -154,7 +154,7 @@ def attrition_chart(stages: pl.DataFrame) -> go.Figure:
 
 
 def render_svgs(figures: Sequence[go.Figure]) -> list[str]:
-    """Each figure as an SVG document, drawn in one Chromium session."""
+    """Each figure as an SVG document, drawn in one Chromium run."""
     if not figures:
         return []
     _point_kaleido_at_chromium()
