@@ -93,3 +93,13 @@ def test_the_gap_analysis_download_opens_and_matches_the_page(page, app_url, tmp
     marac = next(row for row in rows[2:] if row[header.index("Indicator id")] == "marac_cases_per_10000_women")
     assert f"{marac[header.index('Value')]:.1f}" in shown_numbers  # the MARAC tile on the page shows the same value
     assert page.requested_hosts <= LOCAL_HOSTS
+
+
+def test_the_board_pack_downloads_from_the_overview_as_a_pdf(page, app_url, tmp_path):
+    open_page(page, app_url, "")
+    with page.expect_download(timeout=300_000) as download_info:
+        page.get_by_role("button", name=re.compile(r"Download the board pack \(PDF")).click()
+    saved = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(saved)
+    assert saved.suffix == ".pdf" and saved.read_bytes().startswith(b"%PDF")
+    assert page.requested_hosts <= LOCAL_HOSTS
