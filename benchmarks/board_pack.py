@@ -40,7 +40,9 @@ GOAL_SECONDS = 20.0
 def measure_once(warehouse: Path, out: Path) -> dict[str, float]:
     started = time.perf_counter()
     command = [str(Path(sys.executable).parent / "oversight"), "board-pack", "--warehouse", str(warehouse), "--out", str(out)]
-    subprocess.run(command, check=True, capture_output=True)
+    finished = subprocess.run(command, capture_output=True, text=True)
+    if finished.returncode != 0:
+        raise SystemExit(f"oversight board-pack failed ({finished.returncode}):\n{finished.stdout}{finished.stderr}")
     whole = time.perf_counter() - started
     started = time.perf_counter()
     with connect(warehouse) as con:

@@ -112,3 +112,13 @@ def test_two_more_idva_fte_in_the_what_if_form_move_the_idva_gap_by_exactly_two(
     heard = page.get_by_text(re.compile(r"^IDVA shortfall for the MARAC cases heard: ")).first.inner_text()
     assert "(change -2.00 FTE)" in heard
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_the_board_pack_downloads_from_the_overview_as_a_pdf(page, app_url, tmp_path):
+    open_page(page, app_url, "")
+    with page.expect_download(timeout=300_000) as download_info:
+        page.get_by_role("button", name=re.compile(r"Download the board pack \(PDF")).click()
+    saved = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(saved)
+    assert saved.suffix == ".pdf" and saved.read_bytes().startswith(b"%PDF")
+    assert page.requested_hosts <= LOCAL_HOSTS

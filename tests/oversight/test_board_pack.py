@@ -181,3 +181,12 @@ class CountCells(HTMLParser):
     def handle_data(self, data):
         if self._depth:
             self.values[-1] += data
+
+
+def test_no_chromium_is_a_clear_error_not_a_traceback(sample_warehouse_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium-here"))
+    result = runner.invoke(app, ["board-pack", "--warehouse", str(sample_warehouse_path), "--out", str(tmp_path / "pack.pdf")],
+                           terminal_width=80)
+    assert result.exit_code == 2
+    assert "could not draw the pack's charts" in flat(result.output)
+    assert not (tmp_path / "pack.pdf").exists()

@@ -28,7 +28,7 @@ TABS = 1  # one Chromium tab: more tabs start slower than they draw on two cores
 
 
 class ChartRendererMissing(RuntimeError):
-    """No Chromium to draw charts with; the message says what to install."""
+    """No Chromium to draw charts with, or Chromium failed to draw them; the message says which."""
 
 
 def _font(size: int = 11) -> dict:
@@ -154,7 +154,7 @@ def attrition_chart(stages: pl.DataFrame) -> go.Figure:
 
 
 def render_svgs(figures: Sequence[go.Figure]) -> list[str]:
-    """Each figure as an SVG document, drawn in one Chromium session."""
+    """Each figure as an SVG document, drawn in one Chromium run."""
     if not figures:
         return []
     _point_kaleido_at_chromium()
@@ -169,14 +169,11 @@ def render_svgs(figures: Sequence[go.Figure]) -> list[str]:
 
     try:
         drawn = asyncio.run(draw())
-    except RuntimeError as error:  # already inside an event loop (Streamlit's thread has none, but be safe)
-        if "asyncio.run()" not in str(error):
-            raise
-        loop = asyncio.new_event_loop()
-        try:
-            drawn = loop.run_until_complete(draw())
-        finally:
-            loop.close()
+    except ChartRendererMissing:
+        raise
+    except Exception as error:  # Kaleido and its browser driver raise their own kinds: name the step that failed
+        raise ChartRendererMissing(f"Chromium ({os.environ.get('BROWSER_PATH')}) could not draw the pack's charts: "
+                                   f"{type(error).__name__}: {error}") from error
     return [svg.decode("utf-8") for svg in drawn]
 
 

@@ -56,7 +56,7 @@ def pack_pdf(pack: BoardPack, *, html: str | None = None) -> bytes:
 
 
 def draw(pack: BoardPack) -> Drawn:
-    """Every chart of the pack, drawn to SVG in one Chromium session."""
+    """Every chart of the pack, drawn to SVG in one Chromium run."""
     by_priority = {}
     if pack.plan is not None:
         for priority in pack.plan.priorities():
