@@ -57,7 +57,7 @@ test: install-test browser typesetting pdf-tools
 
 ## The fast tier to run while working: pure tests and small-warehouse tests, chosen by tests/conftest.py
 ## from the fixtures each test uses (no sample district, no browser, no kill loops), fewer property examples.
-test-fast: install-test
+test-fast: install-test typesetting pdf-tools
 	$(BIN)/lint-imports
 	$(BIN)/pytest -n auto -m "not slow" --hypothesis-profile=fast
 
