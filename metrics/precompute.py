@@ -127,7 +127,7 @@ def offered_periods(con: duckdb.DuckDBPyConnection) -> list[Period]:
     from metrics import completeness
 
     coverage = completeness.read(con)
-    through = coverage.complete_through()
+    through = coverage.complete_through(("police_incidents",)) or coverage.complete_through()  # as the sidebar offers
     if through is None:
         return []
     latest = max(source.last_day for source in coverage.sources.values())

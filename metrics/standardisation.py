@@ -37,6 +37,7 @@ ESP_2013 = {
 STANDARD = "European Standard Population 2013"
 STANDARDISED_COLUMNS = ("standardised", "standardised_lower_95", "standardised_upper_95", "standardised_lower_998",
                         "standardised_upper_998")
+COUNT_AND_CRUDE_COLUMNS = ("events", "events_of_unknown_age", "person_years", "crude", "crude_lower_95", "crude_upper_95")
 STANDARDISED_INDICATORS = ("prevalence_incidents_per_1000", "prevalence_incidents_per_1000_16plus", "crimes_per_1000")
 
 
@@ -71,6 +72,11 @@ def standardised_by_ward(con: duckdb.DuckDBPyConnection, indicator: Indicator, p
         rows.append(_row(code, names[code], known.filter(pl.col("ward") == code),
                          by_band.filter(pl.col("ward") == code), indicator))
     frame = pl.DataFrame(rows, orient="row", schema=_schema())
+    if rule is not None and not rule.is_identity:
+        # The counts and crude rates are on the page already, protected by `compute`; worked out again here from
+        # rounded bands they would be a second rounding of the same counts to difference against, so only the
+        # standardised rates (from the protected band counts) are published.
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias(column) for column in COUNT_AND_CRUDE_COLUMNS)
     suppressed = pl.col("ward_code").is_in(list(hidden_wards | ({"district"} if hidden_wards and len(hidden_wards) == len(names) else set())))
     frame = frame.with_columns(
         [pl.when(suppressed).then(None).otherwise(pl.col(column)).alias(column) for column in STANDARDISED_COLUMNS]

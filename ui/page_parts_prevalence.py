@@ -85,7 +85,7 @@ def standardised_rows(frame: pl.DataFrame) -> pl.DataFrame:
 def standardised_table(frame: pl.DataFrame) -> pl.DataFrame:
     """Crude and standardised rates side by side, for the table view and the download."""
     return frame.select(
-        pl.col("ward_name").alias("ward"), pl.col("events").alias("events (rounded below district level)"),
+        pl.col("ward_name").alias("ward"), pl.col("events"),
         pl.col("events_of_unknown_age").alias("of unknown age (left out)"),
         pl.col("crude").round(2).alias("crude rate"), pl.col("standardised").round(2).alias("age-standardised rate"),
         pl.col("standardised_lower_95").round(2).alias("95% CI lower"),

@@ -48,7 +48,7 @@ def test_wards_are_compared_on_the_standardised_rate_and_greystone_park_stands_o
 
 def test_protected_audiences_get_rates_from_protected_counts(sample_warehouse):
     frame = standardised_by_ward(sample_warehouse, get("prevalence_incidents_per_1000"), PERIOD, rule=DisclosureRule(7, 5))
-    assert (frame["events"] % 5 == 0).all()
+    assert frame["events"].is_null().all() and frame["crude"].is_null().all()  # on the page already, from `compute`
     hidden = frame.filter(pl.col("value_suppressed"))
     assert hidden.height > 0 and hidden["standardised"].is_null().all()
     assert hidden["comparison"].unique().to_list() == ["not_compared"]

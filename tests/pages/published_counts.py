@@ -182,7 +182,7 @@ NOT_COUNTS = {  # numeric columns that are not counts of people, and why
     "value", "lower_95", "upper_95", "lower_998", "upper_998",  # rates, with their limits
     "comparator_value", "local_comparator_value", "benchmark_value",  # rates of the comparator
     "stage_order", "step_order", "day", "median_days", "p90_days", "median_days_from_entry",
-    "median_days_from_previous", "groups_compared", "degrees_of_freedom", "test_statistic", "p_value",
+    "median_days_from_previous", "km_median_days_from_entry", "groups_compared", "degrees_of_freedom", "test_statistic", "p_value",
     "capacity_per_year", "capacity_places", "fte", "idva_fte", "idva_fte_needed", "fte_gap", "n_services",
     "latitude", "longitude", "expected_marac_cases",  # the register and SafeLives' arithmetic on residents
     "women_16_plus",  # residents, from the census
@@ -349,7 +349,7 @@ def read_journey_steps(findings: Findings, where: str, frame: pl.DataFrame, trut
                        period: Period, groups: GroupFilters) -> None:
     counts = ["people", "cohort_people", "previous_people"]
     declare(findings, where, frame, counts, ["share_of_cohort_pct", "share_lower_95", "share_upper_95",
-                                               "share_of_previous_pct"])
+                                               "share_of_previous_pct", "never_reached_pct"])
     steps = {row["step"]: cell(("journey", cohort, row["step"]), period, groups) for row in frame.iter_rows(named=True)}
     for row, true in aligned(frame, truth, ["step"]):
         # the cohort is the entry step's people; the step before, that step's people
@@ -365,7 +365,8 @@ def read_journey_steps(findings: Findings, where: str, frame: pl.DataFrame, trut
                        keys["previous_people"], multiplier=100, true_counts=[true["people"], true["previous_people"]])
         if row["previous_step"]:  # only people who reached the step before are counted at a step
             findings.adds_up(keys["previous_people"], [keys["people"]], complete=False)
-        for column in ("median_days_from_entry", "median_days_from_previous"):
+        for column in ("median_days_from_entry", "median_days_from_previous", "km_median_days_from_entry",
+                       "never_reached_pct"):
             if row[column] is not None and row["people"] is None:
                 findings.rates_of_small_counts.append(f"{at} {column} shown without its count")
 
@@ -395,6 +396,21 @@ def read_survival(findings: Findings, where: str, frame: pl.DataFrame, truth: pl
                 findings.rates_of_small_counts.append(f"{at}: {row['reached_pct']}% shown with counts {small}")
         for part in (at_risk, reached):  # both are among the people followed (day 0 counts everyone at risk)
             findings.adds_up(people, [part], complete=False)
+
+
+def read_standardised(findings: Findings, where: str, frame: pl.DataFrame) -> None:
+    """Age-standardised rates by ward: only rates are published to protected audiences (from protected counts by
+    age band); the counts and crude rates are `compute`'s, read on their own."""
+    rates = ["standardised", "standardised_lower_95", "standardised_upper_95", "standardised_lower_998",
+             "standardised_upper_998"]
+    counts_and_crude = ["events", "events_of_unknown_age", "person_years", "crude", "crude_lower_95", "crude_upper_95"]
+    declare(findings, where, frame, [], [*rates, *counts_and_crude])
+    for row in frame.iter_rows(named=True):
+        for column in counts_and_crude:
+            if row[column] is not None:
+                findings.rates_of_small_counts.append(f"{where} {row['ward_code']} {column} published beside protected counts")
+        if row["value_suppressed"] and row["standardised"] is not None:
+            findings.rates_of_small_counts.append(f"{where} {row['ward_code']} standardised rate of a hidden band shown")
 
 
 def read_cut_rows(findings: Findings, where: str, frame: pl.DataFrame, truth: pl.DataFrame, measure: tuple,
@@ -574,6 +590,8 @@ def read(findings: Findings, name: str, arguments: dict, published, truth, *, tr
                       arguments["measure"], arguments["by"])
     elif name == "journey_logrank":
         declare(findings, where, published, [], [])
+    elif name == "standardised_by_ward":
+        read_standardised(findings, where, published)
     elif name == "journey_timing":
         sides = ("supported_before", "supported_later_or_not")
         read_cut_rows(findings, where, published, truth, ("timing",), arguments["period"], arguments["groups"],
