@@ -63,6 +63,7 @@ class WardTable:
     metric_crs: str
     n_repaired: int = 0
     warnings: tuple[str, ...] = ()
+    properties: pl.DataFrame | None = None  # every feature's attributes as text, in file order, for the identifier guard
 
     @property
     def ward_codes(self) -> list[str]:
@@ -98,8 +99,14 @@ def load_wards(path: Path, *, tolerance_m: float = 25.0) -> WardTable:
         schema={"ward_code": pl.String, "ward_name": pl.String, "area_km2": pl.Float64,
                 "centroid_lat": pl.Float64, "centroid_lon": pl.Float64, "geojson": pl.String},
     ).sort("ward_code")
+    properties = pl.DataFrame(
+        {str(column): [None if _is_missing(value) else str(value) for value in frame[column]]
+         for column in frame.columns if column != frame.geometry.name},
+        schema={str(column): pl.String for column in frame.columns if column != frame.geometry.name},
+    )
     return WardTable(
         wards=wards,
+        properties=properties,
         source=path,
         source_crs=frame.crs.to_string(),
         metric_crs=prepared.metric_crs.to_string(),
@@ -288,3 +295,7 @@ def _refuse_unusable_geometries(geometry: gpd.GeoSeries, codes: list[str], label
         raise BoundaryFileError(
             f"{label}: wards must be polygons; {len(not_areas)} are not (e.g. {', '.join(not_areas[:3])})"
         )
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))

@@ -189,6 +189,39 @@ def describe_kinds(kinds: Iterable[str]) -> str:
     return ", ".join(VALUE_KINDS[kind] for kind in kinds)
 
 
+_CALENDAR_DATE = re.compile(rf"(?i)(?<![0-9])(?:[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}|{_DAY_MONTH_YEAR}|[0-9]{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS}) [0-9]{{4}})(?![0-9])")
+_WITH_TIME = re.compile(r"[T ][0-9]{1,2}:[0-9]{2}")
+_PERSON_LIKE_WORD = re.compile(r"[^\W\d_][^\W\d_'\-]*[^\W\d_]")
+WITHHELD = "(withheld: {})"
+
+
+def withheld_reason(value: object) -> str | None:
+    """Why a rejected value must not be kept, or None when it is safe to keep for the person fixing it.
+
+    Only the shapes a fix needs are kept: codes, numbers, time stamps, a single lower-case word.
+    Anything that could be a person's identifier is replaced by what it looked like; the rejected
+    row's file, line and column still find it at source.
+    """
+    if value is None:
+        return None
+    text = normalise_text(value).strip()
+    if not text:
+        return None
+    kinds = identifier_kinds(text)
+    if kinds:
+        return WITHHELD.format("looks like " + describe_kinds(kinds))
+    if len(text) > 64:
+        return WITHHELD.format("long text may name a person")
+    if _CALENDAR_DATE.search(text) and not _WITH_TIME.search(text):
+        return WITHHELD.format("a date without a time may be a date of birth")
+    words = _PERSON_LIKE_WORD.findall(text)
+    if len(words) >= 2 or re.search(r"\s", text):
+        return WITHHELD.format("text of several words may name a person or a place")
+    if words and words[0] == text and text[:1].isupper() and text[1:].islower() and len(text) > 1:
+        return WITHHELD.format("a capitalised word may be a person's name")
+    return None
+
+
 # The SQL pass: a value goes on to the Python checks when it could hold any identifier. Each
 # alternative is looser than the check it stands for, so nothing the checks would flag is passed
 # over: any non-ASCII character (normalising may change it), an @, eight digits with short gaps
