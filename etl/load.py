@@ -50,7 +50,7 @@ class FileReport:
 
     @classmethod
     def refused(cls, drop_file: DropFile, refusal: FileRefused) -> FileReport:
-        return cls(drop_file.path.name, drop_file.extract_name, "refused", message=str(refusal))
+        return cls(pii.safe_file_name(drop_file.path), drop_file.extract_name, "refused", message=str(refusal))
 
     @property
     def balanced(self) -> bool:
@@ -70,6 +70,9 @@ def load_file(con: duckdb.DuckDBPyConnection, drop_file: DropFile, run_id: str, 
     path = drop_file.path
     if drop_file.problem is not None:
         raise FileRefused(path, drop_file.problem)
+    if pii.safe_file_name(path) != path.name:
+        raise FileRefused(path, "the file name holds a direct identifier, which the contract forbids; name files "
+                                "by extract and date only")
     if drop_file.extract_name is None:
         raise FileRefused(path, "the file name matches no extract; names must start with one of: " + ", ".join(KNOWN_NAMES))
     with timed(seconds, "fingerprint"):

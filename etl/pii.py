@@ -133,7 +133,7 @@ def _phone_numbers(text: str) -> bool:
             return True
         digits = sum(character.isdigit() for character in raw)
         if digits >= 10 and phonenumbers.is_possible_number(match.number):
-            national = str(match.number.national_number)
+            national = phonenumbers.national_significant_number(match.number)
             if match.number.country_code != 44 or national[:1] in "12378":
                 return True
     return False
@@ -383,6 +383,14 @@ def safe_label(text: object) -> str:
     """A header or name fit to repeat in a message: withheld when it holds an identifier itself."""
     kinds = identifier_kinds(text)
     return f"(a name withheld: it holds {describe_kinds(kinds)})" if kinds else normalise_text(text).strip()
+
+
+def safe_file_name(path: object) -> str:
+    """A file's name fit to report and store: withheld when the name itself holds an identifier."""
+    name = getattr(path, "name", None) or str(path)
+    stem = name.rsplit(".", 1)[0]
+    kinds = identifier_kinds(stem.replace("_", " "))
+    return f"(a file name withheld: it holds {describe_kinds(kinds)})" if kinds else name
 
 
 # ---- scanning a staged table ---------------------------------------------------------------

@@ -20,6 +20,7 @@ from etl.contract import Extract
 from etl.csv_reader import read_csv_file, read_text_header
 from etl.excel import formula_cells_without_value, merged_header_cells
 from etl.errors import FileRefused
+from etl.pii import safe_label
 from etl.tabular import OtherSheet, ReadResult, StructuralReject, normalise_header, positional_names, quote_identifier
 
 __all__ = ["ReadResult", "StructuralReject", "map_header", "normalise_header", "project_contract", "read_file",
@@ -56,7 +57,7 @@ def map_header(path: Path, header: list[str], model: type[Extract]) -> tuple[dic
         mapping[position] = target
     missing = [column for column in model.required_columns() if column not in mapping.values()]
     if missing:
-        found = ", ".join(normalise_header(name) for name in header) or "nothing"
+        found = ", ".join(safe_label(normalise_header(name))[:60] for name in header) or "nothing"
         raise FileRefused(
             path,
             f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; the header has: {found}",

@@ -18,6 +18,7 @@ import duckdb
 
 from etl.drop import DropFile, list_drop
 from etl.errors import FileRefused, RefreshFailed
+from etl.pii import safe_file_name
 from etl.load import FileReport, load_file
 from etl.marts import build_marts
 from etl.stages import StageSeconds, timed
@@ -132,7 +133,7 @@ def _build_and_publish(
         files = list_drop(incoming)
         for position, drop_file in enumerate(files, start=1):
             if progress:
-                progress(drop_file.path.name, position, len(files))
+                progress(safe_file_name(drop_file.path), position, len(files))
             report.files.append(_load_one(con, drop_file, report.run_id, settings=settings, as_of=as_of,
                                           seconds=report.stage_seconds))
         _require_reference_data(con)

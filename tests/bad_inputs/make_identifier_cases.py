@@ -40,6 +40,8 @@ HEADERS = {
     "initials": "a person's name",
     "n_address": "an address",
 }
+# What the identifying columns hold: made up, and never to be found anywhere once the file is refused.
+HEADER_VALUE = "Zebedee Quillfeather"
 # Value planted in free text on line 3 -> how the refusal describes it.
 VALUES = {
     "BD7-1AA": "a full postcode",
@@ -87,9 +89,10 @@ def write_case(name: str, csv_text: str, expected: dict) -> None:
 def main() -> None:
     rows = [ROW.format(id=f"INC{400 + n}", number=400 + n) for n in range(3)]
     for header, what in HEADERS.items():
-        text = "\n".join([HEADER + "," + csv_line(header), *(row + ",x" for row in rows)]) + "\n"
+        text = "\n".join([HEADER + "," + csv_line(header), *(row + "," + HEADER_VALUE for row in rows)]) + "\n"
         write_case(header_case_name(header), text, {
             "about": f"a column headed {header!r}",
+            "never_echo": [HEADER_VALUE],
             "files": {FILE: {"status": "refused", "message": ["direct identifiers", f"column {header}", what]}},
         })
     for value, what in VALUES.items():
