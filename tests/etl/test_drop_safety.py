@@ -145,3 +145,29 @@ def test_the_warehouse_group_is_set_when_named(tmp_path, permissive_umask):
 def test_private_umask_is_027(permissive_umask):
     assert private_umask() == 0o022
     assert os.umask(0o027) == 0o027
+
+
+REFERRALS_CSV = """referral_id,service_id,person_id,person_role,referred_at,sex,age_band,ethnicity,ward_code
+R001,SVC01,V001,victim,2025-05-01T10:00,female,25-34,white,E05990001
+R002,SVC01,V002,victim,2025-06-01T10:00,male,35-44,asian,E05990002
+"""
+
+
+def test_a_service_register_that_would_orphan_referrals_is_refused_and_the_old_one_stays(tmp_path):
+    drop = write_tiny_drop(tmp_path / "drop")
+    (drop / "service_referrals_2025-12-01.csv").write_text(REFERRALS_CSV)
+    settings = Settings(warehouse=tmp_path / "warehouse")
+    refresh(drop, warehouse=settings.warehouse, settings=settings, as_of=AS_OF)
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "services.csv").write_text(
+        "service_id,name,provider,service_type,client_groups,wards_served,is_commissioned\n"
+        "SVC02,Northfield refuge,Safe Homes,refuge,women;children,E05990001,true\n")
+
+    report = refresh(second, warehouse=settings.warehouse, settings=settings, as_of=AS_OF)
+
+    (refused,) = report.refused
+    assert refused.message.startswith("services.csv: it leaves out services still in use: SVC01 (used by 2 "
+                                      "service_referrals rows)")
+    with Warehouse(settings.warehouse).connect_read_only() as con:
+        assert con.execute("select service_id from stg_services order by 1").fetchall() == [("SVC01",), ("SVC02",)]
