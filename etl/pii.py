@@ -129,6 +129,8 @@ def _phone_numbers(text: str) -> bool:
         raw = match.raw_string.lstrip("(")
         if raw[:1] not in ("0", "+"):
             continue  # ten bare digits are an id more often than a number someone would dial
+        if match.start and (text[match.start - 1].isalnum() or text[match.start - 1] in "._/-"):
+            continue  # digits glued to an id (E00490000) are part of it
         if phonenumbers.is_valid_number(match.number):
             return True
         digits = sum(character.isdigit() for character in raw)
@@ -235,7 +237,10 @@ SUSPECT_PATTERNS = {
     "birth_word": r"(?i)(?:dob|d\.o\.b|birth|born|b\.|geb|née|nee|ur\.)",
     "street_word": rf"(?i)(?:[0-9] .*\b(?:{_STREET_TYPES})\b|strasse|str\.|weg|platz|gasse|allee|rue|chemin|calle|via|rua|ul\.|ulica)",
 }
-_SQL_PARAMETERS = {**SUSPECT_PATTERNS, "iso_moment": ISO_MOMENT}
+ANY_SUSPECT = "|".join(
+    "(?i:" + pattern.removeprefix("(?i)") + ")" if pattern.startswith("(?i)") else "(?:" + pattern + ")"
+    for pattern in SUSPECT_PATTERNS.values())
+_SQL_PARAMETERS = {"any_suspect": ANY_SUSPECT, "iso_moment": ISO_MOMENT}
 
 
 # ---- headers -------------------------------------------------------------------------------
@@ -436,9 +441,9 @@ def scan_values(
 
 
 def _suspect_sql() -> str:
-    """A value is a suspect when any loose pattern matches it once ISO dates are set aside."""
-    undated = "regexp_replace(_text, $iso_moment, ' ', 'g')"
-    return " OR ".join(f"regexp_matches({undated}, ${name})" for name in SUSPECT_PATTERNS)
+    """A value is a suspect when any loose pattern matches it once ISO dates are set aside: one
+    regular expression of alternatives, so each value is read once."""
+    return "regexp_matches(regexp_replace(_text, $iso_moment, ' ', 'g'), $any_suspect)"
 
 
 def find_direct_identifiers(
