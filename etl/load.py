@@ -146,10 +146,9 @@ def _guard_properties(con: duckdb.DuckDBPyConnection, path: Path, properties: pl
 
 def _load_wards(con: duckdb.DuckDBPyConnection, path: Path, sha: str, run_id: str) -> FileReport:
     try:
-        wards = load_wards(path)
+        wards = load_wards(path, inspect_properties=lambda properties: _guard_properties(con, path, properties))
     except BoundaryFileError as error:
         raise FileRefused(path, str(error)) from error
-    _guard_properties(con, path, wards.properties)
     frame = wards.wards
     remember_register(con, WardBoundary.extract_name)
     con.register("_wards_frame", frame)
