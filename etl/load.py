@@ -201,7 +201,7 @@ def _load_table(
             raise FileRefused(path, describe_orphans(orphans, what))
     notes = list(read.notes)
     if ignored:
-        notes.append("columns not in the contract were ignored: " + ", ".join(ignored))
+        notes.append("columns not in the contract were ignored: " + ", ".join(pii.safe_label(name) for name in ignored))
     if read.rows_in_file == 0:
         notes.append("the file has a header and no rows")
     report = FileReport(

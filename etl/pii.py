@@ -195,6 +195,8 @@ _CALENDAR_DATE = re.compile(rf"(?i)(?<![0-9])(?:[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1
 _WITH_TIME = re.compile(r"[T ][0-9]{1,2}:[0-9]{2}")
 _PERSON_LIKE_WORD = re.compile(r"[^\W\d_][^\W\d_'\-]*[^\W\d_]")
 WITHHELD = "(withheld: {})"
+# "Jane Smith", "Mary-Ann O'Neil": two or three capitalised words and nothing else.
+_PERSON_NAME_SHAPE = re.compile(r"[A-ZÀ-Þ][a-zß-ÿ'\-]+(?: [A-ZÀ-Þ][a-zß-ÿ'\-]+){1,2}")
 
 
 def withheld_reason(value: object) -> str | None:
@@ -379,15 +381,25 @@ def find_identifier_columns(column_names: Iterable[str], *, allowed_columns: Ite
     for column in column_names:
         what = header_identifier(column, allowed)
         if what:
-            message = f"column {safe_label(column)}: the name says it holds {what}, which the contract forbids"
+            # a header flagged for its words ("Mobile Number") is a column name, only withheld if it holds a value
+            message = f"column {safe_label(column, shapes=False)}: the name says it holds {what}, which the contract forbids"
             findings.append(PiiFinding(column, HEADER_FINDING, None, None, message))
     return findings
 
 
-def safe_label(text: object) -> str:
-    """A header or name fit to repeat in a message: withheld when it holds an identifier itself."""
+def safe_label(text: object, *, shapes: bool = True) -> str:
+    """A header or name fit to repeat in a message: withheld when it holds an identifier itself, or
+    when it reads like a person's name or a date (a file sent without its header row makes its
+    first record the header)."""
     kinds = identifier_kinds(text)
-    return f"(a name withheld: it holds {describe_kinds(kinds)})" if kinds else normalise_text(text).strip()
+    if kinds:
+        return f"(a name withheld: it holds {describe_kinds(kinds)})"
+    label = normalise_text(text).strip()
+    looks_personal = bool(_PERSON_NAME_SHAPE.fullmatch(label)) or bool(
+        _CALENDAR_DATE.search(label) and not _WITH_TIME.search(label))
+    if shapes and looks_personal:
+        return "(a name withheld: it reads like a person's name or a date)"
+    return label
 
 
 def safe_file_name(path: object) -> str:

@@ -57,7 +57,7 @@ def map_header(path: Path, header: list[str], model: type[Extract]) -> tuple[dic
         mapping[position] = target
     missing = [column for column in model.required_columns() if column not in mapping.values()]
     if missing:
-        found = ", ".join(safe_label(normalise_header(name))[:60] for name in header) or "nothing"
+        found = ", ".join(normalise_header(safe_label(name))[:60] for name in header) or "nothing"
         raise FileRefused(
             path,
             f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; the header has: {found}",
