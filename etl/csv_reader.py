@@ -30,6 +30,10 @@ def read_csv_file(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Rea
             """
         )
     except duckdb.Error as error:
+        stray = lone_carriage_return_line(path)
+        if stray is not None:
+            raise FileRefused(path, "a carriage return (CR) sits inside a value that is not quoted, so the line cannot "
+                                    "be split into fields; remove it, or put the value in double quotes", line=stray) from error
         raise FileRefused(path, _explain_duckdb_csv_error(str(error)), line=_line_from_error(str(error))) from error
     structural: dict[tuple, StructuralReject] = {}
     for line, column, original, error_type, message in con.execute(
@@ -110,8 +114,26 @@ def _line_from_error(message: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def lone_carriage_return_line(path: Path) -> int | None:
+    """The first line holding a carriage return that neither ends the line nor sits inside quotes."""
+    inside_quotes = False
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            body = line.rstrip(b"\n").removesuffix(b"\r")
+            if b"\r" in body:
+                for byte in body:
+                    if byte == 0x22:
+                        inside_quotes = not inside_quotes
+                    elif byte == 0x0D and not inside_quotes:
+                        return number
+            else:
+                inside_quotes ^= body.count(b'"') % 2 == 1
+    return None
+
+
 def _explain_duckdb_csv_error(message: str) -> str:
-    lowered = message.lower()
+    # Only DuckDB's first line says what went wrong; the rest lists its settings (quote = ", ...).
+    lowered = message.strip().splitlines()[0].lower() if message.strip() else ""
     if "unicode" in lowered or "utf-8" in lowered or "encoding" in lowered:
         return "the file is not UTF-8 encoded; save it as CSV UTF-8"
     if "unterminated quote" in lowered or "quote" in lowered:

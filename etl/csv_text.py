@@ -44,6 +44,9 @@ def sniff_csv(path: Path) -> tuple[str, list[str]]:
         raise FileRefused(path, "the file is empty: expected a header row and data rows")
     if b"\x00" in head or sum(byte in CONTROL_BYTES for byte in head) > len(head) // 100:
         raise FileRefused(path, "this is not a text file (it contains binary data); send CSV, XLSX or Parquet")
+    if b"\r" in head and b"\n" not in head:
+        raise FileRefused(path, "the lines end in a carriage return (CR) only, as old Mac programs wrote them; save it "
+                                "as CSV UTF-8 with Windows (CRLF) or Unix (LF) line endings", line=1)
     bom = len(UTF8_BOM) if head.startswith(UTF8_BOM) else 0
     first_line = head[bom:].split(b"\n", 1)[0].rstrip(b"\r")
     try:

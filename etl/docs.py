@@ -26,24 +26,37 @@ INTRO = f"""\
 This is what agencies send: anonymised extracts dropped into the incoming folder each night,
 and the reference data the board keeps up to date. Every row is checked against this
 contract; a row that breaks it is rejected with the column, the value and the rule, and the
-rest of the file still loads.
+rest of the file still loads. A rejected value that could identify someone (several words, a
+capitalised word, a date without a time, or anything the identifier guard finds) is kept only
+as what it looked like, never as written; a malformed line's text is never kept.
 
 ## Files
 
 - **Naming.** A file's name starts with its extract name, e.g. `police_incidents_2026-11-25.csv`.
   A file that matches no extract is refused, with a message listing the known names.
-- **Formats.** CSV (UTF-8, with or without BOM; comma or semicolon separated), XLSX (first
-  sheet) or Parquet. Boundary files for wards may be GeoJSON, GeoPackage or shapefile.
+- **Formats.** CSV (UTF-8, with or without BOM; comma or semicolon separated; lines ending in
+  LF or CRLF), XLSX (the first sheet is loaded, every sheet is checked for identifiers) or
+  Parquet. Boundary files for wards may be GeoJSON, GeoPackage or shapefile.
+- **Only files in the drop.** A link is followed only to a file inside the drop; links out
+  of it, dangling links and sub-folders are refused and reported.
+- **Registers.** Wards, services and the LSOA lookup are replaced whole by a new file. A new
+  register that leaves out a code rows still use is refused, and the last good one stays.
+- **Bounds.** Every count and number has plausibility bounds, shown in its column's checks.
 - **Columns.** Names are matched case-insensitively after trimming. Columns not listed here
   may be present; they are ignored and reported once per file.
 
 ## People
 
-No names, dates of birth, addresses, full postcodes, NHS numbers, phone numbers or e-mail
-addresses, ever. People appear only as pseudonymous ids (`victim_id`, `perpetrator_id`,
-`child_id`, `person_id`), stable across extracts and agencies. A file holding a direct
-identifier, found by column name or by value (e.g. a valid NHS number or a full postcode),
-is refused whole and nothing from it is loaded.
+No names, dates of birth, addresses, full postcodes, NHS numbers, National Insurance or other
+national identity numbers, phone numbers or e-mail addresses, ever. People appear only as
+pseudonymous ids (`victim_id`, `perpetrator_id`, `child_id`, `person_id`), stable across
+extracts and agencies. A file holding a direct identifier, found by column name (matched word
+by word, in English and the common European languages) or by value (after Unicode NFKC
+normalisation and with separators set aside: a valid NHS number, a full postcode, a phone
+number, an e-mail address, a date of birth, a street address), is refused whole and nothing
+from it is loaded. Reference files are checked too: every YAML key and value, every GeoJSON
+property and every workbook sheet. The refusal says which kind of identifier was found and
+where, never the value.
 
 ## Cells
 

@@ -17,6 +17,7 @@ LOAD_ORDER = ("wards", "lsoa_ward_lookup", "population", "services", "prevalence
 class DropFile:
     path: Path
     extract_name: str | None
+    problem: str | None = None  # why the entry cannot be read at all (a link out of the drop, a folder)
 
     @property
     def model(self) -> type[Extract] | None:
@@ -36,17 +37,39 @@ def extract_for(file_name: str) -> str | None:
 
 
 def list_drop(folder: Path) -> list[DropFile]:
-    """Every file in the drop (hidden files aside), reference files first, then by name.
+    """Every entry of the drop (hidden files aside), reference files first, then by name.
 
-    A shapefile's companion files (.shx, .dbf, .prj, .cpg) travel with the .shp and are not
-    listed separately.
+    Nothing outside the drop is read: a link is followed only when its real path lies inside
+    the drop. Links out of it, dangling links, sub-folders and anything that is not a regular
+    file are listed with the problem, so each is reported and refused rather than skipped
+    without a word. A shapefile's companion files (.shx, .dbf, .prj, .cpg) travel with the
+    .shp and are not listed separately; a folder holding a ward shapefile is a boundary file.
     """
     companions = {".shx", ".dbf", ".prj", ".cpg", ".sbn", ".sbx", ".qix", ".xml"}
+    root = folder.resolve()
     files = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
+        if path.name.startswith("."):
             continue
-        if path.suffix.lower() in companions and path.with_suffix(".shp").exists():
+        extract = extract_for(path.name)
+        problem = entry_problem(path, root, extract)
+        if problem is None and path.suffix.lower() in companions and path.with_suffix(".shp").exists():
             continue
-        files.append(DropFile(path, extract_for(path.name)))
+        files.append(DropFile(path, extract, problem))
     return sorted(files, key=lambda item: item.order)
+
+
+def entry_problem(path: Path, root: Path, extract: str | None) -> str | None:
+    """Why a drop entry cannot be read, or None when it is a regular file (or a ward shapefile folder) inside the drop."""
+    if path.is_symlink():
+        if not path.exists():
+            return "a link to something that does not exist; put the file itself in the drop"
+        if not path.resolve().is_relative_to(root):
+            return "a link to a file outside the drop, which is never read; put the file itself in the drop"
+    if path.is_dir():
+        if extract == "wards":
+            return None
+        return "a folder; files in sub-folders are not read, put them in the drop itself"
+    if not path.is_file():
+        return "not a regular file (a pipe, socket or device); put the file itself in the drop"
+    return None

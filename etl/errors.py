@@ -13,7 +13,9 @@ class FileRefused(Exception):
         self.reason = reason
         self.line = line
         self.column = column
-        where = self.path.name
+        from etl.pii import safe_file_name  # the guard imports DuckDB; errors stay light to import
+
+        where = safe_file_name(self.path)
         if line is not None:
             where += f", line {line}"
         if column is not None:

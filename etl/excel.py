@@ -46,3 +46,39 @@ def _first_sheet(workbook: zipfile.ZipFile) -> str:
 
 def _starts_on_first_row(reference: str) -> bool:
     return re.fullmatch(r"[A-Z]+1(:[A-Z]+[0-9]+)?", reference) is not None
+
+
+def formula_cells_without_value(path: Path) -> list[tuple[int, int]]:
+    """(row, column index) of the first sheet's formula cells that carry no saved result.
+
+    A workbook written by a program rather than saved by Excel can hold formulas never
+    calculated; reading one gives an empty cell that was never meant to be empty.
+    """
+    found = []
+    try:
+        with zipfile.ZipFile(path) as workbook:
+            sheet = _first_sheet(workbook)
+            if sheet not in workbook.namelist():
+                return []
+            with workbook.open(sheet) as stream:
+                for _, element in ElementTree.iterparse(stream):
+                    if element.tag != f"{MAIN}c":
+                        continue
+                    formula = element.find(f"{MAIN}f")
+                    value = element.find(f"{MAIN}v")
+                    if formula is not None and (value is None or not (value.text or "").strip()):
+                        found.append(_cell_position(element.get("r", "")))
+                    element.clear()
+    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError):
+        return []
+    return [position for position in found if position is not None]
+
+
+def _cell_position(reference: str) -> tuple[int, int] | None:
+    match = re.fullmatch(r"([A-Z]+)([0-9]+)", reference)
+    if match is None:
+        return None
+    column = 0
+    for letter in match[1]:
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return int(match[2]), column - 1

@@ -11,6 +11,7 @@ import json
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,7 @@ class WardTable:
     metric_crs: str
     n_repaired: int = 0
     warnings: tuple[str, ...] = ()
+    properties: pl.DataFrame | None = None  # every feature's attributes as text, in file order, for the identifier guard
 
     @property
     def ward_codes(self) -> list[str]:
@@ -72,10 +74,18 @@ class WardTable:
         return wards_feature_collection(self.wards)
 
 
-def load_wards(path: Path, *, tolerance_m: float = 25.0) -> WardTable:
-    """Read a ward boundary file in any supported format and CRS; refuse it when it is not a ward set."""
+def load_wards(path: Path, *, tolerance_m: float = 25.0,
+               inspect_properties: Callable[[pl.DataFrame], None] | None = None) -> WardTable:
+    """Read a ward boundary file in any supported format and CRS; refuse it when it is not a ward set.
+
+    `inspect_properties` sees every feature's attributes as text before any check can quote one
+    (the identifier guard refuses the file there, so no message ever repeats an identifier).
+    """
     path = Path(path)
     frame, label = read_boundary_file(path)
+    properties = _properties_as_text(frame)
+    if inspect_properties is not None:
+        inspect_properties(properties)
     code_column, name_column = find_ward_columns([str(c) for c in frame.columns if c != frame.geometry.name], label)
     codes = _ward_codes(frame[code_column], code_column, label)
     names = _ward_names(frame[name_column], name_column, codes, label)
@@ -100,6 +110,7 @@ def load_wards(path: Path, *, tolerance_m: float = 25.0) -> WardTable:
     ).sort("ward_code")
     return WardTable(
         wards=wards,
+        properties=properties,
         source=path,
         source_crs=frame.crs.to_string(),
         metric_crs=prepared.metric_crs.to_string(),
@@ -288,3 +299,13 @@ def _refuse_unusable_geometries(geometry: gpd.GeoSeries, codes: list[str], label
         raise BoundaryFileError(
             f"{label}: wards must be polygons; {len(not_areas)} are not (e.g. {', '.join(not_areas[:3])})"
         )
+
+
+def _properties_as_text(frame: gpd.GeoDataFrame) -> pl.DataFrame:
+    columns = [column for column in frame.columns if column != frame.geometry.name]
+    return pl.DataFrame({str(column): [None if _is_missing(value) else str(value) for value in frame[column]]
+                         for column in columns}, schema={str(column): pl.String for column in columns})
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))

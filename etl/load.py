@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import yaml
 
 from etl import pii
@@ -17,9 +18,14 @@ from etl.drop import ACTION_PLAN, KNOWN_NAMES, DropFile
 from etl.errors import FileRefused
 from etl.geography import BoundaryFileError, load_wards
 from etl.readers import ReadResult, normalise_header, project_contract, read_file
+from etl.tabular import positional_names
 from etl.stages import StageSeconds, timed
 from etl.staging import (
+    REGISTER_KEYS,
     add_warehouse_problems,
+    describe_orphans,
+    orphaned_codes,
+    remember_register,
     quote,
     record_id_sql,
     reference_checks,
@@ -44,7 +50,7 @@ class FileReport:
 
     @classmethod
     def refused(cls, drop_file: DropFile, refusal: FileRefused) -> FileReport:
-        return cls(drop_file.path.name, drop_file.extract_name, "refused", message=str(refusal))
+        return cls(pii.safe_file_name(drop_file.path), drop_file.extract_name, "refused", message=str(refusal))
 
     @property
     def balanced(self) -> bool:
@@ -62,6 +68,11 @@ def file_sha256(path: Path) -> str:
 def load_file(con: duckdb.DuckDBPyConnection, drop_file: DropFile, run_id: str, *, as_of: datetime, earliest: date,
               seconds: StageSeconds | None = None) -> FileReport:
     path = drop_file.path
+    if drop_file.problem is not None:
+        raise FileRefused(path, drop_file.problem)
+    if pii.safe_file_name(path) != path.name:
+        raise FileRefused(path, "the file name holds a direct identifier, which the contract forbids; name files "
+                                "by extract and date only")
     if drop_file.extract_name is None:
         raise FileRefused(path, "the file name matches no extract; names must start with one of: " + ", ".join(KNOWN_NAMES))
     with timed(seconds, "fingerprint"):
@@ -91,6 +102,9 @@ def _load_action_plan(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> F
         raise FileRefused(path, f"not valid YAML: {getattr(error, 'problem', error)}", line=mark.line + 1 if mark else None) from error
     if not isinstance(plan, (dict, list)):
         raise FileRefused(path, "expected a YAML mapping with a list of targets")
+    messages = _identifiers_in_yaml(text)
+    if messages:
+        raise FileRefused(path, "refused whole: it holds direct identifiers, which the contract forbids. " + "; ".join(messages))
     con.execute("delete from ref_action_plan")
     con.execute("insert into ref_action_plan values (?, ?, ?, ?)", [path.name, sha, datetime.now(), text])
     # A plan's rows are its targets, as `oversight sample` counts them; the document itself is stored whole.
@@ -99,12 +113,47 @@ def _load_action_plan(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> F
     return FileReport(path.name, ACTION_PLAN, "loaded", sha, rows_in_file=targets, rows_loaded=targets, rows_inserted=targets)
 
 
+def _identifiers_in_yaml(text: str) -> list[str]:
+    """Every key and value of a YAML document, checked like a file's headers and cells, with its line."""
+    messages: list[str] = []
+    pending = [yaml.compose(text)]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and (what := pii.header_identifier(key.value)):
+                    messages.append(f"line {key.start_mark.line + 1}: the key {pii.safe_label(key.value)} says it holds "
+                                    f"{what}")
+                pending.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, yaml.ScalarNode) and (kinds := pii.identifier_kinds(node.value)):
+            messages.append(f"line {node.start_mark.line + 1}: looks like {pii.describe_kinds(kinds)}")
+    return sorted(messages, key=lambda message: int(message.split(":")[0].removeprefix("line ")))
+
+
+def _guard_properties(con: duckdb.DuckDBPyConnection, path: Path, properties: pl.DataFrame | None) -> None:
+    """A boundary file's attributes are checked like a table: names, then values (lines are feature numbers)."""
+    if properties is None or not properties.width:
+        return
+    table = properties.rename({name: f"c{index}" for index, name in enumerate(properties.columns)}).with_row_index(
+        "_line", offset=1).with_columns(pl.col("_line").cast(pl.Int64))
+    con.register("_properties_frame", table)
+    con.execute("create or replace temp table _properties as select * from _properties_frame")
+    con.unregister("_properties_frame")
+    messages = _identifier_messages(con, "_properties", properties.columns, set(WardBoundary.model_fields))
+    if messages:
+        raise FileRefused(path, "refused whole: its properties hold direct identifiers, which the contract forbids "
+                                "(lines are feature numbers). " + "; ".join(messages))
+
+
 def _load_wards(con: duckdb.DuckDBPyConnection, path: Path, sha: str, run_id: str) -> FileReport:
     try:
-        wards = load_wards(path)
+        wards = load_wards(path, inspect_properties=lambda properties: _guard_properties(con, path, properties))
     except BoundaryFileError as error:
         raise FileRefused(path, str(error)) from error
     frame = wards.wards
+    remember_register(con, WardBoundary.extract_name)
     con.register("_wards_frame", frame)
     previous = con.execute("select count(*) from stg_wards").fetchone()[0]
     con.execute("delete from stg_wards")
@@ -116,6 +165,9 @@ def _load_wards(con: duckdb.DuckDBPyConnection, path: Path, sha: str, run_id: st
         [path.name, run_id],
     )
     con.unregister("_wards_frame")
+    orphans = orphaned_codes(con, WardBoundary.extract_name)
+    if orphans:
+        raise FileRefused(path, describe_orphans(orphans, "wards"))
     notes = list(wards.warnings)
     if previous:
         notes.append(f"replaced {previous} previously loaded wards")
@@ -144,10 +196,15 @@ def _load_table(
     with timed(seconds, "rejects"):
         rejected_rows = _keep_rejects(con, read, model.extract_name, path.name, run_id, record_id_sql(model, "c"))
     with timed(seconds, "staging"):
+        if model.extract_name in REGISTER_KEYS:
+            remember_register(con, model.extract_name)
         inserted, updated = upsert(con, model, "_checked_file", file_name=path.name, run_id=run_id)
+        if model.extract_name in REGISTER_KEYS and (orphans := orphaned_codes(con, model.extract_name)):
+            what = {"services": "services", "lsoa_ward_lookup": "LSOAs"}[model.extract_name]
+            raise FileRefused(path, describe_orphans(orphans, what))
     notes = list(read.notes)
     if ignored:
-        notes.append("columns not in the contract were ignored: " + ", ".join(ignored))
+        notes.append("columns not in the contract were ignored: " + ", ".join(pii.safe_label(name) for name in ignored))
     if read.rows_in_file == 0:
         notes.append("the file has a header and no rows")
     report = FileReport(
@@ -161,22 +218,29 @@ def _load_table(
 
 
 def _guard_identifiers(con: duckdb.DuckDBPyConnection, path: Path, read: ReadResult, *, allowed: set[str]) -> None:
-    """Refuse the whole file if any column name or value looks like a direct identifier."""
-    named = [normalise_header(name) for name in read.header]
-    findings = pii.find_identifier_columns(named, allowed_columns=allowed)
-    if not findings:
-        aliases = ", ".join(f"{quote(source)} as {quote(f'{name} (column {index + 1})')}"
-                            for index, (source, name) in enumerate(zip(read.source_columns, named)))
-        con.execute(f"create or replace temp view _named_file as select {aliases}, _line from {read.table}")
-        labels = [f"{name} (column {index + 1})" for index, name in enumerate(named)]
-        findings = pii.scan_values(con, "_named_file", labels)
-    messages = [finding.message for finding in findings] or _identifiers_in_rejected_lines(con, read)
+    """Refuse the whole file if any column name or value looks like a direct identifier, in the
+    data or in any other sheet of a workbook."""
+    messages = _identifier_messages(con, read.table, read.header, allowed)
+    for sheet in read.other_sheets:
+        messages += [f"sheet {pii.safe_label(sheet.name)}: {message}"
+                     for message in _identifier_messages(con, sheet.table, sheet.header, allowed)]
+    messages = messages or _identifiers_in_rejected_lines(con, read)
     if messages:
         raise FileRefused(path, "refused whole: it holds direct identifiers, which the contract forbids. " + "; ".join(messages))
 
 
+def _identifier_messages(con: duckdb.DuckDBPyConnection, table: str, header: list[str], allowed: set[str]) -> list[str]:
+    findings = pii.find_identifier_columns(header, allowed_columns=allowed)
+    if findings:
+        return [finding.message for finding in findings]
+    labels = [f"{pii.safe_label(normalise_header(name))} (column {index + 1})" for index, name in enumerate(header)]
+    aliases = ", ".join(f"{quote(source)} as {quote(label)}" for source, label in zip(positional_names(len(header)), labels))
+    con.execute(f"create or replace temp view _named_file as select {aliases}, _line from {table}")
+    return [finding.message for finding in pii.scan_values(con, "_named_file", labels)]
+
+
 def _identifiers_in_rejected_lines(con: duckdb.DuckDBPyConnection, read: ReadResult) -> list[str]:
-    """A line rejected for its shape is kept whole in `rejects`, so it is checked for identifiers too."""
+    """A line rejected for its shape is checked for identifiers too, though its text is never kept."""
     if not read.structural_rejects:
         return []
     lines = sorted({(reject.line, reject.value or "") for reject in read.structural_rejects})
@@ -189,9 +253,10 @@ def _identifiers_in_rejected_lines(con: duckdb.DuckDBPyConnection, read: ReadRes
 def _keep_rejects(con: duckdb.DuckDBPyConnection, read: ReadResult, extract: str, file_name: str, run_id: str, record_id: str) -> int:
     now = datetime.now()
     for reject in read.structural_rejects:
+        # A malformed line's text is never kept: it may hold anything, and its line number finds it.
         con.execute(
-            "insert into rejects values (?, ?, ?, ?, null, ?, ?, ?, ?)",
-            [run_id, extract, file_name, reject.line, reject.column, (reject.value or "")[:500], reject.rule, now],
+            "insert into rejects values (?, ?, ?, ?, null, ?, null, ?, ?)",
+            [run_id, extract, file_name, reject.line, reject.column, reject.rule, now],
         )
     con.execute(
         f"""
@@ -209,5 +274,18 @@ def _keep_rejects(con: duckdb.DuckDBPyConnection, read: ReadResult, extract: str
                 "select count(*) from _checked_file where _line = ? and len(_problems) > 0", [start]).fetchall()[0][0]:
             con.execute("insert into rejects values (?, ?, ?, ?, null, null, null, ?, ?)",
                         [run_id, extract, file_name, start, swallowed_lines(start, end), now])
+    _withhold_identifying_values(con, run_id, file_name)
     invalid = con.execute("select count(*) from _checked_file where len(_problems) > 0").fetchone()[0]
     return invalid + len({reject.line for reject in read.structural_rejects})
+
+
+def _withhold_identifying_values(con: duckdb.DuckDBPyConnection, run_id: str, file_name: str) -> None:
+    """A rejected cell or record id that could identify someone is replaced by what it looked like."""
+    for column in ("value", "record_id"):
+        values = con.execute(f"select distinct {column} from rejects where run_id = ? and file_name = ? "
+                             f"and {column} is not null", [run_id, file_name]).fetchall()
+        for (value,) in values:
+            reason = pii.withheld_reason(value)
+            if reason:
+                con.execute(f"update rejects set {column} = ? where run_id = ? and file_name = ? and {column} = ?",
+                            [reason, run_id, file_name, value])

@@ -18,9 +18,10 @@ import polars as pl
 
 from etl.contract import Extract
 from etl.csv_reader import read_csv_file, read_text_header
-from etl.excel import merged_header_cells
+from etl.excel import formula_cells_without_value, merged_header_cells
 from etl.errors import FileRefused
-from etl.tabular import ReadResult, StructuralReject, normalise_header, positional_names, quote_identifier
+from etl.pii import safe_label
+from etl.tabular import OtherSheet, ReadResult, StructuralReject, normalise_header, positional_names, quote_identifier
 
 __all__ = ["ReadResult", "StructuralReject", "map_header", "normalise_header", "project_contract", "read_file",
            "read_text_header"]
@@ -56,7 +57,7 @@ def map_header(path: Path, header: list[str], model: type[Extract]) -> tuple[dic
         mapping[position] = target
     missing = [column for column in model.required_columns() if column not in mapping.values()]
     if missing:
-        found = ", ".join(normalise_header(name) for name in header) or "nothing"
+        found = ", ".join(normalise_header(safe_label(name))[:60] for name in header) or "nothing"
         raise FileRefused(
             path,
             f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; the header has: {found}",
@@ -103,27 +104,63 @@ def _select_contract_columns(mapping: dict[int, str], model: type[Extract], sour
 # ---- XLSX -----------------------------------------------------------------------------------
 
 def _read_excel(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
+    """The first sheet is the data; every other sheet is read too, so the identifier guard sees it.
+
+    Sheets are read without dropping blank rows, so `_line` is the sheet's own row number.
+    """
     try:
-        frame = pl.read_excel(path, sheet_id=1, infer_schema_length=0)
         import fastexcel
 
-        sheets = fastexcel.read_excel(path).sheet_names
+        workbook = fastexcel.read_excel(path)
+        sheets = workbook.sheet_names
+        frames = [workbook.load_sheet(index, header_row=None, dtypes="string").to_polars() for index in range(len(sheets))]
     except Exception as error:  # the Excel engines raise many kinds; all mean "cannot read"
         raise FileRefused(path, f"the file cannot be read as an Excel workbook ({type(error).__name__})") from error
-    header = list(frame.columns)
-    if not header or all(re.fullmatch(r"__UNNAMED__\d+", name) for name in header):
+    first = frames[0] if frames else pl.DataFrame()
+    header = [str(value) if value is not None else "" for value in (first.row(0) if first.height else ())]
+    if not any(name.strip() for name in header):
         raise FileRefused(path, "the first sheet has no header row", line=1)
     merged = merged_header_cells(path)
     if merged:
         raise FileRefused(path, f"the header row has merged cells ({', '.join(merged)}); send one header row with one "
                                 "column name in each cell", line=1)
-    frame.columns = positional_names(len(header))
-    frame = frame.with_row_index("_line", offset=2).with_columns(pl.col("_line").cast(pl.Int64))
-    con.register("_excel_frame", frame)
+    unset = formula_cells_without_value(path)
+    structural = [StructuralReject(row, normalise_header(header[column]) if column < len(header) else None, None,
+                                   "a formula cell has no saved result; open the workbook in Excel, let it calculate "
+                                   "and save it again")
+                  for row, column in unset if row > 1]
+    unset_rows = {reject.line for reject in structural}
+    data, blank_rows = _sheet_rows(first, len(header), skip_lines=unset_rows)
+    con.register("_excel_frame", data)
     con.execute(f"create or replace temp table {table} as select * exclude (_line), _line from _excel_frame")
     con.unregister("_excel_frame")
     notes = [f"only the first sheet was read; ignored sheets: {', '.join(sheets[1:])}"] if len(sheets) > 1 else []
-    return ReadResult(table, header, frame.height, [], notes)
+    if blank_rows:
+        notes.append(f"{blank_rows} blank row(s) skipped")
+    other_sheets = []
+    for index, frame in enumerate(frames[1:], start=1):
+        if not frame.height:
+            continue
+        sheet_header = [str(value) if value is not None else "" for value in frame.row(0)]
+        sheet_data, _ = _sheet_rows(frame, len(sheet_header))
+        sheet_table = f"{table}__sheet{index}"
+        con.register("_excel_frame", sheet_data)
+        con.execute(f"create or replace temp table {sheet_table} as select * exclude (_line), _line from _excel_frame")
+        con.unregister("_excel_frame")
+        other_sheets.append(OtherSheet(sheets[index], sheet_table, sheet_header))
+    return ReadResult(table, header, data.height, structural, notes, other_sheets=other_sheets)
+
+
+def _sheet_rows(frame: pl.DataFrame, width: int, *, skip_lines: set[int] = frozenset()) -> tuple[pl.DataFrame, int]:
+    """The rows under the header as text columns c0.. with their sheet row in `_line`; blank rows dropped."""
+    names = positional_names(width)
+    body = frame.slice(1).select(frame.columns[:width]) if width else pl.DataFrame()
+    body.columns = names
+    body = body.with_row_index("_line", offset=2).with_columns(pl.col("_line").cast(pl.Int64))
+    blank = pl.all_horizontal([pl.col(name).is_null() | (pl.col(name).str.strip_chars() == "") for name in names])
+    blank_rows = body.filter(blank).height
+    body = body.filter(~blank & ~pl.col("_line").is_in(sorted(skip_lines)))
+    return body.select([*names, "_line"]), blank_rows
 
 
 # ---- Parquet --------------------------------------------------------------------------------
@@ -147,7 +184,8 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Rea
 def _parquet_text(column: str, kind: str) -> str:
     """A Parquet value as the text a CSV would hold: a float count of 2.0 reads as 2, not 2.0."""
     if kind.upper() in ("FLOAT", "DOUBLE"):
-        return (f"case when {column} = trunc({column}) and abs({column}) < 1e18 "
+        # NaN is how pandas writes a missing number: it is a blank cell, not a value to reject
+        return (f"case when isnan({column}) then null when {column} = trunc({column}) and abs({column}) < 1e18 "
                 f"then cast(cast({column} as bigint) as varchar) else cast({column} as varchar) end")
     return f"cast({column} as varchar)"
 

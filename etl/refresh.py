@@ -18,11 +18,12 @@ import duckdb
 
 from etl.drop import DropFile, list_drop
 from etl.errors import FileRefused, RefreshFailed
+from etl.pii import safe_file_name
 from etl.load import FileReport, load_file
 from etl.marts import build_marts
 from etl.stages import StageSeconds, timed
 from etl.staging import ensure_schema
-from etl.warehouse import BUILDING_SUFFIX, Warehouse, storage_failure
+from etl.warehouse import BUILDING_SUFFIX, STARTED, Warehouse, private_umask, storage_failure
 from oversight.settings import Settings
 
 Progress = Callable[[str, int, int], None]  # (file name, position, total)
@@ -77,12 +78,17 @@ def refresh(
     Raises RefreshFailed (nothing published, the last good version still serving) when the
     drop cannot be applied at all; refused files and rejected rows are reported instead.
     """
-    store = Warehouse(warehouse)
+    store = Warehouse(warehouse, group=settings.warehouse_group)
+    private_umask()
     report = RefreshReport(run_id=uuid.uuid4().hex[:12], incoming=incoming, started_at=datetime.now())
     as_of = as_of or report.started_at
+    # Written before anything else, so an attempt killed at any point still shows: started, never finished.
+    store.log_run({**report.as_record(), "outcome": STARTED})
     try:
-        if not incoming.is_dir():
+        if not incoming.exists():
             raise RefreshFailed(f"the incoming folder {incoming} does not exist")
+        if not incoming.is_dir():
+            raise RefreshFailed(f"the incoming folder {incoming} is a file, not a folder; pass the folder the drop's files are in")
         with store.refresh_lock():
             store.prune(settings.keep_versions)
             report.published = _build_and_publish(store, incoming, report, settings=settings, as_of=as_of, progress=progress,
@@ -127,7 +133,7 @@ def _build_and_publish(
         files = list_drop(incoming)
         for position, drop_file in enumerate(files, start=1):
             if progress:
-                progress(drop_file.path.name, position, len(files))
+                progress(safe_file_name(drop_file.path), position, len(files))
             report.files.append(_load_one(con, drop_file, report.run_id, settings=settings, as_of=as_of,
                                           seconds=report.stage_seconds))
         _require_reference_data(con)
@@ -180,6 +186,15 @@ def _load_one(con: duckdb.DuckDBPyConnection, drop_file: DropFile, run_id: str, 
         report = load_file(con, drop_file, run_id, as_of=as_of, earliest=settings.earliest_valid_date, seconds=seconds)
     except FileRefused as refusal:
         con.execute("rollback")
+        return FileReport.refused(drop_file, refusal)
+    except Exception as error:
+        # Any other fault in one file refuses that file and the night goes on; only the warehouse's
+        # own storage failing stops the refresh. The error's text is not repeated: it can quote the file.
+        con.execute("rollback")
+        if storage_failure(error, Path(".")) is not None or isinstance(error, duckdb.FatalException):
+            raise
+        refusal = FileRefused(drop_file.path, f"the file could not be loaded ({type(error).__name__}); nothing from it "
+                                              "was loaded; check it opens and matches the data contract")
         return FileReport.refused(drop_file, refusal)
     except BaseException:
         con.execute("rollback")

@@ -167,3 +167,56 @@ def upsert(con: duckdb.DuckDBPyConnection, model: type[Extract], checked: str, *
         [file_name, run_id],
     )
     return valid_rows - updated, updated
+
+
+# ---- referential integrity of the registers replaced whole --------------------------------
+
+REGISTER_KEYS = {WardBoundary.extract_name: "ward_code", Service.extract_name: "service_id",
+                 LsoaWardLookup.extract_name: "lsoa_code"}
+
+
+def register_users(register: str) -> list[tuple[str, str, str]]:
+    """(staging table, column, SQL condition) of every staged column whose codes the register defines."""
+    users = []
+    if register == WardBoundary.extract_name:
+        # The LSOA lookup is not counted: a boundary change sends a new lookup beside the new wards.
+        users = [(staging_table(m), "ward_code", "true") for m in ALL_MODELS
+                 if "ward_code" in m.model_fields and m is not WardBoundary and m is not LsoaWardLookup]
+        users.append((staging_table(Population), "area_code", "regexp_full_match(area_code, '[EW]05[0-9]{6}')"))
+    elif register == LsoaWardLookup.extract_name:
+        users = [(staging_table(m), "lsoa_code", "true") for m in ALL_MODELS
+                 if "lsoa_code" in m.model_fields and m is not LsoaWardLookup]
+        users.append((staging_table(Population), "area_code", "regexp_full_match(area_code, '[EW]01[0-9]{6}')"))
+    else:
+        users = [(staging_table(m), column, "true") for m in ALL_MODELS for column, reference in m.references.items()
+                 if reference == register]
+    return users
+
+
+def remember_register(con: duckdb.DuckDBPyConnection, register: str) -> None:
+    """Keep the register's codes before it is replaced, so codes it drops can be found."""
+    table = staging_table(next(m for m in ALL_MODELS if m.extract_name == register))
+    con.execute(f"create or replace temp table _register_before as select distinct {quote(REGISTER_KEYS[register])} "
+                f"as code from {table}")
+
+
+def orphaned_codes(con: duckdb.DuckDBPyConnection, register: str) -> list[tuple[str, str, int]]:
+    """(code, staging table, rows) for every code the new register dropped that staged rows still use."""
+    model = next(m for m in ALL_MODELS if m.extract_name == register)
+    key = quote(REGISTER_KEYS[register])
+    dropped = f"(select code from _register_before where code not in (select {key} from {staging_table(model)}))"
+    found = []
+    for table, column, condition in register_users(register):
+        found += con.execute(
+            f"select {quote(column)}, ?, count(*) from {table} where {quote(column)} in {dropped} and {condition} "
+            f"group by 1 order by 1", [table.removeprefix("stg_")]).fetchall()
+    return found
+
+
+def describe_orphans(orphans: list[tuple[str, str, int]], what: str) -> str:
+    by_code: dict[str, list[str]] = {}
+    for code, extract, rows in orphans:
+        by_code.setdefault(code, []).append(f"{rows:,} {extract} row{'s' if rows != 1 else ''}")
+    listed = "; ".join(f"{code} (used by {', '.join(uses)})" for code, uses in sorted(by_code.items()))
+    return (f"it leaves out {what} still in use: {listed}. Loaded rows would point at codes that no longer exist, so "
+            f"the file is refused and the last good register stays; send the full register, including these")

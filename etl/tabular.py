@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 
@@ -12,6 +13,15 @@ class StructuralReject:
     column: str | None
     value: str | None
     rule: str
+
+
+@dataclass(frozen=True)
+class OtherSheet:
+    """A workbook sheet beyond the first: never loaded, but read so it can be checked for identifiers."""
+
+    name: str
+    table: str
+    header: list[str]
 
 
 @dataclass
@@ -24,6 +34,7 @@ class ReadResult:
     structural_rejects: list[StructuralReject] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     record_spans: dict[int, int] = field(default_factory=dict)  # first line -> last line of records spanning lines
+    other_sheets: list[OtherSheet] = field(default_factory=list)
 
     @property
     def source_columns(self) -> list[str]:
@@ -35,7 +46,11 @@ class ReadResult:
 
 
 def normalise_header(name: object) -> str:
-    return re.sub(r"\s+", " ", str(name if name is not None else "")).strip().lower()
+    """Trimmed, lower case, one space between words; NFKC, and format characters such as a
+    zero-width space dropped, so an invisible character never makes a known column unknown."""
+    text = unicodedata.normalize("NFKC", str(name if name is not None else ""))
+    text = "".join(character for character in text if unicodedata.category(character) != "Cf")
+    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def positional_names(count: int) -> list[str]:

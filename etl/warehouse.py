@@ -4,7 +4,10 @@
     <warehouse>/versions/<name>.duckdb   published versions (the newest few are kept)
     <warehouse>/versions/<name>.building a refresh in progress (never opened by readers)
     <warehouse>/refresh.lock             held by the one refresh allowed at a time
-    <warehouse>/runs.jsonl               one line per refresh attempt, failed ones included
+    <warehouse>/runs.jsonl               one line when a refresh starts and one when it ends, failed ones included
+
+Record-level data lives here, so it is private: folders 0750, files 0640 (the refresh and the
+dashboard set the umask 027), group-readable only by the group named in the settings.
 
 A DuckDB file open for writing cannot be opened by another process, so a refresh builds a
 new version beside the served one and switches the pointer with an atomic rename: readers
@@ -15,8 +18,10 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import grp
 import json
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,11 +37,26 @@ VERSIONS = "versions"
 LOCK = "refresh.lock"
 RUN_LOG = "runs.jsonl"
 BUILDING_SUFFIX = ".building"
+STARTED = "started"
+NEVER_FINISHED = "started, never finished"
+PRIVATE_UMASK = 0o027
+FOLDER_MODE = 0o750
+FILE_MODE = 0o640
+
+
+def private_umask() -> int:
+    """New files 0640 and folders 0750 from here on: no one outside the owner and group reads them."""
+    return os.umask(PRIVATE_UMASK)
+
+
+class WarehouseGroupError(RefreshFailed):
+    """The group named for the warehouse does not exist."""
 
 
 @dataclass(frozen=True)
 class Warehouse:
     root: Path
+    group: str = ""  # group given the folder and its files; empty keeps the owner's group
 
     @property
     def pointer(self) -> Path:
@@ -91,7 +111,23 @@ class Warehouse:
             final.unlink(missing_ok=True)
             raise
         _fsync_directory(self.root)
+        self.make_private()
         return final
+
+    def make_private(self) -> None:
+        """Folders 0750 and files 0640, in the warehouse's group when one is set; whatever the umask was."""
+        gid = _group_id(self.group) if self.group else -1
+        paths = [self.root, self.versions, *self.root.iterdir(), *(self.versions.iterdir() if self.versions.is_dir() else [])]
+        for path in paths:
+            try:
+                info = path.lstat()
+                if stat.S_ISLNK(info.st_mode):
+                    continue
+                os.chmod(path, FOLDER_MODE if stat.S_ISDIR(info.st_mode) else FILE_MODE)
+                if gid != -1 and info.st_gid != gid:
+                    os.chown(path, -1, gid)
+            except FileNotFoundError:
+                continue  # pruned by the time we reached it
 
     def prune(self, keep: int) -> list[Path]:
         """Delete unfinished builds and all but the newest `keep` versions. Call under the lock."""
@@ -112,6 +148,7 @@ class Warehouse:
     def refresh_lock(self) -> Iterator[None]:
         """Only one refresh at a time. The kernel drops the lock if the process dies."""
         self.versions.mkdir(parents=True, exist_ok=True)
+        self.make_private()
         handle = (self.root / LOCK).open("a+")
         try:
             try:
@@ -135,8 +172,9 @@ class Warehouse:
         outcome, and the error that explains it, matter more than the log line.
         """
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            with self.run_log.open("a", encoding="utf-8") as handle:
+            self.root.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+            descriptor = os.open(self.run_log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+            with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
                 handle.write(json.dumps(record, default=str) + "\n")
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -145,15 +183,52 @@ class Warehouse:
         return True
 
     def read_run_log(self) -> list[dict]:
+        """One record per attempt, its latest line winning. An attempt whose only line is its start,
+        and which no running refresh holds, was killed: it reads "started, never finished"."""
         if not self.run_log.exists():
             return []
-        records = []
+        records: dict[str, dict] = {}
+        anonymous = []
         for line in self.run_log.read_text(encoding="utf-8").splitlines():
             try:
-                records.append(json.loads(line))
+                record = json.loads(line)
             except json.JSONDecodeError:
                 continue  # a line cut short by a crash mid-write
-        return records
+            if record.get("run_id"):
+                records[record["run_id"]] = record
+            else:
+                anonymous.append(record)
+        running = self._refresh_running()
+        unfinished = [record for record in records.values() if record.get("outcome") == STARTED]
+        for record in unfinished[:-1] if running else unfinished:
+            record["outcome"] = NEVER_FINISHED
+            record["error"] = "the refresh stopped before it finished (killed, or the machine went down); nothing was published"
+        return anonymous + list(records.values())
+
+    def _refresh_running(self) -> bool:
+        lock = self.root / LOCK
+        if not lock.exists():
+            return False
+        try:
+            with lock.open("r") as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return True
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        except OSError:
+            return False
+        return False
+
+
+def _group_id(group: str) -> int:
+    if group.isdigit():
+        return int(group)
+    try:
+        return grp.getgrnam(group).gr_gid
+    except KeyError as error:
+        raise WarehouseGroupError(f"the warehouse group {group!r} does not exist on this machine; "
+                                  "set OVERSIGHT_WAREHOUSE_GROUP to an existing group or leave it empty") from error
 
 
 NO_SPACE_CODES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}

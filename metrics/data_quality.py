@@ -18,13 +18,14 @@ import duckdb
 import polars as pl
 
 from etl.contract import BY_NAME
-from etl.warehouse import Warehouse
+from etl.warehouse import NEVER_FINISHED, Warehouse
 from metrics.aggregate import UnsupportedCut, query_sql
 from metrics.disclosure import Audience, DisclosureRule, protect_frame
 
 STALE_AFTER_DAYS = 35  # a monthly extract that misses one delivery falls this far behind the others
 RECORD_LEVEL_AUDIENCES = frozenset({Audience.ANALYST})
 FAILED = "failed"
+
 NOT_RECOGNISED = "not recognised"
 WARD_NOT_KNOWN = "ward not known"
 RUN_COUNTS = ("files_seen", "files_loaded", "files_unchanged", "files_refused",
@@ -72,7 +73,7 @@ def refresh_history(
             attempts[row["run_id"]] = {"error": None, **attempts.get(row["run_id"], {}), **row}
     rows = []
     for attempt in attempts.values():
-        is_failed = attempt["outcome"] == FAILED
+        is_failed = attempt["outcome"] in (FAILED, NEVER_FINISHED)
         is_served = attempt["run_id"] == served_run
         rows.append({**attempt, "is_failed": is_failed, "is_served": is_served,
                      "summary": _summary(attempt, is_failed=is_failed, is_served=is_served)})

@@ -37,7 +37,7 @@ def serve(
     runs in this command's own process, so stopping it (Ctrl-C, kill, systemd) stops the dashboard.
     """
     from metrics.precompute import refresh as run_refresh
-    from etl.warehouse import Warehouse
+    from etl.warehouse import Warehouse, private_umask
     from oversight.binding import (
         SignInMisconfigured,
         UnauthenticatedRemoteBind,
@@ -52,6 +52,7 @@ def serve(
     except (UnauthenticatedRemoteBind, SignInMisconfigured) as error:
         print_error("Not serving", error)
         raise typer.Exit(2) from error
+    private_umask()  # the sample warehouse, the audit log and everything the dashboard writes stay private
     target = warehouse_path(warehouse)
     if not Warehouse(target).exists():
         console.print(f"No warehouse at {target}: loading the sample district from {settings.sample_drop}.")

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
         ge=2,
         description="How many published warehouse versions to keep, so readers of an older one are never cut off.",
     )
+    warehouse_group: str = Field(
+        default="",
+        description="Group (name or number) given the warehouse folder and files, so its members can read them "
+        "(folders 0750, files 0640); empty keeps the refreshing user's own group.",
+    )
     duckdb_memory_limit: str = Field(
         default="1536MB",
         description="DuckDB memory limit for the refresh (DuckDB size syntax, e.g. `2GB`); the default keeps the whole "

@@ -25,7 +25,8 @@ ROWS = [
 ]
 
 
-def write_workbook(path: Path, *, merged_header: bool = False, extra_sheets: tuple[str, ...] = ()) -> None:
+def write_workbook(path: Path, *, merged_header: bool = False, extra_sheets: tuple[str, ...] = (),
+                   sheet_rows: tuple[list[str], ...] = (["notes", "not data"],)) -> None:
     workbook = xlsxwriter.Workbook(str(path))
     sheet = workbook.add_worksheet("incidents")
     if merged_header:
@@ -41,8 +42,50 @@ def write_workbook(path: Path, *, merged_header: bool = False, extra_sheets: tup
     for offset, values in enumerate(ROWS):
         sheet.write_row(first_data_row + offset, 0, values)
     for name in extra_sheets:
-        workbook.add_worksheet(name).write_row(0, 0, ["notes", "not data"])
+        extra = workbook.add_worksheet(name)
+        for index, values in enumerate(sheet_rows):
+            extra.write_row(index, 0, values)
     workbook.close()
+
+
+def write_blank_rows(path: Path) -> None:
+    """Data rows on sheet rows 2, 4 and 7, blank rows between; the row on 7 has a bad sex."""
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("incidents")
+    sheet.write_row(0, 0, HEADER)
+    sheet.write_row(1, 0, ROWS[0])
+    sheet.write_row(3, 0, ROWS[1])
+    sheet.write_row(6, 0, ["INC203", *ROWS[1][1:4], "purple", *ROWS[1][5:]])
+    workbook.close()
+
+
+def write_formula_without_result(path: Path) -> None:
+    """The second data row's risk level is a formula a program wrote and nothing ever calculated."""
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("incidents")
+    sheet.write_row(0, 0, HEADER)
+    sheet.write_row(1, 0, ROWS[0])
+    sheet.write_row(2, 0, ROWS[1])
+    sheet.write_formula(2, HEADER.index("dash_risk"), '=IF(1,"high","standard")', None, "")
+    workbook.close()
+
+
+def write_nan_in_optional_column(path: Path) -> None:
+    """pandas writes a missing number as NaN: an optional DASH score left blank."""
+    table = pa.table({
+        "incident_id": pa.array(["INC401", "INC402"]),
+        "reported_at": pa.array(["2025-04-02T22:14:00", "2025-05-02T08:00:00"]),
+        "ward_code": pa.array(["E05990001", "E05990002"]),
+        "victim_id": pa.array(["V401", "V402"]),
+        "victim_sex": pa.array(["female", "male"]),
+        "victim_age_band": pa.array(["25-34", "35-44"]),
+        "victim_ethnicity": pa.array(["white", "asian"]),
+        "dash_risk": pa.array(["high", "standard"]),
+        "dash_score": pa.array([float("nan"), 3.0], pa.float64()),
+        "n_children_present": pa.array([0.0, 1.0], pa.float64()),
+        "is_crime": pa.array([False, False]),
+    })
+    pq.write_table(table, path)
 
 
 def write_wrong_types(path: Path) -> None:
@@ -65,6 +108,11 @@ def write_wrong_types(path: Path) -> None:
 
 
 def main() -> None:
+    write_workbook(CASES / "xlsx_identifier_on_second_sheet" / f"{FILE}.xlsx", extra_sheets=("contacts",),
+                   sheet_rows=(["who", "notes"], ["support worker", "ring 07700 900123 after 6"]))
+    write_blank_rows(CASES / "xlsx_blank_rows" / f"{FILE}.xlsx")
+    write_formula_without_result(CASES / "xlsx_formula_without_result" / f"{FILE}.xlsx")
+    write_nan_in_optional_column(CASES / "parquet_nan_in_optional_column" / f"{FILE}.parquet")
     write_workbook(CASES / "xlsx_several_sheets" / f"{FILE}.xlsx", extra_sheets=("notes", "lookup"))
     write_workbook(CASES / "xlsx_merged_header" / f"{FILE}.xlsx", merged_header=True)
     write_wrong_types(CASES / "parquet_wrong_types" / f"{FILE}.parquet")

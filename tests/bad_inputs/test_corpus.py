@@ -10,6 +10,8 @@ repeats a direct identifier the case lists under `never_echo`.
 
 `expected.json`:
     {"about": "...", "resend_from_base": [file names copied from the tiny drop],
+     "symlinks": {"<name in the drop>": "<target, e.g. ../outside/x.csv>"} (an `outside/` folder of
+                 the case is copied beside the drop, never into it; other folders go into the drop),
      "files": {"<name>": {"status": "loaded", "rows_in_file": 3, "rows_loaded": 2,
                           "rows_rejected": 1, "rows_updated": 0,
                           "rejects": [[line, column, rule], ...], "notes": ["fragment"]},
@@ -37,6 +39,7 @@ from tests.drops import write_tiny_drop
 CASES = Path(__file__).parent / "cases"
 AS_OF = datetime(2026, 1, 1)
 EXPECTATIONS = "expected.json"
+OUTSIDE = "outside"
 
 
 def case_names() -> list[str]:
@@ -73,6 +76,17 @@ def rejects_of(warehouse: Path, run_id: str) -> list[tuple]:
                            "order by file_name, line, column_name", [run_id]).fetchall()
 
 
+def run_log_text(warehouse: Path) -> str:
+    """The run log with its JSON escapes undone, so a planted `ä` or no-break space is found as written."""
+    lines = Path(warehouse / "runs.jsonl").read_text(encoding="utf-8").splitlines()
+    return "\n".join(json.dumps(json.loads(line), ensure_ascii=False) for line in lines)
+
+
+def rejects_with_record_ids(warehouse: Path, run_id: str) -> list[tuple]:
+    with Warehouse(warehouse).connect_read_only() as con:
+        return con.execute("select record_id, value from rejects where run_id = ?", [run_id]).fetchall()
+
+
 @pytest.mark.parametrize("case", case_names())
 def test_bad_input(case, base, tmp_path):
     folder = CASES / case
@@ -83,10 +97,16 @@ def test_bad_input(case, base, tmp_path):
     drop = tmp_path / "drop"
     drop.mkdir()
     for path in folder.iterdir():
-        if path.name != EXPECTATIONS:
+        if path.name == OUTSIDE:  # files beside the drop, never in it, for links to point at
+            shutil.copytree(path, tmp_path / OUTSIDE)
+        elif path.is_dir():
+            shutil.copytree(path, drop / path.name)
+        elif path.name != EXPECTATIONS:
             shutil.copyfile(path, drop / path.name)
     for name in expected.get("resend_from_base", []):
         shutil.copyfile(base_drop / name, drop / name)
+    for name, target in expected.get("symlinks", {}).items():
+        (drop / name).symlink_to(target)
     before = staged(warehouse)
     served_before = Warehouse(warehouse).current_path()
 
@@ -144,7 +164,8 @@ def test_bad_input(case, base, tmp_path):
         assert after == before, "a drop that loads nothing changes no staged row"
     assert served_before.exists(), "the previous version is kept for readers that hold it open"
 
-    said = json.dumps([[file.message, file.notes] for file in report.files]) + json.dumps(
-        [row[4] for row in rejects]) + Path(warehouse / "runs.jsonl").read_text(encoding="utf-8")
+    said = json.dumps([[file.message, file.notes] for file in report.files], ensure_ascii=False) + json.dumps(
+        [[row[4], row[3]] for row in rejects], ensure_ascii=False) + run_log_text(warehouse)
+    said += json.dumps(rejects_with_record_ids(warehouse, report.run_id), ensure_ascii=False)
     for identifier in expected.get("never_echo", []):
         assert identifier not in said, f"a direct identifier was repeated: {identifier}"

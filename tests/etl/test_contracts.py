@@ -256,3 +256,16 @@ def test_accepted_cells_are_typed_alike(extract: str, changes: dict[str, str], t
     for column, value in typed.items():
         assert result[column] == value and type(result[column]) is type(value), column
         assert dumped[column] == value and type(dumped[column]) is type(value), column
+
+
+def test_every_count_and_number_has_plausibility_bounds_declared_once_in_the_model() -> None:
+    from pathlib import Path
+
+    from etl.contract import ALL_MODELS
+    from etl.contract.columns import KindName
+
+    unbounded = [f"{model.extract_name}.{spec.name}" for model in ALL_MODELS for spec in model.columns()
+                 if spec.kind.name in (KindName.integer, KindName.number) and (spec.ge is None or spec.le is None)]
+    assert unbounded == []
+    contracts = (Path(__file__).resolve().parents[2] / "docs" / "contracts.md").read_text(encoding="utf-8")
+    assert "| `n_children_present` | yes | whole number | digits, optionally signed; from 0 to 20 |" in contracts

@@ -42,7 +42,7 @@ SECOND_INCIDENTS = [
 STILL_REJECTED = [
     ("crime_outcomes_2025-11-25.csv", 3, "CR003", "arrested_at", "2025-06-01T10:00"),
     ("police_incidents_2025-11-25.csv", 5, "INC004", "ward_code", "E05990009"),
-    ("police_incidents_2025-11-25.csv", 6, "INC005", "reported_at", "not a date"),
+    ("police_incidents_2025-11-25.csv", 6, "INC005", "reported_at", "(withheld: text of several words may name a person or a place)"),
     ("police_incidents_2025-11-25.csv", 6, "INC005", "victim_ethnicity", "purple"),
 ]
 
