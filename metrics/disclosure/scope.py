@@ -1,0 +1,60 @@
+"""What is protected, defined once, and the counts a protected figure is worked out from.
+
+Only the whole district's all-people figure over a year or more of whole months is left as it is.
+Anything else is protected: a ward, a sex, age band or ethnic group (with or without a ward), a month
+or a quarter (as the period chosen, or as a cut), or any combination of them.
+
+A figure worked out from protected counts (a rate, a percentage, its confidence limits, where it sits
+on a funnel, how it compares, its trend, a chart point, a target's value) is worked out from the counts
+as published: the rounded numerator, and the rounded denominator where the denominator counts people.
+Rounding to the nearest base is what hides a count; a rate worked out from the exact count would give
+it back (rate x denominator / multiplier), and so would the exact limits around it. NHS Digital's
+publications do the same ("percentages are calculated from rounded figures").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+import numpy as np
+
+from metrics.disclosure.rule import DisclosureRule, check_counts, is_small, rounded
+
+PERIOD_CUTS = ("month", "quarter", "year")
+DERIVED_FROM_PROTECTED = (
+    "Rates, percentages, confidence limits, funnel positions, comparisons, trends and chart points below"
+    " district level are worked out from the counts as shown (the rounded numerator, and the rounded"
+    " denominator where it counts people), so no figure says more than the counts do."
+)
+
+
+def is_year_or_more(start: date, end: date) -> bool:
+    """Whole months, at least twelve of them."""
+    following = date(end.year + (end.month == 12), end.month % 12 + 1, 1)
+    whole_months = start.day == 1 and (following - end).days == 1
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    return whole_months and months >= 12
+
+
+def is_protected(*, cut: str | None, groups: Mapping[str, str | None], start: date, end: date) -> bool:
+    """True for anything other than the whole district's all-people figure over a year or more.
+
+    `cut` is what the rows are split by (ward, a group, month, quarter or year; None for one row);
+    `groups` the ward and group filters applied (a value of None is no filter).
+    """
+    return cut is not None or any(value is not None for value in groups.values()) or not is_year_or_more(start, end)
+
+
+def shown_count(count: float | None, rule: DisclosureRule) -> float | None:
+    """The count a protected figure is worked out from: rounded under the rule (a small count to the
+    first multiple above the threshold, as no figure is shown beside a small count anyway)."""
+    if count is None or rule.is_identity:
+        return count
+    value = np.array([int(round(count))])
+    check_counts(value)
+    return float(rounded(value, rule)[0])
+
+
+def is_small_count(count: float | None, rule: DisclosureRule) -> bool:
+    return count is not None and bool(is_small(np.array([int(round(count))]), rule)[0])
