@@ -34,10 +34,13 @@ from metrics.disclosure.scope import (
     is_protected,
     is_small_count,
     is_year_or_more,
+    plain_percent,
     shown_count,
+    wilson_percent,
 )
 from metrics.disclosure.tables import ProtectedTable, protect_table
 
 __all__ = ["DERIVED_FROM_PROTECTED", "PERIOD_CUTS", "SUPPRESSED_TEXT", "Audience", "DisclosureError", "DisclosureRule",
            "ProtectedCount", "ProtectedRatio", "ProtectedTable", "is_protected", "is_small_count", "is_year_or_more",
-           "protect_count", "protect_frame", "protect_ratio", "protect_table", "rule_for", "shown_count"]
+           "plain_percent", "protect_count", "protect_frame", "protect_ratio", "protect_table", "rule_for", "shown_count",
+           "wilson_percent"]

@@ -14,7 +14,7 @@ publications do the same ("percentages are calculated from rounded figures").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 import numpy as np
@@ -58,3 +58,26 @@ def shown_count(count: float | None, rule: DisclosureRule) -> float | None:
 
 def is_small_count(count: float | None, rule: DisclosureRule) -> bool:
     return count is not None and bool(is_small(np.array([int(round(count))]), rule)[0])
+
+
+def wilson_percent(decimals: int | None = None, *, limits: bool = True,
+                   of_both: bool = False) -> Callable[[float, float], tuple[float | None, ...]]:
+    """How a percentage with Wilson 95% limits is worked out from (numerator, denominator), for `protect_frame`'s
+    `recompute`: rounded to `decimals` as the caller publishes it; `of_both` when the share is of the two
+    counts together (people who reached an event, of those and the people still waiting)."""
+    from metrics.stats import wilson_ci
+
+    def formula(numerator: float, denominator: float) -> tuple[float | None, ...]:
+        total = numerator + denominator if of_both else denominator
+        if total <= 0 or numerator > total:
+            return (None, None, None) if limits else (None,)
+        interval = wilson_ci(numerator, total)
+        values = (interval.value, interval.lower, interval.upper) if limits else (interval.value,)
+        return tuple(value if decimals is None else round(value, decimals) for value in values)
+
+    return formula
+
+
+def plain_percent(numerator: float, denominator: float) -> tuple[float | None]:
+    """100 x numerator / denominator, for `protect_frame`'s `recompute`."""
+    return (100 * numerator / denominator if denominator > 0 else None,)
