@@ -34,7 +34,9 @@ def warehouse_path(path: Path | None) -> Path:
 
 def emit(frame, output: str, *, title: str) -> None:
     if output == "csv":
-        console.file.write(frame.write_csv())
+        from metrics.safe_output import safe_csv
+
+        console.file.write(safe_csv(frame))
     elif output == "json":
         console.file.write(frame.write_json() + "\n")
     else:

@@ -13,6 +13,8 @@ import polars as pl
 import streamlit as st
 
 from metrics.audit import ExportRecord, record_export
+from metrics.disclosure import rule_for
+from metrics.safe_output import comment_lines, safe_csv
 from oversight.settings import get_settings
 from ui import access, session, theme
 from ui.filters import PageFilters
@@ -109,13 +111,19 @@ def audited(data: Callable[[], bytes], *, record: ExportRecord, warehouse: Path)
 
 
 def csv_with_filters(table: pl.DataFrame, filters: PageFilters) -> bytes:
-    """The table as CSV, preceded by comment lines recording the filters and the time."""
+    """The table as CSV, preceded by comment lines recording the filters, the time and the disclosure rule;
+    no text cell can be read as a formula (`metrics.safe_output`)."""
     buffer = io.StringIO()
     buffer.write(f"# exported {datetime.now():%Y-%m-%d %H:%M}\n")
-    for name, value in filters.as_record().items():
-        buffer.write(f"# {name}: {value}\n")
-    buffer.write(table.write_csv())
+    buffer.write(comment_lines([*filters.as_record().items(), ("disclosure", disclosure_note())]))
+    buffer.write(safe_csv(table))
     return buffer.getvalue().encode("utf-8")
+
+
+def disclosure_note() -> str:
+    """The disclosure rule the viewer's figures were made under, for an export's metadata."""
+    rule = rule_for(session.current_audience(), get_settings())
+    return rule.describe()
 
 
 def empty_state(message: str) -> None:

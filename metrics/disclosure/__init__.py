@@ -21,6 +21,7 @@ from metrics.disclosure.cells import (
     protect_ratio,
 )
 from metrics.disclosure.rule import (
+    DERIVED_FROM_PROTECTED,
     SUPPRESSED_TEXT,
     Audience,
     DisclosureError,
@@ -29,8 +30,8 @@ from metrics.disclosure.rule import (
     rule_for,
 )
 from metrics.disclosure.scope import (
-    DERIVED_FROM_PROTECTED,
     PERIOD_CUTS,
+    PROTECTED_SCOPE,
     is_protected,
     is_small_count,
     is_year_or_more,
@@ -40,7 +41,7 @@ from metrics.disclosure.scope import (
 )
 from metrics.disclosure.tables import ProtectedTable, protect_table
 
-__all__ = ["DERIVED_FROM_PROTECTED", "PERIOD_CUTS", "SUPPRESSED_TEXT", "Audience", "DisclosureError", "DisclosureRule",
+__all__ = ["DERIVED_FROM_PROTECTED", "PERIOD_CUTS", "PROTECTED_SCOPE", "SUPPRESSED_TEXT", "Audience", "DisclosureError", "DisclosureRule",
            "ProtectedCount", "ProtectedRatio", "ProtectedTable", "is_protected", "is_small_count", "is_year_or_more",
            "plain_percent", "protect_count", "protect_frame", "protect_ratio", "protect_table", "rule_for", "shown_count",
            "wilson_percent"]

@@ -22,10 +22,11 @@ import numpy as np
 from metrics.disclosure.rule import DisclosureRule, check_counts, is_small, rounded
 
 PERIOD_CUTS = ("month", "quarter", "year")
-DERIVED_FROM_PROTECTED = (
-    "Rates, percentages, confidence limits, funnel positions, comparisons, trends and chart points below"
-    " district level are worked out from the counts as shown (the rounded numerator, and the rounded"
-    " denominator where it counts people), so no figure says more than the counts do."
+PROTECTED_SCOPE = (
+    "Only the whole district's figure for everyone, over a year or more, is shown exactly. Every other"
+    " figure (a ward, a sex, age band or ethnic group, a month or a quarter, or any mix of them) is protected:"
+    " counts from 1 to the threshold are not shown, others are rounded, and more are hidden where a hidden"
+    " count could be worked out from totals."
 )
 
 

@@ -357,7 +357,7 @@ def test_the_attacker_works_out_a_count_hidden_alone_beside_its_total(unsuppress
 
 def csv_table(content: bytes) -> tuple[list[str], dict[str, list]]:
     """A CSV's columns, each cell a number, text, or None when blank (so a table and its file compare)."""
-    lines = [line for line in content.decode("utf-8").splitlines() if not line.startswith("#")]
+    lines = [line for line in content.decode("utf-8").splitlines() if not line.lstrip('"').startswith("#")]
     rows = list(csv.reader(lines))
     headers = rows[0]
     return headers, {header: [csv_cell(row[index]) for row in rows[1:]] for index, header in enumerate(headers)}
