@@ -8,6 +8,7 @@ from metrics.export import columns
 from metrics.gap_summary import biggest_gaps, idva_lines, marac_lines
 from ui import cache, figures_services, widgets
 from ui.filters import current_filters, drill_to_ward
+from ui.safe_text import plain
 
 WORKBOOK_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -20,9 +21,9 @@ if status is None or filters is None:
 
 ward_code = filters.groups.ward_code
 analysis = cache.fetch("gap_analysis", period=filters.period, ward_code=ward_code)
-st.caption(f"Showing {filters.period.label} for {analysis.area}; data as at {status.refreshed_at:%d %B %Y, %H:%M}. "
-           "Client groups are the columns of this page, so the sex, age and ethnic group filters do not apply here. "
-           f"* means {widgets.NOT_SHOWN}.")
+st.caption(plain(f"Showing {filters.period.label} for {analysis.area}; data as at {status.refreshed_at:%d %B %Y, %H:%M}. "
+                 "Client groups are the columns of this page, so the sex, age and ethnic group filters do not apply here. "
+                 f"* means {widgets.NOT_SHOWN}."))
 widgets.export_button(
     "Download the gap analysis for commissioning papers (Excel)", key="gap-analysis-xlsx", export="gap analysis workbook",
     data=lambda: cache.fetch("gap_analysis_workbook", period=filters.period, ward_code=ward_code), filters=filters.as_record(),
@@ -42,8 +43,8 @@ else:
         alt=f"Map of the district's wards with a marker at each base of the {analysis.register.height} services "
             f"serving {analysis.area}; the table lists every service.", file_stem="service-register", on_select="rerun")
     if analysis.services_without_base:
-        st.caption("Not on the map (no base held; a refuge's address is kept confidential): "
-                   + ", ".join(analysis.services_without_base) + ".")
+        st.caption(plain("Not on the map (no base held; a refuge's address is kept confidential): "
+                         + ", ".join(analysis.services_without_base) + "."))
     chosen = [point.get("location") for point in (event.selection.points if event else []) if point.get("location")]
     if chosen and chosen[0] != ward_code:
         drill_to_ward(chosen[0])
@@ -62,14 +63,14 @@ else:
     st.caption(figures_services.HEATMAP_LEGEND)
     st.subheader("The gaps in words")
     gap_lines = biggest_gaps(analysis.coverage)
-    st.markdown("\n".join(f"- {line}" for line in gap_lines[:8]))
+    st.markdown("\n".join(f"- {plain(line)}" for line in gap_lines[:8]))
     with st.expander(f"Every ward and group flagged as a gap ({analysis.gaps.height})"):
         st.dataframe(columns.text_table(analysis.gaps, columns.COVERAGE).to_pandas(), hide_index=True)
         if len(gap_lines) > 8:
-            st.markdown("\n".join(f"- {line}" for line in gap_lines[8:]))
+            st.markdown("\n".join(f"- {plain(line)}" for line in gap_lines[8:]))
 
 st.header("IDVA capacity")
-st.markdown("\n".join(f"- {line}" for line in idva_lines(analysis)))
+st.markdown("\n".join(f"- {plain(line)}" for line in idva_lines(analysis)))
 widgets.chart_with_table(
     figures_services.idva_chart(analysis.idva, title="IDVA time by ward: registered against SafeLives' guide"),
     columns.text_table(analysis.idva, columns.IDVA), key="idva-capacity", filters=filters, file_stem="idva-capacity",
@@ -81,7 +82,7 @@ headline = [row for row in (analysis.indicator("marac_cases_per_10000_women"), a
 for column, row in zip(st.columns(max(len(headline), 1)), headline, strict=False):
     with column:
         widgets.tile(row, key=f"tile-{row['indicator_id']}")
-st.markdown("\n".join(f"- {line}" for line in marac_lines(analysis)))
+st.markdown("\n".join(f"- {plain(line)}" for line in marac_lines(analysis)))
 if analysis.benchmarks.is_empty():
     widgets.empty_state("No MARAC indicators can be worked out for this selection.")
 else:

@@ -17,6 +17,7 @@ from metrics.disclosure import rule_for
 from metrics.safe_output import comment_lines, safe_csv
 from oversight.settings import get_settings
 from ui import access, session, theme
+from ui.safe_text import plain
 from ui.filters import PageFilters
 
 NOT_SHOWN = "not shown: too few people to show safely"
@@ -48,7 +49,7 @@ def describe_row(row: dict) -> str:
 def tile(row: dict, *, sparkline: go.Figure | None = None, key: str) -> None:
     """A scorecard tile: one number, its interval, comparison and trend in words."""
     with st.container(border=True):
-        st.markdown(f"**{row['title']}**")
+        st.markdown(f"**{plain(row['title'])}**")
         if row.get("value_suppressed"):
             st.markdown(f"### *\n{NOT_SHOWN}")
             return
@@ -58,7 +59,7 @@ def tile(row: dict, *, sparkline: go.Figure | None = None, key: str) -> None:
             st.caption(f"95% CI {format_value(row['lower_95'], row['unit'])} to {format_value(row['upper_95'], row['unit'])}")
         word = theme.comparison_word(row.get("comparison"))
         text = row["comparison_text"]
-        st.markdown(f"{_symbol_text(row.get('comparison'))} {text[:1].upper()}{text[1:]}")
+        st.markdown(f"{_symbol_text(row.get('comparison'))} {plain(text[:1].upper() + text[1:])}")
         trend = row.get("trend") or "not calculated for this indicator"
         st.caption(f"Trend: {trend}" + (f" ({row['trend_reason']})" if row.get("trend_reason") and trend == "cannot be calculated" else ""))
         if sparkline is not None:
