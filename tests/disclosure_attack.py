@@ -11,7 +11,9 @@ Byar's or exact Poisson), inverted back to the counts that give them, by the pro
 The attacker does not assume how the figures were made: they may come from the exact counts (then a
 rate times its denominator gives the count back) or from the counts as published (then they say nothing
 new). A count is narrowed to the union of what either way allows, which is sound whichever is true; a
-ratio only the exact counts can explain is an exact fact, and joins the linear programme.
+ratio only the exact counts can explain is an exact fact, and joins the linear programme. Once a figure
+beside a rounded count can only have come from the exact count, the attacker knows how the product makes
+its figures and reads every figure that way.
 
 A count is recovered when it is hidden and pinned to one value above 0, or when it is published rounded
 and pinned to one value (the rounding undone).
@@ -140,6 +142,9 @@ class Attacker:
         self.rounded: set[Hashable] = set()  # published rounded somewhere
         self.exact: set[Hashable] = set()  # published exactly somewhere (the whole district's figure)
         self.unprotected: set[Hashable] = set()  # counts the rule does not protect, whatever they are shown as
+        # set once a figure beside a rounded count can only have come from the exact count: the product makes
+        # its figures that way, so every figure is read that way from then on
+        self.figures_from_exact = False
 
     def sees(self, key: Hashable, value: int, *, exact: bool = False) -> None:
         """A count published as `value`: exactly, or rounded under the rule."""
@@ -257,7 +262,7 @@ class Attacker:
             denominator_low = max(denominator_low, 1)  # a ratio was worked out, so its denominator was not 0
         else:
             denominator_low = denominator_high = float(ratio.denominator)
-        state = (numerator_low, numerator_high, denominator_low, denominator_high)
+        state = (numerator_low, numerator_high, denominator_low, denominator_high, self.figures_from_exact)
         if ratio.checked.get("state") == state:
             return False
         ratio.checked["state"] = state
@@ -280,6 +285,8 @@ class Attacker:
                                        f"{ratio.figures or (ratio.low, ratio.high)}")
             return False
         ratio.exact_only = rounded_fits == 0
+        if ratio.exact_only and ratio.numerator in self.protected_rounded and not self.rule.is_identity:
+            self.figures_from_exact = True
         changed = self._narrow(ratio.numerator, min(numerators), max(numerators), reason="its ratio")
         if ratio.has_count_denominator:
             changed |= self._narrow(ratio.denominator, int(min(denominators)), int(max(denominators)), reason="its ratio")
@@ -297,7 +304,7 @@ class Attacker:
         for numerator in range(max(low, math.ceil(ratio.low * scale - 1e-7)), min(high, math.floor(ratio.high * scale + 1e-7)) + 1):
             if self._figures_fit(ratio, numerator, denominator):
                 yield numerator, "exact"
-        if self.rule.is_identity:
+        if self.rule.is_identity or self.figures_from_exact:
             return
         shown_denominator = _rounded(denominator, self.rule) if ratio.has_count_denominator else denominator
         shown_scale = shown_denominator / ratio.multiplier
@@ -371,7 +378,7 @@ class Attacker:
         for ratio in self.ratios:
             if ratio.numerator not in index or not ratio.has_count_numerator or not ratio.has_count_denominator:
                 continue
-            if not ratio.exact_only and not self.rule.is_identity:
+            if not ratio.exact_only and not self.rule.is_identity and not self.figures_from_exact:
                 continue  # figures that may be made from the published counts are no linear fact about the true ones
             # multiplier * n <= high * d and low * d <= multiplier * n
             numerator, denominator = index[ratio.numerator], index[ratio.denominator]

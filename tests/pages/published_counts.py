@@ -24,7 +24,7 @@ from metrics.attrition import STAGES
 from metrics.compute import Filters, compute
 from metrics.definitions import Method
 from metrics.disclosure import DisclosureRule, is_protected
-from metrics.periods import Period, month_end, quarter
+from metrics.periods import Period, month, month_end, quarter
 from metrics.registry import all_indicators, get
 from metrics.result_frame import interval
 from tests.disclosure_attack import Attacker, Formula
@@ -238,6 +238,9 @@ def period_of(row: dict, fallback: Period) -> Period:
     if row.get("cut") == "quarter":
         year, number = row["cut_value"].split(" Q")
         return quarter(int(year), int(number))
+    if row.get("cut") == "month":
+        year, number = row["cut_value"].split("-")[:2]
+        return month(int(year), int(number))
     return fallback
 
 

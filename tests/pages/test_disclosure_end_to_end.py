@@ -56,6 +56,7 @@ FILTERS = {
     "one ward": {"ward": WARD},
     "one ward, men": {"ward": WARD, "sex": "male"},
     "one ward, Asian victims": {"ward": WARD, "ethnicity": "asian"},
+    "men aged 16-17, no ward": {"sex": "male", "age_band": "16-17"},  # a demographic selection is protected too
 }
 # Rates, shares, limits, days, register figures and residents: the numbers on a page that are not counts of people.
 NOT_A_COUNT = re.compile(r"%|\bper\b|rate|\bci\b|lower|upper|limit|\bdays?\b|median|fte|places|services taking|share|"
@@ -345,12 +346,23 @@ def test_the_checks_object_to_figures_without_disclosure_control(unsuppressed):
 
 
 def test_the_attacker_works_out_a_count_hidden_alone_beside_its_total(unsuppressed, monkeypatch):
-    # with no second count hidden beside a lone one in a cut, the ward's total and the rates of women and men
-    # give away its 2 incidents of unknown sex
+    # with no second count hidden beside a lone one in a cut, and rates worked out from the exact counts (as
+    # they once were), the ward's total and the rates of women and men give away its 2 incidents of unknown sex
     monkeypatch.setattr("metrics.compute.CUTS_OF_A_TOTAL", ())
+    monkeypatch.setattr("metrics.result_frame.shown_count", lambda count, rule: count)
     received = canal_wharf_by_sex(RULE, unsuppressed.con)
     recovered = failures(judge_received(Session(app=None, received=received), unsuppressed))["hidden counts an attacker recovers"]
     assert [value for cell, value in recovered if "sex=unknown" in cell] == [2]
+    # and the rates undo the rounding of the counts beside them
+    assert [cell for cell, value in recovered if "sex=female" in cell or "sex=male" in cell]
+
+
+def test_rates_from_rounded_counts_leave_a_lone_hidden_count_and_the_rounding_alone(unsuppressed, monkeypatch):
+    # the same cut with no second count hidden, but figures from the counts as published: nothing is recovered
+    monkeypatch.setattr("metrics.compute.CUTS_OF_A_TOTAL", ())
+    received = canal_wharf_by_sex(RULE, unsuppressed.con)
+    found = failures(judge_received(Session(app=None, received=received), unsuppressed))
+    assert found["hidden counts an attacker recovers"] == []
 
 
 # --- exports ----------------------------------------------------------------------------------------
