@@ -17,7 +17,7 @@ from metrics.disclosure import rule_for
 from metrics.safe_output import comment_lines, safe_csv
 from oversight.settings import get_settings
 from ui import access, session, theme
-from ui.safe_text import plain
+from ui.safe_text import plain, text_only_figure
 from ui.filters import PageFilters
 
 NOT_SHOWN = "not shown: too few people to show safely"
@@ -63,7 +63,7 @@ def tile(row: dict, *, sparkline: go.Figure | None = None, key: str) -> None:
         trend = row.get("trend") or "not calculated for this indicator"
         st.caption(f"Trend: {trend}" + (f" ({row['trend_reason']})" if row.get("trend_reason") and trend == "cannot be calculated" else ""))
         if sparkline is not None:
-            st.plotly_chart(sparkline, key=key, config={"displayModeBar": False, "staticPlot": True},
+            st.plotly_chart(text_only_figure(sparkline), key=key, config={"displayModeBar": False, "staticPlot": True},
                             alt=f"Annual values of {row['title']}; latest {word}")
 
 
@@ -77,7 +77,7 @@ def chart_with_table(figure: go.Figure, table: pl.DataFrame, *, alt: str, key: s
     """A chart with its alt text, and beside it the same numbers as a table and a CSV download."""
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
-        event = st.plotly_chart(figure, key=key, alt=alt, on_select=on_select,
+        event = st.plotly_chart(text_only_figure(figure), key=key, alt=alt, on_select=on_select,
                                 selection_mode="points", config={"displaylogo": False})
     with table_tab:
         st.dataframe(table.to_pandas(), hide_index=True, width="stretch")

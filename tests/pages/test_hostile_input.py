@@ -17,7 +17,8 @@ from tests.pages.apptest_tools import open_page
 
 SCRIPT = "<script>alert(1)</script>"
 INJECTION = "'; drop table x; --"
-MARKDOWN_IMAGE_AND_LINK = "![pixel](http://evil.example/p.png) [log in](http://evil.example/login)"
+MARKDOWN_IMAGE_AND_LINK = ('![pixel](http://evil.example/p.png) [log in](http://evil.example/login) '
+                           '<a href="http://evil.example/login">log in</a>')
 HOSTILE_WARD = f"Ward {SCRIPT}{INJECTION} {MARKDOWN_IMAGE_AND_LINK}"
 HOSTILE_SERVICE = f"Service <img src=x onerror=alert(1)> {INJECTION} :red[styled]"
 LIVE_MARKDOWN = re.compile(r"(?<!\\)(!?\[[^\]]*(?<!\\)\]\(|<[a-z]|:red\[)")  # an image, a link, a tag or styling, unescaped
@@ -72,6 +73,8 @@ def test_a_ward_and_service_named_in_html_render_as_text(hostile_warehouse, monk
     shown = [element.value for kind in ("title", "header", "subheader", "markdown", "caption", "info") for element in getattr(app, kind)]
     assert not [element.value for element in app.markdown if element.proto.allow_html]
     assert not [text for text in shown if LIVE_MARKDOWN.search(str(text))]
+    charts = [chart.proto.spec for chart in app.get("plotly_chart")]
+    assert not [spec for spec in charts if re.search(r"<a\b", spec, re.IGNORECASE)]  # Plotly would draw a live link
     tables = [str(value) for frame in app.dataframe for value in frame.value.to_numpy().ravel()]
     as_read = [ESCAPE.sub(r"\1", str(text)) for text in shown] + tables
     assert any(HOSTILE_WARD in text for text in as_read)  # the name itself, shown as text, not dropped or run
