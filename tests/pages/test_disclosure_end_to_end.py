@@ -39,6 +39,7 @@ from metrics.journeys import COHORTS
 from metrics.journeys import CUTS as JOURNEY_CUTS
 from metrics.periods import Period, rolling_12_months
 from metrics.registry import all_indicators
+from metrics.safe_output import neutralised_frame
 from metrics.service_gaps import GROUP_SHORT_LABELS, gap_analysis
 from oversight.settings import PROJECT_ROOT, Settings
 from tests.pages.apptest_tools import chart_key
@@ -387,10 +388,11 @@ def csv_cell(text: str):
 
 
 def shown_tables(app: AppTest) -> list[tuple[list[str], dict[str, list[str]]]]:
-    """The page's tables as a CSV would hold them (text, `nan` and `None` as blanks)."""
+    """The page's tables as a CSV would hold them (text, `nan` and `None` as blanks, and text a spreadsheet
+    would read as a formula neutralised)."""
     tables = []
     for table in app.dataframe:
-        frame = pl.from_pandas(table.value)
+        frame = neutralised_frame(pl.from_pandas(table.value))
         buffer = io.StringIO()
         frame.write_csv(buffer)
         tables.append(csv_table(buffer.getvalue().encode("utf-8")))
