@@ -251,11 +251,14 @@ class Attacker:
         return changed
 
     def _propagate_ratio(self, ratio: Ratio) -> bool:
-        if not ratio.has_count_numerator:  # a known number over a count: the count follows
+        if not ratio.has_count_numerator:  # a known number over a count: the count follows (or its band does)
             if ratio.low <= 0:
                 return False
-            return self._narrow(ratio.denominator, math.ceil(ratio.multiplier * ratio.numerator / ratio.high - 1e-7),
-                                math.floor(ratio.multiplier * ratio.numerator / ratio.low + 1e-7), reason="its ratio")
+            low = math.ceil(ratio.multiplier * ratio.numerator / ratio.high - 1e-7)
+            high = math.floor(ratio.multiplier * ratio.numerator / ratio.low + 1e-7)
+            if not self.figures_from_exact and low <= high:
+                low, high = min(low, self._band_low(low)), max(high, self._band_high(high))
+            return self._narrow(ratio.denominator, low, high, reason="its ratio")
         numerator_low, numerator_high = self.bounds[ratio.numerator]
         if ratio.has_count_denominator:
             denominator_low, denominator_high = self.bounds[ratio.denominator]
