@@ -179,6 +179,10 @@ def idva_capacity(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosu
     ).with_columns(fte_gap=(pl.col("idva_fte_needed") - pl.col("idva_fte")).round(2) + 0.0,  # no "-0.0"
                    idva_fte_needed=pl.col("idva_fte_needed").round(2), idva_fte=pl.col("idva_fte").round(2))
     protected = _protect_with_total(rows, ["n_marac_cases", "n_idva_starts"], rule)
+    if not rule.is_identity:  # from the counts as published: FTE to 2 decimals would give the cases back
+        protected = protected.with_columns(
+            idva_fte_needed_for_cases_heard=(pl.col("n_marac_cases") / period.years / MARAC_CASES_PER_IDVA_FTE).round(2),
+            caseload_per_fte=pl.when(pl.col("idva_fte") > 0).then(pl.col("n_idva_starts") / period.years / pl.col("idva_fte")))
     return protected.with_columns(_hidden_when("n_marac_cases_suppressed", "idva_fte_needed_for_cases_heard"),
                                   _hidden_when("n_idva_starts_suppressed", "caseload_per_fte").round(1)).select("level", "ward_code", "ward_name", "women_16_plus", "expected_marac_cases", "idva_fte_needed",
              "idva_fte", "fte_gap", *_shown(["n_marac_cases"]), "idva_fte_needed_for_cases_heard",
