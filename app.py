@@ -8,6 +8,8 @@ from ui import access, session
 from ui.filters import sidebar_filters
 
 st.set_page_config(page_title="Oversight: domestic abuse board dashboard", layout="wide")
+# A table's own toolbar download is not audited and ignores roles: data leaves only through `ui.widgets.export_button`.
+st.set_option("client.disableDataExport", True)
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", default=True),

@@ -27,7 +27,14 @@ from metrics.attrition_sums import STAGE_COUNTS, figures
 from metrics.compare import Comparison, Polarity
 from metrics.compute import Filters, compute
 from metrics.definitions import Topic
-from metrics.disclosure import DisclosureRule, protect_frame, protect_table
+from metrics.disclosure import (
+    DisclosureRule,
+    is_protected,
+    plain_percent,
+    protect_frame,
+    protect_table,
+    wilson_percent,
+)
 from metrics.periods import Period
 from metrics.registry import get
 from metrics.stats import wilson_ci
@@ -105,13 +112,14 @@ def attrition_funnel(
     frame = pl.DataFrame(rows, schema=_funnel_schema())
     frame = labelled(con, frame, by, period)
     protected = protect_cuts(
-        frame, rule=rule, group_column="stage", district=not groups.applied(),
+        frame, rule=rule, group_column="stage", district=not is_protected(cut=None, groups=groups.as_parameters(), start=period.start, end=period.end),
         count_columns=FUNNEL_COUNTS,
         ratio_columns={"conversion_pct": ("conversion_numerator", "conversion_denominator"),
                        "share_of_crimes_pct": ("count", "crimes")},
         interval_columns={"conversion_pct": ("conversion_lower_95", "conversion_upper_95")},
+        recompute={"conversion_pct": wilson_percent(), "share_of_crimes_pct": plain_percent},
     )
-    return _protect_splits(protected, totals, rule, district=not groups.applied())
+    return _protect_splits(protected, totals, rule, district=not is_protected(cut=None, groups=groups.as_parameters(), start=period.start, end=period.end))
 
 
 def _counts_frame(relation: duckdb.DuckDBPyRelation) -> pl.DataFrame:

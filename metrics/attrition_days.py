@@ -12,7 +12,7 @@ import polars as pl
 from metrics.aggregate import GroupFilters
 from metrics.attrition import NOT_SHOWN, STEPS, check_cut, labelled, protect_cuts
 from metrics.attrition_sums import STEP_DAYS, figures
-from metrics.disclosure import DisclosureRule
+from metrics.disclosure import DisclosureRule, is_protected
 from metrics.periods import Period
 
 MIN_CASES_FOR_DAYS = 10  # a median or 90th percentile of fewer cases says more about the cases than the service
@@ -53,7 +53,7 @@ def days_between_stages(
     frame = pl.DataFrame(rows, schema=_days_schema())
     frame = labelled(con, frame, by, period)
     protected = protect_cuts(
-        frame, rule=rule, group_column="step", district=not groups.applied(), count_columns=["cases"],
+        frame, rule=rule, group_column="step", district=not is_protected(cut=None, groups=groups.as_parameters(), start=period.start, end=period.end), count_columns=["cases"],
         ratio_columns={"median_days": ("cases", "cases")}, interval_columns={"median_days": ("p90_days",)},
     )
     return protected.with_columns(

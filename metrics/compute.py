@@ -27,7 +27,7 @@ from metrics.aggregate import (
     data_coverages,
 )
 from metrics.definitions import Indicator, Method
-from metrics.disclosure import DisclosureRule
+from metrics.disclosure import DisclosureRule, is_protected, is_small_count, shown_count
 from metrics.local_share import local_comparators, local_share_ask
 from metrics.periods import Period
 from metrics.precompute import trend_span
@@ -36,7 +36,8 @@ from metrics.result_frame import HIDDEN_TEXT, Comparators, Result, protect, valu
 from metrics.trend import TrendMarker, TrendPoint, proportion_trend, rate_trend
 
 PERIOD_DIMS = ("month", "quarter", "year")
-CUTS_OF_A_TOTAL = ("ward", "sex", "age_band", "ethnicity")  # cuts whose rows add up to a total shown beside them
+# cuts whose rows add up to a total shown beside them (a period's months and quarters add up to the period's figure)
+CUTS_OF_A_TOTAL = ("ward", "sex", "age_band", "ethnicity", "month", "quarter")
 __all__ = ["HIDDEN_TEXT", "Filters", "Request", "UnsupportedCut", "compute", "compute_many", "default_period"]
 
 
@@ -99,7 +100,7 @@ def compute_many(con: duckdb.DuckDBPyConnection, requests: Sequence[Request], *,
         plan.trend_over(coverages[precompute.query_key(plan.indicator)])
     sums = iter(aggregate_many(con, [ask for plan in plans for ask in plan.asks()]))
     lookups = _Lookups(con)
-    results = [plan.result(sums, lookups) for plan in plans]
+    results = [plan.result(sums, lookups, rule) for plan in plans]
     protected = iter(protect([result for result in results if isinstance(result, Result)], rule))
     return [result if isinstance(result, UnsupportedCut) else next(protected) for result in results]
 
@@ -142,8 +143,14 @@ class _Plan:
     def asks(self) -> list[Ask]:
         return [ask for ask in (self.main, self.comparator, self.local, self.trend) if ask is not None]
 
-    def result(self, sums, lookups: _Lookups) -> Result | UnsupportedCut:
-        """The result's rows from the sums of its asks (taken from `sums` in the order `asks` gave them)."""
+    def is_protected(self) -> bool:
+        groups = self.filters.groups
+        return is_protected(cut=self.filters.by, groups=groups.as_parameters(), start=self.period.start, end=self.period.end)
+
+    def result(self, sums, lookups: _Lookups, rule: DisclosureRule) -> Result | UnsupportedCut:
+        """The result's rows from the sums of its asks (taken from `sums` in the order `asks` gave them).
+
+        Under a rule that rounds, a protected result's comparator and trend are worked out from rounded counts."""
         main, comparator, local, trend = (next(sums) if ask is not None else None
                                           for ask in (self.main, self.comparator, self.local, self.trend))
         for outcome in (main, comparator, trend):
@@ -164,13 +171,14 @@ class _Plan:
             rows = [(code, *(value if value is not None else 0.0 for value in summed.get(code, (None, None))))
                     for code in lookups.ward_codes()]
         named = filters.by == "ward" or (not filters.by and filters.groups.ward_code)
+        protected = self.is_protected()
         return Result(
             indicator=indicator, period=period, cut=filters.by or ("ward" if filters.groups.ward_code else "district"),
             rows=sorted(rows, key=_cut_order), labels=lookups.ward_names() if named else {},
-            comparators=_comparators(indicator, filters, comparator),
+            comparators=_comparators(indicator, self.period, filters, comparator, rule),
             local=local_comparators(indicator, filters.by, local),
-            trends=_trends(indicator, filters, trend) if self.trend else self.trends_without_sums,
-            district_level=not filters.by and not filters.groups.ward_code,
+            trends=_trends(indicator, filters, trend, rule if protected else None) if self.trend else self.trends_without_sums,
+            district_level=not protected,
             parts_of_a_total=filters.by in CUTS_OF_A_TOTAL,
         )
 
@@ -248,9 +256,25 @@ def _comparator_ask(indicator: Indicator, period: Period, filters: Filters) -> A
     return Ask(indicator, period, (), district_groups)
 
 
-def _comparators(indicator: Indicator, filters: Filters, district: pl.DataFrame | None) -> Comparators:
-    """Comparator for each cut value (key None: for every row)."""
+def _comparators(indicator: Indicator, period: Period, filters: Filters, district: pl.DataFrame | None,
+                 rule: DisclosureRule) -> Comparators:
+    """Comparator for each cut value (key None: for every row).
+
+    A comparator under group filters is itself protected: its value is worked out from its rounded counts,
+    and it is left out when a count is small (it would be hidden where it is shown as a result)."""
     groups = filters.groups
+    by_group_in_ward = bool(filters.by and filters.by != "ward" and groups.ward_code)
+    protected_comparator = is_protected(cut=filters.by if by_group_in_ward else None, start=period.start, end=period.end,
+                                        groups={"sex": groups.sex, "age_band": groups.age_band, "ethnicity": groups.ethnicity})
+
+    def comparator_value(numerator, denominator):
+        if not protected_comparator or rule.is_identity:
+            return value_of(indicator, numerator, denominator)
+        counts_people = indicator.method is Method.PROPORTION
+        if is_small_count(numerator, rule) or (counts_people and is_small_count(denominator, rule)):
+            return None
+        return value_of(indicator, shown_count(numerator, rule), shown_count(denominator, rule) if counts_people else denominator)
+
     if filters.by in PERIOD_DIMS:
         return {None: (None, None)}
     if district is None:
@@ -258,16 +282,18 @@ def _comparators(indicator: Indicator, filters: Filters, district: pl.DataFrame 
         return {None: (benchmark.label, benchmark.value) if benchmark else (None, None)}
     if filters.by and filters.by != "ward" and groups.ward_code:
         return {
-            str(row[filters.by]): (f"district ({row[filters.by]})", value_of(indicator, row["numerator"], row["denominator"]))
+            str(row[filters.by]): (f"district ({row[filters.by]})", comparator_value(row["numerator"], row["denominator"]))
             for row in district.iter_rows(named=True)
         }
     group_words = [value for value in (groups.sex, groups.age_band, groups.ethnicity) if value]
     name = "district" if not group_words else "district (" + ", ".join(group_words) + ")"
-    return {None: (name, value_of(indicator, district["numerator"][0], district["denominator"][0]))}
+    return {None: (name, comparator_value(district["numerator"][0], district["denominator"][0]))}
 
 
-def _trends(indicator: Indicator, filters: Filters, series: pl.DataFrame) -> dict[str | None, tuple[str, str | None]]:
-    """Trend marker per cut value over the complete financial years held (key None: every row)."""
+def _trends(indicator: Indicator, filters: Filters, series: pl.DataFrame,
+            rule: DisclosureRule | None) -> dict[str | None, tuple[str, str | None]]:
+    """Trend marker per cut value over the complete financial years held (key None: every row); a protected
+    result's (`rule` given) from each year's rounded counts."""
     key = filters.by
     default_key = filters.groups.ward_code or "district"
     trend_function = proportion_trend if indicator.method is Method.PROPORTION else rate_trend
@@ -275,6 +301,11 @@ def _trends(indicator: Indicator, filters: Filters, series: pl.DataFrame) -> dic
     groups = series.group_by(key) if key else [((default_key,), series)]
     for group_key, points in groups:
         cut_value = str(group_key[0])
-        trend = trend_function([TrendPoint(row["year"], row["numerator"], row["denominator"]) for row in points.iter_rows(named=True)])
+        counts_people = indicator.method is Method.PROPORTION
+        trend = trend_function([
+            TrendPoint(row["year"], row["numerator"], row["denominator"]) if rule is None else
+            TrendPoint(row["year"], shown_count(row["numerator"], rule),
+                       shown_count(row["denominator"], rule) if counts_people else row["denominator"])
+            for row in points.iter_rows(named=True)])
         result[cut_value] = (trend.marker.value, trend.reason)
     return result

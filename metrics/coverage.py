@@ -31,7 +31,7 @@ import polars as pl
 from etl.contract.values import ClientGroup as RegisterGroup
 from metrics import coverage_counts, precomputed_rows
 from metrics.coverage_counts import PERPETRATOR_PROGRAMME
-from metrics.disclosure import DisclosureRule, protect_frame
+from metrics.disclosure import DisclosureRule, plain_percent, protect_frame, wilson_percent
 from metrics.periods import Period
 from metrics.stats import byars_limits, exact_poisson_limits, wilson_ci
 
@@ -150,7 +150,11 @@ def coverage_matrix(
     ).list.drop_nulls()
     matrix = matrix.with_columns(is_gap=reasons.list.len() > 0, gap_reason=reasons.list.join("; "))
     protected = protect_frame(matrix, count_columns=["people_reached", "estimated_need"],
-                              ratio_columns={"reach_pct_of_need": ("people_reached", "estimated_need")}, rule=rule)
+                              ratio_columns={"reach_pct_of_need": ("people_reached", "estimated_need")}, rule=rule,
+                              recompute={"reach_pct_of_need": plain_percent})
+    if not rule.is_identity:  # places are from the register; need is a count, so the share is of need as published
+        need = pl.col("estimated_need").cast(pl.Float64)
+        protected = protected.with_columns(capacity_pct_of_need=pl.when(need > 0).then(pl.col("capacity_places") / need * 100))
     protected = _with_unmet_need(protected, rule)
     return protected.with_columns(_hidden_when("estimated_need_suppressed", "capacity_pct_of_need")).select(
         "ward_code", "ward_name", "client_group", "group_label", "n_services", "capacity_places", "added_places",
@@ -217,7 +221,11 @@ def _capacity_vs_demand(services: pl.DataFrame, period: Period, rule: Disclosure
         capacity_places=places, demand_pct_of_capacity=_pct("n_referrals", places),
         utilisation_pct=_pct("n_started", places))
     counts = ["n_referrals", "n_started"]
-    return protect_frame(services, count_columns=counts, ratio_columns={}, rule=rule).with_columns(
+    protected = protect_frame(services, count_columns=counts, ratio_columns={}, rule=rule)
+    if not rule.is_identity:  # shares of the places, from the counts as published (the places are on the register)
+        protected = protected.with_columns(demand_pct_of_capacity=_pct("n_referrals", places),
+                                           utilisation_pct=_pct("n_started", places))
+    return protected.with_columns(
         _hidden_when("n_referrals_suppressed", "demand_pct_of_capacity"), _hidden_when("n_started_suppressed", "utilisation_pct"),
     ).select("service_id", "service_name", "provider", "service_type", "capacity_per_year", "capacity_places",
              *_shown(counts), "demand_pct_of_capacity", "utilisation_pct")
@@ -283,6 +291,13 @@ def idva_capacity(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosu
     ).with_columns(fte_gap=(pl.col("idva_fte_needed") - pl.col("idva_fte")).round(2) + 0.0,  # no "-0.0"
                    fte_gap_for_cases_heard=(pl.col("idva_fte_needed_for_cases_heard") - pl.col("idva_fte")).round(2) + 0.0)
     protected = _protect_with_total(rows, ["n_marac_cases", "n_idva_starts"], rule)
+    if not rule.is_identity:  # from the counts as published: FTE to 2 decimals would give the cases back
+        heard_shown = pl.col("n_marac_cases") / period.years
+        protected = protected.with_columns(
+            idva_fte_needed_for_cases_heard=(heard_shown / per_fte).round(2),
+            marac_admin_fte_needed_for_cases_heard=(heard_shown / assumptions.marac_cases_per_administrator).round(2),
+            caseload_per_fte=pl.when(pl.col("idva_fte") > 0).then(pl.col("n_idva_starts") / period.years / pl.col("idva_fte")),
+        ).with_columns(fte_gap_for_cases_heard=(pl.col("idva_fte_needed_for_cases_heard") - pl.col("idva_fte")).round(2) + 0.0)
     return protected.with_columns(
         *(_hidden_when("n_marac_cases_suppressed", column) for column in (
             "idva_fte_needed_for_cases_heard", "fte_gap_for_cases_heard", "marac_admin_fte_needed_for_cases_heard")),
@@ -409,7 +424,8 @@ def _protected_with_rates(frame: pl.DataFrame, rates: dict[str, tuple[str, str]]
         frame = frame.with_columns(pl.Series(name, [getattr(ci, part, None) for ci in limits], dtype=pl.Float64)
                                    for name, part in parts.items())
     return protect_frame(frame, count_columns=counts, ratio_columns=rates, rule=rule,
-                         interval_columns={rate: (f"{rate}_lower_95", f"{rate}_upper_95") for rate in rates})
+                         interval_columns={rate: (f"{rate}_lower_95", f"{rate}_upper_95") for rate in rates},
+                         recompute={rate: wilson_percent() for rate in rates})
 
 
 def _shown(counts: list[str], rates: dict[str, tuple[str, str]] | None = None) -> list[str]:

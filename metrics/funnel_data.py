@@ -57,7 +57,10 @@ def ward_funnel(
     if district.is_empty() or sizes.is_empty():
         raise FunnelNotAvailable("There are no wards with data for this selection, so there is no funnel to draw.")
     curve = curve_denominators(sizes.min() * CURVE_MARGIN, sizes.max() / CURVE_MARGIN)
+    # under group filters the district is protected: the limits are drawn around its counts as published
     numerator, denominator = district["numerator"][0], district["denominator"][0]
+    if numerator is None or denominator is None:
+        raise FunnelNotAvailable("Too few people across the district for this selection to draw a funnel safely.")
     try:
         if indicator.method is Method.PROPORTION:
             limits = proportion_funnel(curve, district_numerator=numerator, district_denominator=denominator,

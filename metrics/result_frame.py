@@ -13,7 +13,7 @@ import polars as pl
 
 from metrics.compare import Comparison, compare_to_comparator, describe
 from metrics.definitions import Indicator, Method
-from metrics.disclosure import DisclosureRule, protect_frame
+from metrics.disclosure import DisclosureRule, protect_frame, shown_count
 from metrics.periods import Period
 from metrics import overdispersion
 from metrics.overdispersion import Dispersion
@@ -51,19 +51,30 @@ class Result:
     parts_of_a_total: bool
 
 
-def records(result: Result, position: int) -> list[dict]:
-    """One record per summed row, tagged with the result's position."""
+def records(result: Result, position: int, rule: DisclosureRule) -> list[dict]:
+    """One record per summed row, tagged with the result's position.
+
+    Below district level the value, its limits and its comparisons are worked out from the counts as the
+    rule publishes them (the rounded numerator, and a proportion's rounded denominator), so they say no
+    more than the counts do; the exact counts stay in the record for disclosure control to judge.
+    """
     indicator, period = result.indicator, result.period
     dispersion = ward_dispersion(result)
+    counts_people = indicator.method is Method.PROPORTION
     rows = []
     for cut_value, numerator, denominator in result.rows:
-        interval95 = interval(indicator, numerator, denominator, 0.95)
-        interval998 = interval(indicator, numerator, denominator, 0.998)
+        if result.district_level:
+            shown_numerator, shown_denominator = numerator, denominator
+        else:
+            shown_numerator = shown_count(numerator, rule)
+            shown_denominator = shown_count(denominator, rule) if counts_people else denominator
+        interval95 = interval(indicator, shown_numerator, shown_denominator, 0.95)
+        interval998 = interval(indicator, shown_numerator, shown_denominator, 0.998)
         name, value = result.comparators.get(cut_value, result.comparators.get(None, (None, None)))
         if dispersion is None:
             comparison = _compare(indicator, interval95, interval998, value)
         else:
-            comparison = _compare_overdispersed(indicator, numerator, denominator, value, dispersion)
+            comparison = _compare_overdispersed(indicator, shown_numerator, shown_denominator, value, dispersion)
         local_name, local_value = result.local.get(cut_value, result.local.get(None, (None, None)))
         local_comparison = _compare(indicator, interval95, interval998, local_value)
         trend_marker, trend_reason = result.trends.get(cut_value, result.trends.get(None, (None, None)))
@@ -179,7 +190,7 @@ def protect(results: Sequence[Result], rule: DisclosureRule) -> list[pl.DataFram
 
 
 def _protect_kind(results: list[Result], positions: list[int], rule: DisclosureRule, proportions: bool) -> list[pl.DataFrame]:
-    rows = [row for result, position in zip(results, positions) for row in records(result, position)]
+    rows = [row for result, position in zip(results, positions) for row in records(result, position, rule)]
     if not rows:
         return [_empty(rule, proportions) for _ in positions]
     marked = pl.DataFrame(rows, schema_overrides={**schema(), "level": pl.String, RESULT: pl.Int64}, infer_schema_length=None)

@@ -134,8 +134,9 @@ def wilson_ci(
     scale = 2 * (denominator + z**2)
     return Interval(
         value=proportion * multiplier,
-        lower=(centre - spread) / scale * multiplier,
-        upper=(centre + spread) / scale * multiplier,
+        # within [0, 1] exactly: at 0 of n or n of n rounding error would push a limit past it
+        lower=max(0.0, (centre - spread) / scale) * multiplier,
+        upper=min(1.0, (centre + spread) / scale) * multiplier,
         confidence=confidence,
         method=METHOD_WILSON,
         count=numerator,

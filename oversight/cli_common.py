@@ -78,7 +78,9 @@ def default_columns(frame) -> list[Column]:
 def emit(frame, output: str, *, title: str, columns: Sequence[Column] | None = None, note_left_out: str | None = None) -> None:
     """Print a frame as CSV, JSON or a table that fits the terminal (see `oversight.tables`)."""
     if output == "csv":
-        console.file.write(frame.write_csv())
+        from metrics.safe_output import safe_csv
+
+        console.file.write(safe_csv(frame))
     elif output == "json":
         console.file.write(frame.write_json() + "\n")
     else:

@@ -231,7 +231,9 @@ def rejects(
         error_console.print(str(error), soft_wrap=True)
         raise typer.Exit(2) from error
     if output == "csv":
-        console.file.write(frame.write_csv())
+        from metrics.safe_output import safe_csv
+
+        console.file.write(safe_csv(frame))
         return
     if frame.is_empty():
         console.print("No rejected rows.")

@@ -32,6 +32,8 @@ THEME_OPTIONS = {
     "theme.linkColor": theme.DARK_BLUE,
     "browser.gatherUsageStats": "false",
     "client.toolbarMode": "viewer",  # no developer menu or deploy button for board members
+    # no table toolbar download or copy: data leaves only by the audited downloads commissioners are offered
+    "client.disableDataExport": "true",
 }
 
 

@@ -9,6 +9,7 @@ import streamlit as st
 from metrics.targets import PlanFormatError, PlanMissing
 from ui import cache, figures_targets, widgets
 from ui.filters import current_filters
+from ui.safe_text import plain
 
 ALL = "All"
 NO_PLAN = "No action plan has been loaded: an analyst adds action_plan.yaml to the nightly drop."
@@ -42,9 +43,9 @@ owner = right.selectbox("Owner", [ALL, *view.owners()], key="plan_owner")
 chosen = view.selected(priority=None if priority == ALL else priority, owner=None if owner == ALL else owner)
 
 st.header("How the plan stands")
-st.markdown("\n".join(f"- {line}" for line in view.lines_for(None if priority == ALL else priority)))
+st.markdown("\n".join(f"- {plain(line)}" for line in view.lines_for(None if priority == ALL else priority)))
 if priority == ALL:
-    st.markdown(f"**{view.attention_line()}**")
+    st.markdown(f"**{plain(view.attention_line())}**")
 
 st.header(f"Targets ({chosen.height})")
 if chosen.is_empty():
@@ -55,9 +56,9 @@ st.caption("Status: ✔ met, ▲ on track, ● within uncertainty, ▼ off track
            "assessable. Open a target below for the reasons behind its status and each SMART check.")
 for target in chosen.iter_rows(named=True):
     smart = "SMART" if target["is_smart"] else "✖ not SMART"
-    with st.expander(f"{target['target_id']} · {figures_targets.symbol_word(target['progress'])} · {smart} · "
-                     f"{target['objective'] or 'no objective given'}"):
-        st.markdown(figures_targets.target_details(target, view.checks_of(target["target_id"])), unsafe_allow_html=True)
+    with st.expander(plain(f"{target['target_id']} · {figures_targets.symbol_word(target['progress'])} · {smart} · "
+                           f"{target['objective'] or 'no objective given'}")):
+        st.markdown(figures_targets.target_details(target, view.checks_of(target["target_id"])))
 
 st.header("Path to the target")
 target_ids = chosen["target_id"].to_list()
@@ -66,10 +67,10 @@ selected_id = st.selectbox("Target", target_ids, index=target_ids.index(view.fir
                            format_func=labels.get, key=f"plan_target-{priority}-{owner}",
                            help="Starts at the first target off track in this selection.")
 selected = view.target(selected_id)
-st.markdown(f"{figures_targets.badge(selected['progress'])} {figures_targets.sentence(selected['trajectory_reason'])}. "
-            f"Forecast: {selected['forecast_text']}.", unsafe_allow_html=True)
+st.markdown(f"{figures_targets.badge(selected['progress'])} "
+            + plain(f"{figures_targets.sentence(selected['trajectory_reason'])}. Forecast: {selected['forecast_text']}."))
 if not selected["has_chart"]:
-    widgets.empty_state(f"No figures to draw for {selected_id}: {selected['status_reason'].removeprefix('not assessable: ')}.")
+    widgets.empty_state(plain(f"No figures to draw for {selected_id}: {selected['status_reason'].removeprefix('not assessable: ')}."))
 else:
     series = view.series_of(selected_id)
     widgets.chart_with_table(

@@ -10,6 +10,7 @@ from metrics import data_quality
 from oversight.settings import get_settings
 from ui import cache, session, widgets
 from ui import figures_data_quality as figures
+from ui.safe_text import text_only_figure
 
 REFRESHES_LISTED = 10
 RUNS_BY_EXTRACT = 3
@@ -56,7 +57,7 @@ else:
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
         chart = figures.completeness_chart(completeness, title="Records with each key field recorded, whole district")
-        st.plotly_chart(chart, key="data-quality-completeness", config={"displaylogo": False},
+        st.plotly_chart(text_only_figure(chart), key="data-quality-completeness", config={"displaylogo": False},
                         alt="Bars: the share of each extract's records that have each key field recorded.")
     with table_tab:
         st.dataframe(figures.completeness_table(completeness).to_pandas(), hide_index=True)

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from metrics.disclosure import PROTECTED_SCOPE, rule_for
 from metrics.docs import render_indicator
+from oversight.settings import get_settings
+from ui.session import current_audience
 from metrics.registry import all_indicators
 
 st.title("Definitions")
 st.write("How every figure on these pages is defined and calculated. The same text is in the project's indicator reference.")
+st.subheader("Small numbers")
+st.write(PROTECTED_SCOPE)
+st.write(rule_for(current_audience(), get_settings()).describe())
 topics = sorted({indicator.topic.value for indicator in all_indicators()})
 chosen = st.selectbox("Topic", ["All topics", *topics], key="definitions_topic")
 for indicator in all_indicators():

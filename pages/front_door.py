@@ -15,6 +15,7 @@ from ui.figures_front_door import programme_stages_chart
 from ui.figures_wards import ordered_interval_chart
 from ui.filters import current_filters
 from ui.result_views import applicable_groups, comparison_summary, in_reading_order, quarterly_span, result_table, shown_values
+from ui.safe_text import plain
 
 st.title("Front door and safeguarding")
 filters = current_filters()
@@ -22,7 +23,7 @@ if filters is None:
     widgets.empty_state("No data has been loaded yet, so there is nothing to show. "
                         "An analyst runs `oversight refresh` to load the nightly drop.")
     st.stop()
-st.caption(f"Showing {filters.describe()}.")
+st.caption(plain(f"Showing {filters.describe()}."))
 
 st.subheader("At a glance")
 columns = st.columns(3)
@@ -44,7 +45,7 @@ for tab, (indicator_id, short_name) in zip(st.tabs(list(parts.MEASURES.values())
         by_ward = cache.indicator(indicator_id, Filters(filters.period, "ward", replace(groups, ward_code=None)))
         by_ward = parts.mark_chosen_ward(in_reading_order(by_ward, "ward"), filters.groups.ward_code)
         ward_words = comparison_summary(by_ward)
-        st.markdown(ward_words)
+        st.markdown(plain(ward_words))
         widgets.chart_with_table(
             ordered_interval_chart(by_ward, title=f"{short_name}, by ward", unit=indicator.unit),
             result_table(by_ward, label="ward"),
@@ -73,7 +74,7 @@ if programmes.is_empty():
     st.stop()
 summary = parts.programme_summary(programmes)
 for sentence in summary:
-    st.markdown(sentence)
+    st.markdown(plain(sentence))
 widgets.chart_with_table(
     programme_stages_chart(parts.programme_stages(programmes),
                            title="Perpetrators offered, starting and completing a programme"),

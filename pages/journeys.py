@@ -8,6 +8,7 @@ import streamlit as st
 from metrics.journeys import ASSOCIATION_NOTE, COHORTS, CUTS, SURVIVAL_MEASURES, concentration_sentences, describe_timing
 from ui import cache, figures_journeys, widgets
 from ui.filters import current_filters
+from ui.safe_text import plain
 
 st.title("Victim journeys")
 filters = current_filters()
@@ -17,9 +18,9 @@ if filters is None:
 
 cohort = st.selectbox("Cohort", list(COHORTS), format_func=lambda name: COHORTS[name].label, key="journeys_cohort")
 chosen = COHORTS[cohort]
-st.caption(f"Showing {filters.describe()}: {chosen.people} whose first {chosen.entry} in the period starts their "
-           "journey. They are followed until the data ends, so people who entered late have had less time to reach "
-           "later steps. No chart or table shows one person's path.")
+st.caption(plain(f"Showing {filters.describe()}: {chosen.people} whose first {chosen.entry} in the period starts their "
+                 "journey. They are followed until the data ends, so people who entered late have had less time to reach "
+                 "later steps. No chart or table shows one person's path."))
 
 steps = cache.fetch("journey_steps", cohort=cohort, period=filters.period, groups=filters.groups)
 if message := figures_journeys.steps_message(steps):
@@ -52,7 +53,7 @@ for measure, measure_title in SURVIVAL_MEASURES.items():
     )
     test = cache.fetch("journey_logrank", cohort=cohort, period=filters.period, groups=filters.groups,
                        measure=measure, by=cut)
-    st.markdown(test["sentence"][0])
+    st.markdown(plain(test["sentence"][0]))
 st.caption("People whose follow-up ended before the event (the data ends, or a year passes) are counted for as long "
            "as they were followed. Groups and days with too few people to show safely are left off.")
 
@@ -60,7 +61,7 @@ st.subheader("Timing and attrition")
 st.caption("Crimes that reached a charge decision in the period, whatever the cohort: how often a victim issue "
            "(retraction, non-attendance, victim does not support) ended the case, by when specialist support started.")
 timing = cache.fetch("journey_timing", period=filters.period, groups=filters.groups, by=cut)
-st.markdown(describe_timing(timing.filter("is_total").row(0, named=True)))
+st.markdown(plain(describe_timing(timing.filter("is_total").row(0, named=True))))
 st.warning(ASSOCIATION_NOTE)
 widgets.chart_with_table(
     figures_journeys.timing_chart(timing, title="Crimes with a victim issue, by when support started"),
@@ -72,7 +73,7 @@ widgets.chart_with_table(
 st.subheader("Missed opportunities")
 missed = cache.fetch("journey_missed", period=filters.period, groups=filters.groups, by=cut)
 for sentence in concentration_sentences(missed) or ["No missed opportunities of these kinds to show for this selection."]:
-    st.markdown(f"- {sentence}")
+    st.markdown(f"- {plain(sentence)}")
 widgets.chart_with_table(
     figures_journeys.missed_chart(missed, title=f"Missed opportunities by {CUTS[cut][1].lower()}, most first"),
     figures_journeys.missed_table(missed), key="journeys-missed", filters=filters, file_stem=f"journey_missed_by_{cut}",

@@ -10,6 +10,7 @@ import streamlit as st
 from metrics.compute import Filters
 from ui import cache, figures_justice, widgets
 from ui.filters import current_filters, drill_to_ward
+from ui.safe_text import plain
 
 CUTS = {"sex": "Sex", "age_band": "Age band", "ethnicity": "Ethnic group", "ward": "Ward"}
 WHY_CASES_ARE_LOST = ("outcome16_pct", "outcome15_pct", "victim_issue_pct")
@@ -19,8 +20,8 @@ filters = current_filters()
 if filters is None:
     widgets.empty_state("No data has been loaded yet. An analyst runs `oversight refresh` to load the nightly drop.")
     st.stop()
-st.caption(f"Showing {filters.describe()}. Crimes are followed from when they were recorded, so crimes recorded "
-           "recently may not have reached the later stages yet.")
+st.caption(plain(f"Showing {filters.describe()}. Crimes are followed from when they were recorded, so crimes recorded "
+                 "recently may not have reached the later stages yet."))
 
 funnel = cache.fetch("attrition_funnel", period=filters.period, by=None, groups=filters.groups)
 if message := figures_justice.funnel_message(funnel):
@@ -68,7 +69,7 @@ st.subheader("Charge rate by ward")
 ward_filters = Filters(period=filters.period, by="ward", groups=replace(filters.groups, ward_code=None))
 wards = cache.indicator("charge_rate_pct", ward_filters)
 for sentence in figures_justice.charge_rate_sentences(wards):
-    st.markdown(f"- {sentence}")
+    st.markdown(f"- {plain(sentence)}")
 event = widgets.chart_with_table(
     figures_justice.ward_chart(wards, title="CPS charging decisions that were a charge, by ward", unit="% of decisions"),
     figures_justice.ward_table(wards), filters=filters, file_stem="justice_charge_rate_by_ward", on_select="rerun",

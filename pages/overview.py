@@ -12,6 +12,7 @@ from metrics.targets import PlanFormatError, PlanMissing
 from ui import cache, figures, widgets
 from ui.board_pack import HTML_MIME, PDF_MIME
 from ui.filters import current_filters
+from ui.safe_text import plain
 
 st.title("Overview")
 status = cache.load_status()
@@ -20,7 +21,7 @@ if status is None or filters is None:
     widgets.empty_state("No data has been loaded yet. An analyst runs `oversight refresh` to load the nightly drop.")
     st.stop()
 
-st.caption(f"Data as at the last successful refresh: {status.refreshed_at:%d %B %Y, %H:%M}. Showing {filters.describe()}.")
+st.caption(plain(f"Data as at the last successful refresh: {status.refreshed_at:%d %B %Y, %H:%M}. Showing {filters.describe()}."))
 previous = previous_period(filters.period)
 pack_name = f"board-pack-{filters.groups.ward_code or 'district'}-{filters.period.start}-{filters.period.end}"
 pack_record = {**filters.as_record(), "compared with": f"{previous.label} ({previous.start} to {previous.end})"}
@@ -57,7 +58,7 @@ except PlanMissing:
 except PlanFormatError:
     st.error("The action plan in the latest drop cannot be read; the Action plan page lists the problems.")
 else:
-    st.markdown(f"**{plan.attention_line()}**")
+    st.markdown(f"**{plain(plan.attention_line())}**")
     st.dataframe(plan.priority_table().to_pandas(), hide_index=True)
     st.caption(f"Targets by priority, assessed on {plan.as_of:%d %B %Y}. Each target's SMART checks, reasons and path "
                "to the target are on the Action plan page.")

@@ -18,6 +18,7 @@ from ui.figures_wards import funnel_with_ward, map_with_ward, ordered_interval_c
 from ui.filters import current_filters, drill_to_ward
 from ui.result_views import (DIMENSION_WORDS, applicable_groups, clicked_ward, comparison_summary, comparisons_note,
                              in_reading_order, quarterly_span, result_table, shown_values)
+from ui.safe_text import plain
 
 st.title("Prevalence and need")
 filters = current_filters()
@@ -30,7 +31,7 @@ choices = parts.indicator_choices()
 indicator = get(st.selectbox("Measure", list(choices), format_func=choices.get, key="prevalence_indicator"))
 groups, not_applied = applicable_groups(indicator, filters.groups)
 every_ward = replace(groups, ward_code=None)
-st.caption(f"{indicator.description} Showing {filters.describe()}.")
+st.caption(plain(f"{indicator.description} Showing {filters.describe()}."))
 if not_applied:
     st.caption(f"This measure is not recorded by {' or '.join(not_applied)}, so that filter does not apply to it.")
 headline = cache.indicator(indicator.id, Filters(filters.period, None, groups))
@@ -40,7 +41,7 @@ with st.columns(3)[0]:
 st.subheader("Where: wards compared with the district")
 by_ward = in_reading_order(cache.indicator(indicator.id, Filters(filters.period, "ward", every_ward)), "ward")
 ward_words = comparison_summary(by_ward)
-st.markdown(ward_words)
+st.markdown(plain(ward_words))
 event = widgets.chart_with_table(
     map_with_ward(by_ward, cache.ward_geometry(), title=f"{indicator.title}, by ward", unit=indicator.unit,
                   ward_code=groups.ward_code),
@@ -123,7 +124,7 @@ ratio = get(REPORTING_RATIO)
 st.caption(f"{ratio.description} {parts.HIDDEN_NEED_CAVEAT}")
 by_group = cache.fetch("hidden_need_by_group", filters=Filters(filters.period, None, filters.groups))
 group_words = parts.hidden_need_summary(by_group, place=filters.ward_name or "the district", age_band=filters.groups.age_band)
-st.markdown(group_words)
+st.markdown(plain(group_words))
 if note := parts.hidden_groups_note(by_group):
     st.caption(note)
 st.caption("Every sex and ethnic group is shown here, whatever the sex and ethnic group filters say.")
@@ -137,7 +138,7 @@ widgets.chart_with_table(
 ratio_groups, _ = applicable_groups(ratio, replace(filters.groups, ward_code=None))
 ratio_wards = in_reading_order(cache.indicator(REPORTING_RATIO, Filters(filters.period, "ward", ratio_groups)), "ward")
 ratio_ward_words = comparison_summary(ratio_wards, words=parts.RATIO_WORDS)
-st.markdown(ratio_ward_words)
+st.markdown(plain(ratio_ward_words))
 widgets.chart_with_table(
     ordered_interval_chart(ratio_wards, title="Known victims per 100 expected, by ward", unit=ratio.unit),
     parts.known_vs_expected_table(ratio_wards, label="ward", label_column="cut_label"),

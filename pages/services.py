@@ -9,6 +9,7 @@ from metrics.gap_summary import biggest_gaps, headline, idva_lines, marac_lines,
 from ui import cache, figures_services, widgets
 from ui.whatif_form import scenario_form
 from ui.filters import current_filters, drill_to_ward
+from ui.safe_text import plain
 
 WORKBOOK_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -21,9 +22,9 @@ if status is None or filters is None:
 
 ward_code = filters.groups.ward_code
 analysis = cache.fetch("gap_analysis", period=filters.period, ward_code=ward_code)
-st.caption(f"Showing {filters.period.label} for {analysis.area}; data as at {status.refreshed_at:%d %B %Y, %H:%M}. "
-           "Client groups are the columns of this page, so the sex, age and ethnic group filters do not apply here. "
-           f"* means {widgets.NOT_SHOWN}.")
+st.caption(plain(f"Showing {filters.period.label} for {analysis.area}; data as at {status.refreshed_at:%d %B %Y, %H:%M}. "
+                 "Client groups are the columns of this page, so the sex, age and ethnic group filters do not apply here. "
+                 f"* means {widgets.NOT_SHOWN}."))
 widgets.export_button(
     "Download the gap analysis for commissioning papers (Excel)", key="gap-analysis-xlsx", export="gap analysis workbook",
     data=lambda: cache.fetch("gap_analysis_workbook", period=filters.period, ward_code=ward_code), filters=filters.as_record(),
@@ -32,15 +33,15 @@ widgets.export_button(
          "and how they were made, for the period and ward chosen. Small counts are hidden as on this page.")
 
 st.header("What to take to the commissioning round")
-st.markdown("\n".join(f"- {line}" for line in headline(analysis)))
+st.markdown("\n".join(f"- {plain(line)}" for line in headline(analysis)))
 st.caption(f"A gap: {analysis.assumptions.stated()[0][1]}. Unmet need is estimated need less the people whose "
            "support started, with 95% limits. Contract risk counts from the data date "
            f"({analysis.data_date:%d %B %Y}).")
 with st.expander("The assumptions behind these figures (each is a setting)"):
-    st.markdown("\n".join(f"- **{name}**: {value}" for name, value in analysis.assumptions.stated()))
+    st.markdown("\n".join(f"- **{plain(name)}**: {plain(value)}" for name, value in analysis.assumptions.stated()))
 with st.expander(f"The {len(top_gap_lines(analysis))} largest gaps and every service at risk"):
-    st.markdown("**The largest gaps, in people**\n" + "\n".join(f"- {line}" for line in top_gap_lines(analysis)))
-    st.markdown("**Services at risk**\n" + "\n".join(f"- {line}" for line in risk_lines(analysis)))
+    st.markdown("**The largest gaps, in people**\n" + "\n".join(f"- {plain(line)}" for line in top_gap_lines(analysis)))
+    st.markdown("**Services at risk**\n" + "\n".join(f"- {plain(line)}" for line in risk_lines(analysis)))
     if not analysis.risks.is_empty():
         st.dataframe(columns.text_table(analysis.risks, columns.RISKS).to_pandas(), hide_index=True, width="stretch",
                      column_config={"Why it is at risk": st.column_config.TextColumn(width="large")})
@@ -60,8 +61,8 @@ else:
         alt=f"Map of the district's wards with a marker at each base of the {analysis.register.height} services "
             f"serving {analysis.area}; the table lists every service.", file_stem="service-register", on_select="rerun")
     if analysis.services_without_base:
-        st.caption("Not on the map (no base held; a refuge's address is kept confidential): "
-                   + ", ".join(analysis.services_without_base) + ".")
+        st.caption(plain("Not on the map (no base held; a refuge's address is kept confidential): "
+                         + ", ".join(analysis.services_without_base) + "."))
     chosen = [point.get("location") for point in (event.selection.points if event else []) if point.get("location")]
     if chosen and chosen[0] != ward_code:
         drill_to_ward(chosen[0])
@@ -82,15 +83,15 @@ else:
     st.caption(figures_services.heatmap_legend(analysis.assumptions.reach_gap_pct))
     st.subheader("The gaps in words")
     gap_lines = biggest_gaps(analysis.coverage, analysis.assumptions.reach_gap_pct)
-    st.markdown("\n".join(f"- {line}" for line in gap_lines[:8]))
+    st.markdown("\n".join(f"- {plain(line)}" for line in gap_lines[:8]))
     with st.expander(f"Every ward and group flagged as a gap ({analysis.gaps.height}), largest unmet need first"):
         st.dataframe(columns.text_table(analysis.gaps, columns.COVERAGE_ON_PAGE).to_pandas(), hide_index=True,
                      width="stretch")
         if len(gap_lines) > 8:
-            st.markdown("\n".join(f"- {line}" for line in gap_lines[8:]))
+            st.markdown("\n".join(f"- {plain(line)}" for line in gap_lines[8:]))
 
 st.header("IDVA capacity")
-st.markdown("\n".join(f"- {line}" for line in idva_lines(analysis)))
+st.markdown("\n".join(f"- {plain(line)}" for line in idva_lines(analysis)))
 widgets.chart_with_table(
     figures_services.idva_chart(analysis.idva, title="IDVA time by ward: registered against SafeLives' guide"),
     columns.text_table(analysis.idva, columns.IDVA_ON_PAGE), key="idva-capacity", filters=filters, file_stem="idva-capacity",
@@ -102,7 +103,7 @@ headline = [row for row in (analysis.indicator("marac_cases_per_10000_women"), a
 for column, row in zip(st.columns(max(len(headline), 1)), headline, strict=False):
     with column:
         widgets.tile(row, key=f"tile-{row['indicator_id']}")
-st.markdown("\n".join(f"- {line}" for line in marac_lines(analysis)))
+st.markdown("\n".join(f"- {plain(line)}" for line in marac_lines(analysis)))
 if analysis.benchmarks.is_empty():
     widgets.empty_state("No MARAC indicators can be worked out for this selection.")
 else:

@@ -4,14 +4,26 @@ A published count is only known to within its rounding band; a hidden one could 
 attacker adds is arithmetic: parts add up to their total, a count is never negative, and a rate or
 percentage published beside its denominator says how big its numerator is. `interval_attack` works on one
 two-way table; `Attacker` on any set of counts tied together by totals and ratios, such as everything
-one page shows.
+one page shows, or everything one role fetched across many sessions.
+
+A ratio is attacked with every figure published beside it: its value and its confidence limits (Wilson,
+Byar's or exact Poisson), inverted back to the counts that give them, by the product's own statistics.
+The attacker does not assume how the figures were made: they may come from the exact counts (then a
+rate times its denominator gives the count back) or from the counts as published (then they say nothing
+new). A count is narrowed to the union of what either way allows, which is sound whichever is true; a
+ratio only the exact counts can explain is an exact fact, and joins the linear programme. Once a figure
+beside a rounded count can only have come from the exact count, the attacker knows how the product makes
+its figures and reads every figure that way.
+
+A count is recovered when it is hidden and pinned to one value above 0, or when it is published rounded
+and pinned to one value (the rounding undone).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import linprog
@@ -73,15 +85,27 @@ class Line:
     complete: bool
 
 
-@dataclass(frozen=True)
+Formula = Callable[[float, float], tuple[float | None, ...]]  # (numerator, denominator) -> the figures published
+
+
+@dataclass(eq=False)
 class Ratio:
-    """`multiplier * numerator / denominator` lies in [low, high]; the denominator is a count or a known number."""
+    """`multiplier * numerator / denominator` lies in [low, high]; the denominator is a count or a known number.
+
+    `figures` are the value and any limits published beside it, and `formula` works them out from counts
+    (None: the value alone, as multiplier x numerator / denominator). `exact_only` is set once only the exact
+    counts explain the figures: the ratio is then a fact about them.
+    """
 
     numerator: Hashable
     denominator: Hashable | float
     low: float
     high: float
     multiplier: float
+    figures: tuple[float | None, ...] = ()
+    formula: Formula | None = None
+    exact_only: bool = False
+    checked: dict = field(default_factory=dict)
 
     @property
     def has_count_numerator(self) -> bool:
@@ -115,11 +139,18 @@ class Attacker:
         self.lines: list[Line] = []
         self.ratios: list[Ratio] = []
         self.contradictions: list[str] = []
+        self.rounded: set[Hashable] = set()  # published rounded somewhere
+        self.exact: set[Hashable] = set()  # published exactly somewhere (the whole district's figure)
+        self.unprotected: set[Hashable] = set()  # counts the rule does not protect, whatever they are shown as
+        # set once a figure beside a rounded count can only have come from the exact count: the product makes
+        # its figures that way, so every figure is read that way from then on
+        self.figures_from_exact = False
 
     def sees(self, key: Hashable, value: int, *, exact: bool = False) -> None:
         """A count published as `value`: exactly, or rounded under the rule."""
         low, high = (int(value), int(value)) if exact else preimage(value, self.rule)
         self.shown.add(key)
+        (self.exact if exact else self.rounded).add(key)
         self._narrow(key, low, high, reason=f"published as {value}")
 
     def sees_hidden(self, key: Hashable) -> None:
@@ -136,10 +167,12 @@ class Attacker:
             self.knows_of(key)
         self.lines.append(Line(total, parts, complete))
 
-    def sees_ratio(self, value: float, numerator: Hashable, denominator: Hashable | float, *, multiplier: float) -> None:
-        """A rate or percentage published as `value` = multiplier * numerator / denominator."""
+    def sees_ratio(self, value: float, numerator: Hashable, denominator: Hashable | float, *, multiplier: float,
+                   limits: tuple[float | None, ...] = (), formula: Formula | None = None) -> None:
+        """A rate or percentage published as `value` = multiplier * numerator / denominator, with the `limits`
+        beside it that `formula` works out (with the value first) from the counts."""
         low, high = published_band(value)
-        ratio = Ratio(numerator, denominator, low, high, multiplier)
+        ratio = Ratio(numerator, denominator, low, high, multiplier, (value, *limits) if formula else (), formula)
         for key in (numerator, denominator):
             if not isinstance(key, int | float):
                 self.knows_of(key)
@@ -162,9 +195,20 @@ class Attacker:
         """Counts hidden wherever they appear: one hidden in a table but published beside another is no secret."""
         return self.hidden - self.shown
 
+    @property
+    def protected_rounded(self) -> set[Hashable]:
+        """Counts published only rounded (never exactly), that the rule protects."""
+        return self.rounded - self.exact - self.unprotected
+
     def recovered(self) -> list[tuple[Hashable, int]]:
-        """Secret counts the published figures pin to one value other than 0."""
-        return [(key, self.bounds[key][0]) for key in self.secret
+        """Secret counts the published figures pin to one value other than 0, and rounded counts pinned to one value."""
+        pinned = [(key, self.bounds[key][0]) for key in self.secret
+                  if self.bounds[key][0] == self.bounds[key][1] and self.bounds[key][0] > 0]
+        return pinned + self.unrounded()
+
+    def unrounded(self) -> list[tuple[Hashable, int]]:
+        """Counts published rounded (above 0) whose rounding the published figures undo."""
+        return [(key, self.bounds[key][0]) for key in self.protected_rounded
                 if self.bounds[key][0] == self.bounds[key][1] and self.bounds[key][0] > 0]
 
     def unsound(self, truth: dict[Hashable, int]) -> list[tuple[Hashable, int, tuple[int, int]]]:
@@ -207,36 +251,93 @@ class Attacker:
         return changed
 
     def _propagate_ratio(self, ratio: Ratio) -> bool:
-        if not ratio.has_count_numerator:  # a known number over a count: the count follows
+        if not ratio.has_count_numerator:  # a known number over a count: the count follows (or its band does)
             if ratio.low <= 0:
                 return False
-            return self._narrow(ratio.denominator, math.ceil(ratio.multiplier * ratio.numerator / ratio.high - 1e-7),
-                                math.floor(ratio.multiplier * ratio.numerator / ratio.low + 1e-7), reason="its ratio")
+            low = math.ceil(ratio.multiplier * ratio.numerator / ratio.high - 1e-7)
+            high = math.floor(ratio.multiplier * ratio.numerator / ratio.low + 1e-7)
+            if not self.figures_from_exact and low <= high:
+                low, high = min(low, self._band_low(low)), max(high, self._band_high(high))
+            return self._narrow(ratio.denominator, low, high, reason="its ratio")
         numerator_low, numerator_high = self.bounds[ratio.numerator]
-        if not ratio.has_count_denominator:
-            scale = float(ratio.denominator) / ratio.multiplier
-            low = math.ceil(ratio.low * scale - 1e-7)
-            high = math.floor(ratio.high * scale + 1e-7)
-            return self._narrow(ratio.numerator, low, high, reason="its rate")
-        denominator_low, denominator_high = self.bounds[ratio.denominator]
-        denominator_low = max(denominator_low, 1)  # a ratio was worked out, so its denominator was not 0
-        if denominator_high - denominator_low > 20_000:
-            return self._narrow(ratio.numerator, math.ceil(ratio.low * denominator_low / ratio.multiplier - 1e-7),
-                                math.floor(ratio.high * denominator_high / ratio.multiplier + 1e-7), reason="its ratio")
-        feasible_numerators, feasible_denominators = [], []
-        for denominator in range(denominator_low, denominator_high + 1):
-            low = max(numerator_low, math.ceil(ratio.low * denominator / ratio.multiplier - 1e-7))
-            high = min(numerator_high, math.floor(ratio.high * denominator / ratio.multiplier + 1e-7))
-            if low <= high:
-                feasible_numerators += [low, high]
-                feasible_denominators.append(denominator)
-        if not feasible_denominators:
-            self.contradictions.append(f"{ratio}: no counts within bounds give this ratio")
+        if ratio.has_count_denominator:
+            denominator_low, denominator_high = self.bounds[ratio.denominator]
+            denominator_low = max(denominator_low, 1)  # a ratio was worked out, so its denominator was not 0
+        else:
+            denominator_low = denominator_high = float(ratio.denominator)
+        state = (numerator_low, numerator_high, denominator_low, denominator_high, self.figures_from_exact)
+        if ratio.checked.get("state") == state:
             return False
-        changed = self._narrow(ratio.numerator, min(feasible_numerators), max(feasible_numerators), reason="its ratio")
-        changed |= self._narrow(ratio.denominator, min(feasible_denominators), max(feasible_denominators),
-                                reason="its ratio")
+        ratio.checked["state"] = state
+        if denominator_high - denominator_low > 20_000 or numerator_high - numerator_low > 20_000:
+            if not ratio.has_count_denominator:  # too wide to search: the value alone, either way it was made
+                scale = float(ratio.denominator) / ratio.multiplier
+                low, high = math.ceil(ratio.low * scale - 1e-7), math.floor(ratio.high * scale + 1e-7)
+                return self._narrow(ratio.numerator, min(low, self._band_low(low)), max(high, self._band_high(high)),
+                                    reason="its rate")
+            return False
+        numerators, denominators, exact_fits, rounded_fits = set(), set(), 0, 0
+        for denominator in self._denominators(ratio, denominator_low, denominator_high):
+            for numerator, how in self._fitting_numerators(ratio, numerator_low, numerator_high, denominator):
+                numerators.add(numerator)
+                denominators.add(denominator)
+                exact_fits += how == "exact"
+                rounded_fits += how == "rounded"
+        if not numerators:
+            self.contradictions.append(f"{ratio.numerator} / {ratio.denominator}: no counts within bounds give "
+                                       f"{ratio.figures or (ratio.low, ratio.high)}")
+            return False
+        ratio.exact_only = rounded_fits == 0
+        if ratio.exact_only and ratio.numerator in self.protected_rounded and not self.rule.is_identity:
+            self.figures_from_exact = True
+        changed = self._narrow(ratio.numerator, min(numerators), max(numerators), reason="its ratio")
+        if ratio.has_count_denominator:
+            changed |= self._narrow(ratio.denominator, int(min(denominators)), int(max(denominators)), reason="its ratio")
         return changed
+
+    def _denominators(self, ratio: Ratio, low: float, high: float) -> Iterable[float]:
+        if not ratio.has_count_denominator:
+            return [low]
+        return range(int(low), int(high) + 1)
+
+    def _fitting_numerators(self, ratio: Ratio, low: int, high: int, denominator: float) -> Iterable[tuple[int, str]]:
+        """Numerators within [low, high] the published figures allow over `denominator`: made from the exact
+        counts ('exact'), or from the counts as the rule publishes them ('rounded')."""
+        scale = denominator / ratio.multiplier
+        for numerator in range(max(low, math.ceil(ratio.low * scale - 1e-7)), min(high, math.floor(ratio.high * scale + 1e-7)) + 1):
+            if self._figures_fit(ratio, numerator, denominator):
+                yield numerator, "exact"
+        if self.rule.is_identity or self.figures_from_exact:
+            return
+        shown_denominator = _rounded(denominator, self.rule) if ratio.has_count_denominator else denominator
+        shown_scale = shown_denominator / ratio.multiplier
+        for shown in range(max(0, math.ceil(ratio.low * shown_scale - 1e-7)), math.floor(ratio.high * shown_scale + 1e-7) + 1):
+            if shown != _rounded(shown, self.rule) or not self._figures_fit(ratio, shown, shown_denominator):
+                continue
+            band_low, band_high = preimage(shown, self.rule)
+            for numerator in range(max(low, band_low), min(high, band_high) + 1):
+                yield numerator, "rounded"
+
+    def _figures_fit(self, ratio: Ratio, numerator: float, denominator: float) -> bool:
+        """Whether the counts give every published figure (the limits too), as the product works them out."""
+        if ratio.formula is None or not ratio.figures:
+            return True
+        key = (numerator, denominator)
+        if key not in ratio.checked:
+            try:
+                worked = ratio.formula(numerator, denominator)
+            except ValueError:
+                worked = None
+            ratio.checked[key] = worked is not None and all(
+                published is None or (value is not None and published_band(published)[0] <= value <= published_band(published)[1])
+                for published, value in zip(ratio.figures, worked, strict=False))
+        return ratio.checked[key]
+
+    def _band_low(self, count: int) -> int:
+        return preimage(_rounded(count, self.rule), self.rule)[0] if count > 0 and not self.rule.is_identity else count
+
+    def _band_high(self, count: int) -> int:
+        return preimage(_rounded(count, self.rule), self.rule)[1] if count > 0 and not self.rule.is_identity else count
 
     def _linear_programme(self, narrowed: set[Hashable]) -> None:
         """Exact bounds of the linear relaxation for each hidden count, over the counts tied to it (only where
@@ -280,6 +381,8 @@ class Attacker:
         for ratio in self.ratios:
             if ratio.numerator not in index or not ratio.has_count_numerator or not ratio.has_count_denominator:
                 continue
+            if not ratio.exact_only and not self.rule.is_identity and not self.figures_from_exact:
+                continue  # figures that may be made from the published counts are no linear fact about the true ones
             # multiplier * n <= high * d and low * d <= multiplier * n
             numerator, denominator = index[ratio.numerator], index[ratio.denominator]
             for numerator_weight, denominator_weight in ((ratio.multiplier, -ratio.high), (-ratio.multiplier, ratio.low)):
@@ -337,6 +440,13 @@ class Attacker:
         for key in self.bounds:
             groups.setdefault(root(key), []).append(key)
         return list(groups.values())
+
+
+def _rounded(count: float, rule: DisclosureRule) -> int:
+    """A count as the rule would publish it, unsuppressed (the count a protected figure is worked out from)."""
+    from metrics.disclosure import shown_count
+
+    return int(shown_count(float(count), rule))
 
 
 def _sparse(rows: list[dict[int, float]], width: int) -> csr_matrix:

@@ -1,4 +1,4 @@
-"""Figures, tables and badges for the action plan: pure Plotly, Polars and HTML text, no Streamlit.
+"""Figures, tables and badges for the action plan: pure Plotly, Polars and Markdown text, no Streamlit.
 
 They draw what `metrics.targets.view` returns and never assess anything. Every status is a colour, a
 symbol and a word together; every chart has a table twin.
@@ -6,7 +6,6 @@ symbol and a word together; every chart has a table twin.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import pandas as pd
@@ -15,6 +14,7 @@ import polars as pl
 
 from metrics.targets.view import ANNUAL, BASELINE, FORECAST, LATEST, MILESTONE, TARGET, TRAJECTORY
 from ui import theme
+from ui.safe_text import plain
 
 WHITE = "#FFFFFF"
 # status word -> (background, text colour, symbol); text on each background is at least 4.5:1
@@ -32,6 +32,9 @@ CHECK_STYLE = {
     "warning": (theme.ORANGE, theme.TEXT, "⚠"),
     "failed": (theme.DARK_PINK, WHITE, "✖"),
 }
+# status word -> Streamlit's Markdown background colour for its badge (no HTML is rendered anywhere)
+BADGE_COLOURS = {"met": "blue", "on track": "green", "within uncertainty": "gray", "off track": "red", "missed": "red",
+                 "no trajectory": "gray", "not assessable": "gray", "passed": "blue", "warning": "orange", "failed": "red"}
 # milestone status -> (colour, Plotly marker symbol)
 MILESTONE_MARKERS = {
     "met": (theme.DARK_BLUE, "diamond"),
@@ -57,10 +60,11 @@ def symbol_word(word: str, styles: dict[str, tuple[str, str, str]] = PROGRESS_ST
 
 
 def badge(word: str, styles: dict[str, tuple[str, str, str]] = PROGRESS_STYLE) -> str:
-    """A status as an HTML badge: colour, symbol and word together."""
-    background, colour, _ = styles.get(word, (theme.LIGHT_GREY, theme.TEXT, "○"))
-    return (f'<span style="background:{background};color:{colour};padding:0.1em 0.45em;border-radius:0.3em;'
-            f'white-space:nowrap">{html.escape(symbol_word(word, styles))}</span>')
+    """A status as a Markdown badge (Streamlit's coloured background, no HTML): colour, symbol and word together.
+    Only a known status gets a colour; any other word is shown as plain text."""
+    if word not in styles:
+        return plain(symbol_word(word, styles))
+    return f":{BADGE_COLOURS.get(word, 'gray')}-background[{plain(symbol_word(word, styles))}]"
 
 
 def targets_table(targets: pl.DataFrame) -> Any:
@@ -91,23 +95,23 @@ def targets_table(targets: pl.DataFrame) -> Any:
 
 
 def target_details(target: dict[str, Any], checks: pl.DataFrame) -> str:
-    """One target in Markdown (with HTML badges): where it stands and each SMART check with its reasons."""
+    """One target in Markdown (with coloured badges): where it stands and each SMART check with its reasons.
+    Every word from the plan or the data is shown as plain text (`ui.safe_text.plain`): no link, image or HTML."""
     indicator = target["indicator_title"] or target["indicator_id"] or "no indicator named"
     paragraphs = [
-        f"**{html.escape(target['objective'] or 'No objective given')}**",
-        f"Owner: {html.escape(target['owner'])} · Indicator: {html.escape(indicator)} ({target['cut']}) · "
-        f"Kind: {target['kind'] or 'not said'}",
-        f"{badge(target['progress'])} {html.escape(sentence(target['status_reason']))}",
+        f"**{plain(target['objective'] or 'No objective given')}**",
+        plain(f"Owner: {target['owner']} · Indicator: {indicator} ({target['cut']}) · Kind: {target['kind'] or 'not said'}"),
+        f"{badge(target['progress'])} {plain(sentence(target['status_reason']))}",
     ]
     lines = [
-        f"- Baseline: {target['baseline_text']}; aim: {target['aim_text']}; {target['time_left_text']}.",
-        f"- Trajectory: {html.escape(target['trajectory_reason'])}.",
-        f"- Milestones: {target['milestones_text']}.",
-        f"- Forecast: {html.escape(target['forecast_text'])}.",
+        "- " + plain(f"Baseline: {target['baseline_text']}; aim: {target['aim_text']}; {target['time_left_text']}."),
+        "- " + plain(f"Trajectory: {target['trajectory_reason']}."),
+        "- " + plain(f"Milestones: {target['milestones_text']}."),
+        "- " + plain(f"Forecast: {target['forecast_text']}."),
         "",
         "SMART checks:" if target["is_smart"] else "**Not SMART**: a check below failed.",
     ]
-    lines += [f"- {badge(row['outcome'], CHECK_STYLE)} **{row['criterion'].capitalize()}**: {html.escape(row['reasons'])}"
+    lines += [f"- {badge(row['outcome'], CHECK_STYLE)} **{plain(row['criterion'].capitalize())}**: {plain(row['reasons'])}"
               for row in checks.iter_rows(named=True)]
     return "\n\n".join(paragraphs) + "\n\n" + "\n".join(lines)
 

@@ -13,8 +13,11 @@ import polars as pl
 import streamlit as st
 
 from metrics.audit import ExportRecord, record_export
+from metrics.disclosure import rule_for
+from metrics.safe_output import comment_lines, safe_csv
 from oversight.settings import get_settings
 from ui import access, session, theme
+from ui.safe_text import plain, text_only_figure
 from ui.filters import PageFilters
 
 NOT_SHOWN = "not shown: too few people to show safely"
@@ -46,7 +49,7 @@ def describe_row(row: dict) -> str:
 def tile(row: dict, *, sparkline: go.Figure | None = None, key: str) -> None:
     """A scorecard tile: one number, its interval, comparison and trend in words."""
     with st.container(border=True):
-        st.markdown(f"**{row['title']}**")
+        st.markdown(f"**{plain(row['title'])}**")
         if row.get("value_suppressed"):
             st.markdown(f"### *\n{NOT_SHOWN}")
             return
@@ -56,11 +59,11 @@ def tile(row: dict, *, sparkline: go.Figure | None = None, key: str) -> None:
             st.caption(f"95% CI {format_value(row['lower_95'], row['unit'])} to {format_value(row['upper_95'], row['unit'])}")
         word = theme.comparison_word(row.get("comparison"))
         text = row["comparison_text"]
-        st.markdown(f"{_symbol_text(row.get('comparison'))} {text[:1].upper()}{text[1:]}")
+        st.markdown(f"{_symbol_text(row.get('comparison'))} {plain(text[:1].upper() + text[1:])}")
         trend = row.get("trend") or "not calculated for this indicator"
         st.caption(f"Trend: {trend}" + (f" ({row['trend_reason']})" if row.get("trend_reason") and trend == "cannot be calculated" else ""))
         if sparkline is not None:
-            st.plotly_chart(sparkline, key=key, config={"displayModeBar": False, "staticPlot": True},
+            st.plotly_chart(text_only_figure(sparkline), key=key, config={"displayModeBar": False, "staticPlot": True},
                             alt=f"Annual values of {row['title']}; latest {word}")
 
 
@@ -74,7 +77,7 @@ def chart_with_table(figure: go.Figure, table: pl.DataFrame, *, alt: str, key: s
     """A chart with its alt text, and beside it the same numbers as a table and a CSV download."""
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
-        event = st.plotly_chart(figure, key=key, alt=alt, on_select=on_select,
+        event = st.plotly_chart(text_only_figure(figure), key=key, alt=alt, on_select=on_select,
                                 selection_mode="points", config={"displaylogo": False})
     with table_tab:
         st.dataframe(table.to_pandas(), hide_index=True, width="stretch")
@@ -120,13 +123,19 @@ def audited(data: Callable[[], bytes], *, record: ExportRecord, warehouse: Path)
 
 
 def csv_with_filters(table: pl.DataFrame, filters: PageFilters) -> bytes:
-    """The table as CSV, preceded by comment lines recording the filters and the time."""
+    """The table as CSV, preceded by comment lines recording the filters, the time and the disclosure rule;
+    no text cell can be read as a formula (`metrics.safe_output`)."""
     buffer = io.StringIO()
     buffer.write(f"# exported {datetime.now():%Y-%m-%d %H:%M}\n")
-    for name, value in filters.as_record().items():
-        buffer.write(f"# {name}: {value}\n")
-    buffer.write(table.write_csv())
+    buffer.write(comment_lines([*filters.as_record().items(), ("disclosure", disclosure_note())]))
+    buffer.write(safe_csv(table))
     return buffer.getvalue().encode("utf-8")
+
+
+def disclosure_note() -> str:
+    """The disclosure rule the viewer's figures were made under, for an export's metadata."""
+    rule = rule_for(session.current_audience(), get_settings())
+    return rule.describe()
 
 
 def empty_state(message: str) -> None:

@@ -1,6 +1,7 @@
 """Disclosure control, the one place it is done: every count shown or exported below district
-level passes through here (rule.py: the rule and who it applies to; cells.py: counts, ratios and
-frames; tables.py: two-way tables with margins).
+level passes through here (scope.py: what is protected, and the counts a protected figure is worked
+out from; rule.py: the rule and who it applies to; cells.py: counts, ratios and frames; tables.py:
+two-way tables with margins).
 
 Rule (NHS Digital, sub-national counts): 0 stays 0; 1..threshold is shown as `*`; larger counts are
 rounded to the nearest multiple of the rounding base, halves up. Rounding must never publish a value
@@ -20,6 +21,7 @@ from metrics.disclosure.cells import (
     protect_ratio,
 )
 from metrics.disclosure.rule import (
+    DERIVED_FROM_PROTECTED,
     SUPPRESSED_TEXT,
     Audience,
     DisclosureError,
@@ -27,7 +29,19 @@ from metrics.disclosure.rule import (
     ProtectedCount,
     rule_for,
 )
+from metrics.disclosure.scope import (
+    PERIOD_CUTS,
+    PROTECTED_SCOPE,
+    is_protected,
+    is_small_count,
+    is_year_or_more,
+    plain_percent,
+    shown_count,
+    wilson_percent,
+)
 from metrics.disclosure.tables import ProtectedTable, protect_table
 
-__all__ = ["SUPPRESSED_TEXT", "Audience", "DisclosureError", "DisclosureRule", "ProtectedCount", "ProtectedRatio",
-           "ProtectedTable", "protect_count", "protect_frame", "protect_ratio", "protect_table", "rule_for"]
+__all__ = ["DERIVED_FROM_PROTECTED", "PERIOD_CUTS", "PROTECTED_SCOPE", "SUPPRESSED_TEXT", "Audience", "DisclosureError", "DisclosureRule",
+           "ProtectedCount", "ProtectedRatio", "ProtectedTable", "is_protected", "is_small_count", "is_year_or_more",
+           "plain_percent", "protect_count", "protect_frame", "protect_ratio", "protect_table", "rule_for", "shown_count",
+           "wilson_percent"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,6 +53,7 @@ def protect_frame(
     level_column: str | None = None,
     unsuppressed_levels: Sequence[str] = ("district",),
     group_columns: Sequence[str] = (),
+    recompute: Mapping[str, Callable[[float, float], Sequence[float | None]]] | None = None,
 ) -> pl.DataFrame:
     """A copy of `df` safe to show: counts rounded or null with a `<col>_suppressed` flag.
 
@@ -62,6 +63,11 @@ def protect_frame(
     are. Those rows are totals of the other rows in their `group_columns` group (a period, say), so
     where exactly one row of a group hides a count, the smallest other non-zero count is hidden too.
     Columns that add up to another column of the frame need `protect_table` instead.
+
+    `recompute` gives, for a ratio, how it and its interval columns are worked out from (numerator,
+    denominator): on every row not exempt where it is shown, they are worked out again from the counts as
+    published, so the ratio says no more than they do (a percentage beside its exact count would give a
+    rounded count back).
     """
     intervals = {ratio: tuple(columns) for ratio, columns in (interval_columns or {}).items()}
     ratio_counts = [column for pair in ratio_columns.values() for column in pair]
@@ -85,9 +91,27 @@ def protect_frame(
         replacements += [_blanked(shown, blank), pl.Series(f"{column}_suppressed", hidden[column])]
     for ratio, (numerator, denominator) in ratio_columns.items():
         blank = hidden[numerator] | hidden[denominator]
-        replacements += [_blanked(df[column], blank) for column in (ratio, *intervals.get(ratio, ()))]
+        derived = [df[column] for column in (ratio, *intervals.get(ratio, ()))]
+        if recompute and ratio in recompute and not rule.is_identity:
+            derived = _recomputed(df, derived, recompute[ratio], numerator, denominator, rule, exempt | blank)
+        replacements += [_blanked(series, blank) for series in derived]
         replacements.append(pl.Series(f"{ratio}_suppressed", blank))
     return df.with_columns(replacements)
+
+
+def _recomputed(df: pl.DataFrame, derived: list[pl.Series], formula: Callable[[float, float], Sequence[float | None]],
+                numerator: str, denominator: str, rule: DisclosureRule, keep: np.ndarray) -> list[pl.Series]:
+    """The ratio and its intervals worked out from the rounded counts on each row not in `keep`."""
+    values = [series.cast(pl.Float64).to_list() for series in derived]
+    numerators = rounded(df[numerator].fill_null(0).to_numpy().astype(np.int64), rule)
+    denominators = rounded(df[denominator].fill_null(0).to_numpy().astype(np.int64), rule)
+    missing = df[numerator].is_null().to_numpy() | df[denominator].is_null().to_numpy()
+    for row in (int(index) for index in np.flatnonzero(~keep)):
+        if values[0][row] is None or missing[row]:
+            continue  # nothing was worked out here (no denominator, say), so nothing to work out again
+        for column, value in zip(values, formula(float(numerators[row]), float(denominators[row])), strict=True):
+            column[row] = value
+    return [pl.Series(series.name, column, dtype=pl.Float64) for series, column in zip(derived, values, strict=True)]
 
 
 def _blanked(series: pl.Series, mask: np.ndarray) -> pl.Series:

@@ -10,6 +10,11 @@ import numpy as np
 from oversight.settings import Settings
 
 SUPPRESSED_TEXT = "*"
+DERIVED_FROM_PROTECTED = (
+    "Rates, percentages, confidence limits, funnel positions, comparisons, trends and chart points below"
+    " district level are worked out from the counts as shown (the rounded numerator, and the rounded"
+    " denominator where it counts people), so no figure says more than the counts do."
+)
 
 
 class DisclosureError(ValueError):
@@ -43,7 +48,7 @@ class DisclosureRule:
             return "Counts are shown unrounded and unsuppressed."
         return (f"Counts from 1 to {self.threshold} are shown as {SUPPRESSED_TEXT}, as are some others so"
                 f" that hidden counts cannot be worked out from totals; other counts are rounded to the"
-                f" nearest {self.rounding_base}.")
+                f" nearest {self.rounding_base}. {DERIVED_FROM_PROTECTED}")
 
 
 @dataclass(frozen=True)

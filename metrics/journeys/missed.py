@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 
 from metrics.aggregate import GroupFilters, query_sql
-from metrics.disclosure import DisclosureRule
+from metrics.disclosure import DisclosureRule, is_protected, wilson_percent
 from metrics.journeys.common import ALL_IN_SELECTION, cut_labels, group_expression, protect_cut_rows, run
 from metrics.periods import Period
 from metrics.stats import wilson_ci
@@ -46,7 +46,9 @@ def missed_opportunities(
                                  pl.DataFrame([record])))
     frame = pl.DataFrame(rows, schema=_schema())
     protected = protect_cut_rows(
-        frame, rule=rule, district=not groups.applied(), group_columns=["measure"],
+        frame, rule=rule, group_columns=["measure"],
+        district=not is_protected(cut=None, groups=groups.as_parameters(), start=period.start, end=period.end),
+        recompute={"missed_pct": wilson_percent(1)},
         count_columns=["missed", "eligible"], ratio_columns={"missed_pct": ("missed", "eligible")},
         interval_columns={"missed_pct": ("missed_lower_95", "missed_upper_95")},
     )

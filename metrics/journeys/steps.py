@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 from metrics.aggregate import GroupFilters
-from metrics.disclosure import DisclosureRule, protect_frame
+from metrics.disclosure import DisclosureRule, protect_frame, wilson_percent
 from metrics.journeys.common import MIN_PEOPLE_FOR_DAYS, NOT_SHOWN, cohort_of, journey_sql, run
 from metrics.periods import Period
 from metrics.stats import wilson_ci
@@ -90,6 +90,7 @@ def journey_steps(
                        "km_median_days_from_entry": ("people", "people"),
                        "never_reached_pct": ("people", "cohort_people")},
         interval_columns={"share_of_cohort_pct": ("share_lower_95", "share_upper_95")},
+        recompute={"share_of_cohort_pct": wilson_percent(1), "share_of_previous_pct": wilson_percent(1, limits=False)},
     )
     return protected.with_columns(
         note=pl.when(pl.col("people_suppressed")).then(pl.lit(NOT_SHOWN)).otherwise(pl.lit(None, dtype=pl.String)),

@@ -18,7 +18,7 @@ from lifelines import KaplanMeierFitter
 from lifelines.statistics import multivariate_logrank_test
 
 from metrics.aggregate import GroupFilters
-from metrics.disclosure import DisclosureRule, protect_frame
+from metrics.disclosure import DisclosureRule, protect_frame, wilson_percent
 from metrics.journeys.common import ALL_IN_SELECTION, cohort_of, cut_labels, journey_sql, run
 from metrics.periods import Period
 
@@ -66,6 +66,9 @@ def survival_curves(
         # a share reveals its events, so it hides when the events or the people followed are too few
         ratio_columns={"reached_pct": ("reached", "at_risk")},
         interval_columns={"reached_pct": ("reached_lower_95", "reached_upper_95")},
+        # a protected curve's point is the share of the people followed to that day who had reached the event,
+        # from the rounded counts: a Kaplan-Meier estimate from the exact counts would give them back
+        recompute={"reached_pct": wilson_percent(of_both=True)},
     )
     return protected.with_columns(pl.col("reached_pct", "reached_lower_95", "reached_upper_95").round(1),
                                   disclosure_rule=pl.lit(rule.describe()))

@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 
 from metrics.aggregate import GroupFilters, query_sql
-from metrics.disclosure import DisclosureRule
+from metrics.disclosure import DisclosureRule, is_protected, wilson_percent
 from metrics.journeys.common import ALL_IN_SELECTION, cut_labels, group_expression, protect_cut_rows, run
 from metrics.periods import Period
 from metrics.stats import wilson_ci
@@ -52,8 +52,10 @@ def timing_and_attrition(
     for side in SUPPORT_TIMING.values():
         ratios[f"{side}_issue_pct"] = (f"{side}_issues", f"{side}_crimes")
         intervals[f"{side}_issue_pct"] = (f"{side}_lower_95", f"{side}_upper_95")
-    protected = protect_cut_rows(frame, rule=rule, district=not groups.applied(), group_columns=[],
-                                 count_columns=COUNTS, ratio_columns=ratios, interval_columns=intervals)
+    protected = protect_cut_rows(frame, rule=rule, district=not is_protected(cut=None, groups=groups.as_parameters(),
+                                                                             start=period.start, end=period.end),
+                                 group_columns=[], count_columns=COUNTS, ratio_columns=ratios, interval_columns=intervals,
+                                 recompute={ratio: wilson_percent(1) for ratio in ratios})
     hidden = pl.col("supported_before_issue_pct").is_null() | pl.col("supported_later_or_not_issue_pct").is_null()
     return protected.with_columns(
         intervals_overlap=pl.when(hidden).then(None).otherwise(pl.col("intervals_overlap")),

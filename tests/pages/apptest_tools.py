@@ -47,9 +47,10 @@ def plotted(spec: dict) -> list:
 
 
 def page_text(app: AppTest) -> str:
-    """All the words on the page: headings, markdown, captions and notices."""
+    """All the words on the page as a reader sees them: headings, markdown, captions and notices, with the
+    backslashes that keep text from the data from being read as Markdown taken out."""
     parts = [element.value for kind in ("title", "subheader", "markdown", "caption", "info") for element in getattr(app, kind)]
-    return "\n".join(str(part) for part in parts)
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", "\n".join(str(part) for part in parts))
 
 
 def tile_values(app: AppTest) -> list[str]:

@@ -23,10 +23,11 @@ from metrics.aggregate import GroupFilters
 from metrics.attrition import STAGES
 from metrics.compute import Filters, compute
 from metrics.definitions import Method
-from metrics.disclosure import DisclosureRule
-from metrics.periods import Period, quarter
+from metrics.disclosure import DisclosureRule, is_protected
+from metrics.periods import Period, month, month_end, quarter
 from metrics.registry import all_indicators, get
-from tests.disclosure_attack import Attacker
+from metrics.result_frame import interval
+from tests.disclosure_attack import Attacker, Formula
 
 GROUP_DIMENSIONS = ("ward", "sex", "age_band", "ethnicity")
 
@@ -51,6 +52,12 @@ class Cell:
 
     def groups(self) -> GroupFilters:
         return GroupFilters(ward_code=self.ward, sex=self.sex, age_band=self.age_band, ethnicity=self.ethnicity)
+
+    @property
+    def is_whole_district(self) -> bool:
+        """The whole district's all-people count (of any period): the rule leaves those exact over a year, and
+        subtracting overlapping years gives a part of a year, so the attacker does not count them as protected."""
+        return all(getattr(self, name) is None for name in GROUP_DIMENSIONS)
 
     def __str__(self) -> str:
         slices = [f"{name}={getattr(self, name)}" for name in GROUP_DIMENSIONS if getattr(self, name) is not None]
@@ -94,6 +101,8 @@ class Findings:
                 self.mismatched.append(f"{key}: {self.truth[key]} and {true} at {where}")
         if isinstance(key, Cell):
             self.cells.add(key)
+            if key.is_whole_district:
+                self.attacker.unprotected.add(key)
         if published is None:
             if hidden:
                 self.attacker.sees_hidden(key)
@@ -108,14 +117,16 @@ class Findings:
         self.attacker.sees(key, published, exact=exact)
 
     def ratio(self, where: str, value, numerator: Hashable | float, denominator: Hashable | float, *,
-              multiplier: float, true_counts: Iterable) -> None:
-        """A rate or share published beside its counts: never when a count is small, and it narrows them."""
+              multiplier: float, true_counts: Iterable, limits: Iterable = (), formula: Formula | None = None) -> None:
+        """A rate or share published beside its counts: never when a count is small, and it narrows them, with
+        the `limits` published beside it that `formula` works out (value first) from the counts."""
         if value is None:
             return
         small = [count for count in true_counts if count is not None and 1 <= count <= self.rule.threshold]
         if small:
             self.rates_of_small_counts.append(f"{where}: {value} shown with counts {small}")
-        self.attacker.sees_ratio(float(value), numerator, denominator, multiplier=multiplier)
+        self.attacker.sees_ratio(float(value), numerator, denominator, multiplier=multiplier,
+                                 limits=tuple(None if limit is None else float(limit) for limit in limits), formula=formula)
 
     def adds_up(self, total: Hashable, parts: Iterable[Hashable], *, complete: bool) -> None:
         self.attacker.adds_up(total, list(parts), complete=complete)
@@ -161,15 +172,27 @@ class Findings:
         for (parent, dimension), children in by_parent.items():
             yield parent, sorted(children, key=str), dimension
         periods = {(c.start, c.end) for c in self.cells}
-        quarters = {(c.start, c.end) for c in self.cells if _is_quarter(c.start, c.end)}
-        for start, end in periods - quarters:
-            inside = sorted((s, e) for s, e in quarters if start <= s and e <= end)
-            if not inside or inside[0][0] != start or inside[-1][1] != end:
-                continue
-            for parent in [c for c in self.cells if (c.start, c.end) == (start, end)]:
-                children = [parent.over(s, e) for s, e in inside]
-                if all(child in self.cells for child in children):
-                    yield parent, children, "period"
+        for is_part in (_is_quarter, _is_month):  # a period's quarters, and a period's (or a quarter's) months
+            parts = {(c.start, c.end) for c in self.cells if is_part(c.start, c.end)}
+            for start, end in periods - parts:
+                inside = sorted((s, e) for s, e in parts if start <= s and e <= end)
+                if not inside or inside[0][0] != start or inside[-1][1] != end:
+                    continue
+                if any(previous[1].toordinal() + 1 != following[0].toordinal() for previous, following in zip(inside, inside[1:])):
+                    continue  # a part is missing: they do not tile the period
+                for parent in [c for c in self.cells if (c.start, c.end) == (start, end)]:
+                    children = [parent.over(s, e) for s, e in inside]
+                    if all(child in self.cells for child in children):
+                        yield parent, children, "period"
+
+
+def _is_month(start: date, end: date) -> bool:
+    return start.day == 1 and end == month_end(start)
+
+
+def is_exact(groups: GroupFilters, period: Period) -> bool:
+    """Whether the rule leaves a selection's total exact: the whole district's all-people figure over a year."""
+    return not is_protected(cut=None, groups=groups.as_parameters(), start=period.start, end=period.end)
 
 
 def _is_quarter(start: date, end: date) -> bool:
@@ -215,6 +238,9 @@ def period_of(row: dict, fallback: Period) -> Period:
     if row.get("cut") == "quarter":
         year, number = row["cut_value"].split(" Q")
         return quarter(int(year), int(number))
+    if row.get("cut") == "month":
+        year, number = row["cut_value"].split("-")[:2]
+        return month(int(year), int(number))
     return fallback
 
 
@@ -236,29 +262,46 @@ def read_indicator(findings: Findings, where: str, frame: pl.DataFrame, truth: p
         numerator = cell(("indicator", indicator.id, "numerator"), period, filters.groups, **slices)
         denominator = cell(("indicator", indicator.id, "denominator"), period, filters.groups, **slices)
         at = f"{where} {row['cut_value']}"
-        # `compute` leaves a district total as it is; anything narrower is rounded or hidden
-        exact = exact_district and row["cut"] == "district"
+        # `compute` leaves the whole district's all-people figure over a year as it is; anything else is protected
+        exact = exact_district and row["cut"] == "district" and is_exact(filters.groups, filters.period)
         findings.count(f"{at} numerator", numerator, row["numerator"], true["numerator"],
                        hidden=bool(row["numerator_suppressed"]), exact=exact)
         if is_proportion:
             findings.count(f"{at} denominator", denominator, row["denominator"], true["denominator"],
                            hidden=bool(row.get("denominator_suppressed")), exact=exact)
         true_counts = [true["numerator"], true["denominator"] if is_proportion else None]
+        # the limits beside the value are inverted too (Wilson for proportions, exact Poisson or Byar's for rates)
+        limits = [row.get(column) for column in ("lower_95", "upper_95", "lower_998", "upper_998")]
+        formula = _limits_formula(indicator)
         if indicator.method is Method.COUNT:
             findings.ratio(f"{at} value", row["value"], numerator, 1.0, multiplier=1, true_counts=true_counts)
         elif is_proportion:
             findings.ratio(f"{at} value", row["value"], numerator, denominator, multiplier=indicator.multiplier,
-                           true_counts=true_counts)
+                           true_counts=true_counts, limits=limits, formula=formula)
         elif row["denominator"]:
             findings.populations[numerator] = float(row["denominator"])
             findings.ratio(f"{at} value", row["value"], numerator, float(row["denominator"]),
-                           multiplier=indicator.multiplier, true_counts=true_counts)
+                           multiplier=indicator.multiplier, true_counts=true_counts, limits=limits, formula=formula)
         if comparators and row["comparator_value"] is not None:
             compared = _comparator_cell(numerator, filters)
             if compared is not None:
                 findings.comparators.append(
                     (float(row["comparator_value"]), compared, replace(compared, measure=denominator.measure)
                      if is_proportion else None))
+
+
+def _limits_formula(indicator) -> Formula:
+    """A result's value and 95% and 99.8% limits from counts, as `compute` works them out."""
+    def formula(numerator: float, denominator: float) -> tuple[float | None, ...]:
+        figures = []
+        for confidence in (0.95, 0.998):
+            worked = interval(indicator, numerator, denominator, confidence)
+            if worked is None:
+                return None, None, None, None, None
+            figures += [worked.lower, worked.upper]
+        return (worked.value, *figures)
+
+    return formula
 
 
 def _comparator_cell(numerator: Cell, filters: Filters) -> Cell | None:
@@ -300,7 +343,7 @@ def read_attrition(findings: Findings, where: str, frame: pl.DataFrame, truth: p
     for row, true in aligned(frame, truth, ["cut_value", "is_total", "stage"]):
         stage = stages[row["stage"]]
         slices = {} if row["is_total"] else {by: row["cut_value"]}
-        exact = row["is_total"] and not groups.applied()
+        exact = row["is_total"] and is_exact(groups, period)
         named = {column: getattr(stage, field) for column, field in columns.items()} | {"crimes": "crimes"}
         keys = {column: cell(("attrition", name), period, groups, **slices) for column, name in named.items() if name}
         cuts.setdefault(f"{row['is_total']} {row['cut_value']}", {}).update({named[column]: key for column, key in keys.items()})
@@ -338,7 +381,7 @@ def read_days(findings: Findings, where: str, frame: pl.DataFrame, truth: pl.Dat
     for row, true in aligned(frame, truth, ["cut_value", "step"]):
         key = cell(("days between stages", row["step"]), period, groups)
         findings.count(f"{where} {row['step']} cases", key, row["cases"], true["cases"],
-                       hidden=bool(row["cases_suppressed"]), exact=row["is_total"] and not groups.applied())
+                       hidden=bool(row["cases_suppressed"]), exact=row["is_total"] and is_exact(groups, period))
         if row["cases"] is None:  # the days are shown only beside a count that is
             for column in ("median_days", "p90_days"):
                 if row[column] is not None:
@@ -426,7 +469,7 @@ def read_cut_rows(findings: Findings, where: str, frame: pl.DataFrame, truth: pl
         at = f"{where} {' '.join(str(row[k]) for k in keys)}"
         for column in counts:
             findings.count(f"{at} {column}", cells[column], row[column], true[column],
-                           hidden=bool(row[f"{column}_suppressed"]), exact=row["is_total"] and not groups.applied())
+                           hidden=bool(row[f"{column}_suppressed"]), exact=row["is_total"] and is_exact(groups, period))
             if row["is_total"] and by is not None:
                 findings.lists_every(cells[column], by)
         for rate, (numerator, denominator) in ratios.items():

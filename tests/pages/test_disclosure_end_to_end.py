@@ -47,6 +47,7 @@ from metrics.journeys import COHORTS
 from metrics.journeys import CUTS as JOURNEY_CUTS
 from metrics.periods import Period, rolling_12_months
 from metrics.registry import all_indicators
+from metrics.safe_output import neutralised_frame
 from metrics.service_gaps import GROUP_SHORT_LABELS, gap_analysis
 from oversight.settings import PROJECT_ROOT, Settings
 from tests.pages.apptest_tools import chart_key
@@ -65,6 +66,7 @@ FILTERS = {
     "one ward": {"ward": WARD},
     "one ward, men": {"ward": WARD, "sex": "male"},
     "one ward, Asian victims": {"ward": WARD, "ethnicity": "asian"},
+    "men aged 16-17, no ward": {"sex": "male", "age_band": "16-17"},  # a demographic selection is protected too
 }
 # Rates, shares, limits, days, register figures and residents: the numbers on a page that are not counts of people.
 NOT_A_COUNT = re.compile(r"%|\bper\b|rate|\bci\b|lower|upper|limit|\bdays?\b|median|fte|places|services taking|share|"
@@ -358,19 +360,30 @@ def test_the_checks_object_to_figures_without_disclosure_control(unsuppressed):
 
 
 def test_the_attacker_works_out_a_count_hidden_alone_beside_its_total(unsuppressed, monkeypatch):
-    # with no second count hidden beside a lone one in a cut, the ward's total and the rates of women and men
-    # give away its 2 incidents of unknown sex
+    # with no second count hidden beside a lone one in a cut, and rates worked out from the exact counts (as
+    # they once were), the ward's total and the rates of women and men give away its 2 incidents of unknown sex
     monkeypatch.setattr("metrics.compute.CUTS_OF_A_TOTAL", ())
+    monkeypatch.setattr("metrics.result_frame.shown_count", lambda count, rule: count)
     received = canal_wharf_by_sex(RULE, unsuppressed.con)
     recovered = failures(judge_received(Session(app=None, received=received), unsuppressed))["hidden counts an attacker recovers"]
     assert [value for cell, value in recovered if "sex=unknown" in cell] == [2]
+    # and the rates undo the rounding of the counts beside them
+    assert [cell for cell, value in recovered if "sex=female" in cell or "sex=male" in cell]
+
+
+def test_rates_from_rounded_counts_leave_a_lone_hidden_count_and_the_rounding_alone(unsuppressed, monkeypatch):
+    # the same cut with no second count hidden, but figures from the counts as published: nothing is recovered
+    monkeypatch.setattr("metrics.compute.CUTS_OF_A_TOTAL", ())
+    received = canal_wharf_by_sex(RULE, unsuppressed.con)
+    found = failures(judge_received(Session(app=None, received=received), unsuppressed))
+    assert found["hidden counts an attacker recovers"] == []
 
 
 # --- exports ----------------------------------------------------------------------------------------
 
 def csv_table(content: bytes) -> tuple[list[str], dict[str, list]]:
     """A CSV's columns, each cell a number, text, or None when blank (so a table and its file compare)."""
-    lines = [line for line in content.decode("utf-8").splitlines() if not line.startswith("#")]
+    lines = [line for line in content.decode("utf-8").splitlines() if not line.lstrip('"').startswith("#")]
     rows = list(csv.reader(lines))
     headers = rows[0]
     return headers, {header: [csv_cell(row[index]) for row in rows[1:]] for index, header in enumerate(headers)}
@@ -388,10 +401,11 @@ def csv_cell(text: str):
 
 
 def shown_tables(app: AppTest) -> list[tuple[list[str], dict[str, list[str]]]]:
-    """The page's tables as a CSV would hold them (text, `nan` and `None` as blanks)."""
+    """The page's tables as a CSV would hold them (text, `nan` and `None` as blanks, and text a spreadsheet
+    would read as a formula neutralised)."""
     tables = []
     for table in app.dataframe:
-        frame = pl.from_pandas(table.value)
+        frame = neutralised_frame(pl.from_pandas(table.value))
         buffer = io.StringIO()
         frame.write_csv(buffer)
         tables.append(csv_table(buffer.getvalue().encode("utf-8")))

@@ -17,10 +17,12 @@ from tests.pages.apptest_tools import open_page
 
 SCRIPT = "<script>alert(1)</script>"
 INJECTION = "'; drop table x; --"
-HOSTILE_WARD = f"Ward {SCRIPT}{INJECTION}"
-HOSTILE_SERVICE = f"Service <img src=x onerror=alert(1)> {INJECTION}"
-# The only page allowed to render HTML, and each call there passes text escaped in ui/figures_targets.
-PAGES_RENDERING_HTML = {"pages/action_plan.py"}
+MARKDOWN_IMAGE_AND_LINK = ('![pixel](http://evil.example/p.png) [log in](http://evil.example/login) '
+                           '<a href="http://evil.example/login">log in</a>')
+HOSTILE_WARD = f"Ward {SCRIPT}{INJECTION} {MARKDOWN_IMAGE_AND_LINK}"
+HOSTILE_SERVICE = f"Service <img src=x onerror=alert(1)> {INJECTION} :red[styled]"
+LIVE_MARKDOWN = re.compile(r"(?<!\\)(!?\[[^\]]*(?<!\\)\]\(|<[a-z]|:red\[)")  # an image, a link, a tag or styling, unescaped
+ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 @pytest.fixture(scope="module")
@@ -69,14 +71,35 @@ def test_filter_values_reach_sql_only_as_bound_parameters(sample_warehouse_path)
 def test_a_ward_and_service_named_in_html_render_as_text(hostile_warehouse, monkeypatch, page):
     app = open_page(monkeypatch, hostile_warehouse, page, ward=WARDS[0][0])
     shown = [element.value for kind in ("title", "header", "subheader", "markdown", "caption", "info") for element in getattr(app, kind)]
-    html_elements = [element for element in app.markdown if element.proto.allow_html]
-    assert not [element.value for element in html_elements if "<script" in element.value or "<img" in element.value]
+    assert not [element.value for element in app.markdown if element.proto.allow_html]
+    assert not [text for text in shown if LIVE_MARKDOWN.search(str(text))]
+    charts = [chart.proto.spec for chart in app.get("plotly_chart")]
+    assert not [spec for spec in charts if re.search(r"<a\b", spec, re.IGNORECASE)]  # Plotly would draw a live link
     tables = [str(value) for frame in app.dataframe for value in frame.value.to_numpy().ravel()]
-    assert any(HOSTILE_WARD in text for text in shown + tables)  # the name itself, shown, not dropped or run
+    as_read = [ESCAPE.sub(r"\1", str(text)) for text in shown] + tables
+    assert any(HOSTILE_WARD in text for text in as_read)  # the name itself, shown as text, not dropped or run
 
 
-def test_html_is_rendered_only_where_the_text_is_escaped():
+def test_an_action_plan_holding_html_and_markdown_shows_it_as_text():
+    from ui.figures_targets import badge, target_details
+
+    hostile = '<img src="http://evil.example/p.png"><a href="http://evil.example">log in</a> ' + MARKDOWN_IMAGE_AND_LINK
+    target = {"indicator_title": hostile, "indicator_id": "x", "objective": hostile, "owner": hostile, "cut": "district",
+              "kind": hostile, "progress": "off track", "status_reason": hostile, "baseline_text": hostile,
+              "aim_text": hostile, "time_left_text": hostile, "trajectory_reason": hostile, "milestones_text": hostile,
+              "forecast_text": hostile, "is_smart": False}
+    import polars as pl
+
+    checks = pl.DataFrame({"outcome": ["failed", hostile], "criterion": ["specific", hostile], "reasons": [hostile, hostile]})
+    text = target_details(target, checks)
+    assert not LIVE_MARKDOWN.search(text), text
+    assert ESCAPE.sub(r"\1", text).count(hostile) >= 10  # every word shown, character for character
+    assert not LIVE_MARKDOWN.search(badge(hostile))
+
+
+def test_no_page_renders_html():
     users = {path.relative_to(PROJECT_ROOT).as_posix()
              for folder in ("pages", "ui") for path in (PROJECT_ROOT / folder).glob("*.py")
              if re.search(r"unsafe_allow_html\s*=\s*True", path.read_text(encoding="utf-8"))}
-    assert users <= PAGES_RENDERING_HTML | {"app.py"}
+    users |= {"app.py"} if "unsafe_allow_html" in (PROJECT_ROOT / "app.py").read_text(encoding="utf-8") else set()
+    assert users == set()

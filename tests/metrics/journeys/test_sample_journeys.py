@@ -15,7 +15,7 @@ from metrics.journeys import (COHORTS, describe_timing, journey_steps, missed_op
 from metrics.periods import between, financial_year, quarter
 
 BOARD = DisclosureRule(threshold=7, rounding_base=5)
-WHOLE_SAMPLE = between(date(2020, 9, 30), date(2026, 9, 30))
+WHOLE_SAMPLE = between(date(2020, 9, 1), date(2026, 9, 30))  # whole months: the district figure, published exactly
 CANAL_WHARF = "E05990025"
 
 

@@ -1,0 +1,84 @@
+"""What is protected, defined once, and the counts a protected figure is worked out from.
+
+Only the whole district's all-people figure over a year or more of whole months is left as it is.
+Anything else is protected: a ward, a sex, age band or ethnic group (with or without a ward), a month
+or a quarter (as the period chosen, or as a cut), or any combination of them.
+
+A figure worked out from protected counts (a rate, a percentage, its confidence limits, where it sits
+on a funnel, how it compares, its trend, a chart point, a target's value) is worked out from the counts
+as published: the rounded numerator, and the rounded denominator where the denominator counts people.
+Rounding to the nearest base is what hides a count; a rate worked out from the exact count would give
+it back (rate x denominator / multiplier), and so would the exact limits around it. NHS Digital's
+publications do the same ("percentages are calculated from rounded figures").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+
+import numpy as np
+
+from metrics.disclosure.rule import DisclosureRule, check_counts, is_small, rounded
+
+PERIOD_CUTS = ("month", "quarter", "year")
+PROTECTED_SCOPE = (
+    "Only the whole district's figure for everyone, over a year or more, is shown exactly. Every other"
+    " figure (a ward, a sex, age band or ethnic group, a month or a quarter, or any mix of them) is protected:"
+    " counts from 1 to the threshold are not shown, others are rounded, and more are hidden where a hidden"
+    " count could be worked out from totals."
+)
+
+
+def is_year_or_more(start: date, end: date) -> bool:
+    """Whole months, at least twelve of them."""
+    following = date(end.year + (end.month == 12), end.month % 12 + 1, 1)
+    whole_months = start.day == 1 and (following - end).days == 1
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    return whole_months and months >= 12
+
+
+def is_protected(*, cut: str | None, groups: Mapping[str, str | None], start: date, end: date) -> bool:
+    """True for anything other than the whole district's all-people figure over a year or more.
+
+    `cut` is what the rows are split by (ward, a group, month, quarter or year; None for one row);
+    `groups` the ward and group filters applied (a value of None is no filter).
+    """
+    return cut is not None or any(value is not None for value in groups.values()) or not is_year_or_more(start, end)
+
+
+def shown_count(count: float | None, rule: DisclosureRule) -> float | None:
+    """The count a protected figure is worked out from: rounded under the rule (a small count to the
+    first multiple above the threshold, as no figure is shown beside a small count anyway)."""
+    if count is None or rule.is_identity:
+        return count
+    value = np.array([int(round(count))])
+    check_counts(value)
+    return float(rounded(value, rule)[0])
+
+
+def is_small_count(count: float | None, rule: DisclosureRule) -> bool:
+    return count is not None and bool(is_small(np.array([int(round(count))]), rule)[0])
+
+
+def wilson_percent(decimals: int | None = None, *, limits: bool = True,
+                   of_both: bool = False) -> Callable[[float, float], tuple[float | None, ...]]:
+    """How a percentage with Wilson 95% limits is worked out from (numerator, denominator), for `protect_frame`'s
+    `recompute`: rounded to `decimals` as the caller publishes it; `of_both` when the share is of the two
+    counts together (people who reached an event, of those and the people still waiting)."""
+    from metrics.stats import wilson_ci
+
+    def formula(numerator: float, denominator: float) -> tuple[float | None, ...]:
+        total = numerator + denominator if of_both else denominator
+        if total <= 0 or numerator > total:
+            return (None, None, None) if limits else (None,)
+        interval = wilson_ci(numerator, total)
+        values = (interval.value, interval.lower, interval.upper) if limits else (interval.value,)
+        return tuple(value if decimals is None else round(value, decimals) for value in values)
+
+    return formula
+
+
+def plain_percent(numerator: float, denominator: float) -> tuple[float | None]:
+    """100 x numerator / denominator, for `protect_frame`'s `recompute`."""
+    return (100 * numerator / denominator if denominator > 0 else None,)
