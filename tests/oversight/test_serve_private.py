@@ -16,13 +16,13 @@ def test_serve_sets_the_private_umask_before_starting_the_dashboard(tmp_path, mo
     (tmp_path / "CURRENT").write_text("v.duckdb\n")
     seen = []
 
-    def start_dashboard(command, env):
+    def start_dashboard(executable, command, env):  # stands in for the exec that becomes the dashboard
         current = os.umask(0o022)
         os.umask(current)
         seen.append(current)
         return 0
 
-    monkeypatch.setattr(cli.subprocess, "call", start_dashboard)
+    monkeypatch.setattr(cli.os, "execve", start_dashboard)
     previous = os.umask(0o022)
     try:
         result = CliRunner().invoke(app, ["serve", "--warehouse", str(tmp_path)])
