@@ -15,6 +15,7 @@ from ui.overview_text import CHANGE_METHOD, COMPARISONS, ICON_KEY, SCORECARD_MET
 from ui.scorecard_table import STYLE, lists_html, scorecard_html
 from ui.board_pack import HTML_MIME, PDF_MIME
 from ui.filters import current_filters
+from ui.overview_data import first_screen
 
 st.title("Overview")
 status = cache.load_status()
@@ -32,9 +33,9 @@ with compare_column:
     compare = st.selectbox("Compare", list(COMPARISONS), key="overview_compare", label_visibility="collapsed",
                            help="The board's quarterly meeting compares the latest complete quarter with the one before.")
 period, previous = quarter_or_year(latest_quarter, COMPARISONS[compare])
-summary = cache.fetch("overview", period=period, previous=previous, as_of=date.today())
+summary = first_screen(period, previous, filters.groups)
 with caption_column:
-    st.caption(f"Whole district, {period.label} ({period.start:%d %b %Y} to {period.end:%d %b %Y}) against "
+    st.caption(f"{', '.join(filters.describe().split(' · ')[1:]).capitalize()}: {period.label} ({period.start:%d %b %Y} to {period.end:%d %b %Y}) against "
                f"{previous.label}. Data as at {status.refreshed_at:%d %B %Y, %H:%M}.")
 st.html(STYLE + lists_html(summary.attention, change_lines(summary), previous.label))
 if summary.tiles.height:

@@ -23,7 +23,6 @@ from metrics.attrition import attrition_funnel
 from metrics.attrition_days import days_between_stages
 from metrics.compute import Filters, compute
 from metrics.board import board_pack
-from metrics.board.overview import overview_for
 from metrics.coverage import Assumptions, perpetrator_interventions
 from metrics.disclosure import Audience, rule_for
 from metrics.export.gap_analysis import commissioner_workbook
@@ -101,7 +100,6 @@ def ward_geometry() -> dict:
 QUERIES: dict[str, Callable[..., Any]] = {
     "indicator": lambda con, rule, indicator_id, filters: compute(con, indicator_id, filters, rule=rule),
     "scorecard": lambda con, rule, filters: scorecard(con, filters, rule),
-    "overview": lambda con, rule, period, previous, as_of: overview_for(con, rule, period=period, previous=previous, as_of=as_of),
     "attrition_funnel": lambda con, rule, period, by, groups: attrition_funnel(con, period, rule=rule, by=by, groups=groups),
     "days_between_stages": lambda con, rule, period, groups: days_between_stages(con, period, rule=rule, groups=groups),
     # log_size keys the cache: the run log grows with every attempt, failed ones included

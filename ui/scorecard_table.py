@@ -81,17 +81,17 @@ def scorecard_html(tiles: pl.DataFrame) -> str:
             target = (f'<span title="{escape(row.get("target_id") or "")} in the action plan">'
                       f'{number(row["target_value"], unit)}: <strong style="color:{colour}">{escape(status or "")}</strong></span>')
         no_assurance = ("no target" if not has_target else "too few months" if not variation
-                        else "no better direction")
+                        else "not judged")
         body.append(
             "<tr>"
             f'<th scope="row" title="{escape(unit)}">{escape(row["title"])}</th>'
             f'<td class="ov-nowrap">{latest}</td><td class="ov-nowrap">{interval}</td><td>{benchmark_cell(row)}</td>'
-            f"<td class=ov-nowrap>{_icon(*variation, row['spc_variation']) if variation else '<span class=ov-muted>too few months</span>'}</td>"
-            f"<td class=ov-nowrap>{_icon(*assurance, row['spc_assurance']) if assurance else f'<span class=ov-muted>{no_assurance}</span>'}</td>"
+            f"<td>{_icon(*variation, row['spc_variation']) if variation else '<span class=ov-muted>too few months</span>'}</td>"
+            f"<td>{_icon(*assurance, row['spc_assurance']) if assurance else f'<span class=ov-muted>{no_assurance}</span>'}</td>"
             f"<td class=ov-small>{target or '<span class=ov-muted>no target</span>'}</td>"
             f"<td class=ov-small>{escape(row.get('owner') or '')}</td>"
             "</tr>")
-    widths = "".join(f'<col style="width:{width}%">' for width in (22, 5, 9, 22, 10, 9, 11, 12))
+    widths = "".join(f'<col style="width:{width}%">' for width in (20, 5, 9, 21, 11, 11, 11, 12))
     return f'<table class="ov-scorecard"><colgroup>{widths}</colgroup><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 

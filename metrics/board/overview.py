@@ -12,21 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import duckdb
 import polars as pl
 
 from metrics.aggregate import GroupFilters, UnsupportedCut
 from metrics.board.summary import ChangeSummary, what_changed
 from metrics.compare import Polarity
-from metrics.compute import Filters, Request, compute_many
-from metrics.disclosure import DisclosureRule
-from metrics.funnel_data import FunnelNotAvailable, ward_funnel
-from metrics.hidden_need_groups import reporting_by_group
+from metrics.compute import Filters
 from metrics.periods import Period, between
 from metrics.registry import get, headline_indicators
-from metrics.scorecard import scorecard
-from metrics.targets import PlanFormatError, PlanMissing
-from metrics.targets.view import plan_view
 from metrics.spc import MINIMUM_POINTS, Direction, SpcInputError, SpcResult, Variation, xmr
 
 PREVALENCE = "prevalence_incidents_per_1000"
@@ -54,18 +47,6 @@ def direction_of(indicator_id: str) -> Direction:
     if polarity is Polarity.LOW_IS_GOOD:
         return Direction.DECREASE
     return Direction.NEUTRAL
-
-
-def monthly_series(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, indicator_ids: Sequence[str], end: date,
-                   groups: GroupFilters = GroupFilters()) -> dict[str, pl.DataFrame]:
-    """Each indicator's values month by month for the `SPC_MONTHS` months to `end` (a month's end)."""
-    start = date(end.year - SPC_MONTHS // 12, end.month, 1) + timedelta(days=32)
-    span = between(start.replace(day=1), end)
-    requests = [Request(indicator_id, Filters(period=span, by="month", groups=groups), with_trend=False)
-                for indicator_id in indicator_ids if "month" in get(indicator_id).dimensions]
-    results = compute_many(con, requests, rule=rule)
-    return {request.indicator_id: frame for request, frame in zip(requests, results)
-            if not isinstance(frame, UnsupportedCut)}
 
 
 def spc_icons(months: pl.DataFrame, indicator_id: str, *, target: float | None, period: Period) -> SpcIcons:
@@ -165,31 +146,46 @@ class Overview:
     spc_changes: tuple[str, ...]  # special causes inside the period on indicators the test did not call real
 
 
-def overview(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, *, period: Period, previous: Period,
-             current: pl.DataFrame, before: pl.DataFrame, targets: pl.DataFrame | None) -> Overview:
-    """The Overview's first screen for `period` against `previous` (their scorecards already computed)."""
+def spc_span(end: date) -> Period:
+    """The `SPC_MONTHS` whole months to `end` (a month's end) that the SPC icons are drawn from."""
+    start = date(end.year - SPC_MONTHS // 12, end.month, 1) + timedelta(days=32)
+    return between(start.replace(day=1), end)
+
+
+def monthly_filters(indicator_ids: Sequence[str], end: date, groups: GroupFilters = GroupFilters()) -> dict[str, Filters]:
+    """What to ask `compute` for each indicator's monthly series (indicators with no months are left out)."""
+    return {indicator_id: Filters(period=spc_span(end), by="month", groups=groups)
+            for indicator_id in indicator_ids if "month" in get(indicator_id).dimensions}
+
+
+def top_ward(points: pl.DataFrame) -> str | None:
+    """The code of the ward furthest above the district on the funnel, if any is significantly above it."""
+    if points.is_empty():
+        return None
+    above = points.filter(pl.col("comparison").is_in(HIGHER) & pl.col("value").is_not_null()).sort("value", descending=True)
+    return above["cut_value"][0] if above.height else None
+
+
+def overview(*, period: Period, previous: Period, current: pl.DataFrame, before: pl.DataFrame,
+             series: dict[str, pl.DataFrame], ward_points: pl.DataFrame, ward_months: pl.DataFrame | None,
+             groups: pl.DataFrame | None, targets: pl.DataFrame | None) -> Overview:
+    """The Overview's first screen for `period` against `previous`, from frames already through disclosure control:
+    both scorecards, each indicator's monthly series, the prevalence ward funnel's points with the top ward's months,
+    reporting by group, and the action plan's targets."""
     ids = current["indicator_id"].to_list() if current.height else []
-    series = monthly_series(con, rule, ids, period.end)
     plan = _targets_by_indicator(targets)
     icons = {indicator_id: spc_icons(frame, indicator_id, target=plan.get(indicator_id, {}).get("target_value"), period=period)
-             for indicator_id, frame in series.items()}
+             for indicator_id, frame in series.items() if not isinstance(frame, UnsupportedCut)}
     lines: list[str] = []
-    try:
-        points, _ = ward_funnel(con, rule, PREVALENCE, Filters(period=period))
-    except FunnelNotAvailable:
-        points = pl.DataFrame()
-    if not points.is_empty():
-        district = current.filter(pl.col("indicator_id") == PREVALENCE)["value"]
-        top = points.filter(pl.col("comparison").is_in(HIGHER)).sort("value", descending=True)
-        ward_months = (monthly_series(con, rule, [PREVALENCE], period.end, GroupFilters(ward_code=top["cut_value"][0])).get(PREVALENCE)
-                       if top.height else None)
-        line = ward_attention(points, ward_months, district[0] if district.len() else None)
+    if not ward_points.is_empty():
+        district = current.filter(pl.col("indicator_id") == PREVALENCE)["value"] if current.height else pl.Series([])
+        line = ward_attention(ward_points, ward_months, district[0] if district.len() else None)
         if line:
             lines.append(line)
-    line = community_attention(reporting_by_group(con, rule, Filters(period=period)))
+    line = community_attention(groups) if groups is not None and groups.height else None
     if line:
         lines.append(line)
-    lines += indicator_attention(current, icons)
+    lines += indicator_attention(current, icons) if current.height else []
     changes = what_changed(current, before)
     called = {change.indicator_id for change in changes.changes}
     spc_changes = tuple(
@@ -207,17 +203,6 @@ def overview(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, *, period: Pe
         owner=pl.Series([plan.get(i, {}).get("owner") for i in ids], dtype=pl.String),
     ) if ids else current
     return Overview(period, previous, tuple(lines[:ATTENTION_LINES]), tiles, changes, spc_changes)
-
-
-def overview_for(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, *, period: Period, previous: Period,
-                 as_of: date) -> Overview:
-    """`overview` with both scorecards and the action plan's targets (none when no plan is loaded) worked out."""
-    try:
-        targets = plan_view(con, rule, as_of).targets
-    except (PlanMissing, PlanFormatError):
-        targets = None
-    return overview(con, rule, period=period, previous=previous, current=scorecard(con, Filters(period=period), rule),
-                    before=scorecard(con, Filters(period=previous), rule), targets=targets)
 
 
 def _months(count: int) -> str:
@@ -252,5 +237,5 @@ def quarter_or_year(latest_complete_quarter: Period, kind: str) -> tuple[Period,
     return year, Period(before_start.replace(day=1), before_end, f"12 months to {before_end:%B %Y}")
 
 
-__all__ = ["Overview", "overview_for", "SpcIcons", "community_attention", "headline_indicators", "overview", "quarter_or_year",
+__all__ = ["Overview", "monthly_filters", "top_ward", "SpcIcons", "community_attention", "headline_indicators", "overview", "quarter_or_year",
            "spc_icons", "times", "ward_attention"]
