@@ -24,7 +24,7 @@ from metrics.attrition import STAGES
 from metrics.compute import Filters, compute
 from metrics.definitions import Method
 from metrics.disclosure import DisclosureRule
-from metrics.periods import Period, quarter
+from metrics.periods import Period, month, quarter
 from metrics.registry import all_indicators, get
 from tests.disclosure_attack import Attacker
 
@@ -215,6 +215,9 @@ def period_of(row: dict, fallback: Period) -> Period:
     if row.get("cut") == "quarter":
         year, number = row["cut_value"].split(" Q")
         return quarter(int(year), int(number))
+    if row.get("cut") == "month":  # the Overview's SPC series
+        year, number = row["cut_value"].split("-")
+        return month(int(year), int(number))
     return fallback
 
 
