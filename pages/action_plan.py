@@ -14,6 +14,7 @@ ALL = "All"
 NO_PLAN = "No action plan has been loaded: an analyst adds action_plan.yaml to the nightly drop."
 
 st.title("Action plan")
+widgets.terms("SMART")
 filters = current_filters()
 if cache.load_status() is None or filters is None:
     widgets.empty_state("No data has been loaded yet. An analyst runs `oversight refresh` to load the nightly drop.")

@@ -5,9 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.docs import render_indicator
+from metrics.glossary import ACRONYMS, PLAIN_STATISTICS
 from metrics.registry import all_indicators
 
 st.title("Definitions")
+st.header("Glossary")
+st.table({"Term": list(ACRONYMS), "Meaning": list(ACRONYMS.values())})
+st.subheader("Statistical words in plain English")
+st.table({"Words": list(PLAIN_STATISTICS), "Meaning": list(PLAIN_STATISTICS.values())})
+st.header("Indicators")
 st.write("How every figure on these pages is defined and calculated. The same text is in the project's indicator reference.")
 topics = sorted({indicator.topic.value for indicator in all_indicators()})
 chosen = st.selectbox("Topic", ["All topics", *topics], key="definitions_topic")

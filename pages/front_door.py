@@ -17,6 +17,7 @@ from ui.filters import current_filters
 from ui.result_views import applicable_groups, comparison_summary, in_reading_order, quarterly_span, result_table, shown_values
 
 st.title("Front door and safeguarding")
+widgets.terms("Operation Encompass", "MASH", "MARAC", "DASH")
 filters = current_filters()
 if filters is None:
     widgets.empty_state("No data has been loaded yet, so there is nothing to show. "

@@ -10,6 +10,7 @@ from ui import cache, figures_journeys, widgets
 from ui.filters import current_filters
 
 st.title("Victim journeys")
+widgets.terms("MARAC", "IDVA", "CPS")
 filters = current_filters()
 if filters is None:
     widgets.empty_state("No data has been loaded yet. An analyst runs `oversight refresh` to load the nightly drop.")
@@ -52,7 +53,11 @@ for measure, measure_title in SURVIVAL_MEASURES.items():
     )
     test = cache.fetch("journey_logrank", cohort=cohort, period=filters.period, groups=filters.groups,
                        measure=measure, by=cut)
-    st.markdown(test["sentence"][0])
+    plain, _, technical = test["sentence"][0].partition(" (log-rank")
+    st.markdown(f"{plain}." if technical else plain)
+    if technical:
+        with st.expander("The test behind this sentence (for analysts)"):
+            st.markdown(f"The log-rank{technical.removesuffix('.').removesuffix(')')}.")
 st.caption("People whose follow-up ended before the event (the data ends, or a year passes) are counted for as long "
            "as they were followed. Groups and days with too few people to show safely are left off.")
 

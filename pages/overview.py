@@ -64,7 +64,7 @@ for column, (kind, mime, words) in zip(st.columns(2), (("pdf", PDF_MIME, "PDF, A
                  "hidden under the board's rule, whoever downloads it. Takes up to half a minute to make.")
 
 
-st.subheader("Action plan")
+st.header("Action plan")
 try:
     plan = cache.fetch("plan_view", as_of=date.today())
 except PlanMissing:

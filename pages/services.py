@@ -13,6 +13,7 @@ from ui.filters import current_filters, drill_to_ward
 WORKBOOK_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 st.title("Services and coverage")
+widgets.terms("IDVA", "MARAC", "FTE", "SafeLives", "LGBT+")
 status = cache.load_status()
 filters = current_filters()
 if status is None or filters is None:

@@ -71,8 +71,9 @@ def completeness_table(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def stale_warnings(freshness: pl.DataFrame) -> list[str]:
-    """One sentence per source that has fallen behind the others."""
-    stale = freshness.filter(pl.col("is_stale"))
+    """One sentence per source that has fallen behind the others, or whose data stop long before today."""
+    stale = freshness.filter(pl.col("is_stale") | pl.col("is_out_of_date").fill_null(False)
+                             if "is_out_of_date" in freshness.columns else pl.col("is_stale"))
     return [f"{title}. {text}" for title, text in zip(stale["extract_title"], stale["status_text"], strict=True)]
 
 
@@ -80,7 +81,9 @@ def freshness_table(freshness: pl.DataFrame) -> pl.DataFrame:
     return freshness.select(
         pl.col("extract_title").alias("Source"), pl.col("status").alias("Status"),
         pl.col("last_loaded_at").alias("Last file loaded"), pl.col("latest_event_at").alias("Latest event held"),
-        pl.col("days_behind_newest").alias("Days behind the newest source"), pl.col("rows_held").alias("Records held"),
+        pl.col("days_behind_newest").alias("Days behind the newest source"),
+        *([pl.col("days_before_today").alias("Days before today")] if "days_before_today" in freshness.columns else []),
+        pl.col("rows_held").alias("Records held"),
         pl.col("status_text").alias("In words"),
     )
 
@@ -96,3 +99,18 @@ def rejected_table(rejected: pl.DataFrame) -> pl.DataFrame:
 def _short_name(extract: str) -> str:
     words = [ACRONYMS.get(word, word) for word in extract.split("_")]
     return " ".join(words)[:1].upper() + " ".join(words)[1:]
+
+
+def blank_empty_cells(table: pl.DataFrame) -> pl.DataFrame:
+    """The table as text with empty cells left blank (a table shows nothing where there is nothing, not "None")."""
+    blanked = []
+    for name, dtype in table.schema.items():
+        column = pl.col(name)
+        if table[name].null_count() == 0 and dtype != pl.String:
+            continue  # a full column keeps its type (numbers sort as numbers)
+        if dtype.is_temporal() and dtype != pl.Date:
+            column = column.dt.strftime("%Y-%m-%d %H:%M")
+        elif dtype == pl.Boolean:
+            column = column.replace_strict({True: "yes", False: "no"}, default=None, return_dtype=pl.String)
+        blanked.append(column.cast(pl.String).fill_null("").alias(name))
+    return table.with_columns(blanked)

@@ -30,7 +30,9 @@ def change_lines(summary: Overview) -> list[str]:
 
 ICON_KEY = ("Variation (SPC, the last 24 months): ~ usual variation · + improving · ! concerning · ? unusual, no better "
             "direction. Assurance against the target: P will pass · F will fail · ? hit and miss. Against the benchmark "
-            "says better or worse only where the indicator has a better direction; * is hidden to protect people.")
+            "says better or worse only where the indicator has a better direction; * is hidden to protect people. "
+            "SPC: statistical process control. CPS: Crown Prosecution Service. MARAC: multi-agency risk assessment "
+            "conference. The Definitions page has the full glossary.")
 
 CHANGE_METHOD = """A change is **real** when chance is most unlikely to explain it:
 

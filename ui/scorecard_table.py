@@ -6,11 +6,13 @@ scorecard's, already through disclosure control (a hidden value is shown as `*`)
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import polars as pl
 
 from metrics.disclosure import SUPPRESSED_TEXT
+from metrics.glossary import ACRONYMS
 from metrics.spc import Assurance, Variation
 from ui import theme
 
@@ -34,6 +36,15 @@ STATUS_COLOUR = {"off track": theme.DARK_PINK, "not met": theme.DARK_PINK, "met"
                  "on track": theme.DARK_BLUE}
 COLUMNS = ("Indicator", "Latest", "95% interval", "Against the benchmark", "Variation", "Assurance", "Target",
            "Owner")
+
+
+def with_abbreviations(text: str) -> str:
+    """`text` escaped, each acronym the glossary knows marked with its meaning (shown on hover)."""
+    words = escape(text)
+    for term, meaning in ACRONYMS.items():
+        if term.isupper():
+            words = re.sub(rf"\b{re.escape(term)}\b", f'<abbr title="{escape(meaning)}">{term}</abbr>', words, count=1)
+    return words
 
 
 def number(value: float | None, unit: str) -> str:
@@ -84,7 +95,7 @@ def scorecard_html(tiles: pl.DataFrame) -> str:
                         else "not judged")
         body.append(
             "<tr>"
-            f'<th scope="row" title="{escape(unit)}">{escape(row["title"])}</th>'
+            f'<th scope="row" title="{escape(unit)}">{with_abbreviations(row["title"])}</th>'
             f'<td class="ov-nowrap">{latest}</td><td class="ov-nowrap">{interval}</td><td>{benchmark_cell(row)}</td>'
             f"<td>{_icon(*variation, row['spc_variation']) if variation else '<span class=ov-muted>too few months</span>'}</td>"
             f"<td>{_icon(*assurance, row['spc_assurance']) if assurance else f'<span class=ov-muted>{no_assurance}</span>'}</td>"

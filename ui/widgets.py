@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from html import escape
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from metrics import glossary
 from metrics.audit import ExportRecord, record_export
 from oversight.settings import get_settings
 from ui import access, session, theme
@@ -127,6 +129,11 @@ def csv_with_filters(table: pl.DataFrame, filters: PageFilters) -> bytes:
         buffer.write(f"# {name}: {value}\n")
     buffer.write(table.write_csv())
     return buffer.getvalue().encode("utf-8")
+
+
+def terms(*acronyms: str) -> None:
+    """Spell out the acronyms a page uses, where they first appear (the Definitions page has the full glossary)."""
+    st.html(f'<p style="color:#505a5f;font-size:14px;margin:0">{escape(glossary.explain(*acronyms))}</p>')
 
 
 def empty_state(message: str) -> None:

@@ -105,3 +105,15 @@ def test_the_chosen_ward_is_ringed_on_the_funnel_and_outlined_on_the_map():
     ward_map = map_with_ward(frame, GEOMETRY, title="t", unit="u", ward_code="E05990001")
     assert ward_map.data[0].type == "choroplethmap" and ward_map.layout.map.style == "white-bg"
     assert list(ward_map.data[-1].locations) == ["E05990001"] and ward_map.data[-1].marker.line.width == 4
+
+
+def test_empty_cells_on_the_data_page_are_blank_not_none():
+    from datetime import datetime
+
+    import polars as pl
+
+    from ui.figures_data_quality import blank_empty_cells
+
+    table = pl.DataFrame({"Source": ["Police", None], "Days": [3, None], "Rows": [10, 20],
+                          "At": [datetime(2026, 9, 29, 1, 2), None], "Late": [True, None]})
+    assert blank_empty_cells(table).rows() == [("Police", "3", 10, "2026-09-29 01:02", "yes"), ("", "", 20, "", "")]
