@@ -28,7 +28,7 @@ def test_overview_shows_the_scorecard_what_needs_attention_and_what_changed(monk
     assert "Greystone Park:" in html and "Asian women:" in html
     assert "No real change in" in html
     assert "usual variation" in html and "ov-icon" in html
-    assert "Action plan" in [element.value for element in app.subheader]
+    assert "Action plan" in [element.value for element in app.header]
 
 
 def test_choosing_a_ward_changes_the_numbers(monkeypatch, sample_warehouse_path):
