@@ -59,7 +59,8 @@ if completeness.is_empty():
 else:
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
-        chart = figures.completeness_chart(completeness, title="Records with each key field recorded, whole district")
+        chart = figures.completeness_chart(completeness, title="Records with each key field recorded, whole district"
+                                                      + (", and the ward recording each least" if by_ward else ""))
         st.plotly_chart(chart, key="data-quality-completeness", config={"displaylogo": False},
                         alt="Bars: the share of each extract's records that have each key field recorded.")
     with table_tab:

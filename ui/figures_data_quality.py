@@ -43,7 +43,8 @@ def rows_table(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def completeness_chart(frame: pl.DataFrame, *, title: str) -> go.Figure:
-    """The share of records with each key field recorded, for the whole district, one bar per check."""
+    """The share of records with each key field recorded, for the whole district, one bar per check; with ward rows,
+    a marker on each bar at the ward that records the field least."""
     district = frame.filter(pl.col("cut") == "district").sort("check_order")
     labels = [f"{_short_name(extract)}: {field}" for extract, field in zip(district["extract"], district["field"], strict=True)]
     values = district["recorded_pct"].to_list()
@@ -53,6 +54,18 @@ def completeness_chart(frame: pl.DataFrame, *, title: str) -> go.Figure:
         customdata=district["records"].to_list(),
         hovertemplate="%{y}: %{x:.1f}% of %{customdata:,} records<extra></extra>",
     ))
+    wards = frame.filter((pl.col("cut") == "ward") & pl.col("recorded_pct").is_not_null())
+    if wards.height:  # with each ward asked for, mark the ward where each field is recorded least
+        weakest = wards.sort("recorded_pct").group_by("check_order", maintain_order=True).first()
+        by_check = {row["check_order"]: row for row in weakest.iter_rows(named=True)}
+        rows = [by_check.get(order) for order in district["check_order"]]
+        figure.add_trace(go.Scatter(
+            x=[row["recorded_pct"] if row else None for row in rows], y=labels, mode="markers",
+            name="Ward recording it least", marker={"symbol": "diamond", "size": 11, "color": theme.DARK_PINK,
+                                                     "line": {"color": theme.TEXT, "width": 1}},
+            customdata=[row["cut_label"] if row else "" for row in rows],
+            hovertemplate="%{customdata}: %{x:.1f}%<extra>ward recording it least</extra>"))
+        figure.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.12})
     figure.update_layout(**theme.layout_defaults(), title={"text": title, "x": 0, "font": {"size": 16}},
                          height=max(300, 26 * district.height + 120), xaxis_title="% of records with the field recorded")
     figure.update_xaxes(range=[0, 112])

@@ -80,6 +80,9 @@ def test_completeness_can_show_each_ward(sample_warehouse_path, monkeypatch):
     areas = set(table(app, "Extract")["Area"])
     assert {"whole district", "Canal Wharf"} <= areas
     assert "Counts from 1 to 7 are shown as *" in page_text(app)
+    # the toggle changes the chart too: a marker per field at the ward recording it least
+    weakest = next(trace for trace in figure(app, "data-quality-completeness")["data"] if trace.get("name") == "Ward recording it least")
+    assert set(weakest["customdata"]) <= set(areas) - {"whole district"} and any(weakest["customdata"])
 
 
 def test_the_analyst_section_is_hidden_from_the_board(tiny_after_a_failure, monkeypatch):
