@@ -11,7 +11,7 @@ one check a page makes before showing them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -120,10 +120,14 @@ def completeness(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, *, by: st
 
 
 def freshness(
-    con: duckdb.DuckDBPyConnection, rule: DisclosureRule, *, stale_after_days: int = STALE_AFTER_DAYS
+    con: duckdb.DuckDBPyConnection, rule: DisclosureRule, *, stale_after_days: int = STALE_AFTER_DAYS,
+    today: date | None = None,
 ) -> pl.DataFrame:
     """Per source: when it last loaded, its latest event, and whether it has fallen behind the newest
-    source by more than `stale_after_days` (records held are district totals, shown as they are)."""
+    source by more than `stale_after_days` (records held are district totals, shown as they are).
+
+    With `today`, a source whose latest event is more than `stale_after_days` before today is also out of
+    date, even when every source is equally old (the drops have stopped): `is_out_of_date`."""
     frame = con.sql(query_sql("data_quality_freshness")).pl()
     newest = frame["latest_event_at"].max()
     rows = []
@@ -132,10 +136,17 @@ def freshness(
         behind = (newest - row["latest_event_at"]).days if row["latest_event_at"] and newest else None
         is_stale = not is_reference and behind is not None and behind > stale_after_days
         status, text = _freshness_words(row, is_reference=is_reference, behind=behind, is_stale=is_stale, newest=newest)
+        age = (today - row["latest_event_at"].date()).days if today and row["latest_event_at"] else None
+        is_out_of_date = not is_reference and age is not None and age > stale_after_days
+        if is_out_of_date and status == "up to date":
+            status, text = "out of date", (f"Out of date: its latest event ({_day(row['latest_event_at'])}) is {age} days "
+                                           f"before today ({today.day} {today:%B %Y}). Check the nightly drop still arrives.")
         rows.append({**row, "extract_title": extract_title(row["extract"]), "is_reference": is_reference,
-                     "days_behind_newest": behind, "is_stale": is_stale, "status": status, "status_text": text})
+                     "days_behind_newest": behind, "is_stale": is_stale, "days_before_today": age,
+                     "is_out_of_date": is_out_of_date, "status": status, "status_text": text})
     schema = {**frame.schema, "extract_title": pl.String, "is_reference": pl.Boolean, "days_behind_newest": pl.Int64,
-              "is_stale": pl.Boolean, "status": pl.String, "status_text": pl.String}
+              "is_stale": pl.Boolean, "days_before_today": pl.Int64, "is_out_of_date": pl.Boolean,
+              "status": pl.String, "status_text": pl.String}
     return pl.DataFrame(rows, schema=schema).sort(["is_reference", "extract"])
 
 

@@ -15,6 +15,7 @@ ALL = "All"
 NO_PLAN = "No action plan has been loaded: an analyst adds action_plan.yaml to the nightly drop."
 
 st.title("Action plan")
+widgets.terms("SMART")
 filters = current_filters()
 if cache.load_status() is None or filters is None:
     widgets.empty_state("No data has been loaded yet. An analyst runs `oversight refresh` to load the nightly drop.")
@@ -51,7 +52,13 @@ st.header(f"Targets ({chosen.height})")
 if chosen.is_empty():
     widgets.empty_state("No target in the plan has this priority and owner. Choose another owner or All.")
     st.stop()
-st.dataframe(figures_targets.targets_table(chosen), hide_index=True, height=35 * (chosen.height + 1) + 3)
+st.dataframe(figures_targets.targets_table(chosen), hide_index=True, height=35 * (chosen.height + 1) + 3,
+             # what each target is, its status and owner first; the SMART detail last, so nothing the board needs is off-screen
+             column_order=("Target", "Objective", "Status", "Owner", "Aim", "Now", "Forecast", "Time left", "SMART", "Priority"),
+             column_config={"Target": st.column_config.TextColumn(width="small", pinned=True),
+                            "Objective": st.column_config.TextColumn(width="large"),
+                            "Owner": st.column_config.TextColumn(width="medium"),
+                            "SMART": st.column_config.TextColumn(width="medium")})
 st.caption("Status: ✔ met, ▲ on track, ● within uncertainty, ▼ off track, ✖ missed, ○ no trajectory or not "
            "assessable. Open a target below for the reasons behind its status and each SMART check.")
 for target in chosen.iter_rows(named=True):

@@ -3,7 +3,11 @@ complete the key fields are, how fresh each source is and, for analysts, the rej
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
+
+from ui.figures_data_quality import blank_empty_cells
 
 from etl.warehouse import Warehouse
 from metrics import data_quality
@@ -28,7 +32,7 @@ if status is None:
     attempts = data_quality.refresh_history(None, session.current_rule(), Warehouse(warehouse).read_run_log())
     if not attempts.is_empty():
         st.error(figures.latest_attempt(attempts)[1])
-        st.dataframe(figures.history_table(attempts.head(REFRESHES_LISTED)).to_pandas(), hide_index=True)
+        st.dataframe(blank_empty_cells(figures.history_table(attempts.head(REFRESHES_LISTED))).to_pandas(), hide_index=True)
     st.stop()
 
 st.subheader("Refreshes")
@@ -38,7 +42,7 @@ if history.is_empty():
 else:
     failed, sentence = figures.latest_attempt(history)
     (st.error if failed else st.success)(sentence)
-    st.dataframe(figures.history_table(history.head(REFRESHES_LISTED)).to_pandas(), hide_index=True)
+    st.dataframe(blank_empty_cells(figures.history_table(history.head(REFRESHES_LISTED))).to_pandas(), hide_index=True)
 if published := status.refreshed_at:
     st.caption(f"The data shown were published by the refresh that finished on {published.day} {published:%B %Y at %H:%M}.")
 
@@ -46,7 +50,7 @@ st.subheader("Rows loaded and rejected, by extract")
 st.caption("These count rows in the agencies' files, not people. A rejected row is kept aside with the reason, so an "
            "analyst can have it fixed and sent again; a refused file loads nothing.")
 rows = cache.fetch("rows_by_extract", latest_runs=RUNS_BY_EXTRACT)
-st.dataframe(figures.rows_table(rows).to_pandas(), hide_index=True)
+st.dataframe(blank_empty_cells(figures.rows_table(rows)).to_pandas(), hide_index=True)
 
 st.subheader("How complete the key fields are")
 by_ward = st.toggle("Show each ward as well, to find where recording is weakest", key="data_quality_by_ward")
@@ -56,19 +60,20 @@ if completeness.is_empty():
 else:
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
-        chart = figures.completeness_chart(completeness, title="Records with each key field recorded, whole district")
+        chart = figures.completeness_chart(completeness, title="Records with each key field recorded, whole district"
+                                                      + (", and the ward recording each least" if by_ward else ""))
         st.plotly_chart(text_only_figure(chart), key="data-quality-completeness", config={"displaylogo": False},
                         alt="Bars: the share of each extract's records that have each key field recorded.")
     with table_tab:
-        st.dataframe(figures.completeness_table(completeness).to_pandas(), hide_index=True)
+        st.dataframe(blank_empty_cells(figures.completeness_table(completeness)).to_pandas(), hide_index=True)
     st.caption("All records held. 'Recorded' means a value other than unknown (for DASH, other than not assessed)."
                + (" " + completeness["disclosure_rule"][0] if by_ward else ""))
 
 st.subheader("How fresh each source is")
-freshness = cache.fetch("freshness")
+freshness = cache.fetch("freshness", today=date.today())
 for warning in figures.stale_warnings(freshness):
     st.warning(warning)
-st.dataframe(figures.freshness_table(freshness).to_pandas(), hide_index=True)
+st.dataframe(blank_empty_cells(figures.freshness_table(freshness)).to_pandas(), hide_index=True)
 st.caption(f"A source is behind when its latest event is more than {data_quality.STALE_AFTER_DAYS} days before the "
            "newest source's latest event.")
 
@@ -83,4 +88,4 @@ if rejected.is_empty():
 else:
     st.caption(f"Rows rejected from the latest load of each file, newest first (at most {REJECTED_ROWS_SHOWN}). Fix them "
                "at source and send the file again.")
-    st.dataframe(figures.rejected_table(rejected).to_pandas(), hide_index=True)
+    st.dataframe(blank_empty_cells(figures.rejected_table(rejected)).to_pandas(), hide_index=True)

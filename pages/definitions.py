@@ -8,9 +8,15 @@ from metrics.disclosure import PROTECTED_SCOPE, rule_for
 from metrics.docs import render_indicator
 from oversight.settings import get_settings
 from ui.session import current_audience
+from metrics.glossary import ACRONYMS, PLAIN_STATISTICS
 from metrics.registry import all_indicators
 
 st.title("Definitions")
+st.header("Glossary")
+st.table({"Term": list(ACRONYMS), "Meaning": list(ACRONYMS.values())})
+st.subheader("Statistical words in plain English")
+st.table({"Words": list(PLAIN_STATISTICS), "Meaning": list(PLAIN_STATISTICS.values())})
+st.header("Indicators")
 st.write("How every figure on these pages is defined and calculated. The same text is in the project's indicator reference.")
 st.subheader("Small numbers")
 st.write(PROTECTED_SCOPE)

@@ -18,6 +18,7 @@ from ui.result_views import applicable_groups, comparison_summary, in_reading_or
 from ui.safe_text import plain
 
 st.title("Front door and safeguarding")
+widgets.terms("Operation Encompass", "MASH", "MARAC", "DASH")
 filters = current_filters()
 if filters is None:
     widgets.empty_state("No data has been loaded yet, so there is nothing to show. "

@@ -11,6 +11,7 @@ from ui.filters import current_filters
 from ui.safe_text import plain
 
 st.title("Victim journeys")
+widgets.terms("MARAC", "IDVA", "CPS")
 filters = current_filters()
 if filters is None:
     widgets.empty_state("No data has been loaded yet. An analyst runs `oversight refresh` to load the nightly drop.")
@@ -53,7 +54,11 @@ for measure, measure_title in SURVIVAL_MEASURES.items():
     )
     test = cache.fetch("journey_logrank", cohort=cohort, period=filters.period, groups=filters.groups,
                        measure=measure, by=cut)
-    st.markdown(plain(test["sentence"][0]))
+    sentence, _, technical = test["sentence"][0].partition(" (log-rank")
+    st.markdown(plain(f"{sentence}." if technical else sentence))
+    if technical:
+        with st.expander("The test behind this sentence (for analysts)"):
+            st.markdown(plain(f"The log-rank{technical.removesuffix('.').removesuffix(')')}."))
 st.caption("People whose follow-up ended before the event (the data ends, or a year passes) are counted for as long "
            "as they were followed. Groups and days with too few people to show safely are left off.")
 

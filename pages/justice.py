@@ -16,6 +16,7 @@ CUTS = {"sex": "Sex", "age_band": "Age band", "ethnicity": "Ethnic group", "ward
 WHY_CASES_ARE_LOST = ("outcome16_pct", "outcome15_pct", "victim_issue_pct")
 
 st.title("Justice and attrition")
+widgets.terms("CPS", "Outcome 16")
 filters = current_filters()
 if filters is None:
     widgets.empty_state("No data has been loaded yet. An analyst runs `oversight refresh` to load the nightly drop.")

@@ -1,4 +1,5 @@
-"""Overview: the board scorecard, one tile per headline indicator, data freshness, and the action plan in brief."""
+"""Overview: what needs the board's attention, what changed since the period before, the scorecard with SPC icons,
+the board pack and the action plan in brief."""
 
 from __future__ import annotations
 
@@ -6,13 +7,16 @@ from datetime import date, datetime, timedelta
 
 import streamlit as st
 
-from metrics.board import previous_period
-from metrics.compute import Filters
+from metrics.board import latest_complete_quarter, previous_period
+from metrics.board.overview import quarter_or_year
 from metrics.targets import PlanFormatError, PlanMissing
-from ui import cache, figures, widgets
+from ui import cache, widgets
+from ui.overview_text import CHANGE_METHOD, COMPARISONS, ICON_KEY, SCORECARD_METHOD, change_lines
+from ui.scorecard_table import STYLE, lists_html, scorecard_html
 from ui.board_pack import HTML_MIME, PDF_MIME
 from ui.filters import current_filters
 from ui.safe_text import plain
+from ui.overview_data import first_screen
 
 st.title("Overview")
 status = cache.load_status()
@@ -21,7 +25,31 @@ if status is None or filters is None:
     widgets.empty_state("No data has been loaded yet. An analyst runs `oversight refresh` to load the nightly drop.")
     st.stop()
 
-st.caption(plain(f"Data as at the last successful refresh: {status.refreshed_at:%d %B %Y, %H:%M}. Showing {filters.describe()}."))
+if status.refreshed_at is None or datetime.now() - status.refreshed_at > timedelta(hours=26):
+    st.warning("The data are more than 26 hours old: the nightly refresh has not succeeded since. Ask the analyst team.")
+
+latest_quarter = latest_complete_quarter(status.latest_incident_on)
+compare_column, caption_column = st.columns([2, 3], vertical_alignment="center")
+with compare_column:
+    compare = st.selectbox("Compare", list(COMPARISONS), key="overview_compare", label_visibility="collapsed",
+                           help="The board's quarterly meeting compares the latest complete quarter with the one before.")
+period, previous = quarter_or_year(latest_quarter, COMPARISONS[compare])
+summary = first_screen(period, previous, filters.groups)
+with caption_column:
+    st.caption(f"{', '.join(filters.describe().split(' · ')[1:]).capitalize()}: {period.label} ({period.start:%d %b %Y} to {period.end:%d %b %Y}) against "
+               f"{previous.label}. Data as at {status.refreshed_at:%d %B %Y, %H:%M}.")
+st.html(STYLE + lists_html(summary.attention, change_lines(summary), previous.label))
+if summary.tiles.height:
+    st.html(scorecard_html(summary.tiles))
+else:
+    widgets.empty_state("None of the headline indicators can be shown for this selection.")
+st.caption(ICON_KEY)
+with st.expander("How a change is judged, and what the scorecard's columns mean (for analysts)"):
+    st.markdown(CHANGE_METHOD)
+    st.markdown(SCORECARD_METHOD)
+
+st.subheader("Board pack")
+st.caption(f"For the sidebar's selection: {filters.describe()}.")
 previous = previous_period(filters.period)
 pack_name = f"board-pack-{filters.groups.ward_code or 'district'}-{filters.period.start}-{filters.period.end}"
 pack_record = {**filters.as_record(), "compared with": f"{previous.label} ({previous.start} to {previous.end})"}
@@ -35,20 +63,7 @@ for column, (kind, mime, words) in zip(st.columns(2), (("pdf", PDF_MIME, "PDF, A
             help=f"The board's paper for {filters.period.label} against {previous.label}: summary, scorecard, a page per "
                  "priority, prevalence by ward, service gaps, attrition, data notes and glossary. Small numbers are "
                  "hidden under the board's rule, whoever downloads it. Takes up to half a minute to make.")
-if status.refreshed_at is None or datetime.now() - status.refreshed_at > timedelta(hours=26):
-    st.warning("The data are more than 26 hours old: the nightly refresh has not succeeded since. Ask the analyst team.")
 
-tiles = cache.fetch("scorecard", filters=Filters(period=filters.period, groups=filters.groups))
-if tiles.is_empty():
-    widgets.empty_state("None of the headline indicators can be shown for this selection.")
-else:
-    for topic, group in tiles.group_by("topic", maintain_order=True):
-        st.subheader(topic[0])
-        columns = st.columns(3)
-        for index, row in enumerate(group.iter_rows(named=True)):
-            with columns[index % 3]:
-                spark = figures.sparkline(row["years"], row["annual_values"]) if row["years"] else None
-                widgets.tile(row, sparkline=spark, key=f"spark-{row['indicator_id']}")
 
 st.header("Action plan")
 try:

@@ -98,6 +98,11 @@ for dimension in ("sex", "age_band", "ethnicity"):
     except UnsupportedCut as reason:
         widgets.empty_state(f"Not shown by {words}: {reason}.")
         continue
+    if dimension == "age_band":
+        cut, left_off = parts.without_uncounted_child_bands(cut)
+        if left_off:
+            st.caption(f"Children's age bands ({', '.join(left_off)}) are left off: no victim in them is counted by "
+                       "this indicator, so a rate of 0 there says nothing about abuse.")
     compared_groups.append(cut)
     widgets.chart_with_table(
         ordered_interval_chart(cut, title=f"{indicator.title}, by {words}", unit=indicator.unit),

@@ -14,6 +14,7 @@ from ui.safe_text import plain
 WORKBOOK_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 st.title("Services and coverage")
+widgets.terms("IDVA", "MARAC", "FTE", "SafeLives", "LGBT+")
 status = cache.load_status()
 filters = current_filters()
 if status is None or filters is None:

@@ -93,8 +93,10 @@ def funnel_plot(points: pl.DataFrame, limits: FunnelLimits, *, title: str, unit:
         figure.add_trace(go.Scatter(
             x=group["denominator"].to_list(), y=group["value"].to_list(), mode="markers", text=group["cut_label"].to_list(),
             name=theme.comparison_word(comparison),
-            marker={"color": theme.comparison_colour(comparison), "symbol": theme.comparison_symbol(comparison), "size": 11,
-                    "line": {"color": theme.TEXT, "width": 1}},
+            # beyond the 99.8% limits: a bigger marker with a heavier outline, so its legend entry differs from 95%'s
+            marker={"color": theme.comparison_colour(comparison), "symbol": theme.comparison_symbol(comparison),
+                    "size": 15 if comparison.endswith("_998") else 10,
+                    "line": {"color": theme.TEXT, "width": 2.5 if comparison.endswith("_998") else 1}},
             hovertemplate="%{text}: %{y:.3g} " + unit + "<extra></extra>",
         ))
     figure.update_layout(height=420, xaxis_title=denominator_label, yaxis_title=unit)

@@ -43,7 +43,8 @@ def rows_table(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def completeness_chart(frame: pl.DataFrame, *, title: str) -> go.Figure:
-    """The share of records with each key field recorded, for the whole district, one bar per check."""
+    """The share of records with each key field recorded, for the whole district, one bar per check; with ward rows,
+    a marker on each bar at the ward that records the field least."""
     district = frame.filter(pl.col("cut") == "district").sort("check_order")
     labels = [f"{_short_name(extract)}: {field}" for extract, field in zip(district["extract"], district["field"], strict=True)]
     values = district["recorded_pct"].to_list()
@@ -53,6 +54,18 @@ def completeness_chart(frame: pl.DataFrame, *, title: str) -> go.Figure:
         customdata=district["records"].to_list(),
         hovertemplate="%{y}: %{x:.1f}% of %{customdata:,} records<extra></extra>",
     ))
+    wards = frame.filter((pl.col("cut") == "ward") & pl.col("recorded_pct").is_not_null())
+    if wards.height:  # with each ward asked for, mark the ward where each field is recorded least
+        weakest = wards.sort("recorded_pct").group_by("check_order", maintain_order=True).first()
+        by_check = {row["check_order"]: row for row in weakest.iter_rows(named=True)}
+        rows = [by_check.get(order) for order in district["check_order"]]
+        figure.add_trace(go.Scatter(
+            x=[row["recorded_pct"] if row else None for row in rows], y=labels, mode="markers",
+            name="Ward recording it least", marker={"symbol": "diamond", "size": 11, "color": theme.DARK_PINK,
+                                                     "line": {"color": theme.TEXT, "width": 1}},
+            customdata=[row["cut_label"] if row else "" for row in rows],
+            hovertemplate="%{customdata}: %{x:.1f}%<extra>ward recording it least</extra>"))
+        figure.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.12})
     figure.update_layout(**theme.layout_defaults(), title={"text": title, "x": 0, "font": {"size": 16}},
                          height=max(300, 26 * district.height + 120), xaxis_title="% of records with the field recorded")
     figure.update_xaxes(range=[0, 112])
@@ -71,8 +84,9 @@ def completeness_table(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def stale_warnings(freshness: pl.DataFrame) -> list[str]:
-    """One sentence per source that has fallen behind the others."""
-    stale = freshness.filter(pl.col("is_stale"))
+    """One sentence per source that has fallen behind the others, or whose data stop long before today."""
+    stale = freshness.filter(pl.col("is_stale") | pl.col("is_out_of_date").fill_null(False)
+                             if "is_out_of_date" in freshness.columns else pl.col("is_stale"))
     return [f"{title}. {text}" for title, text in zip(stale["extract_title"], stale["status_text"], strict=True)]
 
 
@@ -80,7 +94,9 @@ def freshness_table(freshness: pl.DataFrame) -> pl.DataFrame:
     return freshness.select(
         pl.col("extract_title").alias("Source"), pl.col("status").alias("Status"),
         pl.col("last_loaded_at").alias("Last file loaded"), pl.col("latest_event_at").alias("Latest event held"),
-        pl.col("days_behind_newest").alias("Days behind the newest source"), pl.col("rows_held").alias("Records held"),
+        pl.col("days_behind_newest").alias("Days behind the newest source"),
+        *([pl.col("days_before_today").alias("Days before today")] if "days_before_today" in freshness.columns else []),
+        pl.col("rows_held").alias("Records held"),
         pl.col("status_text").alias("In words"),
     )
 
@@ -96,3 +112,18 @@ def rejected_table(rejected: pl.DataFrame) -> pl.DataFrame:
 def _short_name(extract: str) -> str:
     words = [ACRONYMS.get(word, word) for word in extract.split("_")]
     return " ".join(words)[:1].upper() + " ".join(words)[1:]
+
+
+def blank_empty_cells(table: pl.DataFrame) -> pl.DataFrame:
+    """The table as text with empty cells left blank (a table shows nothing where there is nothing, not "None")."""
+    blanked = []
+    for name, dtype in table.schema.items():
+        column = pl.col(name)
+        if table[name].null_count() == 0 and dtype != pl.String:
+            continue  # a full column keeps its type (numbers sort as numbers)
+        if dtype.is_temporal() and dtype != pl.Date:
+            column = column.dt.strftime("%Y-%m-%d %H:%M")
+        elif dtype == pl.Boolean:
+            column = column.replace_strict({True: "yes", False: "no"}, default=None, return_dtype=pl.String)
+        blanked.append(column.cast(pl.String).fill_null("").alias(name))
+    return table.with_columns(blanked)

@@ -27,11 +27,13 @@ def sankey_chart(steps: pl.DataFrame, *, title: str) -> go.Figure:
     """Each step a node and each link from the step before, sized by people; hidden steps left off."""
     shown = steps.filter(~pl.col("people_suppressed") & (pl.col("people") > 0)).sort("step_order")
     index = {step: position for position, step in enumerate(shown["step"])}
-    labels = [f"{row['label']}: {row['people']:,} ({row['share_of_cohort_pct']:.0f}%)" for row in shown.iter_rows(named=True)]
+    # the name above its number: two short lines fit between the columns, one long line ran into the next node
+    labels = [f"{_wrapped(row['label'])}<br>{row['people']:,} ({row['share_of_cohort_pct']:.0f}%)" for row in shown.iter_rows(named=True)]
     links = shown.filter(pl.col("previous_step").is_in(list(index)))
+    x, y = _node_positions(shown)
     figure = go.Figure(go.Sankey(
-        arrangement="snap",
-        node={"label": labels, "color": theme.DARK_BLUE, "pad": 14, "thickness": 14},
+        arrangement="snap",  # each step in its own column, spread down it, so no label sits on another
+        node={"label": labels, "color": theme.DARK_BLUE, "pad": 30, "thickness": 14, "x": x, "y": y},
         link={
             "source": [index[step] for step in links["previous_step"]], "target": [index[step] for step in links["step"]],
             "value": links["people"].to_list(), "color": "rgba(18, 67, 109, 0.25)",
@@ -41,6 +43,35 @@ def sankey_chart(steps: pl.DataFrame, *, title: str) -> go.Figure:
     ))
     figure.update_layout(**theme.layout_defaults(), title=title, height=520)
     return figure
+
+
+def _wrapped(label: str, width: int = 18) -> str:
+    """A step's name on lines of about `width` characters."""
+    lines, line = [], ""
+    for word in label.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
+
+
+def _node_positions(shown: pl.DataFrame) -> tuple[list[float], list[float]]:
+    """Each step's column (how many steps after entry) and its place down that column, in 0..1."""
+    depth: dict[str, int] = {}
+    for step, previous in zip(shown["step"], shown["previous_step"], strict=True):
+        depth[step] = depth.get(previous, -1) + 1 if previous in depth else 0
+    deepest = max(depth.values(), default=0) or 1
+    columns: dict[int, list[str]] = {}
+    for step in shown["step"]:
+        columns.setdefault(depth[step], []).append(step)
+    x, y = [], []
+    for step in shown["step"]:
+        column = columns[depth[step]]
+        x.append(0.01 + 0.94 * depth[step] / deepest)
+        y.append(0.04 + 0.84 * (column.index(step) + 0.5) / len(column))
+    return x, y
 
 
 def steps_table(steps: pl.DataFrame) -> pl.DataFrame:

@@ -99,3 +99,15 @@ def standardised_summary(frame: pl.DataFrame) -> str:
     words = comparison_summary(standardised_rows(frame), against="the district (age-standardised)")
     widened = frame["overdispersion"].drop_nulls()
     return words + (f" Limits widened for overdispersion: {widened[0]}." if widened.len() else "")
+
+
+CHILD_BANDS = ("0-4", "5-10", "11-15")
+
+
+def without_uncounted_child_bands(cut: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """An age-band cut without the children's bands when none of them counts anyone (an adult indicator's
+    victims are 16 and over: a 0 there would be drawn as "significantly lower"), and the bands left off."""
+    children = cut.filter(pl.col("cut_value").is_in(CHILD_BANDS))
+    if children.is_empty() or not (children["numerator"].fill_null(-1) == 0).all():
+        return cut, []
+    return cut.filter(~pl.col("cut_value").is_in(CHILD_BANDS)), children["cut_value"].to_list()

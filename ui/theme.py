@@ -16,6 +16,10 @@ DARK_GREY = "#3D3D3D"
 LIGHT_PURPLE = "#A285D1"
 CATEGORICAL = (DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE)
 
+# Text-safe darker shades (>= 4.5:1 on white, and white text on them) for icons and words.
+ORANGE_TEXT = "#A33F00"
+DARK_PURPLE = "#5B3E8F"
+
 MID_GREY = "#707070"  # limits and reference lines; 4.9:1 on white
 LIGHT_GREY = "#D9D9D9"
 TEXT = "#0B0C0C"

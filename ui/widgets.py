@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from html import escape
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from metrics import glossary
 from metrics.audit import ExportRecord, record_export
 from metrics.disclosure import rule_for
 from metrics.safe_output import comment_lines, safe_csv
@@ -136,6 +138,11 @@ def disclosure_note() -> str:
     """The disclosure rule the viewer's figures were made under, for an export's metadata."""
     rule = rule_for(session.current_audience(), get_settings())
     return rule.describe()
+
+
+def terms(*acronyms: str) -> None:
+    """Spell out the acronyms a page uses, where they first appear (the Definitions page has the full glossary)."""
+    st.html(f'<p style="color:#505a5f;font-size:14px;margin:0">{escape(glossary.explain(*acronyms))}</p>')
 
 
 def empty_state(message: str) -> None:

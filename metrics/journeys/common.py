@@ -97,10 +97,13 @@ def ward_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def cut_labels(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, by: str | None) -> pl.DataFrame:
-    """Adds `group_label`: the ward's name for ward cuts, else the value itself in words."""
+    """Adds `group_label`: the ward's name for ward cuts, else the value itself in words, capitalised as the
+    other pages write it ("Female", "Asian")."""
     names = ward_names(con) if by == "ward" else {}
+    value = pl.col("group_value")
+    in_words = value.str.slice(0, 1).str.to_uppercase() + value.str.slice(1)
     return frame.with_columns(
-        group_label=pl.col("group_value").replace_strict(names, default=pl.col("group_value"), return_dtype=pl.String)
+        group_label=value.replace_strict(names, default=in_words, return_dtype=pl.String)
     )
 
 

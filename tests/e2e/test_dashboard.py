@@ -24,6 +24,7 @@ PAGES = {
     "definitions": "Definitions",
 }
 SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
+FIRST_SCREEN = {"width": 1440, "height": 900}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
@@ -35,14 +36,14 @@ def open_page(page, app_url: str, path: str) -> None:
 @pytest.mark.parametrize("path", list(PAGES))
 def test_every_page_loads_without_an_error(page, app_url, path):
     taking_screenshots = bool(os.environ.get("OVERSIGHT_SCREENSHOTS"))
-    if taking_screenshots:
-        page.set_viewport_size({"width": 1400, "height": 1700})
+    if taking_screenshots:  # the Overview as a board member first sees it; other pages whole
+        page.set_viewport_size(FIRST_SCREEN if path == "" else {"width": 1400, "height": 1700})
     open_page(page, app_url, path)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_role("heading", name=PAGES[path], exact=True).first.is_visible()
     if taking_screenshots:  # `make screenshots` refreshes the README's pictures
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{path or 'overview'}.png"), full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{path or 'overview'}.png"), full_page=path != "")
     assert page.requested_hosts <= LOCAL_HOSTS, page.requested_hosts
 
 
@@ -55,9 +56,35 @@ def choose_in_sidebar(page, label: str, option: str) -> None:
 
 
 def first_tile_number(page) -> str:
-    """The big number of the first scorecard tile (tile numbers are the numeric third-level headings)."""
-    headings = page.locator('[data-testid="stMain"] h3').all_inner_texts()
-    return next(text.strip() for text in headings if re.fullmatch(r"[\d,.]+%?", text.strip()))
+    """The latest value of the scorecard's first indicator."""
+    text = page.locator("table.ov-scorecard tbody tr").first.locator("td").first.inner_text().strip()
+    assert re.fullmatch(r"[\d,.]+%?|\*", text), text
+    return text
+
+
+def test_the_overview_first_screen_names_the_ward_the_community_the_scorecard_and_what_changed(page, app_url):
+    page.set_viewport_size(FIRST_SCREEN)
+    open_page(page, app_url, "")
+
+    def on_first_screen(locator) -> bool:
+        box = locator.bounding_box()
+        return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= FIRST_SCREEN["height"]
+
+    attention = page.locator(".ov-lists section").nth(0)
+    assert attention.get_by_role("heading").inner_text() == "Needs the board's attention"
+    lines = attention.locator("li").all_inner_texts()
+    assert lines[0].startswith("Greystone Park: ") and "times the district" in lines[0]
+    assert any(line.startswith("Asian women: ") and "under-reporting" in line for line in lines)
+    changed = page.locator(".ov-lists section").nth(1)
+    assert changed.get_by_role("heading").inner_text() == "What changed since 2026 Q2"
+    assert any(re.fullmatch(r"No real change in \d+ indicators\.", line) for line in changed.locator("li").all_inner_texts())
+    scorecard = page.locator("table.ov-scorecard")
+    headers = scorecard.locator("thead th").all_inner_texts()
+    assert headers == ["Indicator", "Latest", "95% interval", "Against the benchmark", "Variation", "Assurance", "Target", "Owner"]
+    assert scorecard.locator(".ov-icon").count() >= 5  # SPC icons, each with its meaning written beside it
+    assert "usual variation" in scorecard.inner_text()
+    for locator in (attention, changed, scorecard):
+        assert on_first_screen(locator), locator
 
 
 def test_a_filter_changes_a_number_on_screen(page, app_url):

@@ -13,6 +13,8 @@ missing folder fails.
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 import pytest
 
@@ -211,3 +213,13 @@ def test_only_analysts_may_see_record_level_values():
     assert may_see_record_level(Audience.ANALYST)
     assert not may_see_record_level(Audience.BOARD)
     assert not may_see_record_level(Audience.COMMISSIONER)
+
+
+def test_freshness_judges_the_latest_event_against_today_too(refreshed):
+    con, _ = refreshed
+    frame = freshness(con, BOARD, today=date(2025, 12, 4))
+    police = frame.filter(pl.col("extract") == "police_incidents").row(0, named=True)
+    assert (police["status"], police["days_before_today"], police["is_out_of_date"]) == ("out of date", 142, True)
+    assert police["status_text"] == ("Out of date: its latest event (15 July 2025) is 142 days before today "
+                                     "(4 December 2025). Check the nightly drop still arrives.")
+    assert freshness(con, BOARD, today=date(2025, 7, 20)).filter(pl.col("extract") == "police_incidents")["status"][0] == "up to date"

@@ -53,6 +53,12 @@ def page_text(app: AppTest) -> str:
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", "\n".join(str(part) for part in parts))
 
 
+def scorecard_values(app: AppTest) -> list[str]:
+    """The Latest column of the Overview's scorecard (an HTML table), as shown."""
+    table = next((element.proto.body for element in app.get("html") if "<table" in element.proto.body), "")
+    return re.findall(r'<td class="ov-nowrap">(?:<strong>)?([^<]*)', table)[::2]
+
+
 def tile_values(app: AppTest) -> list[str]:
     """The big number of every tile (`### 23.9`), as shown."""
     return [element.value.removeprefix("### ").split("\n")[0] for element in app.markdown if element.value.startswith("### ")]

@@ -58,7 +58,9 @@ def test_the_sample_run_and_its_extracts_are_listed(sample_page, sample_warehous
     assert len(sample_page.success) == 1
     assert "Completed: 12 files loaded" in sample_page.success[0].value
     assert set(table(sample_page, "Refresh started")["Extract"]) == SAMPLE_EXTRACTS
-    assert not sample_page.error and not sample_page.warning
+    assert not sample_page.error
+    # the sample's events end on 29 September 2026, so judged against today every event source is out of date
+    assert all(warning.value.split(". ")[1].startswith("Out of date:") for warning in sample_page.warning)
 
 
 def test_completeness_and_freshness_are_shown_for_the_sample(sample_page):
@@ -67,7 +69,7 @@ def test_completeness_and_freshness_are_shown_for_the_sample(sample_page):
     assert "MARAC cases: DASH risk assessed" not in labels
     assert set(table(sample_page, "Extract")["Area"]) == {"whole district"}
     statuses = dict(zip(*(table(sample_page, "Source")[column] for column in ("Source", "Status")), strict=True))
-    assert statuses["Police: domestic abuse incidents and crimes"] == "up to date"
+    assert statuses["Police: domestic abuse incidents and crimes"] == "out of date"  # judged against today
     assert statuses["Reference: ward boundaries"] == "reference data"
 
 
@@ -78,6 +80,9 @@ def test_completeness_can_show_each_ward(sample_warehouse_path, monkeypatch):
     areas = set(table(app, "Extract")["Area"])
     assert {"whole district", "Canal Wharf"} <= areas
     assert "Counts from 1 to 7 are shown as *" in page_text(app)
+    # the toggle changes the chart too: a marker per field at the ward recording it least
+    weakest = next(trace for trace in figure(app, "data-quality-completeness")["data"] if trace.get("name") == "Ward recording it least")
+    assert set(weakest["customdata"]) <= set(areas) - {"whole district"} and any(weakest["customdata"])
 
 
 def test_the_analyst_section_is_hidden_from_the_board(tiny_after_a_failure, monkeypatch):
@@ -108,7 +113,8 @@ def test_a_failed_attempt_and_a_stale_source_are_said_in_words(tiny_after_a_fail
     assert "does not exist" in app.error[0].value
     assert not app.success
     assert [warning.value.split(".")[0] for warning in app.warning] == [
-        "Police and CPS: each domestic abuse crime's path through justice"]
+        "Police and CPS: each domestic abuse crime's path through justice",
+        "Police: domestic abuse incidents and crimes"]  # its latest event, in 2025, is long before today
     assert "59 days before the newest source's" in app.warning[0].value
 
 

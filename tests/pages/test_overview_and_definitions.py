@@ -2,32 +2,47 @@
 
 from __future__ import annotations
 
+import re
+from html import escape
+
 from metrics.registry import all_indicators, headline_indicators
-from tests.pages.apptest_tools import SMALL_COUNT, open_page, page_text, tile_values
+from tests.pages.apptest_tools import SMALL_COUNT, open_page, page_text
 
 
-def test_overview_shows_a_tile_per_headline_indicator_and_the_action_plan(monkeypatch, sample_warehouse_path):
+def scorecard_cells(app) -> list[str]:
+    """The Latest column of the Overview's scorecard, as shown."""
+    table = next(element.proto.body for element in app.get("html") if "<table" in element.proto.body)
+    return re.findall(r'<td class="ov-nowrap">(?:<strong>)?([^<]*)', table)[::2]
+
+
+def overview_html(app) -> str:
+    return "\n".join(element.proto.body for element in app.get("html"))
+
+
+def test_overview_shows_the_scorecard_what_needs_attention_and_what_changed(monkeypatch, sample_warehouse_path):
     app = open_page(monkeypatch, sample_warehouse_path, "pages/overview.py")
-    text = page_text(app)
-    titles = [indicator.title for indicator in headline_indicators()]
-    assert all(title in text for title in titles)
-    assert {"Prevalence and pattern", "Justice and attrition"} <= {element.value for element in app.subheader}
-    assert "Action plan" in [element.value for element in app.header] + [element.value for element in app.subheader]
-    assert "Data as at the last successful refresh" in text
+    html = overview_html(app)
+    words = re.sub(r"<[^>]+>", "", html)
+    assert all(escape(indicator.title) in words for indicator in headline_indicators())
+    assert "Needs the board's attention" in html and "What changed since 2026 Q2" in html
+    assert "Greystone Park:" in html and "Asian women:" in html
+    assert "No real change in" in html
+    assert "usual variation" in html and "ov-icon" in html
+    assert "Action plan" in [element.value for element in app.header]
 
 
 def test_choosing_a_ward_changes_the_numbers(monkeypatch, sample_warehouse_path):
-    district = tile_values(open_page(monkeypatch, sample_warehouse_path, "pages/overview.py"))
-    ward = tile_values(open_page(monkeypatch, sample_warehouse_path, "pages/overview.py", ward="E05990019"))
+    district = scorecard_cells(open_page(monkeypatch, sample_warehouse_path, "pages/overview.py"))
+    ward = scorecard_cells(open_page(monkeypatch, sample_warehouse_path, "pages/overview.py", ward="E05990019"))
     assert district and ward and district != ward
 
 
 def test_a_narrow_selection_shows_words_not_small_numbers(monkeypatch, sample_warehouse_path):
     app = open_page(monkeypatch, sample_warehouse_path, "pages/overview.py",
                     ward="E05990018", age_band="16-17", ethnicity="asian")
-    tiles = tile_values(app)
-    assert "*" in tiles and "not shown: too few people to show safely" in page_text(app)
-    assert not any(SMALL_COUNT.fullmatch(value) for value in tiles)
+    cells = scorecard_cells(app)
+    assert "*" in cells
+    assert not any(SMALL_COUNT.fullmatch(value) for value in cells)
 
 
 def test_overview_without_data_says_what_it_means(monkeypatch, tmp_path):

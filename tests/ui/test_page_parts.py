@@ -105,3 +105,27 @@ def test_the_chosen_ward_is_ringed_on_the_funnel_and_outlined_on_the_map():
     ward_map = map_with_ward(frame, GEOMETRY, title="t", unit="u", ward_code="E05990001")
     assert ward_map.data[0].type == "choroplethmap" and ward_map.layout.map.style == "white-bg"
     assert list(ward_map.data[-1].locations) == ["E05990001"] and ward_map.data[-1].marker.line.width == 4
+
+
+def test_empty_cells_on_the_data_page_are_blank_not_none():
+    from datetime import datetime
+
+    import polars as pl
+
+    from ui.figures_data_quality import blank_empty_cells
+
+    table = pl.DataFrame({"Source": ["Police", None], "Days": [3, None], "Rows": [10, 20],
+                          "At": [datetime(2026, 9, 29, 1, 2), None], "Late": [True, None]})
+    assert blank_empty_cells(table).rows() == [("Police", "3", 10, "2026-09-29 01:02", "yes"), ("", "", 20, "", "")]
+
+
+def test_children_s_age_bands_that_count_nobody_are_left_off_an_adult_rate():
+    import polars as pl
+
+    from ui.page_parts_prevalence import without_uncounted_child_bands
+
+    cut = pl.DataFrame({"cut_value": ["0-4", "5-10", "11-15", "16-17", "18-19"], "numerator": [0, 0, 0, 40, 60]})
+    kept, left_off = without_uncounted_child_bands(cut)
+    assert kept["cut_value"].to_list() == ["16-17", "18-19"] and left_off == ["0-4", "5-10", "11-15"]
+    counted = cut.with_columns(numerator=pl.Series([0, 5, 0, 40, 60]))
+    assert without_uncounted_child_bands(counted) == (counted, [])  # an indicator that counts children keeps them

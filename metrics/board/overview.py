@@ -1,0 +1,241 @@
+"""What the Overview puts on its first screen: what needs the board's attention, the scorecard with
+SPC icons, and what changed since the period before.
+
+Signals come only from the statistics layer's adjusted comparisons (the ward funnel with overdispersion
+allowed for, the reporting-gap comparison at 99.8%) and from SPC special causes on monthly series,
+never from raw flags. Every value comes from `compute`, so it has passed disclosure control.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import polars as pl
+
+from metrics.aggregate import GroupFilters, UnsupportedCut
+from metrics.board.summary import ChangeSummary, what_changed
+from metrics.compare import Polarity
+from metrics.compute import Filters
+from metrics.periods import Period, between
+from metrics.registry import get, headline_indicators
+from metrics.spc import MINIMUM_POINTS, Direction, SpcInputError, SpcResult, Variation, xmr
+
+PREVALENCE = "prevalence_incidents_per_1000"
+SPC_MONTHS = 24
+ATTENTION_LINES = 5
+HIGHER = ("higher", "higher_998")
+WORSE_998 = ("worse_998",)
+
+
+@dataclass(frozen=True)
+class SpcIcons:
+    """One indicator's Making Data Count icons, in words (the page draws them)."""
+
+    variation: Variation | None  # None: too few months for limits
+    assurance: str | None
+    months: int
+    special_in_period: int  # special-cause months inside the period being looked at
+    latest_side: int  # +1 high or rising, -1 low or falling, 0 common cause
+
+
+def direction_of(indicator_id: str) -> Direction:
+    polarity = get(indicator_id).polarity
+    if polarity is Polarity.HIGH_IS_GOOD:
+        return Direction.INCREASE
+    if polarity is Polarity.LOW_IS_GOOD:
+        return Direction.DECREASE
+    return Direction.NEUTRAL
+
+
+def spc_icons(months: pl.DataFrame, indicator_id: str, *, target: float | None, period: Period) -> SpcIcons:
+    """The XmR chart's icons for one monthly series; months hidden by disclosure control are left out."""
+    shown = months.filter(pl.col("value").is_not_null()).sort("cut_value")
+    if shown.height < MINIMUM_POINTS:
+        return SpcIcons(None, None, shown.height, 0, 0)
+    try:
+        result: SpcResult = xmr(shown["value"].to_list(), direction=direction_of(indicator_id), target=target)
+    except SpcInputError:
+        return SpcIcons(None, None, shown.height, 0, 0)
+    first, last = f"{period.start:%Y-%m}", f"{period.end:%Y-%m}"
+    inside = sum(point.rule is not None for month, point in zip(shown["cut_value"], result.points) if first <= month <= last)
+    assurance = result.assurance
+    return SpcIcons(result.variation, assurance.value if assurance else None, shown.height, inside, result.points[-1].side)
+
+
+def ward_attention(points: pl.DataFrame, monthly: pl.DataFrame | None, district_value: float | None) -> str | None:
+    """The ward furthest above the district on the adjusted funnel, in one line, or None."""
+    above = points.filter(pl.col("comparison").is_in(HIGHER) & pl.col("value").is_not_null()).sort("value", descending=True)
+    if above.is_empty():
+        return None
+    top = above.row(0, named=True)
+    base = district_value or top["comparator_value"]
+    ratio = top["value"] / base if base else None
+    line = f"{top['cut_label']}: {top['value']:.0f} incidents per 1,000 residents a year"
+    if ratio:
+        line += f", {times(ratio)} the district's {base:.0f}"
+    if monthly is not None:
+        icons = spc_icons(monthly, PREVALENCE, target=None, period=between(date.min, date.max))
+        if icons.variation not in (None, Variation.COMMON_CAUSE):
+            line += " and rising" if icons.latest_side > 0 else " and falling"
+    others = above.height - 1
+    if others:
+        line += f" ({others} other ward{'s' if others != 1 else ''} also significantly above the district)"
+    return line + "."
+
+
+def community_attention(groups: pl.DataFrame) -> str | None:
+    """The community whose reporting falls furthest below that of its own sex (women or men) at 99.8%."""
+    by_sex = {row["sex"]: row["value"] for row in groups.filter(pl.col("ethnicity").is_null() & pl.col("sex").is_not_null()
+                                                                  & pl.col("value").is_not_null()).iter_rows(named=True)}
+    candidates = []
+    for row in groups.filter(pl.col("ethnicity").is_not_null() & pl.col("sex").is_not_null()
+                             & pl.col("upper_998").is_not_null()).iter_rows(named=True):
+        reference = by_sex.get(row["sex"])
+        if reference and row["upper_998"] < reference:
+            candidates.append((row["value"] / reference, row, reference))
+    if not candidates:
+        return None
+    ratio, row, reference = min(candidates, key=lambda candidate: candidate[0])
+    sex_words = "women" if row["sex"] == "female" else "men"
+    return (f"{row['group']}: {row['value']:.0f} known to services for every 100 victims the crime survey predicts, "
+            f"{times(ratio)} the rate for all {sex_words} ({reference:.0f}): likely under-reporting.")
+
+
+def indicator_attention(tiles: pl.DataFrame, icons: dict[str, SpcIcons]) -> list[str]:
+    """Headline indicators with a concerning special cause, then those far worse than their benchmark."""
+    lines = []
+    for row in tiles.iter_rows(named=True):
+        icon = icons.get(row["indicator_id"])
+        if icon and icon.variation is Variation.CONCERNING and row["value"] is not None:
+            moving = "rising" if icon.latest_side > 0 else "falling"
+            lines.append(f"{row['title']}: {value_text(row['value'], row['unit'])}, {moving} beyond its usual variation, "
+                         "the wrong way.")
+    for row in tiles.filter(pl.col("comparison").is_in(WORSE_998)).iter_rows(named=True):
+        lines.append(f"{row['title']}: {value_text(row['value'], row['unit'])}, worse than the "
+                     f"{row['comparator']} ({row['comparator_value']:g}).")
+    return lines
+
+
+def value_text(value: float, unit: str) -> str:
+    """'71.8% of charging decisions', '46.9 per 10,000 women aged 16+ a year'."""
+    return f"{value:.1f}{unit}" if unit.startswith("%") else f"{value:.1f} {unit}"
+
+
+def times(ratio: float) -> str:
+    """A ratio in words: 'twice', '2.2 times', 'two-thirds of', 'half'."""
+    if 1.9 <= ratio < 2.1:
+        return "twice"
+    if ratio >= 1.1:
+        return f"{ratio:.1f} times"
+    for fraction, words in ((0.25, "a quarter of"), (1 / 3, "a third of"), (0.5, "half"), (2 / 3, "two-thirds of"),
+                            (0.75, "three-quarters of")):
+        if abs(ratio - fraction) < 0.04:
+            return words
+    return f"{ratio:.0%} of"
+
+
+@dataclass(frozen=True)
+class Overview:
+    period: Period
+    previous: Period
+    attention: tuple[str, ...]
+    tiles: pl.DataFrame  # scorecard plus spc_variation, spc_assurance, target_text, status, owner
+    changes: ChangeSummary
+    spc_changes: tuple[str, ...]  # special causes inside the period on indicators the test did not call real
+
+
+def spc_span(end: date) -> Period:
+    """The `SPC_MONTHS` whole months to `end` (a month's end) that the SPC icons are drawn from."""
+    start = date(end.year - SPC_MONTHS // 12, end.month, 1) + timedelta(days=32)
+    return between(start.replace(day=1), end)
+
+
+def monthly_filters(indicator_ids: Sequence[str], end: date, groups: GroupFilters = GroupFilters()) -> dict[str, Filters]:
+    """What to ask `compute` for each indicator's monthly series (indicators with no months are left out)."""
+    return {indicator_id: Filters(period=spc_span(end), by="month", groups=groups)
+            for indicator_id in indicator_ids if "month" in get(indicator_id).dimensions}
+
+
+def top_ward(points: pl.DataFrame) -> str | None:
+    """The code of the ward furthest above the district on the funnel, if any is significantly above it."""
+    if points.is_empty():
+        return None
+    above = points.filter(pl.col("comparison").is_in(HIGHER) & pl.col("value").is_not_null()).sort("value", descending=True)
+    return above["cut_value"][0] if above.height else None
+
+
+def overview(*, period: Period, previous: Period, current: pl.DataFrame, before: pl.DataFrame,
+             series: dict[str, pl.DataFrame], ward_points: pl.DataFrame, ward_months: pl.DataFrame | None,
+             groups: pl.DataFrame | None, targets: pl.DataFrame | None) -> Overview:
+    """The Overview's first screen for `period` against `previous`, from frames already through disclosure control:
+    both scorecards, each indicator's monthly series, the prevalence ward funnel's points with the top ward's months,
+    reporting by group, and the action plan's targets."""
+    ids = current["indicator_id"].to_list() if current.height else []
+    plan = _targets_by_indicator(targets)
+    icons = {indicator_id: spc_icons(frame, indicator_id, target=plan.get(indicator_id, {}).get("target_value"), period=period)
+             for indicator_id, frame in series.items() if not isinstance(frame, UnsupportedCut)}
+    lines: list[str] = []
+    if not ward_points.is_empty():
+        district = current.filter(pl.col("indicator_id") == PREVALENCE)["value"] if current.height else pl.Series([])
+        line = ward_attention(ward_points, ward_months, district[0] if district.len() else None)
+        if line:
+            lines.append(line)
+    line = community_attention(groups) if groups is not None and groups.height else None
+    if line:
+        lines.append(line)
+    lines += indicator_attention(current, icons) if current.height else []
+    changes = what_changed(current, before)
+    called = {change.indicator_id for change in changes.changes}
+    spc_changes = tuple(
+        f"{row['title']}: {_months(icons[row['indicator_id']].special_in_period)} of {period.label} outside its usual "
+        f"variation ({'high' if icons[row['indicator_id']].latest_side > 0 else 'low'})."
+        for row in current.iter_rows(named=True)
+        if row["indicator_id"] in icons and icons[row["indicator_id"]].special_in_period and row["indicator_id"] not in called)
+    tiles = current.with_columns(
+        spc_variation=pl.Series([_icon(icons, i).variation.value if _icon(icons, i) and _icon(icons, i).variation else None
+                                 for i in ids], dtype=pl.String),
+        spc_assurance=pl.Series([_icon(icons, i).assurance if _icon(icons, i) else None for i in ids], dtype=pl.String),
+        target_value=pl.Series([plan.get(i, {}).get("target_value") for i in ids], dtype=pl.Float64),
+        target_status=pl.Series([plan.get(i, {}).get("progress") for i in ids], dtype=pl.String),
+        target_id=pl.Series([plan.get(i, {}).get("target_id") for i in ids], dtype=pl.String),
+        owner=pl.Series([plan.get(i, {}).get("owner") for i in ids], dtype=pl.String),
+    ) if ids else current
+    return Overview(period, previous, tuple(lines[:ATTENTION_LINES]), tiles, changes, spc_changes)
+
+
+def _months(count: int) -> str:
+    return f"{count} month{'s' if count != 1 else ''}"
+
+
+def _icon(icons: dict[str, SpcIcons], indicator_id: str) -> SpcIcons | None:
+    return icons.get(indicator_id)
+
+
+def _targets_by_indicator(targets: pl.DataFrame | None) -> dict[str, dict]:
+    """The first district target on each indicator (plan order), for the scorecard's target and owner."""
+    if targets is None or targets.is_empty():
+        return {}
+    chosen: dict[str, dict] = {}
+    for row in targets.filter(pl.col("indicator_id").is_not_null()).iter_rows(named=True):
+        chosen.setdefault(row["indicator_id"], row)
+    return chosen
+
+
+def quarter_or_year(latest_complete_quarter: Period, kind: str) -> tuple[Period, Period]:
+    """The period and the one before for "quarter" (the latest complete quarter) or "year" (the 12 months to its end)."""
+    if kind == "quarter":
+        from metrics.board.period_text import previous_period
+
+        return latest_complete_quarter, previous_period(latest_complete_quarter)
+    end = latest_complete_quarter.end
+    start = date(end.year - 1, end.month, 1) + timedelta(days=32)
+    year = Period(start.replace(day=1), end, f"12 months to {end:%B %Y}")
+    before_end = year.start - timedelta(days=1)
+    before_start = date(before_end.year - 1, before_end.month, 1) + timedelta(days=32)
+    return year, Period(before_start.replace(day=1), before_end, f"12 months to {before_end:%B %Y}")
+
+
+__all__ = ["Overview", "monthly_filters", "top_ward", "SpcIcons", "community_attention", "headline_indicators", "overview", "quarter_or_year",
+           "spc_icons", "times", "ward_attention"]

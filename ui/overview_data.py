@@ -1,0 +1,40 @@
+"""The Overview's first screen, gathered through the cached queries every page uses (so the disclosure
+tests read each figure) and put together by `metrics.board.overview`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from metrics.aggregate import GroupFilters
+from metrics.board.overview import PREVALENCE, Overview, monthly_filters, overview, top_ward
+from metrics.compute import Filters
+from metrics.funnel_data import FunnelNotAvailable
+from metrics.periods import Period
+from metrics.targets import PlanFormatError, PlanMissing
+from ui import cache
+
+
+def first_screen(period: Period, previous: Period, groups: GroupFilters) -> Overview:
+    """The scorecard for the sidebar's ward and groups; the ward and community named are the district's."""
+    current = cache.fetch("scorecard", filters=Filters(period=period, groups=groups))
+    before = cache.fetch("scorecard", filters=Filters(period=previous, groups=groups))
+    ids = current["indicator_id"].to_list() if current.height else []
+    series = {indicator_id: cache.indicator(indicator_id, filters)
+              for indicator_id, filters in monthly_filters(ids, period.end, groups).items()}
+    try:
+        points, _ = cache.fetch("ward_funnel", indicator_id=PREVALENCE, filters=Filters(period=period))
+    except FunnelNotAvailable:
+        points = None
+    ward = top_ward(points) if points is not None else None
+    ward_months = (cache.indicator(PREVALENCE, monthly_filters([PREVALENCE], period.end, GroupFilters(ward_code=ward))[PREVALENCE])
+                   if ward else None)
+    groups_frame = cache.fetch("hidden_need_by_group", filters=Filters(period=period))
+    try:
+        targets = cache.fetch("plan_view", as_of=date.today()).targets
+    except (PlanMissing, PlanFormatError):
+        targets = None
+    return overview(period=period, previous=previous, current=current, before=before, series=series,
+                    ward_points=points if points is not None else pl.DataFrame(), ward_months=ward_months,
+                    groups=groups_frame, targets=targets)

@@ -1,0 +1,56 @@
+"""The Overview's words: the comparison menu, what changed in plain sentences, and the method notes
+kept behind expanders for analysts."""
+
+from __future__ import annotations
+
+from metrics.board.overview import Overview
+
+COMPARISONS = {"Latest quarter against the one before": "quarter",
+               "Latest 12 months against the 12 before": "year"}
+
+
+def change_lines(summary: Overview) -> list[str]:
+    """Real changes first (a significant difference between the periods, or months outside the usual
+    variation on the SPC chart), then the rest in one line."""
+    changes = summary.changes
+    lines = [change.sentence for change in changes.changes]
+    lines += list(summary.spc_changes)
+    lines += [f"Possibly: {change.sentence[:1].lower()}{change.sentence[1:]} Watch it; chance could still explain it."
+              for change in changes.to_watch]
+    real = len(changes.changes) + len(summary.spc_changes)
+    steady = len(changes.changes) + len(changes.to_watch) + len(changes.unchanged) - real
+    if not real:
+        lines.insert(0, "No indicator changed by more than chance explains.")
+    if steady > 0:
+        lines.append(f"No real change in {steady} indicator{'s' if steady != 1 else ''}.")
+    if changes.not_tested:
+        lines.append(f"Not compared (a value is hidden in one of the periods): {', '.join(changes.not_tested)}.")
+    return lines
+
+
+ICON_KEY = ("Variation (SPC, the last 24 months): ~ usual variation · + improving · ! concerning · ? unusual, no better "
+            "direction. Assurance against the target: P will pass · F will fail · ? hit and miss. Against the benchmark "
+            "says better or worse only where the indicator has a better direction; * is hidden to protect people. "
+            "SPC: statistical process control. CPS: Crown Prosecution Service. MARAC: multi-agency risk assessment "
+            "conference. The Definitions page has the full glossary.")
+
+CHANGE_METHOD = """A change is **real** when chance is most unlikely to explain it:
+
+- the two periods' counts differ beyond what chance explains less than once in 500 (exact test of two
+  Poisson counts for rates, the two-proportion test for percentages, at 99.8% because every headline
+  indicator is tested at once), or
+- months inside the period fall outside the indicator's usual variation on its SPC (XmR) chart: a point
+  beyond a process limit, 7 points rising or falling, 7 on one side of the mean, or 2 of 3 beyond the two-sigma line.
+
+"Possibly" marks a difference significant at 95% but not at 99.8%."""
+
+SCORECARD_METHOD = """- **Latest** is the value over the period; the **95% interval** is the range the true value is
+  likely to lie in (Byar's method for rates, Wilson for proportions).
+- **Against the benchmark**: the published comparator lies outside the 95% interval (better or worse by the
+  indicator's polarity; higher or lower where more is neither better nor worse), else similar.
+- **Variation** and **Assurance** follow NHS England's *Making Data Count*: an XmR chart of the last 24 monthly
+  values (limits at the mean plus or minus 2.66 times the mean moving range). Assurance compares the target with
+  those limits: beyond the limit on the bad side the target will be met every month by chance alone (P), beyond it
+  on the good side it will never be (F), between them hit and miss (?). Months hidden by disclosure control are
+  left out; with fewer than 12 months no icon is drawn.
+- **Target** and **Owner** are the action plan's first target on the indicator, with its status."""
