@@ -36,8 +36,8 @@ with compare_column:
 period, previous = quarter_or_year(latest_quarter, COMPARISONS[compare])
 summary = first_screen(period, previous, filters.groups)
 with caption_column:
-    st.caption(f"{', '.join(filters.describe().split(' · ')[1:]).capitalize()}: {period.label} ({period.start:%d %b %Y} to {period.end:%d %b %Y}) against "
-               f"{previous.label}. Data as at {status.refreshed_at:%d %B %Y, %H:%M}.")
+    st.caption(plain(f"{', '.join(filters.describe().split(' · ')[1:]).capitalize()}: {period.label} ({period.start:%d %b %Y} to {period.end:%d %b %Y}) against "
+               f"{previous.label}. Data as at {status.refreshed_at:%d %B %Y, %H:%M}."))
 st.html(STYLE + lists_html(summary.attention, change_lines(summary), previous.label))
 if summary.tiles.height:
     st.html(scorecard_html(summary.tiles))
@@ -49,7 +49,7 @@ with st.expander("How a change is judged, and what the scorecard's columns mean 
     st.markdown(SCORECARD_METHOD)
 
 st.subheader("Board pack")
-st.caption(f"For the sidebar's selection: {filters.describe()}.")
+st.caption(plain(f"For the sidebar's selection: {filters.describe()}."))
 previous = previous_period(filters.period)
 pack_name = f"board-pack-{filters.groups.ward_code or 'district'}-{filters.period.start}-{filters.period.end}"
 pack_record = {**filters.as_record(), "compared with": f"{previous.label} ({previous.start} to {previous.end})"}
