@@ -145,6 +145,11 @@ def _protect_splits(protected: pl.DataFrame, totals: pl.DataFrame, rule: Disclos
               for row in protected.iter_rows(named=True) for column in FUNNEL_COUNTS if row[f"{column}_suppressed"]}
     cuts = totals.filter(~pl.col("is_total"))
     rows = cuts if cuts.height else totals  # with no cut, the selection's total is the table's one row
+    if cuts.height and not rule.is_identity:
+        # Cut by a group, the cases still awaiting a decision are shown for the selection's total only: beside an
+        # exact total and the rounded stage counts of each group, a group's awaiting count can be pinned.
+        hidden |= {(row["cut_value"], False, stage.awaiting) for row in cuts.iter_rows(named=True)
+                   for stage in STAGES if stage.awaiting}
     total = totals.filter(pl.col("is_total")).row(0, named=True)
     for whole, parts in SPLITS:
         names = [*parts, whole]
