@@ -116,7 +116,6 @@ def board_pack_command(
     Counts are protected by the board's disclosure rule, never unsuppressed. Exit code 2 when there is
     no warehouse, the period or ward is not known, charts cannot be drawn or the file cannot be written.
     """
-    from rich.markup import escape
 
     from etl.errors import WarehouseMissing
     from metrics.audit import ExportRecord, record_export
@@ -131,8 +130,7 @@ def board_pack_command(
 
     kind = out.suffix.lower().lstrip(".")
     if kind not in ("pdf", "html"):
-        error_console.print(f"[bold red]Cannot write the board pack[/]: {escape(out.name)} must end in .pdf or .html",
-                            highlight=False, soft_wrap=True)
+        print_error("Cannot write the board pack", f"{out.name} must end in .pdf or .html")
         raise typer.Exit(2)
     try:
         with connect(warehouse_path(warehouse)) as con:
@@ -150,10 +148,9 @@ def board_pack_command(
             channel="command line"))  # recorded first: no pack leaves unrecorded
         out.write_bytes(content)
     except (WarehouseMissing, UnknownWard, PeriodError, ChartRendererMissing, OSError) as error:
-        error_console.print(f"[bold red]Cannot write the board pack[/]: {escape(str(error))}", highlight=False, soft_wrap=True)
+        print_error("Cannot write the board pack", error)
         raise typer.Exit(2) from error
-    console.print(f"Board pack for {escape(pack.area)}, {chosen.label} against {previous.label}, written to "
-                  f"{escape(str(out))}", highlight=False)
+    console.print(f"Board pack for {pack.area}, {chosen.label} against {previous.label}, written to {out}")
 
 
 def _os_user() -> str:

@@ -107,14 +107,14 @@ def scorecard_html(tiles: pl.DataFrame) -> str:
 
 
 STYLE = f"""<style>
-[data-testid="stMainBlockContainer"] {{padding-top:3.9rem}}
+[data-testid="stMainBlockContainer"] {{padding-top:2.4rem}}
 [data-testid="stMain"] h1 {{padding:0 0 0.3rem 0;font-size:2rem}}
 .ov-lists h3 {{font-size:1.15rem;margin:0.2rem 0 0.3rem 0;padding:0}}
 .ov-lists ol, .ov-lists ul {{margin:0 0 0.2rem 1.2rem;padding:0;font-size:14px;line-height:1.35}}
-.ov-lists li {{margin:0 0 0.2rem 0}}
+.ov-lists li {{margin:0 0 0.1rem 0}}
 .ov-scorecard td.ov-nowrap {{white-space:nowrap}}
 .ov-small {{font-size:12px}}
-.ov-scorecard {{border-collapse:collapse;width:100%;font-size:13px;line-height:1.2}}
+.ov-scorecard {{border-collapse:collapse;width:100%;font-size:13px;line-height:1.15}}
 .ov-scorecard th, .ov-scorecard td {{border-bottom:1px solid {theme.LIGHT_GREY};padding:2px 5px;text-align:left;vertical-align:top}}
 .ov-scorecard thead th {{border-bottom:2px solid {theme.TEXT}}}
 .ov-scorecard {{table-layout:fixed}}
