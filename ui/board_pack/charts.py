@@ -8,6 +8,7 @@ The map draws ward outlines as filled shapes on plain axes, so it is vector too 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import math
 import os
 import shutil
@@ -168,13 +169,24 @@ def render_svgs(figures: Sequence[go.Figure]) -> list[str]:
                 for figure in figures)))
 
     try:
-        drawn = asyncio.run(draw())
+        drawn = _run_to_completion(draw)
     except ChartRendererMissing:
         raise
     except Exception as error:  # Kaleido and its browser driver raise their own kinds: name the step that failed
         raise ChartRendererMissing(f"Chromium ({os.environ.get('BROWSER_PATH')}) could not draw the pack's charts: "
                                    f"{type(error).__name__}: {error}") from error
     return [svg.decode("utf-8") for svg in drawn]
+
+
+def _run_to_completion(coroutine_function):
+    """Run a coroutine to its end, on its own thread when this one already runs an event loop (a server's, or a
+    browser driver's), since a thread can run only one loop at a time."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine_function())
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine_function()).result()
 
 
 def _point_kaleido_at_chromium() -> None:
