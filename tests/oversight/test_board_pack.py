@@ -138,7 +138,9 @@ def test_the_export_is_recorded(written, sample_warehouse_path):
     records = [json.loads(line) for line in (sample_warehouse_path / "audit.jsonl").read_text().splitlines()]
     packs = [record for record in records if record["export"].startswith("board pack")]
     assert {record["file_name"] for record in packs} >= {str(written["pdf"].resolve()), str(written["html"].resolve())}
-    assert all(record["filters"]["period"].startswith("2026 Q3") for record in packs)
+    ours = [record for record in packs if record["file_name"] in {str(written["pdf"].resolve()), str(written["html"].resolve())}]
+    # other tests sharing the warehouse (a download from the dashboard) record packs of their own periods
+    assert ours and all(record["filters"]["period"].startswith("2026 Q3") for record in ours)
 
 
 def test_pages_render_to_pictures(written, tmp_path):
