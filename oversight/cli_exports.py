@@ -36,17 +36,14 @@ def export_gap_analysis(
     """
     from etl.errors import WarehouseMissing
     from metrics.audit import ExportRecord, record_export
-    from metrics.compute import default_period
     from metrics.export.gap_analysis import commissioner_workbook
-    from metrics.periods import PeriodError, between
+    from metrics.periods import PeriodError
     from metrics.service_gaps import UnknownWard
     from metrics.warehouse import connect
 
     try:
         with connect(warehouse_path(warehouse)) as con:
-            period = default_period(con)
-            if start or end:
-                period = between(start.date() if start else period.start, end.date() if end else period.end)
+            period = _chosen_period(con, start, end)
             workbook = commissioner_workbook(con, period=period, ward_code=ward)
         record_export(warehouse_path(warehouse), ExportRecord(
             user=_os_user(), role="command line", export="gap analysis workbook", file_name=str(out.resolve()),
@@ -76,9 +73,8 @@ def whatif(
     """
     from etl.errors import WarehouseMissing
     from metrics.audit import ExportRecord, record_export
-    from metrics.compute import default_period
     from metrics.export.gap_analysis import commissioner_workbook
-    from metrics.periods import PeriodError, between
+    from metrics.periods import PeriodError
     from metrics.scenario import ScenarioError, read_scenario
     from metrics.service_gaps import UnknownWard
     from metrics.warehouse import connect
@@ -86,9 +82,7 @@ def whatif(
     try:
         plan = read_scenario(scenario.read_text(encoding="utf-8"), source=str(scenario))
         with connect(warehouse_path(warehouse)) as con:
-            period = default_period(con)
-            if start or end:
-                period = between(start.date() if start else period.start, end.date() if end else period.end)
+            period = _chosen_period(con, start, end)
             workbook = commissioner_workbook(con, period=period, ward_code=ward, scenario=plan)
         record_export(warehouse_path(warehouse), ExportRecord(
             user=_os_user(), role="command line", export="what-if workbook", file_name=str(out.resolve()),
@@ -151,6 +145,17 @@ def board_pack_command(
         print_error("Cannot write the board pack", error)
         raise typer.Exit(2) from error
     console.print(f"Board pack for {pack.area}, {chosen.label} against {previous.label}, written to {out}")
+
+
+def _chosen_period(con, start: datetime | None, end: datetime | None):
+    """The period --from and --to give, each defaulting to its end of the latest 12 whole months."""
+    from metrics.compute import default_period
+    from metrics.periods import between
+
+    period = default_period(con)
+    if start or end:
+        period = between(start.date() if start else period.start, end.date() if end else period.end)
+    return period
 
 
 def _os_user() -> str:
