@@ -28,7 +28,7 @@ from common import machine, percentile, versions
 
 from metrics.board import board_pack, latest_complete_quarter, previous_period
 from metrics.disclosure import Audience, rule_for
-from metrics.precompute import refresh
+from pipeline.nightly import refresh
 from metrics.warehouse import connect
 from oversight.settings import PROJECT_ROOT, Settings, get_settings
 from ui.board_pack.document import draw, pack_html, pack_pdf

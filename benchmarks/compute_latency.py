@@ -25,7 +25,7 @@ from common import percentile
 from etl.warehouse import Warehouse
 from metrics.compute import Filters, compute
 from metrics.disclosure import DisclosureRule
-from metrics.precompute import refresh
+from pipeline.nightly import refresh
 from metrics.registry import all_indicators
 from oversight.settings import PROJECT_ROOT, Settings
 

@@ -23,7 +23,8 @@ import numpy as np
 import polars as pl
 
 from metrics.aggregate import PERSON_COLUMNS, GroupFilters, UnsupportedCut
-from metrics.attrition_sums import STAGE_COUNTS, figures
+from metrics.precomputed import STAGE_COUNTS
+from metrics.read import attrition_figures as figures
 from metrics.compare import Comparison, Polarity
 from metrics.compute import Filters, compute
 from metrics.definitions import Topic

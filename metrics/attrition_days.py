@@ -11,7 +11,8 @@ import polars as pl
 
 from metrics.aggregate import GroupFilters
 from metrics.attrition import NOT_SHOWN, STEPS, check_cut, labelled, protect_cuts
-from metrics.attrition_sums import STEP_DAYS, figures
+from metrics.precomputed import STEP_DAYS
+from metrics.read import attrition_figures as figures
 from metrics.disclosure import DisclosureRule, is_protected
 from metrics.periods import Period
 

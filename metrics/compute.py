@@ -18,7 +18,7 @@ from datetime import date, timedelta
 import duckdb
 import polars as pl
 
-from metrics import completeness, maturity, periods, precompute
+from metrics import completeness, maturity, periods
 from metrics.aggregate import (
     Ask,
     GroupFilters,
@@ -29,8 +29,8 @@ from metrics.aggregate import (
 from metrics.definitions import Indicator, Method
 from metrics.disclosure import DisclosureRule, is_protected, is_small_count, shown_count
 from metrics.local_share import local_comparators, local_share_ask
-from metrics.periods import Period
-from metrics.precompute import trend_span
+from metrics.periods import Period, trend_span
+from metrics.queries import query_key
 from metrics.registry import get
 from metrics.result_frame import HIDDEN_TEXT, Comparators, Result, protect, value_of
 from metrics.trend import TrendMarker, TrendPoint, proportion_trend, rate_trend
@@ -97,7 +97,7 @@ def compute_many(con: duckdb.DuckDBPyConnection, requests: Sequence[Request], *,
                if request.with_trend and plan.indicator.method is not Method.COUNT and plan.has_trend()]
     coverages = data_coverages(con, [plan.indicator for plan in trended]) if trended else {}
     for plan in trended:
-        plan.trend_over(coverages[precompute.query_key(plan.indicator)])
+        plan.trend_over(coverages[query_key(plan.indicator)])
     sums = iter(aggregate_many(con, [ask for plan in plans for ask in plan.asks()]))
     lookups = _Lookups(con)
     results = [plan.result(sums, lookups, rule) for plan in plans]

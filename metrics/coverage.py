@@ -29,7 +29,7 @@ import duckdb
 import polars as pl
 
 from etl.contract.values import ClientGroup as RegisterGroup
-from metrics import coverage_counts, precomputed_rows
+from metrics import coverage_counts, read
 from metrics.coverage_counts import PERPETRATOR_PROGRAMME
 from metrics.disclosure import DisclosureRule, plain_percent, protect_frame, wilson_percent
 from metrics.periods import Period
@@ -405,7 +405,7 @@ def _add_months(day: date, months: int) -> date:
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, period: Period | None = None) -> pl.DataFrame:
-    return precomputed_rows.read(con, name, period)
+    return read.rows(con, name, period)
 
 
 def _per_service(outcomes: pl.DataFrame) -> pl.DataFrame:

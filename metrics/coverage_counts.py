@@ -2,7 +2,7 @@
 people reached and estimated need (metrics/coverage.py says how each is estimated).
 
 People reached and need read a year of referrals, residents and incidents, so the refresh keeps the counts
-of each year-long period offered (`keep`); `counts` reads them back, or counts for any other period.
+of each year-long period offered (pipeline/precompute_pages.py); `counts` reads them back, or counts for any other period.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from metrics import precomputed_rows
+from metrics import read
 from metrics.periods import Period
 
 PERPETRATOR_PROGRAMME = "perpetrator_programme"
@@ -71,19 +71,13 @@ GROUPS = (
 
 def counts(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
     """One row per ward and client group (COUNT_COLUMNS): kept by the refresh for the period, or counted here."""
-    kept = precomputed_rows.kept(con, KEPT, period)
-    return kept if kept is not None else _counted(con, period)
+    kept = read.kept_rows(con, KEPT, period)
+    return kept if kept is not None else counted(con, period)
 
 
-def keep(con: duckdb.DuckDBPyConnection, periods: Sequence[Period]) -> None:
-    """Keep the counts of each period (at refresh, in the version being built)."""
-    distinct = {(period.start, period.end): period for period in periods}.values()
-    precomputed_rows.keep(con, KEPT, {period: _counted(con, period) for period in distinct})
-
-
-def _counted(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
+def counted(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
     def run(name: str, of_period: bool = True) -> pl.DataFrame:
-        return precomputed_rows.read(con, name, period if of_period else None)
+        return read.rows(con, name, period if of_period else None)
 
     served, wards = run("services_served_wards", of_period=False), run("coverage_wards", of_period=False)
     people = run("coverage_people_reached")

@@ -115,3 +115,13 @@ def period_options(complete_through: date, latest: date | None = None) -> dict[s
         options[f"Month {month_start:%B %Y}"] = month(month_start.year, month_start.month)
         month_start = date(month_start.year - (month_start.month == 1), (month_start.month - 2) % 12 + 1, 1)
     return options
+
+
+def trend_span(first_seen: date, last_seen: date) -> Period | None:
+    """The complete financial years between two event dates. A year counts as held when the data
+    reach into its first and last months: extracts seldom have an event on the very first and last days."""
+    first_year = financial_year_of(first_seen) + (first_seen.month != 4)
+    last_year = financial_year_of(last_seen) - (last_seen.month != 3)
+    if last_year < first_year:
+        return None
+    return Period(financial_year(first_year).start, financial_year(last_year).end, "complete years")

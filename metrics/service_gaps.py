@@ -18,7 +18,7 @@ import polars as pl
 
 from etl.contract.values import ServiceType
 
-from metrics import precomputed_rows
+from metrics import read
 from metrics.aggregate import GroupFilters, UnsupportedCut, query_sql
 from metrics.compare import Comparison, compare_to_comparator, describe
 from metrics.compute import HIDDEN_TEXT, Filters, Request, compute_many
@@ -135,8 +135,8 @@ def gap_analysis(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosur
     if data_date is None:
         refreshed = con.sql("select max(finished_at) from etl_runs").fetchall()[0][0]
         data_date = refreshed.date() if refreshed else period.end
-    served = precomputed_rows.read(con, "services_served_wards")
-    centroids = precomputed_rows.read(con, "ward_centroids")
+    served = read.rows(con, "services_served_wards")
+    centroids = read.rows(con, "ward_centroids")
     places_a_year: dict[str, float] = {}
     changed = None
     if scenario is not None:
@@ -185,7 +185,7 @@ def service_register(con: duckdb.DuckDBPyConnection, *, ward_code: str | None = 
     registered. A service with no base held (a refuge's address is kept confidential) has no
     latitude or longitude.
     """
-    register = precomputed_rows.read(con, "service_register")
+    register = read.rows(con, "service_register")
     if ward_code is not None:
         register = register.filter(pl.col("wards_served").list.contains("all") | pl.col("wards_served").list.contains(ward_code))
     words = pl.element().str.replace_all("_", " ")

@@ -36,7 +36,7 @@ def serve(
     sign-in is chosen but `.streamlit/secrets.toml` has no usable [auth] section. The dashboard
     runs in this command's own process, so stopping it (Ctrl-C, kill, systemd) stops the dashboard.
     """
-    from metrics.precompute import refresh as run_refresh
+    from pipeline.nightly import refresh as run_refresh
     from etl.warehouse import Warehouse, private_umask
     from oversight.binding import (
         SignInMisconfigured,

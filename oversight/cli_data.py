@@ -89,7 +89,7 @@ def refresh(
     shows each stage; otherwise (cron, systemd) each stage is one timestamped line on standard error.
     """
     from etl.errors import RefreshFailed
-    from metrics.precompute import refresh as run_refresh
+    from pipeline.nightly import refresh as run_refresh
 
     settings = get_settings()
     incoming = incoming or settings.incoming

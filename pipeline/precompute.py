@@ -11,35 +11,20 @@ refresh and its events summed by month, ward, sex, age band and ethnic group:
   trend span, each summed the same way. Shorter periods read little and run live.
 - `precomputed_coverage`: each query's first and last event date.
 
-`aggregate` reads these when they hold the period asked for and runs the query itself otherwise;
-tests/metrics/test_precompute.py holds both paths to the same numbers. `build` then builds the
-pages' own sums from them (metrics/precompute_pages.py) and the Justice page's stage counts and
-days between stages by month (metrics/attrition_sums.py).
+`aggregate` reads these when they hold the period asked for and runs the query itself otherwise:
+metrics/read.py chooses between them. `build` then builds the pages' own sums from them
+(pipeline/precompute_pages.py) and the Justice page's stage counts and days between stages by
+month (pipeline/attrition_sums.py).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-from functools import cache
-from datetime import date
-from pathlib import Path
-from typing import Any
-
 import duckdb
 
-from etl.refresh import RefreshReport
-from etl.refresh import refresh as etl_refresh
-from oversight.settings import Settings
-
-from metrics import periods
-from metrics.definitions import Indicator
-from metrics.periods import Period
-
-EVENT_KEYS = "ward_code, sex, age_band, ethnicity"
-WIDE_OPEN = {"start": date(1900, 1, 1), "end": date(2999, 12, 31), "period_years": 1.0}
-_ONE_PERIOD_FILTER = re.compile(r"between\s+\$start\s+and\s+\$end", re.IGNORECASE)
-_PERIOD_DEPENDENT = re.compile(r"group\s+by|\bover\s*\(|\$period_years|distinct", re.IGNORECASE)
+from metrics import completeness, periods
+from metrics.periods import Period, trend_span
+from metrics.queries import EVENT_KEYS, WIDE_OPEN, bind, query_key, query_sql, summable_by_month
+from metrics.registry import all_indicators
 SCHEMA = """
     create or replace table precomputed_coverage (query_key varchar, first_day date, last_day date, first_event_day date);
     create or replace table precomputed_monthly (
@@ -58,39 +43,8 @@ _SUMMED = f"date_trunc('month', period_date)::date as period_date, {EVENT_KEYS},
 _COVERAGE = "min(period_date), max(period_date), min(period_date) filter (where period_date > $start)"
 
 
-def refresh(incoming: Path, *, warehouse: Path, settings: Settings, **options: Any) -> RefreshReport:
-    """The nightly refresh with the precomputed sums built into the new version before it is published."""
-    return etl_refresh(incoming, warehouse=warehouse, settings=settings, after_marts=build, **options)
-
-
-def query_key(indicator: Indicator) -> str:
-    parameters = "&".join(f"{name}={value}" for name, value in sorted(indicator.query_parameters.items()))
-    return indicator.sql_name + (f"?{parameters}" if parameters else "")
-
-
-def summable_by_month(sql: str) -> bool:
-    """The query's events are the same whatever the period, only filtered to it (see the module doc)."""
-    sql = re.sub(r"--[^\n]*", "", sql)
-    return (len(_ONE_PERIOD_FILTER.findall(sql)) == 1 and sql.count("$start") == 1 and sql.count("$end") == 1
-            and not _PERIOD_DEPENDENT.search(sql))
-
-
-def trend_span(first_seen: date, last_seen: date) -> Period | None:
-    """The complete financial years between two event dates. A year counts as held when the data
-    reach into its first and last months: extracts seldom have an event on the very first and last days."""
-    first_year = periods.financial_year_of(first_seen) + (first_seen.month != 4)
-    last_year = periods.financial_year_of(last_seen) - (last_seen.month != 3)
-    if last_year < first_year:
-        return None
-    return Period(periods.financial_year(first_year).start, periods.financial_year(last_year).end, "complete years")
-
-
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Create the precomputed tables in the warehouse being built (after the marts)."""
-    from metrics import attrition_sums, completeness, precompute_pages
-    from metrics.aggregate import bind, query_sql
-    from metrics.registry import all_indicators
-
     con.execute(SCHEMA)
     completeness.build(con)
     offered = offered_periods(con)
@@ -118,79 +72,17 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
                         {"key": key, "window_start": period.start, "window_end": period.end, **bind(sql, parameters)})
     # Rows went in one query key after another, so a page's read of one key already skips the others' row groups.
     con.execute("drop table if exists _precompute_events")
-    precompute_pages.build(con)
-    attrition_sums.build(con)
 
 
 def offered_periods(con: duckdb.DuckDBPyConnection) -> list[Period]:
     """The year-long periods the dashboard offers, which the refresh sums ahead."""
-    from metrics import completeness
-
     coverage = completeness.read(con)
     through = coverage.complete_through(("police_incidents",)) or coverage.complete_through()  # as the sidebar offers
     if through is None:
         return []
     latest = max(source.last_day for source in coverage.sources.values())
     # Each indicator's default (the 12 complete months its own sources cover) is summed ahead too.
-    from metrics.registry import all_indicators
-
     own_defaults = {coverage.default_period(indicator.source_extracts) for indicator in all_indicators()} - {None}
     # Quarters and months are left to run live: they are short, and a filtered scan of them is quick.
     offered = [period for period in periods.period_options(through, latest).values() if period.days >= 365]
     return offered + sorted(own_defaults - set(offered), key=lambda period: period.end)
-
-
-def events_sql(con: duckdb.DuckDBPyConnection, indicator: Indicator, period: Period) -> tuple[str, dict[str, object]] | None:
-    """SQL giving the indicator's events for `period` from the precomputed sums, with its parameters;
-    None when they do not hold the period (or the warehouse has none), and the query must run itself."""
-    if coverage(con, indicator) is None:
-        return None
-    columns = f"period_date, {EVENT_KEYS}, numerator, denominator"
-    parameters: dict[str, object] = {"query_key": query_key(indicator)}
-    if _summable(indicator.sql_name):
-        if not period.is_whole_months:
-            return None
-        return (f"select {columns} from precomputed_monthly "
-                "where query_key = $query_key and period_date between $start and $end", parameters)
-    held = con.sql("select count(*) from precomputed_windows where query_key = $query_key "
-                   "and window_start = $start and window_end = $end",
-                   params={**parameters, "start": period.start, "end": period.end}).fetchall()[0][0]
-    if not held:
-        return None
-    return (f"select {columns} from precomputed_windows "
-            "where query_key = $query_key and window_start = $start and window_end = $end", parameters)
-
-
-def coverage(con: duckdb.DuckDBPyConnection, indicator: Indicator, *, events_only: bool = False,
-             ) -> tuple[date | None, date | None] | None:
-    """(first, last) date of the query's rows from the precomputed table, or None when the warehouse
-    has none. `events_only` leaves out rows the query dates on the first day of the period asked for."""
-    first = "first_event_day" if events_only else "first_day"
-    try:
-        rows = con.sql(f"select {first}, last_day from precomputed_coverage where query_key = $key",
-                       params={"key": query_key(indicator)}).fetchall()
-    except duckdb.CatalogException:
-        return None
-    return rows[0] if rows else None
-
-
-def coverages(con: duckdb.DuckDBPyConnection, indicators: Iterable[Indicator], *, events_only: bool = False,
-              ) -> dict[str, tuple[date | None, date | None] | None]:
-    """`coverage` of each indicator's query, by query key, read at once (a page's dozen indicators)."""
-    first = "first_event_day" if events_only else "first_day"
-    keys = sorted({query_key(indicator) for indicator in indicators})
-    try:
-        rows = con.sql(f"select query_key, {first}, last_day from precomputed_coverage where list_contains($keys, query_key)",
-                       params={"keys": keys}).fetchall()
-    except duckdb.CatalogException:
-        return dict.fromkeys(keys)
-    held = {key: (first_day, last_day) for key, first_day, last_day in rows}
-    return {key: held.get(key) for key in keys}
-
-
-@cache
-def _summable(sql_name: str) -> bool:
-    from metrics.aggregate import query_sql
-
-    return summable_by_month(query_sql(sql_name))
-

@@ -25,7 +25,7 @@ def realworld() -> Path:
 @pytest.fixture(scope="session")
 def sample_warehouse_path(tmp_path_factory) -> Path:
     """The committed sample district loaded through the ordinary refresh (the CLI's, precomputed sums included), once per test session."""
-    from metrics.precompute import refresh
+    from pipeline.nightly import refresh
 
     root = tmp_path_factory.mktemp("sample")
     settings = Settings(warehouse=root / "warehouse")

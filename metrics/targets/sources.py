@@ -15,8 +15,9 @@ from typing import Protocol
 import duckdb
 import polars as pl
 
-from metrics import periods, precompute
+from metrics import periods, read
 from metrics.aggregate import GroupFilters, UnsupportedCut, bind, query_sql
+from metrics.queries import query_key
 from metrics.compute import Filters, Request, compute_many
 from metrics.disclosure import Audience, DisclosureRule, rule_for
 from metrics.periods import Period
@@ -104,16 +105,16 @@ class WarehouseValues:
     def prefetch_coverage(self, indicator_ids: Iterable[str]) -> None:
         """Read the precomputed coverage of every indicator not read yet at once; `coverage` then has it."""
         wanted = [get(indicator_id) for indicator_id in dict.fromkeys(indicator_ids) if indicator_id not in self._coverage]
-        held = precompute.coverages(self.con, wanted, events_only=True)
+        held = read.coverages(self.con, wanted, events_only=True)
         for indicator in wanted:
-            first_last = held[precompute.query_key(indicator)]
+            first_last = held[query_key(indicator)]
             if first_last is not None:  # the rest are read one by one, running the query where it is not precomputed
                 first, last = first_last
                 self._coverage[indicator.id] = None if first is None or last is None else Coverage(first, last)
 
     def _read_coverage(self, indicator_id: str) -> Coverage | None:
         indicator = get(indicator_id)
-        held = precompute.coverage(self.con, indicator, events_only=True)  # precomputed by the refresh
+        held = read.coverage(self.con, indicator, events_only=True)  # precomputed by the refresh
         if held is not None:
             first, last = held
             return None if first is None or last is None else Coverage(first, last)

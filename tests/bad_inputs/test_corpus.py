@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from oversight.settings import Settings
 from tests.drops import write_tiny_drop

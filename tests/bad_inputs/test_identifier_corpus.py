@@ -22,7 +22,7 @@ import pytest
 
 from etl.drop import extract_for
 from etl.pii import safe_file_name
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from oversight.settings import Settings
 from tests.drops import write_tiny_drop
 

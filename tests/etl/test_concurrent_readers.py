@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from tests.drops import incidents_csv, write_tiny_drop
 

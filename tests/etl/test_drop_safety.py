@@ -17,7 +17,7 @@ import pytest
 
 from etl import load
 from etl.errors import RefreshFailed
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from etl.warehouse import FILE_MODE, FOLDER_MODE, NEVER_FINISHED, STARTED, Warehouse, private_umask
 from oversight.settings import Settings
 from tests.drops import incidents_csv, write_tiny_drop
@@ -93,7 +93,7 @@ def test_a_refresh_killed_with_sigkill_shows_as_started_never_finished(tmp_path)
     script = textwrap.dedent(f"""
         import os, signal
         from pathlib import Path
-        from etl.refresh import refresh
+        from pipeline.refresh import refresh
         from oversight.settings import Settings
         def progress(name, position, total):
             os.kill(os.getpid(), signal.SIGKILL)

@@ -17,9 +17,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import etl.refresh
+import pipeline.refresh
 from etl.errors import RefreshFailed
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from etl.warehouse import BUILDING_SUFFIX, Warehouse
 from oversight.settings import Settings
 from tests.drops import incidents_csv, write_tiny_drop
@@ -140,7 +140,7 @@ def test_a_full_disk_while_copying_the_warehouse_fails_clearly_and_leaves_it_ser
         Path(target).write_bytes(b"partial")
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(etl.refresh.shutil, "copyfile", copy_half_then_fill_the_disk)
+    monkeypatch.setattr(pipeline.refresh.shutil, "copyfile", copy_half_then_fill_the_disk)
     with pytest.raises(RefreshFailed, match="no space left on the device holding the warehouse") as failure:
         refresh(second_drop, warehouse=settings.warehouse, settings=settings)
     assert str(settings.warehouse / "versions") in str(failure.value)
@@ -165,7 +165,7 @@ def test_a_full_disk_while_duckdb_writes_fails_clearly_and_leaves_it_serving(set
         def __getattr__(self, name):
             return getattr(self._connection, name)
 
-    monkeypatch.setattr(etl.refresh.duckdb, "connect", lambda *args, **kwargs: FullDiskConnection(real_connect(*args, **kwargs)))
+    monkeypatch.setattr(pipeline.refresh.duckdb, "connect", lambda *args, **kwargs: FullDiskConnection(real_connect(*args, **kwargs)))
     with pytest.raises(RefreshFailed, match="no space left on the device holding the warehouse"):
         refresh(second_drop, warehouse=settings.warehouse, settings=settings)
     monkeypatch.undo()
@@ -176,7 +176,7 @@ def test_a_full_disk_while_duckdb_writes_fails_clearly_and_leaves_it_serving(set
 @pytest.mark.parametrize("code", [errno.EACCES, errno.EROFS])
 def test_an_unwritable_warehouse_folder_fails_clearly_and_leaves_it_serving(settings, served, second_drop, monkeypatch, code):
     before = served.read_bytes()
-    monkeypatch.setattr(etl.refresh.shutil, "copyfile", raise_os_error(code))
+    monkeypatch.setattr(pipeline.refresh.shutil, "copyfile", raise_os_error(code))
     with pytest.raises(RefreshFailed, match="cannot write to") as failure:
         refresh(second_drop, warehouse=settings.warehouse, settings=settings)
     assert str(settings.warehouse / "versions") in str(failure.value)

@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from tests.drops import write_reference_drop, write_tiny_drop
 

@@ -35,7 +35,7 @@ def cut_drop(source: Path, target: Path, cut: datetime) -> None:
 def cut_sample_warehouse(root: Path, cut: datetime):
     """A read-only connection to the sample district refreshed from a drop cut at `cut`."""
     from etl.warehouse import Warehouse
-    from metrics.precompute import refresh
+    from pipeline.nightly import refresh
     from oversight.settings import Settings
 
     settings = Settings(warehouse=root / "warehouse")

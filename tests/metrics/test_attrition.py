@@ -13,7 +13,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from metrics.aggregate import GroupFilters, UnsupportedCut
 from metrics.attrition import NOT_SHOWN, STEPS, attrition_funnel, attrition_hotspots

@@ -8,11 +8,12 @@ from datetime import date
 import pytest
 from polars.testing import assert_frame_equal
 
-from metrics import attrition_sums
+import metrics.read
+from metrics.read import attrition_relation
 from metrics.aggregate import GroupFilters
 from metrics.attrition import attrition_funnel
 from metrics.attrition_days import days_between_stages
-from metrics.attrition_sums import STAGE_COUNTS, STEP_DAYS
+from metrics.precomputed import STAGE_COUNTS, STEP_DAYS
 from metrics.compute import default_period
 from metrics.disclosure import DisclosureRule
 from metrics.periods import between, financial_year, month, quarter
@@ -24,7 +25,7 @@ SELECTIONS = [GroupFilters(), GroupFilters(ward_code="E05990025"), GroupFilters(
 
 
 def read(con, summed, period, by, groups, *, precomputed):
-    frame = attrition_sums.relation(con, summed, period, by, groups, precomputed=precomputed).pl()
+    frame = attrition_relation(con, summed, period, by, groups, precomputed=precomputed).pl()
     return frame.sort(frame.columns, nulls_last=True)
 
 
@@ -55,13 +56,13 @@ def test_only_whole_months_are_read_from_the_sums():
 
 
 def test_a_period_the_sums_cannot_answer_reads_the_cases(sample_warehouse, monkeypatch):
-    read_cases = attrition_sums.relation
+    read_cases = attrition_relation
 
     def cases_only(*args, precomputed):
         assert not precomputed, "read the monthly sums"
         return read_cases(*args, precomputed=precomputed)
 
-    monkeypatch.setattr(attrition_sums, "relation", cases_only)
+    monkeypatch.setattr(metrics.read, "attrition_relation", cases_only)
     period = between(date(2025, 1, 15), date(2025, 6, 3))
     funnel = attrition_funnel(sample_warehouse, period, rule=OPEN, by="sex")
     assert funnel.filter(funnel["is_total"] & (funnel["stage"] == "incident"))["count"][0] > 0
@@ -74,7 +75,7 @@ def test_a_warehouse_without_the_sums_reads_the_cases(tiny_warehouse):
                               ).fetchall() == [(0,)]
     period = financial_year(2025)
     funnel = attrition_funnel(tiny_warehouse, period, rule=OPEN)
-    live = attrition_sums.relation(tiny_warehouse, STAGE_COUNTS, period, None, GroupFilters(), precomputed=False).pl()
+    live = attrition_relation(tiny_warehouse, STAGE_COUNTS, period, None, GroupFilters(), precomputed=False).pl()
     assert funnel.filter(funnel["stage"] == "incident")["count"][0] == live["incidents"][0]
     days = days_between_stages(tiny_warehouse, period, rule=OPEN, min_cases=1)
     assert days.height == 6

@@ -12,7 +12,7 @@ import pytest
 
 from metrics import coverage
 from metrics.coverage import Assumptions, contract_risks, nearest_services
-from metrics.precomputed_rows import read
+from metrics.read import rows as read
 from metrics.scenario import ScenarioError, apply, read_scenario
 from metrics.service_gaps import gap_analysis
 from metrics.stats import byars_limits

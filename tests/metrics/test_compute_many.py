@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from polars.testing import assert_frame_equal
 
-from metrics import periods, precompute, totals
+from metrics import periods, read
+from metrics.periods import trend_span
+from metrics.queries import summable_by_month
 from metrics.aggregate import GroupFilters, UnsupportedCut
 from metrics.compute import Filters, Request, compute, compute_many, default_period
 from metrics.disclosure import DisclosureRule
@@ -52,8 +54,8 @@ def test_a_batch_gives_each_request_its_own_frame(sample_warehouse, rule):
 def test_a_batch_gives_what_each_query_run_itself_gives(sample_warehouse, monkeypatch, rule):
     asked = requests(sample_warehouse)
     batched = compute_many(sample_warehouse, asked, rule=rule)
-    monkeypatch.setattr(totals, "read", lambda *args, **kwargs: {})
-    monkeypatch.setattr(precompute, "events_sql", lambda *args, **kwargs: None)
+    monkeypatch.setattr(read, "totals", lambda *args, **kwargs: {})
+    monkeypatch.setattr(read, "events_sql", lambda *args, **kwargs: None)
     for request, result in zip(asked, batched):
         same(result, alone(sample_warehouse, request, rule))
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from etl.sample.generate import generate_sample
 from etl.warehouse import Warehouse
 from metrics import coverage

@@ -19,7 +19,7 @@ import polars as pl
 import pytest
 
 from etl.errors import RefreshFailed
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from metrics.aggregate import UnsupportedCut
 from metrics.data_quality import (

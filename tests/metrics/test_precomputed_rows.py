@@ -6,11 +6,12 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from metrics import coverage_counts, precomputed_rows
+from metrics import coverage_counts, read
+from metrics.precomputed import PERIOD_QUERIES, STATIC_QUERIES
 from metrics.aggregate import bind, query_sql
 from metrics.compute import default_period
 from metrics.periods import Period, financial_year
-from metrics.precompute import offered_periods
+from pipeline.precompute import offered_periods
 
 
 def run(con, name: str, period: Period | None = None) -> pl.DataFrame:
@@ -19,32 +20,32 @@ def run(con, name: str, period: Period | None = None) -> pl.DataFrame:
     return con.sql(sql, params=bind(sql, values)).pl()
 
 
-@pytest.mark.parametrize("name", precomputed_rows.PERIOD_QUERIES)
+@pytest.mark.parametrize("name", PERIOD_QUERIES)
 def test_each_period_offered_reads_the_rows_its_query_returns(sample_warehouse, name):
     for period in offered_periods(sample_warehouse):
-        kept = precomputed_rows.read(sample_warehouse, name, period)
+        kept = read.rows(sample_warehouse, name, period)
         assert_frame_equal(kept, run(sample_warehouse, name, period), check_exact=True)
 
 
-@pytest.mark.parametrize("name", precomputed_rows.STATIC_QUERIES)
+@pytest.mark.parametrize("name", STATIC_QUERIES)
 def test_a_query_of_no_period_reads_the_rows_it_returns(sample_warehouse, name):
-    assert_frame_equal(precomputed_rows.read(sample_warehouse, name), run(sample_warehouse, name), check_exact=True)
+    assert_frame_equal(read.rows(sample_warehouse, name), run(sample_warehouse, name), check_exact=True)
 
 
 def test_any_other_period_runs_the_query(sample_warehouse):
     latest = default_period(sample_warehouse)
     other = Period(latest.start.replace(day=2), latest.end, "not offered")
-    assert precomputed_rows.kept(sample_warehouse, coverage_counts.KEPT, other) is None
-    assert_frame_equal(precomputed_rows.read(sample_warehouse, "idva_capacity", other),
+    assert read.kept_rows(sample_warehouse, coverage_counts.KEPT, other) is None
+    assert_frame_equal(read.rows(sample_warehouse, "idva_capacity", other),
                        run(sample_warehouse, "idva_capacity", other))
 
 
 def test_the_coverage_counts_kept_are_the_counts_made_here(sample_warehouse):
     for period in offered_periods(sample_warehouse):
-        kept = precomputed_rows.kept(sample_warehouse, coverage_counts.KEPT, period)
+        kept = read.kept_rows(sample_warehouse, coverage_counts.KEPT, period)
         assert kept is not None
         assert_frame_equal(kept.sort("ward_code", "client_group"),
-                           coverage_counts._counted(sample_warehouse, period).sort("ward_code", "client_group"), check_exact=True)
+                           coverage_counts.counted(sample_warehouse, period).sort("ward_code", "client_group"), check_exact=True)
 
 
 def test_expected_need_is_the_expected_rows_of_reach_vs_need(sample_warehouse):

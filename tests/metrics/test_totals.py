@@ -8,7 +8,9 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from metrics import periods, precompute, totals
+from metrics import periods, read
+from metrics.periods import trend_span
+from metrics.queries import summable_by_month
 from metrics.aggregate import (
     Ask,
     GroupFilters,
@@ -29,14 +31,14 @@ CUTS = [((), GroupFilters()), (("ward",), GroupFilters()), (("year",), GroupFilt
 
 
 def live(monkeypatch) -> None:
-    monkeypatch.setattr(totals, "read", lambda *args, **kwargs: {})
-    monkeypatch.setattr(precompute, "events_sql", lambda *args, **kwargs: None)
+    monkeypatch.setattr(read, "totals", lambda *args, **kwargs: {})
+    monkeypatch.setattr(read, "events_sql", lambda *args, **kwargs: None)
 
 
 def asks_of(con, indicator) -> list[Ask]:
     latest = default_period(con)
     coverage = data_coverage(con, indicator)
-    span = precompute.trend_span(*coverage) if coverage else None
+    span = trend_span(*coverage) if coverage else None
     chosen = [latest, periods.financial_year(2024), periods.quarter(2026, 1), annual_span(latest),
               periods.between(date(2025, 1, 15), date(2025, 6, 3)), *([span] if span else [])]
     return [Ask(indicator, period, dims, groups) for period in chosen for dims, groups in CUTS]
@@ -71,7 +73,7 @@ def test_the_totals_hold_what_the_busiest_pages_ask_for(sample_warehouse):
     shares = [Ask(residents_of(indicator), latest, (), GroupFilters(ward_code="E05990025"))
               for indicator in all_indicators() if indicator.local_share]
     asks = dict(enumerate([*wanted, *shares]))
-    assert sorted(totals.read(sample_warehouse, asks)) == sorted(asks)
+    assert sorted(read.totals(sample_warehouse, asks)) == sorted(asks)
 
 
 def test_the_residents_shares_of_each_period_offered_agree_with_their_queries(sample_warehouse, monkeypatch):
@@ -81,7 +83,7 @@ def test_the_residents_shares_of_each_period_offered_agree_with_their_queries(sa
             for period in [latest, periods.financial_year(2025)]
             for dims, groups in [((), GroupFilters()), (("ward",), GroupFilters()), (("sex",), GroupFilters(ward_code="E05990025"))]]
     batched = aggregate_many(sample_warehouse, asks)
-    assert len(totals.read(sample_warehouse, dict(enumerate(asks)))) == len(asks)
+    assert len(read.totals(sample_warehouse, dict(enumerate(asks)))) == len(asks)
     with monkeypatch.context() as patched:
         live(patched)
         for ask, result in zip(asks, batched):
@@ -93,18 +95,18 @@ def test_a_warehouse_without_totals_reads_none(tmp_path):
 
     con = duckdb.connect(str(tmp_path / "bare.duckdb"))
     ask = Ask(INDICATORS[0], periods.financial_year(2024))
-    assert totals.read(con, {0: ask}) == {}
+    assert read.totals(con, {0: ask}) == {}
 
 
 def test_a_window_summed_by_year_answers_no_cut_by_month(sample_warehouse):
     span = annual_span(default_period(sample_warehouse))
     indicator = headline_indicators()[0]
     by_month, by_year = Ask(indicator, span, ("month",)), Ask(indicator, span, ("year",))
-    assert sorted(totals.read(sample_warehouse, {0: by_month, 1: by_year})) == [1]
+    assert sorted(read.totals(sample_warehouse, {0: by_month, 1: by_year})) == [1]
 
 
 def test_an_ask_with_no_events_has_one_row_of_zeros(sample_warehouse):
     indicator = headline_indicators()[0]
-    (frame,) = totals.read(sample_warehouse, {0: Ask(indicator, periods.month(1990, 1))}).values()
+    (frame,) = read.totals(sample_warehouse, {0: Ask(indicator, periods.month(1990, 1))}).values()
     assert frame.to_dicts() == [{"numerator": 0.0, "denominator": 0.0}]
     assert frame.schema == pl.Schema({"numerator": pl.Float64, "denominator": pl.Float64})

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from oversight.settings import Settings
 from tests.drops import write_tiny_drop
 from tests.pages.apptest_tools import figure, open_page, page_text

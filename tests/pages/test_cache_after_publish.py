@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from tests.drops import incidents_csv, write_tiny_drop
 from tests.pages.apptest_tools import open_page, scorecard_values
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from etl.errors import RefreshFailed
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from metrics.disclosure import Audience
 from oversight.settings import Settings
 from tests.drops import write_tiny_drop

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from metrics.aggregate import GroupFilters
 from metrics.compute import Filters, compute, default_period
 from metrics.disclosure import Audience, rule_for

@@ -10,7 +10,7 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from oversight.settings import PROJECT_ROOT, Settings
 from tests.drops import write_tiny_drop
 from tests.ui.test_access import APP_TITLES, BOARD_PAGES

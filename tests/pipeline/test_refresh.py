@@ -10,7 +10,7 @@ import pytest
 from tests.drops import CRIMES_CSV, INCIDENTS_HEADER, incidents_csv, write_reference_drop, write_tiny_drop
 
 from etl.errors import RefreshFailed, RefreshLocked
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 
 

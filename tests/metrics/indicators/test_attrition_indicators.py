@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from metrics.aggregate import query_sql
 from metrics.compare import Polarity

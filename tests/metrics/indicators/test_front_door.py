@@ -16,7 +16,7 @@ from datetime import datetime
 
 import pytest
 
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from metrics.aggregate import UnsupportedCut
 from metrics.compare import Polarity

@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from etl.marts import mart_files
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from metrics.aggregate import UnsupportedCut
 from metrics.compute import Filters, compute

@@ -17,7 +17,7 @@ import math
 import duckdb
 import pytest
 
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from metrics.compute import Filters, compute
 from metrics.disclosure import DisclosureRule

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from oversight.settings import Settings
 from tests.metrics.journeys.journey_drop import write_journey_drop

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from metrics.compare import TargetStatus
 from metrics.disclosure import DisclosureRule

@@ -1,0 +1,27 @@
+"""The refresh the CLI runs each night: the drop loaded and the marts built (pipeline/refresh.py), then the
+precomputed sums (pipeline/precompute.py) built into the same new version, published together or not at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from oversight.settings import Settings
+import duckdb
+
+from pipeline import attrition_sums, precompute, precompute_pages
+from pipeline.refresh import RefreshReport
+from pipeline.refresh import refresh as refresh_marts
+
+
+def refresh(incoming: Path, *, warehouse: Path, settings: Settings, **options: Any) -> RefreshReport:
+    """The nightly refresh with the precomputed sums built into the new version before it is published."""
+    return refresh_marts(incoming, warehouse=warehouse, settings=settings, after_marts=build_sums, **options)
+
+
+def build_sums(con: duckdb.DuckDBPyConnection) -> None:
+    """Every precomputed table, in the version being built (after the marts): each indicator's events summed
+    ahead, then the pages' sums made from them, then the Justice page's monthly sums."""
+    precompute.build(con)
+    precompute_pages.build(con)
+    attrition_sums.build(con)
