@@ -92,12 +92,12 @@ def _check_cut(ask: Ask, residents: Residents) -> None:
 
 
 def _summed_events(con: duckdb.DuckDBPyConnection, ask: Ask) -> pl.DataFrame:
-    """The ask's events summed from precompute's sums, or from its query where they do not hold the period."""
+    """The ask's events summed, read where metrics/read.py says: precomputed sums or the query itself."""
     indicator, period, dims, filters = ask.indicator, ask.period, ask.dims, ask.filters
     select_dims = [f"{PERSON_COLUMNS[d]} as {d}" if d in PERSON_COLUMNS else f"{PERIOD_EXPRESSIONS[d]} as {d}" for d in dims]
     sums = "sum(numerator)::double as numerator, sum(denominator)::double as denominator"
-    precomputed = read.events_sql(con, indicator, period)
-    events = f"with events as ({precomputed[0] if precomputed else query_sql(indicator.sql_name)})"
+    events_sql, events_parameters = read.events(con, indicator, period)
+    events = f"with events as ({events_sql})"
     if all(d in PERSON_COLUMNS for d in dims):
         sql = f"""
             {events}
@@ -114,7 +114,7 @@ def _summed_events(con: duckdb.DuckDBPyConnection, ask: Ask) -> pl.DataFrame:
             select {', '.join(select_dims)}, {sums} from monthly group by all
         """
     parameters = {"start": period.start, "end": period.end, "period_years": period.years, **filters.as_parameters(),
-                  **indicator.query_parameters, **(precomputed[1] if precomputed else {})}
+                  **indicator.query_parameters, **events_parameters}
     return con.sql(sql, params=bind(sql, parameters)).pl()
 
 
@@ -125,21 +125,11 @@ def _reads_residents(indicator: Indicator) -> bool:
 
 def data_coverage(con: duckdb.DuckDBPyConnection, indicator: Indicator) -> tuple[date, date] | None:
     """First and last event dates the indicator's query can see."""
-    return _data_coverage(con, indicator, read.coverage(con, indicator))
+    return read.event_dates(con, indicator)
 
 
 def data_coverages(con: duckdb.DuckDBPyConnection, indicators: Sequence[Indicator]) -> dict[str, tuple[date, date] | None]:
     """`data_coverage` of each indicator, by query key, the precomputed ones read at once."""
-    held = read.coverages(con, indicators)
-    return {key: _data_coverage(con, indicator, held[key])
+    held = read.held_event_dates(con, indicators)
+    return {key: held[key] if key in held else read.event_dates(con, indicator)
             for key, indicator in {query_key(indicator): indicator for indicator in indicators}.items()}
-
-
-def _data_coverage(con: duckdb.DuckDBPyConnection, indicator: Indicator,
-                   held: tuple[date | None, date | None] | None) -> tuple[date, date] | None:
-    if held is not None:
-        return None if held[0] is None else held
-    sql = f"with events as ({query_sql(indicator.sql_name)}) select min(period_date), max(period_date) from events"
-    wide = {"start": date(1900, 1, 1), "end": date(2999, 12, 31), "period_years": 1.0, **indicator.query_parameters}
-    first, last = con.sql(sql, params=bind(sql, wide)).fetchall()[0]
-    return None if first is None else (first, last)

@@ -22,7 +22,9 @@ import duckdb
 import polars as pl
 
 from metrics import periods
+from metrics.read import source_coverage_held
 from metrics.periods import Period
+from metrics.queries import query_sql
 
 COVERAGE_TABLE = "precomputed_source_coverage"
 # Each event source's table and the date that places its rows in time; the first table held is read
@@ -118,25 +120,16 @@ def latest_12_complete_months(complete_through: date) -> Period:
 
 def read(con: duckdb.DuckDBPyConnection) -> Coverage:
     """Each source's coverage, from the table the refresh writes, or worked out from the sources without it."""
-    try:
+    if source_coverage_held(con, COVERAGE_TABLE):
         rows = con.sql(f"select * from {COVERAGE_TABLE}").fetchall()
-    except duckdb.CatalogException:
+    else:
         sql = coverage_sql(con)
         rows = con.sql(sql).fetchall() if sql else []
     return Coverage({row[0]: SourceCoverage(*row) for row in rows})
 
 
-def build(con: duckdb.DuckDBPyConnection) -> None:
-    """Write each source's coverage into the warehouse being built, for pages to read cheaply."""
-    sql = coverage_sql(con)
-    if sql:
-        con.execute(f"create or replace table {COVERAGE_TABLE} as {sql}")
-
-
 def coverage_sql(con: duckdb.DuckDBPyConnection) -> str | None:
     """metrics/sql/source_coverage.sql over the event days of every source the warehouse holds."""
-    from metrics.aggregate import query_sql
-
     held = {name for (name,) in con.sql("select table_name from information_schema.tables").fetchall()}
     days = []
     for source, choices in SOURCE_DATES.items():

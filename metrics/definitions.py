@@ -25,6 +25,19 @@ class Denominator(StrEnum):
     EVENTS = "events"  # counted by the indicator's own query
 
 
+class Grain(StrEnum):
+    """How the refresh can sum an indicator's events ahead (pipeline/precompute.py), declared with it.
+
+    MONTHLY: its events are the same whatever the period, only filtered to it (the query reads `$start` and
+    `$end` once, as `between $start and $end`, and neither groups nor reads the period's length), so any
+    whole-month period is the sum of its months.
+    WINDOW: it counts people once per period, or reads the period's length, so each period is summed whole.
+    """
+
+    MONTHLY = "monthly"
+    WINDOW = "window"
+
+
 class Topic(StrEnum):
     PREVALENCE = "Prevalence and pattern"
     HIDDEN_NEED = "Hidden need"
@@ -63,6 +76,7 @@ class LocalShare:
 
     query: str
     name: str = "local population aged 16+"
+    grain: Grain = Grain.WINDOW  # residents over the period's years: each period is summed whole
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,7 @@ class Indicator:
     numerator: str
     denominator: str
     source_extracts: tuple[str, ...]
+    grain: Grain  # how the refresh sums its query ahead (see Grain)
     dimensions: tuple[str, ...] = ALL_DIMENSIONS
     denominator_source: Denominator = Denominator.EVENTS
     multiplier: float = 100.0

@@ -29,7 +29,8 @@ def local_share_ask(indicator: Indicator, period: Period, *, by: str | None, gro
 
 def residents_of(indicator: Indicator) -> Indicator:
     """The indicator's local share read as an indicator: residents in the group over the residents it is a share of."""
-    return replace(indicator, query=indicator.local_share.query, denominator_source=Denominator.EVENTS)
+    return replace(indicator, query=indicator.local_share.query, denominator_source=Denominator.EVENTS,
+                   grain=indicator.local_share.grain)
 
 
 def local_comparators(indicator: Indicator, by: str | None, shares: pl.DataFrame | UnsupportedCut | None) -> LocalComparators:

@@ -86,13 +86,3 @@ def query_key(indicator: Indicator) -> str:
     parameters = "&".join(f"{name}={value}" for name, value in sorted(indicator.query_parameters.items()))
     return indicator.sql_name + (f"?{parameters}" if parameters else "")
 
-
-_ONE_PERIOD_FILTER = re.compile(r"between\s+\$start\s+and\s+\$end", re.IGNORECASE)
-_PERIOD_DEPENDENT = re.compile(r"group\s+by|\bover\s*\(|\$period_years|distinct", re.IGNORECASE)
-
-
-def summable_by_month(sql: str) -> bool:
-    """The query's events are the same whatever the period, only filtered to it."""
-    sql = re.sub(r"--[^\n]*", "", sql)
-    return (len(_ONE_PERIOD_FILTER.findall(sql)) == 1 and sql.count("$start") == 1 and sql.count("$end") == 1
-            and not _PERIOD_DEPENDENT.search(sql))

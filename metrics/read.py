@@ -1,19 +1,23 @@
-"""Reading what the refresh precomputed: the one place that chooses between an indicator's live rows and the sums
-the refresh keeps (pipeline/ builds them; metrics/precomputed.py names their tables).
+"""Reading the warehouse's events: the one place that chooses between an indicator's live rows and the sums
+the refresh precomputed (pipeline/ builds them; metrics/precomputed.py names their tables).
 
-- `events_sql`: an indicator's events for a period from the sums by month or window, or None (run the query);
-- `totals`: many asks at once from the sums added up to the district and its commonest cuts;
-- `coverage`/`coverages`: the first and last event dates of an indicator's query;
+It reads a precomputed table only where the refresh's manifest (`precomputed_manifest`) lists it as holding the
+period asked for; everything else runs the query itself. A warehouse without a manifest holds nothing
+precomputed. Each function here makes that choice for one kind of read:
+
+- `events`: an indicator's events for a period: monthly sums, a window's sums, or its query;
+- `totals`: many asks at once from the sums added up to the district and its commonest cuts (only those held);
+- `event_dates`/`held_event_dates`: the first and last event dates of an indicator's query;
 - `rows`/`kept_rows`: a page query's rows (or a frame made from them) kept for a period;
-- `attrition_figures`: the Justice page's figures from its monthly sums or from the cases.
+- `attrition_figures`: the Justice page's figures from its monthly sums or from the cases;
+- `source_coverage_held`: whether each source's coverage was written by the refresh.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from functools import cache
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import duckdb
 import polars as pl
@@ -22,68 +26,104 @@ from metrics.definitions import Indicator
 from metrics.periods import Period
 from metrics.precomputed import (
     GROUPING_SETS,
+    MANIFEST,
     PERIOD_CUTS_BY_MONTH,
     PERIOD_QUERIES,
     STATIC_QUERIES,
+    HeldGrain,
+    Product,
     Summed,
     over_records,
 )
-from metrics.queries import EVENT_KEYS, PERSON_COLUMNS, Ask, GroupFilters, bind, query_key, query_sql, summable_by_month
+from metrics.queries import EVENT_KEYS, PERSON_COLUMNS, WIDE_OPEN, Ask, GroupFilters, bind, query_key, query_sql
 
 Result = TypeVar("Result")
+EventDates = tuple[date, date]
 
 
-def events_sql(con: duckdb.DuckDBPyConnection, indicator: Indicator, period: Period) -> tuple[str, dict[str, object]] | None:
-    """SQL giving the indicator's events for `period` from the precomputed sums, with its parameters;
-    None when they do not hold the period (or the warehouse has none), and the query must run itself."""
-    if coverage(con, indicator) is None:
-        return None
+class Held(NamedTuple):
+    """A manifest row: a product held for a query key at a grain, for a window (None for monthly and all)."""
+
+    key: str
+    grain: HeldGrain
+    window_start: date | None
+    window_end: date | None
+
+    def holds(self, period: Period | None) -> bool:
+        """Whether the rows held answer `period` (None: a query that reads no period)."""
+        if self.grain is HeldGrain.ALL:
+            return period is None
+        if period is None:
+            return False
+        if self.grain is HeldGrain.MONTHLY:
+            return period.is_whole_months
+        return (self.window_start, self.window_end) == (period.start, period.end)
+
+
+def manifest(con: duckdb.DuckDBPyConnection, product: Product, keys: Iterable[str]) -> list[Held]:
+    """What the refresh lists as held of `product` for `keys`; nothing for a warehouse built without sums."""
+    has_manifest = con.sql("select count(*) from duckdb_tables() where table_name = $table",
+                           params={"table": MANIFEST}).fetchall()[0][0]
+    if not has_manifest:
+        return []
+    rows = con.sql(f"select query_key, grain, window_start, window_end from {MANIFEST} "
+                   "where product = $product and list_contains($keys, query_key)",
+                   params={"product": product.value, "keys": sorted(set(keys))}).fetchall()
+    return [Held(key, HeldGrain(grain), start, end) for key, grain, start, end in rows]
+
+
+def _holds(con: duckdb.DuckDBPyConnection, product: Product, key: str, period: Period | None) -> Held | None:
+    return next((held for held in manifest(con, product, [key]) if held.holds(period)), None)
+
+
+def events(con: duckdb.DuckDBPyConnection, indicator: Indicator, period: Period) -> tuple[str, dict[str, object]]:
+    """SQL giving the indicator's events for `period` (`period_date`, the person columns, numerator and
+    denominator), with the parameters it needs besides the period's: from the precomputed sums where the
+    manifest says they hold the period, else the indicator's query itself."""
+    key = query_key(indicator)
+    held = _holds(con, Product.EVENTS, key, period)
+    if held is None:
+        return query_sql(indicator.sql_name), {}
     columns = f"period_date, {EVENT_KEYS}, numerator, denominator"
-    parameters: dict[str, object] = {"query_key": query_key(indicator)}
-    if _summable(indicator.sql_name):
-        if not period.is_whole_months:
-            return None
+    if held.grain is HeldGrain.MONTHLY:
         return (f"select {columns} from precomputed_monthly "
-                "where query_key = $query_key and period_date between $start and $end", parameters)
-    held = con.sql("select count(*) from precomputed_windows where query_key = $query_key "
-                   "and window_start = $start and window_end = $end",
-                   params={**parameters, "start": period.start, "end": period.end}).fetchall()[0][0]
-    if not held:
-        return None
+                "where query_key = $query_key and period_date between $start and $end", {"query_key": key})
     return (f"select {columns} from precomputed_windows "
-            "where query_key = $query_key and window_start = $start and window_end = $end", parameters)
+            "where query_key = $query_key and window_start = $start and window_end = $end", {"query_key": key})
 
 
-def coverage(con: duckdb.DuckDBPyConnection, indicator: Indicator, *, events_only: bool = False,
-             ) -> tuple[date | None, date | None] | None:
-    """(first, last) date of the query's rows from the precomputed table, or None when the warehouse
-    has none. `events_only` leaves out rows the query dates on the first day of the period asked for."""
+def held_event_dates(con: duckdb.DuckDBPyConnection, indicators: Iterable[Indicator], *, events_only: bool = False,
+                     ) -> dict[str, EventDates | None]:
+    """The first and last event dates of each indicator's query the refresh holds, by query key (keys it does not
+    hold are left out). `events_only` leaves out rows the query dates on the first day of the period asked for."""
+    keys = {query_key(indicator) for indicator in indicators}
+    held = {entry.key for entry in manifest(con, Product.COVERAGE, keys)}
+    if not held:
+        return {}
     first = "first_event_day" if events_only else "first_day"
-    try:
-        rows = con.sql(f"select {first}, last_day from precomputed_coverage where query_key = $key",
-                       params={"key": query_key(indicator)}).fetchall()
-    except duckdb.CatalogException:
-        return None
-    return rows[0] if rows else None
+    rows = con.sql(f"select query_key, {first}, last_day from precomputed_coverage where list_contains($keys, query_key)",
+                   params={"keys": sorted(held)}).fetchall()
+    dates = {key: _dates(first_day, last_day) for key, first_day, last_day in rows}
+    return {key: dates.get(key) for key in held}
 
 
-def coverages(con: duckdb.DuckDBPyConnection, indicators: Iterable[Indicator], *, events_only: bool = False,
-              ) -> dict[str, tuple[date | None, date | None] | None]:
-    """`coverage` of each indicator's query, by query key, read at once (a page's dozen indicators)."""
-    first = "first_event_day" if events_only else "first_day"
-    keys = sorted({query_key(indicator) for indicator in indicators})
-    try:
-        rows = con.sql(f"select query_key, {first}, last_day from precomputed_coverage where list_contains($keys, query_key)",
-                       params={"keys": keys}).fetchall()
-    except duckdb.CatalogException:
-        return dict.fromkeys(keys)
-    held = {key: (first_day, last_day) for key, first_day, last_day in rows}
-    return {key: held.get(key) for key in keys}
+def event_dates(con: duckdb.DuckDBPyConnection, indicator: Indicator, *, events_only: bool = False) -> EventDates | None:
+    """The first and last event dates of the indicator's query: held by the refresh, or worked out from the query
+    (which raises duckdb.Error when a table it reads was never loaded). None when it has no events."""
+    held = held_event_dates(con, [indicator], events_only=events_only)
+    if held:
+        return held[query_key(indicator)]
+    # A query that spreads the period asked for over population rows dates them on its first day; from this far
+    # back, `events_only` tells such echoes apart from real events.
+    first = "min(period_date) filter (where period_date > $start)" if events_only else "min(period_date)"
+    sql = f"with events as ({query_sql(indicator.sql_name)}) select {first}, max(period_date) from events"
+    wide = {**WIDE_OPEN, **indicator.query_parameters}
+    first_day, last_day = con.sql(sql, params=bind(sql, wide)).fetchall()[0]
+    return _dates(first_day, last_day)
 
 
-@cache
-def _summable(sql_name: str) -> bool:
-    return summable_by_month(query_sql(sql_name))
+def _dates(first: date | None, last: date | None) -> EventDates | None:
+    return None if first is None or last is None else (first, last)
 
 
 def totals(con: duckdb.DuckDBPyConnection, asks: Mapping[int, Ask]) -> dict[int, pl.DataFrame]:
@@ -98,7 +138,7 @@ def totals(con: duckdb.DuckDBPyConnection, asks: Mapping[int, Ask]) -> dict[int,
         "age_band", "ethnicity", "first_dim", "second_dim")}
     for position, ask in chosen.items():
         grouping_set, source = sources[position]
-        window = (None, None) if source == "month" else (ask.period.start, ask.period.end)
+        window = (None, None) if source is HeldGrain.MONTHLY else (ask.period.start, ask.period.end)
         dims = [*ask.dims, None, None]
         values = {"ask": position, "query_key": query_key(ask.indicator), "grouping_set": grouping_set,
                   "window_start": window[0], "window_end": window[1], "period_start": ask.period.start,
@@ -112,7 +152,7 @@ def totals(con: duckdb.DuckDBPyConnection, asks: Mapping[int, Ask]) -> dict[int,
     return {position: _ask_frame(by_ask[position], ask.dims) for position, ask in chosen.items()}
 
 
-def _sources(con: duckdb.DuckDBPyConnection, asks: Mapping[int, Ask]) -> dict[int, tuple[str, str]]:
+def _sources(con: duckdb.DuckDBPyConnection, asks: Mapping[int, Ask]) -> dict[int, tuple[str, HeldGrain]]:
     """(grouping set, source) of each ask held, where a grouping set keeps every person cut it is summed by or
     filtered on."""
     wanted = {}
@@ -123,22 +163,20 @@ def _sources(con: duckdb.DuckDBPyConnection, asks: Mapping[int, Ask]) -> dict[in
             wanted[position] = grouping_set
     if not wanted:
         return {}
-    keys = sorted({query_key(asks[position].indicator) for position in wanted})
-    try:
-        held = con.sql("select query_key, source, window_start, window_end from precomputed_totals_held "
-                       "where list_contains($keys, query_key)", params={"keys": keys}).fetchall()
-    except duckdb.CatalogException:  # a warehouse built before the totals were
-        return {}
-    windows = {(key, start, end): source for key, source, start, end in held if source != "month"}
-    monthly = {key for key, source, _, _ in held if source == "month"}
+    keys = {query_key(asks[position].indicator) for position in wanted}
+    held = manifest(con, Product.TOTALS, keys)
+    windows = {(entry.key, entry.window_start, entry.window_end): entry.grain for entry in held
+               if entry.grain is not HeldGrain.MONTHLY}
+    monthly = {entry.key for entry in held if entry.grain is HeldGrain.MONTHLY}
     sources = {}
     for position, grouping_set in wanted.items():
         ask = asks[position]
         key, period = query_key(ask.indicator), ask.period
         window = windows.get((key, period.start, period.end))
         if key in monthly and period.is_whole_months:
-            sources[position] = (grouping_set, "month")
-        elif window == "window" or (window == "window by year" and not set(ask.dims) & set(PERIOD_CUTS_BY_MONTH)):
+            sources[position] = (grouping_set, HeldGrain.MONTHLY)
+        elif window is HeldGrain.WINDOW or (window is HeldGrain.WINDOW_BY_YEAR
+                                            and not set(ask.dims) & set(PERIOD_CUTS_BY_MONTH)):
             sources[position] = (grouping_set, window)
     return sources
 
@@ -176,25 +214,21 @@ def _held(con: duckdb.DuckDBPyConnection, name: str, period: Period | None) -> p
 
 
 def _rows(con: duckdb.DuckDBPyConnection, name: str, period: Period | None, order: str | None) -> pl.DataFrame | None:
-    try:
-        rows = con.sql(f"select * exclude (window_start, window_end) from precomputed_rows_{name} "
-                       "where window_start is not distinct from $start and window_end is not distinct from $end"
-                       + (f" order by {order}" if order else ""),
-                       params={"start": period.start if period else None, "end": period.end if period else None}).pl()
-    except duckdb.CatalogException:  # a warehouse built before these were kept
+    """The rows kept under `name` for the period, where the manifest lists them and there are any."""
+    if _holds(con, Product.ROWS, name, period) is None:
         return None
+    rows = con.sql(f"select * exclude (window_start, window_end) from precomputed_rows_{name} "
+                   "where window_start is not distinct from $start and window_end is not distinct from $end"
+                   + (f" order by {order}" if order else ""),
+                   params={"start": period.start if period else None, "end": period.end if period else None}).pl()
     return rows if rows.height else None
 
 
 def attrition_figures(con: duckdb.DuckDBPyConnection, summed: Summed, period: Period, by: str | None,
                       groups: GroupFilters, fetch: Callable[[duckdb.DuckDBPyRelation], Result]) -> Result:
     """The figures' query for the selection and the cut `by` (already checked to be a person column), fetched."""
-    if period.is_whole_months:
-        try:
-            return fetch(attrition_relation(con, summed, period, by, groups, precomputed=True))
-        except duckdb.CatalogException:  # a warehouse built before the table existed
-            pass
-    return fetch(attrition_relation(con, summed, period, by, groups, precomputed=False))
+    precomputed = _holds(con, Product.ATTRITION, summed.table, period) is not None
+    return fetch(attrition_relation(con, summed, period, by, groups, precomputed=precomputed))
 
 
 def attrition_relation(con: duckdb.DuckDBPyConnection, summed: Summed, period: Period, by: str | None,
@@ -202,3 +236,8 @@ def attrition_relation(con: duckdb.DuckDBPyConnection, summed: Summed, period: P
     records = query_sql(summed.precomputed if precomputed else summed.cases)
     parameters = {"start": period.start, "end": period.end, "by": by, **groups.as_parameters()}
     return con.sql(over_records(records, query_sql(summed.figures)), params=parameters)
+
+
+def source_coverage_held(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether the refresh wrote each source's coverage into `table` (metrics/completeness.py reads it)."""
+    return bool(manifest(con, Product.SOURCE_COVERAGE, [table]))

@@ -1,13 +1,13 @@
-"""The justice figures' cases summed by month at each refresh, and read back for a period.
+"""The justice figures' cases summed by month at each refresh.
 
 Each figure has a query over its cases, one row per case: metrics/sql/_attrition_funnel.sql (an
 incident or crime, with a 0/1 column per stage) and metrics/sql/_attrition_days.sql (a crime and a
 step it completed, with its days). `build` sums them by month, ward, sex, age band and ethnic group
 (and step and day) into a table, so a period of whole months (every period the dashboard offers)
 reads a few thousand rows, not the period's incidents and crimes. Any other period, or a warehouse
-built without the tables, reads the cases themselves. Either way the figure's own query sums what it
-reads as `records`, so both give the same numbers (tests/metrics/test_attrition_sums.py holds them
-equal).
+whose manifest does not list the tables, reads the cases themselves (metrics/read.py chooses). Either
+way the figure's own query sums what it reads as `records`, so both give the same numbers
+(tests/metrics/test_read.py holds them equal).
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from datetime import date
 
 import duckdb
 
-from metrics.precomputed import STAGE_COUNTS, STEP_DAYS, over_records
+from metrics.precomputed import STAGE_COUNTS, STEP_DAYS, HeldGrain, Product, over_records
 from metrics.queries import query_sql
+from pipeline.precompute import record
 
 ALL_TIME = {"start": date(1900, 1, 1), "end": date(2999, 12, 31)}
 
@@ -27,3 +28,4 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     for summed in (STAGE_COUNTS, STEP_DAYS):
         monthly = over_records(query_sql(summed.cases), query_sql(summed.monthly))
         con.execute(f"create or replace table {summed.table} as {monthly}", ALL_TIME)
+        record(con, Product.ATTRITION, summed.table, HeldGrain.MONTHLY)

@@ -3,16 +3,17 @@
 Every indicator query (its SQL file and bound parameters: the "query key") is run once per
 refresh and its events summed by month, ward, sex, age band and ethnic group:
 
-- `precomputed_monthly`, for queries whose events do not depend on the period asked for beyond
-  falling in it (they read `$start` and `$end` once, as `between $start and $end`, and neither group
-  nor read the period's length). Any whole-month period is the sum of its months.
-- `precomputed_windows`, for the rest (people counted once in the period, rates over its length):
-  the events of each year-long period the dashboard offers (`periods.period_options`) and of the
+- `precomputed_monthly`, for indicators declaring `Grain.MONTHLY` (metrics/definitions.py): their events
+  do not depend on the period asked for beyond falling in it. Any whole-month period is the sum of its months.
+- `precomputed_windows`, for those declaring `Grain.WINDOW` (people counted once in the period, rates
+  over its length): the events of each year-long period the dashboard offers (`periods.period_options`) and of the
   trend span, each summed the same way. Shorter periods read little and run live.
 - `precomputed_coverage`: each query's first and last event date.
 
-`aggregate` reads these when they hold the period asked for and runs the query itself otherwise:
-metrics/read.py chooses between them. `build` then builds the pages' own sums from them
+Each is listed in `precomputed_manifest` as it is built (`record`).
+
+metrics/read.py reads these where the manifest says they hold the period asked for, and runs the
+query itself otherwise. The refresh (pipeline/nightly.py) then builds the pages' own sums from them
 (pipeline/precompute_pages.py) and the Justice page's stage counts and days between stages by
 month (pipeline/attrition_sums.py).
 """
@@ -22,9 +23,12 @@ from __future__ import annotations
 import duckdb
 
 from metrics import completeness, periods
+from metrics.definitions import Grain
 from metrics.periods import Period, trend_span
-from metrics.queries import EVENT_KEYS, WIDE_OPEN, bind, query_key, query_sql, summable_by_month
+from metrics.precomputed import MANIFEST, MANIFEST_SCHEMA, HeldGrain, Product
+from metrics.queries import EVENT_KEYS, WIDE_OPEN, bind, query_key, query_sql
 from metrics.registry import all_indicators
+
 SCHEMA = """
     create or replace table precomputed_coverage (query_key varchar, first_day date, last_day date, first_event_day date);
     create or replace table precomputed_monthly (
@@ -45,19 +49,22 @@ _COVERAGE = "min(period_date), max(period_date), min(period_date) filter (where 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Create the precomputed tables in the warehouse being built (after the marts)."""
+    con.execute(MANIFEST_SCHEMA)
     con.execute(SCHEMA)
-    completeness.build(con)
+    build_source_coverage(con)
     offered = offered_periods(con)
     queries = {query_key(indicator): indicator for indicator in all_indicators()}
     for key, indicator in queries.items():
         sql = query_sql(indicator.sql_name)
         everything = {**WIDE_OPEN, **indicator.query_parameters}
-        if summable_by_month(sql):
+        record(con, Product.COVERAGE, key, HeldGrain.ALL)
+        if indicator.grain is Grain.MONTHLY:
             con.execute(f"create or replace temp table _precompute_events as {sql}", bind(sql, everything))
             con.execute(f"insert into precomputed_coverage select $key, {_COVERAGE} from _precompute_events",
                         {"key": key, "start": WIDE_OPEN["start"]})
             con.execute(f"insert into precomputed_monthly select $key, {_SUMMED} from _precompute_events group by all",
                         {"key": key})
+            record(con, Product.EVENTS, key, HeldGrain.MONTHLY)
             continue
         con.execute(f"insert into precomputed_coverage select $key, {_COVERAGE} from ({sql})",
                     {"key": key, **bind(sql, everything), "start": WIDE_OPEN["start"]})
@@ -70,8 +77,25 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"insert into precomputed_windows select $key, $window_start, $window_end, {_SUMMED} "
                         f"from ({sql}) group by all",
                         {"key": key, "window_start": period.start, "window_end": period.end, **bind(sql, parameters)})
+            record(con, Product.EVENTS, key, HeldGrain.WINDOW, period)
     # Rows went in one query key after another, so a page's read of one key already skips the others' row groups.
     con.execute("drop table if exists _precompute_events")
+
+
+def record(con: duckdb.DuckDBPyConnection, product: Product, key: str, grain: HeldGrain, window: Period | None = None,
+           ) -> None:
+    """List a product held in the manifest (metrics/precomputed.py), the only thing metrics/read.py reads it by."""
+    con.execute(f"insert into {MANIFEST} values ($product, $key, $grain, $start, $end)",
+                {"product": product.value, "key": key, "grain": grain.value,
+                 "start": window.start if window else None, "end": window.end if window else None})
+
+
+def build_source_coverage(con: duckdb.DuckDBPyConnection) -> None:
+    """Write each source's coverage into the warehouse being built, for pages to read cheaply."""
+    sql = completeness.coverage_sql(con)
+    if sql:
+        con.execute(f"create or replace table {completeness.COVERAGE_TABLE} as {sql}")
+        record(con, Product.SOURCE_COVERAGE, completeness.COVERAGE_TABLE, HeldGrain.ALL)
 
 
 def offered_periods(con: duckdb.DuckDBPyConnection) -> list[Period]:

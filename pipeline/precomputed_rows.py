@@ -17,25 +17,34 @@ import duckdb
 import polars as pl
 
 from metrics.periods import Period
-from metrics.precomputed import PERIOD_QUERIES, STATIC_QUERIES
+from metrics.precomputed import MANIFEST, PERIOD_QUERIES, STATIC_QUERIES, HeldGrain, Product
 from metrics.queries import bind, query_sql
+from pipeline.precompute import record
+
 
 def build(con: duckdb.DuckDBPyConnection, periods: Sequence[Period]) -> None:
     """Keep the rows of every query, for each of `periods` where it reads one."""
     windows = list({(period.start, period.end): period for period in periods}.values())
     for name in (*PERIOD_QUERIES, *STATIC_QUERIES):
-        con.execute(f"drop table if exists precomputed_rows_{name}")
+        _forget(con, name)
         for window in windows if name in PERIOD_QUERIES else [None]:
             _keep(con, name, window)
 
 
 def keep(con: duckdb.DuckDBPyConnection, name: str, frames: dict[Period, pl.DataFrame]) -> None:
     """Keep a frame for each period, in place of any kept before under `name`."""
-    con.execute(f"drop table if exists precomputed_rows_{name}")
+    _forget(con, name)
     for period, frame in frames.items():
         con.register("_frame_to_keep", frame)
         _store(con, name, "select * from _frame_to_keep", {"window_start": period.start, "window_end": period.end})
         con.unregister("_frame_to_keep")
+        record(con, Product.ROWS, name, HeldGrain.WINDOW, period)
+
+
+def _forget(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    con.execute(f"drop table if exists precomputed_rows_{name}")
+    con.execute(f"delete from {MANIFEST} where product = $product and query_key = $name",
+                {"product": Product.ROWS.value, "name": name})
 
 
 def _keep(con: duckdb.DuckDBPyConnection, name: str, window: Period | None) -> None:
@@ -43,6 +52,7 @@ def _keep(con: duckdb.DuckDBPyConnection, name: str, window: Period | None) -> N
     values = {} if window is None else {"start": window.start, "end": window.end, "period_years": window.years}
     window_values = {"window_start": window.start if window else None, "window_end": window.end if window else None}
     _store(con, name, sql, {**bind(sql, values), **window_values})
+    record(con, Product.ROWS, name, HeldGrain.ALL if window is None else HeldGrain.WINDOW, window)
 
 
 def _store(con: duckdb.DuckDBPyConnection, name: str, sql: str, parameters: dict[str, object]) -> None:

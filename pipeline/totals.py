@@ -10,7 +10,7 @@ to each of GROUPING_SETS, with rows for the cuts a set leaves out set to null. B
   given, summed the same way (the residents' shares the local comparators read for each period offered);
 - `window by year`: extra windows summed by financial year, not month, for asks cut by nothing finer (the
   five-year spans the scorecard's sparklines draw).
-`precomputed_totals_held` lists the query keys (monthly) and windows held. metrics/read.py answers every ask
+The manifest (`precomputed_manifest`, product `totals`) lists the query keys (monthly) and windows held. metrics/read.py answers every ask
 held whose cut and filters one grouping set covers; the rest run as before. Rows are ordered by grouping set
 first, so the district's come from a short stretch.
 """
@@ -24,15 +24,14 @@ import duckdb
 
 from metrics.definitions import Indicator
 from metrics.periods import Period
-from metrics.precomputed import GROUPING_SETS
-from metrics.queries import PERIOD_EXPRESSIONS, PERSON_COLUMNS, WIDE_OPEN, bind, query_key, query_sql, summable_by_month
-from metrics.registry import all_indicators
+from metrics.precomputed import GROUPING_SETS, MANIFEST, HeldGrain, Product
+from metrics.queries import PERIOD_EXPRESSIONS, PERSON_COLUMNS, WIDE_OPEN, bind, query_key, query_sql
+from pipeline.precompute import record
 
 SCHEMA = """
     create or replace temp table _totals_staging (
         query_key varchar, grouping_set varchar, source varchar, window_start date, window_end date, period_date date,
         ward_code varchar, sex varchar, age_band varchar, ethnicity varchar, numerator double, denominator double);
-    create or replace table precomputed_totals_held (query_key varchar, source varchar, window_start date, window_end date);
 """
 FINANCIAL_YEAR_START = "make_date(year(period_date) - (month(period_date) < 4)::integer, 4, 1)"
 
@@ -52,12 +51,9 @@ def build(con: duckdb.DuckDBPyConnection, extra: Sequence[ExtraWindows] = ()) ->
     con.execute(_rolled_up(("query_key", "'month'", "null::date", "null::date"), ["query_key"], "from precomputed_monthly"))
     con.execute(_rolled_up(("query_key", "'window'", "window_start", "window_end"), ["query_key", "window_start", "window_end"],
                            "from precomputed_windows"))
-    summable = {query_key(indicator) for indicator in all_indicators()
-                if summable_by_month(query_sql(indicator.sql_name))}
-    con.execute("insert into precomputed_totals_held select query_key, 'month', null, null from precomputed_coverage "
-                "where list_contains($summable, query_key)", {"summable": sorted(summable)})
-    con.execute("insert into precomputed_totals_held select distinct query_key, 'window', window_start, window_end "
-                "from precomputed_windows")
+    # the totals hold every month and window the events are held for
+    con.execute(f"insert into {MANIFEST} select distinct $totals, query_key, grain, window_start, window_end from {MANIFEST} "
+                "where product = $events", {"totals": Product.TOTALS.value, "events": Product.EVENTS.value})
     for windows in extra:
         for window in windows.windows:
             _sum_window(con, windows.indicator, window, by_year=windows.by_year)
@@ -72,9 +68,11 @@ def _sum_window(con: duckdb.DuckDBPyConnection, indicator: Indicator, window: Pe
     """The query's events over `window`, summed by month (or financial year) and each grouping set, as precompute
     sums a window; nothing when the window is held already."""
     key = query_key(indicator)
-    held = con.sql("select count(*) from precomputed_totals_held where query_key = $key and source like 'window%' "
-                   "and window_start = $start and window_end = $end",
-                   params={"key": key, "start": window.start, "end": window.end}).fetchall()[0][0]
+    held = con.sql(f"select count(*) from {MANIFEST} where product = $totals and query_key = $key "
+                   "and grain in ($window, $by_year) and window_start = $start and window_end = $end",
+                   params={"totals": Product.TOTALS.value, "key": key, "window": HeldGrain.WINDOW.value,
+                           "by_year": HeldGrain.WINDOW_BY_YEAR.value, "start": window.start, "end": window.end}
+                   ).fetchall()[0][0]
     if held:
         return
     sql = query_sql(indicator.sql_name)
@@ -86,8 +84,7 @@ def _sum_window(con: duckdb.DuckDBPyConnection, indicator: Indicator, window: Pe
               f"numerator, denominator from ({sql}))")
     con.execute(_rolled_up(("$key", "$source", "$start::date", "$end::date"), [], events),
                 {**bind(sql, parameters), "key": key, "source": source, "start": window.start, "end": window.end})
-    con.execute("insert into precomputed_totals_held values ($key, $source, $start, $end)",
-                {"key": key, "source": source, "start": window.start, "end": window.end})
+    record(con, Product.TOTALS, key, HeldGrain.WINDOW_BY_YEAR if by_year else HeldGrain.WINDOW, window)
 
 
 def _rolled_up(identity: tuple[str, str, str, str], grouped: list[str], events: str) -> str:

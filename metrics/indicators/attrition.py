@@ -7,7 +7,7 @@ publish them: charging decisions by the decision date, prosecutions by the court
 """
 
 from metrics.compare import Polarity
-from metrics.definitions import Benchmark, Indicator, Method, Topic
+from metrics.definitions import Benchmark, Grain, Indicator, Method, Topic
 
 CRIMES = ("crime_outcomes", "police_incidents")
 ONS_2017 = "ONS, Domestic abuse in England and Wales, year ending March 2017 (police data)"
@@ -35,6 +35,7 @@ INDICATORS = (
         numerator="Crimes recorded in the period with an arrest date (any time up to the latest data).",
         denominator="Domestic abuse crimes recorded in the period.",
         source_extracts=CRIMES,
+        grain=Grain.MONTHLY,
         benchmarks=(
             Benchmark("England and Wales", 33.0, ONS_2020, "year ending March 2020"),
             Benchmark("England and Wales", 46.0, ONS_2017, "year ending March 2017"),
@@ -55,6 +56,7 @@ INDICATORS = (
         numerator="Crimes recorded in the period with a CPS referral date, with or without an arrest.",
         denominator="Domestic abuse crimes recorded in the period.",
         source_extracts=CRIMES,
+        grain=Grain.MONTHLY,
         matures=True,
         notes=f"{PLACED} {STILL_OPEN}",
     ),
@@ -71,6 +73,7 @@ INDICATORS = (
         denominator="Crimes referred to the CPS with a charging decision dated in the period: charged, no further "
                     "action or an out-of-court disposal (pending decisions are left out).",
         source_extracts=CRIMES,
+        grain=Grain.MONTHLY,
         benchmarks=(
             Benchmark("England and Wales, low end of range", 72.0, CPS_CHARGES, "year ending March 2017"),
             Benchmark("England and Wales, high end of range", 78.0, CPS_CHARGES, "year ending March 2017"),
@@ -91,6 +94,7 @@ INDICATORS = (
         numerator="Crimes recorded in the period that were referred to the CPS and charged.",
         denominator="Domestic abuse crimes recorded in the period.",
         source_extracts=CRIMES,
+        grain=Grain.MONTHLY,
         matures=True,
         notes=f"The whole path from recording to charge in one figure. {PLACED} {STILL_OPEN}",
     ),
@@ -106,6 +110,7 @@ INDICATORS = (
         denominator="Charged crimes whose court outcome, dated in the period, is convicted, acquitted, "
                     "discontinued or dismissed (pending cases are left out).",
         source_extracts=CRIMES,
+        grain=Grain.MONTHLY,
         benchmarks=(
             Benchmark("England and Wales, low end of range", 76.0, CPS_CONVICTIONS, "year ending March 2017"),
             Benchmark("England and Wales, high end of range", 78.0, CPS_CONVICTIONS, "year ending March 2017"),
@@ -126,6 +131,7 @@ INDICATORS = (
         denominator="Domestic abuse crimes recorded in the period, with or without an outcome yet "
                     "(as the Home Office counts them).",
         source_extracts=CRIMES,
+        grain=Grain.MONTHLY,
         matures=True,
         notes=f"{PLACED} {STILL_OPEN}",
     ),
@@ -142,6 +148,7 @@ INDICATORS = (
         denominator="Domestic abuse crimes recorded in the period, with or without an outcome yet "
                     "(as the Home Office counts them).",
         source_extracts=CRIMES,
+        grain=Grain.MONTHLY,
         benchmarks=(
             Benchmark("England and Wales", 54.8, OUTCOMES_2020, "year ending March 2020"),
             Benchmark("England and Wales", 37.5, OUTCOMES_2016, "2016"),
@@ -163,6 +170,7 @@ INDICATORS = (
         denominator="Charged crimes whose court outcome, dated in the period, is acquitted, discontinued or "
                     "dismissed (an unsuccessful prosecution, as the CPS defines it).",
         source_extracts=CRIMES,
+        grain=Grain.MONTHLY,
         benchmarks=(Benchmark("England and Wales", 52.5, CPS_VICTIM_ISSUES, "2015-16"),),
         notes="Cases the CPS dropped before charge are not prosecutions and are left out; a loss with no victim "
               f"issue recorded counts as not a victim issue. Well-timed support for the victim lowers it. {PLACED}",

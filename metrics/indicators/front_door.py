@@ -1,7 +1,7 @@
 """Front door and safeguarding: whether children and high-risk victims get the response in time."""
 
 from metrics.compare import Polarity
-from metrics.definitions import Indicator, Method, Topic
+from metrics.definitions import Grain, Indicator, Method, Topic
 from oversight.settings import get_settings
 
 POLICE = ("police_incidents",)
@@ -34,6 +34,7 @@ INDICATORS = (
                   "(a Friday, Saturday or Sunday incident: by 9am on Monday).",
         denominator="Notifications to schools about incidents reported in the period.",
         source_extracts=("school_notifications", "police_incidents"),
+        grain=Grain.MONTHLY,
         dimensions=WARD_AND_PERIOD,
         notes="A statutory duty since 2024. School holidays and training days are not known, so weekdays stand in for "
               "school days. Children whose school was never notified have no row in the extract and are not counted. "
@@ -53,6 +54,7 @@ INDICATORS = (
         denominator="Contacts where domestic abuse is a factor received in the period, less those still undecided "
                     "that arrived in the last 24 hours of the data (not yet late).",
         source_extracts=("mash_contacts",),
+        grain=Grain.MONTHLY,
         notes="Cut by the child's ward and group.",
     ),
     Indicator(
@@ -67,6 +69,7 @@ INDICATORS = (
         numerator="Incidents with children present where speaking to the child is recorded as yes.",
         denominator="Incidents in the period with one or more children present; nothing recorded counts as not spoken to.",
         source_extracts=POLICE,
+        grain=Grain.MONTHLY,
         notes="Inspectors found officers not recording that they spoke to the child. Cut by the victim's ward and "
               "group (the child's group is not in the police extract).",
     ),
@@ -82,6 +85,7 @@ INDICATORS = (
         numerator="High-risk incidents with the MARAC referral flag set.",
         denominator="Incidents in the period with DASH risk high; a missing referral flag counts as not referred.",
         source_extracts=POLICE,
+        grain=Grain.MONTHLY,
         notes="High risk should always go to MARAC. A victim already open to MARAC may be flagged on one "
               "incident only, so read it with the repeat-incident measure.",
     ),
@@ -99,6 +103,7 @@ INDICATORS = (
         denominator=f"Distinct victims with an incident in the period that was their {TRIGGER_ORDINAL} or later within "
                     f"{WINDOW} ({_SETTINGS.marac_trigger_window_days} days); each placed by that incident's ward and group.",
         source_extracts=("police_incidents", "marac_cases"),
+        grain=Grain.WINDOW,
         dimensions=PERSON,
         notes="Cumulative risk not leading to a MARAC referral was an inspection finding. The trigger is a local "
               "setting: OVERSIGHT_MARAC_TRIGGER_INCIDENTS incidents within OVERSIGHT_MARAC_TRIGGER_WINDOW_DAYS days "
@@ -119,6 +124,7 @@ INDICATORS = (
                   "their first trigger to the latest data (as in the percentage).",
         denominator="None (a count).",
         source_extracts=("police_incidents", "marac_cases"),
+        grain=Grain.WINDOW,
         dimensions=PERSON,
         notes="The people behind the percentage: each is a case to check.",
         query="repeat_3plus_not_marac_pct",  # the percentage's numerator, counted

@@ -7,7 +7,7 @@ import polars as pl
 
 from metrics.aggregate import query_sql
 from metrics.compare import Polarity
-from metrics.definitions import CSEW, PERSON_DIMENSIONS, Benchmark, Indicator, Method, Topic
+from metrics.definitions import CSEW, PERSON_DIMENSIONS, Benchmark, Grain, Indicator, Method, Topic
 
 INDICATORS = (
     Indicator(
@@ -24,6 +24,7 @@ INDICATORS = (
         denominator="Expected victims: residents aged 16 and over in each sex and age band times the crime survey's "
                     "last-year domestic abuse rate for them, times the years in the period.",
         source_extracts=("police_incidents", "population", "prevalence_rates"),
+        grain=Grain.WINDOW,
         dimensions=PERSON_DIMENSIONS,
         multiplier=100,
         benchmarks=(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from metrics.compare import Polarity
-from metrics.definitions import SAFELIVES, SAFELIVES_YEAR, Benchmark, Denominator, Indicator, LocalShare, Method, Topic
+from metrics.definitions import SAFELIVES, SAFELIVES_YEAR, Benchmark, Denominator, Grain, Indicator, LocalShare, Method, Topic
 
 MARAC = ("marac_cases",)
 MARAC_AND_POPULATION = ("marac_cases", "population")
@@ -29,6 +29,7 @@ def _representation(
         numerator=f"Cases heard in the period with a victim {group}.",
         denominator=f"Cases heard in the period where the victim's {recorded} is recorded.",
         source_extracts=MARAC_AND_POPULATION if local_share else MARAC,
+        grain=Grain.MONTHLY,
         dimensions=dimensions,
         benchmarks=(Benchmark("England and Wales", national, SAFELIVES, SAFELIVES_YEAR),),
         notes=f"{notes} {RECORDED_ONLY}",
@@ -50,6 +51,7 @@ INDICATORS = (
         numerator="Cases heard at MARAC in the period (victims of any sex).",
         denominator="Women aged 16 and over (latest mid-year estimate) times the years in the period.",
         source_extracts=MARAC_AND_POPULATION,
+        grain=Grain.MONTHLY,
         dimensions=("ward", "age_band", "ethnicity", *PERIODS),
         denominator_source=Denominator.WOMEN_16_PLUS,
         multiplier=10000,
@@ -75,6 +77,7 @@ INDICATORS = (
         numerator="Cases heard in the period whose victim had been heard at MARAC within the 365 days before.",
         denominator="Cases heard in the period.",
         source_extracts=MARAC,
+        grain=Grain.MONTHLY,
         benchmarks=(Benchmark("England and Wales", 31.0, SAFELIVES, SAFELIVES_YEAR),),
         notes="Repeats are worked out from the hearings held, so a victim first heard before the earliest extract "
               "loaded is not counted as a repeat. A low rate may mean repeat abuse is not being spotted and "
@@ -94,6 +97,7 @@ INDICATORS = (
                   "voluntary or other agencies.",
         denominator="Cases heard in the period.",
         source_extracts=MARAC,
+        grain=Grain.MONTHLY,
         benchmarks=(Benchmark("England and Wales", 36.1, SAFELIVES, SAFELIVES_YEAR),),
         notes="A low share means other agencies are not identifying high-risk victims the police do not see.",
         query="marac_non_police_referrals",

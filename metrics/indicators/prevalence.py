@@ -1,7 +1,7 @@
 """Prevalence and pattern: how much domestic abuse reaches the police, where and to whom."""
 
 from metrics.compare import Polarity
-from metrics.definitions import Benchmark, Denominator, Indicator, Method, Topic
+from metrics.definitions import Benchmark, Denominator, Grain, Indicator, Method, Topic
 
 POLICE = ("police_incidents",)
 PERSON_AND_PERIOD = ("ward", "sex", "age_band", "ethnicity", "month", "quarter", "year")
@@ -18,6 +18,7 @@ INDICATORS = (
         numerator="Domestic abuse incidents and crimes reported to police in the period (by the victim's group).",
         denominator="Residents (latest mid-year estimate) times the years in the period.",
         source_extracts=POLICE,
+        grain=Grain.MONTHLY,
         denominator_source=Denominator.RESIDENTS,
         multiplier=1000,
         benchmarks=(
@@ -42,6 +43,7 @@ INDICATORS = (
         numerator="Incidents and crimes with a victim aged 16 or over (or of unknown age) in the period.",
         denominator="Residents aged 16 and over times the years in the period.",
         source_extracts=POLICE,
+        grain=Grain.MONTHLY,
         denominator_source=Denominator.RESIDENTS_16_PLUS,
         multiplier=1000,
         query="prevalence_incidents_16plus",
@@ -57,6 +59,7 @@ INDICATORS = (
         numerator="Incidents recorded as crimes in the period.",
         denominator="Residents times the years in the period.",
         source_extracts=POLICE,
+        grain=Grain.MONTHLY,
         denominator_source=Denominator.RESIDENTS,
         multiplier=1000,
         notes="Nationally 46% of DA incidents and crimes were recorded as crimes (year ending March 2017).",
@@ -73,6 +76,7 @@ INDICATORS = (
         numerator="Victims in the period with an incident that was their second or later within 12 months.",
         denominator="Distinct victims with an incident in the period (cut by their latest incident's ward and group).",
         source_extracts=POLICE,
+        grain=Grain.WINDOW,
         dimensions=("ward", "sex", "age_band", "ethnicity"),
         headline=True,
         query="repeat_victimisation",
@@ -89,6 +93,7 @@ INDICATORS = (
         numerator="Incidents with one or more children present.",
         denominator="Incidents in the period.",
         source_extracts=POLICE,
+        grain=Grain.MONTHLY,
         query="children_present",
     ),
     Indicator(
@@ -102,6 +107,7 @@ INDICATORS = (
         numerator="Children present, summed over incidents (a child at two incidents counts twice).",
         denominator="Residents aged 0-17 times the years in the period.",
         source_extracts=POLICE,
+        grain=Grain.MONTHLY,
         dimensions=("ward", "month", "quarter", "year"),
         denominator_source=Denominator.CHILDREN,
         multiplier=1000,
@@ -118,6 +124,7 @@ INDICATORS = (
         numerator="Incidents with DASH risk high.",
         denominator="Incidents with a DASH assessment (standard, medium or high).",
         source_extracts=POLICE,
+        grain=Grain.MONTHLY,
         query="dash_high_risk",
     ),
     Indicator(
@@ -131,6 +138,7 @@ INDICATORS = (
         numerator="Incidents flagged as honour-based abuse in the period.",
         denominator="None (a count).",
         source_extracts=POLICE,
+        grain=Grain.MONTHLY,
         notes="Known to be under-identified; a count, not a rate, because numbers are small.",
         query="honour_based",
     ),

@@ -5,7 +5,7 @@ metrics/coverage.py.
 """
 
 from metrics.compare import Polarity
-from metrics.definitions import Benchmark, Denominator, Indicator, Method, Topic
+from metrics.definitions import Benchmark, Denominator, Grain, Indicator, Method, Topic
 
 REFERRALS = ("service_referrals",)
 PERSON_AND_PERIOD = ("ward", "sex", "age_band", "ethnicity", "month", "quarter", "year")
@@ -27,6 +27,7 @@ INDICATORS = (
         numerator="Distinct victims aged 16+ (or of unknown age) whose support started in the period.",
         denominator="Residents aged 16 and over times the years in the period.",
         source_extracts=REFERRALS,
+        grain=Grain.WINDOW,
         denominator_source=Denominator.RESIDENTS_16_PLUS,
         multiplier=1000,
         notes=PLACED_ONCE + " Fewer than half of survivors get the community support they want "
@@ -46,6 +47,7 @@ INDICATORS = (
         numerator="Distinct children (referred as a child) whose support started in the period.",
         denominator="Residents aged 0-17 times the years in the period.",
         source_extracts=REFERRALS,
+        grain=Grain.WINDOW,
         denominator_source=Denominator.CHILDREN,
         multiplier=1000,
         notes=PLACED_ONCE + " Only 29% of survivors who wanted support for their children got it "
@@ -65,6 +67,7 @@ INDICATORS = (
         numerator="Distinct perpetrators whose intervention started in the period.",
         denominator="Residents aged 16 and over times the years in the period.",
         source_extracts=REFERRALS,
+        grain=Grain.WINDOW,
         denominator_source=Denominator.RESIDENTS_16_PLUS,
         multiplier=1000,
         notes=PLACED_ONCE + " Only 7% of survivors who wanted a behaviour change programme for their abuser "
@@ -85,6 +88,7 @@ INDICATORS = (
         denominator="Residents aged 16+ times the crime survey's last-year rate for their sex and age band "
                     "(the sex-level rate where no band rate is held), times the years in the period.",
         source_extracts=REFERRALS,
+        grain=Grain.WINDOW,
         dimensions=("ward", "sex", "age_band", "ethnicity"),
         notes="Survey rates come from the prevalence_rates reference data (Crime Survey for England and Wales). "
               "Cut by ethnic group only when the population is split by ethnic group. Victims of other or unknown "
@@ -102,6 +106,7 @@ INDICATORS = (
         numerator="Referrals received in the period whose support started and ended as completed.",
         denominator="Referrals received in the period whose support started and has ended (any reason).",
         source_extracts=REFERRALS,
+        grain=Grain.MONTHLY,
         dimensions=PERSON_AND_PERIOD,
         notes=OUTCOME_NOTES,
         query="service_completion",
@@ -117,6 +122,7 @@ INDICATORS = (
         numerator="Referrals received in the period whose support started and ended as disengaged.",
         denominator="Referrals received in the period whose support started and has ended (any reason).",
         source_extracts=REFERRALS,
+        grain=Grain.MONTHLY,
         dimensions=PERSON_AND_PERIOD,
         notes=OUTCOME_NOTES,
         query="service_dropout",
@@ -132,6 +138,7 @@ INDICATORS = (
         numerator="Perpetrator referrals to a perpetrator programme received in the period that started.",
         denominator="Perpetrator referrals to a perpetrator programme received in the period.",
         source_extracts=REFERRALS,
+        grain=Grain.MONTHLY,
         dimensions=PERSON_AND_PERIOD,
         query="perpetrator_programme_uptake",
     ),
@@ -146,6 +153,7 @@ INDICATORS = (
         numerator="Perpetrator referrals received in the period whose programme started and ended as completed.",
         denominator="Perpetrator referrals received in the period whose programme started and has ended (any reason).",
         source_extracts=REFERRALS,
+        grain=Grain.MONTHLY,
         dimensions=PERSON_AND_PERIOD,
         notes=OUTCOME_NOTES,
         query="perpetrator_programme_completion",
@@ -161,6 +169,7 @@ INDICATORS = (
         numerator="Victims whose IDVA support started in the period.",
         denominator="IDVA full-time equivalents in the service register times the years in the period.",
         source_extracts=("service_referrals", "services"),
+        grain=Grain.WINDOW,
         dimensions=(),
         multiplier=1,
         benchmarks=(Benchmark("SafeLives capacity guide", 100.0,

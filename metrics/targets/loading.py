@@ -92,10 +92,9 @@ def load_plan(path: Path) -> ActionPlan:
 
 def plan_from_warehouse(con: duckdb.DuckDBPyConnection) -> ActionPlan:
     """The plan the latest refresh loaded; raises PlanMissing when none has been."""
-    try:
-        rows = con.sql("select file_name, plan_yaml from ref_action_plan order by loaded_at desc limit 1").fetchall()
-    except duckdb.CatalogException:  # a warehouse built before plans were kept
-        rows = []
+    kept = con.sql("select count(*) from duckdb_tables() where table_name = 'ref_action_plan'").fetchall()[0][0]
+    # a warehouse built before plans were kept has no table for them
+    rows = con.sql("select file_name, plan_yaml from ref_action_plan order by loaded_at desc limit 1").fetchall() if kept else []
     if not rows:
         raise PlanMissing("no action plan has been loaded: put action_plan.yaml in a drop and refresh, or pass a plan file")
     file_name, text = rows[0]

@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 from metrics import periods, read
-from metrics.aggregate import GroupFilters, UnsupportedCut, bind, query_sql
+from metrics.aggregate import GroupFilters, UnsupportedCut
 from metrics.queries import query_key
 from metrics.compute import Filters, Request, compute_many
 from metrics.disclosure import Audience, DisclosureRule, rule_for
@@ -24,11 +24,6 @@ from metrics.periods import Period
 from metrics.registry import get
 from metrics.targets.model import CUT_DIMENSIONS, Cut
 from oversight.settings import get_settings
-
-# Queries that spread the requested period over population rows date those rows at its first day;
-# a coverage query run from this far back tells such echoes apart from real events.
-_COVERAGE_FROM = date(1900, 1, 1)
-_COVERAGE_TO = date(2999, 12, 31)
 
 
 class NotComputable(Exception):
@@ -105,27 +100,18 @@ class WarehouseValues:
     def prefetch_coverage(self, indicator_ids: Iterable[str]) -> None:
         """Read the precomputed coverage of every indicator not read yet at once; `coverage` then has it."""
         wanted = [get(indicator_id) for indicator_id in dict.fromkeys(indicator_ids) if indicator_id not in self._coverage]
-        held = read.coverages(self.con, wanted, events_only=True)
+        held = read.held_event_dates(self.con, wanted, events_only=True)
         for indicator in wanted:
-            first_last = held[query_key(indicator)]
-            if first_last is not None:  # the rest are read one by one, running the query where it is not precomputed
-                first, last = first_last
-                self._coverage[indicator.id] = None if first is None or last is None else Coverage(first, last)
+            key = query_key(indicator)
+            if key in held:  # the rest are read one by one, running the query where it is not precomputed
+                self._coverage[indicator.id] = None if held[key] is None else Coverage(*held[key])
 
     def _read_coverage(self, indicator_id: str) -> Coverage | None:
-        indicator = get(indicator_id)
-        held = read.coverage(self.con, indicator, events_only=True)  # precomputed by the refresh
-        if held is not None:
-            first, last = held
-            return None if first is None or last is None else Coverage(first, last)
-        sql = (f"with events as ({query_sql(indicator.sql_name)}) "
-               "select min(period_date) filter (where period_date > $start), max(period_date) from events")
-        wide = {"start": _COVERAGE_FROM, "end": _COVERAGE_TO, "period_years": 1.0, **indicator.query_parameters}
         try:
-            first, last = self.con.sql(sql, params=bind(sql, wide)).fetchall()[0]
+            dates = read.event_dates(self.con, get(indicator_id), events_only=True)
         except duckdb.Error as error:  # a table the indicator reads was never loaded
             raise NotComputable(f"its data are not loaded ({error.__class__.__name__})") from error
-        return None if first is None or last is None else Coverage(first, last)
+        return None if dates is None else Coverage(*dates)
 
     def measure(self, indicator_id: str, cut: Cut, period: Period) -> Measurement:
         key = (indicator_id, cut, period)

@@ -1,13 +1,12 @@
-"""compute_many gives each request the frame `compute` gives it alone, from the precomputed totals or not."""
+"""compute_many gives each request the frame `compute` gives it alone (tests/metrics/test_read.py holds both to the
+queries run themselves)."""
 
 from __future__ import annotations
 
 import pytest
 from polars.testing import assert_frame_equal
 
-from metrics import periods, read
-from metrics.periods import trend_span
-from metrics.queries import summable_by_month
+from metrics import periods
 from metrics.aggregate import GroupFilters, UnsupportedCut
 from metrics.compute import Filters, Request, compute, compute_many, default_period
 from metrics.disclosure import DisclosureRule
@@ -48,16 +47,6 @@ def test_a_batch_gives_each_request_its_own_frame(sample_warehouse, rule):
     asked = requests(sample_warehouse)
     for request, batched in zip(asked, compute_many(sample_warehouse, asked, rule=rule)):
         same(batched, alone(sample_warehouse, request, rule))
-
-
-@pytest.mark.parametrize("rule", RULES, ids=["board", "unsuppressed"])
-def test_a_batch_gives_what_each_query_run_itself_gives(sample_warehouse, monkeypatch, rule):
-    asked = requests(sample_warehouse)
-    batched = compute_many(sample_warehouse, asked, rule=rule)
-    monkeypatch.setattr(read, "totals", lambda *args, **kwargs: {})
-    monkeypatch.setattr(read, "events_sql", lambda *args, **kwargs: None)
-    for request, result in zip(asked, batched):
-        same(result, alone(sample_warehouse, request, rule))
 
 
 def test_a_cut_an_indicator_refuses_comes_back_in_its_place(sample_warehouse):
