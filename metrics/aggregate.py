@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
@@ -23,6 +22,7 @@ from etl.contract.values import AgeBand, Ethnicity, Sex  # noqa: F401  (named he
 from metrics import read
 from metrics.definitions import Denominator, Indicator
 from metrics.periods import Period
+from metrics.residents import Residents, with_residents
 from metrics.queries import (  # noqa: F401  (the names callers know aggregate by)
     GROUP_FILTERS_SQL,
     PERIOD_EXPRESSIONS,
@@ -34,9 +34,6 @@ from metrics.queries import (  # noqa: F401  (the names callers know aggregate b
     query_key,
     query_sql,
 )
-
-if TYPE_CHECKING:
-    from metrics.residents import Residents
 
 
 def aggregate(
@@ -57,8 +54,6 @@ def aggregate(
 def aggregate_many(con: duckdb.DuckDBPyConnection, asks: Sequence[Ask]) -> list[pl.DataFrame | UnsupportedCut]:
     """`aggregate` of each ask, or the UnsupportedCut it raises. Asks the precomputed totals hold
     are read in one query, the rest one by one."""
-    from metrics.residents import Residents, with_residents
-
     residents = Residents(con)
     results: list[pl.DataFrame | UnsupportedCut | None] = [None] * len(asks)
     for position, ask in enumerate(asks):

@@ -125,3 +125,8 @@ def trend_span(first_seen: date, last_seen: date) -> Period | None:
     if last_year < first_year:
         return None
     return Period(financial_year(first_year).start, financial_year(last_year).end, "complete years")
+
+
+def annual_span(period: Period) -> Period:
+    """The years a scorecard tile's sparkline draws: the five years to the period's end, cut by financial year."""
+    return between(period.end.replace(year=period.end.year - 5), period.end)

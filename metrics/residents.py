@@ -13,9 +13,10 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from metrics.aggregate import PERSON_COLUMNS, GroupFilters, UnsupportedCut, query_sql
+from metrics import periods
 from metrics.definitions import Denominator, Indicator
 from metrics.periods import Period
+from metrics.queries import PERSON_COLUMNS, GroupFilters, UnsupportedCut, query_sql
 
 CHILD_BANDS = ("0-4", "5-10", "11-15")
 POPULATION_FILTERS = {
@@ -129,8 +130,6 @@ def with_residents(
 
 def _period_label_exposure(label: str, dimension: str, period: Period) -> tuple[int, float]:
     """(population year, years of exposure) of one period cut, clipped to the requested period."""
-    from metrics import periods
-
     if dimension == "month":
         year, number = (int(part) for part in label.split("-"))
         cut = periods.month(year, number)

@@ -8,7 +8,7 @@ import polars as pl
 from metrics.aggregate import UnsupportedCut
 from metrics.compute import Filters, Request, compute_many
 from metrics.disclosure import DisclosureRule
-from metrics.periods import Period, between
+from metrics.periods import Period, annual_span
 from metrics.registry import headline_indicators
 
 
@@ -35,11 +35,6 @@ def scorecard(con: duckdb.DuckDBPyConnection, filters: Filters, rule: Disclosure
             annual_values=pl.lit(values, dtype=pl.List(pl.Float64)),
         ))
     return pl.concat(rows, how="diagonal_relaxed") if rows else pl.DataFrame()
-
-
-def annual_span(period: Period) -> Period:
-    """The years a tile's sparkline draws: the five years to the period's end, cut by financial year."""
-    return between(period.end.replace(year=period.end.year - 5), period.end)
 
 
 def _annual_series(annual: pl.DataFrame | UnsupportedCut | None) -> tuple[list[str], list[float | None]]:

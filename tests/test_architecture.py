@@ -23,3 +23,23 @@ def test_etl_and_metrics_never_mention_streamlit():
         if "import streamlit" in path.read_text(encoding="utf-8") or "from streamlit" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def import_cycles(package: str) -> list[list[str]]:
+    """Groups of modules in `package` that import each other in a circle (grimp sees imports inside functions too)."""
+    import grimp
+
+    graph = grimp.build_graph(package)
+    modules = sorted(graph.modules)
+    cycles = []
+    for module in modules:
+        reached = graph.find_downstream_modules(module) & set(modules)
+        circle = sorted({module} | {other for other in reached if module in graph.find_downstream_modules(other)})
+        if len(circle) > 1 and circle not in cycles:
+            cycles.append(circle)
+    return cycles
+
+
+def test_no_package_imports_itself_in_a_circle():
+    assert {package: import_cycles(package) for package in ("etl", "pipeline", "metrics")} == {
+        "etl": [], "pipeline": [], "metrics": []}

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from metrics.aggregate import GroupFilters, UnsupportedCut
+from metrics.board.period_text import previous_period
 from metrics.board.summary import ChangeSummary, what_changed
 from metrics.compare import Polarity
 from metrics.compute import Filters
@@ -226,8 +227,6 @@ def _targets_by_indicator(targets: pl.DataFrame | None) -> dict[str, dict]:
 def quarter_or_year(latest_complete_quarter: Period, kind: str) -> tuple[Period, Period]:
     """The period and the one before for "quarter" (the latest complete quarter) or "year" (the 12 months to its end)."""
     if kind == "quarter":
-        from metrics.board.period_text import previous_period
-
         return latest_complete_quarter, previous_period(latest_complete_quarter)
     end = latest_complete_quarter.end
     start = date(end.year - 1, end.month, 1) + timedelta(days=32)

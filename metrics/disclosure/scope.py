@@ -20,6 +20,7 @@ from datetime import date
 import numpy as np
 
 from metrics.disclosure.rule import DisclosureRule, check_counts, is_small, rounded
+from metrics.stats import wilson_ci
 
 PERIOD_CUTS = ("month", "quarter", "year")
 PROTECTED_SCOPE = (
@@ -66,7 +67,6 @@ def wilson_percent(decimals: int | None = None, *, limits: bool = True,
     """How a percentage with Wilson 95% limits is worked out from (numerator, denominator), for `protect_frame`'s
     `recompute`: rounded to `decimals` as the caller publishes it; `of_both` when the share is of the two
     counts together (people who reached an event, of those and the people still waiting)."""
-    from metrics.stats import wilson_ci
 
     def formula(numerator: float, denominator: float) -> tuple[float | None, ...]:
         total = numerator + denominator if of_both else denominator

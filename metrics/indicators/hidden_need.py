@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from metrics.aggregate import query_sql
+from metrics.queries import query_sql
 from metrics.compare import Polarity
 from metrics.definitions import CSEW, PERSON_DIMENSIONS, Benchmark, Grain, Indicator, Method, Topic
 

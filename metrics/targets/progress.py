@@ -11,13 +11,28 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from metrics.compare import TargetStatus
 from metrics.targets.trajectory import TrackStatus
 
-if TYPE_CHECKING:
-    from metrics.targets.assessment import Assessment
+
+class _Trajectory(Protocol):
+    @property
+    def status(self) -> TrackStatus | None: ...
+
+
+class Assessed(Protocol):
+    """What the word is read from: an assessment (metrics/targets/assessment.py) has each of these."""
+
+    @property
+    def status(self) -> TargetStatus: ...
+
+    @property
+    def is_final(self) -> bool: ...
+
+    @property
+    def trajectory(self) -> _Trajectory: ...
 
 
 class Progress(StrEnum):
@@ -33,7 +48,7 @@ class Progress(StrEnum):
 NEEDS_ATTENTION = (Progress.OFF_TRACK, Progress.MISSED)
 
 
-def progress_of(assessment: Assessment) -> Progress:
+def progress_of(assessment: Assessed) -> Progress:
     status = assessment.status
     if status is TargetStatus.NOT_ASSESSED:
         return Progress.NOT_ASSESSABLE

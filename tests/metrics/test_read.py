@@ -32,7 +32,7 @@ from metrics.periods import Period, between, financial_year, month, quarter, tre
 from metrics.precomputed import PERIOD_QUERIES, STAGE_COUNTS, STATIC_QUERIES, STEP_DAYS, HeldGrain, Product
 from metrics.queries import bind, query_key, query_sql
 from metrics.registry import all_indicators, headline_indicators
-from metrics.scorecard import annual_span
+from metrics.periods import annual_span
 from metrics.targets.sources import WarehouseValues
 from pipeline.precompute import offered_periods
 
