@@ -5,9 +5,9 @@ The indicator's query (metrics/sql/<name>.sql) yields rows with `period_date`, `
 $period_years where it needs them). Filters are bound parameters; the cut columns come
 from a fixed list, never from user text.
 
-The events are read from the cheapest source that holds them: the precomputed totals
-(many asks in one query), the sums by month and window, or the
-query itself. Rates divide by residents x years (metrics/residents.py).
+The events come from where metrics/read.py chooses, by the refresh's manifest: the precomputed
+totals (many asks in one query), the sums by month or window, or the query itself. Rates divide
+by residents x years (metrics/residents.py).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from etl.contract.values import AgeBand, Ethnicity, Sex  # noqa: F401  (named he
 from metrics import read
 from metrics.definitions import Denominator, Indicator
 from metrics.periods import Period
-from metrics.residents import Residents, with_residents
 from metrics.queries import (  # noqa: F401  (the names callers know aggregate by)
     GROUP_FILTERS_SQL,
     PERIOD_EXPRESSIONS,
@@ -34,6 +33,7 @@ from metrics.queries import (  # noqa: F401  (the names callers know aggregate b
     query_key,
     query_sql,
 )
+from metrics.residents import Residents, with_residents
 
 
 def aggregate(

@@ -22,9 +22,9 @@ import duckdb
 import polars as pl
 
 from metrics import periods
-from metrics.read import source_coverage_held
 from metrics.periods import Period
 from metrics.queries import query_sql
+from metrics.read import source_coverage_held
 
 COVERAGE_TABLE = "precomputed_source_coverage"
 # Each event source's table and the date that places its rows in time; the first table held is read

@@ -7,7 +7,7 @@ of each year-long period offered (pipeline/precompute_pages.py); `counts` reads 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb

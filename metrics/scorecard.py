@@ -8,7 +8,7 @@ import polars as pl
 from metrics.aggregate import UnsupportedCut
 from metrics.compute import Filters, Request, compute_many
 from metrics.disclosure import DisclosureRule
-from metrics.periods import Period, annual_span
+from metrics.periods import annual_span
 from metrics.registry import headline_indicators
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from oversight.settings import Settings
 import duckdb
 
+from oversight.settings import Settings
 from pipeline import attrition_sums, precompute, precompute_pages
 from pipeline.refresh import RefreshReport
 from pipeline.refresh import refresh as refresh_marts

@@ -13,9 +13,9 @@ import duckdb
 
 from metrics import coverage_counts
 from metrics.local_share import residents_of
+from metrics.periods import annual_span
 from metrics.queries import query_key
 from metrics.registry import all_indicators, headline_indicators
-from metrics.periods import annual_span
 from pipeline import precomputed_rows, totals
 from pipeline.precompute import offered_periods
 from pipeline.totals import ExtraWindows

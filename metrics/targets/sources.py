@@ -17,10 +17,10 @@ import polars as pl
 
 from metrics import periods, read
 from metrics.aggregate import GroupFilters, UnsupportedCut
-from metrics.queries import query_key
 from metrics.compute import Filters, Request, compute_many
 from metrics.disclosure import Audience, DisclosureRule, rule_for
 from metrics.periods import Period
+from metrics.queries import query_key
 from metrics.registry import get
 from metrics.targets.model import CUT_DIMENSIONS, Cut
 from oversight.settings import get_settings

@@ -28,11 +28,10 @@ from metrics.compute import Filters, Request, compute, compute_many, default_per
 from metrics.definitions import Grain
 from metrics.disclosure import DisclosureRule
 from metrics.local_share import residents_of
-from metrics.periods import Period, between, financial_year, month, quarter, trend_span
+from metrics.periods import Period, annual_span, between, financial_year, month, quarter, trend_span
 from metrics.precomputed import PERIOD_QUERIES, STAGE_COUNTS, STATIC_QUERIES, STEP_DAYS, HeldGrain, Product
 from metrics.queries import bind, query_key, query_sql
 from metrics.registry import all_indicators, headline_indicators
-from metrics.periods import annual_span
 from metrics.targets.sources import WarehouseValues
 from pipeline.precompute import offered_periods
 
