@@ -7,6 +7,8 @@ from importlib import resources
 
 import duckdb
 
+from etl.rules import define_rules, define_rules_on_marts
+
 # A mart too big to build at once within the refresh's memory limit names its pieces in a line
 # `-- pieces: first/2, second, ...`: its query then selects the rows of piece `$piece`, and of part
 # `$part` (from 0) of the `$parts` a piece is split into (one unless it says, as `first/2` does).
@@ -45,8 +47,11 @@ def build_mart(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
 
 
 def build_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Builds every mart, with the shared rules (etl/rules.py) defined before and after them."""
+    define_rules(con)
     built = []
     for name, sql in mart_files():
         build_mart(con, name, sql)
         built.append(name)
+    define_rules_on_marts(con)
     return built

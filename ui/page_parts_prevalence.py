@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from etl.contract.values import CHILD_BANDS
 from metrics.definitions import Method, Topic
 from metrics.hidden_need_groups import REPORTING_RATIO
 from metrics.registry import all_indicators
@@ -99,9 +100,6 @@ def standardised_summary(frame: pl.DataFrame) -> str:
     words = comparison_summary(standardised_rows(frame), against="the district (age-standardised)")
     widened = frame["overdispersion"].drop_nulls()
     return words + (f" Limits widened for overdispersion: {widened[0]}." if widened.len() else "")
-
-
-CHILD_BANDS = ("0-4", "5-10", "11-15")
 
 
 def without_uncounted_child_bands(cut: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:

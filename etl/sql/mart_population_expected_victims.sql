@@ -39,4 +39,4 @@ select
 from population
 left join rates as band_rate on band_rate.sex = population.sex and band_rate.age_band = population.age_band
 left join rates as sex_rate on sex_rate.sex = population.sex and sex_rate.age_band = 'all'
-where population.age_band not in ('0-4', '5-10', '11-15')
+where not is_child_band(population.age_band)
