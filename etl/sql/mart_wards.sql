@@ -1,5 +1,5 @@
 -- One row per ward: name, geometry for maps, and residents in the latest mid-year.
--- Reads mart_population, which is built first (marts build in file-name order).
+-- depends: stg_wards, mart_population
 with wards as (
     select * from stg_wards
 ),
