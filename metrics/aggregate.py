@@ -27,7 +27,7 @@ from etl.contract.columns import WARD_CODE_PATTERN
 from etl.contract.values import AgeBand, Ethnicity, Sex
 from metrics import precompute, totals
 from metrics.definitions import Denominator, Indicator
-from metrics.periods import Period
+from metrics.periods import Period, all_time_parameters
 
 if TYPE_CHECKING:
     from metrics.residents import Residents
@@ -194,6 +194,6 @@ def _data_coverage(con: duckdb.DuckDBPyConnection, indicator: Indicator,
     if held is not None:
         return None if held[0] is None else held
     sql = f"with events as ({query_sql(indicator.sql_name)}) select min(period_date), max(period_date) from events"
-    wide = {"start": date(1900, 1, 1), "end": date(2999, 12, 31), "period_years": 1.0, **indicator.query_parameters}
+    wide = {**all_time_parameters(), **indicator.query_parameters}
     first, last = con.sql(sql, params=bind(sql, wide)).fetchall()[0]
     return None if first is None else (first, last)

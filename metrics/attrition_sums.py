@@ -14,15 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import TypeVar
 
 import duckdb
 
 from metrics.aggregate import GroupFilters, query_sql
-from metrics.periods import Period
+from metrics.periods import ALL_TIME, Period
 
-ALL_TIME = {"start": date(1900, 1, 1), "end": date(2999, 12, 31)}
 Result = TypeVar("Result")
 
 
@@ -45,7 +43,7 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     """Create both tables in the warehouse being built (after the marts)."""
     for summed in (STAGE_COUNTS, STEP_DAYS):
         monthly = _over_records(query_sql(summed.cases), query_sql(summed.monthly))
-        con.execute(f"create or replace table {summed.table} as {monthly}", ALL_TIME)
+        con.execute(f"create or replace table {summed.table} as {monthly}", {"start": ALL_TIME.start, "end": ALL_TIME.end})
 
 
 def figures(con: duckdb.DuckDBPyConnection, summed: Summed, period: Period, by: str | None, groups: GroupFilters,

@@ -37,7 +37,7 @@ from metrics.definitions import Indicator
 from metrics.periods import Period
 
 EVENT_KEYS = "ward_code, sex, age_band, ethnicity"
-WIDE_OPEN = {"start": date(1900, 1, 1), "end": date(2999, 12, 31), "period_years": 1.0}
+WIDE_OPEN = periods.all_time_parameters()
 _ONE_PERIOD_FILTER = re.compile(r"between\s+\$start\s+and\s+\$end", re.IGNORECASE)
 _PERIOD_DEPENDENT = re.compile(r"group\s+by|\bover\s*\(|\$period_years|distinct", re.IGNORECASE)
 SCHEMA = """

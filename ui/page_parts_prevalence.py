@@ -9,6 +9,7 @@ import polars as pl
 
 from etl.contract.values import CHILD_BANDS
 from metrics.definitions import Method, Topic
+from metrics.disclosure import NOT_SHOWN
 from metrics.hidden_need_groups import REPORTING_RATIO
 from metrics.registry import all_indicators
 from ui.result_views import result_table
@@ -52,7 +53,7 @@ def hidden_groups_note(groups: pl.DataFrame) -> str | None:
     hidden = 0 if groups.is_empty() else groups.filter(pl.col("value_suppressed")).height
     if not hidden:
         return None
-    return f"{hidden} group{'s are' if hidden > 1 else ' is'} not shown: too few people to show safely."
+    return f"{hidden} group{'s are' if hidden > 1 else ' is'} {NOT_SHOWN}."
 
 
 RATIO_WORDS = {"worse": "below", "better": "above"}

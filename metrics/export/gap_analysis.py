@@ -25,7 +25,7 @@ import xlsxwriter
 from etl.contract.extracts import BY_NAME
 from metrics.aggregate import query_sql
 from metrics.coverage import Assumptions
-from metrics.disclosure import SUPPRESSED_TEXT, Audience, DisclosureError, DisclosureRule, rule_for
+from metrics.disclosure import NOT_SHOWN, SUPPRESSED_TEXT, Audience, DisclosureError, DisclosureRule, rule_for
 from metrics.export import columns
 from metrics.export.columns import Column
 from metrics.gap_summary import gap_size_words, summary
@@ -52,7 +52,7 @@ COVERAGE_BLOCKS = (
     (f"Gaps: '{NO_SERVICE}' = no service takes the group in the ward; '{LOW_REACH}' = support started for fewer "
      "than the gap threshold's share of the estimated need", "gap", None, None),
 )
-NOT_SHOWN = f"{SUPPRESSED_TEXT} = not shown: too few people to show safely"
+SUPPRESSED_LEGEND = f"{SUPPRESSED_TEXT} = {NOT_SHOWN}"
 LIGHT, DARK, MIDDLE = "#F7F7F7", "#801650", "#F4B6C8"  # the colour module's pinks, for the printed grid
 
 
@@ -226,7 +226,7 @@ def _summary(writer: _Writer, sheet, analysis: GapAnalysis, data_as_at: datetime
     sheet.set_column(0, 0, 150)
     sheet.write(0, 0, f"Gap analysis: {analysis.area}, {analysis.period.label}", writer.title)
     sheet.write(1, 0, f"Period {analysis.period.start:%d %B %Y} to {analysis.period.end:%d %B %Y}; data as at "
-                      f"{_when(data_as_at)}. {NOT_SHOWN}. A gap: {analysis.assumptions.stated()[0][1]}. Need, reach "
+                      f"{_when(data_as_at)}. {SUPPRESSED_LEGEND}. A gap: {analysis.assumptions.stated()[0][1]}. Need, reach "
                       "and capacity are explained on the Metadata sheet.", writer.text)
     row = 3
     for heading, lines in summary(analysis).items():
@@ -330,7 +330,7 @@ def _coverage(writer: _Writer, sheet, analysis: GapAnalysis) -> None:
         if scale and wards and groups:
             sheet.conditional_format(row + 2, 2, row + 1 + len(wards), 1 + len(groups), scales[scale])
         row += len(wards) + 3
-    sheet.write(row, 0, f"{NOT_SHOWN}. '{NOT_ESTIMATED}': need is not estimated for the group (no population figures).")
+    sheet.write(row, 0, f"{SUPPRESSED_LEGEND}. '{NOT_ESTIMATED}': need is not estimated for the group (no population figures).")
     sheet.repeat_rows(1)
     sheet.freeze_panes(2, 2)
 
@@ -413,7 +413,7 @@ def _metadata(writer: _Writer, sheet, analysis: GapAnalysis, extracts: pl.DataFr
         ("Filter: ward", analysis.area + (f" ({analysis.ward_code})" if analysis.ward_code else "")),
         ("Filter: sex, age band, ethnic group", "all: the analysis is by client group (the columns), not cut by these"),
         ("Disclosure rule", rule.describe()),
-        ("Disclosure settings", f"threshold {rule.threshold}, rounding base {rule.rounding_base}; {NOT_SHOWN}"),
+        ("Disclosure settings", f"threshold {rule.threshold}, rounding base {rule.rounding_base}; {SUPPRESSED_LEGEND}"),
         ("Estimated need", "Adult groups: victims the Crime Survey for England and Wales predicts among residents "
                            "(residents x last-year rate for their sex and age band, and any further breakdown the "
                            "rates loaded carry, x years). Children: children present at police incidents. "

@@ -15,7 +15,6 @@ from metrics.aggregate import GroupFilters, query_sql
 from metrics.disclosure import DisclosureRule, protect_frame
 from metrics.periods import Period
 
-NOT_SHOWN = "not shown: too few people to show safely"
 MIN_PEOPLE_FOR_DAYS = 10  # a median of fewer people says more about the people than the service
 ALL_IN_SELECTION = "All in selection"
 

@@ -24,11 +24,6 @@ from metrics.registry import get
 from metrics.targets.model import CUT_DIMENSIONS, Cut
 from oversight.settings import get_settings
 
-# Queries that spread the requested period over population rows date those rows at its first day;
-# a coverage query run from this far back tells such echoes apart from real events.
-_COVERAGE_FROM = date(1900, 1, 1)
-_COVERAGE_TO = date(2999, 12, 31)
-
 
 class NotComputable(Exception):
     """The indicator cannot be computed for this cut from the loaded data; the message says why."""
@@ -119,7 +114,8 @@ class WarehouseValues:
             return None if first is None or last is None else Coverage(first, last)
         sql = (f"with events as ({query_sql(indicator.sql_name)}) "
                "select min(period_date) filter (where period_date > $start), max(period_date) from events")
-        wide = {"start": _COVERAGE_FROM, "end": _COVERAGE_TO, "period_years": 1.0, **indicator.query_parameters}
+        # rows a query dates at its period's first day (residents) fall on ALL_TIME.start, before any event
+        wide = {**periods.all_time_parameters(), **indicator.query_parameters}
         try:
             first, last = self.con.sql(sql, params=bind(sql, wide)).fetchall()[0]
         except duckdb.Error as error:  # a table the indicator reads was never loaded
