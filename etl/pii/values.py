@@ -1,19 +1,12 @@
-"""The direct-identifier guard: a file naming or holding a person's identifiers is refused whole.
+"""What a direct identifier looks like in a value, and what of a value may be kept or repeated.
 
 The contract forbids names, dates of birth, addresses, full postcodes, NHS numbers, phone
 numbers, e-mail addresses and national identity numbers (National Insurance and its European
 equivalents). Everything is normalised before it is matched (Unicode NFKC, zero-width
 characters dropped, case folded, accents and separators set aside), so a full-width `＠`, a
 no-break space inside a postcode or dots between an NHS number's digits hide nothing.
-
-- Headers are split into words (snake_case, camelCase, digits, brackets) and matched word by
-  word against the names agencies' systems use in English and the common European languages.
-- Values are read in one set-based SQL pass that picks out the few values that could hold an
-  identifier; only those are classified in Python: phone numbers by Google's `phonenumbers`,
-  NHS numbers by their own modulus-11 check digit, the rest by their published formats.
-
-Findings never repeat the offending value: the point of the guard is that the value goes no
-further. They record the kind of identifier and where it was found.
+Phone numbers are found by Google's `phonenumbers`, NHS numbers by their own modulus-11 check
+digit, the rest by their published formats.
 """
 
 from __future__ import annotations
@@ -21,15 +14,10 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-import duckdb
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
-
-LINE_COLUMN = "_line"
-HEADER_FINDING = "identifier_column"
 
 VALUE_KINDS: dict[str, str] = {
     "nhs_number": "an NHS number",
@@ -51,7 +39,7 @@ def normalise_text(value: object) -> str:
     return "".join(character for character in text if unicodedata.category(character) != "Cf")
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Case folded and accents removed (`Prénom` -> `prenom`, `Straße` -> `strasse`)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(character for character in decomposed if not unicodedata.combining(character))
@@ -108,10 +96,10 @@ _NI_RE = re.compile(rf"(?i)\b(?:{_ni_prefixes()}){_SEP}?[0-9]{{2}}{_SEP}?[0-9]{{
 _BIRTH_WORDS = r"(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthday|born(?: on)?|b\.|geb\.?|geboren|née|nee|ur\.)"
 _DOB_RE = re.compile(rf"(?i)\b{_BIRTH_WORDS}\s*[:\-]?\s*{_ANY_DATE}")
 
-_STREET_TYPES = (r"street|st|road|rd|avenue|ave|lane|ln|close|drive|dr|way|crescent|cres|terrace|grove|place|court|"
+STREET_TYPES = (r"street|st|road|rd|avenue|ave|lane|ln|close|drive|dr|way|crescent|cres|terrace|grove|place|court|"
                  r"gardens|gdns|square|sq|mews|walk|parade|hill|row|view|fold|green|rise")
 _ADDRESS_RE = re.compile(
-    rf"(?i)\b[0-9]{{1,4}}[a-z]?,? +(?:flat +[0-9]+,? +)?(?:[a-z'\-]+ +){{1,3}}(?:{_STREET_TYPES})\b"
+    rf"(?i)\b[0-9]{{1,4}}[a-z]?,? +(?:flat +[0-9]+,? +)?(?:[a-z'\-]+ +){{1,3}}(?:{STREET_TYPES})\b"
     r"|\b[a-zäöüß]+(?:strasse|straße|str\.|weg|platz|gasse|allee) +[0-9]{1,4}[a-z]?\b"
     r"|\b[0-9]{1,4},? +(?:rue|avenue|boulevard|bd|chemin|allée|impasse|calle|via|viale|rua|ulica|ul\.) +[a-z]"
     r"|\b(?:ul\.|ulica|calle|via|rua) +[^\W\d_]+ +[0-9]{1,4}[a-z]?\b"
@@ -167,10 +155,10 @@ def identifier_kinds(value: object) -> list[str]:
     text = normalise_text(value)
     if not text.strip():
         return []
-    folded = _fold(text)
+    folded = fold(text)
     without_dates = _DATE_RE.sub(" ", _ISO_MOMENT_RE.sub(" ", text))
     found = []
-    if _nhs_numbers(_fold(without_dates)):
+    if _nhs_numbers(fold(without_dates)):
         found.append("nhs_number")
     if _POSTCODE_RE.search(text):
         found.append("postcode")
@@ -226,167 +214,6 @@ def withheld_reason(value: object) -> str | None:
     return None
 
 
-# The SQL pass: a value goes on to the Python checks when it could hold any identifier. Each
-# alternative is looser than the check it stands for, so nothing the checks would flag is passed
-# over: any non-ASCII character (normalising may change it), an @, eight digits with short gaps
-# once ISO dates are set aside, a postcode's or NI number's shape, a birth word, a street word.
-SUSPECT_PATTERNS = {
-    "non_ascii": r"[^\x01-\x7f]",
-    "at_sign": r"@",
-    "digits": r"[0-9](?:[^0-9A-Za-z]{0,3}[0-9]){7,}",
-    "postcode_shape": r"(?i)[a-z][a-z]?[0-9][0-9a-z]?[^0-9a-z]{0,3}[0-9][a-z]{2}",
-    "ni_shape": r"(?i)[a-z]{2}[^0-9a-z]{0,2}[0-9]{2}[^0-9a-z]{0,2}[0-9]{2}[^0-9a-z]{0,2}[0-9]{2}[^0-9a-z]{0,2}[a-d]",
-    "birth_word": r"(?i)(?:dob|d\.o\.b|birth|born|b\.|geb|née|nee|ur\.)",
-    "street_word": rf"(?i)(?:[0-9] .*\b(?:{_STREET_TYPES})\b|strasse|str\.|weg|platz|gasse|allee|rue|chemin|calle|via|rua|ul\.|ulica)",
-}
-ANY_SUSPECT = "|".join(
-    "(?i:" + pattern.removeprefix("(?i)") + ")" if pattern.startswith("(?i)") else "(?:" + pattern + ")"
-    for pattern in SUSPECT_PATTERNS.values())
-_SQL_PARAMETERS = {"any_suspect": ANY_SUSPECT, "iso_moment": ISO_MOMENT}
-
-
-# ---- headers -------------------------------------------------------------------------------
-
-# Words (after folding) that name an identifier, in English and the languages European case
-# systems export: French, German, Dutch, Spanish, Italian, Portuguese, Polish.
-HEADER_WORDS: dict[str, frozenset[str]] = {
-    "a person's name": frozenset(
-        "name names forename forenames surname surnames firstname lastname fullname givenname familyname middlename "
-        "maidenname nickname initials prenom prenoms nom vorname vornamen nachname familienname nazwisko imie imiona "
-        "nombre apellido apellidos cognome nome voornaam achternaam naam sobrenome apelido".split()),
-    "a date of birth": frozenset(
-        "dob dateofbirth birthdate birthday birth births naissance geburtsdatum geburtstag geboortedatum "
-        "geboren nacimiento nascita urodzenia nascimento".split()),
-    "an address": frozenset(
-        "address addresses addr street streetname adresse anschrift strasse adres indirizzo direccion morada endereco "
-        "ulica adresa domicile domicilio wohnort woonadres".split()),
-    "a postcode": frozenset(
-        "postcode postcodes postalcode zipcode zip pcd pcds plz postleitzahl codepostal postnummer cpostal".split()),
-    "a phone number": frozenset(
-        "phone phones phonenumber telephone tel telno telnr mobile mob mobilephone landline fax cell cellphone "
-        "telefon telefono telefone telefoon telephon handy mobil portable komorka movil cellulare".split()),
-    "an e-mail address": frozenset("email emails emailaddress mail courriel correo".split()),
-    "an NHS number": frozenset("nhs nhsno nhsnumber nhsnum".split()),
-    "a national identity number": frozenset("nino pesel bsn nir dni nif ssn insee".split()),
-}
-HEADER_PAIRS: dict[tuple[str, str], str] = {
-    ("e", "mail"): "an e-mail address",
-    ("post", "code"): "a postcode",
-    ("postal", "code"): "a postcode",
-    ("zip", "code"): "a postcode",
-    ("code", "postal"): "a postcode",
-    ("codigo", "postal"): "a postcode",
-    ("kod", "pocztowy"): "a postcode",
-    ("house", "number"): "an address",
-    ("house", "no"): "an address",
-    ("house", "name"): "an address",
-    ("contact", "number"): "a phone number",
-    ("contact", "no"): "a phone number",
-    ("ni", "number"): "a national identity number",
-    ("ni", "no"): "a national identity number",
-    ("ni", "num"): "a national identity number",
-    ("national", "insurance"): "a national identity number",
-    ("nat", "ins"): "a national identity number",
-    ("insurance", "number"): "a national identity number",
-    ("social", "security"): "a national identity number",
-    ("d", "o"): "a date of birth",
-}
-# A word after the identifier that makes the column about it, not the identifier itself:
-# "postcode_district", "phone_contact", "email_sent", "nhs_trust", "name_known".
-NEUTRAL_AFTER = frozenset(
-    "district districts sector area outward prefix known provided recorded withheld flag present missing available "
-    "supplied sent verified consent contact type method preference count changed valid quality trust trusts region "
-    "england organisation organization org provider board funded status opt".split())
-# "<thing> name" is an organisation's or a place's name, not a person's, when <thing> is one of these.
-NON_PERSON_NAMES = frozenset(
-    "ward lsoa msoa lad la area geography district borough authority region county locality service "
-    "school organisation organization org provider agency team unit department commissioner court "
-    "station force hospital practice programme program project trust file extract column field table "
-    "dataset source indicator measure metric category type group offence crime outcome site location "
-    "place building venue setting partnership board scheme course intervention country".split()
-)
-_NAME_WORDS = frozenset({"name", "names", "naam", "nom", "nombre", "nome"})
-_FLAG_FIRST_WORDS = frozenset({"is", "has"})
-_BIRTH_NEUTRAL_BEFORE = frozenset({"country", "nationality", "place", "year", "month"})
-
-
-class PiiScanError(ValueError):
-    """The table cannot be scanned as asked (a column or the line-number column is missing)."""
-
-
-@dataclass(frozen=True)
-class PiiFinding:
-    """A direct identifier found by header name or by value; the message never repeats a value."""
-
-    column: str
-    kind: str
-    first_line: int | None
-    count: int | None
-    message: str
-
-
-def normalise_column_name(name: str) -> str:
-    return "_".join(header_words(name))
-
-
-def header_words(name: object) -> list[str]:
-    """A header as folded words: `VictimName` -> victim, name; `phone1` -> phone, 1; `Prénom` -> prenom."""
-    text = normalise_text(name)
-    text = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", text)
-    text = _fold(text)
-    text = re.sub(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])", " ", text)
-    return re.findall(r"[a-z0-9]+", text)
-
-
-def header_identifier(name: object, allowed: Iterable[str] = ()) -> str | None:
-    """What identifier a header's words say the column holds, or None."""
-    words = header_words(name)
-    if not words or "_".join(words) in {normalise_column_name(column) for column in allowed}:
-        return None
-    if words[0] in _FLAG_FIRST_WORDS:
-        return None
-    for position, word in enumerate(words):
-        what = None
-        width = 1
-        if position + 1 < len(words) and (word, words[position + 1]) in HEADER_PAIRS:
-            what, width = HEADER_PAIRS[(word, words[position + 1])], 2
-        else:
-            what = next((kind for kind, vocabulary in HEADER_WORDS.items() if word in vocabulary), None)
-            if what is None and (word.startswith(("geburt", "birth")) or word.endswith("strasse")):
-                what = "a date of birth" if word.startswith(("geburt", "birth")) else "an address"
-        if what is None:
-            continue
-        after = words[position + width:]
-        if any(later in NEUTRAL_AFTER for later in after):
-            continue
-        before = words[position - 1] if position else None
-        if what == "a person's name" and word in _NAME_WORDS and _names_a_thing(before, after):
-            continue
-        if what == "a date of birth" and before == "of" and position >= 2 and words[position - 2] in _BIRTH_NEUTRAL_BEFORE:
-            continue
-        return what
-    return None
-
-
-def _names_a_thing(before: str | None, after: list[str]) -> bool:
-    if before in NON_PERSON_NAMES:
-        return True
-    return len(after) >= 2 and after[0] == "of" and after[1] in NON_PERSON_NAMES
-
-
-def find_identifier_columns(column_names: Iterable[str], *, allowed_columns: Iterable[str] = ()) -> list[PiiFinding]:
-    """Headers whose words say they hold a direct identifier. Declared contract columns are allowed."""
-    allowed = list(allowed_columns)
-    findings = []
-    for column in column_names:
-        what = header_identifier(column, allowed)
-        if what:
-            # a header flagged for its words ("Mobile Number") is a column name, only withheld if it holds a value
-            message = f"column {safe_label(column, shapes=False)}: the name says it holds {what}, which the contract forbids"
-            findings.append(PiiFinding(column, HEADER_FINDING, None, None, message))
-    return findings
-
-
 def safe_label(text: object, *, shapes: bool = True) -> str:
     """A header or name fit to repeat in a message: withheld when it holds an identifier itself, or
     when it reads like a person's name or a date (a file sent without its header row makes its
@@ -408,78 +235,3 @@ def safe_file_name(path: object) -> str:
     stem = name.rsplit(".", 1)[0]
     kinds = identifier_kinds(stem.replace("_", " "))
     return f"(a file name withheld: it holds {describe_kinds(kinds)})" if kinds else name
-
-
-# ---- scanning a staged table ---------------------------------------------------------------
-
-
-def scan_values(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    columns: Sequence[str],
-    *,
-    skip_columns: Iterable[str] = (),
-) -> list[PiiFinding]:
-    """Per column and kind, the first line and number of values holding a direct identifier."""
-    skipped = set(skip_columns)
-    scanned = [column for column in columns if column not in skipped and column != LINE_COLUMN]
-    _require_columns(con, table, [*scanned, LINE_COLUMN])
-    if not scanned:
-        return []
-    parts = [
-        f"select {index} as _column, _text, {_quote(LINE_COLUMN)} as _line from ("
-        f"select cast({_quote(column)} as varchar) as _text, {_quote(LINE_COLUMN)} from {_quote(table)}) "
-        f"where _text is not null and ({_suspect_sql()})"
-        for index, column in enumerate(scanned)
-    ]
-    sql = f"select _column, _text, min(_line), count(*) from ({' union all '.join(parts)}) group by all"
-    suspects = con.execute(sql, _SQL_PARAMETERS).fetchall()
-    tally: dict[tuple[int, str], list[int]] = {}
-    for column_index, text, first_line, count in suspects:
-        for kind in identifier_kinds(text):
-            entry = tally.setdefault((column_index, kind), [first_line, 0])
-            entry[0] = min(entry[0], first_line)
-            entry[1] += count
-    findings = []
-    for column_index, column in enumerate(scanned):
-        for kind in VALUE_KINDS:
-            if (column_index, kind) not in tally:
-                continue
-            first_line, count = tally[(column_index, kind)]
-            plural = "value" if count == 1 else "values"
-            message = f"column {column}, line {first_line}: looks like {VALUE_KINDS[kind]} ({count} {plural})"
-            findings.append(PiiFinding(column, kind, int(first_line), int(count), message))
-    return findings
-
-
-def _suspect_sql() -> str:
-    """A value is a suspect when any loose pattern matches it once ISO dates are set aside: one
-    regular expression of alternatives, so each value is read once."""
-    return "regexp_matches(regexp_replace(_text, $iso_moment, ' ', 'g'), $any_suspect)"
-
-
-def find_direct_identifiers(
-    con: duckdb.DuckDBPyConnection, table: str, *, allowed_columns: Iterable[str] = ()
-) -> list[PiiFinding]:
-    """Both checks over every column of a staged table: headers first, then values."""
-    columns = [column for column in _table_columns(con, table) if column != LINE_COLUMN]
-    return find_identifier_columns(columns, allowed_columns=allowed_columns) + scan_values(con, table, columns)
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def _table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    try:
-        description = con.execute(f"SELECT * FROM {_quote(table)} LIMIT 0").description
-    except duckdb.CatalogException as error:
-        raise PiiScanError(f"table {table} does not exist") from error
-    return [column[0] for column in description]
-
-
-def _require_columns(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:
-    present = set(_table_columns(con, table))
-    missing = [column for column in columns if column not in present]
-    if missing:
-        raise PiiScanError(f"table {table} has no column {', '.join(missing)}")
