@@ -13,7 +13,7 @@ class FileRefused(Exception):
         self.reason = reason
         self.line = line
         self.column = column
-        from etl.pii import safe_file_name  # the guard imports DuckDB; errors stay light to import
+        from etl.pii.values import safe_file_name  # the value patterns load phonenumbers; errors stay light to import
 
         where = safe_file_name(self.path)
         if line is not None:
@@ -21,6 +21,10 @@ class FileRefused(Exception):
         if column is not None:
             where += f", column {column}"
         super().__init__(f"{where}: {reason}")
+
+
+class BoundaryFileError(ValueError):
+    """The file cannot serve as the ward boundaries; the message names the file and the reason."""
 
 
 class RefreshFailed(Exception):

@@ -11,12 +11,14 @@ import duckdb
 import polars as pl
 import yaml
 
-from etl import pii
 from etl.contract.extracts import WardBoundary
 from etl.csv_reader import swallowed_lines
 from etl.drop import ACTION_PLAN, KNOWN_NAMES, DropFile
-from etl.errors import FileRefused
-from etl.geography import BoundaryFileError, load_wards
+from etl.errors import BoundaryFileError, FileRefused
+from etl.geography import load_wards
+from etl.pii.headers import header_identifier
+from etl.pii.scan import find_identifier_columns, scan_values
+from etl.pii.values import VALUE_KINDS, describe_kinds, identifier_kinds, safe_file_name, safe_label, withheld_reason
 from etl.readers import ReadResult, normalise_header, project_contract, read_file
 from etl.tabular import positional_names
 from etl.stages import StageSeconds, timed
@@ -50,7 +52,7 @@ class FileReport:
 
     @classmethod
     def refused(cls, drop_file: DropFile, refusal: FileRefused) -> FileReport:
-        return cls(pii.safe_file_name(drop_file.path), drop_file.extract_name, "refused", message=str(refusal))
+        return cls(safe_file_name(drop_file.path), drop_file.extract_name, "refused", message=str(refusal))
 
     @property
     def balanced(self) -> bool:
@@ -70,7 +72,7 @@ def load_file(con: duckdb.DuckDBPyConnection, drop_file: DropFile, run_id: str, 
     path = drop_file.path
     if drop_file.problem is not None:
         raise FileRefused(path, drop_file.problem)
-    if pii.safe_file_name(path) != path.name:
+    if safe_file_name(path) != path.name:
         raise FileRefused(path, "the file name holds a direct identifier, which the contract forbids; name files "
                                 "by extract and date only")
     if drop_file.extract_name is None:
@@ -121,14 +123,14 @@ def _identifiers_in_yaml(text: str) -> list[str]:
         node = pending.pop()
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode) and (what := pii.header_identifier(key.value)):
-                    messages.append(f"line {key.start_mark.line + 1}: the key {pii.safe_label(key.value)} says it holds "
+                if isinstance(key, yaml.ScalarNode) and (what := header_identifier(key.value)):
+                    messages.append(f"line {key.start_mark.line + 1}: the key {safe_label(key.value)} says it holds "
                                     f"{what}")
                 pending.append(value)
         elif isinstance(node, yaml.SequenceNode):
             pending.extend(node.value)
-        elif isinstance(node, yaml.ScalarNode) and (kinds := pii.identifier_kinds(node.value)):
-            messages.append(f"line {node.start_mark.line + 1}: looks like {pii.describe_kinds(kinds)}")
+        elif isinstance(node, yaml.ScalarNode) and (kinds := identifier_kinds(node.value)):
+            messages.append(f"line {node.start_mark.line + 1}: looks like {describe_kinds(kinds)}")
     return sorted(messages, key=lambda message: int(message.split(":")[0].removeprefix("line ")))
 
 
@@ -204,7 +206,7 @@ def _load_table(
             raise FileRefused(path, describe_orphans(orphans, what))
     notes = list(read.notes)
     if ignored:
-        notes.append("columns not in the contract were ignored: " + ", ".join(pii.safe_label(name) for name in ignored))
+        notes.append("columns not in the contract were ignored: " + ", ".join(safe_label(name) for name in ignored))
     if read.rows_in_file == 0:
         notes.append("the file has a header and no rows")
     report = FileReport(
@@ -222,7 +224,7 @@ def _guard_identifiers(con: duckdb.DuckDBPyConnection, path: Path, read: ReadRes
     data or in any other sheet of a workbook."""
     messages = _identifier_messages(con, read.table, read.header, allowed)
     for sheet in read.other_sheets:
-        messages += [f"sheet {pii.safe_label(sheet.name)}: {message}"
+        messages += [f"sheet {safe_label(sheet.name)}: {message}"
                      for message in _identifier_messages(con, sheet.table, sheet.header, allowed)]
     messages = messages or _identifiers_in_rejected_lines(con, read)
     if messages:
@@ -230,13 +232,13 @@ def _guard_identifiers(con: duckdb.DuckDBPyConnection, path: Path, read: ReadRes
 
 
 def _identifier_messages(con: duckdb.DuckDBPyConnection, table: str, header: list[str], allowed: set[str]) -> list[str]:
-    findings = pii.find_identifier_columns(header, allowed_columns=allowed)
+    findings = find_identifier_columns(header, allowed_columns=allowed)
     if findings:
         return [finding.message for finding in findings]
-    labels = [f"{pii.safe_label(normalise_header(name))} (column {index + 1})" for index, name in enumerate(header)]
+    labels = [f"{safe_label(normalise_header(name))} (column {index + 1})" for index, name in enumerate(header)]
     aliases = ", ".join(f"{quote(source)} as {quote(label)}" for source, label in zip(positional_names(len(header)), labels))
     con.execute(f"create or replace temp view _named_file as select {aliases}, _line from {table}")
-    return [finding.message for finding in pii.scan_values(con, "_named_file", labels)]
+    return [finding.message for finding in scan_values(con, "_named_file", labels)]
 
 
 def _identifiers_in_rejected_lines(con: duckdb.DuckDBPyConnection, read: ReadResult) -> list[str]:
@@ -246,8 +248,8 @@ def _identifiers_in_rejected_lines(con: duckdb.DuckDBPyConnection, read: ReadRes
     lines = sorted({(reject.line, reject.value or "") for reject in read.structural_rejects})
     con.execute("create or replace temp table _rejected_lines (line_text varchar, _line bigint)")
     con.executemany("insert into _rejected_lines values (?, ?)", [[text, line] for line, text in lines])
-    findings = pii.scan_values(con, "_rejected_lines", ["line_text"])
-    return [f"line {finding.first_line} (rejected as malformed): looks like {pii.VALUE_KINDS[finding.kind]}" for finding in findings]
+    findings = scan_values(con, "_rejected_lines", ["line_text"])
+    return [f"line {finding.first_line} (rejected as malformed): looks like {VALUE_KINDS[finding.kind]}" for finding in findings]
 
 
 def _keep_rejects(con: duckdb.DuckDBPyConnection, read: ReadResult, extract: str, file_name: str, run_id: str, record_id: str) -> int:
@@ -285,7 +287,7 @@ def _withhold_identifying_values(con: duckdb.DuckDBPyConnection, run_id: str, fi
         values = con.execute(f"select distinct {column} from rejects where run_id = ? and file_name = ? "
                              f"and {column} is not null", [run_id, file_name]).fetchall()
         for (value,) in values:
-            reason = pii.withheld_reason(value)
+            reason = withheld_reason(value)
             if reason:
                 con.execute(f"update rejects set {column} = ? where run_id = ? and file_name = ? and {column} = ?",
                             [reason, run_id, file_name, value])

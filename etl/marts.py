@@ -2,19 +2,41 @@
 
 from __future__ import annotations
 
+import graphlib
 import re
+from collections.abc import Iterable
 from importlib import resources
 
 import duckdb
+
+from etl.contract import ALL_MODELS
+from etl.rules import define_rules, define_rules_on_marts
+from etl.staging import staging_table
 
 # A mart too big to build at once within the refresh's memory limit names its pieces in a line
 # `-- pieces: first/2, second, ...`: its query then selects the rows of piece `$piece`, and of part
 # `$part` (from 0) of the `$parts` a piece is split into (one unless it says, as `first/2` does).
 PIECES = re.compile(r"^-- pieces: (.+)$", re.MULTILINE)
+# Every mart names the tables it reads in a line `-- depends: stg_x, mart_y, ...`: staging tables and
+# other marts. The marts are built in an order that puts each after the marts it depends on.
+DEPENDS = re.compile(r"^-- depends: (.+)$", re.MULTILINE)
+STAGING_TABLES = frozenset(staging_table(model) for model in ALL_MODELS)
+
+
+class MartDependencyError(Exception):
+    """The marts' declared dependencies cannot give a build order."""
+
+
+class UnknownMartDependency(MartDependencyError):
+    """A mart depends on a table that is neither a mart nor a staging table."""
+
+
+class MartDependencyCycle(MartDependencyError):
+    """Marts depend on each other in a circle, so none of them can be built first."""
 
 
 def mart_files() -> list[tuple[str, str]]:
-    """(table name, sql) for every mart, in file-name order: a mart may read marts named before it."""
+    """(table name, sql) for every mart, in file-name order (`build_order` gives the order to build them in)."""
     folder = resources.files("etl").joinpath("sql")
     files = sorted(item for item in folder.iterdir() if item.name.startswith("mart_") and item.name.endswith(".sql"))
     return [(item.name.removesuffix(".sql"), item.read_text(encoding="utf-8")) for item in files]
@@ -33,6 +55,44 @@ def mart_pieces(sql: str) -> list[dict[str, str | int]]:
     return pieces
 
 
+def mart_dependencies(sql: str) -> list[str]:
+    """The tables a mart's `-- depends:` line names; none if it has no such line."""
+    declared = DEPENDS.search(sql)
+    return [] if declared is None else [name.strip() for name in declared.group(1).split(",") if name.strip()]
+
+
+def build_order(marts: list[tuple[str, str]], *, sources: Iterable[str]) -> list[tuple[str, str]]:
+    """`marts` ((name, sql) pairs) in an order that builds each after the marts it depends on; marts free
+    to go at the same time go in name order. `sources` are the other tables a mart may depend on (staging).
+
+    Raises UnknownMartDependency for a dependency that is neither a mart nor a source, and
+    MartDependencyCycle when marts depend on each other in a circle.
+    """
+    sql_by_name = dict(marts)
+    known = set(sql_by_name) | set(sources)
+    graph: dict[str, set[str]] = {}
+    for name, sql in marts:
+        dependencies = mart_dependencies(sql)
+        unknown = [dependency for dependency in dependencies if dependency not in known]
+        if unknown:
+            raise UnknownMartDependency(f"{name} depends on {', '.join(unknown)}, which is neither a mart nor a "
+                                        "staging table; correct its `-- depends:` line")
+        graph[name] = {dependency for dependency in dependencies if dependency in sql_by_name}
+    sorter = graphlib.TopologicalSorter(graph)
+    try:
+        sorter.prepare()
+    except graphlib.CycleError as error:
+        circle = " -> ".join(reversed(error.args[1]))
+        raise MartDependencyCycle(f"the marts depend on each other in a circle ({circle}, each reading the next); "
+                                  "no order builds each after what it reads") from error
+    ordered: list[str] = []
+    while sorter.is_active():
+        ready = sorted(sorter.get_ready())
+        ordered += ready
+        sorter.done(*ready)
+    return [(name, sql_by_name[name]) for name in ordered]
+
+
 def build_mart(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
     """Builds one mart: at once, or piece by piece, the first piece creating the table."""
     pieces = mart_pieces(sql)
@@ -45,8 +105,11 @@ def build_mart(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
 
 
 def build_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Builds every mart, with the shared rules (etl/rules.py) defined before and after them."""
+    define_rules(con)
     built = []
-    for name, sql in mart_files():
+    for name, sql in build_order(mart_files(), sources=STAGING_TABLES):
         build_mart(con, name, sql)
         built.append(name)
+    define_rules_on_marts(con)
     return built

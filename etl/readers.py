@@ -20,7 +20,7 @@ from etl.contract import Extract
 from etl.csv_reader import read_csv_file, read_text_header
 from etl.excel import formula_cells_without_value, merged_header_cells
 from etl.errors import FileRefused
-from etl.pii import safe_label
+from etl.pii.values import safe_label
 from etl.tabular import OtherSheet, ReadResult, StructuralReject, normalise_header, positional_names, quote_identifier
 
 __all__ = ["ReadResult", "StructuralReject", "map_header", "normalise_header", "project_contract", "read_file",

@@ -115,7 +115,9 @@ def _summed_events(con: duckdb.DuckDBPyConnection, ask: Ask) -> pl.DataFrame:
 
 def _reads_residents(indicator: Indicator) -> bool:
     """A rate over residents, or a query that reads residents itself (expected victims, population shares)."""
-    return indicator.denominator_source is not Denominator.EVENTS or "mart_population" in query_sql(indicator.sql_name)
+    sql = query_sql(indicator.sql_name)
+    return (indicator.denominator_source is not Denominator.EVENTS or "mart_population" in sql
+            or "expected_victims_in(" in sql)
 
 
 def data_coverage(con: duckdb.DuckDBPyConnection, indicator: Indicator) -> tuple[date, date] | None:

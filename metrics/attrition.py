@@ -29,6 +29,7 @@ from metrics.compare import Comparison, Polarity
 from metrics.compute import Filters, compute
 from metrics.definitions import Topic
 from metrics.disclosure import (
+    NOT_SHOWN,
     DisclosureRule,
     is_protected,
     plain_percent,
@@ -88,7 +89,6 @@ FUNNEL_COUNTS = ["count", "conversion_numerator", "conversion_denominator", "awa
 # with the whole and one part published, a hidden part is their difference.
 SPLITS = (("referred", ("referred_and_decided", "awaiting_charge_decision")),
           ("charged", ("prosecution_completed", "awaiting_court_outcome")))
-NOT_SHOWN = "not shown: too few people to show safely"
 
 
 def attrition_funnel(

@@ -10,10 +10,10 @@ import duckdb
 import polars as pl
 
 from metrics.aggregate import GroupFilters
-from metrics.attrition import NOT_SHOWN, STEPS, check_cut, labelled, protect_cuts
+from metrics.attrition import STEPS, check_cut, labelled, protect_cuts
 from metrics.precomputed import STEP_DAYS
 from metrics.read import attrition_figures as figures
-from metrics.disclosure import DisclosureRule, is_protected
+from metrics.disclosure import NOT_SHOWN, DisclosureRule, is_protected
 from metrics.periods import Period
 
 MIN_CASES_FOR_DAYS = 10  # a median or 90th percentile of fewer cases says more about the cases than the service

@@ -32,13 +32,13 @@ from metrics.local_share import local_comparators, local_share_ask
 from metrics.periods import Period, trend_span
 from metrics.queries import query_key
 from metrics.registry import get
-from metrics.result_frame import HIDDEN_TEXT, Comparators, Result, protect, value_of
+from metrics.result_frame import Comparators, Result, protect, value_of
 from metrics.trend import TrendMarker, TrendPoint, proportion_trend, rate_trend
 
 PERIOD_DIMS = ("month", "quarter", "year")
 # cuts whose rows add up to a total shown beside them (a period's months and quarters add up to the period's figure)
 CUTS_OF_A_TOTAL = ("ward", "sex", "age_band", "ethnicity", "month", "quarter")
-__all__ = ["HIDDEN_TEXT", "Filters", "Request", "UnsupportedCut", "compute", "compute_many", "default_period"]
+__all__ = ["Filters", "Request", "UnsupportedCut", "compute", "compute_many", "default_period"]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from metrics.compute import HIDDEN_TEXT
+from metrics.disclosure import NOT_SHOWN
 from metrics.service_gaps import TOP_GAPS, GapAnalysis
 
 MARAC_SHARES = ("marac_repeat_pct", "marac_non_police_referrals_pct", "marac_minoritised_pct", "marac_lgbt_pct",
@@ -142,7 +142,7 @@ def marac_lines(analysis: GapAnalysis) -> list[str]:
             continue
         against = analysis.benchmarks.filter(pl.col("indicator_id") == indicator_id)
         if row["value_suppressed"]:
-            lines.append(f"{row['title']}: {HIDDEN_TEXT}.")
+            lines.append(f"{row['title']}: {NOT_SHOWN}.")
             continue
         if row["value"] is None:
             lines.append(f"{row['title']}: no cases in the period.")
@@ -182,6 +182,6 @@ def _need_words(need: int, hidden: bool, unknown: bool) -> str:
     if unknown:
         return "need is not estimated (no population figures are held for this group)"
     if hidden and not need:
-        return f"unmet need {HIDDEN_TEXT}"
+        return f"unmet need {NOT_SHOWN}"
     words = f"about {need:,} people with estimated need not reached in the period"
     return words + (" (not counting wards where the figure is too small to show safely)" if hidden else "")

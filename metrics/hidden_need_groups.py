@@ -15,8 +15,8 @@ import polars as pl
 
 from metrics.aggregate import GroupFilters, UnsupportedCut
 from metrics.compare import Comparison, compare_to_comparator, describe
-from metrics.compute import HIDDEN_TEXT, Filters, Request, compute_many
-from metrics.disclosure import DisclosureRule
+from metrics.compute import Filters, Request, compute_many
+from metrics.disclosure import NOT_SHOWN, DisclosureRule
 from metrics.registry import get
 
 REPORTING_RATIO = "hidden_need_reporting_ratio"
@@ -92,7 +92,7 @@ def _against_district(rows: pl.DataFrame, district_value: float | None) -> pl.Da
         comparisons.append(compare_to_comparator(
             lower95=row["lower_95"], upper95=row["upper_95"], comparator=district_value, polarity=polarity,
             lower998=row["lower_998"], upper998=row["upper_998"]).value if shown else Comparison.NOT_COMPARED.value)
-    texts = [HIDDEN_TEXT if hidden else describe(Comparison(comparison), "district")
+    texts = [NOT_SHOWN if hidden else describe(Comparison(comparison), "district")
              for comparison, hidden in zip(comparisons, rows["value_suppressed"].to_list())]
     return rows.with_columns(
         comparator=pl.lit("district"), comparator_value=pl.lit(district_value, pl.Float64),

@@ -50,6 +50,17 @@ class Period:
         return self.start.day == 1 and self.end == month_end(self.end)
 
 
+# Every event held: the period a query is run over when it must see all its events (the precomputed sums,
+# the first and last dates held). Rows a query dates at its period's start (residents spread over the
+# period) fall on ALL_TIME.start, long before any event.
+ALL_TIME = Period(date(1900, 1, 1), date(2999, 12, 31), "all time")
+
+
+def all_time_parameters() -> dict[str, date | float]:
+    """A query's bound parameters for ALL_TIME; `period_years` is 1, so rows scaled by it stay a year's."""
+    return {"start": ALL_TIME.start, "end": ALL_TIME.end, "period_years": 1.0}
+
+
 def month_end(day: date) -> date:
     following = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
     return following - timedelta(days=1)

@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from importlib import resources
 
 from etl.contract.columns import WARD_CODE_PATTERN
 from etl.contract.values import AgeBand, Ethnicity, Sex
 from metrics.definitions import Indicator
-from metrics.periods import Period
+from metrics.periods import Period, all_time_parameters
 
 # the columns every indicator query yields besides its numerator and denominator
 EVENT_KEYS = "ward_code, sex, age_band, ethnicity"
 # parameters that let a query see every row it has, whatever the period
-WIDE_OPEN = {"start": date(1900, 1, 1), "end": date(2999, 12, 31), "period_years": 1.0}
+WIDE_OPEN = all_time_parameters()
 PERSON_COLUMNS = {"ward": "ward_code", "sex": "sex", "age_band": "age_band", "ethnicity": "ethnicity"}
 PERIOD_EXPRESSIONS = {
     "month": "strftime(date_trunc('month', period_date), '%Y-%m')",

@@ -14,17 +14,23 @@ import duckdb
 import polars as pl
 
 from metrics import periods
+from etl.contract.values import CHILD_BANDS
 from metrics.definitions import Denominator, Indicator
 from metrics.periods import Period
 from metrics.queries import PERSON_COLUMNS, GroupFilters, UnsupportedCut, query_sql
 
-CHILD_BANDS = ("0-4", "5-10", "11-15")
 POPULATION_FILTERS = {
     Denominator.RESIDENTS: pl.lit(True),
     Denominator.RESIDENTS_16_PLUS: ~pl.col("age_band").is_in(CHILD_BANDS),
     Denominator.CHILDREN: pl.col("age_band").is_in((*CHILD_BANDS, "16-17")),
     Denominator.WOMEN_16_PLUS: (pl.col("sex") == "female") & ~pl.col("age_band").is_in(CHILD_BANDS),
 }
+
+
+def population_year(years_held: list[int], mid_year: int) -> int:
+    """The mid-year a rate divides by among the sorted `years_held`: `mid_year` itself, or the latest held before
+    it, else the earliest held. The SQL macro `population_year` (etl/sql/rules.sql) is the same rule."""
+    return max((held for held in years_held if held <= mid_year), default=years_held[0])
 
 
 class Residents:
@@ -48,7 +54,7 @@ class Residents:
     def by_cut(self, source: Denominator, filters: GroupFilters, person_dims: tuple[str, ...], year: int) -> pl.DataFrame:
         """Residents counted by `person_dims` in the mid-year for `year`: the latest held up to it, else the earliest."""
         population, years_held = self._chosen_by(source, filters)
-        chosen = max((held for held in years_held if held <= year), default=years_held[0])
+        chosen = population_year(years_held, year)
         key = (source, filters, person_dims, chosen)
         if key not in self._counted:
             rows = population.filter(pl.col("year") == chosen).rename({PERSON_COLUMNS[d]: d for d in person_dims})
@@ -64,7 +70,7 @@ class Residents:
         if key not in self._counted:
             rows = population.rename({PERSON_COLUMNS[d]: d for d in person_dims})
             self._counted[key] = rows.group_by("year", *person_dims).agg(pl.col("population").sum())
-        chosen = [max((held for held in years_held if held <= year), default=years_held[0]) for _, year, _ in exposures]
+        chosen = [population_year(years_held, year) for _, year, _ in exposures]
         # (a period cut may be called `year` itself: the mid-year and exposure take names no cut has)
         labels = pl.DataFrame({period_dim: [label for label, _, _ in exposures],
                                "_mid_year": pl.Series(chosen, dtype=population.schema["year"]),
@@ -80,7 +86,7 @@ class Residents:
         key = (source, filters, "by year")
         if key not in self._counted:
             self._counted[key] = dict(population.group_by("year").agg(pl.col("population").sum()).iter_rows())
-        chosen = max((held for held in years_held if held <= year), default=years_held[0])
+        chosen = population_year(years_held, year)
         return self._counted[key].get(chosen, 0)
 
     def _chosen_by(self, source: Denominator, filters: GroupFilters) -> tuple[pl.DataFrame, list[int]]:

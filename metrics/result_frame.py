@@ -13,7 +13,7 @@ import polars as pl
 
 from metrics.compare import Comparison, compare_to_comparator, describe
 from metrics.definitions import Indicator, Method
-from metrics.disclosure import DisclosureRule, protect_frame, shown_count
+from metrics.disclosure import NOT_SHOWN, DisclosureRule, protect_frame, shown_count
 from metrics.periods import Period
 from metrics import overdispersion
 from metrics.overdispersion import Dispersion
@@ -28,7 +28,6 @@ RESULT_COLUMNS = (
 )
 NO_LOCAL_COMPARATOR = "no local population comparator"
 CUT_TOTAL = "total of the cut"  # the level of the row standing in for that total while disclosure control runs
-HIDDEN_TEXT = "not shown: too few people to show safely"
 OVERDISPERSED_NOTE = " (wards vary more than chance allows, so the limits are widened for it)"
 RESULT = "__result"  # the column telling one result's rows from another's while they are protected together
 
@@ -226,10 +225,10 @@ def _protected(marked: pl.DataFrame, rule: DisclosureRule, proportions: bool, gr
     hidden = pl.col("value_suppressed")
     return protected.with_columns(
         comparison=pl.when(hidden).then(pl.lit(Comparison.NOT_COMPARED.value)).otherwise(pl.col("comparison")),
-        comparison_text=pl.when(hidden).then(pl.lit(HIDDEN_TEXT)).otherwise(pl.col("comparison_text")),
+        comparison_text=pl.when(hidden).then(pl.lit(NOT_SHOWN)).otherwise(pl.col("comparison_text")),
         local_comparison=pl.when(hidden).then(pl.lit(Comparison.NOT_COMPARED.value)).otherwise(pl.col("local_comparison")),
         local_comparison_text=pl.when(hidden & pl.col("local_comparator").is_not_null())
-        .then(pl.lit(HIDDEN_TEXT)).otherwise(pl.col("local_comparison_text")),
+        .then(pl.lit(NOT_SHOWN)).otherwise(pl.col("local_comparison_text")),
         disclosure_rule=pl.lit(rule.describe()),
     ).drop("level")
 

@@ -21,7 +21,7 @@ from etl.contract.values import ServiceType
 from metrics import read
 from metrics.aggregate import GroupFilters, UnsupportedCut, query_sql
 from metrics.compare import Comparison, compare_to_comparator, describe
-from metrics.compute import HIDDEN_TEXT, Filters, Request, compute_many
+from metrics.compute import Filters, Request, compute_many
 from metrics.coverage import (
     Assumptions,
     contract_risks,
@@ -31,7 +31,7 @@ from metrics.coverage import (
     referral_tables,
 )
 from metrics.definitions import Method
-from metrics.disclosure import DisclosureRule, protect_count
+from metrics.disclosure import NOT_SHOWN, DisclosureRule, protect_count
 from metrics.periods import Period
 from metrics.registry import get
 from metrics.scenario import Scenario, apply
@@ -229,8 +229,8 @@ def _protect_district_total(frame: pl.DataFrame, rule: DisclosureRule) -> pl.Dat
               for column in ("value", "lower_95", "upper_95", "lower_998", "upper_998")]
     return frame.with_columns(
         *updates, *hidden, value_suppressed=pl.lit(True), comparison=pl.lit(Comparison.NOT_COMPARED.value),
-        comparison_text=pl.lit(HIDDEN_TEXT), local_comparison=pl.lit(Comparison.NOT_COMPARED.value),
-        local_comparison_text=pl.when(pl.col("local_comparator").is_not_null()).then(pl.lit(HIDDEN_TEXT))
+        comparison_text=pl.lit(NOT_SHOWN), local_comparison=pl.lit(Comparison.NOT_COMPARED.value),
+        local_comparison_text=pl.when(pl.col("local_comparator").is_not_null()).then(pl.lit(NOT_SHOWN))
         .otherwise(pl.col("local_comparison_text")),
     )
 
@@ -242,7 +242,7 @@ def _benchmarks(indicators: pl.DataFrame) -> pl.DataFrame:
         indicator = get(row["indicator_id"])
         for benchmark in indicator.benchmarks:
             if row["value_suppressed"]:
-                comparison, text = Comparison.NOT_COMPARED, HIDDEN_TEXT
+                comparison, text = Comparison.NOT_COMPARED, NOT_SHOWN
             else:
                 comparison = compare_to_comparator(
                     lower95=row["lower_95"], upper95=row["upper_95"], comparator=benchmark.value,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from metrics.disclosure import NOT_SHOWN
 from metrics.export import columns
 from metrics.gap_summary import biggest_gaps, headline, idva_lines, marac_lines, risk_lines, top_gap_lines
 from ui import cache, figures_services, widgets
@@ -25,7 +26,7 @@ ward_code = filters.groups.ward_code
 analysis = cache.fetch("gap_analysis", period=filters.period, ward_code=ward_code)
 st.caption(plain(f"Showing {filters.period.label} for {analysis.area}; data as at {status.refreshed_at:%d %B %Y, %H:%M}. "
                  "Client groups are the columns of this page, so the sex, age and ethnic group filters do not apply here. "
-                 f"* means {widgets.NOT_SHOWN}."))
+                 f"* means {NOT_SHOWN}."))
 widgets.export_button(
     "Download the gap analysis for commissioning papers (Excel)", key="gap-analysis-xlsx", export="gap analysis workbook",
     data=lambda: cache.fetch("gap_analysis_workbook", period=filters.period, ward_code=ward_code), filters=filters.as_record(),

@@ -12,20 +12,19 @@ way the figure's own query sums what it reads as `records`, so both give the sam
 
 from __future__ import annotations
 
-from datetime import date
 
 import duckdb
 
 from metrics.precomputed import STAGE_COUNTS, STEP_DAYS, HeldGrain, Product, over_records
+from metrics.periods import ALL_TIME
 from metrics.queries import query_sql
 from pipeline.precompute import record
 
-ALL_TIME = {"start": date(1900, 1, 1), "end": date(2999, 12, 31)}
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Create both tables in the warehouse being built (after the marts)."""
     for summed in (STAGE_COUNTS, STEP_DAYS):
         monthly = over_records(query_sql(summed.cases), query_sql(summed.monthly))
-        con.execute(f"create or replace table {summed.table} as {monthly}", ALL_TIME)
+        con.execute(f"create or replace table {summed.table} as {monthly}", {"start": ALL_TIME.start, "end": ALL_TIME.end})
         record(con, Product.ATTRITION, summed.table, HeldGrain.MONTHLY)

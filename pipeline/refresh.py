@@ -18,7 +18,7 @@ import duckdb
 
 from etl.drop import DropFile, list_drop
 from etl.errors import FileRefused, RefreshFailed
-from etl.pii import safe_file_name
+from etl.pii.values import safe_file_name
 from etl.load import FileReport, load_file
 from etl.marts import build_marts
 from etl.stages import StageSeconds, timed

@@ -8,10 +8,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from metrics.disclosure import SUPPRESSED_TEXT
+from metrics.disclosure import NOT_SHOWN, SUPPRESSED_TEXT
 from ui import theme
 
-NOT_SHOWN = "not shown: too few people to show safely"
 ACRONYMS = {"marac": "MARAC", "mash": "MASH", "lsoa": "LSOA"}
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from metrics.disclosure import NOT_SHOWN
 from ui import theme
-from ui.widgets import NOT_SHOWN
 
 
 def programme_stages_chart(stages: pl.DataFrame, *, title: str) -> go.Figure:

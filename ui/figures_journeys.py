@@ -9,7 +9,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from metrics.journeys import NOT_SHOWN
+from metrics.disclosure import NOT_SHOWN
 from ui import theme
 
 

@@ -12,8 +12,9 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from metrics.attrition import HOTSPOT, NOT_SHOWN
+from metrics.attrition import HOTSPOT
 from metrics.compare import Comparison
+from metrics.disclosure import NOT_SHOWN
 from ui import figures, theme
 
 SIGNIFICANTLY_HIGHER = (Comparison.BETTER.value, Comparison.BETTER_998.value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from metrics.disclosure import NOT_SHOWN
 from ui import figures, theme
 
 LEGEND_ON_TOP = {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"}
@@ -20,7 +21,7 @@ def heatmap_legend(reach_gap_pct: float) -> str:
     """The heat map's key: what each mark and the shading mean, with the gap threshold set."""
     return (f"Each cell: people with estimated need not reached in the period (unmet need). {NO_SERVICE_MARK} no service "
             f"takes this group in the ward; {LOW_REACH_MARK} support started for fewer than {reach_gap_pct:g}% of the "
-            f"estimated need; {HIDDEN_MARK} not shown: too few people to show safely; {NOT_ESTIMATED_MARK} need not "
+            f"estimated need; {HIDDEN_MARK} {NOT_SHOWN}; {NOT_ESTIMATED_MARK} need not "
             "estimated (no population figures for the group). Darker cells: more people not reached.")
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ui.widgets import NOT_SHOWN
+from metrics.disclosure import NOT_SHOWN
 
 # Each measure with the short name its tab carries, in the order a child's case meets them.
 MEASURES = {

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import polars as pl
 
+from etl.contract.values import CHILD_BANDS
 from metrics.definitions import Method, Topic
+from metrics.disclosure import NOT_SHOWN
 from metrics.hidden_need_groups import REPORTING_RATIO
 from metrics.registry import all_indicators
 from ui.result_views import result_table
@@ -51,7 +53,7 @@ def hidden_groups_note(groups: pl.DataFrame) -> str | None:
     hidden = 0 if groups.is_empty() else groups.filter(pl.col("value_suppressed")).height
     if not hidden:
         return None
-    return f"{hidden} group{'s are' if hidden > 1 else ' is'} not shown: too few people to show safely."
+    return f"{hidden} group{'s are' if hidden > 1 else ' is'} {NOT_SHOWN}."
 
 
 RATIO_WORDS = {"worse": "below", "better": "above"}
@@ -99,9 +101,6 @@ def standardised_summary(frame: pl.DataFrame) -> str:
     words = comparison_summary(standardised_rows(frame), against="the district (age-standardised)")
     widened = frame["overdispersion"].drop_nulls()
     return words + (f" Limits widened for overdispersion: {widened[0]}." if widened.len() else "")
-
-
-CHILD_BANDS = ("0-4", "5-10", "11-15")
 
 
 def without_uncounted_child_bands(cut: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:

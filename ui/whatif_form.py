@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from metrics.disclosure import NOT_SHOWN
 from metrics.export import columns
 from metrics.export.columns import Column
 from metrics.gap_summary import top_gap_lines
@@ -78,7 +79,7 @@ def _compare(today: GapAnalysis, then: GapAnalysis, *, filters: PageFilters, per
                         ("IDVA shortfall for the MARAC cases heard", "fte_gap_for_cases_heard")):
         before, later = now.get(name), after.get(name)
         if before is None or later is None:
-            lines.append(f"{label}: {widgets.NOT_SHOWN}.")
+            lines.append(f"{label}: {NOT_SHOWN}.")
             continue
         lines.append(f"{label}: {before:.2f} FTE today, {later:.2f} FTE with the scenario "
                      f"(change {later - before:+.2f} FTE).")

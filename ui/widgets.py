@@ -15,14 +15,13 @@ import streamlit as st
 
 from metrics import glossary
 from metrics.audit import ExportRecord, record_export
-from metrics.disclosure import rule_for
+from metrics.disclosure import NOT_SHOWN, rule_for
 from metrics.safe_output import comment_lines, safe_csv
 from oversight.settings import get_settings
 from ui import access, session, theme
 from ui.safe_text import plain, text_only_figure
 from ui.filters import PageFilters
 
-NOT_SHOWN = "not shown: too few people to show safely"
 
 
 def format_value(value: float | None, unit: str) -> str:

@@ -28,6 +28,11 @@ class AgeBand(StrEnum):
     unknown = "unknown"
 
 
+# The bands of children under 16; every other band, unknown included, counts as an adult's. The SQL
+# macro `is_child_band` (etl/sql/rules.sql) is the same rule.
+CHILD_BANDS = (AgeBand.age_0_4.value, AgeBand.age_5_10.value, AgeBand.age_11_15.value)
+
+
 class SurveyAgeBand(StrEnum):
     """Age bands a survey rate may apply to: one band, or `all` adults when no band is published."""
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from etl.contract.values import CHILD_BANDS
 from etl.sample.geography import ETHNIC_GROUPS, District
 
 AGE_BANDS = ("0-4", "5-10", "11-15", "16-17", "18-19", "20-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+")
-ADULT = np.array([band not in ("0-4", "5-10", "11-15") for band in AGE_BANDS])
+ADULT = np.array([band not in CHILD_BANDS for band in AGE_BANDS])
 SEXES = ("female", "male")
 # England and Wales 2021 census shape (per cent of residents in each band).
 AGE_SHAPE = np.array([6.3, 7.9, 6.6, 2.5, 2.5, 6.3, 13.6, 13.0, 12.9, 12.6, 9.3, 6.5])

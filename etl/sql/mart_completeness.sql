@@ -2,6 +2,7 @@
 -- those with the field recorded, so the caller can add up the district or cut by ward. A mart, since
 -- it changes only with a refresh and reads every staged row. A field is
 -- recorded when it holds a value other than `unknown` (DASH: other than `not_assessed`).
+-- depends: stg_crime_outcomes, stg_marac_cases, stg_mash_contacts, stg_police_incidents, stg_school_notifications, stg_service_referrals
 with incidents as (
     select * from stg_police_incidents
 ),

@@ -1,6 +1,7 @@
 -- Each crime's path through justice, with the stage it reached and days between stages.
 -- The victim's group comes from the crime's own incident, or else from the same victim's
 -- incident nearest in time (a crime sent without its incident id still has a victim id).
+-- depends: stg_crime_outcomes, stg_police_incidents
 with crimes as (
     select * from stg_crime_outcomes
 ),

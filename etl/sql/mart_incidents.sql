@@ -1,4 +1,5 @@
 -- Police incidents with their periods and the victim's history in the 12 months before each.
+-- depends: stg_police_incidents
 with incidents as (
     select * from stg_police_incidents
 )

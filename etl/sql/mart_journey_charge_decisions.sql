@@ -2,6 +2,7 @@
 -- by then. Support is the victim's first service start at any time (not only after the crime), as a
 -- victim already supported when the decision came has that support behind them. Charged crimes still
 -- at court have no victim-issue status yet, so they are left out rather than counted as kept.
+-- depends: stg_service_referrals, mart_crimes
 with crimes as (
     select * from mart_crimes
     where charge_decision in ('charged', 'no_further_action', 'out_of_court')

@@ -9,6 +9,7 @@
 -- (`$part` of `$parts`), so a national build stays within the refresh's memory limit; each part's
 -- rows are written in entry order, so a query for one period reads only the row groups that hold it.
 -- pieces: incident/2, high_risk, children, marac
+-- depends: stg_marac_cases, stg_mash_contacts, stg_school_notifications, stg_service_referrals, mart_crimes, mart_incidents
 with incidents as not materialized (
     select incident_id, victim_id, reported_at, ward_code, victim_sex, victim_age_band, victim_ethnicity,
            n_children_present, n_victim_incidents_12m, dash_risk

@@ -1,4 +1,5 @@
 -- MARAC cases; a case is a repeat when the same victim was heard within the 12 months before.
+-- depends: stg_marac_cases
 with cases as (
     select * from stg_marac_cases
 )

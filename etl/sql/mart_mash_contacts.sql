@@ -1,4 +1,5 @@
 -- Contacts at the children's front door, with hours to a decision.
+-- depends: stg_mash_contacts
 with contacts as (
     select * from stg_mash_contacts
 )

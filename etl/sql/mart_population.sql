@@ -1,4 +1,5 @@
 -- Residents by ward, mid-year, sex, age band and ethnic group; LSOA rows are summed to their ward.
+-- depends: stg_lsoa_ward_lookup, stg_population, stg_wards
 with population as (
     select * from stg_population
 ),

@@ -2,7 +2,7 @@
 -- mid-year, sex, age band and ethnic group: residents times the survey's last-year rate for
 -- their sex and age band, or the sex-level rate where no band rate is held. Where several
 -- sources give a rate for one sex and band, the most recent survey year wins.
--- Reads mart_population, which is built first (marts build in file-name order).
+-- depends: stg_prevalence_rates, mart_population
 with population as (
     select * from mart_population
 ),
@@ -39,4 +39,4 @@ select
 from population
 left join rates as band_rate on band_rate.sex = population.sex and band_rate.age_band = population.age_band
 left join rates as sex_rate on sex_rate.sex = population.sex and sex_rate.age_band = 'all'
-where population.age_band not in ('0-4', '5-10', '11-15')
+where not is_child_band(population.age_band)

@@ -1,6 +1,7 @@
 -- Operation Encompass: each notification against the incident, and whether it beat the deadline.
 -- The deadline is the start of the next school day after the incident was reported (9am on the
 -- next weekday); school holidays are not known here, so weekdays stand in for school days.
+-- depends: stg_police_incidents, stg_school_notifications
 with notifications as (
     select * from stg_school_notifications
 ),

@@ -1,4 +1,5 @@
 -- Referrals to specialist services, with the service's type and how far each got.
+-- depends: stg_service_referrals, stg_services
 with referrals as (
     select * from stg_service_referrals
 ),

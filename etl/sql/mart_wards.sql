@@ -1,5 +1,5 @@
 -- One row per ward: name, geometry for maps, and residents in the latest mid-year.
--- Reads mart_population, which is built first (marts build in file-name order).
+-- depends: stg_wards, mart_population
 with wards as (
     select * from stg_wards
 ),
@@ -16,9 +16,9 @@ residents as (
     select
         ward_code,
         sum(population) as residents,
-        sum(population) filter (where age_band not in ('0-4', '5-10', '11-15')) as residents_16_plus,
-        sum(population) filter (where age_band in ('0-4', '5-10', '11-15', '16-17')) as children_0_17,
-        sum(population) filter (where sex = 'female' and age_band not in ('0-4', '5-10', '11-15')) as women_16_plus
+        sum(population) filter (where not is_child_band(age_band)) as residents_16_plus,
+        sum(population) filter (where is_under_18_band(age_band)) as children_0_17,
+        sum(population) filter (where sex = 'female' and not is_child_band(age_band)) as women_16_plus
     from population
     where year = (select year from latest)
     group by ward_code

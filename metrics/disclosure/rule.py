@@ -10,6 +10,8 @@ import numpy as np
 from oversight.settings import Settings
 
 SUPPRESSED_TEXT = "*"
+# What a hidden count or a figure worked out from one says in words, wherever it is shown or exported.
+NOT_SHOWN = "not shown: too few people to show safely"
 DERIVED_FROM_PROTECTED = (
     "Rates, percentages, confidence limits, funnel positions, comparisons, trends and chart points below"
     " district level are worked out from the counts as shown (the rounded numerator, and the rounded"

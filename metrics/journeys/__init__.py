@@ -5,14 +5,14 @@ aggregates already through `metrics.disclosure`; the person-journey rows stay in
 (`mart_journey_people`, `mart_journey_charge_decisions`).
 """
 
-from metrics.journeys.common import COHORTS, CUTS, NOT_SHOWN, Cohort, UnknownCohort, UnknownCut, cohort_of
+from metrics.journeys.common import COHORTS, CUTS, Cohort, UnknownCohort, UnknownCut, cohort_of
 from metrics.journeys.missed import concentration_sentences, missed_opportunities
 from metrics.journeys.steps import STEP_LABELS, journey_steps
 from metrics.journeys.survival import MEASURES as SURVIVAL_MEASURES
 from metrics.journeys.survival import survival_comparison, survival_curves
 from metrics.journeys.timing import ASSOCIATION_NOTE, describe_timing, timing_and_attrition
 
-__all__ = ["ASSOCIATION_NOTE", "COHORTS", "CUTS", "NOT_SHOWN", "STEP_LABELS", "SURVIVAL_MEASURES", "Cohort",
+__all__ = ["ASSOCIATION_NOTE", "COHORTS", "CUTS", "STEP_LABELS", "SURVIVAL_MEASURES", "Cohort",
            "UnknownCohort", "UnknownCut", "cohort_of", "concentration_sentences", "describe_timing",
            "journey_steps", "missed_opportunities", "survival_comparison", "survival_curves",
            "timing_and_attrition"]

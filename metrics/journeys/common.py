@@ -15,7 +15,6 @@ from metrics.aggregate import GroupFilters, query_sql
 from metrics.disclosure import DisclosureRule, protect_frame
 from metrics.periods import Period
 
-NOT_SHOWN = "not shown: too few people to show safely"
 MIN_PEOPLE_FOR_DAYS = 10  # a median of fewer people says more about the people than the service
 ALL_IN_SELECTION = "All in selection"
 
@@ -71,7 +70,7 @@ def group_expression(by: str | None) -> str:
 
 
 def journey_sql(name: str, *, groups: GroupFilters, by: str | None = None) -> str:
-    """A journey query with its cohort and group expression put in (both from fixed lists).
+    """A journey query with the steps' seconds, its cohort and group expression put in (all from fixed files and lists).
 
     With no group chosen, each person's first entry in the period is a plain filter on the mart, so a
     query may read it again for each of its parts (`not materialized`); with groups, it is the first
@@ -81,7 +80,8 @@ def journey_sql(name: str, *, groups: GroupFilters, by: str | None = None) -> st
         cohort, materialization = query_sql("journey_cohort_in_groups"), "materialized"
     else:
         cohort, materialization = query_sql("journey_cohort"), "not materialized"
-    return (query_sql(name).replace("{cohort_materialization}", materialization).replace("{cohort}", cohort)
+    return (query_sql(name).replace("{step_seconds}", query_sql("_journey_step_seconds"))
+            .replace("{cohort_materialization}", materialization).replace("{cohort}", cohort)
             .replace("{group_expression}", group_expression(by)))
 
 

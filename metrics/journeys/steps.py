@@ -17,8 +17,8 @@ import duckdb
 import polars as pl
 
 from metrics.aggregate import GroupFilters
-from metrics.disclosure import DisclosureRule, protect_frame, wilson_percent
-from metrics.journeys.common import MIN_PEOPLE_FOR_DAYS, NOT_SHOWN, cohort_of, journey_sql, run
+from metrics.disclosure import NOT_SHOWN, DisclosureRule, protect_frame, wilson_percent
+from metrics.journeys.common import MIN_PEOPLE_FOR_DAYS, cohort_of, journey_sql, run
 from metrics.periods import Period
 from metrics.stats import wilson_ci
 

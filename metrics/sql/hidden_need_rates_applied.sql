@@ -11,7 +11,7 @@ survey_rates as (
 bands as (
     select distinct sex, age_band
     from population
-    where age_band not in ('0-4', '5-10', '11-15')
+    where not is_child_band(age_band)
 ),
 
 ranked_rates as (

@@ -2,32 +2,14 @@
 -- Known (numerator): distinct victims aged 16 or over, or of unknown age, with a police incident
 -- in the period, placed by their latest incident in it.
 -- Expected (denominator): victims the survey predicts a year among residents aged 16 and over
--- in the mid-year for the period (mart_population_expected_victims), times the years in the period.
+-- in the mid-year for the period (mart_population_expected_victims), times the years in the period:
+-- the rule `expected_victims_in` (etl/sql/rules_on_marts.sql).
 with incidents as (
     select * from mart_incidents
 ),
 
-expected_victims as (
-    select * from mart_population_expected_victims
-),
-
-population_year as (
-    -- as rates do: the mid-year (30 June) within the period, or the latest held before it, else the earliest
-    select coalesce(max(year) filter (where year <= year($end) - (month($end) < 6 or (month($end) = 6 and day($end) < 30))::int), min(year)) as year
-    from expected_victims
-),
-
 expected as (
-    select
-        cast($start as date) as period_date,
-        ward_code,
-        sex,
-        age_band,
-        ethnicity,
-        0 as numerator,
-        expected_victims_a_year * $period_years as denominator
-    from expected_victims
-    where year = (select year from population_year)
+    select * from expected_victims_in($start, $end, $period_years)
 ),
 
 known_victims as (
@@ -41,7 +23,7 @@ known_victims as (
         0 as denominator
     from incidents
     where reported_on between $start and $end
-      and victim_age_band not in ('0-4', '5-10', '11-15')
+      and not is_child_band(victim_age_band)
     group by victim_id
 )
 

@@ -20,7 +20,7 @@ referrals as (
 
 population_year as (
     -- as rates do: the latest mid-year held up to the period's end, else the earliest held
-    select coalesce(max(year) filter (where year <= year($end) - (month($end) < 6 or (month($end) = 6 and day($end) < 30))::int), min(year)) as year
+    select population_year(year, $end) as year
     from population
 ),
 
@@ -29,7 +29,7 @@ women as (
     from population
     where year = (select year from population_year)
       and sex = 'female'
-      and age_band not in ('0-4', '5-10', '11-15')
+      and not is_child_band(age_band)
     group by ward_code
 ),
 

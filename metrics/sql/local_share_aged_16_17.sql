@@ -5,7 +5,7 @@ with population as (
 ),
 
 population_year as (
-    select coalesce(max(year) filter (where year <= year($end) - (month($end) < 6 or (month($end) = 6 and day($end) < 30))::int), min(year)) as year
+    select population_year(year, $end) as year
     from population
 )
 
@@ -19,4 +19,4 @@ select
     population as denominator
 from population
 where year = (select year from population_year)
-  and age_band not in ('0-4', '5-10', '11-15')
+  and not is_child_band(age_band)

@@ -16,5 +16,5 @@ select
 from referrals
 where cast(started_at as date) between $start and $end
   and person_role = $person_role
-  and ($person_role <> 'victim' or age_band not in ('0-4', '5-10', '11-15'))
+  and ($person_role <> 'victim' or not is_child_band(age_band))
 group by person_id

@@ -9,4 +9,4 @@ select
     0 as denominator
 from mart_incidents
 where reported_on between $start and $end
-  and victim_age_band not in ('0-4', '5-10', '11-15')
+  and not is_child_band(victim_age_band)

@@ -2,32 +2,14 @@
 -- Supported (numerator): distinct victims aged 16 or over, or of unknown age, whose support from a
 -- specialist service started in the period, placed by their latest start in it.
 -- Expected (denominator): victims the survey predicts a year among residents aged 16 and over
--- in the mid-year for the period (mart_population_expected_victims), times the years in the period.
+-- in the mid-year for the period (mart_population_expected_victims), times the years in the period:
+-- the rule `expected_victims_in` (etl/sql/rules_on_marts.sql).
 with referrals as (
     select * from mart_service_referrals
 ),
 
-expected_victims as (
-    select * from mart_population_expected_victims
-),
-
-population_year as (
-    -- as rates do: the latest mid-year held up to the period's end, else the earliest held
-    select coalesce(max(year) filter (where year <= year($end) - (month($end) < 6 or (month($end) = 6 and day($end) < 30))::int), min(year)) as year
-    from expected_victims
-),
-
 expected as (
-    select
-        cast($start as date) as period_date,
-        ward_code,
-        sex,
-        age_band,
-        ethnicity,
-        0 as numerator,
-        expected_victims_a_year * $period_years as denominator
-    from expected_victims
-    where year = (select year from population_year)
+    select * from expected_victims_in($start, $end, $period_years)
 ),
 
 supported_victims as (
@@ -42,7 +24,7 @@ supported_victims as (
     from referrals
     where cast(started_at as date) between $start and $end
       and person_role = 'victim'
-      and age_band not in ('0-4', '5-10', '11-15')
+      and not is_child_band(age_band)
     group by person_id
 )
 

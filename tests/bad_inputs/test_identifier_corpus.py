@@ -21,7 +21,7 @@ import duckdb
 import pytest
 
 from etl.drop import extract_for
-from etl.pii import safe_file_name
+from etl.pii.values import safe_file_name
 from pipeline.refresh import refresh
 from oversight.settings import Settings
 from tests.drops import write_tiny_drop

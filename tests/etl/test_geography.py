@@ -12,13 +12,9 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, box
 
-from etl.geography import (
-    BRITISH_NATIONAL_GRID,
-    BoundaryFileError,
-    load_wards,
-    prepare_geometries,
-    wards_feature_collection,
-)
+from etl.boundary_shapes import BRITISH_NATIONAL_GRID, prepare_geometries
+from etl.errors import BoundaryFileError
+from etl.geography import load_wards, wards_feature_collection
 
 REALWORLD = Path(__file__).resolve().parents[2] / ".." / "shared" / "realworld"
 BRADFORD_CODES = [f"E05{number:06d}" for number in range(1341, 1371)]

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from etl.contract import ALL_MODELS
-from etl.pii import (
+from etl.pii.scan import (
     HEADER_FINDING,
     PiiScanError,
     find_direct_identifiers,

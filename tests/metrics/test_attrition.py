@@ -16,9 +16,9 @@ import pytest
 from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from metrics.aggregate import GroupFilters, UnsupportedCut
-from metrics.attrition import NOT_SHOWN, STEPS, attrition_funnel, attrition_hotspots
+from metrics.attrition import STEPS, attrition_funnel, attrition_hotspots
 from metrics.attrition_days import days_between_stages
-from metrics.disclosure import DisclosureRule
+from metrics.disclosure import NOT_SHOWN, DisclosureRule
 from metrics.periods import financial_year
 from metrics.stats import wilson_ci
 from oversight.settings import Settings

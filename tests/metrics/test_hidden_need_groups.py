@@ -10,7 +10,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from metrics.aggregate import GroupFilters
-from metrics.compute import HIDDEN_TEXT, Filters, compute
+from metrics.compute import Filters, compute
+from metrics.disclosure import NOT_SHOWN
 from metrics.disclosure import DisclosureRule
 from metrics.hidden_need_groups import REPORTING_RATIO, group_label, reporting_by_group
 from metrics.periods import between, rolling_12_months
@@ -68,7 +69,7 @@ def test_groups_with_too_few_people_are_words_not_numbers(sample_warehouse):
     narrow = Filters(FIVE_YEARS, None, GroupFilters(ward_code="E05990001", age_band="16-17"))
     hidden = reporting_by_group(sample_warehouse, BOARD, narrow).filter(pl.col("value_suppressed"))
     assert hidden.height > 0
-    assert hidden["comparison_text"].unique().to_list() == [HIDDEN_TEXT]
+    assert hidden["comparison_text"].unique().to_list() == [NOT_SHOWN]
     assert hidden["comparison"].unique().to_list() == ["not_compared"]
     assert not hidden["is_below_district"].any()
     assert hidden["numerator"].null_count() == hidden.height

@@ -34,15 +34,9 @@ from metrics.aggregate import GroupFilters
 from metrics.compute import Filters, compute
 from metrics.disclosure import SUPPRESSED_TEXT, Audience, DisclosureRule, rule_for
 from metrics.export import columns
-from metrics.export.gap_analysis import (
-    COVERAGE_BLOCKS,
-    LOW_REACH,
-    NO_SERVICE,
-    NOT_ESTIMATED,
-    SHEETS,
-    cells_as_written,
-    sheet_tables,
-)
+from metrics.export.gap_analysis import SHEETS, sheet_tables
+from metrics.export.gap_sheets import COVERAGE_BLOCKS, LOW_REACH, NO_SERVICE
+from metrics.export.workbook_cells import NOT_ESTIMATED, cells_as_written
 from metrics.journeys import COHORTS
 from metrics.journeys import CUTS as JOURNEY_CUTS
 from metrics.periods import Period, rolling_12_months

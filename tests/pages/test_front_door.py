@@ -7,7 +7,7 @@ import pytest
 
 from tests.pages.apptest_tools import figure, open_page, page_text, plotted, shown_counts, tile_values
 from ui.page_parts_front_door import MEASURES, TILES
-from ui.widgets import NOT_SHOWN
+from metrics.disclosure import NOT_SHOWN
 
 PAGE = "pages/front_door.py"
 SECTIONS = ["At a glance", "By ward and over time", "Perpetrator interventions"]

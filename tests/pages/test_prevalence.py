@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.pages.apptest_tools import figure, open_page, page_text, plotted, shown_counts, tile_values
-from ui.widgets import NOT_SHOWN
+from metrics.disclosure import NOT_SHOWN
 
 PAGE = "pages/prevalence.py"
 SECTIONS = [

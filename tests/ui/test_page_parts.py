@@ -12,7 +12,7 @@ from ui import page_parts_front_door as front_door
 from ui import page_parts_prevalence as prevalence
 from ui.figures_front_door import programme_stages_chart
 from ui.figures_wards import funnel_with_ward, map_with_ward, ordered_interval_chart
-from ui.widgets import NOT_SHOWN
+from metrics.disclosure import NOT_SHOWN
 
 GEOMETRY = {"type": "FeatureCollection", "features": [
     {"type": "Feature", "id": code, "properties": {}, "geometry": {"type": "Polygon", "coordinates": [

@@ -11,7 +11,7 @@ from metrics.periods import month, rolling_12_months
 from metrics.registry import get
 from ui.result_views import (applicable_groups, clicked_ward, comparison_summary, in_reading_order, quarterly_span,
                              result_table, shown_values)
-from ui.widgets import NOT_SHOWN
+from metrics.disclosure import NOT_SHOWN
 
 
 def rows(*cuts: tuple[str, str, float | None, str], comparator: str = "district") -> pl.DataFrame:

@@ -17,7 +17,7 @@ import shapely
 from shapely.geometry import shape
 
 from etl.contract.extracts import BY_NAME
-from etl.pii import find_direct_identifiers
+from etl.pii.scan import find_direct_identifiers
 from etl.sample import generate_sample
 
 START, END = date(2020, 9, 30), date(2026, 9, 30)

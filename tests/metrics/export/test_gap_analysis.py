@@ -12,7 +12,9 @@ from typer.testing import CliRunner
 
 from metrics.compute import default_period
 from metrics.disclosure import Audience, DisclosureError, DisclosureRule, rule_for
-from metrics.export.gap_analysis import COVERAGE_BLOCKS, NOT_ESTIMATED, SHEETS, build_gap_analysis
+from metrics.export.gap_analysis import SHEETS, build_gap_analysis
+from metrics.export.gap_sheets import COVERAGE_BLOCKS
+from metrics.export.workbook_cells import NOT_ESTIMATED
 from metrics.periods import month
 from metrics.service_gaps import GROUP_SHORT_LABELS
 from oversight.cli import app as cli

@@ -18,7 +18,8 @@ from etl.contract.values import ClientGroup
 from metrics.audit import read_exports
 from metrics.compute import default_period
 from metrics.disclosure import Audience, rule_for
-from metrics.export.gap_analysis import SCENARIO_SHEET, SHEETS, WHAT_IF_SHEET, build_gap_analysis
+from metrics.export.gap_analysis import SHEETS, build_gap_analysis
+from metrics.export.gap_sheets import SCENARIO_SHEET, WHAT_IF_SHEET
 from metrics.registry import all_indicators
 from metrics.scenario import read_scenario
 from metrics.service_gaps import gap_analysis

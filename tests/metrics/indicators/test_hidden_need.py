@@ -20,6 +20,7 @@ import pytest
 
 from etl.marts import mart_files
 from pipeline.refresh import refresh
+from etl.rules import define_rules, define_rules_on_marts
 from etl.warehouse import Warehouse
 from metrics.aggregate import UnsupportedCut
 from metrics.compute import Filters, compute
@@ -122,8 +123,10 @@ def test_small_counts_hide_the_ratio_but_not_the_expected_victims(warehouse):
 
 @pytest.fixture
 def unsplit():
-    """Literal mart-shaped tables: one ward, residents not split by ethnic group, two mid-years."""
+    """Literal mart-shaped tables: one ward, residents not split by ethnic group, two mid-years; with the
+    warehouse's shared rules, as a refresh defines them."""
     con = duckdb.connect()
+    define_rules(con)
     con.execute("create table mart_population (ward_code varchar, year integer, sex varchar, age_band varchar, "
                 "ethnicity varchar, population double)")
     con.execute("""insert into mart_population values
@@ -142,6 +145,7 @@ def unsplit():
                     [victim, datetime.combine(day, datetime.min.time()), day, age_band])
     expected_victims = dict(mart_files())["mart_population_expected_victims"]  # the real mart, over these tables
     con.execute(f"create table mart_population_expected_victims as {expected_victims}")
+    define_rules_on_marts(con)
     yield con
     con.close()
 

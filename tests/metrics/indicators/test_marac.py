@@ -18,6 +18,7 @@ import duckdb
 import pytest
 
 from pipeline.refresh import refresh
+from etl.rules import define_rules
 from etl.warehouse import Warehouse
 from metrics.compute import Filters, compute
 from metrics.disclosure import DisclosureRule
@@ -158,6 +159,7 @@ def test_every_marac_indicator_computes_for_every_cut_it_allows(warehouse):
 
 def test_no_local_share_of_minoritised_residents_when_the_population_is_not_split():
     con = duckdb.connect()
+    define_rules(con)  # the warehouse's shared rules, as a refresh defines them
     con.execute("create table mart_population as select 'E05990001' as ward_code, 2025 as year, 'female' as sex, "
                 "'25-34' as age_band, 'all' as ethnicity, 100.0 as population")
     con.execute("create table mart_marac_cases as select date '2025-06-01' as heard_on, 'E05990001' as ward_code, "

@@ -8,10 +8,11 @@ from datetime import date
 import polars as pl
 import pytest
 
-from metrics.aggregate import GroupFilters
+from metrics.aggregate import GroupFilters, query_sql
 from metrics.disclosure import DisclosureRule
 from metrics.journeys import (UnknownCohort, journey_steps, missed_opportunities, survival_comparison, survival_curves,
                               timing_and_attrition)
+from metrics.journeys.common import journey_sql
 from metrics.periods import between, quarter
 
 OPEN = DisclosureRule.unsuppressed()
@@ -129,3 +130,10 @@ def test_small_cohorts_are_hidden_under_the_board_rule(journey_warehouse):
 def test_unknown_cohort_is_refused(journey_warehouse):
     with pytest.raises(UnknownCohort):
         journey_steps(journey_warehouse, OPEN, cohort="everyone", period=Q2)
+
+
+def test_both_journey_queries_reach_the_steps_by_the_one_rule():
+    shared = query_sql("_journey_step_seconds")
+    for name in ("journey_steps", "journey_step_times"):
+        sql = journey_sql(name, groups=GroupFilters())
+        assert shared in sql and "{" not in sql.replace("{'", "")

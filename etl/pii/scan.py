@@ -1,0 +1,138 @@
+"""The scan of a staged table: both checks, the headers and then every value, with findings that
+never repeat the offending value (the point of the guard is that the value goes no further); they
+record the kind of identifier and where it was found.
+
+Values are read in one set-based SQL pass that picks out the few values that could hold an
+identifier; only those are classified in Python (etl/pii/values.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import duckdb
+
+from etl.pii.headers import header_identifier
+from etl.pii.values import ISO_MOMENT, STREET_TYPES, VALUE_KINDS, identifier_kinds, safe_label
+
+LINE_COLUMN = "_line"
+HEADER_FINDING = "identifier_column"
+
+# The SQL pass: a value goes on to the Python checks when it could hold any identifier. Each
+# alternative is looser than the check it stands for, so nothing the checks would flag is passed
+# over: any non-ASCII character (normalising may change it), an @, eight digits with short gaps
+# once ISO dates are set aside, a postcode's or NI number's shape, a birth word, a street word.
+SUSPECT_PATTERNS = {
+    "non_ascii": r"[^\x01-\x7f]",
+    "at_sign": r"@",
+    "digits": r"[0-9](?:[^0-9A-Za-z]{0,3}[0-9]){7,}",
+    "postcode_shape": r"(?i)[a-z][a-z]?[0-9][0-9a-z]?[^0-9a-z]{0,3}[0-9][a-z]{2}",
+    "ni_shape": r"(?i)[a-z]{2}[^0-9a-z]{0,2}[0-9]{2}[^0-9a-z]{0,2}[0-9]{2}[^0-9a-z]{0,2}[0-9]{2}[^0-9a-z]{0,2}[a-d]",
+    "birth_word": r"(?i)(?:dob|d\.o\.b|birth|born|b\.|geb|née|nee|ur\.)",
+    "street_word": rf"(?i)(?:[0-9] .*\b(?:{STREET_TYPES})\b|strasse|str\.|weg|platz|gasse|allee|rue|chemin|calle|via|rua|ul\.|ulica)",
+}
+ANY_SUSPECT = "|".join(
+    "(?i:" + pattern.removeprefix("(?i)") + ")" if pattern.startswith("(?i)") else "(?:" + pattern + ")"
+    for pattern in SUSPECT_PATTERNS.values())
+_SQL_PARAMETERS = {"any_suspect": ANY_SUSPECT, "iso_moment": ISO_MOMENT}
+
+
+class PiiScanError(ValueError):
+    """The table cannot be scanned as asked (a column or the line-number column is missing)."""
+
+
+@dataclass(frozen=True)
+class PiiFinding:
+    """A direct identifier found by header name or by value; the message never repeats a value."""
+
+    column: str
+    kind: str
+    first_line: int | None
+    count: int | None
+    message: str
+
+
+def find_identifier_columns(column_names: Iterable[str], *, allowed_columns: Iterable[str] = ()) -> list[PiiFinding]:
+    """Headers whose words say they hold a direct identifier. Declared contract columns are allowed."""
+    allowed = list(allowed_columns)
+    findings = []
+    for column in column_names:
+        what = header_identifier(column, allowed)
+        if what:
+            # a header flagged for its words ("Mobile Number") is a column name, only withheld if it holds a value
+            message = f"column {safe_label(column, shapes=False)}: the name says it holds {what}, which the contract forbids"
+            findings.append(PiiFinding(column, HEADER_FINDING, None, None, message))
+    return findings
+
+
+def scan_values(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: Sequence[str],
+    *,
+    skip_columns: Iterable[str] = (),
+) -> list[PiiFinding]:
+    """Per column and kind, the first line and number of values holding a direct identifier."""
+    skipped = set(skip_columns)
+    scanned = [column for column in columns if column not in skipped and column != LINE_COLUMN]
+    _require_columns(con, table, [*scanned, LINE_COLUMN])
+    if not scanned:
+        return []
+    parts = [
+        f"select {index} as _column, _text, {_quote(LINE_COLUMN)} as _line from ("
+        f"select cast({_quote(column)} as varchar) as _text, {_quote(LINE_COLUMN)} from {_quote(table)}) "
+        f"where _text is not null and ({_suspect_sql()})"
+        for index, column in enumerate(scanned)
+    ]
+    sql = f"select _column, _text, min(_line), count(*) from ({' union all '.join(parts)}) group by all"
+    suspects = con.execute(sql, _SQL_PARAMETERS).fetchall()
+    tally: dict[tuple[int, str], list[int]] = {}
+    for column_index, text, first_line, count in suspects:
+        for kind in identifier_kinds(text):
+            entry = tally.setdefault((column_index, kind), [first_line, 0])
+            entry[0] = min(entry[0], first_line)
+            entry[1] += count
+    findings = []
+    for column_index, column in enumerate(scanned):
+        for kind in VALUE_KINDS:
+            if (column_index, kind) not in tally:
+                continue
+            first_line, count = tally[(column_index, kind)]
+            plural = "value" if count == 1 else "values"
+            message = f"column {column}, line {first_line}: looks like {VALUE_KINDS[kind]} ({count} {plural})"
+            findings.append(PiiFinding(column, kind, int(first_line), int(count), message))
+    return findings
+
+
+def _suspect_sql() -> str:
+    """A value is a suspect when any loose pattern matches it once ISO dates are set aside: one
+    regular expression of alternatives, so each value is read once."""
+    return "regexp_matches(regexp_replace(_text, $iso_moment, ' ', 'g'), $any_suspect)"
+
+
+def find_direct_identifiers(
+    con: duckdb.DuckDBPyConnection, table: str, *, allowed_columns: Iterable[str] = ()
+) -> list[PiiFinding]:
+    """Both checks over every column of a staged table: headers first, then values."""
+    columns = [column for column in _table_columns(con, table) if column != LINE_COLUMN]
+    return find_identifier_columns(columns, allowed_columns=allowed_columns) + scan_values(con, table, columns)
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    try:
+        description = con.execute(f"SELECT * FROM {_quote(table)} LIMIT 0").description
+    except duckdb.CatalogException as error:
+        raise PiiScanError(f"table {table} does not exist") from error
+    return [column[0] for column in description]
+
+
+def _require_columns(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:
+    present = set(_table_columns(con, table))
+    missing = [column for column in columns if column not in present]
+    if missing:
+        raise PiiScanError(f"table {table} has no column {', '.join(missing)}")
