@@ -47,6 +47,8 @@ st.caption(ICON_KEY)
 with st.expander("How a change is judged, and what the scorecard's columns mean (for analysts)"):
     st.markdown(CHANGE_METHOD)
     st.markdown(SCORECARD_METHOD)
+    if summary.tiles.height:
+        widgets.comparisons_caption(summary.tiles)
 
 st.subheader("Board pack")
 st.caption(plain(f"For the sidebar's selection: {filters.describe()}."))

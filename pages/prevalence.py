@@ -16,7 +16,7 @@ from ui import page_parts_prevalence as parts
 from metrics.standardisation import STANDARDISED_INDICATORS
 from ui.figures_wards import funnel_with_ward, map_with_ward, ordered_interval_chart
 from ui.filters import current_filters, drill_to_ward
-from ui.result_views import (DIMENSION_WORDS, applicable_groups, clicked_ward, comparison_summary, comparisons_note,
+from ui.result_views import (DIMENSION_WORDS, applicable_groups, clicked_ward, comparison_summary,
                              in_reading_order, quarterly_span, result_table, shown_values)
 from ui.safe_text import plain
 
@@ -122,7 +122,6 @@ if indicator.id in STANDARDISED_INDICATORS and not groups.age_band:
         key=f"prevalence-standardised-{indicator.id}", filters=filters, file_stem=f"{indicator.id}_standardised")
     st.caption(parts.STANDARDISED_CAPTION)
     compared_groups.append(parts.standardised_rows(standardised))
-st.caption(comparisons_note(by_ward, *compared_groups))
 
 st.subheader("Hidden need: known victims against those the survey predicts")
 ratio = get(REPORTING_RATIO)
@@ -150,3 +149,4 @@ widgets.chart_with_table(
     parts.known_vs_expected_table(ratio_wards, label="ward", label_column="cut_label"),
     alt=f"Known victims per 100 the survey predicts in each ward, with 95% intervals. {ratio_ward_words}",
     key="hidden-need-wards", filters=filters, file_stem="hidden_need_by_ward")
+widgets.comparisons_caption(by_ward, *compared_groups, by_group, ratio_wards)

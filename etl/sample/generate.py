@@ -145,7 +145,7 @@ def _write(out_dir: Path, district: District, population: Population, window: Wi
         "wards.geojson": write_wards(district, out_dir / "wards.geojson"),
         "lsoa_ward_lookup.csv": write_csv(_lookup(district), out_dir / "lsoa_ward_lookup.csv"),
         "population.csv": write_csv(population.frame(district.codes), out_dir / "population.csv"),
-        "prevalence_rates.csv": write_csv(prevalence_rates(), out_dir / "prevalence_rates.csv"),
+        "prevalence_rates.csv": write_csv(prevalence_rates(params), out_dir / "prevalence_rates.csv"),
         "services.xlsx": write_xlsx(register, out_dir / "services.xlsx",
                                     sheet="services", created=datetime.combine(window.end_day, datetime.min.time())),
     }

@@ -59,7 +59,7 @@ def test_the_funnel_and_the_words_pick_out_the_rising_ward(district_page):
 
 def test_the_page_says_how_many_comparisons_it_makes(district_page):
     text = page_text(district_page)
-    assert "This view makes " in text and "Chance alone would put about" in text
+    assert "This page makes " in text and "Chance alone would put about" in text
 
 
 def test_hidden_need_says_which_groups_report_significantly_less(district_page):
