@@ -157,7 +157,7 @@ def _write(out_dir: Path, district: District, population: Population, window: Wi
     for name in ("marac_cases",):
         rows[f"{name}.csv"] = write_csv(frames[name], out_dir / f"{name}.csv")
     idva_fte = register.filter(pl.col("service_type") == "idva")["fte"].sum()
-    values = indicator_values(frames, population, district.codes, idva_fte=idva_fte)
+    values = indicator_values(frames, population, district.codes, idva_fte=idva_fte, quintiles=district.imd_quintiles)
     plan, off_track = action_plan(values, district, window)
     rows["action_plan.yaml"] = write_yaml(plan, out_dir / "action_plan.yaml",
                                           header=f"# {params.district_name} DSVB action plan (fictional sample district)\n")
