@@ -30,7 +30,7 @@ INDICATORS = (
         multiplier=100,
         benchmarks=(
             Benchmark("England and Wales estimate", 20.0,
-                      f"{CSEW}: about 1 in 5 victims of domestic abuse report it to the police"),
+                      f"{CSEW}: about one victim of domestic abuse in five reports it to the police"),
         ),
         notes="Expected victims use the most specific survey rate the prevalence_rates reference data holds: the age "
               "band's rate for the ward's IMD quintile, else the band's rate for all areas, else the sex-level rate "
