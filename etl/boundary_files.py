@@ -43,7 +43,7 @@ def find_ward_columns(columns: list[str], label: str) -> tuple[str, str]:
     found: dict[str, list[str]] = {"ward_code": [], "ward_name": []}
     for column in columns:
         meaning = column_meaning(column)
-        if meaning:
+        if meaning in found:
             found[meaning].append(column)
     for meaning, matches in found.items():
         if not matches:

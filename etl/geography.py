@@ -16,16 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 import polars as pl
 import shapely
 
-from etl.boundary_files import find_ward_columns, properties_as_text, read_boundary_file, with_crs
+from etl.boundary_files import column_meaning, find_ward_columns, properties_as_text, read_boundary_file, with_crs
 from etl.boundary_shapes import prepare_geometries, refuse_unusable_geometries
 from etl.contract.columns import WARD_CODE_PATTERN
 from etl.errors import BoundaryFileError
 
-WARD_COLUMNS = ("ward_code", "ward_name", "area_km2", "centroid_lat", "centroid_lon", "geojson")
+WARD_COLUMNS = ("ward_code", "ward_name", "imd_quintile", "area_km2", "centroid_lat", "centroid_lon", "geojson")
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ def load_wards(path: Path, *, tolerance_m: float = 25.0,
     code_column, name_column = find_ward_columns([str(c) for c in frame.columns if c != frame.geometry.name], label)
     codes = _ward_codes(frame[code_column], code_column, label)
     names = _ward_names(frame[name_column], name_column, codes, label)
+    quintiles = _imd_quintiles(frame, codes, label)
     notes: list[str] = []
     frame = with_crs(frame, label, notes)
     refuse_unusable_geometries(frame.geometry, codes, label)
@@ -74,12 +76,13 @@ def load_wards(path: Path, *, tolerance_m: float = 25.0,
         {
             "ward_code": codes,
             "ward_name": names,
+            "imd_quintile": quintiles,
             "area_km2": prepared.area_km2,
             "centroid_lat": prepared.point_lat,
             "centroid_lon": prepared.point_lon,
             "geojson": shapely.to_geojson(prepared.geometry.to_numpy()),
         },
-        schema={"ward_code": pl.String, "ward_name": pl.String, "area_km2": pl.Float64,
+        schema={"ward_code": pl.String, "ward_name": pl.String, "imd_quintile": pl.Int64, "area_km2": pl.Float64,
                 "centroid_lat": pl.Float64, "centroid_lon": pl.Float64, "geojson": pl.String},
     ).sort("ward_code")
     return WardTable(
@@ -130,6 +133,35 @@ def _ward_names(column: Any, column_name: str, codes: list[str], label: str) -> 
             f"{label}: column {column_name} is blank for {len(unnamed)} wards (e.g. {', '.join(unnamed[:3])})"
         )
     return names
+
+
+def _imd_quintiles(frame: gpd.GeoDataFrame, codes: list[str], label: str) -> list[int | None]:
+    """Each ward's IMD quintile (1 most deprived to 5 least) when the file carries one; blank is not known."""
+    columns = [str(c) for c in frame.columns if c != frame.geometry.name and column_meaning(str(c)) == "imd_quintile"]
+    if not columns:
+        return [None] * len(codes)
+    if len(columns) > 1:
+        raise BoundaryFileError(f"{label}: several IMD quintile columns ({', '.join(columns)}); keep only one")
+    quintiles: list[int | None] = []
+    wrong = []
+    for code, value in zip(codes, frame[columns[0]]):
+        text = _cell_text(value)
+        if not text:
+            quintiles.append(None)
+            continue
+        try:
+            number = float(text)
+        except ValueError:
+            number = float("nan")
+        if number not in (1, 2, 3, 4, 5):
+            wrong.append(f"{code} ({text})")
+            quintiles.append(None)
+            continue
+        quintiles.append(int(number))
+    if wrong:
+        raise BoundaryFileError(f"{label}: column {columns[0]} should hold IMD quintiles 1 (most deprived) to 5 "
+                                f"(least) or be blank; {len(wrong)} do not (e.g. {', '.join(wrong[:3])})")
+    return quintiles
 
 
 def _cell_text(value: Any) -> str:

@@ -160,9 +160,10 @@ def _load_wards(con: duckdb.DuckDBPyConnection, path: Path, sha: str, run_id: st
     previous = con.execute("select count(*) from stg_wards").fetchone()[0]
     con.execute("delete from stg_wards")
     con.execute(
-        "insert into stg_wards (ward_code, ward_name, area_km2, centroid_lat, centroid_lon, geometry_geojson, "
-        "_source_file, _source_line, _run_id) "
-        "select ward_code, ward_name, area_km2, centroid_lat, centroid_lon, geojson, ?, row_number() over (), ? "
+        "insert into stg_wards (ward_code, ward_name, imd_quintile, area_km2, centroid_lat, centroid_lon, "
+        "geometry_geojson, _source_file, _source_line, _run_id) "
+        "select ward_code, ward_name, imd_quintile, area_km2, centroid_lat, centroid_lon, geojson, ?, "
+        "row_number() over (), ? "
         "from _wards_frame",
         [path.name, run_id],
     )

@@ -12,6 +12,7 @@ import duckdb
 from etl.contract import ALL_MODELS
 from etl.rules import define_rules, define_rules_on_marts
 from etl.staging import staging_table
+from oversight.settings import Settings
 
 # A mart too big to build at once within the refresh's memory limit names its pieces in a line
 # `-- pieces: first/2, second, ...`: its query then selects the rows of piece `$piece`, and of part
@@ -93,23 +94,46 @@ def build_order(marts: list[tuple[str, str]], *, sources: Iterable[str]) -> list
     return [(name, sql_by_name[name]) for name in ordered]
 
 
-def build_mart(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
-    """Builds one mart: at once, or piece by piece, the first piece creating the table."""
+# A named parameter in a mart's SQL (`$name`); the settings a mart reads are bound, never pasted in.
+PARAMETER = re.compile(r"\$([a-z_]+)")
+
+
+def mart_settings(settings: Settings) -> dict[str, object]:
+    """The settings the marts read, as bound parameters: the MARAC escalation trigger (count and window)."""
+    return {"trigger_incidents": settings.marac_trigger_incidents,
+            "trigger_window_days": settings.marac_trigger_window_days}
+
+
+def mart_parameters(sql: str, parameters: dict[str, object] | None) -> dict[str, object]:
+    """The given parameters the mart's SQL names (DuckDB refuses parameters a statement does not use)."""
+    named = set(PARAMETER.findall(sql))
+    return {key: value for key, value in (parameters or {}).items() if key in named}
+
+
+def build_mart(con: duckdb.DuckDBPyConnection, name: str, sql: str, parameters: dict[str, object] | None = None) -> None:
+    """Builds one mart: at once, or piece by piece, the first piece creating the table.
+
+    `parameters` are settings a mart may read (e.g. the MARAC trigger); each mart is given those it names.
+    """
+    bound = mart_parameters(sql, parameters)
     pieces = mart_pieces(sql)
     if not pieces:
-        con.execute(f"create or replace table {name} as {sql}")
+        con.execute(f"create or replace table {name} as {sql}", bound or None)
         return
-    con.execute(f"create or replace table {name} as {sql}", pieces[0])
+    con.execute(f"create or replace table {name} as {sql}", {**bound, **pieces[0]})
     for piece in pieces[1:]:
-        con.execute(f"insert into {name} {sql}", piece)
+        con.execute(f"insert into {name} {sql}", {**bound, **piece})
 
 
-def build_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Builds every mart, with the shared rules (etl/rules.py) defined before and after them."""
+def build_marts(con: duckdb.DuckDBPyConnection, parameters: dict[str, object] | None = None) -> list[str]:
+    """Builds every mart, with the shared rules (etl/rules.py) defined before and after them.
+
+    `parameters` are the settings marts may read (`mart_settings`), each mart given those it names.
+    """
     define_rules(con)
     built = []
     for name, sql in build_order(mart_files(), sources=STAGING_TABLES):
-        build_mart(con, name, sql)
+        build_mart(con, name, sql, parameters)
         built.append(name)
     define_rules_on_marts(con)
     return built

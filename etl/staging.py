@@ -46,6 +46,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(resources.files("etl").joinpath("sql/system_tables.sql").read_text(encoding="utf-8"))
     for model in ALL_MODELS:
         con.execute(staging_ddl(model))
+        # A column the contract gained since the warehouse was made is added to its table, holding the
+        # column's default (`all` for a rate not split by deprivation) or empty.
+        for spec in model.columns():
+            default = f" default '{spec.default}'" if isinstance(spec.default, str) and "'" not in spec.default else ""
+            con.execute(f"alter table {staging_table(model)} add column if not exists {quote(spec.name)} "
+                        f"{spec.sql_type}{default}")
 
 
 @dataclass(frozen=True)

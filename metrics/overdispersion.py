@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
+import polars as pl
 from scipy import stats
 
 WINSOR_PERCENTILES = (10, 90)
@@ -130,11 +131,41 @@ def chance_flags(comparisons: int, confidence: float) -> float:
     return comparisons * (1 - confidence)
 
 
-def comparisons_sentence(comparisons: int, flagged_95: int, flagged_998: int) -> str:
-    """What a view of many comparisons should be read against, in plain words."""
+def comparisons_sentence(comparisons: int, flagged_95: int, flagged_998: int, *, scope: str = "view") -> str:
+    """What a view (or a page) of many comparisons should be read against, in plain words."""
     if comparisons == 0:
-        return "No comparisons are made in this view."
-    return (f"This view makes {comparisons:,} comparison{'s' if comparisons != 1 else ''}. Chance alone would put "
+        return f"No comparisons are made {'on' if scope == 'page' else 'in'} this {scope}."
+    return (f"This {scope} makes {comparisons:,} comparison{'s' if comparisons != 1 else ''}. Chance alone would put "
             f"about {chance_flags(comparisons, 0.95):.1f} beyond the 95% limits and {chance_flags(comparisons, 0.998):.2f} "
             f"beyond the 99.8% limits; {flagged_95:,} {'is' if flagged_95 == 1 else 'are'} beyond 95% and "
             f"{flagged_998:,} beyond 99.8%.")
+
+
+@dataclass(frozen=True)
+class ComparisonCount:
+    """The comparisons a page shows (each ward, group or figure judged against its comparator) and its flags."""
+
+    comparisons: int
+    flagged_95: int
+    flagged_998: int
+
+    def chance_flags(self, confidence: float) -> float:
+        return chance_flags(self.comparisons, confidence)
+
+    def sentence(self, scope: str = "page") -> str:
+        return comparisons_sentence(self.comparisons, self.flagged_95, self.flagged_998, scope=scope)
+
+
+def count_comparisons(*frames: pl.DataFrame) -> ComparisonCount:
+    """Count the judged rows of result frames (a `comparison` column): those not judged ('not_compared', a
+    hidden value, no comparator) are not comparisons; any judgement other than 'similar' is a flag at 95%,
+    one ending in '_998' a flag at 99.8% too."""
+    compared = flagged_95 = flagged_998 = 0
+    for frame in frames:
+        if frame.is_empty() or "comparison" not in frame.columns:
+            continue
+        judged = frame.filter(pl.col("comparison").is_not_null() & (pl.col("comparison") != "not_compared"))
+        compared += judged.height
+        flagged_95 += judged.filter(pl.col("comparison") != "similar").height
+        flagged_998 += judged.filter(pl.col("comparison").str.ends_with("_998")).height
+    return ComparisonCount(compared, flagged_95, flagged_998)

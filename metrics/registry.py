@@ -41,3 +41,15 @@ def all_indicators() -> tuple[Indicator, ...]:
 
 def headline_indicators() -> tuple[Indicator, ...]:
     return tuple(indicator for indicator in INDICATORS if indicator.headline)
+
+
+def benchmark_named(indicator_id: str, label: str | None):
+    """The registered benchmark a result row was compared with (its `comparator` is the benchmark's label), so
+    a page can show its source beside its name and year; None for the district or an unknown label."""
+    if not label:
+        return None
+    try:
+        indicator = get(indicator_id)
+    except UnknownIndicator:
+        return None
+    return next((benchmark for benchmark in indicator.benchmarks if benchmark.label == label), None)

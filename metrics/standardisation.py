@@ -16,15 +16,18 @@ five-year group takes its share by years (10-14 gives 5-10 one fifth and 11-15 f
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import duckdb
 import polars as pl
 
 from metrics.aggregate import GroupFilters, aggregate
-from metrics.compare import Comparison, compare_to_comparator
+from metrics.compare import Comparison, compare_to_comparator, describe
 from metrics.definitions import Indicator, Method
 from metrics.disclosure import DisclosureRule
 from metrics.disclosure.rule import is_small, rounded
 from metrics.periods import Period
+from metrics.funnel import FunnelLimits, curve_denominators, rate_funnel, widened_for_overdispersion
 from metrics.overdispersion import NO_ADJUSTMENT, Dispersion, from_z_scores
 from metrics.stats import SMALL_COUNT_LIMIT, dsr_ci, rate_ci, z_for
 
@@ -87,6 +90,57 @@ def standardised_by_ward(con: duckdb.DuckDBPyConnection, indicator: Indicator, p
         Comparison.NOT_COMPARED.value if index == 0 else _compare(row, district, indicator, dispersion)
         for index, row in enumerate(frame.iter_rows(named=True))], dtype=pl.String),
         overdispersion=pl.lit(dispersion.describe() if dispersion.is_overdispersed else None, dtype=pl.String))
+
+
+EQUIVALENT_SIZE = ("equivalent residents (person-years a crude rate would need for the precision of the ward's "
+                   "age-standardised rate)")
+STANDARDISED_COMPARATOR = "district (age-standardised)"
+
+
+class NoStandardisedFunnel(ValueError):
+    """Too few wards or events to draw the age-standardised funnel."""
+
+
+def standardised_points(frame: pl.DataFrame, indicator: Indicator) -> pl.DataFrame:
+    """Every ward's age-standardised rate in the shape of a result frame (the funnel's point columns), for the map
+    and the funnel; `denominator` is the ward's equivalent size (see `standardised_funnel`), null when hidden."""
+    district = frame.filter(pl.col("ward_code") == "district")
+    centre = district["standardised"][0] if district.height else None
+    wards = frame.filter(pl.col("ward_code") != "district")
+    spread = (pl.col("standardised_upper_95") - pl.col("standardised_lower_95")) / (2 * z_for(0.95))
+    size = pl.when(spread > 0).then(pl.col("standardised") * indicator.multiplier / spread**2)
+    return wards.select(
+        pl.col("ward_code").alias("cut_value"), pl.col("ward_name").alias("cut_label"),
+        pl.lit(indicator.unit).alias("unit"), pl.lit(None, dtype=pl.Float64).alias("numerator"),
+        size.alias("denominator"), pl.col("standardised").alias("value"),
+        pl.col("standardised_lower_95").alias("lower_95"), pl.col("standardised_upper_95").alias("upper_95"),
+        pl.lit(STANDARDISED_COMPARATOR).alias("comparator"), pl.lit(centre, dtype=pl.Float64).alias("comparator_value"),
+        "comparison",
+        pl.col("comparison").map_elements(lambda value: describe(Comparison(value), STANDARDISED_COMPARATOR),
+                                          return_dtype=pl.String).alias("comparison_text"),
+        "value_suppressed")
+
+
+def standardised_funnel(frame: pl.DataFrame, indicator: Indicator) -> tuple[pl.DataFrame, FunnelLimits]:
+    """The wards' age-standardised rates on a funnel around the district's, from `standardised_by_ward`'s frame.
+
+    A standardised rate has no single denominator, so each ward is placed by its *equivalent size*: the
+    person-years a crude rate of the same value would need to be as precise, n = DSR x multiplier / s^2
+    with s the standard error its Dobson 95% interval implies. Limits are the crude rate funnel's (exact
+    Poisson) around the district's standardised rate at those sizes, widened for overdispersion as the
+    comparisons are; each point keeps the comparison `standardised_by_ward` made.
+    """
+    points = standardised_points(frame, indicator)
+    centre = points["comparator_value"][0] if points.height else None
+    shown = points.filter(pl.col("value").is_not_null() & (pl.col("denominator") > 0))
+    if centre is None or centre <= 0 or shown.height < 2:
+        raise NoStandardisedFunnel("Too few wards have an age-standardised rate for this selection to draw a funnel.")
+    curve = curve_denominators(shown["denominator"].min() * 0.8, shown["denominator"].max() / 0.8)
+    # the exact Poisson funnel of a crude rate equal to the district's standardised rate
+    limits = rate_funnel(curve, district_count=centre, district_denominator=indicator.multiplier,
+                         multiplier=indicator.multiplier)
+    limits = replace(limits, method=f"age-standardised ({STANDARD}); {limits.method}")
+    return shown, widened_for_overdispersion(limits, _dispersion(frame.slice(1), centre), proportion=False)
 
 
 def _dispersion(wards: pl.DataFrame, district: float | None) -> Dispersion:

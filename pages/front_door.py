@@ -27,11 +27,14 @@ if filters is None:
 st.caption(plain(f"Showing {filters.describe()}."))
 
 st.subheader("At a glance")
+judged = []  # every result the page compares with a benchmark or the district, for the comparisons count
 columns = st.columns(3)
 for index, indicator_id in enumerate(parts.TILES):
     groups, not_applied = applicable_groups(get(indicator_id), filters.groups)
     with columns[index % 3]:
-        row = cache.indicator(indicator_id, Filters(filters.period, None, groups)).row(0, named=True)
+        tile_rows = cache.indicator(indicator_id, Filters(filters.period, None, groups))
+        judged.append(tile_rows)
+        row = tile_rows.row(0, named=True)
         widgets.tile(row, key=f"front-door-tile-{indicator_id}")
         if not_applied:
             st.caption(parts.not_applied_words(not_applied))
@@ -45,6 +48,7 @@ for tab, (indicator_id, short_name) in zip(st.tabs(list(parts.MEASURES.values())
         st.caption(indicator.description + (" " + parts.not_applied_words(not_applied) if not_applied else ""))
         by_ward = cache.indicator(indicator_id, Filters(filters.period, "ward", replace(groups, ward_code=None)))
         by_ward = parts.mark_chosen_ward(in_reading_order(by_ward, "ward"), filters.groups.ward_code)
+        judged.append(by_ward)
         ward_words = comparison_summary(by_ward)
         st.markdown(plain(ward_words))
         widgets.chart_with_table(
@@ -66,6 +70,8 @@ for tab, (indicator_id, short_name) in zip(st.tabs(list(parts.MEASURES.values())
             alt=f"Line chart of {indicator.title} in each quarter from {trend['cut_value'][0]} to "
                 f"{trend['cut_value'][-1]}, with its 95% confidence interval shaded.",
             key=f"front-door-trend-{indicator_id}", filters=filters, file_stem=f"{indicator_id}_by_quarter")
+
+widgets.comparisons_caption(*judged)
 
 st.subheader("Perpetrator interventions")
 st.caption(parts.PROGRAMME_NOTE)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.journeys import ASSOCIATION_NOTE, COHORTS, CUTS, SURVIVAL_MEASURES, concentration_sentences, describe_timing
+from metrics.indicators.front_door import TRIGGER
 from ui import cache, figures_journeys, widgets
 from ui.filters import current_filters
 from ui.safe_text import plain
@@ -82,7 +83,7 @@ for sentence in concentration_sentences(missed) or ["No missed opportunities of 
 widgets.chart_with_table(
     figures_journeys.missed_chart(missed, title=f"Missed opportunities by {CUTS[cut][1].lower()}, most first"),
     figures_journeys.missed_table(missed), key="journeys-missed", filters=filters, file_stem=f"journey_missed_by_{cut}",
-    alt=f"Bars: counts of victims with 3+ incidents in 12 months never reaching MARAC or a specialist service, and of "
+    alt=f"Bars: counts of victims with {TRIGGER} never reaching MARAC or a specialist service, and of "
         f"high-risk incidents with children and no school notification, per {CUTS[cut][1].lower()}.",
 )
 st.caption(missed["disclosure_rule"][0])

@@ -39,8 +39,10 @@ widgets.chart_with_table(
 st.caption(funnel["disclosure_rule"][0])
 
 st.subheader("Why cases are lost")
+judged = []  # every result the page compares with a benchmark or the district, for the comparisons count
 for column, indicator_id in zip(st.columns(len(WHY_CASES_ARE_LOST)), WHY_CASES_ARE_LOST, strict=True):
     rows = cache.indicator(indicator_id, Filters(period=filters.period, groups=filters.groups))
+    judged.append(rows)
     with column:
         if gap := figures_justice.tile_message(rows):
             widgets.empty_state(gap)
@@ -80,5 +82,6 @@ event = widgets.chart_with_table(
 )
 st.caption("Click a ward to show it on every page. Wards with too few charging decisions to show safely are left off "
            "the chart.")
+widgets.comparisons_caption(*judged, by_group, wards)
 if (ward_code := figures_justice.clicked_ward(event.selection.points, wards)) and ward_code != filters.groups.ward_code:
     drill_to_ward(ward_code)

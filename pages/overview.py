@@ -12,7 +12,7 @@ from metrics.board.overview import quarter_or_year
 from metrics.targets import PlanFormatError, PlanMissing
 from ui import cache, widgets
 from ui.overview_text import CHANGE_METHOD, COMPARISONS, ICON_KEY, SCORECARD_METHOD, change_lines
-from ui.scorecard_table import STYLE, lists_html, scorecard_html
+from ui.scorecard_table import STYLE, benchmark_sources, lists_html, scorecard_html
 from ui.board_pack import HTML_MIME, PDF_MIME
 from ui.filters import current_filters
 from ui.safe_text import plain
@@ -47,6 +47,10 @@ st.caption(ICON_KEY)
 with st.expander("How a change is judged, and what the scorecard's columns mean (for analysts)"):
     st.markdown(CHANGE_METHOD)
     st.markdown(SCORECARD_METHOD)
+    if summary.tiles.height:
+        widgets.comparisons_caption(summary.tiles)
+        st.markdown("**The benchmarks, with the period each describes and its source**")
+        st.dataframe(benchmark_sources(summary.tiles).to_pandas(), hide_index=True, width="stretch")
 
 st.subheader("Board pack")
 st.caption(plain(f"For the sidebar's selection: {filters.describe()}."))

@@ -13,10 +13,10 @@ from metrics.hidden_need_groups import REPORTING_RATIO
 from metrics.registry import get
 from ui import cache, figures, widgets
 from ui import page_parts_prevalence as parts
-from metrics.standardisation import STANDARDISED_INDICATORS
+from metrics.standardisation import EQUIVALENT_SIZE, STANDARDISED_INDICATORS, NoStandardisedFunnel
 from ui.figures_wards import funnel_with_ward, map_with_ward, ordered_interval_chart
 from ui.filters import current_filters, drill_to_ward
-from ui.result_views import (DIMENSION_WORDS, applicable_groups, clicked_ward, comparison_summary, comparisons_note,
+from ui.result_views import (DIMENSION_WORDS, applicable_groups, clicked_ward, comparison_summary,
                              in_reading_order, quarterly_span, result_table, shown_values)
 from ui.safe_text import plain
 
@@ -40,32 +40,52 @@ with st.columns(3)[0]:
 
 st.subheader("Where: wards compared with the district")
 by_ward = in_reading_order(cache.indicator(indicator.id, Filters(filters.period, "ward", every_ward)), "ward")
-ward_words = comparison_summary(by_ward)
+compared_on, basis = by_ward, parts.CRUDE_BASIS
+if indicator.id in STANDARDISED_INDICATORS and not groups.age_band:
+    standardised_wards = in_reading_order(cache.fetch("standardised_ward_points", indicator_id=indicator.id,
+                                                      period=filters.period, groups=every_ward), "ward")
+    bases = [parts.STANDARDISED_BASIS, parts.CRUDE_BASIS]
+    basis = st.radio("Compare wards on", bases, horizontal=True, key=f"prevalence_basis_{indicator.id}",
+                     index=0 if parts.standardised_by_default(standardised_wards, by_ward) else 1)
+    st.caption(parts.basis_caption(basis, standardised_wards, by_ward))
+    if basis == parts.STANDARDISED_BASIS:
+        compared_on = standardised_wards
+shown_as = "age-standardised, " if basis == parts.STANDARDISED_BASIS else ""
+ward_words = comparison_summary(compared_on)
 st.markdown(plain(ward_words))
 event = widgets.chart_with_table(
-    map_with_ward(by_ward, cache.ward_geometry(), title=f"{indicator.title}, by ward", unit=indicator.unit,
-                  ward_code=groups.ward_code),
-    result_table(by_ward, label="ward"), alt=f"Map of {indicator.title} by ward; darker wards are higher. {ward_words}",
-    key=f"prevalence-map-{indicator.id}-{groups.ward_code}", filters=filters, file_stem=f"{indicator.id}_map",
-    on_select="rerun")
+    map_with_ward(compared_on, cache.ward_geometry(), title=f"{indicator.title}, {shown_as}by ward",
+                  unit=indicator.unit, ward_code=groups.ward_code),
+    parts.crude_and_standardised_table(by_ward, compared_on) if compared_on is not by_ward
+    else result_table(by_ward, label="ward"),
+    alt=f"Map of {indicator.title} ({basis}) by ward; darker wards are higher. {ward_words}",
+    key=f"prevalence-map-{indicator.id}-{groups.ward_code}-{basis}", filters=filters,
+    file_stem=f"{indicator.id}_map", on_select="rerun")
 st.caption("Click a ward on the map to show that ward across the dashboard. Grey wards have too few people to show safely.")
 chosen = clicked_ward(getattr(getattr(event, "selection", None), "points", []) or [], set(by_ward["cut_value"]))
 if chosen and chosen != groups.ward_code:
     drill_to_ward(chosen)
 try:
-    points, limits = cache.fetch("ward_funnel", indicator_id=indicator.id, filters=Filters(filters.period, None, every_ward))
-except FunnelNotAvailable as reason:
+    if compared_on is by_ward:
+        points, limits = cache.fetch("ward_funnel", indicator_id=indicator.id, filters=Filters(filters.period, None, every_ward))
+        size_label = denominator_label(indicator)
+    else:
+        points, limits = cache.fetch("standardised_ward_funnel", indicator_id=indicator.id, period=filters.period,
+                                     groups=every_ward)
+        size_label = EQUIVALENT_SIZE
+except (FunnelNotAvailable, NoStandardisedFunnel) as reason:
     widgets.empty_state(str(reason))
 else:
     widgets.chart_with_table(
-        funnel_with_ward(points, limits, title=f"{indicator.title}: wards against the district", unit=indicator.unit,
-                         denominator_label=denominator_label(indicator), ward_code=groups.ward_code),
+        funnel_with_ward(points, limits, title=f"{indicator.title}, {shown_as}wards against the district",
+                         unit=indicator.unit, denominator_label=size_label, ward_code=groups.ward_code),
         result_table(in_reading_order(points, "ward"), label="ward"),
-        alt=f"Funnel plot of {indicator.title} for each ward against its size, with 95% and 99.8% limits around the "
-            f"district value of {limits.centre:.3g}. {ward_words}",
-        key=f"prevalence-funnel-{indicator.id}", filters=filters, file_stem=f"{indicator.id}_funnel")
+        alt=f"Funnel plot of {indicator.title} ({basis}) for each ward against its size, with 95% and 99.8% limits "
+            f"around the district value of {limits.centre:.3g}. {ward_words}",
+        key=f"prevalence-funnel-{indicator.id}-{basis}", filters=filters, file_stem=f"{indicator.id}_funnel")
     st.caption(f"Wards outside the dashed lines differ from the district by more than chance would explain at 95%; "
-               f"outside the dotted lines, at 99.8% ({parts.funnel_method_words(indicator.method)}).")
+               f"outside the dotted lines, at 99.8% ({parts.funnel_method_words(indicator.method)}). "
+               f"Shown: the {basis}.")
     if limits.overdispersion:
         st.caption(f"Here {limits.overdispersion}: the wards differ for reasons beyond chance (their people, their "
                    "policing), so only a ward well beyond that spread is flagged, in the funnel and in the ward table.")
@@ -122,11 +142,11 @@ if indicator.id in STANDARDISED_INDICATORS and not groups.age_band:
         key=f"prevalence-standardised-{indicator.id}", filters=filters, file_stem=f"{indicator.id}_standardised")
     st.caption(parts.STANDARDISED_CAPTION)
     compared_groups.append(parts.standardised_rows(standardised))
-st.caption(comparisons_note(by_ward, *compared_groups))
 
 st.subheader("Hidden need: known victims against those the survey predicts")
 ratio = get(REPORTING_RATIO)
 st.caption(f"{ratio.description} {parts.HIDDEN_NEED_CAVEAT}")
+st.caption(plain(cache.fetch("hidden_need_adjusted_for")))
 by_group = cache.fetch("hidden_need_by_group", filters=Filters(filters.period, None, filters.groups))
 group_words = parts.hidden_need_summary(by_group, place=filters.ward_name or "the district", age_band=filters.groups.age_band)
 st.markdown(plain(group_words))
@@ -149,3 +169,5 @@ widgets.chart_with_table(
     parts.known_vs_expected_table(ratio_wards, label="ward", label_column="cut_label"),
     alt=f"Known victims per 100 the survey predicts in each ward, with 95% intervals. {ratio_ward_words}",
     key="hidden-need-wards", filters=filters, file_stem="hidden_need_by_ward")
+# the standardised wards are counted once, with the section that charts them below
+widgets.comparisons_caption(*([by_ward] if compared_on is by_ward else []), *compared_groups, by_group, ratio_wards)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from metrics.disclosure import NOT_SHOWN
@@ -115,6 +116,8 @@ else:
         file_stem="marac-against-safelives",
         alt="Shares of MARAC cases (repeats, referrals from other agencies, and victims in each group) with 95% "
             "intervals, each beside the SafeLives national figure drawn as a black line.")
+widgets.comparisons_caption(pl.DataFrame({"comparison": [row.get("comparison") for row in headline]},
+                                        schema={"comparison": pl.String}), analysis.benchmarks)
 
 st.header("Service outcomes and capacity against demand")
 st.subheader("Places against demand")

@@ -20,7 +20,7 @@ from etl.drop import DropFile, list_drop
 from etl.errors import FileRefused, RefreshFailed
 from etl.pii.values import safe_file_name
 from etl.load import FileReport, load_file
-from etl.marts import build_marts
+from etl.marts import build_marts, mart_settings
 from etl.stages import StageSeconds, timed
 from etl.staging import ensure_schema
 from etl.warehouse import BUILDING_SUFFIX, STARTED, Warehouse, private_umask, storage_failure
@@ -140,7 +140,7 @@ def _build_and_publish(
         if progress:
             progress("building marts", len(files), len(files))
         with timed(report.stage_seconds, "marts"):
-            build_marts(con)
+            build_marts(con, mart_settings(settings))
         if after_marts:
             if progress:
                 progress("precomputing indicators", len(files), len(files))

@@ -33,7 +33,8 @@ from metrics.scenario import read_scenario
 from metrics.scorecard import scorecard
 from metrics.registry import get as get_indicator
 from metrics.service_gaps import gap_analysis
-from metrics.standardisation import standardised_by_ward
+from metrics.standardisation import standardised_by_ward, standardised_funnel, standardised_points
+from metrics.indicators.hidden_need import adjusted_for as hidden_need_adjusted_for
 from metrics.targets.view import plan_view
 from metrics.warehouse import connect, version_name
 from oversight.settings import get_settings
@@ -111,7 +112,12 @@ QUERIES: dict[str, Callable[..., Any]] = {
     "ward_funnel": ward_funnel,
     "standardised_by_ward": lambda con, rule, indicator_id, period, groups: standardised_by_ward(
         con, get_indicator(indicator_id), period, groups, rule=rule),
+    "standardised_ward_points": lambda con, rule, indicator_id, period, groups: standardised_points(
+        standardised_by_ward(con, get_indicator(indicator_id), period, groups, rule=rule), get_indicator(indicator_id)),
+    "standardised_ward_funnel": lambda con, rule, indicator_id, period, groups: standardised_funnel(
+        standardised_by_ward(con, get_indicator(indicator_id), period, groups, rule=rule), get_indicator(indicator_id)),
     "hidden_need_by_group": reporting_by_group,
+    "hidden_need_adjusted_for": lambda con, rule: hidden_need_adjusted_for(con),
     "perpetrator_interventions": lambda con, rule, period: perpetrator_interventions(con, period, rule),
     # a what-if scenario travels as its YAML text (plain and hashable); none: today's register
     "gap_analysis": lambda con, rule, period, ward_code, scenario=None: gap_analysis(

@@ -103,6 +103,37 @@ def standardised_summary(frame: pl.DataFrame) -> str:
     return words + (f" Limits widened for overdispersion: {widened[0]}." if widened.len() else "")
 
 
+STANDARDISED_BASIS = "age-standardised rate"
+CRUDE_BASIS = "crude rate"
+
+
+def standardised_by_default(standardised: pl.DataFrame, crude: pl.DataFrame) -> bool:
+    """Wards are compared on the age-standardised rate unless it would show fewer wards than the crude rate
+    (under the disclosure rule a ward with a small count in any age band has no standardised rate)."""
+    return standardised["value"].is_not_null().sum() >= crude["value"].is_not_null().sum()
+
+
+def basis_caption(basis: str, standardised: pl.DataFrame, crude: pl.DataFrame) -> str:
+    """Which rate the map and funnel compare wards on, and why, in one or two sentences."""
+    if basis == STANDARDISED_BASIS:
+        return ("The map and the funnel compare wards on the age-standardised rate (European Standard Population "
+                "2013, Dobson limits), so a ward's ages do not decide its colour; the table gives the crude rate "
+                "beside it.")
+    hidden = crude["value"].is_not_null().sum() - standardised["value"].is_not_null().sum()
+    why = (f" Age-standardised rates cannot be shown safely for {hidden} more ward{'s' if hidden != 1 else ''} "
+           "(a small count in an age band), so the crude rate is shown by default." if hidden > 0 else "")
+    return "The map and the funnel compare wards on the crude rate." + why
+
+
+def crude_and_standardised_table(crude: pl.DataFrame, standardised: pl.DataFrame) -> pl.DataFrame:
+    """Each ward's crude rate (as published) beside its age-standardised rate, interval and comparison."""
+    crude_rates = crude.select("cut_value", pl.col("value").round(2).alias("crude rate"))
+    return standardised.join(crude_rates, on="cut_value", how="left").select(
+        pl.col("cut_label").alias("ward"), "crude rate", pl.col("value").round(2).alias("age-standardised rate"),
+        pl.col("lower_95").round(2).alias("95% CI lower"), pl.col("upper_95").round(2).alias("95% CI upper"),
+        pl.col("comparison_text").alias("comparison"))
+
+
 def without_uncounted_child_bands(cut: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
     """An age-band cut without the children's bands when none of them counts anyone (an adult indicator's
     victims are 16 and over: a 0 there would be drawn as "significantly lower"), and the bands left off."""

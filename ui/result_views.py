@@ -121,16 +121,8 @@ def comparison_summary(frame: pl.DataFrame, *, label_column: str = "cut_label", 
     return ". ".join(sentence[:1].upper() + sentence[1:] for sentence in sentences) + "."
 
 
-def comparisons_note(*frames: pl.DataFrame) -> str:
+def comparisons_note(*frames: pl.DataFrame, scope: str = "page") -> str:
     """How many comparisons the frames shown on a page make, and how many flags chance alone would give."""
-    from metrics.overdispersion import comparisons_sentence
+    from metrics.overdispersion import count_comparisons
 
-    compared = flagged_95 = flagged_998 = 0
-    for frame in frames:
-        if frame.is_empty() or "comparison" not in frame.columns:
-            continue
-        judged = frame.filter(pl.col("comparison").is_not_null() & (pl.col("comparison") != "not_compared"))
-        compared += judged.height
-        flagged_95 += judged.filter(pl.col("comparison") != "similar").height
-        flagged_998 += judged.filter(pl.col("comparison").str.ends_with("_998")).height
-    return comparisons_sentence(compared, flagged_95, flagged_998)
+    return count_comparisons(*frames).sentence(scope)

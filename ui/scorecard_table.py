@@ -13,6 +13,7 @@ import polars as pl
 
 from metrics.disclosure import SUPPRESSED_TEXT
 from metrics.glossary import ACRONYMS
+from metrics.registry import benchmark_named
 from metrics.spc import Assurance, Variation
 from ui import theme
 
@@ -65,9 +66,11 @@ def benchmark_cell(row: dict) -> str:
         return '<span class="ov-muted">No published benchmark</span>'
     colour = theme.comparison_colour(comparison)
     name, _, when = str(row.get("comparator") or "the benchmark").partition(" (")
+    benchmark = benchmark_named(str(row.get("indicator_id") or ""), row.get("comparator"))
+    source = f"Source: {benchmark.source}" if benchmark else "Source not recorded"
     dated = f' <span class="ov-muted">({escape(when)}</span>' if when else ""
-    return (f'<span class="ov-chip" style="border-color:{colour}">{word}</span> than {escape(name)}, '
-            f'{row["comparator_value"]:g}{dated}')
+    return (f'<span class="ov-chip" style="border-color:{colour}">{word}</span> than '
+            f'<span title="{escape(source)}">{escape(name)}</span>, {row["comparator_value"]:g}{dated}')
 
 
 def scorecard_html(tiles: pl.DataFrame) -> str:
@@ -133,3 +136,15 @@ def lists_html(attention: list[str] | tuple[str, ...], changes: list[str], since
     return (f'<div class="ov-lists" style="display:flex;gap:2rem"><section style="flex:3">'
             f"<h3>Needs the board's attention</h3><ol>{ranked}</ol></section>"
             f'<section style="flex:2"><h3>What changed since {escape(since)}</h3><ul>{changed}</ul></section></div>')
+
+
+def benchmark_sources(tiles: pl.DataFrame) -> pl.DataFrame:
+    """Each benchmark the scorecard compares with: indicator, benchmark, value, the period it describes and source."""
+    rows = []
+    for row in tiles.iter_rows(named=True):
+        benchmark = benchmark_named(str(row.get("indicator_id") or ""), row.get("comparator"))
+        if benchmark:
+            rows.append({"Indicator": row["title"], "Benchmark": benchmark.name, "Value": benchmark.value,
+                         "Period": benchmark.year or "not recorded", "Source": benchmark.source})
+    return pl.DataFrame(rows, schema={"Indicator": pl.String, "Benchmark": pl.String, "Value": pl.Float64,
+                                      "Period": pl.String, "Source": pl.String})

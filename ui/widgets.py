@@ -16,6 +16,7 @@ import streamlit as st
 from metrics import glossary
 from metrics.audit import ExportRecord, record_export
 from metrics.disclosure import NOT_SHOWN, rule_for
+from metrics.overdispersion import count_comparisons
 from metrics.safe_output import comment_lines, safe_csv
 from oversight.settings import get_settings
 from ui import access, session, theme
@@ -142,6 +143,13 @@ def disclosure_note() -> str:
 def terms(*acronyms: str) -> None:
     """Spell out the acronyms a page uses, where they first appear (the Definitions page has the full glossary)."""
     st.html(f'<p style="color:#505a5f;font-size:14px;margin:0">{escape(glossary.explain(*acronyms))}</p>')
+
+
+def comparisons_caption(*frames: pl.DataFrame) -> None:
+    """Under a page's flags: how many comparisons the page makes and how many flags chance alone would give.
+
+    Pass every result frame whose rows the page judges against a comparator (wards, groups, tiles)."""
+    st.caption(count_comparisons(*frames).sentence("page"))
 
 
 def empty_state(message: str) -> None:

@@ -35,6 +35,7 @@ from etl.contract.values import (
     ClientGroup,
     CourtOutcome,
     DashRisk,
+    DeprivationQuintile,
     EndReason,
     Ethnicity,
     MashDecision,
@@ -244,12 +245,16 @@ class PrevalenceRate(Extract):
     extract_name: ClassVar[str] = "prevalence_rates"
     title: ClassVar[str] = "Reference: survey prevalence rates for estimating hidden need"
     is_reference: ClassVar[bool] = True
-    primary_key: ClassVar[tuple[str, ...]] = ("source", "period", "sex", "age_band")
+    primary_key: ClassVar[tuple[str, ...]] = ("source", "period", "sex", "age_band", "imd_quintile")
 
     source: text(300) = Field(description="Survey and table the rate comes from, and any substitution made.")
     period: text(50) = Field(description="Period the rate describes, e.g. `year ending March 2023`.")
     sex: choice(Sex) = Field(description="Sex the rate applies to.")
     age_band: choice(SurveyAgeBand) = Field(description="Age band, or `all` for the sex-level rate.")
+    imd_quintile: choice(DeprivationQuintile) = Field(
+        "all", description="Optional. National IMD quintile of the areas the rate is for (`1` most deprived to `5` least), "
+                           "or `all` when the rate is not split by deprivation. Where quintile rates are held, wards "
+                           "with an IMD quintile are estimated with them.")
     rate: Annotated[Number, Field(ge=0, le=1)] = Field(description="Share of people victimised in a year, 0 to 1.")
 
 
@@ -260,10 +265,14 @@ class WardBoundary(Extract):
     title: ClassVar[str] = "Reference: ward boundaries"
     is_reference: ClassVar[bool] = True
     primary_key: ClassVar[tuple[str, ...]] = ("ward_code",)
-    column_aliases: ClassVar[dict[str, str]] = {r"wd\d{2}cd": "ward_code", r"wd\d{2}nm": "ward_name"}
+    column_aliases: ClassVar[dict[str, str]] = {r"wd\d{2}cd": "ward_code", r"wd\d{2}nm": "ward_name",
+                                                r"imd_?(\d{2,4}_?)?quintile(_?\d{2,4})?": "imd_quintile"}
 
     ward_code: WardCode = Field(description="Ward code (ONS `WDyyCD` of any year, or `ward_code`).")
     ward_name: text(200) = Field(description="Ward name (ONS `WDyyNM` of any year, or `ward_name`).")
+    imd_quintile: Annotated[Count, Field(ge=1, le=5)] | None = Field(
+        None, description="Optional. The ward's national IMD 2019 quintile (1 most deprived to 5 least), from its "
+                          "LSOAs weighted by population (`imd_quintile`, or a name such as `IMD19_quintile`).")
 
 
 EXTRACTS: tuple[type[Extract], ...] = (

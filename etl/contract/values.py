@@ -48,6 +48,17 @@ class SurveyAgeBand(StrEnum):
     all = "all"
 
 
+class DeprivationQuintile(StrEnum):
+    """The national IMD quintile of the areas a survey rate applies to: 1 most deprived, 5 least, or `all`."""
+
+    most_deprived = "1"
+    second = "2"
+    third = "3"
+    fourth = "4"
+    least_deprived = "5"
+    all = "all"
+
+
 class Ethnicity(StrEnum):
     """ONS 2021 high-level ethnic groups."""
 

@@ -145,7 +145,7 @@ def _write(out_dir: Path, district: District, population: Population, window: Wi
         "wards.geojson": write_wards(district, out_dir / "wards.geojson"),
         "lsoa_ward_lookup.csv": write_csv(_lookup(district), out_dir / "lsoa_ward_lookup.csv"),
         "population.csv": write_csv(population.frame(district.codes), out_dir / "population.csv"),
-        "prevalence_rates.csv": write_csv(prevalence_rates(), out_dir / "prevalence_rates.csv"),
+        "prevalence_rates.csv": write_csv(prevalence_rates(params), out_dir / "prevalence_rates.csv"),
         "services.xlsx": write_xlsx(register, out_dir / "services.xlsx",
                                     sheet="services", created=datetime.combine(window.end_day, datetime.min.time())),
     }
@@ -157,7 +157,7 @@ def _write(out_dir: Path, district: District, population: Population, window: Wi
     for name in ("marac_cases",):
         rows[f"{name}.csv"] = write_csv(frames[name], out_dir / f"{name}.csv")
     idva_fte = register.filter(pl.col("service_type") == "idva")["fte"].sum()
-    values = indicator_values(frames, population, district.codes, idva_fte=idva_fte)
+    values = indicator_values(frames, population, district.codes, idva_fte=idva_fte, quintiles=district.imd_quintiles)
     plan, off_track = action_plan(values, district, window)
     rows["action_plan.yaml"] = write_yaml(plan, out_dir / "action_plan.yaml",
                                           header=f"# {params.district_name} DSVB action plan (fictional sample district)\n")

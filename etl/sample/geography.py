@@ -36,6 +36,9 @@ ZONE_ETHNICITY = {
 }
 ZONE_DEPRIVATION = {"north": (6.0, 15.0), "inner": (34.0, 55.0), "outer": (15.0, 34.0)}
 ZONE_DENSITY = {"north": 0.75, "inner": 1.15, "outer": 1.0}
+# Lower bounds of the IMD score of national quintiles 1 (most deprived) to 4, about where the IMD 2019 LSOA
+# scores divide England into fifths; a ward's IMD-style score below the last is quintile 5.
+IMD_QUINTILE_FLOORS = (34.2, 21.4, 13.8, 8.5)
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,18 @@ class District:
     def n_wards(self) -> int:
         return len(self.codes)
 
+    @property
+    def imd_quintiles(self) -> list[int]:
+        """Each ward's national IMD quintile (1 most deprived to 5 least), from its IMD-style score."""
+        return [imd_quintile(score) for score in self.deprivation]
+
     def wards_in(self, zones: tuple[str, ...]) -> list[int]:
         return [index for index, zone in enumerate(self.zones) if zone in zones]
+
+
+def imd_quintile(score: float) -> int:
+    """The national IMD quintile an IMD score falls in: 1 most deprived to 5 least."""
+    return next((quintile for quintile, floor in enumerate(IMD_QUINTILE_FLOORS, start=1) if score >= floor), 5)
 
 
 def build_district(rng: np.random.Generator, params: SampleParameters) -> District:

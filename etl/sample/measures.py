@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from etl.sample.population import Population
+from etl.sample.population import Population, deprivation_factors
 
 ADULT_BANDS = ("16-17", "18-19", "20-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+")
 # The survey rate used for each band: the band's own where published, otherwise the sex-level rate.
@@ -36,7 +36,7 @@ def _residents(population: Population, frame_filter: pl.Expr, codes: list[str]) 
 
 
 def indicator_values(frames: dict[str, pl.DataFrame], population: Population, codes: list[str], *,
-                     idva_fte: float) -> dict[str, dict[int, float]]:
+                     idva_fte: float, quintiles: list[int] | None = None) -> dict[str, dict[int, float]]:
     incidents = frames["police_incidents"]
     crimes = frames["crime_outcomes"]
     marac = frames["marac_cases"].with_columns(pl.col("heard_on").cast(pl.Datetime("ms")))
@@ -48,7 +48,7 @@ def indicator_values(frames: dict[str, pl.DataFrame], population: Population, co
     values = {
         "prevalence_incidents_per_1000": {fy: n / residents[fy] * 1000 for fy, n in per_fy.iter_rows() if fy in residents},
         "repeat_victimisation_pct": _repeat_victims(incidents),
-        "hidden_need_reporting_ratio": _reporting_ratio(incidents, population, codes),
+        "hidden_need_reporting_ratio": _reporting_ratio(incidents, population, codes, quintiles),
         "child_spoken_to_pct": _share(incidents, "reported_at", pl.col("is_child_spoken_to"), among=pl.col("n_children_present") > 0),
         "arrest_rate_per_100_crimes": _share(incidents, "reported_at", pl.col("is_arrest"), among=pl.col("is_crime")),
         "charge_rate_pct": _share(crimes, "charge_decision_at", pl.col("charge_decision") == "charged",
@@ -80,11 +80,19 @@ def _repeat_victims(incidents: pl.DataFrame) -> dict[int, float]:
     return dict(victims.group_by("fy").agg(pl.col("is_repeat").mean() * 100).iter_rows())
 
 
-def _reporting_ratio(incidents: pl.DataFrame, population: Population, codes: list[str]) -> dict[int, float]:
+def _reporting_ratio(incidents: pl.DataFrame, population: Population, codes: list[str],
+                     quintiles: list[int] | None = None) -> dict[int, float]:
+    """Known victims per 100 expected, expected as the product works it out from the sample's reference data:
+    each band's rate for the ward's IMD quintile when the wards carry one."""
     rates = [(sex, band, SURVEY_RATE[sex].get(band, SEX_LEVEL_RATE[sex])) for sex in SEX_LEVEL_RATE for band in ADULT_BANDS]
     rate_table = pl.DataFrame(rates, schema=["sex", "age_band", "rate"], orient="row")
-    expected = (population.frame(codes).join(rate_table, on=["sex", "age_band"])
-                .group_by("year").agg((pl.col("population") * pl.col("rate")).sum().alias("expected")))
+    residents = population.frame(codes).join(rate_table, on=["sex", "age_band"])
+    if quintiles is not None:
+        factors = deprivation_factors()
+        by_ward = pl.DataFrame({"area_code": codes, "factor": [factors[str(quintile)] for quintile in quintiles]})
+        residents = residents.join(by_ward, on="area_code").with_columns(
+            (pl.col("rate") * pl.col("factor")).round(5).alias("rate"))
+    expected = residents.group_by("year").agg((pl.col("population") * pl.col("rate")).sum().alias("expected"))
     known = (incidents.filter(pl.col("victim_age_band").is_in([*ADULT_BANDS, "unknown"]))
              .group_by(financial_year("reported_at")).agg(pl.col("victim_id").n_unique().alias("known")))
     joined = known.join(expected, left_on="fy", right_on="year")

@@ -8,7 +8,8 @@ import numpy as np
 import polars as pl
 
 from etl.contract.values import CHILD_BANDS
-from etl.sample.geography import ETHNIC_GROUPS, District
+from etl.sample.geography import ETHNIC_GROUPS, IMD_QUINTILE_FLOORS, ZONE_DEPRIVATION, District
+from etl.sample.params import PARAMETERS, SampleParameters
 
 AGE_BANDS = ("0-4", "5-10", "11-15", "16-17", "18-19", "20-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+")
 ADULT = np.array([band not in CHILD_BANDS for band in AGE_BANDS])
@@ -78,8 +79,30 @@ CSEW_2023 = "ONS Crime Survey for England and Wales, year ending March 2023: dom
 CSEW_2017 = "ONS Crime Survey for England and Wales, year ending March 2017: domestic abuse in the last year"
 
 
-def prevalence_rates() -> pl.DataFrame:
-    """The published CSEW rates. Where no rate is published for a band, the row says which rate stands in."""
+SAMPLE_DEPRIVATION = ("Illustrative, for the fictional sample district only (not a published figure): the CSEW "
+                      "{period} rate for this sex and band times the sample's own deprivation gradient for IMD "
+                      "quintile {q} (the five quintiles average the published rate)")
+
+
+def deprivation_factors(params: SampleParameters = PARAMETERS) -> dict[str, float]:
+    """The sample district's rate in each IMD quintile relative to all areas: its own deprivation gradient.
+
+    The generator's incident rate rises by `deprivation_rate_ratio` from the least to the most deprived
+    score it draws; each quintile takes that gradient at the middle of its score range (within the
+    sample's), scaled so the five equal fifths of the country average one.
+    """
+    low = min(bounds[0] for bounds in ZONE_DEPRIVATION.values())
+    high = max(bounds[1] for bounds in ZONE_DEPRIVATION.values())
+    edges = (high, *IMD_QUINTILE_FLOORS, low)
+    middles = [(edges[index] + edges[index + 1]) / 2 for index in range(5)]
+    gradient = np.array([params.deprivation_rate_ratio ** ((score - low) / (high - low)) for score in middles])
+    gradient /= gradient.mean()
+    return {str(quintile): round(float(factor), 4) for quintile, factor in enumerate(gradient, start=1)}
+
+
+def prevalence_rates(params: SampleParameters = PARAMETERS) -> pl.DataFrame:
+    """The published CSEW rates, where no rate is published for a band the row says which rate stands in;
+    then, for the fictional district, each band's rate by IMD quintile (labelled as illustrative)."""
     rows = [
         (CSEW_2023 + " (sex-level rate)", "year ending March 2023", "female", "all", 0.057),
         (CSEW_2023 + " (sex-level rate)", "year ending March 2023", "male", "all", 0.032),
@@ -96,4 +119,11 @@ def prevalence_rates() -> pl.DataFrame:
     for sex, rate in (("female", 0.057), ("male", 0.032)):
         for band in ("25-34", "35-44", "45-54", "55-64", "65-74", "75+"):
             rows.append((stand_in, "year ending March 2023", sex, band, rate))
-    return pl.DataFrame(rows, schema=["source", "period", "sex", "age_band", "rate"], orient="row")
+    published = [(*row[:4], "all", row[4]) for row in rows]
+    factors = deprivation_factors(params)
+    by_quintile = [(SAMPLE_DEPRIVATION.format(period=period, q=quintile), period, sex, band, quintile,
+                    round(rate * factor, 5))
+                   for source, period, sex, band, _, rate in published if band != "all"
+                   for quintile, factor in factors.items()]
+    return pl.DataFrame(published + by_quintile, schema=["source", "period", "sex", "age_band", "imd_quintile", "rate"],
+                        orient="row")

@@ -8,6 +8,8 @@
 -- Built one cohort at a time (`$piece` is the cohort), the biggest in parts of its people
 -- (`$part` of `$parts`), so a national build stays within the refresh's memory limit; each part's
 -- rows are written in entry order, so a query for one period reads only the row groups that hold it.
+-- The MARAC escalation trigger is a setting: $trigger_incidents incidents within $trigger_window_days days
+-- (3 in 365 by default), bound at refresh.
 -- pieces: incident/2, high_risk, children, marac
 -- depends: stg_marac_cases, stg_mash_contacts, stg_school_notifications, stg_service_referrals, mart_crimes, mart_incidents
 with incidents as not materialized (
@@ -64,7 +66,13 @@ victim_entries as (
         incidents.victim_id as person_id, incidents.incident_id as entry_id, incidents.reported_at as entry_at,
         incidents.victim_id, incidents.incident_id, null::varchar as child_id, 'victim' as service_role,
         incidents.ward_code, incidents.victim_sex as sex, incidents.victim_age_band as age_band,
-        incidents.victim_ethnicity as ethnicity, incidents.n_children_present, incidents.n_victim_incidents_12m
+        incidents.victim_ethnicity as ethnicity, incidents.n_children_present, incidents.n_victim_incidents_12m,
+        -- the victim's incidents in the trigger's window up to this one (every incident of the victim is in
+        -- the incident cohort's part, so the count is whole there; other cohorts do not use it)
+        case when $piece = 'incident' then count(*) over (
+            partition by incidents.victim_id order by incidents.reported_at
+            range between to_days($trigger_window_days::integer) preceding and current row
+        ) >= $trigger_incidents::integer end as meets_marac_trigger
     from incidents
     where ($piece = 'incident' or ($piece = 'high_risk' and incidents.dash_risk = 'high'))
       and hash(incidents.victim_id) % $parts::ubigint = $part::ubigint
@@ -78,7 +86,7 @@ child_entries as (
         incidents.victim_id, incidents.incident_id, notifications.child_id, 'child' as service_role,
         incidents.ward_code, coalesce(child_groups.sex, 'unknown') as sex,
         coalesce(child_groups.age_band, 'unknown') as age_band, coalesce(child_groups.ethnicity, 'unknown') as ethnicity,
-        incidents.n_children_present, null::bigint as n_victim_incidents_12m
+        incidents.n_children_present, null::bigint as n_victim_incidents_12m, null::boolean as meets_marac_trigger
     from (
         select distinct incident_id, child_id from notifications
         where $piece = 'children' and hash(child_id) % $parts::ubigint = $part::ubigint
@@ -92,7 +100,8 @@ marac_entries as (
         cases.victim_id as person_id, cases.case_id as entry_id, cases.heard_on::timestamp as entry_at,
         cases.victim_id, null::varchar as incident_id, null::varchar as child_id, 'victim' as service_role,
         cases.ward_code, cases.victim_sex as sex, cases.victim_age_band as age_band, cases.victim_ethnicity as ethnicity,
-        cases.n_children_in_household as n_children_present, null::bigint as n_victim_incidents_12m
+        cases.n_children_in_household as n_children_present, null::bigint as n_victim_incidents_12m,
+        null::boolean as meets_marac_trigger
     from stg_marac_cases as cases
     where $piece = 'marac' and hash(cases.victim_id) % $parts::ubigint = $part::ubigint
 ),
@@ -212,15 +221,16 @@ first_school_and_mash as (
 ),
 
 help_in_run as (
-    -- MARAC or a specialist service at any time from the start of the victim's 12-month run of incidents
+    -- MARAC or a specialist service at any time from the start of the victim's run of incidents that met
+    -- the trigger (the trigger's window before the incident)
     select entries.entry_id,
            bool_or(marac.victim_id is not null) or bool_or(referrals.person_id is not null) as has_marac_or_service
     from entries
     left join marac on marac.victim_id = entries.victim_id
-        and marac.heard_on >= cast(entries.entry_at - interval 365 days as date)
+        and marac.heard_on >= cast(entries.entry_at - to_days($trigger_window_days::integer) as date)
     left join referrals on referrals.person_id = entries.victim_id and referrals.person_role = 'victim'
-        and referrals.referred_at >= entries.entry_at - interval 365 days
-    where $piece = 'incident' and entries.n_victim_incidents_12m >= 3
+        and referrals.referred_at >= entries.entry_at - to_days($trigger_window_days::integer)
+    where $piece = 'incident' and entries.meets_marac_trigger
     group by all
 )
 
@@ -228,7 +238,7 @@ select
     $piece as cohort, entries.person_id, entries.entry_id, entries.entry_at, cast(entries.entry_at as date) as entry_on,
     entry_history.previous_entry_on,
     entries.ward_code, entries.sex, entries.age_band, entries.ethnicity,
-    entries.n_children_present, entries.n_victim_incidents_12m,
+    entries.n_children_present, entries.n_victim_incidents_12m, entries.meets_marac_trigger,
     coalesce(help_in_run.has_marac_or_service, false) as has_marac_or_service_in_12m_run,
     -- each later event as whole seconds after the entry (as the journey steps time them), and the
     -- events timed in days as calendar days after it (as the Kaplan-Meier curves time them)

@@ -1,42 +1,76 @@
 -- Victims the crime survey predicts in a year among residents aged 16 and over, by ward,
--- mid-year, sex, age band and ethnic group: residents times the survey's last-year rate for
--- their sex and age band, or the sex-level rate where no band rate is held. Where several
--- sources give a rate for one sex and band, the most recent survey year wins.
--- depends: stg_prevalence_rates, mart_population
+-- mid-year, sex, age band and ethnic group: residents times the survey's last-year rate for their
+-- sex, age band and the ward's IMD quintile. The most specific rate held wins: the band's rate for
+-- the ward's quintile, else the band's rate for all areas, else the sex-level rate for the quintile,
+-- else the sex-level rate for all areas (a ward without an IMD quintile takes the all-areas rates).
+-- Where several sources give a rate for one cell, the most recent survey year wins.
+-- depends: stg_prevalence_rates, stg_wards, mart_population
 with population as (
     select * from mart_population
 ),
 
+wards as (
+    select ward_code, imd_quintile::varchar as imd_quintile from stg_wards
+),
+
 survey_rates as (
-    select * from stg_prevalence_rates
+    select *, coalesce(imd_quintile, 'all') as quintile from stg_prevalence_rates
 ),
 
 ranked_rates as (
     select
         sex,
         age_band,
+        quintile,
         rate,
         row_number() over (
-            partition by sex, age_band
+            partition by sex, age_band, quintile
             order by try_cast(regexp_extract(period, '\d{4}') as integer) desc nulls last, period desc, source
         ) as recency
     from survey_rates
 ),
 
 rates as (
-    select sex, age_band, rate from ranked_rates where recency = 1
+    select sex, age_band, quintile, rate from ranked_rates where recency = 1
+),
+
+placed as (
+    select population.*, wards.imd_quintile
+    from population
+    left join wards on wards.ward_code = population.ward_code
+    where not is_child_band(population.age_band)
+),
+
+rated as (
+    select
+        placed.*,
+        coalesce(band_quintile.rate, band_rate.rate, sex_quintile.rate, sex_rate.rate, 0) as rate,
+        case
+            when band_quintile.rate is not null then 'age band and deprivation'
+            when band_rate.rate is not null then 'age band'
+            when sex_quintile.rate is not null then 'sex and deprivation'
+            when sex_rate.rate is not null then 'sex'
+            else 'none'
+        end as rate_basis
+    from placed
+    left join rates as band_quintile on band_quintile.sex = placed.sex and band_quintile.age_band = placed.age_band
+        and band_quintile.quintile = placed.imd_quintile
+    left join rates as band_rate on band_rate.sex = placed.sex and band_rate.age_band = placed.age_band
+        and band_rate.quintile = 'all'
+    left join rates as sex_quintile on sex_quintile.sex = placed.sex and sex_quintile.age_band = 'all'
+        and sex_quintile.quintile = placed.imd_quintile
+    left join rates as sex_rate on sex_rate.sex = placed.sex and sex_rate.age_band = 'all' and sex_rate.quintile = 'all'
 )
 
 select
-    population.ward_code,
-    population.year,
-    population.sex,
-    population.age_band,
-    population.ethnicity,
-    population.population as residents,
-    coalesce(band_rate.rate, sex_rate.rate, 0) as rate,
-    population.population * coalesce(band_rate.rate, sex_rate.rate, 0) as expected_victims_a_year
-from population
-left join rates as band_rate on band_rate.sex = population.sex and band_rate.age_band = population.age_band
-left join rates as sex_rate on sex_rate.sex = population.sex and sex_rate.age_band = 'all'
-where not is_child_band(population.age_band)
+    ward_code,
+    year,
+    sex,
+    age_band,
+    ethnicity,
+    imd_quintile,
+    population as residents,
+    rate,
+    rate_basis,
+    population * rate as expected_victims_a_year
+from rated

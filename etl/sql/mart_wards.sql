@@ -27,6 +27,7 @@ residents as (
 select
     wards.ward_code,
     wards.ward_name,
+    wards.imd_quintile,
     wards.area_km2,
     wards.centroid_lat,
     wards.centroid_lon,

@@ -22,17 +22,22 @@ INDICATORS = (
         numerator="Distinct victims aged 16 or over (or of unknown age) with a police incident in the period, "
                   "placed by the ward and group of their latest incident.",
         denominator="Expected victims: residents aged 16 and over in each sex and age band times the crime survey's "
-                    "last-year domestic abuse rate for them, times the years in the period.",
+                    "last-year domestic abuse rate for them (for the ward's IMD deprivation quintile where the "
+                    "reference data holds rates by quintile and the ward reference gives the ward's quintile), "
+                    "times the years in the period.",
         source_extracts=("police_incidents", "population", "prevalence_rates"),
         grain=Grain.WINDOW,
         dimensions=PERSON_DIMENSIONS,
         multiplier=100,
         benchmarks=(
             Benchmark("England and Wales estimate", 20.0,
-                      f"{CSEW}: about 1 in 5 victims of domestic abuse report it to the police"),
+                      f"{CSEW}: about one victim of domestic abuse in five reports it to the police"),
         ),
-        notes="Expected victims use the age band's own survey rate where the prevalence_rates reference data holds "
-              "one, and otherwise the sex-level rate for that sex; each rate's source says which was used. With the "
+        notes="Expected victims use the most specific survey rate the prevalence_rates reference data holds: the age "
+              "band's rate for the ward's IMD quintile, else the band's rate for all areas, else the sex-level rate "
+              "for the quintile, else the sex-level rate; each rate's source says which was used, and the page says "
+              "what the estimate was adjusted for (age, sex, deprivation). Without deprivation, more deprived wards "
+              "read as reporting more only because abuse is commoner there. With the "
               "shipped CSEW figures, 16-17 and 18-19 take the 16-19 rate and 20-24 its own rate (year ending March "
               "2017), and every band from 25 the sex-level rate for ages 16+ (year ending March 2023). The value is a "
               "percentage: 20 means one victim in five is known. The denominator is the expected number of victims. "
@@ -50,3 +55,23 @@ INDICATORS = (
 def rates_applied(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """The survey rate used for each sex and adult age band, its source, and whether it is the band's own."""
     return con.sql(query_sql("hidden_need_rates_applied")).pl()
+
+
+def adjusted_for(con: duckdb.DuckDBPyConnection) -> str:
+    """What the expected victims were adjusted for, in one or two plain sentences for the page and its definition."""
+    applied = rates_applied(con)
+    bases = set(applied["basis"].drop_nulls().to_list()) if not applied.is_empty() else set()
+    by_age = any(basis.startswith("age band") for basis in bases)
+    by_deprivation = any("deprivation" in basis for basis in bases)
+    what = ["sex"] + (["age band"] if by_age else []) + (["deprivation (the ward's IMD quintile)"] if by_deprivation else [])
+    sentence = "Expected victims are adjusted for " + (", ".join(what[:-1]) + " and " + what[-1] if len(what) > 1 else what[0])
+    if by_deprivation:
+        unplaced = applied.filter(pl.col("imd_quintile").is_null()).height
+        return sentence + (". Wards with no IMD quintile in the ward reference take the rates for all areas."
+                           if unplaced else ".")
+    quintile_rates = con.execute(
+        "select count(*) from stg_prevalence_rates where coalesce(imd_quintile, 'all') <> 'all'").fetchone()[0]
+    reason = ("no survey rates by deprivation quintile are loaded" if not quintile_rates
+              else "no ward in the ward reference carries an IMD quintile")
+    return (f"{sentence}, not for deprivation: {reason}, so more deprived wards can read as reporting more only "
+            "because abuse is commoner there.")

@@ -1,4 +1,5 @@
-"""Missed opportunities: victims with three or more incidents in 12 months who never reached MARAC or a
+"""Missed opportunities: victims who met the MARAC escalation trigger (a setting: 3 incidents in 12 months by
+default) who never reached MARAC or a
 specialist service, and high-risk incidents with children present that no school notification
 followed, with the wards and groups where they concentrate.
 """
@@ -10,13 +11,14 @@ import polars as pl
 
 from metrics.aggregate import GroupFilters, query_sql
 from metrics.disclosure import DisclosureRule, is_protected, wilson_percent
+from metrics.indicators.front_door import TRIGGER
 from metrics.journeys.common import ALL_IN_SELECTION, cut_labels, group_expression, protect_cut_rows, run
 from metrics.periods import Period
 from metrics.stats import wilson_ci
 
 MEASURES = {
-    "repeat_without_help": ("Victims with 3+ incidents in 12 months who reached neither MARAC nor a specialist service",
-                            "victims with 3+ incidents in 12 months"),
+    "repeat_without_help": (f"Victims with {TRIGGER} who reached neither MARAC nor a specialist service",
+                            f"victims with {TRIGGER}"),
     "children_without_school_notice": ("High-risk incidents with children present and no school notification",
                                        "high-risk incidents with children present"),
 }

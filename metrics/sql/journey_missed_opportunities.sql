@@ -1,12 +1,13 @@
 -- Two kinds of missed opportunity in the period, per group when a cut is chosen:
--- victims with a third incident within 12 months who reached neither MARAC nor a specialist service
+-- victims whose incident met the MARAC escalation trigger (a setting: 3 incidents within 365 days by default,
+-- bound when the journey mart is built) who reached neither MARAC nor a specialist service
 -- from the start of that run of incidents to the end of the data (each victim once, at their first
 -- such incident in the period); and high-risk incidents with children present that no school
 -- notification followed.
 with repeat_entries as (
     select *
     from mart_journey_people
-    where cohort = 'incident' and n_victim_incidents_12m >= 3 and entry_on between $start and $end
+    where cohort = 'incident' and meets_marac_trigger and entry_on between $start and $end
       and ($ward is null or ward_code = $ward)
       and ($sex is null or sex = $sex)
       and ($age_band is null or age_band = $age_band)

@@ -54,7 +54,9 @@ def decimals(geojson: str) -> int:
 def test_geojson_in_wgs84_with_contract_column_names(tmp_path):
     table = load_wards(write_geojson(tmp_path / "wards.geojson", ward_rows()))
     assert table.ward_codes == CODES
-    assert table.wards.columns == ["ward_code", "ward_name", "area_km2", "centroid_lat", "centroid_lon", "geojson"]
+    assert table.wards.columns == ["ward_code", "ward_name", "imd_quintile", "area_km2", "centroid_lat", "centroid_lon",
+                                   "geojson"]
+    assert table.wards["imd_quintile"].null_count() == len(CODES)  # the file gives none
     assert table.wards["ward_name"].to_list() == NAMES
     assert table.source_crs in ("EPSG:4326", "OGC:CRS84")
     assert table.metric_crs == "EPSG:27700"
@@ -273,3 +275,15 @@ def test_real_british_national_grid_shapefile_reprojects_into_bradford(boundarie
     simplified_area = prepared.geometry.to_crs(27700).area.sum() / 1e6
     assert simplified_area == pytest.approx(source.area.sum() / 1e6, rel=0.01)
     assert prepared.area_km2.sum() == pytest.approx(source.area.sum() / 1e6)
+
+
+def test_a_ward_file_may_carry_each_wards_imd_quintile(tmp_path):
+    rows = [{**row, "IMD19_quintile": quintile} for row, quintile in zip(ward_rows(), (1, 5, None))]
+    table = load_wards(write_geojson(tmp_path / "wards.geojson", rows))
+    assert table.wards["imd_quintile"].to_list() == [1, 5, None]
+
+
+def test_an_imd_quintile_outside_1_to_5_is_refused_naming_the_ward(tmp_path):
+    rows = [{**row, "imd_quintile": quintile} for row, quintile in zip(ward_rows(), (1, 6, 2))]
+    with pytest.raises(BoundaryFileError, match=r"IMD quintiles 1 \(most deprived\) to 5.*E05001342 \(6\)"):
+        load_wards(write_geojson(tmp_path / "wards.geojson", rows))

@@ -77,3 +77,17 @@ def test_wards_on_the_sample_are_overdispersed_and_only_greystone_park_stays_out
     assert beyond_998 == ["Greystone Park"]
     assert wards.filter(pl.col("comparison") != "similar").height <= 5  # a handful, where 19 were beyond 99.8% before
     assert all("widened" in text for text in wards["comparison_text"])
+
+
+def test_comparisons_are_counted_once_for_a_page_from_its_result_frames():
+    import polars as pl
+
+    wards = pl.DataFrame({"comparison": ["similar", "higher", "higher_998", "not_compared", None]})
+    tiles = pl.DataFrame({"comparison": ["worse", "similar"]})
+    no_judgement = pl.DataFrame({"value": [1.0]})
+    counted = overdispersion.count_comparisons(wards, tiles, no_judgement, pl.DataFrame())
+    assert counted == overdispersion.ComparisonCount(comparisons=5, flagged_95=3, flagged_998=1)
+    assert counted.chance_flags(0.998) == pytest.approx(0.01)
+    assert counted.sentence() == ("This page makes 5 comparisons. Chance alone would put about 0.3 beyond the 95% "
+                                  "limits and 0.01 beyond the 99.8% limits; 3 are beyond 95% and 1 beyond 99.8%.")
+    assert overdispersion.count_comparisons().sentence() == "No comparisons are made on this page."

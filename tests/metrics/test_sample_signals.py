@@ -56,3 +56,23 @@ def test_no_service_reaches_male_victims_in_the_northern_wards(sample_warehouse)
     men = matrix.filter(matrix["client_group"] == "men")
     gaps = set(men.filter(men["is_gap"])["ward_code"].to_list())
     assert {f"E0599000{number}" for number in range(1, 10)} <= gaps
+
+
+def test_hidden_need_allows_for_deprivation_so_it_no_longer_tracks_it(sample_warehouse):
+    # Survey rates by IMD quintile (the sample's own, labelled illustrative) and each ward's quintile: without
+    # them the most deprived quintile's wards read about twice the least deprived's (55 against 28 known per 100
+    # expected); with them the quintiles read alike, and no ward is flagged for its deprivation alone.
+    wards = compute(sample_warehouse, "hidden_need_reporting_ratio", Filters(by="ward"), rule=BOARD)
+    quintiles = dict(sample_warehouse.execute("select ward_code, imd_quintile from mart_wards").fetchall())
+    by_quintile: dict[int, list[float]] = {}
+    for row in wards.iter_rows(named=True):
+        by_quintile.setdefault(quintiles[row["cut_value"]], []).append(row["value"])
+    means = {quintile: sum(values) / len(values) for quintile, values in by_quintile.items()}
+    assert {1, 4} <= set(means)
+    assert 0.85 < means[1] / means[4] < 1.25, means
+    flagged = wards.filter(~wards["comparison"].is_in(["similar", "not_compared"]))["cut_value"].to_list()
+    assert flagged == ["E05990019"]  # Greystone Park, where incidents rise fastest
+    asian_women = compute(sample_warehouse, "hidden_need_reporting_ratio",
+                          Filters(by="ward", groups=GroupFilters(sex="female", ethnicity="asian")), rule=BOARD)
+    below = set(asian_women.filter(asian_women["comparison"].is_in(["worse", "worse_998"]))["cut_value"].to_list())
+    assert below == {"E05990018", "E05990020", "E05990023"}  # the three planted wards, and only they

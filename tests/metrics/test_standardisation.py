@@ -57,3 +57,31 @@ def test_protected_audiences_get_rates_from_protected_counts(sample_warehouse):
 def test_only_rates_over_residents_by_age_are_standardised(sample_warehouse):
     with pytest.raises(NotStandardisable):
         standardised_by_ward(sample_warehouse, get("outcome16_pct"), PERIOD)
+
+
+def test_the_standardised_funnel_places_each_ward_by_its_equivalent_size():
+    import polars as pl
+    import pytest
+
+    from metrics.registry import get
+    from metrics.standardisation import standardised_funnel
+    from metrics.stats import z_for
+
+    indicator = get("prevalence_incidents_per_1000")
+    z = z_for(0.95)
+    # district 20 per 1,000; ward A 30 (s = 2), ward B 18 (s = 1), ward C hidden
+    frame = pl.DataFrame({
+        "ward_code": ["district", "A", "B", "C"], "ward_name": ["District", "A", "B", "C"],
+        "standardised": [20.0, 30.0, 18.0, None],
+        "standardised_lower_95": [19.0, 30 - 2 * z, 18 - z, None], "standardised_upper_95": [21.0, 30 + 2 * z, 18 + z, None],
+        "standardised_lower_998": [18.0, 20.0, 15.0, None], "standardised_upper_998": [22.0, 40.0, 21.0, None],
+        "comparison": ["not_compared", "higher_998", "similar", "not_compared"],
+        "value_suppressed": [False, False, False, True], "overdispersion": [None] * 4,
+    })
+    points, limits = standardised_funnel(frame, indicator)
+    assert points["cut_value"].to_list() == ["A", "B"]  # the hidden ward has no point
+    # n = DSR x 1,000 / s^2: the person-years a crude rate would need for the same precision
+    assert points["denominator"].to_list() == pytest.approx([30 * 1000 / 4, 18 * 1000 / 1])
+    assert points["comparison"].to_list() == ["higher_998", "similar"]
+    assert points["comparator"][0] == "district (age-standardised)" and limits.centre == pytest.approx(20.0)
+    assert "age-standardised" in limits.method

@@ -456,6 +456,17 @@ def read_standardised(findings: Findings, where: str, frame: pl.DataFrame) -> No
             findings.rates_of_small_counts.append(f"{where} {row['ward_code']} standardised rate of a hidden band shown")
 
 
+def read_standardised_points(findings: Findings, where: str, frame: pl.DataFrame) -> None:
+    """Wards' age-standardised rates shaped for the map and the funnel: rates only (from protected counts by age
+    band); the equivalent size is worked out from a published rate and its published interval, not a count."""
+    declare(findings, where, frame, [], ["denominator", "value", "lower_95", "upper_95", "comparator_value"])
+    for row in frame.iter_rows(named=True):
+        if row["numerator"] is not None:
+            findings.rates_of_small_counts.append(f"{where} {row['cut_value']} a count published with a standardised rate")
+        if row["value_suppressed"] and row["value"] is not None:
+            findings.rates_of_small_counts.append(f"{where} {row['cut_value']} standardised rate of a hidden band shown")
+
+
 def read_cut_rows(findings: Findings, where: str, frame: pl.DataFrame, truth: pl.DataFrame, measure: tuple,
                   period: Period, groups: GroupFilters, by: str | None, counts: list[str],
                   ratios: dict[str, tuple[str, str]], other_rates: Iterable[str], keys: list[str],
@@ -635,6 +646,12 @@ def read(findings: Findings, name: str, arguments: dict, published, truth, *, tr
         declare(findings, where, published, [], [])
     elif name == "standardised_by_ward":
         read_standardised(findings, where, published)
+    elif name == "standardised_ward_points":
+        read_standardised_points(findings, where, published)
+    elif name == "standardised_ward_funnel":
+        read_standardised_points(findings, where, published[0])
+    elif name == "hidden_need_adjusted_for":
+        assert isinstance(published, str)  # words only: what the estimate was adjusted for
     elif name == "journey_timing":
         sides = ("supported_before", "supported_later_or_not")
         read_cut_rows(findings, where, published, truth, ("timing",), arguments["period"], arguments["groups"],

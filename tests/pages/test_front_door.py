@@ -85,3 +85,9 @@ def test_a_narrow_selection_shows_words_not_small_numbers(sample_warehouse_path,
     assert values[TILES.index("repeat_3plus_not_marac_count")] == "*"  # the count of victims, too few to show
     assert NOT_SHOWN in page_text(app)
     assert not [count for count in shown_counts(app) if 1 <= count <= 7]
+
+
+def test_the_page_says_how_many_comparisons_it_makes(district_page):
+    text = page_text(district_page)
+    made = int(text.split("This page makes ")[1].split(" comparison")[0].replace(",", ""))
+    assert made >= 30 * len(MEASURES) // 2 and "Chance alone would put about" in text

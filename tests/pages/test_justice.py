@@ -95,3 +95,10 @@ def test_a_click_on_a_ward_names_its_code():
     assert figures_justice.clicked_ward([{"x": 51.8, "y": "Canal Wharf"}], wards) == CANAL_WHARF
     assert figures_justice.clicked_ward([], wards) is None
     assert figures_justice.clicked_ward([{"x": 72.3, "y": "district"}], wards) is None
+
+
+def test_the_page_says_how_many_comparisons_it_makes(district_page):
+    # the three tiles against their benchmarks and every ward's charge rate against the district, at least
+    text = page_text(district_page)
+    made = int(text.split("This page makes ")[1].split(" comparison")[0].replace(",", ""))
+    assert made >= 30 and "Chance alone would put about" in text

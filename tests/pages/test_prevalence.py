@@ -59,7 +59,7 @@ def test_the_funnel_and_the_words_pick_out_the_rising_ward(district_page):
 
 def test_the_page_says_how_many_comparisons_it_makes(district_page):
     text = page_text(district_page)
-    assert "This view makes " in text and "Chance alone would put about" in text
+    assert "This page makes " in text and "Chance alone would put about" in text
 
 
 def test_hidden_need_says_which_groups_report_significantly_less(district_page):
@@ -115,3 +115,22 @@ def test_wards_are_compared_on_age_standardised_rates(district_page):
     # the board sees the wards whose counts by age are large enough to show; Greystone Park stands out
     section = text.split("Wards compared after allowing for their ages")[1]
     assert "Greystone Park" in section.split("Significantly higher than the district (age-standardised):")[1].split(".")[0]
+
+
+def test_wards_are_compared_on_the_rate_the_page_names(district_page):
+    basis = district_page.radio(key="prevalence_basis_prevalence_incidents_per_1000")
+    assert basis.options == ["age-standardised rate", "crude rate"]
+    text = page_text(district_page)
+    assert f"Shown: the {basis.value}." in text
+    if basis.value == "crude rate":
+        # under the board's rule a small count in any age band hides a ward's standardised rate: the page says so
+        assert "Age-standardised rates cannot be shown safely for" in text
+    shown_first = basis.value
+    try:
+        standardised = basis.set_value("age-standardised rate").run()
+        assert "compare wards on the age-standardised rate" in page_text(standardised)
+        title = figure(standardised, "prevalence-funnel-")["layout"]["title"]["text"]
+        assert "age-standardised, wards against the district" in title
+        assert "Shown: the age-standardised rate." in page_text(standardised)
+    finally:  # the page is shared by this module's tests
+        district_page.radio(key="prevalence_basis_prevalence_incidents_per_1000").set_value(shown_first).run()

@@ -114,3 +114,7 @@ def test_the_what_if_form_sets_a_scenario_against_today(services):
                           r"the scenario \(change -2.00 FTE\)\.", said)
         assert found and round(float(found.group(2)) - float(found.group(1)), 2) == -2.0, said
     assert "Add 2 full-time IDVAs in Hallowmoor and Oakenrigg" in said
+
+
+def test_the_page_says_how_many_comparisons_it_makes(services):
+    assert "This page makes " in text(services) and "Chance alone would put about" in text(services)

@@ -132,11 +132,14 @@ def unsplit():
     con.execute("""insert into mart_population values
         ('E05990001', 2024, 'female', '16-17', 'all', 100), ('E05990001', 2024, 'male', '16-17', 'all', 100),
         ('E05990001', 2024, 'female', '11-15', 'all', 500), ('E05990001', 2027, 'female', '16-17', 'all', 9999)""")
-    con.execute("create table stg_prevalence_rates (source varchar, period varchar, sex varchar, age_band varchar, rate double)")
+    con.execute("create table stg_wards (ward_code varchar, imd_quintile bigint)")
+    con.execute("insert into stg_wards values ('E05990001', null)")
+    con.execute("create table stg_prevalence_rates (source varchar, period varchar, sex varchar, age_band varchar, "
+                "imd_quintile varchar, rate double)")
     con.execute("""insert into stg_prevalence_rates values
-        ('survey', 'year ending March 2017', 'female', '16-17', 0.1),
-        ('survey', 'year ending March 2023', 'female', 'all', 0.06),
-        ('survey', 'year ending March 2023', 'male', 'all', 0.05)""")
+        ('survey', 'year ending March 2017', 'female', '16-17', 'all', 0.1),
+        ('survey', 'year ending March 2023', 'female', 'all', 'all', 0.06),
+        ('survey', 'year ending March 2023', 'male', 'all', 'all', 0.05)""")
     con.execute("create table mart_incidents (victim_id varchar, reported_at timestamp, reported_on date, ward_code varchar, "
                 "victim_sex varchar, victim_age_band varchar, victim_ethnicity varchar)")
     incidents = (("V1", date(2025, 5, 1), "16-17"), ("V1", date(2025, 7, 1), "16-17"), ("V2", date(2025, 5, 1), "11-15"))
