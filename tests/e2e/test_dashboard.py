@@ -170,5 +170,6 @@ def test_the_prevalence_map_names_every_ward_and_a_click_on_a_name_chooses_it(pa
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     wait_for_app(page)
     ward = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Ward")
-    assert "Greystone Park" in ward.inner_text()
+    assert "Greystone Park" in ward.inner_text() + " " + ward.locator("input").input_value() + " " + (
+        ward.locator("input").get_attribute("aria-label") or "")
     assert page.requested_hosts <= LOCAL_HOSTS, page.requested_hosts
