@@ -113,7 +113,7 @@ def coverage_matrix(
     Need is the need estimate of coverage_counts (and so carries whatever adjustments that estimate makes). A row is
     a gap when no service takes the group in the ward (unless its estimated need is zero: no residents or no
     incidents of the group), or when the people whose support started in the period (plus any places a scenario
-    adds) are fewer than `reach_gap_pct`% of the estimated need.
+    adds) are fewer than `reach_gap_pct`% of the estimated need, both as published (see _low_reach_reason).
 
     `unmet_need` is published need less published people reached (less places a scenario adds), so it is worked
     out from figures already shown and reveals nothing more; where reach is too small to show it is taken as none.
@@ -136,22 +136,18 @@ def coverage_matrix(
         ).drop("scenario_services", "scenario_places")
     matrix = matrix.with_columns(
         reach_pct_of_need=_pct("people_reached", "estimated_need"), capacity_pct_of_need=_pct("capacity_places", "estimated_need"))
-    covered = pl.col("people_reached") + pl.col("added_places")
-    reasons = pl.concat_list(
+    no_service = (
         pl.when((pl.col("n_services") == 0) & pl.col("estimated_need").fill_null(1).gt(0))
         .then(pl.format("no service for {} in this ward", "group_label")
               # people of the group can still be reached by services for others (an Asian woman by a women's service)
               + pl.when(pl.col("people_reached") > 0).then(pl.lit(" (those reached came through services for other groups)"))
-              .otherwise(pl.lit(""))),
-        # a count that will be hidden (1 to the threshold) is called low only where any such count would be
-        pl.when((covered < pl.col("estimated_need") * reach_gap_pct / 100) & (~covered.is_between(1, rule.threshold)
-                | (pl.col("estimated_need") * reach_gap_pct / 100 > rule.threshold)))
-        .then(pl.lit(f"reach below {reach_gap_pct:g}% of estimated need")),
-    ).list.drop_nulls()
-    matrix = matrix.with_columns(is_gap=reasons.list.len() > 0, gap_reason=reasons.list.join("; "))
-    protected = protect_frame(matrix, count_columns=["people_reached", "estimated_need"],
+              .otherwise(pl.lit(""))))
+    protected = protect_frame(matrix.with_columns(no_service_reason=no_service),
+                              count_columns=["people_reached", "estimated_need"],
                               ratio_columns={"reach_pct_of_need": ("people_reached", "estimated_need")}, rule=rule,
                               recompute={"reach_pct_of_need": plain_percent})
+    reasons = pl.concat_list(pl.col("no_service_reason"), _low_reach_reason(reach_gap_pct, rule)).list.drop_nulls()
+    protected = protected.with_columns(is_gap=reasons.list.len() > 0, gap_reason=reasons.list.join("; ")).drop("no_service_reason")
     if not rule.is_identity:  # places are from the register; need is a count, so the share is of need as published
         need = pl.col("estimated_need").cast(pl.Float64)
         protected = protected.with_columns(capacity_pct_of_need=pl.when(need > 0).then(pl.col("capacity_places") / need * 100))
@@ -161,6 +157,18 @@ def coverage_matrix(
         *_shown(["people_reached", "estimated_need"]), "need_basis", "reach_pct_of_need", "reach_pct_of_need_suppressed",
         "capacity_pct_of_need", *_shown(["unmet_need"]), "unmet_need_lower_95", "unmet_need_upper_95", "is_gap", "gap_reason",
     ).sort("ward_code", "client_group")
+
+
+def _low_reach_reason(reach_gap_pct: float, rule: DisclosureRule) -> pl.Expr:
+    """The flag "reach below the threshold share of need", decided from the counts as published (on protected rows, as every
+    derived figure is): said only when every value the published reach and need allow is below it. A reach shown as
+    `*` may be anything from 1 to the threshold, a need shown as `*` anything from 1; so the flag never narrows a
+    band that the published counts leave open (13 reached of 60, published as 15 of 60, is not called below 25%)."""
+    hidden_reach, hidden_need = pl.col("people_reached_suppressed"), pl.col("estimated_need_suppressed")
+    most_covered = pl.when(hidden_reach).then(pl.lit(rule.threshold)).otherwise(pl.col("people_reached")) + pl.col("added_places")
+    least_need = pl.when(hidden_need).then(pl.lit(1)).otherwise(pl.col("estimated_need"))
+    return (pl.when(most_covered < least_need * reach_gap_pct / 100)
+            .then(pl.lit(f"reach below {reach_gap_pct:g}% of estimated need")))
 
 
 def _with_unmet_need(protected: pl.DataFrame, rule: DisclosureRule) -> pl.DataFrame:

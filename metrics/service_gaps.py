@@ -31,7 +31,7 @@ from metrics.coverage import (
     referral_tables,
 )
 from metrics.definitions import Method
-from metrics.disclosure import NOT_SHOWN, DisclosureRule, protect_count
+from metrics.disclosure import NOT_SHOWN, SUPPRESSED_TEXT, DisclosureRule, ProtectedCount, protect_count
 from metrics.periods import Period
 from metrics.registry import get
 from metrics.scenario import Scenario, apply
@@ -212,15 +212,18 @@ def _indicators(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosure
     return pl.concat(frames, how="diagonal_relaxed")
 
 
+HIDDEN_COUNT = ProtectedCount(display=SUPPRESSED_TEXT, value=None, is_suppressed=True, is_rounded=False)
+
+
 def _protect_district_total(frame: pl.DataFrame, rule: DisclosureRule) -> pl.DataFrame:
     """Round a district total, or hide it with its value when it is small (1 to the threshold)."""
     if frame.height != 1 or frame["cut"][0] != "district":
         return frame
     row = frame.row(0, named=True)
     is_proportion = get(row["indicator_id"]).method is Method.PROPORTION
-    counts = {"numerator": protect_count(int(row["numerator"] or 0), rule)}
-    if is_proportion:
-        counts["denominator"] = protect_count(int(row["denominator"] or 0), rule)
+    names = ["numerator", "denominator"] if is_proportion else ["numerator"]
+    # a count disclosure control already hid (a protected period's, say) stays hidden: it is not a 0
+    counts = {name: HIDDEN_COUNT if row[name] is None else protect_count(int(row[name]), rule) for name in names}
     updates = [pl.lit(count.value, dtype=frame.schema[name]).alias(name) for name, count in counts.items()]
     updates += [pl.lit(count.is_suppressed).alias(f"{name}_suppressed") for name, count in counts.items()]
     if not any(count.is_suppressed for count in counts.values()):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import duckdb
 
 from metrics import completeness, periods
+from metrics.board.period_text import latest_complete_quarter, previous_period
 from metrics.definitions import Grain
 from metrics.periods import Period, trend_span
 from metrics.precomputed import MANIFEST, MANIFEST_SCHEMA, HeldGrain, Product
@@ -107,6 +108,16 @@ def offered_periods(con: duckdb.DuckDBPyConnection) -> list[Period]:
     latest = max(source.last_day for source in coverage.sources.values())
     # Each indicator's default (the 12 complete months its own sources cover) is summed ahead too.
     own_defaults = {coverage.default_period(indicator.source_extracts) for indicator in all_indicators()} - {None}
-    # Quarters and months are left to run live: they are short, and a filtered scan of them is quick.
+    # Quarters and months are left to run live, except the two quarters a board pack sets side by side by default
+    # (the latest complete quarter and the one before): over a national year, each of its calls would scan them.
     offered = [period for period in periods.period_options(through, latest).values() if period.days >= 365]
-    return offered + sorted(own_defaults - set(offered), key=lambda period: period.end)
+    return offered + sorted((own_defaults | set(_board_quarters(coverage))) - set(offered), key=lambda period: period.end)
+
+
+def _board_quarters(coverage: completeness.Coverage) -> list[Period]:
+    """The board pack's default quarters: the latest complete one by the police data, and the one before."""
+    police = coverage.sources.get("police_incidents")
+    if police is None or police.last_day is None:
+        return []
+    latest = latest_complete_quarter(police.last_day)
+    return [latest, previous_period(latest)]

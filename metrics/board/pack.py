@@ -15,11 +15,12 @@ import duckdb
 import polars as pl
 
 from etl.geography import wards_feature_collection
-from metrics import data_quality
+from metrics import completeness, data_quality, maturity
 from metrics.aggregate import GroupFilters
 from metrics.attrition import attrition_funnel, attrition_hotspots
 from metrics.board.summary import Summary, immature_outcomes, summarise
-from metrics.compute import Filters
+from metrics.compute import Filters, maturity_lag_months
+from metrics.definitions import Topic
 from metrics.disclosure import DisclosureError, DisclosureRule
 from metrics.funnel_data import FunnelNotAvailable, ward_funnel
 from metrics.hidden_need_groups import reporting_by_group
@@ -95,7 +96,7 @@ def board_pack(con: duckdb.DuckDBPyConnection, *, period: Period, previous: Peri
         summary=summarise(current, before, points if ward_code is None else None,
                           plan.targets if plan else None, area=area,
                           immature=immature_outcomes(current["indicator_id"].to_list() if current.height else [],
-                                                     period, latest_event)),
+                                                     period, mature_through(con))),
         plan=plan, plan_problem=problem, ward_points=points, ward_geometry=wards_feature_collection(wards),
         least_reporting=least, gaps=gap_analysis(con, period, rule, ward_code=ward_code),
         attrition=attrition_funnel(con, period, rule=rule, groups=groups),
@@ -103,6 +104,20 @@ def board_pack(con: duckdb.DuckDBPyConnection, *, period: Period, previous: Peri
         freshness=data_quality.freshness(con, rule), loads=data_quality.rows_by_extract(con, rule, latest_runs=1),
         glossary=glossary(),
     )
+
+
+def mature_through(con: duckdb.DuckDBPyConnection) -> dict[str, date | None]:
+    """Each headline indicator's last day whose crimes have had the maturity lag (`OVERSIGHT_MATURITY_LAG_MONTHS`)
+    to reach an outcome, as `compute` cuts outcome-type indicators off; None for an indicator that waits for no
+    outcome. Justice outcomes (charges, convictions, outcome 16) all wait, whether or not `compute` moves their
+    period back, since a quarter that just ended still lacks many of them."""
+    coverage, lag = completeness.read(con), maturity_lag_months()
+    through: dict[str, date | None] = {}
+    for indicator in headline_indicators():
+        waits = lag > 0 and (indicator.matures or indicator.topic is Topic.ATTRITION)
+        complete = coverage.complete_through(indicator.source_extracts) if waits else None
+        through[indicator.id] = maturity.cutoff(complete, lag) if complete else None
+    return through
 
 
 GLOSSARY_TERMS = (

@@ -21,7 +21,7 @@ import polars as pl
 from scipy import stats
 
 from metrics.compare import Polarity
-from metrics.definitions import Method, Topic
+from metrics.definitions import Method
 from metrics.periods import Period
 from metrics.registry import get
 
@@ -31,9 +31,6 @@ from metrics.registry import get
 REAL_CHANGE_CONFIDENCE = 0.998
 # A change significant at 95% but not 99.8% is named as one to watch, not as real.
 WATCH_CONFIDENCE = 0.95
-# Justice outcomes (charge, conviction, outcome 16) are recorded weeks or months after the crime, so a
-# period that ended less than this long before the latest data still lacks many of its outcomes.
-OUTCOME_MATURITY_DAYS = 90
 WORSE = ("worse", "worse_998")
 HIGHER = ("higher", "higher_998")
 
@@ -161,11 +158,13 @@ def what_changed(current: pl.DataFrame, previous: pl.DataFrame, *, immature: fro
     return ChangeSummary(tuple(changes), tuple(to_watch), tuple(unchanged), tuple(not_tested), tuple(not_ready))
 
 
-def immature_outcomes(indicator_ids: Sequence[str], period: Period, latest_data: date | None) -> frozenset[str]:
-    """The justice-outcome indicators whose `period` ended too recently for its outcomes to be recorded."""
-    if latest_data is None or (latest_data - period.end).days >= OUTCOME_MATURITY_DAYS:
-        return frozenset()
-    return frozenset(indicator_id for indicator_id in indicator_ids if get(indicator_id).topic is Topic.ATTRITION)
+def immature_outcomes(indicator_ids: Sequence[str], period: Period, mature_through: Mapping[str, date | None]) -> frozenset[str]:
+    """The outcome-type indicators whose `period` ends after the last day their crimes have had the maturity lag
+    (`OVERSIGHT_MATURITY_LAG_MONTHS`) to reach an outcome: `mature_through` maps an indicator to that day, or to
+    None when it does not wait for outcomes (metrics.board.pack.mature_through). The scorecard reads such an
+    indicator over its mature period instead, so both periods' values would be the same months: not a change."""
+    return frozenset(indicator_id for indicator_id in indicator_ids
+                     if (through := mature_through.get(indicator_id)) is not None and period.end > through)
 
 
 def change_between(after: Mapping, before: Mapping) -> Change | None:

@@ -9,6 +9,7 @@ is hidden when the people still followed at that day are too few to show safely.
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import duckdb
@@ -18,7 +19,7 @@ from lifelines import KaplanMeierFitter
 from lifelines.statistics import multivariate_logrank_test
 
 from metrics.aggregate import GroupFilters
-from metrics.disclosure import DisclosureRule, protect_frame, wilson_percent
+from metrics.disclosure import DisclosureRule, protect_frame
 from metrics.journeys.common import ALL_IN_SELECTION, cohort_of, cut_labels, journey_sql, run
 from metrics.periods import Period
 
@@ -66,12 +67,54 @@ def survival_curves(
         # a share reveals its events, so it hides when the events or the people followed are too few
         ratio_columns={"reached_pct": ("reached", "at_risk")},
         interval_columns={"reached_pct": ("reached_lower_95", "reached_upper_95")},
-        # a protected curve's point is the share of the people followed to that day who had reached the event,
-        # from the rounded counts: a Kaplan-Meier estimate from the exact counts would give them back
-        recompute={"reached_pct": wilson_percent(of_both=True)},
     )
+    if not rule.is_identity:
+        # a protected curve is worked out from the counts as published: a Kaplan-Meier estimate from the exact
+        # counts would give them back
+        protected = pl.concat([_life_table(curve) for curve in protected.partition_by("group_value", maintain_order=True)])
     return protected.with_columns(pl.col("reached_pct", "reached_lower_95", "reached_upper_95").round(1),
                                   disclosure_rule=pl.lit(rule.describe()))
+
+
+def _life_table(curve: pl.DataFrame) -> pl.DataFrame:
+    """One group's curve points again, as a life table over the published days from the published counts.
+
+    Between two days whose counts are shown, the events are the rise in people reached, and the people at risk
+    those still followed at the first day less half of those whose follow-up ended in between (the actuarial
+    rule), so people whose follow-up ended early leave the denominator instead of counting as never reaching the
+    event. Limits are exponential Greenwood, as the exact curve's. A day with a hidden count is left blank and the
+    next shown day spans it; once nobody is still followed the curve ends (blank), rather than claiming that
+    everyone followed reached the event.
+    """
+    values: dict[str, list[float | None]] = {"reached_pct": [], "reached_lower_95": [], "reached_upper_95": []}
+    survival, greenwood, ended = 1.0, 0.0, False
+    reached_before, followed_before = 0, curve["people"][0]
+    for reached, followed in zip(curve["reached"], curve["at_risk"], strict=True):
+        point: tuple[float | None, float | None, float | None] = (None, None, None)
+        if not ended and reached is not None and followed is not None and followed_before:
+            ended = followed == 0
+            events = max(reached - reached_before, 0)
+            left = max(followed_before - followed - events, 0)  # follow-up ended without the event
+            exposed = max(followed_before - left / 2, events)
+            if not ended:
+                survival *= 1 - events / exposed if exposed else 1.0
+                greenwood += events / (exposed * (exposed - events)) if exposed > events else math.inf
+                point = _reached_with_limits(survival, greenwood)
+                reached_before, followed_before = reached, followed
+        for column, value in zip(values, point, strict=True):
+            values[column].append(value)
+    return curve.with_columns(pl.Series(column, column_values, dtype=pl.Float64) for column, column_values in values.items())
+
+
+def _reached_with_limits(survival: float, greenwood: float) -> tuple[float, float, float]:
+    """100 x (1 - survival) with its 95% limits (exponential Greenwood)."""
+    if survival <= 0 or not math.isfinite(greenwood):
+        return 100 * (1 - survival), 100 * (1 - survival), 100.0
+    if survival >= 1:
+        return 0.0, 0.0, 0.0
+    spread = 1.959963984540054 * math.sqrt(greenwood) / abs(math.log(survival))
+    lower, upper = survival ** math.exp(spread), survival ** math.exp(-spread)
+    return 100 * (1 - survival), 100 * (1 - upper), 100 * (1 - lower)
 
 
 def survival_comparison(

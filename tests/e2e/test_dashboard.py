@@ -149,3 +149,27 @@ def test_the_board_pack_downloads_from_the_overview_as_a_pdf(page, app_url, tmp_
     download_info.value.save_as(saved)
     assert saved.suffix == ".pdf" and saved.read_bytes().startswith(b"%PDF")
     assert page.requested_hosts <= LOCAL_HOSTS
+
+
+def test_the_prevalence_map_names_every_ward_and_a_click_on_a_name_chooses_it(page, app_url, tmp_path):
+    """The map's ward names are drawn as SVG text in the page (no glyph server, no network), readable at the page's
+    size, and clicking one drills the dashboard to that ward."""
+    page.set_viewport_size({"width": 1440, "height": 1400})
+    open_page(page, app_url, "prevalence")
+    chart = page.locator(".js-plotly-plot").filter(has=page.locator("g.textpoint")).first
+    chart.scroll_into_view_if_needed()
+    names = [text.strip() for text in chart.locator("g.textpoint text").all_text_contents()]
+    assert len(names) >= 20 and "Greystone Park" in names and "Canal Wharf" in names
+    label = chart.locator("g.textpoint text", has_text="Greystone Park")
+    box = label.bounding_box()
+    assert box and box["height"] >= 10 and box["width"] >= 60  # 11 px text, not a speck
+    chart.screenshot(path=str(tmp_path / "prevalence-map.png"))
+    if os.environ.get("OVERSIGHT_SCREENSHOTS"):
+        chart.screenshot(path=str(SCREENSHOTS / "prevalence-map.png"))
+    # the names are drawn over their points, and Plotly takes clicks on its drag layer: click where the name is
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_for_app(page)
+    ward = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Ward")
+    assert "Greystone Park" in ward.inner_text() + " " + ward.locator("input").input_value() + " " + (
+        ward.locator("input").get_attribute("aria-label") or "")
+    assert page.requested_hosts <= LOCAL_HOSTS, page.requested_hosts

@@ -150,3 +150,13 @@ def test_a_scenario_naming_an_unknown_ward_or_service_is_refused(con):
         read_scenario("name: nothing\nchanges: []\n")
     with pytest.raises(ScenarioError, match="not valid YAML"):
         read_scenario("changes: [")
+
+
+def test_a_count_hidden_for_a_protected_period_stays_hidden_in_the_gap_analysis(sample_warehouse):
+    """The sample's 2026 Q3 has 4 MARAC cases with an LGBT+ victim: hidden (a quarter is protected), never shown as 0."""
+    from metrics.periods import quarter
+
+    exact = gap_analysis(sample_warehouse, quarter(2026, 3), OPEN).indicator("marac_lgbt_pct")
+    assert exact["numerator"] == 4
+    shown = gap_analysis(sample_warehouse, quarter(2026, 3), DEFAULT).indicator("marac_lgbt_pct")
+    assert (shown["numerator"], shown["numerator_suppressed"], shown["value"]) == (None, True, None)

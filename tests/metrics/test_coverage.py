@@ -287,6 +287,17 @@ def test_rates_hide_with_their_counts_and_ward_totals_get_secondary_suppression(
     assert matrix[(S, "men")]["gap_reason"].startswith("no service for men")
 
 
+def test_the_low_reach_flag_is_decided_from_the_published_counts(con):
+    """Northfield's women: 13 reached of 60 needed is below 25%, but it is published as 15 of 60, which is not.
+    Flagging it would say the rounded 15 stands for 13 or 14, narrowing the band the rounding left open."""
+    assert by_key(coverage.coverage_matrix(con, YEAR, OPEN), "ward_code", "client_group")[(N, "women")]["is_gap"]
+    women = by_key(coverage.coverage_matrix(con, YEAR, DEFAULT), "ward_code", "client_group")[(N, "women")]
+    assert (women["people_reached"], women["estimated_need"], women["reach_pct_of_need"]) == (15, 60, 25.0)
+    assert (women["is_gap"], women["gap_reason"]) == (False, "")
+    widened = by_key(coverage.coverage_matrix(con, YEAR, DEFAULT, reach_gap_pct=30.0), "ward_code", "client_group")
+    assert widened[(N, "women")]["gap_reason"] == "reach below 30% of estimated need"  # 15 of 60 is below 30%
+
+
 def test_the_planted_gap_in_the_sample_district_is_found(tmp_path):
     """The sample generator plants one client group that no service reaches in part of the district."""
     summary = generate_sample(tmp_path / "drop", scale=0.05, years=1, end=date(2026, 9, 30))

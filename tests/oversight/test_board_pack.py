@@ -192,3 +192,11 @@ def test_no_chromium_is_a_clear_error_not_a_traceback(sample_warehouse_path, tmp
     assert result.exit_code == 2
     assert "could not draw the pack's charts" in flat(result.output)
     assert not (tmp_path / "pack.pdf").exists()
+
+
+def test_the_prevalence_map_names_every_ward_in_the_pdf(pages, sample_warehouse):
+    """The map's ward names are text in the PDF (vector, typeset offline), not only colours."""
+    names = [name for (name,) in sample_warehouse.execute("select ward_name from mart_wards").fetchall()]
+    prevalence = next(page for page in pages if flat(page).strip().startswith("Prevalence by ward"))
+    above_the_table = flat(prevalence.split("Highest wards")[0])
+    assert len(names) >= 20 and [name for name in names if name not in above_the_table] == []

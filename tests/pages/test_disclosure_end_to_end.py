@@ -539,3 +539,110 @@ def counts_in_workbook(book) -> tuple[list[str], list[str]]:
                         if value % RULE.rounding_base and counts.get(heading) != "denominator":
                             not_rounded.append(where)
     return small, not_rounded
+
+
+# --- the board pack ---------------------------------------------------------------------------------
+
+PACK_PERIOD = Period(date(2026, 7, 1), date(2026, 9, 30), "2026 Q3")
+PACK_PREVIOUS = Period(date(2026, 4, 1), date(2026, 6, 30), "2026 Q2")
+PACK_PAGES = ["pages/overview.py", "pages/prevalence.py", "pages/services.py", "pages/justice.py"]  # its sections' pages
+SVG_IN_HTML = re.compile(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)")
+
+
+def pack_and_what_it_used(monkeypatch, con, *, ward_code: str | None = None, rule: DisclosureRule = RULE):
+    """The board pack for 2026 Q3 against Q2, with every data call it made, as the page queries of the same name
+    and arguments: whatever the pack prints (its tables, sentences, charts and comparisons) is made from these."""
+    from metrics.board import pack as pack_module
+
+    received: list[tuple[str, dict, object]] = []
+
+    def record(attribute: str, name: str, arguments_of, shown=lambda result: result) -> None:
+        original = getattr(pack_module, attribute)
+
+        def recording(*args, **kwargs):
+            result = original(*args, **kwargs)
+            received.append((name, arguments_of(*args, **kwargs), shown(result)))
+            return result
+
+        monkeypatch.setattr(pack_module, attribute, recording)
+
+    record("scorecard", "scorecard", lambda con, filters, rule: {"filters": filters})
+    record("plan_view", "plan_view", lambda con, rule, as_of: {"as_of": as_of})
+    record("ward_funnel", "ward_funnel", lambda con, rule, indicator_id, filters: {"indicator_id": indicator_id,
+                                                                                   "filters": filters})
+    record("reporting_by_group", "hidden_need_by_group", lambda con, rule, filters: {"filters": filters})
+    record("gap_analysis", "gap_analysis", lambda con, period, rule, ward_code=None: {"period": period, "ward_code": ward_code})
+    record("attrition_funnel", "attrition_funnel", lambda con, period, rule, groups: {"period": period, "by": None,
+                                                                                      "groups": groups})
+    # the hot spots are the wards' charge rates, as the Justice page computes them, worst first
+    record("attrition_hotspots", "indicator",
+           lambda con, period, rule: {"indicator_id": "charge_rate_pct", "filters": Filters(period=period, by="ward")},
+           lambda frame: frame.drop("is_hotspot"))
+    pack = pack_module.board_pack(con, period=PACK_PERIOD, previous=PACK_PREVIOUS, rule=rule, ward_code=ward_code)
+    assert {name for name, _, _ in received} == {"scorecard", "plan_view", "ward_funnel", "hidden_need_by_group",
+                                                 "gap_analysis", "attrition_funnel", "indicator"}
+    return pack, received
+
+
+def test_the_board_pack_with_its_pages_gives_nothing_away(sample_warehouse_path, sample_warehouse, unsuppressed,
+                                                          monkeypatch, record_property):
+    """Everything the pack prints for 2026 Q3, and everything a board member fetches on the pack's pages for the same
+    quarter (with every choice those pages offer), attacked at once: no hidden count is pinned, no rounding undone."""
+    _, received = pack_and_what_it_used(monkeypatch, sample_warehouse)
+    sessions = []
+    for page in PACK_PAGES:
+        session = open_session(monkeypatch, sample_warehouse_path, "board", page, {"period": "Quarter 2026 Q3"})
+        make_every_choice(session, page)
+        assert not session.shown_small, page
+        sessions.append(session)
+    together = Session(app=None, received=received + [fetched for session in sessions for fetched in session.received])
+    assert any(arguments.get("filters", None) is not None and getattr(arguments["filters"], "period", None) == PACK_PERIOD
+               for session in sessions for name, arguments, _ in session.received if name == "scorecard")
+    findings = judge_received(together, unsuppressed)
+    record_property("hidden counts attacked", hidden_counts_attacked(findings))
+    assert {problem: found for problem, found in failures(findings).items() if found} == {}
+    assert hidden_counts_attacked(findings) >= 3  # a quarter hides counts, so the attacker is tested, not idle
+
+
+def test_a_ward_s_board_pack_gives_nothing_away(sample_warehouse, unsuppressed, monkeypatch, record_property):
+    _, received = pack_and_what_it_used(monkeypatch, sample_warehouse, ward_code=WARD)
+    findings = judge_received(Session(app=None, received=received), unsuppressed)
+    record_property("hidden counts attacked", hidden_counts_attacked(findings))
+    assert {problem: found for problem, found in failures(findings).items() if found} == {}
+    assert hidden_counts_attacked(findings) >= 3
+
+
+def test_control_the_attacker_catches_a_pack_figure_made_without_disclosure_control(sample_warehouse, unsuppressed,
+                                                                                    monkeypatch):
+    """The same pack with its funnel made from exact counts (as if the pack skipped disclosure control for it): the
+    checks object and the attacker pins counts, so the passing tests above are not the attacker failing to look."""
+    from metrics.attrition import attrition_funnel
+
+    monkeypatch.setattr("metrics.board.pack.attrition_funnel",
+                        lambda con, period, rule, groups: attrition_funnel(con, period, rule=UNSUPPRESSED, groups=groups))
+    _, received = pack_and_what_it_used(monkeypatch, sample_warehouse)
+    found = failures(judge_received(Session(app=None, received=received), unsuppressed))
+    caught = found["counts below district level not rounded"] + found["counts from 1 to the threshold published"]
+    assert caught and [where for where in caught if not where.startswith("attrition_funnel(")] == []
+
+
+def test_no_count_from_1_to_7_in_the_pack_s_text_tables_or_charts(sample_warehouse, monkeypatch):
+    """The HTML pack (the PDF is typeset from it): no table cell marked as a count, no sentence, and no number drawn
+    in a chart (the funnel's bar labels, say) is a count from 1 to the threshold."""
+    import base64
+
+    from ui.board_pack.document import draw, pack_html
+
+    pack, _ = pack_and_what_it_used(monkeypatch, sample_warehouse)
+    html = pack_html(pack, drawn=draw(pack))
+    charts = [base64.b64decode(encoded).decode("utf-8") for encoded in SVG_IN_HTML.findall(html)]
+    assert len(charts) >= 4
+    drawn_numbers = [text for chart in charts for text in re.findall(r"<text[^>]*>([^<]*)</text>", chart)
+                     if re.fullmatch(r"[\d,]+", text.strip())]
+    assert drawn_numbers, "the funnel's bars carry their counts"
+    chart_labels = set(drawn_numbers)
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", SVG_IN_HTML.sub("", html)))
+    assert not SMALL_IN_WORDS.findall(words)
+    funnel = pack.attrition["count"].drop_nulls().to_list()
+    assert {f"{count:,}" for count in funnel} <= chart_labels
+    assert not [count for count in funnel if 1 <= count <= RULE.threshold]

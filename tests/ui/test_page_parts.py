@@ -13,6 +13,7 @@ from ui import page_parts_prevalence as prevalence
 from ui.figures_front_door import programme_stages_chart
 from ui.figures_wards import funnel_with_ward, map_with_ward, ordered_interval_chart
 from metrics.disclosure import NOT_SHOWN
+from ui.result_views import clicked_ward
 
 GEOMETRY = {"type": "FeatureCollection", "features": [
     {"type": "Feature", "id": code, "properties": {}, "geometry": {"type": "Polygon", "coordinates": [
@@ -103,8 +104,12 @@ def test_the_chosen_ward_is_ringed_on_the_funnel_and_outlined_on_the_map():
     plain = funnel_with_ward(frame, limits, title="t", unit="u", denominator_label="d", ward_code=None)
     assert not any("chosen" in (trace.name or "") for trace in plain.data)
     ward_map = map_with_ward(frame, GEOMETRY, title="t", unit="u", ward_code="E05990001")
-    assert ward_map.data[0].type == "choroplethmap" and ward_map.layout.map.style == "white-bg"
-    assert list(ward_map.data[-1].locations) == ["E05990001"] and ward_map.data[-1].marker.line.width == 4
+    assert {trace.type for trace in ward_map.data} == {"scatter"}  # plain axes: no tiles, no glyph server
+    (outline,) = [trace for trace in ward_map.data if trace.name == "chosen ward"]
+    assert outline.line.width == 4 and min(outline.x) == -2.2  # Hallowmoor's boundary
+    (names,) = [trace for trace in ward_map.data if trace.name == "ward names"]
+    assert list(names.text) == ["Hallowmoor", "Oakenrigg"] and [code for code, in names.customdata] == ["E05990001", "E05990002"]
+    assert clicked_ward([{"customdata": ["E05990002"]}], {"E05990001", "E05990002"}) == "E05990002"
 
 
 def test_empty_cells_on_the_data_page_are_blank_not_none():

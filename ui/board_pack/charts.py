@@ -17,10 +17,10 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 import polars as pl
-from shapely.geometry import shape
 
 from metrics.targets.view import ANNUAL, LATEST, TARGET, TRAJECTORY
 from ui import theme
+from ui.figures_wards import labelled_ward_map
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 SVG_SCALE = 1
@@ -91,39 +91,13 @@ def _target_traces(series: pl.DataFrame) -> list[go.Scatter]:
 
 
 def ward_map(points: pl.DataFrame, geometry: dict, *, unit: str) -> go.Figure:
-    """Wards shaded by their value (five bands, light to dark), each labelled with its name."""
-    values = dict(zip(points["cut_value"].to_list(), points["value"].to_list())) if points.height else {}
-    shown = [value for value in values.values() if value is not None]
-    low, high = (min(shown), max(shown)) if shown else (0.0, 1.0)
-    figure = go.Figure()
-    labels_x, labels_y, labels = [], [], []
-    for feature in geometry.get("features", []):
-        outline = shape(feature["geometry"])
-        value = values.get(feature["id"])
-        colour = theme.LIGHT_GREY if value is None else theme.SEQUENTIAL[_band(value, low, high, len(theme.SEQUENTIAL))]
-        for polygon in getattr(outline, "geoms", [outline]):
-            xs, ys = polygon.exterior.xy
-            figure.add_trace(go.Scatter(x=list(xs), y=list(ys), mode="lines", fill="toself", fillcolor=colour,
-                                        line={"color": "white", "width": 0.8}, hoverinfo="skip"))
-        anchor = outline.representative_point()
-        name = (feature.get("properties") or {}).get("ward_name", feature["id"])
-        labels_x.append(anchor.x)
-        labels_y.append(anchor.y)
-        dark = value is not None and _band(value, low, high, len(theme.SEQUENTIAL)) >= 3
-        labels.append(f"<span style='color:{'white' if dark else theme.TEXT}'>{name}</span>")
-    figure.add_trace(go.Scatter(x=labels_x, y=labels_y, mode="text", text=labels, textfont=_font(7)))
-    figure.update_xaxes(visible=False)
-    figure.update_yaxes(visible=False, scaleanchor="x", scaleratio=1.6)  # roughly true shape at England's latitude
-    for index, colour in enumerate(theme.SEQUENTIAL):  # the legend: one swatch per band with its range
-        start, end = low + (high - low) * index / len(theme.SEQUENTIAL), low + (high - low) * (index + 1) / len(theme.SEQUENTIAL)
-        figure.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{start:.0f} to {end:.0f}",
-                                    marker={"color": colour, "size": 10, "symbol": "square",
-                                            "line": {"color": theme.MID_GREY, "width": 0.5}}))
+    """Wards shaded by their value (five bands, light to dark), each labelled with its name (as on the Prevalence page)."""
+    figure = labelled_ward_map(points, geometry, unit=unit, label_size=8)
     _layout(figure, width=660, height=430, margin={"l": 0, "r": 0, "t": 4, "b": 4})
     figure.update_layout(showlegend=True, legend={"title": {"text": unit, "font": _font(9)}, "font": _font(9),
                                                    "x": 1, "xanchor": "right", "y": 0, "yanchor": "bottom"})
-    for trace in figure.data[:-len(theme.SEQUENTIAL)]:
-        trace.showlegend = False
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False, showgrid=False)
     return figure
 
 
@@ -203,9 +177,3 @@ def _point_kaleido_at_chromium() -> None:
 
 def _short_unit(unit: str | None) -> str:
     return (unit or "").replace(" a year", "")
-
-
-def _band(value: float, low: float, high: float, bands: int) -> int:
-    if high <= low:
-        return bands // 2
-    return min(bands - 1, int((value - low) / (high - low) * bands))

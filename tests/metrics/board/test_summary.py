@@ -83,8 +83,11 @@ def test_a_hidden_count_is_not_tested_and_says_so():
 def test_justice_outcomes_of_a_period_that_just_ended_are_not_compared():
     period = quarter(2026, 3)
     ids = ["outcome16_pct", "charge_rate_pct", "repeat_victimisation_pct"]
-    assert immature_outcomes(ids, period, date(2026, 9, 29)) == {"outcome16_pct", "charge_rate_pct"}
-    assert immature_outcomes(ids, period, date(2027, 1, 15)) == frozenset()
+    six_months_back = {"outcome16_pct": date(2026, 3, 31), "charge_rate_pct": date(2026, 3, 31),
+                       "repeat_victimisation_pct": None}  # data complete to September, a lag of 6 months
+    assert immature_outcomes(ids, period, six_months_back) == {"outcome16_pct", "charge_rate_pct"}
+    assert immature_outcomes(ids, quarter(2026, 1), six_months_back) == frozenset()
+    assert immature_outcomes(ids, period, dict.fromkeys(ids, date(2026, 9, 30))) == frozenset()
     before = frame(scorecard_row("outcome16_pct", "Outcome 16", 480, 1000, 48.0))
     after = frame(scorecard_row("outcome16_pct", "Outcome 16", 260, 1000, 26.0))
     summary = what_changed(after, before, immature=frozenset({"outcome16_pct"}))
@@ -128,3 +131,17 @@ def test_off_track_targets_keep_plan_order_and_name_owners():
     assert flagged[1].sentence == "PROT-01: c (missed), owned by no named owner."
     assert owners_sentence(flagged) == "2 targets off track or missed, held by Chair; no named owner."
     assert owners_sentence([]) == "No target is off track."
+
+
+def test_the_pack_waits_for_outcomes_as_long_as_the_maturity_lag_setting_says(sample_warehouse, monkeypatch):
+    from metrics.board.pack import mature_through
+
+    ids = ["outcome16_pct", "charge_rate_pct", "prevalence_incidents_per_1000"]
+    through = mature_through(sample_warehouse)  # the sample's data run whole to September 2026; the lag is 6 months
+    assert (through["outcome16_pct"], through["charge_rate_pct"]) == (date(2026, 3, 31), date(2026, 3, 31))
+    assert through["prevalence_incidents_per_1000"] is None
+    # 2026 Q2 ended 91 days before the data did: a 90-day rule compared it, six months' lag does not
+    assert immature_outcomes(ids, quarter(2026, 2), through) == {"outcome16_pct", "charge_rate_pct"}
+    monkeypatch.setenv("OVERSIGHT_MATURITY_LAG_MONTHS", "3")
+    assert immature_outcomes(ids, quarter(2026, 2), mature_through(sample_warehouse)) == frozenset()
+    assert immature_outcomes(ids, quarter(2026, 3), mature_through(sample_warehouse)) == {"outcome16_pct", "charge_rate_pct"}

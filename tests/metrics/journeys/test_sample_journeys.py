@@ -67,6 +67,24 @@ def test_curve_points_with_few_people_followed_are_hidden(sample_warehouse):
     assert "person_id" not in curves.columns
 
 
+@pytest.mark.parametrize("by", ["sex", None])
+def test_a_protected_curve_follows_the_exact_one_and_ends_where_follow_up_ends(sample_warehouse, by):
+    """People whose follow-up ended early leave the protected curve's denominator as they leave Kaplan-Meier's: a
+    share of those still followed drifted up to 100% by day 364 of the latest year, where nobody is followed."""
+    period = between(date(2025, 10, 1), date(2026, 9, 30))  # the sample's latest 12 months; follow-up ends at day 364
+    protected = survival_curves(sample_warehouse, BOARD, cohort="marac", period=period, measure="support", by=by)
+    exact = survival_curves(sample_warehouse, DisclosureRule.unsuppressed(), cohort="marac", period=period,
+                            measure="support", by=by)
+    pairs = protected.join(exact, on=["group_value", "day"], suffix="_exact").filter(pl.col("reached_pct").is_not_null())
+    assert pairs.filter(pl.col("day") >= 300).height > 0
+    for row in pairs.iter_rows(named=True):  # rounding moves a point a little, never towards 100%
+        assert abs(row["reached_pct"] - row["reached_pct_exact"]) < 5 + 500 / row["at_risk_exact"], row
+        assert row["reached_lower_95"] <= row["reached_pct"] <= row["reached_upper_95"]
+    nobody_followed = protected.filter(pl.col("at_risk") == 0)
+    assert not nobody_followed.is_empty() and nobody_followed["reached_pct"].is_null().all()
+    assert protected["reached_pct"].drop_nulls().max() < 50
+
+
 def test_support_comes_sooner_for_women_and_the_test_says_so(sample_warehouse):
     comparison = survival_comparison(sample_warehouse, BOARD, cohort="incident", period=financial_year(2024),
                                      measure="support", by="sex").row(0, named=True)
