@@ -151,7 +151,9 @@ def _flatten_metadata(annotation: Any) -> list[Any]:
     if origin is typing.Annotated:
         args = typing.get_args(annotation)
         found.extend(_flatten_metadata(args[0]))
-        found.extend(args[1:])
+        for item in args[1:]:
+            # Choice(...), Text(...) and the like group several items, as pydantic reads them.
+            found.extend(item if isinstance(item, annotated_types.GroupedMetadata) else (item,))
     elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
         for arg in typing.get_args(annotation):
             if arg is not type(None):
