@@ -166,7 +166,7 @@ def choose_metric_crs(wgs84_geometry: gpd.GeoSeries) -> CRS:
     """British National Grid for data inside Great Britain, otherwise the local UTM zone."""
     west, south, east, north = wgs84_geometry.total_bounds
     grid = BRITISH_NATIONAL_GRID.area_of_use
-    if grid.west <= west and east <= grid.east and grid.south <= south and north <= grid.north:
+    if grid is not None and grid.west <= west and east <= grid.east and grid.south <= south and north <= grid.north:
         return BRITISH_NATIONAL_GRID
     return wgs84_geometry.estimate_utm_crs()
 

@@ -16,7 +16,8 @@ PIECES = re.compile(r"^-- pieces: (.+)$", re.MULTILINE)
 def mart_files() -> list[tuple[str, str]]:
     """(table name, sql) for every mart, in file-name order: a mart may read marts named before it."""
     folder = resources.files("etl").joinpath("sql")
-    files = sorted(item for item in folder.iterdir() if item.name.startswith("mart_") and item.name.endswith(".sql"))
+    files = sorted((item for item in folder.iterdir() if item.name.startswith("mart_") and item.name.endswith(".sql")),
+                   key=lambda item: item.name)
     return [(item.name.removesuffix(".sql"), item.read_text(encoding="utf-8")) for item in files]
 
 

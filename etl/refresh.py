@@ -23,7 +23,7 @@ from etl.load import FileReport, load_file
 from etl.marts import build_marts
 from etl.stages import StageSeconds, timed
 from etl.staging import ensure_schema
-from etl.warehouse import BUILDING_SUFFIX, STARTED, Warehouse, private_umask, storage_failure
+from etl.warehouse import BUILDING_SUFFIX, STARTED, Warehouse, one_value, private_umask, storage_failure
 from oversight.settings import Settings
 
 Progress = Callable[[str, int, int], None]  # (file name, position, total)
@@ -193,9 +193,9 @@ def _load_one(con: duckdb.DuckDBPyConnection, drop_file: DropFile, run_id: str, 
         con.execute("rollback")
         if storage_failure(error, Path(".")) is not None or isinstance(error, duckdb.FatalException):
             raise
-        refusal = FileRefused(drop_file.path, f"the file could not be loaded ({type(error).__name__}); nothing from it "
-                                              "was loaded; check it opens and matches the data contract")
-        return FileReport.refused(drop_file, refusal)
+        unreadable = FileRefused(drop_file.path, f"the file could not be loaded ({type(error).__name__}); nothing from it "
+                                                 "was loaded; check it opens and matches the data contract")
+        return FileReport.refused(drop_file, unreadable)
     except BaseException:
         con.execute("rollback")
         raise
@@ -208,7 +208,7 @@ def _require_reference_data(con: duckdb.DuckDBPyConnection) -> None:
     missing = [
         what
         for what, table in (("ward boundaries (wards.*)", "stg_wards"), ("population (population*)", "stg_population"))
-        if con.execute(f"select count(*) from {table}").fetchone()[0] == 0
+        if one_value(con, f"select count(*) from {table}") == 0
     ]
     if missing:
         raise RefreshFailed("the warehouse has no " + " and no ".join(missing) + "; the first drop must include them")
