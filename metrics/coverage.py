@@ -166,10 +166,14 @@ def coverage_matrix(
 def _with_unmet_need(protected: pl.DataFrame, rule: DisclosureRule) -> pl.DataFrame:
     """Unmet need and its 95% limits from the published need and reach (see coverage_matrix), protected as a count."""
     need, reached, added = protected["estimated_need"], protected["people_reached"].fill_null(0), protected["added_places"]
-    unmet, lower, upper = [], [], []
+    unmet: list[float | None] = []
+    lower: list[float | None] = []
+    upper: list[float | None] = []
     for shown_need, shown_reached, places in zip(need, reached, added, strict=True):
         if shown_need is None:
-            unmet.append(None), lower.append(None), upper.append(None)
+            unmet.append(None)
+            lower.append(None)
+            upper.append(None)
             continue
         low, high = (exact_poisson_limits if shown_need < 10 else byars_limits)(shown_need, 0.95)
         covered = shown_reached + places
@@ -322,7 +326,7 @@ def contract_risks(register: pl.DataFrame, capacity: pl.DataFrame, *, as_of: dat
     for service in register.iter_rows(named=True):
         reasons, ends = [], service.get("contract_ends_on")
         ending = ends is not None and ends <= horizon
-        if ending:
+        if ends is not None and ending:
             reasons.append(f"contract {'ended' if ends < as_of else 'ends'} on {ends:%d %B %Y}"
                            + ("" if ends < as_of else f", within {months} months of the data date ({as_of:%d %B %Y})"))
         over = demand.get(service["service_id"])
@@ -386,9 +390,10 @@ def _published_demand(capacity: pl.DataFrame) -> dict[str, float | None]:
 
 def _km(a: tuple[float | None, float | None], b: tuple[float | None, float | None]) -> float:
     """Great-circle distance between two (latitude, longitude) points in kilometres; far when either is unknown."""
-    if None in (*a, *b):
+    (lat1, lon1), (lat2, lon2) = a, b
+    if lat1 is None or lon1 is None or lat2 is None or lon2 is None:
         return math.inf
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 

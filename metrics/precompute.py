@@ -134,7 +134,8 @@ def offered_periods(con: duckdb.DuckDBPyConnection) -> list[Period]:
     # Each indicator's default (the 12 complete months its own sources cover) is summed ahead too.
     from metrics.registry import all_indicators
 
-    own_defaults = {coverage.default_period(indicator.source_extracts) for indicator in all_indicators()} - {None}
+    own_defaults = {period for indicator in all_indicators()
+                    if (period := coverage.default_period(indicator.source_extracts)) is not None}
     # Quarters and months are left to run live: they are short, and a filtered scan of them is quick.
     offered = [period for period in periods.period_options(through, latest).values() if period.days >= 365]
     return offered + sorted(own_defaults - set(offered), key=lambda period: period.end)
