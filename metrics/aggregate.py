@@ -112,13 +112,13 @@ def aggregate_many(con: duckdb.DuckDBPyConnection, asks: Sequence[Ask]) -> list[
     from metrics.residents import Residents, with_residents
 
     residents = Residents(con)
-    results: list[pl.DataFrame | UnsupportedCut | None] = [None] * len(asks)
+    results: dict[int, pl.DataFrame | UnsupportedCut] = {}
     for position, ask in enumerate(asks):
         try:
             _check_cut(ask, residents)
         except UnsupportedCut as error:
             results[position] = error
-    allowed = {position: ask for position, ask in enumerate(asks) if results[position] is None}
+    allowed = {position: ask for position, ask in enumerate(asks) if position not in results}
     held = totals.read(con, allowed)
     for position, ask in allowed.items():
         frame = held[position] if position in held else _summed_events(con, ask)
@@ -128,9 +128,10 @@ def aggregate_many(con: duckdb.DuckDBPyConnection, asks: Sequence[Ask]) -> list[
             if ask.indicator.denominator_source is not Denominator.EVENTS:
                 frame = with_residents(residents, ask.indicator, frame, ask.period, dims=ask.dims, filters=ask.filters)
         except UnsupportedCut as error:  # no population loaded
-            frame = error
+            results[position] = error
+            continue
         results[position] = frame
-    return results
+    return [results[position] for position in range(len(asks))]
 
 
 def _check_cut(ask: Ask, residents: Residents) -> None:
@@ -190,7 +191,8 @@ def data_coverages(con: duckdb.DuckDBPyConnection, indicators: Sequence[Indicato
 def _data_coverage(con: duckdb.DuckDBPyConnection, indicator: Indicator,
                    held: tuple[date | None, date | None] | None) -> tuple[date, date] | None:
     if held is not None:
-        return None if held[0] is None else held
+        start, end = held
+        return None if start is None or end is None else (start, end)
     sql = f"with events as ({query_sql(indicator.sql_name)}) select min(period_date), max(period_date) from events"
     wide = {"start": date(1900, 1, 1), "end": date(2999, 12, 31), "period_years": 1.0, **indicator.query_parameters}
     first, last = con.sql(sql, params=bind(sql, wide)).fetchall()[0]

@@ -35,6 +35,7 @@ class Residents:
         self._frame: pl.DataFrame | None = None
         self._chosen: dict[tuple, tuple[pl.DataFrame, list[int]]] = {}
         self._counted: dict[tuple, pl.DataFrame] = {}
+        self._counted_by_year: dict[tuple, dict[int, float]] = {}
 
     def frame(self) -> pl.DataFrame:
         if self._frame is None:
@@ -73,14 +74,14 @@ class Residents:
             counted = counted.with_columns(pl.col("population").fill_null(0))
         return counted.select(*person_dims, "population", period_dim, person_years=pl.col("population") * pl.col("_exposure"))
 
-    def count(self, source: Denominator, filters: GroupFilters, year: int) -> object:
+    def count(self, source: Denominator, filters: GroupFilters, year: int) -> float:
         """`by_cut` with no cut: the one count, for the mid-year for `year` (0 where none are held)."""
         population, years_held = self._chosen_by(source, filters)
-        key = (source, filters, "by year")
-        if key not in self._counted:
-            self._counted[key] = dict(population.group_by("year").agg(pl.col("population").sum()).iter_rows())
+        key = (source, filters)
+        if key not in self._counted_by_year:
+            self._counted_by_year[key] = dict(population.group_by("year").agg(pl.col("population").sum()).iter_rows())
         chosen = max((held for held in years_held if held <= year), default=years_held[0])
-        return self._counted[key].get(chosen, 0)
+        return self._counted_by_year[key].get(chosen, 0)
 
     def _chosen_by(self, source: Denominator, filters: GroupFilters) -> tuple[pl.DataFrame, list[int]]:
         """The residents a rate over `source` under `filters` divides by, and the mid-years held for them."""

@@ -143,8 +143,8 @@ def read(con: duckdb.DuckDBPyConnection, asks: Mapping[int, Ask]) -> dict[int, p
         for name, value in values.items():
             lists[name].append(value)
     by_ask: dict[int, list[tuple]] = {position: [] for position in chosen}
-    for position, *values in con.sql(query_sql("_precomputed_totals_asks"), params=lists).fetchall():
-        by_ask[position].append(values)
+    for position, *sums in con.sql(query_sql("_precomputed_totals_asks"), params=lists).fetchall():
+        by_ask[position].append(tuple(sums))
     return {position: _ask_frame(by_ask[position], ask.dims) for position, ask in chosen.items()}
 
 

@@ -147,7 +147,7 @@ def layout(columns: Sequence[Column], cells: dict[str, list[str]], width: int) -
         return sum(sizes[column.name] for column in shown) + COLUMN_GAP * (len(shown) - 1)
 
     shown = list(columns)
-    droppable = sorted((column for column in columns if column.drop is not None), key=lambda column: column.drop)
+    droppable = sorted((column for column in columns if column.drop is not None), key=lambda column: column.drop or 0)
     while needed(shown, comfortable) > width and droppable:
         shown.remove(droppable.pop(0))
     widths = {column.name: (comfortable if needed(shown, comfortable) <= width else minimum)[column.name]
@@ -191,7 +191,9 @@ def render(console: Console, columns: Sequence[Column], rows: Iterable[Sequence[
         table.add_row(*[Text(row[position]) for position in positions])
     if plan.width > console.width:  # the whole values need more room than there is: wider, never cut
         console = Console(file=console.file, width=plan.width, markup=False, highlight=False,
-                          force_terminal=console.is_terminal, color_system=console.color_system)
+                          force_terminal=console.is_terminal,
+                          # rich's Console.color_system property is typed str | None, though it returns one of the names the argument takes
+                          color_system=console.color_system)  # type: ignore[arg-type]
     console.print(table)
     if plan.left_out:
         names = ", ".join(column.title for column in plan.left_out)

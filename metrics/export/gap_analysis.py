@@ -90,7 +90,7 @@ def write_workbook(analysis: GapAnalysis, *, extracts: pl.DataFrame, generated_a
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
     book.set_properties({"title": f"Gap analysis: {analysis.area}, {analysis.period.label}", "author": "Oversight",
-                         "comments": "" if what_if is None else what_if.scenario.to_yaml()})
+                         "comments": "" if what_if is None else _scenario_of(what_if).to_yaml()})
     writer = _Writer(book)
     names = list(SHEETS)
     if what_if is not None:
@@ -100,7 +100,7 @@ def write_workbook(analysis: GapAnalysis, *, extracts: pl.DataFrame, generated_a
     _summary(writer, sheets["Summary"], analysis, data_as_at)
     if what_if is not None:
         _what_if(writer, sheets[WHAT_IF_SHEET], analysis, what_if)
-        _scenario_file(writer, sheets[SCENARIO_SHEET], what_if.scenario)
+        _scenario_file(writer, sheets[SCENARIO_SHEET], _scenario_of(what_if))
     _coverage(writer, sheets["Coverage"], analysis)
     for name, (title, frame, spec, blanks) in sheet_tables(analysis).items():
         row = writer.table(sheets[name], 0, title, frame, spec, filtered=True, blanks=blanks)
@@ -144,12 +144,19 @@ def sheet_tables(analysis: GapAnalysis) -> dict[str, tuple[str, pl.DataFrame, tu
     }
 
 
+def _scenario_of(what_if: GapAnalysis) -> Scenario:
+    if what_if.scenario is None:
+        raise ValueError("a what-if analysis is made from a scenario, and this one has none")
+    return what_if.scenario
+
+
 def cells_as_written(frame: pl.DataFrame, spec: tuple[Column, ...], blanks: dict[str, str] | None = None) -> list[list]:
     """A table's cells as the workbook writes them: `*` where hidden, and a blank that means something in words."""
     body = columns.cells(frame, spec)
+    blanks = blanks or {}
     for values in body:
         for index, column in enumerate(spec):
-            if values[index] is None and column.name in (blanks or {}):
+            if values[index] is None and column.name in blanks:
                 values[index] = blanks[column.name]
     return body
 
@@ -167,7 +174,7 @@ class _Writer:
         self.hidden = book.add_format({"align": "right", "italic": True})
         self.not_estimated = book.add_format({"align": "right", "italic": True, "font_color": "#595959"})
         self.gap = book.add_format({"bold": True, "font_color": DARK})
-        self._numbers: dict[str, object] = {}
+        self._numbers: dict[str | None, object] = {}
 
     def number(self, number_format: str | None) -> object:
         if number_format not in self._numbers:
@@ -339,10 +346,10 @@ def _what_if(writer: _Writer, sheet, today: GapAnalysis, scenario: GapAnalysis) 
     """The scenario's changes, its figures against today's, and the scenario itself as given."""
     sheet.set_column(0, 0, 48)
     sheet.set_column(1, 3, 18)
-    sheet.write(0, 0, f"What-if: {scenario.scenario.name}", writer.title)
+    sheet.write(0, 0, f"What-if: {_scenario_of(scenario).name}", writer.title)
     row = 2
     sheet.write(row, 0, "The changes", writer.heading)
-    for row, line in enumerate(scenario.scenario.describe(), start=row + 1):
+    for row, line in enumerate(_scenario_of(scenario).describe(), start=row + 1):
         sheet.write(row, 0, line)
     row += 2
     sheet.write(row, 0, "Capacity: today against the scenario", writer.heading)
@@ -432,7 +439,7 @@ def _metadata(writer: _Writer, sheet, analysis: GapAnalysis, extracts: pl.DataFr
         ("Data date for contract risk", "not known" if analysis.data_date is None else f"{analysis.data_date:%d %B %Y}"),
     ]
     if what_if is not None:
-        facts.append(("What-if scenario", f"{what_if.scenario.name}: " + "; ".join(what_if.scenario.describe())
+        facts.append(("What-if scenario", f"{_scenario_of(what_if).name}: " + "; ".join(_scenario_of(what_if).describe())
                       + ". The scenario as given is on the What-if sheet."))
     sheet.write(0, 0, "About this workbook", writer.title)
     for row, (name, value) in enumerate(facts, start=1):

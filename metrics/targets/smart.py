@@ -217,11 +217,11 @@ def _achievable(target: Target, evidence: Evidence) -> SmartCheck:
 
     cannot = "cannot judge whether the pace is realistic: "
     baseline, goal, by = target.baseline_value, target.target_value, target.target_date
-    if baseline is None or goal is None or by is None or not target.baseline.period:
+    if baseline is None or goal is None or by is None or not target.baseline_period:
         missing = [name for name, value in (("a baseline", baseline), ("a target value", goal), ("a target date", by)) if value is None]
         return warn(cannot + "it needs " + (" and ".join(missing) if missing else "a baseline period"))
     try:
-        years = (by - baseline_period_end(target.baseline.period)).days / 365.25
+        years = (by - baseline_period_end(target.baseline_period)).days / 365.25
     except BaselinePeriodError as error:
         return warn(cannot + str(error))
     if years <= 0:
