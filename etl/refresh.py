@@ -7,6 +7,7 @@ until a complete new version replaces it.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import uuid
 from collections.abc import Callable
@@ -167,10 +168,8 @@ def _build_and_publish(
 def _remove_unfinished(building: Path) -> None:
     """Remove a build that will never be published, and DuckDB's journal beside it."""
     for path in (building, Path(str(building) + ".wal")):
-        try:
+        with contextlib.suppress(IsADirectoryError):  # not ours: something else took the name, and the caller reports it
             path.unlink(missing_ok=True)
-        except IsADirectoryError:
-            pass  # not ours: something else took the name, and the caller reports it
 
 
 def _configure(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:

@@ -177,7 +177,7 @@ def _with_unmet_need(protected: pl.DataFrame, rule: DisclosureRule) -> pl.DataFr
             continue
         low, high = (exact_poisson_limits if shown_need < 10 else byars_limits)(shown_need, 0.95)
         covered = shown_reached + places
-        unmet.append(max(int(round(shown_need - covered)), 0))
+        unmet.append(max(round(shown_need - covered), 0))
         lower.append(max(math.floor(low - covered), 0))
         upper.append(max(math.ceil(high - covered), 0))
     frame = protected.with_columns(pl.Series("unmet_need", unmet, dtype=pl.Int64),
@@ -278,8 +278,8 @@ def idva_capacity(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosu
     wards = _run(con, "idva_capacity", period).join(fte, on="ward_code", how="left").with_columns(
         level=pl.lit("ward"), idva_fte=pl.col("idva_fte").fill_null(0.0))
     district = wards.select(
-        level=pl.lit("district"), ward_code=pl.lit("district"), ward_name=pl.lit("District"),
         *(pl.col(column).sum() for column in ("women_16_plus", "n_marac_cases", "n_idva_starts")),
+        level=pl.lit("district"), ward_code=pl.lit("district"), ward_name=pl.lit("District"),
         idva_fte=pl.lit(float(served.unique("service_id")["fte"].fill_null(0.0).sum())))  # each service once
     expected_a_year = pl.col("women_16_plus") * assumptions.marac_cases_per_10000_women / 10_000
     heard_a_year = pl.col("n_marac_cases") / period.years

@@ -132,7 +132,7 @@ def _compare(indicator: Indicator, interval95: Interval | None, interval998: Int
 def ward_dispersion(result: Result) -> Dispersion | None:
     """Spiegelhalter's overdispersion across a result's wards against the district, when there is any
     (metrics/overdispersion.py); None for other cuts, or wards that vary no more than chance allows."""
-    name, value = result.comparators.get(None, (None, None))
+    _name, value = result.comparators.get(None, (None, None))
     if result.cut != "ward" or len(result.comparators) != 1 or value is None or result.indicator.method is Method.COUNT:
         return None
     target = value / result.indicator.multiplier

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import Enum
+from enum import Enum, StrEnum
 from functools import partial
 from typing import Annotated, Any
 
@@ -32,7 +32,7 @@ _DATE_RE = re.compile(DATE_PATTERN)
 _TIMESTAMP_RE = re.compile(TIMESTAMP_PATTERN)
 
 
-class KindName(str, Enum):
+class KindName(StrEnum):
     text = "text"
     id = "id"
     code = "code"

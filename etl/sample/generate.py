@@ -58,7 +58,7 @@ def generate_sample(out_dir: Path, *, seed: int = 20261126, years: int = 6, scal
     window = Window.ending(end, years)
     district, population, police_pool, incidents = _police_side(rng, params, window, scale)
     hidden_pool = draw_hidden_victims(rng["hidden"], district, population, window,
-                                      int(round(HIDDEN_VICTIM_SHARE * np.unique(incidents.victim).size)))
+                                      round(HIDDEN_VICTIM_SHARE * np.unique(incidents.victim).size))
     victims = join_victims(police_pool, hidden_pool)
     hidden = np.arange(police_pool.size, victims.size)
     schools = np.tile([max(1, round(4 * scale)), max(1, round(scale))], (district.n_wards, 1))

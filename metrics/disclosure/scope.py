@@ -59,13 +59,13 @@ def shown_count(count: float | None, rule: DisclosureRule) -> float | None:
     first multiple above the threshold, as no figure is shown beside a small count anyway)."""
     if count is None or rule.is_identity:
         return count
-    value = np.array([int(round(count))])
+    value = np.array([round(count)])
     check_counts(value)
     return float(rounded(value, rule)[0])
 
 
 def is_small_count(count: float | None, rule: DisclosureRule) -> bool:
-    return count is not None and bool(is_small(np.array([int(round(count))]), rule)[0])
+    return count is not None and bool(is_small(np.array([round(count)]), rule)[0])
 
 
 def wilson_percent(decimals: int | None = None, *, limits: bool = True,

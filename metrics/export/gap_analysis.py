@@ -238,9 +238,9 @@ def _summary(writer: _Writer, sheet, analysis: GapAnalysis, data_as_at: datetime
     row = 3
     for heading, lines in summary(analysis).items():
         sheet.write(row, 0, heading, writer.heading)
-        for row, line in enumerate(lines, start=row + 1):
-            sheet.write(row, 0, line, writer.lead if heading == "In brief" else writer.text)
-        row += 2
+        for offset, line in enumerate(lines, start=1):
+            sheet.write(row + offset, 0, line, writer.lead if heading == "In brief" else writer.text)
+        row += len(lines) + 2
     _top_gaps_chart(writer, sheet, analysis, row)
 
 
@@ -349,9 +349,10 @@ def _what_if(writer: _Writer, sheet, today: GapAnalysis, scenario: GapAnalysis) 
     sheet.write(0, 0, f"What-if: {_scenario_of(scenario).name}", writer.title)
     row = 2
     sheet.write(row, 0, "The changes", writer.heading)
-    for row, line in enumerate(_scenario_of(scenario).describe(), start=row + 1):
-        sheet.write(row, 0, line)
-    row += 2
+    changes = _scenario_of(scenario).describe()
+    for offset, line in enumerate(changes, start=1):
+        sheet.write(row + offset, 0, line)
+    row += len(changes) + 2
     sheet.write(row, 0, "Capacity: today against the scenario", writer.heading)
     for index, header in enumerate(["Figure", "Today", "With the scenario", "Change"]):
         sheet.write(row + 1, index, header, writer.header)
