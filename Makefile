@@ -92,7 +92,7 @@ benchmark: install-test browser
 
 ## ruff's lint rules and formatting, mypy over the packages (pipeline/ too once it exists) and the
 ## import-layer contracts; settings in pyproject.toml. `ruff format .` and `ruff check --fix .` mend most findings.
-TYPED_PACKAGES := $(wildcard etl metrics oversight pipeline)
+TYPED_PACKAGES := $(wildcard etl metrics oversight pipeline ui)
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

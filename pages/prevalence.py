@@ -53,7 +53,7 @@ chosen = clicked_ward(getattr(getattr(event, "selection", None), "points", []) o
 if chosen and chosen != groups.ward_code:
     drill_to_ward(chosen)
 try:
-    points, limits = cache.fetch("ward_funnel", indicator_id=indicator.id, filters=Filters(filters.period, None, every_ward))
+    points, limits = cache.ward_funnel(indicator_id=indicator.id, filters=Filters(filters.period, None, every_ward))
 except FunnelNotAvailable as reason:
     widgets.empty_state(str(reason))
 else:
@@ -112,7 +112,7 @@ for dimension in ("sex", "age_band", "ethnicity"):
 
 if indicator.id in STANDARDISED_INDICATORS and not groups.age_band:
     st.subheader("Wards compared after allowing for their ages")
-    standardised = cache.fetch("standardised_by_ward", indicator_id=indicator.id, period=filters.period, groups=every_ward)
+    standardised = cache.standardised_by_ward(indicator_id=indicator.id, period=filters.period, groups=every_ward)
     st.markdown(parts.standardised_summary(standardised))
     widgets.chart_with_table(
         ordered_interval_chart(parts.standardised_rows(standardised), title=f"{indicator.title}, age-standardised, by ward",
@@ -127,7 +127,7 @@ st.caption(comparisons_note(by_ward, *compared_groups))
 st.subheader("Hidden need: known victims against those the survey predicts")
 ratio = get(REPORTING_RATIO)
 st.caption(f"{ratio.description} {parts.HIDDEN_NEED_CAVEAT}")
-by_group = cache.fetch("hidden_need_by_group", filters=Filters(filters.period, None, filters.groups))
+by_group = cache.hidden_need_by_group(filters=Filters(filters.period, None, filters.groups))
 group_words = parts.hidden_need_summary(by_group, place=filters.ward_name or "the district", age_band=filters.groups.age_band)
 st.markdown(plain(group_words))
 if note := parts.hidden_groups_note(by_group):
