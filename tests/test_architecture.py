@@ -1,5 +1,6 @@
 """The layers stay apart: import-linter's contracts from pyproject.toml hold."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -22,4 +23,14 @@ def test_etl_and_metrics_never_mention_streamlit():
         for path in (PROJECT_ROOT / package).rglob("*.py")
         if "import streamlit" in path.read_text(encoding="utf-8") or "from streamlit" in path.read_text(encoding="utf-8")
     ]
+    assert offenders == []
+
+
+def test_the_user_interface_holds_no_sql():
+    """ui/ and pages/ ask metrics for their data: no query is run from them, and no .sql file lives there."""
+    running_a_query = re.compile(r"\.(sql|execute|fetchall|fetchone|fetchdf)\(")
+    sources = [*(PROJECT_ROOT / "ui").rglob("*.py"), *(PROJECT_ROOT / "pages").glob("*.py"), PROJECT_ROOT / "app.py"]
+    offenders = [str(path.relative_to(PROJECT_ROOT)) for path in sources
+                 if running_a_query.search(path.read_text(encoding="utf-8"))]
+    offenders += [str(path.relative_to(PROJECT_ROOT)) for folder in ("ui", "pages") for path in (PROJECT_ROOT / folder).rglob("*.sql")]
     assert offenders == []
