@@ -119,11 +119,9 @@ def build_services_warehouse(root: Path):
     return Warehouse(settings.warehouse).connect_read_only()
 
 
-@pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    connection = build_services_warehouse(tmp_path_factory.mktemp("services"))
-    yield connection
-    connection.close()
+@pytest.fixture
+def con(services_warehouse):
+    return services_warehouse
 
 
 def by_key(frame: pl.DataFrame, *keys: str) -> dict:
