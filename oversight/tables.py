@@ -16,13 +16,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+ColorSystemName = Literal["auto", "standard", "256", "truecolor", "windows"]
 
 Kind = Literal["key", "number", "text"]
 
@@ -190,10 +192,10 @@ def render(console: Console, columns: Sequence[Column], rows: Iterable[Sequence[
     for row in texts:
         table.add_row(*[Text(row[position]) for position in positions])
     if plan.width > console.width:  # the whole values need more room than there is: wider, never cut
+        # rich types the Console.color_system property str | None, though it is always a name the argument takes
+        color_system = cast(ColorSystemName | None, console.color_system)
         console = Console(file=console.file, width=plan.width, markup=False, highlight=False,
-                          force_terminal=console.is_terminal,
-                          # rich's Console.color_system property is typed str | None, though it returns one of the names the argument takes
-                          color_system=console.color_system)  # type: ignore[arg-type]
+                          force_terminal=console.is_terminal, color_system=color_system)
     console.print(table)
     if plan.left_out:
         names = ", ".join(column.title for column in plan.left_out)
