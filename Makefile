@@ -9,7 +9,7 @@ PORT ?= 8501
 UV_VERSION ?= 0.13.8
 UV := $(BIN)/uv
 
-.PHONY: serve test test-fast install install-test lock lock-upgrade lint-imports browser typesetting pdf-tools docs screenshots benchmark
+.PHONY: serve test test-fast install install-test lock lock-upgrade lint lint-imports browser typesetting pdf-tools docs screenshots benchmark
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,15 +50,13 @@ serve: install browser typesetting
 	$(BIN)/oversight serve --port $(PORT)
 
 ## Install the test dependencies (Debian's Chromium for the browser tests, when run as root)
-## and run the whole suite, import-layer contracts included.
-test: install-test browser typesetting pdf-tools
-	$(BIN)/lint-imports
+## and run the whole suite after `make lint`.
+test: install-test browser typesetting pdf-tools lint
 	$(BIN)/pytest -n auto
 
 ## The fast tier to run while working: pure tests and small-warehouse tests, chosen by tests/conftest.py
 ## from the fixtures each test uses (no sample district, no browser, no kill loops), fewer property examples.
-test-fast: install-test typesetting pdf-tools
-	$(BIN)/lint-imports
+test-fast: install-test typesetting pdf-tools lint
 	$(BIN)/pytest -n auto -m "not slow" --hypothesis-profile=fast
 
 browser:
@@ -91,6 +89,15 @@ screenshots: install-test browser typesetting pdf-tools
 ## Takes a while and needs about 4 GB of free memory; generated drops are kept in /tmp/oversight-bench.
 benchmark: install-test browser
 	$(BIN)/python benchmarks/national_scale.py --scales 500k,1M,5M --repeat 20
+
+## ruff's lint rules and formatting, mypy over the packages (pipeline/ too once it exists) and the
+## import-layer contracts; settings in pyproject.toml. `ruff format .` and `ruff check --fix .` mend most findings.
+TYPED_PACKAGES := $(wildcard etl metrics oversight pipeline ui)
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy $(TYPED_PACKAGES)
+	$(BIN)/lint-imports
 
 lint-imports: install-test
 	$(BIN)/lint-imports

@@ -173,7 +173,7 @@ def column_table(model: type[Extract]) -> list[str]:
 
 
 def model_section(model: type[Extract]) -> list[str]:
-    lines = [f"### {model.title} (`{model.extract_name}`)", ""] + column_table(model) + [""]
+    lines = [f"### {model.title} (`{model.extract_name}`)", "", *column_table(model), ""]
     if model.primary_key:
         key = ", ".join(f"`{column}`" for column in model.primary_key)
         lines.append(f"- **Primary key:** {key}. A row with a key loaded before replaces it; a key repeated within one file is rejected.")
@@ -183,7 +183,7 @@ def model_section(model: type[Extract]) -> list[str]:
         lines.append(f"- **Also recognised:** a column named like `{pattern}` (case-insensitive) is read as `{column}`.")
     if model.rules:
         lines += ["- **Rules across columns:**"] + [f"  - {rule_in_words(rule)}" for rule in model.rules]
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _set_name(value_set: type[StrEnum]) -> str:
@@ -207,7 +207,7 @@ def value_set_section() -> list[str]:
         if value_set.__doc__ and value_set.__doc__ != StrEnum.__doc__:
             name += " — " + value_set.__doc__.strip()
         lines.append("| " + " | ".join(_cell(text) for text in (name, _values(members), ", ".join(users.get(members, [])))) + " |")
-    return lines + [""]
+    return [*lines, ""]
 
 
 def render_contract_docs() -> str:

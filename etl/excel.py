@@ -36,9 +36,13 @@ def merged_header_cells(path: Path) -> list[str]:
 def _first_sheet(workbook: zipfile.ZipFile) -> str:
     try:
         sheets = ElementTree.fromstring(workbook.read("xl/workbook.xml")).find(f"{MAIN}sheets")
+        if sheets is None:
+            return FIRST_SHEET_FALLBACK
         relation = sheets[0].get(RELATIONSHIP)
         links = ElementTree.fromstring(workbook.read("xl/_rels/workbook.xml.rels"))
         target = next(link.get("Target") for link in links.iter(PACKAGE_RELATIONSHIP) if link.get("Id") == relation)
+        if target is None:
+            return FIRST_SHEET_FALLBACK
     except (KeyError, IndexError, TypeError, StopIteration, ElementTree.ParseError):
         return FIRST_SHEET_FALLBACK
     return target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)

@@ -34,6 +34,7 @@ from etl.staging import (
     upsert,
 )
 from etl.validate import check_rows
+from etl.warehouse import one_value
 
 
 @dataclass
@@ -157,7 +158,7 @@ def _load_wards(con: duckdb.DuckDBPyConnection, path: Path, sha: str, run_id: st
     frame = wards.wards
     remember_register(con, WardBoundary.extract_name)
     con.register("_wards_frame", frame)
-    previous = con.execute("select count(*) from stg_wards").fetchone()[0]
+    previous = one_value(con, "select count(*) from stg_wards")
     con.execute("delete from stg_wards")
     con.execute(
         "insert into stg_wards (ward_code, ward_name, imd_quintile, area_km2, centroid_lat, centroid_lon, "
@@ -278,7 +279,7 @@ def _keep_rejects(con: duckdb.DuckDBPyConnection, read: ReadResult, extract: str
             con.execute("insert into rejects values (?, ?, ?, ?, null, null, null, ?, ?)",
                         [run_id, extract, file_name, start, swallowed_lines(start, end), now])
     _withhold_identifying_values(con, run_id, file_name)
-    invalid = con.execute("select count(*) from _checked_file where len(_problems) > 0").fetchone()[0]
+    invalid = one_value(con, "select count(*) from _checked_file where len(_problems) > 0")
     return invalid + len({reject.line for reject in read.structural_rejects})
 
 

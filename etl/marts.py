@@ -39,7 +39,8 @@ class MartDependencyCycle(MartDependencyError):
 def mart_files() -> list[tuple[str, str]]:
     """(table name, sql) for every mart, in file-name order (`build_order` gives the order to build them in)."""
     folder = resources.files("etl").joinpath("sql")
-    files = sorted(item for item in folder.iterdir() if item.name.startswith("mart_") and item.name.endswith(".sql"))
+    files = sorted((item for item in folder.iterdir() if item.name.startswith("mart_") and item.name.endswith(".sql")),
+                   key=lambda item: item.name)
     return [(item.name.removesuffix(".sql"), item.read_text(encoding="utf-8")) for item in files]
 
 

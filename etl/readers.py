@@ -11,6 +11,7 @@ so that rows loaded + rows rejected always equals the rows in the file.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import duckdb
@@ -22,6 +23,7 @@ from etl.excel import formula_cells_without_value, merged_header_cells
 from etl.errors import FileRefused
 from etl.pii.values import safe_label
 from etl.tabular import OtherSheet, ReadResult, StructuralReject, normalise_header, positional_names, quote_identifier
+from etl.warehouse import one_value
 
 __all__ = ["ReadResult", "StructuralReject", "map_header", "normalise_header", "project_contract", "read_file",
            "read_text_header"]
@@ -151,7 +153,7 @@ def _read_excel(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadR
     return ReadResult(table, header, data.height, structural, notes, other_sheets=other_sheets)
 
 
-def _sheet_rows(frame: pl.DataFrame, width: int, *, skip_lines: set[int] = frozenset()) -> tuple[pl.DataFrame, int]:
+def _sheet_rows(frame: pl.DataFrame, width: int, *, skip_lines: AbstractSet[int] = frozenset()) -> tuple[pl.DataFrame, int]:
     """The rows under the header as text columns c0.. with their sheet row in `_line`; blank rows dropped."""
     names = positional_names(width)
     body = frame.slice(1).select(frame.columns[:width]) if width else pl.DataFrame()
@@ -177,7 +179,7 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Rea
         f"select {select}, file_row_number + 1 as _line from read_parquet(?, file_row_number = true)",
         [str(path)],
     )
-    rows = con.execute(f"select count(*) from {table}").fetchone()[0]
+    rows = one_value(con, f"select count(*) from {table}")
     return ReadResult(table, header, rows, [], [])
 
 

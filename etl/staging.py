@@ -14,6 +14,7 @@ import duckdb
 
 from etl.contract import ALL_MODELS, Extract
 from etl.contract.extracts import LsoaWardLookup, Population, Service, WardBoundary
+from etl.warehouse import one_value
 
 REPLACED_WHOLE = {WardBoundary.extract_name, Service.extract_name, LsoaWardLookup.extract_name}
 WARD_EXTRA_COLUMNS = {
@@ -158,10 +159,10 @@ def upsert(con: duckdb.DuckDBPyConnection, model: type[Extract], checked: str, *
     # A view, not a copy: the valid rows are read once to insert them and, when staging already
     # holds rows, once more to find the ones they replace.
     con.execute(f"create or replace temp view _valid as select * from {checked} where len(_problems) = 0")
-    valid_rows = con.execute("select count(*) from _valid").fetchone()[0]
+    valid_rows = one_value(con, "select count(*) from _valid")
     match = " and ".join(f"s.{quote(column)} = v.{quote(column)}" for column in model.primary_key)
-    staged = con.execute(f"select count(*) from {table}").fetchone()[0]
-    updated = con.execute(f"select count(*) from {table} s where exists (select 1 from _valid v where {match})").fetchone()[0] if staged else 0
+    staged = one_value(con, f"select count(*) from {table}")
+    updated = one_value(con, f"select count(*) from {table} s where exists (select 1 from _valid v where {match})") if staged else 0
     if model.extract_name in REPLACED_WHOLE:
         if valid_rows:  # a register with no valid row leaves the last good one in place
             con.execute(f"delete from {table}")

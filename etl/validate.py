@@ -80,6 +80,7 @@ def column_sql(spec: ColumnSpec, blank: str, lowered: str | None = None) -> Colu
     trimmed text or NULL (`blank_sql`), `lowered` its lower-case form for the LOWERED_KINDS."""
     kind = spec.kind
     name = kind.name
+    lowered = lowered if lowered is not None else _lower(blank)
     checks: list[tuple[str, str]] = []  # (condition on non-blank cell, message), first match wins
     if name is KindName.id or name is KindName.text:
         typed = blank

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -42,6 +43,14 @@ NEVER_FINISHED = "started, never finished"
 PRIVATE_UMASK = 0o027
 FOLDER_MODE = 0o750
 FILE_MODE = 0o640
+
+
+def one_value(con: duckdb.DuckDBPyConnection, sql: str, parameters: object = None) -> Any:
+    """The first value of a query that always returns a row, such as `select count(*) ...`."""
+    row = con.execute(sql, parameters).fetchone()
+    if row is None:
+        raise LookupError(f"expected one row from: {sql}")
+    return row[0]
 
 
 def private_umask() -> int:

@@ -55,13 +55,13 @@ def aggregate_many(con: duckdb.DuckDBPyConnection, asks: Sequence[Ask]) -> list[
     """`aggregate` of each ask, or the UnsupportedCut it raises. Asks the precomputed totals hold
     are read in one query, the rest one by one."""
     residents = Residents(con)
-    results: list[pl.DataFrame | UnsupportedCut | None] = [None] * len(asks)
+    results: dict[int, pl.DataFrame | UnsupportedCut] = {}
     for position, ask in enumerate(asks):
         try:
             _check_cut(ask, residents)
         except UnsupportedCut as error:
             results[position] = error
-    allowed = {position: ask for position, ask in enumerate(asks) if results[position] is None}
+    allowed = {position: ask for position, ask in enumerate(asks) if position not in results}
     held = read.totals(con, allowed)
     for position, ask in allowed.items():
         frame = held[position] if position in held else _summed_events(con, ask)
@@ -71,9 +71,10 @@ def aggregate_many(con: duckdb.DuckDBPyConnection, asks: Sequence[Ask]) -> list[
             if ask.indicator.denominator_source is not Denominator.EVENTS:
                 frame = with_residents(residents, ask.indicator, frame, ask.period, dims=ask.dims, filters=ask.filters)
         except UnsupportedCut as error:  # no population loaded
-            frame = error
+            results[position] = error
+            continue
         results[position] = frame
-    return results
+    return [results[position] for position in range(len(asks))]
 
 
 def _check_cut(ask: Ask, residents: Residents) -> None:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import duckdb
 import numpy as np
+from typing import TYPE_CHECKING
+
 import polars as pl
 
 from metrics.aggregate import PERSON_COLUMNS, GroupFilters, UnsupportedCut
@@ -40,6 +42,9 @@ from metrics.disclosure import (
 from metrics.periods import Period
 from metrics.registry import get
 from metrics.stats import wilson_ci
+
+if TYPE_CHECKING:
+    from polars._typing import PolarsDataType
 
 WORST_FIRST = {
     Comparison.WORSE_998: 0, Comparison.WORSE: 1, Comparison.SIMILAR: 2,
@@ -209,7 +214,7 @@ def check_cut(by: str | None) -> None:
 def _stage_row(cut: dict, order: int, stage: Stage) -> dict:
     converted = cut[stage.converted] if stage.converted else None
     eligible = cut[stage.eligible] if stage.eligible else None
-    interval = wilson_ci(converted, eligible) if eligible else None
+    interval = wilson_ci(converted, eligible) if eligible and converted is not None else None
     is_crime_stage = stage.unit == "crimes"
     return {
         "cut_value": cut["cut_value"], "is_total": cut["is_total"], "stage_order": order, "stage": stage.name,
@@ -252,7 +257,7 @@ def protect_cuts(frame: pl.DataFrame, *, rule: DisclosureRule, group_column: str
     )
 
 
-def _funnel_schema() -> dict[str, pl.DataType]:
+def _funnel_schema() -> dict[str, PolarsDataType]:
     counts = {column: pl.Int64 for column in FUNNEL_COUNTS}
     percents = {column: pl.Float64 for column in
                 ("conversion_pct", "conversion_lower_95", "conversion_upper_95", "share_of_crimes_pct")}

@@ -6,6 +6,8 @@ when its later stage was really reached. Cases pass through `metrics.disclosure`
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import duckdb
 import polars as pl
 
@@ -15,6 +17,9 @@ from metrics.precomputed import STEP_DAYS
 from metrics.read import attrition_figures as figures
 from metrics.disclosure import NOT_SHOWN, DisclosureRule, is_protected
 from metrics.periods import Period
+
+if TYPE_CHECKING:
+    from polars._typing import PolarsDataType
 
 MIN_CASES_FOR_DAYS = 10  # a median or 90th percentile of fewer cases says more about the cases than the service
 
@@ -35,7 +40,7 @@ def days_between_stages(
     """
     check_cut(by)
     total_label = groups.ward_code or "district"
-    found = {(total_label, True, step): days for (_, step), days in _step_days(con, period, None, groups).items()}
+    found: dict[tuple[str | None, bool, str], tuple[int, float, float]] = {(total_label, True, step): days for (_, step), days in _step_days(con, period, None, groups).items()}
     shown = [(total_label, True)]
     if by:
         cuts = _step_days(con, period, by, groups)
@@ -70,7 +75,7 @@ def _step_days(con: duckdb.DuckDBPyConnection, period: Period, by: str | None,
     return {(cut_value, step): tuple(days) for cut_value, step, *days in rows}
 
 
-def _days_schema() -> dict[str, pl.DataType]:
+def _days_schema() -> dict[str, PolarsDataType]:
     return {"cut_value": pl.String, "is_total": pl.Boolean, "step_order": pl.Int64, "step": pl.String,
             "step_label": pl.String, "cases": pl.Int64, "median_days": pl.Float64, "p90_days": pl.Float64,
             "note": pl.String}

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 
 
 class ComparisonInputError(ValueError):
@@ -71,7 +75,7 @@ def compare_to_comparator(
 ) -> Comparison:
     """Fingertips benchmark of one area against a comparator value (district, region, England)."""
     polarity = Polarity(polarity)
-    if _missing(lower95) or _missing(upper95) or _missing(comparator):
+    if not _known(lower95) or not _known(upper95) or not _known(comparator):
         return Comparison.NOT_COMPARED
     if lower95 > upper95:
         raise ComparisonInputError(f"lower limit {lower95} is above upper limit {upper95}")
@@ -80,9 +84,9 @@ def compare_to_comparator(
 
     direction = "higher" if comparator < lower95 else "lower"
     judgement = _JUDGEMENT[(direction, polarity)]
-    if _missing(lower998) and _missing(upper998):
+    if not _known(lower998) and not _known(upper998):
         return judgement
-    if _missing(lower998) or _missing(upper998):
+    if not _known(lower998) or not _known(upper998):
         raise ComparisonInputError("give both 99.8% limits or neither")
     if not lower998 <= lower95 <= upper95 <= upper998:
         raise ComparisonInputError("the 99.8% interval must contain the 95% interval")
@@ -116,7 +120,7 @@ def compare_to_target(
     polarity = Polarity(polarity)
     if polarity is Polarity.NO_JUDGEMENT:
         raise ComparisonInputError("a target needs a polarity saying which direction is better")
-    if _missing(lower95) or _missing(upper95):
+    if not _known(lower95) or not _known(upper95):
         return TargetStatus.NOT_ASSESSED
     if lower95 > upper95:
         raise ComparisonInputError(f"lower limit {lower95} is above upper limit {upper95}")
@@ -131,5 +135,6 @@ def compare_to_target(
     return TargetStatus.WITHIN_UNCERTAINTY
 
 
-def _missing(value: float | None) -> bool:
-    return value is None or math.isnan(value)
+def _known(value: float | None) -> TypeIs[float]:
+    """A limit or value that was given and is a number (not None, not NaN)."""
+    return value is not None and not math.isnan(value)

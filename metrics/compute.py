@@ -11,9 +11,10 @@ they need and asks for them together, so the warehouse is read a few times, not 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -147,19 +148,22 @@ class _Plan:
         groups = self.filters.groups
         return is_protected(cut=self.filters.by, groups=groups.as_parameters(), start=self.period.start, end=self.period.end)
 
-    def result(self, sums, lookups: _Lookups, rule: DisclosureRule) -> Result | UnsupportedCut:
+    def result(self, sums: Iterator[pl.DataFrame | UnsupportedCut], lookups: _Lookups, rule: DisclosureRule) -> Result | UnsupportedCut:
         """The result's rows from the sums of its asks (taken from `sums` in the order `asks` gave them).
 
         Under a rule that rounds, a protected result's comparator and trend are worked out from rounded counts."""
-        main, comparator, local, trend = (next(sums) if ask is not None else None
-                                          for ask in (self.main, self.comparator, self.local, self.trend))
-        for outcome in (main, comparator, trend):
-            if isinstance(outcome, UnsupportedCut):
-                return outcome
+        main = next(sums)
+        comparator, local, trend = (next(sums) if ask is not None else None for ask in (self.comparator, self.local, self.trend))
+        if isinstance(main, UnsupportedCut):
+            return main
+        if isinstance(comparator, UnsupportedCut):
+            return comparator
+        if isinstance(trend, UnsupportedCut):
+            return trend
         indicator, filters = self.indicator, self.filters
         cut_values = (main[filters.by].cast(pl.String).to_list() if filters.by
                       else [filters.groups.ward_code or "district"] * main.height)
-        rows = list(zip(cut_values, main["numerator"].to_list(), main["denominator"].to_list()))
+        rows: list[tuple[str | None, float, float]] = list(zip(cut_values, main["numerator"].to_list(), main["denominator"].to_list()))
         if filters.by in PERIOD_DIMS and self.look_back_from is not None:  # truncated periods stay out of the series
             rows = [row for row in rows if row[0] is None or _cut_start(filters.by, row[0]) >= self.look_back_from]
         period = self.period
@@ -168,8 +172,10 @@ class _Plan:
                                                       f"{indicator.look_back_days} days before it)")
         if filters.by == "ward":  # every ward gets a row, so a ward with no events reads as none, not missing
             summed = {cut_value: (numerator, denominator) for cut_value, numerator, denominator in rows}
-            rows = [(code, *(value if value is not None else 0.0 for value in summed.get(code, (None, None))))
-                    for code in lookups.ward_codes()]
+            rows = []
+            for code in lookups.ward_codes():
+                numerator, denominator = summed.get(code, (None, None))
+                rows.append((code, numerator if numerator is not None else 0.0, denominator if denominator is not None else 0.0))
         named = filters.by == "ward" or (not filters.by and filters.groups.ward_code)
         protected = self.is_protected()
         return Result(
@@ -177,7 +183,7 @@ class _Plan:
             rows=sorted(rows, key=_cut_order), labels=lookups.ward_names() if named else {},
             comparators=_comparators(indicator, self.period, filters, comparator, rule),
             local=local_comparators(indicator, filters.by, local),
-            trends=_trends(indicator, filters, trend, rule if protected else None) if self.trend else self.trends_without_sums,
+            trends=_trends(indicator, filters, trend, rule if protected else None) if trend is not None else self.trends_without_sums,
             district_level=not protected,
             parts_of_a_total=filters.by in CUTS_OF_A_TOTAL,
         )
@@ -290,6 +296,15 @@ def _comparators(indicator: Indicator, period: Period, filters: Filters, distric
     return {None: (name, comparator_value(district["numerator"][0], district["denominator"][0]))}
 
 
+def _trend_point(row: dict[str, Any], rule: DisclosureRule | None, *, counts_people: bool) -> TrendPoint:
+    """One year's point; under a rule, from its counts as published (a denominator that counts people too)."""
+    numerator: float = row["numerator"]
+    denominator: float = row["denominator"]
+    if rule is None:
+        return TrendPoint(row["year"], numerator, denominator)
+    return TrendPoint(row["year"], shown_count(numerator, rule), shown_count(denominator, rule) if counts_people else denominator)
+
+
 def _trends(indicator: Indicator, filters: Filters, series: pl.DataFrame,
             rule: DisclosureRule | None) -> dict[str | None, tuple[str, str | None]]:
     """Trend marker per cut value over the complete financial years held (key None: every row); a protected
@@ -297,15 +312,11 @@ def _trends(indicator: Indicator, filters: Filters, series: pl.DataFrame,
     key = filters.by
     default_key = filters.groups.ward_code or "district"
     trend_function = proportion_trend if indicator.method is Method.PROPORTION else rate_trend
-    result = {}
+    result: dict[str | None, tuple[str, str | None]] = {}
     groups = series.group_by(key) if key else [((default_key,), series)]
     for group_key, points in groups:
         cut_value = str(group_key[0])
         counts_people = indicator.method is Method.PROPORTION
-        trend = trend_function([
-            TrendPoint(row["year"], row["numerator"], row["denominator"]) if rule is None else
-            TrendPoint(row["year"], shown_count(row["numerator"], rule),
-                       shown_count(row["denominator"], rule) if counts_people else row["denominator"])
-            for row in points.iter_rows(named=True)])
+        trend = trend_function([_trend_point(row, rule, counts_people=counts_people) for row in points.iter_rows(named=True)])
         result[cut_value] = (trend.marker.value, trend.reason)
     return result

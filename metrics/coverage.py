@@ -174,14 +174,18 @@ def _low_reach_reason(reach_gap_pct: float, rule: DisclosureRule) -> pl.Expr:
 def _with_unmet_need(protected: pl.DataFrame, rule: DisclosureRule) -> pl.DataFrame:
     """Unmet need and its 95% limits from the published need and reach (see coverage_matrix), protected as a count."""
     need, reached, added = protected["estimated_need"], protected["people_reached"].fill_null(0), protected["added_places"]
-    unmet, lower, upper = [], [], []
+    unmet: list[float | None] = []
+    lower: list[float | None] = []
+    upper: list[float | None] = []
     for shown_need, shown_reached, places in zip(need, reached, added, strict=True):
         if shown_need is None:
-            unmet.append(None), lower.append(None), upper.append(None)
+            unmet.append(None)
+            lower.append(None)
+            upper.append(None)
             continue
         low, high = (exact_poisson_limits if shown_need < 10 else byars_limits)(shown_need, 0.95)
         covered = shown_reached + places
-        unmet.append(max(int(round(shown_need - covered)), 0))
+        unmet.append(max(round(shown_need - covered), 0))
         lower.append(max(math.floor(low - covered), 0))
         upper.append(max(math.ceil(high - covered), 0))
     frame = protected.with_columns(pl.Series("unmet_need", unmet, dtype=pl.Int64),
@@ -282,8 +286,8 @@ def idva_capacity(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosu
     wards = _run(con, "idva_capacity", period).join(fte, on="ward_code", how="left").with_columns(
         level=pl.lit("ward"), idva_fte=pl.col("idva_fte").fill_null(0.0))
     district = wards.select(
-        level=pl.lit("district"), ward_code=pl.lit("district"), ward_name=pl.lit("District"),
         *(pl.col(column).sum() for column in ("women_16_plus", "n_marac_cases", "n_idva_starts")),
+        level=pl.lit("district"), ward_code=pl.lit("district"), ward_name=pl.lit("District"),
         idva_fte=pl.lit(float(served.unique("service_id")["fte"].fill_null(0.0).sum())))  # each service once
     expected_a_year = pl.col("women_16_plus") * assumptions.marac_cases_per_10000_women / 10_000
     heard_a_year = pl.col("n_marac_cases") / period.years
@@ -330,7 +334,7 @@ def contract_risks(register: pl.DataFrame, capacity: pl.DataFrame, *, as_of: dat
     for service in register.iter_rows(named=True):
         reasons, ends = [], service.get("contract_ends_on")
         ending = ends is not None and ends <= horizon
-        if ending:
+        if ends is not None and ending:
             reasons.append(f"contract {'ended' if ends < as_of else 'ends'} on {ends:%d %B %Y}"
                            + ("" if ends < as_of else f", within {months} months of the data date ({as_of:%d %B %Y})"))
         over = demand.get(service["service_id"])
@@ -394,9 +398,10 @@ def _published_demand(capacity: pl.DataFrame) -> dict[str, float | None]:
 
 def _km(a: tuple[float | None, float | None], b: tuple[float | None, float | None]) -> float:
     """Great-circle distance between two (latitude, longitude) points in kilometres; far when either is unknown."""
-    if None in (*a, *b):
+    (lat1, lon1), (lat2, lon2) = a, b
+    if lat1 is None or lon1 is None or lat2 is None or lon2 is None:
         return math.inf
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 

@@ -149,6 +149,6 @@ def _need(expected: pl.DataFrame, from_incidents: pl.DataFrame) -> tuple[pl.Data
             residents[group.name] = group.residents
     if residents:
         pieces.append(_by_group(expected, residents, estimated_need=lambda member: pl.col("denominator").filter(member).sum()))
-    schema = {"client_group": pl.String, "ward_code": pl.String, "estimated_need": pl.Float64}
+    schema = pl.Schema({"client_group": pl.String, "ward_code": pl.String, "estimated_need": pl.Float64})
     estimated = [group.name for group in GROUPS if group.incident_need or group.name in residents]
     return pl.concat([piece.cast(schema) for piece in pieces]) if pieces else pl.DataFrame(schema=schema), bases, estimated

@@ -30,11 +30,11 @@ NOT_RECOGNISED = "not recognised"
 WARD_NOT_KNOWN = "ward not known"
 RUN_COUNTS = ("files_seen", "files_loaded", "files_unchanged", "files_refused",
               "rows_in_files", "rows_loaded", "rows_updated", "rows_rejected")
-HISTORY_SCHEMA = {
-    "run_id": pl.String, "started_at": pl.Datetime("us"), "finished_at": pl.Datetime("us"), "drop_folder": pl.String,
-    "outcome": pl.String, **{column: pl.Int64 for column in RUN_COUNTS}, "error": pl.String,
-    "is_failed": pl.Boolean, "is_served": pl.Boolean, "summary": pl.String,
-}
+HISTORY_SCHEMA = pl.Schema({
+    "run_id": pl.String(), "started_at": pl.Datetime("us"), "finished_at": pl.Datetime("us"), "drop_folder": pl.String(),
+    "outcome": pl.String(), **{column: pl.Int64() for column in RUN_COUNTS}, "error": pl.String(),
+    "is_failed": pl.Boolean(), "is_served": pl.Boolean(), "summary": pl.String(),
+})
 
 
 def may_see_record_level(audience: Audience) -> bool:
@@ -138,7 +138,7 @@ def freshness(
         status, text = _freshness_words(row, is_reference=is_reference, behind=behind, is_stale=is_stale, newest=newest)
         age = (today - row["latest_event_at"].date()).days if today and row["latest_event_at"] else None
         is_out_of_date = not is_reference and age is not None and age > stale_after_days
-        if is_out_of_date and status == "up to date":
+        if is_out_of_date and status == "up to date" and today is not None:
             status, text = "out of date", (f"Out of date: its latest event ({_day(row['latest_event_at'])}) is {age} days "
                                            f"before today ({today.day} {today:%B %Y}). Check the nightly drop still arrives.")
         rows.append({**row, "extract_title": extract_title(row["extract"]), "is_reference": is_reference,
@@ -207,7 +207,7 @@ def _freshness_words(row: Mapping, *, is_reference: bool, behind: int | None, is
         return "reference data", f"Reference data, last loaded on {_day(row['last_loaded_at'])}."
     if not row["rows_held"] or row["latest_event_at"] is None:
         return "no records", "Files were received but no records are held."
-    if is_stale:
+    if is_stale and newest is not None:
         return "behind", (f"Behind: its latest event ({_day(row['latest_event_at'])}) is {behind} days before the "
                           f"newest source's ({_day(newest)}). Check the agency is still sending this extract.")
     return "up to date", f"Up to date: latest event on {_day(row['latest_event_at'])}."

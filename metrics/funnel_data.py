@@ -56,7 +56,8 @@ def ward_funnel(
     sizes = wards.filter(pl.col("denominator") > 0)["denominator"]
     if district.is_empty() or sizes.is_empty():
         raise FunnelNotAvailable("There are no wards with data for this selection, so there is no funnel to draw.")
-    curve = curve_denominators(sizes.min() * CURVE_MARGIN, sizes.max() / CURVE_MARGIN)
+    smallest, largest = float(sizes.to_numpy().min()), float(sizes.to_numpy().max())
+    curve = curve_denominators(smallest * CURVE_MARGIN, largest / CURVE_MARGIN)
     # under group filters the district is protected: the limits are drawn around its counts as published
     numerator, denominator = district["numerator"][0], district["denominator"][0]
     if numerator is None or denominator is None:

@@ -46,10 +46,11 @@ def reporting_by_group(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, fil
     if ethnicity in ETHNICITY_WORDS:  # the page's cut by sex within the ethnic group (see _hidden_across)
         requests.append(Request(REPORTING_RATIO, Filters(filters.period, "sex", GroupFilters(ward, None, age_band, ethnicity)),
                                 with_trend=False))
-    results = compute_many(con, requests, rule=rule)
-    for result in results:
+    results = []
+    for result in compute_many(con, requests, rule=rule):
         if isinstance(result, UnsupportedCut):
             raise result
+        results.append(result)
     district, pieces = results[0], [frame.with_columns(**columns) for frame, (_, _, columns) in zip(results[1:], cuts)]
     rows = pl.concat(pieces, how="diagonal_relaxed").filter(
         (pl.col("sex").is_null() | pl.col("sex").is_in(list(SEX_WORDS)))

@@ -29,6 +29,8 @@ def local_share_ask(indicator: Indicator, period: Period, *, by: str | None, gro
 
 def residents_of(indicator: Indicator) -> Indicator:
     """The indicator's local share read as an indicator: residents in the group over the residents it is a share of."""
+    if indicator.local_share is None:
+        raise ValueError(f"{indicator.id} declares no local share")
     return replace(indicator, query=indicator.local_share.query, denominator_source=Denominator.EVENTS,
                    grain=indicator.local_share.grain)
 
@@ -36,7 +38,7 @@ def residents_of(indicator: Indicator) -> Indicator:
 def local_comparators(indicator: Indicator, by: str | None, shares: pl.DataFrame | UnsupportedCut | None) -> LocalComparators:
     """The residents' share for each cut value, in the indicator's units, from the sums of `local_share_ask`;
     empty where it cannot be known (e.g. cut by ethnic group when the population is not split by it)."""
-    if shares is None or isinstance(shares, UnsupportedCut):
+    if shares is None or isinstance(shares, UnsupportedCut) or indicator.local_share is None:
         return {}
     name = indicator.local_share.name
     comparators: LocalComparators = {}

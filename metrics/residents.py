@@ -42,6 +42,7 @@ class Residents:
         self._frame: pl.DataFrame | None = None
         self._chosen: dict[tuple, tuple[pl.DataFrame, list[int]]] = {}
         self._counted: dict[tuple, pl.DataFrame] = {}
+        self._counted_by_year: dict[tuple, dict[int, float]] = {}
 
     def frame(self) -> pl.DataFrame:
         if self._frame is None:
@@ -80,7 +81,7 @@ class Residents:
             counted = counted.with_columns(pl.col("population").fill_null(0))
         return counted.select(*person_dims, "population", period_dim, person_years=pl.col("population") * pl.col("_exposure"))
 
-    def count(self, source: Denominator, filters: GroupFilters, year: int) -> object:
+    def count(self, source: Denominator, filters: GroupFilters, year: int) -> float:
         """`by_cut` with no cut: the one count, for the mid-year for `year` (0 where none are held)."""
         population, years_held = self._chosen_by(source, filters)
         key = (source, filters, "by year")

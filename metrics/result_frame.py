@@ -6,8 +6,10 @@ together, each result on its own, as `protect_frame` would over that result's fr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -18,6 +20,9 @@ from metrics.periods import Period
 from metrics import overdispersion
 from metrics.overdispersion import Dispersion
 from metrics.stats import Interval, rate_ci, wilson_ci, z_for
+
+if TYPE_CHECKING:
+    from polars._typing import PolarsDataType
 
 CI_COLUMNS = ("lower_95", "upper_95", "lower_998", "upper_998")
 RESULT_COLUMNS = (
@@ -44,7 +49,7 @@ class Result:
     rows: list[tuple[str | None, float, float]]
     labels: dict[str, str]
     comparators: Comparators
-    local: Comparators
+    local: Mapping[str | None, tuple[str | None, float | None]]
     trends: dict[str | None, tuple[str, str | None]]
     district_level: bool
     parts_of_a_total: bool
@@ -80,7 +85,7 @@ def records(result: Result, position: int, rule: DisclosureRule) -> list[dict]:
         rows.append({
             "indicator_id": indicator.id, "title": indicator.title, "unit": indicator.unit,
             "period": period.label, "period_start": period.start, "period_end": period.end,
-            "cut": result.cut, "cut_value": cut_value, "cut_label": result.labels.get(cut_value, cut_value),
+            "cut": result.cut, "cut_value": cut_value, "cut_label": result.labels.get(cut_value, cut_value) if cut_value is not None else None,
             # a count has no denominator to show (a count indicator may share a percentage's query)
             "numerator": numerator, "denominator": None if indicator.method is Method.COUNT else denominator,
             "value": interval95.value if interval95 else None,
@@ -126,7 +131,7 @@ def _compare(indicator: Indicator, interval95: Interval | None, interval998: Int
 def ward_dispersion(result: Result) -> Dispersion | None:
     """Spiegelhalter's overdispersion across a result's wards against the district, when there is any
     (metrics/overdispersion.py); None for other cuts, or wards that vary no more than chance allows."""
-    name, value = result.comparators.get(None, (None, None))
+    _name, value = result.comparators.get(None, (None, None))
     if result.cut != "ward" or len(result.comparators) != 1 or value is None or result.indicator.method is Method.COUNT:
         return None
     target = value / result.indicator.multiplier
@@ -137,11 +142,11 @@ def ward_dispersion(result: Result) -> Dispersion | None:
     return dispersion if dispersion.is_overdispersed else None
 
 
-def _compare_overdispersed(indicator: Indicator, numerator: float, denominator: float, comparator: float,
+def _compare_overdispersed(indicator: Indicator, numerator: float, denominator: float, comparator: float | None,
                            dispersion: Dispersion) -> Comparison:
     """A ward against the district with its limits widened for overdispersion: similar when the district value
     lies within the ward's value +/- z x its widened standard error at the district value."""
-    if not denominator or denominator <= 0:
+    if not denominator or denominator <= 0 or comparator is None:
         return Comparison.NOT_COMPARED
     scale = indicator.multiplier
     target = comparator / scale
@@ -160,7 +165,7 @@ def _comparator_phrase(name: str) -> str:
     return name if name.startswith("district") else f"{name} benchmark"
 
 
-def schema() -> dict[str, pl.DataType]:
+def schema() -> dict[str, PolarsDataType]:
     floats = ("numerator", "denominator", "value", *CI_COLUMNS, "comparator_value", "local_comparator_value")
     strings = tuple(column for column in RESULT_COLUMNS if column not in (*floats, "period_start", "period_end",
                                                                          "numerator_suppressed", "value_suppressed", "disclosure_rule"))
@@ -177,7 +182,7 @@ def protect(results: Sequence[Result], rule: DisclosureRule) -> list[pl.DataFram
     away. So a row standing in for that total joins disclosure control, and where one row hides a count
     another is hidden too: no hidden count is the total less the counts shown.
     """
-    frames: list[pl.DataFrame | None] = [None] * len(results)
+    frames: dict[int, pl.DataFrame] = {}
     for proportions in (True, False):  # a proportion's denominator is a count of people too
         chosen = [position for position, result in enumerate(results)
                   if (result.indicator.method is Method.PROPORTION) is proportions]
@@ -185,7 +190,7 @@ def protect(results: Sequence[Result], rule: DisclosureRule) -> list[pl.DataFram
             frames_of_kind = _protect_kind([results[position] for position in chosen], chosen, rule, proportions)
             for position, frame in zip(chosen, frames_of_kind):
                 frames[position] = frame
-    return frames
+    return [frames[position] for position in range(len(results))]
 
 
 def _protect_kind(results: list[Result], positions: list[int], rule: DisclosureRule, proportions: bool) -> list[pl.DataFrame]:

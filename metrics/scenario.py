@@ -131,11 +131,12 @@ def apply(scenario: Scenario, served: pl.DataFrame, wards: pl.DataFrame, *,
             groups = sorted({group for groups in idva["client_groups"] for group in groups}) or ["women"]
             service_id = f"{SCENARIO_IDVA}-{number}"
             codes = _ward_codes(change.wards, wards) or wards["ward_code"].to_list()
+            capacity = round(change.fte * idva_cases_per_fte)
             template = {"service_id": service_id, "service_name": "Added IDVA time (scenario)", "provider": "scenario",
                         "service_type": "idva", "client_groups": groups, "fte": change.fte,
-                        "capacity_per_year": round(change.fte * idva_cases_per_fte), "is_by_and_for": False}
+                        "capacity_per_year": capacity, "is_by_and_for": False}
             served = pl.concat([served, _rows(template, codes, wards, served.schema)], how="vertical_relaxed")
-            changed[service_id] = template["capacity_per_year"]
+            changed[service_id] = capacity
             continue
         service_id = _service_id(change.service, services)
         if isinstance(change, RemoveService):

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
+import itertools
 
 LIMIT_FACTOR = 2.66  # 3 / d2, d2 = 1.128 for moving ranges of two points
 SCREEN_FACTOR = 3.267  # D4 for ranges of two: a moving range above 3.267 x mean(MR) is an outlier
@@ -137,7 +138,7 @@ def xmr(
         raise SpcInputError(f"rebase positions must fall inside the series of {len(series)} points")
     bounds = [*starts, len(series)]
     points: list[SpcPoint] = []
-    for first, end in zip(bounds, bounds[1:]):
+    for first, end in itertools.pairwise(bounds):
         if end - first < minimum_points:
             raise SpcInputError(f"{end - first} points from position {first}: SPC limits need at least "
                                 f"{minimum_points} (ideally {RECOMMENDED_POINTS})")

@@ -71,7 +71,7 @@ def standardised_by_ward(con: duckdb.DuckDBPyConnection, indicator: Indicator, p
     known = by_band.filter(pl.col("age_band").is_in(list(ESP_2013)) & (pl.col("denominator") > 0))
     rows = [_row("district", "District", known, by_band, indicator)]
     names = dict(con.sql("select ward_code, ward_name from mart_wards").fetchall())
-    for code in sorted(names, key=names.get):
+    for code in sorted(names, key=lambda code: names[code]):
         rows.append(_row(code, names[code], known.filter(pl.col("ward") == code),
                          by_band.filter(pl.col("ward") == code), indicator))
     frame = pl.DataFrame(rows, orient="row", schema=_schema())

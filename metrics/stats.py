@@ -78,10 +78,7 @@ def byars_limits(count: float, confidence: float) -> tuple[float, float]:
     """Byar's approximation to the exact Poisson limits on a count."""
     _check_count(count)
     z = z_for(confidence)
-    if count == 0:
-        lower = 0.0
-    else:
-        lower = count * (1 - 1 / (9 * count) - z / (3 * math.sqrt(count))) ** 3
+    lower = 0.0 if count == 0 else count * (1 - 1 / (9 * count) - z / (3 * math.sqrt(count))) ** 3
     above = count + 1
     upper = above * (1 - 1 / (9 * above) + z / (3 * math.sqrt(above))) ** 3
     return lower, upper

@@ -27,6 +27,7 @@ from enum import StrEnum
 
 import numpy as np
 from scipy import stats
+import itertools
 
 MINIMUM_POINTS = 5
 TREND_CONFIDENCE = 0.998
@@ -137,7 +138,7 @@ def _trend(points: Sequence[TrendPoint], *, recent_points: int | None, method: s
             return cannot(f"period '{point.period}' is not a single year: points must be annual", len(points))
         periods.append(period)
     ordered = sorted(zip(periods, points, strict=True), key=lambda pair: pair[0].start_month)
-    for (earlier, _), (later, _) in zip(ordered, ordered[1:]):
+    for (earlier, _), (later, _) in itertools.pairwise(ordered):
         if later.start_month < earlier.end_month:
             return cannot(f"periods '{earlier.label}' and '{later.label}' overlap", len(points))
     if recent_points is not None:
@@ -196,10 +197,7 @@ def _score(
     score = float(np.sum(numerators * centred))
     spread = float(np.sum(denominators * centred**2))
     overall = total_numerator / total_denominator
-    if method == METHOD_PROPORTION_TREND:
-        variance = overall * (1 - overall) * spread
-    else:
-        variance = overall * spread
+    variance = overall * (1 - overall) * spread if method == METHOD_PROPORTION_TREND else overall * spread
     return score, spread, float(variance)
 
 

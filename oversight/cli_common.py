@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -35,15 +35,16 @@ WarehouseOption = Annotated[
 ]
 
 
-def FormatOption(*choices: str):  # noqa: N802  (used as a type annotation, like the options above)
-    """The `--format` option offering exactly `choices`; any other value exits 2 naming them."""
+def format_option(*choices: str) -> Any:
+    """The `--format` option offering exactly `choices`, as `Annotated[str, format_option("table", "csv")]`;
+    any other value exits 2 naming them."""
     def only_the_choices(value: str) -> str:
         if value not in choices:
             raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
         return value
 
-    return Annotated[str, typer.Option("--format", metavar="[" + "|".join(choices) + "]", callback=only_the_choices,
-                                       help=f"Output format: {', '.join(choices)}.")]
+    return typer.Option("--format", metavar="[" + "|".join(choices) + "]", callback=only_the_choices,
+                        help=f"Output format: {', '.join(choices)}.")
 
 
 def warehouse_path(path: Path | None) -> Path:

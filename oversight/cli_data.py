@@ -14,7 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from oversight.cli_common import (
-    FormatOption,
+    format_option,
     WarehouseOption,
     app,
     console,
@@ -214,7 +214,7 @@ def rejects(
     run: Annotated[str | None, typer.Option("--run", help="Run id (default: the latest run that rejected rows).")] = None,
     extract: Annotated[str | None, typer.Option("--extract", help="Only this extract, e.g. police_incidents.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many problems.")] = 200,
-    output: FormatOption("table", "csv") = "table",
+    output: Annotated[str, format_option("table", "csv")] = "table",
     warehouse: WarehouseOption = None,
 ) -> None:
     """List rejected rows with file, line, column, value and the rule broken (default: the latest run that rejected rows)."""

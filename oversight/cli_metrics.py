@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from oversight.cli_common import (
-    FormatOption,
+    format_option,
     WarehouseOption,
     app,
     console,
@@ -58,7 +58,7 @@ JOURNEY_COLUMNS = [
 
 @app.command()
 def indicators(
-    output: FormatOption("table", "csv", "json") = "table",
+    output: Annotated[str, format_option("table", "csv", "json")] = "table",
 ) -> None:
     """List every registered indicator: id, title, unit, method and the cuts it allows."""
     import polars as pl
@@ -83,7 +83,7 @@ def indicator(
     sex: Annotated[str | None, typer.Option("--sex", help="Only this sex.")] = None,
     age_band: Annotated[str | None, typer.Option("--age-band", help="Only this age band.")] = None,
     ethnicity: Annotated[str | None, typer.Option("--ethnicity", help="Only this ethnic group.")] = None,
-    output: FormatOption("table", "csv", "json") = "table",
+    output: Annotated[str, format_option("table", "csv", "json")] = "table",
     unsuppressed: Annotated[bool, typer.Option("--unsuppressed", help="Show unrounded, unsuppressed counts; allowed only when the analyst setting OVERSIGHT_ANALYST_UNSUPPRESSED is on.")] = False,
     warehouse: WarehouseOption = None,
 ) -> None:
@@ -151,7 +151,7 @@ def _result_columns(frame, by: str | None) -> list[Column]:
 @app.command()
 def targets(
     plan: Annotated[Path | None, typer.Option("--plan", help="Action plan YAML file (default: the plan the latest refresh loaded).")] = None,
-    output: FormatOption("table", "json") = "table",
+    output: Annotated[str, format_option("table", "json")] = "table",
     as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Assess as on this day (default: today).")] = None,
     warehouse: WarehouseOption = None,
 ) -> None:
@@ -207,7 +207,7 @@ def journey(
     start: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="First day of the entry period.")],
     end: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day of the entry period.")],
     ward: Annotated[str | None, typer.Option("--ward", help="Only this ward (ONS code).")] = None,
-    output: FormatOption("table", "csv", "json") = "table",
+    output: Annotated[str, format_option("table", "csv", "json")] = "table",
     warehouse: WarehouseOption = None,
 ) -> None:
     """Print a cohort's journey: people reaching each step, shares and median days (disclosure control applied)."""

@@ -16,13 +16,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+ColorSystemName = Literal["auto", "standard", "256", "truecolor", "windows"]
 
 Kind = Literal["key", "number", "text"]
 
@@ -147,7 +149,7 @@ def layout(columns: Sequence[Column], cells: dict[str, list[str]], width: int) -
         return sum(sizes[column.name] for column in shown) + COLUMN_GAP * (len(shown) - 1)
 
     shown = list(columns)
-    droppable = sorted((column for column in columns if column.drop is not None), key=lambda column: column.drop)
+    droppable = sorted((column for column in columns if column.drop is not None), key=lambda column: column.drop or 0)
     while needed(shown, comfortable) > width and droppable:
         shown.remove(droppable.pop(0))
     widths = {column.name: (comfortable if needed(shown, comfortable) <= width else minimum)[column.name]
@@ -190,8 +192,10 @@ def render(console: Console, columns: Sequence[Column], rows: Iterable[Sequence[
     for row in texts:
         table.add_row(*[Text(row[position]) for position in positions])
     if plan.width > console.width:  # the whole values need more room than there is: wider, never cut
+        # rich types the Console.color_system property str | None, though it is always a name the argument takes
+        color_system = cast(ColorSystemName | None, console.color_system)
         console = Console(file=console.file, width=plan.width, markup=False, highlight=False,
-                          force_terminal=console.is_terminal, color_system=console.color_system)
+                          force_terminal=console.is_terminal, color_system=color_system)
     console.print(table)
     if plan.left_out:
         names = ", ".join(column.title for column in plan.left_out)

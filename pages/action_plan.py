@@ -21,7 +21,7 @@ if cache.load_status() is None or filters is None:
     widgets.empty_state("No data has been loaded yet. An analyst runs `oversight refresh` to load the nightly drop.")
     st.stop()
 try:
-    view = cache.fetch("plan_view", as_of=date.today())
+    view = cache.plan_view(as_of=date.today())
 except PlanMissing:
     widgets.empty_state(NO_PLAN)
     st.stop()

@@ -36,7 +36,7 @@ if status is None:
     st.stop()
 
 st.subheader("Refreshes")
-history = cache.fetch("refresh_history", log_size=data_quality.run_log_size(warehouse))
+history = cache.refresh_history(log_size=data_quality.run_log_size(warehouse))
 if history.is_empty():
     widgets.empty_state("No refresh has been recorded for the data shown.")
 else:
@@ -49,12 +49,12 @@ if published := status.refreshed_at:
 st.subheader("Rows loaded and rejected, by extract")
 st.caption("These count rows in the agencies' files, not people. A rejected row is kept aside with the reason, so an "
            "analyst can have it fixed and sent again; a refused file loads nothing.")
-rows = cache.fetch("rows_by_extract", latest_runs=RUNS_BY_EXTRACT)
+rows = cache.rows_by_extract(latest_runs=RUNS_BY_EXTRACT)
 st.dataframe(blank_empty_cells(figures.rows_table(rows)).to_pandas(), hide_index=True)
 
 st.subheader("How complete the key fields are")
 by_ward = st.toggle("Show each ward as well, to find where recording is weakest", key="data_quality_by_ward")
-completeness = cache.fetch("completeness", by="ward" if by_ward else None)
+completeness = cache.completeness(by="ward" if by_ward else None)
 if completeness.is_empty():
     widgets.empty_state("No agency records are held yet, so completeness cannot be measured.")
 else:
@@ -70,7 +70,7 @@ else:
                + (" " + completeness["disclosure_rule"][0] if by_ward else ""))
 
 st.subheader("How fresh each source is")
-freshness = cache.fetch("freshness", today=date.today())
+freshness = cache.freshness(today=date.today())
 for warning in figures.stale_warnings(freshness):
     st.warning(warning)
 st.dataframe(blank_empty_cells(figures.freshness_table(freshness)).to_pandas(), hide_index=True)
@@ -82,7 +82,7 @@ if not data_quality.may_see_record_level(session.current_audience()):
     widgets.empty_state("This section is for analysts. Rejected rows hold values from individual records, so only "
                         "analysts see them; the table of rows by extract above says how many rows were rejected.")
     st.stop()
-rejected = cache.fetch("rejected_rows", limit=REJECTED_ROWS_SHOWN)
+rejected = cache.rejected_rows(limit=REJECTED_ROWS_SHOWN)
 if rejected.is_empty():
     widgets.empty_state("No rows are rejected in the files loaded: there is nothing to fix.")
 else:

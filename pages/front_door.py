@@ -75,7 +75,7 @@ widgets.comparisons_caption(*judged)
 
 st.subheader("Perpetrator interventions")
 st.caption(parts.PROGRAMME_NOTE)
-programmes = cache.fetch("perpetrator_interventions", period=filters.period)
+programmes = cache.perpetrator_interventions(period=filters.period)
 if programmes.is_empty():
     widgets.empty_state("No perpetrator programme is in the service register, so there is nothing to show here.")
     st.stop()

@@ -24,7 +24,7 @@ st.caption(plain(f"Showing {filters.describe()}: {chosen.people} whose first {ch
                  "journey. They are followed until the data ends, so people who entered late have had less time to reach "
                  "later steps. No chart or table shows one person's path."))
 
-steps = cache.fetch("journey_steps", cohort=cohort, period=filters.period, groups=filters.groups)
+steps = cache.journey_steps(cohort=cohort, period=filters.period, groups=filters.groups)
 if message := figures_journeys.steps_message(steps):
     widgets.empty_state(message)
     st.stop()
@@ -41,7 +41,7 @@ st.caption(steps["disclosure_rule"][0] + " Steps with too few people are left of
 st.subheader("Time to support and time to repeat")
 cut = st.selectbox("Compare by", list(CUTS), index=1, format_func=lambda name: CUTS[name][1], key="journeys_cut")
 for measure, measure_title in SURVIVAL_MEASURES.items():
-    curves = cache.fetch("journey_survival", cohort=cohort, period=filters.period, groups=filters.groups,
+    curves = cache.journey_survival(cohort=cohort, period=filters.period, groups=filters.groups,
                          measure=measure, by=cut)
     if curves.is_empty():
         widgets.empty_state(f"{measure_title}: nobody to follow for this selection.")
@@ -53,7 +53,7 @@ for measure, measure_title in SURVIVAL_MEASURES.items():
         alt=f"Step lines: the share of the cohort reached by each day since entry, per {CUTS[cut][1].lower()}, "
             "with shaded 95% bands.",
     )
-    test = cache.fetch("journey_logrank", cohort=cohort, period=filters.period, groups=filters.groups,
+    test = cache.journey_logrank(cohort=cohort, period=filters.period, groups=filters.groups,
                        measure=measure, by=cut)
     sentence, _, technical = test["sentence"][0].partition(" (log-rank")
     st.markdown(plain(f"{sentence}." if technical else sentence))
@@ -66,7 +66,7 @@ st.caption("People whose follow-up ended before the event (the data ends, or a y
 st.subheader("Timing and attrition")
 st.caption("Crimes that reached a charge decision in the period, whatever the cohort: how often a victim issue "
            "(retraction, non-attendance, victim does not support) ended the case, by when specialist support started.")
-timing = cache.fetch("journey_timing", period=filters.period, groups=filters.groups, by=cut)
+timing = cache.journey_timing(period=filters.period, groups=filters.groups, by=cut)
 st.markdown(plain(describe_timing(timing.filter("is_total").row(0, named=True))))
 st.warning(ASSOCIATION_NOTE)
 widgets.chart_with_table(
@@ -77,7 +77,7 @@ widgets.chart_with_table(
 )
 
 st.subheader("Missed opportunities")
-missed = cache.fetch("journey_missed", period=filters.period, groups=filters.groups, by=cut)
+missed = cache.journey_missed(period=filters.period, groups=filters.groups, by=cut)
 for sentence in concentration_sentences(missed) or ["No missed opportunities of these kinds to show for this selection."]:
     st.markdown(f"- {plain(sentence)}")
 widgets.chart_with_table(

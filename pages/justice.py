@@ -24,7 +24,7 @@ if filters is None:
 st.caption(plain(f"Showing {filters.describe()}. Crimes are followed from when they were recorded, so crimes recorded "
                  "recently may not have reached the later stages yet."))
 
-funnel = cache.fetch("attrition_funnel", period=filters.period, by=None, groups=filters.groups)
+funnel = cache.attrition_funnel(period=filters.period, by=None, groups=filters.groups)
 if message := figures_justice.funnel_message(funnel):
     widgets.empty_state(message)
     st.stop()
@@ -51,7 +51,7 @@ for column, indicator_id in zip(st.columns(len(WHY_CASES_ARE_LOST)), WHY_CASES_A
 
 st.subheader("Who drops out, and where")
 cut = st.selectbox("Cut by", list(CUTS), format_func=CUTS.get, key="justice_cut")
-by_group = cache.fetch("attrition_funnel", period=filters.period, by=cut, groups=filters.groups)
+by_group = cache.attrition_funnel(period=filters.period, by=cut, groups=filters.groups)
 widgets.chart_with_table(
     figures_justice.conversion_chart(by_group, cut_name=CUTS[cut]),
     figures_justice.conversion_table(by_group, cut_name=CUTS[cut]), key="justice-conversion", filters=filters,
@@ -60,7 +60,7 @@ widgets.chart_with_table(
 )
 
 st.subheader("How long each step takes")
-days = cache.fetch("days_between_stages", period=filters.period, groups=filters.groups)
+days = cache.days_between_stages(period=filters.period, groups=filters.groups)
 widgets.chart_with_table(
     figures_justice.days_chart(days, title="Calendar days between stages, for crimes recorded in the period"),
     figures_justice.days_table(days), key="justice-days", filters=filters, file_stem="justice_days_between_stages",

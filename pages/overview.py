@@ -61,7 +61,7 @@ for column, (kind, mime, words) in zip(st.columns(2), (("pdf", PDF_MIME, "PDF, A
     with column:
         widgets.paper_button(
             f"Download the board pack ({words})", key=f"board-pack-{kind}", export=f"board pack ({kind})",
-            data=lambda kind=kind: cache.fetch("board_pack_file", period=filters.period, previous=previous,
+            data=lambda kind=kind: cache.board_pack_file(period=filters.period, previous=previous,
                                                ward_code=filters.groups.ward_code, kind=kind),
             filters=pack_record, file_name=f"{pack_name}.{kind}", mime=mime,
             help=f"The board's paper for {filters.period.label} against {previous.label}: summary, scorecard, a page per "
@@ -71,7 +71,7 @@ for column, (kind, mime, words) in zip(st.columns(2), (("pdf", PDF_MIME, "PDF, A
 
 st.header("Action plan")
 try:
-    plan = cache.fetch("plan_view", as_of=date.today())
+    plan = cache.plan_view(as_of=date.today())
 except PlanMissing:
     widgets.empty_state("No action plan has been loaded: an analyst adds action_plan.yaml to the nightly drop.")
 except PlanFormatError:

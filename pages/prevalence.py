@@ -67,11 +67,11 @@ if chosen and chosen != groups.ward_code:
     drill_to_ward(chosen)
 try:
     if compared_on is by_ward:
-        points, limits = cache.fetch("ward_funnel", indicator_id=indicator.id, filters=Filters(filters.period, None, every_ward))
+        points, limits = cache.ward_funnel(indicator_id=indicator.id, filters=Filters(filters.period, None, every_ward))
         size_label = denominator_label(indicator)
     else:
-        points, limits = cache.fetch("standardised_ward_funnel", indicator_id=indicator.id, period=filters.period,
-                                     groups=every_ward)
+        points, limits = cache.standardised_ward_funnel(indicator_id=indicator.id, period=filters.period,
+                                           groups=every_ward)
         size_label = EQUIVALENT_SIZE
 except (FunnelNotAvailable, NoStandardisedFunnel) as reason:
     widgets.empty_state(str(reason))
@@ -132,7 +132,7 @@ for dimension in ("sex", "age_band", "ethnicity"):
 
 if indicator.id in STANDARDISED_INDICATORS and not groups.age_band:
     st.subheader("Wards compared after allowing for their ages")
-    standardised = cache.fetch("standardised_by_ward", indicator_id=indicator.id, period=filters.period, groups=every_ward)
+    standardised = cache.standardised_by_ward(indicator_id=indicator.id, period=filters.period, groups=every_ward)
     st.markdown(parts.standardised_summary(standardised))
     widgets.chart_with_table(
         ordered_interval_chart(parts.standardised_rows(standardised), title=f"{indicator.title}, age-standardised, by ward",
@@ -146,8 +146,8 @@ if indicator.id in STANDARDISED_INDICATORS and not groups.age_band:
 st.subheader("Hidden need: known victims against those the survey predicts")
 ratio = get(REPORTING_RATIO)
 st.caption(f"{ratio.description} {parts.HIDDEN_NEED_CAVEAT}")
-st.caption(plain(cache.fetch("hidden_need_adjusted_for")))
-by_group = cache.fetch("hidden_need_by_group", filters=Filters(filters.period, None, filters.groups))
+st.caption(plain(cache.hidden_need_adjusted_for()))
+by_group = cache.hidden_need_by_group(filters=Filters(filters.period, None, filters.groups))
 group_words = parts.hidden_need_summary(by_group, place=filters.ward_name or "the district", age_band=filters.groups.age_band)
 st.markdown(plain(group_words))
 if note := parts.hidden_groups_note(by_group):

@@ -24,13 +24,13 @@ if status is None or filters is None:
     st.stop()
 
 ward_code = filters.groups.ward_code
-analysis = cache.fetch("gap_analysis", period=filters.period, ward_code=ward_code)
+analysis = cache.gap_analysis(period=filters.period, ward_code=ward_code)
 st.caption(plain(f"Showing {filters.period.label} for {analysis.area}; data as at {status.refreshed_at:%d %B %Y, %H:%M}. "
                  "Client groups are the columns of this page, so the sex, age and ethnic group filters do not apply here. "
                  f"* means {NOT_SHOWN}."))
 widgets.export_button(
     "Download the gap analysis for commissioning papers (Excel)", key="gap-analysis-xlsx", export="gap analysis workbook",
-    data=lambda: cache.fetch("gap_analysis_workbook", period=filters.period, ward_code=ward_code), filters=filters.as_record(),
+    data=lambda: cache.gap_analysis_workbook(period=filters.period, ward_code=ward_code), filters=filters.as_record(),
     file_name=f"gap-analysis-{ward_code or 'district'}-{filters.period.start}-{filters.period.end}.xlsx", mime=WORKBOOK_MIME,
     help="Summary, coverage, need against reach and capacity, capacity gaps, the service register, the indicators "
          "and how they were made, for the period and ward chosen. Small counts are hidden as on this page.")

@@ -7,6 +7,7 @@ until a complete new version replaces it.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import uuid
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from etl.load import FileReport, load_file
 from etl.marts import build_marts, mart_settings
 from etl.stages import StageSeconds, timed
 from etl.staging import ensure_schema
-from etl.warehouse import BUILDING_SUFFIX, STARTED, Warehouse, private_umask, storage_failure
+from etl.warehouse import BUILDING_SUFFIX, STARTED, Warehouse, one_value, private_umask, storage_failure
 from oversight.settings import Settings
 
 Progress = Callable[[str, int, int], None]  # (file name, position, total)
@@ -167,10 +168,8 @@ def _build_and_publish(
 def _remove_unfinished(building: Path) -> None:
     """Remove a build that will never be published, and DuckDB's journal beside it."""
     for path in (building, Path(str(building) + ".wal")):
-        try:
+        with contextlib.suppress(IsADirectoryError):  # not ours: something else took the name, and the caller reports it
             path.unlink(missing_ok=True)
-        except IsADirectoryError:
-            pass  # not ours: something else took the name, and the caller reports it
 
 
 def _configure(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
@@ -193,9 +192,9 @@ def _load_one(con: duckdb.DuckDBPyConnection, drop_file: DropFile, run_id: str, 
         con.execute("rollback")
         if storage_failure(error, Path(".")) is not None or isinstance(error, duckdb.FatalException):
             raise
-        refusal = FileRefused(drop_file.path, f"the file could not be loaded ({type(error).__name__}); nothing from it "
-                                              "was loaded; check it opens and matches the data contract")
-        return FileReport.refused(drop_file, refusal)
+        unreadable = FileRefused(drop_file.path, f"the file could not be loaded ({type(error).__name__}); nothing from it "
+                                                 "was loaded; check it opens and matches the data contract")
+        return FileReport.refused(drop_file, unreadable)
     except BaseException:
         con.execute("rollback")
         raise
@@ -208,7 +207,7 @@ def _require_reference_data(con: duckdb.DuckDBPyConnection) -> None:
     missing = [
         what
         for what, table in (("ward boundaries (wards.*)", "stg_wards"), ("population (population*)", "stg_population"))
-        if con.execute(f"select count(*) from {table}").fetchone()[0] == 0
+        if one_value(con, f"select count(*) from {table}") == 0
     ]
     if missing:
         raise RefreshFailed("the warehouse has no " + " and no ".join(missing) + "; the first drop must include them")

@@ -49,6 +49,8 @@ def sample_warehouse(sample_warehouse_path):
 # fewer examples there (--hypothesis-profile=fast).
 SLOW_FIXTURES = frozenset({"sample_warehouse_path", "browser", "app_url", "big_drop", "kill_drop"})
 SLOW_FOLDERS = ("e2e", "benchmarks")
+# End to end: a real Chromium against a served dashboard (`-m e2e` runs just these).
+BROWSER_FIXTURES = frozenset({"browser", "app_url"})
 TESTS = Path(__file__).resolve().parent
 
 settings_profiles.register_profile("full", max_examples=60, deadline=None)
@@ -62,3 +64,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         folder = Path(str(item.fspath)).resolve().relative_to(TESTS).parts[0]
         if uses & SLOW_FIXTURES or folder in SLOW_FOLDERS:
             item.add_marker(pytest.mark.slow)
+        if uses & BROWSER_FIXTURES or folder == "e2e":
+            item.add_marker(pytest.mark.e2e)

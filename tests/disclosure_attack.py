@@ -120,10 +120,8 @@ def published_band(value: float) -> tuple[float, float]:
     """The values a published figure can stand for: to its last shown decimal, or to floating-point error."""
     text = repr(float(value))
     decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 16
-    if decimals <= 3:  # rounded for display (or exact): anything that rounds to it
-        spread = 0.5 * 10**-decimals
-    else:
-        spread = 1e-9 * abs(value) + 1e-12
+    # rounded for display (or exact): anything that rounds to it; otherwise floating-point error
+    spread = 0.5 * 10**-decimals if decimals <= 3 else 1e-9 * abs(value) + 1e-12
     return value - spread, value + spread
 
 

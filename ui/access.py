@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from metrics.disclosure import Audience
 from oversight.settings import Settings
@@ -35,7 +35,12 @@ PAGE_AUDIENCES: Mapping[str, frozenset[Audience]] = {
 ROLE_ORDER = (Audience.BOARD, Audience.COMMISSIONER, Audience.ANALYST)
 LOCAL_ANALYST = "Local analyst (no login configured: this dashboard is only reachable from this computer)"
 
-PageLike = TypeVar("PageLike")
+class _Titled(Protocol):
+    @property
+    def title(self) -> str: ...
+
+
+PageLike = TypeVar("PageLike", bound=_Titled)
 
 
 def may_see(title: str, audience: Audience) -> bool:
@@ -106,5 +111,6 @@ def viewer_from_claims(claims: Mapping[str, object], settings: Settings) -> View
     user = str(claims.get("email") or claims.get("preferred_username") or claims.get("name") or "").strip()
     if not user:
         raise SignInRequired("the identity token names no user")
-    granted = roles_named(claims.get("roles"))  # Entra ID app roles, when the app registration defines them
+    roles = claims.get("roles")  # Entra ID app roles, when the app registration defines them
+    granted = roles_named(roles if isinstance(roles, str | list | tuple) else None)
     return Viewer(name=user, audience=audience_for(user, settings, granted=granted), sign_in="oidc")

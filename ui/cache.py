@@ -1,41 +1,48 @@
 """Cached access to the published warehouse: the only module with `st.cache_*`.
 
-Every cached call is keyed by the published version's name and the audience, so a new
-publish shows new data without a restart and one audience's results never reach another.
-Cached functions take plain hashable values and open their own read-only connection.
+Each data product a page shows is one function here with a checked signature: its arguments are
+plain hashable values and it returns what its metrics function returns. Every product runs through
+`fetch`, keyed by the published version's name and the audience, so a new publish shows new data
+without a restart and one audience's results never reach another. No SQL lives here: each product
+is a call into `metrics`, which opens nothing itself; `fetch` opens a read-only connection.
+
+A product is declared by writing its reader, `reader(con, rule, ...)`, under `@product`: the reader
+is kept in `QUERIES` by its name (what tests and benchmarks replay under another rule), and the
+name becomes the function pages call with the reader's remaining arguments.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import date
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
+import duckdb
 import polars as pl
 import streamlit as st
 
 from etl.errors import WarehouseMissing
-from etl.geography import wards_feature_collection
 from etl.warehouse import Warehouse
-from metrics import completeness, data_quality
-from metrics.attrition import attrition_funnel
-from metrics.attrition_days import days_between_stages
-from metrics.compute import Filters, compute
+from metrics import attrition, attrition_days, data_quality, funnel_data, hidden_need_groups, served, service_gaps
+from metrics import coverage as service_coverage
+from metrics import scorecard as board_scorecard
+from metrics import standardisation
+from metrics.aggregate import GroupFilters
 from metrics.board import board_pack
-from metrics.coverage import Assumptions, perpetrator_interventions
-from metrics.disclosure import Audience, rule_for
+from metrics.compute import Filters, compute
+from metrics.disclosure import Audience, DisclosureRule, rule_for
 from metrics.export.gap_analysis import commissioner_workbook
-from metrics.funnel_data import ward_funnel
-from metrics.hidden_need_groups import reporting_by_group
-from metrics.journeys import journey_steps, missed_opportunities, survival_comparison, survival_curves, timing_and_attrition
-from metrics.scenario import read_scenario
-from metrics.scorecard import scorecard
+from metrics.funnel import FunnelLimits
+from metrics.journeys import journey_steps as journey_step_counts
+from metrics.journeys import missed_opportunities, survival_comparison, survival_curves, timing_and_attrition
+from metrics.periods import Period
 from metrics.registry import get as get_indicator
-from metrics.service_gaps import gap_analysis
-from metrics.standardisation import standardised_by_ward, standardised_funnel, standardised_points
-from metrics.indicators.hidden_need import adjusted_for as hidden_need_adjusted_for
-from metrics.targets.view import plan_view
+from metrics.scenario import read_scenario
+from metrics.served import WarehouseStatus
+from metrics.targets.view import PlanView
+from metrics.targets.view import plan_view as targets_plan_view
+from metrics.indicators import hidden_need
 from metrics.warehouse import connect, version_name
 from oversight.settings import get_settings
 from ui.board_pack import pack_file
@@ -43,15 +50,11 @@ from ui.session import current_audience
 
 CACHE_TTL_SECONDS = 3600
 
+Arguments = ParamSpec("Arguments")
+Returned = TypeVar("Returned")
 
-@dataclass(frozen=True)
-class WarehouseStatus:
-    version: str
-    refreshed_at: datetime | None
-    wards: int
-    latest_incident_on: date | None
-    earliest_incident_on: date | None
-    coverage: completeness.Coverage | None = None  # each source's months covered whole
+# Each product's reader by name: reader(con, rule, **arguments) is what `fetch` runs for it.
+QUERIES: dict[str, Callable[..., Any]] = {}
 
 
 def current_version() -> str | None:
@@ -65,11 +68,7 @@ def current_version() -> str | None:
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=8, show_spinner=False)
 def _status(version: str) -> WarehouseStatus:
     with connect(get_settings().warehouse) as con:
-        refreshed_at = con.sql("select max(finished_at) from etl_runs").fetchall()[0][0]
-        wards = con.sql("select count(*) from mart_wards").fetchall()[0][0]
-        first, last = con.sql("select min(reported_on), max(reported_on) from mart_incidents").fetchall()[0]
-        coverage = completeness.read(con)
-    return WarehouseStatus(version, refreshed_at, wards, last, first, coverage)
+        return served.status(con, version)
 
 
 def load_status() -> WarehouseStatus | None:
@@ -80,9 +79,7 @@ def load_status() -> WarehouseStatus | None:
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=8, show_spinner=False)
 def _wards(version: str) -> tuple[pl.DataFrame, dict]:
     with connect(get_settings().warehouse) as con:
-        wards = con.sql("select ward_code, ward_name, centroid_lat, centroid_lon, geometry_geojson as geojson, residents "
-                        "from mart_wards order by ward_name").pl()
-    return wards.drop("geojson"), wards_feature_collection(wards)
+        return served.wards(con)
 
 
 def wards() -> pl.DataFrame:
@@ -97,67 +94,195 @@ def ward_geometry() -> dict:
     return {"type": "FeatureCollection", "features": []} if version is None else _wards(version)[1]
 
 
-# Metric functions pages may call, by name. Each takes (con, rule, **plain arguments).
-QUERIES: dict[str, Callable[..., Any]] = {
-    "indicator": lambda con, rule, indicator_id, filters: compute(con, indicator_id, filters, rule=rule),
-    "scorecard": lambda con, rule, filters: scorecard(con, filters, rule),
-    "attrition_funnel": lambda con, rule, period, by, groups: attrition_funnel(con, period, rule=rule, by=by, groups=groups),
-    "days_between_stages": lambda con, rule, period, groups: days_between_stages(con, period, rule=rule, groups=groups),
-    # log_size keys the cache: the run log grows with every attempt, failed ones included
-    "refresh_history": lambda con, rule, log_size: data_quality.refresh_history(con, rule, Warehouse(get_settings().warehouse).read_run_log()),
-    "rows_by_extract": data_quality.rows_by_extract,
-    "completeness": data_quality.completeness,
-    "freshness": data_quality.freshness,
-    "rejected_rows": data_quality.rejected_rows,
-    "ward_funnel": ward_funnel,
-    "standardised_by_ward": lambda con, rule, indicator_id, period, groups: standardised_by_ward(
-        con, get_indicator(indicator_id), period, groups, rule=rule),
-    "standardised_ward_points": lambda con, rule, indicator_id, period, groups: standardised_points(
-        standardised_by_ward(con, get_indicator(indicator_id), period, groups, rule=rule), get_indicator(indicator_id)),
-    "standardised_ward_funnel": lambda con, rule, indicator_id, period, groups: standardised_funnel(
-        standardised_by_ward(con, get_indicator(indicator_id), period, groups, rule=rule), get_indicator(indicator_id)),
-    "hidden_need_by_group": reporting_by_group,
-    "hidden_need_adjusted_for": lambda con, rule: hidden_need_adjusted_for(con),
-    "perpetrator_interventions": lambda con, rule, period: perpetrator_interventions(con, period, rule),
-    # a what-if scenario travels as its YAML text (plain and hashable); none: today's register
-    "gap_analysis": lambda con, rule, period, ward_code, scenario=None: gap_analysis(
-        con, period, rule, ward_code=ward_code, assumptions=Assumptions.from_settings(get_settings()),
-        scenario=read_scenario(scenario) if scenario else None),
-    "gap_analysis_workbook": lambda con, rule, period, ward_code, scenario=None: commissioner_workbook(
-        con, period=period, ward_code=ward_code, scenario=read_scenario(scenario) if scenario else None),
-    "plan_view": plan_view,  # raises PlanMissing (not cached) until a drop brings action_plan.yaml
-    # the board's rule whoever asks: a pack is a paper, forwarded and kept
-    "board_pack_file": lambda con, rule, period, previous, ward_code, kind: pack_file(board_pack(
-        con, period=period, previous=previous, ward_code=ward_code, rule=rule_for(Audience.BOARD, get_settings())), kind),  # raises PlanMissing (not cached) until a drop brings action_plan.yaml
-    "journey_steps": lambda con, rule, cohort, period, groups: journey_steps(con, rule, cohort=cohort, period=period, groups=groups),
-    "journey_survival": lambda con, rule, cohort, period, groups, measure, by: survival_curves(
-        con, rule, cohort=cohort, period=period, groups=groups, measure=measure, by=by),
-    "journey_logrank": lambda con, rule, cohort, period, groups, measure, by: survival_comparison(
-        con, rule, cohort=cohort, period=period, groups=groups, measure=measure, by=by),
-    "journey_timing": lambda con, rule, period, groups, by: timing_and_attrition(con, rule, period=period, groups=groups, by=by),
-    "journey_missed": lambda con, rule, period, groups, by: missed_opportunities(con, rule, period=period, groups=groups, by=by),
-}
-
-
-def register_query(name: str, function: Callable[..., Any]) -> None:
-    """Make a metrics function available to pages through `fetch` (done once, at import)."""
-    QUERIES[name] = function
-
-
 @st.cache_data(ttl=CACHE_TTL_SECONDS, max_entries=1024, show_spinner=False)
 def _fetch(version: str, audience: str, name: str, arguments: tuple[tuple[str, Any], ...]) -> Any:
-    rule = rule_for(audience, get_settings())
+    rule = rule_for(Audience(audience), get_settings())
     with connect(get_settings().warehouse) as con:
         return QUERIES[name](con, rule, **dict(arguments))
 
 
 def fetch(name: str, **arguments: Any) -> Any:
-    """Run a named metrics query for the current audience, cached per warehouse version."""
+    """Run the product `name` for the current audience, cached per warehouse version. Pages call the
+    product's own function instead, which checks its arguments and says what it returns."""
     version = current_version()
     if version is None:
         raise WarehouseMissing("no warehouse has been published yet")
     return _fetch(version, current_audience().value, name, tuple(sorted(arguments.items())))
 
 
-def indicator(indicator_id: str, filters: Filters) -> pl.DataFrame:
-    return fetch("indicator", indicator_id=indicator_id, filters=filters)
+def product(
+    reader: Callable[Concatenate[duckdb.DuckDBPyConnection, DisclosureRule, Arguments], Returned],
+) -> Callable[Arguments, Returned]:
+    """Declare a data product: `reader(con, rule, ...)` is kept in QUERIES by its name, and the function
+    returned (which replaces it under that name) takes the reader's other arguments and runs it through `fetch`."""
+    name = reader.__name__
+    if name in QUERIES:
+        raise ValueError(f"the data product {name!r} is declared twice")
+    QUERIES[name] = reader
+    parameters = list(inspect.signature(reader).parameters)[2:]
+
+    def fetched(*args: Arguments.args, **kwargs: Arguments.kwargs) -> Returned:
+        # Looked up at call time, so a test that records what pages receive can stand in for fetch.
+        return fetch(name, **dict(zip(parameters, args)), **kwargs)
+
+    fetched.__name__ = fetched.__qualname__ = name
+    fetched.__doc__ = reader.__doc__
+    return fetched
+
+
+# --- the data products, one per thing a page shows ------------------------------------------------
+
+@product
+def indicator(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, indicator_id: str, filters: Filters) -> pl.DataFrame:
+    """One indicator's rows under `filters`, with comparisons and trend."""
+    return compute(con, indicator_id, filters, rule=rule)
+
+
+@product
+def scorecard(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, filters: Filters) -> pl.DataFrame:
+    return board_scorecard.scorecard(con, filters, rule)
+
+
+@product
+def attrition_funnel(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period, by: str | None,
+                     groups: GroupFilters) -> pl.DataFrame:
+    return attrition.attrition_funnel(con, period, rule=rule, by=by, groups=groups)
+
+
+@product
+def days_between_stages(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period,
+                        groups: GroupFilters) -> pl.DataFrame:
+    return attrition_days.days_between_stages(con, period, rule=rule, groups=groups)
+
+
+@product
+def refresh_history(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, log_size: int) -> pl.DataFrame:
+    """Every refresh attempt; `log_size` keys the cache, as the run log grows with every attempt, failed ones too."""
+    return data_quality.refresh_history(con, rule, Warehouse(get_settings().warehouse).read_run_log())
+
+
+@product
+def rows_by_extract(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, latest_runs: int) -> pl.DataFrame:
+    return data_quality.rows_by_extract(con, rule, latest_runs=latest_runs)
+
+
+@product
+def completeness(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, by: str | None) -> pl.DataFrame:
+    return data_quality.completeness(con, rule, by=by)
+
+
+@product
+def freshness(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, today: date) -> pl.DataFrame:
+    return data_quality.freshness(con, rule, today=today)
+
+
+@product
+def rejected_rows(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, limit: int) -> pl.DataFrame:
+    return data_quality.rejected_rows(con, rule, limit=limit)
+
+
+@product
+def ward_funnel(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, indicator_id: str,
+                filters: Filters) -> tuple[pl.DataFrame, FunnelLimits]:
+    return funnel_data.ward_funnel(con, rule, indicator_id, filters)
+
+
+@product
+def standardised_by_ward(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, indicator_id: str, period: Period,
+                         groups: GroupFilters) -> pl.DataFrame:
+    return standardisation.standardised_by_ward(con, get_indicator(indicator_id), period, groups, rule=rule)
+
+
+@product
+def standardised_ward_points(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, indicator_id: str, period: Period,
+                             groups: GroupFilters) -> pl.DataFrame:
+    """Every ward's age-standardised rate as funnel points, for the map."""
+    indicator = get_indicator(indicator_id)
+    return standardisation.standardised_points(
+        standardisation.standardised_by_ward(con, indicator, period, groups, rule=rule), indicator)
+
+
+@product
+def standardised_ward_funnel(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, indicator_id: str, period: Period,
+                             groups: GroupFilters) -> tuple[pl.DataFrame, FunnelLimits]:
+    """The wards' age-standardised rates on a funnel around the district's."""
+    indicator = get_indicator(indicator_id)
+    return standardisation.standardised_funnel(
+        standardisation.standardised_by_ward(con, indicator, period, groups, rule=rule), indicator)
+
+
+@product
+def hidden_need_adjusted_for(con: duckdb.DuckDBPyConnection, rule: DisclosureRule) -> str:
+    """What the expected victims were adjusted for, in plain words."""
+    return hidden_need.adjusted_for(con)
+
+
+@product
+def hidden_need_by_group(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, filters: Filters) -> pl.DataFrame:
+    return hidden_need_groups.reporting_by_group(con, rule, filters)
+
+
+@product
+def perpetrator_interventions(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period) -> pl.DataFrame:
+    return service_coverage.perpetrator_interventions(con, period, rule)
+
+
+@product
+def gap_analysis(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period, ward_code: str | None,
+                 scenario: str | None = None) -> service_gaps.GapAnalysis:
+    """A what-if scenario travels as its YAML text (plain and hashable); none: today's register."""
+    return service_gaps.gap_analysis(con, period, rule, ward_code=ward_code,
+                                     assumptions=service_coverage.Assumptions.from_settings(get_settings()),
+                                     scenario=read_scenario(scenario) if scenario else None)
+
+
+@product
+def gap_analysis_workbook(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period, ward_code: str | None,
+                          scenario: str | None = None) -> bytes:
+    return commissioner_workbook(con, period=period, ward_code=ward_code,
+                                 scenario=read_scenario(scenario) if scenario else None)
+
+
+@product
+def plan_view(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, as_of: date) -> PlanView:
+    """Raises PlanMissing (not cached) until a drop brings action_plan.yaml."""
+    return targets_plan_view(con, rule, as_of)
+
+
+@product
+def board_pack_file(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period, previous: Period,
+                    ward_code: str | None, kind: str) -> bytes:
+    """The board's rule whoever asks: a pack is a paper, forwarded and kept. Raises PlanMissing (not cached)
+    until a drop brings action_plan.yaml."""
+    board_rule = rule_for(Audience.BOARD, get_settings())
+    return pack_file(board_pack(con, period=period, previous=previous, ward_code=ward_code, rule=board_rule), kind)
+
+
+@product
+def journey_steps(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, cohort: str, period: Period,
+                  groups: GroupFilters) -> pl.DataFrame:
+    return journey_step_counts(con, rule, cohort=cohort, period=period, groups=groups)
+
+
+@product
+def journey_survival(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, cohort: str, period: Period,
+                     groups: GroupFilters, measure: str, by: str | None) -> pl.DataFrame:
+    return survival_curves(con, rule, cohort=cohort, period=period, groups=groups, measure=measure, by=by)
+
+
+@product
+def journey_logrank(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, cohort: str, period: Period,
+                    groups: GroupFilters, measure: str, by: str) -> pl.DataFrame:
+    return survival_comparison(con, rule, cohort=cohort, period=period, groups=groups, measure=measure, by=by)
+
+
+@product
+def journey_timing(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period, groups: GroupFilters,
+                   by: str | None) -> pl.DataFrame:
+    return timing_and_attrition(con, rule, period=period, groups=groups, by=by)
+
+
+@product
+def journey_missed(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period, groups: GroupFilters,
+                   by: str | None) -> pl.DataFrame:
+    return missed_opportunities(con, rule, period=period, groups=groups, by=by)

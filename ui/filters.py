@@ -44,7 +44,7 @@ def sidebar_filters() -> PageFilters | None:
     if status is None or status.latest_incident_on is None:
         return None
     ward_table = wards()
-    names = dict(zip(ward_table["ward_code"], ward_table["ward_name"]))
+    names: dict[str, str] = dict(zip(ward_table["ward_code"], ward_table["ward_name"]))
     if DRILL_KEY in st.session_state:  # a map or table asked to drill down to one ward
         code = st.session_state.pop(DRILL_KEY)
         st.session_state["filter_ward"] = code if code in names else ALL
@@ -62,7 +62,7 @@ def sidebar_filters() -> PageFilters | None:
         if shortfalls[period_label]:
             st.caption(f"{options[period_label].label} is {shortfalls[period_label]}. Rates over it read low; "
                        "the latest 12 months are the latest complete ones.")
-        ward = st.selectbox("Ward", [ALL, *sorted(names, key=names.get)], key="filter_ward",
+        ward = st.selectbox("Ward", [ALL, *sorted(names, key=lambda code: names[code])], key="filter_ward",
                             format_func=lambda code: "All wards" if code == ALL else names[code])
         sex = st.selectbox("Sex", SEX_OPTIONS, key="filter_sex", format_func=_label)
         age_band = st.selectbox("Age band", AGE_OPTIONS, key="filter_age_band", format_func=_label)

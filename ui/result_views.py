@@ -106,7 +106,7 @@ def comparison_summary(frame: pl.DataFrame, *, label_column: str = "cut_label", 
     if shown.is_empty():
         return f"No value can be shown for this selection, so nothing is compared with {against}."
     direction = pl.col("comparison").str.replace("_998", "", literal=True)
-    sentences = []
+    sentences: list[str] = []
     for word in ("higher", "lower", "better", "worse"):
         names = shown.filter(direction == word)[label_column].to_list()
         if names:

@@ -47,7 +47,7 @@ def scenario_form(today: GapAnalysis, *, period, ward_code: str | None, filters:
             places = st.number_input("Places a year to add to it", value=0, step=10, min_value=0, key="whatif-places")
         submitted = st.form_submit_button("Show the scenario")
     if submitted:
-        changes = []
+        changes: list[AddIdvaFte | ExtendService] = []
         if fte:
             changes.append(AddIdvaFte(kind="add_idva_fte", fte=fte, wards=tuple(idva_wards)))
         if service != "(none)" and extend_wards:
@@ -61,7 +61,7 @@ def scenario_form(today: GapAnalysis, *, period, ward_code: str | None, filters:
     scenario_yaml = st.session_state.get(SCENARIO_KEY)
     if scenario_yaml:
         try:
-            scenario = cache.fetch("gap_analysis", period=period, ward_code=ward_code, scenario=scenario_yaml)
+            scenario = cache.gap_analysis(period=period, ward_code=ward_code, scenario=scenario_yaml)
         except ScenarioError as error:
             st.error(f"The scenario cannot be applied: {error}")
             return
@@ -71,7 +71,8 @@ def scenario_form(today: GapAnalysis, *, period, ward_code: str | None, filters:
 def _compare(today: GapAnalysis, then: GapAnalysis, *, filters: PageFilters, period, ward_code: str | None,
              scenario_yaml: str) -> None:
     st.subheader("The scenario against today")
-    st.markdown("\n".join(f"- {line}" for line in then.scenario.describe()))
+    if then.scenario is not None:
+        st.markdown("\n".join(f"- {line}" for line in then.scenario.describe()))
     now, after = today.idva_area or {}, then.idva_area or {}
     lines = []
     for label, name in (("IDVA FTE registered", "idva_fte"),
@@ -98,7 +99,7 @@ def _compare(today: GapAnalysis, then: GapAnalysis, *, filters: PageFilters, per
                      hide_index=True, width="stretch")
     widgets.export_button(
         "Download the what-if workbook (Excel)", key="whatif-xlsx", export="what-if workbook",
-        data=lambda: cache.fetch("gap_analysis_workbook", period=period, ward_code=ward_code, scenario=scenario_yaml),
+        data=lambda: cache.gap_analysis_workbook(period=period, ward_code=ward_code, scenario=scenario_yaml),
         filters={**filters.as_record(), "scenario": scenario_yaml},
         file_name=f"whatif-{ward_code or 'district'}-{period.start}-{period.end}.xlsx", mime=WORKBOOK_MIME,
         help="The gap analysis with a What-if sheet setting this scenario against today; the scenario is saved in "

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 import plotly.graph_objects as go
 import polars as pl
@@ -75,12 +76,16 @@ def _symbol_text(comparison: str | None) -> str:
 
 
 def chart_with_table(figure: go.Figure, table: pl.DataFrame, *, alt: str, key: str, filters: PageFilters,
-                     file_stem: str, on_select: str = "ignore") -> object:
+                     file_stem: str, on_select: Literal["ignore", "rerun"] = "ignore") -> object:
     """A chart with its alt text, and beside it the same numbers as a table and a CSV download."""
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
-        event = st.plotly_chart(text_only_figure(figure), key=key, alt=alt, on_select=on_select,
-                                selection_mode="points", config={"displaylogo": False})
+        shown = text_only_figure(figure)
+        config = {"displaylogo": False}
+        # streamlit types the two kinds of chart apart: one returns its selection, the other a placeholder
+        event: object = (st.plotly_chart(shown, key=key, alt=alt, on_select="rerun", selection_mode="points", config=config)
+                         if on_select == "rerun" else
+                         st.plotly_chart(shown, key=key, alt=alt, on_select="ignore", selection_mode="points", config=config))
     with table_tab:
         st.dataframe(table.to_pandas(), hide_index=True, width="stretch")
     export_button("Download this table (CSV)", data=lambda: csv_with_filters(table, filters), file_name=f"{file_stem}.csv",

@@ -120,13 +120,13 @@ def _column_specs(model: type[Extract]) -> tuple[ColumnSpec, ...]:
         metadata = _flatten_metadata(hints[name])
         kind = next(item for item in metadata if isinstance(item, Kind))
         enum = next((item for item in metadata if isinstance(item, type) and issubclass(item, Enum)), None)
-        ge = next((item.ge for item in metadata if isinstance(item, annotated_types.Ge)), None)
-        le = next((item.le for item in metadata if isinstance(item, annotated_types.Le)), None)
+        ge = next((item.ge for item in metadata if isinstance(item, annotated_types.Ge) and isinstance(item.ge, int | float)), None)
+        le = next((item.le for item in metadata if isinstance(item, annotated_types.Le) and isinstance(item.le, int | float)), None)
         for item in metadata:  # pydantic keeps Field(ge=...) as FieldInfo metadata
             for sub in getattr(item, "metadata", []):
-                if isinstance(sub, annotated_types.Ge):
+                if isinstance(sub, annotated_types.Ge) and isinstance(sub.ge, int | float):
                     ge = sub.ge
-                if isinstance(sub, annotated_types.Le):
+                if isinstance(sub, annotated_types.Le) and isinstance(sub.le, int | float):
                     le = sub.le
         specs.append(
             ColumnSpec(
@@ -151,7 +151,9 @@ def _flatten_metadata(annotation: Any) -> list[Any]:
     if origin is typing.Annotated:
         args = typing.get_args(annotation)
         found.extend(_flatten_metadata(args[0]))
-        found.extend(args[1:])
+        for item in args[1:]:
+            # Choice(...), Text(...) and the like group several items, as pydantic reads them.
+            found.extend(item if isinstance(item, annotated_types.GroupedMetadata) else (item,))
     elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
         for arg in typing.get_args(annotation):
             if arg is not type(None):

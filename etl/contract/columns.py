@@ -8,11 +8,14 @@ test holds the two to the same verdict on every row.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import Enum
+from enum import Enum, StrEnum
+from functools import partial
 from typing import Annotated, Any
 
+from annotated_types import GroupedMetadata
 from pydantic import BeforeValidator, Field
 
 from etl.contract.values import FALSE_WORDS, TRUE_WORDS
@@ -29,7 +32,7 @@ _DATE_RE = re.compile(DATE_PATTERN)
 _TIMESTAMP_RE = re.compile(TIMESTAMP_PATTERN)
 
 
-class KindName(str, Enum):
+class KindName(StrEnum):
     text = "text"
     id = "id"
     code = "code"
@@ -207,17 +210,38 @@ PlanDay = Annotated[date, BeforeValidator(parse_date), Kind(KindName.date, "DATE
 WardList = Annotated[list[str], BeforeValidator(parse_ward_list), Kind(KindName.ward_list, "VARCHAR[]")]
 
 
-def text(max_length: int = 200) -> Any:
-    kind = Kind(KindName.text, "VARCHAR", max_length=max_length)
-    return Annotated[str, BeforeValidator(lambda v: parse_text(v, kind)), kind]
+@dataclass(frozen=True)
+class Text(GroupedMetadata):
+    """Free text of at most `max_length` characters: `Annotated[str, Text(120)]`."""
+
+    max_length: int = 200
+
+    def __iter__(self) -> Iterator[object]:
+        kind = Kind(KindName.text, "VARCHAR", max_length=self.max_length)
+        yield BeforeValidator(partial(parse_text, kind=kind))
+        yield kind
 
 
-def choice(enum: type[Enum], *, missing_is_unknown: bool = False) -> Any:
-    """A closed value set. Demographic columns record a missing value as `unknown`."""
-    kind = Kind(KindName.demographic if missing_is_unknown else KindName.enum, "VARCHAR")
-    return Annotated[str, BeforeValidator(lambda v: parse_enum(v, enum)), kind, enum]
+@dataclass(frozen=True)
+class Choice(GroupedMetadata):
+    """A closed value set: `Annotated[str, Choice(Sex)]`. Demographic columns record a missing value as `unknown`."""
+
+    enum: type[Enum]
+    missing_is_unknown: bool = False
+
+    def __iter__(self) -> Iterator[object]:
+        yield BeforeValidator(partial(parse_enum, enum=self.enum))
+        yield Kind(KindName.demographic if self.missing_is_unknown else KindName.enum, "VARCHAR")
+        yield self.enum
 
 
-def choices(enum: type[Enum]) -> Any:
-    kind = Kind(KindName.enum_list, "VARCHAR[]")
-    return Annotated[list[str], BeforeValidator(lambda v: parse_enum_list(v, enum)), kind, enum]
+@dataclass(frozen=True)
+class Choices(GroupedMetadata):
+    """A semicolon list from a closed value set: `Annotated[list[str], Choices(ClientGroup)]`."""
+
+    enum: type[Enum]
+
+    def __iter__(self) -> Iterator[object]:
+        yield BeforeValidator(partial(parse_enum_list, enum=self.enum))
+        yield Kind(KindName.enum_list, "VARCHAR[]")
+        yield self.enum

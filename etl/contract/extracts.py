@@ -14,6 +14,8 @@ from etl.contract.base import Extract
 from etl.contract.columns import (
     AreaCode,
     Boolean,
+    Choice,
+    Choices,
     Count,
     Day,
     Id,
@@ -21,12 +23,10 @@ from etl.contract.columns import (
     Moment,
     Number,
     PlanDay,
+    Text,
     WardCode,
     WardList,
     Year,
-    choice,
-    choices,
-    text,
 )
 from etl.contract.rules import AtLeastOneOf, InOrder, OnlyWhen, RequiredWhen
 from etl.contract.values import (
@@ -72,13 +72,13 @@ class PoliceIncident(Extract):
     lsoa_code: LsoaCode | None = Field(None, description=LSOA_DOC)
     victim_id: Id = Field(description="Pseudonymous victim id, stable across agencies.")
     perpetrator_id: Id | None = Field(None, description="Pseudonymous perpetrator id.")
-    victim_sex: choice(Sex, missing_is_unknown=True) = Field(description="Victim's sex.")
-    victim_age_band: choice(AgeBand, missing_is_unknown=True) = Field(description="Victim's age band.")
-    victim_ethnicity: choice(Ethnicity, missing_is_unknown=True) = Field(description="Victim's ethnic group (ONS 2021 high level).")
-    victim_disability: choice(YesNoUnknown, missing_is_unknown=True) = Field("unknown", description="Victim has a disability.")
-    victim_lgbt: choice(YesNoUnknown, missing_is_unknown=True) = Field("unknown", description="Victim is LGBT+.")
-    relationship: choice(Relationship) | None = Field(None, description="Victim's relationship to the perpetrator.")
-    dash_risk: choice(DashRisk) = Field(description="DASH risk level.")
+    victim_sex: Annotated[str, Choice(Sex, missing_is_unknown=True)] = Field(description="Victim's sex.")
+    victim_age_band: Annotated[str, Choice(AgeBand, missing_is_unknown=True)] = Field(description="Victim's age band.")
+    victim_ethnicity: Annotated[str, Choice(Ethnicity, missing_is_unknown=True)] = Field(description="Victim's ethnic group (ONS 2021 high level).")
+    victim_disability: Annotated[str, Choice(YesNoUnknown, missing_is_unknown=True)] = Field("unknown", description="Victim has a disability.")
+    victim_lgbt: Annotated[str, Choice(YesNoUnknown, missing_is_unknown=True)] = Field("unknown", description="Victim is LGBT+.")
+    relationship: Annotated[str, Choice(Relationship)] | None = Field(None, description="Victim's relationship to the perpetrator.")
+    dash_risk: Annotated[str, Choice(DashRisk)] = Field(description="DASH risk level.")
     dash_score: Annotated[Count, Field(le=24)] | None = Field(None, description="DASH ticks, 0 to 24.")
     n_children_present: Annotated[Count, Field(le=20)] = Field(description="Children present or normally resident, 0 to 20.")
     is_child_spoken_to: Boolean | None = Field(None, description="Officer recorded speaking to the child (when children present).")
@@ -107,13 +107,13 @@ class CrimeOutcome(Extract):
     recorded_at: Moment = Field(description="When the crime was recorded.")
     arrested_at: Moment | None = Field(None, description="When a suspect was arrested.")
     cps_referred_at: Moment | None = Field(None, description="When the case was referred to the CPS.")
-    charge_decision: choice(ChargeDecision) | None = Field(None, description="The charging decision.")
+    charge_decision: Annotated[str, Choice(ChargeDecision)] | None = Field(None, description="The charging decision.")
     charge_decision_at: Moment | None = Field(None, description="When the charging decision was made.")
     outcome_code: Annotated[Count, Field(ge=1, le=22)] | None = Field(None, description="Home Office crime outcome, 1 to 22.")
     outcome_at: Moment | None = Field(None, description="When the outcome was assigned.")
-    court_outcome: choice(CourtOutcome) | None = Field(None, description="Result at court.")
+    court_outcome: Annotated[str, Choice(CourtOutcome)] | None = Field(None, description="Result at court.")
     court_outcome_at: Moment | None = Field(None, description="When the court outcome was reached.")
-    victim_issue: choice(VictimIssue) | None = Field(None, description="Victim issue behind a lost case, if any.")
+    victim_issue: Annotated[str, Choice(VictimIssue)] | None = Field(None, description="Victim issue behind a lost case, if any.")
 
 
 class MaracCase(Extract):
@@ -125,13 +125,13 @@ class MaracCase(Extract):
     case_id: Id = Field(description="Unique id of the case.")
     victim_id: Id = Field(description="Pseudonymous victim id.")
     heard_on: Day = Field(description="Date of the MARAC hearing.")
-    referral_agency: choice(ReferralAgency) = Field(description="Agency that referred the case.")
+    referral_agency: Annotated[str, Choice(ReferralAgency)] = Field(description="Agency that referred the case.")
     n_children_in_household: Annotated[Count, Field(le=20)] = Field(description="Children in the household, 0 to 20.")
-    victim_sex: choice(Sex, missing_is_unknown=True) = Field(description="Victim's sex.")
-    victim_age_band: choice(AgeBand, missing_is_unknown=True) = Field(description="Victim's age band.")
-    victim_ethnicity: choice(Ethnicity, missing_is_unknown=True) = Field(description="Victim's ethnic group.")
-    victim_disability: choice(YesNoUnknown, missing_is_unknown=True) = Field("unknown", description="Victim has a disability.")
-    victim_lgbt: choice(YesNoUnknown, missing_is_unknown=True) = Field("unknown", description="Victim is LGBT+.")
+    victim_sex: Annotated[str, Choice(Sex, missing_is_unknown=True)] = Field(description="Victim's sex.")
+    victim_age_band: Annotated[str, Choice(AgeBand, missing_is_unknown=True)] = Field(description="Victim's age band.")
+    victim_ethnicity: Annotated[str, Choice(Ethnicity, missing_is_unknown=True)] = Field(description="Victim's ethnic group.")
+    victim_disability: Annotated[str, Choice(YesNoUnknown, missing_is_unknown=True)] = Field("unknown", description="Victim has a disability.")
+    victim_lgbt: Annotated[str, Choice(YesNoUnknown, missing_is_unknown=True)] = Field("unknown", description="Victim is LGBT+.")
     ward_code: WardCode | None = Field(None, description=WARD_DOC)
     lsoa_code: LsoaCode | None = Field(None, description=LSOA_DOC)
 
@@ -146,17 +146,17 @@ class ServiceReferral(Extract):
     referral_id: Id = Field(description="Unique id of the referral.")
     service_id: Id = Field(description="The service referred to; must be in the service register.")
     person_id: Id = Field(description="Pseudonymous id of the person referred (victim, child or perpetrator id).")
-    person_role: choice(PersonRole) = Field(description="Whether the person is a victim, child or perpetrator.")
+    person_role: Annotated[str, Choice(PersonRole)] = Field(description="Whether the person is a victim, child or perpetrator.")
     referred_at: Moment = Field(description="When the referral was received.")
     started_at: Moment | None = Field(None, description="When support started.")
     ended_at: Moment | None = Field(None, description="When support ended.")
-    end_reason: choice(EndReason) | None = Field(None, description="Why support ended.")
-    source: choice(ReferralSource) | None = Field(None, description="Who referred.")
-    sex: choice(Sex, missing_is_unknown=True) = Field(description="Person's sex.")
-    age_band: choice(AgeBand, missing_is_unknown=True) = Field(description="Person's age band.")
-    ethnicity: choice(Ethnicity, missing_is_unknown=True) = Field(description="Person's ethnic group.")
-    disability: choice(YesNoUnknown, missing_is_unknown=True) = Field("unknown", description="Person has a disability.")
-    lgbt: choice(YesNoUnknown, missing_is_unknown=True) = Field("unknown", description="Person is LGBT+.")
+    end_reason: Annotated[str, Choice(EndReason)] | None = Field(None, description="Why support ended.")
+    source: Annotated[str, Choice(ReferralSource)] | None = Field(None, description="Who referred.")
+    sex: Annotated[str, Choice(Sex, missing_is_unknown=True)] = Field(description="Person's sex.")
+    age_band: Annotated[str, Choice(AgeBand, missing_is_unknown=True)] = Field(description="Person's age band.")
+    ethnicity: Annotated[str, Choice(Ethnicity, missing_is_unknown=True)] = Field(description="Person's ethnic group.")
+    disability: Annotated[str, Choice(YesNoUnknown, missing_is_unknown=True)] = Field("unknown", description="Person has a disability.")
+    lgbt: Annotated[str, Choice(YesNoUnknown, missing_is_unknown=True)] = Field("unknown", description="Person is LGBT+.")
     ward_code: WardCode | None = Field(None, description=WARD_DOC)
     lsoa_code: LsoaCode | None = Field(None, description=LSOA_DOC)
 
@@ -170,13 +170,13 @@ class MashContact(Extract):
     contact_id: Id = Field(description="Unique id of the contact.")
     child_id: Id = Field(description="Pseudonymous child id.")
     received_at: Moment = Field(description="When the contact was received.")
-    source: choice(ReferralSource) = Field(description="Who made the contact.")
+    source: Annotated[str, Choice(ReferralSource)] = Field(description="Who made the contact.")
     is_domestic_abuse: Boolean = Field(description="Domestic abuse is a factor.")
-    decision: choice(MashDecision) | None = Field(None, description="The front door's decision.")
+    decision: Annotated[str, Choice(MashDecision)] | None = Field(None, description="The front door's decision.")
     decided_at: Moment | None = Field(None, description="When the decision was made.")
-    child_sex: choice(Sex, missing_is_unknown=True) = Field(description="Child's sex.")
-    child_age_band: choice(AgeBand, missing_is_unknown=True) = Field(description="Child's age band.")
-    child_ethnicity: choice(Ethnicity, missing_is_unknown=True) = Field(description="Child's ethnic group.")
+    child_sex: Annotated[str, Choice(Sex, missing_is_unknown=True)] = Field(description="Child's sex.")
+    child_age_band: Annotated[str, Choice(AgeBand, missing_is_unknown=True)] = Field(description="Child's age band.")
+    child_ethnicity: Annotated[str, Choice(Ethnicity, missing_is_unknown=True)] = Field(description="Child's ethnic group.")
     ward_code: WardCode | None = Field(None, description=WARD_DOC)
     lsoa_code: LsoaCode | None = Field(None, description=LSOA_DOC)
 
@@ -200,10 +200,10 @@ class Service(Extract):
     primary_key: ClassVar[tuple[str, ...]] = ("service_id",)
 
     service_id: Id = Field(description="Unique id of the service.")
-    name: text(200) = Field(description="Service name.")
-    provider: text(200) = Field(description="Organisation that runs it.")
-    service_type: choice(ServiceType) = Field(description="Kind of service.")
-    client_groups: choices(ClientGroup) = Field(description="Semicolon list of the groups it serves.")
+    name: Annotated[str, Text(200)] = Field(description="Service name.")
+    provider: Annotated[str, Text(200)] = Field(description="Organisation that runs it.")
+    service_type: Annotated[str, Choice(ServiceType)] = Field(description="Kind of service.")
+    client_groups: Annotated[list[str], Choices(ClientGroup)] = Field(description="Semicolon list of the groups it serves.")
     wards_served: WardList = Field(description="Semicolon list of ward codes served, or `all`.")
     latitude: Annotated[Number, Field(ge=-90, le=90)] | None = Field(None, description="Latitude of its base (WGS84).")
     longitude: Annotated[Number, Field(ge=-180, le=180)] | None = Field(None, description="Longitude of its base (WGS84).")
@@ -211,7 +211,7 @@ class Service(Extract):
     fte: Annotated[Number, Field(ge=0, le=100_000)] | None = Field(None, description="Full-time-equivalent case workers.")
     annual_funding_gbp: Annotated[Number, Field(ge=0, le=10_000_000_000)] | None = Field(None, description="Annual funding in pounds.")
     is_commissioned: Boolean = Field(description="Commissioned by a statutory body.")
-    commissioner: text(200) | None = Field(None, description="Who commissions it.")
+    commissioner: Annotated[str, Text(200)] | None = Field(None, description="Who commissions it.")
     contract_ends_on: PlanDay | None = Field(None, description="Date the current contract ends (usually in the future).")
     is_by_and_for: Boolean | None = Field(None, description="Run by and for the community it serves.")
 
@@ -224,9 +224,9 @@ class Population(Extract):
 
     area_code: AreaCode = Field(description="Ward (E05...) or LSOA (E01...) code.")
     year: Year = Field(description="Mid-year the estimate is for.")
-    sex: choice(Sex) = Field(description="Sex.")
-    age_band: choice(AgeBand) = Field(description="Age band.")
-    ethnicity: choice(PopulationEthnicity) = Field("all", description="Ethnic group, or `all` when not split.")
+    sex: Annotated[str, Choice(Sex)] = Field(description="Sex.")
+    age_band: Annotated[str, Choice(AgeBand)] = Field(description="Age band.")
+    ethnicity: Annotated[str, Choice(PopulationEthnicity)] = Field("all", description="Ethnic group, or `all` when not split.")
     population: Annotated[Count, Field(le=100_000_000)] = Field(description="Residents, 0 or more.")
 
 
@@ -247,11 +247,11 @@ class PrevalenceRate(Extract):
     is_reference: ClassVar[bool] = True
     primary_key: ClassVar[tuple[str, ...]] = ("source", "period", "sex", "age_band", "imd_quintile")
 
-    source: text(300) = Field(description="Survey and table the rate comes from, and any substitution made.")
-    period: text(50) = Field(description="Period the rate describes, e.g. `year ending March 2023`.")
-    sex: choice(Sex) = Field(description="Sex the rate applies to.")
-    age_band: choice(SurveyAgeBand) = Field(description="Age band, or `all` for the sex-level rate.")
-    imd_quintile: choice(DeprivationQuintile) = Field(
+    source: Annotated[str, Text(300)] = Field(description="Survey and table the rate comes from, and any substitution made.")
+    period: Annotated[str, Text(50)] = Field(description="Period the rate describes, e.g. `year ending March 2023`.")
+    sex: Annotated[str, Choice(Sex)] = Field(description="Sex the rate applies to.")
+    age_band: Annotated[str, Choice(SurveyAgeBand)] = Field(description="Age band, or `all` for the sex-level rate.")
+    imd_quintile: Annotated[str, Choice(DeprivationQuintile)] = Field(
         "all", description="Optional. National IMD quintile of the areas the rate is for (`1` most deprived to `5` least), "
                            "or `all` when the rate is not split by deprivation. Where quintile rates are held, wards "
                            "with an IMD quintile are estimated with them.")
@@ -269,7 +269,7 @@ class WardBoundary(Extract):
                                                 r"imd_?(\d{2,4}_?)?quintile(_?\d{2,4})?": "imd_quintile"}
 
     ward_code: WardCode = Field(description="Ward code (ONS `WDyyCD` of any year, or `ward_code`).")
-    ward_name: text(200) = Field(description="Ward name (ONS `WDyyNM` of any year, or `ward_name`).")
+    ward_name: Annotated[str, Text(200)] = Field(description="Ward name (ONS `WDyyNM` of any year, or `ward_name`).")
     imd_quintile: Annotated[Count, Field(ge=1, le=5)] | None = Field(
         None, description="Optional. The ward's national IMD 2019 quintile (1 most deprived to 5 least), from its "
                           "LSOAs weighted by population (`imd_quintile`, or a name such as `IMD19_quintile`).")

@@ -58,7 +58,7 @@ def generate_sample(out_dir: Path, *, seed: int = 20261126, years: int = 6, scal
     window = Window.ending(end, years)
     district, population, police_pool, incidents = _police_side(rng, params, window, scale)
     hidden_pool = draw_hidden_victims(rng["hidden"], district, population, window,
-                                      int(round(HIDDEN_VICTIM_SHARE * np.unique(incidents.victim).size)))
+                                      round(HIDDEN_VICTIM_SHARE * np.unique(incidents.victim).size))
     victims = join_victims(police_pool, hidden_pool)
     hidden = np.arange(police_pool.size, victims.size)
     schools = np.tile([max(1, round(4 * scale)), max(1, round(scale))], (district.n_wards, 1))
@@ -86,7 +86,7 @@ def generate_sample(out_dir: Path, *, seed: int = 20261126, years: int = 6, scal
                                     victims, children, district, population, window),
         "school_notifications": school_frame(rng["schools"], incidents, victims, children, window),
     }
-    arguments = {"seed": seed, "years": years, "scale": scale, "end": end.isoformat()}
+    arguments: dict[str, int | float | str] = {"seed": seed, "years": years, "scale": scale, "end": end.isoformat()}
     return _write(Path(out_dir), district, population, window, frames, params=params, arguments=arguments,
                   tables_as=tables_as)
 
@@ -138,7 +138,7 @@ def _victim_numbers(n_victims: int, incident_victim: np.ndarray) -> np.ndarray:
 
 
 def _write(out_dir: Path, district: District, population: Population, window: Window, frames: dict[str, pl.DataFrame],
-           *, params: SampleParameters, arguments: dict[str, object], tables_as: str) -> SampleSummary:
+           *, params: SampleParameters, arguments: dict[str, int | float | str], tables_as: str) -> SampleSummary:
     out_dir.mkdir(parents=True, exist_ok=True)
     register = register_frame(district, end=window.end_day, scale=float(arguments["scale"]))
     rows = {
@@ -156,7 +156,7 @@ def _write(out_dir: Path, district: District, population: Population, window: Wi
         rows[f"{name}.{tables_as}"] = write_table(frames[name], out_dir / f"{name}.{tables_as}")
     for name in ("marac_cases",):
         rows[f"{name}.csv"] = write_csv(frames[name], out_dir / f"{name}.csv")
-    idva_fte = register.filter(pl.col("service_type") == "idva")["fte"].sum()
+    idva_fte = float(register.filter(pl.col("service_type") == "idva")["fte"].sum())
     values = indicator_values(frames, population, district.codes, idva_fte=idva_fte, quintiles=district.imd_quintiles)
     plan, off_track = action_plan(values, district, window)
     rows["action_plan.yaml"] = write_yaml(plan, out_dir / "action_plan.yaml",

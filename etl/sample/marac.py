@@ -50,7 +50,7 @@ def build_marac(rng: np.random.Generator, incidents: Incidents, window: Window, 
     kept = new_case & heard_at_all & (heard < window.end)
     police_victim, police_heard = victim[kept], heard[kept]
 
-    n_other = int(round(police_victim.size * params.marac_non_police_share / (1 - params.marac_non_police_share)))
+    n_other = round(police_victim.size * params.marac_non_police_share / (1 - params.marac_non_police_share))
     police_repeats = _repeat_count(police_victim, police_heard)
     wanted = params.marac_repeat_target * (police_victim.size + n_other) - police_repeats
     n_repeat = int(np.clip(round(wanted), 0, n_other))
@@ -60,7 +60,7 @@ def build_marac(rng: np.random.Generator, incidents: Incidents, window: Window, 
     # The other new cases: victims police rated medium risk, and victims never known to police.
     medium = np.flatnonzero((incidents.risk == MEDIUM) & ~incidents.is_referred_to_marac)
     n_fresh = n_other - n_repeat
-    n_hidden = min(int(round(0.3 * n_fresh)), hidden_victims.size)
+    n_hidden = min(round(0.3 * n_fresh), hidden_victims.size)
     chosen = medium[rng.integers(0, max(medium.size, 1), n_fresh - n_hidden)]
     fresh_victim = np.concatenate([incidents.victim[chosen], rng.choice(hidden_victims, n_hidden, replace=False)])
     fresh_from = np.concatenate([incidents.reported_at[chosen], window.start + rng.random(n_hidden) * (window.end - window.start)])

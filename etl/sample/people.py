@@ -106,7 +106,7 @@ def draw_victims(rng: np.random.Generator, district: District, population: Popul
     report = reporting_factor(district, params)
     ratio = ward_rate_ratio(district, population, params)
     per_victim = expected_incidents_per_victim(params)
-    n_slots = int(round(window.years)) + 1
+    n_slots = round(window.years) + 1
     cells, first_at = [], []
     for slot in range(n_slots):
         slot_start = window.start + (slot - 1) * YEAR

@@ -96,15 +96,16 @@ def action_plan(values: dict[str, dict[int, float]], district: District, window:
             # No figure yet for this group: the plan commits to measuring it first.
             target["obtain_baseline_by"] = date(end_year + 1, 3, 31)
             baseline = None
-        elif SMART_FAILURES.get(spec.id) != "no baseline":
+        elif SMART_FAILURES.get(spec.id) != "no baseline" and baseline is not None and baseline_year is not None:
             target["baseline"] = {"value": round(baseline, 1), "period": f"{baseline_year}/{(baseline_year + 1) % 100:02d}"}
         goal = _goal(spec.rule, baseline)
         target["target"] = {"value": goal} if SMART_FAILURES.get(spec.id) == "no target date" else {"value": goal, "by": target_by}
         target["kind"] = spec.kind
         if spec.owner is not None:
             target["owner"] = spec.owner
-        has_path = baseline is not None and goal is not None and baseline_year is not None
-        target["milestones"] = _milestones(baseline, goal, baseline_year, target_by) if has_path else []
+        target["milestones"] = []
+        if baseline is not None and goal is not None and baseline_year is not None:
+            target["milestones"] = _milestones(baseline, goal, baseline_year, target_by)
         targets.append(target)
     document = {
         "board": "Brackenfold Domestic and Sexual Violence Board",

@@ -40,7 +40,7 @@ class Population:
         return self.counts[:, index]
 
     def frame(self, codes: list[str]) -> pl.DataFrame:
-        n_wards, n_years, n_sexes, n_ages, n_groups = self.counts.shape
+        _n_wards, _n_years, _n_sexes, _n_ages, _n_groups = self.counts.shape
         grid = np.indices(self.counts.shape).reshape(5, -1)
         return pl.DataFrame(
             {

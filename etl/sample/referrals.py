@@ -57,7 +57,7 @@ class _Drafts:
     def __init__(self) -> None:
         self.parts: list[tuple[np.ndarray, ...]] = []
 
-    def add(self, service: np.ndarray, person: np.ndarray, role: int, referred_at: np.ndarray, source: np.ndarray) -> None:
+    def add(self, service: np.ndarray, person: np.ndarray, role: int, referred_at: np.ndarray, source: np.ndarray | int) -> None:
         kept = service != NONE
         size = int(kept.sum())
         self.parts.append((service[kept], person[kept], np.full(size, role), referred_at[kept],

@@ -95,7 +95,7 @@ def register_frame(district: District, *, end: date, scale: float) -> pl.DataFra
             "wards_served": "all" if len(served) == district.n_wards else ";".join(district.codes[w] for w in served),
             "latitude": None if location is None else float(district.points[location, 1]),
             "longitude": None if location is None else float(district.points[location, 0]),
-            "capacity_per_year": max(1, int(round(spec.capacity_per_year * scale))),
+            "capacity_per_year": max(1, round(spec.capacity_per_year * scale)),
             "fte": round(max(0.1, spec.fte * scale), 1),
             "annual_funding_gbp": int(round(spec.annual_funding_gbp * scale, -3)) or 1000,
             "is_commissioned": spec.commissioner is not None,

@@ -15,7 +15,7 @@ def count_text(count: int | float | None, rule: DisclosureRule, *, suppressed: b
     """A count as the pack prints it: '*' when hidden (here or upstream), else with thousands separators."""
     if suppressed or count is None:
         return SUPPRESSED_TEXT
-    whole = int(round(count))
+    whole = round(count)
     if protect_count(whole, rule).is_suppressed:
         return SUPPRESSED_TEXT
     return f"{whole:,}"
@@ -26,6 +26,6 @@ def ratio_text(value: float | None, numerator: int | float | None, denominator: 
     """A rate or percentage, hidden with its numerator or denominator."""
     if value is None or numerator is None or denominator is None:
         return SUPPRESSED_TEXT
-    if protect_ratio(value, numerator=int(round(numerator)), denominator=int(round(denominator)), rule=rule).is_suppressed:
+    if protect_ratio(value, numerator=round(numerator), denominator=round(denominator), rule=rule).is_suppressed:
         return SUPPRESSED_TEXT
     return f"{value:,.{digits}f}{suffix}"

@@ -195,9 +195,9 @@ def overview(*, period: Period, previous: Period, current: pl.DataFrame, before:
         for row in current.iter_rows(named=True)
         if row["indicator_id"] in icons and icons[row["indicator_id"]].special_in_period and row["indicator_id"] not in called)
     tiles = current.with_columns(
-        spc_variation=pl.Series([_icon(icons, i).variation.value if _icon(icons, i) and _icon(icons, i).variation else None
+        spc_variation=pl.Series([icon.variation.value if (icon := _icon(icons, i)) and icon.variation else None
                                  for i in ids], dtype=pl.String),
-        spc_assurance=pl.Series([_icon(icons, i).assurance if _icon(icons, i) else None for i in ids], dtype=pl.String),
+        spc_assurance=pl.Series([icon.assurance if (icon := _icon(icons, i)) else None for i in ids], dtype=pl.String),
         target_value=pl.Series([plan.get(i, {}).get("target_value") for i in ids], dtype=pl.Float64),
         target_status=pl.Series([plan.get(i, {}).get("progress") for i in ids], dtype=pl.String),
         target_id=pl.Series([plan.get(i, {}).get("target_id") for i in ids], dtype=pl.String),

@@ -174,10 +174,11 @@ def change_between(after: Mapping, before: Mapping) -> Change | None:
     share falling in this period is binomial with the two denominators' share). Proportions: the
     two-sample test on the pooled proportion (a chi-square test of the 2x2 table).
     """
-    numbers = [after.get("numerator"), after.get("denominator"), before.get("numerator"), before.get("denominator")]
-    if any(value is None for value in numbers) or after.get("value") is None or before.get("value") is None:
+    given = [after.get("numerator"), after.get("denominator"), before.get("numerator"), before.get("denominator")]
+    numbers = [float(value) for value in given if value is not None]
+    if len(numbers) < len(given) or after.get("value") is None or before.get("value") is None:
         return None
-    events_after, base_after, events_before, base_before = (float(value) for value in numbers)
+    events_after, base_after, events_before, base_before = numbers
     if base_after <= 0 or base_before <= 0:
         return None
     indicator = get(after["indicator_id"])

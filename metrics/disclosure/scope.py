@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
+from typing import overload
 
 import numpy as np
 
@@ -48,18 +49,24 @@ def is_protected(*, cut: str | None, groups: Mapping[str, str | None], start: da
     return cut is not None or any(value is not None for value in groups.values()) or not is_year_or_more(start, end)
 
 
+@overload
+def shown_count(count: float, rule: DisclosureRule) -> float: ...
+@overload
+def shown_count(count: None, rule: DisclosureRule) -> None: ...
+@overload
+def shown_count(count: float | None, rule: DisclosureRule) -> float | None: ...
 def shown_count(count: float | None, rule: DisclosureRule) -> float | None:
     """The count a protected figure is worked out from: rounded under the rule (a small count to the
     first multiple above the threshold, as no figure is shown beside a small count anyway)."""
     if count is None or rule.is_identity:
         return count
-    value = np.array([int(round(count))])
+    value = np.array([round(count)])
     check_counts(value)
     return float(rounded(value, rule)[0])
 
 
 def is_small_count(count: float | None, rule: DisclosureRule) -> bool:
-    return count is not None and bool(is_small(np.array([int(round(count))]), rule)[0])
+    return count is not None and bool(is_small(np.array([round(count)]), rule)[0])
 
 
 def wilson_percent(decimals: int | None = None, *, limits: bool = True,
@@ -74,7 +81,7 @@ def wilson_percent(decimals: int | None = None, *, limits: bool = True,
             return (None, None, None) if limits else (None,)
         interval = wilson_ci(numerator, total)
         values = (interval.value, interval.lower, interval.upper) if limits else (interval.value,)
-        return tuple(value if decimals is None else round(value, decimals) for value in values)
+        return tuple(value if decimals is None or value is None else round(value, decimals) for value in values)
 
     return formula
 

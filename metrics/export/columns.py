@@ -25,7 +25,7 @@ def _count(name: str, header: str) -> Column:
     return Column(name, header, f"{name}_suppressed", "#,##0")
 
 
-def _share(name: str, header: str, flag: str) -> Column:
+def _share(name: str, header: str, flag: str | None) -> Column:
     return Column(name, header, flag, "0.0")
 
 

@@ -81,9 +81,9 @@ def _row(measure: str, label: str, eligible_label: str, value: str, group_label:
     interval = wilson_ci(missed, eligible) if eligible else None
     return {"measure": measure, "label": label, "of": eligible_label, "group_value": value, "group_label": group_label,
             "is_total": is_total, "missed": missed, "eligible": eligible,
-            "missed_pct": None if interval is None else round(interval.value, 1),
-            "missed_lower_95": None if interval is None else round(interval.lower, 1),
-            "missed_upper_95": None if interval is None else round(interval.upper, 1)}
+            "missed_pct": None if interval is None or interval.value is None else round(interval.value, 1),
+            "missed_lower_95": None if interval is None or interval.lower is None else round(interval.lower, 1),
+            "missed_upper_95": None if interval is None or interval.upper is None else round(interval.upper, 1)}
 
 
 def _schema() -> dict:

@@ -131,7 +131,11 @@ def _share(people: int, of: int) -> tuple[float | None, float | None, float | No
     if not of:
         return None, None, None
     interval = wilson_ci(people, of)
-    return round(interval.value, 1), round(interval.lower, 1), round(interval.upper, 1)
+    return _round1(interval.value), _round1(interval.lower), _round1(interval.upper)
+
+
+def _round1(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
 
 
 def _days(median: float | None, people: int, min_people: int) -> float | None:

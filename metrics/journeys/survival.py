@@ -27,7 +27,7 @@ MEASURES = {
     "support": "Days from entry to specialist support starting",
     "repeat": "Days from entry to another incident",
 }
-CURVE_DAYS = tuple(range(0, 365, 7)) + (365,)
+CURVE_DAYS = (*tuple(range(0, 365, 7)), 365)
 SIGNIFICANCE = 0.05
 
 

@@ -15,7 +15,7 @@ from metrics.aggregate import GroupFilters, query_sql
 from metrics.disclosure import DisclosureRule, is_protected, wilson_percent
 from metrics.journeys.common import ALL_IN_SELECTION, cut_labels, group_expression, protect_cut_rows, run
 from metrics.periods import Period
-from metrics.stats import wilson_ci
+from metrics.stats import Interval, wilson_ci
 
 ASSOCIATION_NOTE = (
     "This is an association, not a causal effect: victims whose support started early may differ from the "
@@ -79,20 +79,28 @@ def describe_timing(row: dict) -> str:
 
 def _row(value: str, label: str, is_total: bool, counts: pl.DataFrame) -> dict:
     row = {"group_value": value, "group_label": label, "is_total": is_total}
-    limits = {}
+    limits: dict[str, Interval | None] = {}
     for flag, side in SUPPORT_TIMING.items():
         part = counts.filter(pl.col("is_supported_before_decision") == flag)
         crimes, issues = int(part["crimes"].sum()), int(part["victim_issues"].sum())
         interval = wilson_ci(issues, crimes) if crimes else None
         row.update({f"{side}_crimes": crimes, f"{side}_issues": issues,
-                    f"{side}_issue_pct": _rounded(interval and interval.value),
-                    f"{side}_lower_95": _rounded(interval and interval.lower),
-                    f"{side}_upper_95": _rounded(interval and interval.upper)})
+                    f"{side}_issue_pct": _rounded(interval.value if interval else None),
+                    f"{side}_lower_95": _rounded(interval.lower if interval else None),
+                    f"{side}_upper_95": _rounded(interval.upper if interval else None)})
         limits[side] = interval
-    before, later = limits["supported_before"], limits["supported_later_or_not"]
-    row["intervals_overlap"] = None if not (before and later) else bool(
-        before.lower <= later.upper and later.lower <= before.upper)
+    row["intervals_overlap"] = _overlap(limits["supported_before"], limits["supported_later_or_not"])
     return row
+
+
+def _overlap(one: Interval | None, other: Interval | None) -> bool | None:
+    """Whether two 95% intervals overlap; None unless both have limits."""
+    if one is None or other is None:
+        return None
+    one_lower, one_upper, other_lower, other_upper = one.lower, one.upper, other.lower, other.upper
+    if one_lower is None or one_upper is None or other_lower is None or other_upper is None:
+        return None
+    return one_lower <= other_upper and other_lower <= one_upper
 
 
 def _rounded(value: float | None) -> float | None:

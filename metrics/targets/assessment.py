@@ -108,7 +108,7 @@ def assess(target: Target, source: ValueSource, *, as_of: date | None = None) ->
     indicator = registered(target.indicator)
     coverage, history, data_problem = _data(target, indicator, source, as_of)
     measured_baseline = _measured_baseline(target, indicator, source, coverage) if not data_problem else None
-    smart = check_smart(target, Evidence(indicator, data_problem, [AnnualValue(year, m.value) for year, m in history], as_of,
+    smart = check_smart(target, Evidence(indicator, data_problem, [AnnualValue(year, m.shown_value) for year, m in history], as_of,
                                          measured_baseline))
     by = target.target_date
     is_final = by is not None and by < as_of
@@ -230,12 +230,12 @@ def _trajectory(target: Target, current: Measurement, direction: Direction, *, i
 
     if is_final:
         return none("the target date has passed, so the target is assessed as final")
-    if target.baseline_value is None or not target.baseline.period:
+    if target.baseline_value is None or not target.baseline_period:
         return none("no baseline to start the path from")
-    if target.target_date is None:
+    if target.target_date is None or target.target_value is None:
         return none("no target date to end the path at")
     try:
-        start = baseline_period_end(target.baseline.period)
+        start = baseline_period_end(target.baseline_period)
     except BaselinePeriodError as error:
         return none(str(error))
     on = current.period.end
@@ -284,9 +284,9 @@ def _forecast(target: Target, indicator: Indicator, history: Sequence[tuple[int,
               *, is_final: bool) -> tuple[Forecast | None, str]:
     if is_final:
         return None, "no forecast: the target date has passed"
-    if target.target_date is None:
+    if target.target_date is None or target.target_value is None:
         return None, "no forecast: no target date"
-    points = [AnnualPoint(periods.financial_year(year).end, measured.value, measured.lower_95, measured.upper_95)
+    points = [AnnualPoint(periods.financial_year(year).end, measured.shown_value, measured.lower_95, measured.upper_95)
               for year, measured in history]
     bounds = (0.0, indicator.multiplier) if indicator.method is Method.PROPORTION else (0.0, None)
     try:

@@ -82,7 +82,8 @@ def forecast_at(
                    for point in recent)
     if weighted:
         z = z_for(0.95)
-        weights = np.array([(2 * z / (point.upper_95 - point.lower_95)) ** 2 for point in recent])
+        weights = np.array([(2 * z / (point.upper_95 - point.lower_95)) ** 2 for point in recent
+                            if point.upper_95 is not None and point.lower_95 is not None])
     else:
         weights = np.ones(len(recent))
     design = np.column_stack([np.ones(len(recent)), years])

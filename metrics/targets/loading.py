@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from metrics.targets.model import ActionPlan, Target
 
@@ -133,7 +134,7 @@ def _field(location: tuple) -> str:
     return ".".join(str(part + 1) if isinstance(part, int) else str(part) for part in location)
 
 
-def _message(detail: dict) -> str:
+def _message(detail: ErrorDetails) -> str:
     value = detail.get("input")
     shown = "" if isinstance(value, (dict, list)) else f" (got {value!r})"
     return f"{detail['msg']}{shown}"

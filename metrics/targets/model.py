@@ -161,6 +161,10 @@ class Target(_PlanPart):
     def baseline_value(self) -> float | None:
         return self.baseline.value if self.baseline else None
 
+    @property
+    def baseline_period(self) -> str | None:
+        return self.baseline.period if self.baseline else None
+
 
 class ActionPlan(_PlanPart):
     board: str | None = None

@@ -30,6 +30,7 @@ from etl.contract.values import AgeBand, Ethnicity, Sex
 from metrics.definitions import Indicator
 from metrics.targets.model import Kind, Priority, Target
 from metrics.targets.trajectory import BaselinePeriodError, baseline_period_end
+import itertools
 
 FAR_BEYOND_FACTOR = 2.0
 WARD_CODE = re.compile(r"^E05\d{6}$")
@@ -217,11 +218,11 @@ def _achievable(target: Target, evidence: Evidence) -> SmartCheck:
 
     cannot = "cannot judge whether the pace is realistic: "
     baseline, goal, by = target.baseline_value, target.target_value, target.target_date
-    if baseline is None or goal is None or by is None or not target.baseline.period:
+    if baseline is None or goal is None or by is None or not target.baseline_period:
         missing = [name for name, value in (("a baseline", baseline), ("a target value", goal), ("a target date", by)) if value is None]
         return warn(cannot + "it needs " + (" and ".join(missing) if missing else "a baseline period"))
     try:
-        years = (by - baseline_period_end(target.baseline.period)).days / 365.25
+        years = (by - baseline_period_end(target.baseline_period)).days / 365.25
     except BaselinePeriodError as error:
         return warn(cannot + str(error))
     if years <= 0:
@@ -230,7 +231,7 @@ def _achievable(target: Target, evidence: Evidence) -> SmartCheck:
     if evidence.indicator is None or evidence.data_problem:
         return warn(cannot + "there is no history of the indicator to compare with")
     history = sorted(evidence.history, key=lambda point: point.year)
-    changes = [(later.value - earlier.value, earlier.year) for earlier, later in zip(history, history[1:])
+    changes = [(later.value - earlier.value, earlier.year) for earlier, later in itertools.pairwise(history)
                if later.year == earlier.year + 1]
     if not changes:
         return warn(cannot + "the data hold fewer than two consecutive complete financial years")
@@ -271,7 +272,7 @@ def _time_bound(target: Target) -> SmartCheck:
             dated.append((number, milestone.by))
         if milestone.value is None:
             problems.append(f"milestone {number} has no value")
-    for (_, earlier), (number, later) in zip(dated, dated[1:]):
+    for (_, earlier), (number, later) in itertools.pairwise(dated):
         if later <= earlier:
             problems.append(f"milestones are not in date order: milestone {number} ({_day(later)}) is not after {_day(earlier)}")
     if by is not None:

@@ -56,6 +56,13 @@ class Measurement:
     def is_shown(self) -> bool:
         return self.value is not None and not self.suppressed
 
+    @property
+    def shown_value(self) -> float:
+        """The value of a figure that is shown; asking it of a hidden figure is a programming error."""
+        if self.value is None or self.suppressed:
+            raise ValueError(f"the figure for {self.period.label} is not shown")
+        return self.value
+
     def limits(self) -> tuple[float | None, float | None]:
         """The 95% limits; a figure published without any (a count) is compared as exact."""
         if self.lower_95 is None and self.upper_95 is None and self.is_shown:

@@ -77,10 +77,10 @@ def targets_table(assessments: Sequence[Assessment]) -> pl.DataFrame:
     rows = []
     for assessment in assessments:
         target, current, forecast = assessment.target, assessment.current, assessment.forecast
-        shown = current is not None and current.is_shown
         rows.append({
             "target": target.id, "SMART": "yes" if assessment.smart.is_smart else "no",
-            "now (95% interval)": f"{number(current.value)} ({number(current.lower_95)}-{number(current.upper_95)})" if shown else "",
+            "now (95% interval)": (f"{number(current.value)} ({number(current.lower_95)}-{number(current.upper_95)})"
+                                   if current is not None and current.is_shown else ""),
             "aim": f"{number(target.target_value)} by {_iso(target.target_date) or '?'}",
             "status": assessment.progress.value,
             "forecast": f"{number(forecast.value)}, {forecast.outlook.value}" if forecast else "",

@@ -172,8 +172,9 @@ def target_row(assessment: Assessment) -> dict[str, Any]:
         "target_value": target.target_value, "target_date": target.target_date,
         "aim_text": f"{as_number(target.target_value)} by {as_day(target.target_date)}",
         "period": current.period.label if current else None,
-        "value": current.value if shown else None,
-        "lower_95": current.lower_95 if shown else None, "upper_95": current.upper_95 if shown else None,
+        "value": current.value if current is not None and shown else None,
+        "lower_95": current.lower_95 if current is not None and shown else None,
+        "upper_95": current.upper_95 if current is not None and shown else None,
         "now_text": now_words(assessment),
         "status": assessment.status.value, "status_reason": assessment.status_reason,
         "progress": assessment.progress.value, "needs_attention": assessment.progress in NEEDS_ATTENTION,
@@ -207,7 +208,7 @@ def chart_points(assessment: Assessment, source: ValueSource) -> list[dict[str, 
                             current.upper_95, assessment.progress.value))
     start = _baseline_end(assessment)
     if start is not None:
-        points.append(point(BASELINE, f"baseline {target.baseline.period}", start, target.baseline_value))
+        points.append(point(BASELINE, f"baseline {target.baseline_period}", start, target.baseline_value))
         if target.target_value is not None and target.target_date is not None:
             points += [point(TRAJECTORY, "path from the baseline", start, target.baseline_value),
                        point(TRAJECTORY, "path reaches the target", target.target_date, target.target_value)]

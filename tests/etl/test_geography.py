@@ -114,7 +114,7 @@ def test_two_code_columns_are_ambiguous(tmp_path):
 def test_duplicate_codes_are_refused(tmp_path):
     rows = ward_rows()
     rows[2]["ward_code"] = rows[0]["ward_code"]
-    with pytest.raises(BoundaryFileError, match="repeat.*E05001341"):
+    with pytest.raises(BoundaryFileError, match=r"repeat.*E05001341"):
         load_wards(write_geojson(tmp_path / "w.geojson", rows))
 
 
@@ -129,13 +129,13 @@ def test_codes_that_are_not_ward_codes_are_refused(tmp_path, bad_code):
 def test_blank_names_are_refused(tmp_path):
     rows = ward_rows()
     rows[0]["ward_name"] = " "
-    with pytest.raises(BoundaryFileError, match="blank for 1 wards.*E05001341"):
+    with pytest.raises(BoundaryFileError, match=r"blank for 1 wards.*E05001341"):
         load_wards(write_geojson(tmp_path / "w.geojson", rows))
 
 
 def test_empty_geometry_is_refused(tmp_path):
     geometries = [{"type": "Polygon", "coordinates": lonlat_square(-1.8, 53.8)}, None, None]
-    with pytest.raises(BoundaryFileError, match="2 wards have no geometry.*E05001342"):
+    with pytest.raises(BoundaryFileError, match=r"2 wards have no geometry.*E05001342"):
         load_wards(write_geojson(tmp_path / "w.geojson", ward_rows(), geometries=geometries))
 
 

@@ -215,7 +215,7 @@ ORDINARY = st.one_of(ONS_CODES, IDS, TIMESTAMPS, DECIMALS, FAILING_TEN_DIGIT_IDS
 @given(st.lists(ORDINARY, min_size=1, max_size=8))
 @settings(max_examples=150, deadline=None)
 def test_codes_ids_timestamps_and_numbers_never_trigger(values):
-    assert kinds_found(values + [" ".join(values), "; ".join(values)]) == set()
+    assert kinds_found([*values, " ".join(values), "; ".join(values)]) == set()
 
 
 # Headers and values a careless or hostile agency sent, each of which once loaded.

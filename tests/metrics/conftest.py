@@ -8,7 +8,8 @@ from oversight.settings import Settings
 from tests.drops import write_tiny_drop
 
 
-@pytest.fixture(scope="module")
+# Built once per test session (per worker under xdist) and shared: the connections are read-only.
+@pytest.fixture(scope="session")
 def tiny_warehouse(tmp_path_factory):
     """A read-only connection to a warehouse built from the tiny literal drop (tests/drops.py)."""
     root = tmp_path_factory.mktemp("tiny")
@@ -17,3 +18,13 @@ def tiny_warehouse(tmp_path_factory):
     con = Warehouse(settings.warehouse).connect_read_only()
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session")
+def services_warehouse(tmp_path_factory):
+    """A read-only connection to the hand-worked services drop (tests/metrics/test_coverage.py)."""
+    from tests.metrics.test_coverage import build_services_warehouse
+
+    connection = build_services_warehouse(tmp_path_factory.mktemp("services"))
+    yield connection
+    connection.close()

@@ -81,20 +81,7 @@ def _referral_rows() -> list[str]:
                  + [(start, "", "")] * 2 + [("", "2025-05-20" + at, "declined"), ("", "", "")])  # P301-P310
     rows += [f"R{300 + n},SVC04,P{300 + n},perpetrator,2025-05-10{at},{started},{ended},{end},male,25-34,white,no,no,{N}"
              for n, (started, ended, end) in enumerate(programme, start=1)]
-    return rows + [
-        f"R201,SVC02,V101,victim,2025-06-01T09:00,2025-06-01T12:00,2025-07-01T09:00,completed,female,25-34,white,no,no,{N}",
-        f"R202,SVC02,C201,child,2025-06-01T09:00,2025-06-02T09:00,,,male,5-10,white,no,no,{N}",
-        f"R203,SVC02,C202,child,2025-06-01T09:00,2025-06-02T09:00,,,female,5-10,white,no,no,{N}",
-        f"R204,SVC03,V120,victim,2025-07-01T09:00,2025-07-05T09:00,2025-09-01T09:00,completed,male,25-34,white,no,no,{N}",
-        f"R205,SVC01,V121,victim,2025-07-01T09:00,,2025-07-05T09:00,declined,female,65-74,white,no,no,{N}",
-        f"R206,SVC01,V160,victim,2025-03-15T09:00,2025-03-20T09:00,,,female,25-34,white,no,no,{N}",
-        f"R207,SVC01,V161,victim,2025-03-25T09:00,2025-04-02T09:00,,,female,25-34,white,no,no,{N}",
-        *(f"R{208 + n},SVC05,V{130 + n},victim,2025-08-01T09:00,2025-08-02T09:00,,,female,25-34,asian,no,no,{E}" for n in range(3)),
-        f"R211,SVC06,V133,victim,2025-08-01T09:00,2025-08-01T10:00,,,female,16-17,asian,no,yes,{E}",
-        f"R212,SVC06,V134,victim,2025-08-01T09:00,,2025-08-03T09:00,not_eligible,male,25-34,asian,no,no,{E}",
-        f"R213,SVC01,V141,victim,2025-10-01T09:00,2025-10-01T12:00,,,female,25-34,white,no,no,{S}",
-        f"R214,SVC04,V150,victim,2025-10-01T09:00,2025-10-02T09:00,,,female,25-34,white,no,no,{S}",
-    ]
+    return [*rows, f"R201,SVC02,V101,victim,2025-06-01T09:00,2025-06-01T12:00,2025-07-01T09:00,completed,female,25-34,white,no,no,{N}", f"R202,SVC02,C201,child,2025-06-01T09:00,2025-06-02T09:00,,,male,5-10,white,no,no,{N}", f"R203,SVC02,C202,child,2025-06-01T09:00,2025-06-02T09:00,,,female,5-10,white,no,no,{N}", f"R204,SVC03,V120,victim,2025-07-01T09:00,2025-07-05T09:00,2025-09-01T09:00,completed,male,25-34,white,no,no,{N}", f"R205,SVC01,V121,victim,2025-07-01T09:00,,2025-07-05T09:00,declined,female,65-74,white,no,no,{N}", f"R206,SVC01,V160,victim,2025-03-15T09:00,2025-03-20T09:00,,,female,25-34,white,no,no,{N}", f"R207,SVC01,V161,victim,2025-03-25T09:00,2025-04-02T09:00,,,female,25-34,white,no,no,{N}", *(f"R{208 + n},SVC05,V{130 + n},victim,2025-08-01T09:00,2025-08-02T09:00,,,female,25-34,asian,no,no,{E}" for n in range(3)), f"R211,SVC06,V133,victim,2025-08-01T09:00,2025-08-01T10:00,,,female,16-17,asian,no,yes,{E}", f"R212,SVC06,V134,victim,2025-08-01T09:00,,2025-08-03T09:00,not_eligible,male,25-34,asian,no,no,{E}", f"R213,SVC01,V141,victim,2025-10-01T09:00,2025-10-01T12:00,,,female,25-34,white,no,no,{S}", f"R214,SVC04,V150,victim,2025-10-01T09:00,2025-10-02T09:00,,,female,25-34,white,no,no,{S}"]
 
 
 INCIDENTS_CSV = f"""incident_id,reported_at,ward_code,victim_id,perpetrator_id,victim_sex,victim_age_band,victim_ethnicity,dash_risk,n_children_present,is_crime
@@ -132,11 +119,9 @@ def build_services_warehouse(root: Path):
     return Warehouse(settings.warehouse).connect_read_only()
 
 
-@pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    connection = build_services_warehouse(tmp_path_factory.mktemp("services"))
-    yield connection
-    connection.close()
+@pytest.fixture
+def con(services_warehouse):
+    return services_warehouse
 
 
 def by_key(frame: pl.DataFrame, *keys: str) -> dict:

@@ -58,7 +58,7 @@ def test_a_ward_beyond_the_limits_is_one_compute_calls_significant(sample_wareho
 
 
 def test_a_proportion_takes_wilson_limits_around_the_district_percentage(sample_warehouse):
-    points, limits = ward_funnel(sample_warehouse, BOARD, PROPORTION, Filters(YEAR))
+    _points, limits = ward_funnel(sample_warehouse, BOARD, PROPORTION, Filters(YEAR))
     whole = district(sample_warehouse, PROPORTION)
     assert limits.method == METHOD_WILSON_FUNNEL
     assert limits.centre == pytest.approx(whole["value"])

@@ -38,7 +38,7 @@ def test_assurance_icon_against_the_target(target, direction, expected):
 
 
 def test_a_point_beyond_the_upper_limit_is_concerning_when_lower_is_better():
-    chart = xmr(STEADY[:-1] + [30], direction="decrease")
+    chart = xmr([*STEADY[:-1], 30], direction="decrease")
     # mean 155/12; moving ranges 19 from the first ten, then 19: 38/11
     assert chart.points[-1].upper_limit == pytest.approx(155 / 12 + 2.66 * 38 / 11)  # 22.105758
     assert [p.rule for p in chart.points] == [None] * 11 + [Rule.BEYOND_LIMIT]
@@ -47,7 +47,7 @@ def test_a_point_beyond_the_upper_limit_is_concerning_when_lower_is_better():
 
 
 def test_screening_leaves_the_outlying_moving_range_out():
-    chart = xmr(STEADY[:-1] + [30], screen_outliers=True)
+    chart = xmr([*STEADY[:-1], 30], screen_outliers=True)
     # 19 > 3.267 x 38/11 = 11.29, so mean(MR) = 19/10
     assert chart.points[0].upper_limit == pytest.approx(155 / 12 + 2.66 * 1.9)
 
@@ -98,7 +98,7 @@ def test_one_of_three_beyond_two_sigma_is_common_cause():
 
 
 def test_no_direction_gives_special_cause_neither():
-    assert xmr(STEADY[:-1] + [30]).variation is Variation.NEITHER
+    assert xmr([*STEADY[:-1], 30]).variation is Variation.NEITHER
 
 
 def test_a_rebase_starts_new_limits():

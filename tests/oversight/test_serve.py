@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -67,8 +68,6 @@ def test_stopping_serve_by_its_pid_stops_the_dashboard(sample_warehouse_path, st
             time.sleep(0.2)
         assert _processes_in_session(serve.pid) == [], "a process started by serve is still running"
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(serve.pid, signal.SIGKILL)  # only this test's own process group, if anything is left
-        except ProcessLookupError:
-            pass
         serve.wait(timeout=10)

@@ -28,6 +28,7 @@ from metrics.periods import Period, month, month_end, quarter
 from metrics.registry import all_indicators, get
 from metrics.result_frame import interval
 from tests.disclosure_attack import Attacker, Formula
+import itertools
 
 GROUP_DIMENSIONS = ("ward", "sex", "age_band", "ethnicity")
 
@@ -178,7 +179,7 @@ class Findings:
                 inside = sorted((s, e) for s, e in parts if start <= s and e <= end)
                 if not inside or inside[0][0] != start or inside[-1][1] != end:
                     continue
-                if any(previous[1].toordinal() + 1 != following[0].toordinal() for previous, following in zip(inside, inside[1:])):
+                if any(previous[1].toordinal() + 1 != following[0].toordinal() for previous, following in itertools.pairwise(inside)):
                     continue  # a part is missing: they do not tile the period
                 for parent in [c for c in self.cells if (c.start, c.end) == (start, end)]:
                     children = [parent.over(s, e) for s, e in inside]

@@ -87,7 +87,7 @@ def test_loopback_addresses(address, loopback):
 
 
 def test_a_remote_bind_without_sign_in_is_refused_unless_overridden(tmp_path):
-    with pytest.raises(UnauthenticatedRemoteBind, match="Refusing to listen on 0.0.0.0"):
+    with pytest.raises(UnauthenticatedRemoteBind, match=r"Refusing to listen on 0\.0\.0\.0"):
         check_bind("0.0.0.0", Settings(), secrets_files=[])
     check_bind("localhost", Settings(), secrets_files=[])
     check_bind("0.0.0.0", Settings(), secrets_files=[], allow_unauthenticated_remote=True)

@@ -17,17 +17,15 @@ from metrics.disclosure import DisclosureRule
 from metrics.indicators.services import INDICATORS
 from metrics.registry import get
 from metrics.stats import byars_limits, wilson_ci
-from tests.metrics.test_coverage import YEAR, YEARS, build_services_warehouse
+from tests.metrics.test_coverage import YEAR, YEARS
 
 OPEN = DisclosureRule.unsuppressed()
 N, E, S = "E05990001", "E05990002", "E05990003"
 
 
-@pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    connection = build_services_warehouse(tmp_path_factory.mktemp("service_indicators"))
-    yield connection
-    connection.close()
+@pytest.fixture
+def con(services_warehouse):
+    return services_warehouse
 
 
 def rows(con, indicator_id, **filters):

@@ -8,7 +8,7 @@ from oversight.settings import Settings
 from tests.metrics.journeys.journey_drop import write_journey_drop
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def journey_warehouse(tmp_path_factory):
     """A read-only connection to a warehouse built from the hand-worked journey drop."""
     root = tmp_path_factory.mktemp("journeys")

@@ -33,7 +33,7 @@ targets:
 
 def test_a_sound_plan_loads_with_its_cut_baseline_and_milestones():
     plan = parse_plan(SOUND, source="plan.yaml")
-    first, second = plan.targets
+    first, _second = plan.targets
     assert plan.board == "Test board" and plan.adopted_on == date(2023, 6, 1) and plan.source == "plan.yaml"
     assert first.priority is Priority.PROTECTION and first.kind is Kind.ABSOLUTE
     assert first.cut.dimensions() == {"ward": "E05990001", "sex": "female"}
