@@ -28,9 +28,9 @@ from common import machine, percentile, versions
 
 from metrics.board import board_pack, latest_complete_quarter, previous_period
 from metrics.disclosure import Audience, rule_for
-from pipeline.nightly import refresh
 from metrics.warehouse import connect
 from oversight.settings import PROJECT_ROOT, Settings, get_settings
+from pipeline.nightly import refresh
 from ui.board_pack.document import draw, pack_html, pack_pdf
 
 RESULTS = PROJECT_ROOT / "benchmarks" / "results" / "board_pack.json"
@@ -80,18 +80,22 @@ def main(argv: list[str] | None = None) -> dict:
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": " ".join(["python", "benchmarks/board_pack.py", *(argv if argv is not None else sys.argv[1:])]),
         "warehouse": str(options.warehouse or "the sample district, built for the run"),
-        "police_incidents": incidents, "machine": machine(),
+        "police_incidents": incidents,
+        "machine": machine(),
         "versions": versions("duckdb", "polars", "plotly", "kaleido", "weasyprint"),
         "load_average_1_minute": {"start": load_at_start, "end": os.getloadavg()[0]},
-        "goal_seconds": GOAL_SECONDS, "runs": runs,
+        "goal_seconds": GOAL_SECONDS,
+        "runs": runs,
         "median": {stage: sorted(run[stage] for run in runs)[len(runs) // 2] for stage in stages},
         "worst": {stage: percentile([run[stage] for run in runs], 1.0) for stage in stages},
     }
     options.results.parent.mkdir(parents=True, exist_ok=True)
     options.results.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     median, worst = record["median"], record["worst"]
-    print(f"Board pack on {incidents:,} police incidents, {len(runs)} runs; load average "
-          f"{record['load_average_1_minute']['start']:.1f} to {record['load_average_1_minute']['end']:.1f}\n")
+    print(
+        f"Board pack on {incidents:,} police incidents, {len(runs)} runs; load average "
+        f"{record['load_average_1_minute']['start']:.1f} to {record['load_average_1_minute']['end']:.1f}\n"
+    )
     print("| stage | median s | worst s |\n| --- | ---: | ---: |")
     for stage in stages:
         print(f"| {stage.removesuffix('_seconds')} | {median[stage]:.1f} | {worst[stage]:.1f} |")

@@ -25,9 +25,9 @@ from common import percentile
 from etl.warehouse import Warehouse
 from metrics.compute import Filters, compute
 from metrics.disclosure import DisclosureRule
-from pipeline.nightly import refresh
 from metrics.registry import all_indicators
 from oversight.settings import PROJECT_ROOT, Settings
+from pipeline.nightly import refresh
 
 RESULTS = PROJECT_ROOT / "benchmarks" / "results" / "compute_latency.json"
 
@@ -62,8 +62,12 @@ def main() -> None:
     record = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {platform.system()} {platform.release()}",
-        "python": platform.python_version(), "duckdb": duckdb.__version__, "polars": polars.__version__,
-        "repeat": arguments.repeat, "command": "python benchmarks/compute_latency.py", "results": results,
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "polars": polars.__version__,
+        "repeat": arguments.repeat,
+        "command": "python benchmarks/compute_latency.py",
+        "results": results,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

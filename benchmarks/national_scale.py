@@ -101,15 +101,23 @@ def measure_scale(scale: Scale, options: argparse.Namespace) -> dict[str, Any]:
     incidents = sum(count for table, count in rows.items() if table.startswith("police_incidents"))
     csv_files = sorted(drop.glob("*.csv"))
     return {
-        "scale": scale.label, "police_incidents": incidents, "drop": str(drop), "started_at": started_at,
+        "scale": scale.label,
+        "police_incidents": incidents,
+        "drop": str(drop),
+        "started_at": started_at,
         "finished_at": now(),
         # the machine is shared: other work running alongside slows every figure
         "load_average_1_minute": {"start": load_at_start, "end": os.getloadavg()[0]},
-        "drop_files": {"csv_files": len(csv_files), "csv_mib": sum(path.stat().st_size for path in csv_files) / 2**20,
-                       "rows_per_table": rows},
+        "drop_files": {
+            "csv_files": len(csv_files),
+            "csv_mib": sum(path.stat().st_size for path in csv_files) / 2**20,
+            "rows_per_table": rows,
+        },
         "load": {
-            "bare_seconds": bare.seconds, "bare_peak_rss_mib": bare.peak_rss_mib,
-            "refresh_seconds": refresh.seconds, "refresh_peak_rss_mib": refresh.peak_rss_mib,
+            "bare_seconds": bare.seconds,
+            "bare_peak_rss_mib": bare.peak_rss_mib,
+            "refresh_seconds": refresh.seconds,
+            "refresh_peak_rss_mib": refresh.peak_rss_mib,
             "ratio": refresh.seconds / bare.seconds,
             "refresh_stage_seconds": refresh_stages(warehouse),
         },
@@ -128,23 +136,35 @@ def refresh_stages(warehouse: Path) -> dict[str, float]:
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scales", help=f"comma-separated numbers of police incidents (default {DEFAULT_SCALES}; "
-                                         f"{QUICK_SCALES} with --quick)")
+    parser.add_argument(
+        "--scales", help=f"comma-separated numbers of police incidents (default {DEFAULT_SCALES}; {QUICK_SCALES} with --quick)"
+    )
     parser.add_argument("--repeat", type=int, help=f"warm calls of each data call (default 20; {QUICK_REPEAT} with --quick)")
-    parser.add_argument("--warm-budget", type=float, default=10.0,
-                        help=f"seconds of warm calls after which a slow call stops repeating (at least "
-                             f"{MINIMUM_WARM_CALLS} calls; default 10)")
+    parser.add_argument(
+        "--warm-budget",
+        type=float,
+        default=10.0,
+        help=f"seconds of warm calls after which a slow call stops repeating (at least {MINIMUM_WARM_CALLS} calls; default 10)",
+    )
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help=f"drops and warehouses (default {DEFAULT_WORK})")
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="folder for national_scale.json and .md")
-    parser.add_argument("--quick", action="store_true",
-                        help="a check that everything works, for CI: tiny scale, few repeats, one cold process, no browser")
-    parser.add_argument("--browser", action=argparse.BooleanOptionalAction,
-                        help="measure the served dashboard's memory in Chromium (default on; off with --quick)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a check that everything works, for CI: tiny scale, few repeats, one cold process, no browser",
+    )
+    parser.add_argument(
+        "--browser",
+        action=argparse.BooleanOptionalAction,
+        help="measure the served dashboard's memory in Chromium (default on; off with --quick)",
+    )
     parser.add_argument("--retries", type=int, default=2, help="retries of a failed refresh (default 2)")
     parser.add_argument("--retry-wait", type=float, default=60.0, help="seconds before retrying a refresh")
     options = parser.parse_args(argv)
     try:
-        options.scales = [Scale.parse(text) for text in (options.scales or (QUICK_SCALES if options.quick else DEFAULT_SCALES)).split(",")]
+        options.scales = [
+            Scale.parse(text) for text in (options.scales or (QUICK_SCALES if options.quick else DEFAULT_SCALES)).split(",")
+        ]
     except ValueError as error:
         parser.error(str(error))
     options.repeat = options.repeat or (QUICK_REPEAT if options.quick else 20)
@@ -160,27 +180,37 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         python = python.relative_to(PROJECT_ROOT)
     command = [str(python), "benchmarks/national_scale.py", *(sys.argv[1:] if argv is None else argv)]
     record: dict[str, Any] = {
-        "started_at": now(), "command": shlex.join(command), "machine": machine(),
+        "started_at": now(),
+        "command": shlex.join(command),
+        "machine": machine(),
         "versions": versions("duckdb", "polars", "streamlit", "pyarrow", "playwright"),
-        "options": {"scales": [scale.label for scale in options.scales], "repeat": options.repeat,
-                    "warm_budget_seconds": options.warm_budget, "quick": options.quick, "browser": options.browser,
-
-                    "work": str(options.work)},
-        "goals": {"refresh_over_bare_load": REFRESH_RATIO_GOAL, "refresh_peak_rss_gib": REFRESH_RSS_GOAL_GIB,
-                  "warm_p95_ms": WARM_P95_GOAL_MS, "cold_p95_ms": COLD_P95_GOAL_MS},
+        "options": {
+            "scales": [scale.label for scale in options.scales],
+            "repeat": options.repeat,
+            "warm_budget_seconds": options.warm_budget,
+            "quick": options.quick,
+            "browser": options.browser,
+            "work": str(options.work),
+        },
+        "goals": {
+            "refresh_over_bare_load": REFRESH_RATIO_GOAL,
+            "refresh_peak_rss_gib": REFRESH_RSS_GOAL_GIB,
+            "warm_p95_ms": WARM_P95_GOAL_MS,
+            "cold_p95_ms": COLD_P95_GOAL_MS,
+        },
         "definitions": {
             "bare_load": "for each CSV file: create table <stem> as select * from read_csv('<file>'), into a fresh "
-                         "DuckDB file, then checkpoint; in its own subprocess, timed around it",
+            "DuckDB file, then checkpoint; in its own subprocess, timed around it",
             "refresh": "oversight refresh --incoming DROP --warehouse NEWDIR into a fresh empty folder, in its own subprocess",
             "peak_rss": "ru_maxrss of the subprocess from os.wait4",
             "cold": "first call on a read-only connection opened for that call alone, in a fresh process per page "
-                    "(with --quick, one process for every page); includes opening the connection; OS page cache "
-                    "not dropped",
+            "(with --quick, one process for every page); includes opening the connection; OS page cache "
+            "not dropped",
             "warm": "repeated calls of the same call on one open connection after one warm-up call",
             "pages": "each page run in Streamlit AppTest as a board member (analyst for analyst-only pages); every call "
-                     "made through ui.cache recorded, then replayed without Streamlit's cache",
+            "made through ui.cache recorded, then replayed without Streamlit's cache",
             "dashboard_peak_rss": "peak RSS of `python -m oversight.server run app.py` while Chromium opened every page "
-                                  "with default, then ward + group filters",
+            "with default, then ward + group filters",
         },
     }
     record["scales"] = [measure_scale(scale, options) for scale in options.scales]
@@ -195,7 +225,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
 
 WORKERS: dict[str, Callable[..., None]] = {
-    "bare-load": bare_load, "record": record_page_calls, "cold": replay_cold, "warm": replay_warm,
+    "bare-load": bare_load,
+    "record": record_page_calls,
+    "cold": replay_cold,
+    "warm": replay_warm,
 }
 
 

@@ -53,11 +53,29 @@ def measure_dashboard(warehouse: Path, folder: Path, pages: list[dict[str, Any]]
     with log.open("w", encoding="utf-8") as output:
         started = time.perf_counter()
         server = subprocess.Popen(
-            [sys.executable, "-m", "oversight.server", "run", str(PROJECT_ROOT / "app.py"), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             # edits to the project's files while it runs would otherwise offer a rerun and never settle the page
-             "--server.fileWatcherType", "none"],
-            stdout=output, stderr=subprocess.STDOUT, env=environment, cwd=PROJECT_ROOT)
+            [
+                sys.executable,
+                "-m",
+                "oversight.server",
+                "run",
+                str(PROJECT_ROOT / "app.py"),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                # edits to the project's files while it runs would otherwise offer a rerun and never settle the page
+                "--server.fileWatcherType",
+                "none",
+            ],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=environment,
+            cwd=PROJECT_ROOT,
+        )
     visited = []
     try:
         _wait_until_healthy(url, server)
@@ -70,9 +88,14 @@ def measure_dashboard(warehouse: Path, folder: Path, pages: list[dict[str, Any]]
     finally:
         server.send_signal(signal.SIGTERM)
         usage = _reap(server, timeout=60)
-    return {"served_by": "python -m oversight.server run app.py", "browser": f"Chromium {CHROMIUM}",
-            "pages": visited, "errors": sum(len(page["errors"]) for page in visited), "seconds": time.perf_counter() - started,
-            "peak_rss_mib": usage.ru_maxrss / 1024}
+    return {
+        "served_by": "python -m oversight.server run app.py",
+        "browser": f"Chromium {CHROMIUM}",
+        "pages": visited,
+        "errors": sum(len(page["errors"]) for page in visited),
+        "seconds": time.perf_counter() - started,
+        "peak_rss_mib": usage.ru_maxrss / 1024,
+    }
 
 
 def _visit(tab, address: str, title: str, ward_name: str, logs: Path) -> dict[str, Any]:

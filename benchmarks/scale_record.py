@@ -18,8 +18,9 @@ def largest_ward(warehouse: Path) -> tuple[str, str]:
 
     pointer = (warehouse / "CURRENT").read_text(encoding="utf-8").strip()
     with duckdb.connect(str(warehouse / "versions" / pointer), read_only=True) as con:
-        code, name = con.sql("select ward_code, ward_name from mart_wards order by residents desc, ward_code"
-                             " limit 1").fetchall()[0]
+        code, name = con.sql("select ward_code, ward_name from mart_wards order by residents desc, ward_code limit 1").fetchall()[
+            0
+        ]
     return code, name
 
 
@@ -74,8 +75,12 @@ class CallRecorder:
 
 def record_page_calls(warehouse: str, ward_code: str, folder: str) -> None:
     """Worker: run every page in AppTest for each filter variant and write the calls it made."""
-    os.environ.update(OVERSIGHT_WAREHOUSE=warehouse, OVERSIGHT_AUTH_MODE="oidc",
-                      OVERSIGHT_ANALYST_USERS=USERS["analyst"], OVERSIGHT_COMMISSIONER_USERS=USERS["commissioner"])
+    os.environ.update(
+        OVERSIGHT_WAREHOUSE=warehouse,
+        OVERSIGHT_AUTH_MODE="oidc",
+        OVERSIGHT_ANALYST_USERS=USERS["analyst"],
+        OVERSIGHT_COMMISSIONER_USERS=USERS["commissioner"],
+    )
     import streamlit
     from streamlit.testing.v1 import AppTest
 
@@ -111,9 +116,15 @@ def record_page_calls(warehouse: str, ward_code: str, folder: str) -> None:
         return app
 
     opened_app("analyst", {}).run()  # analysts are offered every page
-    pages = [{"title": page.title, "path": str(Path(page._page).relative_to(PROJECT_ROOT)), "url_path": page.url_path,
-              "audience": next(role.value for role in ROLE_ORDER if may_see(page.title, role))}
-             for page in recorder.offered]
+    pages = [
+        {
+            "title": page.title,
+            "path": str(Path(page._page).relative_to(PROJECT_ROOT)),
+            "url_path": page.url_path,
+            "audience": next(role.value for role in ROLE_ORDER if may_see(page.title, role)),
+        }
+        for page in recorder.offered
+    ]
     recorder.take()
 
     calls: dict[str, dict[str, Any]] = {}
@@ -133,13 +144,23 @@ def record_page_calls(warehouse: str, ward_code: str, folder: str) -> None:
                 for name, arguments in [*router_calls, *recorder.take()]:
                     key = call_key(audience, name, arguments)
                     if key not in calls:
-                        calls[key] = {"id": len(calls), "audience": audience, "name": name, "arguments": arguments,
-                                      "label": describe_call(name, arguments)}
+                        calls[key] = {
+                            "id": len(calls),
+                            "audience": audience,
+                            "name": name,
+                            "arguments": arguments,
+                            "label": describe_call(name, arguments),
+                        }
                     if calls[key]["id"] not in ids:
                         ids.append(calls[key]["id"])
                 page_calls.append({"page": page["title"], "variant": variant, "call_ids": ids})
     ordered = sorted(calls.values(), key=lambda call: call["id"])
     Path(folder, "calls.pickle").write_bytes(pickle.dumps(ordered))
-    summary = {"version": version_name(Path(warehouse)), "pages": pages, "page_calls": page_calls, "errors": errors,
-               "calls": [{key: call[key] for key in ("id", "audience", "name", "label")} for call in ordered]}
+    summary = {
+        "version": version_name(Path(warehouse)),
+        "pages": pages,
+        "page_calls": page_calls,
+        "errors": errors,
+        "calls": [{key: call[key] for key in ("id", "audience", "name", "label")} for call in ordered],
+    }
     Path(folder, "calls.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")

@@ -71,7 +71,7 @@ def replay_cold(warehouse: str, folder: str, pages: str, output: str) -> None:
         for call_id in entry["call_ids"]:
             try:
                 result = {"ms": replayer.cold_ms(calls[call_id])}
-            except Exception as error:  # noqa: BLE001  a call failing is reported with the figures, not fatal
+            except Exception as error:
                 result = {"error": f"{type(error).__name__}: {error}"}
             timings.setdefault(entry["page"], {}).setdefault(entry["variant"], {})[str(call_id)] = result
     Path(output).write_text(json.dumps(timings), encoding="utf-8")
@@ -86,7 +86,7 @@ def replay_warm(warehouse: str, folder: str, repeat: str, budget: str, output: s
         for call in calls:
             try:
                 replayer.call(con, call)
-            except Exception as error:  # noqa: BLE001  a call failing is reported with the figures, not fatal
+            except Exception as error:
                 timings[str(call["id"])] = {"error": f"{type(error).__name__}: {error}"}
                 continue
             samples: list[float] = []
@@ -100,8 +100,9 @@ def replay_warm(warehouse: str, folder: str, repeat: str, budget: str, output: s
     Path(output).write_text(json.dumps(timings), encoding="utf-8")
 
 
-def measure_pages(scale: Scale, warehouse: Path, folder: Path, repeat: int, warm_budget: float,
-                  one_cold_process: bool) -> dict[str, Any]:
+def measure_pages(
+    scale: Scale, warehouse: Path, folder: Path, repeat: int, warm_budget: float, one_cold_process: bool
+) -> dict[str, Any]:
     """Record every page's calls in AppTest, then replay them cold and warm; per page and per call figures."""
     calls_folder = folder / "calls"
     shutil.rmtree(calls_folder, ignore_errors=True)
@@ -136,8 +137,14 @@ def measure_pages(scale: Scale, warehouse: Path, folder: Path, repeat: int, warm
     return summarise_pages(summary, cold, warm, recording, ward_code, ward_name)
 
 
-def summarise_pages(summary: dict[str, Any], cold: dict[tuple[str, str, str], dict[str, Any]],
-                    warm: dict[str, dict[str, Any]], recording: ChildRun, ward_code: str, ward_name: str) -> dict[str, Any]:
+def summarise_pages(
+    summary: dict[str, Any],
+    cold: dict[tuple[str, str, str], dict[str, Any]],
+    warm: dict[str, dict[str, Any]],
+    recording: ChildRun,
+    ward_code: str,
+    ward_name: str,
+) -> dict[str, Any]:
     labels = {str(call["id"]): call for call in summary["calls"]}
     pages, every_warm, every_cold, calls_used = [], [], [], {}
     errors = list(summary["errors"])
@@ -146,9 +153,12 @@ def summarise_pages(summary: dict[str, Any], cold: dict[tuple[str, str, str], di
         warm_samples = [sample for call_id in ids for sample in warm[call_id].get("samples_ms", [])]
         cold_times = [cold[entry["page"], entry["variant"], call_id].get("ms") for call_id in ids]
         cold_times = [ms for ms in cold_times if ms is not None]
-        errors += [{"page": entry["page"], "variant": entry["variant"], "message": f"{labels[call_id]['label']}: {result['error']}"}
-                   for call_id in ids for result in (warm[call_id], cold[entry["page"], entry["variant"], call_id])
-                   if "error" in result]
+        errors += [
+            {"page": entry["page"], "variant": entry["variant"], "message": f"{labels[call_id]['label']}: {result['error']}"}
+            for call_id in ids
+            for result in (warm[call_id], cold[entry["page"], entry["variant"], call_id])
+            if "error" in result
+        ]
         every_warm += warm_samples
         every_cold += cold_times
         for call_id in ids:
@@ -156,27 +166,45 @@ def summarise_pages(summary: dict[str, Any], cold: dict[tuple[str, str, str], di
             usage["pages"].add(entry["page"])
             if "ms" in cold[entry["page"], entry["variant"], call_id]:
                 usage["cold_ms"].append(cold[entry["page"], entry["variant"], call_id]["ms"])
-        pages.append({
-            "page": entry["page"], "variant": entry["variant"], "data_calls": len(ids),
-            "calls": [labels[call_id]["label"] for call_id in ids],
-            "warm_p50_ms": _median(warm_samples), "warm_p95_ms": _p95(warm_samples),
-            "cold_p50_ms": _median(cold_times), "cold_p95_ms": _p95(cold_times), "cold_total_ms": sum(cold_times),
-        })
+        pages.append(
+            {
+                "page": entry["page"],
+                "variant": entry["variant"],
+                "data_calls": len(ids),
+                "calls": [labels[call_id]["label"] for call_id in ids],
+                "warm_p50_ms": _median(warm_samples),
+                "warm_p95_ms": _p95(warm_samples),
+                "cold_p50_ms": _median(cold_times),
+                "cold_p95_ms": _p95(cold_times),
+                "cold_total_ms": sum(cold_times),
+            }
+        )
     per_call = []
     for call_id, usage in calls_used.items():
         samples = warm[call_id].get("samples_ms", [])
-        per_call.append({
-            "call": labels[call_id]["label"], "name": labels[call_id]["name"], "audience": labels[call_id]["audience"],
-            "pages": sorted(usage["pages"]), "warm_calls": len(samples), "warm_p50_ms": _median(samples),
-            "warm_p95_ms": _p95(samples), "cold_max_ms": max(usage["cold_ms"], default=None),
-        })
+        per_call.append(
+            {
+                "call": labels[call_id]["label"],
+                "name": labels[call_id]["name"],
+                "audience": labels[call_id]["audience"],
+                "pages": sorted(usage["pages"]),
+                "warm_calls": len(samples),
+                "warm_p50_ms": _median(samples),
+                "warm_p95_ms": _p95(samples),
+                "cold_max_ms": max(usage["cold_ms"], default=None),
+            }
+        )
     per_call.sort(key=lambda call: -(call["warm_p95_ms"] or 0))
     return {
         "ward_filter": {"ward_code": ward_code, "ward_name": ward_name, **GROUP_FILTER},
-        "pages": pages, "calls": per_call, "errors": errors,
+        "pages": pages,
+        "calls": per_call,
+        "errors": errors,
         "distinct_calls": len(per_call),
-        "warm_p50_ms": _median(every_warm), "warm_p95_ms": _p95(every_warm),
-        "cold_p50_ms": _median(every_cold), "cold_p95_ms": _p95(every_cold),
+        "warm_p50_ms": _median(every_warm),
+        "warm_p95_ms": _p95(every_warm),
+        "cold_p50_ms": _median(every_cold),
+        "cold_p95_ms": _p95(every_cold),
         "calls_over_warm_goal": sum(1 for call in per_call if (call["warm_p95_ms"] or 0) > WARM_P95_GOAL_MS),
         "calls_over_cold_goal": sum(1 for call in per_call if (call["cold_max_ms"] or 0) > COLD_P95_GOAL_MS),
         "apptest_process": {"seconds": recording.seconds, "peak_rss_mib": recording.peak_rss_mib},

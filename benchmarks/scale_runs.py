@@ -27,12 +27,22 @@ COLD_P95_GOAL_MS = 1000.0
 SLOWEST_CALLS_LISTED = 8
 PAGE_TIMEOUT_MS = 300_000  # a page run in the browser that takes longer is noted as an error
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGUMENTS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                      "--disable-dev-shm-usage"]
+CHROMIUM_ARGUMENTS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 # Signed-in users for AppTest's OIDC path: the role decides which pages show and which disclosure rule applies.
-USERS = {"board": "board.member@council.gov.uk", "commissioner": "commissioner@council.gov.uk",
-         "analyst": "analyst@council.gov.uk"}
+USERS = {
+    "board": "board.member@council.gov.uk",
+    "commissioner": "commissioner@council.gov.uk",
+    "analyst": "analyst@council.gov.uk",
+}
 GROUP_FILTER = {"sex": "female"}
 WORKER = "worker"
 
@@ -102,8 +112,10 @@ def ensure_drop(scale: Scale, work: Path) -> Path:
     shutil.rmtree(partial, ignore_errors=True)
     log = work / "logs" / f"sample-{scale.key}.log"
     progress(scale, f"generating the sample drop in {drop} (not timed)")
-    run = run_measured([sys.executable, "-m", "oversight.cli", "sample", "--out", str(partial),
-                        "--scale", scale.label, "--tables-as", "csv"], log)
+    run = run_measured(
+        [sys.executable, "-m", "oversight.cli", "sample", "--out", str(partial), "--scale", scale.label, "--tables-as", "csv"],
+        log,
+    )
     require_success(run, "oversight sample", log)
     partial.rename(drop)
     return drop
@@ -143,8 +155,11 @@ def measure_refresh(scale: Scale, drop: Path, folder: Path, retries: int, retry_
         shutil.rmtree(warehouse, ignore_errors=True)
         warehouse.mkdir(parents=True)
         log = folder / "logs" / f"refresh-{attempt}.log"
-        run = run_measured([sys.executable, "-m", "oversight.cli", "refresh", "--incoming", str(drop),
-                            "--warehouse", str(warehouse)], log, worker_environment(warehouse))
+        run = run_measured(
+            [sys.executable, "-m", "oversight.cli", "refresh", "--incoming", str(drop), "--warehouse", str(warehouse)],
+            log,
+            worker_environment(warehouse),
+        )
         if run.returncode == 0 or attempt > retries:
             require_success(run, "oversight refresh", log)
             return run

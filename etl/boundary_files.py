@@ -117,8 +117,10 @@ def with_crs(frame: gpd.GeoDataFrame, label: str, notes: list[str]) -> gpd.GeoDa
 
 def properties_as_text(frame: gpd.GeoDataFrame) -> pl.DataFrame:
     columns = [column for column in frame.columns if column != frame.geometry.name]
-    return pl.DataFrame({str(column): [None if _is_missing(value) else str(value) for value in frame[column]]
-                         for column in columns}, schema={str(column): pl.String for column in columns})
+    return pl.DataFrame(
+        {str(column): [None if _is_missing(value) else str(value) for value in frame[column]] for column in columns},
+        schema={str(column): pl.String for column in columns},
+    )
 
 
 def _is_missing(value: Any) -> bool:

@@ -32,7 +32,7 @@ def choose_metric_crs(wgs84_geometry: gpd.GeoSeries) -> CRS:
     """British National Grid for data inside Great Britain, otherwise the local UTM zone."""
     west, south, east, north = wgs84_geometry.total_bounds
     grid = BRITISH_NATIONAL_GRID.area_of_use
-    if grid.west <= west and east <= grid.east and grid.south <= south and north <= grid.north:
+    if grid is not None and grid.west <= west and east <= grid.east and grid.south <= south and north <= grid.north:
         return BRITISH_NATIONAL_GRID
     return wgs84_geometry.estimate_utm_crs()
 
@@ -70,6 +70,4 @@ def refuse_unusable_geometries(geometry: gpd.GeoSeries, codes: list[str], label:
         raise BoundaryFileError(f"{label}: {len(missing)} wards have no geometry (e.g. {', '.join(missing[:3])})")
     not_areas = [code for code, kind in zip(codes, geometry.geom_type) if kind not in ("Polygon", "MultiPolygon")]
     if not_areas:
-        raise BoundaryFileError(
-            f"{label}: wards must be polygons; {len(not_areas)} are not (e.g. {', '.join(not_areas[:3])})"
-        )
+        raise BoundaryFileError(f"{label}: wards must be polygons; {len(not_areas)} are not (e.g. {', '.join(not_areas[:3])})")

@@ -12,6 +12,7 @@ from etl.csv_text import count_lines, record_layout, sniff_csv
 from etl.errors import FileRefused
 from etl.tabular import ReadResult, StructuralReject, normalise_header, positional_names, sql_string
 
+
 def read_csv_file(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
     delimiter, header = sniff_csv(path)
     physical_lines = count_lines(path)
@@ -32,18 +33,26 @@ def read_csv_file(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Rea
     except duckdb.Error as error:
         stray = lone_carriage_return_line(path)
         if stray is not None:
-            raise FileRefused(path, "a carriage return (CR) sits inside a value that is not quoted, so the line cannot "
-                                    "be split into fields; remove it, or put the value in double quotes", line=stray) from error
+            raise FileRefused(
+                path,
+                "a carriage return (CR) sits inside a value that is not quoted, so the line cannot "
+                "be split into fields; remove it, or put the value in double quotes",
+                line=stray,
+            ) from error
         raise FileRefused(path, _explain_duckdb_csv_error(str(error)), line=_line_from_error(str(error))) from error
     structural: dict[tuple, StructuralReject] = {}
     for line, column, original, error_type, message in con.execute(
         f"select line, column_name, csv_line, error_type, error_message from {rejects_table} order by line"
     ).fetchall():
-        reject = StructuralReject(int(line), _column_name(column, header, positional), original, _explain_reject(error_type, message))
+        reject = StructuralReject(
+            int(line), _column_name(column, header, positional), original, _explain_reject(error_type, message)
+        )
         # DuckDB can report one fault more than once (a row with two fields too many, say)
         structural.setdefault((reject.line, reject.column, reject.rule), reject)
     (rows_read,) = con.execute(f"select count(*) from {table}").fetchall()[0]  # fetchall: a half-read result blocks register()
-    return _assign_csv_lines(con, path, ReadResult(table, header, rows_read, list(structural.values())), delimiter, physical_lines)
+    return _assign_csv_lines(
+        con, path, ReadResult(table, header, rows_read, list(structural.values())), delimiter, physical_lines
+    )
 
 
 def _assign_csv_lines(con, path: Path, read: ReadResult, delimiter: str, physical_lines: int) -> ReadResult:
@@ -82,7 +91,9 @@ def swallowed_lines(start: int, end: int) -> str:
 
 
 def _set_lines(con, table: str, lines: list[int]) -> None:
-    frame = pl.DataFrame({"_position": range(len(lines)), "_line_value": lines}, schema={"_position": pl.Int64, "_line_value": pl.Int64})
+    frame = pl.DataFrame(
+        {"_position": range(len(lines)), "_line_value": lines}, schema={"_position": pl.Int64, "_line_value": pl.Int64}
+    )
     con.register("_line_map", frame)
     con.execute(
         f"update {table} set _line = m._line_value from _line_map m "

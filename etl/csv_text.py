@@ -45,8 +45,12 @@ def sniff_csv(path: Path) -> tuple[str, list[str]]:
     if b"\x00" in head or sum(byte in CONTROL_BYTES for byte in head) > len(head) // 100:
         raise FileRefused(path, "this is not a text file (it contains binary data); send CSV, XLSX or Parquet")
     if b"\r" in head and b"\n" not in head:
-        raise FileRefused(path, "the lines end in a carriage return (CR) only, as old Mac programs wrote them; save it "
-                                "as CSV UTF-8 with Windows (CRLF) or Unix (LF) line endings", line=1)
+        raise FileRefused(
+            path,
+            "the lines end in a carriage return (CR) only, as old Mac programs wrote them; save it "
+            "as CSV UTF-8 with Windows (CRLF) or Unix (LF) line endings",
+            line=1,
+        )
     bom = len(UTF8_BOM) if head.startswith(UTF8_BOM) else 0
     first_line = head[bom:].split(b"\n", 1)[0].rstrip(b"\r")
     try:
@@ -57,8 +61,11 @@ def sniff_csv(path: Path) -> tuple[str, list[str]]:
     if header_text.count(delimiter) == 0:
         other = max(OTHER_DELIMITERS, key=header_text.count)
         if header_text.count(other):
-            raise FileRefused(path, f"the file is separated by {OTHER_DELIMITERS[other]}; the contract allows commas or "
-                                    "semicolons: save it as CSV", line=1)
+            raise FileRefused(
+                path,
+                f"the file is separated by {OTHER_DELIMITERS[other]}; the contract allows commas or semicolons: save it as CSV",
+                line=1,
+            )
     header = next(csv.reader([header_text], delimiter=delimiter))
     return delimiter, header
 
@@ -75,8 +82,9 @@ def count_lines(path: Path) -> int:
             except UnicodeDecodeError as error:
                 # error.object starts with at most three bytes held back from the chunk before, none a line break
                 line = lines + error.object[: error.start].count(b"\n") + 1
-                raise FileRefused(path, f"the file is not UTF-8 encoded (Latin-1 or Windows-1252?); {SAVE_AS_UTF8}",
-                                  line=line) from error
+                raise FileRefused(
+                    path, f"the file is not UTF-8 encoded (Latin-1 or Windows-1252?); {SAVE_AS_UTF8}", line=line
+                ) from error
             lines += chunk.count(b"\n")
             last = chunk[-1:]
         try:
@@ -96,8 +104,11 @@ def record_layout(path: Path, delimiter: str, physical_lines: int) -> RecordLayo
         return _layout(path, delimiter, strict=True)
     except UnclosedQuote as unclosed:
         raise FileRefused(
-            path, f"a quoted value opens on this line and is never closed, so lines {unclosed.line}-{physical_lines} "
-                  "cannot be read; close the quote and send the file again", line=unclosed.line) from None
+            path,
+            f"a quoted value opens on this line and is never closed, so lines {unclosed.line}-{physical_lines} "
+            "cannot be read; close the quote and send the file again",
+            line=unclosed.line,
+        ) from None
     except csv.Error:
         return _layout(path, delimiter, strict=False)  # a stray quote mid-line: the row itself is rejected later
 

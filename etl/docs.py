@@ -167,7 +167,13 @@ def column_table(model: type[Extract]) -> list[str]:
         "|---|---|---|---|---|",
     ]
     for spec in model.columns():
-        cells = [f"`{spec.name}`", "yes" if spec.required else "no", KIND_WORDS[spec.kind.name], allowed_values(spec), spec.description]
+        cells = [
+            f"`{spec.name}`",
+            "yes" if spec.required else "no",
+            KIND_WORDS[spec.kind.name],
+            allowed_values(spec),
+            spec.description,
+        ]
         lines.append("| " + " | ".join(_cell(text) for text in cells) + " |")
     return lines
 
@@ -176,7 +182,9 @@ def model_section(model: type[Extract]) -> list[str]:
     lines = [f"### {model.title} (`{model.extract_name}`)", "", *column_table(model), ""]
     if model.primary_key:
         key = ", ".join(f"`{column}`" for column in model.primary_key)
-        lines.append(f"- **Primary key:** {key}. A row with a key loaded before replaces it; a key repeated within one file is rejected.")
+        lines.append(
+            f"- **Primary key:** {key}. A row with a key loaded before replaces it; a key repeated within one file is rejected."
+        )
     for column, table in model.references.items():
         lines.append(f"- **Reference:** `{column}` must exist in `{table}`.")
     for pattern, column in model.column_aliases.items():
@@ -191,7 +199,9 @@ def _set_name(value_set: type[StrEnum]) -> str:
 
 
 def shared_value_sets() -> list[type[StrEnum]]:
-    return [item for item in vars(value_sets).values() if isinstance(item, type) and issubclass(item, StrEnum) and item is not StrEnum]
+    return [
+        item for item in vars(value_sets).values() if isinstance(item, type) and issubclass(item, StrEnum) and item is not StrEnum
+    ]
 
 
 def value_set_section() -> list[str]:
@@ -206,7 +216,9 @@ def value_set_section() -> list[str]:
         name = f"`{_set_name(value_set)}`"
         if value_set.__doc__ and value_set.__doc__ != StrEnum.__doc__:
             name += " — " + value_set.__doc__.strip()
-        lines.append("| " + " | ".join(_cell(text) for text in (name, _values(members), ", ".join(users.get(members, [])))) + " |")
+        lines.append(
+            "| " + " | ".join(_cell(text) for text in (name, _values(members), ", ".join(users.get(members, [])))) + " |"
+        )
     return [*lines, ""]
 
 

@@ -27,8 +27,11 @@ def merged_header_cells(path: Path) -> list[str]:
             if sheet not in workbook.namelist():
                 return []
             with workbook.open(sheet) as stream:
-                return [element.get("ref", "") for _, element in ElementTree.iterparse(stream)
-                        if element.tag == f"{MAIN}mergeCell" and _starts_on_first_row(element.get("ref", ""))]
+                return [
+                    element.get("ref", "")
+                    for _, element in ElementTree.iterparse(stream)
+                    if element.tag == f"{MAIN}mergeCell" and _starts_on_first_row(element.get("ref", ""))
+                ]
     except (zipfile.BadZipFile, ElementTree.ParseError, KeyError):
         return []  # the Excel engine has already read the sheet; this check only adds a clearer refusal
 

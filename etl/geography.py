@@ -49,8 +49,9 @@ class WardTable:
         return wards_feature_collection(self.wards)
 
 
-def load_wards(path: Path, *, tolerance_m: float = 25.0,
-               inspect_properties: Callable[[pl.DataFrame], None] | None = None) -> WardTable:
+def load_wards(
+    path: Path, *, tolerance_m: float = 25.0, inspect_properties: Callable[[pl.DataFrame], None] | None = None
+) -> WardTable:
     """Read a ward boundary file in any supported format and CRS; refuse it when it is not a ward set.
 
     `inspect_properties` sees every feature's attributes as text before any check can quote one
@@ -82,8 +83,15 @@ def load_wards(path: Path, *, tolerance_m: float = 25.0,
             "centroid_lon": prepared.point_lon,
             "geojson": shapely.to_geojson(prepared.geometry.to_numpy()),
         },
-        schema={"ward_code": pl.String, "ward_name": pl.String, "imd_quintile": pl.Int64, "area_km2": pl.Float64,
-                "centroid_lat": pl.Float64, "centroid_lon": pl.Float64, "geojson": pl.String},
+        schema={
+            "ward_code": pl.String,
+            "ward_name": pl.String,
+            "imd_quintile": pl.Int64,
+            "area_km2": pl.Float64,
+            "centroid_lat": pl.Float64,
+            "centroid_lon": pl.Float64,
+            "geojson": pl.String,
+        },
     ).sort("ward_code")
     return WardTable(
         wards=wards,
@@ -159,8 +167,10 @@ def _imd_quintiles(frame: gpd.GeoDataFrame, codes: list[str], label: str) -> lis
             continue
         quintiles.append(int(number))
     if wrong:
-        raise BoundaryFileError(f"{label}: column {columns[0]} should hold IMD quintiles 1 (most deprived) to 5 "
-                                f"(least) or be blank; {len(wrong)} do not (e.g. {', '.join(wrong[:3])})")
+        raise BoundaryFileError(
+            f"{label}: column {columns[0]} should hold IMD quintiles 1 (most deprived) to 5 "
+            f"(least) or be blank; {len(wrong)} do not (e.g. {', '.join(wrong[:3])})"
+        )
     return quintiles
 
 

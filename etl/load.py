@@ -20,19 +20,19 @@ from etl.pii.headers import header_identifier
 from etl.pii.scan import find_identifier_columns, scan_values
 from etl.pii.values import VALUE_KINDS, describe_kinds, identifier_kinds, safe_file_name, safe_label, withheld_reason
 from etl.readers import ReadResult, normalise_header, project_contract, read_file
-from etl.tabular import positional_names
 from etl.stages import StageSeconds, timed
 from etl.staging import (
     REGISTER_KEYS,
     add_warehouse_problems,
     describe_orphans,
     orphaned_codes,
-    remember_register,
     quote,
     record_id_sql,
     reference_checks,
+    remember_register,
     upsert,
 )
+from etl.tabular import positional_names
 from etl.validate import check_rows
 from etl.warehouse import one_value
 
@@ -68,14 +68,22 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_file(con: duckdb.DuckDBPyConnection, drop_file: DropFile, run_id: str, *, as_of: datetime, earliest: date,
-              seconds: StageSeconds | None = None) -> FileReport:
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    drop_file: DropFile,
+    run_id: str,
+    *,
+    as_of: datetime,
+    earliest: date,
+    seconds: StageSeconds | None = None,
+) -> FileReport:
     path = drop_file.path
     if drop_file.problem is not None:
         raise FileRefused(path, drop_file.problem)
     if safe_file_name(path) != path.name:
-        raise FileRefused(path, "the file name holds a direct identifier, which the contract forbids; name files "
-                                "by extract and date only")
+        raise FileRefused(
+            path, "the file name holds a direct identifier, which the contract forbids; name files by extract and date only"
+        )
     if drop_file.extract_name is None:
         raise FileRefused(path, "the file name matches no extract; names must start with one of: " + ", ".join(KNOWN_NAMES))
     with timed(seconds, "fingerprint"):
@@ -83,7 +91,10 @@ def load_file(con: duckdb.DuckDBPyConnection, drop_file: DropFile, run_id: str, 
     previous = con.execute("select file_name, loaded_at from loaded_files where sha256 = ?", [sha]).fetchone()
     if previous:
         return FileReport(
-            path.name, drop_file.extract_name, "unchanged", sha,
+            path.name,
+            drop_file.extract_name,
+            "unchanged",
+            sha,
             message=f"already loaded as {previous[0]} on {previous[1]:%Y-%m-%d %H:%M}; nothing changed",
         )
     if drop_file.extract_name == ACTION_PLAN:
@@ -92,7 +103,9 @@ def load_file(con: duckdb.DuckDBPyConnection, drop_file: DropFile, run_id: str, 
         report = _load_wards(con, path, sha, run_id)
     else:
         report = _load_table(con, drop_file, sha, run_id, as_of=as_of, earliest=earliest, seconds=seconds)
-    con.execute("insert into loaded_files values (?, ?, ?, ?, ?)", [sha, path.name, drop_file.extract_name, run_id, datetime.now()])
+    con.execute(
+        "insert into loaded_files values (?, ?, ?, ?, ?)", [sha, path.name, drop_file.extract_name, run_id, datetime.now()]
+    )
     return report
 
 
@@ -102,7 +115,9 @@ def _load_action_plan(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> F
         plan = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        raise FileRefused(path, f"not valid YAML: {getattr(error, 'problem', error)}", line=mark.line + 1 if mark else None) from error
+        raise FileRefused(
+            path, f"not valid YAML: {getattr(error, 'problem', error)}", line=mark.line + 1 if mark else None
+        ) from error
     if not isinstance(plan, (dict, list)):
         raise FileRefused(path, "expected a YAML mapping with a list of targets")
     messages = _identifiers_in_yaml(text)
@@ -125,8 +140,7 @@ def _identifiers_in_yaml(text: str) -> list[str]:
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode) and (what := header_identifier(key.value)):
-                    messages.append(f"line {key.start_mark.line + 1}: the key {safe_label(key.value)} says it holds "
-                                    f"{what}")
+                    messages.append(f"line {key.start_mark.line + 1}: the key {safe_label(key.value)} says it holds {what}")
                 pending.append(value)
         elif isinstance(node, yaml.SequenceNode):
             pending.extend(node.value)
@@ -139,15 +153,21 @@ def _guard_properties(con: duckdb.DuckDBPyConnection, path: Path, properties: pl
     """A boundary file's attributes are checked like a table: names, then values (lines are feature numbers)."""
     if properties is None or not properties.width:
         return
-    table = properties.rename({name: f"c{index}" for index, name in enumerate(properties.columns)}).with_row_index(
-        "_line", offset=1).with_columns(pl.col("_line").cast(pl.Int64))
+    table = (
+        properties.rename({name: f"c{index}" for index, name in enumerate(properties.columns)})
+        .with_row_index("_line", offset=1)
+        .with_columns(pl.col("_line").cast(pl.Int64))
+    )
     con.register("_properties_frame", table)
     con.execute("create or replace temp table _properties as select * from _properties_frame")
     con.unregister("_properties_frame")
     messages = _identifier_messages(con, "_properties", properties.columns, set(WardBoundary.model_fields))
     if messages:
-        raise FileRefused(path, "refused whole: its properties hold direct identifiers, which the contract forbids "
-                                "(lines are feature numbers). " + "; ".join(messages))
+        raise FileRefused(
+            path,
+            "refused whole: its properties hold direct identifiers, which the contract forbids "
+            "(lines are feature numbers). " + "; ".join(messages),
+        )
 
 
 def _load_wards(con: duckdb.DuckDBPyConnection, path: Path, sha: str, run_id: str) -> FileReport:
@@ -175,12 +195,26 @@ def _load_wards(con: duckdb.DuckDBPyConnection, path: Path, sha: str, run_id: st
     notes = list(wards.warnings)
     if previous:
         notes.append(f"replaced {previous} previously loaded wards")
-    return FileReport(path.name, WardBoundary.extract_name, "loaded", sha, rows_in_file=frame.height,
-                      rows_loaded=frame.height, rows_inserted=frame.height, notes=notes)
+    return FileReport(
+        path.name,
+        WardBoundary.extract_name,
+        "loaded",
+        sha,
+        rows_in_file=frame.height,
+        rows_loaded=frame.height,
+        rows_inserted=frame.height,
+        notes=notes,
+    )
 
 
 def _load_table(
-    con: duckdb.DuckDBPyConnection, drop_file: DropFile, sha: str, run_id: str, *, as_of: datetime, earliest: date,
+    con: duckdb.DuckDBPyConnection,
+    drop_file: DropFile,
+    sha: str,
+    run_id: str,
+    *,
+    as_of: datetime,
+    earliest: date,
     seconds: StageSeconds | None = None,
 ) -> FileReport:
     model = drop_file.model
@@ -212,12 +246,23 @@ def _load_table(
     if read.rows_in_file == 0:
         notes.append("the file has a header and no rows")
     report = FileReport(
-        path.name, model.extract_name, "loaded", sha, rows_in_file=read.rows_in_file, rows_loaded=inserted + updated,
-        rows_inserted=inserted, rows_updated=updated, rows_rejected=rejected_rows, notes=notes,
+        path.name,
+        model.extract_name,
+        "loaded",
+        sha,
+        rows_in_file=read.rows_in_file,
+        rows_loaded=inserted + updated,
+        rows_inserted=inserted,
+        rows_updated=updated,
+        rows_rejected=rejected_rows,
+        notes=notes,
     )
     if not report.balanced:  # a guard on the bookkeeping itself: never load a file we cannot account for
-        raise FileRefused(path, f"rows do not add up: {report.rows_loaded} loaded + {rejected_rows} rejected "
-                                f"is not the {read.rows_in_file} rows read; nothing loaded")
+        raise FileRefused(
+            path,
+            f"rows do not add up: {report.rows_loaded} loaded + {rejected_rows} rejected "
+            f"is not the {read.rows_in_file} rows read; nothing loaded",
+        )
     return report
 
 
@@ -226,8 +271,10 @@ def _guard_identifiers(con: duckdb.DuckDBPyConnection, path: Path, read: ReadRes
     data or in any other sheet of a workbook."""
     messages = _identifier_messages(con, read.table, read.header, allowed)
     for sheet in read.other_sheets:
-        messages += [f"sheet {safe_label(sheet.name)}: {message}"
-                     for message in _identifier_messages(con, sheet.table, sheet.header, allowed)]
+        messages += [
+            f"sheet {safe_label(sheet.name)}: {message}"
+            for message in _identifier_messages(con, sheet.table, sheet.header, allowed)
+        ]
     messages = messages or _identifiers_in_rejected_lines(con, read)
     if messages:
         raise FileRefused(path, "refused whole: it holds direct identifiers, which the contract forbids. " + "; ".join(messages))
@@ -254,7 +301,9 @@ def _identifiers_in_rejected_lines(con: duckdb.DuckDBPyConnection, read: ReadRes
     return [f"line {finding.first_line} (rejected as malformed): looks like {VALUE_KINDS[finding.kind]}" for finding in findings]
 
 
-def _keep_rejects(con: duckdb.DuckDBPyConnection, read: ReadResult, extract: str, file_name: str, run_id: str, record_id: str) -> int:
+def _keep_rejects(
+    con: duckdb.DuckDBPyConnection, read: ReadResult, extract: str, file_name: str, run_id: str, record_id: str
+) -> int:
     now = datetime.now()
     for reject in read.structural_rejects:
         # A malformed line's text is never kept: it may hold anything, and its line number finds it.
@@ -274,10 +323,14 @@ def _keep_rejects(con: duckdb.DuckDBPyConnection, read: ReadResult, extract: str
     structural_lines = {reject.line for reject in read.structural_rejects}
     for start, end in read.record_spans.items():
         # A rejected record spanning lines most likely swallowed them through a stray quote: say so.
-        if start not in structural_lines and con.execute(
-                "select count(*) from _checked_file where _line = ? and len(_problems) > 0", [start]).fetchall()[0][0]:
-            con.execute("insert into rejects values (?, ?, ?, ?, null, null, null, ?, ?)",
-                        [run_id, extract, file_name, start, swallowed_lines(start, end), now])
+        if (
+            start not in structural_lines
+            and con.execute("select count(*) from _checked_file where _line = ? and len(_problems) > 0", [start]).fetchall()[0][0]
+        ):
+            con.execute(
+                "insert into rejects values (?, ?, ?, ?, null, null, null, ?, ?)",
+                [run_id, extract, file_name, start, swallowed_lines(start, end), now],
+            )
     _withhold_identifying_values(con, run_id, file_name)
     invalid = one_value(con, "select count(*) from _checked_file where len(_problems) > 0")
     return invalid + len({reject.line for reject in read.structural_rejects})
@@ -286,10 +339,14 @@ def _keep_rejects(con: duckdb.DuckDBPyConnection, read: ReadResult, extract: str
 def _withhold_identifying_values(con: duckdb.DuckDBPyConnection, run_id: str, file_name: str) -> None:
     """A rejected cell or record id that could identify someone is replaced by what it looked like."""
     for column in ("value", "record_id"):
-        values = con.execute(f"select distinct {column} from rejects where run_id = ? and file_name = ? "
-                             f"and {column} is not null", [run_id, file_name]).fetchall()
+        values = con.execute(
+            f"select distinct {column} from rejects where run_id = ? and file_name = ? and {column} is not null",
+            [run_id, file_name],
+        ).fetchall()
         for (value,) in values:
             reason = withheld_reason(value)
             if reason:
-                con.execute(f"update rejects set {column} = ? where run_id = ? and file_name = ? and {column} = ?",
-                            [reason, run_id, file_name, value])
+                con.execute(
+                    f"update rejects set {column} = ? where run_id = ? and file_name = ? and {column} = ?",
+                    [reason, run_id, file_name, value],
+                )

@@ -39,8 +39,10 @@ class MartDependencyCycle(MartDependencyError):
 def mart_files() -> list[tuple[str, str]]:
     """(table name, sql) for every mart, in file-name order (`build_order` gives the order to build them in)."""
     folder = resources.files("etl").joinpath("sql")
-    files = sorted((item for item in folder.iterdir() if item.name.startswith("mart_") and item.name.endswith(".sql")),
-                   key=lambda item: item.name)
+    files = sorted(
+        (item for item in folder.iterdir() if item.name.startswith("mart_") and item.name.endswith(".sql")),
+        key=lambda item: item.name,
+    )
     return [(item.name.removesuffix(".sql"), item.read_text(encoding="utf-8")) for item in files]
 
 
@@ -77,16 +79,20 @@ def build_order(marts: list[tuple[str, str]], *, sources: Iterable[str]) -> list
         dependencies = mart_dependencies(sql)
         unknown = [dependency for dependency in dependencies if dependency not in known]
         if unknown:
-            raise UnknownMartDependency(f"{name} depends on {', '.join(unknown)}, which is neither a mart nor a "
-                                        "staging table; correct its `-- depends:` line")
+            raise UnknownMartDependency(
+                f"{name} depends on {', '.join(unknown)}, which is neither a mart nor a "
+                "staging table; correct its `-- depends:` line"
+            )
         graph[name] = {dependency for dependency in dependencies if dependency in sql_by_name}
     sorter = graphlib.TopologicalSorter(graph)
     try:
         sorter.prepare()
     except graphlib.CycleError as error:
         circle = " -> ".join(reversed(error.args[1]))
-        raise MartDependencyCycle(f"the marts depend on each other in a circle ({circle}, each reading the next); "
-                                  "no order builds each after what it reads") from error
+        raise MartDependencyCycle(
+            f"the marts depend on each other in a circle ({circle}, each reading the next); "
+            "no order builds each after what it reads"
+        ) from error
     ordered: list[str] = []
     while sorter.is_active():
         ready = sorted(sorter.get_ready())
@@ -101,8 +107,7 @@ PARAMETER = re.compile(r"\$([a-z_]+)")
 
 def mart_settings(settings: Settings) -> dict[str, object]:
     """The settings the marts read, as bound parameters: the MARAC escalation trigger (count and window)."""
-    return {"trigger_incidents": settings.marac_trigger_incidents,
-            "trigger_window_days": settings.marac_trigger_window_days}
+    return {"trigger_incidents": settings.marac_trigger_incidents, "trigger_window_days": settings.marac_trigger_window_days}
 
 
 def mart_parameters(sql: str, parameters: dict[str, object] | None) -> dict[str, object]:

@@ -19,14 +19,21 @@ import polars as pl
 
 from etl.contract import Extract
 from etl.csv_reader import read_csv_file, read_text_header
-from etl.excel import formula_cells_without_value, merged_header_cells
 from etl.errors import FileRefused
+from etl.excel import formula_cells_without_value, merged_header_cells
 from etl.pii.values import safe_label
 from etl.tabular import OtherSheet, ReadResult, StructuralReject, normalise_header, positional_names, quote_identifier
 from etl.warehouse import one_value
 
-__all__ = ["ReadResult", "StructuralReject", "map_header", "normalise_header", "project_contract", "read_file",
-           "read_text_header"]
+__all__ = [
+    "ReadResult",
+    "StructuralReject",
+    "map_header",
+    "normalise_header",
+    "project_contract",
+    "read_file",
+    "read_text_header",
+]
 
 TEXT_SUFFIXES = {".csv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -81,9 +88,7 @@ def read_file(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadRes
     raise FileRefused(path, f"unsupported file type {suffix or '(none)'}; send CSV, XLSX or Parquet")
 
 
-def project_contract(
-    con: duckdb.DuckDBPyConnection, path: Path, read: ReadResult, model: type[Extract], view: str
-) -> list[str]:
+def project_contract(con: duckdb.DuckDBPyConnection, path: Path, read: ReadResult, model: type[Extract], view: str) -> list[str]:
     """Create `view` with the contract's columns (text) and `_line`; returns ignored header names."""
     mapping, ignored = map_header(path, read.header, model)
     select = _select_contract_columns(mapping, model, read.source_columns)
@@ -97,13 +102,14 @@ def _select_contract_columns(mapping: dict[int, str], model: type[Extract], sour
     parts = []
     for column in model.model_fields:
         if column in by_target:
-            parts.append(f'cast({quote_identifier(by_target[column])} as varchar) as {quote_identifier(column)}')
+            parts.append(f"cast({quote_identifier(by_target[column])} as varchar) as {quote_identifier(column)}")
         else:
             parts.append(f"cast(null as varchar) as {quote_identifier(column)}")
     return ", ".join(parts)
 
 
 # ---- XLSX -----------------------------------------------------------------------------------
+
 
 def _read_excel(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
     """The first sheet is the data; every other sheet is read too, so the identifier guard sees it.
@@ -124,13 +130,22 @@ def _read_excel(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadR
         raise FileRefused(path, "the first sheet has no header row", line=1)
     merged = merged_header_cells(path)
     if merged:
-        raise FileRefused(path, f"the header row has merged cells ({', '.join(merged)}); send one header row with one "
-                                "column name in each cell", line=1)
+        raise FileRefused(
+            path,
+            f"the header row has merged cells ({', '.join(merged)}); send one header row with one column name in each cell",
+            line=1,
+        )
     unset = formula_cells_without_value(path)
-    structural = [StructuralReject(row, normalise_header(header[column]) if column < len(header) else None, None,
-                                   "a formula cell has no saved result; open the workbook in Excel, let it calculate "
-                                   "and save it again")
-                  for row, column in unset if row > 1]
+    structural = [
+        StructuralReject(
+            row,
+            normalise_header(header[column]) if column < len(header) else None,
+            None,
+            "a formula cell has no saved result; open the workbook in Excel, let it calculate and save it again",
+        )
+        for row, column in unset
+        if row > 1
+    ]
     unset_rows = {reject.line for reject in structural}
     data, blank_rows = _sheet_rows(first, len(header), skip_lines=unset_rows)
     con.register("_excel_frame", data)
@@ -167,13 +182,16 @@ def _sheet_rows(frame: pl.DataFrame, width: int, *, skip_lines: AbstractSet[int]
 
 # ---- Parquet --------------------------------------------------------------------------------
 
+
 def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
     try:
         described = con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()
     except duckdb.Error as error:
         raise FileRefused(path, "the file cannot be read as Parquet") from error
     header = [row[0] for row in described]
-    select = ", ".join(f"{_parquet_text(quote_identifier(name), str(kind))} as c{index}" for index, (name, kind, *_) in enumerate(described))
+    select = ", ".join(
+        f"{_parquet_text(quote_identifier(name), str(kind))} as c{index}" for index, (name, kind, *_) in enumerate(described)
+    )
     con.execute(
         f"create or replace temp table {table} as "
         f"select {select}, file_row_number + 1 as _line from read_parquet(?, file_row_number = true)",
@@ -187,8 +205,8 @@ def _parquet_text(column: str, kind: str) -> str:
     """A Parquet value as the text a CSV would hold: a float count of 2.0 reads as 2, not 2.0."""
     if kind.upper() in ("FLOAT", "DOUBLE"):
         # NaN is how pandas writes a missing number: it is a blank cell, not a value to reject
-        return (f"case when isnan({column}) then null when {column} = trunc({column}) and abs({column}) < 1e18 "
-                f"then cast(cast({column} as bigint) as varchar) else cast({column} as varchar) end")
+        return (
+            f"case when isnan({column}) then null when {column} = trunc({column}) and abs({column}) < 1e18 "
+            f"then cast(cast({column} as bigint) as varchar) else cast({column} as varchar) end"
+        )
     return f"cast({column} as varchar)"
-
-

@@ -51,8 +51,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         # column's default (`all` for a rate not split by deprivation) or empty.
         for spec in model.columns():
             default = f" default '{spec.default}'" if isinstance(spec.default, str) and "'" not in spec.default else ""
-            con.execute(f"alter table {staging_table(model)} add column if not exists {quote(spec.name)} "
-                        f"{spec.sql_type}{default}")
+            con.execute(
+                f"alter table {staging_table(model)} add column if not exists {quote(spec.name)} {spec.sql_type}{default}"
+            )
 
 
 @dataclass(frozen=True)
@@ -66,39 +67,49 @@ def reference_checks(model: type[Extract]) -> list[ExtraCheck]:
     """Checks that need the warehouse: codes known, services registered."""
     checks: list[ExtraCheck] = []
     if "ward_code" in model.model_fields and model is not WardBoundary and model is not LsoaWardLookup:
-        checks.append(ExtraCheck(
-            "ward_code",
-            "c.ward_code is not null and c.ward_code not in (select ward_code from stg_wards)",
-            "unknown ward code: not in the ward boundaries",
-        ))
+        checks.append(
+            ExtraCheck(
+                "ward_code",
+                "c.ward_code is not null and c.ward_code not in (select ward_code from stg_wards)",
+                "unknown ward code: not in the ward boundaries",
+            )
+        )
     if "lsoa_code" in model.model_fields and model is not LsoaWardLookup:
-        checks.append(ExtraCheck(
-            "lsoa_code",
-            "c.lsoa_code is not null and c.ward_code is null "
-            "and c.lsoa_code not in (select lsoa_code from stg_lsoa_ward_lookup where ward_code in (select ward_code from stg_wards))",
-            "unknown LSOA code: not in the LSOA to ward lookup for this district",
-        ))
-        checks.append(ExtraCheck(
-            "lsoa_code",
-            "c.lsoa_code is not null and c.ward_code is not null and exists ("
-            "select 1 from stg_lsoa_ward_lookup lk where lk.lsoa_code = c.lsoa_code and lk.ward_code <> c.ward_code)",
-            "lsoa_code lies in a different ward from ward_code",
-        ))
+        checks.append(
+            ExtraCheck(
+                "lsoa_code",
+                "c.lsoa_code is not null and c.ward_code is null "
+                "and c.lsoa_code not in (select lsoa_code from stg_lsoa_ward_lookup where ward_code in (select ward_code from stg_wards))",
+                "unknown LSOA code: not in the LSOA to ward lookup for this district",
+            )
+        )
+        checks.append(
+            ExtraCheck(
+                "lsoa_code",
+                "c.lsoa_code is not null and c.ward_code is not null and exists ("
+                "select 1 from stg_lsoa_ward_lookup lk where lk.lsoa_code = c.lsoa_code and lk.ward_code <> c.ward_code)",
+                "lsoa_code lies in a different ward from ward_code",
+            )
+        )
     if model is Population:
-        checks.append(ExtraCheck(
-            "area_code",
-            "c.area_code is not null and c.area_code not in (select ward_code from stg_wards) "
-            "and c.area_code not in (select lsoa_code from stg_lsoa_ward_lookup where ward_code in (select ward_code from stg_wards))",
-            "unknown area code: neither a ward nor a mapped LSOA of this district",
-        ))
+        checks.append(
+            ExtraCheck(
+                "area_code",
+                "c.area_code is not null and c.area_code not in (select ward_code from stg_wards) "
+                "and c.area_code not in (select lsoa_code from stg_lsoa_ward_lookup where ward_code in (select ward_code from stg_wards))",
+                "unknown area code: neither a ward nor a mapped LSOA of this district",
+            )
+        )
     for column, reference in model.references.items():
         target = next(m for m in ALL_MODELS if m.extract_name == reference)
         key = target.primary_key[0]
-        checks.append(ExtraCheck(
-            column,
-            f"c.{quote(column)} is not null and c.{quote(column)} not in (select {quote(key)} from {staging_table(target)})",
-            f"{column} is not in the {reference} register",
-        ))
+        checks.append(
+            ExtraCheck(
+                column,
+                f"c.{quote(column)} is not null and c.{quote(column)} not in (select {quote(key)} from {staging_table(target)})",
+                f"{column} is not in the {reference} register",
+            )
+        )
     return checks
 
 
@@ -120,9 +131,11 @@ def add_warehouse_problems(con: duckdb.DuckDBPyConnection, model: type[Extract],
         keys = ", ".join(quote(column) for column in model.primary_key)
         same_key = " and ".join(f"r.{quote(column)} is not distinct from d.{quote(column)}" for column in model.primary_key)
         # Only keys seen twice are joined back, so a file of unique ids costs one grouping.
-        rows = (f"(select r.*, d._first_line from {checked} as r left join "
-                f"(select {keys}, min(_line) as _first_line from {checked} group by all having count(*) > 1) as d "
-                f"on {same_key})")
+        rows = (
+            f"(select r.*, d._first_line from {checked} as r left join "
+            f"(select {keys}, min(_line) as _first_line from {checked} group by all having count(*) > 1) as d "
+            f"on {same_key})"
+        )
     else:
         rows = f"(select *, _line as _first_line from {checked})"
     if not entries:
@@ -131,11 +144,13 @@ def add_warehouse_problems(con: duckdb.DuckDBPyConnection, model: type[Extract],
     con.execute(f"""
         create or replace temp table _warehouse_problems as
         select _line, extra from (
-            select c._line, list_filter([{', '.join(entries)}], lambda p: p is not null) as extra from {rows} as c
+            select c._line, list_filter([{", ".join(entries)}], lambda p: p is not null) as extra from {rows} as c
         ) where len(extra) > 0
     """)
-    con.execute(f"update {checked} set _problems = list_concat({checked}._problems, w.extra) "
-                f"from _warehouse_problems w where {checked}._line = w._line")
+    con.execute(
+        f"update {checked} set _problems = list_concat({checked}._problems, w.extra) "
+        f"from _warehouse_problems w where {checked}._line = w._line"
+    )
     con.execute("drop table _warehouse_problems")
 
 
@@ -162,7 +177,9 @@ def upsert(con: duckdb.DuckDBPyConnection, model: type[Extract], checked: str, *
     valid_rows = one_value(con, "select count(*) from _valid")
     match = " and ".join(f"s.{quote(column)} = v.{quote(column)}" for column in model.primary_key)
     staged = one_value(con, f"select count(*) from {table}")
-    updated = one_value(con, f"select count(*) from {table} s where exists (select 1 from _valid v where {match})") if staged else 0
+    updated = (
+        one_value(con, f"select count(*) from {table} s where exists (select 1 from _valid v where {match})") if staged else 0
+    )
     if model.extract_name in REPLACED_WHOLE:
         if valid_rows:  # a register with no valid row leaves the last good one in place
             con.execute(f"delete from {table}")
@@ -178,8 +195,11 @@ def upsert(con: duckdb.DuckDBPyConnection, model: type[Extract], checked: str, *
 
 # ---- referential integrity of the registers replaced whole --------------------------------
 
-REGISTER_KEYS = {WardBoundary.extract_name: "ward_code", Service.extract_name: "service_id",
-                 LsoaWardLookup.extract_name: "lsoa_code"}
+REGISTER_KEYS = {
+    WardBoundary.extract_name: "ward_code",
+    Service.extract_name: "service_id",
+    LsoaWardLookup.extract_name: "lsoa_code",
+}
 
 
 def register_users(register: str) -> list[tuple[str, str, str]]:
@@ -187,24 +207,35 @@ def register_users(register: str) -> list[tuple[str, str, str]]:
     users = []
     if register == WardBoundary.extract_name:
         # The LSOA lookup is not counted: a boundary change sends a new lookup beside the new wards.
-        users = [(staging_table(m), "ward_code", "true") for m in ALL_MODELS
-                 if "ward_code" in m.model_fields and m is not WardBoundary and m is not LsoaWardLookup]
+        users = [
+            (staging_table(m), "ward_code", "true")
+            for m in ALL_MODELS
+            if "ward_code" in m.model_fields and m is not WardBoundary and m is not LsoaWardLookup
+        ]
         users.append((staging_table(Population), "area_code", "regexp_full_match(area_code, '[EW]05[0-9]{6}')"))
     elif register == LsoaWardLookup.extract_name:
-        users = [(staging_table(m), "lsoa_code", "true") for m in ALL_MODELS
-                 if "lsoa_code" in m.model_fields and m is not LsoaWardLookup]
+        users = [
+            (staging_table(m), "lsoa_code", "true")
+            for m in ALL_MODELS
+            if "lsoa_code" in m.model_fields and m is not LsoaWardLookup
+        ]
         users.append((staging_table(Population), "area_code", "regexp_full_match(area_code, '[EW]01[0-9]{6}')"))
     else:
-        users = [(staging_table(m), column, "true") for m in ALL_MODELS for column, reference in m.references.items()
-                 if reference == register]
+        users = [
+            (staging_table(m), column, "true")
+            for m in ALL_MODELS
+            for column, reference in m.references.items()
+            if reference == register
+        ]
     return users
 
 
 def remember_register(con: duckdb.DuckDBPyConnection, register: str) -> None:
     """Keep the register's codes before it is replaced, so codes it drops can be found."""
     table = staging_table(next(m for m in ALL_MODELS if m.extract_name == register))
-    con.execute(f"create or replace temp table _register_before as select distinct {quote(REGISTER_KEYS[register])} "
-                f"as code from {table}")
+    con.execute(
+        f"create or replace temp table _register_before as select distinct {quote(REGISTER_KEYS[register])} as code from {table}"
+    )
 
 
 def orphaned_codes(con: duckdb.DuckDBPyConnection, register: str) -> list[tuple[str, str, int]]:
@@ -216,7 +247,9 @@ def orphaned_codes(con: duckdb.DuckDBPyConnection, register: str) -> list[tuple[
     for table, column, condition in register_users(register):
         found += con.execute(
             f"select {quote(column)}, ?, count(*) from {table} where {quote(column)} in {dropped} and {condition} "
-            f"group by 1 order by 1", [table.removeprefix("stg_")]).fetchall()
+            f"group by 1 order by 1",
+            [table.removeprefix("stg_")],
+        ).fetchall()
     return found
 
 
@@ -225,5 +258,7 @@ def describe_orphans(orphans: list[tuple[str, str, int]], what: str) -> str:
     for code, extract, rows in orphans:
         by_code.setdefault(code, []).append(f"{rows:,} {extract} row{'s' if rows != 1 else ''}")
     listed = "; ".join(f"{code} (used by {', '.join(uses)})" for code, uses in sorted(by_code.items()))
-    return (f"it leaves out {what} still in use: {listed}. Loaded rows would point at codes that no longer exist, so "
-            f"the file is refused and the last good register stays; send the full register, including these")
+    return (
+        f"it leaves out {what} still in use: {listed}. Loaded rows would point at codes that no longer exist, so "
+        f"the file is refused and the last good register stays; send the full register, including these"
+    )

@@ -85,19 +85,28 @@ def column_sql(spec: ColumnSpec, blank: str, lowered: str | None = None) -> Colu
     if name is KindName.id or name is KindName.text:
         typed = blank
         if kind.pattern:
-            checks.append((f"not regexp_full_match({blank}, {_literal(kind.pattern)})", "expected an id of letters, digits and _.:/- (at most 64)"))
+            checks.append(
+                (
+                    f"not regexp_full_match({blank}, {_literal(kind.pattern)})",
+                    "expected an id of letters, digits and _.:/- (at most 64)",
+                )
+            )
         if kind.max_length is not None:
             checks.append((f"length({blank}) > {kind.max_length}", f"expected at most {kind.max_length} characters"))
     elif name is KindName.code:
         typed = f"upper({blank})"
-        checks.append((f"not regexp_full_match(upper({blank}), {_literal(kind.pattern or '')})", f"expected a code like {kind.description}"))
+        checks.append(
+            (f"not regexp_full_match(upper({blank}), {_literal(kind.pattern or '')})", f"expected a code like {kind.description}")
+        )
     elif name in (KindName.enum, KindName.demographic):
         typed = lowered
         if name is KindName.demographic:
             typed = f"coalesce({typed}, 'unknown')"
         checks.append((f"{lowered} not in {_in_list(spec.enum_values)}", "expected one of " + ", ".join(spec.enum_values)))
     elif name is KindName.boolean:
-        typed = f"case when {lowered} in {_in_list(TRUE_WORDS)} then true when {lowered} in {_in_list(FALSE_WORDS)} then false end"
+        typed = (
+            f"case when {lowered} in {_in_list(TRUE_WORDS)} then true when {lowered} in {_in_list(FALSE_WORDS)} then false end"
+        )
         checks.append((f"{lowered} not in {_in_list(TRUE_WORDS + FALSE_WORDS)}", "expected true/false, yes/no, 1/0 or y/n"))
     elif name is KindName.integer:
         typed = f"case when regexp_full_match({blank}, {_literal(INTEGER_PATTERN)}) then cast({blank} as bigint) end"
@@ -106,26 +115,42 @@ def column_sql(spec: ColumnSpec, blank: str, lowered: str | None = None) -> Colu
         typed = f"case when regexp_full_match({blank}, {_literal(NUMBER_PATTERN)}) then cast({blank} as double) end"
         checks.append((f"not regexp_full_match({blank}, {_literal(NUMBER_PATTERN)})", "expected a number"))
     elif name is KindName.date:
-        typed = f"case when regexp_full_match({blank}, {_literal(DATE_PATTERN)}) then try_cast(substr({blank}, 1, 10) as date) end"
+        typed = (
+            f"case when regexp_full_match({blank}, {_literal(DATE_PATTERN)}) then try_cast(substr({blank}, 1, 10) as date) end"
+        )
         checks.append((f"not regexp_full_match({blank}, {_literal(DATE_PATTERN)})", "expected a date as YYYY-MM-DD"))
         checks.append((f"{typed} is null", "expected a real calendar date as YYYY-MM-DD"))
     elif name is KindName.timestamp:
         typed = f"case when regexp_full_match({blank}, {_literal(TIMESTAMP_PATTERN)}) then try_cast(replace({blank}, 'T', ' ') as timestamp) end"
-        checks.append((f"not regexp_full_match({blank}, {_literal(TIMESTAMP_PATTERN)})", "expected a date and time as YYYY-MM-DDTHH:MM[:SS]"))
+        checks.append(
+            (
+                f"not regexp_full_match({blank}, {_literal(TIMESTAMP_PATTERN)})",
+                "expected a date and time as YYYY-MM-DDTHH:MM[:SS]",
+            )
+        )
         checks.append((f"{typed} is null", "expected a real calendar date and time"))
     elif name is KindName.enum_list:
-        items = f"list_filter(list_transform(string_split({lowered}, ';'), lambda item: {_trim('item')}), lambda item: item <> '')"
+        items = (
+            f"list_filter(list_transform(string_split({lowered}, ';'), lambda item: {_trim('item')}), lambda item: item <> '')"
+        )
         typed = f"case when {blank} is not null then {items} end"
         checks.append((f"len({items}) = 0", "expected a semicolon-separated list with at least one item"))
-        checks.append((f"not list_bool_and(list_transform({items}, lambda item: item in {_in_list(spec.enum_values)}))", "expected a semicolon list of " + ", ".join(spec.enum_values)))
+        checks.append(
+            (
+                f"not list_bool_and(list_transform({items}, lambda item: item in {_in_list(spec.enum_values)}))",
+                "expected a semicolon list of " + ", ".join(spec.enum_values),
+            )
+        )
     elif name is KindName.ward_list:
         items = f"list_filter(list_transform(string_split(upper({blank}), ';'), lambda item: {_trim('item')}), lambda item: item <> '')"
         typed = f"case when {items} = ['ALL'] then ['all'] when {blank} is not null then {items} end"
         checks.append((f"len({items}) = 0", "expected a semicolon-separated list with at least one item"))
-        checks.append((
-            f"{items} <> ['ALL'] and not list_bool_and(list_transform({items}, lambda item: regexp_full_match(item, {_literal(WARD_CODE_PATTERN)})))",
-            "expected `all` or a semicolon list of ward codes like E05000001",
-        ))
+        checks.append(
+            (
+                f"{items} <> ['ALL'] and not list_bool_and(list_transform({items}, lambda item: regexp_full_match(item, {_literal(WARD_CODE_PATTERN)})))",
+                "expected `all` or a semicolon list of ward codes like E05000001",
+            )
+        )
     else:  # pragma: no cover - every kind is handled above
         raise ValueError(f"no SQL for column kind {name}")
     if isinstance(spec.default, str):  # a missing optional value takes its default, e.g. ethnicity `all`
@@ -175,30 +200,32 @@ def checked_select(model: type[Extract], source_view: str, keep_raw: Collection[
         raw_parts.append(f"src.{_quote(spec.name)} as {_quote('_raw_' + spec.name)}")
         problem_parts.append(f"{sql.problem} as {_quote('_problem_' + spec.name)}")
     typed_names = {spec.name: _quote(spec.name) for spec in specs}
-    rules = [_quote('_problem_' + spec.name) for spec in specs]
-    entries = [f"{{'column': {_literal(spec.name)}, 'value': {_quote('_raw_' + spec.name)}, 'rule': {rule}}}"
-               for spec, rule in zip(specs, rules, strict=True)]
+    rules = [_quote("_problem_" + spec.name) for spec in specs]
+    entries = [
+        f"{{'column': {_literal(spec.name)}, 'value': {_quote('_raw_' + spec.name)}, 'rule': {rule}}}"
+        for spec, rule in zip(specs, rules, strict=True)
+    ]
     for rule in model.rules:
         for column, expression in rule.sql(typed_names):
             raw = _quote("_raw_" + column) if column in typed_names else "cast(null as varchar)"
             entries.append(f"{{'column': {_literal(column)}, 'value': {raw}, 'rule': {expression}}}")
             rules.append(expression)
-    dropped = [_quote('_problem_' + spec.name) for spec in specs]
+    dropped = [_quote("_problem_" + spec.name) for spec in specs]
     # Raw text nobody reads later would only widen the checked table, which must fit in memory.
-    dropped += [_quote('_raw_' + spec.name) for spec in specs if keep_raw is not None and spec.name not in keep_raw]
+    dropped += [_quote("_raw_" + spec.name) for spec in specs if keep_raw is not None and spec.name not in keep_raw]
     # Building the list of problems costs more than all the checks, so valid rows skip it.
     return f"""
         with cleaned as (
-            select src.*, {', '.join(cleaned_parts)}
+            select src.*, {", ".join(cleaned_parts)}
             from {source_view} as src
         ),
         typed as (
-            select src._line, {', '.join(typed_parts)}, {', '.join(raw_parts)}, {', '.join(problem_parts)}
+            select src._line, {", ".join(typed_parts)}, {", ".join(raw_parts)}, {", ".join(problem_parts)}
             from cleaned as src
         )
-        select * exclude ({', '.join(dropped)}),
-               case when coalesce({', '.join(rules)}) is null then []
-                    else list_filter([{', '.join(entries)}], lambda p: p.rule is not null) end as _problems
+        select * exclude ({", ".join(dropped)}),
+               case when coalesce({", ".join(rules)}) is null then []
+                    else list_filter([{", ".join(entries)}], lambda p: p.rule is not null) end as _problems
         from typed
     """
 
@@ -208,11 +235,19 @@ def validation_parameters(*, as_of: datetime, earliest: date) -> dict[str, objec
 
 
 def check_rows(
-    con: duckdb.DuckDBPyConnection, model: type[Extract], source_view: str, target: str, *, as_of: datetime, earliest: date,
+    con: duckdb.DuckDBPyConnection,
+    model: type[Extract],
+    source_view: str,
+    target: str,
+    *,
+    as_of: datetime,
+    earliest: date,
     keep_raw: Collection[str] | None = None,
 ) -> None:
     """Materialise the checked rows of `source_view` into temp table `target` (see `checked_select`)."""
     sql = f"create or replace temp table {target} as {checked_select(model, source_view, keep_raw)}"
     # DuckDB refuses parameters a statement does not use, and models without dates use none.
-    parameters = {name: value for name, value in validation_parameters(as_of=as_of, earliest=earliest).items() if f"${name}" in sql}
+    parameters = {
+        name: value for name, value in validation_parameters(as_of=as_of, earliest=earliest).items() if f"${name}" in sql
+    }
     con.execute(sql, parameters)

@@ -236,15 +236,25 @@ def _group_id(group: str) -> int:
     try:
         return grp.getgrnam(group).gr_gid
     except KeyError as error:
-        raise WarehouseGroupError(f"the warehouse group {group!r} does not exist on this machine; "
-                                  "set OVERSIGHT_WAREHOUSE_GROUP to an existing group or leave it empty") from error
+        raise WarehouseGroupError(
+            f"the warehouse group {group!r} does not exist on this machine; "
+            "set OVERSIGHT_WAREHOUSE_GROUP to an existing group or leave it empty"
+        ) from error
 
 
 NO_SPACE_CODES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 UNWRITABLE_CODES = {errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR, errno.ENOTDIR, errno.EEXIST}
 NO_SPACE_WORDS = ("no space left on device", "disk quota exceeded", "file too large")
-UNWRITABLE_WORDS = ("permission denied", "read-only file system", "is a directory", "not a directory",
-                    "operation not permitted", "cannot open file", "could not open file", "could not create")
+UNWRITABLE_WORDS = (
+    "permission denied",
+    "read-only file system",
+    "is a directory",
+    "not a directory",
+    "operation not permitted",
+    "cannot open file",
+    "could not open file",
+    "could not create",
+)
 
 
 def storage_failure(error: BaseException, folder: Path) -> RefreshFailed | None:
@@ -257,12 +267,15 @@ def storage_failure(error: BaseException, folder: Path) -> RefreshFailed | None:
     text = str(error).lower()
     still_serving = "the last good warehouse is still serving"
     if code in NO_SPACE_CODES or any(words in text for words in NO_SPACE_WORDS):
-        return RefreshFailed(f"no space left on the device holding the warehouse ({folder}); "
-                             f"free some space and run the refresh again; {still_serving}")
+        return RefreshFailed(
+            f"no space left on the device holding the warehouse ({folder}); "
+            f"free some space and run the refresh again; {still_serving}"
+        )
     if code in UNWRITABLE_CODES or (isinstance(error, duckdb.IOException) and any(words in text for words in UNWRITABLE_WORDS)):
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error).splitlines()[0]
-        return RefreshFailed(f"cannot write to {folder} ({reason}); check the folder exists and the refresh "
-                             f"may write there; {still_serving}")
+        return RefreshFailed(
+            f"cannot write to {folder} ({reason}); check the folder exists and the refresh may write there; {still_serving}"
+        )
     return None
 
 

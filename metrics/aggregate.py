@@ -22,7 +22,7 @@ from etl.contract.values import AgeBand, Ethnicity, Sex  # noqa: F401  (named he
 from metrics import read
 from metrics.definitions import Denominator, Indicator
 from metrics.periods import Period
-from metrics.queries import (  # noqa: F401  (the names callers know aggregate by)
+from metrics.queries import (
     GROUP_FILTERS_SQL,
     PERIOD_EXPRESSIONS,
     PERSON_COLUMNS,
@@ -81,7 +81,7 @@ def _check_cut(ask: Ask, residents: Residents) -> None:
     indicator, dims, filters = ask.indicator, ask.dims, ask.filters
     for dimension in (*dims, *filters.applied()):
         if dimension not in indicator.dimensions:
-            allowed = ', '.join(indicator.dimensions) or 'nothing: it is a district figure'
+            allowed = ", ".join(indicator.dimensions) or "nothing: it is a district figure"
             raise UnsupportedCut(f"{indicator.id} cannot be cut by {dimension}; it allows {allowed}")
     if ("ethnicity" in dims or filters.ethnicity) and _reads_residents(indicator) and not residents.split_by_ethnicity():
         raise UnsupportedCut("the population is not split by ethnic group, so rates cannot be cut by it")
@@ -97,28 +97,36 @@ def _summed_events(con: duckdb.DuckDBPyConnection, ask: Ask) -> pl.DataFrame:
     if all(d in PERSON_COLUMNS for d in dims):
         sql = f"""
             {events}
-            select {', '.join([*select_dims, ''])} {sums}
-            from events where {GROUP_FILTERS_SQL} {'group by all' if dims else ''}
+            select {", ".join([*select_dims, ""])} {sums}
+            from events where {GROUP_FILTERS_SQL} {"group by all" if dims else ""}
         """
     else:
         # A period label is text built per row, so events are summed by month (a cheap key)
         # first and the labels made for the few monthly rows.
-        monthly_keys = [*(PERSON_COLUMNS[d] for d in dims if d in PERSON_COLUMNS), "date_trunc('month', period_date) as period_date"]
+        monthly_keys = [
+            *(PERSON_COLUMNS[d] for d in dims if d in PERSON_COLUMNS),
+            "date_trunc('month', period_date) as period_date",
+        ]
         sql = f"""
             {events},
-            monthly as (select {', '.join(monthly_keys)}, {sums} from events where {GROUP_FILTERS_SQL} group by all)
-            select {', '.join(select_dims)}, {sums} from monthly group by all
+            monthly as (select {", ".join(monthly_keys)}, {sums} from events where {GROUP_FILTERS_SQL} group by all)
+            select {", ".join(select_dims)}, {sums} from monthly group by all
         """
-    parameters = {"start": period.start, "end": period.end, "period_years": period.years, **filters.as_parameters(),
-                  **indicator.query_parameters, **events_parameters}
+    parameters = {
+        "start": period.start,
+        "end": period.end,
+        "period_years": period.years,
+        **filters.as_parameters(),
+        **indicator.query_parameters,
+        **events_parameters,
+    }
     return con.sql(sql, params=bind(sql, parameters)).pl()
 
 
 def _reads_residents(indicator: Indicator) -> bool:
     """A rate over residents, or a query that reads residents itself (expected victims, population shares)."""
     sql = query_sql(indicator.sql_name)
-    return (indicator.denominator_source is not Denominator.EVENTS or "mart_population" in sql
-            or "expected_victims_in(" in sql)
+    return indicator.denominator_source is not Denominator.EVENTS or "mart_population" in sql or "expected_victims_in(" in sql
 
 
 def data_coverage(con: duckdb.DuckDBPyConnection, indicator: Indicator) -> tuple[date, date] | None:
@@ -129,5 +137,7 @@ def data_coverage(con: duckdb.DuckDBPyConnection, indicator: Indicator) -> tuple
 def data_coverages(con: duckdb.DuckDBPyConnection, indicators: Sequence[Indicator]) -> dict[str, tuple[date, date] | None]:
     """`data_coverage` of each indicator, by query key, the precomputed ones read at once."""
     held = read.held_event_dates(con, indicators)
-    return {key: held[key] if key in held else read.event_dates(con, indicator)
-            for key, indicator in {query_key(indicator): indicator for indicator in indicators}.items()}
+    return {
+        key: held[key] if key in held else read.event_dates(con, indicator)
+        for key, indicator in {query_key(indicator): indicator for indicator in indicators}.items()
+    }

@@ -17,21 +17,17 @@ are suppressed or rounded, and a percentage or a percentile hides with its count
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
-from typing import TYPE_CHECKING
-
 import polars as pl
 
 from metrics.aggregate import PERSON_COLUMNS, GroupFilters, UnsupportedCut
-from metrics.precomputed import STAGE_COUNTS
-from metrics.read import attrition_figures as figures
 from metrics.compare import Comparison, Polarity
 from metrics.compute import Filters, compute
 from metrics.definitions import Topic
 from metrics.disclosure import (
-    NOT_SHOWN,
     DisclosureRule,
     is_protected,
     plain_percent,
@@ -40,6 +36,8 @@ from metrics.disclosure import (
     wilson_percent,
 )
 from metrics.periods import Period
+from metrics.precomputed import STAGE_COUNTS
+from metrics.read import attrition_figures as figures
 from metrics.registry import get
 from metrics.stats import wilson_ci
 
@@ -47,8 +45,12 @@ if TYPE_CHECKING:
     from polars._typing import PolarsDataType
 
 WORST_FIRST = {
-    Comparison.WORSE_998: 0, Comparison.WORSE: 1, Comparison.SIMILAR: 2,
-    Comparison.BETTER: 3, Comparison.BETTER_998: 4, Comparison.NOT_COMPARED: 5,
+    Comparison.WORSE_998: 0,
+    Comparison.WORSE: 1,
+    Comparison.SIMILAR: 2,
+    Comparison.BETTER: 3,
+    Comparison.BETTER_998: 4,
+    Comparison.NOT_COMPARED: 5,
 }
 HOTSPOT = (Comparison.WORSE.value, Comparison.WORSE_998.value)
 
@@ -67,17 +69,40 @@ class Stage:
 
 STAGES = (
     Stage("incident", "Incidents reported to police", "incidents", "incidents"),
-    Stage("crime", "Recorded as a crime", "crimes", "crimes",
-          "incidents_recorded_as_crime", "incidents", "of incidents reported"),
+    Stage(
+        "crime", "Recorded as a crime", "crimes", "crimes", "incidents_recorded_as_crime", "incidents", "of incidents reported"
+    ),
     Stage("arrest", "Suspect arrested", "crimes", "arrested", "arrested", "crimes", "of crimes recorded"),
-    Stage("cps_referral", "Referred to the CPS", "crimes", "referred",
-          "arrested_and_referred", "arrested", "of crimes with an arrest"),
-    Stage("charged", "Charged", "crimes", "charged", "charged", "referred_and_decided",
-          "of referred crimes with a charging decision", "awaiting_charge_decision"),
-    Stage("prosecution_completed", "Prosecution completed", "crimes", "prosecution_completed",
-          "prosecution_completed", "charged", "of crimes charged", "awaiting_court_outcome"),
-    Stage("convicted", "Convicted", "crimes", "convicted", "convicted", "prosecution_completed",
-          "of completed prosecutions"),
+    Stage(
+        "cps_referral",
+        "Referred to the CPS",
+        "crimes",
+        "referred",
+        "arrested_and_referred",
+        "arrested",
+        "of crimes with an arrest",
+    ),
+    Stage(
+        "charged",
+        "Charged",
+        "crimes",
+        "charged",
+        "charged",
+        "referred_and_decided",
+        "of referred crimes with a charging decision",
+        "awaiting_charge_decision",
+    ),
+    Stage(
+        "prosecution_completed",
+        "Prosecution completed",
+        "crimes",
+        "prosecution_completed",
+        "prosecution_completed",
+        "charged",
+        "of crimes charged",
+        "awaiting_court_outcome",
+    ),
+    Stage("convicted", "Convicted", "crimes", "convicted", "convicted", "prosecution_completed", "of completed prosecutions"),
 )
 
 STEPS = (
@@ -92,8 +117,10 @@ STEPS = (
 FUNNEL_COUNTS = ["count", "conversion_numerator", "conversion_denominator", "awaiting", "crimes"]
 # Crimes at a stage that split into those decided and those still waiting (metrics/sql/_attrition_funnel.sql):
 # with the whole and one part published, a hidden part is their difference.
-SPLITS = (("referred", ("referred_and_decided", "awaiting_charge_decision")),
-          ("charged", ("prosecution_completed", "awaiting_court_outcome")))
+SPLITS = (
+    ("referred", ("referred_and_decided", "awaiting_charge_decision")),
+    ("charged", ("prosecution_completed", "awaiting_court_outcome")),
+)
 
 
 def attrition_funnel(
@@ -107,10 +134,12 @@ def attrition_funnel(
     """One row per stage (per cut value and for the total when `by` is a person dimension)."""
     check_cut(by)
     counts = figures(con, STAGE_COUNTS, period, by, groups, fetch=_counts_frame)
-    totals = pl.concat([
-        counts.filter(pl.col("is_total")).with_columns(cut_value=pl.lit(groups.ward_code or "district")),
-        counts.filter(~pl.col("is_total")).sort("cut_value"),
-    ])
+    totals = pl.concat(
+        [
+            counts.filter(pl.col("is_total")).with_columns(cut_value=pl.lit(groups.ward_code or "district")),
+            counts.filter(~pl.col("is_total")).sort("cut_value"),
+        ]
+    )
     rows = []
     for cut in totals.iter_rows(named=True):
         for order, stage in enumerate(STAGES, start=1):
@@ -118,14 +147,24 @@ def attrition_funnel(
     frame = pl.DataFrame(rows, schema=_funnel_schema())
     frame = labelled(con, frame, by, period)
     protected = protect_cuts(
-        frame, rule=rule, group_column="stage", district=not is_protected(cut=None, groups=groups.as_parameters(), start=period.start, end=period.end),
+        frame,
+        rule=rule,
+        group_column="stage",
+        district=not is_protected(cut=None, groups=groups.as_parameters(), start=period.start, end=period.end),
         count_columns=FUNNEL_COUNTS,
-        ratio_columns={"conversion_pct": ("conversion_numerator", "conversion_denominator"),
-                       "share_of_crimes_pct": ("count", "crimes")},
+        ratio_columns={
+            "conversion_pct": ("conversion_numerator", "conversion_denominator"),
+            "share_of_crimes_pct": ("count", "crimes"),
+        },
         interval_columns={"conversion_pct": ("conversion_lower_95", "conversion_upper_95")},
         recompute={"conversion_pct": wilson_percent(), "share_of_crimes_pct": plain_percent},
     )
-    return _protect_splits(protected, totals, rule, district=not is_protected(cut=None, groups=groups.as_parameters(), start=period.start, end=period.end))
+    return _protect_splits(
+        protected,
+        totals,
+        rule,
+        district=not is_protected(cut=None, groups=groups.as_parameters(), start=period.start, end=period.end),
+    )
 
 
 def _counts_frame(relation: duckdb.DuckDBPyRelation) -> pl.DataFrame:
@@ -144,18 +183,30 @@ def _protect_splits(protected: pl.DataFrame, totals: pl.DataFrame, rule: Disclos
     `protect_table` with the counts already hidden (and a district total always shown); a count it hides
     is hidden in every row that holds it.
     """
-    quantity = {stage.name: {"count": stage.count, "conversion_numerator": stage.converted,
-                             "conversion_denominator": stage.eligible, "awaiting": stage.awaiting, "crimes": "crimes"}
-                for stage in STAGES}
-    hidden = {(row["cut_value"], row["is_total"], quantity[row["stage"]][column])
-              for row in protected.iter_rows(named=True) for column in FUNNEL_COUNTS if row[f"{column}_suppressed"]}
+    quantity = {
+        stage.name: {
+            "count": stage.count,
+            "conversion_numerator": stage.converted,
+            "conversion_denominator": stage.eligible,
+            "awaiting": stage.awaiting,
+            "crimes": "crimes",
+        }
+        for stage in STAGES
+    }
+    hidden = {
+        (row["cut_value"], row["is_total"], quantity[row["stage"]][column])
+        for row in protected.iter_rows(named=True)
+        for column in FUNNEL_COUNTS
+        if row[f"{column}_suppressed"]
+    }
     cuts = totals.filter(~pl.col("is_total"))
     rows = cuts if cuts.height else totals  # with no cut, the selection's total is the table's one row
     if cuts.height and not rule.is_identity:
         # Cut by a group, the cases still awaiting a decision are shown for the selection's total only: beside an
         # exact total and the rounded stage counts of each group, a group's awaiting count can be pinned.
-        hidden |= {(row["cut_value"], False, stage.awaiting) for row in cuts.iter_rows(named=True)
-                   for stage in STAGES if stage.awaiting}
+        hidden |= {
+            (row["cut_value"], False, stage.awaiting) for row in cuts.iter_rows(named=True) for stage in STAGES if stage.awaiting
+        }
     total = totals.filter(pl.col("is_total")).row(0, named=True)
     for whole, parts in SPLITS:
         names = [*parts, whole]
@@ -177,8 +228,7 @@ def _hide_quantities(protected: pl.DataFrame, hidden: set[tuple], quantity: dict
             if (row["cut_value"], row["is_total"], quantity[row["stage"]][column]) in hidden:
                 row[column], row[f"{column}_suppressed"] = None, True
         if row["conversion_numerator_suppressed"] or row["conversion_denominator_suppressed"]:
-            row.update(conversion_pct=None, conversion_lower_95=None, conversion_upper_95=None,
-                       conversion_pct_suppressed=True)
+            row.update(conversion_pct=None, conversion_lower_95=None, conversion_upper_95=None, conversion_pct_suppressed=True)
         if row["count_suppressed"] or row["crimes_suppressed"]:
             row.update(share_of_crimes_pct=None, share_of_crimes_pct_suppressed=True)
         rows.append(row)
@@ -217,9 +267,16 @@ def _stage_row(cut: dict, order: int, stage: Stage) -> dict:
     interval = wilson_ci(converted, eligible) if eligible and converted is not None else None
     is_crime_stage = stage.unit == "crimes"
     return {
-        "cut_value": cut["cut_value"], "is_total": cut["is_total"], "stage_order": order, "stage": stage.name,
-        "stage_label": stage.label, "unit": stage.unit, "count": cut[stage.count],
-        "conversion_numerator": converted, "conversion_denominator": eligible, "conversion_of": stage.conversion_of,
+        "cut_value": cut["cut_value"],
+        "is_total": cut["is_total"],
+        "stage_order": order,
+        "stage": stage.name,
+        "stage_label": stage.label,
+        "unit": stage.unit,
+        "count": cut[stage.count],
+        "conversion_numerator": converted,
+        "conversion_denominator": eligible,
+        "conversion_of": stage.conversion_of,
         "conversion_pct": interval.value if interval else None,
         "conversion_lower_95": interval.lower if interval else None,
         "conversion_upper_95": interval.upper if interval else None,
@@ -234,7 +291,9 @@ def labelled(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, by: str | None
     return frame.with_columns(
         cut=pl.lit(by or "district"),
         cut_label=pl.col("cut_value").replace_strict(names, default=pl.col("cut_value"), return_dtype=pl.String),
-        period=pl.lit(period.label), period_start=pl.lit(period.start), period_end=pl.lit(period.end),
+        period=pl.lit(period.label),
+        period_start=pl.lit(period.start),
+        period_end=pl.lit(period.end),
     )
 
 
@@ -259,7 +318,17 @@ def protect_cuts(frame: pl.DataFrame, *, rule: DisclosureRule, group_column: str
 
 def _funnel_schema() -> dict[str, PolarsDataType]:
     counts = {column: pl.Int64 for column in FUNNEL_COUNTS}
-    percents = {column: pl.Float64 for column in
-                ("conversion_pct", "conversion_lower_95", "conversion_upper_95", "share_of_crimes_pct")}
-    return {"cut_value": pl.String, "is_total": pl.Boolean, "stage_order": pl.Int64, "stage": pl.String,
-            "stage_label": pl.String, "unit": pl.String, "conversion_of": pl.String, **counts, **percents}
+    percents = {
+        column: pl.Float64 for column in ("conversion_pct", "conversion_lower_95", "conversion_upper_95", "share_of_crimes_pct")
+    }
+    return {
+        "cut_value": pl.String,
+        "is_total": pl.Boolean,
+        "stage_order": pl.Int64,
+        "stage": pl.String,
+        "stage_label": pl.String,
+        "unit": pl.String,
+        "conversion_of": pl.String,
+        **counts,
+        **percents,
+    }

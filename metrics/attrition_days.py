@@ -13,10 +13,10 @@ import polars as pl
 
 from metrics.aggregate import GroupFilters
 from metrics.attrition import STEPS, check_cut, labelled, protect_cuts
-from metrics.precomputed import STEP_DAYS
-from metrics.read import attrition_figures as figures
 from metrics.disclosure import NOT_SHOWN, DisclosureRule, is_protected
 from metrics.periods import Period
+from metrics.precomputed import STEP_DAYS
+from metrics.read import attrition_figures as figures
 
 if TYPE_CHECKING:
     from polars._typing import PolarsDataType
@@ -40,7 +40,9 @@ def days_between_stages(
     """
     check_cut(by)
     total_label = groups.ward_code or "district"
-    found: dict[tuple[str | None, bool, str], tuple[int, float, float]] = {(total_label, True, step): days for (_, step), days in _step_days(con, period, None, groups).items()}
+    found: dict[tuple[str | None, bool, str], tuple[int, float, float]] = {
+        (total_label, True, step): days for (_, step), days in _step_days(con, period, None, groups).items()
+    }
     shown = [(total_label, True)]
     if by:
         cuts = _step_days(con, period, by, groups)
@@ -51,24 +53,38 @@ def days_between_stages(
         for order, (step, label) in enumerate(STEPS, start=1):
             cases, median_days, p90_days = found.get((cut_value, is_total, step), (0, None, None))
             enough = cases >= max(min_cases, 1)
-            rows.append({
-                "cut_value": cut_value, "is_total": is_total, "step_order": order, "step": step, "step_label": label,
-                "cases": cases, "median_days": median_days if enough else None, "p90_days": p90_days if enough else None,
-                "note": None if enough else f"fewer than {max(min_cases, 1)} cases: days not calculated",
-            })
+            rows.append(
+                {
+                    "cut_value": cut_value,
+                    "is_total": is_total,
+                    "step_order": order,
+                    "step": step,
+                    "step_label": label,
+                    "cases": cases,
+                    "median_days": median_days if enough else None,
+                    "p90_days": p90_days if enough else None,
+                    "note": None if enough else f"fewer than {max(min_cases, 1)} cases: days not calculated",
+                }
+            )
     frame = pl.DataFrame(rows, schema=_days_schema())
     frame = labelled(con, frame, by, period)
     protected = protect_cuts(
-        frame, rule=rule, group_column="step", district=not is_protected(cut=None, groups=groups.as_parameters(), start=period.start, end=period.end), count_columns=["cases"],
-        ratio_columns={"median_days": ("cases", "cases")}, interval_columns={"median_days": ("p90_days",)},
+        frame,
+        rule=rule,
+        group_column="step",
+        district=not is_protected(cut=None, groups=groups.as_parameters(), start=period.start, end=period.end),
+        count_columns=["cases"],
+        ratio_columns={"median_days": ("cases", "cases")},
+        interval_columns={"median_days": ("p90_days",)},
     )
     return protected.with_columns(
         note=pl.when(pl.col("median_days_suppressed")).then(pl.lit(NOT_SHOWN)).otherwise(pl.col("note"))
     )
 
 
-def _step_days(con: duckdb.DuckDBPyConnection, period: Period, by: str | None,
-               groups: GroupFilters) -> dict[tuple[str | None, str], tuple[int, float, float]]:
+def _step_days(
+    con: duckdb.DuckDBPyConnection, period: Period, by: str | None, groups: GroupFilters
+) -> dict[tuple[str | None, str], tuple[int, float, float]]:
     """(cases, median days, 90th percentile days) by (value of the cut, step), for each step with a case;
     with no cut, the value is None."""
     rows = figures(con, STEP_DAYS, period, by, groups, fetch=lambda relation: relation.fetchall())
@@ -76,6 +92,14 @@ def _step_days(con: duckdb.DuckDBPyConnection, period: Period, by: str | None,
 
 
 def _days_schema() -> dict[str, PolarsDataType]:
-    return {"cut_value": pl.String, "is_total": pl.Boolean, "step_order": pl.Int64, "step": pl.String,
-            "step_label": pl.String, "cases": pl.Int64, "median_days": pl.Float64, "p90_days": pl.Float64,
-            "note": pl.String}
+    return {
+        "cut_value": pl.String,
+        "is_total": pl.Boolean,
+        "step_order": pl.Int64,
+        "step": pl.String,
+        "step_label": pl.String,
+        "cases": pl.Int64,
+        "median_days": pl.Float64,
+        "p90_days": pl.Float64,
+        "note": pl.String,
+    }

@@ -107,8 +107,9 @@ class Coverage:
             month_start = source.first_day.replace(day=1)
             while month_start <= source.last_day:
                 month_end = periods.month_end(month_start)
-                rows.append((source.source, month_start, source.complete_from <= month_start
-                             and month_end <= source.complete_through))
+                rows.append(
+                    (source.source, month_start, source.complete_from <= month_start and month_end <= source.complete_through)
+                )
                 month_start = month_end + timedelta(days=1)
         return pl.DataFrame(rows, schema={"source": pl.String, "month": pl.Date, "complete": pl.Boolean}, orient="row")
 

@@ -60,8 +60,9 @@ class Request:
     with_trend: bool = True
 
 
-def default_period(con: duckdb.DuckDBPyConnection, indicator: Indicator | None = None,
-                   coverage: completeness.Coverage | None = None) -> Period:
+def default_period(
+    con: duckdb.DuckDBPyConnection, indicator: Indicator | None = None, coverage: completeness.Coverage | None = None
+) -> Period:
     """The latest 12 complete months that every source the indicator uses covers (`metrics.completeness`);
     without an indicator, every event source. With no data at all, the 12 months to today."""
     coverage = coverage or completeness.read(con)
@@ -84,18 +85,32 @@ def compute(
     return result
 
 
-def compute_many(con: duckdb.DuckDBPyConnection, requests: Sequence[Request], *, rule: DisclosureRule,
-                 ) -> list[pl.DataFrame | UnsupportedCut]:
+def compute_many(
+    con: duckdb.DuckDBPyConnection,
+    requests: Sequence[Request],
+    *,
+    rule: DisclosureRule,
+) -> list[pl.DataFrame | UnsupportedCut]:
     """`compute` of each request, or the UnsupportedCut it raises, in the order asked."""
     indicators = [get(request.indicator_id) for request in requests]
     coverage = completeness.read(con)
     lag = maturity_lag_months() if any(indicator.matures for indicator in indicators) else 0
-    plans = [_Plan(indicator, request.filters.period or default_period(con, indicator, coverage), request.filters,
-                   mature_through=_mature_through(indicator, coverage, lag), lag=lag,
-                   look_back_from=_look_back_from(indicator, coverage))
-             for indicator, request in zip(indicators, requests)]
-    trended = [plan for plan, request in zip(plans, requests)
-               if request.with_trend and plan.indicator.method is not Method.COUNT and plan.has_trend()]
+    plans = [
+        _Plan(
+            indicator,
+            request.filters.period or default_period(con, indicator, coverage),
+            request.filters,
+            mature_through=_mature_through(indicator, coverage, lag),
+            lag=lag,
+            look_back_from=_look_back_from(indicator, coverage),
+        )
+        for indicator, request in zip(indicators, requests)
+    ]
+    trended = [
+        plan
+        for plan, request in zip(plans, requests)
+        if request.with_trend and plan.indicator.method is not Method.COUNT and plan.has_trend()
+    ]
     coverages = data_coverages(con, [plan.indicator for plan in trended]) if trended else {}
     for plan in trended:
         plan.trend_over(coverages[query_key(plan.indicator)])
@@ -110,8 +125,16 @@ class _Plan:
     """The sums one result needs (its own, its comparator's, its local share's and its trend's), and the
     result made from them."""
 
-    def __init__(self, indicator: Indicator, period: Period, filters: Filters, *,
-                 mature_through: date | None = None, lag: int = 0, look_back_from: date | None = None):
+    def __init__(
+        self,
+        indicator: Indicator,
+        period: Period,
+        filters: Filters,
+        *,
+        mature_through: date | None = None,
+        lag: int = 0,
+        look_back_from: date | None = None,
+    ):
         if mature_through is not None:
             period = maturity.mature_period(period, mature_through, lag)
         self.indicator, self.period, self.filters = indicator, period, filters
@@ -148,7 +171,9 @@ class _Plan:
         groups = self.filters.groups
         return is_protected(cut=self.filters.by, groups=groups.as_parameters(), start=self.period.start, end=self.period.end)
 
-    def result(self, sums: Iterator[pl.DataFrame | UnsupportedCut], lookups: _Lookups, rule: DisclosureRule) -> Result | UnsupportedCut:
+    def result(
+        self, sums: Iterator[pl.DataFrame | UnsupportedCut], lookups: _Lookups, rule: DisclosureRule
+    ) -> Result | UnsupportedCut:
         """The result's rows from the sums of its asks (taken from `sums` in the order `asks` gave them).
 
         Under a rule that rounds, a protected result's comparator and trend are worked out from rounded counts."""
@@ -161,15 +186,21 @@ class _Plan:
         if isinstance(trend, UnsupportedCut):
             return trend
         indicator, filters = self.indicator, self.filters
-        cut_values = (main[filters.by].cast(pl.String).to_list() if filters.by
-                      else [filters.groups.ward_code or "district"] * main.height)
-        rows: list[tuple[str | None, float, float]] = list(zip(cut_values, main["numerator"].to_list(), main["denominator"].to_list()))
+        cut_values = (
+            main[filters.by].cast(pl.String).to_list() if filters.by else [filters.groups.ward_code or "district"] * main.height
+        )
+        rows: list[tuple[str | None, float, float]] = list(
+            zip(cut_values, main["numerator"].to_list(), main["denominator"].to_list())
+        )
         if filters.by in PERIOD_DIMS and self.look_back_from is not None:  # truncated periods stay out of the series
             rows = [row for row in rows if row[0] is None or _cut_start(filters.by, row[0]) >= self.look_back_from]
         period = self.period
         if self.look_back_from is not None and period.start < self.look_back_from:
-            period = Period(period.start, period.end, f"{period.label} (look-back incomplete: the data start less than "
-                                                      f"{indicator.look_back_days} days before it)")
+            period = Period(
+                period.start,
+                period.end,
+                f"{period.label} (look-back incomplete: the data start less than {indicator.look_back_days} days before it)",
+            )
         if filters.by == "ward":  # every ward gets a row, so a ward with no events reads as none, not missing
             summed = {cut_value: (numerator, denominator) for cut_value, numerator, denominator in rows}
             rows = []
@@ -179,11 +210,16 @@ class _Plan:
         named = filters.by == "ward" or (not filters.by and filters.groups.ward_code)
         protected = self.is_protected()
         return Result(
-            indicator=indicator, period=period, cut=filters.by or ("ward" if filters.groups.ward_code else "district"),
-            rows=sorted(rows, key=_cut_order), labels=lookups.ward_names() if named else {},
+            indicator=indicator,
+            period=period,
+            cut=filters.by or ("ward" if filters.groups.ward_code else "district"),
+            rows=sorted(rows, key=_cut_order),
+            labels=lookups.ward_names() if named else {},
             comparators=_comparators(indicator, self.period, filters, comparator, rule),
             local=local_comparators(indicator, filters.by, local),
-            trends=_trends(indicator, filters, trend, rule if protected else None) if trend is not None else self.trends_without_sums,
+            trends=_trends(indicator, filters, trend, rule if protected else None)
+            if trend is not None
+            else self.trends_without_sums,
             district_level=not protected,
             parts_of_a_total=filters.by in CUTS_OF_A_TOTAL,
         )
@@ -262,16 +298,21 @@ def _comparator_ask(indicator: Indicator, period: Period, filters: Filters) -> A
     return Ask(indicator, period, (), district_groups)
 
 
-def _comparators(indicator: Indicator, period: Period, filters: Filters, district: pl.DataFrame | None,
-                 rule: DisclosureRule) -> Comparators:
+def _comparators(
+    indicator: Indicator, period: Period, filters: Filters, district: pl.DataFrame | None, rule: DisclosureRule
+) -> Comparators:
     """Comparator for each cut value (key None: for every row).
 
     A comparator under group filters is itself protected: its value is worked out from its rounded counts,
     and it is left out when a count is small (it would be hidden where it is shown as a result)."""
     groups = filters.groups
     by_group_in_ward = bool(filters.by and filters.by != "ward" and groups.ward_code)
-    protected_comparator = is_protected(cut=filters.by if by_group_in_ward else None, start=period.start, end=period.end,
-                                        groups={"sex": groups.sex, "age_band": groups.age_band, "ethnicity": groups.ethnicity})
+    protected_comparator = is_protected(
+        cut=filters.by if by_group_in_ward else None,
+        start=period.start,
+        end=period.end,
+        groups={"sex": groups.sex, "age_band": groups.age_band, "ethnicity": groups.ethnicity},
+    )
 
     def comparator_value(numerator, denominator):
         if not protected_comparator or rule.is_identity:
@@ -305,8 +346,9 @@ def _trend_point(row: dict[str, Any], rule: DisclosureRule | None, *, counts_peo
     return TrendPoint(row["year"], shown_count(numerator, rule), shown_count(denominator, rule) if counts_people else denominator)
 
 
-def _trends(indicator: Indicator, filters: Filters, series: pl.DataFrame,
-            rule: DisclosureRule | None) -> dict[str | None, tuple[str, str | None]]:
+def _trends(
+    indicator: Indicator, filters: Filters, series: pl.DataFrame, rule: DisclosureRule | None
+) -> dict[str | None, tuple[str, str | None]]:
     """Trend marker per cut value over the complete financial years held (key None: every row); a protected
     result's (`rule` given) from each year's rounded counts."""
     key = filters.by

@@ -57,27 +57,46 @@ class Assumptions:
 
     @classmethod
     def from_settings(cls, settings) -> Assumptions:
-        return cls(reach_gap_pct=settings.gap_reach_threshold_pct,
-                   marac_cases_per_10000_women=settings.marac_cases_per_10000_women,
-                   idva_cases_per_fte=settings.idva_cases_per_fte,
-                   marac_cases_per_administrator=settings.marac_cases_per_administrator,
-                   contract_risk_months=settings.contract_risk_months)
+        return cls(
+            reach_gap_pct=settings.gap_reach_threshold_pct,
+            marac_cases_per_10000_women=settings.marac_cases_per_10000_women,
+            idva_cases_per_fte=settings.idva_cases_per_fte,
+            marac_cases_per_administrator=settings.marac_cases_per_administrator,
+            contract_risk_months=settings.contract_risk_months,
+        )
 
     def stated(self) -> list[tuple[str, str]]:
         """(name, value in words) of each assumption, as the page and the workbook's metadata state them."""
         return [
-            ("Gap threshold", f"a ward and client group is a gap when support started for fewer than {self.reach_gap_pct:g}% "
-                              "of its estimated need, or no service takes the group there (setting "
-                              "OVERSIGHT_GAP_REACH_THRESHOLD_PCT); gaps are ranked by unmet need in people"),
-            ("Expected MARAC cases", f"{self.marac_cases_per_10000_women:g} a year per 10,000 women aged 16+ "
-                                     "(SafeLives; setting OVERSIGHT_MARAC_CASES_PER_10000_WOMEN)"),
-            ("IDVA caseload", f"one full-time IDVA per {self.idva_cases_per_fte:g} MARAC cases a year "
-                              "(SafeLives; setting OVERSIGHT_IDVA_CASES_PER_FTE)"),
-            ("MARAC administrator", f"one full-time administrator per {self.marac_cases_per_administrator:g} MARAC cases "
-                                    "a year (SafeLives; setting OVERSIGHT_MARAC_CASES_PER_ADMINISTRATOR)"),
-            ("Contract risk window", f"contracts ending within {self.contract_risk_months} months of the data date "
-                                     "(setting OVERSIGHT_CONTRACT_RISK_MONTHS)"),
+            (
+                "Gap threshold",
+                f"a ward and client group is a gap when support started for fewer than {self.reach_gap_pct:g}% "
+                "of its estimated need, or no service takes the group there (setting "
+                "OVERSIGHT_GAP_REACH_THRESHOLD_PCT); gaps are ranked by unmet need in people",
+            ),
+            (
+                "Expected MARAC cases",
+                f"{self.marac_cases_per_10000_women:g} a year per 10,000 women aged 16+ "
+                "(SafeLives; setting OVERSIGHT_MARAC_CASES_PER_10000_WOMEN)",
+            ),
+            (
+                "IDVA caseload",
+                f"one full-time IDVA per {self.idva_cases_per_fte:g} MARAC cases a year "
+                "(SafeLives; setting OVERSIGHT_IDVA_CASES_PER_FTE)",
+            ),
+            (
+                "MARAC administrator",
+                f"one full-time administrator per {self.marac_cases_per_administrator:g} MARAC cases "
+                "a year (SafeLives; setting OVERSIGHT_MARAC_CASES_PER_ADMINISTRATOR)",
+            ),
+            (
+                "Contract risk window",
+                f"contracts ending within {self.contract_risk_months} months of the data date "
+                "(setting OVERSIGHT_CONTRACT_RISK_MONTHS)",
+            ),
         ]
+
+
 def services_by_ward(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Services per ward by service type and by client group (`breakdown`, `category`, `n_services`).
 
@@ -88,8 +107,10 @@ def services_by_ward(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     served, wards = _run(con, "services_served_wards"), _run(con, "coverage_wards")
     groups = [group.value for group in RegisterGroup if group is not RegisterGroup.all] + ["perpetrators"]
     by_group = served.with_columns(
-        category=pl.when(pl.col("service_type") == PERPETRATOR_PROGRAMME).then(pl.lit(["perpetrators"]))
-        .when(pl.col("client_groups").list.contains("all")).then(pl.lit(groups[:-1]))
+        category=pl.when(pl.col("service_type") == PERPETRATOR_PROGRAMME)
+        .then(pl.lit(["perpetrators"]))
+        .when(pl.col("client_groups").list.contains("all"))
+        .then(pl.lit(groups[:-1]))
         .otherwise(pl.col("client_groups"))
     ).explode("category")
     pieces = []
@@ -99,13 +120,20 @@ def services_by_ward(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     ):
         counts = rows.group_by("ward_code", "category").agg(n_services=pl.col("service_id").n_unique())
         grid = wards.join(pl.DataFrame({"category": categories}), how="cross")
-        pieces.append(grid.join(counts, on=["ward_code", "category"], how="left").with_columns(
-            breakdown=pl.lit(breakdown), n_services=pl.col("n_services").fill_null(0).cast(pl.Int64)))
+        pieces.append(
+            grid.join(counts, on=["ward_code", "category"], how="left").with_columns(
+                breakdown=pl.lit(breakdown), n_services=pl.col("n_services").fill_null(0).cast(pl.Int64)
+            )
+        )
     return pl.concat(pieces).select("ward_code", "ward_name", "breakdown", "category", "n_services")
 
 
 def coverage_matrix(
-    con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, *, reach_gap_pct: float = REACH_GAP_PCT,
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    rule: DisclosureRule,
+    *,
+    reach_gap_pct: float = REACH_GAP_PCT,
     served: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Ward x client group: services, capacity, people reached, estimated need, unmet need in people, and gaps in words.
@@ -127,36 +155,68 @@ def coverage_matrix(
     if served is not None:
         keys = ["client_group", "ward_code"]
         changed = coverage_counts.services_by_group(served, period).rename(
-            {"n_services": "scenario_services", "capacity_places": "scenario_places"})
-        matrix = matrix.join(changed, on=keys, how="left").with_columns(
-            # whole places: a scenario adds places, not fractions of one
-            added_places=(pl.col("scenario_places").fill_null(0.0) - pl.col("capacity_places")).clip(lower_bound=0.0).round(0),
-            n_services=pl.col("scenario_services").fill_null(0).cast(pl.Int64),
-            capacity_places=pl.col("scenario_places").fill_null(0.0).round(1),
-        ).drop("scenario_services", "scenario_places")
+            {"n_services": "scenario_services", "capacity_places": "scenario_places"}
+        )
+        matrix = (
+            matrix.join(changed, on=keys, how="left")
+            .with_columns(
+                # whole places: a scenario adds places, not fractions of one
+                added_places=(pl.col("scenario_places").fill_null(0.0) - pl.col("capacity_places"))
+                .clip(lower_bound=0.0)
+                .round(0),
+                n_services=pl.col("scenario_services").fill_null(0).cast(pl.Int64),
+                capacity_places=pl.col("scenario_places").fill_null(0.0).round(1),
+            )
+            .drop("scenario_services", "scenario_places")
+        )
     matrix = matrix.with_columns(
-        reach_pct_of_need=_pct("people_reached", "estimated_need"), capacity_pct_of_need=_pct("capacity_places", "estimated_need"))
-    no_service = (
-        pl.when((pl.col("n_services") == 0) & pl.col("estimated_need").fill_null(1).gt(0))
-        .then(pl.format("no service for {} in this ward", "group_label")
-              # people of the group can still be reached by services for others (an Asian woman by a women's service)
-              + pl.when(pl.col("people_reached") > 0).then(pl.lit(" (those reached came through services for other groups)"))
-              .otherwise(pl.lit(""))))
-    protected = protect_frame(matrix.with_columns(no_service_reason=no_service),
-                              count_columns=["people_reached", "estimated_need"],
-                              ratio_columns={"reach_pct_of_need": ("people_reached", "estimated_need")}, rule=rule,
-                              recompute={"reach_pct_of_need": plain_percent})
+        reach_pct_of_need=_pct("people_reached", "estimated_need"), capacity_pct_of_need=_pct("capacity_places", "estimated_need")
+    )
+    no_service = pl.when((pl.col("n_services") == 0) & pl.col("estimated_need").fill_null(1).gt(0)).then(
+        pl.format("no service for {} in this ward", "group_label")
+        # people of the group can still be reached by services for others (an Asian woman by a women's service)
+        + pl.when(pl.col("people_reached") > 0)
+        .then(pl.lit(" (those reached came through services for other groups)"))
+        .otherwise(pl.lit(""))
+    )
+    protected = protect_frame(
+        matrix.with_columns(no_service_reason=no_service),
+        count_columns=["people_reached", "estimated_need"],
+        ratio_columns={"reach_pct_of_need": ("people_reached", "estimated_need")},
+        rule=rule,
+        recompute={"reach_pct_of_need": plain_percent},
+    )
     reasons = pl.concat_list(pl.col("no_service_reason"), _low_reach_reason(reach_gap_pct, rule)).list.drop_nulls()
-    protected = protected.with_columns(is_gap=reasons.list.len() > 0, gap_reason=reasons.list.join("; ")).drop("no_service_reason")
+    protected = protected.with_columns(is_gap=reasons.list.len() > 0, gap_reason=reasons.list.join("; ")).drop(
+        "no_service_reason"
+    )
     if not rule.is_identity:  # places are from the register; need is a count, so the share is of need as published
         need = pl.col("estimated_need").cast(pl.Float64)
         protected = protected.with_columns(capacity_pct_of_need=pl.when(need > 0).then(pl.col("capacity_places") / need * 100))
     protected = _with_unmet_need(protected, rule)
-    return protected.with_columns(_hidden_when("estimated_need_suppressed", "capacity_pct_of_need")).select(
-        "ward_code", "ward_name", "client_group", "group_label", "n_services", "capacity_places", "added_places",
-        *_shown(["people_reached", "estimated_need"]), "need_basis", "reach_pct_of_need", "reach_pct_of_need_suppressed",
-        "capacity_pct_of_need", *_shown(["unmet_need"]), "unmet_need_lower_95", "unmet_need_upper_95", "is_gap", "gap_reason",
-    ).sort("ward_code", "client_group")
+    return (
+        protected.with_columns(_hidden_when("estimated_need_suppressed", "capacity_pct_of_need"))
+        .select(
+            "ward_code",
+            "ward_name",
+            "client_group",
+            "group_label",
+            "n_services",
+            "capacity_places",
+            "added_places",
+            *_shown(["people_reached", "estimated_need"]),
+            "need_basis",
+            "reach_pct_of_need",
+            "reach_pct_of_need_suppressed",
+            "capacity_pct_of_need",
+            *_shown(["unmet_need"]),
+            "unmet_need_lower_95",
+            "unmet_need_upper_95",
+            "is_gap",
+            "gap_reason",
+        )
+        .sort("ward_code", "client_group")
+    )
 
 
 def _low_reach_reason(reach_gap_pct: float, rule: DisclosureRule) -> pl.Expr:
@@ -167,8 +227,9 @@ def _low_reach_reason(reach_gap_pct: float, rule: DisclosureRule) -> pl.Expr:
     hidden_reach, hidden_need = pl.col("people_reached_suppressed"), pl.col("estimated_need_suppressed")
     most_covered = pl.when(hidden_reach).then(pl.lit(rule.threshold)).otherwise(pl.col("people_reached")) + pl.col("added_places")
     least_need = pl.when(hidden_need).then(pl.lit(1)).otherwise(pl.col("estimated_need"))
-    return (pl.when(most_covered < least_need * reach_gap_pct / 100)
-            .then(pl.lit(f"reach below {reach_gap_pct:g}% of estimated need")))
+    return pl.when(most_covered < least_need * reach_gap_pct / 100).then(
+        pl.lit(f"reach below {reach_gap_pct:g}% of estimated need")
+    )
 
 
 def _with_unmet_need(protected: pl.DataFrame, rule: DisclosureRule) -> pl.DataFrame:
@@ -188,17 +249,21 @@ def _with_unmet_need(protected: pl.DataFrame, rule: DisclosureRule) -> pl.DataFr
         unmet.append(max(round(shown_need - covered), 0))
         lower.append(max(math.floor(low - covered), 0))
         upper.append(max(math.ceil(high - covered), 0))
-    frame = protected.with_columns(pl.Series("unmet_need", unmet, dtype=pl.Int64),
-                                   pl.Series("unmet_need_lower_95", lower, dtype=pl.Int64),
-                                   pl.Series("unmet_need_upper_95", upper, dtype=pl.Int64))
+    frame = protected.with_columns(
+        pl.Series("unmet_need", unmet, dtype=pl.Int64),
+        pl.Series("unmet_need_lower_95", lower, dtype=pl.Int64),
+        pl.Series("unmet_need_upper_95", upper, dtype=pl.Int64),
+    )
     frame = protect_frame(frame, count_columns=["unmet_need"], ratio_columns={}, rule=rule)
     frame = frame.with_columns(unmet_need_suppressed=pl.col("unmet_need_suppressed") | pl.col("estimated_need_suppressed"))
-    return frame.with_columns(_hidden_when("unmet_need_suppressed", "unmet_need_lower_95"),
-                              _hidden_when("unmet_need_suppressed", "unmet_need_upper_95"))
+    return frame.with_columns(
+        _hidden_when("unmet_need_suppressed", "unmet_need_lower_95"), _hidden_when("unmet_need_suppressed", "unmet_need_upper_95")
+    )
 
 
-def capacity_vs_demand(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, *,
-                       places_a_year: dict[str, float] | None = None) -> pl.DataFrame:
+def capacity_vs_demand(
+    con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, *, places_a_year: dict[str, float] | None = None
+) -> pl.DataFrame:
     """Per service: places for the period (capacity_per_year x years) against referrals and starts.
 
     `places_a_year` replaces some services' registered places a year (a what-if scenario).
@@ -215,39 +280,61 @@ def service_outcomes(con: duckdb.DuckDBPyConnection, period: Period, rule: Discl
     return _service_outcomes(_per_service(_run(con, "services_referral_outcomes", period)), rule)
 
 
-def referral_tables(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, *,
-                    places_a_year: dict[str, float] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def referral_tables(
+    con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, *, places_a_year: dict[str, float] | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """`capacity_vs_demand` and `service_outcomes`, from one read of the referrals."""
     services = _per_service(_run(con, "services_referral_outcomes", period))
     return _capacity_vs_demand(services, period, rule, places_a_year), _service_outcomes(services, rule)
 
 
-def _capacity_vs_demand(services: pl.DataFrame, period: Period, rule: DisclosureRule,
-                        places_a_year: dict[str, float] | None = None) -> pl.DataFrame:
+def _capacity_vs_demand(
+    services: pl.DataFrame, period: Period, rule: DisclosureRule, places_a_year: dict[str, float] | None = None
+) -> pl.DataFrame:
     if places_a_year:
-        services = services.with_columns(capacity_per_year=pl.col("service_id").replace_strict(
-            {service: float(places) for service, places in places_a_year.items()}, default=pl.col("capacity_per_year").cast(pl.Float64), return_dtype=pl.Float64).round(0).cast(pl.Int64))
+        services = services.with_columns(
+            capacity_per_year=pl.col("service_id")
+            .replace_strict(
+                {service: float(places) for service, places in places_a_year.items()},
+                default=pl.col("capacity_per_year").cast(pl.Float64),
+                return_dtype=pl.Float64,
+            )
+            .round(0)
+            .cast(pl.Int64)
+        )
     # places are whole: a part year's places are rounded to whole places, not shown as fractions
     places = (pl.col("capacity_per_year") * period.years).round(0)
     services = services.with_columns(
-        capacity_places=places, demand_pct_of_capacity=_pct("n_referrals", places),
-        utilisation_pct=_pct("n_started", places))
+        capacity_places=places, demand_pct_of_capacity=_pct("n_referrals", places), utilisation_pct=_pct("n_started", places)
+    )
     counts = ["n_referrals", "n_started"]
     protected = protect_frame(services, count_columns=counts, ratio_columns={}, rule=rule)
     if not rule.is_identity:  # shares of the places, from the counts as published (the places are on the register)
-        protected = protected.with_columns(demand_pct_of_capacity=_pct("n_referrals", places),
-                                           utilisation_pct=_pct("n_started", places))
+        protected = protected.with_columns(
+            demand_pct_of_capacity=_pct("n_referrals", places), utilisation_pct=_pct("n_started", places)
+        )
     return protected.with_columns(
-        _hidden_when("n_referrals_suppressed", "demand_pct_of_capacity"), _hidden_when("n_started_suppressed", "utilisation_pct"),
-    ).select("service_id", "service_name", "provider", "service_type", "capacity_per_year", "capacity_places",
-             *_shown(counts), "demand_pct_of_capacity", "utilisation_pct")
+        _hidden_when("n_referrals_suppressed", "demand_pct_of_capacity"),
+        _hidden_when("n_started_suppressed", "utilisation_pct"),
+    ).select(
+        "service_id",
+        "service_name",
+        "provider",
+        "service_type",
+        "capacity_per_year",
+        "capacity_places",
+        *_shown(counts),
+        "demand_pct_of_capacity",
+        "utilisation_pct",
+    )
 
 
 def _service_outcomes(services: pl.DataFrame, rule: DisclosureRule) -> pl.DataFrame:
     rates = {"completion_pct": ("n_completed", "n_ended_after_start"), "dropout_pct": ("n_disengaged", "n_ended_after_start")}
     counts = ["n_referrals", "n_started", "n_ended_after_start", "n_completed", "n_disengaged", "n_declined"]
     return _protected_with_rates(services, rates, counts, rule).select(
-        "service_id", "service_name", "provider", "service_type", *_shown(counts, rates))
+        "service_id", "service_name", "provider", "service_type", *_shown(counts, rates)
+    )
 
 
 def perpetrator_interventions(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule) -> pl.DataFrame:
@@ -261,15 +348,25 @@ def perpetrator_interventions(con: duckdb.DuckDBPyConnection, period: Period, ru
     # partners referred for support alongside a programme are not offers of the programme
     referrals = referrals.with_columns(pl.when(pl.col("person_role") == "perpetrator").then(pl.col("^n_.*$")).otherwise(0))
     programmes = _per_service(referrals).rename({"n_referrals": "n_offered", "service_name": "programme_name"})
-    rates = {"start_pct": ("n_started", "n_offered"), "completion_pct": ("n_completed", "n_ended_after_start"),
-             "completed_pct_of_offered": ("n_completed", "n_offered")}
+    rates = {
+        "start_pct": ("n_started", "n_offered"),
+        "completion_pct": ("n_completed", "n_ended_after_start"),
+        "completed_pct_of_offered": ("n_completed", "n_offered"),
+    }
     counts = ["n_offered", "n_started", "n_ended_after_start", "n_completed", "n_disengaged"]
     return _protected_with_rates(programmes, rates, counts, rule).select(
-        "service_id", "programme_name", "provider", *_shown(counts, rates))
+        "service_id", "programme_name", "provider", *_shown(counts, rates)
+    )
 
 
-def idva_capacity(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, *,
-                  assumptions: Assumptions = Assumptions(), served: pl.DataFrame | None = None) -> pl.DataFrame:
+def idva_capacity(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    rule: DisclosureRule,
+    *,
+    assumptions: Assumptions = Assumptions(),
+    served: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """IDVA case workers and MARAC administrators needed against those registered, for the district and each ward.
 
     Two needs, both per SafeLives' guide with the caseload a setting: for the MARAC cases expected (40 a year per
@@ -283,25 +380,37 @@ def idva_capacity(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosu
     """
     served = (_run(con, "services_served_wards") if served is None else served).filter(pl.col("service_type") == "idva")
     fte = served.group_by("ward_code").agg(idva_fte=(pl.col("fte") * pl.col("ward_share")).sum())
-    wards = _run(con, "idva_capacity", period).join(fte, on="ward_code", how="left").with_columns(
-        level=pl.lit("ward"), idva_fte=pl.col("idva_fte").fill_null(0.0))
+    wards = (
+        _run(con, "idva_capacity", period)
+        .join(fte, on="ward_code", how="left")
+        .with_columns(level=pl.lit("ward"), idva_fte=pl.col("idva_fte").fill_null(0.0))
+    )
     district = wards.select(
         *(pl.col(column).sum() for column in ("women_16_plus", "n_marac_cases", "n_idva_starts")),
-        level=pl.lit("district"), ward_code=pl.lit("district"), ward_name=pl.lit("District"),
-        idva_fte=pl.lit(float(served.unique("service_id")["fte"].fill_null(0.0).sum())))  # each service once
+        level=pl.lit("district"),
+        ward_code=pl.lit("district"),
+        ward_name=pl.lit("District"),
+        idva_fte=pl.lit(float(served.unique("service_id")["fte"].fill_null(0.0).sum())),
+    )  # each service once
     expected_a_year = pl.col("women_16_plus") * assumptions.marac_cases_per_10000_women / 10_000
     heard_a_year = pl.col("n_marac_cases") / period.years
     per_fte = assumptions.idva_cases_per_fte
-    rows = pl.concat([district, wards.select(district.columns)]).with_columns(
-        expected_marac_cases=(expected_a_year * period.years).round(1),
-        idva_fte_needed=(expected_a_year / per_fte).round(2),
-        idva_fte_needed_for_cases_heard=(heard_a_year / per_fte).round(2),
-        marac_admin_fte_needed=(expected_a_year / assumptions.marac_cases_per_administrator).round(2),
-        marac_admin_fte_needed_for_cases_heard=(heard_a_year / assumptions.marac_cases_per_administrator).round(2),
-        caseload_per_fte=pl.when(pl.col("idva_fte") > 0).then(pl.col("n_idva_starts") / period.years / pl.col("idva_fte")),
-        idva_fte=pl.col("idva_fte").round(2),
-    ).with_columns(fte_gap=(pl.col("idva_fte_needed") - pl.col("idva_fte")).round(2) + 0.0,  # no "-0.0"
-                   fte_gap_for_cases_heard=(pl.col("idva_fte_needed_for_cases_heard") - pl.col("idva_fte")).round(2) + 0.0)
+    rows = (
+        pl.concat([district, wards.select(district.columns)])
+        .with_columns(
+            expected_marac_cases=(expected_a_year * period.years).round(1),
+            idva_fte_needed=(expected_a_year / per_fte).round(2),
+            idva_fte_needed_for_cases_heard=(heard_a_year / per_fte).round(2),
+            marac_admin_fte_needed=(expected_a_year / assumptions.marac_cases_per_administrator).round(2),
+            marac_admin_fte_needed_for_cases_heard=(heard_a_year / assumptions.marac_cases_per_administrator).round(2),
+            caseload_per_fte=pl.when(pl.col("idva_fte") > 0).then(pl.col("n_idva_starts") / period.years / pl.col("idva_fte")),
+            idva_fte=pl.col("idva_fte").round(2),
+        )
+        .with_columns(
+            fte_gap=(pl.col("idva_fte_needed") - pl.col("idva_fte")).round(2) + 0.0,  # no "-0.0"
+            fte_gap_for_cases_heard=(pl.col("idva_fte_needed_for_cases_heard") - pl.col("idva_fte")).round(2) + 0.0,
+        )
+    )
     protected = _protect_with_total(rows, ["n_marac_cases", "n_idva_starts"], rule)
     if not rule.is_identity:  # from the counts as published: FTE to 2 decimals would give the cases back
         heard_shown = pl.col("n_marac_cases") / period.years
@@ -311,13 +420,28 @@ def idva_capacity(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosu
             caseload_per_fte=pl.when(pl.col("idva_fte") > 0).then(pl.col("n_idva_starts") / period.years / pl.col("idva_fte")),
         ).with_columns(fte_gap_for_cases_heard=(pl.col("idva_fte_needed_for_cases_heard") - pl.col("idva_fte")).round(2) + 0.0)
     return protected.with_columns(
-        *(_hidden_when("n_marac_cases_suppressed", column) for column in (
-            "idva_fte_needed_for_cases_heard", "fte_gap_for_cases_heard", "marac_admin_fte_needed_for_cases_heard")),
+        *(
+            _hidden_when("n_marac_cases_suppressed", column)
+            for column in ("idva_fte_needed_for_cases_heard", "fte_gap_for_cases_heard", "marac_admin_fte_needed_for_cases_heard")
+        ),
         _hidden_when("n_idva_starts_suppressed", "caseload_per_fte").round(1),
-    ).select("level", "ward_code", "ward_name", "women_16_plus", "expected_marac_cases", "idva_fte_needed",
-             "idva_fte", "fte_gap", *_shown(["n_marac_cases"]), "idva_fte_needed_for_cases_heard", "fte_gap_for_cases_heard",
-             "marac_admin_fte_needed", "marac_admin_fte_needed_for_cases_heard",
-             *_shown(["n_idva_starts"]), "caseload_per_fte")
+    ).select(
+        "level",
+        "ward_code",
+        "ward_name",
+        "women_16_plus",
+        "expected_marac_cases",
+        "idva_fte_needed",
+        "idva_fte",
+        "fte_gap",
+        *_shown(["n_marac_cases"]),
+        "idva_fte_needed_for_cases_heard",
+        "fte_gap_for_cases_heard",
+        "marac_admin_fte_needed",
+        "marac_admin_fte_needed_for_cases_heard",
+        *_shown(["n_idva_starts"]),
+        "caseload_per_fte",
+    )
 
 
 def contract_risks(register: pl.DataFrame, capacity: pl.DataFrame, *, as_of: date, months: int) -> pl.DataFrame:
@@ -335,26 +459,51 @@ def contract_risks(register: pl.DataFrame, capacity: pl.DataFrame, *, as_of: dat
         reasons, ends = [], service.get("contract_ends_on")
         ending = ends is not None and ends <= horizon
         if ends is not None and ending:
-            reasons.append(f"contract {'ended' if ends < as_of else 'ends'} on {ends:%d %B %Y}"
-                           + ("" if ends < as_of else f", within {months} months of the data date ({as_of:%d %B %Y})"))
+            reasons.append(
+                f"contract {'ended' if ends < as_of else 'ends'} on {ends:%d %B %Y}"
+                + ("" if ends < as_of else f", within {months} months of the data date ({as_of:%d %B %Y})")
+            )
         over = demand.get(service["service_id"])
         if over is not None and over > 100:
             reasons.append(f"referrals at {over:.0f}% of its places")
         if service.get("is_by_and_for"):
             reasons.append("a 'by and for' service" + ("" if service.get("is_commissioned") else ", not commissioned"))
         if reasons:
-            rows.append({"service_id": service["service_id"], "service_name": service["service_name"],
-                         "provider": service["provider"], "contract_ends_on": ends, "contract_ending": ending,
-                         "contract_ends": "none registered" if ends is None else f"{ends:%d %B %Y}",
-                         "demand_pct_of_capacity": over, "over_capacity": over is not None and over > 100,
-                         "by_and_for": bool(service.get("is_by_and_for")), "risk": "; ".join(reasons)})
-    schema = {"service_id": pl.String, "service_name": pl.String, "provider": pl.String, "contract_ends_on": pl.Date,
-              "contract_ending": pl.Boolean, "contract_ends": pl.String, "demand_pct_of_capacity": pl.Float64, "over_capacity": pl.Boolean,
-              "by_and_for": pl.Boolean, "risk": pl.String}
+            rows.append(
+                {
+                    "service_id": service["service_id"],
+                    "service_name": service["service_name"],
+                    "provider": service["provider"],
+                    "contract_ends_on": ends,
+                    "contract_ending": ending,
+                    "contract_ends": "none registered" if ends is None else f"{ends:%d %B %Y}",
+                    "demand_pct_of_capacity": over,
+                    "over_capacity": over is not None and over > 100,
+                    "by_and_for": bool(service.get("is_by_and_for")),
+                    "risk": "; ".join(reasons),
+                }
+            )
+    schema = {
+        "service_id": pl.String,
+        "service_name": pl.String,
+        "provider": pl.String,
+        "contract_ends_on": pl.Date,
+        "contract_ending": pl.Boolean,
+        "contract_ends": pl.String,
+        "demand_pct_of_capacity": pl.Float64,
+        "over_capacity": pl.Boolean,
+        "by_and_for": pl.Boolean,
+        "risk": pl.String,
+    }
     frame = pl.DataFrame(rows, schema=schema)
     ending_on = pl.when(pl.col("contract_ending")).then(pl.col("contract_ends_on"))
-    return frame.sort(~pl.col("contract_ending"), ending_on, ~pl.col("over_capacity"),
-                      -pl.col("demand_pct_of_capacity").fill_null(0), nulls_last=True)
+    return frame.sort(
+        ~pl.col("contract_ending"),
+        ending_on,
+        ~pl.col("over_capacity"),
+        -pl.col("demand_pct_of_capacity").fill_null(0),
+        nulls_last=True,
+    )
 
 
 def nearest_services(served: pl.DataFrame, centroids: pl.DataFrame, capacity: pl.DataFrame) -> pl.DataFrame:
@@ -380,8 +529,14 @@ def nearest_services(served: pl.DataFrame, centroids: pl.DataFrame, capacity: pl
                 options.append((km, types[service_id] == "helpline", demand.get(service_id) or 0.0, names[service_id]))
             if options:
                 km, _, _, name = min(options)
-                rows.append({"ward_code": ward_code, "client_group": group.name, "nearest_service": name,
-                             "nearest_service_km": round(km, 1)})
+                rows.append(
+                    {
+                        "ward_code": ward_code,
+                        "client_group": group.name,
+                        "nearest_service": name,
+                        "nearest_service_km": round(km, 1),
+                    }
+                )
     schema = {"ward_code": pl.String, "client_group": pl.String, "nearest_service": pl.String, "nearest_service_km": pl.Float64}
     return pl.DataFrame(rows, schema=schema)
 
@@ -428,23 +583,31 @@ def _per_service(outcomes: pl.DataFrame) -> pl.DataFrame:
     return outcomes.group_by(keys, maintain_order=True).agg(pl.col(counts).sum().cast(pl.Int64))
 
 
-def _protected_with_rates(frame: pl.DataFrame, rates: dict[str, tuple[str, str]], counts: list[str],
-                          rule: DisclosureRule) -> pl.DataFrame:
+def _protected_with_rates(
+    frame: pl.DataFrame, rates: dict[str, tuple[str, str]], counts: list[str], rule: DisclosureRule
+) -> pl.DataFrame:
     """Add each rate with Wilson 95% limits, then protect the counts and hide rates with them."""
     for rate, (numerator, denominator) in rates.items():
         limits = [wilson_ci(top, bottom) if bottom else None for top, bottom in zip(frame[numerator], frame[denominator])]
         parts = {rate: "value", f"{rate}_lower_95": "lower", f"{rate}_upper_95": "upper"}
-        frame = frame.with_columns(pl.Series(name, [getattr(ci, part, None) for ci in limits], dtype=pl.Float64)
-                                   for name, part in parts.items())
-    return protect_frame(frame, count_columns=counts, ratio_columns=rates, rule=rule,
-                         interval_columns={rate: (f"{rate}_lower_95", f"{rate}_upper_95") for rate in rates},
-                         recompute={rate: wilson_percent() for rate in rates})
+        frame = frame.with_columns(
+            pl.Series(name, [getattr(ci, part, None) for ci in limits], dtype=pl.Float64) for name, part in parts.items()
+        )
+    return protect_frame(
+        frame,
+        count_columns=counts,
+        ratio_columns=rates,
+        rule=rule,
+        interval_columns={rate: (f"{rate}_lower_95", f"{rate}_upper_95") for rate in rates},
+        recompute={rate: wilson_percent() for rate in rates},
+    )
 
 
 def _shown(counts: list[str], rates: dict[str, tuple[str, str]] | None = None) -> list[str]:
     """The published columns: each count with its flag, then each rate with its limits and flag."""
-    return ([name for count in counts for name in (count, f"{count}_suppressed")]
-            + [name for rate in rates or {} for name in (rate, f"{rate}_lower_95", f"{rate}_upper_95", f"{rate}_suppressed")])
+    return [name for count in counts for name in (count, f"{count}_suppressed")] + [
+        name for rate in rates or {} for name in (rate, f"{rate}_lower_95", f"{rate}_upper_95", f"{rate}_suppressed")
+    ]
 
 
 def _protect_with_total(frame: pl.DataFrame, counts: list[str], rule: DisclosureRule) -> pl.DataFrame:

@@ -28,13 +28,30 @@ FAILED = "failed"
 
 NOT_RECOGNISED = "not recognised"
 WARD_NOT_KNOWN = "ward not known"
-RUN_COUNTS = ("files_seen", "files_loaded", "files_unchanged", "files_refused",
-              "rows_in_files", "rows_loaded", "rows_updated", "rows_rejected")
-HISTORY_SCHEMA = pl.Schema({
-    "run_id": pl.String(), "started_at": pl.Datetime("us"), "finished_at": pl.Datetime("us"), "drop_folder": pl.String(),
-    "outcome": pl.String(), **{column: pl.Int64() for column in RUN_COUNTS}, "error": pl.String(),
-    "is_failed": pl.Boolean(), "is_served": pl.Boolean(), "summary": pl.String(),
-})
+RUN_COUNTS = (
+    "files_seen",
+    "files_loaded",
+    "files_unchanged",
+    "files_refused",
+    "rows_in_files",
+    "rows_loaded",
+    "rows_updated",
+    "rows_rejected",
+)
+HISTORY_SCHEMA = pl.Schema(
+    {
+        "run_id": pl.String(),
+        "started_at": pl.Datetime("us"),
+        "finished_at": pl.Datetime("us"),
+        "drop_folder": pl.String(),
+        "outcome": pl.String(),
+        **{column: pl.Int64() for column in RUN_COUNTS},
+        "error": pl.String(),
+        "is_failed": pl.Boolean(),
+        "is_served": pl.Boolean(),
+        "summary": pl.String(),
+    }
+)
 
 
 def may_see_record_level(audience: Audience) -> bool:
@@ -55,9 +72,7 @@ def run_log_size(warehouse: Path) -> int:
     return log.stat().st_size if log.exists() else 0
 
 
-def refresh_history(
-    con: duckdb.DuckDBPyConnection | None, rule: DisclosureRule, runs_log: Sequence[Mapping]
-) -> pl.DataFrame:
+def refresh_history(con: duckdb.DuckDBPyConnection | None, rule: DisclosureRule, runs_log: Sequence[Mapping]) -> pl.DataFrame:
     """Every refresh attempt, newest first, with what it did in plain words.
 
     Successful runs are in the warehouse's `etl_runs`; failed ones publish nothing, so only the run
@@ -75,8 +90,14 @@ def refresh_history(
     for attempt in attempts.values():
         is_failed = attempt["outcome"] in (FAILED, NEVER_FINISHED)
         is_served = attempt["run_id"] == served_run
-        rows.append({**attempt, "is_failed": is_failed, "is_served": is_served,
-                     "summary": _summary(attempt, is_failed=is_failed, is_served=is_served)})
+        rows.append(
+            {
+                **attempt,
+                "is_failed": is_failed,
+                "is_served": is_served,
+                "summary": _summary(attempt, is_failed=is_failed, is_served=is_served),
+            }
+        )
     frame = pl.DataFrame(rows, schema=HISTORY_SCHEMA) if rows else pl.DataFrame(schema=HISTORY_SCHEMA)
     return frame.sort("started_at", descending=True, nulls_last=True)
 
@@ -95,32 +116,54 @@ def completeness(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, *, by: st
     checks = con.sql("select * from mart_completeness").pl()
     keys = ["extract", "check_order", "field"]
     counts = [pl.col("records").sum().cast(pl.Int64), pl.col("recorded").sum().cast(pl.Int64)]
-    district = checks.group_by(keys).agg(counts).with_columns(
-        cut=pl.lit("district"), cut_value=pl.lit("district"), cut_label=pl.lit("whole district"), level=pl.lit("district"))
+    district = (
+        checks.group_by(keys)
+        .agg(counts)
+        .with_columns(
+            cut=pl.lit("district"), cut_value=pl.lit("district"), cut_label=pl.lit("whole district"), level=pl.lit("district")
+        )
+    )
     frames = [district]
     if by == "ward":
         names = dict(con.sql("select ward_code, ward_name from mart_wards").fetchall())
-        wards = checks.group_by([*keys, "ward_code"]).agg(counts).with_columns(
-            cut=pl.lit("ward"), cut_value=pl.col("ward_code").fill_null(WARD_NOT_KNOWN),
-            cut_label=pl.col("ward_code").replace_strict(names, default=pl.col("ward_code"), return_dtype=pl.String)
-            .fill_null(WARD_NOT_KNOWN),
-            level=pl.lit("sub-district"),
-        ).drop("ward_code")
+        wards = (
+            checks.group_by([*keys, "ward_code"])
+            .agg(counts)
+            .with_columns(
+                cut=pl.lit("ward"),
+                cut_value=pl.col("ward_code").fill_null(WARD_NOT_KNOWN),
+                cut_label=pl.col("ward_code")
+                .replace_strict(names, default=pl.col("ward_code"), return_dtype=pl.String)
+                .fill_null(WARD_NOT_KNOWN),
+                level=pl.lit("sub-district"),
+            )
+            .drop("ward_code")
+        )
         frames.append(wards.select(district.columns))
     frame = pl.concat(frames).with_columns(
         recorded_pct=pl.when(pl.col("records") > 0).then(100 * pl.col("recorded") / pl.col("records")),
         extract_title=pl.col("extract").map_elements(extract_title, return_dtype=pl.String),
     )
     protected = protect_frame(
-        frame, count_columns=["records", "recorded"], ratio_columns={"recorded_pct": ("recorded", "records")},
-        rule=rule, level_column="level", group_columns=["check_order"],
+        frame,
+        count_columns=["records", "recorded"],
+        ratio_columns={"recorded_pct": ("recorded", "records")},
+        rule=rule,
+        level_column="level",
+        group_columns=["check_order"],
     )
-    return (protected.with_columns(disclosure_rule=pl.lit(rule.describe()))
-            .sort(["check_order", pl.col("cut") != "district", "cut_label"]).drop("level"))
+    return (
+        protected.with_columns(disclosure_rule=pl.lit(rule.describe()))
+        .sort(["check_order", pl.col("cut") != "district", "cut_label"])
+        .drop("level")
+    )
 
 
 def freshness(
-    con: duckdb.DuckDBPyConnection, rule: DisclosureRule, *, stale_after_days: int = STALE_AFTER_DAYS,
+    con: duckdb.DuckDBPyConnection,
+    rule: DisclosureRule,
+    *,
+    stale_after_days: int = STALE_AFTER_DAYS,
     today: date | None = None,
 ) -> pl.DataFrame:
     """Per source: when it last loaded, its latest event, and whether it has fallen behind the newest
@@ -139,14 +182,37 @@ def freshness(
         age = (today - row["latest_event_at"].date()).days if today and row["latest_event_at"] else None
         is_out_of_date = not is_reference and age is not None and age > stale_after_days
         if is_out_of_date and status == "up to date" and today is not None:
-            status, text = "out of date", (f"Out of date: its latest event ({_day(row['latest_event_at'])}) is {age} days "
-                                           f"before today ({today.day} {today:%B %Y}). Check the nightly drop still arrives.")
-        rows.append({**row, "extract_title": extract_title(row["extract"]), "is_reference": is_reference,
-                     "days_behind_newest": behind, "is_stale": is_stale, "days_before_today": age,
-                     "is_out_of_date": is_out_of_date, "status": status, "status_text": text})
-    schema = {**frame.schema, "extract_title": pl.String, "is_reference": pl.Boolean, "days_behind_newest": pl.Int64,
-              "is_stale": pl.Boolean, "days_before_today": pl.Int64, "is_out_of_date": pl.Boolean,
-              "status": pl.String, "status_text": pl.String}
+            status, text = (
+                "out of date",
+                (
+                    f"Out of date: its latest event ({_day(row['latest_event_at'])}) is {age} days "
+                    f"before today ({today.day} {today:%B %Y}). Check the nightly drop still arrives."
+                ),
+            )
+        rows.append(
+            {
+                **row,
+                "extract_title": extract_title(row["extract"]),
+                "is_reference": is_reference,
+                "days_behind_newest": behind,
+                "is_stale": is_stale,
+                "days_before_today": age,
+                "is_out_of_date": is_out_of_date,
+                "status": status,
+                "status_text": text,
+            }
+        )
+    schema = {
+        **frame.schema,
+        "extract_title": pl.String,
+        "is_reference": pl.Boolean,
+        "days_behind_newest": pl.Int64,
+        "is_stale": pl.Boolean,
+        "days_before_today": pl.Int64,
+        "is_out_of_date": pl.Boolean,
+        "status": pl.String,
+        "status_text": pl.String,
+    }
     return pl.DataFrame(rows, schema=schema).sort(["is_reference", "extract"])
 
 
@@ -164,13 +230,20 @@ def _attempt_from_log(record: Mapping) -> dict:
         return sum(int(file.get(key) or 0) for file in files)
 
     return {
-        "run_id": record["run_id"], "started_at": _moment(record.get("started_at")),
-        "finished_at": _moment(record.get("finished_at")), "drop_folder": record.get("incoming"),
-        "outcome": record.get("outcome") or "unknown", "files_seen": len(files),
-        "files_loaded": statuses.count("loaded"), "files_unchanged": statuses.count("unchanged"),
-        "files_refused": statuses.count("refused"), "rows_in_files": total("rows_in_file"),
-        "rows_loaded": total("rows_loaded"), "rows_updated": total("rows_updated"),
-        "rows_rejected": total("rows_rejected"), "error": record.get("error"),
+        "run_id": record["run_id"],
+        "started_at": _moment(record.get("started_at")),
+        "finished_at": _moment(record.get("finished_at")),
+        "drop_folder": record.get("incoming"),
+        "outcome": record.get("outcome") or "unknown",
+        "files_seen": len(files),
+        "files_loaded": statuses.count("loaded"),
+        "files_unchanged": statuses.count("unchanged"),
+        "files_refused": statuses.count("refused"),
+        "rows_in_files": total("rows_in_file"),
+        "rows_loaded": total("rows_loaded"),
+        "rows_updated": total("rows_updated"),
+        "rows_rejected": total("rows_rejected"),
+        "error": record.get("error"),
     }
 
 
@@ -199,8 +272,9 @@ def _summary(attempt: Mapping, *, is_failed: bool, is_served: bool) -> str:
     return f"{head}: {', '.join(parts)}." + (" These are the data shown now." if is_served else "")
 
 
-def _freshness_words(row: Mapping, *, is_reference: bool, behind: int | None, is_stale: bool,
-                     newest: datetime | None) -> tuple[str, str]:
+def _freshness_words(
+    row: Mapping, *, is_reference: bool, behind: int | None, is_stale: bool, newest: datetime | None
+) -> tuple[str, str]:
     if not row["files_loaded"]:
         return "not received", "No file of this extract has been received yet."
     if is_reference:
@@ -208,8 +282,10 @@ def _freshness_words(row: Mapping, *, is_reference: bool, behind: int | None, is
     if not row["rows_held"] or row["latest_event_at"] is None:
         return "no records", "Files were received but no records are held."
     if is_stale and newest is not None:
-        return "behind", (f"Behind: its latest event ({_day(row['latest_event_at'])}) is {behind} days before the "
-                          f"newest source's ({_day(newest)}). Check the agency is still sending this extract.")
+        return "behind", (
+            f"Behind: its latest event ({_day(row['latest_event_at'])}) is {behind} days before the "
+            f"newest source's ({_day(newest)}). Check the agency is still sending this extract."
+        )
     return "up to date", f"Up to date: latest event on {_day(row['latest_event_at'])}."
 
 

@@ -29,18 +29,24 @@ def render_indicator(indicator: Indicator) -> str:
         f"| Benchmarks | {benchmarks} |",
     ]
     if indicator.matures:
-        lines.append("| Maturity | outcome-type: read only for crimes recorded at least the maturity lag "
-                     "(`OVERSIGHT_MATURITY_LAG_MONTHS`, 6 by default) before the end of the complete data |")
+        lines.append(
+            "| Maturity | outcome-type: read only for crimes recorded at least the maturity lag "
+            "(`OVERSIGHT_MATURITY_LAG_MONTHS`, 6 by default) before the end of the complete data |"
+        )
     if indicator.look_back_days:
-        lines.append(f"| Look-back | {indicator.look_back_days} days: periods starting less than that after the data "
-                     "begin are marked and left out of its trends |")
+        lines.append(
+            f"| Look-back | {indicator.look_back_days} days: periods starting less than that after the data "
+            "begin are marked and left out of its trends |"
+        )
     if indicator.notes:
         lines.append(f"| Notes | {indicator.notes} |")
     return "\n".join(lines)
 
 
 def _polarity_words(indicator: Indicator) -> str:
-    return {"low_is_good": "lower", "high_is_good": "higher", "no_judgement": "no judgement (context only)"}[indicator.polarity.value]
+    return {"low_is_good": "lower", "high_is_good": "higher", "no_judgement": "no judgement (context only)"}[
+        indicator.polarity.value
+    ]
 
 
 def render_indicator_docs() -> str:

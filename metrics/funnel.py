@@ -73,13 +73,23 @@ def widened_for_overdispersion(limits: FunnelLimits, dispersion: Dispersion, *, 
 
     def bounds(confidence: float) -> tuple[np.ndarray, np.ndarray]:
         half_width = z_for(confidence) * spread
-        return (np.clip(target - half_width, 0.0, ceiling) * limits.multiplier,
-                np.clip(target + half_width, 0.0, ceiling) * limits.multiplier)
+        return (
+            np.clip(target - half_width, 0.0, ceiling) * limits.multiplier,
+            np.clip(target + half_width, 0.0, ceiling) * limits.multiplier,
+        )
 
     (lower95, upper95), (lower998, upper998) = bounds(0.95), bounds(0.998)
-    return FunnelLimits(limits.denominators, limits.centre, lower95, upper95, lower998, upper998, limits.multiplier,
-                        f"{limits.method}, widened for overdispersion ({dispersion.adjustment.value})",
-                        dispersion.describe())
+    return FunnelLimits(
+        limits.denominators,
+        limits.centre,
+        lower95,
+        upper95,
+        lower998,
+        upper998,
+        limits.multiplier,
+        f"{limits.method}, widened for overdispersion ({dispersion.adjustment.value})",
+        dispersion.describe(),
+    )
 
 
 def curve_denominators(smallest: float, largest: float, *, points: int = 100) -> np.ndarray:

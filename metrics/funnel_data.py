@@ -19,10 +19,10 @@ from dataclasses import replace
 import duckdb
 import polars as pl
 
+from metrics import overdispersion
 from metrics.compute import Filters, compute
 from metrics.definitions import Indicator, Method
 from metrics.disclosure import DisclosureRule
-from metrics import overdispersion
 from metrics.funnel import (
     FunnelInputError,
     FunnelLimits,
@@ -35,8 +35,21 @@ from metrics.registry import get
 
 # The curves run a little beyond the smallest and largest ward so that no ward sits on the edge.
 CURVE_MARGIN = 0.8
-POINT_COLUMNS = ("cut_value", "cut_label", "unit", "numerator", "denominator", "value", "lower_95", "upper_95",
-                 "comparator", "comparator_value", "comparison", "comparison_text", "value_suppressed")
+POINT_COLUMNS = (
+    "cut_value",
+    "cut_label",
+    "unit",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_95",
+    "upper_95",
+    "comparator",
+    "comparator_value",
+    "comparison",
+    "comparison_text",
+    "value_suppressed",
+)
 
 
 class FunnelNotAvailable(ValueError):
@@ -64,18 +77,21 @@ def ward_funnel(
         raise FunnelNotAvailable("Too few people across the district for this selection to draw a funnel safely.")
     try:
         if indicator.method is Method.PROPORTION:
-            limits = proportion_funnel(curve, district_numerator=numerator, district_denominator=denominator,
-                                       multiplier=indicator.multiplier)
+            limits = proportion_funnel(
+                curve, district_numerator=numerator, district_denominator=denominator, multiplier=indicator.multiplier
+            )
         else:
-            limits = rate_funnel(curve, district_count=numerator, district_denominator=denominator,
-                                 multiplier=indicator.multiplier)
+            limits = rate_funnel(
+                curve, district_count=numerator, district_denominator=denominator, multiplier=indicator.multiplier
+            )
     except FunnelInputError:
         raise FunnelNotAvailable("The district has no events for this selection, so there is no funnel to draw.") from None
     proportion = indicator.method is Method.PROPORTION
     # Spiegelhalter's dispersion over the wards as shown (a hidden ward's count is not used).
     shown = wards.filter(pl.col("numerator").is_not_null() & pl.col("denominator").is_not_null())
-    dispersion = overdispersion.estimate(shown["numerator"].to_numpy(), shown["denominator"].to_numpy(),
-                                         target=numerator / denominator, proportion=proportion)
+    dispersion = overdispersion.estimate(
+        shown["numerator"].to_numpy(), shown["denominator"].to_numpy(), target=numerator / denominator, proportion=proportion
+    )
     return wards.select(POINT_COLUMNS), widened_for_overdispersion(limits, dispersion, proportion=proportion)
 
 

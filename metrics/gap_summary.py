@@ -11,8 +11,15 @@ import polars as pl
 from metrics.disclosure import NOT_SHOWN
 from metrics.service_gaps import TOP_GAPS, GapAnalysis
 
-MARAC_SHARES = ("marac_repeat_pct", "marac_non_police_referrals_pct", "marac_minoritised_pct", "marac_lgbt_pct",
-                "marac_disabled_pct", "marac_male_pct", "marac_aged_16_17_pct")
+MARAC_SHARES = (
+    "marac_repeat_pct",
+    "marac_non_police_referrals_pct",
+    "marac_minoritised_pct",
+    "marac_lgbt_pct",
+    "marac_disabled_pct",
+    "marac_male_pct",
+    "marac_aged_16_17_pct",
+)
 WARDS_NAMED = 4  # name this many wards in a sentence, then say how many more
 
 
@@ -32,7 +39,9 @@ def summary(analysis: GapAnalysis) -> dict[str, list[str]]:
 def headline(analysis: GapAnalysis) -> list[str]:
     """The few lines a page or a paper opens with: the biggest gap, the services most at risk, both IDVA figures."""
     lines = top_gap_lines(analysis, count=3)
-    risks = analysis.risks.filter(pl.col("contract_ending") | pl.col("over_capacity")) if analysis.risks.height else analysis.risks
+    risks = (
+        analysis.risks.filter(pl.col("contract_ending") | pl.col("over_capacity")) if analysis.risks.height else analysis.risks
+    )
     lines += [f"{row['service_name']}: {row['risk']}." for row in risks.head(3).iter_rows(named=True)]
     lines += idva_lines(analysis)[:1]
     if analysis.scenario is not None:
@@ -44,10 +53,14 @@ def top_gap_lines(analysis: GapAnalysis, count: int = TOP_GAPS) -> list[str]:
     """One sentence per gap, largest unmet need first: ward, group, people unmet with 95% limits, the nearest service."""
     top = analysis.top_gaps(count)
     if top.is_empty():
-        return ["No gaps: every client group with estimated need has a service in every ward, and support started "
-                f"for at least {analysis.assumptions.reach_gap_pct:g}% of estimated need."]
-    return [f"{row['ward_name']}, {row['group_label']}: {gap_size_words(row)}; {extend_words(row)}."
-            for row in top.iter_rows(named=True)]
+        return [
+            "No gaps: every client group with estimated need has a service in every ward, and support started "
+            f"for at least {analysis.assumptions.reach_gap_pct:g}% of estimated need."
+        ]
+    return [
+        f"{row['ward_name']}, {row['group_label']}: {gap_size_words(row)}; {extend_words(row)}."
+        for row in top.iter_rows(named=True)
+    ]
 
 
 def gap_size_words(row: dict) -> str:
@@ -76,8 +89,10 @@ def extend_words(row: dict) -> str:
 def risk_lines(analysis: GapAnalysis) -> list[str]:
     """Services whose contract ends soon, that take more referrals than places, or that are 'by and for'."""
     if analysis.risks.is_empty():
-        return [f"No service's contract ends within {analysis.assumptions.contract_risk_months} months of the data date, "
-                "none takes more referrals than its places and none is 'by and for'."]
+        return [
+            f"No service's contract ends within {analysis.assumptions.contract_risk_months} months of the data date, "
+            "none takes more referrals than its places and none is 'by and for'."
+        ]
     return [f"{row['service_name']} ({row['provider']}): {row['risk']}." for row in analysis.risks.iter_rows(named=True)]
 
 
@@ -87,13 +102,19 @@ def biggest_gaps(coverage: pl.DataFrame, reach_gap_pct: float) -> list[str]:
     ranked = coverage.sort(pl.col("unmet_need").fill_null(-1), descending=True, maintain_order=True)
     no_service = _by_group(ranked.filter(pl.col("has_no_service")))
     low_reach = _by_group(ranked.filter(pl.col("has_low_reach") & ~pl.col("has_no_service")))
-    lines = [f"No service for {group} in {_wards(wards)}: {_need_words(need, hidden, unknown)}."
-             for group, wards, need, hidden, unknown in no_service]
-    lines += [f"Support started for fewer than {reach_gap_pct:g}% of the estimated need of {group} in "
-              f"{_wards(wards)}: {_need_words(need, hidden, unknown)}."
-              for group, wards, need, hidden, unknown in low_reach]
-    return lines or ["No gaps: every client group with estimated need has a service in every ward, and reach is at "
-                     f"least {reach_gap_pct:g}% of estimated need."]
+    lines = [
+        f"No service for {group} in {_wards(wards)}: {_need_words(need, hidden, unknown)}."
+        for group, wards, need, hidden, unknown in no_service
+    ]
+    lines += [
+        f"Support started for fewer than {reach_gap_pct:g}% of the estimated need of {group} in "
+        f"{_wards(wards)}: {_need_words(need, hidden, unknown)}."
+        for group, wards, need, hidden, unknown in low_reach
+    ]
+    return lines or [
+        "No gaps: every client group with estimated need has a service in every ward, and reach is at "
+        f"least {reach_gap_pct:g}% of estimated need."
+    ]
 
 
 def idva_lines(analysis: GapAnalysis) -> list[str]:
@@ -104,33 +125,47 @@ def idva_lines(analysis: GapAnalysis) -> list[str]:
         return ["No IDVA figures for this area."]
     guide = analysis.assumptions
     area = "The district" if analysis.ward_code is None else row["ward_name"]
-    heard = ("for the cases MARAC heard: not shown, too few to show safely" if row["n_marac_cases_suppressed"] else
-             f"{_fte(row['idva_fte_needed_for_cases_heard'])} for the {row['n_marac_cases']:,} cases MARAC heard "
-             f"({_verdict(row['fte_gap_for_cases_heard'])})")
-    lines = [f"{area}: {_fte(row['idva_fte'])} full-time IDVAs registered; SafeLives' guide (one IDVA per "
-             f"{guide.idva_cases_per_fte:g} cases a year) needs {_fte(row['idva_fte_needed'])} for the "
-             f"{row['expected_marac_cases']:,.0f} MARAC cases expected ({_verdict(row['fte_gap'])}) and {heard}."]
-    lines.append(f"Expected cases: {guide.marac_cases_per_10000_women:g} a year per 10,000 of its "
-                 f"{row['women_16_plus']:,} women aged 16+. MARAC administrators needed (one per "
-                 f"{guide.marac_cases_per_administrator:g} cases a year): {_fte(row['marac_admin_fte_needed'])} for the "
-                 "cases expected" + ("" if row["marac_admin_fte_needed_for_cases_heard"] is None else
-                                     f", {_fte(row['marac_admin_fte_needed_for_cases_heard'])} for the cases heard")
-                 + "; the register holds no administrator posts to set against them.")
+    heard = (
+        "for the cases MARAC heard: not shown, too few to show safely"
+        if row["n_marac_cases_suppressed"]
+        else f"{_fte(row['idva_fte_needed_for_cases_heard'])} for the {row['n_marac_cases']:,} cases MARAC heard "
+        f"({_verdict(row['fte_gap_for_cases_heard'])})"
+    )
+    lines = [
+        f"{area}: {_fte(row['idva_fte'])} full-time IDVAs registered; SafeLives' guide (one IDVA per "
+        f"{guide.idva_cases_per_fte:g} cases a year) needs {_fte(row['idva_fte_needed'])} for the "
+        f"{row['expected_marac_cases']:,.0f} MARAC cases expected ({_verdict(row['fte_gap'])}) and {heard}."
+    ]
+    lines.append(
+        f"Expected cases: {guide.marac_cases_per_10000_women:g} a year per 10,000 of its "
+        f"{row['women_16_plus']:,} women aged 16+. MARAC administrators needed (one per "
+        f"{guide.marac_cases_per_administrator:g} cases a year): {_fte(row['marac_admin_fte_needed'])} for the "
+        "cases expected"
+        + (
+            ""
+            if row["marac_admin_fte_needed_for_cases_heard"] is None
+            else f", {_fte(row['marac_admin_fte_needed_for_cases_heard'])} for the cases heard"
+        )
+        + "; the register holds no administrator posts to set against them."
+    )
     if row["caseload_per_fte"] is not None:
-        lines.append(f"Victims starting IDVA support: {row['caseload_per_fte']:.0f} a year per full-time IDVA "
-                     f"(the guide: about {guide.idva_cases_per_fte:g} cases a year each).")
+        lines.append(
+            f"Victims starting IDVA support: {row['caseload_per_fte']:.0f} a year per full-time IDVA "
+            f"(the guide: about {guide.idva_cases_per_fte:g} cases a year each)."
+        )
     over = analysis.idva.filter((pl.col("level") == "ward") & (pl.col("fte_gap_for_cases_heard") > 0))
     if analysis.ward_code is None and over.height:
         names = over.sort("fte_gap_for_cases_heard", descending=True)["ward_name"]
-        lines.append(f"MARAC heard more cases than the IDVA time placed there can take, by the guide, in "
-                     f"{_wards(names.to_list())}.")
+        lines.append(
+            f"MARAC heard more cases than the IDVA time placed there can take, by the guide, in {_wards(names.to_list())}."
+        )
     return lines
 
 
 def _verdict(gap: float | None) -> str:
     if gap is None:
         return "not shown"
-    return (f"shortfall {_fte(gap)} FTE" if gap > 0 else f"{_fte(-gap)} FTE above the guide" if gap < 0 else "as the guide")
+    return f"shortfall {_fte(gap)} FTE" if gap > 0 else f"{_fte(-gap)} FTE above the guide" if gap < 0 else "as the guide"
 
 
 def marac_lines(analysis: GapAnalysis) -> list[str]:
@@ -158,11 +193,15 @@ def marac_lines(analysis: GapAnalysis) -> list[str]:
 def _by_group(rows: pl.DataFrame) -> list[tuple[str, list[str], int, bool, bool]]:
     """(group, wards, unmet need shown, whether any is hidden, whether need is not estimated)."""
     grouped = rows.group_by("group_label", maintain_order=True).agg(
-        wards=pl.col("ward_name"), need=pl.col("unmet_need").fill_null(0).sum(),
+        wards=pl.col("ward_name"),
+        need=pl.col("unmet_need").fill_null(0).sum(),
         hidden=pl.col("unmet_need_suppressed").any(),
-        unknown=(pl.col("estimated_need").is_null() & ~pl.col("estimated_need_suppressed")).all())
-    groups = [(row["group_label"], row["wards"], int(row["need"]), row["hidden"], row["unknown"])
-              for row in grouped.iter_rows(named=True)]
+        unknown=(pl.col("estimated_need").is_null() & ~pl.col("estimated_need_suppressed")).all(),
+    )
+    groups = [
+        (row["group_label"], row["wards"], int(row["need"]), row["hidden"], row["unknown"])
+        for row in grouped.iter_rows(named=True)
+    ]
     return sorted(groups, key=lambda group: (group[4], -group[2]))  # most need first; need not estimated last
 
 

@@ -21,11 +21,32 @@ from metrics.registry import get
 
 REPORTING_RATIO = "hidden_need_reporting_ratio"
 SEX_WORDS = {"female": "women", "male": "men"}
-ETHNICITY_WORDS = {"asian": "Asian", "black": "Black", "mixed": "Mixed ethnicity", "white": "White",
-                   "other": "Other ethnic group"}
+ETHNICITY_WORDS = {
+    "asian": "Asian",
+    "black": "Black",
+    "mixed": "Mixed ethnicity",
+    "white": "White",
+    "other": "Other ethnic group",
+}
 BELOW = (Comparison.WORSE.value, Comparison.WORSE_998.value)
-GROUP_COLUMNS = ("group", "sex", "ethnicity", "numerator", "denominator", "value", "lower_95", "upper_95", "lower_998",
-                 "upper_998", "unit", "comparator", "comparator_value", "comparison", "comparison_text", "value_suppressed")
+GROUP_COLUMNS = (
+    "group",
+    "sex",
+    "ethnicity",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_95",
+    "upper_95",
+    "lower_998",
+    "upper_998",
+    "unit",
+    "comparator",
+    "comparator_value",
+    "comparison",
+    "comparison_text",
+    "value_suppressed",
+)
 
 
 def reporting_by_group(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, filters: Filters) -> pl.DataFrame:
@@ -38,14 +59,21 @@ def reporting_by_group(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, fil
     ward, age_band, ethnicity = filters.groups.ward_code, filters.groups.age_band, filters.groups.ethnicity
     no_cut, cut_value = pl.lit(None, pl.String), pl.col("cut_value")
     everyone = GroupFilters(ward, None, age_band)
-    cuts = [("sex", everyone, {"sex": cut_value, "ethnicity": no_cut}),
-            ("ethnicity", everyone, {"sex": no_cut, "ethnicity": cut_value}),
-            *(("ethnicity", GroupFilters(ward, sex, age_band), {"sex": pl.lit(sex), "ethnicity": cut_value}) for sex in SEX_WORDS)]
-    requests = [Request(REPORTING_RATIO, Filters(filters.period, None, GroupFilters(age_band=age_band)), with_trend=False),
-                *(Request(REPORTING_RATIO, Filters(filters.period, by, within), with_trend=False) for by, within, _ in cuts)]
+    cuts = [
+        ("sex", everyone, {"sex": cut_value, "ethnicity": no_cut}),
+        ("ethnicity", everyone, {"sex": no_cut, "ethnicity": cut_value}),
+        *(("ethnicity", GroupFilters(ward, sex, age_band), {"sex": pl.lit(sex), "ethnicity": cut_value}) for sex in SEX_WORDS),
+    ]
+    requests = [
+        Request(REPORTING_RATIO, Filters(filters.period, None, GroupFilters(age_band=age_band)), with_trend=False),
+        *(Request(REPORTING_RATIO, Filters(filters.period, by, within), with_trend=False) for by, within, _ in cuts),
+    ]
     if ethnicity in ETHNICITY_WORDS:  # the page's cut by sex within the ethnic group (see _hidden_across)
-        requests.append(Request(REPORTING_RATIO, Filters(filters.period, "sex", GroupFilters(ward, None, age_band, ethnicity)),
-                                with_trend=False))
+        requests.append(
+            Request(
+                REPORTING_RATIO, Filters(filters.period, "sex", GroupFilters(ward, None, age_band, ethnicity)), with_trend=False
+            )
+        )
     results = []
     for result in compute_many(con, requests, rule=rule):
         if isinstance(result, UnsupportedCut):
@@ -54,7 +82,8 @@ def reporting_by_group(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, fil
     district, pieces = results[0], [frame.with_columns(**columns) for frame, (_, _, columns) in zip(results[1:], cuts)]
     rows = pl.concat(pieces, how="diagonal_relaxed").filter(
         (pl.col("sex").is_null() | pl.col("sex").is_in(list(SEX_WORDS)))
-        & (pl.col("ethnicity").is_null() | pl.col("ethnicity").is_in(list(ETHNICITY_WORDS))))
+        & (pl.col("ethnicity").is_null() | pl.col("ethnicity").is_in(list(ETHNICITY_WORDS)))
+    )
     if ethnicity in ETHNICITY_WORDS:
         rows = _hidden_across(rows, ethnicity, by_sex=results[-1])
     labels = [group_label(sex, ethnicity) for sex, ethnicity in zip(rows["sex"], rows["ethnicity"])]
@@ -79,10 +108,15 @@ def _hidden_across(rows: pl.DataFrame, ethnicity: str, *, by_sex: pl.DataFrame) 
     """
     hidden_sexes = by_sex.filter(pl.col("numerator_suppressed"))["cut_value"].to_list()
     hide = (pl.col("ethnicity") == ethnicity) & pl.col("sex").is_in(hidden_sexes)
-    blank = [pl.when(hide).then(None).otherwise(pl.col(column)).alias(column)
-             for column in ("numerator", "value", "lower_95", "upper_95", "lower_998", "upper_998")]
-    return rows.with_columns(*blank, value_suppressed=pl.col("value_suppressed") | hide.fill_null(False),
-                             numerator_suppressed=pl.col("numerator_suppressed") | hide.fill_null(False))
+    blank = [
+        pl.when(hide).then(None).otherwise(pl.col(column)).alias(column)
+        for column in ("numerator", "value", "lower_95", "upper_95", "lower_998", "upper_998")
+    ]
+    return rows.with_columns(
+        *blank,
+        value_suppressed=pl.col("value_suppressed") | hide.fill_null(False),
+        numerator_suppressed=pl.col("numerator_suppressed") | hide.fill_null(False),
+    )
 
 
 def _against_district(rows: pl.DataFrame, district_value: float | None) -> pl.DataFrame:
@@ -90,12 +124,25 @@ def _against_district(rows: pl.DataFrame, district_value: float | None) -> pl.Da
     comparisons = []
     for row in rows.iter_rows(named=True):
         shown = not row["value_suppressed"] and row["lower_95"] is not None
-        comparisons.append(compare_to_comparator(
-            lower95=row["lower_95"], upper95=row["upper_95"], comparator=district_value, polarity=polarity,
-            lower998=row["lower_998"], upper998=row["upper_998"]).value if shown else Comparison.NOT_COMPARED.value)
-    texts = [NOT_SHOWN if hidden else describe(Comparison(comparison), "district")
-             for comparison, hidden in zip(comparisons, rows["value_suppressed"].to_list())]
+        comparisons.append(
+            compare_to_comparator(
+                lower95=row["lower_95"],
+                upper95=row["upper_95"],
+                comparator=district_value,
+                polarity=polarity,
+                lower998=row["lower_998"],
+                upper998=row["upper_998"],
+            ).value
+            if shown
+            else Comparison.NOT_COMPARED.value
+        )
+    texts = [
+        NOT_SHOWN if hidden else describe(Comparison(comparison), "district")
+        for comparison, hidden in zip(comparisons, rows["value_suppressed"].to_list())
+    ]
     return rows.with_columns(
-        comparator=pl.lit("district"), comparator_value=pl.lit(district_value, pl.Float64),
-        comparison=pl.Series(comparisons, dtype=pl.String), comparison_text=pl.Series(texts, dtype=pl.String),
+        comparator=pl.lit("district"),
+        comparator_value=pl.lit(district_value, pl.Float64),
+        comparison=pl.Series(comparisons, dtype=pl.String),
+        comparison_text=pl.Series(texts, dtype=pl.String),
     ).with_columns(is_below_district=pl.col("comparison").is_in(list(BELOW)))

@@ -31,8 +31,9 @@ def residents_of(indicator: Indicator) -> Indicator:
     """The indicator's local share read as an indicator: residents in the group over the residents it is a share of."""
     if indicator.local_share is None:
         raise ValueError(f"{indicator.id} declares no local share")
-    return replace(indicator, query=indicator.local_share.query, denominator_source=Denominator.EVENTS,
-                   grain=indicator.local_share.grain)
+    return replace(
+        indicator, query=indicator.local_share.query, denominator_source=Denominator.EVENTS, grain=indicator.local_share.grain
+    )
 
 
 def local_comparators(indicator: Indicator, by: str | None, shares: pl.DataFrame | UnsupportedCut | None) -> LocalComparators:

@@ -37,4 +37,3 @@ def mature_period(period: Period, mature_through: date, lag_months: int) -> Peri
     shift = period.end - mature_through
     start = period.start - shift
     return Period(start, mature_through, f"{start:%d %b %Y} to {mature_through:%d %b %Y} {note}")
-

@@ -58,11 +58,15 @@ class Dispersion:
 
     def describe(self) -> str:
         if not self.is_overdispersed:
-            return (f"the {self.units} wards vary no more than chance allows (dispersion {self.phi:.1f}), "
-                    "so the limits are not widened")
-        return (f"the {self.units} wards vary more than chance allows (dispersion {self.phi:.1f}, where 1 is "
-                f"chance alone), so the limits are widened for overdispersion ({self.adjustment.value}, "
-                "Spiegelhalter 2005)")
+            return (
+                f"the {self.units} wards vary no more than chance allows (dispersion {self.phi:.1f}), "
+                "so the limits are not widened"
+            )
+        return (
+            f"the {self.units} wards vary more than chance allows (dispersion {self.phi:.1f}, where 1 is "
+            f"chance alone), so the limits are widened for overdispersion ({self.adjustment.value}, "
+            "Spiegelhalter 2005)"
+        )
 
     def standard_error(self, null_standard_error: np.ndarray | float) -> np.ndarray:
         """A unit's standard error at the target, widened by the adjustment."""
@@ -135,10 +139,12 @@ def comparisons_sentence(comparisons: int, flagged_95: int, flagged_998: int, *,
     """What a view (or a page) of many comparisons should be read against, in plain words."""
     if comparisons == 0:
         return f"No comparisons are made {'on' if scope == 'page' else 'in'} this {scope}."
-    return (f"This {scope} makes {comparisons:,} comparison{'s' if comparisons != 1 else ''}. Chance alone would put "
-            f"about {chance_flags(comparisons, 0.95):.1f} beyond the 95% limits and {chance_flags(comparisons, 0.998):.2f} "
-            f"beyond the 99.8% limits; {flagged_95:,} {'is' if flagged_95 == 1 else 'are'} beyond 95% and "
-            f"{flagged_998:,} beyond 99.8%.")
+    return (
+        f"This {scope} makes {comparisons:,} comparison{'s' if comparisons != 1 else ''}. Chance alone would put "
+        f"about {chance_flags(comparisons, 0.95):.1f} beyond the 95% limits and {chance_flags(comparisons, 0.998):.2f} "
+        f"beyond the 99.8% limits; {flagged_95:,} {'is' if flagged_95 == 1 else 'are'} beyond 95% and "
+        f"{flagged_998:,} beyond 99.8%."
+    )
 
 
 @dataclass(frozen=True)

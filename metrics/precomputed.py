@@ -43,7 +43,11 @@ class HeldGrain(StrEnum):
 
 # grouping set of `precomputed_totals` -> the cuts it keeps (by the names asks use for them)
 GROUPING_SETS: dict[str, tuple[str, ...]] = {
-    "district": (), "ward": ("ward",), "sex": ("sex",), "age_band": ("age_band",), "ethnicity": ("ethnicity",),
+    "district": (),
+    "ward": ("ward",),
+    "sex": ("sex",),
+    "age_band": ("age_band",),
+    "ethnicity": ("ethnicity",),
     "ward and sex": ("ward", "sex"),
 }
 PERIOD_CUTS_BY_MONTH = ("month", "quarter")  # the cuts a `window by year` total cannot answer
@@ -71,10 +75,20 @@ class Summed:
     figures: str  # SQL: the figures for a selection and cut, from `records` (cases or monthly sums)
 
 
-STAGE_COUNTS = Summed("_attrition_funnel", "_attrition_funnel_monthly", "precomputed_attrition_stages",
-                      "_attrition_funnel_precomputed", "_attrition_funnel_counts")
-STEP_DAYS = Summed("_attrition_days", "_attrition_days_monthly", "precomputed_attrition_step_days",
-                   "_attrition_days_precomputed", "_attrition_days_percentiles")
+STAGE_COUNTS = Summed(
+    "_attrition_funnel",
+    "_attrition_funnel_monthly",
+    "precomputed_attrition_stages",
+    "_attrition_funnel_precomputed",
+    "_attrition_funnel_counts",
+)
+STEP_DAYS = Summed(
+    "_attrition_days",
+    "_attrition_days_monthly",
+    "precomputed_attrition_step_days",
+    "_attrition_days_precomputed",
+    "_attrition_days_percentiles",
+)
 
 
 def over_records(records: str, query: str) -> str:

@@ -7,6 +7,7 @@ Pure definitions: nothing here reads the warehouse.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -25,10 +26,11 @@ PERIOD_EXPRESSIONS = {
     "month": "strftime(date_trunc('month', period_date), '%Y-%m')",
     "quarter": "year(period_date) || ' Q' || quarter(period_date)",
     "year": "(case when month(period_date) >= 4 then year(period_date) else year(period_date) - 1 end)::varchar "
-            "|| '/' || lpad(((case when month(period_date) >= 4 then year(period_date) else year(period_date) - 1 end + 1) % 100)::varchar, 2, '0')",
+    "|| '/' || lpad(((case when month(period_date) >= 4 then year(period_date) else year(period_date) - 1 end + 1) % 100)::varchar, 2, '0')",
 }
 GROUP_FILTERS_SQL = """($ward is null or ward_code = $ward) and ($sex is null or sex = $sex)
     and ($age_band is null or age_band = $age_band) and ($ethnicity is null or ethnicity = $ethnicity)"""
+
 
 class UnsupportedCut(ValueError):
     """The indicator cannot be cut or filtered this way (the registry lists its dimensions)."""
@@ -47,8 +49,10 @@ class GroupFilters:
         for dimension, values in allowed.items():
             value = getattr(self, dimension)
             if value is not None and value not in {member.value for member in values}:
-                raise UnsupportedCut(f"unknown {dimension.replace('_', ' ')} {value!r}; expected one of "
-                                     + ", ".join(member.value for member in values))
+                raise UnsupportedCut(
+                    f"unknown {dimension.replace('_', ' ')} {value!r}; expected one of "
+                    + ", ".join(member.value for member in values)
+                )
         if self.ward_code is not None and not re.fullmatch(WARD_CODE_PATTERN, self.ward_code):
             raise UnsupportedCut(f"unknown ward code {self.ward_code!r}; expected an ONS ward code such as E05000001")
 
@@ -59,7 +63,7 @@ class GroupFilters:
         return {dimension: value for dimension, value in zip(PERSON_COLUMNS, self.as_parameters().values()) if value}
 
 
-def bind(sql: str, parameters: dict[str, object]) -> dict[str, object]:
+def bind(sql: str, parameters: Mapping[str, object]) -> dict[str, object]:
     """The parameters a statement uses: DuckDB refuses any it does not."""
     return {name: value for name, value in parameters.items() if f"${name}" in sql}
 
@@ -79,9 +83,7 @@ class Ask:
     filters: GroupFilters = GroupFilters()
 
 
-
 def query_key(indicator: Indicator) -> str:
     """The query (its SQL file and bound parameters) an indicator reads: indicators sharing one share its sums."""
     parameters = "&".join(f"{name}={value}" for name, value in sorted(indicator.query_parameters.items()))
     return indicator.sql_name + (f"?{parameters}" if parameters else "")
-

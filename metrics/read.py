@@ -62,13 +62,16 @@ class Held(NamedTuple):
 
 def manifest(con: duckdb.DuckDBPyConnection, product: Product, keys: Iterable[str]) -> list[Held]:
     """What the refresh lists as held of `product` for `keys`; nothing for a warehouse built without sums."""
-    has_manifest = con.sql("select count(*) from duckdb_tables() where table_name = $table",
-                           params={"table": MANIFEST}).fetchall()[0][0]
+    has_manifest = con.sql(
+        "select count(*) from duckdb_tables() where table_name = $table", params={"table": MANIFEST}
+    ).fetchall()[0][0]
     if not has_manifest:
         return []
-    rows = con.sql(f"select query_key, grain, window_start, window_end from {MANIFEST} "
-                   "where product = $product and list_contains($keys, query_key)",
-                   params={"product": product.value, "keys": sorted(set(keys))}).fetchall()
+    rows = con.sql(
+        f"select query_key, grain, window_start, window_end from {MANIFEST} "
+        "where product = $product and list_contains($keys, query_key)",
+        params={"product": product.value, "keys": sorted(set(keys))},
+    ).fetchall()
     return [Held(key, HeldGrain(grain), start, end) for key, grain, start, end in rows]
 
 
@@ -86,14 +89,22 @@ def events(con: duckdb.DuckDBPyConnection, indicator: Indicator, period: Period)
         return query_sql(indicator.sql_name), {}
     columns = f"period_date, {EVENT_KEYS}, numerator, denominator"
     if held.grain is HeldGrain.MONTHLY:
-        return (f"select {columns} from precomputed_monthly "
-                "where query_key = $query_key and period_date between $start and $end", {"query_key": key})
-    return (f"select {columns} from precomputed_windows "
-            "where query_key = $query_key and window_start = $start and window_end = $end", {"query_key": key})
+        return (
+            f"select {columns} from precomputed_monthly where query_key = $query_key and period_date between $start and $end",
+            {"query_key": key},
+        )
+    return (
+        f"select {columns} from precomputed_windows where query_key = $query_key and window_start = $start and window_end = $end",
+        {"query_key": key},
+    )
 
 
-def held_event_dates(con: duckdb.DuckDBPyConnection, indicators: Iterable[Indicator], *, events_only: bool = False,
-                     ) -> dict[str, EventDates | None]:
+def held_event_dates(
+    con: duckdb.DuckDBPyConnection,
+    indicators: Iterable[Indicator],
+    *,
+    events_only: bool = False,
+) -> dict[str, EventDates | None]:
     """The first and last event dates of each indicator's query the refresh holds, by query key (keys it does not
     hold are left out). `events_only` leaves out rows the query dates on the first day of the period asked for."""
     keys = {query_key(indicator) for indicator in indicators}
@@ -101,8 +112,10 @@ def held_event_dates(con: duckdb.DuckDBPyConnection, indicators: Iterable[Indica
     if not held:
         return {}
     first = "first_event_day" if events_only else "first_day"
-    rows = con.sql(f"select query_key, {first}, last_day from precomputed_coverage where list_contains($keys, query_key)",
-                   params={"keys": sorted(held)}).fetchall()
+    rows = con.sql(
+        f"select query_key, {first}, last_day from precomputed_coverage where list_contains($keys, query_key)",
+        params={"keys": sorted(held)},
+    ).fetchall()
     dates = {key: _dates(first_day, last_day) for key, first_day, last_day in rows}
     return {key: dates.get(key) for key in held}
 
@@ -133,22 +146,45 @@ def totals(con: duckdb.DuckDBPyConnection, asks: Mapping[int, Ask]) -> dict[int,
     if not sources:
         return {}
     chosen = {position: asks[position] for position in sources}
-    lists: dict[str, list] = {name: [] for name in (
-        "ask", "query_key", "grouping_set", "window_start", "window_end", "period_start", "period_end", "ward", "sex",
-        "age_band", "ethnicity", "first_dim", "second_dim")}
+    lists: dict[str, list] = {
+        name: []
+        for name in (
+            "ask",
+            "query_key",
+            "grouping_set",
+            "window_start",
+            "window_end",
+            "period_start",
+            "period_end",
+            "ward",
+            "sex",
+            "age_band",
+            "ethnicity",
+            "first_dim",
+            "second_dim",
+        )
+    }
     for position, ask in chosen.items():
         grouping_set, source = sources[position]
         window = (None, None) if source is HeldGrain.MONTHLY else (ask.period.start, ask.period.end)
         dims = [*ask.dims, None, None]
-        values = {"ask": position, "query_key": query_key(ask.indicator), "grouping_set": grouping_set,
-                  "window_start": window[0], "window_end": window[1], "period_start": ask.period.start,
-                  "period_end": ask.period.end,
-                  **ask.filters.as_parameters(), "first_dim": dims[0], "second_dim": dims[1]}
+        values = {
+            "ask": position,
+            "query_key": query_key(ask.indicator),
+            "grouping_set": grouping_set,
+            "window_start": window[0],
+            "window_end": window[1],
+            "period_start": ask.period.start,
+            "period_end": ask.period.end,
+            **ask.filters.as_parameters(),
+            "first_dim": dims[0],
+            "second_dim": dims[1],
+        }
         for name, value in values.items():
             lists[name].append(value)
     by_ask: dict[int, list[tuple]] = {position: [] for position in chosen}
-    for position, *values in con.sql(query_sql("_precomputed_totals_asks"), params=lists).fetchall():
-        by_ask[position].append(values)
+    for position, *sums in con.sql(query_sql("_precomputed_totals_asks"), params=lists).fetchall():
+        by_ask[position].append(tuple(sums))
     return {position: _ask_frame(by_ask[position], ask.dims) for position, ask in chosen.items()}
 
 
@@ -165,8 +201,9 @@ def _sources(con: duckdb.DuckDBPyConnection, asks: Mapping[int, Ask]) -> dict[in
         return {}
     keys = {query_key(asks[position].indicator) for position in wanted}
     held = manifest(con, Product.TOTALS, keys)
-    windows = {(entry.key, entry.window_start, entry.window_end): entry.grain for entry in held
-               if entry.grain is not HeldGrain.MONTHLY}
+    windows = {
+        (entry.key, entry.window_start, entry.window_end): entry.grain for entry in held if entry.grain is not HeldGrain.MONTHLY
+    }
     monthly = {entry.key for entry in held if entry.grain is HeldGrain.MONTHLY}
     sources = {}
     for position, grouping_set in wanted.items():
@@ -175,8 +212,7 @@ def _sources(con: duckdb.DuckDBPyConnection, asks: Mapping[int, Ask]) -> dict[in
         window = windows.get((key, period.start, period.end))
         if key in monthly and period.is_whole_months:
             sources[position] = (grouping_set, HeldGrain.MONTHLY)
-        elif window is HeldGrain.WINDOW or (window is HeldGrain.WINDOW_BY_YEAR
-                                            and not set(ask.dims) & set(PERIOD_CUTS_BY_MONTH)):
+        elif window is HeldGrain.WINDOW or (window is HeldGrain.WINDOW_BY_YEAR and not set(ask.dims) & set(PERIOD_CUTS_BY_MONTH)):
             sources[position] = (grouping_set, window)
     return sources
 
@@ -186,10 +222,15 @@ def _ask_frame(rows: list[tuple], dims: tuple[str, ...]) -> pl.DataFrame:
     if not dims:  # one row, zeros where there are no events
         rows = [(None, None, *(total if total is not None else 0.0 for total in (rows[0][2:] if rows else (None, None))))]
     columns = list(zip(*rows)) or [()] * 4
-    named = {**{dimension: columns[slot] for slot, dimension in enumerate(dims)},
-             "numerator": columns[2], "denominator": columns[3]}
-    return pl.DataFrame({name: list(values) for name, values in named.items()},
-                        schema={**{dimension: pl.String for dimension in dims}, "numerator": pl.Float64, "denominator": pl.Float64})
+    named = {
+        **{dimension: columns[slot] for slot, dimension in enumerate(dims)},
+        "numerator": columns[2],
+        "denominator": columns[3],
+    }
+    return pl.DataFrame(
+        {name: list(values) for name, values in named.items()},
+        schema={**{dimension: pl.String for dimension in dims}, "numerator": pl.Float64, "denominator": pl.Float64},
+    )
 
 
 def rows(con: duckdb.DuckDBPyConnection, name: str, period: Period | None = None) -> pl.DataFrame:
@@ -217,22 +258,31 @@ def _rows(con: duckdb.DuckDBPyConnection, name: str, period: Period | None, orde
     """The rows kept under `name` for the period, where the manifest lists them and there are any."""
     if _holds(con, Product.ROWS, name, period) is None:
         return None
-    rows = con.sql(f"select * exclude (window_start, window_end) from precomputed_rows_{name} "
-                   "where window_start is not distinct from $start and window_end is not distinct from $end"
-                   + (f" order by {order}" if order else ""),
-                   params={"start": period.start if period else None, "end": period.end if period else None}).pl()
+    rows = con.sql(
+        f"select * exclude (window_start, window_end) from precomputed_rows_{name} "
+        "where window_start is not distinct from $start and window_end is not distinct from $end"
+        + (f" order by {order}" if order else ""),
+        params={"start": period.start if period else None, "end": period.end if period else None},
+    ).pl()
     return rows if rows.height else None
 
 
-def attrition_figures(con: duckdb.DuckDBPyConnection, summed: Summed, period: Period, by: str | None,
-                      groups: GroupFilters, fetch: Callable[[duckdb.DuckDBPyRelation], Result]) -> Result:
+def attrition_figures(
+    con: duckdb.DuckDBPyConnection,
+    summed: Summed,
+    period: Period,
+    by: str | None,
+    groups: GroupFilters,
+    fetch: Callable[[duckdb.DuckDBPyRelation], Result],
+) -> Result:
     """The figures' query for the selection and the cut `by` (already checked to be a person column), fetched."""
     precomputed = _holds(con, Product.ATTRITION, summed.table, period) is not None
     return fetch(attrition_relation(con, summed, period, by, groups, precomputed=precomputed))
 
 
-def attrition_relation(con: duckdb.DuckDBPyConnection, summed: Summed, period: Period, by: str | None,
-                       groups: GroupFilters, *, precomputed: bool) -> duckdb.DuckDBPyRelation:
+def attrition_relation(
+    con: duckdb.DuckDBPyConnection, summed: Summed, period: Period, by: str | None, groups: GroupFilters, *, precomputed: bool
+) -> duckdb.DuckDBPyRelation:
     records = query_sql(summed.precomputed if precomputed else summed.cases)
     parameters = {"start": period.start, "end": period.end, "by": by, **groups.as_parameters()}
     return con.sql(over_records(records, query_sql(summed.figures)), params=parameters)

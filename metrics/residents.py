@@ -13,8 +13,8 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from metrics import periods
 from etl.contract.values import CHILD_BANDS
+from metrics import periods
 from metrics.definitions import Denominator, Indicator
 from metrics.periods import Period
 from metrics.queries import PERSON_COLUMNS, GroupFilters, UnsupportedCut, query_sql
@@ -59,12 +59,21 @@ class Residents:
         key = (source, filters, person_dims, chosen)
         if key not in self._counted:
             rows = population.filter(pl.col("year") == chosen).rename({PERSON_COLUMNS[d]: d for d in person_dims})
-            self._counted[key] = (rows.group_by(person_dims).agg(pl.col("population").sum()) if person_dims
-                                  else rows.select(pl.col("population").sum()))
+            self._counted[key] = (
+                rows.group_by(person_dims).agg(pl.col("population").sum())
+                if person_dims
+                else rows.select(pl.col("population").sum())
+            )
         return self._counted[key]
 
-    def by_label(self, source: Denominator, filters: GroupFilters, person_dims: tuple[str, ...], period_dim: str,
-                           exposures: list[tuple[str, int, float]]) -> pl.DataFrame:
+    def by_label(
+        self,
+        source: Denominator,
+        filters: GroupFilters,
+        person_dims: tuple[str, ...],
+        period_dim: str,
+        exposures: list[tuple[str, int, float]],
+    ) -> pl.DataFrame:
         """`by_cut` of each (label, year, years of exposure), with the label and the person-years they lived."""
         population, years_held = self._chosen_by(source, filters)
         key = (source, filters, person_dims, "every year")
@@ -73,9 +82,14 @@ class Residents:
             self._counted[key] = rows.group_by("year", *person_dims).agg(pl.col("population").sum())
         chosen = [population_year(years_held, year) for _, year, _ in exposures]
         # (a period cut may be called `year` itself: the mid-year and exposure take names no cut has)
-        labels = pl.DataFrame({period_dim: [label for label, _, _ in exposures],
-                               "_mid_year": pl.Series(chosen, dtype=population.schema["year"]),
-                               "_exposure": [years for _, _, years in exposures]}, schema_overrides={period_dim: pl.String})
+        labels = pl.DataFrame(
+            {
+                period_dim: [label for label, _, _ in exposures],
+                "_mid_year": pl.Series(chosen, dtype=population.schema["year"]),
+                "_exposure": [years for _, _, years in exposures],
+            },
+            schema_overrides={period_dim: pl.String},
+        )
         counted = labels.join(self._counted[key], left_on="_mid_year", right_on="year", how="inner" if person_dims else "left")
         if not person_dims:  # a label whose year holds no residents still gets its row, of none
             counted = counted.with_columns(pl.col("population").fill_null(0))
@@ -85,24 +99,31 @@ class Residents:
         """`by_cut` with no cut: the one count, for the mid-year for `year` (0 where none are held)."""
         population, years_held = self._chosen_by(source, filters)
         key = (source, filters, "by year")
-        if key not in self._counted:
-            self._counted[key] = dict(population.group_by("year").agg(pl.col("population").sum()).iter_rows())
+        if key not in self._counted_by_year:
+            self._counted_by_year[key] = dict(population.group_by("year").agg(pl.col("population").sum()).iter_rows())
         chosen = population_year(years_held, year)
-        return self._counted[key].get(chosen, 0)
+        return self._counted_by_year[key].get(chosen, 0)
 
     def _chosen_by(self, source: Denominator, filters: GroupFilters) -> tuple[pl.DataFrame, list[int]]:
         """The residents a rate over `source` under `filters` divides by, and the mid-years held for them."""
         if (source, filters) not in self._chosen:
-            population = self.frame().filter(POPULATION_FILTERS[source], *(
-                pl.col(PERSON_COLUMNS[dimension]) == value for dimension, value in filters.applied().items()))
+            population = self.frame().filter(
+                POPULATION_FILTERS[source],
+                *(pl.col(PERSON_COLUMNS[dimension]) == value for dimension, value in filters.applied().items()),
+            )
             years_held = sorted(population["year"].unique().to_list()) or [0]  # no residents match: every denominator is 0
             self._chosen[(source, filters)] = (population, years_held)
         return self._chosen[(source, filters)]
 
 
 def with_residents(
-    residents: Residents, indicator: Indicator, frame: pl.DataFrame, period: Period,
-    *, dims: tuple[str, ...], filters: GroupFilters,
+    residents: Residents,
+    indicator: Indicator,
+    frame: pl.DataFrame,
+    period: Period,
+    *,
+    dims: tuple[str, ...],
+    filters: GroupFilters,
 ) -> pl.DataFrame:
     """Replace the denominator with residents x years: the person-years the events happened in."""
     if residents.frame().is_empty():
@@ -114,25 +135,35 @@ def with_residents(
         if period_dim is None:
             person_years = float(residents.count(source, filters, period.mid_year)) * period.years
             return frame.with_columns(denominator=pl.lit(person_years or 0.0))
-        person_years_by_label = {label: float(residents.count(source, filters, year)) * years
-                                 for label in frame[period_dim].unique().to_list()
-                                 for year, years in [_period_label_exposure(label, period_dim, period)]}
+        person_years_by_label = {
+            label: float(residents.count(source, filters, year)) * years
+            for label in frame[period_dim].unique().to_list()
+            for year, years in [_period_label_exposure(label, period_dim, period)]
+        }
         return frame.filter(pl.col(period_dim).is_not_null()).select(
-            period_dim, pl.col("numerator").fill_null(0.0),
-            denominator=pl.col(period_dim).replace_strict(person_years_by_label, return_dtype=pl.Float64))
+            period_dim,
+            pl.col("numerator").fill_null(0.0),
+            denominator=pl.col(period_dim).replace_strict(person_years_by_label, return_dtype=pl.Float64),
+        )
     if period_dim is None:
         counted = residents.by_cut(source, filters, person_dims, period.mid_year).with_columns(
-            person_years=pl.col("population") * period.years)
+            person_years=pl.col("population") * period.years
+        )
     else:
         labels = frame[period_dim].unique().to_list()
         exposures = [(label, *_period_label_exposure(label, period_dim, period)) for label in labels]
-        counted = (residents.by_label(source, filters, person_dims, period_dim, exposures) if labels
-                   else frame.select(*person_dims, period_dim).with_columns(population=pl.lit(0.0), person_years=pl.lit(0.0)))
+        counted = (
+            residents.by_label(source, filters, person_dims, period_dim, exposures)
+            if labels
+            else frame.select(*person_dims, period_dim).with_columns(population=pl.lit(0.0), person_years=pl.lit(0.0))
+        )
     keys = [*person_dims, *([period_dim] if period_dim else [])]
     joined = counted.join(frame.drop("denominator"), on=keys, how="full", coalesce=True)
-    return joined.with_columns(
-        pl.col("numerator").fill_null(0.0), denominator=pl.col("person_years").fill_null(0.0)
-    ).drop("population", "person_years").filter(pl.col(keys[0]).is_not_null())
+    return (
+        joined.with_columns(pl.col("numerator").fill_null(0.0), denominator=pl.col("person_years").fill_null(0.0))
+        .drop("population", "person_years")
+        .filter(pl.col(keys[0]).is_not_null())
+    )
 
 
 def _period_label_exposure(label: str, dimension: str, period: Period) -> tuple[int, float]:

@@ -29,8 +29,11 @@ def neutralised_frame(frame: pl.DataFrame) -> pl.DataFrame:
     starts = "^[" + "".join(FORMULA_STARTS).replace("-", r"\-") + "]"
     return frame.with_columns(
         pl.when(pl.col(name).cast(pl.String).str.contains(starts))
-        .then(pl.lit("'") + pl.col(name).cast(pl.String)).otherwise(pl.col(name).cast(pl.String)).alias(name)
-        for name in text)
+        .then(pl.lit("'") + pl.col(name).cast(pl.String))
+        .otherwise(pl.col(name).cast(pl.String))
+        .alias(name)
+        for name in text
+    )
 
 
 def safe_csv(frame: pl.DataFrame) -> str:

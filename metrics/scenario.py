@@ -87,15 +87,22 @@ class Scenario(BaseModel):
         for change in self.changes:
             where = _wards_words(getattr(change, "wards", ()))
             if isinstance(change, AddIdvaFte):
-                words.append(f"{'Add' if change.fte >= 0 else 'Take away'} {abs(change.fte):g} full-time IDVA"
-                             f"{'' if abs(change.fte) == 1 else 's'} in {where or 'every ward'}")
+                words.append(
+                    f"{'Add' if change.fte >= 0 else 'Take away'} {abs(change.fte):g} full-time IDVA"
+                    f"{'' if abs(change.fte) == 1 else 's'} in {where or 'every ward'}"
+                )
             elif isinstance(change, ExtendService):
-                places = f", with {change.add_places_a_year:g} more places a year" if change.add_places_a_year else \
-                    ", spreading its places over more wards"
+                places = (
+                    f", with {change.add_places_a_year:g} more places a year"
+                    if change.add_places_a_year
+                    else ", spreading its places over more wards"
+                )
                 words.append(f"Extend {change.service} to {where}{places}")
             elif isinstance(change, ChangePlaces):
-                words.append(f"{'Add' if change.places_a_year >= 0 else 'Take away'} {abs(change.places_a_year):g} "
-                             f"places a year at {change.service}")
+                words.append(
+                    f"{'Add' if change.places_a_year >= 0 else 'Take away'} {abs(change.places_a_year):g} "
+                    f"places a year at {change.service}"
+                )
             else:
                 words.append(f"Remove {change.service}")
         return words
@@ -110,13 +117,15 @@ def read_scenario(text: str, *, source: str = "the scenario") -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(str(part) for part in problem['loc']) or 'top level'}: {problem['msg']}"
-                             for problem in error.errors())
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in problem['loc']) or 'top level'}: {problem['msg']}" for problem in error.errors()
+        )
         raise ScenarioError(f"{source} is not a valid scenario: {problems}") from error
 
 
-def apply(scenario: Scenario, served: pl.DataFrame, wards: pl.DataFrame, *,
-          idva_cases_per_fte: float) -> tuple[pl.DataFrame, dict[str, float]]:
+def apply(
+    scenario: Scenario, served: pl.DataFrame, wards: pl.DataFrame, *, idva_cases_per_fte: float
+) -> tuple[pl.DataFrame, dict[str, float]]:
     """(served rows after the scenario, places a year of each service the scenario changes).
 
     `served` is services_served_wards' rows; `wards` is ward_centroids' (codes, names, residents). Added IDVA time
@@ -132,9 +141,16 @@ def apply(scenario: Scenario, served: pl.DataFrame, wards: pl.DataFrame, *,
             service_id = f"{SCENARIO_IDVA}-{number}"
             codes = _ward_codes(change.wards, wards) or wards["ward_code"].to_list()
             capacity = round(change.fte * idva_cases_per_fte)
-            template = {"service_id": service_id, "service_name": "Added IDVA time (scenario)", "provider": "scenario",
-                        "service_type": "idva", "client_groups": groups, "fte": change.fte,
-                        "capacity_per_year": capacity, "is_by_and_for": False}
+            template = {
+                "service_id": service_id,
+                "service_name": "Added IDVA time (scenario)",
+                "provider": "scenario",
+                "service_type": "idva",
+                "client_groups": groups,
+                "fte": change.fte,
+                "capacity_per_year": capacity,
+                "is_by_and_for": False,
+            }
             served = pl.concat([served, _rows(template, codes, wards, served.schema)], how="vertical_relaxed")
             changed[service_id] = capacity
             continue
@@ -144,16 +160,23 @@ def apply(scenario: Scenario, served: pl.DataFrame, wards: pl.DataFrame, *,
             changed[service_id] = 0.0
         elif isinstance(change, ChangePlaces):
             changed[service_id] = places[service_id] = max(places[service_id] + change.places_a_year, 0.0)
-            served = served.with_columns(capacity_per_year=pl.when(pl.col("service_id") == service_id)
-                                         .then(pl.lit(round(places[service_id]))).otherwise(pl.col("capacity_per_year")))
+            served = served.with_columns(
+                capacity_per_year=pl.when(pl.col("service_id") == service_id)
+                .then(pl.lit(round(places[service_id])))
+                .otherwise(pl.col("capacity_per_year"))
+            )
         else:
             current = served.filter(pl.col("service_id") == service_id)
             new_codes = [code for code in _ward_codes(change.wards, wards) if code not in set(current["ward_code"])]
             places[service_id] += change.add_places_a_year
             template = {**current.row(0, named=True), "capacity_per_year": round(places[service_id])}
-            served = pl.concat([served.filter(pl.col("service_id") != service_id),
-                                _rows(template, current["ward_code"].to_list() + new_codes, wards, served.schema)],
-                               how="vertical_relaxed")
+            served = pl.concat(
+                [
+                    served.filter(pl.col("service_id") != service_id),
+                    _rows(template, current["ward_code"].to_list() + new_codes, wards, served.schema),
+                ],
+                how="vertical_relaxed",
+            )
             changed[service_id] = places[service_id]
     return served.sort("service_id", "ward_code"), changed
 
@@ -165,18 +188,23 @@ def _rows(template: dict, codes: list[str], wards: pl.DataFrame, schema: pl.Sche
     residents = chosen[residents_column].fill_null(0).cast(pl.Float64)
     total = float(residents.sum())
     shares = (residents / total) if total > 0 else pl.Series([1.0 / chosen.height] * chosen.height)
-    rows = [{**{name: template.get(name) for name in schema.names()}, "ward_code": code, "ward_name": name, "ward_share": share}
-            for code, name, share in zip(chosen["ward_code"], chosen["ward_name"], shares, strict=True)]
+    rows = [
+        {**{name: template.get(name) for name in schema.names()}, "ward_code": code, "ward_name": name, "ward_share": share}
+        for code, name, share in zip(chosen["ward_code"], chosen["ward_name"], shares, strict=True)
+    ]
     return pl.DataFrame(rows, schema=schema)
 
 
 def _ward_codes(names: tuple[str, ...], wards: pl.DataFrame) -> list[str]:
-    lookup = {**{code.casefold(): code for code in wards["ward_code"]},
-              **{name.casefold(): code for code, name in zip(wards["ward_code"], wards["ward_name"], strict=True)}}
+    lookup = {
+        **{code.casefold(): code for code in wards["ward_code"]},
+        **{name.casefold(): code for code, name in zip(wards["ward_code"], wards["ward_name"], strict=True)},
+    }
     unknown = [name for name in names if name.strip().casefold() not in lookup]
     if unknown:
-        raise ScenarioError(f"no ward {', '.join(repr(name) for name in unknown)} in the warehouse "
-                            "(use a ward's name or its ONS code, E05xxxxxx)")
+        raise ScenarioError(
+            f"no ward {', '.join(repr(name) for name in unknown)} in the warehouse (use a ward's name or its ONS code, E05xxxxxx)"
+        )
     return [lookup[name.strip().casefold()] for name in names]
 
 

@@ -18,22 +18,28 @@ def scorecard(con: duckdb.DuckDBPyConnection, filters: Filters, rule: Disclosure
     An indicator that cannot be cut the way the filters ask is left out (the page says so).
     """
     indicators = headline_indicators()
-    sparklines = {indicator.id: Request(indicator.id, Filters(period=annual_span(filters.period), by="year", groups=filters.groups),
-                                        with_trend=False)
-                  for indicator in indicators if "year" in indicator.dimensions and filters.period is not None}
+    sparklines = {
+        indicator.id: Request(
+            indicator.id, Filters(period=annual_span(filters.period), by="year", groups=filters.groups), with_trend=False
+        )
+        for indicator in indicators
+        if "year" in indicator.dimensions and filters.period is not None
+    }
     tiles = [Request(indicator.id, filters) for indicator in indicators]
     results = compute_many(con, [*tiles, *sparklines.values()], rule=rule)
-    annual = dict(zip(sparklines, results[len(tiles):]))
+    annual = dict(zip(sparklines, results[len(tiles) :]))
     rows = []
     for indicator, frame in zip(indicators, results):
         if isinstance(frame, UnsupportedCut):
             continue
         years, values = _annual_series(annual.get(indicator.id))
-        rows.append(frame.with_columns(
-            topic=pl.lit(indicator.topic.value),
-            years=pl.lit(years, dtype=pl.List(pl.String)),
-            annual_values=pl.lit(values, dtype=pl.List(pl.Float64)),
-        ))
+        rows.append(
+            frame.with_columns(
+                topic=pl.lit(indicator.topic.value),
+                years=pl.lit(years, dtype=pl.List(pl.String)),
+                annual_values=pl.lit(values, dtype=pl.List(pl.Float64)),
+            )
+        )
     return pl.concat(rows, how="diagonal_relaxed") if rows else pl.DataFrame()
 
 

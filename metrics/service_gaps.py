@@ -17,7 +17,6 @@ import duckdb
 import polars as pl
 
 from etl.contract.values import ServiceType
-
 from metrics import read
 from metrics.aggregate import GroupFilters, UnsupportedCut, query_sql
 from metrics.compare import Comparison, compare_to_comparator, describe
@@ -37,25 +36,49 @@ from metrics.registry import get
 from metrics.scenario import Scenario, apply
 
 MARAC_INDICATORS = (
-    "marac_cases_per_10000_women", "marac_repeat_pct", "marac_non_police_referrals_pct", "marac_minoritised_pct",
-    "marac_lgbt_pct", "marac_disabled_pct", "marac_male_pct", "marac_aged_16_17_pct",
+    "marac_cases_per_10000_women",
+    "marac_repeat_pct",
+    "marac_non_police_referrals_pct",
+    "marac_minoritised_pct",
+    "marac_lgbt_pct",
+    "marac_disabled_pct",
+    "marac_male_pct",
+    "marac_aged_16_17_pct",
 )
 SERVICE_INDICATORS = (
-    "people_reached_per_1000", "children_reached_per_1000_children", "perpetrators_reached_per_1000",
-    "reach_vs_need_pct", "service_completion_pct", "service_dropout_pct",
-    "perpetrator_programme_uptake_pct", "perpetrator_programme_completion_pct",
+    "people_reached_per_1000",
+    "children_reached_per_1000_children",
+    "perpetrators_reached_per_1000",
+    "reach_vs_need_pct",
+    "service_completion_pct",
+    "service_dropout_pct",
+    "perpetrator_programme_uptake_pct",
+    "perpetrator_programme_completion_pct",
 )
 # Short column labels for the ward x group heat map; the long `group_label` is used in sentences.
 GROUP_SHORT_LABELS = {
-    "women": "Women", "men": "Men", "lgbt": "LGBT+", "children": "Children", "young_people": "Young people 16-24",
-    "asian": "Asian", "black": "Black", "minoritised": "Black, Asian, minoritised", "disabled": "Disabled",
-    "older_people": "Aged 65+", "perpetrators": "Perpetrators",
+    "women": "Women",
+    "men": "Men",
+    "lgbt": "LGBT+",
+    "children": "Children",
+    "young_people": "Young people 16-24",
+    "asian": "Asian",
+    "black": "Black",
+    "minoritised": "Black, Asian, minoritised",
+    "disabled": "Disabled",
+    "older_people": "Aged 65+",
+    "perpetrators": "Perpetrators",
 }
 # Service types in words for tables and sheets (the contract's values are codes).
 SERVICE_TYPE_LABELS = {
-    ServiceType.idva: "IDVA service", ServiceType.outreach: "Outreach", ServiceType.refuge: "Refuge",
-    ServiceType.children: "Children's service", ServiceType.perpetrator_programme: "Perpetrator programme",
-    ServiceType.helpline: "Helpline", ServiceType.counselling: "Counselling", ServiceType.legal: "Legal advice",
+    ServiceType.idva: "IDVA service",
+    ServiceType.outreach: "Outreach",
+    ServiceType.refuge: "Refuge",
+    ServiceType.children: "Children's service",
+    ServiceType.perpetrator_programme: "Perpetrator programme",
+    ServiceType.helpline: "Helpline",
+    ServiceType.counselling: "Counselling",
+    ServiceType.legal: "Legal advice",
     ServiceType.other: "Other",
 }
 GROUP_ORDER = {group: position for position, group in enumerate(GROUP_SHORT_LABELS)}
@@ -90,8 +113,13 @@ class GapAnalysis:
     def gaps(self) -> pl.DataFrame:
         """The coverage rows flagged as gaps, largest unmet need in people first (need not estimated last)."""
         return self.coverage.filter(pl.col("is_gap")).sort(
-            pl.col("unmet_need").is_null(), pl.col("unmet_need"), pl.col("has_no_service"),
-            descending=[False, True, True], nulls_last=True, maintain_order=True)
+            pl.col("unmet_need").is_null(),
+            pl.col("unmet_need"),
+            pl.col("has_no_service"),
+            descending=[False, True, True],
+            nulls_last=True,
+            maintain_order=True,
+        )
 
     @property
     def gaps_and_rest(self) -> pl.DataFrame:
@@ -120,9 +148,16 @@ class GapAnalysis:
         return rows.row(0, named=True) if rows.height else None
 
 
-def gap_analysis(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, *,
-                 ward_code: str | None = None, assumptions: Assumptions = Assumptions(),
-                 scenario: Scenario | None = None, data_date: date | None = None) -> GapAnalysis:
+def gap_analysis(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    rule: DisclosureRule,
+    *,
+    ward_code: str | None = None,
+    assumptions: Assumptions = Assumptions(),
+    scenario: Scenario | None = None,
+    data_date: date | None = None,
+) -> GapAnalysis:
     """The gap analysis for `period`, for the whole district or for the ward `ward_code`.
 
     With a `scenario`, services, places and IDVA time are those of the register after its changes (see
@@ -148,15 +183,24 @@ def gap_analysis(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosur
     nearest = nearest_services(served if changed is None else changed, centroids, capacity)
     if ward_code is not None:
         coverage = coverage.filter(pl.col("ward_code") == ward_code)
-    coverage = coverage.join(nearest, on=["ward_code", "client_group"], how="left").with_columns(
-        group_short=pl.col("client_group").replace_strict(GROUP_SHORT_LABELS, default=pl.col("group_label")),
-        has_no_service=pl.col("gap_reason").str.contains("no service"),
-        has_low_reach=pl.col("gap_reason").str.contains("reach below"),
-    ).with_columns(
-        gap_kind=pl.when(pl.col("has_no_service") & pl.col("has_low_reach")).then(pl.lit("no service, low reach"))
-        .when(pl.col("has_no_service")).then(pl.lit("no service"))
-        .when(pl.col("has_low_reach")).then(pl.lit("low reach")).otherwise(pl.lit("")),
-    ).sort("ward_code", pl.col("client_group").replace_strict(GROUP_ORDER, default=len(GROUP_ORDER)))
+    coverage = (
+        coverage.join(nearest, on=["ward_code", "client_group"], how="left")
+        .with_columns(
+            group_short=pl.col("client_group").replace_strict(GROUP_SHORT_LABELS, default=pl.col("group_label")),
+            has_no_service=pl.col("gap_reason").str.contains("no service"),
+            has_low_reach=pl.col("gap_reason").str.contains("reach below"),
+        )
+        .with_columns(
+            gap_kind=pl.when(pl.col("has_no_service") & pl.col("has_low_reach"))
+            .then(pl.lit("no service, low reach"))
+            .when(pl.col("has_no_service"))
+            .then(pl.lit("no service"))
+            .when(pl.col("has_low_reach"))
+            .then(pl.lit("low reach"))
+            .otherwise(pl.lit("")),
+        )
+        .sort("ward_code", pl.col("client_group").replace_strict(GROUP_ORDER, default=len(GROUP_ORDER)))
+    )
     idva = idva_capacity(con, period, rule, assumptions=assumptions, served=changed)
     if ward_code is not None:
         idva = idva.filter((pl.col("level") == "district") | (pl.col("ward_code") == ward_code))
@@ -164,11 +208,21 @@ def gap_analysis(con: duckdb.DuckDBPyConnection, period: Period, rule: Disclosur
     capacity = capacity.filter(serving).with_columns(service_type=service_type_words(pl.col("service_type")))
     outcomes = outcomes.with_columns(service_type=service_type_words(pl.col("service_type")))
     return GapAnalysis(
-        period=period, ward_code=ward_code, area=ward_names.get(ward_code, "the whole district"), rule=rule,
-        register=register, coverage=coverage, idva=idva, indicators=indicators, benchmarks=_benchmarks(indicators),
-        capacity=capacity, outcomes=outcomes.filter(serving),
+        period=period,
+        ward_code=ward_code,
+        area=ward_names.get(ward_code, "the whole district"),
+        rule=rule,
+        register=register,
+        coverage=coverage,
+        idva=idva,
+        indicators=indicators,
+        benchmarks=_benchmarks(indicators),
+        capacity=capacity,
+        outcomes=outcomes.filter(serving),
         risks=contract_risks(register, capacity, as_of=data_date, months=assumptions.contract_risk_months),
-        assumptions=assumptions, data_date=data_date, scenario=scenario,
+        assumptions=assumptions,
+        data_date=data_date,
+        scenario=scenario,
     )
 
 
@@ -193,8 +247,11 @@ def service_register(con: duckdb.DuckDBPyConnection, *, ward_code: str | None = 
         service_type=service_type_words(pl.col("service_type")),
         client_groups=pl.col("client_groups").list.eval(words).list.join(", ").str.replace("lgbt", "LGBT+"),
         wards_served_names=pl.col("wards_served_names").fill_null("none named"),
-        contract_ends=pl.when(pl.col("contract_ends_on").is_not_null()).then(pl.col("contract_ends_on").dt.strftime("%Y-%m-%d"))
-        .when(pl.col("is_commissioned")).then(pl.lit("no end date registered")).otherwise(pl.lit("not commissioned")),
+        contract_ends=pl.when(pl.col("contract_ends_on").is_not_null())
+        .then(pl.col("contract_ends_on").dt.strftime("%Y-%m-%d"))
+        .when(pl.col("is_commissioned"))
+        .then(pl.lit("no end date registered"))
+        .otherwise(pl.lit("not commissioned")),
         by_and_for=pl.when(pl.col("is_by_and_for")).then(pl.lit("yes")).otherwise(pl.lit("no")),
         has_base=pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null(),
     ).drop("wards_served")
@@ -202,8 +259,9 @@ def service_register(con: duckdb.DuckDBPyConnection, *, ward_code: str | None = 
 
 def _indicators(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, ward_code: str | None) -> pl.DataFrame:
     filters = Filters(period=period, groups=GroupFilters(ward_code=ward_code))
-    results = compute_many(con, [Request(indicator_id, filters) for indicator_id in (*MARAC_INDICATORS, *SERVICE_INDICATORS)],
-                           rule=rule)
+    results = compute_many(
+        con, [Request(indicator_id, filters) for indicator_id in (*MARAC_INDICATORS, *SERVICE_INDICATORS)], rule=rule
+    )
     frames = []
     for result in results:
         if isinstance(result, UnsupportedCut):  # every one of them can be cut by ward
@@ -228,12 +286,19 @@ def _protect_district_total(frame: pl.DataFrame, rule: DisclosureRule) -> pl.Dat
     updates += [pl.lit(count.is_suppressed).alias(f"{name}_suppressed") for name, count in counts.items()]
     if not any(count.is_suppressed for count in counts.values()):
         return frame.with_columns(updates)
-    hidden = [pl.lit(None, dtype=frame.schema[column]).alias(column)
-              for column in ("value", "lower_95", "upper_95", "lower_998", "upper_998")]
+    hidden = [
+        pl.lit(None, dtype=frame.schema[column]).alias(column)
+        for column in ("value", "lower_95", "upper_95", "lower_998", "upper_998")
+    ]
     return frame.with_columns(
-        *updates, *hidden, value_suppressed=pl.lit(True), comparison=pl.lit(Comparison.NOT_COMPARED.value),
-        comparison_text=pl.lit(NOT_SHOWN), local_comparison=pl.lit(Comparison.NOT_COMPARED.value),
-        local_comparison_text=pl.when(pl.col("local_comparator").is_not_null()).then(pl.lit(NOT_SHOWN))
+        *updates,
+        *hidden,
+        value_suppressed=pl.lit(True),
+        comparison=pl.lit(Comparison.NOT_COMPARED.value),
+        comparison_text=pl.lit(NOT_SHOWN),
+        local_comparison=pl.lit(Comparison.NOT_COMPARED.value),
+        local_comparison_text=pl.when(pl.col("local_comparator").is_not_null())
+        .then(pl.lit(NOT_SHOWN))
         .otherwise(pl.col("local_comparison_text")),
     )
 
@@ -248,16 +313,43 @@ def _benchmarks(indicators: pl.DataFrame) -> pl.DataFrame:
                 comparison, text = Comparison.NOT_COMPARED, NOT_SHOWN
             else:
                 comparison = compare_to_comparator(
-                    lower95=row["lower_95"], upper95=row["upper_95"], comparator=benchmark.value,
-                    polarity=indicator.polarity, lower998=row["lower_998"], upper998=row["upper_998"])
+                    lower95=row["lower_95"],
+                    upper95=row["upper_95"],
+                    comparator=benchmark.value,
+                    polarity=indicator.polarity,
+                    lower998=row["lower_998"],
+                    upper998=row["upper_998"],
+                )
                 percent = "%" if indicator.unit.startswith("%") else ""
                 text = describe(comparison, f"{benchmark.label} benchmark of {benchmark.value:g}{percent}")
-            rows.append({"indicator_id": indicator.id, "title": indicator.title, "unit": indicator.unit,
-                         "value": row["value"], "lower_95": row["lower_95"], "upper_95": row["upper_95"],
-                         "value_suppressed": row["value_suppressed"], "benchmark": benchmark.label,
-                         "benchmark_value": benchmark.value, "source": benchmark.source,
-                         "comparison": comparison.value, "comparison_text": text})
-    schema = {"indicator_id": pl.String, "title": pl.String, "unit": pl.String, "value": pl.Float64,
-              "lower_95": pl.Float64, "upper_95": pl.Float64, "value_suppressed": pl.Boolean, "benchmark": pl.String,
-              "benchmark_value": pl.Float64, "source": pl.String, "comparison": pl.String, "comparison_text": pl.String}
+            rows.append(
+                {
+                    "indicator_id": indicator.id,
+                    "title": indicator.title,
+                    "unit": indicator.unit,
+                    "value": row["value"],
+                    "lower_95": row["lower_95"],
+                    "upper_95": row["upper_95"],
+                    "value_suppressed": row["value_suppressed"],
+                    "benchmark": benchmark.label,
+                    "benchmark_value": benchmark.value,
+                    "source": benchmark.source,
+                    "comparison": comparison.value,
+                    "comparison_text": text,
+                }
+            )
+    schema = {
+        "indicator_id": pl.String,
+        "title": pl.String,
+        "unit": pl.String,
+        "value": pl.Float64,
+        "lower_95": pl.Float64,
+        "upper_95": pl.Float64,
+        "value_suppressed": pl.Boolean,
+        "benchmark": pl.String,
+        "benchmark_value": pl.Float64,
+        "source": pl.String,
+        "comparison": pl.String,
+        "comparison_text": pl.String,
+    }
     return pl.DataFrame(rows, schema=schema)

@@ -26,12 +26,12 @@ A rebase starts new limits at a known change: each stretch gets its own mean and
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
-import itertools
 
 LIMIT_FACTOR = 2.66  # 3 / d2, d2 = 1.128 for moving ranges of two points
 SCREEN_FACTOR = 3.267  # D4 for ranges of two: a moving range above 3.267 x mean(MR) is an outlier
@@ -140,8 +140,10 @@ def xmr(
     points: list[SpcPoint] = []
     for first, end in itertools.pairwise(bounds):
         if end - first < minimum_points:
-            raise SpcInputError(f"{end - first} points from position {first}: SPC limits need at least "
-                                f"{minimum_points} (ideally {RECOMMENDED_POINTS})")
+            raise SpcInputError(
+                f"{end - first} points from position {first}: SPC limits need at least "
+                f"{minimum_points} (ideally {RECOMMENDED_POINTS})"
+            )
         points.extend(_stretch(series[first:end], direction, screen_outliers))
     return SpcResult(tuple(points), direction, target)
 
@@ -156,14 +158,18 @@ def _stretch(series: np.ndarray, direction: Direction, screen_outliers: bool) ->
     spread = LIMIT_FACTOR * mean_range
     lower, upper = mean - spread, mean + spread
     lower_two, upper_two = mean - 2 * spread / 3, mean + 2 * spread / 3
-    rules, sides = special_causes(series, mean=mean, lower=lower, upper=upper,
-                                  lower_two_sigma=lower_two, upper_two_sigma=upper_two)
-    return [SpcPoint(float(value), mean, lower, upper, lower_two, upper_two, rule, side, _variation(side, direction))
-            for value, rule, side in zip(series, rules, sides)]
+    rules, sides = special_causes(
+        series, mean=mean, lower=lower, upper=upper, lower_two_sigma=lower_two, upper_two_sigma=upper_two
+    )
+    return [
+        SpcPoint(float(value), mean, lower, upper, lower_two, upper_two, rule, side, _variation(side, direction))
+        for value, rule, side in zip(series, rules, sides)
+    ]
 
 
-def special_causes(series: np.ndarray, *, mean: float, lower: float, upper: float,
-                   lower_two_sigma: float, upper_two_sigma: float) -> tuple[list[Rule | None], list[int]]:
+def special_causes(
+    series: np.ndarray, *, mean: float, lower: float, upper: float, lower_two_sigma: float, upper_two_sigma: float
+) -> tuple[list[Rule | None], list[int]]:
     """Each point's special-cause rule (or None) and its side (+1 high or rising, -1 low or falling)."""
     count = len(series)
     rules: list[Rule | None] = [None] * count
@@ -184,7 +190,7 @@ def special_causes(series: np.ndarray, *, mean: float, lower: float, upper: floa
                 mark(position, Rule.TREND, step)
     beyond = np.where(series > upper_two_sigma, 1, np.where(series < lower_two_sigma, -1, 0))
     for first in range(max(count - 2, 0)):
-        window = beyond[first:first + 3]
+        window = beyond[first : first + 3]
         for side in (1, -1):
             if np.sum(window == side) >= 2:
                 for position in range(first, first + 3):

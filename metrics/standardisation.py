@@ -26,20 +26,34 @@ from metrics.compare import Comparison, compare_to_comparator, describe
 from metrics.definitions import Indicator, Method
 from metrics.disclosure import DisclosureRule
 from metrics.disclosure.rule import is_small, rounded
-from metrics.periods import Period
 from metrics.funnel import FunnelLimits, curve_denominators, rate_funnel, widened_for_overdispersion
 from metrics.overdispersion import NO_ADJUSTMENT, Dispersion, from_z_scores
+from metrics.periods import Period
 from metrics.stats import SMALL_COUNT_LIMIT, dsr_ci, rate_ci, z_for
 
 # ESP 2013 on the contract's bands (per 100,000; 100,000 in all, 82,900 aged 16 and over).
 ESP_2013 = {
-    "0-4": 5000.0, "5-10": 5500.0 + 1100.0, "11-15": 4400.0 + 1100.0, "16-17": 2200.0, "18-19": 2200.0,
-    "20-24": 6000.0, "25-34": 12500.0, "35-44": 14000.0, "45-54": 14000.0, "55-64": 12500.0, "65-74": 10500.0,
+    "0-4": 5000.0,
+    "5-10": 5500.0 + 1100.0,
+    "11-15": 4400.0 + 1100.0,
+    "16-17": 2200.0,
+    "18-19": 2200.0,
+    "20-24": 6000.0,
+    "25-34": 12500.0,
+    "35-44": 14000.0,
+    "45-54": 14000.0,
+    "55-64": 12500.0,
+    "65-74": 10500.0,
     "75+": 9000.0,
 }
 STANDARD = "European Standard Population 2013"
-STANDARDISED_COLUMNS = ("standardised", "standardised_lower_95", "standardised_upper_95", "standardised_lower_998",
-                        "standardised_upper_998")
+STANDARDISED_COLUMNS = (
+    "standardised",
+    "standardised_lower_95",
+    "standardised_upper_95",
+    "standardised_lower_998",
+    "standardised_upper_998",
+)
 COUNT_AND_CRUDE_COLUMNS = ("events", "events_of_unknown_age", "person_years", "crude", "crude_lower_95", "crude_upper_95")
 STANDARDISED_INDICATORS = ("prevalence_incidents_per_1000", "prevalence_incidents_per_1000_16plus", "crimes_per_1000")
 
@@ -48,8 +62,14 @@ class NotStandardisable(ValueError):
     """The indicator is not an age-standardisable rate, or has no residents by age band."""
 
 
-def standardised_by_ward(con: duckdb.DuckDBPyConnection, indicator: Indicator, period: Period,
-                         groups: GroupFilters = GroupFilters(), *, rule: DisclosureRule | None = None) -> pl.DataFrame:
+def standardised_by_ward(
+    con: duckdb.DuckDBPyConnection,
+    indicator: Indicator,
+    period: Period,
+    groups: GroupFilters = GroupFilters(),
+    *,
+    rule: DisclosureRule | None = None,
+) -> pl.DataFrame:
     """One row per ward and one for the district: crude and age-standardised rates per the indicator's
     multiplier with 95% and 99.8% limits, each ward compared with the district on the standardised rate.
 
@@ -72,28 +92,38 @@ def standardised_by_ward(con: duckdb.DuckDBPyConnection, indicator: Indicator, p
     rows = [_row("district", "District", known, by_band, indicator)]
     names = dict(con.sql("select ward_code, ward_name from mart_wards").fetchall())
     for code in sorted(names, key=lambda code: names[code]):
-        rows.append(_row(code, names[code], known.filter(pl.col("ward") == code),
-                         by_band.filter(pl.col("ward") == code), indicator))
+        rows.append(
+            _row(code, names[code], known.filter(pl.col("ward") == code), by_band.filter(pl.col("ward") == code), indicator)
+        )
     frame = pl.DataFrame(rows, orient="row", schema=_schema())
     if rule is not None and not rule.is_identity:
         # The counts and crude rates are on the page already, protected by `compute`; worked out again here from
         # rounded bands they would be a second rounding of the same counts to difference against, so only the
         # standardised rates (from the protected band counts) are published.
         frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias(column) for column in COUNT_AND_CRUDE_COLUMNS)
-    suppressed = pl.col("ward_code").is_in(list(hidden_wards | ({"district"} if hidden_wards and len(hidden_wards) == len(names) else set())))
+    suppressed = pl.col("ward_code").is_in(
+        list(hidden_wards | ({"district"} if hidden_wards and len(hidden_wards) == len(names) else set()))
+    )
     frame = frame.with_columns(
         [pl.when(suppressed).then(None).otherwise(pl.col(column)).alias(column) for column in STANDARDISED_COLUMNS]
     ).with_columns(value_suppressed=suppressed)
     district = frame.row(0, named=True)["standardised"]
     dispersion = _dispersion(frame.slice(1), district)
-    return frame.with_columns(comparison=pl.Series([
-        Comparison.NOT_COMPARED.value if index == 0 else _compare(row, district, indicator, dispersion)
-        for index, row in enumerate(frame.iter_rows(named=True))], dtype=pl.String),
-        overdispersion=pl.lit(dispersion.describe() if dispersion.is_overdispersed else None, dtype=pl.String))
+    return frame.with_columns(
+        comparison=pl.Series(
+            [
+                Comparison.NOT_COMPARED.value if index == 0 else _compare(row, district, indicator, dispersion)
+                for index, row in enumerate(frame.iter_rows(named=True))
+            ],
+            dtype=pl.String,
+        ),
+        overdispersion=pl.lit(dispersion.describe() if dispersion.is_overdispersed else None, dtype=pl.String),
+    )
 
 
-EQUIVALENT_SIZE = ("equivalent residents (person-years a crude rate would need for the precision of the ward's "
-                   "age-standardised rate)")
+EQUIVALENT_SIZE = (
+    "equivalent residents (person-years a crude rate would need for the precision of the ward's age-standardised rate)"
+)
 STANDARDISED_COMPARATOR = "district (age-standardised)"
 
 
@@ -110,15 +140,22 @@ def standardised_points(frame: pl.DataFrame, indicator: Indicator) -> pl.DataFra
     spread = (pl.col("standardised_upper_95") - pl.col("standardised_lower_95")) / (2 * z_for(0.95))
     size = pl.when(spread > 0).then(pl.col("standardised") * indicator.multiplier / spread**2)
     return wards.select(
-        pl.col("ward_code").alias("cut_value"), pl.col("ward_name").alias("cut_label"),
-        pl.lit(indicator.unit).alias("unit"), pl.lit(None, dtype=pl.Float64).alias("numerator"),
-        size.alias("denominator"), pl.col("standardised").alias("value"),
-        pl.col("standardised_lower_95").alias("lower_95"), pl.col("standardised_upper_95").alias("upper_95"),
-        pl.lit(STANDARDISED_COMPARATOR).alias("comparator"), pl.lit(centre, dtype=pl.Float64).alias("comparator_value"),
+        pl.col("ward_code").alias("cut_value"),
+        pl.col("ward_name").alias("cut_label"),
+        pl.lit(indicator.unit).alias("unit"),
+        pl.lit(None, dtype=pl.Float64).alias("numerator"),
+        size.alias("denominator"),
+        pl.col("standardised").alias("value"),
+        pl.col("standardised_lower_95").alias("lower_95"),
+        pl.col("standardised_upper_95").alias("upper_95"),
+        pl.lit(STANDARDISED_COMPARATOR).alias("comparator"),
+        pl.lit(centre, dtype=pl.Float64).alias("comparator_value"),
         "comparison",
-        pl.col("comparison").map_elements(lambda value: describe(Comparison(value), STANDARDISED_COMPARATOR),
-                                          return_dtype=pl.String).alias("comparison_text"),
-        "value_suppressed")
+        pl.col("comparison")
+        .map_elements(lambda value: describe(Comparison(value), STANDARDISED_COMPARATOR), return_dtype=pl.String)
+        .alias("comparison_text"),
+        "value_suppressed",
+    )
 
 
 def standardised_funnel(frame: pl.DataFrame, indicator: Indicator) -> tuple[pl.DataFrame, FunnelLimits]:
@@ -135,10 +172,10 @@ def standardised_funnel(frame: pl.DataFrame, indicator: Indicator) -> tuple[pl.D
     shown = points.filter(pl.col("value").is_not_null() & (pl.col("denominator") > 0))
     if centre is None or centre <= 0 or shown.height < 2:
         raise NoStandardisedFunnel("Too few wards have an age-standardised rate for this selection to draw a funnel.")
-    curve = curve_denominators(shown["denominator"].min() * 0.8, shown["denominator"].max() / 0.8)
+    sizes: list[float] = shown["denominator"].to_list()
+    curve = curve_denominators(min(sizes) * 0.8, max(sizes) / 0.8)
     # the exact Poisson funnel of a crude rate equal to the district's standardised rate
-    limits = rate_funnel(curve, district_count=centre, district_denominator=indicator.multiplier,
-                         multiplier=indicator.multiplier)
+    limits = rate_funnel(curve, district_count=centre, district_denominator=indicator.multiplier, multiplier=indicator.multiplier)
     limits = replace(limits, method=f"age-standardised ({STANDARD}); {limits.method}")
     return shown, widened_for_overdispersion(limits, _dispersion(frame.slice(1), centre), proportion=False)
 
@@ -163,8 +200,9 @@ def _row(code: str, name: str, known: pl.DataFrame, everything: pl.DataFrame, in
         counts, populations = known["numerator"].to_list(), known["denominator"].to_list()
         weights = [ESP_2013[band] for band in known["age_band"]]
         limits95 = dsr_ci(counts, populations=populations, standard_populations=weights, multiplier=indicator.multiplier)
-        limits998 = dsr_ci(counts, populations=populations, standard_populations=weights, multiplier=indicator.multiplier,
-                           confidence=0.998)
+        limits998 = dsr_ci(
+            counts, populations=populations, standard_populations=weights, multiplier=indicator.multiplier, confidence=0.998
+        )
     standardised = (limits95.value, limits95.lower, limits95.upper) if limits95 else (None, None, None)
     widest = (limits998.lower, limits998.upper) if limits998 else (None, None)
     crude_values = (crude.value, crude.lower, crude.upper) if crude else (None, None, None)
@@ -177,19 +215,39 @@ def _compare(row: dict, district: float | None, indicator: Indicator, dispersion
     if row["standardised"] is None or district is None:
         return Comparison.NOT_COMPARED.value
     if not dispersion.is_overdispersed:
-        return compare_to_comparator(lower95=row["standardised_lower_95"], upper95=row["standardised_upper_95"],
-                                     lower998=row["standardised_lower_998"], upper998=row["standardised_upper_998"],
-                                     comparator=district, polarity=indicator.polarity).value
+        return compare_to_comparator(
+            lower95=row["standardised_lower_95"],
+            upper95=row["standardised_upper_95"],
+            lower998=row["standardised_lower_998"],
+            upper998=row["standardised_upper_998"],
+            comparator=district,
+            polarity=indicator.polarity,
+        ).value
     s = (row["standardised_upper_95"] - row["standardised_lower_95"]) / (2 * z_for(0.95))
     spread = float(dispersion.standard_error(s))
     value = row["standardised"]
-    return compare_to_comparator(lower95=value - z_for(0.95) * spread, upper95=value + z_for(0.95) * spread,
-                                 lower998=value - z_for(0.998) * spread, upper998=value + z_for(0.998) * spread,
-                                 comparator=district, polarity=indicator.polarity).value
+    return compare_to_comparator(
+        lower95=value - z_for(0.95) * spread,
+        upper95=value + z_for(0.95) * spread,
+        lower998=value - z_for(0.998) * spread,
+        upper998=value + z_for(0.998) * spread,
+        comparator=district,
+        polarity=indicator.polarity,
+    ).value
 
 
 def _schema() -> dict:
-    floats = ("events", "events_of_unknown_age", "person_years", "crude", "crude_lower_95", "crude_upper_95",
-              "standardised", "standardised_lower_95", "standardised_upper_95", "standardised_lower_998",
-              "standardised_upper_998")
+    floats = (
+        "events",
+        "events_of_unknown_age",
+        "person_years",
+        "crude",
+        "crude_lower_95",
+        "crude_upper_95",
+        "standardised",
+        "standardised_lower_95",
+        "standardised_upper_95",
+        "standardised_lower_998",
+        "standardised_upper_998",
+    )
     return {"ward_code": pl.String, "ward_name": pl.String, **dict.fromkeys(floats, pl.Float64)}

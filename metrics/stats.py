@@ -121,9 +121,7 @@ def wilson_ci(
     _check_count(numerator)
     _check_denominator(denominator)
     if numerator > denominator:
-        raise StatisticsInputError(
-            f"numerator {numerator} is larger than denominator {denominator}: not a proportion"
-        )
+        raise StatisticsInputError(f"numerator {numerator} is larger than denominator {denominator}: not a proportion")
     z = z_for(confidence)
     proportion = numerator / denominator
     centre = 2 * numerator + z**2

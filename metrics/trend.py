@@ -20,6 +20,7 @@ any multiplier), T / Sxx, whose sign is the sign of T.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,7 +28,6 @@ from enum import StrEnum
 
 import numpy as np
 from scipy import stats
-import itertools
 
 MINIMUM_POINTS = 5
 TREND_CONFIDENCE = 0.998
@@ -167,8 +167,10 @@ def _trend(points: Sequence[TrendPoint], *, recent_points: int | None, method: s
     if not _direction_is_stable(years, numerators, denominators, method=method, direction=np.sign(score)):
         return no_change("the direction changes when one point is left out")
     if chi_square / max(phi, 1.0) <= CRITICAL_CHI_SQUARE:
-        return no_change(f"chi-square {chi_square:.2f} is {chi_square / phi:.2f} once the years' scatter about the line "
-                         f"(dispersion {phi:.1f}) is allowed for, not above {CRITICAL_CHI_SQUARE:.4f}")
+        return no_change(
+            f"chi-square {chi_square:.2f} is {chi_square / phi:.2f} once the years' scatter about the line "
+            f"(dispersion {phi:.1f}) is allowed for, not above {CRITICAL_CHI_SQUARE:.4f}"
+        )
     marker = TrendMarker.INCREASING if score > 0 else TrendMarker.DECREASING
     return TrendResult(marker, None, chi_square, slope, n_points, method, phi)
 
@@ -186,9 +188,7 @@ def dispersion(years: np.ndarray, numerators: np.ndarray, denominators: np.ndarr
     return float(np.sum((numerators - expected) ** 2 / null_variance) / (len(years) - 2))
 
 
-def _score(
-    years: np.ndarray, numerators: np.ndarray, denominators: np.ndarray, *, method: str
-) -> tuple[float, float, float]:
+def _score(years: np.ndarray, numerators: np.ndarray, denominators: np.ndarray, *, method: str) -> tuple[float, float, float]:
     """T, Sxx and the null variance of T."""
     total_denominator = denominators.sum()
     total_numerator = numerators.sum()

@@ -53,13 +53,16 @@ def streamlit_secrets_files() -> list[Path]:
     return [Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"]
 
 
-def check_bind(address: str, settings: Settings, *, secrets_files: Iterable[Path], allow_unauthenticated_remote: bool = False) -> None:
+def check_bind(
+    address: str, settings: Settings, *, secrets_files: Iterable[Path], allow_unauthenticated_remote: bool = False
+) -> None:
     """Raise unless serving on `address` with these settings keeps the dashboard behind a sign-in."""
     files = list(secrets_files)
     if settings.auth_mode == "oidc" and not oidc_configured(files):
         raise SignInMisconfigured(
             "OVERSIGHT_AUTH_MODE is oidc but no [auth] section with redirect_uri, cookie_secret and the provider's "
-            f"client_id, client_secret and server_metadata_url was found in {', '.join(map(str, files))}.")
+            f"client_id, client_secret and server_metadata_url was found in {', '.join(map(str, files))}."
+        )
     if settings.auth_mode != "none" or is_loopback(address):
         return
     if allow_unauthenticated_remote or settings.allow_unauthenticated_remote:
@@ -68,4 +71,5 @@ def check_bind(address: str, settings: Settings, *, secrets_files: Iterable[Path
         f"Refusing to listen on {address or 'every interface'} with no sign-in: anyone who could reach it would be an "
         "analyst. Configure sign-in (OVERSIGHT_AUTH_MODE=oidc with an [auth] section in .streamlit/secrets.toml, or "
         "OVERSIGHT_AUTH_MODE=header behind the council's sign-in proxy), serve on localhost, or pass "
-        "--allow-unauthenticated-remote (setting OVERSIGHT_ALLOW_UNAUTHENTICATED_REMOTE) if you accept the risk.")
+        "--allow-unauthenticated-remote (setting OVERSIGHT_ALLOW_UNAUTHENTICATED_REMOTE) if you accept the risk."
+    )

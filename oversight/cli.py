@@ -27,8 +27,16 @@ from oversight.settings import PROJECT_ROOT, get_settings
 def serve(
     warehouse: WarehouseOption = None,
     port: Annotated[int, typer.Option("--port", help="Port to serve the dashboard on.")] = 8501,
-    address: Annotated[str, typer.Option("--address", help="Address to bind; localhost unless the app sits behind a login.")] = "localhost",
-    allow_unauthenticated_remote: Annotated[bool, typer.Option("--allow-unauthenticated-remote", help="Bind to a network address with no sign-in configured (everyone reaching it is an analyst).")] = False,
+    address: Annotated[
+        str, typer.Option("--address", help="Address to bind; localhost unless the app sits behind a login.")
+    ] = "localhost",
+    allow_unauthenticated_remote: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unauthenticated-remote",
+            help="Bind to a network address with no sign-in configured (everyone reaching it is an analyst).",
+        ),
+    ] = False,
 ) -> None:
     """Serve the dashboard, first building the sample district's warehouse if none exists.
 
@@ -36,7 +44,6 @@ def serve(
     sign-in is chosen but `.streamlit/secrets.toml` has no usable [auth] section. The dashboard
     runs in this command's own process, so stopping it (Ctrl-C, kill, systemd) stops the dashboard.
     """
-    from pipeline.nightly import refresh as run_refresh
     from etl.warehouse import Warehouse, private_umask
     from oversight.binding import (
         SignInMisconfigured,
@@ -44,11 +51,13 @@ def serve(
         check_bind,
         streamlit_secrets_files,
     )
+    from pipeline.nightly import refresh as run_refresh
 
     settings = get_settings()
     try:
-        check_bind(address, settings, secrets_files=streamlit_secrets_files(),
-                   allow_unauthenticated_remote=allow_unauthenticated_remote)
+        check_bind(
+            address, settings, secrets_files=streamlit_secrets_files(), allow_unauthenticated_remote=allow_unauthenticated_remote
+        )
     except (UnauthenticatedRemoteBind, SignInMisconfigured) as error:
         print_error("Not serving", error)
         raise typer.Exit(2) from error
@@ -60,8 +69,19 @@ def serve(
     environment = dict(os.environ, OVERSIGHT_WAREHOUSE=str(target))
     if allow_unauthenticated_remote:  # the launcher checks the address again and must see the same override
         environment["OVERSIGHT_ALLOW_UNAUTHENTICATED_REMOTE"] = "true"
-    command = [sys.executable, "-m", "oversight.server", "run", str(PROJECT_ROOT / "app.py"),
-               "--server.port", str(port), "--server.address", address, "--browser.gatherUsageStats", "false"]
+    command = [
+        sys.executable,
+        "-m",
+        "oversight.server",
+        "run",
+        str(PROJECT_ROOT / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     # The server replaces this process rather than running as its child, so it keeps this process's
     # id: stopping `oversight serve` (Ctrl-C, `kill PID`, systemd) stops the dashboard itself.
     sys.stdout.flush()

@@ -38,13 +38,15 @@ WarehouseOption = Annotated[
 def format_option(*choices: str) -> Any:
     """The `--format` option offering exactly `choices`, as `Annotated[str, format_option("table", "csv")]`;
     any other value exits 2 naming them."""
+
     def only_the_choices(value: str) -> str:
         if value not in choices:
             raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
         return value
 
-    return typer.Option("--format", metavar="[" + "|".join(choices) + "]", callback=only_the_choices,
-                        help=f"Output format: {', '.join(choices)}.")
+    return typer.Option(
+        "--format", metavar="[" + "|".join(choices) + "]", callback=only_the_choices, help=f"Output format: {', '.join(choices)}."
+    )
 
 
 def warehouse_path(path: Path | None) -> Path:
@@ -86,5 +88,10 @@ def emit(frame, output: str, *, title: str, columns: Sequence[Column] | None = N
         console.file.write(frame.write_json() + "\n")
     else:
         chosen = list(columns) if columns is not None else default_columns(frame)
-        render(console, chosen, frame.select([column.name for column in chosen]).iter_rows(), title=title,
-               note_left_out=note_left_out)
+        render(
+            console,
+            chosen,
+            frame.select([column.name for column in chosen]).iter_rows(),
+            title=title,
+            note_left_out=note_left_out,
+        )

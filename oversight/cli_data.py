@@ -14,11 +14,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from oversight.cli_common import (
-    format_option,
     WarehouseOption,
     app,
     console,
     error_console,
+    format_option,
     print_error,
     warehouse_path,
 )
@@ -42,8 +42,9 @@ def parse_scale(text: str) -> ScaleTarget:
     try:
         number = float(cleaned[:-1] if multiplier else cleaned)
     except ValueError:
-        raise typer.BadParameter(f"{text!r} is neither a factor such as 2.5 nor a number of incidents such as 500k or 5M",
-                                 param_hint="--scale") from None
+        raise typer.BadParameter(
+            f"{text!r} is neither a factor such as 2.5 nor a number of incidents such as 500k or 5M", param_hint="--scale"
+        ) from None
     if number <= 0:
         raise typer.BadParameter("must be above 0", param_hint="--scale")
     return ScaleTarget(incidents=int(number * multiplier)) if multiplier else ScaleTarget(factor=number)
@@ -51,16 +52,30 @@ def parse_scale(text: str) -> ScaleTarget:
 
 @app.command()
 def sample(
-    out: Annotated[Path | None, typer.Option("--out", help="Folder to write the sample drop into, created if missing "
-                                                           "(default: setting OVERSIGHT_SAMPLE_DROP, else the project's "
-                                                           "data/sample/drop).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Folder to write the sample drop into, created if missing "
+            "(default: setting OVERSIGHT_SAMPLE_DROP, else the project's "
+            "data/sample/drop).",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same files.")] = 20261126,
     years: Annotated[int, typer.Option("--years", min=1, help="Years of history to generate.")] = 6,
-    scale: Annotated[str, typer.Option("--scale", help="A factor on residents and every volume (0.05, 1, 20), or a "
-                                                        "number of police incidents to aim for (500k, 1M, 5M) with every "
-                                                        "other extract in proportion.")] = "1",
-    tables_as: Annotated[str, typer.Option("--tables-as", help="Format of the big extracts: parquet (small files) or "
-                                                "csv (what most agencies send).")] = "parquet",
+    scale: Annotated[
+        str,
+        typer.Option(
+            "--scale",
+            help="A factor on residents and every volume (0.05, 1, 20), or a "
+            "number of police incidents to aim for (500k, 1M, 5M) with every "
+            "other extract in proportion.",
+        ),
+    ] = "1",
+    tables_as: Annotated[
+        str,
+        typer.Option("--tables-as", help="Format of the big extracts: parquet (small files) or csv (what most agencies send)."),
+    ] = "parquet",
 ) -> None:
     """Generate the fictional sample district as a drop folder."""
     from etl.sample import generate_sample
@@ -72,13 +87,19 @@ def sample(
     target = parse_scale(scale)
     factor = scale_for_incidents(target.incidents, seed=seed, years=years) if target.incidents else target.factor
     summary = generate_sample(out, seed=seed, years=years, scale=factor, tables_as=tables_as)
-    render(console, [Column("file", kind="key"), Column("rows", kind="number")], summary.rows.items(),
-           title=f"Sample district written to {out}")
+    render(
+        console,
+        [Column("file", kind="key"), Column("rows", kind="number")],
+        summary.rows.items(),
+        title=f"Sample district written to {out}",
+    )
 
 
 @app.command()
 def refresh(
-    incoming: Annotated[Path | None, typer.Option("--incoming", help="The drop folder to load (default: setting OVERSIGHT_INCOMING).")] = None,
+    incoming: Annotated[
+        Path | None, typer.Option("--incoming", help="The drop folder to load (default: setting OVERSIGHT_INCOMING).")
+    ] = None,
     warehouse: WarehouseOption = None,
 ) -> None:
     """Load a nightly drop into a new warehouse version and publish it atomically.
@@ -134,8 +155,12 @@ class _StageBar:
         self.task = progress.add_task("starting", total=None)
 
     def __call__(self, name: str, position: int, total: int) -> None:
-        self.progress.update(self.task, description=_stage_words(self.incoming, name, position, total),
-                             completed=position - 1 if _is_drop_file(self.incoming, name) else total, total=total)
+        self.progress.update(
+            self.task,
+            description=_stage_words(self.incoming, name, position, total),
+            completed=position - 1 if _is_drop_file(self.incoming, name) else total,
+            total=total,
+        )
 
     def stop(self) -> None:
         self.progress.stop()
@@ -167,45 +192,78 @@ def refresh_progress(incoming: Path) -> Iterator[_StageLog | _StageBar]:
 # the file's name starts with it. A column that says the same for every file (every file adds
 # up, no row updated) becomes one sentence under the table, leaving the width to the names.
 REFRESH_COLUMNS = [
-    Column("file", kind="key"), Column("extract", kind="key", drop=1), Column("status", kind="key"),
-    Column("in file", kind="number"), Column("loaded", kind="number"), Column("updated", kind="number"),
-    Column("rejected", kind="number"), Column("adds up", kind="key"),
+    Column("file", kind="key"),
+    Column("extract", kind="key", drop=1),
+    Column("status", kind="key"),
+    Column("in file", kind="number"),
+    Column("loaded", kind="number"),
+    Column("updated", kind="number"),
+    Column("rejected", kind="number"),
+    Column("adds up", kind="key"),
 ]
 
 
 def _print_refresh_summary(report) -> None:
-    rows = [{"file": file.file_name, "extract": file.extract or "?", "status": file.status, "in file": file.rows_in_file,
-             "loaded": file.rows_loaded, "updated": file.rows_updated, "rejected": file.rows_rejected,
-             "adds up": "yes" if file.status != "loaded" or file.balanced else "NO"} for file in report.files]
+    rows = [
+        {
+            "file": file.file_name,
+            "extract": file.extract or "?",
+            "status": file.status,
+            "in file": file.rows_in_file,
+            "loaded": file.rows_loaded,
+            "updated": file.rows_updated,
+            "rejected": file.rows_rejected,
+            "adds up": "yes" if file.status != "loaded" or file.balanced else "NO",
+        }
+        for file in report.files
+    ]
     every_file_adds_up = all(row["adds up"] == "yes" for row in rows)
     none_updated = not any(row["updated"] for row in rows)
-    columns = [column for column in REFRESH_COLUMNS
-               if not (column.name == "adds up" and every_file_adds_up) and not (column.name == "updated" and none_updated)]
-    render(console, columns, [[row[column.name] for column in columns] for row in rows],
-           title=f"Refresh {report.run_id}: {report.outcome}; rows per file",
-           note_left_out="each file's name starts with its extract's")
+    columns = [
+        column
+        for column in REFRESH_COLUMNS
+        if not (column.name == "adds up" and every_file_adds_up) and not (column.name == "updated" and none_updated)
+    ]
+    render(
+        console,
+        columns,
+        [[row[column.name] for column in columns] for row in rows],
+        title=f"Refresh {report.run_id}: {report.outcome}; rows per file",
+        note_left_out="each file's name starts with its extract's",
+    )
     totals = report.totals()
-    console.print(f"Rows: {totals['rows_in_file']:,} in files = {totals['rows_loaded']:,} loaded "
-                  f"+ {totals['rows_rejected']:,} rejected. "
-                  + ("Every file adds up" if every_file_adds_up else "Files marked NO do not add up")
-                  + ("; no loaded row replaced an earlier one." if none_updated
-                     else f"; {totals['rows_updated']:,} loaded rows replaced earlier ones."), soft_wrap=True)
+    console.print(
+        f"Rows: {totals['rows_in_file']:,} in files = {totals['rows_loaded']:,} loaded "
+        f"+ {totals['rows_rejected']:,} rejected. "
+        + ("Every file adds up" if every_file_adds_up else "Files marked NO do not add up")
+        + (
+            "; no loaded row replaced an earlier one."
+            if none_updated
+            else f"; {totals['rows_updated']:,} loaded rows replaced earlier ones."
+        ),
+        soft_wrap=True,
+    )
     for file in report.files:
         if file.message:
             console.print(f"- {file.message}", soft_wrap=True)
         for note in file.notes:
             console.print(f"- {file.file_name}: {note}", soft_wrap=True)
     if totals["rows_rejected"]:
-        console.print("Rejected rows are in the warehouse table `rejects` (file, line, column, value, rule): "
-                      "fix them at source and send the rows again; `oversight rejects` lists them.")
+        console.print(
+            "Rejected rows are in the warehouse table `rejects` (file, line, column, value, rule): "
+            "fix them at source and send the rows again; `oversight rejects` lists them."
+        )
     console.print(f"Published: {report.published}", soft_wrap=True)
 
 
 # One table per file: the line, record id and column always whole; the rejected value and the
 # rule wrap (a long value folds, so none of it is lost).
 REJECT_COLUMNS = [
-    Column("line", kind="number"), Column("record_id", "record id", kind="key"), Column("column_name", "column", kind="key"),
-    Column("value"), Column("rule"),
+    Column("line", kind="number"),
+    Column("record_id", "record id", kind="key"),
+    Column("column_name", "column", kind="key"),
+    Column("value"),
+    Column("rule"),
 ]
 
 
@@ -239,11 +297,16 @@ def rejects(
         console.print("No rejected rows.")
         return
     runs = ", ".join(frame["run_id"].unique(maintain_order=True).to_list())
-    console.print(Text(f"Rejected rows from run {runs} ({frame.height:,} shown; --limit sets how many)", style="bold"),
-                  soft_wrap=True)
+    console.print(
+        Text(f"Rejected rows from run {runs} ({frame.height:,} shown; --limit sets how many)", style="bold"), soft_wrap=True
+    )
     for (file_name, extract_name), rows in frame.group_by(["file_name", "extract"], maintain_order=True):
         console.print()
-        render(console, REJECT_COLUMNS, rows.select([column.name for column in REJECT_COLUMNS]).iter_rows(),
-               title=f"{file_name} ({extract_name})")
+        render(
+            console,
+            REJECT_COLUMNS,
+            rows.select([column.name for column in REJECT_COLUMNS]).iter_rows(),
+            title=f"{file_name} ({extract_name})",
+        )
     if frame.height == limit:
         console.print(f"Only the first {limit:,}: --limit shows more, --format csv writes them all to a file.")

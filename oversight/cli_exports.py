@@ -25,7 +25,10 @@ app.add_typer(export_app, name="export")
 def export_gap_analysis(
     out: Annotated[Path, typer.Option("--out", help="The .xlsx workbook to write (its folder must exist).")],
     ward: Annotated[str | None, typer.Option("--ward", help="Only this ward (ONS code; default: the whole district).")] = None,
-    start: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day of the period (default: the latest 12 whole months).")] = None,
+    start: Annotated[
+        datetime | None,
+        typer.Option("--from", formats=["%Y-%m-%d"], help="First day of the period (default: the latest 12 whole months)."),
+    ] = None,
     end: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day of the period.")] = None,
     warehouse: WarehouseOption = None,
 ) -> None:
@@ -45,10 +48,17 @@ def export_gap_analysis(
         with connect(warehouse_path(warehouse)) as con:
             period = _chosen_period(con, start, end)
             workbook = commissioner_workbook(con, period=period, ward_code=ward)
-        record_export(warehouse_path(warehouse), ExportRecord(
-            user=_os_user(), role="command line", export="gap analysis workbook", file_name=str(out.resolve()),
-            filters={"period": f"{period.label} ({period.start} to {period.end})", "ward": ward or "whole district"},
-            channel="command line"))  # recorded first: no workbook leaves unrecorded
+        record_export(
+            warehouse_path(warehouse),
+            ExportRecord(
+                user=_os_user(),
+                role="command line",
+                export="gap analysis workbook",
+                file_name=str(out.resolve()),
+                filters={"period": f"{period.label} ({period.start} to {period.end})", "ward": ward or "whole district"},
+                channel="command line",
+            ),
+        )  # recorded first: no workbook leaves unrecorded
         out.write_bytes(workbook)
     except (WarehouseMissing, UnknownWard, PeriodError, OSError) as error:
         print_error("Cannot write the gap analysis", error)
@@ -58,10 +68,15 @@ def export_gap_analysis(
 
 @app.command("whatif")
 def whatif(
-    scenario: Annotated[Path, typer.Option("--scenario", help="The scenario: a YAML file of changes to the service register (see the README).")],
+    scenario: Annotated[
+        Path, typer.Option("--scenario", help="The scenario: a YAML file of changes to the service register (see the README).")
+    ],
     out: Annotated[Path, typer.Option("--out", help="The .xlsx workbook to write (its folder must exist).")],
     ward: Annotated[str | None, typer.Option("--ward", help="Only this ward (ONS code; default: the whole district).")] = None,
-    start: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day of the period (default: the latest 12 whole months).")] = None,
+    start: Annotated[
+        datetime | None,
+        typer.Option("--from", formats=["%Y-%m-%d"], help="First day of the period (default: the latest 12 whole months)."),
+    ] = None,
     end: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day of the period.")] = None,
     warehouse: WarehouseOption = None,
 ) -> None:
@@ -84,11 +99,21 @@ def whatif(
         with connect(warehouse_path(warehouse)) as con:
             period = _chosen_period(con, start, end)
             workbook = commissioner_workbook(con, period=period, ward_code=ward, scenario=plan)
-        record_export(warehouse_path(warehouse), ExportRecord(
-            user=_os_user(), role="command line", export="what-if workbook", file_name=str(out.resolve()),
-            filters={"period": f"{period.label} ({period.start} to {period.end})", "ward": ward or "whole district",
-                     "scenario": plan.to_yaml()},
-            channel="command line"))  # recorded first: no workbook leaves unrecorded
+        record_export(
+            warehouse_path(warehouse),
+            ExportRecord(
+                user=_os_user(),
+                role="command line",
+                export="what-if workbook",
+                file_name=str(out.resolve()),
+                filters={
+                    "period": f"{period.label} ({period.start} to {period.end})",
+                    "ward": ward or "whole district",
+                    "scenario": plan.to_yaml(),
+                },
+                channel="command line",
+            ),
+        )  # recorded first: no workbook leaves unrecorded
         out.write_bytes(workbook)
     except (WarehouseMissing, UnknownWard, PeriodError, ScenarioError, UnicodeDecodeError, OSError) as error:
         print_error("Cannot write the what-if workbook", error)
@@ -99,8 +124,12 @@ def whatif(
 @app.command("board-pack")
 def board_pack_command(
     out: Annotated[Path, typer.Option("--out", help="The file to write: .pdf for A4, .html for an intranet page.")],
-    period: Annotated[str | None, typer.Option("--period", help="2026 Q3, 2025/26, 2026 or 2026-09 (default: the latest complete quarter).")] = None,
-    compare: Annotated[str | None, typer.Option("--compare", help="The period to compare with (default: the one just before).")] = None,
+    period: Annotated[
+        str | None, typer.Option("--period", help="2026 Q3, 2025/26, 2026 or 2026-09 (default: the latest complete quarter).")
+    ] = None,
+    compare: Annotated[
+        str | None, typer.Option("--compare", help="The period to compare with (default: the one just before).")
+    ] = None,
     ward: Annotated[str | None, typer.Option("--ward", help="Only this ward (ONS code; default: the whole district).")] = None,
     warehouse: WarehouseOption = None,
 ) -> None:
@@ -131,15 +160,25 @@ def board_pack_command(
             latest = con.sql("select max(reported_on) from mart_incidents").fetchall()[0][0]
             chosen = parse_period(period) if period else latest_complete_quarter(latest)
             previous = parse_period(compare) if compare else previous_period(chosen)
-            pack = board_pack(con, period=chosen, previous=previous, ward_code=ward,
-                              rule=rule_for(Audience.BOARD, get_settings()))
+            pack = board_pack(
+                con, period=chosen, previous=previous, ward_code=ward, rule=rule_for(Audience.BOARD, get_settings())
+            )
         content = pack_file(pack, kind)
-        record_export(warehouse_path(warehouse), ExportRecord(
-            user=_os_user(), role="command line", export=f"board pack ({kind})", file_name=str(out.resolve()),
-            filters={"period": f"{chosen.label} ({chosen.start} to {chosen.end})",
-                     "compared with": f"{previous.label} ({previous.start} to {previous.end})",
-                     "ward": ward or "whole district"},
-            channel="command line"))  # recorded first: no pack leaves unrecorded
+        record_export(
+            warehouse_path(warehouse),
+            ExportRecord(
+                user=_os_user(),
+                role="command line",
+                export=f"board pack ({kind})",
+                file_name=str(out.resolve()),
+                filters={
+                    "period": f"{chosen.label} ({chosen.start} to {chosen.end})",
+                    "compared with": f"{previous.label} ({previous.start} to {previous.end})",
+                    "ward": ward or "whole district",
+                },
+                channel="command line",
+            ),
+        )  # recorded first: no pack leaves unrecorded
         out.write_bytes(content)
     except (WarehouseMissing, UnknownWard, PeriodError, ChartRendererMissing, OSError) as error:
         print_error("Cannot write the board pack", error)

@@ -9,12 +9,12 @@ from typing import Annotated
 import typer
 
 from oversight.cli_common import (
-    format_option,
     WarehouseOption,
     app,
     console,
     emit,
     error_console,
+    format_option,
     print_error,
     warehouse_path,
 )
@@ -24,32 +24,51 @@ from oversight.tables import Column
 # The registry's columns at a narrow terminal: the id always whole, then the title, and the
 # rest as the width allows (the rightmost first to go); csv and json always carry them all.
 INDICATOR_LIST_COLUMNS = [
-    Column("id", kind="key"), Column("title", drop=7), Column("unit", drop=6), Column("dimensions", drop=5),
-    Column("topic", drop=4), Column("method", drop=3), Column("sources", drop=2), Column("polarity", drop=1),
+    Column("id", kind="key"),
+    Column("title", drop=7),
+    Column("unit", drop=6),
+    Column("dimensions", drop=5),
+    Column("topic", drop=4),
+    Column("method", drop=3),
+    Column("sources", drop=2),
+    Column("polarity", drop=1),
 ]
 # One indicator's result: the cut and its code, the counts and the value with its 95% interval
 # always whole; the comparison and trend in words as the width allows.
 RESULT_COLUMNS = [
-    Column("cut_label", "ward", kind="key"), Column("cut_value", "code", kind="key"),
-    Column("numerator", kind="number"), Column("denominator", kind="number"), Column("value", kind="number"),
-    Column("lower_95", "lower 95%", kind="number"), Column("upper_95", "upper 95%", kind="number"),
-    Column("comparison_text", "compared with the district", drop=2), Column("trend", drop=1),
+    Column("cut_label", "ward", kind="key"),
+    Column("cut_value", "code", kind="key"),
+    Column("numerator", kind="number"),
+    Column("denominator", kind="number"),
+    Column("value", kind="number"),
+    Column("lower_95", "lower 95%", kind="number"),
+    Column("upper_95", "upper 95%", kind="number"),
+    Column("comparison_text", "compared with the district", drop=2),
+    Column("trend", drop=1),
 ]
 
 # The plan's table: the target id, its status (the same word as the JSON and the Action plan
 # page) and its figures always; forecast and owner as the width allows.
 TARGET_COLUMNS = [
-    Column("target", kind="key"), Column("status"), Column("SMART", kind="key"),
-    Column("now (95% interval)", kind="number"), Column("aim", kind="key"),
-    Column("forecast", drop=2), Column("owner", drop=1),
+    Column("target", kind="key"),
+    Column("status"),
+    Column("SMART", kind="key"),
+    Column("now (95% interval)", kind="number"),
+    Column("aim", kind="key"),
+    Column("forecast", drop=2),
+    Column("owner", drop=1),
 ]
 
 # A journey's steps: the step's name and every figure whole (headers wrap between words); the
 # step's description and the step before it as the width allows.
 JOURNEY_COLUMNS = [
-    Column("step", kind="key"), Column("label", "what the step is", drop=2), Column("previous_step", "after step", kind="key", drop=1),
-    Column("people", kind="number"), Column("share_of_cohort_pct", "% of cohort", kind="number"),
-    Column("share_lower_95", "95% low", kind="number"), Column("share_upper_95", "95% high", kind="number"),
+    Column("step", kind="key"),
+    Column("label", "what the step is", drop=2),
+    Column("previous_step", "after step", kind="key", drop=1),
+    Column("people", kind="number"),
+    Column("share_of_cohort_pct", "% of cohort", kind="number"),
+    Column("share_lower_95", "95% low", kind="number"),
+    Column("share_upper_95", "95% high", kind="number"),
     Column("share_of_previous_pct", "% of previous step", kind="number"),
     Column("median_days_from_entry", "median days from entry", kind="number"),
     Column("median_days_from_previous", "median days from previous step", kind="number"),
@@ -65,11 +84,21 @@ def indicators(
 
     from metrics.registry import all_indicators
 
-    frame = pl.DataFrame([
-        {"id": item.id, "title": item.title, "topic": item.topic.value, "unit": item.unit, "polarity": item.polarity.value,
-         "method": item.ci_method, "dimensions": ", ".join(item.dimensions), "sources": ", ".join(item.source_extracts)}
-        for item in all_indicators()
-    ])
+    frame = pl.DataFrame(
+        [
+            {
+                "id": item.id,
+                "title": item.title,
+                "topic": item.topic.value,
+                "unit": item.unit,
+                "polarity": item.polarity.value,
+                "method": item.ci_method,
+                "dimensions": ", ".join(item.dimensions),
+                "sources": ", ".join(item.source_extracts),
+            }
+            for item in all_indicators()
+        ]
+    )
     emit(frame, output, title="Indicators", columns=INDICATOR_LIST_COLUMNS)
 
 
@@ -77,14 +106,23 @@ def indicators(
 def indicator(
     indicator_id: Annotated[str, typer.Argument(help="Indicator id, as `oversight indicators` lists them.")],
     by: Annotated[str | None, typer.Option("--by", help="Cut by ward, sex, age_band, ethnicity, month, quarter or year.")] = None,
-    start: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day of the period (default: the latest 12 whole months).")] = None,
+    start: Annotated[
+        datetime | None,
+        typer.Option("--from", formats=["%Y-%m-%d"], help="First day of the period (default: the latest 12 whole months)."),
+    ] = None,
     end: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day of the period.")] = None,
     ward: Annotated[str | None, typer.Option("--ward", help="Only this ward (ONS code).")] = None,
     sex: Annotated[str | None, typer.Option("--sex", help="Only this sex.")] = None,
     age_band: Annotated[str | None, typer.Option("--age-band", help="Only this age band.")] = None,
     ethnicity: Annotated[str | None, typer.Option("--ethnicity", help="Only this ethnic group.")] = None,
     output: Annotated[str, format_option("table", "csv", "json")] = "table",
-    unsuppressed: Annotated[bool, typer.Option("--unsuppressed", help="Show unrounded, unsuppressed counts; allowed only when the analyst setting OVERSIGHT_ANALYST_UNSUPPRESSED is on.")] = False,
+    unsuppressed: Annotated[
+        bool,
+        typer.Option(
+            "--unsuppressed",
+            help="Show unrounded, unsuppressed counts; allowed only when the analyst setting OVERSIGHT_ANALYST_UNSUPPRESSED is on.",
+        ),
+    ] = False,
     warehouse: WarehouseOption = None,
 ) -> None:
     """Compute one indicator and print its result frame (disclosure control applied)."""
@@ -105,8 +143,10 @@ def indicator(
         with connect(warehouse_path(warehouse)) as con:
             period = default_period(con)
             if start or end:
-                period = between((start or datetime.combine(period.start, datetime.min.time())).date(),
-                                 (end or datetime.combine(period.end, datetime.min.time())).date())
+                period = between(
+                    (start or datetime.combine(period.start, datetime.min.time())).date(),
+                    (end or datetime.combine(period.end, datetime.min.time())).date(),
+                )
             groups = GroupFilters(ward_code=ward, sex=sex, age_band=age_band, ethnicity=ethnicity)
             frame = compute(con, indicator_id, Filters(period=period, by=by, groups=groups), rule=rule)
     except (WarehouseMissing, UnknownIndicator, UnsupportedCut, ValueError) as error:
@@ -150,9 +190,13 @@ def _result_columns(frame, by: str | None) -> list[Column]:
 
 @app.command()
 def targets(
-    plan: Annotated[Path | None, typer.Option("--plan", help="Action plan YAML file (default: the plan the latest refresh loaded).")] = None,
+    plan: Annotated[
+        Path | None, typer.Option("--plan", help="Action plan YAML file (default: the plan the latest refresh loaded).")
+    ] = None,
     output: Annotated[str, format_option("table", "json")] = "table",
-    as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Assess as on this day (default: today).")] = None,
+    as_of: Annotated[
+        datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Assess as on this day (default: today).")
+    ] = None,
     warehouse: WarehouseOption = None,
 ) -> None:
     """Check every action-plan target: SMART checks, status, trajectory, milestones and forecast.
@@ -190,13 +234,23 @@ def targets(
         raise typer.Exit(2) from error
     summary = board_summary(assessments)
     if output == "json":
-        document = {"board": action_plan.board, "plan": action_plan.plan, "source": action_plan.source,
-                    "targets": [assessment_record(assessment) for assessment in assessments],
-                    "summary": summary.frame.to_dicts(), "summary_lines": summary.lines}
+        document = {
+            "board": action_plan.board,
+            "plan": action_plan.plan,
+            "source": action_plan.source,
+            "targets": [assessment_record(assessment) for assessment in assessments],
+            "summary": summary.frame.to_dicts(),
+            "summary_lines": summary.lines,
+        }
         console.file.write(json.dumps(document, indent=2) + "\n")
         return
-    emit(targets_table(assessments), "table", title=f"{action_plan.plan or 'Action plan'} ({action_plan.source})",
-         columns=TARGET_COLUMNS, note_left_out="--format json carries them")
+    emit(
+        targets_table(assessments),
+        "table",
+        title=f"{action_plan.plan or 'Action plan'} ({action_plan.source})",
+        columns=TARGET_COLUMNS,
+        note_left_out="--format json carries them",
+    )
     for line in [*smart_problem_lines(assessments), *summary.lines]:
         console.print(line, soft_wrap=True)
 
@@ -224,8 +278,13 @@ def journey(
         chosen = cohort_of(cohort)
         period = between(start.date(), end.date())
         with connect(warehouse_path(warehouse)) as con:
-            frame = journey_steps(con, rule_for(Audience.BOARD, get_settings()), cohort=chosen.name, period=period,
-                                  groups=GroupFilters(ward_code=ward))
+            frame = journey_steps(
+                con,
+                rule_for(Audience.BOARD, get_settings()),
+                cohort=chosen.name,
+                period=period,
+                groups=GroupFilters(ward_code=ward),
+            )
     except (WarehouseMissing, UnknownCohort, PeriodError) as error:
         error_console.print(str(error).strip('"'))
         raise typer.Exit(2) from error

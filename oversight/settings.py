@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     duckdb_memory_limit: str = Field(
         default="1536MB",
         description="DuckDB memory limit for the refresh (DuckDB size syntax, e.g. `2GB`); the default keeps the whole "
-                    "refresh process, Python included, under 2 GiB, spilling to disk beyond it.",
+        "refresh process, Python included, under 2 GiB, spilling to disk beyond it.",
     )
     duckdb_threads: int = Field(
         default=0,
@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     auth_mode: Literal["none", "oidc", "header"] = Field(
         default="none",
         description="How people sign in: `none` (one local analyst, localhost only), `oidc` (Streamlit's `st.login` with the "
-                    "`[auth]` section of `.streamlit/secrets.toml`) or `header` (a trusted reverse proxy names the user).",
+        "`[auth]` section of `.streamlit/secrets.toml`) or `header` (a trusted reverse proxy names the user).",
     )
     trusted_user_header: str = Field(
         default="X-Forwarded-User",
@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     trusted_role_header: str = Field(
         default="",
         description="In `header` mode, an optional header the proxy sets to `board`, `commissioner` or `analyst`; empty means "
-                    "roles come from the user lists below.",
+        "roles come from the user lists below.",
     )
     analyst_users: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
@@ -95,7 +95,7 @@ class Settings(BaseSettings):
     allow_unauthenticated_remote: bool = Field(
         default=False,
         description="Lets `oversight serve` bind to an address other than localhost with no sign-in configured; "
-                    "everyone who can reach it is then an analyst.",
+        "everyone who can reach it is then an analyst.",
     )
 
     gap_reach_threshold_pct: float = Field(
@@ -103,14 +103,14 @@ class Settings(BaseSettings):
         gt=0,
         le=100,
         description="A ward and client group is a gap when the people whose support started are fewer than this "
-                    "percentage of its estimated need (or no service takes the group there); gaps are ranked by "
-                    "unmet need in people.",
+        "percentage of its estimated need (or no service takes the group there); gaps are ranked by "
+        "unmet need in people.",
     )
     marac_cases_per_10000_women: float = Field(
         default=40.0,
         gt=0,
         description="MARAC cases expected a year per 10,000 women aged 16+ (SafeLives), the base of the IDVA need "
-                    "for expected high-risk victims.",
+        "for expected high-risk victims.",
     )
     idva_cases_per_fte: float = Field(
         default=100.0,
@@ -126,21 +126,21 @@ class Settings(BaseSettings):
         default=6,
         ge=0,
         description="A service whose contract ends within this many months of the data date (or has ended) is "
-                    "flagged as a contract risk.",
+        "flagged as a contract risk.",
     )
     maturity_lag_months: int = Field(
         default=6,
         ge=0,
         le=36,
         description="Outcome-type indicators (arrests, CPS referrals, prosecutions, outcomes 15 and 16) count only crimes "
-                    "recorded at least this many months before the end of the complete data, so a recent period is not "
-                    "read before its cases have had time to reach an outcome.",
+        "recorded at least this many months before the end of the complete data, so a recent period is not "
+        "read before its cases have had time to reach an outcome.",
     )
     marac_trigger_incidents: int = Field(
         default=3,
         ge=2,
         description="The escalation trigger for MARAC: a victim with this many police incidents within the window below "
-                    "should have been referred (the repeat-victim measures count against it).",
+        "should have been referred (the repeat-victim measures count against it).",
     )
     marac_trigger_window_days: int = Field(
         default=365,

@@ -29,16 +29,7 @@ ColorSystemName = Literal["auto", "standard", "256", "truecolor", "windows"]
 Kind = Literal["key", "number", "text"]
 
 # Header rule under each column, a space between columns, nothing else: more room for values.
-PLAIN_HEAD = box.Box(
-    "    \n"
-    "    \n"
-    " ─  \n"
-    "    \n"
-    "    \n"
-    "    \n"
-    "    \n"
-    "    \n"
-)
+PLAIN_HEAD = box.Box("    \n    \n ─  \n    \n    \n    \n    \n    \n")
 COLUMN_GAP = 2  # one separator and one space of padding between neighbouring columns
 TEXT_WORD_LIMIT = 20  # a longer "word" in a text column (a pasted value, say) folds rather than widening the column
 TEXT_COMFORT = 22  # below this a wrapped text column reads as a ribbon: drop it instead
@@ -90,8 +81,7 @@ def _decimals_for(magnitude: float) -> int:
 def number_formatter(values: Iterable[object]):
     """How to print one column's numbers: whole numbers as integers; fractions all with the same places,
     enough for about four significant figures of the column's largest, so a column lines up."""
-    fractions = [abs(value) for value in values if isinstance(value, float) and math.isfinite(value)
-                 and not value.is_integer()]
+    fractions = [abs(value) for value in values if isinstance(value, float) and math.isfinite(value) and not value.is_integer()]
     decimals = _decimals_for(max(fractions)) if fractions else None
 
     def formatted(value: object) -> str:
@@ -152,8 +142,7 @@ def layout(columns: Sequence[Column], cells: dict[str, list[str]], width: int) -
     droppable = sorted((column for column in columns if column.drop is not None), key=lambda column: column.drop or 0)
     while needed(shown, comfortable) > width and droppable:
         shown.remove(droppable.pop(0))
-    widths = {column.name: (comfortable if needed(shown, comfortable) <= width else minimum)[column.name]
-              for column in shown}
+    widths = {column.name: (comfortable if needed(shown, comfortable) <= width else minimum)[column.name] for column in shown}
     spare = width - needed(shown, widths)
     # Whole headers first (cheap and easier to read), then the text columns share what is left.
     for column in shown:
@@ -174,28 +163,48 @@ def layout(columns: Sequence[Column], cells: dict[str, list[str]], width: int) -
     return Layout(shown, [widths[column.name] for column in shown], left_out)
 
 
-def render(console: Console, columns: Sequence[Column], rows: Iterable[Sequence[object]], *, title: str | None = None,
-           note_left_out: str | None = None) -> None:
+def render(
+    console: Console,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[object]],
+    *,
+    title: str | None = None,
+    note_left_out: str | None = None,
+) -> None:
     """Print rows (values in the order of `columns`) as a table that fits the console's width."""
     rows = [list(row) for row in rows]
-    formats = [number_formatter(row[index] for row in rows) if column.kind == "number" else cell_text
-               for index, column in enumerate(columns)]
+    formats = [
+        number_formatter(row[index] for row in rows) if column.kind == "number" else cell_text
+        for index, column in enumerate(columns)
+    ]
     texts = [[format_cell(value) for format_cell, value in zip(formats, row, strict=True)] for row in rows]
     cells = {column.name: [row[index] for row in texts] for index, column in enumerate(columns)}
     plan = layout(columns, cells, console.width)
-    table = Table(box=PLAIN_HEAD, show_edge=False, pad_edge=False, padding=(0, 0, 0, 1), title_justify="left",
-                  title=Text(title) if title else None, header_style="bold")
+    table = Table(
+        box=PLAIN_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 0, 0, 1),
+        title_justify="left",
+        title=Text(title) if title else None,
+        header_style="bold",
+    )
     for column, width in zip(plan.columns, plan.widths, strict=True):
-        table.add_column(Text(column.title), width=width, overflow="fold",
-                         justify="right" if column.kind == "number" else "left")
+        table.add_column(Text(column.title), width=width, overflow="fold", justify="right" if column.kind == "number" else "left")
     positions = [list(columns).index(column) for column in plan.columns]
     for row in texts:
         table.add_row(*[Text(row[position]) for position in positions])
     if plan.width > console.width:  # the whole values need more room than there is: wider, never cut
         # rich types the Console.color_system property str | None, though it is always a name the argument takes
         color_system = cast(ColorSystemName | None, console.color_system)
-        console = Console(file=console.file, width=plan.width, markup=False, highlight=False,
-                          force_terminal=console.is_terminal, color_system=color_system)
+        console = Console(
+            file=console.file,
+            width=plan.width,
+            markup=False,
+            highlight=False,
+            force_terminal=console.is_terminal,
+            color_system=color_system,
+        )
     console.print(table)
     if plan.left_out:
         names = ", ".join(column.title for column in plan.left_out)

@@ -6,10 +6,10 @@ import streamlit as st
 
 from metrics.disclosure import PROTECTED_SCOPE, rule_for
 from metrics.docs import render_indicator
-from oversight.settings import get_settings
-from ui.session import current_audience
 from metrics.glossary import ACRONYMS, PLAIN_STATISTICS
 from metrics.registry import all_indicators
+from oversight.settings import get_settings
+from ui.session import current_audience
 
 st.title("Definitions")
 st.header("Glossary")

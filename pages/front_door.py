@@ -21,8 +21,9 @@ st.title("Front door and safeguarding")
 widgets.terms("Operation Encompass", "MASH", "MARAC", "DASH")
 filters = current_filters()
 if filters is None:
-    widgets.empty_state("No data has been loaded yet, so there is nothing to show. "
-                        "An analyst runs `oversight refresh` to load the nightly drop.")
+    widgets.empty_state(
+        "No data has been loaded yet, so there is nothing to show. An analyst runs `oversight refresh` to load the nightly drop."
+    )
     st.stop()
 st.caption(plain(f"Showing {filters.describe()}."))
 
@@ -55,7 +56,10 @@ for tab, (indicator_id, short_name) in zip(st.tabs(list(parts.MEASURES.values())
             ordered_interval_chart(by_ward, title=f"{short_name}, by ward", unit=indicator.unit),
             result_table(by_ward, label="ward"),
             alt=f"{indicator.title} in each ward with 95% confidence intervals, the district as a dashed line. {ward_words}",
-            key=f"front-door-wards-{indicator_id}", filters=filters, file_stem=f"{indicator_id}_by_ward")
+            key=f"front-door-wards-{indicator_id}",
+            filters=filters,
+            file_stem=f"{indicator_id}_by_ward",
+        )
         if "quarter" not in indicator.dimensions:
             widgets.empty_state(f"{indicator.title} is counted over the whole period only, so it has no trend by quarter.")
             continue
@@ -64,12 +68,14 @@ for tab, (indicator_id, short_name) in zip(st.tabs(list(parts.MEASURES.values())
             widgets.empty_state("No quarter has enough people to show safely for this selection, so there is no trend to draw.")
             continue
         widgets.chart_with_table(
-            figures.trend_chart(trend, title=f"{short_name}, by quarter, {filters.ward_name or 'district'}",
-                                unit=indicator.unit),
+            figures.trend_chart(trend, title=f"{short_name}, by quarter, {filters.ward_name or 'district'}", unit=indicator.unit),
             result_table(trend, label="quarter"),
             alt=f"Line chart of {indicator.title} in each quarter from {trend['cut_value'][0]} to "
-                f"{trend['cut_value'][-1]}, with its 95% confidence interval shaded.",
-            key=f"front-door-trend-{indicator_id}", filters=filters, file_stem=f"{indicator_id}_by_quarter")
+            f"{trend['cut_value'][-1]}, with its 95% confidence interval shaded.",
+            key=f"front-door-trend-{indicator_id}",
+            filters=filters,
+            file_stem=f"{indicator_id}_by_quarter",
+        )
 
 widgets.comparisons_caption(*judged)
 
@@ -83,8 +89,10 @@ summary = parts.programme_summary(programmes)
 for sentence in summary:
     st.markdown(plain(sentence))
 widgets.chart_with_table(
-    programme_stages_chart(parts.programme_stages(programmes),
-                           title="Perpetrators offered, starting and completing a programme"),
+    programme_stages_chart(parts.programme_stages(programmes), title="Perpetrators offered, starting and completing a programme"),
     parts.programme_table(programmes),
     alt="Bar chart of perpetrators offered a place, starting and completing each programme. " + " ".join(summary),
-    key="front-door-programmes", filters=filters, file_stem="perpetrator_programmes")
+    key="front-door-programmes",
+    filters=filters,
+    file_stem="perpetrator_programmes",
+)

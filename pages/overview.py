@@ -11,12 +11,12 @@ from metrics.board import latest_complete_quarter, previous_period
 from metrics.board.overview import quarter_or_year
 from metrics.targets import PlanFormatError, PlanMissing
 from ui import cache, widgets
-from ui.overview_text import CHANGE_METHOD, COMPARISONS, ICON_KEY, SCORECARD_METHOD, change_lines
-from ui.scorecard_table import STYLE, benchmark_sources, lists_html, scorecard_html
 from ui.board_pack import HTML_MIME, PDF_MIME
 from ui.filters import current_filters
-from ui.safe_text import plain
 from ui.overview_data import first_screen
+from ui.overview_text import CHANGE_METHOD, COMPARISONS, ICON_KEY, SCORECARD_METHOD, change_lines
+from ui.safe_text import plain
+from ui.scorecard_table import STYLE, benchmark_sources, lists_html, scorecard_html
 
 st.title("Overview")
 status = cache.load_status()
@@ -31,13 +31,22 @@ if status.refreshed_at is None or datetime.now() - status.refreshed_at > timedel
 latest_quarter = latest_complete_quarter(status.latest_incident_on)
 compare_column, caption_column = st.columns([2, 3], vertical_alignment="center")
 with compare_column:
-    compare = st.selectbox("Compare", list(COMPARISONS), key="overview_compare", label_visibility="collapsed",
-                           help="The board's quarterly meeting compares the latest complete quarter with the one before.")
+    compare = st.selectbox(
+        "Compare",
+        list(COMPARISONS),
+        key="overview_compare",
+        label_visibility="collapsed",
+        help="The board's quarterly meeting compares the latest complete quarter with the one before.",
+    )
 period, previous = quarter_or_year(latest_quarter, COMPARISONS[compare])
 summary = first_screen(period, previous, filters.groups)
 with caption_column:
-    st.caption(plain(f"{', '.join(filters.describe().split(' · ')[1:]).capitalize()}: {period.label} ({period.start:%d %b %Y} to {period.end:%d %b %Y}) against "
-               f"{previous.label}. Data as at {status.refreshed_at:%d %B %Y, %H:%M}."))
+    st.caption(
+        plain(
+            f"{', '.join(filters.describe().split(' · ')[1:]).capitalize()}: {period.label} ({period.start:%d %b %Y} to {period.end:%d %b %Y}) against "
+            f"{previous.label}. Data as at {status.refreshed_at:%d %B %Y, %H:%M}."
+        )
+    )
 st.html(STYLE + lists_html(summary.attention, change_lines(summary), previous.label))
 if summary.tiles.height:
     st.html(scorecard_html(summary.tiles))
@@ -60,13 +69,19 @@ pack_record = {**filters.as_record(), "compared with": f"{previous.label} ({prev
 for column, (kind, mime, words) in zip(st.columns(2), (("pdf", PDF_MIME, "PDF, A4"), ("html", HTML_MIME, "web page"))):
     with column:
         widgets.paper_button(
-            f"Download the board pack ({words})", key=f"board-pack-{kind}", export=f"board pack ({kind})",
-            data=lambda kind=kind: cache.board_pack_file(period=filters.period, previous=previous,
-                                               ward_code=filters.groups.ward_code, kind=kind),
-            filters=pack_record, file_name=f"{pack_name}.{kind}", mime=mime,
+            f"Download the board pack ({words})",
+            key=f"board-pack-{kind}",
+            export=f"board pack ({kind})",
+            data=lambda kind=kind: cache.board_pack_file(
+                period=filters.period, previous=previous, ward_code=filters.groups.ward_code, kind=kind
+            ),
+            filters=pack_record,
+            file_name=f"{pack_name}.{kind}",
+            mime=mime,
             help=f"The board's paper for {filters.period.label} against {previous.label}: summary, scorecard, a page per "
-                 "priority, prevalence by ward, service gaps, attrition, data notes and glossary. Small numbers are "
-                 "hidden under the board's rule, whoever downloads it. Takes up to half a minute to make.")
+            "priority, prevalence by ward, service gaps, attrition, data notes and glossary. Small numbers are "
+            "hidden under the board's rule, whoever downloads it. Takes up to half a minute to make.",
+        )
 
 
 st.header("Action plan")
@@ -79,5 +94,7 @@ except PlanFormatError:
 else:
     st.markdown(f"**{plain(plan.attention_line())}**")
     st.dataframe(plan.priority_table().to_pandas(), hide_index=True)
-    st.caption(f"Targets by priority, assessed on {plan.as_of:%d %B %Y}. Each target's SMART checks, reasons and path "
-               "to the target are on the Action plan page.")
+    st.caption(
+        f"Targets by priority, assessed on {plan.as_of:%d %B %Y}. Each target's SMART checks, reasons and path "
+        "to the target are on the Action plan page."
+    )

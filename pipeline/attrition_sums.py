@@ -12,14 +12,12 @@ way the figure's own query sums what it reads as `records`, so both give the sam
 
 from __future__ import annotations
 
-
 import duckdb
 
-from metrics.precomputed import STAGE_COUNTS, STEP_DAYS, HeldGrain, Product, over_records
 from metrics.periods import ALL_TIME
+from metrics.precomputed import STAGE_COUNTS, STEP_DAYS, HeldGrain, Product, over_records
 from metrics.queries import query_sql
 from pipeline.precompute import record
-
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:

@@ -39,8 +39,10 @@ SCHEMA = """
         query_key varchar, window_start date, window_end date, period_date date,
         ward_code varchar, sex varchar, age_band varchar, ethnicity varchar, numerator double, denominator double);
 """
-_SUMMED = f"date_trunc('month', period_date)::date as period_date, {EVENT_KEYS}, " \
-          "sum(numerator)::double as numerator, sum(denominator)::double as denominator"
+_SUMMED = (
+    f"date_trunc('month', period_date)::date as period_date, {EVENT_KEYS}, "
+    "sum(numerator)::double as numerator, sum(denominator)::double as denominator"
+)
 
 
 # A query that dates rows by the period asked for (expected victims) puts them on its first day;
@@ -61,34 +63,53 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
         record(con, Product.COVERAGE, key, HeldGrain.ALL)
         if indicator.grain is Grain.MONTHLY:
             con.execute(f"create or replace temp table _precompute_events as {sql}", bind(sql, everything))
-            con.execute(f"insert into precomputed_coverage select $key, {_COVERAGE} from _precompute_events",
-                        {"key": key, "start": WIDE_OPEN["start"]})
-            con.execute(f"insert into precomputed_monthly select $key, {_SUMMED} from _precompute_events group by all",
-                        {"key": key})
+            con.execute(
+                f"insert into precomputed_coverage select $key, {_COVERAGE} from _precompute_events",
+                {"key": key, "start": WIDE_OPEN["start"]},
+            )
+            con.execute(
+                f"insert into precomputed_monthly select $key, {_SUMMED} from _precompute_events group by all", {"key": key}
+            )
             record(con, Product.EVENTS, key, HeldGrain.MONTHLY)
             continue
-        con.execute(f"insert into precomputed_coverage select $key, {_COVERAGE} from ({sql})",
-                    {"key": key, **bind(sql, everything), "start": WIDE_OPEN["start"]})
-        (first, last), = con.sql("select first_day, last_day from precomputed_coverage where query_key = $key",
-                                 params={"key": key}).fetchall()
+        con.execute(
+            f"insert into precomputed_coverage select $key, {_COVERAGE} from ({sql})",
+            {"key": key, **bind(sql, everything), "start": WIDE_OPEN["start"]},
+        )
+        ((first, last),) = con.sql(
+            "select first_day, last_day from precomputed_coverage where query_key = $key", params={"key": key}
+        ).fetchall()
         span = trend_span(first, last) if first else None
         for window in {(period.start, period.end) for period in [*offered, *([span] if span else [])]}:
             period = Period(window[0], window[1], "window")
             parameters = {**everything, "start": period.start, "end": period.end, "period_years": period.years}
-            con.execute(f"insert into precomputed_windows select $key, $window_start, $window_end, {_SUMMED} "
-                        f"from ({sql}) group by all",
-                        {"key": key, "window_start": period.start, "window_end": period.end, **bind(sql, parameters)})
+            con.execute(
+                f"insert into precomputed_windows select $key, $window_start, $window_end, {_SUMMED} from ({sql}) group by all",
+                {"key": key, "window_start": period.start, "window_end": period.end, **bind(sql, parameters)},
+            )
             record(con, Product.EVENTS, key, HeldGrain.WINDOW, period)
     # Rows went in one query key after another, so a page's read of one key already skips the others' row groups.
     con.execute("drop table if exists _precompute_events")
 
 
-def record(con: duckdb.DuckDBPyConnection, product: Product, key: str, grain: HeldGrain, window: Period | None = None,
-           ) -> None:
+def record(
+    con: duckdb.DuckDBPyConnection,
+    product: Product,
+    key: str,
+    grain: HeldGrain,
+    window: Period | None = None,
+) -> None:
     """List a product held in the manifest (metrics/precomputed.py), the only thing metrics/read.py reads it by."""
-    con.execute(f"insert into {MANIFEST} values ($product, $key, $grain, $start, $end)",
-                {"product": product.value, "key": key, "grain": grain.value,
-                 "start": window.start if window else None, "end": window.end if window else None})
+    con.execute(
+        f"insert into {MANIFEST} values ($product, $key, $grain, $start, $end)",
+        {
+            "product": product.value,
+            "key": key,
+            "grain": grain.value,
+            "start": window.start if window else None,
+            "end": window.end if window else None,
+        },
+    )
 
 
 def build_source_coverage(con: duckdb.DuckDBPyConnection) -> None:
@@ -107,7 +128,9 @@ def offered_periods(con: duckdb.DuckDBPyConnection) -> list[Period]:
         return []
     latest = max(source.last_day for source in coverage.sources.values())
     # Each indicator's default (the 12 complete months its own sources cover) is summed ahead too.
-    own_defaults = {coverage.default_period(indicator.source_extracts) for indicator in all_indicators()} - {None}
+    own_defaults = {
+        period for indicator in all_indicators() if (period := coverage.default_period(indicator.source_extracts)) is not None
+    }
     # Quarters and months are left to run live, except the two quarters a board pack sets side by side by default
     # (the latest complete quarter and the one before): over a national year, each of its calls would scan them.
     offered = [period for period in periods.period_options(through, latest).values() if period.days >= 365]

@@ -24,12 +24,22 @@ from pipeline.totals import ExtraWindows
 def build(con: duckdb.DuckDBPyConnection) -> None:
     offered = offered_periods(con)
     sparklines = sorted({annual_span(period) for period in offered}, key=lambda span: (span.start, span.end))
-    shares = {query_key(residents_of(indicator)): residents_of(indicator)
-              for indicator in all_indicators() if indicator.local_share is not None}
-    totals.build(con, [*(ExtraWindows(indicator, sparklines, by_year=True)
-                         for indicator in headline_indicators() if "year" in indicator.dimensions),
-                       *(ExtraWindows(residents, offered) for residents in shares.values())])
+    shares = {
+        query_key(residents_of(indicator)): residents_of(indicator)
+        for indicator in all_indicators()
+        if indicator.local_share is not None
+    }
+    totals.build(
+        con,
+        [
+            *(
+                ExtraWindows(indicator, sparklines, by_year=True)
+                for indicator in headline_indicators()
+                if "year" in indicator.dimensions
+            ),
+            *(ExtraWindows(residents, offered) for residents in shares.values()),
+        ],
+    )
     precomputed_rows.build(con, offered)
     distinct = {(period.start, period.end): period for period in offered}.values()
     precomputed_rows.keep(con, coverage_counts.KEPT, {period: coverage_counts.counted(con, period) for period in distinct})
-

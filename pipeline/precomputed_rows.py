@@ -43,8 +43,9 @@ def keep(con: duckdb.DuckDBPyConnection, name: str, frames: dict[Period, pl.Data
 
 def _forget(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute(f"drop table if exists precomputed_rows_{name}")
-    con.execute(f"delete from {MANIFEST} where product = $product and query_key = $name",
-                {"product": Product.ROWS.value, "name": name})
+    con.execute(
+        f"delete from {MANIFEST} where product = $product and query_key = $name", {"product": Product.ROWS.value, "name": name}
+    )
 
 
 def _keep(con: duckdb.DuckDBPyConnection, name: str, window: Period | None) -> None:
@@ -57,7 +58,8 @@ def _keep(con: duckdb.DuckDBPyConnection, name: str, window: Period | None) -> N
 
 def _store(con: duckdb.DuckDBPyConnection, name: str, sql: str, parameters: dict[str, object]) -> None:
     select = f"select $window_start::date as window_start, $window_end::date as window_end, * from ({sql})"
-    exists = con.sql("select count(*) from duckdb_tables() where table_name = $table",
-                     params={"table": f"precomputed_rows_{name}"}).fetchall()[0][0]
+    exists = con.sql(
+        "select count(*) from duckdb_tables() where table_name = $table", params={"table": f"precomputed_rows_{name}"}
+    ).fetchall()[0][0]
     statement = f"insert into precomputed_rows_{name} {select}" if exists else f"create table precomputed_rows_{name} as {select}"
     con.execute(statement, parameters)

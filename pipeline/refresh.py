@@ -19,9 +19,9 @@ import duckdb
 
 from etl.drop import DropFile, list_drop
 from etl.errors import FileRefused, RefreshFailed
-from etl.pii.values import safe_file_name
 from etl.load import FileReport, load_file
 from etl.marts import build_marts, mart_settings
+from etl.pii.values import safe_file_name
 from etl.stages import StageSeconds, timed
 from etl.staging import ensure_schema
 from etl.warehouse import BUILDING_SUFFIX, STARTED, Warehouse, one_value, private_umask, storage_failure
@@ -89,11 +89,14 @@ def refresh(
         if not incoming.exists():
             raise RefreshFailed(f"the incoming folder {incoming} does not exist")
         if not incoming.is_dir():
-            raise RefreshFailed(f"the incoming folder {incoming} is a file, not a folder; pass the folder the drop's files are in")
+            raise RefreshFailed(
+                f"the incoming folder {incoming} is a file, not a folder; pass the folder the drop's files are in"
+            )
         with store.refresh_lock():
             store.prune(settings.keep_versions)
-            report.published = _build_and_publish(store, incoming, report, settings=settings, as_of=as_of, progress=progress,
-                                                  after_marts=after_marts)
+            report.published = _build_and_publish(
+                store, incoming, report, settings=settings, as_of=as_of, progress=progress, after_marts=after_marts
+            )
             store.prune(settings.keep_versions)
     except Exception as error:
         report.outcome = "failed"
@@ -113,7 +116,13 @@ def refresh(
 
 
 def _build_and_publish(
-    store: Warehouse, incoming: Path, report: RefreshReport, *, settings: Settings, as_of: datetime, progress: Progress | None,
+    store: Warehouse,
+    incoming: Path,
+    report: RefreshReport,
+    *,
+    settings: Settings,
+    as_of: datetime,
+    progress: Progress | None,
     after_marts: AfterMarts | None = None,
 ) -> Path:
     building = store.versions / (store.new_version_name() + BUILDING_SUFFIX)
@@ -127,7 +136,8 @@ def _build_and_publish(
         if not isinstance(error, Exception):
             raise
         raise storage_failure(error, store.versions) or RefreshFailed(
-            f"cannot create a new warehouse version in {store.versions}: {error}") from error
+            f"cannot create a new warehouse version in {store.versions}: {error}"
+        ) from error
     try:
         _configure(con, settings)
         ensure_schema(con)
@@ -135,8 +145,9 @@ def _build_and_publish(
         for position, drop_file in enumerate(files, start=1):
             if progress:
                 progress(safe_file_name(drop_file.path), position, len(files))
-            report.files.append(_load_one(con, drop_file, report.run_id, settings=settings, as_of=as_of,
-                                          seconds=report.stage_seconds))
+            report.files.append(
+                _load_one(con, drop_file, report.run_id, settings=settings, as_of=as_of, seconds=report.stage_seconds)
+            )
         _require_reference_data(con)
         if progress:
             progress("building marts", len(files), len(files))
@@ -178,8 +189,15 @@ def _configure(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         con.execute(f"set threads = {int(settings.duckdb_threads)}")
 
 
-def _load_one(con: duckdb.DuckDBPyConnection, drop_file: DropFile, run_id: str, *, settings: Settings, as_of: datetime,
-              seconds: StageSeconds) -> FileReport:
+def _load_one(
+    con: duckdb.DuckDBPyConnection,
+    drop_file: DropFile,
+    run_id: str,
+    *,
+    settings: Settings,
+    as_of: datetime,
+    seconds: StageSeconds,
+) -> FileReport:
     con.execute("begin transaction")
     try:
         report = load_file(con, drop_file, run_id, as_of=as_of, earliest=settings.earliest_valid_date, seconds=seconds)
@@ -192,8 +210,11 @@ def _load_one(con: duckdb.DuckDBPyConnection, drop_file: DropFile, run_id: str, 
         con.execute("rollback")
         if storage_failure(error, Path(".")) is not None or isinstance(error, duckdb.FatalException):
             raise
-        unreadable = FileRefused(drop_file.path, f"the file could not be loaded ({type(error).__name__}); nothing from it "
-                                                 "was loaded; check it opens and matches the data contract")
+        unreadable = FileRefused(
+            drop_file.path,
+            f"the file could not be loaded ({type(error).__name__}); nothing from it "
+            "was loaded; check it opens and matches the data contract",
+        )
         return FileReport.refused(drop_file, unreadable)
     except BaseException:
         con.execute("rollback")
@@ -219,16 +240,36 @@ def _record_run(con: duckdb.DuckDBPyConnection, report: RefreshReport) -> None:
     con.execute(
         "insert into etl_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            report.run_id, report.started_at, report.finished_at, str(report.incoming), report.outcome,
-            len(report.files), statuses.count("loaded"), statuses.count("refused"), statuses.count("unchanged"),
-            totals["rows_in_file"], totals["rows_loaded"], totals["rows_updated"], totals["rows_rejected"],
+            report.run_id,
+            report.started_at,
+            report.finished_at,
+            str(report.incoming),
+            report.outcome,
+            len(report.files),
+            statuses.count("loaded"),
+            statuses.count("refused"),
+            statuses.count("unchanged"),
+            totals["rows_in_file"],
+            totals["rows_loaded"],
+            totals["rows_updated"],
+            totals["rows_rejected"],
         ],
     )
     for file in report.files:
         con.execute(
             "insert into etl_run_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                report.run_id, file.file_name, file.extract, file.sha256, file.status, file.rows_in_file,
-                file.rows_loaded, file.rows_inserted, file.rows_updated, file.rows_rejected, file.message, file.notes,
+                report.run_id,
+                file.file_name,
+                file.extract,
+                file.sha256,
+                file.status,
+                file.rows_in_file,
+                file.rows_loaded,
+                file.rows_inserted,
+                file.rows_updated,
+                file.rows_rejected,
+                file.message,
+                file.notes,
             ],
         )

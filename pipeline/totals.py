@@ -49,18 +49,28 @@ def build(con: duckdb.DuckDBPyConnection, extra: Sequence[ExtraWindows] = ()) ->
     """Create the two tables from precompute's sums (built before), and sum each extra window."""
     con.execute(SCHEMA)
     con.execute(_rolled_up(("query_key", "'month'", "null::date", "null::date"), ["query_key"], "from precomputed_monthly"))
-    con.execute(_rolled_up(("query_key", "'window'", "window_start", "window_end"), ["query_key", "window_start", "window_end"],
-                           "from precomputed_windows"))
+    con.execute(
+        _rolled_up(
+            ("query_key", "'window'", "window_start", "window_end"),
+            ["query_key", "window_start", "window_end"],
+            "from precomputed_windows",
+        )
+    )
     # the totals hold every month and window the events are held for
-    con.execute(f"insert into {MANIFEST} select distinct $totals, query_key, grain, window_start, window_end from {MANIFEST} "
-                "where product = $events", {"totals": Product.TOTALS.value, "events": Product.EVENTS.value})
+    con.execute(
+        f"insert into {MANIFEST} select distinct $totals, query_key, grain, window_start, window_end from {MANIFEST} "
+        "where product = $events",
+        {"totals": Product.TOTALS.value, "events": Product.EVENTS.value},
+    )
     for windows in extra:
         for window in windows.windows:
             _sum_window(con, windows.indicator, window, by_year=windows.by_year)
     # each row carries its period labels, as `aggregate` makes them, so a cut by year reads them as they are
     labels = ", ".join(f"{expression} as {cut}" for cut, expression in PERIOD_EXPRESSIONS.items())
-    con.execute(f"create or replace table precomputed_totals as select *, {labels} from _totals_staging "
-                "order by grouping_set, query_key, source, window_start, window_end, period_date")
+    con.execute(
+        f"create or replace table precomputed_totals as select *, {labels} from _totals_staging "
+        "order by grouping_set, query_key, source, window_start, window_end, period_date"
+    )
     con.execute("drop table _totals_staging")
 
 
@@ -68,22 +78,38 @@ def _sum_window(con: duckdb.DuckDBPyConnection, indicator: Indicator, window: Pe
     """The query's events over `window`, summed by month (or financial year) and each grouping set, as precompute
     sums a window; nothing when the window is held already."""
     key = query_key(indicator)
-    held = con.sql(f"select count(*) from {MANIFEST} where product = $totals and query_key = $key "
-                   "and grain in ($window, $by_year) and window_start = $start and window_end = $end",
-                   params={"totals": Product.TOTALS.value, "key": key, "window": HeldGrain.WINDOW.value,
-                           "by_year": HeldGrain.WINDOW_BY_YEAR.value, "start": window.start, "end": window.end}
-                   ).fetchall()[0][0]
+    held = con.sql(
+        f"select count(*) from {MANIFEST} where product = $totals and query_key = $key "
+        "and grain in ($window, $by_year) and window_start = $start and window_end = $end",
+        params={
+            "totals": Product.TOTALS.value,
+            "key": key,
+            "window": HeldGrain.WINDOW.value,
+            "by_year": HeldGrain.WINDOW_BY_YEAR.value,
+            "start": window.start,
+            "end": window.end,
+        },
+    ).fetchall()[0][0]
     if held:
         return
     sql = query_sql(indicator.sql_name)
-    parameters = {**WIDE_OPEN, **indicator.query_parameters, "start": window.start, "end": window.end,
-                  "period_years": window.years}
+    parameters = {
+        **WIDE_OPEN,
+        **indicator.query_parameters,
+        "start": window.start,
+        "end": window.end,
+        "period_years": window.years,
+    }
     source, grain = ("window by year", FINANCIAL_YEAR_START) if by_year else ("window", "date_trunc('month', period_date)")
     # each row dated within the window, in its month or financial year
-    events = (f"from (select greatest({grain}, $start)::date as period_date, ward_code, sex, age_band, ethnicity, "
-              f"numerator, denominator from ({sql}))")
-    con.execute(_rolled_up(("$key", "$source", "$start::date", "$end::date"), [], events),
-                {**bind(sql, parameters), "key": key, "source": source, "start": window.start, "end": window.end})
+    events = (
+        f"from (select greatest({grain}, $start)::date as period_date, ward_code, sex, age_band, ethnicity, "
+        f"numerator, denominator from ({sql}))"
+    )
+    con.execute(
+        _rolled_up(("$key", "$source", "$start::date", "$end::date"), [], events),
+        {**bind(sql, parameters), "key": key, "source": source, "start": window.start, "end": window.end},
+    )
     record(con, Product.TOTALS, key, HeldGrain.WINDOW_BY_YEAR if by_year else HeldGrain.WINDOW, window)
 
 
@@ -93,10 +119,17 @@ def _rolled_up(identity: tuple[str, str, str, str], grouped: list[str], events: 
 
     columns = ", ".join(PERSON_COLUMNS.values())
     # grouping() sets a bit for each column a set leaves out, the first column's the highest
-    names = " ".join(f"when {sum(1 << (len(PERSON_COLUMNS) - 1 - position) for position, cut in enumerate(PERSON_COLUMNS) if cut not in kept)} "
-                     f"then '{name}'" for name, kept in GROUPING_SETS.items())
-    sets = ", ".join("(" + ", ".join([*grouped, "period_date", *(PERSON_COLUMNS[cut] for cut in kept)]) + ")"
-                     for kept in GROUPING_SETS.values())
+    names = " ".join(
+        f"when {sum(1 << (len(PERSON_COLUMNS) - 1 - position) for position, cut in enumerate(PERSON_COLUMNS) if cut not in kept)} "
+        f"then '{name}'"
+        for name, kept in GROUPING_SETS.items()
+    )
+    sets = ", ".join(
+        "(" + ", ".join([*grouped, "period_date", *(PERSON_COLUMNS[cut] for cut in kept)]) + ")"
+        for kept in GROUPING_SETS.values()
+    )
     key, source, window_start, window_end = identity
-    return (f"insert into _totals_staging select {key}, case grouping({columns}) {names} end, {source}, {window_start}, "
-            f"{window_end}, period_date, {columns}, sum(numerator), sum(denominator) {events} group by grouping sets ({sets})")
+    return (
+        f"insert into _totals_staging select {key}, case grouping({columns}) {names} end, {source}, {window_start}, "
+        f"{window_end}, period_date, {columns}, sum(numerator), sum(denominator) {events} group by grouping sets ({sets})"
+    )

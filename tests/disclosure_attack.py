@@ -165,8 +165,16 @@ class Attacker:
             self.knows_of(key)
         self.lines.append(Line(total, parts, complete))
 
-    def sees_ratio(self, value: float, numerator: Hashable, denominator: Hashable | float, *, multiplier: float,
-                   limits: tuple[float | None, ...] = (), formula: Formula | None = None) -> None:
+    def sees_ratio(
+        self,
+        value: float,
+        numerator: Hashable,
+        denominator: Hashable | float,
+        *,
+        multiplier: float,
+        limits: tuple[float | None, ...] = (),
+        formula: Formula | None = None,
+    ) -> None:
         """A rate or percentage published as `value` = multiplier * numerator / denominator, with the `limits`
         beside it that `formula` works out (with the value first) from the counts."""
         low, high = published_band(value)
@@ -200,19 +208,28 @@ class Attacker:
 
     def recovered(self) -> list[tuple[Hashable, int]]:
         """Secret counts the published figures pin to one value other than 0, and rounded counts pinned to one value."""
-        pinned = [(key, self.bounds[key][0]) for key in self.secret
-                  if self.bounds[key][0] == self.bounds[key][1] and self.bounds[key][0] > 0]
+        pinned = [
+            (key, self.bounds[key][0])
+            for key in self.secret
+            if self.bounds[key][0] == self.bounds[key][1] and self.bounds[key][0] > 0
+        ]
         return pinned + self.unrounded()
 
     def unrounded(self) -> list[tuple[Hashable, int]]:
         """Counts published rounded (above 0) whose rounding the published figures undo."""
-        return [(key, self.bounds[key][0]) for key in self.protected_rounded
-                if self.bounds[key][0] == self.bounds[key][1] and self.bounds[key][0] > 0]
+        return [
+            (key, self.bounds[key][0])
+            for key in self.protected_rounded
+            if self.bounds[key][0] == self.bounds[key][1] and self.bounds[key][0] > 0
+        ]
 
     def unsound(self, truth: dict[Hashable, int]) -> list[tuple[Hashable, int, tuple[int, int]]]:
         """Counts whose true value falls outside the attacker's range: a fact fed in that is not a fact."""
-        return [(key, value, self.bounds[key]) for key, value in truth.items()
-                if key in self.bounds and not self.bounds[key][0] <= value <= self.bounds[key][1]]
+        return [
+            (key, value, self.bounds[key])
+            for key, value in truth.items()
+            if key in self.bounds and not self.bounds[key][0] <= value <= self.bounds[key][1]
+        ]
 
     def _narrow(self, key: Hashable, low: int, high: int, *, reason: str) -> bool:
         old_low, old_high = self.bounds.get(key, (0, BIG))
@@ -271,8 +288,9 @@ class Attacker:
             if not ratio.has_count_denominator:  # too wide to search: the value alone, either way it was made
                 scale = float(ratio.denominator) / ratio.multiplier
                 low, high = math.ceil(ratio.low * scale - 1e-7), math.floor(ratio.high * scale + 1e-7)
-                return self._narrow(ratio.numerator, min(low, self._band_low(low)), max(high, self._band_high(high)),
-                                    reason="its rate")
+                return self._narrow(
+                    ratio.numerator, min(low, self._band_low(low)), max(high, self._band_high(high)), reason="its rate"
+                )
             return False
         numerators, denominators, exact_fits, rounded_fits = set(), set(), 0, 0
         for denominator in self._denominators(ratio, denominator_low, denominator_high):
@@ -282,8 +300,10 @@ class Attacker:
                 exact_fits += how == "exact"
                 rounded_fits += how == "rounded"
         if not numerators:
-            self.contradictions.append(f"{ratio.numerator} / {ratio.denominator}: no counts within bounds give "
-                                       f"{ratio.figures or (ratio.low, ratio.high)}")
+            self.contradictions.append(
+                f"{ratio.numerator} / {ratio.denominator}: no counts within bounds give "
+                f"{ratio.figures or (ratio.low, ratio.high)}"
+            )
             return False
         ratio.exact_only = rounded_fits == 0
         if ratio.exact_only and ratio.numerator in self.protected_rounded and not self.rule.is_identity:
@@ -302,7 +322,9 @@ class Attacker:
         """Numerators within [low, high] the published figures allow over `denominator`: made from the exact
         counts ('exact'), or from the counts as the rule publishes them ('rounded')."""
         scale = denominator / ratio.multiplier
-        for numerator in range(max(low, math.ceil(ratio.low * scale - 1e-7)), min(high, math.floor(ratio.high * scale + 1e-7)) + 1):
+        for numerator in range(
+            max(low, math.ceil(ratio.low * scale - 1e-7)), min(high, math.floor(ratio.high * scale + 1e-7)) + 1
+        ):
             if self._figures_fit(ratio, numerator, denominator):
                 yield numerator, "exact"
         if self.rule.is_identity or self.figures_from_exact:
@@ -328,7 +350,8 @@ class Attacker:
                 worked = None
             ratio.checked[key] = worked is not None and all(
                 published is None or (value is not None and published_band(published)[0] <= value <= published_band(published)[1])
-                for published, value in zip(ratio.figures, worked, strict=False))
+                for published, value in zip(ratio.figures, worked, strict=False)
+            )
         return ratio.checked[key]
 
     def _band_low(self, count: int) -> int:
@@ -395,8 +418,9 @@ class Attacker:
             problem |= {"A_ub": _sparse(inequalities, len(index)), "b_ub": np.zeros(len(inequalities))}
         return problem
 
-    def _programme_each(self, targets: list[Hashable], index: dict[Hashable, int], problem: dict,
-                        seen_low: np.ndarray, seen_high: np.ndarray) -> None:
+    def _programme_each(
+        self, targets: list[Hashable], index: dict[Hashable, int], problem: dict, seen_low: np.ndarray, seen_high: np.ndarray
+    ) -> None:
         """The least and greatest each hidden count can be, unless the points seen already leave it two apart."""
         for key in targets:
             position = index[key]

@@ -52,11 +52,13 @@ def wards_geojson(wards: list[tuple[str, str]] = WARDS) -> str:
     for index, (code, name) in enumerate(wards):
         west = -1.80 + 0.02 * index
         ring = [[west, 53.80], [west + 0.02, 53.80], [west + 0.02, 53.82], [west, 53.82], [west, 53.80]]
-        features.append({
-            "type": "Feature",
-            "properties": {"ward_code": code, "ward_name": name},
-            "geometry": {"type": "Polygon", "coordinates": [ring]},
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"ward_code": code, "ward_name": name},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
     return json.dumps({"type": "FeatureCollection", "features": features})
 
 
@@ -220,7 +222,8 @@ def write_front_door_drop(folder: Path) -> Path:
     """The reference drop with the front-door incidents, school notifications, MASH contacts and a MARAC case."""
     write_reference_drop(folder)
     (folder / "police_incidents_2026-02-01.csv").write_text(
-        "\n".join([FRONT_DOOR_INCIDENT_HEADER, *FRONT_DOOR_INCIDENT_ROWS]) + "\n")
+        "\n".join([FRONT_DOOR_INCIDENT_HEADER, *FRONT_DOOR_INCIDENT_ROWS]) + "\n"
+    )
     (folder / "school_notifications_2026-02-01.csv").write_text(FRONT_DOOR_SCHOOL_CSV)
     (folder / "mash_contacts_2026-02-01.csv").write_text(FRONT_DOOR_MASH_CSV)
     (folder / "marac_cases_2026-02-01.csv").write_text(FRONT_DOOR_MARAC_CSV)

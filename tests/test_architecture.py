@@ -43,14 +43,20 @@ def import_cycles(package: str) -> list[list[str]]:
 
 def test_no_package_imports_itself_in_a_circle():
     assert {package: import_cycles(package) for package in ("etl", "pipeline", "metrics")} == {
-        "etl": [], "pipeline": [], "metrics": []}
+        "etl": [],
+        "pipeline": [],
+        "metrics": [],
+    }
 
 
 def test_the_user_interface_holds_no_sql():
     """ui/ and pages/ ask metrics for their data: no query is run from them, and no .sql file lives there."""
     running_a_query = re.compile(r"\.(sql|execute|fetchall|fetchone|fetchdf)\(")
     sources = [*(PROJECT_ROOT / "ui").rglob("*.py"), *(PROJECT_ROOT / "pages").glob("*.py"), PROJECT_ROOT / "app.py"]
-    offenders = [str(path.relative_to(PROJECT_ROOT)) for path in sources
-                 if running_a_query.search(path.read_text(encoding="utf-8"))]
-    offenders += [str(path.relative_to(PROJECT_ROOT)) for folder in ("ui", "pages") for path in (PROJECT_ROOT / folder).rglob("*.sql")]
+    offenders = [
+        str(path.relative_to(PROJECT_ROOT)) for path in sources if running_a_query.search(path.read_text(encoding="utf-8"))
+    ]
+    offenders += [
+        str(path.relative_to(PROJECT_ROOT)) for folder in ("ui", "pages") for path in (PROJECT_ROOT / folder).rglob("*.sql")
+    ]
     assert offenders == []

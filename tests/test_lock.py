@@ -22,7 +22,7 @@ from packaging.utils import canonicalize_name
 from oversight.settings import PROJECT_ROOT
 
 sys.path.insert(0, str(PROJECT_ROOT / "tools"))
-import lock as lockfile  # noqa: E402
+import lock as lockfile
 
 PINNED = re.compile(r"^(?P<name>[A-Za-z0-9_.\-]+)(\[[^\]]*\])?==(?P<version>[^\s;\\]+)\s*(;\s*(?P<marker>[^\\]+?))?\s*\\?$")
 
@@ -65,7 +65,9 @@ def test_every_declared_requirement_is_pinned_inside_its_range(lock, groups):
         versions = [version for package, version, _ in pins if package == name]
         assert versions, f"{name} is not in {lock}"
         for version in versions:
-            assert requirement.specifier.contains(version, prereleases=True), f"{lock} pins {name} {version}, outside {requirement.specifier}"
+            assert requirement.specifier.contains(version, prereleases=True), (
+                f"{lock} pins {name} {version}, outside {requirement.specifier}"
+            )
 
 
 def test_the_test_lock_pins_what_the_serve_lock_pins_at_the_same_versions():
@@ -91,7 +93,9 @@ def test_a_changed_dependency_makes_the_lock_stale(tmp_path: Path):
     added["project"]["dependencies"].append("not-a-dependency-yet>=1.0")
     changes.append(added)
     narrowed = copy.deepcopy(pyproject)
-    narrowed["project"]["dependencies"] = [("duckdb>=99" if text.startswith("duckdb") else text) for text in narrowed["project"]["dependencies"]]
+    narrowed["project"]["dependencies"] = [
+        ("duckdb>=99" if text.startswith("duckdb") else text) for text in narrowed["project"]["dependencies"]
+    ]
     changes.append(narrowed)
     moved = copy.deepcopy(pyproject)
     moved["project"]["optional-dependencies"]["test"].append(moved["project"]["dependencies"].pop())
@@ -105,7 +109,9 @@ def test_a_changed_dependency_makes_the_lock_stale(tmp_path: Path):
     reordered = copy.deepcopy(pyproject)
     reordered["project"]["dependencies"].reverse()
     assert lockfile.requirements_digest(reordered) == current, "the order requirements are written in is not a change"
-    (tmp_path / "pyproject.toml").write_text((PROJECT_ROOT / "pyproject.toml").read_text().replace('"duckdb>=', '"duckdb>=99, duckdb>='))
+    (tmp_path / "pyproject.toml").write_text(
+        (PROJECT_ROOT / "pyproject.toml").read_text().replace('"duckdb>=', '"duckdb>=99, duckdb>=')
+    )
     assert lockfile.stale_locks(tmp_path) == list(lockfile.LOCKS)
 
 

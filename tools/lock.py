@@ -58,9 +58,24 @@ def write_locks(*, upgrade: bool) -> None:
     uv = Path(sys.executable).with_name("uv")
     digest = requirements_digest(tomllib.loads((ROOT / "pyproject.toml").read_text()))
     for name, extra in LOCKS.items():
-        command = [str(uv), "pip", "compile", "pyproject.toml", *extra, "--universal", "--python-version", OLDEST_PYTHON,
-                   "--generate-hashes", "--no-emit-index-url", "--no-emit-find-links", "--no-header", "--quiet",
-                   "--output-file", name, *(["--upgrade"] if upgrade else [])]
+        command = [
+            str(uv),
+            "pip",
+            "compile",
+            "pyproject.toml",
+            *extra,
+            "--universal",
+            "--python-version",
+            OLDEST_PYTHON,
+            "--generate-hashes",
+            "--no-emit-index-url",
+            "--no-emit-find-links",
+            "--no-header",
+            "--quiet",
+            "--output-file",
+            name,
+            *(["--upgrade"] if upgrade else []),
+        ]
         subprocess.run(command, cwd=ROOT, check=True)
         path = ROOT / name
         body = [line for line in path.read_text().splitlines() if not line.startswith(DIGEST_PREFIX)]

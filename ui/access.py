@@ -35,6 +35,7 @@ PAGE_AUDIENCES: Mapping[str, frozenset[Audience]] = {
 ROLE_ORDER = (Audience.BOARD, Audience.COMMISSIONER, Audience.ANALYST)
 LOCAL_ANALYST = "Local analyst (no login configured: this dashboard is only reachable from this computer)"
 
+
 class _Titled(Protocol):
     @property
     def title(self) -> str: ...

@@ -24,16 +24,25 @@ import streamlit as st
 
 from etl.errors import WarehouseMissing
 from etl.warehouse import Warehouse
-from metrics import attrition, attrition_days, data_quality, funnel_data, hidden_need_groups, served, service_gaps
+from metrics import (
+    attrition,
+    attrition_days,
+    data_quality,
+    funnel_data,
+    hidden_need_groups,
+    served,
+    service_gaps,
+    standardisation,
+)
 from metrics import coverage as service_coverage
 from metrics import scorecard as board_scorecard
-from metrics import standardisation
 from metrics.aggregate import GroupFilters
 from metrics.board import board_pack
 from metrics.compute import Filters, compute
 from metrics.disclosure import Audience, DisclosureRule, rule_for
 from metrics.export.gap_analysis import commissioner_workbook
 from metrics.funnel import FunnelLimits
+from metrics.indicators import hidden_need
 from metrics.journeys import journey_steps as journey_step_counts
 from metrics.journeys import missed_opportunities, survival_comparison, survival_curves, timing_and_attrition
 from metrics.periods import Period
@@ -42,7 +51,6 @@ from metrics.scenario import read_scenario
 from metrics.served import WarehouseStatus
 from metrics.targets.view import PlanView
 from metrics.targets.view import plan_view as targets_plan_view
-from metrics.indicators import hidden_need
 from metrics.warehouse import connect, version_name
 from oversight.settings import get_settings
 from ui.board_pack import pack_file
@@ -132,6 +140,7 @@ def product(
 
 # --- the data products, one per thing a page shows ------------------------------------------------
 
+
 @product
 def indicator(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, indicator_id: str, filters: Filters) -> pl.DataFrame:
     """One indicator's rows under `filters`, with comparisons and trend."""
@@ -144,14 +153,16 @@ def scorecard(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, filters: Fil
 
 
 @product
-def attrition_funnel(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period, by: str | None,
-                     groups: GroupFilters) -> pl.DataFrame:
+def attrition_funnel(
+    con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period, by: str | None, groups: GroupFilters
+) -> pl.DataFrame:
     return attrition.attrition_funnel(con, period, rule=rule, by=by, groups=groups)
 
 
 @product
-def days_between_stages(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period,
-                        groups: GroupFilters) -> pl.DataFrame:
+def days_between_stages(
+    con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period, groups: GroupFilters
+) -> pl.DataFrame:
     return attrition_days.days_between_stages(con, period, rule=rule, groups=groups)
 
 
@@ -182,33 +193,39 @@ def rejected_rows(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, limit: i
 
 
 @product
-def ward_funnel(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, indicator_id: str,
-                filters: Filters) -> tuple[pl.DataFrame, FunnelLimits]:
+def ward_funnel(
+    con: duckdb.DuckDBPyConnection, rule: DisclosureRule, indicator_id: str, filters: Filters
+) -> tuple[pl.DataFrame, FunnelLimits]:
     return funnel_data.ward_funnel(con, rule, indicator_id, filters)
 
 
 @product
-def standardised_by_ward(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, indicator_id: str, period: Period,
-                         groups: GroupFilters) -> pl.DataFrame:
+def standardised_by_ward(
+    con: duckdb.DuckDBPyConnection, rule: DisclosureRule, indicator_id: str, period: Period, groups: GroupFilters
+) -> pl.DataFrame:
     return standardisation.standardised_by_ward(con, get_indicator(indicator_id), period, groups, rule=rule)
 
 
 @product
-def standardised_ward_points(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, indicator_id: str, period: Period,
-                             groups: GroupFilters) -> pl.DataFrame:
+def standardised_ward_points(
+    con: duckdb.DuckDBPyConnection, rule: DisclosureRule, indicator_id: str, period: Period, groups: GroupFilters
+) -> pl.DataFrame:
     """Every ward's age-standardised rate as funnel points, for the map."""
     indicator = get_indicator(indicator_id)
     return standardisation.standardised_points(
-        standardisation.standardised_by_ward(con, indicator, period, groups, rule=rule), indicator)
+        standardisation.standardised_by_ward(con, indicator, period, groups, rule=rule), indicator
+    )
 
 
 @product
-def standardised_ward_funnel(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, indicator_id: str, period: Period,
-                             groups: GroupFilters) -> tuple[pl.DataFrame, FunnelLimits]:
+def standardised_ward_funnel(
+    con: duckdb.DuckDBPyConnection, rule: DisclosureRule, indicator_id: str, period: Period, groups: GroupFilters
+) -> tuple[pl.DataFrame, FunnelLimits]:
     """The wards' age-standardised rates on a funnel around the district's."""
     indicator = get_indicator(indicator_id)
     return standardisation.standardised_funnel(
-        standardisation.standardised_by_ward(con, indicator, period, groups, rule=rule), indicator)
+        standardisation.standardised_by_ward(con, indicator, period, groups, rule=rule), indicator
+    )
 
 
 @product
@@ -228,19 +245,25 @@ def perpetrator_interventions(con: duckdb.DuckDBPyConnection, rule: DisclosureRu
 
 
 @product
-def gap_analysis(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period, ward_code: str | None,
-                 scenario: str | None = None) -> service_gaps.GapAnalysis:
+def gap_analysis(
+    con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period, ward_code: str | None, scenario: str | None = None
+) -> service_gaps.GapAnalysis:
     """A what-if scenario travels as its YAML text (plain and hashable); none: today's register."""
-    return service_gaps.gap_analysis(con, period, rule, ward_code=ward_code,
-                                     assumptions=service_coverage.Assumptions.from_settings(get_settings()),
-                                     scenario=read_scenario(scenario) if scenario else None)
+    return service_gaps.gap_analysis(
+        con,
+        period,
+        rule,
+        ward_code=ward_code,
+        assumptions=service_coverage.Assumptions.from_settings(get_settings()),
+        scenario=read_scenario(scenario) if scenario else None,
+    )
 
 
 @product
-def gap_analysis_workbook(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period, ward_code: str | None,
-                          scenario: str | None = None) -> bytes:
-    return commissioner_workbook(con, period=period, ward_code=ward_code,
-                                 scenario=read_scenario(scenario) if scenario else None)
+def gap_analysis_workbook(
+    con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period, ward_code: str | None, scenario: str | None = None
+) -> bytes:
+    return commissioner_workbook(con, period=period, ward_code=ward_code, scenario=read_scenario(scenario) if scenario else None)
 
 
 @product
@@ -250,8 +273,9 @@ def plan_view(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, as_of: date)
 
 
 @product
-def board_pack_file(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period, previous: Period,
-                    ward_code: str | None, kind: str) -> bytes:
+def board_pack_file(
+    con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period, previous: Period, ward_code: str | None, kind: str
+) -> bytes:
     """The board's rule whoever asks: a pack is a paper, forwarded and kept. Raises PlanMissing (not cached)
     until a drop brings action_plan.yaml."""
     board_rule = rule_for(Audience.BOARD, get_settings())
@@ -259,30 +283,41 @@ def board_pack_file(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period
 
 
 @product
-def journey_steps(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, cohort: str, period: Period,
-                  groups: GroupFilters) -> pl.DataFrame:
+def journey_steps(
+    con: duckdb.DuckDBPyConnection, rule: DisclosureRule, cohort: str, period: Period, groups: GroupFilters
+) -> pl.DataFrame:
     return journey_step_counts(con, rule, cohort=cohort, period=period, groups=groups)
 
 
 @product
-def journey_survival(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, cohort: str, period: Period,
-                     groups: GroupFilters, measure: str, by: str | None) -> pl.DataFrame:
+def journey_survival(
+    con: duckdb.DuckDBPyConnection,
+    rule: DisclosureRule,
+    cohort: str,
+    period: Period,
+    groups: GroupFilters,
+    measure: str,
+    by: str | None,
+) -> pl.DataFrame:
     return survival_curves(con, rule, cohort=cohort, period=period, groups=groups, measure=measure, by=by)
 
 
 @product
-def journey_logrank(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, cohort: str, period: Period,
-                    groups: GroupFilters, measure: str, by: str) -> pl.DataFrame:
+def journey_logrank(
+    con: duckdb.DuckDBPyConnection, rule: DisclosureRule, cohort: str, period: Period, groups: GroupFilters, measure: str, by: str
+) -> pl.DataFrame:
     return survival_comparison(con, rule, cohort=cohort, period=period, groups=groups, measure=measure, by=by)
 
 
 @product
-def journey_timing(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period, groups: GroupFilters,
-                   by: str | None) -> pl.DataFrame:
+def journey_timing(
+    con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period, groups: GroupFilters, by: str | None
+) -> pl.DataFrame:
     return timing_and_attrition(con, rule, period=period, groups=groups, by=by)
 
 
 @product
-def journey_missed(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period, groups: GroupFilters,
-                   by: str | None) -> pl.DataFrame:
+def journey_missed(
+    con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period, groups: GroupFilters, by: str | None
+) -> pl.DataFrame:
     return missed_opportunities(con, rule, period=period, groups=groups, by=by)

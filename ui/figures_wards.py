@@ -21,17 +21,23 @@ def ordered_interval_chart(frame: pl.DataFrame, *, title: str, unit: str, label_
     return figure
 
 
-def funnel_with_ward(points: pl.DataFrame, limits: FunnelLimits, *, title: str, unit: str, denominator_label: str,
-                     ward_code: str | None) -> go.Figure:
+def funnel_with_ward(
+    points: pl.DataFrame, limits: FunnelLimits, *, title: str, unit: str, denominator_label: str, ward_code: str | None
+) -> go.Figure:
     """The ward funnel plot, with the chosen ward ringed and named in the legend."""
     figure = figures.funnel_plot(points, limits, title=title, unit=unit, denominator_label=denominator_label)
     chosen = points.filter((pl.col("cut_value") == (ward_code or "")) & pl.col("value").is_not_null())
     if chosen.height:
-        figure.add_trace(go.Scatter(
-            x=chosen["denominator"].to_list(), y=chosen["value"].to_list(), mode="markers",
-            name=f"{chosen['cut_label'][0]} (chosen ward)", hoverinfo="skip",
-            marker={"symbol": "circle-open", "size": 24, "color": theme.TEXT, "line": {"width": 3}},
-        ))
+        figure.add_trace(
+            go.Scatter(
+                x=chosen["denominator"].to_list(),
+                y=chosen["value"].to_list(),
+                mode="markers",
+                name=f"{chosen['cut_label'][0]} (chosen ward)",
+                hoverinfo="skip",
+                marker={"symbol": "circle-open", "size": 24, "color": theme.TEXT, "line": {"width": 3}},
+            )
+        )
     return figure
 
 
@@ -40,16 +46,36 @@ def map_with_ward(frame: pl.DataFrame, geometry: dict, *, title: str, unit: str,
     returns its code as `customdata`. Drawn on plain axes, as the board pack draws it: a tiled map's labels need
     its glyph server, which a dashboard with no network cannot reach."""
     figure = labelled_ward_map(frame, geometry, unit=unit, selected=ward_code, label_size=11)
-    figure.update_layout(**{**theme.layout_defaults(), "margin": {"l": 0, "r": 0, "t": 48, "b": 0},
-                            "legend": {"title": {"text": unit}, "x": 1, "xanchor": "right", "y": 0, "yanchor": "bottom",
-                                       "bgcolor": "rgba(255,255,255,0.8)"}},
-                         title={"text": title, "x": 0, "font": {"size": 16}}, height=560,
-                         clickmode="event+select", dragmode=False)
+    figure.update_layout(
+        **{
+            **theme.layout_defaults(),
+            "margin": {"l": 0, "r": 0, "t": 48, "b": 0},
+            "legend": {
+                "title": {"text": unit},
+                "x": 1,
+                "xanchor": "right",
+                "y": 0,
+                "yanchor": "bottom",
+                "bgcolor": "rgba(255,255,255,0.8)",
+            },
+        },
+        title={"text": title, "x": 0, "font": {"size": 16}},
+        height=560,
+        clickmode="event+select",
+        dragmode=False,
+    )
     return figure
 
 
-def labelled_ward_map(frame: pl.DataFrame, geometry: dict, *, unit: str, selected: str | None = None,
-                      label_size: int = 7, value_column: str = "value") -> go.Figure:
+def labelled_ward_map(
+    frame: pl.DataFrame,
+    geometry: dict,
+    *,
+    unit: str,
+    selected: str | None = None,
+    label_size: int = 7,
+    value_column: str = "value",
+) -> go.Figure:
     """Wards shaded by their value in five bands (grey where not shown), each named at a point inside it, on plain
     axes: vector throughout, with no tiles and no fonts fetched, so it draws the same on a page, in Kaleido and
     offline. The legend gives each band's range. The name trace carries the ward codes as `customdata`."""
@@ -67,8 +93,18 @@ def labelled_ward_map(frame: pl.DataFrame, geometry: dict, *, unit: str, selecte
         fill = theme.LIGHT_GREY if band is None else theme.SEQUENTIAL[band]
         for polygon in getattr(outline, "geoms", [outline]):
             x, y = polygon.exterior.xy
-            figure.add_trace(go.Scatter(x=list(x), y=list(y), mode="lines", fill="toself", fillcolor=fill,
-                                        line={"color": "white", "width": 0.8}, hoverinfo="skip", showlegend=False))
+            figure.add_trace(
+                go.Scatter(
+                    x=list(x),
+                    y=list(y),
+                    mode="lines",
+                    fill="toself",
+                    fillcolor=fill,
+                    line={"color": "white", "width": 0.8},
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
         anchor = outline.representative_point()
         name = labels.get(feature["id"]) or (feature.get("properties") or {}).get("ward_name", feature["id"])
         codes.append(feature["id"])
@@ -83,17 +119,43 @@ def labelled_ward_map(frame: pl.DataFrame, geometry: dict, *, unit: str, selecte
                 outline = shape(feature["geometry"])
                 for polygon in getattr(outline, "geoms", [outline]):
                     x, y = polygon.exterior.xy
-                    figure.add_trace(go.Scatter(x=list(x), y=list(y), mode="lines", hoverinfo="skip", showlegend=False,
-                                                name="chosen ward", line={"color": theme.TEXT, "width": 4}))
-    figure.add_trace(go.Scatter(
-        x=xs, y=ys, mode="markers+text", text=names, customdata=[[code] for code in codes], hovertext=hover,
-        hovertemplate="%{hovertext}<extra></extra>", textfont={"size": label_size, "color": colours},
-        marker={"size": 1, "color": colours, "opacity": 0}, showlegend=False, name="ward names"))
+                    figure.add_trace(
+                        go.Scatter(
+                            x=list(x),
+                            y=list(y),
+                            mode="lines",
+                            hoverinfo="skip",
+                            showlegend=False,
+                            name="chosen ward",
+                            line={"color": theme.TEXT, "width": 4},
+                        )
+                    )
+    figure.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="markers+text",
+            text=names,
+            customdata=[[code] for code in codes],
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            textfont={"size": label_size, "color": colours},
+            marker={"size": 1, "color": colours, "opacity": 0},
+            showlegend=False,
+            name="ward names",
+        )
+    )
     for index, colour in enumerate(theme.SEQUENTIAL):  # the legend: one swatch per band with its range
         start, end = low + (high - low) * index / bands, low + (high - low) * (index + 1) / bands
-        figure.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{start:.0f} to {end:.0f}",
-                                    marker={"color": colour, "size": 10, "symbol": "square",
-                                            "line": {"color": theme.MID_GREY, "width": 0.5}}))
+        figure.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=f"{start:.0f} to {end:.0f}",
+                marker={"color": colour, "size": 10, "symbol": "square", "line": {"color": theme.MID_GREY, "width": 0.5}},
+            )
+        )
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False, scaleanchor="x", scaleratio=1.6)  # roughly true shape at England's latitude
     figure.update_layout(showlegend=True)

@@ -33,7 +33,8 @@ class PageFilters:
         return {
             "period": f"{self.period.label} ({self.period.start} to {self.period.end})",
             "ward": self.ward_name or "whole district",
-            "sex": self.groups.sex or "all", "age band": self.groups.age_band or "all",
+            "sex": self.groups.sex or "all",
+            "age band": self.groups.age_band or "all",
             "ethnic group": self.groups.ethnicity or "all",
         }
 
@@ -57,13 +58,23 @@ def sidebar_filters() -> PageFilters | None:
     shortfalls = {label: coverage.shortfall(period) if coverage else None for label, period in options.items()}
     with st.sidebar:
         st.header("Filters")
-        period_label = st.selectbox("Period", list(options), key="filter_period",
-                                    format_func=lambda label: f"{label} (incomplete)" if shortfalls[label] else label)
+        period_label = st.selectbox(
+            "Period",
+            list(options),
+            key="filter_period",
+            format_func=lambda label: f"{label} (incomplete)" if shortfalls[label] else label,
+        )
         if shortfalls[period_label]:
-            st.caption(f"{options[period_label].label} is {shortfalls[period_label]}. Rates over it read low; "
-                       "the latest 12 months are the latest complete ones.")
-        ward = st.selectbox("Ward", [ALL, *sorted(names, key=lambda code: names[code])], key="filter_ward",
-                            format_func=lambda code: "All wards" if code == ALL else names[code])
+            st.caption(
+                f"{options[period_label].label} is {shortfalls[period_label]}. Rates over it read low; "
+                "the latest 12 months are the latest complete ones."
+            )
+        ward = st.selectbox(
+            "Ward",
+            [ALL, *sorted(names, key=lambda code: names[code])],
+            key="filter_ward",
+            format_func=lambda code: "All wards" if code == ALL else names[code],
+        )
         sex = st.selectbox("Sex", SEX_OPTIONS, key="filter_sex", format_func=_label)
         age_band = st.selectbox("Age band", AGE_OPTIONS, key="filter_age_band", format_func=_label)
         ethnicity = st.selectbox("Ethnic group", ETHNICITY_OPTIONS, key="filter_ethnicity", format_func=_label)

@@ -21,20 +21,33 @@ def first_screen(period: Period, previous: Period, groups: GroupFilters) -> Over
     current = cache.scorecard(filters=Filters(period=period, groups=groups))
     before = cache.scorecard(filters=Filters(period=previous, groups=groups))
     ids = current["indicator_id"].to_list() if current.height else []
-    series = {indicator_id: cache.indicator(indicator_id, filters)
-              for indicator_id, filters in monthly_filters(ids, period.end, groups).items()}
+    series = {
+        indicator_id: cache.indicator(indicator_id, filters)
+        for indicator_id, filters in monthly_filters(ids, period.end, groups).items()
+    }
     try:
         points, _ = cache.ward_funnel(indicator_id=PREVALENCE, filters=Filters(period=period))
     except FunnelNotAvailable:
         points = None
     ward = top_ward(points) if points is not None else None
-    ward_months = (cache.indicator(PREVALENCE, monthly_filters([PREVALENCE], period.end, GroupFilters(ward_code=ward))[PREVALENCE])
-                   if ward else None)
+    ward_months = (
+        cache.indicator(PREVALENCE, monthly_filters([PREVALENCE], period.end, GroupFilters(ward_code=ward))[PREVALENCE])
+        if ward
+        else None
+    )
     groups_frame = cache.hidden_need_by_group(filters=Filters(period=period))
     try:
         targets = cache.plan_view(as_of=date.today()).targets
     except (PlanMissing, PlanFormatError):
         targets = None
-    return overview(period=period, previous=previous, current=current, before=before, series=series,
-                    ward_points=points if points is not None else pl.DataFrame(), ward_months=ward_months,
-                    groups=groups_frame, targets=targets)
+    return overview(
+        period=period,
+        previous=previous,
+        current=current,
+        before=before,
+        series=series,
+        ward_points=points if points is not None else pl.DataFrame(),
+        ward_months=ward_months,
+        groups=groups_frame,
+        targets=targets,
+    )

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from metrics.board.overview import Overview
 
-COMPARISONS = {"Latest quarter against the one before": "quarter",
-               "Latest 12 months against the 12 before": "year"}
+COMPARISONS = {"Latest quarter against the one before": "quarter", "Latest 12 months against the 12 before": "year"}
 
 
 def change_lines(summary: Overview) -> list[str]:
@@ -15,8 +14,10 @@ def change_lines(summary: Overview) -> list[str]:
     changes = summary.changes
     lines = [change.sentence for change in changes.changes]
     lines += list(summary.spc_changes)
-    lines += [f"Possibly: {change.sentence[:1].lower()}{change.sentence[1:]} Watch it; chance could still explain it."
-              for change in changes.to_watch]
+    lines += [
+        f"Possibly: {change.sentence[:1].lower()}{change.sentence[1:]} Watch it; chance could still explain it."
+        for change in changes.to_watch
+    ]
     real = len(changes.changes) + len(summary.spc_changes)
     steady = len(changes.changes) + len(changes.to_watch) + len(changes.unchanged) - real
     if not real:
@@ -28,11 +29,13 @@ def change_lines(summary: Overview) -> list[str]:
     return lines
 
 
-ICON_KEY = ("Variation (SPC, the last 24 months): ~ usual variation · + improving · ! concerning · ? unusual, no better "
-            "direction. Assurance against the target: P will pass · F will fail · ? hit and miss. Against the benchmark "
-            "says better or worse only where the indicator has a better direction; * is hidden to protect people. "
-            "SPC: statistical process control. CPS: Crown Prosecution Service. MARAC: multi-agency risk assessment "
-            "conference. The Definitions page has the full glossary.")
+ICON_KEY = (
+    "Variation (SPC, the last 24 months): ~ usual variation · + improving · ! concerning · ? unusual, no better "
+    "direction. Assurance against the target: P will pass · F will fail · ? hit and miss. Against the benchmark "
+    "says better or worse only where the indicator has a better direction; * is hidden to protect people. "
+    "SPC: statistical process control. CPS: Crown Prosecution Service. MARAC: multi-agency risk assessment "
+    "conference. The Definitions page has the full glossary."
+)
 
 CHANGE_METHOD = """A change is **real** when chance is most unlikely to explain it:
 

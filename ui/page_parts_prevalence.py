@@ -14,8 +14,10 @@ from metrics.hidden_need_groups import REPORTING_RATIO
 from metrics.registry import all_indicators
 from ui.result_views import result_table
 
-HIDDEN_NEED_CAVEAT = ("A low ratio can mean people are not reporting, or that there is less abuse here than national "
-                      "survey rates predict; either way it is where to look first.")
+HIDDEN_NEED_CAVEAT = (
+    "A low ratio can mean people are not reporting, or that there is less abuse here than national "
+    "survey rates predict; either way it is where to look first."
+)
 
 
 def indicator_choices() -> dict[str, str]:
@@ -69,7 +71,8 @@ STANDARDISED_CAPTION = (
     "Age-standardised rates apply each ward's rates at each age to one standard population (European Standard "
     "Population 2013), so wards with young or old populations are compared as if they had the same ages; 95% "
     "limits by Dobson's method, not shown below 10 events. Events of unknown age are left out. A ward whose "
-    "count in any age band is too small to show safely has no standardised rate here.")
+    "count in any age band is too small to show safely has no standardised rate here."
+)
 
 
 def standardised_rows(frame: pl.DataFrame) -> pl.DataFrame:
@@ -77,21 +80,30 @@ def standardised_rows(frame: pl.DataFrame) -> pl.DataFrame:
     district = frame.filter(pl.col("ward_code") == "district")
     value = district["standardised"][0] if district.height else None
     return frame.filter(pl.col("ward_code") != "district").select(
-        pl.col("ward_code").alias("cut_value"), pl.col("ward_name").alias("cut_label"),
-        pl.col("standardised").alias("value"), pl.col("standardised_lower_95").alias("lower_95"),
-        pl.col("standardised_upper_95").alias("upper_95"), "comparison",
+        pl.col("ward_code").alias("cut_value"),
+        pl.col("ward_name").alias("cut_label"),
+        pl.col("standardised").alias("value"),
+        pl.col("standardised_lower_95").alias("lower_95"),
+        pl.col("standardised_upper_95").alias("upper_95"),
+        "comparison",
         pl.lit("district (age-standardised)").alias("comparator"),
-        pl.lit(value, dtype=pl.Float64).alias("comparator_value"), "value_suppressed")
+        pl.lit(value, dtype=pl.Float64).alias("comparator_value"),
+        "value_suppressed",
+    )
 
 
 def standardised_table(frame: pl.DataFrame) -> pl.DataFrame:
     """Crude and standardised rates side by side, for the table view and the download."""
     return frame.select(
-        pl.col("ward_name").alias("ward"), pl.col("events"),
+        pl.col("ward_name").alias("ward"),
+        pl.col("events"),
         pl.col("events_of_unknown_age").alias("of unknown age (left out)"),
-        pl.col("crude").round(2).alias("crude rate"), pl.col("standardised").round(2).alias("age-standardised rate"),
+        pl.col("crude").round(2).alias("crude rate"),
+        pl.col("standardised").round(2).alias("age-standardised rate"),
         pl.col("standardised_lower_95").round(2).alias("95% CI lower"),
-        pl.col("standardised_upper_95").round(2).alias("95% CI upper"), pl.col("comparison"))
+        pl.col("standardised_upper_95").round(2).alias("95% CI upper"),
+        pl.col("comparison"),
+    )
 
 
 def standardised_summary(frame: pl.DataFrame) -> str:
@@ -116,12 +128,18 @@ def standardised_by_default(standardised: pl.DataFrame, crude: pl.DataFrame) -> 
 def basis_caption(basis: str, standardised: pl.DataFrame, crude: pl.DataFrame) -> str:
     """Which rate the map and funnel compare wards on, and why, in one or two sentences."""
     if basis == STANDARDISED_BASIS:
-        return ("The map and the funnel compare wards on the age-standardised rate (European Standard Population "
-                "2013, Dobson limits), so a ward's ages do not decide its colour; the table gives the crude rate "
-                "beside it.")
-    hidden = crude["value"].is_not_null().sum() - standardised["value"].is_not_null().sum()
-    why = (f" Age-standardised rates cannot be shown safely for {hidden} more ward{'s' if hidden != 1 else ''} "
-           "(a small count in an age band), so the crude rate is shown by default." if hidden > 0 else "")
+        return (
+            "The map and the funnel compare wards on the age-standardised rate (European Standard Population "
+            "2013, Dobson limits), so a ward's ages do not decide its colour; the table gives the crude rate "
+            "beside it."
+        )
+    hidden = int(crude["value"].is_not_null().sum()) - int(standardised["value"].is_not_null().sum())
+    why = (
+        f" Age-standardised rates cannot be shown safely for {hidden} more ward{'s' if hidden != 1 else ''} "
+        "(a small count in an age band), so the crude rate is shown by default."
+        if hidden > 0
+        else ""
+    )
     return "The map and the funnel compare wards on the crude rate." + why
 
 
@@ -129,9 +147,13 @@ def crude_and_standardised_table(crude: pl.DataFrame, standardised: pl.DataFrame
     """Each ward's crude rate (as published) beside its age-standardised rate, interval and comparison."""
     crude_rates = crude.select("cut_value", pl.col("value").round(2).alias("crude rate"))
     return standardised.join(crude_rates, on="cut_value", how="left").select(
-        pl.col("cut_label").alias("ward"), "crude rate", pl.col("value").round(2).alias("age-standardised rate"),
-        pl.col("lower_95").round(2).alias("95% CI lower"), pl.col("upper_95").round(2).alias("95% CI upper"),
-        pl.col("comparison_text").alias("comparison"))
+        pl.col("cut_label").alias("ward"),
+        "crude rate",
+        pl.col("value").round(2).alias("age-standardised rate"),
+        pl.col("lower_95").round(2).alias("95% CI lower"),
+        pl.col("upper_95").round(2).alias("95% CI upper"),
+        pl.col("comparison_text").alias("comparison"),
+    )
 
 
 def without_uncounted_child_bands(cut: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:

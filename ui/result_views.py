@@ -18,8 +18,15 @@ from ui.filters import AGE_OPTIONS, ETHNICITY_OPTIONS, SEX_OPTIONS
 from ui.widgets import describe_row
 
 TREND_YEARS = 5
-DIMENSION_WORDS = {"ward": "ward", "sex": "sex", "age_band": "age band", "ethnicity": "ethnic group",
-                   "quarter": "quarter", "year": "year", "month": "month"}
+DIMENSION_WORDS = {
+    "ward": "ward",
+    "sex": "sex",
+    "age_band": "age band",
+    "ethnicity": "ethnic group",
+    "quarter": "quarter",
+    "year": "year",
+    "month": "month",
+}
 READING_ORDER = {
     "sex": SEX_OPTIONS[1:],
     "age_band": ("0-4", "5-10", "11-15", *AGE_OPTIONS[1:]),
@@ -50,10 +57,16 @@ def in_reading_order(frame: pl.DataFrame, dimension: str, label_column: str = "c
     if order is None:
         return frame.sort("cut_value" if dimension in ("quarter", "year", "month") else label_column)
     rank = {value: index for index, value in enumerate(order)}
-    return frame.with_columns(
-        pl.col(label_column).str.replace_all("_", " ").str.to_titlecase() if dimension != "age_band" else pl.col(label_column),
-        _rank=pl.col("cut_value").replace_strict(rank, default=len(order), return_dtype=pl.Int64),
-    ).sort("_rank", "cut_value").drop("_rank")
+    return (
+        frame.with_columns(
+            pl.col(label_column).str.replace_all("_", " ").str.to_titlecase()
+            if dimension != "age_band"
+            else pl.col(label_column),
+            _rank=pl.col("cut_value").replace_strict(rank, default=len(order), return_dtype=pl.Int64),
+        )
+        .sort("_rank", "cut_value")
+        .drop("_rank")
+    )
 
 
 def result_table(frame: pl.DataFrame, *, label: str, label_column: str = "cut_label") -> pl.DataFrame:
@@ -90,8 +103,9 @@ def clicked_ward(points: list[dict], ward_codes: set[str]) -> str | None:
     return None
 
 
-def comparison_summary(frame: pl.DataFrame, *, label_column: str = "cut_label", against: str | None = None,
-                       words: dict[str, str] | None = None) -> str:
+def comparison_summary(
+    frame: pl.DataFrame, *, label_column: str = "cut_label", against: str | None = None, words: dict[str, str] | None = None
+) -> str:
     """Which rows differ significantly from their comparator, in one or two sentences.
 
     "Significantly higher than the district: Greystone Park, Canal Wharf. Significantly lower: Hallowmoor."

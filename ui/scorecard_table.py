@@ -30,13 +30,18 @@ ASSURANCE_ICON = {
     Assurance.HIT_AND_MISS.value: ("?", theme.MID_GREY, "hit and miss"),
 }
 BENCHMARK_WORDS = {
-    "better_998": "Better", "better": "Better", "similar": "Similar", "worse": "Worse", "worse_998": "Worse",
-    "higher_998": "Higher", "higher": "Higher", "lower": "Lower", "lower_998": "Lower",
+    "better_998": "Better",
+    "better": "Better",
+    "similar": "Similar",
+    "worse": "Worse",
+    "worse_998": "Worse",
+    "higher_998": "Higher",
+    "higher": "Higher",
+    "lower": "Lower",
+    "lower_998": "Lower",
 }
-STATUS_COLOUR = {"off track": theme.DARK_PINK, "not met": theme.DARK_PINK, "met": theme.DARK_BLUE,
-                 "on track": theme.DARK_BLUE}
-COLUMNS = ("Indicator", "Latest", "95% interval", "Against the benchmark", "Variation", "Assurance", "Target",
-           "Owner")
+STATUS_COLOUR = {"off track": theme.DARK_PINK, "not met": theme.DARK_PINK, "met": theme.DARK_BLUE, "on track": theme.DARK_BLUE}
+COLUMNS = ("Indicator", "Latest", "95% interval", "Against the benchmark", "Variation", "Assurance", "Target", "Owner")
 
 
 def with_abbreviations(text: str) -> str:
@@ -55,8 +60,10 @@ def number(value: float | None, unit: str) -> str:
 
 
 def _icon(letter: str, colour: str, words: str, meaning: str) -> str:
-    return (f'<span class="ov-icon" style="background:{colour}" aria-hidden="true">{escape(letter)}</span>'
-            f'<span title="{escape(meaning)}">{escape(words)}</span>')
+    return (
+        f'<span class="ov-icon" style="background:{colour}" aria-hidden="true">{escape(letter)}</span>'
+        f'<span title="{escape(meaning)}">{escape(words)}</span>'
+    )
 
 
 def benchmark_cell(row: dict) -> str:
@@ -69,8 +76,10 @@ def benchmark_cell(row: dict) -> str:
     benchmark = benchmark_named(str(row.get("indicator_id") or ""), row.get("comparator"))
     source = f"Source: {benchmark.source}" if benchmark else "Source not recorded"
     dated = f' <span class="ov-muted">({escape(when)}</span>' if when else ""
-    return (f'<span class="ov-chip" style="border-color:{colour}">{word}</span> than '
-            f'<span title="{escape(source)}">{escape(name)}</span>, {row["comparator_value"]:g}{dated}')
+    return (
+        f'<span class="ov-chip" style="border-color:{colour}">{word}</span> than '
+        f'<span title="{escape(source)}">{escape(name)}</span>, {row["comparator_value"]:g}{dated}'
+    )
 
 
 def scorecard_html(tiles: pl.DataFrame) -> str:
@@ -83,8 +92,9 @@ def scorecard_html(tiles: pl.DataFrame) -> str:
             latest, interval = SUPPRESSED_TEXT if row.get("value_suppressed") else "no data", ""
         else:
             latest = f"<strong>{number(row['value'], unit)}</strong>"
-            interval = (f"{number(row['lower_95'], unit)} to {number(row['upper_95'], unit)}"
-                        if row.get("lower_95") is not None else "")
+            interval = (
+                f"{number(row['lower_95'], unit)} to {number(row['upper_95'], unit)}" if row.get("lower_95") is not None else ""
+            )
         variation = VARIATION_ICON.get(row.get("spc_variation") or "")
         assurance = ASSURANCE_ICON.get(row.get("spc_assurance") or "")
         status = row.get("target_status")
@@ -92,10 +102,11 @@ def scorecard_html(tiles: pl.DataFrame) -> str:
         has_target = row.get("target_value") is not None
         if has_target:
             colour = STATUS_COLOUR.get(status or "", theme.MID_GREY)
-            target = (f'<span title="{escape(row.get("target_id") or "")} in the action plan">'
-                      f'{number(row["target_value"], unit)}: <strong style="color:{colour}">{escape(status or "")}</strong></span>')
-        no_assurance = ("no target" if not has_target else "too few months" if not variation
-                        else "not judged")
+            target = (
+                f'<span title="{escape(row.get("target_id") or "")} in the action plan">'
+                f'{number(row["target_value"], unit)}: <strong style="color:{colour}">{escape(status or "")}</strong></span>'
+            )
+        no_assurance = "no target" if not has_target else "too few months" if not variation else "not judged"
         body.append(
             "<tr>"
             f'<th scope="row" title="{escape(unit)}">{with_abbreviations(row["title"])}</th>'
@@ -104,7 +115,8 @@ def scorecard_html(tiles: pl.DataFrame) -> str:
             f"<td>{_icon(*assurance, row['spc_assurance']) if assurance else f'<span class=ov-muted>{no_assurance}</span>'}</td>"
             f"<td class=ov-small>{target or '<span class=ov-muted>no target</span>'}</td>"
             f"<td class=ov-small>{escape(row.get('owner') or '')}</td>"
-            "</tr>")
+            "</tr>"
+        )
     widths = "".join(f'<col style="width:{width}%">' for width in (20, 5, 9, 21, 11, 11, 11, 12))
     return f'<table class="ov-scorecard"><colgroup>{widths}</colgroup><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
@@ -133,9 +145,11 @@ def lists_html(attention: list[str] | tuple[str, ...], changes: list[str], since
     """The two lists above the scorecard, side by side."""
     ranked = "".join(f"<li>{escape(line)}</li>" for line in attention) or "<li>Nothing stands out beyond chance.</li>"
     changed = "".join(f"<li>{escape(line)}</li>" for line in changes)
-    return (f'<div class="ov-lists" style="display:flex;gap:2rem"><section style="flex:3">'
-            f"<h3>Needs the board's attention</h3><ol>{ranked}</ol></section>"
-            f'<section style="flex:2"><h3>What changed since {escape(since)}</h3><ul>{changed}</ul></section></div>')
+    return (
+        f'<div class="ov-lists" style="display:flex;gap:2rem"><section style="flex:3">'
+        f"<h3>Needs the board's attention</h3><ol>{ranked}</ol></section>"
+        f'<section style="flex:2"><h3>What changed since {escape(since)}</h3><ul>{changed}</ul></section></div>'
+    )
 
 
 def benchmark_sources(tiles: pl.DataFrame) -> pl.DataFrame:
@@ -144,7 +158,16 @@ def benchmark_sources(tiles: pl.DataFrame) -> pl.DataFrame:
     for row in tiles.iter_rows(named=True):
         benchmark = benchmark_named(str(row.get("indicator_id") or ""), row.get("comparator"))
         if benchmark:
-            rows.append({"Indicator": row["title"], "Benchmark": benchmark.name, "Value": benchmark.value,
-                         "Period": benchmark.year or "not recorded", "Source": benchmark.source})
-    return pl.DataFrame(rows, schema={"Indicator": pl.String, "Benchmark": pl.String, "Value": pl.Float64,
-                                      "Period": pl.String, "Source": pl.String})
+            rows.append(
+                {
+                    "Indicator": row["title"],
+                    "Benchmark": benchmark.name,
+                    "Value": benchmark.value,
+                    "Period": benchmark.year or "not recorded",
+                    "Source": benchmark.source,
+                }
+            )
+    return pl.DataFrame(
+        rows,
+        schema={"Indicator": pl.String, "Benchmark": pl.String, "Value": pl.Float64, "Period": pl.String, "Source": pl.String},
+    )

@@ -55,8 +55,10 @@ def require_viewer() -> Viewer:
             st.info("Sign in with your council account to see the dashboard.")
             st.button("Sign in", on_click=st.login, type="primary", key="sign-in")
         else:
-            st.error(f"Sign-in is required, and this request was not signed in ({reason}). Open the dashboard through "
-                     "the council's sign-in address.")
+            st.error(
+                f"Sign-in is required, and this request was not signed in ({reason}). Open the dashboard through "
+                "the council's sign-in address."
+            )
         st.stop()
     if viewer.sign_in == "oidc":
         st.sidebar.button("Sign out", on_click=st.logout, key="sign-out")

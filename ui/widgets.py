@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-from html import escape
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
+from html import escape
 from pathlib import Path
 from typing import Literal
 
@@ -21,9 +21,8 @@ from metrics.overdispersion import count_comparisons
 from metrics.safe_output import comment_lines, safe_csv
 from oversight.settings import get_settings
 from ui import access, session, theme
-from ui.safe_text import plain, text_only_figure
 from ui.filters import PageFilters
-
+from ui.safe_text import plain, text_only_figure
 
 
 def format_value(value: float | None, unit: str) -> str:
@@ -46,7 +45,9 @@ def describe_row(row: dict) -> str:
     interval = ""
     if row.get("lower_95") is not None:
         interval = f" (95% CI {format_value(row['lower_95'], row['unit'])} to {format_value(row['upper_95'], row['unit'])})"
-    return f"{format_value(row['value'], row['unit'])} {row['unit'].removeprefix('%').strip()}{interval}; {row['comparison_text']}"
+    return (
+        f"{format_value(row['value'], row['unit'])} {row['unit'].removeprefix('%').strip()}{interval}; {row['comparison_text']}"
+    )
 
 
 def tile(row: dict, *, sparkline: go.Figure | None = None, key: str) -> None:
@@ -64,10 +65,17 @@ def tile(row: dict, *, sparkline: go.Figure | None = None, key: str) -> None:
         text = row["comparison_text"]
         st.markdown(f"{_symbol_text(row.get('comparison'))} {plain(text[:1].upper() + text[1:])}")
         trend = row.get("trend") or "not calculated for this indicator"
-        st.caption(f"Trend: {trend}" + (f" ({row['trend_reason']})" if row.get("trend_reason") and trend == "cannot be calculated" else ""))
+        st.caption(
+            f"Trend: {trend}"
+            + (f" ({row['trend_reason']})" if row.get("trend_reason") and trend == "cannot be calculated" else "")
+        )
         if sparkline is not None:
-            st.plotly_chart(text_only_figure(sparkline), key=key, config={"displayModeBar": False, "staticPlot": True},
-                            alt=f"Annual values of {row['title']}; latest {word}")
+            st.plotly_chart(
+                text_only_figure(sparkline),
+                key=key,
+                config={"displayModeBar": False, "staticPlot": True},
+                alt=f"Annual values of {row['title']}; latest {word}",
+            )
 
 
 def _symbol_text(comparison: str | None) -> str:
@@ -75,45 +83,92 @@ def _symbol_text(comparison: str | None) -> str:
     return symbols.get(theme.comparison_symbol(comparison), "●")
 
 
-def chart_with_table(figure: go.Figure, table: pl.DataFrame, *, alt: str, key: str, filters: PageFilters,
-                     file_stem: str, on_select: Literal["ignore", "rerun"] = "ignore") -> object:
+def chart_with_table(
+    figure: go.Figure,
+    table: pl.DataFrame,
+    *,
+    alt: str,
+    key: str,
+    filters: PageFilters,
+    file_stem: str,
+    on_select: Literal["ignore", "rerun"] = "ignore",
+) -> object:
     """A chart with its alt text, and beside it the same numbers as a table and a CSV download."""
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
         shown = text_only_figure(figure)
         config = {"displaylogo": False}
         # streamlit types the two kinds of chart apart: one returns its selection, the other a placeholder
-        event: object = (st.plotly_chart(shown, key=key, alt=alt, on_select="rerun", selection_mode="points", config=config)
-                         if on_select == "rerun" else
-                         st.plotly_chart(shown, key=key, alt=alt, on_select="ignore", selection_mode="points", config=config))
+        event: object = (
+            st.plotly_chart(shown, key=key, alt=alt, on_select="rerun", selection_mode="points", config=config)
+            if on_select == "rerun"
+            else st.plotly_chart(shown, key=key, alt=alt, on_select="ignore", selection_mode="points", config=config)
+        )
     with table_tab:
         st.dataframe(table.to_pandas(), hide_index=True, width="stretch")
-    export_button("Download this table (CSV)", data=lambda: csv_with_filters(table, filters), file_name=f"{file_stem}.csv",
-                  mime="text/csv", key=f"{key}-csv", export=f"table: {file_stem}", filters=filters.as_record())
+    export_button(
+        "Download this table (CSV)",
+        data=lambda: csv_with_filters(table, filters),
+        file_name=f"{file_stem}.csv",
+        mime="text/csv",
+        key=f"{key}-csv",
+        export=f"table: {file_stem}",
+        filters=filters.as_record(),
+    )
     return event
 
 
-def export_button(label: str, *, data: Callable[[], bytes], file_name: str, mime: str, key: str, export: str,
-                  filters: Mapping[str, str], help: str | None = None) -> None:
+def export_button(
+    label: str,
+    *,
+    data: Callable[[], bytes],
+    file_name: str,
+    mime: str,
+    key: str,
+    export: str,
+    filters: Mapping[str, str],
+    help: str | None = None,
+) -> None:
     """A download for commissioners and analysts only; each download is recorded in the export audit log."""
     viewer = session.current_viewer()
     if not access.may_export(viewer.audience):
         return
-    record = ExportRecord(user=viewer.name, role=viewer.audience.value, export=export, file_name=file_name,
-                          filters=dict(filters))
-    st.download_button(label, data=audited(data, record=record, warehouse=get_settings().warehouse), file_name=file_name,
-                       mime=mime, key=key, help=help, on_click="ignore")
+    record = ExportRecord(user=viewer.name, role=viewer.audience.value, export=export, file_name=file_name, filters=dict(filters))
+    st.download_button(
+        label,
+        data=audited(data, record=record, warehouse=get_settings().warehouse),
+        file_name=file_name,
+        mime=mime,
+        key=key,
+        help=help,
+        on_click="ignore",
+    )
 
 
-def paper_button(label: str, *, data: Callable[[], bytes], file_name: str, mime: str, key: str, export: str,
-                 filters: Mapping[str, str], help: str | None = None) -> None:
+def paper_button(
+    label: str,
+    *,
+    data: Callable[[], bytes],
+    file_name: str,
+    mime: str,
+    key: str,
+    export: str,
+    filters: Mapping[str, str],
+    help: str | None = None,
+) -> None:
     """A download for every role (the board pack, made under the board's disclosure rule whoever asks);
     each download is recorded in the export audit log like any other."""
     viewer = session.current_viewer()
-    record = ExportRecord(user=viewer.name, role=viewer.audience.value, export=export, file_name=file_name,
-                          filters=dict(filters))
-    st.download_button(label, data=audited(data, record=record, warehouse=get_settings().warehouse), file_name=file_name,
-                       mime=mime, key=key, help=help, on_click="ignore")
+    record = ExportRecord(user=viewer.name, role=viewer.audience.value, export=export, file_name=file_name, filters=dict(filters))
+    st.download_button(
+        label,
+        data=audited(data, record=record, warehouse=get_settings().warehouse),
+        file_name=file_name,
+        mime=mime,
+        key=key,
+        help=help,
+        on_click="ignore",
+    )
 
 
 def audited(data: Callable[[], bytes], *, record: ExportRecord, warehouse: Path) -> Callable[[], bytes]:
@@ -121,6 +176,7 @@ def audited(data: Callable[[], bytes], *, record: ExportRecord, warehouse: Path)
 
     Streamlit calls it outside the page run, so who and what are fixed when the button is drawn.
     """
+
     def build() -> bytes:
         content = data()
         record_export(warehouse, replace(record, exported_at=datetime.now(UTC).isoformat(timespec="seconds")))

@@ -120,8 +120,12 @@ def _column_specs(model: type[Extract]) -> tuple[ColumnSpec, ...]:
         metadata = _flatten_metadata(hints[name])
         kind = next(item for item in metadata if isinstance(item, Kind))
         enum = next((item for item in metadata if isinstance(item, type) and issubclass(item, Enum)), None)
-        ge = next((item.ge for item in metadata if isinstance(item, annotated_types.Ge) and isinstance(item.ge, int | float)), None)
-        le = next((item.le for item in metadata if isinstance(item, annotated_types.Le) and isinstance(item.le, int | float)), None)
+        ge = next(
+            (item.ge for item in metadata if isinstance(item, annotated_types.Ge) and isinstance(item.ge, int | float)), None
+        )
+        le = next(
+            (item.le for item in metadata if isinstance(item, annotated_types.Le) and isinstance(item.le, int | float)), None
+        )
         for item in metadata:  # pydantic keeps Field(ge=...) as FieldInfo metadata
             for sub in getattr(item, "metadata", []):
                 if isinstance(sub, annotated_types.Ge) and isinstance(sub.ge, int | float):

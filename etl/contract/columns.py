@@ -151,8 +151,13 @@ def parse_timestamp(value: Any) -> datetime:
     fraction = (match[9] or "").ljust(6, "0")
     try:
         return datetime(
-            int(match[1]), int(match[2]), int(match[3]), int(match[4]), int(match[5]),
-            int(match[7] or 0), int(fraction or 0),
+            int(match[1]),
+            int(match[2]),
+            int(match[3]),
+            int(match[4]),
+            int(match[5]),
+            int(match[7] or 0),
+            int(fraction or 0),
         )
     except ValueError as error:
         raise CellError("expected a real calendar date and time") from error
@@ -192,7 +197,9 @@ ID_KIND = Kind(KindName.id, "VARCHAR", pattern=ID_PATTERN, description="an id")
 WARD_KIND = Kind(KindName.code, "VARCHAR", pattern=WARD_CODE_PATTERN, description="E05000001")
 LSOA_KIND = Kind(KindName.code, "VARCHAR", pattern=LSOA_CODE_PATTERN, description="E01000001")
 AREA_KIND = Kind(
-    KindName.code, "VARCHAR", pattern=f"({WARD_CODE_PATTERN}|{LSOA_CODE_PATTERN})",
+    KindName.code,
+    "VARCHAR",
+    pattern=f"({WARD_CODE_PATTERN}|{LSOA_CODE_PATTERN})",
     description="E05000001 (ward) or E01000001 (LSOA)",
 )
 

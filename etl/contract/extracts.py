@@ -74,14 +74,22 @@ class PoliceIncident(Extract):
     perpetrator_id: Id | None = Field(None, description="Pseudonymous perpetrator id.")
     victim_sex: Annotated[str, Choice(Sex, missing_is_unknown=True)] = Field(description="Victim's sex.")
     victim_age_band: Annotated[str, Choice(AgeBand, missing_is_unknown=True)] = Field(description="Victim's age band.")
-    victim_ethnicity: Annotated[str, Choice(Ethnicity, missing_is_unknown=True)] = Field(description="Victim's ethnic group (ONS 2021 high level).")
-    victim_disability: Annotated[str, Choice(YesNoUnknown, missing_is_unknown=True)] = Field("unknown", description="Victim has a disability.")
+    victim_ethnicity: Annotated[str, Choice(Ethnicity, missing_is_unknown=True)] = Field(
+        description="Victim's ethnic group (ONS 2021 high level)."
+    )
+    victim_disability: Annotated[str, Choice(YesNoUnknown, missing_is_unknown=True)] = Field(
+        "unknown", description="Victim has a disability."
+    )
     victim_lgbt: Annotated[str, Choice(YesNoUnknown, missing_is_unknown=True)] = Field("unknown", description="Victim is LGBT+.")
-    relationship: Annotated[str, Choice(Relationship)] | None = Field(None, description="Victim's relationship to the perpetrator.")
+    relationship: Annotated[str, Choice(Relationship)] | None = Field(
+        None, description="Victim's relationship to the perpetrator."
+    )
     dash_risk: Annotated[str, Choice(DashRisk)] = Field(description="DASH risk level.")
     dash_score: Annotated[Count, Field(le=24)] | None = Field(None, description="DASH ticks, 0 to 24.")
     n_children_present: Annotated[Count, Field(le=20)] = Field(description="Children present or normally resident, 0 to 20.")
-    is_child_spoken_to: Boolean | None = Field(None, description="Officer recorded speaking to the child (when children present).")
+    is_child_spoken_to: Boolean | None = Field(
+        None, description="Officer recorded speaking to the child (when children present)."
+    )
     is_crime: Boolean = Field(description="Recorded as a crime.")
     crime_id: Id | None = Field(None, description="Crime id, required when recorded as a crime.")
     is_arrest: Boolean | None = Field(None, description="An arrest was made.")
@@ -130,7 +138,9 @@ class MaracCase(Extract):
     victim_sex: Annotated[str, Choice(Sex, missing_is_unknown=True)] = Field(description="Victim's sex.")
     victim_age_band: Annotated[str, Choice(AgeBand, missing_is_unknown=True)] = Field(description="Victim's age band.")
     victim_ethnicity: Annotated[str, Choice(Ethnicity, missing_is_unknown=True)] = Field(description="Victim's ethnic group.")
-    victim_disability: Annotated[str, Choice(YesNoUnknown, missing_is_unknown=True)] = Field("unknown", description="Victim has a disability.")
+    victim_disability: Annotated[str, Choice(YesNoUnknown, missing_is_unknown=True)] = Field(
+        "unknown", description="Victim has a disability."
+    )
     victim_lgbt: Annotated[str, Choice(YesNoUnknown, missing_is_unknown=True)] = Field("unknown", description="Victim is LGBT+.")
     ward_code: WardCode | None = Field(None, description=WARD_DOC)
     lsoa_code: LsoaCode | None = Field(None, description=LSOA_DOC)
@@ -155,7 +165,9 @@ class ServiceReferral(Extract):
     sex: Annotated[str, Choice(Sex, missing_is_unknown=True)] = Field(description="Person's sex.")
     age_band: Annotated[str, Choice(AgeBand, missing_is_unknown=True)] = Field(description="Person's age band.")
     ethnicity: Annotated[str, Choice(Ethnicity, missing_is_unknown=True)] = Field(description="Person's ethnic group.")
-    disability: Annotated[str, Choice(YesNoUnknown, missing_is_unknown=True)] = Field("unknown", description="Person has a disability.")
+    disability: Annotated[str, Choice(YesNoUnknown, missing_is_unknown=True)] = Field(
+        "unknown", description="Person has a disability."
+    )
     lgbt: Annotated[str, Choice(YesNoUnknown, missing_is_unknown=True)] = Field("unknown", description="Person is LGBT+.")
     ward_code: WardCode | None = Field(None, description=WARD_DOC)
     lsoa_code: LsoaCode | None = Field(None, description=LSOA_DOC)
@@ -209,7 +221,9 @@ class Service(Extract):
     longitude: Annotated[Number, Field(ge=-180, le=180)] | None = Field(None, description="Longitude of its base (WGS84).")
     capacity_per_year: Annotated[Count, Field(le=10_000_000)] | None = Field(None, description="People it can support in a year.")
     fte: Annotated[Number, Field(ge=0, le=100_000)] | None = Field(None, description="Full-time-equivalent case workers.")
-    annual_funding_gbp: Annotated[Number, Field(ge=0, le=10_000_000_000)] | None = Field(None, description="Annual funding in pounds.")
+    annual_funding_gbp: Annotated[Number, Field(ge=0, le=10_000_000_000)] | None = Field(
+        None, description="Annual funding in pounds."
+    )
     is_commissioned: Boolean = Field(description="Commissioned by a statutory body.")
     commissioner: Annotated[str, Text(200)] | None = Field(None, description="Who commissions it.")
     contract_ends_on: PlanDay | None = Field(None, description="Date the current contract ends (usually in the future).")
@@ -252,9 +266,11 @@ class PrevalenceRate(Extract):
     sex: Annotated[str, Choice(Sex)] = Field(description="Sex the rate applies to.")
     age_band: Annotated[str, Choice(SurveyAgeBand)] = Field(description="Age band, or `all` for the sex-level rate.")
     imd_quintile: Annotated[str, Choice(DeprivationQuintile)] = Field(
-        "all", description="Optional. National IMD quintile of the areas the rate is for (`1` most deprived to `5` least), "
-                           "or `all` when the rate is not split by deprivation. Where quintile rates are held, wards "
-                           "with an IMD quintile are estimated with them.")
+        "all",
+        description="Optional. National IMD quintile of the areas the rate is for (`1` most deprived to `5` least), "
+        "or `all` when the rate is not split by deprivation. Where quintile rates are held, wards "
+        "with an IMD quintile are estimated with them.",
+    )
     rate: Annotated[Number, Field(ge=0, le=1)] = Field(description="Share of people victimised in a year, 0 to 1.")
 
 
@@ -265,14 +281,19 @@ class WardBoundary(Extract):
     title: ClassVar[str] = "Reference: ward boundaries"
     is_reference: ClassVar[bool] = True
     primary_key: ClassVar[tuple[str, ...]] = ("ward_code",)
-    column_aliases: ClassVar[dict[str, str]] = {r"wd\d{2}cd": "ward_code", r"wd\d{2}nm": "ward_name",
-                                                r"imd_?(\d{2,4}_?)?quintile(_?\d{2,4})?": "imd_quintile"}
+    column_aliases: ClassVar[dict[str, str]] = {
+        r"wd\d{2}cd": "ward_code",
+        r"wd\d{2}nm": "ward_name",
+        r"imd_?(\d{2,4}_?)?quintile(_?\d{2,4})?": "imd_quintile",
+    }
 
     ward_code: WardCode = Field(description="Ward code (ONS `WDyyCD` of any year, or `ward_code`).")
     ward_name: Annotated[str, Text(200)] = Field(description="Ward name (ONS `WDyyNM` of any year, or `ward_name`).")
     imd_quintile: Annotated[Count, Field(ge=1, le=5)] | None = Field(
-        None, description="Optional. The ward's national IMD 2019 quintile (1 most deprived to 5 least), from its "
-                          "LSOAs weighted by population (`imd_quintile`, or a name such as `IMD19_quintile`).")
+        None,
+        description="Optional. The ward's national IMD 2019 quintile (1 most deprived to 5 least), from its "
+        "LSOAs weighted by population (`imd_quintile`, or a name such as `IMD19_quintile`).",
+    )
 
 
 EXTRACTS: tuple[type[Extract], ...] = (

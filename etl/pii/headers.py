@@ -13,23 +13,134 @@ from etl.pii.values import fold, normalise_text
 # systems export: French, German, Dutch, Spanish, Italian, Portuguese, Polish.
 HEADER_WORDS: dict[str, frozenset[str]] = {
     "a person's name": frozenset(
-        "name names forename forenames surname surnames firstname lastname fullname givenname familyname middlename "
-        "maidenname nickname initials prenom prenoms nom vorname vornamen nachname familienname nazwisko imie imiona "
-        "nombre apellido apellidos cognome nome voornaam achternaam naam sobrenome apelido".split()),
+        [
+            "name",
+            "names",
+            "forename",
+            "forenames",
+            "surname",
+            "surnames",
+            "firstname",
+            "lastname",
+            "fullname",
+            "givenname",
+            "familyname",
+            "middlename",
+            "maidenname",
+            "nickname",
+            "initials",
+            "prenom",
+            "prenoms",
+            "nom",
+            "vorname",
+            "vornamen",
+            "nachname",
+            "familienname",
+            "nazwisko",
+            "imie",
+            "imiona",
+            "nombre",
+            "apellido",
+            "apellidos",
+            "cognome",
+            "nome",
+            "voornaam",
+            "achternaam",
+            "naam",
+            "sobrenome",
+            "apelido",
+        ]
+    ),
     "a date of birth": frozenset(
-        "dob dateofbirth birthdate birthday birth births naissance geburtsdatum geburtstag geboortedatum "
-        "geboren nacimiento nascita urodzenia nascimento".split()),
+        [
+            "dob",
+            "dateofbirth",
+            "birthdate",
+            "birthday",
+            "birth",
+            "births",
+            "naissance",
+            "geburtsdatum",
+            "geburtstag",
+            "geboortedatum",
+            "geboren",
+            "nacimiento",
+            "nascita",
+            "urodzenia",
+            "nascimento",
+        ]
+    ),
     "an address": frozenset(
-        "address addresses addr street streetname adresse anschrift strasse adres indirizzo direccion morada endereco "
-        "ulica adresa domicile domicilio wohnort woonadres".split()),
+        [
+            "address",
+            "addresses",
+            "addr",
+            "street",
+            "streetname",
+            "adresse",
+            "anschrift",
+            "strasse",
+            "adres",
+            "indirizzo",
+            "direccion",
+            "morada",
+            "endereco",
+            "ulica",
+            "adresa",
+            "domicile",
+            "domicilio",
+            "wohnort",
+            "woonadres",
+        ]
+    ),
     "a postcode": frozenset(
-        "postcode postcodes postalcode zipcode zip pcd pcds plz postleitzahl codepostal postnummer cpostal".split()),
+        [
+            "postcode",
+            "postcodes",
+            "postalcode",
+            "zipcode",
+            "zip",
+            "pcd",
+            "pcds",
+            "plz",
+            "postleitzahl",
+            "codepostal",
+            "postnummer",
+            "cpostal",
+        ]
+    ),
     "a phone number": frozenset(
-        "phone phones phonenumber telephone tel telno telnr mobile mob mobilephone landline fax cell cellphone "
-        "telefon telefono telefone telefoon telephon handy mobil portable komorka movil cellulare".split()),
-    "an e-mail address": frozenset("email emails emailaddress mail courriel correo".split()),
-    "an NHS number": frozenset("nhs nhsno nhsnumber nhsnum".split()),
-    "a national identity number": frozenset("nino pesel bsn nir dni nif ssn insee".split()),
+        [
+            "phone",
+            "phones",
+            "phonenumber",
+            "telephone",
+            "tel",
+            "telno",
+            "telnr",
+            "mobile",
+            "mob",
+            "mobilephone",
+            "landline",
+            "fax",
+            "cell",
+            "cellphone",
+            "telefon",
+            "telefono",
+            "telefone",
+            "telefoon",
+            "telephon",
+            "handy",
+            "mobil",
+            "portable",
+            "komorka",
+            "movil",
+            "cellulare",
+        ]
+    ),
+    "an e-mail address": frozenset(["email", "emails", "emailaddress", "mail", "courriel", "correo"]),
+    "an NHS number": frozenset(["nhs", "nhsno", "nhsnumber", "nhsnum"]),
+    "a national identity number": frozenset(["nino", "pesel", "bsn", "nir", "dni", "nif", "ssn", "insee"]),
 }
 HEADER_PAIRS: dict[tuple[str, str], str] = {
     ("e", "mail"): "an e-mail address",
@@ -56,16 +167,112 @@ HEADER_PAIRS: dict[tuple[str, str], str] = {
 # A word after the identifier that makes the column about it, not the identifier itself:
 # "postcode_district", "phone_contact", "email_sent", "nhs_trust", "name_known".
 NEUTRAL_AFTER = frozenset(
-    "district districts sector area outward prefix known provided recorded withheld flag present missing available "
-    "supplied sent verified consent contact type method preference count changed valid quality trust trusts region "
-    "england organisation organization org provider board funded status opt".split())
+    [
+        "district",
+        "districts",
+        "sector",
+        "area",
+        "outward",
+        "prefix",
+        "known",
+        "provided",
+        "recorded",
+        "withheld",
+        "flag",
+        "present",
+        "missing",
+        "available",
+        "supplied",
+        "sent",
+        "verified",
+        "consent",
+        "contact",
+        "type",
+        "method",
+        "preference",
+        "count",
+        "changed",
+        "valid",
+        "quality",
+        "trust",
+        "trusts",
+        "region",
+        "england",
+        "organisation",
+        "organization",
+        "org",
+        "provider",
+        "board",
+        "funded",
+        "status",
+        "opt",
+    ]
+)
 # "<thing> name" is an organisation's or a place's name, not a person's, when <thing> is one of these.
 NON_PERSON_NAMES = frozenset(
-    "ward lsoa msoa lad la area geography district borough authority region county locality service "
-    "school organisation organization org provider agency team unit department commissioner court "
-    "station force hospital practice programme program project trust file extract column field table "
-    "dataset source indicator measure metric category type group offence crime outcome site location "
-    "place building venue setting partnership board scheme course intervention country".split()
+    [
+        "ward",
+        "lsoa",
+        "msoa",
+        "lad",
+        "la",
+        "area",
+        "geography",
+        "district",
+        "borough",
+        "authority",
+        "region",
+        "county",
+        "locality",
+        "service",
+        "school",
+        "organisation",
+        "organization",
+        "org",
+        "provider",
+        "agency",
+        "team",
+        "unit",
+        "department",
+        "commissioner",
+        "court",
+        "station",
+        "force",
+        "hospital",
+        "practice",
+        "programme",
+        "program",
+        "project",
+        "trust",
+        "file",
+        "extract",
+        "column",
+        "field",
+        "table",
+        "dataset",
+        "source",
+        "indicator",
+        "measure",
+        "metric",
+        "category",
+        "type",
+        "group",
+        "offence",
+        "crime",
+        "outcome",
+        "site",
+        "location",
+        "place",
+        "building",
+        "venue",
+        "setting",
+        "partnership",
+        "board",
+        "scheme",
+        "course",
+        "intervention",
+        "country",
+    ]
 )
 _NAME_WORDS = frozenset({"name", "names", "naam", "nom", "nombre", "nome"})
 _FLAG_FIRST_WORDS = frozenset({"is", "has"})
@@ -103,7 +310,7 @@ def header_identifier(name: object, allowed: Iterable[str] = ()) -> str | None:
                 what = "a date of birth" if word.startswith(("geburt", "birth")) else "an address"
         if what is None:
             continue
-        after = words[position + width:]
+        after = words[position + width :]
         if any(later in NEUTRAL_AFTER for later in after):
             continue
         before = words[position - 1] if position else None

@@ -34,7 +34,8 @@ SUSPECT_PATTERNS = {
 }
 ANY_SUSPECT = "|".join(
     "(?i:" + pattern.removeprefix("(?i)") + ")" if pattern.startswith("(?i)") else "(?:" + pattern + ")"
-    for pattern in SUSPECT_PATTERNS.values())
+    for pattern in SUSPECT_PATTERNS.values()
+)
 _SQL_PARAMETERS = {"any_suspect": ANY_SUSPECT, "iso_moment": ISO_MOMENT}
 
 

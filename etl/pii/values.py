@@ -53,8 +53,10 @@ _SEP = r"[ .\-]"
 ISO_MOMENT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
 _ISO_MOMENT_RE = re.compile(ISO_MOMENT)
 _DAY_MONTH_YEAR = r"[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-](?:[0-9]{4}|[0-9]{2})"
-_MONTHS = ("jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
-           "september|october|november|december")
+_MONTHS = (
+    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
+    "september|october|november|december"
+)
 _ANY_DATE = rf"(?:{ISO_MOMENT}|{_DAY_MONTH_YEAR}|[0-9]{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS}) [0-9]{{4}})"
 # A decimal (one point, not a dotted group of digits) is a measure, never part of a phone number.
 _DECIMAL_RE = re.compile(r"(?<![0-9.])[+\-]?[0-9]+\.[0-9]+(?![0-9.])")
@@ -72,9 +74,7 @@ _NHS_AFTER_OK = re.compile(r"(?:\.0+)?(?:$|[^0-9a-z_.])|\.(?![0-9])")
 _OUTWARD = r"[A-PR-UWYZ](?:[0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRV-Y])"
 _INWARD = r"[0-9][ABD-HJLNP-UW-Z]{2}"
 # Lower-case text is matched too, but then ordinals ("b2 3rd", "m62 1st") are not inward codes.
-_INWARD_NOT_ORDINAL = (
-    r"[0-9](?:[ABD-HJLPQUW-Z][ABD-HJLNP-UW-Z]|[NR][ABE-HJLNP-UW-Z]|S[ABD-HJLNP-SUW-Z]|T[ABD-GJLNP-UW-Z])"
-)
+_INWARD_NOT_ORDINAL = r"[0-9](?:[ABD-HJLPQUW-Z][ABD-HJLNP-UW-Z]|[NR][ABE-HJLNP-UW-Z]|S[ABD-HJLNP-SUW-Z]|T[ABD-GJLNP-UW-Z])"
 _POSTCODE_SEP = r"[ \-.]{0,3}"
 _POSTCODE_RE = re.compile(
     rf"\b(?:{_OUTWARD}{_POSTCODE_SEP}{_INWARD}|GIR ?0AA|(?i:{_OUTWARD}{_POSTCODE_SEP}{_INWARD_NOT_ORDINAL}))\b"
@@ -98,8 +98,10 @@ _NI_RE = re.compile(rf"(?i)\b(?:{_ni_prefixes()}){_SEP}?[0-9]{{2}}{_SEP}?[0-9]{{
 _BIRTH_WORDS = r"(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthday|born(?: on)?|b\.|geb\.?|geboren|née|nee|ur\.)"
 _DOB_RE = re.compile(rf"(?i)\b{_BIRTH_WORDS}\s*[:\-]?\s*{_ANY_DATE}")
 
-STREET_TYPES = (r"street|st|road|rd|avenue|ave|lane|ln|close|drive|dr|way|crescent|cres|terrace|grove|place|court|"
-                 r"gardens|gdns|square|sq|mews|walk|parade|hill|row|view|fold|green|rise")
+STREET_TYPES = (
+    r"street|st|road|rd|avenue|ave|lane|ln|close|drive|dr|way|crescent|cres|terrace|grove|place|court|"
+    r"gardens|gdns|square|sq|mews|walk|parade|hill|row|view|fold|green|rise"
+)
 _ADDRESS_RE = re.compile(
     rf"(?i)\b[0-9]{{1,4}}[a-z]?,? +(?:flat +[0-9]+,? +)?(?:[a-z'\-]+ +){{1,3}}(?:{STREET_TYPES})\b"
     r"|\b[a-zäöüß]+(?:strasse|straße|str\.|weg|platz|gasse|allee) +[0-9]{1,4}[a-z]?\b"
@@ -133,7 +135,7 @@ def _phone_numbers(text: str) -> bool:
 
 def _nhs_numbers(folded: str) -> bool:
     for match in _NHS_RE.finditer(folded):
-        after = folded[match.end():]
+        after = folded[match.end() :]
         if not _NHS_AFTER_OK.match(after):
             continue
         digits = re.sub(r"[^0-9]", "", match.group(1))
@@ -181,7 +183,9 @@ def describe_kinds(kinds: Iterable[str]) -> str:
     return ", ".join(VALUE_KINDS[kind] for kind in kinds)
 
 
-_CALENDAR_DATE = re.compile(rf"(?i)(?<![0-9])(?:[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}|{_DAY_MONTH_YEAR}|[0-9]{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS}) [0-9]{{4}})(?![0-9])")
+_CALENDAR_DATE = re.compile(
+    rf"(?i)(?<![0-9])(?:[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}|{_DAY_MONTH_YEAR}|[0-9]{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS}) [0-9]{{4}})(?![0-9])"
+)
 _WITH_TIME = re.compile(r"[T ][0-9]{1,2}:[0-9]{2}")
 _PERSON_LIKE_WORD = re.compile(r"[^\W\d_][^\W\d_'\-]*[^\W\d_]")
 WITHHELD = "(withheld: {})"
@@ -225,7 +229,8 @@ def safe_label(text: object, *, shapes: bool = True) -> str:
         return f"(a name withheld: it holds {describe_kinds(kinds)})"
     label = normalise_text(text).strip()
     looks_personal = bool(_PERSON_NAME_SHAPE.fullmatch(label)) or bool(
-        _CALENDAR_DATE.search(label) and not _WITH_TIME.search(label))
+        _CALENDAR_DATE.search(label) and not _WITH_TIME.search(label)
+    )
     if shapes and looks_personal:
         return "(a name withheld: it reads like a person's name or a date)"
     return label

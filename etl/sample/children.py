@@ -34,8 +34,9 @@ class Contacts:
     decided_at: np.ndarray
 
 
-def mash_contacts(rng: np.random.Generator, incidents: Incidents, victims: Victims, children: Children,
-                  window: Window) -> Contacts:
+def mash_contacts(
+    rng: np.random.Generator, incidents: Incidents, victims: Victims, children: Children, window: Window
+) -> Contacts:
     """Police notify the front door about children at medium- and high-risk incidents; other agencies add more."""
     present = incidents.n_children > 0
     notified = present & ((incidents.risk == HIGH) | ((incidents.risk == MEDIUM) & (rng.random(incidents.size) < 0.25)))
@@ -57,18 +58,34 @@ def mash_contacts(rng: np.random.Generator, incidents: Incidents, victims: Victi
     received_at = np.concatenate([received_at, extra_received, not_da_received])
     is_da = incident >= 0
     source = np.concatenate([source, draw(rng, OTHER_SOURCE_MIX, extra_incident.size + n_not_da)])
-    decision = np.where(is_da, draw(rng, DECISION_MIX["domestic_abuse"], child.size), draw(rng, DECISION_MIX["other"], child.size))
+    decision = np.where(
+        is_da, draw(rng, DECISION_MIX["domestic_abuse"], child.size), draw(rng, DECISION_MIX["other"], child.size)
+    )
     decided_at = window.keep(received_at + lognormal_delay(rng, 9 * HOUR, 1.1, child.size))
     decision = np.where(np.isnan(decided_at), DECISIONS.index("pending"), decision)
     inside = received_at < window.end
     order = np.argsort(received_at[inside], kind="stable")
     pick_rows = np.flatnonzero(inside)[order]
-    return Contacts(child[pick_rows], incident[pick_rows], received_at[pick_rows], source[pick_rows], is_da[pick_rows],
-                    decision[pick_rows], decided_at[pick_rows])
+    return Contacts(
+        child[pick_rows],
+        incident[pick_rows],
+        received_at[pick_rows],
+        source[pick_rows],
+        is_da[pick_rows],
+        decision[pick_rows],
+        decided_at[pick_rows],
+    )
 
 
-def mash_frame(rng: np.random.Generator, contacts: Contacts, victims: Victims, children: Children, district: District,
-               population: Population, window: Window) -> pl.DataFrame:
+def mash_frame(
+    rng: np.random.Generator,
+    contacts: Contacts,
+    victims: Victims,
+    children: Children,
+    district: District,
+    population: Population,
+    window: Window,
+) -> pl.DataFrame:
     size = contacts.child.size
     known = contacts.child < children.size
     parent = children.parent[np.where(known, contacts.child, 0)]
@@ -84,22 +101,25 @@ def mash_frame(rng: np.random.Generator, contacts: Contacts, victims: Victims, c
     described = record(rng, sex=sex, age=age, ethnicity=ethnicity, is_disabled=np.zeros(size, bool), is_lgbt=np.zeros(size, bool))
     lsoa = np.where(known, victims.lsoa[parent], lsoa_in_ward(rng, district, ward))
     in_lsoa = rng.random(size) < 0.10
-    return pl.DataFrame([
-        make_ids("contact_id", "M", np.arange(1, size + 1)),
-        make_ids("child_id", "C", contacts.child + 1),
-        moments("received_at", contacts.received_at),
-        pick("source", SOURCES, contacts.source),
-        pl.Series("is_domestic_abuse", contacts.is_domestic_abuse),
-        pick("decision", DECISIONS, contacts.decision),
-        moments("decided_at", contacts.decided_at),
-        *described.columns(np.arange(size), prefix="child_", with_flags=False),
-        pick("ward_code", district.codes, ward, valid=~in_lsoa),
-        pick("lsoa_code", district.lsoa_codes, lsoa, valid=in_lsoa),
-    ])
+    return pl.DataFrame(
+        [
+            make_ids("contact_id", "M", np.arange(1, size + 1)),
+            make_ids("child_id", "C", contacts.child + 1),
+            moments("received_at", contacts.received_at),
+            pick("source", SOURCES, contacts.source),
+            pl.Series("is_domestic_abuse", contacts.is_domestic_abuse),
+            pick("decision", DECISIONS, contacts.decision),
+            moments("decided_at", contacts.decided_at),
+            *described.columns(np.arange(size), prefix="child_", with_flags=False),
+            pick("ward_code", district.codes, ward, valid=~in_lsoa),
+            pick("lsoa_code", district.lsoa_codes, lsoa, valid=in_lsoa),
+        ]
+    )
 
 
-def school_frame(rng: np.random.Generator, incidents: Incidents, victims: Victims, children: Children,
-                 window: Window) -> pl.DataFrame:
+def school_frame(
+    rng: np.random.Generator, incidents: Incidents, victims: Victims, children: Children, window: Window
+) -> pl.DataFrame:
     """One notification per school-age child present; most reach the school before the next school day."""
     incident, child = children_at(incidents, victims, np.flatnonzero(incidents.n_children > 0))
     at_school = np.isin(children.age[child], SCHOOL_AGE)
@@ -113,11 +133,12 @@ def school_frame(rng: np.random.Generator, incidents: Incidents, victims: Victim
     kept = notified_at < window.end
     order = np.argsort(notified_at[kept], kind="stable")
     incident, child, notified_at = incident[kept][order], child[kept][order], notified_at[kept][order]
-    return pl.DataFrame([
-        make_ids("notification_id", "OE", np.arange(1, incident.size + 1)),
-        make_ids("incident_id", "INC", incident + 1),
-        make_ids("child_id", "C", child + 1),
-        make_ids("school_id", "SCH", children.school[child] + 1, width=4),
-        moments("notified_at", notified_at),
-    ])
-
+    return pl.DataFrame(
+        [
+            make_ids("notification_id", "OE", np.arange(1, incident.size + 1)),
+            make_ids("incident_id", "INC", incident + 1),
+            make_ids("child_id", "C", child + 1),
+            make_ids("school_id", "SCH", children.school[child] + 1, width=4),
+            moments("notified_at", notified_at),
+        ]
+    )

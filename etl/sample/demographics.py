@@ -44,8 +44,15 @@ class Recorded:
         return columns
 
 
-def record(rng: np.random.Generator, *, sex: np.ndarray, age: np.ndarray, ethnicity: np.ndarray,
-           is_disabled: np.ndarray, is_lgbt: np.ndarray) -> Recorded:
+def record(
+    rng: np.random.Generator,
+    *,
+    sex: np.ndarray,
+    age: np.ndarray,
+    ethnicity: np.ndarray,
+    is_disabled: np.ndarray,
+    is_lgbt: np.ndarray,
+) -> Recorded:
     """Most fields are recorded; a few are missed, and disability and sexuality are often not asked."""
     size = sex.size
     unknown = len(ETHNIC_GROUPS)
@@ -58,8 +65,14 @@ def record(rng: np.random.Generator, *, sex: np.ndarray, age: np.ndarray, ethnic
     )
 
 
-def perpetrator_profile(rng: np.random.Generator, *, victim_sex: np.ndarray, victim_age: np.ndarray,
-                        victim_ethnicity: np.ndarray, relationship: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def perpetrator_profile(
+    rng: np.random.Generator,
+    *,
+    victim_sex: np.ndarray,
+    victim_age: np.ndarray,
+    victim_ethnicity: np.ndarray,
+    relationship: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sex, age band and ethnic group of each victim's perpetrator (partners mostly of the other sex)."""
     size = victim_sex.size
     is_partner = relationship <= 1

@@ -24,7 +24,7 @@ def make_ids(name: str, prefix: str, numbers: np.ndarray, *, width: int = ID_WID
     """Ids such as `V0000123`: zero-padded, and wider only if a number outgrows the width."""
     numbers = np.asarray(numbers, dtype=np.int64)
     digits = max(width, len(str(int(numbers.max())))) if numbers.size else width
-    ids = (pl.lit(prefix) + pl.Series(numbers).cast(pl.String).str.zfill(digits))
+    ids = pl.lit(prefix) + pl.Series(numbers).cast(pl.String).str.zfill(digits)
     series = pl.select(ids.alias(name)).to_series()
     if valid is None:
         return series

@@ -21,13 +21,42 @@ WARD_CODE_BASE = 5990000  # E05990001...: a range no real ward uses
 LSOA_CODE_BASE = 1990000  # E01990001...
 ETHNIC_GROUPS = ("asian", "black", "mixed", "white", "other")
 
-NORTH_NAMES = ("Hallowmoor", "Oakenrigg", "Kestrel Edge", "Foxclough", "Harkerside", "Gorsedale",
-               "High Thwaite", "Scarbottom", "Wether Fold")
-INNER_NAMES = ("Brackenfold Central", "Lanterngate", "Cinderhill", "Millbeck", "Tanner's Bank",
-               "Carrow Green", "Eastfold", "Westgate Rise", "Kiln Row", "Spinners Hill", "Canal Wharf",
-               "St Aidan's")
-OUTER_NAMES = ("Alderbrook", "Coldwell", "Elmsworth", "Greystone Park", "Hebble Vale", "Kirkwith",
-               "Marlow Fold", "Netherfold", "Ashby Clough")
+NORTH_NAMES = (
+    "Hallowmoor",
+    "Oakenrigg",
+    "Kestrel Edge",
+    "Foxclough",
+    "Harkerside",
+    "Gorsedale",
+    "High Thwaite",
+    "Scarbottom",
+    "Wether Fold",
+)
+INNER_NAMES = (
+    "Brackenfold Central",
+    "Lanterngate",
+    "Cinderhill",
+    "Millbeck",
+    "Tanner's Bank",
+    "Carrow Green",
+    "Eastfold",
+    "Westgate Rise",
+    "Kiln Row",
+    "Spinners Hill",
+    "Canal Wharf",
+    "St Aidan's",
+)
+OUTER_NAMES = (
+    "Alderbrook",
+    "Coldwell",
+    "Elmsworth",
+    "Greystone Park",
+    "Hebble Vale",
+    "Kirkwith",
+    "Marlow Fold",
+    "Netherfold",
+    "Ashby Clough",
+)
 # Share of each ethnic group (asian, black, mixed, other) drawn per zone; white is the rest.
 ZONE_ETHNICITY = {
     "north": ((0.01, 0.03), (0.003, 0.01), (0.01, 0.015), (0.003, 0.008)),
@@ -116,7 +145,10 @@ def _outline(rng: np.random.Generator, params: SampleParameters) -> Polygon:
     angles = np.linspace(0, 2 * np.pi, 160, endpoint=False)
     phases = rng.uniform(0, 2 * np.pi, 3)
     radius = params.radius_m * (
-        1 + 0.16 * np.sin(2 * angles + phases[0]) + 0.09 * np.sin(3 * angles + phases[1]) + 0.05 * np.sin(5 * angles + phases[2])
+        1
+        + 0.16 * np.sin(2 * angles + phases[0])
+        + 0.09 * np.sin(3 * angles + phases[1])
+        + 0.05 * np.sin(5 * angles + phases[2])
         + 0.025 * np.sin(9 * angles + phases[0] * 2)
     )
     x = params.centre_easting + radius * np.cos(angles)

@@ -51,8 +51,9 @@ class Incidents:
         return self.victim.size
 
 
-def build_incidents(rng: np.random.Generator, victims: Victims, district: District, window: Window,
-                    params: SampleParameters) -> Incidents:
+def build_incidents(
+    rng: np.random.Generator, victims: Victims, district: District, window: Window, params: SampleParameters
+) -> Incidents:
     per_victim = np.minimum(rng.geometric(1 - continue_probability(victims.latent_risk, params)), MAX_INCIDENTS_PER_VICTIM)
     victim = np.repeat(np.arange(victims.size), per_victim)
     sequence = position_in_group(per_victim)
@@ -70,7 +71,9 @@ def build_incidents(rng: np.random.Generator, victims: Victims, district: Distri
     assessed = rng.random(size) >= 0.03
     risk = np.where(~assessed, NOT_ASSESSED, np.select([score >= 14, score >= 10], [HIGH, MEDIUM], default=STANDARD))
     is_crime = rng.random(size) < CRIME_BY_RISK[risk]
-    recorded_at = window.keep(np.where(is_crime, reported_at + np.minimum(lognormal_delay(rng, 30 * MINUTE, 0.8, size), 2 * DAY), np.nan))
+    recorded_at = window.keep(
+        np.where(is_crime, reported_at + np.minimum(lognormal_delay(rng, 30 * MINUTE, 0.8, size), 2 * DAY), np.nan)
+    )
     is_crime &= ~np.isnan(recorded_at)
     arrest = is_crime & (rng.random(size) < ARREST_BY_RISK[risk])
     arrested_at = window.keep(np.where(arrest, recorded_at + lognormal_delay(rng, 4 * HOUR, 1.0, size), np.nan))
@@ -98,8 +101,9 @@ def build_incidents(rng: np.random.Generator, victims: Victims, district: Distri
     )
 
 
-def _marac_referrals(rng: np.random.Generator, victim: np.ndarray, reported_at: np.ndarray, risk: np.ndarray,
-                     params: SampleParameters) -> np.ndarray:
+def _marac_referrals(
+    rng: np.random.Generator, victim: np.ndarray, reported_at: np.ndarray, risk: np.ndarray, params: SampleParameters
+) -> np.ndarray:
     """Most high-risk incidents are referred; so are some escalating ones (3+ incidents in 12 months)."""
     chance = MARAC_BY_RISK[risk]
     chance = np.where(risk == HIGH, params.marac_referral_if_high_risk, chance)
@@ -132,8 +136,14 @@ def children_at(incidents: Incidents, victims: Victims, chosen: np.ndarray) -> t
     return incident, np.repeat(victims.first_child[parent], n_children) + offset
 
 
-def incident_frame(incidents: Incidents, victims: Victims, recorded: Recorded, district: District,
-                   victim_number: np.ndarray, crime_number: np.ndarray) -> pl.DataFrame:
+def incident_frame(
+    incidents: Incidents,
+    victims: Victims,
+    recorded: Recorded,
+    district: District,
+    victim_number: np.ndarray,
+    crime_number: np.ndarray,
+) -> pl.DataFrame:
     """The police_incidents extract. `victim_number`/`crime_number` map to the published ids."""
     victim = incidents.victim
     ward = victims.ward[victim]

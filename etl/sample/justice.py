@@ -59,9 +59,18 @@ def crime_path(rng: np.random.Generator, incidents: Incidents, window: Window, p
     return CrimePath(incident, recorded_at, arrested_at, cps_referred_at, charge_decision_at, police_outcome_at)
 
 
-def crime_frame(rng: np.random.Generator, path: CrimePath, incidents: Incidents, victims: Victims, district: District,
-                window: Window, params: SampleParameters, *, support_starts: np.ndarray,
-                victim_number: np.ndarray) -> pl.DataFrame:
+def crime_frame(
+    rng: np.random.Generator,
+    path: CrimePath,
+    incidents: Incidents,
+    victims: Victims,
+    district: District,
+    window: Window,
+    params: SampleParameters,
+    *,
+    support_starts: np.ndarray,
+    victim_number: np.ndarray,
+) -> pl.DataFrame:
     """The crime_outcomes extract. `support_starts` is each victim's first specialist support (NaN if none)."""
     size = path.size
     victim = incidents.victim[path.incident]
@@ -84,7 +93,9 @@ def crime_frame(rng: np.random.Generator, path: CrimePath, incidents: Incidents,
     out_of_court = ~charged & ~has_issue & (rng.random(size) < 0.15)
     decision[decided] = np.select([charged, out_of_court], [CHARGED, OUT_OF_COURT], default=NO_FURTHER_ACTION)[decided]
 
-    court_at = window.keep(np.where(decision == CHARGED, path.charge_decision_at + lognormal_delay(rng, 110 * DAY, 0.6, size), np.nan))
+    court_at = window.keep(
+        np.where(decision == CHARGED, path.charge_decision_at + lognormal_delay(rng, 110 * DAY, 0.6, size), np.nan)
+    )
     court = _court_outcomes(rng, issue, params)
     court = np.where(decision != CHARGED, -1, np.where(np.isnan(court_at), 4, court))
     # Whether a victim issue will lose a case still at court is not known yet.
@@ -97,23 +108,25 @@ def crime_frame(rng: np.random.Generator, path: CrimePath, incidents: Incidents,
     issue_known = (decided & ~awaiting_court) | closed_by_police
     crime_number = np.arange(1, size + 1)
     in_lsoa = incidents.is_lsoa_only[path.incident]
-    return pl.DataFrame([
-        make_ids("crime_id", "CR", crime_number),
-        make_ids("incident_id", "INC", path.incident + 1),
-        make_ids("victim_id", "V", victim_number[victim]),
-        pick("ward_code", district.codes, victims.ward[victim], valid=~in_lsoa),
-        pick("lsoa_code", district.lsoa_codes, victims.lsoa[victim], valid=in_lsoa),
-        moments("recorded_at", path.recorded_at),
-        moments("arrested_at", path.arrested_at),
-        moments("cps_referred_at", path.cps_referred_at),
-        pick("charge_decision", CHARGE_DECISIONS, decision, valid=~np.isnan(path.cps_referred_at)),
-        moments("charge_decision_at", path.charge_decision_at),
-        counts("outcome_code", np.nan_to_num(outcome_code).astype(np.int64), valid=~np.isnan(outcome_at)),
-        moments("outcome_at", outcome_at),
-        pick("court_outcome", COURT_OUTCOMES, np.maximum(court, 0), valid=court >= 0),
-        moments("court_outcome_at", court_at),
-        pick("victim_issue", VICTIM_ISSUES, issue, valid=issue_known),
-    ])
+    return pl.DataFrame(
+        [
+            make_ids("crime_id", "CR", crime_number),
+            make_ids("incident_id", "INC", path.incident + 1),
+            make_ids("victim_id", "V", victim_number[victim]),
+            pick("ward_code", district.codes, victims.ward[victim], valid=~in_lsoa),
+            pick("lsoa_code", district.lsoa_codes, victims.lsoa[victim], valid=in_lsoa),
+            moments("recorded_at", path.recorded_at),
+            moments("arrested_at", path.arrested_at),
+            moments("cps_referred_at", path.cps_referred_at),
+            pick("charge_decision", CHARGE_DECISIONS, decision, valid=~np.isnan(path.cps_referred_at)),
+            moments("charge_decision_at", path.charge_decision_at),
+            counts("outcome_code", np.nan_to_num(outcome_code).astype(np.int64), valid=~np.isnan(outcome_at)),
+            moments("outcome_at", outcome_at),
+            pick("court_outcome", COURT_OUTCOMES, np.maximum(court, 0), valid=court >= 0),
+            moments("court_outcome_at", court_at),
+            pick("victim_issue", VICTIM_ISSUES, issue, valid=issue_known),
+        ]
+    )
 
 
 def _scale_odds(probability: np.ndarray, factor: float) -> np.ndarray:
@@ -130,8 +143,14 @@ def _court_outcomes(rng: np.random.Generator, issue: np.ndarray, params: SampleP
     return np.where(issue == NO_ISSUE, without_issue, with_issue)
 
 
-def _outcome_codes(rng: np.random.Generator, path: CrimePath, decision: np.ndarray, issue: np.ndarray,
-                   closed_by_police: np.ndarray, params: SampleParameters) -> tuple[np.ndarray, np.ndarray]:
+def _outcome_codes(
+    rng: np.random.Generator,
+    path: CrimePath,
+    decision: np.ndarray,
+    issue: np.ndarray,
+    closed_by_police: np.ndarray,
+    params: SampleParameters,
+) -> tuple[np.ndarray, np.ndarray]:
     """Home Office outcome: 1 charged, 16/15 for cases dropped, 3 caution, or the police's own outcome."""
     weights = POLICE_OUTCOME_WEIGHTS.copy()
     weights[0] = params.outcome16_share_police_closed

@@ -19,8 +19,18 @@ from etl.sample.incidents import MEDIUM, Incidents
 from etl.sample.params import SampleParameters
 from etl.sample.people import Victims
 
-AGENCIES = ("police", "idva", "health", "childrens_social_care", "adult_social_care", "housing", "probation",
-            "education", "voluntary", "other")
+AGENCIES = (
+    "police",
+    "idva",
+    "health",
+    "childrens_social_care",
+    "adult_social_care",
+    "housing",
+    "probation",
+    "education",
+    "voluntary",
+    "other",
+)
 # Referrals from agencies other than police (SafeLives national mix, rounded).
 OTHER_AGENCY_WEIGHTS = np.array([0, 0.30, 0.18, 0.17, 0.05, 0.08, 0.07, 0.03, 0.09, 0.03])
 SAME_CASE_DAYS = 42  # a further referral this soon is discussed as the same case
@@ -37,10 +47,13 @@ class MaracCases:
         return self.victim.size
 
 
-def build_marac(rng: np.random.Generator, incidents: Incidents, window: Window, params: SampleParameters,
-                *, hidden_victims: np.ndarray) -> MaracCases:
+def build_marac(
+    rng: np.random.Generator, incidents: Incidents, window: Window, params: SampleParameters, *, hidden_victims: np.ndarray
+) -> MaracCases:
     referred = np.flatnonzero(incidents.is_referred_to_marac)
-    heard = _next_hearing(incidents.reported_at[referred] + np.maximum(lognormal_delay(rng, 9 * DAY, 0.5, referred.size), 2 * DAY))
+    heard = _next_hearing(
+        incidents.reported_at[referred] + np.maximum(lognormal_delay(rng, 9 * DAY, 0.5, referred.size), 2 * DAY)
+    )
     victim = incidents.victim[referred]
     order = np.lexsort((heard, victim))
     victim, heard = victim[order], heard[order]
@@ -63,7 +76,9 @@ def build_marac(rng: np.random.Generator, incidents: Incidents, window: Window, 
     n_hidden = min(round(0.3 * n_fresh), hidden_victims.size)
     chosen = medium[rng.integers(0, max(medium.size, 1), n_fresh - n_hidden)]
     fresh_victim = np.concatenate([incidents.victim[chosen], rng.choice(hidden_victims, n_hidden, replace=False)])
-    fresh_from = np.concatenate([incidents.reported_at[chosen], window.start + rng.random(n_hidden) * (window.end - window.start)])
+    fresh_from = np.concatenate(
+        [incidents.reported_at[chosen], window.start + rng.random(n_hidden) * (window.end - window.start)]
+    )
     fresh_heard = _next_hearing(fresh_from + rng.uniform(7, 60, fresh_victim.size) * DAY)
 
     victim = np.concatenate([police_victim, police_victim[earlier], fresh_victim])
@@ -89,17 +104,25 @@ def _repeat_count(victim: np.ndarray, heard: np.ndarray) -> int:
     return int(repeat.sum())
 
 
-def marac_frame(cases: MaracCases, victims: Victims, recorded: Recorded, district: District,
-                victim_number: np.ndarray, rng: np.random.Generator) -> pl.DataFrame:
+def marac_frame(
+    cases: MaracCases,
+    victims: Victims,
+    recorded: Recorded,
+    district: District,
+    victim_number: np.ndarray,
+    rng: np.random.Generator,
+) -> pl.DataFrame:
     victim = cases.victim
     in_lsoa = rng.random(cases.size) < 0.05
-    return pl.DataFrame([
-        make_ids("case_id", "MC", np.arange(1, cases.size + 1)),
-        make_ids("victim_id", "V", victim_number[victim]),
-        days("heard_on", cases.heard_on),
-        pick("referral_agency", AGENCIES, cases.agency),
-        counts("n_children_in_household", victims.n_children[victim]),
-        *recorded.columns(victim, prefix="victim_"),
-        pick("ward_code", district.codes, victims.ward[victim], valid=~in_lsoa),
-        pick("lsoa_code", district.lsoa_codes, victims.lsoa[victim], valid=in_lsoa),
-    ])
+    return pl.DataFrame(
+        [
+            make_ids("case_id", "MC", np.arange(1, cases.size + 1)),
+            make_ids("victim_id", "V", victim_number[victim]),
+            days("heard_on", cases.heard_on),
+            pick("referral_agency", AGENCIES, cases.agency),
+            counts("n_children_in_household", victims.n_children[victim]),
+            *recorded.columns(victim, prefix="victim_"),
+            pick("ward_code", district.codes, victims.ward[victim], valid=~in_lsoa),
+            pick("lsoa_code", district.lsoa_codes, victims.lsoa[victim], valid=in_lsoa),
+        ]
+    )

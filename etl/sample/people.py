@@ -25,17 +25,24 @@ LATENT_RISK_MEAN = {"female": 8.1, "male": 5.0}
 LATENT_RISK_SPREAD = 3.5
 RELATIONSHIPS = ("partner", "ex_partner", "family", "other")
 # Relationship to the perpetrator: the youngest and the oldest victims are most often abused by family.
-RELATIONSHIP_BY_AGE = np.array([
-    [0.35, 0.25, 0.35, 0.05],  # 16-19
-    [0.47, 0.34, 0.15, 0.04],  # 20-64
-    [0.30, 0.10, 0.55, 0.05],  # 65+
-])
+RELATIONSHIP_BY_AGE = np.array(
+    [
+        [0.35, 0.25, 0.35, 0.05],  # 16-19
+        [0.47, 0.34, 0.15, 0.04],  # 20-64
+        [0.30, 0.10, 0.55, 0.05],  # 65+
+    ]
+)
 HAS_CHILDREN_BY_AGE = np.array([0, 0, 0, 0.12, 0.30, 0.58, 0.78, 0.78, 0.45, 0.08, 0.02, 0.01])
 CHILDREN_COUNT = np.array([0.52, 0.32, 0.11, 0.04, 0.01])  # 1 to 5 children
 # Age band (index into AGE_BANDS, 0-4 .. 16-17) of a child by the parent's age band.
 CHILD_AGE_BY_PARENT = {
-    3: [1, 0, 0, 0], 4: [1, 0, 0, 0], 5: [0.75, 0.25, 0, 0], 6: [0.45, 0.40, 0.15, 0],
-    7: [0.15, 0.40, 0.35, 0.10], 8: [0.02, 0.18, 0.50, 0.30], 9: [0, 0.05, 0.45, 0.50],
+    3: [1, 0, 0, 0],
+    4: [1, 0, 0, 0],
+    5: [0.75, 0.25, 0, 0],
+    6: [0.45, 0.40, 0.15, 0],
+    7: [0.15, 0.40, 0.35, 0.10],
+    8: [0.02, 0.18, 0.50, 0.30],
+    9: [0, 0.05, 0.45, 0.50],
 }
 
 
@@ -83,7 +90,7 @@ def reporting_factor(district: District, params: SampleParameters) -> np.ndarray
 def ward_rate_ratio(district: District, population: Population, params: SampleParameters) -> np.ndarray:
     """Relative incident rate of each ward: rises with deprivation, averaging 1 over residents."""
     score = (district.deprivation - district.deprivation.min()) / np.ptp(district.deprivation)
-    ratio = params.deprivation_rate_ratio ** score
+    ratio = params.deprivation_rate_ratio**score
     residents = population.counts[:, 0].sum(axis=(1, 2, 3))
     return ratio / np.average(ratio, weights=residents)
 
@@ -96,8 +103,9 @@ def trend(district: District, params: SampleParameters, years_from_middle: float
     return multiplier
 
 
-def draw_victims(rng: np.random.Generator, district: District, population: Population, window: Window,
-                 params: SampleParameters) -> Victims:
+def draw_victims(
+    rng: np.random.Generator, district: District, population: Population, window: Window, params: SampleParameters
+) -> Victims:
     """Victims whose first incident falls in the window or in the year before it (already known)."""
     propensity = np.stack([AGE_PROPENSITY, AGE_PROPENSITY * _male_weight(population, params)])
     # Scale so that the district's residents average a propensity of one.
@@ -127,7 +135,7 @@ def draw_victims(rng: np.random.Generator, district: District, population: Popul
 def expected_incidents_per_victim(params: SampleParameters) -> float:
     """Mean incidents per victim under the repeat model, averaged over latent risk (no randomness)."""
     grid = np.linspace(-4, 4, 161)
-    density = np.exp(-grid**2 / 2)
+    density = np.exp(-(grid**2) / 2)
     density /= density.sum()
     mean = 0.0
     for sex, share in (("female", params.share_female_victims), ("male", 1 - params.share_female_victims)):
@@ -148,8 +156,15 @@ def _male_weight(population: Population, params: SampleParameters) -> float:
     return float(weighted[0] / weighted[1] * (1 - params.share_female_victims) / params.share_female_victims)
 
 
-def _describe(rng: np.random.Generator, district: District, ward: np.ndarray, sex: np.ndarray, age: np.ndarray,
-              ethnicity: np.ndarray, first_at: np.ndarray) -> Victims:
+def _describe(
+    rng: np.random.Generator,
+    district: District,
+    ward: np.ndarray,
+    sex: np.ndarray,
+    age: np.ndarray,
+    ethnicity: np.ndarray,
+    first_at: np.ndarray,
+) -> Victims:
     size = ward.size
     means = np.where(sex == 0, LATENT_RISK_MEAN["female"], LATENT_RISK_MEAN["male"])
     age_group = np.select([age <= 4, age >= 10], [0, 2], default=1)
@@ -201,8 +216,9 @@ def draw_children(rng: np.random.Generator, victims: Victims, district: District
     return Children(parent=parent, sex=rng.integers(0, 2, parent.size), age=age, school=school)
 
 
-def draw_hidden_victims(rng: np.random.Generator, district: District, population: Population, window: Window,
-                        size: int) -> Victims:
+def draw_hidden_victims(
+    rng: np.random.Generator, district: District, population: Population, window: Window, size: int
+) -> Victims:
     """Victims never known to police, found only through other agencies: drawn by need, not by reporting."""
     residents = population.in_year(window.start_day.year)
     weight = residents * AGE_PROPENSITY[None, None, :, None] * np.array([1.0, 0.35])[None, :, None, None]

@@ -79,9 +79,11 @@ CSEW_2023 = "ONS Crime Survey for England and Wales, year ending March 2023: dom
 CSEW_2017 = "ONS Crime Survey for England and Wales, year ending March 2017: domestic abuse in the last year"
 
 
-SAMPLE_DEPRIVATION = ("Illustrative, for the fictional sample district only (not a published figure): the CSEW "
-                      "{period} rate for this sex and band times the sample's own deprivation gradient for IMD "
-                      "quintile {q} (the five quintiles average the published rate)")
+SAMPLE_DEPRIVATION = (
+    "Illustrative, for the fictional sample district only (not a published figure): the CSEW "
+    "{period} rate for this sex and band times the sample's own deprivation gradient for IMD "
+    "quintile {q} (the five quintiles average the published rate)"
+)
 
 
 def deprivation_factors(params: SampleParameters = PARAMETERS) -> dict[str, float]:
@@ -121,9 +123,12 @@ def prevalence_rates(params: SampleParameters = PARAMETERS) -> pl.DataFrame:
             rows.append((stand_in, "year ending March 2023", sex, band, rate))
     published = [(*row[:4], "all", row[4]) for row in rows]
     factors = deprivation_factors(params)
-    by_quintile = [(SAMPLE_DEPRIVATION.format(period=period, q=quintile), period, sex, band, quintile,
-                    round(rate * factor, 5))
-                   for source, period, sex, band, _, rate in published if band != "all"
-                   for quintile, factor in factors.items()]
-    return pl.DataFrame(published + by_quintile, schema=["source", "period", "sex", "age_band", "imd_quintile", "rate"],
-                        orient="row")
+    by_quintile = [
+        (SAMPLE_DEPRIVATION.format(period=period, q=quintile), period, sex, band, quintile, round(rate * factor, 5))
+        for source, period, sex, band, _, rate in published
+        if band != "all"
+        for quintile, factor in factors.items()
+    ]
+    return pl.DataFrame(
+        published + by_quintile, schema=["source", "period", "sex", "age_band", "imd_quintile", "rate"], orient="row"
+    )

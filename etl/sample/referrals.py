@@ -60,15 +60,17 @@ class _Drafts:
     def add(self, service: np.ndarray, person: np.ndarray, role: int, referred_at: np.ndarray, source: np.ndarray | int) -> None:
         kept = service != NONE
         size = int(kept.sum())
-        self.parts.append((service[kept], person[kept], np.full(size, role), referred_at[kept],
-                           np.broadcast_to(source, service.shape)[kept]))
+        self.parts.append(
+            (service[kept], person[kept], np.full(size, role), referred_at[kept], np.broadcast_to(source, service.shape)[kept])
+        )
 
     def arrays(self) -> list[np.ndarray]:
         return [np.concatenate([part[i] for part in self.parts]) for i in range(5)]
 
 
-def victim_service(rng: np.random.Generator, victims: Victims, district: District, victim: np.ndarray,
-                   *, default: str) -> np.ndarray:
+def victim_service(
+    rng: np.random.Generator, victims: Victims, district: District, victim: np.ndarray, *, default: str
+) -> np.ndarray:
     """The service a victim is referred to: a specialist one where it serves them, else the default."""
     table = serves(district)
     ward = victims.ward[victim]
@@ -90,28 +92,57 @@ def victim_service(rng: np.random.Generator, victims: Victims, district: Distric
     return service
 
 
-def draw_referrals(rng: np.random.Generator, *, victims: Victims, children: Children, incidents: Incidents,
-                   path: CrimePath, district: District, window: Window, hidden: np.ndarray) -> Referrals:
+def draw_referrals(
+    rng: np.random.Generator,
+    *,
+    victims: Victims,
+    children: Children,
+    incidents: Incidents,
+    path: CrimePath,
+    district: District,
+    window: Window,
+    hidden: np.ndarray,
+) -> Referrals:
     drafts = _Drafts()
     victim = incidents.victim
     rolls = rng.random(incidents.size)
     high = np.flatnonzero((incidents.risk == HIGH) & (rolls < 0.65))
     high_source = np.where(incidents.is_referred_to_marac[high] & (rng.random(high.size) < 0.5), MARAC, POLICE)
-    drafts.add(victim_service(rng, victims, district, victim[high], default="SVC01"), victim[high], VICTIM,
-               incidents.reported_at[high] + lognormal_delay(rng, DAY, 0.7, high.size), high_source)
+    drafts.add(
+        victim_service(rng, victims, district, victim[high], default="SVC01"),
+        victim[high],
+        VICTIM,
+        incidents.reported_at[high] + lognormal_delay(rng, DAY, 0.7, high.size),
+        high_source,
+    )
     medium = np.flatnonzero((incidents.risk == MEDIUM) & (rolls < 0.12))
-    drafts.add(victim_service(rng, victims, district, victim[medium], default="SVC03"), victim[medium], VICTIM,
-               incidents.reported_at[medium] + lognormal_delay(rng, 3 * DAY, 0.8, medium.size), POLICE)
+    drafts.add(
+        victim_service(rng, victims, district, victim[medium], default="SVC03"),
+        victim[medium],
+        VICTIM,
+        incidents.reported_at[medium] + lognormal_delay(rng, 3 * DAY, 0.8, medium.size),
+        POLICE,
+    )
 
     # Support around the charge decision: before it for some victims (from CPS referral), after it for others.
     at_cps = np.flatnonzero(~np.isnan(path.cps_referred_at) & (rng.random(path.size) < 0.40))
     crime_victim = victim[path.incident[at_cps]]
-    drafts.add(victim_service(rng, victims, district, crime_victim, default="SVC01"), crime_victim, VICTIM,
-               path.cps_referred_at[at_cps] + lognormal_delay(rng, 2 * DAY, 0.8, at_cps.size), POLICE)
+    drafts.add(
+        victim_service(rng, victims, district, crime_victim, default="SVC01"),
+        crime_victim,
+        VICTIM,
+        path.cps_referred_at[at_cps] + lognormal_delay(rng, 2 * DAY, 0.8, at_cps.size),
+        POLICE,
+    )
     after = np.flatnonzero(~np.isnan(path.charge_decision_at) & (rng.random(path.size) < 0.25))
     crime_victim = victim[path.incident[after]]
-    drafts.add(victim_service(rng, victims, district, crime_victim, default="SVC03"), crime_victim, VICTIM,
-               path.charge_decision_at[after] + lognormal_delay(rng, 8 * DAY, 0.8, after.size), OTHER)
+    drafts.add(
+        victim_service(rng, victims, district, crime_victim, default="SVC03"),
+        crime_victim,
+        VICTIM,
+        path.charge_decision_at[after] + lognormal_delay(rng, 8 * DAY, 0.8, after.size),
+        OTHER,
+    )
 
     _self_referrals(rng, drafts, victims, district, hidden)
     _children_and_perpetrators(rng, drafts, victims, children, incidents, district)
@@ -132,8 +163,9 @@ def _self_referrals(rng: np.random.Generator, drafts: _Drafts, victims: Victims,
     drafts.add(service, hidden, VICTIM, victims.first_at[hidden], source)
 
 
-def _children_and_perpetrators(rng: np.random.Generator, drafts: _Drafts, victims: Victims, children: Children,
-                               incidents: Incidents, district: District) -> None:
+def _children_and_perpetrators(
+    rng: np.random.Generator, drafts: _Drafts, victims: Victims, children: Children, incidents: Incidents, district: District
+) -> None:
     table = serves(district)
     with_children = np.flatnonzero((incidents.n_children > 0) & (rng.random(incidents.size) < 0.035))
     incident, child = children_at(incidents, victims, with_children)
@@ -150,11 +182,20 @@ def _children_and_perpetrators(rng: np.random.Generator, drafts: _Drafts, victim
     ward = victims.ward[incidents.victim[known]]
     service = np.where(table[BY_ID["SVC05"], ward], BY_ID["SVC05"], NONE)
     source = np.array([OTHER, SOCIAL_CARE, SELF])[draw(rng, [0.5, 0.3, 0.2], known.size)]
-    drafts.add(service, perpetrator, PERPETRATOR, incidents.reported_at[known] + lognormal_delay(rng, 20 * DAY, 0.8, known.size), source)
+    drafts.add(
+        service, perpetrator, PERPETRATOR, incidents.reported_at[known] + lognormal_delay(rng, 20 * DAY, 0.8, known.size), source
+    )
 
 
-def _timelines(rng: np.random.Generator, service: np.ndarray, person: np.ndarray, role: np.ndarray,
-               referred_at: np.ndarray, source: np.ndarray, window: Window) -> Referrals:
+def _timelines(
+    rng: np.random.Generator,
+    service: np.ndarray,
+    person: np.ndarray,
+    role: np.ndarray,
+    referred_at: np.ndarray,
+    source: np.ndarray,
+    window: Window,
+) -> Referrals:
     size = service.size
     kinds = [spec.service_type for spec in SERVICES]
     start_delay = np.array([START_DELAY_DAYS.get(kind, 6) for kind in kinds])[service] * DAY
@@ -162,17 +203,29 @@ def _timelines(rng: np.random.Generator, service: np.ndarray, person: np.ndarray
     starts = rng.random(size) < np.where(source == SELF, 0.9, 0.8)
     started_at = window.keep(np.where(starts, referred_at + lognormal_delay(rng, 1.0, 0.9, size) * start_delay, np.nan))
     closed_unstarted = np.where(rng.random(size) < 0.7, 2, 3)  # declined or not eligible
-    ended_at = np.where(starts, started_at + lognormal_delay(rng, 1.0, 0.6, size) * duration,
-                        referred_at + lognormal_delay(rng, 5 * DAY, 0.6, size))
+    ended_at = np.where(
+        starts,
+        started_at + lognormal_delay(rng, 1.0, 0.6, size) * duration,
+        referred_at + lognormal_delay(rng, 5 * DAY, 0.6, size),
+    )
     ended_at = window.keep(np.where(starts & np.isnan(started_at), np.nan, ended_at))
     finished = np.array([0, 1, 4])[draw(rng, [0.58, 0.30, 0.12], size)]
     end_reason = np.where(np.isnan(ended_at), NONE, np.where(starts, finished, closed_unstarted))
     return Referrals(service, person, role, referred_at, source, started_at, ended_at, end_reason)
 
 
-def referral_frame(referrals: Referrals, *, victims: Victims, children: Children, district: District,
-                   victim_number: np.ndarray, victim_recorded: Recorded, child_recorded: Recorded,
-                   perpetrator_recorded: Recorded, rng: np.random.Generator) -> pl.DataFrame:
+def referral_frame(
+    referrals: Referrals,
+    *,
+    victims: Victims,
+    children: Children,
+    district: District,
+    victim_number: np.ndarray,
+    victim_recorded: Recorded,
+    child_recorded: Recorded,
+    perpetrator_recorded: Recorded,
+    rng: np.random.Generator,
+) -> pl.DataFrame:
     role, person = referrals.role, referrals.person
     as_victim, as_child = np.where(role == VICTIM, person, 0), np.where(role == CHILD, person, 0)
     household = np.select([role == CHILD, role == PERPETRATOR], [children.parent[as_child], person], default=person)
@@ -180,21 +233,25 @@ def referral_frame(referrals: Referrals, *, victims: Victims, children: Children
     ids = (pl.Series(["V", "C", "P"]).gather(role) + make_ids("n", "", number)).alias("person_id")
     recorded = (victim_recorded, child_recorded, perpetrator_recorded)
     chosen = {
-        name: np.select([role == k for k in range(3)], [getattr(r, name)[np.where(role == k, person, 0)] for k, r in enumerate(recorded)])
+        name: np.select(
+            [role == k for k in range(3)], [getattr(r, name)[np.where(role == k, person, 0)] for k, r in enumerate(recorded)]
+        )
         for name in ("sex", "age", "ethnicity", "disability", "lgbt")
     }
     in_lsoa = rng.random(role.size) < 0.10
-    return pl.DataFrame([
-        make_ids("referral_id", "R", np.arange(1, role.size + 1)),
-        pick("service_id", [spec.service_id for spec in SERVICES], referrals.service),
-        ids,
-        pick("person_role", ROLES, role),
-        moments("referred_at", referrals.referred_at),
-        moments("started_at", referrals.started_at),
-        moments("ended_at", referrals.ended_at),
-        pick("end_reason", END_REASONS, np.maximum(referrals.end_reason, 0), valid=referrals.end_reason >= 0),
-        pick("source", SOURCES, referrals.source),
-        *Recorded(**chosen).columns(np.arange(role.size)),
-        pick("ward_code", district.codes, victims.ward[household], valid=~in_lsoa),
-        pick("lsoa_code", district.lsoa_codes, victims.lsoa[household], valid=in_lsoa),
-    ])
+    return pl.DataFrame(
+        [
+            make_ids("referral_id", "R", np.arange(1, role.size + 1)),
+            pick("service_id", [spec.service_id for spec in SERVICES], referrals.service),
+            ids,
+            pick("person_role", ROLES, role),
+            moments("referred_at", referrals.referred_at),
+            moments("started_at", referrals.started_at),
+            moments("ended_at", referrals.ended_at),
+            pick("end_reason", END_REASONS, np.maximum(referrals.end_reason, 0), valid=referrals.end_reason >= 0),
+            pick("source", SOURCES, referrals.source),
+            *Recorded(**chosen).columns(np.arange(role.size)),
+            pick("ward_code", district.codes, victims.ward[household], valid=~in_lsoa),
+            pick("lsoa_code", district.lsoa_codes, victims.lsoa[household], valid=in_lsoa),
+        ]
+    )

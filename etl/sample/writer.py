@@ -65,8 +65,9 @@ def write_wards(district: District, path: Path) -> int:
             "properties": {"ward_code": code, "ward_name": name, "imd_quintile": quintile},
             "geometry": _rounded(mapping(shape)),
         }
-        for code, name, quintile, shape in zip(district.codes, district.names, district.imd_quintiles, district.shapes,
-                                               strict=True)
+        for code, name, quintile, shape in zip(
+            district.codes, district.names, district.imd_quintiles, district.shapes, strict=True
+        )
     ]
     collection = {"type": "FeatureCollection", "name": "wards", "features": features}
     path.write_text(json.dumps(collection, separators=(",", ":")) + "\n", encoding="utf-8")

@@ -23,6 +23,21 @@ from metrics.board.summary import (
     what_changed,
 )
 
-__all__ = ["BoardPack", "Change", "ChangeSummary", "OffTrackTarget", "PeriodTextError", "Summary", "board_pack",
-           "change_between", "immature_outcomes", "latest_complete_quarter", "needs_attention", "off_track_targets", "parse_period",
-           "previous_period", "summarise", "what_changed"]
+__all__ = [
+    "BoardPack",
+    "Change",
+    "ChangeSummary",
+    "OffTrackTarget",
+    "PeriodTextError",
+    "Summary",
+    "board_pack",
+    "change_between",
+    "immature_outcomes",
+    "latest_complete_quarter",
+    "needs_attention",
+    "off_track_targets",
+    "parse_period",
+    "previous_period",
+    "summarise",
+    "what_changed",
+]

@@ -21,8 +21,15 @@ def count_text(count: int | float | None, rule: DisclosureRule, *, suppressed: b
     return f"{whole:,}"
 
 
-def ratio_text(value: float | None, numerator: int | float | None, denominator: int | float | None,
-               rule: DisclosureRule, *, digits: int = 1, suffix: str = "") -> str:
+def ratio_text(
+    value: float | None,
+    numerator: int | float | None,
+    denominator: int | float | None,
+    rule: DisclosureRule,
+    *,
+    digits: int = 1,
+    suffix: str = "",
+) -> str:
     """A rate or percentage, hidden with its numerator or denominator."""
     if value is None or numerator is None or denominator is None:
         return SUPPRESSED_TEXT

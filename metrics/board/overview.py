@@ -88,11 +88,16 @@ def ward_attention(points: pl.DataFrame, monthly: pl.DataFrame | None, district_
 
 def community_attention(groups: pl.DataFrame) -> str | None:
     """The community whose reporting falls furthest below that of its own sex (women or men) at 99.8%."""
-    by_sex = {row["sex"]: row["value"] for row in groups.filter(pl.col("ethnicity").is_null() & pl.col("sex").is_not_null()
-                                                                  & pl.col("value").is_not_null()).iter_rows(named=True)}
+    by_sex = {
+        row["sex"]: row["value"]
+        for row in groups.filter(
+            pl.col("ethnicity").is_null() & pl.col("sex").is_not_null() & pl.col("value").is_not_null()
+        ).iter_rows(named=True)
+    }
     candidates = []
-    for row in groups.filter(pl.col("ethnicity").is_not_null() & pl.col("sex").is_not_null()
-                             & pl.col("upper_998").is_not_null()).iter_rows(named=True):
+    for row in groups.filter(
+        pl.col("ethnicity").is_not_null() & pl.col("sex").is_not_null() & pl.col("upper_998").is_not_null()
+    ).iter_rows(named=True):
         reference = by_sex.get(row["sex"])
         if reference and row["upper_998"] < reference:
             candidates.append((row["value"] / reference, row, reference))
@@ -100,8 +105,10 @@ def community_attention(groups: pl.DataFrame) -> str | None:
         return None
     ratio, row, reference = min(candidates, key=lambda candidate: candidate[0])
     sex_words = "women" if row["sex"] == "female" else "men"
-    return (f"{row['group']}: {row['value']:.0f} known to services for every 100 victims the crime survey predicts, "
-            f"{times(ratio)} the rate for all {sex_words} ({reference:.0f}): likely under-reporting.")
+    return (
+        f"{row['group']}: {row['value']:.0f} known to services for every 100 victims the crime survey predicts, "
+        f"{times(ratio)} the rate for all {sex_words} ({reference:.0f}): likely under-reporting."
+    )
 
 
 def indicator_attention(tiles: pl.DataFrame, icons: dict[str, SpcIcons]) -> list[str]:
@@ -111,11 +118,14 @@ def indicator_attention(tiles: pl.DataFrame, icons: dict[str, SpcIcons]) -> list
         icon = icons.get(row["indicator_id"])
         if icon and icon.variation is Variation.CONCERNING and row["value"] is not None:
             moving = "rising" if icon.latest_side > 0 else "falling"
-            lines.append(f"{row['title']}: {value_text(row['value'], row['unit'])}, {moving} beyond its usual variation, "
-                         "the wrong way.")
+            lines.append(
+                f"{row['title']}: {value_text(row['value'], row['unit'])}, {moving} beyond its usual variation, the wrong way."
+            )
     for row in tiles.filter(pl.col("comparison").is_in(WORSE_998)).iter_rows(named=True):
-        lines.append(f"{row['title']}: {value_text(row['value'], row['unit'])}, worse than the "
-                     f"{row['comparator']} ({row['comparator_value']:g}).")
+        lines.append(
+            f"{row['title']}: {value_text(row['value'], row['unit'])}, worse than the "
+            f"{row['comparator']} ({row['comparator_value']:g})."
+        )
     return lines
 
 
@@ -130,8 +140,13 @@ def times(ratio: float) -> str:
         return "twice"
     if ratio >= 1.1:
         return f"{ratio:.1f} times"
-    for fraction, words in ((0.25, "a quarter of"), (1 / 3, "a third of"), (0.5, "half"), (2 / 3, "two-thirds of"),
-                            (0.75, "three-quarters of")):
+    for fraction, words in (
+        (0.25, "a quarter of"),
+        (1 / 3, "a third of"),
+        (0.5, "half"),
+        (2 / 3, "two-thirds of"),
+        (0.75, "three-quarters of"),
+    ):
         if abs(ratio - fraction) < 0.04:
             return words
     return f"{ratio:.0%} of"
@@ -155,8 +170,11 @@ def spc_span(end: date) -> Period:
 
 def monthly_filters(indicator_ids: Sequence[str], end: date, groups: GroupFilters = GroupFilters()) -> dict[str, Filters]:
     """What to ask `compute` for each indicator's monthly series (indicators with no months are left out)."""
-    return {indicator_id: Filters(period=spc_span(end), by="month", groups=groups)
-            for indicator_id in indicator_ids if "month" in get(indicator_id).dimensions}
+    return {
+        indicator_id: Filters(period=spc_span(end), by="month", groups=groups)
+        for indicator_id in indicator_ids
+        if "month" in get(indicator_id).dimensions
+    }
 
 
 def top_ward(points: pl.DataFrame) -> str | None:
@@ -167,16 +185,28 @@ def top_ward(points: pl.DataFrame) -> str | None:
     return above["cut_value"][0] if above.height else None
 
 
-def overview(*, period: Period, previous: Period, current: pl.DataFrame, before: pl.DataFrame,
-             series: dict[str, pl.DataFrame], ward_points: pl.DataFrame, ward_months: pl.DataFrame | None,
-             groups: pl.DataFrame | None, targets: pl.DataFrame | None) -> Overview:
+def overview(
+    *,
+    period: Period,
+    previous: Period,
+    current: pl.DataFrame,
+    before: pl.DataFrame,
+    series: dict[str, pl.DataFrame],
+    ward_points: pl.DataFrame,
+    ward_months: pl.DataFrame | None,
+    groups: pl.DataFrame | None,
+    targets: pl.DataFrame | None,
+) -> Overview:
     """The Overview's first screen for `period` against `previous`, from frames already through disclosure control:
     both scorecards, each indicator's monthly series, the prevalence ward funnel's points with the top ward's months,
     reporting by group, and the action plan's targets."""
     ids = current["indicator_id"].to_list() if current.height else []
     plan = _targets_by_indicator(targets)
-    icons = {indicator_id: spc_icons(frame, indicator_id, target=plan.get(indicator_id, {}).get("target_value"), period=period)
-             for indicator_id, frame in series.items() if not isinstance(frame, UnsupportedCut)}
+    icons = {
+        indicator_id: spc_icons(frame, indicator_id, target=plan.get(indicator_id, {}).get("target_value"), period=period)
+        for indicator_id, frame in series.items()
+        if not isinstance(frame, UnsupportedCut)
+    }
     lines: list[str] = []
     if not ward_points.is_empty():
         district = current.filter(pl.col("indicator_id") == PREVALENCE)["value"] if current.height else pl.Series([])
@@ -193,16 +223,22 @@ def overview(*, period: Period, previous: Period, current: pl.DataFrame, before:
         f"{row['title']}: {_months(icons[row['indicator_id']].special_in_period)} of {period.label} outside its usual "
         f"variation ({'high' if icons[row['indicator_id']].latest_side > 0 else 'low'})."
         for row in current.iter_rows(named=True)
-        if row["indicator_id"] in icons and icons[row["indicator_id"]].special_in_period and row["indicator_id"] not in called)
-    tiles = current.with_columns(
-        spc_variation=pl.Series([icon.variation.value if (icon := _icon(icons, i)) and icon.variation else None
-                                 for i in ids], dtype=pl.String),
-        spc_assurance=pl.Series([icon.assurance if (icon := _icon(icons, i)) else None for i in ids], dtype=pl.String),
-        target_value=pl.Series([plan.get(i, {}).get("target_value") for i in ids], dtype=pl.Float64),
-        target_status=pl.Series([plan.get(i, {}).get("progress") for i in ids], dtype=pl.String),
-        target_id=pl.Series([plan.get(i, {}).get("target_id") for i in ids], dtype=pl.String),
-        owner=pl.Series([plan.get(i, {}).get("owner") for i in ids], dtype=pl.String),
-    ) if ids else current
+        if row["indicator_id"] in icons and icons[row["indicator_id"]].special_in_period and row["indicator_id"] not in called
+    )
+    tiles = (
+        current.with_columns(
+            spc_variation=pl.Series(
+                [icon.variation.value if (icon := _icon(icons, i)) and icon.variation else None for i in ids], dtype=pl.String
+            ),
+            spc_assurance=pl.Series([icon.assurance if (icon := _icon(icons, i)) else None for i in ids], dtype=pl.String),
+            target_value=pl.Series([plan.get(i, {}).get("target_value") for i in ids], dtype=pl.Float64),
+            target_status=pl.Series([plan.get(i, {}).get("progress") for i in ids], dtype=pl.String),
+            target_id=pl.Series([plan.get(i, {}).get("target_id") for i in ids], dtype=pl.String),
+            owner=pl.Series([plan.get(i, {}).get("owner") for i in ids], dtype=pl.String),
+        )
+        if ids
+        else current
+    )
     return Overview(period, previous, tuple(lines[:ATTENTION_LINES]), tiles, changes, spc_changes)
 
 
@@ -236,5 +272,16 @@ def quarter_or_year(latest_complete_quarter: Period, kind: str) -> tuple[Period,
     return year, Period(before_start.replace(day=1), before_end, f"12 months to {before_end:%B %Y}")
 
 
-__all__ = ["Overview", "monthly_filters", "top_ward", "SpcIcons", "community_attention", "headline_indicators", "overview", "quarter_or_year",
-           "spc_icons", "times", "ward_attention"]
+__all__ = [
+    "Overview",
+    "SpcIcons",
+    "community_attention",
+    "headline_indicators",
+    "monthly_filters",
+    "overview",
+    "quarter_or_year",
+    "spc_icons",
+    "times",
+    "top_ward",
+    "ward_attention",
+]

@@ -67,8 +67,15 @@ class BoardPack:
         return self.gaps.gaps.head(BIGGEST_GAPS)
 
 
-def board_pack(con: duckdb.DuckDBPyConnection, *, period: Period, previous: Period, rule: DisclosureRule,
-               ward_code: str | None = None, as_of: date | None = None) -> BoardPack:
+def board_pack(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    period: Period,
+    previous: Period,
+    rule: DisclosureRule,
+    ward_code: str | None = None,
+    as_of: date | None = None,
+) -> BoardPack:
     """The pack's contents for `period` against `previous`, for the district or one ward."""
     if rule.is_identity:
         raise DisclosureError("the board pack always uses the board's disclosure rule, never unsuppressed counts")
@@ -90,18 +97,35 @@ def board_pack(con: duckdb.DuckDBPyConnection, *, period: Period, previous: Peri
     least = least.filter(pl.col("is_below_district") & pl.col("value").is_not_null()).sort("value").head(LEAST_REPORTING)
     refreshed_at = con.sql("select max(finished_at) from etl_runs").fetchall()[0][0]
     return BoardPack(
-        board=(plan.board if plan and plan.board else "the district"), area=area, ward_code=ward_code,
-        period=period, previous=previous, data_as_at=refreshed_at, latest_event_on=latest_event,
-        generated_at=datetime.now(), rule=rule, scorecard=current, previous_scorecard=before,
-        summary=summarise(current, before, points if ward_code is None else None,
-                          plan.targets if plan else None, area=area,
-                          immature=immature_outcomes(current["indicator_id"].to_list() if current.height else [],
-                                                     period, mature_through(con))),
-        plan=plan, plan_problem=problem, ward_points=points, ward_geometry=wards_feature_collection(wards),
-        least_reporting=least, gaps=gap_analysis(con, period, rule, ward_code=ward_code),
+        board=(plan.board if plan and plan.board else "the district"),
+        area=area,
+        ward_code=ward_code,
+        period=period,
+        previous=previous,
+        data_as_at=refreshed_at,
+        latest_event_on=latest_event,
+        generated_at=datetime.now(),
+        rule=rule,
+        scorecard=current,
+        previous_scorecard=before,
+        summary=summarise(
+            current,
+            before,
+            points if ward_code is None else None,
+            plan.targets if plan else None,
+            area=area,
+            immature=immature_outcomes(current["indicator_id"].to_list() if current.height else [], period, mature_through(con)),
+        ),
+        plan=plan,
+        plan_problem=problem,
+        ward_points=points,
+        ward_geometry=wards_feature_collection(wards),
+        least_reporting=least,
+        gaps=gap_analysis(con, period, rule, ward_code=ward_code),
         attrition=attrition_funnel(con, period, rule=rule, groups=groups),
         hotspots=attrition_hotspots(con, period, rule),
-        freshness=data_quality.freshness(con, rule), loads=data_quality.rows_by_extract(con, rule, latest_runs=1),
+        freshness=data_quality.freshness(con, rule),
+        loads=data_quality.rows_by_extract(con, rule, latest_runs=1),
         glossary=glossary(),
     )
 
@@ -122,19 +146,37 @@ def mature_through(con: duckdb.DuckDBPyConnection) -> dict[str, date | None]:
 
 GLOSSARY_TERMS = (
     ("95% confidence interval", "The range the true value is likely to lie in, given chance variation."),
-    ("Significantly higher / lower (95%, 99.8%)", "The comparator lies outside the value's 95% (or the wider 99.8%) "
-     "interval, so chance is an unlikely (or most unlikely) explanation."),
-    ("Real change", "A difference between this period and the previous one that chance explains less than once in "
-     "500 (a test between the two periods' counts at 99.8%)."),
-    ("Funnel plot", "Each ward's value against its size, with limits around the district value; a ward outside the "
-     "limits differs from the district beyond what chance explains."),
+    (
+        "Significantly higher / lower (95%, 99.8%)",
+        "The comparator lies outside the value's 95% (or the wider 99.8%) "
+        "interval, so chance is an unlikely (or most unlikely) explanation.",
+    ),
+    (
+        "Real change",
+        "A difference between this period and the previous one that chance explains less than once in "
+        "500 (a test between the two periods' counts at 99.8%).",
+    ),
+    (
+        "Funnel plot",
+        "Each ward's value against its size, with limits around the district value; a ward outside the "
+        "limits differs from the district beyond what chance explains.",
+    ),
     ("On track / off track", "The latest value against the straight line from a target's baseline to the target."),
-    ("Met / not met / within uncertainty", "Met only when the whole 95% interval is past the target; not met when the "
-     "whole interval falls short; within uncertainty otherwise."),
-    ("SMART", "Specific, measurable, achievable, relevant and time-bound: a target without a baseline, a date, an "
-     "owner or an indicator fails a check."),
-    ("Hidden need", "Victims known to services per 100 that the Crime Survey for England and Wales predicts from the "
-     "population's age and sex."),
+    (
+        "Met / not met / within uncertainty",
+        "Met only when the whole 95% interval is past the target; not met when the "
+        "whole interval falls short; within uncertainty otherwise.",
+    ),
+    (
+        "SMART",
+        "Specific, measurable, achievable, relevant and time-bound: a target without a baseline, a date, an "
+        "owner or an indicator fails a check.",
+    ),
+    (
+        "Hidden need",
+        "Victims known to services per 100 that the Crime Survey for England and Wales predicts from the "
+        "population's age and sex.",
+    ),
     ("MARAC", "Multi-Agency Risk Assessment Conference, where agencies plan for victims at high risk."),
     ("IDVA", "Independent Domestic Violence Adviser, who supports victims at high risk."),
     ("Attrition", "Cases that drop out between the incident and a conviction."),
@@ -154,4 +196,3 @@ def _plan(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, as_of: date) -> 
         return None, "No action plan has been loaded: an analyst adds action_plan.yaml to the nightly drop."
     except PlanFormatError:
         return None, "The action plan in the latest drop cannot be read; the Action plan page lists the problems."
-

@@ -97,8 +97,7 @@ class Summary:
     off_track: tuple[OffTrackTarget, ...]
 
 
-def needs_attention(scorecard: pl.DataFrame, ward_points: pl.DataFrame | None = None, *, area: str = "the district"
-                    ) -> list[str]:
+def needs_attention(scorecard: pl.DataFrame, ward_points: pl.DataFrame | None = None, *, area: str = "the district") -> list[str]:
     """Sentences on what the board should look at first.
 
     `scorecard` is `metrics.scorecard.scorecard`'s frame; `ward_points` the ward funnel's points for the
@@ -108,12 +107,15 @@ def needs_attention(scorecard: pl.DataFrame, ward_points: pl.DataFrame | None = 
     lines = []
     if ward_points is not None and not ward_points.is_empty():
         above = ward_points.filter(pl.col("comparison").is_in(HIGHER) & pl.col("value").is_not_null()).sort(
-            "value", descending=True)
+            "value", descending=True
+        )
         if above.height:
             top = above.row(0, named=True)
             others = above["cut_label"].to_list()[1:4]
-            line = (f"{top['cut_label']} has the highest rate of reported domestic abuse, {top['value']:.1f} "
-                    f"{top['unit']}, {top['comparison_text']}.")
+            line = (
+                f"{top['cut_label']} has the highest rate of reported domestic abuse, {top['value']:.1f} "
+                f"{top['unit']}, {top['comparison_text']}."
+            )
             if others:
                 line += f" Also significantly above the district: {', '.join(others)}."
             lines.append(line)
@@ -125,13 +127,20 @@ def needs_attention(scorecard: pl.DataFrame, ward_points: pl.DataFrame | None = 
     for row in scorecard.filter(pl.col("trend").is_in(["increasing", "decreasing"])).iter_rows(named=True):
         judged = _trend_judgement(row["indicator_id"], row["trend"])
         if judged == "worse":
-            lines.append(f"{row['title']} has been {'rising' if row['trend'] == 'increasing' else 'falling'} "
-                         "year on year, the wrong way.")
+            lines.append(
+                f"{row['title']} has been {'rising' if row['trend'] == 'increasing' else 'falling'} year on year, the wrong way."
+            )
     return lines
 
 
-def what_changed(current: pl.DataFrame, previous: pl.DataFrame, *, immature: frozenset[str] = frozenset(),
-                 confidence: float = REAL_CHANGE_CONFIDENCE, watch: float = WATCH_CONFIDENCE) -> ChangeSummary:
+def what_changed(
+    current: pl.DataFrame,
+    previous: pl.DataFrame,
+    *,
+    immature: frozenset[str] = frozenset(),
+    confidence: float = REAL_CHANGE_CONFIDENCE,
+    watch: float = WATCH_CONFIDENCE,
+) -> ChangeSummary:
     """Each headline indicator this period against the previous one (both scorecard frames).
 
     `immature` names indicators whose outcomes are not yet all recorded for this period (see
@@ -163,8 +172,11 @@ def immature_outcomes(indicator_ids: Sequence[str], period: Period, mature_throu
     (`OVERSIGHT_MATURITY_LAG_MONTHS`) to reach an outcome: `mature_through` maps an indicator to that day, or to
     None when it does not wait for outcomes (metrics.board.pack.mature_through). The scorecard reads such an
     indicator over its mature period instead, so both periods' values would be the same months: not a change."""
-    return frozenset(indicator_id for indicator_id in indicator_ids
-                     if (through := mature_through.get(indicator_id)) is not None and period.end > through)
+    return frozenset(
+        indicator_id
+        for indicator_id in indicator_ids
+        if (through := mature_through.get(indicator_id)) is not None and period.end > through
+    )
 
 
 def change_between(after: Mapping, before: Mapping) -> Change | None:
@@ -187,21 +199,36 @@ def change_between(after: Mapping, before: Mapping) -> Change | None:
     else:
         p_value = _two_poisson(events_after, base_after, events_before, base_before)
     direction = "rose" if after["value"] > before["value"] else "fell"
-    return Change(indicator.id, after["title"], after["unit"], float(before["value"]), float(after["value"]), p_value,
-                  direction, _trend_judgement(indicator.id, "increasing" if direction == "rose" else "decreasing"))
+    return Change(
+        indicator.id,
+        after["title"],
+        after["unit"],
+        float(before["value"]),
+        float(after["value"]),
+        p_value,
+        direction,
+        _trend_judgement(indicator.id, "increasing" if direction == "rose" else "decreasing"),
+    )
 
 
 def off_track_targets(targets: pl.DataFrame) -> list[OffTrackTarget]:
     """Targets off track or missed (the plan view's `needs_attention`), in plan order, with owners."""
     flagged = targets.filter(pl.col("needs_attention"))
-    return [OffTrackTarget(row["target_id"], row["label"], row["priority"], row["progress"],
-                           row["owner"] or "no named owner")
-            for row in flagged.iter_rows(named=True)]
+    return [
+        OffTrackTarget(row["target_id"], row["label"], row["priority"], row["progress"], row["owner"] or "no named owner")
+        for row in flagged.iter_rows(named=True)
+    ]
 
 
-def summarise(current: pl.DataFrame, previous: pl.DataFrame, ward_points: pl.DataFrame | None,
-              targets: pl.DataFrame | None, *, area: str = "the district",
-              immature: frozenset[str] = frozenset()) -> Summary:
+def summarise(
+    current: pl.DataFrame,
+    previous: pl.DataFrame,
+    ward_points: pl.DataFrame | None,
+    targets: pl.DataFrame | None,
+    *,
+    area: str = "the district",
+    immature: frozenset[str] = frozenset(),
+) -> Summary:
     return Summary(
         needs_attention=tuple(needs_attention(current, ward_points, area=area)),
         changes=what_changed(current, previous, immature=immature),

@@ -42,7 +42,27 @@ from metrics.disclosure.scope import (
 )
 from metrics.disclosure.tables import ProtectedTable, protect_table
 
-__all__ = ["DERIVED_FROM_PROTECTED", "NOT_SHOWN", "PERIOD_CUTS", "PROTECTED_SCOPE", "SUPPRESSED_TEXT", "Audience", "DisclosureError", "DisclosureRule",
-           "ProtectedCount", "ProtectedRatio", "ProtectedTable", "is_protected", "is_small_count", "is_year_or_more",
-           "plain_percent", "protect_count", "protect_frame", "protect_ratio", "protect_table", "rule_for", "shown_count",
-           "wilson_percent"]
+__all__ = [
+    "DERIVED_FROM_PROTECTED",
+    "NOT_SHOWN",
+    "PERIOD_CUTS",
+    "PROTECTED_SCOPE",
+    "SUPPRESSED_TEXT",
+    "Audience",
+    "DisclosureError",
+    "DisclosureRule",
+    "ProtectedCount",
+    "ProtectedRatio",
+    "ProtectedTable",
+    "is_protected",
+    "is_small_count",
+    "is_year_or_more",
+    "plain_percent",
+    "protect_count",
+    "protect_frame",
+    "protect_ratio",
+    "protect_table",
+    "rule_for",
+    "shown_count",
+    "wilson_percent",
+]

@@ -32,9 +32,7 @@ def protect_count(count: int, rule: DisclosureRule) -> ProtectedCount:
     return entry(None if is_small(counts, rule)[0] else int(rounded(counts, rule)[0]), rule)
 
 
-def protect_ratio(
-    value: float | None, *, numerator: int, denominator: int, rule: DisclosureRule
-) -> ProtectedRatio:
+def protect_ratio(value: float | None, *, numerator: int, denominator: int, rule: DisclosureRule) -> ProtectedRatio:
     """A rate or percentage is hidden whenever its numerator or its denominator would be."""
     counts = np.array([numerator, denominator])
     check_counts(counts)
@@ -99,8 +97,15 @@ def protect_frame(
     return df.with_columns(replacements)
 
 
-def _recomputed(df: pl.DataFrame, derived: list[pl.Series], formula: Callable[[float, float], Sequence[float | None]],
-                numerator: str, denominator: str, rule: DisclosureRule, keep: np.ndarray) -> list[pl.Series]:
+def _recomputed(
+    df: pl.DataFrame,
+    derived: list[pl.Series],
+    formula: Callable[[float, float], Sequence[float | None]],
+    numerator: str,
+    denominator: str,
+    rule: DisclosureRule,
+    keep: np.ndarray,
+) -> list[pl.Series]:
     """The ratio and its intervals worked out from the rounded counts on each row not in `keep`."""
     values = [series.cast(pl.Float64).to_list() for series in derived]
     numerators = rounded(df[numerator].fill_null(0).to_numpy().astype(np.int64), rule)

@@ -48,9 +48,11 @@ class DisclosureRule:
     def describe(self) -> str:  # footnote text for a page or export
         if self.is_identity:
             return "Counts are shown unrounded and unsuppressed."
-        return (f"Counts from 1 to {self.threshold} are shown as {SUPPRESSED_TEXT}, as are some others so"
-                f" that hidden counts cannot be worked out from totals; other counts are rounded to the"
-                f" nearest {self.rounding_base}. {DERIVED_FROM_PROTECTED}")
+        return (
+            f"Counts from 1 to {self.threshold} are shown as {SUPPRESSED_TEXT}, as are some others so"
+            f" that hidden counts cannot be worked out from totals; other counts are rounded to the"
+            f" nearest {self.rounding_base}. {DERIVED_FROM_PROTECTED}"
+        )
 
 
 @dataclass(frozen=True)

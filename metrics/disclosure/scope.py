@@ -69,8 +69,9 @@ def is_small_count(count: float | None, rule: DisclosureRule) -> bool:
     return count is not None and bool(is_small(np.array([round(count)]), rule)[0])
 
 
-def wilson_percent(decimals: int | None = None, *, limits: bool = True,
-                   of_both: bool = False) -> Callable[[float, float], tuple[float | None, ...]]:
+def wilson_percent(
+    decimals: int | None = None, *, limits: bool = True, of_both: bool = False
+) -> Callable[[float, float], tuple[float | None, ...]]:
     """How a percentage with Wilson 95% limits is worked out from (numerator, denominator), for `protect_frame`'s
     `recompute`: rounded to `decimals` as the caller publishes it; `of_both` when the share is of the two
     counts together (people who reached an event, of those and the people still waiting)."""

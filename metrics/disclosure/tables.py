@@ -40,8 +40,12 @@ class ProtectedTable:
 
 
 def protect_table(
-    cells: Sequence[Sequence[int]] | np.ndarray, *, rule: DisclosureRule, round_totals: bool = True,
-    already_hidden: np.ndarray | None = None, always_shown: np.ndarray | None = None,
+    cells: Sequence[Sequence[int]] | np.ndarray,
+    *,
+    rule: DisclosureRule,
+    round_totals: bool = True,
+    already_hidden: np.ndarray | None = None,
+    always_shown: np.ndarray | None = None,
 ) -> ProtectedTable:
     """Primary and secondary suppression of a two-way table of counts and its totals.
 
@@ -84,7 +88,9 @@ def protect_table(
     return ProtectedTable(
         cells=[row[:-1] for row in cells_and_row_totals],
         row_totals=[row[-1] for row in cells_and_row_totals],
-        column_totals=column_totals_and_grand[:-1], grand_total=column_totals_and_grand[-1], hidden=hidden,
+        column_totals=column_totals_and_grand[:-1],
+        grand_total=column_totals_and_grand[-1],
+        hidden=hidden,
     )
 
 

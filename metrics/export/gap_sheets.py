@@ -18,34 +18,56 @@ from metrics.registry import get
 from metrics.scenario import Scenario
 from metrics.service_gaps import GROUP_SHORT_LABELS, GapAnalysis
 
+
+def scenario_of(what_if: GapAnalysis) -> Scenario:
+    """The scenario a what-if analysis was made from (an analysis of today has none)."""
+    if what_if.scenario is None:
+        raise ValueError("a what-if analysis is made from a scenario, and this one has none")
+    return what_if.scenario
+
+
 WHAT_IF_SHEET, SCENARIO_SHEET = "What-if", "Scenario file"
 NO_SERVICE, LOW_REACH = "no service", "low reach"
 CHART_GAPS = 10  # the Summary's chart shows this many of the largest gaps
 # The Coverage sheet: one ward x client group block per measure, each under its title (colour: a scale or none).
 COVERAGE_BLOCKS = (
-    ("Unmet need (people): estimated need less people whose support started; darker is larger", "unmet_need",
-     "unmet_need_suppressed", "unmet"),
+    (
+        "Unmet need (people): estimated need less people whose support started; darker is larger",
+        "unmet_need",
+        "unmet_need_suppressed",
+        "unmet",
+    ),
     ("People reached as % of estimated need; darker is lower", "reach_pct_of_need", "reach_pct_of_need_suppressed", "reach"),
     ("Estimated need (people)", "estimated_need", "estimated_need_suppressed", None),
     ("People whose support started in the period", "people_reached", "people_reached_suppressed", None),
     ("Specialist services taking the group", "n_services", None, "services"),
-    (f"Gaps: '{NO_SERVICE}' = no service takes the group in the ward; '{LOW_REACH}' = support started for fewer "
-     "than the gap threshold's share of the estimated need", "gap", None, None),
+    (
+        f"Gaps: '{NO_SERVICE}' = no service takes the group in the ward; '{LOW_REACH}' = support started for fewer "
+        "than the gap threshold's share of the estimated need",
+        "gap",
+        None,
+        None,
+    ),
 )
 
 
 def write_summary(writer: SheetWriter, sheet, analysis: GapAnalysis, data_as_at: datetime | None) -> None:
     sheet.set_column(0, 0, 150)
     sheet.write(0, 0, f"Gap analysis: {analysis.area}, {analysis.period.label}", writer.title)
-    sheet.write(1, 0, f"Period {analysis.period.start:%d %B %Y} to {analysis.period.end:%d %B %Y}; data as at "
-                      f"{_when(data_as_at)}. {SUPPRESSED_LEGEND}. A gap: {analysis.assumptions.stated()[0][1]}. Need, reach "
-                      "and capacity are explained on the Metadata sheet.", writer.text)
+    sheet.write(
+        1,
+        0,
+        f"Period {analysis.period.start:%d %B %Y} to {analysis.period.end:%d %B %Y}; data as at "
+        f"{_when(data_as_at)}. {SUPPRESSED_LEGEND}. A gap: {analysis.assumptions.stated()[0][1]}. Need, reach "
+        "and capacity are explained on the Metadata sheet.",
+        writer.text,
+    )
     row = 3
     for heading, lines in summary(analysis).items():
         sheet.write(row, 0, heading, writer.heading)
-        for row, line in enumerate(lines, start=row + 1):
-            sheet.write(row, 0, line, writer.lead if heading == "In brief" else writer.text)
-        row += 2
+        for offset, line in enumerate(lines, start=1):
+            sheet.write(row + offset, 0, line, writer.lead if heading == "In brief" else writer.text)
+        row += len(lines) + 2
     _top_gaps_chart(writer, sheet, analysis, row)
 
 
@@ -67,11 +89,16 @@ def _top_gaps_chart(writer: SheetWriter, sheet, analysis: GapAnalysis, row: int)
     plus = [(upper or value) - value for value, upper in zip(top["unmet_need"], top["unmet_need_upper_95"], strict=True)]
     minus = [value - (lower or value) for value, lower in zip(top["unmet_need"], top["unmet_need_lower_95"], strict=True)]
     chart = writer.book.add_chart({"type": "bar"})
-    chart.add_series({
-        "name": "Unmet need (people)", "categories": ["Summary", first, 0, last, 0], "values": ["Summary", first, 1, last, 1],
-        "fill": {"color": DARK}, "data_labels": {"value": True, "num_format": "#,##0"},
-        "x_error_bars": {"type": "custom", "plus_values": plus, "minus_values": minus},
-    })
+    chart.add_series(
+        {
+            "name": "Unmet need (people)",
+            "categories": ["Summary", first, 0, last, 0],
+            "values": ["Summary", first, 1, last, 1],
+            "fill": {"color": DARK},
+            "data_labels": {"value": True, "num_format": "#,##0"},
+            "x_error_bars": {"type": "custom", "plus_values": plus, "minus_values": minus},
+        }
+    )
     chart.set_title({"name": f"The {top.height} largest gaps: people with estimated need not reached, with 95% limits"})
     chart.set_x_axis({"name": "People", "num_format": "#,##0", "min": 0})
     chart.set_y_axis({"reverse": True})
@@ -86,16 +113,25 @@ def write_idva_chart(writer: SheetWriter, sheet, analysis: GapAnalysis, row: int
     if area is None:
         return
     sheet.write(row, 0, "The chart's figures: IDVA full-time equivalents for the area", writer.heading)
-    figures = [("Registered", area["idva_fte"]), ("Needed for the MARAC cases expected", area["idva_fte_needed"]),
-               ("Needed for the MARAC cases heard", area["idva_fte_needed_for_cases_heard"])]
+    figures = [
+        ("Registered", area["idva_fte"]),
+        ("Needed for the MARAC cases expected", area["idva_fte_needed"]),
+        ("Needed for the MARAC cases heard", area["idva_fte_needed_for_cases_heard"]),
+    ]
     figures = [(name, value) for name, value in figures if value is not None]
     for offset, (name, value) in enumerate(figures, start=row + 1):
         sheet.write_string(offset, 0, name)
         sheet.write_number(offset, 1, value, writer.number("0.00"))
     chart = writer.book.add_chart({"type": "bar"})
-    chart.add_series({"name": "IDVA FTE", "categories": [sheet.name, row + 1, 0, row + len(figures), 0],
-                      "values": [sheet.name, row + 1, 1, row + len(figures), 1], "fill": {"color": "#12436D"},
-                      "data_labels": {"value": True, "num_format": "0.0"}})
+    chart.add_series(
+        {
+            "name": "IDVA FTE",
+            "categories": [sheet.name, row + 1, 0, row + len(figures), 0],
+            "values": [sheet.name, row + 1, 1, row + len(figures), 1],
+            "fill": {"color": "#12436D"},
+            "data_labels": {"value": True, "num_format": "0.0"},
+        }
+    )
     chart.set_title({"name": f"IDVA time for {analysis.area}: registered and needed (SafeLives' guide)"})
     chart.set_x_axis({"name": "Full-time equivalents", "min": 0})
     chart.set_y_axis({"reverse": True})
@@ -106,8 +142,12 @@ def write_idva_chart(writer: SheetWriter, sheet, analysis: GapAnalysis, row: int
 
 def write_coverage(writer: SheetWriter, sheet, analysis: GapAnalysis) -> None:
     coverage = analysis.coverage.with_columns(
-        gap=pl.when(pl.col("has_no_service")).then(pl.lit(NO_SERVICE))
-        .when(pl.col("has_low_reach")).then(pl.lit(LOW_REACH)).otherwise(pl.lit("")))
+        gap=pl.when(pl.col("has_no_service"))
+        .then(pl.lit(NO_SERVICE))
+        .when(pl.col("has_low_reach"))
+        .then(pl.lit(LOW_REACH))
+        .otherwise(pl.lit(""))
+    )
     groups = [group for group in GROUP_SHORT_LABELS if group in set(coverage["client_group"])]
     wards = coverage.select("ward_code", "ward_name").unique(maintain_order=True).rows()
     cells = {(row["ward_code"], row["client_group"]): row for row in coverage.iter_rows(named=True)}
@@ -151,18 +191,20 @@ def write_what_if(writer: SheetWriter, sheet, today: GapAnalysis, scenario: GapA
     """The scenario's changes, its figures against today's, and the scenario itself as given."""
     sheet.set_column(0, 0, 48)
     sheet.set_column(1, 3, 18)
-    sheet.write(0, 0, f"What-if: {scenario.scenario.name}", writer.title)
+    sheet.write(0, 0, f"What-if: {scenario_of(scenario).name}", writer.title)
     row = 2
     sheet.write(row, 0, "The changes", writer.heading)
-    for row, line in enumerate(scenario.scenario.describe(), start=row + 1):
-        sheet.write(row, 0, line)
-    row += 2
+    changes = scenario_of(scenario).describe()
+    for offset, line in enumerate(changes, start=1):
+        sheet.write(row + offset, 0, line)
+    row += len(changes) + 2
     sheet.write(row, 0, "Capacity: today against the scenario", writer.heading)
     for index, header in enumerate(["Figure", "Today", "With the scenario", "Change"]):
         sheet.write(row + 1, index, header, writer.header)
     now, then = today.idva_area or {}, scenario.idva_area or {}
     figures = [
-        ("IDVA FTE registered", "idva_fte"), ("IDVA shortfall for the MARAC cases expected (FTE)", "fte_gap"),
+        ("IDVA FTE registered", "idva_fte"),
+        ("IDVA shortfall for the MARAC cases expected (FTE)", "fte_gap"),
         ("IDVA shortfall for the MARAC cases heard (FTE)", "fte_gap_for_cases_heard"),
     ]
     offset = row + 2
@@ -174,10 +216,14 @@ def write_what_if(writer: SheetWriter, sheet, today: GapAnalysis, scenario: GapA
         if before is not None and after is not None:
             sheet.write_number(offset, 3, round(after - before, 2), writer.number("+0.00;-0.00;0.00"))
         offset += 1
-    counts = [("Ward and client group gaps", lambda analysis: int(analysis.coverage["is_gap"].sum())),
-              ("Wards and groups with no service", lambda analysis: int(analysis.coverage["has_no_service"].sum())),
-              ("Unmet need shown, all wards and groups (people)",
-               lambda analysis: int(analysis.coverage["unmet_need"].fill_null(0).sum()))]
+    counts = [
+        ("Ward and client group gaps", lambda analysis: int(analysis.coverage["is_gap"].sum())),
+        ("Wards and groups with no service", lambda analysis: int(analysis.coverage["has_no_service"].sum())),
+        (
+            "Unmet need shown, all wards and groups (people)",
+            lambda analysis: int(analysis.coverage["unmet_need"].fill_null(0).sum()),
+        ),
+    ]
     for label, measure in counts:
         before, after = measure(today), measure(scenario)
         sheet.write_string(offset, 0, label)
@@ -187,13 +233,25 @@ def write_what_if(writer: SheetWriter, sheet, today: GapAnalysis, scenario: GapA
         offset += 1
     row = offset + 1
     changed = _changed_cells(today, scenario)
-    row = writer.table(sheet, row, "Wards and client groups the scenario changes", changed, (
-        Column("ward_name", "Ward"), Column("group_label", "Client group"),
-        Column("services_today", "Services today", number_format="0"), Column("n_services", "Services with the scenario", number_format="0"),
-        Column("added_places", "Places added in the period", number_format="#,##0"),
-        Column("unmet_today", "Unmet need today (people)", "unmet_need_suppressed", "#,##0"),
-        Column("unmet_need", "Unmet need with the scenario (people)", "unmet_need_suppressed", "#,##0"),
-        Column("gap_today", "Gap today"), Column("gap_reason", "Gap with the scenario")), widths=False, filtered=True)
+    row = writer.table(
+        sheet,
+        row,
+        "Wards and client groups the scenario changes",
+        changed,
+        (
+            Column("ward_name", "Ward"),
+            Column("group_label", "Client group"),
+            Column("services_today", "Services today", number_format="0"),
+            Column("n_services", "Services with the scenario", number_format="0"),
+            Column("added_places", "Places added in the period", number_format="#,##0"),
+            Column("unmet_today", "Unmet need today (people)", "unmet_need_suppressed", "#,##0"),
+            Column("unmet_need", "Unmet need with the scenario (people)", "unmet_need_suppressed", "#,##0"),
+            Column("gap_today", "Gap today"),
+            Column("gap_reason", "Gap with the scenario"),
+        ),
+        widths=False,
+        filtered=True,
+    )
     sheet.write(row, 0, f"The scenario file as given is on the '{SCENARIO_SHEET}' sheet (and in the export log).")
 
 
@@ -209,12 +267,22 @@ def _changed_cells(today: GapAnalysis, scenario: GapAnalysis) -> pl.DataFrame:
     keys = ["ward_code", "client_group"]
     before = today.coverage.select(*keys, services_today="n_services", unmet_today="unmet_need", gap_today="gap_reason")
     joined = scenario.coverage.join(before, on=keys, how="left")
-    return joined.filter((pl.col("n_services") != pl.col("services_today")) | (pl.col("added_places") > 0)
-                         | (pl.col("gap_reason") != pl.col("gap_today"))).sort(pl.col("added_places"), descending=True)
+    return joined.filter(
+        (pl.col("n_services") != pl.col("services_today"))
+        | (pl.col("added_places") > 0)
+        | (pl.col("gap_reason") != pl.col("gap_today"))
+    ).sort(pl.col("added_places"), descending=True)
 
 
-def write_metadata(writer: SheetWriter, sheet, analysis: GapAnalysis, extracts: pl.DataFrame, generated_at: datetime,
-                   data_as_at: datetime | None, what_if: GapAnalysis | None) -> None:
+def write_metadata(
+    writer: SheetWriter,
+    sheet,
+    analysis: GapAnalysis,
+    extracts: pl.DataFrame,
+    generated_at: datetime,
+    data_as_at: datetime | None,
+    what_if: GapAnalysis | None,
+) -> None:
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 1, 110)
     rule = analysis.rule
@@ -226,44 +294,90 @@ def write_metadata(writer: SheetWriter, sheet, analysis: GapAnalysis, extracts: 
         ("Filter: sex, age band, ethnic group", "all: the analysis is by client group (the columns), not cut by these"),
         ("Disclosure rule", rule.describe()),
         ("Disclosure settings", f"threshold {rule.threshold}, rounding base {rule.rounding_base}; {SUPPRESSED_LEGEND}"),
-        ("Estimated need", "Adult groups: victims the Crime Survey for England and Wales predicts among residents "
-                           "(residents x last-year rate for their sex and age band, and any further breakdown the "
-                           "rates loaded carry, x years). Children: children present at police incidents. "
-                           "Perpetrators: known perpetrators of police incidents. LGBT+ and disabled victims: not "
-                           "estimated (no population figures held)."),
-        ("Unmet need", "Published estimated need less published people whose support started (less places a "
-                       "scenario adds), never below 0; where reach is too small to show it is taken as none. Its 95% "
-                       "limits are the need's (exact Poisson below 10, Byar's from 10) less the same: chance variation "
-                       "in the victims a population of this size gives, not the survey's own sampling error."),
-        ("Places (capacity)", "Each service's registered places a year times the years in the period, split over the "
-                              "wards it serves in proportion to the residents it is for; counted in full for each group."),
-        ("Nearest service that could extend", "A service taking the group that already serves the ward (of several, "
-                                              "the one with most room; a helpline last), else the one whose nearest "
-                                              "served ward is closest, between ward centroids."),
+        (
+            "Estimated need",
+            "Adult groups: victims the Crime Survey for England and Wales predicts among residents "
+            "(residents x last-year rate for their sex and age band, and any further breakdown the "
+            "rates loaded carry, x years). Children: children present at police incidents. "
+            "Perpetrators: known perpetrators of police incidents. LGBT+ and disabled victims: not "
+            "estimated (no population figures held).",
+        ),
+        (
+            "Unmet need",
+            "Published estimated need less published people whose support started (less places a "
+            "scenario adds), never below 0; where reach is too small to show it is taken as none. Its 95% "
+            "limits are the need's (exact Poisson below 10, Byar's from 10) less the same: chance variation "
+            "in the victims a population of this size gives, not the survey's own sampling error.",
+        ),
+        (
+            "Places (capacity)",
+            "Each service's registered places a year times the years in the period, split over the "
+            "wards it serves in proportion to the residents it is for; counted in full for each group.",
+        ),
+        (
+            "Nearest service that could extend",
+            "A service taking the group that already serves the ward (of several, "
+            "the one with most room; a helpline last), else the one whose nearest "
+            "served ward is closest, between ward centroids.",
+        ),
         *analysis.assumptions.stated(),
         ("Data date for contract risk", "not known" if analysis.data_date is None else f"{analysis.data_date:%d %B %Y}"),
     ]
     if what_if is not None:
-        facts.append(("What-if scenario", f"{what_if.scenario.name}: " + "; ".join(what_if.scenario.describe())
-                      + ". The scenario as given is on the What-if sheet."))
+        facts.append(
+            (
+                "What-if scenario",
+                f"{scenario_of(what_if).name}: "
+                + "; ".join(scenario_of(what_if).describe())
+                + ". The scenario as given is on the What-if sheet.",
+            )
+        )
     sheet.write(0, 0, "About this workbook", writer.title)
     for row, (name, value) in enumerate(facts, start=1):
         sheet.write_string(row, 0, name, writer.header)
         sheet.write_string(row, 1, value, writer.text)
     row = len(facts) + 2
     bases = analysis.coverage.select("group_label", "need_basis").unique(maintain_order=True)
-    row = writer.table(sheet, row, "How need is estimated for each client group", bases, (
-        Column("group_label", "Client group"), Column("need_basis", "How need is estimated")), widths=False)
-    extract_rows = extracts.with_columns(pl.col("last_loaded_at", "latest_event_at").dt.strftime("%Y-%m-%d %H:%M"),
-                                         extract=pl.col("extract").map_elements(_extract_title, return_dtype=pl.String))
-    row = writer.table(sheet, row, "Extracts in the warehouse", extract_rows, (
-        Column("extract", "Extract"), Column("file_names", "Files"), Column("last_loaded_at", "Last loaded"),
-        Column("latest_event_at", "Latest event held")), widths=False)
-    definitions = pl.DataFrame([_definition(indicator_id) for indicator_id in analysis.indicators["indicator_id"]],
-                               schema={name: pl.String for name in ("title", "description", "unit", "numerator",
-                                                                    "denominator", "method", "benchmarks", "sources", "notes")})
-    writer.table(sheet, row, "Definitions of the indicators used", definitions, tuple(
-        Column(name, name.capitalize()) for name in definitions.columns), widths=False)
+    row = writer.table(
+        sheet,
+        row,
+        "How need is estimated for each client group",
+        bases,
+        (Column("group_label", "Client group"), Column("need_basis", "How need is estimated")),
+        widths=False,
+    )
+    extract_rows = extracts.with_columns(
+        pl.col("last_loaded_at", "latest_event_at").dt.strftime("%Y-%m-%d %H:%M"),
+        extract=pl.col("extract").map_elements(_extract_title, return_dtype=pl.String),
+    )
+    row = writer.table(
+        sheet,
+        row,
+        "Extracts in the warehouse",
+        extract_rows,
+        (
+            Column("extract", "Extract"),
+            Column("file_names", "Files"),
+            Column("last_loaded_at", "Last loaded"),
+            Column("latest_event_at", "Latest event held"),
+        ),
+        widths=False,
+    )
+    definitions = pl.DataFrame(
+        [_definition(indicator_id) for indicator_id in analysis.indicators["indicator_id"]],
+        schema={
+            name: pl.String
+            for name in ("title", "description", "unit", "numerator", "denominator", "method", "benchmarks", "sources", "notes")
+        },
+    )
+    writer.table(
+        sheet,
+        row,
+        "Definitions of the indicators used",
+        definitions,
+        tuple(Column(name, name.capitalize()) for name in definitions.columns),
+        widths=False,
+    )
 
 
 def _extract_title(name: str) -> str:
@@ -286,10 +400,17 @@ def _in_words(text: str) -> str:
 
 
 def _definition_text(indicator) -> dict[str, str]:
-    return {"title": indicator.title, "description": indicator.description, "unit": indicator.unit,
-            "numerator": indicator.numerator, "denominator": indicator.denominator, "method": indicator.ci_method,
-            "benchmarks": "; ".join(f"{item.label}: {item.value:g} ({item.source})" for item in indicator.benchmarks),
-            "sources": ", ".join(source.replace("_", " ") for source in indicator.source_extracts), "notes": indicator.notes}
+    return {
+        "title": indicator.title,
+        "description": indicator.description,
+        "unit": indicator.unit,
+        "numerator": indicator.numerator,
+        "denominator": indicator.denominator,
+        "method": indicator.ci_method,
+        "benchmarks": "; ".join(f"{item.label}: {item.value:g} ({item.source})" for item in indicator.benchmarks),
+        "sources": ", ".join(source.replace("_", " ") for source in indicator.source_extracts),
+        "notes": indicator.notes,
+    }
 
 
 def _when(moment: datetime | None) -> str:

@@ -18,9 +18,10 @@ LIGHT, DARK, MIDDLE = "#F7F7F7", "#801650", "#F4B6C8"  # the colour module's pin
 def cells_as_written(frame: pl.DataFrame, spec: tuple[Column, ...], blanks: dict[str, str] | None = None) -> list[list]:
     """A table's cells as the workbook writes them: `*` where hidden, and a blank that means something in words."""
     body = columns.cells(frame, spec)
+    blanks = blanks or {}
     for values in body:
         for index, column in enumerate(spec):
-            if values[index] is None and column.name in (blanks or {}):
+            if values[index] is None and column.name in blanks:
                 values[index] = blanks[column.name]
     return body
 
@@ -38,15 +39,25 @@ class SheetWriter:
         self.hidden = book.add_format({"align": "right", "italic": True})
         self.not_estimated = book.add_format({"align": "right", "italic": True, "font_color": "#595959"})
         self.gap = book.add_format({"bold": True, "font_color": DARK})
-        self._numbers: dict[str, object] = {}
+        self._numbers: dict[str | None, object] = {}
 
     def number(self, number_format: str | None) -> object:
         if number_format not in self._numbers:
             self._numbers[number_format] = self.book.add_format({"num_format": number_format} if number_format else {})
         return self._numbers[number_format]
 
-    def table(self, sheet, row: int, title: str, frame: pl.DataFrame, spec: tuple[Column, ...], *,
-              widths: bool = True, filtered: bool = False, blanks: dict[str, str] | None = None) -> int:
+    def table(
+        self,
+        sheet,
+        row: int,
+        title: str,
+        frame: pl.DataFrame,
+        spec: tuple[Column, ...],
+        *,
+        widths: bool = True,
+        filtered: bool = False,
+        blanks: dict[str, str] | None = None,
+    ) -> int:
         """Write a titled table from `row`; return the row after it and a blank line.
 
         `filtered`: the sheet's one table, with an autofilter on its header, the header repeated on every printed
@@ -70,8 +81,9 @@ class SheetWriter:
             sheet.freeze_panes(row + 2, 0)
         return row + 3 + max(len(body), 1)
 
-    def cell(self, sheet, row: int, column: int, value: object, number_format: str | None = None,
-             cell_format: object | None = None) -> None:
+    def cell(
+        self, sheet, row: int, column: int, value: object, number_format: str | None = None, cell_format: object | None = None
+    ) -> None:
         if value is None:
             return
         if value == SUPPRESSED_TEXT:

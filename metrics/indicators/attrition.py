@@ -18,16 +18,17 @@ CPS_CHARGES = "CPS Violence against Women and Girls reports: suspects charged, p
 CPS_CONVICTIONS = "CPS Violence against Women and Girls reports: prosecutions convicted, published range 76-78%"
 CPS_VICTIM_ISSUES = "CPS Violence against Women and Girls report, 2015-16"
 PLACED = "Placed by the crime's ward and the victim's group."
-STILL_OPEN = ("Crimes recorded near the end of the data may not have reached the stage yet, so the figure is "
-              "read only for crimes recorded at least the maturity lag (a setting, 6 months by default) before the "
-              "end of the complete data; a later period moves back to end there, and says so.")
+STILL_OPEN = (
+    "Crimes recorded near the end of the data may not have reached the stage yet, so the figure is "
+    "read only for crimes recorded at least the maturity lag (a setting, 6 months by default) before the "
+    "end of the complete data; a later period moves back to end there, and says so."
+)
 
 INDICATORS = (
     Indicator(
         id="arrest_rate_per_100_crimes",
         title="Arrests per 100 domestic abuse crimes",
-        description="Of domestic abuse crimes recorded in the period, how many led to a suspect's arrest, "
-                    "per 100 crimes.",
+        description="Of domestic abuse crimes recorded in the period, how many led to a suspect's arrest, per 100 crimes.",
         topic=Topic.ATTRITION,
         unit="arrests per 100 crimes",
         polarity=Polarity.HIGH_IS_GOOD,
@@ -42,13 +43,13 @@ INDICATORS = (
         ),
         matures=True,
         notes=f"The extract holds one arrest date per crime, so this counts crimes with an arrest; national "
-              f"figures count arrests, which can exceed one per crime. {PLACED} {STILL_OPEN}",
+        f"figures count arrests, which can exceed one per crime. {PLACED} {STILL_OPEN}",
     ),
     Indicator(
         id="cps_referral_pct",
         title="Domestic abuse crimes referred to the CPS",
         description="Share of domestic abuse crimes recorded in the period that police referred to the Crown "
-                    "Prosecution Service for a charging decision.",
+        "Prosecution Service for a charging decision.",
         topic=Topic.ATTRITION,
         unit="% of crimes",
         polarity=Polarity.HIGH_IS_GOOD,
@@ -64,14 +65,14 @@ INDICATORS = (
         id="charge_rate_pct",
         title="CPS charging decisions that were a charge",
         description="Of charging decisions the CPS made in the period on domestic abuse crimes, the share that "
-                    "charged the suspect.",
+        "charged the suspect.",
         topic=Topic.ATTRITION,
         unit="% of charging decisions",
         polarity=Polarity.HIGH_IS_GOOD,
         method=Method.PROPORTION,
         numerator="Decisions in the period to charge.",
         denominator="Crimes referred to the CPS with a charging decision dated in the period: charged, no further "
-                    "action or an out-of-court disposal (pending decisions are left out).",
+        "action or an out-of-court disposal (pending decisions are left out).",
         source_extracts=CRIMES,
         grain=Grain.MONTHLY,
         benchmarks=(
@@ -79,14 +80,14 @@ INDICATORS = (
             Benchmark("England and Wales, high end of range", 78.0, CPS_CHARGES, "year ending March 2017"),
         ),
         notes="Dated by the charging decision, as the CPS reports it. National figures count suspects; the "
-              f"extract has one decision per crime. {PLACED}",
+        f"extract has one decision per crime. {PLACED}",
         headline=True,
     ),
     Indicator(
         id="prosecution_pct",
         title="Domestic abuse crimes leading to a prosecution",
         description="Share of domestic abuse crimes recorded in the period where the CPS charged a suspect, so a "
-                    "prosecution began.",
+        "prosecution began.",
         topic=Topic.ATTRITION,
         unit="% of crimes",
         polarity=Polarity.HIGH_IS_GOOD,
@@ -108,7 +109,7 @@ INDICATORS = (
         method=Method.PROPORTION,
         numerator="Completed prosecutions with the outcome convicted.",
         denominator="Charged crimes whose court outcome, dated in the period, is convicted, acquitted, "
-                    "discontinued or dismissed (pending cases are left out).",
+        "discontinued or dismissed (pending cases are left out).",
         source_extracts=CRIMES,
         grain=Grain.MONTHLY,
         benchmarks=(
@@ -122,14 +123,14 @@ INDICATORS = (
         id="outcome15_pct",
         title="Crimes closed for evidential difficulties although the victim supported action (outcome 15)",
         description="Share of domestic abuse crimes recorded in the period closed with Home Office outcome 15: "
-                    "the suspect was identified and the victim supported action, but evidence fell short.",
+        "the suspect was identified and the victim supported action, but evidence fell short.",
         topic=Topic.ATTRITION,
         unit="% of crimes",
         polarity=Polarity.LOW_IS_GOOD,
         method=Method.PROPORTION,
         numerator="Crimes recorded in the period with outcome code 15.",
         denominator="Domestic abuse crimes recorded in the period, with or without an outcome yet "
-                    "(as the Home Office counts them).",
+        "(as the Home Office counts them).",
         source_extracts=CRIMES,
         grain=Grain.MONTHLY,
         matures=True,
@@ -139,14 +140,14 @@ INDICATORS = (
         id="outcome16_pct",
         title="Crimes closed because the victim did not support action (outcome 16)",
         description="Share of domestic abuse crimes recorded in the period closed with Home Office outcome 16: "
-                    "evidential difficulties where the victim does not support (or withdraws support for) police action.",
+        "evidential difficulties where the victim does not support (or withdraws support for) police action.",
         topic=Topic.ATTRITION,
         unit="% of crimes",
         polarity=Polarity.LOW_IS_GOOD,
         method=Method.PROPORTION,
         numerator="Crimes recorded in the period with outcome code 16.",
         denominator="Domestic abuse crimes recorded in the period, with or without an outcome yet "
-                    "(as the Home Office counts them).",
+        "(as the Home Office counts them).",
         source_extracts=CRIMES,
         grain=Grain.MONTHLY,
         benchmarks=(
@@ -161,18 +162,18 @@ INDICATORS = (
         id="victim_issue_pct",
         title="Unsuccessful prosecutions lost through victim issues",
         description="Of domestic abuse prosecutions that failed in the period, the share where a victim issue lay behind "
-                    "the loss: the victim retracted, did not attend court, or their evidence did not support the case.",
+        "the loss: the victim retracted, did not attend court, or their evidence did not support the case.",
         topic=Topic.ATTRITION,
         unit="% of unsuccessful prosecutions",
         polarity=Polarity.LOW_IS_GOOD,
         method=Method.PROPORTION,
         numerator="Unsuccessful prosecutions whose victim issue is retraction, non-attendance or does not support.",
         denominator="Charged crimes whose court outcome, dated in the period, is acquitted, discontinued or "
-                    "dismissed (an unsuccessful prosecution, as the CPS defines it).",
+        "dismissed (an unsuccessful prosecution, as the CPS defines it).",
         source_extracts=CRIMES,
         grain=Grain.MONTHLY,
         benchmarks=(Benchmark("England and Wales", 52.5, CPS_VICTIM_ISSUES, "2015-16"),),
         notes="Cases the CPS dropped before charge are not prosecutions and are left out; a loss with no victim "
-              f"issue recorded counts as not a victim issue. Well-timed support for the victim lowers it. {PLACED}",
+        f"issue recorded counts as not a victim issue. Well-timed support for the victim lowers it. {PLACED}",
     ),
 )

@@ -22,13 +22,21 @@ INDICATORS = (
         denominator_source=Denominator.RESIDENTS,
         multiplier=1000,
         benchmarks=(
-            Benchmark("England and Wales", 19.0, "Home Office / ONS, police-recorded DA incidents and crimes, year ending March 2017",
-                      "year ending March 2017"),
-            Benchmark("West Yorkshire", 21.0, "Home Office / ONS, police-recorded DA incidents and crimes, year ending March 2017",
-                      "year ending March 2017"),
+            Benchmark(
+                "England and Wales",
+                19.0,
+                "Home Office / ONS, police-recorded DA incidents and crimes, year ending March 2017",
+                "year ending March 2017",
+            ),
+            Benchmark(
+                "West Yorkshire",
+                21.0,
+                "Home Office / ONS, police-recorded DA incidents and crimes, year ending March 2017",
+                "year ending March 2017",
+            ),
         ),
         notes="A higher rate can mean more abuse or more reporting; read it with the reporting ratio. "
-              "Cut by sex, age band or ethnic group it counts incidents whose victim is in the group per 1,000 residents in it.",
+        "Cut by sex, age band or ethnic group it counts incidents whose victim is in the group per 1,000 residents in it.",
         query="prevalence_incidents",
         headline=True,
     ),

@@ -9,17 +9,21 @@ from metrics.definitions import Benchmark, Denominator, Grain, Indicator, Method
 
 REFERRALS = ("service_referrals",)
 PERSON_AND_PERIOD = ("ward", "sex", "age_band", "ethnicity", "month", "quarter", "year")
-PLACED_ONCE = ("Each person counts once in the period, in the ward and group of their latest start in it, "
-               "so cut by month a person who started twice counts in the later month only.")
-OUTCOME_NOTES = ("Referrals received in the period; support still going on when the extract was taken is left out "
-                 "until it ends, so the latest months hold fewer ended cases.")
+PLACED_ONCE = (
+    "Each person counts once in the period, in the ward and group of their latest start in it, "
+    "so cut by month a person who started twice counts in the later month only."
+)
+OUTCOME_NOTES = (
+    "Referrals received in the period; support still going on when the extract was taken is left out "
+    "until it ends, so the latest months hold fewer ended cases."
+)
 
 INDICATORS = (
     Indicator(
         id="people_reached_per_1000",
         title="Victims supported by specialist services per 1,000 residents aged 16+",
         description="Victims aged 16 or over whose support from a specialist domestic abuse service started, "
-                    "per 1,000 residents aged 16 and over a year.",
+        "per 1,000 residents aged 16 and over a year.",
         topic=Topic.SERVICES,
         unit="per 1,000 residents aged 16+ a year",
         polarity=Polarity.HIGH_IS_GOOD,
@@ -31,7 +35,7 @@ INDICATORS = (
         denominator_source=Denominator.RESIDENTS_16_PLUS,
         multiplier=1000,
         notes=PLACED_ONCE + " Fewer than half of survivors get the community support they want "
-              "(Domestic Abuse Commissioner, A Patchwork of Provision, 2022).",
+        "(Domestic Abuse Commissioner, A Patchwork of Provision, 2022).",
         query="people_starting_support",
         query_parameters={"person_role": "victim"},
         headline=True,
@@ -51,7 +55,7 @@ INDICATORS = (
         denominator_source=Denominator.CHILDREN,
         multiplier=1000,
         notes=PLACED_ONCE + " Only 29% of survivors who wanted support for their children got it "
-              "(A Patchwork of Provision, 2022).",
+        "(A Patchwork of Provision, 2022).",
         query="people_starting_support",
         query_parameters={"person_role": "child"},
     ),
@@ -59,7 +63,7 @@ INDICATORS = (
         id="perpetrators_reached_per_1000",
         title="Perpetrators in an intervention per 1,000 residents aged 16+",
         description="Perpetrators whose intervention (a behaviour change programme, say) started, "
-                    "per 1,000 residents aged 16 and over a year.",
+        "per 1,000 residents aged 16 and over a year.",
         topic=Topic.PERPETRATORS,
         unit="per 1,000 residents aged 16+ a year",
         polarity=Polarity.HIGH_IS_GOOD,
@@ -71,7 +75,7 @@ INDICATORS = (
         denominator_source=Denominator.RESIDENTS_16_PLUS,
         multiplier=1000,
         notes=PLACED_ONCE + " Only 7% of survivors who wanted a behaviour change programme for their abuser "
-              "saw one (A Patchwork of Provision, 2022).",
+        "saw one (A Patchwork of Provision, 2022).",
         query="people_starting_support",
         query_parameters={"person_role": "perpetrator"},
     ),
@@ -79,20 +83,20 @@ INDICATORS = (
         id="reach_vs_need_pct",
         title="Victims supported as a share of the victims the crime survey predicts",
         description="Victims whose specialist support started, against the victims expected from survey "
-                    "prevalence among residents aged 16 and over.",
+        "prevalence among residents aged 16 and over.",
         topic=Topic.SERVICES,
         unit="% of estimated victims",
         polarity=Polarity.HIGH_IS_GOOD,
         method=Method.RATIO,
         numerator="Distinct victims aged 16+ (or of unknown age) whose support started in the period.",
         denominator="Residents aged 16+ times the crime survey's last-year rate for their sex and age band "
-                    "(the sex-level rate where no band rate is held), times the years in the period.",
+        "(the sex-level rate where no band rate is held), times the years in the period.",
         source_extracts=REFERRALS,
         grain=Grain.WINDOW,
         dimensions=("ward", "sex", "age_band", "ethnicity"),
         notes="Survey rates come from the prevalence_rates reference data (Crime Survey for England and Wales). "
-              "Cut by ethnic group only when the population is split by ethnic group. Victims of other or unknown "
-              "sex have no expected count and show no value.",
+        "Cut by ethnic group only when the population is split by ethnic group. Victims of other or unknown "
+        "sex have no expected count and show no value.",
         query="reach_vs_need",
     ),
     Indicator(
@@ -172,10 +176,15 @@ INDICATORS = (
         grain=Grain.WINDOW,
         dimensions=(),
         multiplier=1,
-        benchmarks=(Benchmark("SafeLives capacity guide", 100.0,
-                              "SafeLives: one full-time IDVA per about 100 MARAC referrals a year (safe caseload 60-80 at a time)"),),
+        benchmarks=(
+            Benchmark(
+                "SafeLives capacity guide",
+                100.0,
+                "SafeLives: one full-time IDVA per about 100 MARAC referrals a year (safe caseload 60-80 at a time)",
+            ),
+        ),
         notes="A district figure: the register does not place IDVA time in wards. The register's current FTE is used "
-              "for every period, so past years read against today's staffing.",
+        "for every period, so past years read against today's staffing.",
         query="idva_caseload",
     ),
 )

@@ -12,7 +12,21 @@ from metrics.journeys.survival import MEASURES as SURVIVAL_MEASURES
 from metrics.journeys.survival import survival_comparison, survival_curves
 from metrics.journeys.timing import ASSOCIATION_NOTE, describe_timing, timing_and_attrition
 
-__all__ = ["ASSOCIATION_NOTE", "COHORTS", "CUTS", "STEP_LABELS", "SURVIVAL_MEASURES", "Cohort",
-           "UnknownCohort", "UnknownCut", "cohort_of", "concentration_sentences", "describe_timing",
-           "journey_steps", "missed_opportunities", "survival_comparison", "survival_curves",
-           "timing_and_attrition"]
+__all__ = [
+    "ASSOCIATION_NOTE",
+    "COHORTS",
+    "CUTS",
+    "STEP_LABELS",
+    "SURVIVAL_MEASURES",
+    "Cohort",
+    "UnknownCohort",
+    "UnknownCut",
+    "cohort_of",
+    "concentration_sentences",
+    "describe_timing",
+    "journey_steps",
+    "missed_opportunities",
+    "survival_comparison",
+    "survival_curves",
+    "timing_and_attrition",
+]

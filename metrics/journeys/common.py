@@ -80,15 +80,25 @@ def journey_sql(name: str, *, groups: GroupFilters, by: str | None = None) -> st
         cohort, materialization = query_sql("journey_cohort_in_groups"), "materialized"
     else:
         cohort, materialization = query_sql("journey_cohort"), "not materialized"
-    return (query_sql(name).replace("{step_seconds}", query_sql("_journey_step_seconds"))
-            .replace("{cohort_materialization}", materialization).replace("{cohort}", cohort)
-            .replace("{group_expression}", group_expression(by)))
+    return (
+        query_sql(name)
+        .replace("{step_seconds}", query_sql("_journey_step_seconds"))
+        .replace("{cohort_materialization}", materialization)
+        .replace("{cohort}", cohort)
+        .replace("{group_expression}", group_expression(by))
+    )
 
 
-def run(con: duckdb.DuckDBPyConnection, sql: str, *, period: Period, groups: GroupFilters,
-        cohort: str | None = None, measure: str | None = None) -> pl.DataFrame:
-    parameters = {"cohort": cohort, "measure": measure, "start": period.start, "end": period.end,
-                  **groups.as_parameters()}
+def run(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    *,
+    period: Period,
+    groups: GroupFilters,
+    cohort: str | None = None,
+    measure: str | None = None,
+) -> pl.DataFrame:
+    parameters = {"cohort": cohort, "measure": measure, "start": period.start, "end": period.end, **groups.as_parameters()}
     return con.sql(sql, params={name: value for name, value in parameters.items() if f"${name}" in sql}).pl()
 
 
@@ -102,13 +112,12 @@ def cut_labels(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, by: str | No
     names = ward_names(con) if by == "ward" else {}
     value = pl.col("group_value")
     in_words = value.str.slice(0, 1).str.to_uppercase() + value.str.slice(1)
-    return frame.with_columns(
-        group_label=value.replace_strict(names, default=in_words, return_dtype=pl.String)
-    )
+    return frame.with_columns(group_label=value.replace_strict(names, default=in_words, return_dtype=pl.String))
 
 
-def protect_cut_rows(frame: pl.DataFrame, *, rule: DisclosureRule, district: bool, group_columns: list[str],
-                     **columns) -> pl.DataFrame:
+def protect_cut_rows(
+    frame: pl.DataFrame, *, rule: DisclosureRule, district: bool, group_columns: list[str], **columns
+) -> pl.DataFrame:
     """Disclosure control for cut rows that add up to an `is_total` row in each `group_columns` group.
 
     A district total is published as it is; a total that is itself a slice (one ward, one group) is

@@ -17,10 +17,14 @@ from metrics.periods import Period
 from metrics.stats import wilson_ci
 
 MEASURES = {
-    "repeat_without_help": (f"Victims with {TRIGGER} who reached neither MARAC nor a specialist service",
-                            f"victims with {TRIGGER}"),
-    "children_without_school_notice": ("High-risk incidents with children present and no school notification",
-                                       "high-risk incidents with children present"),
+    "repeat_without_help": (
+        f"Victims with {TRIGGER} who reached neither MARAC nor a specialist service",
+        f"victims with {TRIGGER}",
+    ),
+    "children_without_school_notice": (
+        "High-risk incidents with children present and no school notification",
+        "high-risk incidents with children present",
+    ),
 }
 
 
@@ -44,22 +48,40 @@ def missed_opportunities(
         rows.append(_row(measure, label, eligible_label, ALL_IN_SELECTION, ALL_IN_SELECTION, True, part))
         if by is not None:
             for record in part.sort("group_value").iter_rows(named=True):
-                rows.append(_row(measure, label, eligible_label, record["group_value"], record["group_label"], False,
-                                 pl.DataFrame([record])))
+                rows.append(
+                    _row(
+                        measure,
+                        label,
+                        eligible_label,
+                        record["group_value"],
+                        record["group_label"],
+                        False,
+                        pl.DataFrame([record]),
+                    )
+                )
     frame = pl.DataFrame(rows, schema=_schema())
     protected = protect_cut_rows(
-        frame, rule=rule, group_columns=["measure"],
+        frame,
+        rule=rule,
+        group_columns=["measure"],
         district=not is_protected(cut=None, groups=groups.as_parameters(), start=period.start, end=period.end),
         recompute={"missed_pct": wilson_percent(1)},
-        count_columns=["missed", "eligible"], ratio_columns={"missed_pct": ("missed", "eligible")},
+        count_columns=["missed", "eligible"],
+        ratio_columns={"missed_pct": ("missed", "eligible")},
         interval_columns={"missed_pct": ("missed_lower_95", "missed_upper_95")},
     )
     order = {measure: position for position, measure in enumerate(MEASURES)}
-    return (protected.with_columns(_order=pl.col("measure").replace_strict(order, return_dtype=pl.Int64))
-            # most missed first, as published, so the order gives away nothing a hidden count would not
-            .sort(["_order", pl.col("is_total").not_(), "missed", "group_label"], descending=[False, False, True, False],
-                  nulls_last=True).drop("_order")
-            .with_columns(disclosure_rule=pl.lit(rule.describe())))
+    return (
+        protected.with_columns(_order=pl.col("measure").replace_strict(order, return_dtype=pl.Int64))
+        # most missed first, as published, so the order gives away nothing a hidden count would not
+        .sort(
+            ["_order", pl.col("is_total").not_(), "missed", "group_label"],
+            descending=[False, False, True, False],
+            nulls_last=True,
+        )
+        .drop("_order")
+        .with_columns(disclosure_rule=pl.lit(rule.describe()))
+    )
 
 
 def concentration_sentences(frame: pl.DataFrame, *, top: int = 3) -> list[str]:
@@ -75,18 +97,35 @@ def concentration_sentences(frame: pl.DataFrame, *, top: int = 3) -> list[str]:
     return sentences
 
 
-def _row(measure: str, label: str, eligible_label: str, value: str, group_label: str, is_total: bool,
-         part: pl.DataFrame) -> dict:
+def _row(measure: str, label: str, eligible_label: str, value: str, group_label: str, is_total: bool, part: pl.DataFrame) -> dict:
     missed, eligible = int(part["missed"].sum()), int(part["eligible"].sum())
     interval = wilson_ci(missed, eligible) if eligible else None
-    return {"measure": measure, "label": label, "of": eligible_label, "group_value": value, "group_label": group_label,
-            "is_total": is_total, "missed": missed, "eligible": eligible,
-            "missed_pct": None if interval is None or interval.value is None else round(interval.value, 1),
-            "missed_lower_95": None if interval is None or interval.lower is None else round(interval.lower, 1),
-            "missed_upper_95": None if interval is None or interval.upper is None else round(interval.upper, 1)}
+    return {
+        "measure": measure,
+        "label": label,
+        "of": eligible_label,
+        "group_value": value,
+        "group_label": group_label,
+        "is_total": is_total,
+        "missed": missed,
+        "eligible": eligible,
+        "missed_pct": None if interval is None or interval.value is None else round(interval.value, 1),
+        "missed_lower_95": None if interval is None or interval.lower is None else round(interval.lower, 1),
+        "missed_upper_95": None if interval is None or interval.upper is None else round(interval.upper, 1),
+    }
 
 
 def _schema() -> dict:
-    return {"measure": pl.String, "label": pl.String, "of": pl.String, "group_value": pl.String,
-            "group_label": pl.String, "is_total": pl.Boolean, "missed": pl.Int64, "eligible": pl.Int64,
-            "missed_pct": pl.Float64, "missed_lower_95": pl.Float64, "missed_upper_95": pl.Float64}
+    return {
+        "measure": pl.String,
+        "label": pl.String,
+        "of": pl.String,
+        "group_value": pl.String,
+        "group_label": pl.String,
+        "is_total": pl.Boolean,
+        "missed": pl.Int64,
+        "eligible": pl.Int64,
+        "missed_pct": pl.Float64,
+        "missed_lower_95": pl.Float64,
+        "missed_upper_95": pl.Float64,
+    }

@@ -68,27 +68,39 @@ def journey_steps(
     for row in raw.iter_rows(named=True):
         before = previous.get(row["previous_step"], cohort_people) if row["previous_step"] else cohort_people
         of_cohort = _share(row["people"], cohort_people)
-        rows.append({
-            "step_order": row["step_order"], "step": row["step"], "label": STEP_LABELS[row["step"]],
-            "previous_step": row["previous_step"],
-            "previous_label": STEP_LABELS.get(row["previous_step"]) if row["previous_step"] else None,
-            "people": row["people"], "cohort_people": cohort_people, "previous_people": before,
-            "share_of_cohort_pct": of_cohort[0], "share_lower_95": of_cohort[1], "share_upper_95": of_cohort[2],
-            "share_of_previous_pct": _share(row["people"], before)[0],
-            "median_days_from_entry": _days(row["median_days_from_entry"], row["people"], min_people_for_days),
-            "median_days_from_previous": _days(row["median_days_from_previous"], row["people"], min_people_for_days),
-            **_kaplan_meier_columns(row["step"], kaplan_meier, cohort_people, min_people_for_days),
-        })
+        rows.append(
+            {
+                "step_order": row["step_order"],
+                "step": row["step"],
+                "label": STEP_LABELS[row["step"]],
+                "previous_step": row["previous_step"],
+                "previous_label": STEP_LABELS.get(row["previous_step"]) if row["previous_step"] else None,
+                "people": row["people"],
+                "cohort_people": cohort_people,
+                "previous_people": before,
+                "share_of_cohort_pct": of_cohort[0],
+                "share_lower_95": of_cohort[1],
+                "share_upper_95": of_cohort[2],
+                "share_of_previous_pct": _share(row["people"], before)[0],
+                "median_days_from_entry": _days(row["median_days_from_entry"], row["people"], min_people_for_days),
+                "median_days_from_previous": _days(row["median_days_from_previous"], row["people"], min_people_for_days),
+                **_kaplan_meier_columns(row["step"], kaplan_meier, cohort_people, min_people_for_days),
+            }
+        )
     frame = pl.DataFrame(rows, schema=_schema())
     # the entry is the cohort itself: a district cohort is published as it is, a slice is protected
     protected = protect_frame(
-        frame, rule=rule, count_columns=COUNT_COLUMNS,
-        ratio_columns={"share_of_cohort_pct": ("people", "cohort_people"),
-                       "share_of_previous_pct": ("people", "previous_people"),
-                       "median_days_from_entry": ("people", "people"),
-                       "median_days_from_previous": ("people", "people"),
-                       "km_median_days_from_entry": ("people", "people"),
-                       "never_reached_pct": ("people", "cohort_people")},
+        frame,
+        rule=rule,
+        count_columns=COUNT_COLUMNS,
+        ratio_columns={
+            "share_of_cohort_pct": ("people", "cohort_people"),
+            "share_of_previous_pct": ("people", "previous_people"),
+            "median_days_from_entry": ("people", "people"),
+            "median_days_from_previous": ("people", "people"),
+            "km_median_days_from_entry": ("people", "people"),
+            "never_reached_pct": ("people", "cohort_people"),
+        },
         interval_columns={"share_of_cohort_pct": ("share_lower_95", "share_upper_95")},
         recompute={"share_of_cohort_pct": wilson_percent(1), "share_of_previous_pct": wilson_percent(1, limits=False)},
     )
@@ -105,8 +117,11 @@ def kaplan_meier_summary(times: pl.DataFrame) -> tuple[float | None, float]:
     (None when it never does: fewer than half are seen to reach it); the share never reached is the curve's
     value after its last day.
     """
-    by_day = times.group_by("days").agg(
-        events=pl.col("people").filter(pl.col("is_event")).sum(), people=pl.col("people").sum()).sort("days")
+    by_day = (
+        times.group_by("days")
+        .agg(events=pl.col("people").filter(pl.col("is_event")).sum(), people=pl.col("people").sum())
+        .sort("days")
+    )
     at_risk = int(by_day["people"].sum())
     surviving, median = 1.0, None
     for days, events, people in by_day.iter_rows():
@@ -144,9 +159,20 @@ def _days(median: float | None, people: int, min_people: int) -> float | None:
 
 def _schema() -> dict:
     return {
-        "step_order": pl.Int64, "step": pl.String, "label": pl.String, "previous_step": pl.String,
-        "previous_label": pl.String, "people": pl.Int64, "cohort_people": pl.Int64, "previous_people": pl.Int64,
-        "share_of_cohort_pct": pl.Float64, "share_lower_95": pl.Float64, "share_upper_95": pl.Float64,
-        "share_of_previous_pct": pl.Float64, "median_days_from_entry": pl.Float64,
-        "median_days_from_previous": pl.Float64, "km_median_days_from_entry": pl.Float64, "never_reached_pct": pl.Float64,
+        "step_order": pl.Int64,
+        "step": pl.String,
+        "label": pl.String,
+        "previous_step": pl.String,
+        "previous_label": pl.String,
+        "people": pl.Int64,
+        "cohort_people": pl.Int64,
+        "previous_people": pl.Int64,
+        "share_of_cohort_pct": pl.Float64,
+        "share_lower_95": pl.Float64,
+        "share_upper_95": pl.Float64,
+        "share_of_previous_pct": pl.Float64,
+        "median_days_from_entry": pl.Float64,
+        "median_days_from_previous": pl.Float64,
+        "km_median_days_from_entry": pl.Float64,
+        "never_reached_pct": pl.Float64,
     }

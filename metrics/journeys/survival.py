@@ -54,16 +54,26 @@ def survival_curves(
         total = int(people.sum())
         for day in CURVE_DAYS:
             survival, lower, upper = _at(curve, day)
-            rows.append({
-                "measure": measure, "group_value": group_value, "group_label": group_label, "is_total": is_total,
-                "day": day, "people": total, "at_risk": int(people[days >= day].sum()) if day else total,
-                "reached": int(people[(days <= day) & events].sum()),
-                "reached_pct": 100 * (1 - survival), "reached_lower_95": 100 * (1 - upper),
-                "reached_upper_95": 100 * (1 - lower),
-            })
+            rows.append(
+                {
+                    "measure": measure,
+                    "group_value": group_value,
+                    "group_label": group_label,
+                    "is_total": is_total,
+                    "day": day,
+                    "people": total,
+                    "at_risk": int(people[days >= day].sum()) if day else total,
+                    "reached": int(people[(days <= day) & events].sum()),
+                    "reached_pct": 100 * (1 - survival),
+                    "reached_lower_95": 100 * (1 - upper),
+                    "reached_upper_95": 100 * (1 - lower),
+                }
+            )
     frame = pl.DataFrame(rows, schema=_schema())
     protected = protect_frame(
-        frame, rule=rule, count_columns=["people", "at_risk", "reached"],
+        frame,
+        rule=rule,
+        count_columns=["people", "at_risk", "reached"],
         # a share reveals its events, so it hides when the events or the people followed are too few
         ratio_columns={"reached_pct": ("reached", "at_risk")},
         interval_columns={"reached_pct": ("reached_lower_95", "reached_upper_95")},
@@ -72,8 +82,9 @@ def survival_curves(
         # a protected curve is worked out from the counts as published: a Kaplan-Meier estimate from the exact
         # counts would give them back
         protected = pl.concat([_life_table(curve) for curve in protected.partition_by("group_value", maintain_order=True)])
-    return protected.with_columns(pl.col("reached_pct", "reached_lower_95", "reached_upper_95").round(1),
-                                  disclosure_rule=pl.lit(rule.describe()))
+    return protected.with_columns(
+        pl.col("reached_pct", "reached_lower_95", "reached_upper_95").round(1), disclosure_rule=pl.lit(rule.describe())
+    )
 
 
 def _life_table(curve: pl.DataFrame) -> pl.DataFrame:
@@ -130,25 +141,47 @@ def survival_comparison(
     """One row: the log-rank test across the groups shown, with its result in words."""
     counts = _counts(con, cohort=cohort, period=period, measure=measure, groups=groups, by=by)
     shown = [(label, frame) for _, label, is_total, frame in _groups(counts, rule, by=by) if not is_total]
-    result = {"measure": measure, "by": by, "groups_compared": len(shown), "test_statistic": None,
-              "degrees_of_freedom": None, "p_value": None}
+    result = {
+        "measure": measure,
+        "by": by,
+        "groups_compared": len(shown),
+        "test_statistic": None,
+        "degrees_of_freedom": None,
+        "p_value": None,
+    }
     if len(shown) < 2 or sum(int(frame.filter("is_event")["people"].sum()) for _, frame in shown) == 0:
         return pl.DataFrame([{**result, "sentence": "Too few groups with enough people to compare."}])
     combined = pl.concat([frame.with_columns(group_label=pl.lit(label)) for label, frame in shown])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        test = multivariate_logrank_test(combined["days"].to_numpy(), combined["group_label"].to_numpy(),
-                                         combined["is_event"].to_numpy(), weights=combined["people"].to_numpy())
+        test = multivariate_logrank_test(
+            combined["days"].to_numpy(),
+            combined["group_label"].to_numpy(),
+            combined["is_event"].to_numpy(),
+            weights=combined["people"].to_numpy(),
+        )
     p_value = float(test.p_value)
-    result.update(test_statistic=round(float(test.test_statistic), 2), degrees_of_freedom=int(test.degrees_of_freedom),
-                  p_value=p_value)
-    return pl.DataFrame([{**result, "sentence": describe_logrank(p_value, n_groups=len(shown), by=by, measure=measure,
-                                                                 statistic=float(test.test_statistic),
-                                                                 degrees_of_freedom=int(test.degrees_of_freedom))}])
+    result.update(
+        test_statistic=round(float(test.test_statistic), 2), degrees_of_freedom=int(test.degrees_of_freedom), p_value=p_value
+    )
+    return pl.DataFrame(
+        [
+            {
+                **result,
+                "sentence": describe_logrank(
+                    p_value,
+                    n_groups=len(shown),
+                    by=by,
+                    measure=measure,
+                    statistic=float(test.test_statistic),
+                    degrees_of_freedom=int(test.degrees_of_freedom),
+                ),
+            }
+        ]
+    )
 
 
-def describe_logrank(p_value: float, *, n_groups: int, by: str, measure: str, statistic: float,
-                     degrees_of_freedom: int) -> str:
+def describe_logrank(p_value: float, *, n_groups: int, by: str, measure: str, statistic: float, degrees_of_freedom: int) -> str:
     what = "specialist support starts" if measure == "support" else "a repeat incident follows"
     cut = {"ward": "wards", "sex": "sexes", "age_band": "age bands", "ethnicity": "ethnic groups"}.get(by, "groups")
     p_text = "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
@@ -158,13 +191,15 @@ def describe_logrank(p_value: float, *, n_groups: int, by: str, measure: str, st
     return f"The differences between {cut} in how soon {what} could be chance {detail}."
 
 
-def _counts(con: duckdb.DuckDBPyConnection, *, cohort: str, period: Period, measure: str, groups: GroupFilters,
-            by: str | None) -> pl.DataFrame:
+def _counts(
+    con: duckdb.DuckDBPyConnection, *, cohort: str, period: Period, measure: str, groups: GroupFilters, by: str | None
+) -> pl.DataFrame:
     cohort_of(cohort)
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; choose one of {', '.join(MEASURES)}")
-    counts = run(con, journey_sql("journey_survival", groups=groups, by=by), period=period, groups=groups,
-                 cohort=cohort, measure=measure)
+    counts = run(
+        con, journey_sql("journey_survival", groups=groups, by=by), period=period, groups=groups, cohort=cohort, measure=measure
+    )
     return cut_labels(con, counts, by)
 
 
@@ -185,15 +220,20 @@ def _groups(counts: pl.DataFrame, rule: DisclosureRule, *, by: str | None):
 def _fit(frame: pl.DataFrame) -> KaplanMeierFitter:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # lifelines warns about weights it does not need to
-        return KaplanMeierFitter().fit(frame["days"].to_numpy().astype(float), frame["is_event"].to_numpy(),
-                                       weights=frame["people"].to_numpy().astype(float))
+        return KaplanMeierFitter().fit(
+            frame["days"].to_numpy().astype(float), frame["is_event"].to_numpy(), weights=frame["people"].to_numpy().astype(float)
+        )
 
 
 def _curve(fitter: KaplanMeierFitter) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The fitted step function as arrays: times, survival, and its lower and upper 95% limits."""
     interval = fitter.confidence_interval_survival_function_.to_numpy()
-    return (fitter.survival_function_.index.to_numpy(), fitter.survival_function_.iloc[:, 0].to_numpy(),
-            interval[:, 0], interval[:, 1])
+    return (
+        fitter.survival_function_.index.to_numpy(),
+        fitter.survival_function_.iloc[:, 0].to_numpy(),
+        interval[:, 0],
+        interval[:, 1],
+    )
 
 
 def _at(curve: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], day: int) -> tuple[float, float, float]:
@@ -207,7 +247,15 @@ def _at(curve: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], day: int) 
 
 def _schema() -> dict:
     return {
-        "measure": pl.String, "group_value": pl.String, "group_label": pl.String, "is_total": pl.Boolean,
-        "day": pl.Int64, "people": pl.Int64, "at_risk": pl.Int64, "reached": pl.Int64, "reached_pct": pl.Float64,
-        "reached_lower_95": pl.Float64, "reached_upper_95": pl.Float64,
+        "measure": pl.String,
+        "group_value": pl.String,
+        "group_label": pl.String,
+        "is_total": pl.Boolean,
+        "day": pl.Int64,
+        "people": pl.Int64,
+        "at_risk": pl.Int64,
+        "reached": pl.Int64,
+        "reached_pct": pl.Float64,
+        "reached_lower_95": pl.Float64,
+        "reached_upper_95": pl.Float64,
     }

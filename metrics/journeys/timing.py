@@ -23,8 +23,7 @@ ASSOCIATION_NOTE = (
     "does not show what support itself changes."
 )
 SUPPORT_TIMING = {True: "supported_before", False: "supported_later_or_not"}
-COUNTS = ["supported_before_crimes", "supported_before_issues", "supported_later_or_not_crimes",
-          "supported_later_or_not_issues"]
+COUNTS = ["supported_before_crimes", "supported_before_issues", "supported_later_or_not_crimes", "supported_later_or_not_issues"]
 
 
 def timing_and_attrition(
@@ -52,10 +51,16 @@ def timing_and_attrition(
     for side in SUPPORT_TIMING.values():
         ratios[f"{side}_issue_pct"] = (f"{side}_issues", f"{side}_crimes")
         intervals[f"{side}_issue_pct"] = (f"{side}_lower_95", f"{side}_upper_95")
-    protected = protect_cut_rows(frame, rule=rule, district=not is_protected(cut=None, groups=groups.as_parameters(),
-                                                                             start=period.start, end=period.end),
-                                 group_columns=[], count_columns=COUNTS, ratio_columns=ratios, interval_columns=intervals,
-                                 recompute={ratio: wilson_percent(1) for ratio in ratios})
+    protected = protect_cut_rows(
+        frame,
+        rule=rule,
+        district=not is_protected(cut=None, groups=groups.as_parameters(), start=period.start, end=period.end),
+        group_columns=[],
+        count_columns=COUNTS,
+        ratio_columns=ratios,
+        interval_columns=intervals,
+        recompute={ratio: wilson_percent(1) for ratio in ratios},
+    )
     hidden = pl.col("supported_before_issue_pct").is_null() | pl.col("supported_later_or_not_issue_pct").is_null()
     return protected.with_columns(
         intervals_overlap=pl.when(hidden).then(None).otherwise(pl.col("intervals_overlap")),
@@ -68,10 +73,12 @@ def describe_timing(row: dict) -> str:
     before, later = row.get("supported_before_issue_pct"), row.get("supported_later_or_not_issue_pct")
     if before is None or later is None:
         return "Too few crimes with a charge decision to compare safely."
-    sentence = (f"Victim issues ended {before:.1f}% (95% CI {row['supported_before_lower_95']:.1f} to "
-                f"{row['supported_before_upper_95']:.1f}) of crimes where the victim's specialist support started "
-                f"before the charge decision, against {later:.1f}% ({row['supported_later_or_not_lower_95']:.1f} to "
-                f"{row['supported_later_or_not_upper_95']:.1f}) where it started later or not at all.")
+    sentence = (
+        f"Victim issues ended {before:.1f}% (95% CI {row['supported_before_lower_95']:.1f} to "
+        f"{row['supported_before_upper_95']:.1f}) of crimes where the victim's specialist support started "
+        f"before the charge decision, against {later:.1f}% ({row['supported_later_or_not_lower_95']:.1f} to "
+        f"{row['supported_later_or_not_upper_95']:.1f}) where it started later or not at all."
+    )
     if row.get("intervals_overlap"):
         return sentence + " The intervals overlap, so the difference could be chance."
     return sentence + " The intervals do not overlap, so the difference is unlikely to be chance alone."
@@ -84,10 +91,15 @@ def _row(value: str, label: str, is_total: bool, counts: pl.DataFrame) -> dict:
         part = counts.filter(pl.col("is_supported_before_decision") == flag)
         crimes, issues = int(part["crimes"].sum()), int(part["victim_issues"].sum())
         interval = wilson_ci(issues, crimes) if crimes else None
-        row.update({f"{side}_crimes": crimes, f"{side}_issues": issues,
-                    f"{side}_issue_pct": _rounded(interval.value if interval else None),
-                    f"{side}_lower_95": _rounded(interval.lower if interval else None),
-                    f"{side}_upper_95": _rounded(interval.upper if interval else None)})
+        row.update(
+            {
+                f"{side}_crimes": crimes,
+                f"{side}_issues": issues,
+                f"{side}_issue_pct": _rounded(interval.value if interval else None),
+                f"{side}_lower_95": _rounded(interval.lower if interval else None),
+                f"{side}_upper_95": _rounded(interval.upper if interval else None),
+            }
+        )
         limits[side] = interval
     row["intervals_overlap"] = _overlap(limits["supported_before"], limits["supported_later_or_not"])
     return row
@@ -110,6 +122,11 @@ def _rounded(value: float | None) -> float | None:
 def _schema() -> dict:
     schema = {"group_value": pl.String, "group_label": pl.String, "is_total": pl.Boolean}
     for side in SUPPORT_TIMING.values():
-        schema |= {f"{side}_crimes": pl.Int64, f"{side}_issues": pl.Int64, f"{side}_issue_pct": pl.Float64,
-                   f"{side}_lower_95": pl.Float64, f"{side}_upper_95": pl.Float64}
+        schema |= {
+            f"{side}_crimes": pl.Int64,
+            f"{side}_issues": pl.Int64,
+            f"{side}_issue_pct": pl.Float64,
+            f"{side}_lower_95": pl.Float64,
+            f"{side}_upper_95": pl.Float64,
+        }
     return schema | {"intervals_overlap": pl.Boolean}

@@ -1,8 +1,8 @@
 """Action-plan targets: the plan model, SMART checks, assessment against the data, and the board summary.
 
-    plan = load_plan(path)                     # or plan_from_warehouse(con)
-    assessments = assess_plan(plan, WarehouseValues(con, rule))
-    frame, lines = board_summary(assessments)
+plan = load_plan(path)                     # or plan_from_warehouse(con)
+assessments = assess_plan(plan, WarehouseValues(con, rule))
+frame, lines = board_summary(assessments)
 """
 
 from metrics.targets.assessment import Assessment, MilestoneResult, TrajectoryResult, assess, assess_plan
@@ -16,11 +16,50 @@ from metrics.targets.summary import BoardSummary, assessment_record, board_summa
 from metrics.targets.trajectory import Direction, MilestoneStatus, TrackStatus, trajectory_value
 
 __all__ = [
-    "ActionPlan", "AnnualPoint", "Assessment", "Baseline", "BoardSummary", "Coverage", "Criterion", "Cut", "Direction",
-    "Evidence", "Forecast", "ForecastInputError", "Goal", "Kind", "KnownValues", "Measurement", "Milestone",
-    "MilestoneResult", "MilestoneStatus", "NotComputable", "Outcome", "Outlook", "PlanFormatError", "PlanMissing",
-    "PlanProblem", "Priority", "Progress", "SmartCheck", "SmartResult", "Target", "TrackStatus", "TrajectoryResult",
-    "ValueSource", "WarehouseValues", "assess", "assess_plan", "assessment_record", "board_summary", "check_smart",
-    "forecast_at", "load_plan", "parse_plan", "plan_from_warehouse", "smart_problem_lines", "targets_table",
+    "ActionPlan",
+    "AnnualPoint",
+    "Assessment",
+    "Baseline",
+    "BoardSummary",
+    "Coverage",
+    "Criterion",
+    "Cut",
+    "Direction",
+    "Evidence",
+    "Forecast",
+    "ForecastInputError",
+    "Goal",
+    "Kind",
+    "KnownValues",
+    "Measurement",
+    "Milestone",
+    "MilestoneResult",
+    "MilestoneStatus",
+    "NotComputable",
+    "Outcome",
+    "Outlook",
+    "PlanFormatError",
+    "PlanMissing",
+    "PlanProblem",
+    "Priority",
+    "Progress",
+    "SmartCheck",
+    "SmartResult",
+    "Target",
+    "TrackStatus",
+    "TrajectoryResult",
+    "ValueSource",
+    "WarehouseValues",
+    "assess",
+    "assess_plan",
+    "assessment_record",
+    "board_summary",
+    "check_smart",
+    "forecast_at",
+    "load_plan",
+    "parse_plan",
+    "plan_from_warehouse",
+    "smart_problem_lines",
+    "targets_table",
     "trajectory_value",
 ]

@@ -108,8 +108,10 @@ def assess(target: Target, source: ValueSource, *, as_of: date | None = None) ->
     indicator = registered(target.indicator)
     coverage, history, data_problem = _data(target, indicator, source, as_of)
     measured_baseline = _measured_baseline(target, indicator, source, coverage) if not data_problem else None
-    smart = check_smart(target, Evidence(indicator, data_problem, [AnnualValue(year, m.shown_value) for year, m in history], as_of,
-                                         measured_baseline))
+    smart = check_smart(
+        target,
+        Evidence(indicator, data_problem, [AnnualValue(year, m.shown_value) for year, m in history], as_of, measured_baseline),
+    )
     by = target.target_date
     is_final = by is not None and by < as_of
     days_left = (by - as_of).days if by is not None else None
@@ -118,10 +120,26 @@ def assess(target: Target, source: ValueSource, *, as_of: date | None = None) ->
 
     def unassessable(reason: str) -> Assessment:
         no_path = TrajectoryResult(TrackStatus.NOT_ASSESSED, None, None, f"not assessed: {reason}")
-        due = tuple(MilestoneResult(m, _not_due_or(m, as_of, MilestoneStatus.NOT_ASSESSED), None, f"not assessed: {reason}")
-                    for m in target.milestones)
-        return Assessment(target, indicator, smart, as_of, current, direction, TargetStatus.NOT_ASSESSED,
-                          f"not assessable: {reason}", is_final, days_left, no_path, due, None, f"no forecast: {reason}")
+        due = tuple(
+            MilestoneResult(m, _not_due_or(m, as_of, MilestoneStatus.NOT_ASSESSED), None, f"not assessed: {reason}")
+            for m in target.milestones
+        )
+        return Assessment(
+            target,
+            indicator,
+            smart,
+            as_of,
+            current,
+            direction,
+            TargetStatus.NOT_ASSESSED,
+            f"not assessable: {reason}",
+            is_final,
+            days_left,
+            no_path,
+            due,
+            None,
+            f"no forecast: {reason}",
+        )
 
     if indicator is None:
         return unassessable("no registered indicator")
@@ -145,12 +163,27 @@ def assess(target: Target, source: ValueSource, *, as_of: date | None = None) ->
         status, status_reason = TargetStatus.NOT_ASSESSED, f"not shown as met: {baseline_check.reason}"
     milestones = tuple(_milestone(m, indicator, target, source, coverage, direction, as_of) for m in target.milestones)
     forecast, forecast_reason = _forecast(target, indicator, history, direction, is_final=is_final)
-    return Assessment(target, indicator, smart, as_of, current, direction, status, status_reason, is_final, days_left,
-                      _trajectory(target, current, direction, is_final=is_final), milestones, forecast, forecast_reason)
+    return Assessment(
+        target,
+        indicator,
+        smart,
+        as_of,
+        current,
+        direction,
+        status,
+        status_reason,
+        is_final,
+        days_left,
+        _trajectory(target, current, direction, is_final=is_final),
+        milestones,
+        forecast,
+        forecast_reason,
+    )
 
 
-def _measured_baseline(target: Target, indicator: Indicator | None, source: ValueSource,
-                       coverage: Coverage | None) -> MeasuredBaseline | None:
+def _measured_baseline(
+    target: Target, indicator: Indicator | None, source: ValueSource, coverage: Coverage | None
+) -> MeasuredBaseline | None:
     """The indicator over the stated baseline period (the 12 months ending with it), for the target's cut."""
     if indicator is None or target.baseline is None or target.baseline.value is None or not target.baseline.period:
         return None
@@ -171,8 +204,9 @@ def _measured_baseline(target: Target, indicator: Indicator | None, source: Valu
     return MeasuredBaseline(label, measured.value, lower, upper)
 
 
-def _data(target: Target, indicator: Indicator | None, source: ValueSource,
-          as_of: date) -> tuple[Coverage | None, list[tuple[int, Measurement]], str | None]:
+def _data(
+    target: Target, indicator: Indicator | None, source: ValueSource, as_of: date
+) -> tuple[Coverage | None, list[tuple[int, Measurement]], str | None]:
     """Coverage, the shown values of complete financial years (oldest first), and why the data fall short."""
     if indicator is None:
         return None, [], None
@@ -199,7 +233,9 @@ def _data(target: Target, indicator: Indicator | None, source: ValueSource,
     return coverage, history, None
 
 
-def _status(current: Measurement, goal: float, direction: Direction, *, is_final: bool, by: date | None) -> tuple[TargetStatus, str]:
+def _status(
+    current: Measurement, goal: float, direction: Direction, *, is_final: bool, by: date | None
+) -> tuple[TargetStatus, str]:
     lower, upper = current.limits()
     status = compare_to_target(lower95=lower, upper95=upper, target=goal, polarity=direction.polarity)
     past, short = past_or_short(direction)
@@ -239,25 +275,41 @@ def _trajectory(target: Target, current: Measurement, direction: Direction, *, i
     except BaselinePeriodError as error:
         return none(str(error))
     on = current.period.end
-    expected = trajectory_value(baseline=target.baseline_value, baseline_end=start, target=target.target_value,
-                                target_by=target.target_date, on=on)
+    expected = trajectory_value(
+        baseline=target.baseline_value, baseline_end=start, target=target.target_value, target_by=target.target_date, on=on
+    )
     lower, upper = current.limits()
     status = track_status(lower, upper, expected, direction)
     past, short = past_or_short(direction)
-    whole = f"the count ({current.value:.1f})" if current.lower_95 is None else f"the whole 95% interval ({lower:.1f} to {upper:.1f})"
-    where = {TrackStatus.ON_TRACK: f"{whole} is {past}",
-             TrackStatus.OFF_TRACK: f"{whole} is {short}",
-             TrackStatus.WITHIN_UNCERTAINTY: f"the 95% interval ({lower:.1f} to {upper:.1f}) takes in"}[status]
-    return TrajectoryResult(status, expected, on, f"{status.value}: {where} the {expected:.1f} the path from the baseline "
-                                                  f"reaches by {on.day} {on:%b %Y}")
+    whole = (
+        f"the count ({current.value:.1f})" if current.lower_95 is None else f"the whole 95% interval ({lower:.1f} to {upper:.1f})"
+    )
+    where = {
+        TrackStatus.ON_TRACK: f"{whole} is {past}",
+        TrackStatus.OFF_TRACK: f"{whole} is {short}",
+        TrackStatus.WITHIN_UNCERTAINTY: f"the 95% interval ({lower:.1f} to {upper:.1f}) takes in",
+    }[status]
+    return TrajectoryResult(
+        status,
+        expected,
+        on,
+        f"{status.value}: {where} the {expected:.1f} the path from the baseline reaches by {on.day} {on:%b %Y}",
+    )
 
 
 def _not_due_or(milestone: Milestone, as_of: date, otherwise: MilestoneStatus) -> MilestoneStatus:
     return MilestoneStatus.NOT_DUE if milestone.by is not None and milestone.by >= as_of else otherwise
 
 
-def _milestone(milestone: Milestone, indicator: Indicator, target: Target, source: ValueSource, coverage: Coverage,
-               direction: Direction, as_of: date) -> MilestoneResult:
+def _milestone(
+    milestone: Milestone,
+    indicator: Indicator,
+    target: Target,
+    source: ValueSource,
+    coverage: Coverage,
+    direction: Direction,
+    as_of: date,
+) -> MilestoneResult:
     def result(status: MilestoneStatus, reason: str, measured: Measurement | None = None) -> MilestoneResult:
         return MilestoneResult(milestone, status, measured, reason)
 
@@ -276,18 +328,25 @@ def _milestone(milestone: Milestone, indicator: Indicator, target: Target, sourc
         return result(MilestoneStatus.NOT_ASSESSED, f"not assessed: {measured.why_not_shown()}", measured)
     lower, upper = measured.limits()
     status = milestone_status(lower, upper, milestone.value, direction)
-    return result(status, f"{status.value}: {measured.value:.1f} in {period.label} ({_interval_words(measured)}) "
-                          f"against the milestone of {milestone.value:.1f}", measured)
+    return result(
+        status,
+        f"{status.value}: {measured.value:.1f} in {period.label} ({_interval_words(measured)}) "
+        f"against the milestone of {milestone.value:.1f}",
+        measured,
+    )
 
 
-def _forecast(target: Target, indicator: Indicator, history: Sequence[tuple[int, Measurement]], direction: Direction,
-              *, is_final: bool) -> tuple[Forecast | None, str]:
+def _forecast(
+    target: Target, indicator: Indicator, history: Sequence[tuple[int, Measurement]], direction: Direction, *, is_final: bool
+) -> tuple[Forecast | None, str]:
     if is_final:
         return None, "no forecast: the target date has passed"
     if target.target_date is None or target.target_value is None:
         return None, "no forecast: no target date"
-    points = [AnnualPoint(periods.financial_year(year).end, measured.shown_value, measured.lower_95, measured.upper_95)
-              for year, measured in history]
+    points = [
+        AnnualPoint(periods.financial_year(year).end, measured.shown_value, measured.lower_95, measured.upper_95)
+        for year, measured in history
+    ]
     bounds = (0.0, indicator.multiplier) if indicator.method is Method.PROPORTION else (0.0, None)
     try:
         forecast = forecast_at(points, target.target_date, target=target.target_value, direction=direction, bounds=bounds)

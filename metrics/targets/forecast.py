@@ -61,13 +61,19 @@ class Forecast:
     outlook: Outlook
 
     def describe(self, target: float) -> str:
-        return (f"the trend of the last {self.n_years} years ({self.slope_per_year:+.1f} a year) reaches "
-                f"{self.value:.1f} (95% prediction interval {self.lower_95:.1f} to {self.upper_95:.1f}) by "
-                f"{self.at.day} {self.at:%b %Y}: target {target:.1f} {self.outlook.value}")
+        return (
+            f"the trend of the last {self.n_years} years ({self.slope_per_year:+.1f} a year) reaches "
+            f"{self.value:.1f} (95% prediction interval {self.lower_95:.1f} to {self.upper_95:.1f}) by "
+            f"{self.at.day} {self.at:%b %Y}: target {target:.1f} {self.outlook.value}"
+        )
 
 
 def forecast_at(
-    points: Sequence[AnnualPoint], at: date, *, target: float, direction: Direction,
+    points: Sequence[AnnualPoint],
+    at: date,
+    *,
+    target: float,
+    direction: Direction,
     bounds: tuple[float | None, float | None] = (None, None),
 ) -> Forecast:
     """The recent trend's value at `at` with its 95% prediction interval, and the outlook for the target."""
@@ -78,12 +84,18 @@ def forecast_at(
         raise ForecastInputError("two annual values end on the same day")
     years = np.array([(point.ends_on - at).days / 365.25 for point in recent])  # 0 at the forecast date
     values = np.array([point.value for point in recent])
-    weighted = all(point.lower_95 is not None and point.upper_95 is not None and point.upper_95 > point.lower_95
-                   for point in recent)
+    weighted = all(
+        point.lower_95 is not None and point.upper_95 is not None and point.upper_95 > point.lower_95 for point in recent
+    )
     if weighted:
         z = z_for(0.95)
-        weights = np.array([(2 * z / (point.upper_95 - point.lower_95)) ** 2 for point in recent
-                            if point.upper_95 is not None and point.lower_95 is not None])
+        weights = np.array(
+            [
+                (2 * z / (point.upper_95 - point.lower_95)) ** 2
+                for point in recent
+                if point.upper_95 is not None and point.lower_95 is not None
+            ]
+        )
     else:
         weights = np.ones(len(recent))
     design = np.column_stack([np.ones(len(recent)), years])
@@ -101,8 +113,16 @@ def forecast_at(
     lower, upper = _clip(centre - half_width, bounds), _clip(centre + half_width, bounds)
     status = compare_to_target(lower95=lower, upper95=upper, target=target, polarity=direction.polarity)
     outlook = {TargetStatus.MET: Outlook.LIKELY_MET, TargetStatus.NOT_MET: Outlook.LIKELY_MISSED}.get(status, Outlook.UNCERTAIN)
-    return Forecast(at, _clip(centre, bounds), lower, upper, float(coefficients[1]), len(recent),
-                    METHOD_WEIGHTED if weighted else METHOD_UNWEIGHTED, outlook)
+    return Forecast(
+        at,
+        _clip(centre, bounds),
+        lower,
+        upper,
+        float(coefficients[1]),
+        len(recent),
+        METHOD_WEIGHTED if weighted else METHOD_UNWEIGHTED,
+        outlook,
+    )
 
 
 def _clip(value: float, bounds: tuple[float | None, float | None]) -> float:

@@ -62,14 +62,19 @@ def parse_plan(text: str, *, source: str = "action plan") -> ActionPlan:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
-        raise PlanFormatError(source, [PlanProblem(None, None, f"not valid YAML{where}: {getattr(error, 'problem', None) or error}")]) from error
+        raise PlanFormatError(
+            source, [PlanProblem(None, None, f"not valid YAML{where}: {getattr(error, 'problem', None) or error}")]
+        ) from error
     if not isinstance(document, dict):
         raise PlanFormatError(source, [PlanProblem(None, None, "expected a YAML mapping with a list of `targets`")])
     if not isinstance(document.get("targets"), list):
         raise PlanFormatError(source, [PlanProblem(None, "targets", "expected a list of targets")])
     problems: list[PlanProblem] = []
-    targets = [target for position, raw in enumerate(document["targets"], start=1)
-               if (target := _target(raw, position, problems)) is not None]
+    targets = [
+        target
+        for position, raw in enumerate(document["targets"], start=1)
+        if (target := _target(raw, position, problems)) is not None
+    ]
     problems.extend(_duplicate_ids(targets))
     header = {key: value for key, value in document.items() if key != "targets"}
     try:

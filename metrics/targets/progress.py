@@ -56,8 +56,11 @@ def progress_of(assessment: Assessed) -> Progress:
         return Progress.MET
     if assessment.is_final:
         return Progress.MISSED if status is TargetStatus.NOT_MET else Progress.WITHIN_UNCERTAINTY
+    track = assessment.trajectory.status
+    if track is None:
+        return Progress.NO_TRAJECTORY
     return {
         TrackStatus.ON_TRACK: Progress.ON_TRACK,
         TrackStatus.WITHIN_UNCERTAINTY: Progress.WITHIN_UNCERTAINTY,
         TrackStatus.OFF_TRACK: Progress.OFF_TRACK,
-    }.get(assessment.trajectory.status, Progress.NO_TRAJECTORY)
+    }.get(track, Progress.NO_TRAJECTORY)

@@ -39,10 +39,16 @@ def figures_read(target: Target, source: ValueSource, *, as_of: date | None = No
         return []
     if coverage is None:
         return []
-    due = [twelve_months_to(milestone.by) for milestone in target.milestones
-           if milestone.by is not None and milestone.value is not None and milestone.by < as_of]
-    wanted = [*(periods.financial_year(year) for year in history_years(coverage)), current_period(target, coverage, as_of),
-              *(period for period in due if coverage.holds(period))]
+    due = [
+        twelve_months_to(milestone.by)
+        for milestone in target.milestones
+        if milestone.by is not None and milestone.value is not None and milestone.by < as_of
+    ]
+    wanted = [
+        *(periods.financial_year(year) for year in history_years(coverage)),
+        current_period(target, coverage, as_of),
+        *(period for period in due if coverage.holds(period)),
+    ]
     return [(indicator.id, target.cut, period) for period in wanted]
 
 
@@ -75,5 +81,3 @@ def registered(indicator_id: str | None) -> Indicator | None:
         return get(indicator_id)
     except UnknownIndicator:
         return None
-
-

@@ -20,6 +20,7 @@ A target is SMART when no check fails; warnings do not count against it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,7 +31,6 @@ from etl.contract.values import AgeBand, Ethnicity, Sex
 from metrics.definitions import Indicator
 from metrics.targets.model import Kind, Priority, Target
 from metrics.targets.trajectory import BaselinePeriodError, baseline_period_end
-import itertools
 
 FAR_BEYOND_FACTOR = 2.0
 WARD_CODE = re.compile(r"^E05\d{6}$")
@@ -112,10 +112,16 @@ class Evidence:
 
 
 def check_smart(target: Target, evidence: Evidence) -> SmartResult:
-    return SmartResult((
-        _specific(target, evidence), _measurable(target, evidence), _achievable(target, evidence),
-        _relevant(target), _time_bound(target), _baseline_checked(target, evidence),
-    ))
+    return SmartResult(
+        (
+            _specific(target, evidence),
+            _measurable(target, evidence),
+            _achievable(target, evidence),
+            _relevant(target),
+            _time_bound(target),
+            _baseline_checked(target, evidence),
+        )
+    )
 
 
 def _baseline_checked(target: Target, evidence: Evidence) -> SmartCheck:
@@ -128,20 +134,33 @@ def _baseline_checked(target: Target, evidence: Evidence) -> SmartCheck:
         return warn("no stated baseline value and period to check against the data")
     if measured.problem or measured.value is None:
         return warn(f"the baseline for {measured.period_label} cannot be checked: {measured.problem or 'no measured value'}")
-    interval = (f"measured {measured.value:.1f} (95% interval {measured.lower_95:.1f} to {measured.upper_95:.1f})"
-                if measured.lower_95 is not None and measured.upper_95 is not None else f"measured {measured.value:.1f}")
+    interval = (
+        f"measured {measured.value:.1f} (95% interval {measured.lower_95:.1f} to {measured.upper_95:.1f})"
+        if measured.lower_95 is not None and measured.upper_95 is not None
+        else f"measured {measured.value:.1f}"
+    )
     lower = measured.lower_95 if measured.lower_95 is not None else measured.value
     upper = measured.upper_95 if measured.upper_95 is not None else measured.value
     if lower <= stated <= upper:
-        return SmartCheck(Criterion.BASELINE_CHECKED, Outcome.PASSED,
-                          (f"the stated baseline {stated:g} agrees with the data for {measured.period_label}: {interval}",))
-    return SmartCheck(Criterion.BASELINE_CHECKED, Outcome.FAILED,
-                      (f"the stated baseline {stated:g} for {measured.period_label} is outside the data's 95% interval: "
-                       f"{interval}; progress cannot be judged from it, so the target cannot be shown as met",))
+        return SmartCheck(
+            Criterion.BASELINE_CHECKED,
+            Outcome.PASSED,
+            (f"the stated baseline {stated:g} agrees with the data for {measured.period_label}: {interval}",),
+        )
+    return SmartCheck(
+        Criterion.BASELINE_CHECKED,
+        Outcome.FAILED,
+        (
+            f"the stated baseline {stated:g} for {measured.period_label} is outside the data's 95% interval: "
+            f"{interval}; progress cannot be judged from it, so the target cannot be shown as met",
+        ),
+    )
 
 
 def _check(criterion: Criterion, problems: list[str], passed: str) -> SmartCheck:
-    return SmartCheck(criterion, Outcome.FAILED, tuple(problems)) if problems else SmartCheck(criterion, Outcome.PASSED, (passed,))
+    return (
+        SmartCheck(criterion, Outcome.FAILED, tuple(problems)) if problems else SmartCheck(criterion, Outcome.PASSED, (passed,))
+    )
 
 
 def _specific(target: Target, evidence: Evidence) -> SmartCheck:
@@ -161,8 +180,9 @@ def _specific(target: Target, evidence: Evidence) -> SmartCheck:
     if not target.owner:
         problems.append("no named owner answers for it")
     kind = target.kind.value if isinstance(target.kind, Kind) else "a"
-    return _check(Criterion.SPECIFIC, problems,
-                  f"{kind} target on {target.indicator} ({target.cut.label()}), owned by {target.owner}")
+    return _check(
+        Criterion.SPECIFIC, problems, f"{kind} target on {target.indicator} ({target.cut.label()}), owned by {target.owner}"
+    )
 
 
 def _cut_problems(target: Target, indicator: Indicator) -> list[str]:
@@ -170,7 +190,9 @@ def _cut_problems(target: Target, indicator: Indicator) -> list[str]:
     for dimension, value in target.cut.dimensions().items():
         if dimension not in indicator.dimensions:
             allowed = ", ".join(d for d in indicator.dimensions if d in ("ward", "sex", "age_band", "ethnicity"))
-            problems.append(f"indicator {indicator.id} cannot be cut by {dimension.replace('_', ' ')}; it allows {allowed or 'no cut'}")
+            problems.append(
+                f"indicator {indicator.id} cannot be cut by {dimension.replace('_', ' ')}; it allows {allowed or 'no cut'}"
+            )
         elif dimension == "ward" and not WARD_CODE.match(value):
             problems.append(f"ward '{value}' is not an ONS ward code (E05 and six digits)")
         elif dimension in _CUT_VALUES and value not in {member.value for member in _CUT_VALUES[dimension]}:
@@ -219,7 +241,9 @@ def _achievable(target: Target, evidence: Evidence) -> SmartCheck:
     cannot = "cannot judge whether the pace is realistic: "
     baseline, goal, by = target.baseline_value, target.target_value, target.target_date
     if baseline is None or goal is None or by is None or not target.baseline_period:
-        missing = [name for name, value in (("a baseline", baseline), ("a target value", goal), ("a target date", by)) if value is None]
+        missing = [
+            name for name, value in (("a baseline", baseline), ("a target value", goal), ("a target date", by)) if value is None
+        ]
         return warn(cannot + "it needs " + (" and ".join(missing) if missing else "a baseline period"))
     try:
         years = (by - baseline_period_end(target.baseline_period)).days / 365.25
@@ -231,16 +255,18 @@ def _achievable(target: Target, evidence: Evidence) -> SmartCheck:
     if evidence.indicator is None or evidence.data_problem:
         return warn(cannot + "there is no history of the indicator to compare with")
     history = sorted(evidence.history, key=lambda point: point.year)
-    changes = [(later.value - earlier.value, earlier.year) for earlier, later in itertools.pairwise(history)
-               if later.year == earlier.year + 1]
+    changes = [
+        (later.value - earlier.value, earlier.year)
+        for earlier, later in itertools.pairwise(history)
+        if later.year == earlier.year + 1
+    ]
     if not changes:
         return warn(cannot + "the data hold fewer than two consecutive complete financial years")
     largest, year = max(changes, key=lambda change: abs(change[0]))
     seen = f"the largest year-on-year change seen ({abs(largest):.1f}, {_fy(year)} to {_fy(year + 1)})"
     if abs(needed) > FAR_BEYOND_FACTOR * abs(largest):
         return warn(f"needs a change of {abs(needed):.1f} a year, more than twice {seen}")
-    return SmartCheck(Criterion.ACHIEVABLE, Outcome.PASSED,
-                      (f"needs a change of {abs(needed):.1f} a year, within twice {seen}",))
+    return SmartCheck(Criterion.ACHIEVABLE, Outcome.PASSED, (f"needs a change of {abs(needed):.1f} a year, within twice {seen}",))
 
 
 def _relevant(target: Target) -> SmartCheck:
@@ -276,8 +302,9 @@ def _time_bound(target: Target) -> SmartCheck:
         if later <= earlier:
             problems.append(f"milestones are not in date order: milestone {number} ({_day(later)}) is not after {_day(earlier)}")
     if by is not None:
-        problems.extend(f"milestone {number} ({_day(day)}) is not before the target date {_day(by)}"
-                        for number, day in dated if day >= by)
+        problems.extend(
+            f"milestone {number} ({_day(day)}) is not before the target date {_day(by)}" for number, day in dated if day >= by
+        )
     count = len(target.milestones)
     plan = f"{count} milestone{'s' if count != 1 else ''} in date order" if count else "no milestones"
     return _check(Criterion.TIME_BOUND, problems, f"target date {_day(by)}, {plan}" if by else "")

@@ -111,7 +111,8 @@ class WarehouseValues:
         for indicator in wanted:
             key = query_key(indicator)
             if key in held:  # the rest are read one by one, running the query where it is not precomputed
-                self._coverage[indicator.id] = None if held[key] is None else Coverage(*held[key])
+                dates = held[key]
+                self._coverage[indicator.id] = None if dates is None else Coverage(*dates)
 
     def _read_coverage(self, indicator_id: str) -> Coverage | None:
         try:
@@ -162,7 +163,12 @@ def _measurement(period: Period, frame: pl.DataFrame | UnsupportedCut) -> Measur
     if row["period"] != period.label:  # an outcome-type indicator read over its mature months instead (metrics/maturity.py)
         period = Period(row["period_start"], row["period_end"], row["period"])
     return Measurement(
-        period, row["value"], row["lower_95"], row["upper_95"], row["numerator"], row["denominator"],
+        period,
+        row["value"],
+        row["lower_95"],
+        row["upper_95"],
+        row["numerator"],
+        row["denominator"],
         suppressed=bool(row["value_suppressed"]),
     )
 
@@ -178,8 +184,7 @@ class KnownValues:
     earliest period to the last key, unless given.
     """
 
-    def __init__(self, values: Mapping[date, GivenValue], *, coverage: Coverage | None = None,
-                 not_computable: str | None = None):
+    def __init__(self, values: Mapping[date, GivenValue], *, coverage: Coverage | None = None, not_computable: str | None = None):
         self._values = {periods.month_end(day): value for day, value in values.items()}
         self._not_computable = not_computable
         if coverage is None and self._values:

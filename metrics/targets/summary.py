@@ -15,8 +15,12 @@ from metrics.targets.progress import NEEDS_ATTENTION, Progress
 ALL_PRIORITIES = "all priorities"
 NOT_LINKED = "not linked to a priority"
 COUNT_COLUMNS = {
-    "met": Progress.MET, "on_track": Progress.ON_TRACK, "within_uncertainty": Progress.WITHIN_UNCERTAINTY,
-    "off_track": Progress.OFF_TRACK, "missed": Progress.MISSED, "no_trajectory": Progress.NO_TRAJECTORY,
+    "met": Progress.MET,
+    "on_track": Progress.ON_TRACK,
+    "within_uncertainty": Progress.WITHIN_UNCERTAINTY,
+    "off_track": Progress.OFF_TRACK,
+    "missed": Progress.MISSED,
+    "no_trajectory": Progress.NO_TRAJECTORY,
     "not_assessable": Progress.NOT_ASSESSABLE,
 }
 NO_OWNER = "no named owner"
@@ -34,10 +38,17 @@ def board_summary(assessments: Sequence[Assessment]) -> BoardSummary:
         groups.setdefault(priority.value if isinstance(priority, Priority) else NOT_LINKED, []).append(assessment)
     rows = [_row(name, members) for name, members in groups.items()] + [_row(ALL_PRIORITIES, list(assessments))]
     lines = [_line(row) for row in rows]
-    frame = pl.DataFrame([{k: v for k, v in row.items() if k != "_held_by"} for row in rows], schema={
-        "priority": pl.String, "targets": pl.Int64, "smart": pl.Int64, **{column: pl.Int64 for column in COUNT_COLUMNS},
-        "off_track_targets": pl.String, "off_track_owners": pl.String,
-    })
+    frame = pl.DataFrame(
+        [{k: v for k, v in row.items() if k != "_held_by"} for row in rows],
+        schema={
+            "priority": pl.String,
+            "targets": pl.Int64,
+            "smart": pl.Int64,
+            **{column: pl.Int64 for column in COUNT_COLUMNS},
+            "off_track_targets": pl.String,
+            "off_track_owners": pl.String,
+        },
+    )
     return BoardSummary(frame, lines)
 
 
@@ -45,7 +56,9 @@ def _row(name: str, members: list[Assessment]) -> dict[str, Any]:
     attention = [member for member in members if member.progress in NEEDS_ATTENTION]
     owners = sorted({member.target.owner or NO_OWNER for member in attention})
     return {
-        "priority": name, "targets": len(members), "smart": sum(member.smart.is_smart for member in members),
+        "priority": name,
+        "targets": len(members),
+        "smart": sum(member.smart.is_smart for member in members),
         **{column: sum(member.progress is progress for member in members) for column, progress in COUNT_COLUMNS.items()},
         "off_track_targets": ", ".join(member.target.id for member in attention),
         "off_track_owners": "; ".join(owners),
@@ -71,31 +84,43 @@ def _targets(count: int) -> str:
 
 def targets_table(assessments: Sequence[Assessment]) -> pl.DataFrame:
     """One short row of text per target, for a terminal or a slide; `status` is the word the page and JSON show."""
+
     def number(value: float | None) -> str:
         return "" if value is None else f"{value:.1f}"
 
     rows = []
     for assessment in assessments:
         target, current, forecast = assessment.target, assessment.current, assessment.forecast
-        rows.append({
-            "target": target.id, "SMART": "yes" if assessment.smart.is_smart else "no",
-            "now (95% interval)": (f"{number(current.value)} ({number(current.lower_95)}-{number(current.upper_95)})"
-                                   if current is not None and current.is_shown else ""),
-            "aim": f"{number(target.target_value)} by {_iso(target.target_date) or '?'}",
-            "status": assessment.progress.value,
-            "forecast": f"{number(forecast.value)}, {forecast.outlook.value}" if forecast else "",
-            "owner": target.owner or "",
-        })
-    return pl.DataFrame(rows, schema={column: pl.String for column in (
-        "target", "SMART", "now (95% interval)", "aim", "status", "forecast", "owner")})
+        rows.append(
+            {
+                "target": target.id,
+                "SMART": "yes" if assessment.smart.is_smart else "no",
+                "now (95% interval)": (
+                    f"{number(current.value)} ({number(current.lower_95)}-{number(current.upper_95)})"
+                    if current is not None and current.is_shown
+                    else ""
+                ),
+                "aim": f"{number(target.target_value)} by {_iso(target.target_date) or '?'}",
+                "status": assessment.progress.value,
+                "forecast": f"{number(forecast.value)}, {forecast.outlook.value}" if forecast else "",
+                "owner": target.owner or "",
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={column: pl.String for column in ("target", "SMART", "now (95% interval)", "aim", "status", "forecast", "owner")},
+    )
 
 
 def smart_problem_lines(assessments: Sequence[Assessment]) -> list[str]:
     """A line for each target with a failed or warning SMART check, saying why."""
     lines = []
     for assessment in assessments:
-        problems = [f"{check.criterion.value} {check.outcome.value}: {check.reason}"
-                    for check in assessment.smart.checks if check.outcome.value != "passed"]
+        problems = [
+            f"{check.criterion.value} {check.outcome.value}: {check.reason}"
+            for check in assessment.smart.checks
+            if check.outcome.value != "passed"
+        ]
         if problems:
             lines.append(f"{assessment.target.id}: " + "; ".join(problems))
     return lines
@@ -115,8 +140,10 @@ def assessment_record(assessment: Assessment) -> dict[str, Any]:
         "kind": str(target.kind) if target.kind is not None else None,
         "owner": target.owner,
         "smart": assessment.smart.is_smart,
-        "smart_checks": [{"criterion": check.criterion.value, "outcome": check.outcome.value, "reason": check.reason}
-                         for check in assessment.smart.checks],
+        "smart_checks": [
+            {"criterion": check.criterion.value, "outcome": check.outcome.value, "reason": check.reason}
+            for check in assessment.smart.checks
+        ],
         "baseline_value": target.baseline_value,
         "baseline_period": target.baseline.period if target.baseline else None,
         "obtain_baseline_by": _iso(target.obtain_baseline_by),
@@ -137,18 +164,31 @@ def assessment_record(assessment: Assessment) -> dict[str, Any]:
         "status_reason": assessment.status_reason,
         "interval_status": assessment.status.value,
         "trajectory": {
-            "status": assessment.trajectory.status.value, "expected": assessment.trajectory.expected,
-            "on": _iso(assessment.trajectory.on), "reason": assessment.trajectory.reason,
+            "status": assessment.trajectory.status.value,
+            "expected": assessment.trajectory.expected,
+            "on": _iso(assessment.trajectory.on),
+            "reason": assessment.trajectory.reason,
         },
         "milestones": [
-            {"value": result.milestone.value, "by": _iso(result.milestone.by), "status": result.status.value,
-             "measured": result.measured.value if result.measured and result.measured.is_shown else None,
-             "reason": result.reason}
+            {
+                "value": result.milestone.value,
+                "by": _iso(result.milestone.by),
+                "status": result.status.value,
+                "measured": result.measured.value if result.measured and result.measured.is_shown else None,
+                "reason": result.reason,
+            }
             for result in assessment.milestones
         ],
-        "forecast": None if forecast is None else {
-            "at": _iso(forecast.at), "value": forecast.value, "lower_95": forecast.lower_95, "upper_95": forecast.upper_95,
-            "slope_per_year": forecast.slope_per_year, "years": forecast.n_years, "method": forecast.method,
+        "forecast": None
+        if forecast is None
+        else {
+            "at": _iso(forecast.at),
+            "value": forecast.value,
+            "lower_95": forecast.lower_95,
+            "upper_95": forecast.upper_95,
+            "slope_per_year": forecast.slope_per_year,
+            "years": forecast.n_years,
+            "method": forecast.method,
             "outlook": forecast.outlook.value,
         },
         "forecast_reason": assessment.forecast_reason,

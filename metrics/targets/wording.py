@@ -22,7 +22,9 @@ def now_words(assessment: Assessment) -> str:
         return sentence(assessment.status_reason.removeprefix("not assessable: "))
     if not current.is_shown:
         return sentence(current.why_not_shown())
-    interval = "" if current.lower_95 is None else f" (95% interval {as_number(current.lower_95)} to {as_number(current.upper_95)})"
+    interval = (
+        "" if current.lower_95 is None else f" (95% interval {as_number(current.lower_95)} to {as_number(current.upper_95)})"
+    )
     return f"{as_number(current.value)}{interval} in {current.period.label}"
 
 

@@ -17,8 +17,10 @@ from pathlib import Path
 
 CASES = Path(__file__).parent / "cases"
 FILE = "police_incidents_2025-12-01.csv"
-HEADER = ("incident_id,reported_at,ward_code,lsoa_code,victim_id,victim_sex,victim_age_band,victim_ethnicity,"
-          "dash_risk,dash_score,n_children_present,is_child_spoken_to,is_crime,crime_id")
+HEADER = (
+    "incident_id,reported_at,ward_code,lsoa_code,victim_id,victim_sex,victim_age_band,victim_ethnicity,"
+    "dash_risk,dash_score,n_children_present,is_child_spoken_to,is_crime,crime_id"
+)
 ROW = "{id},2025-04-02T22:14:00,E05990001,,V{number},female,25-34,white,high,15,2,yes,no,"
 
 # Header -> what the refusal says the column holds.
@@ -90,19 +92,27 @@ def main() -> None:
     rows = [ROW.format(id=f"INC{400 + n}", number=400 + n) for n in range(3)]
     for header, what in HEADERS.items():
         text = "\n".join([HEADER + "," + csv_line(header), *(row + "," + HEADER_VALUE for row in rows)]) + "\n"
-        write_case(header_case_name(header), text, {
-            "about": f"a column headed {header!r}",
-            "never_echo": [HEADER_VALUE],
-            "files": {FILE: {"status": "refused", "message": ["direct identifiers", f"column {header}", what]}},
-        })
+        write_case(
+            header_case_name(header),
+            text,
+            {
+                "about": f"a column headed {header!r}",
+                "never_echo": [HEADER_VALUE],
+                "files": {FILE: {"status": "refused", "message": ["direct identifiers", f"column {header}", what]}},
+            },
+        )
     for value, what in VALUES.items():
         cells = ["fine", f"seen {value} today", "fine"]
         text = "\n".join([HEADER + ",comment", *(row + "," + csv_line(cell) for row, cell in zip(rows, cells))]) + "\n"
-        write_case(value_case_name(value), text, {
-            "about": f"{what} written as {value!r} in free text on line 3",
-            "never_echo": [value],
-            "files": {FILE: {"status": "refused", "message": ["direct identifiers", "line 3", what]}},
-        })
+        write_case(
+            value_case_name(value),
+            text,
+            {
+                "about": f"{what} written as {value!r} in free text on line 3",
+                "never_echo": [value],
+                "files": {FILE: {"status": "refused", "message": ["direct identifiers", "line 3", what]}},
+            },
+        )
 
 
 if __name__ == "__main__":

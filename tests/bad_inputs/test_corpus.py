@@ -31,9 +31,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from oversight.settings import Settings
+from pipeline.refresh import refresh
 from tests.drops import write_tiny_drop
 
 CASES = Path(__file__).parent / "cases"
@@ -59,9 +59,13 @@ def base(tmp_path_factory) -> tuple[Path, Path]:
 def staged(warehouse: Path) -> dict[str, list[tuple]]:
     """Every staging table and the rejects, as sorted rows (with their lineage columns)."""
     with Warehouse(warehouse).connect_read_only() as con:
-        tables = [name for (name,) in con.execute(
-            "select table_name from information_schema.tables where table_name like 'stg\\_%' escape '\\' "
-            "or table_name = 'rejects' order by 1").fetchall()]
+        tables = [
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_name like 'stg\\_%' escape '\\' "
+                "or table_name = 'rejects' order by 1"
+            ).fetchall()
+        ]
         return {table: con.execute(f"select * from {table} order by all").fetchall() for table in tables}
 
 
@@ -72,8 +76,11 @@ def columns_of(warehouse: Path, table: str) -> list[str]:
 
 def rejects_of(warehouse: Path, run_id: str) -> list[tuple]:
     with Warehouse(warehouse).connect_read_only() as con:
-        return con.execute("select file_name, line, column_name, rule, value from rejects where run_id = ? "
-                           "order by file_name, line, column_name", [run_id]).fetchall()
+        return con.execute(
+            "select file_name, line, column_name, rule, value from rejects where run_id = ? "
+            "order by file_name, line, column_name",
+            [run_id],
+        ).fetchall()
 
 
 def run_log_text(warehouse: Path) -> str:
@@ -135,7 +142,8 @@ def test_bad_input(case, base, tmp_path):
             assert got.rows_loaded + got.rows_rejected == got.rows_in_file, summary
             file_rejects = [row for row in rejects if row[0] == name]
             assert sorted(([line, column, rule] for _, line, column, rule, _ in file_rejects), key=repr) == sorted(
-                want.get("rejects", []), key=repr), summary
+                want.get("rejects", []), key=repr
+            ), summary
             assert len({line for _, line, _, _, _ in file_rejects}) == got.rows_rejected, summary
             for fragment in want.get("notes", []):
                 assert any(fragment in note for note in got.notes), summary
@@ -164,8 +172,11 @@ def test_bad_input(case, base, tmp_path):
         assert after == before, "a drop that loads nothing changes no staged row"
     assert served_before.exists(), "the previous version is kept for readers that hold it open"
 
-    said = json.dumps([[file.message, file.notes] for file in report.files], ensure_ascii=False) + json.dumps(
-        [[row[4], row[3]] for row in rejects], ensure_ascii=False) + run_log_text(warehouse)
+    said = (
+        json.dumps([[file.message, file.notes] for file in report.files], ensure_ascii=False)
+        + json.dumps([[row[4], row[3]] for row in rejects], ensure_ascii=False)
+        + run_log_text(warehouse)
+    )
     said += json.dumps(rejects_with_record_ids(warehouse, report.run_id), ensure_ascii=False)
     for identifier in expected.get("never_echo", []):
         assert identifier not in said, f"a direct identifier was repeated: {identifier}"

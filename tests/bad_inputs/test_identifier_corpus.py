@@ -22,8 +22,8 @@ import pytest
 
 from etl.drop import extract_for
 from etl.pii.values import safe_file_name
-from pipeline.refresh import refresh
 from oversight.settings import Settings
+from pipeline.refresh import refresh
 from tests.drops import write_tiny_drop
 
 CASES = Path(__file__).parent / "cases"

@@ -20,7 +20,11 @@ def test_quick_mode_writes_every_section(tmp_path):
     results = tmp_path / "results"
     finished = subprocess.run(
         [sys.executable, str(SCRIPT), "--quick", "--work", str(tmp_path / "work"), "--results", str(results)],
-        check=False, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600,
+        check=False,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert finished.returncode == 0, finished.stderr[-3000:]
     record = json.loads((results / "national_scale.json").read_text(encoding="utf-8"))
@@ -42,7 +46,8 @@ def test_quick_mode_writes_every_section(tmp_path):
     calls = scale["page_calls"]
     assert not calls["errors"]
     assert {(page["page"], page["variant"]) for page in calls["pages"]} == {
-        (title, variant) for title in PAGE_AUDIENCES for variant in VARIANTS}
+        (title, variant) for title in PAGE_AUDIENCES for variant in VARIANTS
+    }
     for page in calls["pages"]:
         assert page["data_calls"] > 0, page
         assert page["warm_p50_ms"] > 0 and page["warm_p95_ms"] >= page["warm_p50_ms"], page
@@ -55,7 +60,12 @@ def test_quick_mode_writes_every_section(tmp_path):
     assert growth["incidents_ratio"] == growth["refresh_ratio"] == 1
 
     report = (results / "national_scale.md").read_text(encoding="utf-8")
-    for heading in ("### Headline", "### Growth against the first scale", "### Memory", "### Where the refresh spends its time",
-                    "### Page data calls"):
+    for heading in (
+        "### Headline",
+        "### Growth against the first scale",
+        "### Memory",
+        "### Where the refresh spends its time",
+        "### Page data calls",
+    ):
         assert heading in report
     assert report in finished.stdout

@@ -80,7 +80,16 @@ def test_the_overview_first_screen_names_the_ward_the_community_the_scorecard_an
     assert any(re.fullmatch(r"No real change in \d+ indicators\.", line) for line in changed.locator("li").all_inner_texts())
     scorecard = page.locator("table.ov-scorecard")
     headers = scorecard.locator("thead th").all_inner_texts()
-    assert headers == ["Indicator", "Latest", "95% interval", "Against the benchmark", "Variation", "Assurance", "Target", "Owner"]
+    assert headers == [
+        "Indicator",
+        "Latest",
+        "95% interval",
+        "Against the benchmark",
+        "Variation",
+        "Assurance",
+        "Target",
+        "Owner",
+    ]
     assert scorecard.locator(".ov-icon").count() >= 5  # SPC icons, each with its meaning written beside it
     assert "usual variation" in scorecard.inner_text()
     for locator in (attention, changed, scorecard):
@@ -131,8 +140,7 @@ def test_two_more_idva_fte_in_the_what_if_form_move_the_idva_gap_by_exactly_two(
     wait_for_app(page)
     line = page.get_by_text(re.compile(r"^IDVA shortfall for the MARAC cases expected: ")).first
     line.wait_for(timeout=120_000)
-    found = re.search(r"(-?[\d.]+) FTE today, (-?[\d.]+) FTE with the scenario \(change ([+-][\d.]+) FTE\)",
-                      line.inner_text())
+    found = re.search(r"(-?[\d.]+) FTE today, (-?[\d.]+) FTE with the scenario \(change ([+-][\d.]+) FTE\)", line.inner_text())
     assert found, line.inner_text()
     today, then, change = (float(value) for value in found.groups())
     assert change == -2.0 and round(then - today, 2) == -2.0
@@ -171,5 +179,6 @@ def test_the_prevalence_map_names_every_ward_and_a_click_on_a_name_chooses_it(pa
     wait_for_app(page)
     ward = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Ward")
     assert "Greystone Park" in ward.inner_text() + " " + ward.locator("input").input_value() + " " + (
-        ward.locator("input").get_attribute("aria-label") or "")
+        ward.locator("input").get_attribute("aria-label") or ""
+    )
     assert page.requested_hosts <= LOCAL_HOSTS, page.requested_hosts

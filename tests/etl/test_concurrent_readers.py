@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
+from pipeline.refresh import refresh
 from tests.drops import incidents_csv, write_tiny_drop
 
 
@@ -34,9 +34,9 @@ def test_reader_queries_in_a_loop_across_publishes_see_no_error_and_only_whole_v
         for number in range(4):
             drop = tmp_path / f"drop{number}"
             drop.mkdir()
-            (drop / f"police_incidents_{number}.csv").write_text(incidents_csv(
-                [f"NEW{number},2025-08-10T08:00,E05990003,,V9{number},female,45-54,mixed,standard,1,0,,no,"]
-            ))
+            (drop / f"police_incidents_{number}.csv").write_text(
+                incidents_csv([f"NEW{number},2025-08-10T08:00,E05990003,,V9{number},female,45-54,mixed,standard,1,0,,no,"])
+            )
             refresh(drop, warehouse=settings.warehouse, settings=settings)
     finally:
         stop.set()

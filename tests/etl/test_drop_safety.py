@@ -17,9 +17,9 @@ import pytest
 
 from etl import load
 from etl.errors import RefreshFailed
-from pipeline.refresh import refresh
 from etl.warehouse import FILE_MODE, FOLDER_MODE, NEVER_FINISHED, STARTED, Warehouse, private_umask
 from oversight.settings import Settings
+from pipeline.refresh import refresh
 from tests.drops import incidents_csv, write_tiny_drop
 
 AS_OF = datetime(2026, 1, 1)
@@ -46,8 +46,9 @@ def test_a_drop_that_is_a_file_says_so(tmp_path):
 
 def test_an_unexpected_fault_in_one_file_refuses_that_file_only(tmp_path, monkeypatch):
     drop = write_tiny_drop(tmp_path / "drop")
-    (drop / "police_incidents_2025-12-01.csv").write_text(incidents_csv(["INC900,2025-04-02T22:14:00,E05990001,,V900,"
-                                                                         "female,25-34,white,high,15,2,yes,no,"]))
+    (drop / "police_incidents_2025-12-01.csv").write_text(
+        incidents_csv(["INC900,2025-04-02T22:14:00,E05990001,,V900,female,25-34,white,high,15,2,yes,no,"])
+    )
     real_load_table = load._load_table
 
     def fails_for_one_file(con, drop_file, *args, **kwargs):
@@ -64,8 +65,10 @@ def test_an_unexpected_fault_in_one_file_refuses_that_file_only(tmp_path, monkey
     assert statuses.pop("police_incidents_2025-12-01.csv") == "refused"
     assert set(statuses.values()) == {"loaded"}
     (refused,) = report.refused
-    assert refused.message == ("police_incidents_2025-12-01.csv: the file could not be loaded (RuntimeError); nothing "
-                               "from it was loaded; check it opens and matches the data contract")
+    assert refused.message == (
+        "police_incidents_2025-12-01.csv: the file could not be loaded (RuntimeError); nothing "
+        "from it was loaded; check it opens and matches the data contract"
+    )
     assert "07700" not in (settings.warehouse / "runs.jsonl").read_text()
 
 
@@ -162,12 +165,14 @@ def test_a_service_register_that_would_orphan_referrals_is_refused_and_the_old_o
     second.mkdir()
     (second / "services.csv").write_text(
         "service_id,name,provider,service_type,client_groups,wards_served,is_commissioned\n"
-        "SVC02,Northfield refuge,Safe Homes,refuge,women;children,E05990001,true\n")
+        "SVC02,Northfield refuge,Safe Homes,refuge,women;children,E05990001,true\n"
+    )
 
     report = refresh(second, warehouse=settings.warehouse, settings=settings, as_of=AS_OF)
 
     (refused,) = report.refused
-    assert refused.message.startswith("services.csv: it leaves out services still in use: SVC01 (used by 2 "
-                                      "service_referrals rows)")
+    assert refused.message.startswith(
+        "services.csv: it leaves out services still in use: SVC01 (used by 2 service_referrals rows)"
+    )
     with Warehouse(settings.warehouse).connect_read_only() as con:
         assert con.execute("select service_id from stg_services order by 1").fetchall() == [("SVC01",), ("SVC02",)]

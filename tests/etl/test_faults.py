@@ -19,9 +19,9 @@ import pytest
 
 import pipeline.refresh
 from etl.errors import RefreshFailed
-from pipeline.refresh import refresh
 from etl.warehouse import BUILDING_SUFFIX, Warehouse
 from oversight.settings import Settings
+from pipeline.refresh import refresh
 from tests.drops import incidents_csv, write_tiny_drop
 from tests.etl.test_publish import run_refresh_process, write_big_drop
 
@@ -92,7 +92,8 @@ def test_a_refresh_killed_at_twenty_random_moments_never_serves_a_partial_wareho
         follow_up = tmp_path / f"follow_up{attempt}"
         follow_up.mkdir()
         (follow_up / "police_incidents_follow_up.csv").write_text(
-            incidents_csv(["INC900,2025-08-10T08:00,E05990003,,V900,female,45-54,mixed,standard,1,0,,no,"]))
+            incidents_csv(["INC900,2025-08-10T08:00,E05990003,,V900,female,45-54,mixed,standard,1,0,,no,"])
+        )
         settings = Settings(warehouse=warehouse)
         report = refresh(follow_up, warehouse=warehouse, settings=settings)
         assert report.outcome == "completed", f"kill at {moment:.2f}s: the next refresh did not complete"
@@ -114,7 +115,8 @@ def second_drop(tmp_path) -> Path:
     drop = tmp_path / "second"
     drop.mkdir()
     (drop / "police_incidents_second.csv").write_text(
-        incidents_csv(["INC901,2025-08-10T08:00,E05990003,,V901,female,45-54,mixed,standard,1,0,,no,"]))
+        incidents_csv(["INC901,2025-08-10T08:00,E05990003,,V901,female,45-54,mixed,standard,1,0,,no,"])
+    )
     return drop
 
 
@@ -130,6 +132,7 @@ def assert_old_warehouse_still_served(settings: Settings, served: Path, bytes_be
 def raise_os_error(code: int):
     def fail(*args, **kwargs):
         raise OSError(code, os.strerror(code))
+
     return fail
 
 
@@ -165,7 +168,9 @@ def test_a_full_disk_while_duckdb_writes_fails_clearly_and_leaves_it_serving(set
         def __getattr__(self, name):
             return getattr(self._connection, name)
 
-    monkeypatch.setattr(pipeline.refresh.duckdb, "connect", lambda *args, **kwargs: FullDiskConnection(real_connect(*args, **kwargs)))
+    monkeypatch.setattr(
+        pipeline.refresh.duckdb, "connect", lambda *args, **kwargs: FullDiskConnection(real_connect(*args, **kwargs))
+    )
     with pytest.raises(RefreshFailed, match="no space left on the device holding the warehouse"):
         refresh(second_drop, warehouse=settings.warehouse, settings=settings)
     monkeypatch.undo()

@@ -54,8 +54,15 @@ def decimals(geojson: str) -> int:
 def test_geojson_in_wgs84_with_contract_column_names(tmp_path):
     table = load_wards(write_geojson(tmp_path / "wards.geojson", ward_rows()))
     assert table.ward_codes == CODES
-    assert table.wards.columns == ["ward_code", "ward_name", "imd_quintile", "area_km2", "centroid_lat", "centroid_lon",
-                                   "geojson"]
+    assert table.wards.columns == [
+        "ward_code",
+        "ward_name",
+        "imd_quintile",
+        "area_km2",
+        "centroid_lat",
+        "centroid_lon",
+        "geojson",
+    ]
     assert table.wards["imd_quintile"].null_count() == len(CODES)  # the file gives none
     assert table.wards["ward_name"].to_list() == NAMES
     assert table.source_crs in ("EPSG:4326", "OGC:CRS84")
@@ -147,8 +154,10 @@ def test_points_are_not_wards(tmp_path):
 
 def test_invalid_geometry_is_repaired_and_counted(tmp_path):
     bow_tie = [[[-1.80, 53.80], [-1.79, 53.81], [-1.79, 53.80], [-1.80, 53.81], [-1.80, 53.80]]]
-    geometries = [{"type": "Polygon", "coordinates": coordinates} for coordinates in
-                  (bow_tie, lonlat_square(-1.7, 53.8), lonlat_square(-1.6, 53.8))]
+    geometries = [
+        {"type": "Polygon", "coordinates": coordinates}
+        for coordinates in (bow_tie, lonlat_square(-1.7, 53.8), lonlat_square(-1.6, 53.8))
+    ]
     table = load_wards(write_geojson(tmp_path / "w.geojson", ward_rows(), geometries=geometries))
     assert table.n_repaired == 1
     assert any("1 invalid" in warning for warning in table.warnings)
@@ -159,8 +168,9 @@ def test_invalid_geometry_is_repaired_and_counted(tmp_path):
 
 @pytest.mark.filterwarnings("ignore:'crs' was not provided")
 def test_file_without_crs_in_lon_lat_is_assumed_wgs84_with_a_warning(tmp_path):
-    frame = gpd.GeoDataFrame({"ward_code": CODES, "ward_name": NAMES},
-                             geometry=[Polygon(lonlat_square(-1.8 + 0.01 * i, 53.8)[0]) for i in range(3)])
+    frame = gpd.GeoDataFrame(
+        {"ward_code": CODES, "ward_name": NAMES}, geometry=[Polygon(lonlat_square(-1.8 + 0.01 * i, 53.8)[0]) for i in range(3)]
+    )
     frame.to_file(tmp_path / "wards.shp")
     table = load_wards(tmp_path / "wards.shp")
     assert table.source_crs == "EPSG:4326"
@@ -206,8 +216,9 @@ def test_feature_collection_is_keyed_by_ward_code(tmp_path):
 
 
 def test_simplification_keeps_area_and_drops_vertices():
-    wiggle = shapely.Polygon([(415000 + x, 433000 + (3 if x % 20 else 0)) for x in range(0, 2001, 10)]
-                             + [(417000, 435000), (415000, 435000)])
+    wiggle = shapely.Polygon(
+        [(415000 + x, 433000 + (3 if x % 20 else 0)) for x in range(0, 2001, 10)] + [(417000, 435000), (415000, 435000)]
+    )
     prepared = prepare_geometries(gpd.GeoSeries([wiggle], crs=27700), tolerance_m=25)
     assert prepared.metric_crs == BRITISH_NATIONAL_GRID
     assert shapely.get_num_coordinates(prepared.geometry.iloc[0]) < 10

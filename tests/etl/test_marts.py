@@ -7,8 +7,16 @@ import re
 import duckdb
 import pytest
 
-from etl.marts import (STAGING_TABLES, MartDependencyCycle, UnknownMartDependency, build_mart, build_order,
-                       mart_dependencies, mart_files, mart_pieces)
+from etl.marts import (
+    STAGING_TABLES,
+    MartDependencyCycle,
+    UnknownMartDependency,
+    build_mart,
+    build_order,
+    mart_dependencies,
+    mart_files,
+    mart_pieces,
+)
 
 PIECEWISE = """-- pieces: even/2, odd
 select $piece as kind, number
@@ -19,8 +27,11 @@ where (number % 2 = 0) = ($piece = 'even') and number % $parts = $part
 
 def test_pieces_are_read_from_the_mart_file():
     assert mart_pieces("select 1") == []
-    assert mart_pieces(PIECEWISE) == [{"piece": "even", "part": 0, "parts": 2}, {"piece": "even", "part": 1, "parts": 2},
-                                      {"piece": "odd", "part": 0, "parts": 1}]
+    assert mart_pieces(PIECEWISE) == [
+        {"piece": "even", "part": 0, "parts": 2},
+        {"piece": "even", "part": 1, "parts": 2},
+        {"piece": "odd", "part": 0, "parts": 1},
+    ]
 
 
 def test_a_mart_built_in_pieces_has_every_row_once():
@@ -48,7 +59,7 @@ def test_every_mart_declares_the_tables_it_reads():
 def test_marts_are_built_after_the_marts_they_read():
     ordered = [name for name, _ in build_order(mart_files(), sources=STAGING_TABLES)]
     assert sorted(ordered) == sorted(name for name, _ in mart_files())
-    for position, (name, sql) in enumerate(build_order(mart_files(), sources=STAGING_TABLES)):
+    for position, (_name, sql) in enumerate(build_order(mart_files(), sources=STAGING_TABLES)):
         assert {dependency for dependency in mart_dependencies(sql) if dependency.startswith("mart_")} <= set(ordered[:position])
     assert ordered.index("mart_population") < ordered.index("mart_population_expected_victims")
 
@@ -65,8 +76,12 @@ def test_an_unknown_dependency_is_named():
 
 
 def test_a_circle_of_dependencies_is_refused():
-    marts = [("mart_a", "-- depends: mart_b"), ("mart_b", "-- depends: mart_c"), ("mart_c", "-- depends: mart_a"),
-             ("mart_d", "select 1")]
+    marts = [
+        ("mart_a", "-- depends: mart_b"),
+        ("mart_b", "-- depends: mart_c"),
+        ("mart_c", "-- depends: mart_a"),
+        ("mart_d", "select 1"),
+    ]
     with pytest.raises(MartDependencyCycle, match="in a circle"):
         build_order(marts, sources=set())
     with pytest.raises(MartDependencyCycle):

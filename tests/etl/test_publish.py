@@ -12,8 +12,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
+from pipeline.refresh import refresh
 from tests.drops import write_reference_drop, write_tiny_drop
 
 BIG_ROWS = 150_000
@@ -23,18 +23,20 @@ def write_big_drop(folder: Path) -> Path:
     """A drop large enough that a refresh takes a noticeable time, so kills land mid-way."""
     write_reference_drop(folder)
     index = pl.int_range(0, BIG_ROWS, eager=True)
-    frame = pl.DataFrame({
-        "incident_id": "BIG" + index.cast(pl.String),
-        "reported_at": "2025-0" + (index % 9 + 1).cast(pl.String) + "-15T10:00:00",
-        "ward_code": "E0599000" + (index % 3 + 1).cast(pl.String),
-        "victim_id": "VB" + (index % 40_000).cast(pl.String),
-        "victim_sex": "female",
-        "victim_age_band": "25-34",
-        "victim_ethnicity": "white",
-        "dash_risk": "standard",
-        "n_children_present": "0",
-        "is_crime": "no",
-    })
+    frame = pl.DataFrame(
+        {
+            "incident_id": "BIG" + index.cast(pl.String),
+            "reported_at": "2025-0" + (index % 9 + 1).cast(pl.String) + "-15T10:00:00",
+            "ward_code": "E0599000" + (index % 3 + 1).cast(pl.String),
+            "victim_id": "VB" + (index % 40_000).cast(pl.String),
+            "victim_sex": "female",
+            "victim_age_band": "25-34",
+            "victim_ethnicity": "white",
+            "dash_risk": "standard",
+            "n_children_present": "0",
+            "is_crime": "no",
+        }
+    )
     frame.write_csv(folder / "police_incidents_big.csv")
     return folder
 
@@ -43,7 +45,9 @@ def run_refresh_process(incoming: Path, warehouse: Path) -> subprocess.Popen:
     environment = dict(os.environ, OVERSIGHT_DUCKDB_THREADS="1")
     return subprocess.Popen(
         [sys.executable, "-m", "oversight.cli", "refresh", "--incoming", str(incoming), "--warehouse", str(warehouse)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=environment,
     )
 
 

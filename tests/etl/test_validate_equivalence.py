@@ -32,8 +32,28 @@ CONTEXT = {"as_of": AS_OF, "earliest": EARLIEST}
 BLANKS = st.sampled_from([None, "", " ", "   ", "\t", "\xa0", " \r\n", "\u3000"])
 PADS = st.sampled_from(["", "", "", " ", "  ", "\t", "\xa0", "\n"])
 JUNK_WORDS = [
-    "N/A", "n/a", "null", "NULL", "None", "none", "-", "?", "0", "1", "true", "unknown", "all",
-    ";", ";;", "E05000001", "2026-01-01", "12:00", "\u0130DVA", "un\u212anown", "x\x00y", "\U0001f642",
+    "N/A",
+    "n/a",
+    "null",
+    "NULL",
+    "None",
+    "none",
+    "-",
+    "?",
+    "0",
+    "1",
+    "true",
+    "unknown",
+    "all",
+    ";",
+    ";;",
+    "E05000001",
+    "2026-01-01",
+    "12:00",
+    "\u0130DVA",
+    "un\u212anown",
+    "x\x00y",
+    "\U0001f642",
 ]
 JUNK = st.one_of(BLANKS, st.sampled_from(JUNK_WORDS), st.text(max_size=12))
 
@@ -138,8 +158,20 @@ def date_values(spec: ColumnSpec) -> tuple[st.SearchStrategy[str], st.SearchStra
     near = st.one_of(
         st.tuples(valid_suffixes, outside).map(_format_date),
         st.tuples(near_suffixes, inside).map(_format_date),
-        st.sampled_from(["2026-02-30", "2026-13-01", "2026-00-10", "2026-1-1", "01/02/2026", "20260101",
-                         "0000-01-01", "9999-12-31", "2026-01-01 00:00:00 ", "2026-01-01 00:00:00"]),
+        st.sampled_from(
+            [
+                "2026-02-30",
+                "2026-13-01",
+                "2026-00-10",
+                "2026-1-1",
+                "01/02/2026",
+                "20260101",
+                "0000-01-01",
+                "9999-12-31",
+                "2026-01-01 00:00:00 ",
+                "2026-01-01 00:00:00",
+            ]
+        ),
     )
     return padded(st.tuples(valid_suffixes, inside).map(_format_date)), near
 
@@ -169,10 +201,25 @@ def timestamp_values(_: ColumnSpec) -> tuple[st.SearchStrategy[str], st.SearchSt
     separators, precisions = st.sampled_from(["T", " "]), st.integers(-1, 6)
     near = st.one_of(
         st.tuples(separators, precisions, outside).map(_format_moment),
-        st.sampled_from(["2026-11-20T24:00", "2026-11-20T23:60", "2026-11-20T10:00:60", "2026-11-20",
-                         "2026-11-20T10:00Z", "2026-11-20T10:00+00:00", "2026-11-20t10:00", "2026-11-20 9:00",
-                         "2026-02-30T10:00", "2026-11-20T10:00:00.1234567", "2026-11-20T10", "20/11/2026 10:00",
-                         "2026-11-20  10:00", "0000-01-01T00:00", "2026-11-20T10:00:00."]),
+        st.sampled_from(
+            [
+                "2026-11-20T24:00",
+                "2026-11-20T23:60",
+                "2026-11-20T10:00:60",
+                "2026-11-20",
+                "2026-11-20T10:00Z",
+                "2026-11-20T10:00+00:00",
+                "2026-11-20t10:00",
+                "2026-11-20 9:00",
+                "2026-02-30T10:00",
+                "2026-11-20T10:00:00.1234567",
+                "2026-11-20T10",
+                "20/11/2026 10:00",
+                "2026-11-20  10:00",
+                "0000-01-01T00:00",
+                "2026-11-20T10:00:00.",
+            ]
+        ),
     )
     return padded(st.tuples(separators, precisions, inside).map(_format_moment)), near
 
@@ -200,10 +247,18 @@ def ward_list_values(spec: ColumnSpec) -> tuple[st.SearchStrategy[str], st.Searc
 
 
 VALUES_BY_KIND = {
-    KindName.id: id_values, KindName.text: text_values, KindName.code: code_values,
-    KindName.enum: enum_values, KindName.demographic: enum_values, KindName.boolean: boolean_values,
-    KindName.integer: integer_values, KindName.number: number_values, KindName.date: date_values,
-    KindName.timestamp: timestamp_values, KindName.enum_list: enum_list_values, KindName.ward_list: ward_list_values,
+    KindName.id: id_values,
+    KindName.text: text_values,
+    KindName.code: code_values,
+    KindName.enum: enum_values,
+    KindName.demographic: enum_values,
+    KindName.boolean: boolean_values,
+    KindName.integer: integer_values,
+    KindName.number: number_values,
+    KindName.date: date_values,
+    KindName.timestamp: timestamp_values,
+    KindName.enum_list: enum_list_values,
+    KindName.ward_list: ward_list_values,
 }
 
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from oversight.settings import Settings
+from pipeline.refresh import refresh
 from tests.drops import write_tiny_drop
 
 

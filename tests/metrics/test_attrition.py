@@ -13,7 +13,6 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from metrics.aggregate import GroupFilters, UnsupportedCut
 from metrics.attrition import STEPS, attrition_funnel, attrition_hotspots
@@ -22,6 +21,7 @@ from metrics.disclosure import NOT_SHOWN, DisclosureRule
 from metrics.periods import financial_year
 from metrics.stats import wilson_ci
 from oversight.settings import Settings
+from pipeline.refresh import refresh
 from tests.drops import write_justice_drop, write_reference_drop
 
 YEAR = financial_year(2025)
@@ -45,7 +45,9 @@ def justice(tmp_path_factory):
 
 
 def stage_rows(frame, cut_value):
-    return [tuple(row[column] for column in COLUMNS) for row in frame.filter(frame["cut_value"] == cut_value).iter_rows(named=True)]
+    return [
+        tuple(row[column] for column in COLUMNS) for row in frame.filter(frame["cut_value"] == cut_value).iter_rows(named=True)
+    ]
 
 
 def test_district_funnel_counts_each_stage_and_its_conversion(justice):
@@ -68,7 +70,8 @@ def test_conversions_carry_wilson_limits(justice):
     charged = frame.filter(frame["stage"] == "charged").row(0, named=True)
     expected = wilson_ci(4, 5)
     assert (charged["conversion_pct"], charged["conversion_lower_95"], charged["conversion_upper_95"]) == pytest.approx(
-        (80.0, expected.lower, expected.upper))
+        (80.0, expected.lower, expected.upper)
+    )
     assert charged["conversion_of"] == "of referred crimes with a charging decision"
     incident = frame.filter(frame["stage"] == "incident").row(0, named=True)
     assert incident["conversion_pct"] is None and incident["conversion_lower_95"] is None
@@ -96,7 +99,9 @@ def test_crime_without_its_incident_takes_the_victims_group(justice):
     by_age = attrition_funnel(justice, YEAR, rule=OPEN, by="age_band")
     crimes = {row["cut_value"]: row["count"] for row in by_age.filter(by_age["stage"] == "crime").iter_rows(named=True)}
     assert crimes == {"district": 8, "20-24": 1, "25-34": 4, "35-44": 2, "45-54": 1}  # CR11 with V01's 25-34
-    placed = justice.sql("select victim_sex, victim_age_band, victim_ethnicity from mart_crimes where crime_id = 'CR11'").fetchall()
+    placed = justice.sql(
+        "select victim_sex, victim_age_band, victim_ethnicity from mart_crimes where crime_id = 'CR11'"
+    ).fetchall()
     assert placed == [("female", "25-34", "white")]
 
 
@@ -126,10 +131,16 @@ def split_flags(frame) -> list[tuple[str, str, tuple[bool, bool, bool]]]:
     flags = []
     for (cut_value, _), rows in frame.group_by("cut_value", "is_total", maintain_order=True):
         stage = {row["stage"]: row for row in rows.iter_rows(named=True)}
-        referred = (stage["cps_referral"]["count_suppressed"], stage["charged"]["conversion_denominator_suppressed"],
-                    stage["charged"]["awaiting_suppressed"])
-        charged = (stage["charged"]["count_suppressed"], stage["prosecution_completed"]["count_suppressed"],
-                   stage["prosecution_completed"]["awaiting_suppressed"])
+        referred = (
+            stage["cps_referral"]["count_suppressed"],
+            stage["charged"]["conversion_denominator_suppressed"],
+            stage["charged"]["awaiting_suppressed"],
+        )
+        charged = (
+            stage["charged"]["count_suppressed"],
+            stage["prosecution_completed"]["count_suppressed"],
+            stage["prosecution_completed"]["awaiting_suppressed"],
+        )
         flags += [(cut_value, "referred", referred), (cut_value, "charged", charged)]
     return flags
 
@@ -184,8 +195,11 @@ def test_days_hide_with_their_count(justice):
 
 
 # the stage a step's later end must really have reached for its days to count (metrics/sql/_attrition_days.sql)
-REACHED = {"days_cps_to_charge_decision": "is_charge_decided", "days_charge_to_court_outcome": "is_prosecution_completed",
-           "days_recorded_to_court_outcome": "is_prosecution_completed"}
+REACHED = {
+    "days_cps_to_charge_decision": "is_charge_decided",
+    "days_charge_to_court_outcome": "is_prosecution_completed",
+    "days_recorded_to_court_outcome": "is_prosecution_completed",
+}
 
 
 def polars_percentiles(crimes: pl.DataFrame, cut: pl.Expr) -> dict[tuple[str | None, str], tuple[int, float, float]]:
@@ -195,27 +209,45 @@ def polars_percentiles(crimes: pl.DataFrame, cut: pl.Expr) -> dict[tuple[str | N
         reached = crimes.filter(pl.col(REACHED[step])) if step in REACHED else crimes
         cases = reached.select(cut_value=cut, days=pl.col(step)).drop_nulls("days")
         for (cut_value,), group in cases.group_by("cut_value"):
-            found[(cut_value, step)] = (group.height, group["days"].median(),
-                                        group["days"].quantile(0.9, interpolation="linear"))
+            found[(cut_value, step)] = (group.height, group["days"].median(), group["days"].quantile(0.9, interpolation="linear"))
     return found
 
 
-@pytest.mark.parametrize(("by", "groups"), [(None, GroupFilters()), ("ward", GroupFilters()),
-                                         ("sex", GroupFilters(ward_code="E05990025")), ("age_band", GroupFilters(sex="female"))])
+@pytest.mark.parametrize(
+    ("by", "groups"),
+    [
+        (None, GroupFilters()),
+        ("ward", GroupFilters()),
+        ("sex", GroupFilters(ward_code="E05990025")),
+        ("age_band", GroupFilters(sex="female")),
+    ],
+)
 def test_days_are_polars_linear_percentiles_of_each_steps_cases(sample_warehouse, by, groups):
     # the warehouse works the percentiles out from cases counted by day; they match Polars' to the last bit
     crimes = sample_warehouse.sql(
         "select ward_code as ward, victim_sex as sex, victim_age_band as age_band, victim_ethnicity as ethnicity, * "
-        "from mart_crimes where recorded_on between $start and $end", params={"start": YEAR.start, "end": YEAR.end}).pl()
+        "from mart_crimes where recorded_on between $start and $end",
+        params={"start": YEAR.start, "end": YEAR.end},
+    ).pl()
     for dimension, value in groups.applied().items():
         crimes = crimes.filter(pl.col(dimension) == value)
     expected = {(True, None, step): days for (_, step), days in polars_percentiles(crimes, pl.lit(None, pl.String)).items()}
     if by:
-        expected |= {(False, value, step): days for (value, step), days in polars_percentiles(crimes, pl.col(by)).items()
-                     if value is not None}
+        expected |= {
+            (False, value, step): days
+            for (value, step), days in polars_percentiles(crimes, pl.col(by)).items()
+            if value is not None
+        }
     frame = days_between_stages(sample_warehouse, YEAR, rule=OPEN, by=by, groups=groups, min_cases=1)
-    shown = {(row["is_total"], None if row["is_total"] else row["cut_value"], row["step"]):
-             (row["cases"], row["median_days"], row["p90_days"]) for row in frame.iter_rows(named=True) if row["cases"]}
+    shown = {
+        (row["is_total"], None if row["is_total"] else row["cut_value"], row["step"]): (
+            row["cases"],
+            row["median_days"],
+            row["p90_days"],
+        )
+        for row in frame.iter_rows(named=True)
+        if row["cases"]
+    }
     assert shown == expected
     assert len(shown) >= len(STEPS)
 

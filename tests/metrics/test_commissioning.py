@@ -74,17 +74,25 @@ def test_idva_need_for_cases_expected_and_heard_and_administrators(con):
 
 
 def test_contract_risk_flags_ending_contracts_overload_and_by_and_for():
-    register = pl.DataFrame({
-        "service_id": ["A", "B", "C", "D", "E"], "service_name": ["Ending", "Over", "Fine", "By and for", "Ended"],
-        "provider": ["p"] * 5,
-        "contract_ends_on": [date(2026, 12, 31), date(2029, 3, 31), date(2027, 6, 5), None, date(2026, 1, 31)],
-        "is_by_and_for": [False, False, False, True, False], "is_commissioned": [True, True, True, False, True]})
-    capacity = pl.DataFrame({"service_id": ["A", "B", "C", "D", "E"], "demand_pct_of_capacity": [279.0, 120.0, 100.0, None, 50.0]})
+    register = pl.DataFrame(
+        {
+            "service_id": ["A", "B", "C", "D", "E"],
+            "service_name": ["Ending", "Over", "Fine", "By and for", "Ended"],
+            "provider": ["p"] * 5,
+            "contract_ends_on": [date(2026, 12, 31), date(2029, 3, 31), date(2027, 6, 5), None, date(2026, 1, 31)],
+            "is_by_and_for": [False, False, False, True, False],
+            "is_commissioned": [True, True, True, False, True],
+        }
+    )
+    capacity = pl.DataFrame(
+        {"service_id": ["A", "B", "C", "D", "E"], "demand_pct_of_capacity": [279.0, 120.0, 100.0, None, 50.0]}
+    )
     risks = contract_risks(register, capacity, as_of=date(2026, 12, 4), months=6)
     assert risks["service_name"].to_list() == ["Ended", "Ending", "Over", "By and for"]  # "Fine" ends 5 June 2027: past 6 months
     by_name = by_key(risks, "service_name")
-    assert by_name["Ending"]["risk"] == ("contract ends on 31 December 2026, within 6 months of the data date "
-                                          "(04 December 2026); referrals at 279% of its places")
+    assert by_name["Ending"]["risk"] == (
+        "contract ends on 31 December 2026, within 6 months of the data date (04 December 2026); referrals at 279% of its places"
+    )
     assert by_name["Ended"]["risk"] == "contract ended on 31 January 2026"
     assert by_name["By and for"]["risk"] == "a 'by and for' service, not commissioned"
     wider = contract_risks(register, capacity, as_of=date(2026, 12, 4), months=7)

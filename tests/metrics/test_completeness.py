@@ -8,43 +8,56 @@ import pytest
 
 from metrics import completeness
 from metrics.completeness import Coverage, SourceCoverage
-from tests.metrics.cut_drop import cut_sample_warehouse
 from metrics.periods import between, financial_year, month, period_options, quarter, rolling_12_months
+from tests.metrics.cut_drop import cut_sample_warehouse
 
 
 def coverage(last_day: date, gap: int = 1, source: str = "police_incidents", first_day: date = date(2020, 10, 1)):
     return SourceCoverage(source, first_day, last_day, gap, gap)
 
 
-@pytest.mark.parametrize(("last_day", "gap", "through"), [
-    (date(2026, 9, 30), 1, date(2026, 9, 30)),
-    (date(2026, 9, 29), 1, date(2026, 9, 30)),  # a daily source one day short: no event on the last day
-    (date(2026, 9, 28), 1, date(2026, 8, 31)),
-    (date(2026, 9, 9), 1, date(2026, 8, 31)),   # a drop cut off mid-month
-    (date(2026, 9, 24), 7, date(2026, 9, 30)),  # a weekly meeting's last sitting of the month
-    (date(2026, 9, 22), 7, date(2026, 8, 31)),
-])
+@pytest.mark.parametrize(
+    ("last_day", "gap", "through"),
+    [
+        (date(2026, 9, 30), 1, date(2026, 9, 30)),
+        (date(2026, 9, 29), 1, date(2026, 9, 30)),  # a daily source one day short: no event on the last day
+        (date(2026, 9, 28), 1, date(2026, 8, 31)),
+        (date(2026, 9, 9), 1, date(2026, 8, 31)),  # a drop cut off mid-month
+        (date(2026, 9, 24), 7, date(2026, 9, 30)),  # a weekly meeting's last sitting of the month
+        (date(2026, 9, 22), 7, date(2026, 8, 31)),
+    ],
+)
 def test_a_month_is_complete_when_the_data_reach_its_end_at_the_source_s_pace(last_day, gap, through):
     assert coverage(last_day, gap).complete_through == through
 
 
 def test_the_default_period_is_the_latest_12_months_every_source_covers():
-    sources = Coverage({"police_incidents": coverage(date(2026, 9, 29)),
-                        "marac_cases": coverage(date(2026, 8, 20), 7, "marac_cases")})
+    sources = Coverage(
+        {"police_incidents": coverage(date(2026, 9, 29)), "marac_cases": coverage(date(2026, 8, 20), 7, "marac_cases")}
+    )
     assert sources.default_period(("police_incidents",)) == rolling_12_months(date(2026, 9, 30))
     assert sources.default_period(("police_incidents", "marac_cases")).end == date(2026, 7, 31)
-    assert sources.default_period(("police_incidents", "population")).end == date(2026, 9, 30)  # reference files cover every month
-    assert sources.shortfall(rolling_12_months(date(2026, 9, 30)), ("marac_cases",)) == \
-        "incomplete: Marac cases data run only to 20 Aug 2026"
+    assert sources.default_period(("police_incidents", "population")).end == date(
+        2026, 9, 30
+    )  # reference files cover every month
+    assert (
+        sources.shortfall(rolling_12_months(date(2026, 9, 30)), ("marac_cases",))
+        == "incomplete: Marac cases data run only to 20 Aug 2026"
+    )
     assert sources.shortfall(rolling_12_months(date(2026, 7, 31))) is None
-    assert sources.shortfall(financial_year(2020)) == ("incomplete: Police incidents data start on 1 Oct 2020; "
-                                                       "Marac cases data start on 1 Oct 2020")
+    assert sources.shortfall(financial_year(2020)) == (
+        "incomplete: Police incidents data start on 1 Oct 2020; Marac cases data start on 1 Oct 2020"
+    )
 
 
 def test_completeness_by_source_and_month():
     months = Coverage({"police_incidents": coverage(date(2026, 9, 9), first_day=date(2026, 6, 15))}).by_month()
-    assert months.rows() == [("police_incidents", date(2026, 6, 1), False), ("police_incidents", date(2026, 7, 1), True),
-                             ("police_incidents", date(2026, 8, 1), True), ("police_incidents", date(2026, 9, 1), False)]
+    assert months.rows() == [
+        ("police_incidents", date(2026, 6, 1), False),
+        ("police_incidents", date(2026, 7, 1), True),
+        ("police_incidents", date(2026, 8, 1), True),
+        ("police_incidents", date(2026, 9, 1), False),
+    ]
 
 
 def test_whole_years_are_one_year_and_part_years_are_annualised_by_months():
@@ -55,13 +68,16 @@ def test_whole_years_are_one_year_and_part_years_are_annualised_by_months():
     assert between(date(2026, 1, 1), date(2026, 1, 10)).years == pytest.approx(10 / 365.25)
 
 
-@pytest.mark.parametrize(("period", "mid_year"), [
-    (financial_year(2022), 2022),  # April 2022 to March 2023 holds 30 June 2022, not mid-2023
-    (rolling_12_months(date(2026, 9, 30)), 2026),
-    (rolling_12_months(date(2026, 5, 31)), 2025),
-    (quarter(2026, 1), 2025),
-    (quarter(2026, 3), 2026),
-])
+@pytest.mark.parametrize(
+    ("period", "mid_year"),
+    [
+        (financial_year(2022), 2022),  # April 2022 to March 2023 holds 30 June 2022, not mid-2023
+        (rolling_12_months(date(2026, 9, 30)), 2026),
+        (rolling_12_months(date(2026, 5, 31)), 2025),
+        (quarter(2026, 1), 2025),
+        (quarter(2026, 3), 2026),
+    ],
+)
 def test_the_mid_year_estimate_falls_within_the_period(period, mid_year):
     assert period.mid_year == mid_year
 
@@ -87,6 +103,11 @@ def test_a_drop_cut_off_mid_month_defaults_to_the_complete_months(cut_warehouse,
     assert default_period(cut_warehouse) == rolling_12_months(date(2026, 8, 31))
     rule = DisclosureRule.unsuppressed()
     cut = compute(cut_warehouse, "prevalence_incidents_per_1000", Filters(), rule=rule, with_trend=False)["value"][0]
-    whole = compute(sample_warehouse, "prevalence_incidents_per_1000", Filters(period=rolling_12_months(date(2026, 8, 31))),
-                    rule=rule, with_trend=False)["value"][0]
+    whole = compute(
+        sample_warehouse,
+        "prevalence_incidents_per_1000",
+        Filters(period=rolling_12_months(date(2026, 8, 31))),
+        rule=rule,
+        with_trend=False,
+    )["value"][0]
     assert abs(cut / whole - 1) < 0.01

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import polars as pl
 import pytest
 
-from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from metrics.aggregate import GroupFilters
 from metrics.compute import Filters, compute
@@ -15,6 +14,7 @@ from metrics.disclosure import DisclosureRule
 from metrics.periods import between, financial_year
 from metrics.registry import get
 from oversight.settings import Settings
+from pipeline.refresh import refresh
 from tests.drops import INCIDENTS_HEADER, write_reference_drop
 
 # Northfield's incidents rise steeply each year; Eastgate's stay flat.
@@ -29,8 +29,10 @@ def incident_rows() -> list[str]:
             start = financial_year(2020 + offset).start
             for number in range(count):
                 day = start + timedelta(days=(number * 360) // count)
-                lines.append(f"{ward}-{offset}-{number},{day}T10:00:00,{ward},,V{ward}{offset}{number},female,25-34,white,"
-                             "standard,2,0,,no,")
+                lines.append(
+                    f"{ward}-{offset}-{number},{day}T10:00:00,{ward},,V{ward}{offset}{number},female,25-34,white,"
+                    "standard,2,0,,no,"
+                )
     return lines
 
 
@@ -46,16 +48,21 @@ def five_years(tmp_path_factory):
 
 
 def test_trend_markers_per_ward_over_complete_financial_years(five_years):
-    frame = compute(five_years, "prevalence_incidents_per_1000", Filters(period=financial_year(2024), by="ward"),
-                    rule=DisclosureRule.unsuppressed())
+    frame = compute(
+        five_years,
+        "prevalence_incidents_per_1000",
+        Filters(period=financial_year(2024), by="ward"),
+        rule=DisclosureRule.unsuppressed(),
+    )
     trends = dict(zip(frame["cut_value"], frame["trend"]))
     assert trends["E05990001"] == "increasing"
     assert trends["E05990002"] == "no significant change"
 
 
 def test_district_trend(five_years):
-    frame = compute(five_years, "prevalence_incidents_per_1000", Filters(period=financial_year(2024)),
-                    rule=DisclosureRule.unsuppressed())
+    frame = compute(
+        five_years, "prevalence_incidents_per_1000", Filters(period=financial_year(2024)), rule=DisclosureRule.unsuppressed()
+    )
     assert frame["trend"][0] == "increasing"
     assert frame["period_start"][0] == date(2024, 4, 1)
 
@@ -69,24 +76,34 @@ def test_yearly_cut_gives_one_row_per_financial_year(five_years):
 
 
 def test_trend_cannot_be_calculated_without_five_complete_years(five_years, tiny_warehouse):
-    five = compute(five_years, "prevalence_incidents_per_1000", Filters(period=financial_year(2024)),
-                   rule=DisclosureRule.unsuppressed())
+    five = compute(
+        five_years, "prevalence_incidents_per_1000", Filters(period=financial_year(2024)), rule=DisclosureRule.unsuppressed()
+    )
     assert five["trend"][0] == "increasing"
-    tiny = compute(tiny_warehouse, "prevalence_incidents_per_1000", Filters(period=financial_year(2025)),
-                   rule=DisclosureRule.unsuppressed())
+    tiny = compute(
+        tiny_warehouse, "prevalence_incidents_per_1000", Filters(period=financial_year(2025)), rule=DisclosureRule.unsuppressed()
+    )
     assert (tiny["trend"][0], tiny["trend_reason"][0]) == ("cannot be calculated", "no complete financial year of data")
 
 
-@pytest.mark.parametrize("indicator_id", ["prevalence_incidents_per_1000", "children_present_pct", "dash_high_risk_pct",
-                                          "child_spoken_to_pct"])
-@pytest.mark.parametrize(("by", "ward"), [("ward", None), ("sex", "E05990025"), ("age_band", None),
-                                          ("age_band", "E05990025"), ("ethnicity", "E05990025")])
+@pytest.mark.parametrize(
+    "indicator_id", ["prevalence_incidents_per_1000", "children_present_pct", "dash_high_risk_pct", "child_spoken_to_pct"]
+)
+@pytest.mark.parametrize(
+    ("by", "ward"),
+    [("ward", None), ("sex", "E05990025"), ("age_band", None), ("age_band", "E05990025"), ("ethnicity", "E05990025")],
+)
 def test_a_cut_never_hides_a_count_alone_beside_its_published_total(sample_warehouse, indicator_id, by, ward):
     # the cut's total is shown beside it (a tile, the comparator) and each rate beside its rounded count gives
     # the count away, so a count hidden alone would be the total less the counts shown
     period = between(date(2025, 10, 1), date(2026, 9, 30))
-    frame = compute(sample_warehouse, indicator_id, Filters(period, by, GroupFilters(ward_code=ward)),
-                    rule=DisclosureRule(threshold=7, rounding_base=5), with_trend=False)
+    frame = compute(
+        sample_warehouse,
+        indicator_id,
+        Filters(period, by, GroupFilters(ward_code=ward)),
+        rule=DisclosureRule(threshold=7, rounding_base=5),
+        with_trend=False,
+    )
     for column in ("numerator", "denominator"):
         if f"{column}_suppressed" in frame.columns:
             assert frame[f"{column}_suppressed"].sum() != 1, column
@@ -94,8 +111,13 @@ def test_a_cut_never_hides_a_count_alone_beside_its_published_total(sample_wareh
 
 def test_canal_wharfs_victims_of_unknown_sex_are_hidden_with_another_sex(sample_warehouse):
     period = between(date(2025, 10, 1), date(2026, 9, 30))
-    frame = compute(sample_warehouse, "prevalence_incidents_per_1000", Filters(period, "sex", GroupFilters("E05990025")),
-                    rule=DisclosureRule(threshold=7, rounding_base=5), with_trend=False)
+    frame = compute(
+        sample_warehouse,
+        "prevalence_incidents_per_1000",
+        Filters(period, "sex", GroupFilters("E05990025")),
+        rule=DisclosureRule(threshold=7, rounding_base=5),
+        with_trend=False,
+    )
     hidden = frame.filter(pl.col("numerator_suppressed"))
     assert hidden["cut_value"].to_list() == ["male", "unknown"]  # unknown is small; male, the smaller of the others
     assert hidden["value"].is_null().all() and hidden["lower_95"].is_null().all()

@@ -12,20 +12,39 @@ from metrics.compute import Filters, Request, compute, compute_many, default_per
 from metrics.disclosure import DisclosureRule
 
 WARD = "E05990025"
-INDICATORS = ("prevalence_incidents_per_1000", "marac_cases_per_10000_women", "marac_minoritised_pct",
-              "hidden_need_reporting_ratio", "honour_based_abuse_count", "idva_caseload_per_fte", "repeat_victimisation_pct",
-              "people_reached_per_1000", "reach_vs_need_pct")
+INDICATORS = (
+    "prevalence_incidents_per_1000",
+    "marac_cases_per_10000_women",
+    "marac_minoritised_pct",
+    "hidden_need_reporting_ratio",
+    "honour_based_abuse_count",
+    "idva_caseload_per_fte",
+    "repeat_victimisation_pct",
+    "people_reached_per_1000",
+    "reach_vs_need_pct",
+)
 RULES = (DisclosureRule(7, 5), DisclosureRule.unsuppressed())
 
 
 def requests(con) -> list[Request]:
     latest = default_period(con)
-    cuts = [Filters(latest), Filters(latest, None, GroupFilters(ward_code=WARD)), Filters(latest, "ward"),
-            Filters(latest, "sex", GroupFilters(ward_code=WARD)), Filters(periods.financial_year(2024), "ethnicity"),
-            Filters(latest, None, GroupFilters(ward_code=WARD, sex="female")), Filters(periods.financial_year(2025), "year"),
-            Filters(periods.between(latest.start, latest.end.replace(day=15)), "quarter"), Filters()]
-    return [Request(indicator_id, filters, with_trend) for indicator_id in INDICATORS for filters in cuts
-            for with_trend in (True, False)]
+    cuts = [
+        Filters(latest),
+        Filters(latest, None, GroupFilters(ward_code=WARD)),
+        Filters(latest, "ward"),
+        Filters(latest, "sex", GroupFilters(ward_code=WARD)),
+        Filters(periods.financial_year(2024), "ethnicity"),
+        Filters(latest, None, GroupFilters(ward_code=WARD, sex="female")),
+        Filters(periods.financial_year(2025), "year"),
+        Filters(periods.between(latest.start, latest.end.replace(day=15)), "quarter"),
+        Filters(),
+    ]
+    return [
+        Request(indicator_id, filters, with_trend)
+        for indicator_id in INDICATORS
+        for filters in cuts
+        for with_trend in (True, False)
+    ]
 
 
 def alone(con, request: Request, rule: DisclosureRule):

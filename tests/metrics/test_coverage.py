@@ -23,7 +23,6 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipeline.refresh import refresh
 from etl.sample.generate import generate_sample
 from etl.warehouse import Warehouse
 from metrics import coverage
@@ -31,6 +30,7 @@ from metrics.disclosure import DisclosureRule
 from metrics.periods import financial_year, rolling_12_months
 from metrics.stats import wilson_ci
 from oversight.settings import Settings
+from pipeline.refresh import refresh
 from tests.drops import wards_geojson
 
 YEAR, YEARS = financial_year(2025), 1.0  # a whole financial year is one year (count / mid-year population)
@@ -65,8 +65,10 @@ SVC05,Asian women's network,Sanjhi,outreach,women;asian;minoritised,E05990002,50
 SVC06,Eastgate helpline,Eastgate Trust,helpline,all,E05990002,,,no
 """
 
-REFERRALS_HEADER = ("referral_id,service_id,person_id,person_role,referred_at,started_at,ended_at,end_reason,"
-                    "sex,age_band,ethnicity,disability,lgbt,ward_code")
+REFERRALS_HEADER = (
+    "referral_id,service_id,person_id,person_role,referred_at,started_at,ended_at,end_reason,"
+    "sex,age_band,ethnicity,disability,lgbt,ward_code"
+)
 IDVA_ENDS = ["completed"] * 6 + ["disengaged"] * 3 + ["transferred"] + [""] * 2  # V101-V112
 
 
@@ -77,11 +79,34 @@ def _referral_rows() -> list[str]:
         for n, end in enumerate(IDVA_ENDS, start=1)
     ]
     start, at = "2025-06-01T09:00", "T09:00"
-    programme = ([(start, "2025-12-01" + at, "completed")] * 4 + [(start, "2025-08-01" + at, "disengaged")] * 2
-                 + [(start, "", "")] * 2 + [("", "2025-05-20" + at, "declined"), ("", "", "")])  # P301-P310
-    rows += [f"R{300 + n},SVC04,P{300 + n},perpetrator,2025-05-10{at},{started},{ended},{end},male,25-34,white,no,no,{N}"
-             for n, (started, ended, end) in enumerate(programme, start=1)]
-    return [*rows, f"R201,SVC02,V101,victim,2025-06-01T09:00,2025-06-01T12:00,2025-07-01T09:00,completed,female,25-34,white,no,no,{N}", f"R202,SVC02,C201,child,2025-06-01T09:00,2025-06-02T09:00,,,male,5-10,white,no,no,{N}", f"R203,SVC02,C202,child,2025-06-01T09:00,2025-06-02T09:00,,,female,5-10,white,no,no,{N}", f"R204,SVC03,V120,victim,2025-07-01T09:00,2025-07-05T09:00,2025-09-01T09:00,completed,male,25-34,white,no,no,{N}", f"R205,SVC01,V121,victim,2025-07-01T09:00,,2025-07-05T09:00,declined,female,65-74,white,no,no,{N}", f"R206,SVC01,V160,victim,2025-03-15T09:00,2025-03-20T09:00,,,female,25-34,white,no,no,{N}", f"R207,SVC01,V161,victim,2025-03-25T09:00,2025-04-02T09:00,,,female,25-34,white,no,no,{N}", *(f"R{208 + n},SVC05,V{130 + n},victim,2025-08-01T09:00,2025-08-02T09:00,,,female,25-34,asian,no,no,{E}" for n in range(3)), f"R211,SVC06,V133,victim,2025-08-01T09:00,2025-08-01T10:00,,,female,16-17,asian,no,yes,{E}", f"R212,SVC06,V134,victim,2025-08-01T09:00,,2025-08-03T09:00,not_eligible,male,25-34,asian,no,no,{E}", f"R213,SVC01,V141,victim,2025-10-01T09:00,2025-10-01T12:00,,,female,25-34,white,no,no,{S}", f"R214,SVC04,V150,victim,2025-10-01T09:00,2025-10-02T09:00,,,female,25-34,white,no,no,{S}"]
+    programme = (
+        [(start, "2025-12-01" + at, "completed")] * 4
+        + [(start, "2025-08-01" + at, "disengaged")] * 2
+        + [(start, "", "")] * 2
+        + [("", "2025-05-20" + at, "declined"), ("", "", "")]
+    )  # P301-P310
+    rows += [
+        f"R{300 + n},SVC04,P{300 + n},perpetrator,2025-05-10{at},{started},{ended},{end},male,25-34,white,no,no,{N}"
+        for n, (started, ended, end) in enumerate(programme, start=1)
+    ]
+    return [
+        *rows,
+        f"R201,SVC02,V101,victim,2025-06-01T09:00,2025-06-01T12:00,2025-07-01T09:00,completed,female,25-34,white,no,no,{N}",
+        f"R202,SVC02,C201,child,2025-06-01T09:00,2025-06-02T09:00,,,male,5-10,white,no,no,{N}",
+        f"R203,SVC02,C202,child,2025-06-01T09:00,2025-06-02T09:00,,,female,5-10,white,no,no,{N}",
+        f"R204,SVC03,V120,victim,2025-07-01T09:00,2025-07-05T09:00,2025-09-01T09:00,completed,male,25-34,white,no,no,{N}",
+        f"R205,SVC01,V121,victim,2025-07-01T09:00,,2025-07-05T09:00,declined,female,65-74,white,no,no,{N}",
+        f"R206,SVC01,V160,victim,2025-03-15T09:00,2025-03-20T09:00,,,female,25-34,white,no,no,{N}",
+        f"R207,SVC01,V161,victim,2025-03-25T09:00,2025-04-02T09:00,,,female,25-34,white,no,no,{N}",
+        *(
+            f"R{208 + n},SVC05,V{130 + n},victim,2025-08-01T09:00,2025-08-02T09:00,,,female,25-34,asian,no,no,{E}"
+            for n in range(3)
+        ),
+        f"R211,SVC06,V133,victim,2025-08-01T09:00,2025-08-01T10:00,,,female,16-17,asian,no,yes,{E}",
+        f"R212,SVC06,V134,victim,2025-08-01T09:00,,2025-08-03T09:00,not_eligible,male,25-34,asian,no,no,{E}",
+        f"R213,SVC01,V141,victim,2025-10-01T09:00,2025-10-01T12:00,,,female,25-34,white,no,no,{S}",
+        f"R214,SVC04,V150,victim,2025-10-01T09:00,2025-10-02T09:00,,,female,25-34,white,no,no,{S}",
+    ]
 
 
 INCIDENTS_CSV = f"""incident_id,reported_at,ward_code,victim_id,perpetrator_id,victim_sex,victim_age_band,victim_ethnicity,dash_risk,n_children_present,is_crime
@@ -103,10 +128,15 @@ M5,2025-02-01,V104,police,0,female,25-34,white,{N}
 
 def write_services_drop(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    files = {"wards.geojson": wards_geojson(), "population.csv": POPULATION_CSV, "services.csv": SERVICES_CSV,
-             "prevalence_rates.csv": PREVALENCE_RATES_CSV, "police_incidents_2026-04-01.csv": INCIDENTS_CSV,
-             "marac_cases_2026-04-01.csv": MARAC_CSV,
-             "service_referrals_2026-04-01.csv": "\n".join([REFERRALS_HEADER, *_referral_rows()]) + "\n"}
+    files = {
+        "wards.geojson": wards_geojson(),
+        "population.csv": POPULATION_CSV,
+        "services.csv": SERVICES_CSV,
+        "prevalence_rates.csv": PREVALENCE_RATES_CSV,
+        "police_incidents_2026-04-01.csv": INCIDENTS_CSV,
+        "marac_cases_2026-04-01.csv": MARAC_CSV,
+        "service_referrals_2026-04-01.csv": "\n".join([REFERRALS_HEADER, *_referral_rows()]) + "\n",
+    }
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
@@ -129,12 +159,18 @@ def by_key(frame: pl.DataFrame, *keys: str) -> dict:
 
 
 def test_services_by_ward_counts_types_and_groups_with_all_expanded(con):
-    counts = {(row["ward_code"], row["breakdown"], row["category"]): row["n_services"]
-              for row in coverage.services_by_ward(con).iter_rows(named=True)}
+    counts = {
+        (row["ward_code"], row["breakdown"], row["category"]): row["n_services"]
+        for row in coverage.services_by_ward(con).iter_rows(named=True)
+    }
     expected = {  # (breakdown, category): services in N, E, S
-        ("service_type", "outreach"): [1, 2, 0], ("service_type", "idva"): [1, 1, 1], ("client_group", "women"): [2, 3, 1],
+        ("service_type", "outreach"): [1, 2, 0],
+        ("service_type", "idva"): [1, 1, 1],
+        ("client_group", "women"): [2, 3, 1],
         # the helpline for `all` groups counts for every group in Eastgate; the programme only as `perpetrators`
-        ("client_group", "men"): [1, 2, 0], ("client_group", "deaf"): [0, 1, 0], ("client_group", "perpetrators"): [1, 1, 1],
+        ("client_group", "men"): [1, 2, 0],
+        ("client_group", "deaf"): [0, 1, 0],
+        ("client_group", "perpetrators"): [1, 1, 1],
     }
     for (breakdown, category), n_services in expected.items():
         assert [counts[(ward, breakdown, category)] for ward in (N, E, S)] == n_services, category
@@ -183,7 +219,9 @@ def test_without_survey_rates_need_is_unknown_and_gaps_without_a_service_still_s
     assert matrix[(N, "women")]["need_basis"] == "not estimated: no survey rates or no population loaded"
     children = matrix[(S, "children")]
     assert (children["estimated_need"], children["gap_reason"]) == (
-        2, "no service for children in this ward; reach below 25% of estimated need")
+        2,
+        "no service for children in this ward; reach below 25% of estimated need",
+    )
 
 
 def test_capacity_vs_demand_per_service(con):
@@ -200,11 +238,13 @@ def test_capacity_vs_demand_per_service(con):
 def test_service_outcomes_with_wilson_limits(con):
     services = by_key(coverage.service_outcomes(con, YEAR, OPEN), "service_id")
     idva = services["SVC01"]
-    assert [idva[c] for c in ("n_referrals", "n_started", "n_ended_after_start", "n_completed", "n_disengaged",
-                              "n_declined")] == [14, 13, 10, 6, 3, 1]
+    assert [
+        idva[c] for c in ("n_referrals", "n_started", "n_ended_after_start", "n_completed", "n_disengaged", "n_declined")
+    ] == [14, 13, 10, 6, 3, 1]
     expected = wilson_ci(6, 10)
     assert (idva["completion_pct"], idva["completion_pct_lower_95"], idva["completion_pct_upper_95"]) == pytest.approx(
-        (expected.value, expected.lower, expected.upper))
+        (expected.value, expected.lower, expected.upper)
+    )
     assert idva["dropout_pct"] == pytest.approx(30.0)
     assert services["SVC06"]["completion_pct"] is None  # nothing ended after a start
     assert services["SVC04"]["n_referrals"] == 11  # ten perpetrators and one partner
@@ -214,11 +254,17 @@ def test_perpetrator_interventions_offered_started_completed(con):
     (programme,) = coverage.perpetrator_interventions(con, YEAR, OPEN).iter_rows(named=True)
     assert programme["programme_name"] == "Choices programme"
     assert [programme[c] for c in ("n_offered", "n_started", "n_ended_after_start", "n_completed", "n_disengaged")] == [
-        10, 8, 6, 4, 2]
+        10,
+        8,
+        6,
+        4,
+        2,
+    ]
     for rate, (top, bottom) in {"start_pct": (8, 10), "completion_pct": (4, 6), "completed_pct_of_offered": (4, 10)}.items():
         expected = wilson_ci(top, bottom)
         assert (programme[rate], programme[f"{rate}_lower_95"], programme[f"{rate}_upper_95"]) == pytest.approx(
-            (expected.value, expected.lower, expected.upper))
+            (expected.value, expected.lower, expected.upper)
+        )
 
 
 def test_idva_capacity_for_the_district_and_wards(con):
@@ -242,11 +288,19 @@ def test_idva_capacity_for_the_district_and_wards(con):
 
 def test_no_count_of_people_escapes_disclosure_control(con):
     """Under the default rule every count column is 0, hidden, or a multiple of 5 above the threshold."""
-    for function in (coverage.coverage_matrix, coverage.capacity_vs_demand, coverage.service_outcomes,
-                     coverage.perpetrator_interventions, coverage.idva_capacity):
+    for function in (
+        coverage.coverage_matrix,
+        coverage.capacity_vs_demand,
+        coverage.service_outcomes,
+        coverage.perpetrator_interventions,
+        coverage.idva_capacity,
+    ):
         frame, name = function(con, YEAR, DEFAULT), function.__name__
-        counts = [column.removesuffix("_suppressed") for column in frame.columns
-                  if column.endswith("_suppressed") and frame.schema.get(column.removesuffix("_suppressed"), pl.String).is_integer()]
+        counts = [
+            column.removesuffix("_suppressed")
+            for column in frame.columns
+            if column.endswith("_suppressed") and frame.schema.get(column.removesuffix("_suppressed"), pl.String).is_integer()
+        ]
         assert counts, name
         for column in counts:
             values = frame[column].drop_nulls().to_list()

@@ -28,5 +28,6 @@ def test_people_reached_counts_each_person_who_started_once(sample_warehouse):
     people = run(sample_warehouse, "coverage_people_reached", period)
     started = sample_warehouse.sql(
         "select count(distinct person_id) from mart_service_referrals where cast(started_at as date) between $start and $end",
-        params={"start": period.start, "end": period.end}).fetchall()[0][0]
+        params={"start": period.start, "end": period.end},
+    ).fetchall()[0][0]
     assert started > 0 and people["people"].sum() == started

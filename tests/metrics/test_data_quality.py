@@ -19,7 +19,6 @@ import polars as pl
 import pytest
 
 from etl.errors import RefreshFailed
-from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from metrics.aggregate import UnsupportedCut
 from metrics.data_quality import (
@@ -33,6 +32,7 @@ from metrics.data_quality import (
 )
 from metrics.disclosure import Audience, DisclosureRule
 from oversight.settings import Settings
+from pipeline.refresh import refresh
 from tests.drops import incidents_csv, write_tiny_drop
 
 OPEN = DisclosureRule.unsuppressed()
@@ -44,7 +44,13 @@ SECOND_INCIDENTS = [
 STILL_REJECTED = [
     ("crime_outcomes_2025-11-25.csv", 3, "CR003", "arrested_at", "2025-06-01T10:00"),
     ("police_incidents_2025-11-25.csv", 5, "INC004", "ward_code", "E05990009"),
-    ("police_incidents_2025-11-25.csv", 6, "INC005", "reported_at", "(withheld: text of several words may name a person or a place)"),
+    (
+        "police_incidents_2025-11-25.csv",
+        6,
+        "INC005",
+        "reported_at",
+        "(withheld: text of several words may name a person or a place)",
+    ),
     ("police_incidents_2025-11-25.csv", 6, "INC005", "victim_ethnicity", "purple"),
 ]
 
@@ -113,19 +119,26 @@ def test_rows_by_extract_counts_file_rows_in_the_latest_runs(refreshed):
     columns = ("extract", "files", "files_loaded", "files_unchanged", "rows_in_files", "rows_loaded", "rows_rejected")
     latest = rows_by_extract(con, BOARD, latest_runs=1)
     assert latest.select(columns).rows() == [
-        ("crime_outcomes", 1, 0, 1, 0, 0, 0), ("lsoa_ward_lookup", 1, 0, 1, 0, 0, 0),
-        ("police_incidents", 2, 0, 2, 0, 0, 0), ("population", 1, 0, 1, 0, 0, 0),
-        ("services", 1, 0, 1, 0, 0, 0), ("wards", 1, 0, 1, 0, 0, 0),
+        ("crime_outcomes", 1, 0, 1, 0, 0, 0),
+        ("lsoa_ward_lookup", 1, 0, 1, 0, 0, 0),
+        ("police_incidents", 2, 0, 2, 0, 0, 0),
+        ("population", 1, 0, 1, 0, 0, 0),
+        ("services", 1, 0, 1, 0, 0, 0),
+        ("wards", 1, 0, 1, 0, 0, 0),
     ]
     both = rows_by_extract(con, BOARD, latest_runs=2)
     first_run = both.filter(pl.col("started_at") == pl.col("started_at").min())
     assert first_run.select(columns).rows() == [
-        ("crime_outcomes", 1, 1, 0, 2, 1, 1), ("lsoa_ward_lookup", 1, 1, 0, 2, 2, 0),
-        ("police_incidents", 2, 2, 0, 7, 5, 2), ("population", 1, 1, 0, 5, 5, 0),
-        ("services", 1, 1, 0, 2, 2, 0), ("wards", 1, 1, 0, 3, 3, 0),
+        ("crime_outcomes", 1, 1, 0, 2, 1, 1),
+        ("lsoa_ward_lookup", 1, 1, 0, 2, 2, 0),
+        ("police_incidents", 2, 2, 0, 7, 5, 2),
+        ("population", 1, 1, 0, 5, 5, 0),
+        ("services", 1, 1, 0, 2, 2, 0),
+        ("wards", 1, 1, 0, 3, 3, 0),
     ]
     assert first_run.filter(pl.col("extract") == "police_incidents")["extract_title"].to_list() == [
-        "Police: domestic abuse incidents and crimes"]
+        "Police: domestic abuse incidents and crimes"
+    ]
 
 
 @pytest.mark.parametrize("rule", [OPEN, BOARD], ids=["open", "board"])
@@ -151,11 +164,16 @@ def test_completeness_by_ward_is_protected_below_district_level(refreshed):
     ethnicity = pl.col("field") == "Victim's ethnic group recorded"
     columns = ("cut_label", "records", "recorded", "recorded_pct")
     assert completeness(con, OPEN, by="ward").filter(ethnicity).select(columns).rows() == [
-        ("whole district", 5, 3, 60.0), ("Eastgate", 2, 1, 50.0), ("Northfield", 2, 1, 50.0), ("Southmoor", 1, 1, 100.0),
+        ("whole district", 5, 3, 60.0),
+        ("Eastgate", 2, 1, 50.0),
+        ("Northfield", 2, 1, 50.0),
+        ("Southmoor", 1, 1, 100.0),
     ]
     protected = completeness(con, BOARD, by="ward").filter(ethnicity)
     assert protected.select(columns).rows() == [
-        ("whole district", 5, 3, 60.0), ("Eastgate", None, None, None), ("Northfield", None, None, None),
+        ("whole district", 5, 3, 60.0),
+        ("Eastgate", None, None, None),
+        ("Northfield", None, None, None),
         ("Southmoor", None, None, None),
     ]
     assert protected["recorded_pct_suppressed"].to_list() == [False, True, True, True]
@@ -182,8 +200,10 @@ def test_freshness_flags_a_source_far_behind_the_newest(refreshed):
         ("services", "reference data", None, False),
         ("wards", "reference data", None, False),
     ]
-    assert frame["status_text"][0] == ("Behind: its latest event (3 April 2025) is 102 days before the newest source's "
-                                       "(15 July 2025). Check the agency is still sending this extract.")
+    assert frame["status_text"][0] == (
+        "Behind: its latest event (3 April 2025) is 102 days before the newest source's "
+        "(15 July 2025). Check the agency is still sending this extract."
+    )
     assert freshness(con, BOARD, stale_after_days=120)["is_stale"].sum() == 0
 
 
@@ -200,8 +220,10 @@ def test_a_file_sent_again_fixed_clears_its_rejects(tmp_path):
     settings = Settings(warehouse=tmp_path / "warehouse")
     drop = _drop(tmp_path / "drop")
     refresh(drop, warehouse=settings.warehouse, settings=settings)
-    fixed = [row.replace("E05990009", "E05990003").replace("not a date", "2025-07-02T10:00").replace("purple", "white")
-             for row in incidents_csv().splitlines()[1:]]
+    fixed = [
+        row.replace("E05990009", "E05990003").replace("not a date", "2025-07-02T10:00").replace("purple", "white")
+        for row in incidents_csv().splitlines()[1:]
+    ]
     (drop / "police_incidents_2025-11-25.csv").write_text(incidents_csv(fixed))
     refresh(drop, warehouse=settings.warehouse, settings=settings)
     with Warehouse(settings.warehouse).connect_read_only() as con:
@@ -220,6 +242,11 @@ def test_freshness_judges_the_latest_event_against_today_too(refreshed):
     frame = freshness(con, BOARD, today=date(2025, 12, 4))
     police = frame.filter(pl.col("extract") == "police_incidents").row(0, named=True)
     assert (police["status"], police["days_before_today"], police["is_out_of_date"]) == ("out of date", 142, True)
-    assert police["status_text"] == ("Out of date: its latest event (15 July 2025) is 142 days before today "
-                                     "(4 December 2025). Check the nightly drop still arrives.")
-    assert freshness(con, BOARD, today=date(2025, 7, 20)).filter(pl.col("extract") == "police_incidents")["status"][0] == "up to date"
+    assert police["status_text"] == (
+        "Out of date: its latest event (15 July 2025) is 142 days before today "
+        "(4 December 2025). Check the nightly drop still arrives."
+    )
+    assert (
+        freshness(con, BOARD, today=date(2025, 7, 20)).filter(pl.col("extract") == "police_incidents")["status"][0]
+        == "up to date"
+    )

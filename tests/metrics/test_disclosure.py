@@ -144,9 +144,7 @@ def test_protect_frame_rounds_suppresses_and_follows_ratios():
 
 
 def test_protect_frame_hides_ratios_with_small_denominators_and_keeps_missing_values_missing():
-    frame = pl.DataFrame(
-        {"n_repeat": [0, 2, None, 30], "n_referrals": [5, 40, 10, 50], "repeat_pct": [0.0, 5.0, None, 60.0]}
-    )
+    frame = pl.DataFrame({"n_repeat": [0, 2, None, 30], "n_referrals": [5, 40, 10, 50], "repeat_pct": [0.0, 5.0, None, 60.0]})
     ratios = {"repeat_pct": ("n_repeat", "n_referrals")}
     protected = protect_frame(frame, count_columns=["n_repeat"], ratio_columns=ratios, rule=DEFAULT)
     assert protected["n_repeat"].to_list() == [0, None, None, 30]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+
 import numpy as np
 import polars as pl
 from hypothesis import given
@@ -36,8 +37,10 @@ def test_a_shown_count_is_rounded_the_same_whatever_surrounds_it(count, others, 
 def test_rounding_is_the_same_in_another_process():
     """No seed, salt or session enters the rule: a fresh interpreter publishes every count the same."""
     counts = list(range(0, 400))
-    script = ("import json, sys; from metrics.disclosure import DisclosureRule, protect_count; "
-              "rule = DisclosureRule(7, 5); print(json.dumps([protect_count(n, rule).value for n in range(400)]))")
+    script = (
+        "import json, sys; from metrics.disclosure import DisclosureRule, protect_count; "
+        "rule = DisclosureRule(7, 5); print(json.dumps([protect_count(n, rule).value for n in range(400)]))"
+    )
     fresh = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert fresh.strip() == str([protect_count(n, RULE).value for n in counts]).replace("None", "null")
 
@@ -55,10 +58,19 @@ def test_one_ward_quarter_is_published_the_same_on_every_route_to_it(sample_ware
     ward = GroupFilters(ward_code=ALDERBROOK)
     routes = [
         _shown(compute(sample_warehouse, INDICATOR, Filters(period=q4, groups=ward), rule=RULE, with_trend=False)),
-        _shown(compute(sample_warehouse, INDICATOR, Filters(period=q4, by="ward"), rule=RULE, with_trend=False),
-               cut_value=ALDERBROOK),
-        _shown(compute(sample_warehouse, INDICATOR, Filters(period=financial_year(2025), by="quarter", groups=ward),
-                       rule=RULE, with_trend=False), cut_label="2025 Q4"),
+        _shown(
+            compute(sample_warehouse, INDICATOR, Filters(period=q4, by="ward"), rule=RULE, with_trend=False), cut_value=ALDERBROOK
+        ),
+        _shown(
+            compute(
+                sample_warehouse,
+                INDICATOR,
+                Filters(period=financial_year(2025), by="quarter", groups=ward),
+                rule=RULE,
+                with_trend=False,
+            ),
+            cut_label="2025 Q4",
+        ),
     ]
     again = _shown(compute(sample_warehouse, INDICATOR, Filters(period=q4, groups=ward), rule=RULE, with_trend=False))
     numerators = {numerator for numerator, _ in [*routes, again]}
@@ -67,4 +79,3 @@ def test_one_ward_quarter_is_published_the_same_on_every_route_to_it(sample_ware
     assert numerator % RULE.rounding_base == 0 and numerator > RULE.threshold
     values = {round(value, 6) for _, value in routes if value is not None}
     assert len(values) == 1, routes
-

@@ -98,9 +98,7 @@ def test_classifying_proportions():
 def test_classifying_rates_with_no_events():
     # District 2 per 1,000. No events is significantly low once E passes the exact upper limit of 0:
     # -ln(0.025) = 3.689 at 95% and -ln(0.001) = 6.908 at 99.8%.
-    positions = classify_rates(
-        [0, 0, 0, 3], [1800, 1850, 3500, 0], district_count=200, district_denominator=100_000
-    )
+    positions = classify_rates([0, 0, 0, 3], [1800, 1850, 3500, 0], district_count=200, district_denominator=100_000)
     assert positions == [
         FunnelPosition.INSIDE,  # E = 3.6
         FunnelPosition.BELOW_95,  # E = 3.7
@@ -120,12 +118,8 @@ def test_rate_classification_agrees_with_each_wards_exact_interval():
         for count, position in zip(counts, positions, strict=True):
             interval95 = rate_ci(int(count), denominator, multiplier=1000)
             interval998 = rate_ci(int(count), denominator, multiplier=1000, confidence=0.998)
-            assert (position in {FunnelPosition.ABOVE_95, FunnelPosition.ABOVE_998}) == (
-                interval95.lower > district_rate
-            )
-            assert (position in {FunnelPosition.BELOW_95, FunnelPosition.BELOW_998}) == (
-                interval95.upper < district_rate
-            )
+            assert (position in {FunnelPosition.ABOVE_95, FunnelPosition.ABOVE_998}) == (interval95.lower > district_rate)
+            assert (position in {FunnelPosition.BELOW_95, FunnelPosition.BELOW_998}) == (interval95.upper < district_rate)
             assert (position is FunnelPosition.ABOVE_998) == (interval998.lower > district_rate)
             assert (position is FunnelPosition.BELOW_998) == (interval998.upper < district_rate)
 

@@ -45,8 +45,10 @@ def test_a_ward_beyond_the_limits_is_one_compute_calls_significant(sample_wareho
     for ward in points.iter_rows(named=True):
         # the widened limits at the ward's size (the funnel's dispersion is from the rounded counts shown, the
         # comparison's from the counts before rounding: within a hair of each other)
-        at_ward = {name: float(np.interp(ward["denominator"], limits.denominators, getattr(limits, name)))
-                   for name in ("lower95", "upper95", "lower998", "upper998")}
+        at_ward = {
+            name: float(np.interp(ward["denominator"], limits.denominators, getattr(limits, name)))
+            for name in ("lower95", "upper95", "lower998", "upper998")
+        }
         if ward["comparison"] == "higher_998":
             assert ward["value"] > at_ward["upper998"] * 0.99, ward["cut_label"]
         elif ward["comparison"] == "lower_998":
@@ -62,8 +64,9 @@ def test_a_proportion_takes_wilson_limits_around_the_district_percentage(sample_
     whole = district(sample_warehouse, PROPORTION)
     assert limits.method == METHOD_WILSON_FUNNEL
     assert limits.centre == pytest.approx(whole["value"])
-    expected = proportion_funnel(limits.denominators, district_numerator=whole["numerator"],
-                                 district_denominator=whole["denominator"])
+    expected = proportion_funnel(
+        limits.denominators, district_numerator=whole["numerator"], district_denominator=whole["denominator"]
+    )
     assert limits.upper95 == pytest.approx(expected.upper95)
     assert (limits.upper998 >= limits.upper95).all() and (limits.lower998 <= limits.lower95).all()
 
@@ -77,7 +80,9 @@ def test_the_reporting_ratio_is_a_count_against_a_fixed_expected_number(sample_w
 
 def test_a_ward_filter_is_ignored_and_group_filters_move_the_centre(sample_warehouse):
     everyone, limits = ward_funnel(sample_warehouse, BOARD, RATE, Filters(YEAR))
-    one_ward, ward_limits = ward_funnel(sample_warehouse, BOARD, RATE, Filters(YEAR, None, GroupFilters(ward_code=GREYSTONE_PARK)))
+    one_ward, ward_limits = ward_funnel(
+        sample_warehouse, BOARD, RATE, Filters(YEAR, None, GroupFilters(ward_code=GREYSTONE_PARK))
+    )
     assert_frame_equal(one_ward, everyone, rel_tol=1e-9)  # sums may differ in the last bit
     assert ward_limits.centre == pytest.approx(limits.centre)
     _, women = ward_funnel(sample_warehouse, BOARD, RATE, Filters(YEAR, None, GroupFilters(sex="female")))

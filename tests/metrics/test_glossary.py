@@ -18,8 +18,10 @@ def test_the_acronyms_board_members_meet_are_in_the_glossary():
 
 
 def test_explain_spells_out_each_term_and_refuses_one_it_does_not_know():
-    assert explain("IDVA", "FTE") == ("IDVA: Independent domestic violence adviser, a case worker for victims at high risk. · "
-                                     "FTE: Full-time equivalent (two half-time advisers are one FTE).")
+    assert explain("IDVA", "FTE") == (
+        "IDVA: Independent domestic violence adviser, a case worker for victims at high risk. · "
+        "FTE: Full-time equivalent (two half-time advisers are one FTE)."
+    )
     with pytest.raises(KeyError, match="XYZ"):
         explain("XYZ")
 

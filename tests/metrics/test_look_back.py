@@ -14,8 +14,11 @@ RULE = DisclosureRule.unsuppressed()
 
 def test_the_look_back_measures_declare_their_window():
     assert {indicator.id: indicator.look_back_days for indicator in all_indicators() if indicator.look_back_days} == {
-        "repeat_victimisation_pct": 365, "marac_repeat_pct": 365,
-        "repeat_3plus_not_marac_pct": 365, "repeat_3plus_not_marac_count": 365}
+        "repeat_victimisation_pct": 365,
+        "marac_repeat_pct": 365,
+        "repeat_3plus_not_marac_pct": 365,
+        "repeat_3plus_not_marac_count": 365,
+    }
 
 
 def test_a_period_without_its_full_look_back_is_marked(sample_warehouse):
@@ -32,6 +35,7 @@ def test_truncated_periods_are_left_out_of_a_look_back_measure_s_series(sample_w
     whole = between(date(2020, 10, 1), date(2026, 9, 30))
     quarters = compute(sample_warehouse, "marac_repeat_pct", Filters(period=whole, by="quarter"), rule=RULE, with_trend=False)
     assert quarters["cut_value"].to_list()[0] == "2021 Q4"
-    others = compute(sample_warehouse, "marac_cases_per_10000_women", Filters(period=whole, by="quarter"), rule=RULE,
-                     with_trend=False)
+    others = compute(
+        sample_warehouse, "marac_cases_per_10000_women", Filters(period=whole, by="quarter"), rule=RULE, with_trend=False
+    )
     assert others["cut_value"].to_list()[0] == "2020 Q4"

@@ -34,7 +34,12 @@ def test_a_period_past_the_cutoff_moves_back_and_keeps_its_length():
 
 def test_outcome_type_indicators_are_the_crime_cohort_ones():
     assert {indicator.id for indicator in all_indicators() if indicator.matures} == {
-        "arrest_rate_per_100_crimes", "cps_referral_pct", "prosecution_pct", "outcome15_pct", "outcome16_pct"}
+        "arrest_rate_per_100_crimes",
+        "cps_referral_pct",
+        "prosecution_pct",
+        "outcome15_pct",
+        "outcome16_pct",
+    }
 
 
 def test_the_default_outcome_16_is_the_mature_12_months(sample_warehouse):
@@ -60,12 +65,14 @@ def test_the_default_outcome_16_is_within_two_points_of_its_mature_value(year_ea
     then = compute(year_earlier, "outcome16_pct", rule=RULE, with_trend=False)
     assert then["period"][0].startswith("12 months to Mar 2025")
     # The same crimes a further 18 months on, in the whole sample.
-    mature = compute(sample_warehouse, "outcome16_pct", Filters(period=rolling_12_months(date(2025, 3, 31))),
-                     rule=RULE, with_trend=False)
+    mature = compute(
+        sample_warehouse, "outcome16_pct", Filters(period=rolling_12_months(date(2025, 3, 31))), rule=RULE, with_trend=False
+    )
     assert abs(then["value"][0] - mature["value"][0]) < 2
     # Without the lag the latest 12 months read far below their mature value.
-    unlagged_mature = compute(sample_warehouse, "outcome16_pct", Filters(period=rolling_12_months(date(2025, 9, 30))),
-                              rule=RULE, with_trend=False)["value"][0]
+    unlagged_mature = compute(
+        sample_warehouse, "outcome16_pct", Filters(period=rolling_12_months(date(2025, 9, 30))), rule=RULE, with_trend=False
+    )["value"][0]
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("OVERSIGHT_MATURITY_LAG_MONTHS", "0")
         unlagged = compute(year_earlier, "outcome16_pct", rule=RULE, with_trend=False)["value"][0]

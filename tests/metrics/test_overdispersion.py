@@ -62,7 +62,8 @@ def test_chance_flags_and_the_sentence():
     assert overdispersion.chance_flags(1089, 0.998) == pytest.approx(2.178)
     assert overdispersion.comparisons_sentence(30, 2, 1) == (
         "This view makes 30 comparisons. Chance alone would put about 1.5 beyond the 95% limits and 0.06 beyond "
-        "the 99.8% limits; 2 are beyond 95% and 1 beyond 99.8%.")
+        "the 99.8% limits; 2 are beyond 95% and 1 beyond 99.8%."
+    )
 
 
 def test_wards_on_the_sample_are_overdispersed_and_only_greystone_park_stays_out(sample_warehouse):
@@ -71,8 +72,9 @@ def test_wards_on_the_sample_are_overdispersed_and_only_greystone_park_stays_out
     from metrics.compute import Filters, compute
     from metrics.disclosure import DisclosureRule
 
-    wards = compute(sample_warehouse, "prevalence_incidents_per_1000", Filters(by="ward"), rule=DisclosureRule(7, 5),
-                    with_trend=False)
+    wards = compute(
+        sample_warehouse, "prevalence_incidents_per_1000", Filters(by="ward"), rule=DisclosureRule(7, 5), with_trend=False
+    )
     beyond_998 = wards.filter(pl.col("comparison").str.ends_with("_998"))["cut_label"].to_list()
     assert beyond_998 == ["Greystone Park"]
     assert wards.filter(pl.col("comparison") != "similar").height <= 5  # a handful, where 19 were beyond 99.8% before
@@ -88,6 +90,8 @@ def test_comparisons_are_counted_once_for_a_page_from_its_result_frames():
     counted = overdispersion.count_comparisons(wards, tiles, no_judgement, pl.DataFrame())
     assert counted == overdispersion.ComparisonCount(comparisons=5, flagged_95=3, flagged_998=1)
     assert counted.chance_flags(0.998) == pytest.approx(0.01)
-    assert counted.sentence() == ("This page makes 5 comparisons. Chance alone would put about 0.3 beyond the 95% "
-                                  "limits and 0.01 beyond the 99.8% limits; 3 are beyond 95% and 1 beyond 99.8%.")
+    assert counted.sentence() == (
+        "This page makes 5 comparisons. Chance alone would put about 0.3 beyond the 95% "
+        "limits and 0.01 beyond the 99.8% limits; 3 are beyond 95% and 1 beyond 99.8%."
+    )
     assert overdispersion.count_comparisons().sentence() == "No comparisons are made on this page."

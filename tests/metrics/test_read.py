@@ -52,25 +52,45 @@ def same(precomputed, expected) -> None:
         assert isinstance(precomputed, UnsupportedCut) and str(precomputed) == str(expected)
         return
     keys = [column for column in expected.columns if column not in ("numerator", "denominator")]
-    assert_frame_equal(precomputed.sort(keys) if keys else precomputed, expected.sort(keys) if keys else expected,
-                       check_dtypes=False, check_column_order=False, check_exact=False, rel_tol=1e-12)
+    assert_frame_equal(
+        precomputed.sort(keys) if keys else precomputed,
+        expected.sort(keys) if keys else expected,
+        check_dtypes=False,
+        check_column_order=False,
+        check_exact=False,
+        rel_tol=1e-12,
+    )
 
 
 # --- indicator events and the totals made from them ---------------------------------------------------------
 
-CUTS = [((), GroupFilters()), (("ward",), GroupFilters()), (("year",), GroupFilters()), (("month",), GroupFilters()),
-        ((), GroupFilters(ward_code=WARD)), (("sex",), GroupFilters(ward_code=WARD)),
-        (("year",), GroupFilters(ward_code=WARD, sex="female")), ((), GroupFilters(sex="male")),
-        (("ethnicity",), GroupFilters(age_band="25-34")), (("ward", "year"), GroupFilters(sex="female")),
-        (("ward", "year"), GroupFilters(age_band="25-34"))]  # no grouping set holds the last: the sums by month do
+CUTS = [
+    ((), GroupFilters()),
+    (("ward",), GroupFilters()),
+    (("year",), GroupFilters()),
+    (("month",), GroupFilters()),
+    ((), GroupFilters(ward_code=WARD)),
+    (("sex",), GroupFilters(ward_code=WARD)),
+    (("year",), GroupFilters(ward_code=WARD, sex="female")),
+    ((), GroupFilters(sex="male")),
+    (("ethnicity",), GroupFilters(age_band="25-34")),
+    (("ward", "year"), GroupFilters(sex="female")),
+    (("ward", "year"), GroupFilters(age_band="25-34")),
+]  # no grouping set holds the last: the sums by month do
 
 
 def asks_of(con, indicator) -> list[Ask]:
     latest = default_period(con)
     coverage = data_coverage(con, indicator)
     span = trend_span(*coverage) if coverage else None
-    chosen = [latest, periods.financial_year(2024), periods.quarter(2026, 1), annual_span(latest),
-              periods.between(date(2025, 1, 15), date(2025, 6, 3)), *([span] if span else [])]
+    chosen = [
+        latest,
+        periods.financial_year(2024),
+        periods.quarter(2026, 1),
+        annual_span(latest),
+        periods.between(date(2025, 1, 15), date(2025, 6, 3)),
+        *([span] if span else []),
+    ]
     return [Ask(indicator, period, dims, groups) for period in chosen for dims, groups in CUTS]
 
 
@@ -102,15 +122,31 @@ def test_the_action_plan_reads_the_same_first_and_last_event_dates(sample_wareho
 @pytest.mark.parametrize("rule", [DisclosureRule(7, 5), OPEN], ids=["board", "unsuppressed"])
 def test_a_batch_of_figures_gives_what_each_query_run_itself_gives(sample_warehouse, monkeypatch, rule):
     latest = default_period(sample_warehouse)
-    cuts = [Filters(latest), Filters(latest, None, GroupFilters(ward_code=WARD)), Filters(latest, "ward"),
-            Filters(latest, "sex", GroupFilters(ward_code=WARD)), Filters(periods.financial_year(2024), "ethnicity"),
-            Filters(latest, None, GroupFilters(ward_code=WARD, sex="female")), Filters(periods.financial_year(2025), "year"),
-            Filters(periods.between(latest.start, latest.end.replace(day=15)), "quarter"), Filters()]
-    chosen = ("prevalence_incidents_per_1000", "marac_cases_per_10000_women", "marac_minoritised_pct",
-              "hidden_need_reporting_ratio", "honour_based_abuse_count", "idva_caseload_per_fte",
-              "repeat_victimisation_pct", "people_reached_per_1000", "reach_vs_need_pct")
-    asked = [Request(indicator_id, filters, with_trend) for indicator_id in chosen for filters in cuts
-             for with_trend in (True, False)]
+    cuts = [
+        Filters(latest),
+        Filters(latest, None, GroupFilters(ward_code=WARD)),
+        Filters(latest, "ward"),
+        Filters(latest, "sex", GroupFilters(ward_code=WARD)),
+        Filters(periods.financial_year(2024), "ethnicity"),
+        Filters(latest, None, GroupFilters(ward_code=WARD, sex="female")),
+        Filters(periods.financial_year(2025), "year"),
+        Filters(periods.between(latest.start, latest.end.replace(day=15)), "quarter"),
+        Filters(),
+    ]
+    chosen = (
+        "prevalence_incidents_per_1000",
+        "marac_cases_per_10000_women",
+        "marac_minoritised_pct",
+        "hidden_need_reporting_ratio",
+        "honour_based_abuse_count",
+        "idva_caseload_per_fte",
+        "repeat_victimisation_pct",
+        "people_reached_per_1000",
+        "reach_vs_need_pct",
+    )
+    asked = [
+        Request(indicator_id, filters, with_trend) for indicator_id in chosen for filters in cuts for with_trend in (True, False)
+    ]
     batched = compute_many(sample_warehouse, asked, rule=rule)
     live(monkeypatch)
     for request, result in zip(asked, batched):
@@ -126,10 +162,13 @@ def test_a_batch_of_figures_gives_what_each_query_run_itself_gives(sample_wareho
 
 def test_the_residents_shares_of_each_period_offered_agree_with_their_queries(sample_warehouse, monkeypatch):
     latest = default_period(sample_warehouse)
-    asks = [Ask(residents_of(indicator), period, dims, groups)
-            for indicator in all_indicators() if indicator.local_share
-            for period in [latest, periods.financial_year(2025)]
-            for dims, groups in [((), GroupFilters()), (("ward",), GroupFilters()), (("sex",), GroupFilters(ward_code=WARD))]]
+    asks = [
+        Ask(residents_of(indicator), period, dims, groups)
+        for indicator in all_indicators()
+        if indicator.local_share
+        for period in [latest, periods.financial_year(2025)]
+        for dims, groups in [((), GroupFilters()), (("ward",), GroupFilters()), (("sex",), GroupFilters(ward_code=WARD))]
+    ]
     batched = aggregate_many(sample_warehouse, asks)
     assert len(read.totals(sample_warehouse, dict(enumerate(asks)))) == len(asks)
     live(monkeypatch)
@@ -156,12 +195,17 @@ def test_a_period_not_in_whole_months_runs_the_query_itself(sample_warehouse):
 def test_the_totals_hold_what_the_busiest_pages_ask_for(sample_warehouse):
     latest = default_period(sample_warehouse)
     sparklines = [indicator for indicator in headline_indicators() if "year" in indicator.dimensions]
-    wanted = [Ask(indicator, period, dims, groups)
-              for indicators, period, dims in [(headline_indicators(), latest, ()), (sparklines, annual_span(latest), ("year",))]
-              for indicator in indicators
-              for groups in [GroupFilters(), GroupFilters(ward_code=WARD, sex="female")]]
-    shares = [Ask(residents_of(indicator), latest, (), GroupFilters(ward_code=WARD))
-              for indicator in all_indicators() if indicator.local_share]
+    wanted = [
+        Ask(indicator, period, dims, groups)
+        for indicators, period, dims in [(headline_indicators(), latest, ()), (sparklines, annual_span(latest), ("year",))]
+        for indicator in indicators
+        for groups in [GroupFilters(), GroupFilters(ward_code=WARD, sex="female")]
+    ]
+    shares = [
+        Ask(residents_of(indicator), latest, (), GroupFilters(ward_code=WARD))
+        for indicator in all_indicators()
+        if indicator.local_share
+    ]
     asks = dict(enumerate([*wanted, *shares]))
     assert sorted(read.totals(sample_warehouse, asks)) == sorted(asks)
 
@@ -190,24 +234,37 @@ _PERIOD_DEPENDENT = re.compile(r"group\s+by|\bover\s*\(|\$period_years|distinct"
 
 def merely_filters_to_the_period(sql: str) -> bool:
     sql = re.sub(r"--[^\n]*", "", sql)
-    return (len(_ONE_PERIOD_FILTER.findall(sql)) == 1 and sql.count("$start") == 1 and sql.count("$end") == 1
-            and not _PERIOD_DEPENDENT.search(sql))
+    return (
+        len(_ONE_PERIOD_FILTER.findall(sql)) == 1
+        and sql.count("$start") == 1
+        and sql.count("$end") == 1
+        and not _PERIOD_DEPENDENT.search(sql)
+    )
 
 
-@pytest.mark.parametrize(("sql", "summable"), [
-    ("select reported_on as period_date, 1 as numerator from mart_incidents where reported_on between $start and $end", True),
-    ("-- counted once per victim, group by victim\nselect reported_on as period_date from t where d between $start and $end", True),
-    ("select max(d) as period_date from t where d between $start and $end group by victim_id", False),
-    ("select d as period_date, $period_years as denominator from t where d between $start and $end", False),
-    ("select d as period_date from t where d >= $start and d <= $end", False),
-    ("select d as period_date, count(*) over (partition by v) from t where d between $start and $end", False),
-])
+@pytest.mark.parametrize(
+    ("sql", "summable"),
+    [
+        ("select reported_on as period_date, 1 as numerator from mart_incidents where reported_on between $start and $end", True),
+        (
+            "-- counted once per victim, group by victim\nselect reported_on as period_date from t where d between $start and $end",
+            True,
+        ),
+        ("select max(d) as period_date from t where d between $start and $end group by victim_id", False),
+        ("select d as period_date, $period_years as denominator from t where d between $start and $end", False),
+        ("select d as period_date from t where d >= $start and d <= $end", False),
+        ("select d as period_date, count(*) over (partition by v) from t where d between $start and $end", False),
+    ],
+)
 def test_the_old_rule_reads_sql_as_it_did(sql, summable):
     assert merely_filters_to_the_period(sql) is summable
 
 
-@pytest.mark.parametrize("indicator", [*INDICATORS, *(residents_of(i) for i in INDICATORS if i.local_share)],
-                         ids=[*IDS, *(f"{i.id} residents" for i in INDICATORS if i.local_share)])
+@pytest.mark.parametrize(
+    "indicator",
+    [*INDICATORS, *(residents_of(i) for i in INDICATORS if i.local_share)],
+    ids=[*IDS, *(f"{i.id} residents" for i in INDICATORS if i.local_share)],
+)
 def test_each_declared_grain_is_what_its_query_allows(indicator):
     assert (indicator.grain is Grain.MONTHLY) is merely_filters_to_the_period(query_sql(indicator.sql_name))
 
@@ -221,6 +278,7 @@ def test_indicators_sharing_a_query_declare_one_grain():
 
 # --- the manifest -----------------------------------------------------------------------------------------------
 
+
 def test_the_manifest_lists_every_indicator_query_at_its_grain(sample_warehouse):
     keys = {query_key(indicator): indicator.grain for indicator in INDICATORS}
     held = read.manifest(sample_warehouse, Product.EVENTS, keys)
@@ -233,12 +291,14 @@ def test_the_manifest_lists_every_indicator_query_at_its_grain(sample_warehouse)
 def test_the_manifest_lists_every_table_it_names(sample_warehouse):
     tables = {name for (name,) in sample_warehouse.sql("select table_name from duckdb_tables()").fetchall()}
     products = sample_warehouse.sql("select distinct product, query_key from precomputed_manifest").fetchall()
-    named = {"events": lambda key: {"precomputed_monthly", "precomputed_windows"} & tables,
-             "coverage": lambda key: {"precomputed_coverage"} & tables,
-             "totals": lambda key: {"precomputed_totals"} & tables,
-             "rows": lambda key: {f"precomputed_rows_{key}"} & tables,
-             "attrition": lambda key: {key} & tables,
-             "source coverage": lambda key: {key} & tables}
+    named = {
+        "events": lambda key: {"precomputed_monthly", "precomputed_windows"} & tables,
+        "coverage": lambda key: {"precomputed_coverage"} & tables,
+        "totals": lambda key: {"precomputed_totals"} & tables,
+        "rows": lambda key: {f"precomputed_rows_{key}"} & tables,
+        "attrition": lambda key: {key} & tables,
+        "source coverage": lambda key: {key} & tables,
+    }
     assert {product for product, _ in products} == set(named)
     assert [(product, key) for product, key in products if not named[product](key)] == []
 
@@ -253,6 +313,7 @@ def test_a_warehouse_without_a_manifest_runs_every_query_itself(tmp_path):
 
 
 # --- rows kept for the Services page and the coverage matrix ----------------------------------------------------
+
 
 def run(con, name: str, period: Period | None = None) -> pl.DataFrame:
     sql = query_sql(name)
@@ -282,14 +343,22 @@ def test_the_coverage_counts_kept_are_the_counts_made_here(sample_warehouse):
     for period in offered_periods(sample_warehouse):
         kept = read.kept_rows(sample_warehouse, coverage_counts.KEPT, period)
         assert kept is not None
-        assert_frame_equal(kept.sort("ward_code", "client_group"),
-                           coverage_counts.counted(sample_warehouse, period).sort("ward_code", "client_group"), check_exact=True)
+        assert_frame_equal(
+            kept.sort("ward_code", "client_group"),
+            coverage_counts.counted(sample_warehouse, period).sort("ward_code", "client_group"),
+            check_exact=True,
+        )
 
 
 # --- the Justice page's monthly sums ------------------------------------------------------------------------------
 
-SELECTIONS = [GroupFilters(), GroupFilters(ward_code=WARD), GroupFilters(sex="female"),
-              GroupFilters(ward_code=WARD, sex="female", age_band="25-34"), GroupFilters(ethnicity="white")]
+SELECTIONS = [
+    GroupFilters(),
+    GroupFilters(ward_code=WARD),
+    GroupFilters(sex="female"),
+    GroupFilters(ward_code=WARD, sex="female", age_band="25-34"),
+    GroupFilters(ethnicity="white"),
+]
 
 
 def figures(con, summed, period, by, groups, *, precomputed):
@@ -302,8 +371,11 @@ def figures(con, summed, period, by, groups, *, precomputed):
 def test_justice_figures_agree_with_their_cases(sample_warehouse, summed, by):
     for period in (default_period(sample_warehouse), financial_year(2024), quarter(2026, 1), month(2025, 11)):
         for groups in SELECTIONS:
-            assert_frame_equal(figures(sample_warehouse, summed, period, by, groups, precomputed=True),
-                               figures(sample_warehouse, summed, period, by, groups, precomputed=False), check_exact=True)
+            assert_frame_equal(
+                figures(sample_warehouse, summed, period, by, groups, precomputed=True),
+                figures(sample_warehouse, summed, period, by, groups, precomputed=False),
+                check_exact=True,
+            )
 
 
 def test_the_sample_reaches_every_stage_and_step(sample_warehouse):
@@ -339,8 +411,7 @@ def test_a_period_the_sums_cannot_answer_reads_the_cases(sample_warehouse, monke
 
 
 def test_a_warehouse_without_the_sums_reads_the_cases(tiny_warehouse):
-    assert tiny_warehouse.sql("select count(*) from duckdb_tables() where table_name like 'precomputed_%'"
-                              ).fetchall() == [(0,)]
+    assert tiny_warehouse.sql("select count(*) from duckdb_tables() where table_name like 'precomputed_%'").fetchall() == [(0,)]
     period = financial_year(2025)
     funnel = attrition_funnel(tiny_warehouse, period, rule=OPEN)
     cases = read.attrition_relation(tiny_warehouse, STAGE_COUNTS, period, None, GroupFilters(), precomputed=False).pl()
@@ -350,6 +421,7 @@ def test_a_warehouse_without_the_sums_reads_the_cases(tiny_warehouse):
 
 
 # --- each source's coverage ---------------------------------------------------------------------------------------
+
 
 def test_each_sources_coverage_agrees_with_its_rows(sample_warehouse, monkeypatch):
     precomputed = completeness.read(sample_warehouse)

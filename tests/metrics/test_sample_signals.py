@@ -22,16 +22,28 @@ def by_cut(frame):
 
 def test_asian_women_in_three_wards_report_far_less_than_the_survey_predicts(sample_warehouse):
     asian_women = GroupFilters(sex="female", ethnicity="asian")
-    wards = by_cut(compute(sample_warehouse, "hidden_need_reporting_ratio",
-                           Filters(period=THREE_YEARS, by="ward", groups=asian_women), rule=BOARD))
+    wards = by_cut(
+        compute(
+            sample_warehouse,
+            "hidden_need_reporting_ratio",
+            Filters(period=THREE_YEARS, by="ward", groups=asian_women),
+            rule=BOARD,
+        )
+    )
     planted = ("E05990018", "E05990020", "E05990023")
     # The three planted wards read lowest of all; allowing for the wards' overdispersion (Spiegelhalter
     # 2005), at least two of them remain significantly below the district's Asian women.
     shown = sorted((row for row in wards.values() if row["value"] is not None), key=lambda row: row["value"])
     assert {row["cut_value"] for row in shown[:3]} == set(planted)
     assert sum(wards[code]["comparison"] in WORSE for code in planted) >= 2, [wards[code]["comparison"] for code in planted]
-    groups = by_cut(compute(sample_warehouse, "hidden_need_reporting_ratio",
-                            Filters(period=THREE_YEARS, by="ethnicity", groups=GroupFilters(sex="female")), rule=BOARD))
+    groups = by_cut(
+        compute(
+            sample_warehouse,
+            "hidden_need_reporting_ratio",
+            Filters(period=THREE_YEARS, by="ethnicity", groups=GroupFilters(sex="female")),
+            rule=BOARD,
+        )
+    )
     assert groups["asian"]["comparison"] in WORSE
     assert groups["asian"]["comparator"] == "district (female)"
 
@@ -72,7 +84,11 @@ def test_hidden_need_allows_for_deprivation_so_it_no_longer_tracks_it(sample_war
     assert 0.85 < means[1] / means[4] < 1.25, means
     flagged = wards.filter(~wards["comparison"].is_in(["similar", "not_compared"]))["cut_value"].to_list()
     assert flagged == ["E05990019"]  # Greystone Park, where incidents rise fastest
-    asian_women = compute(sample_warehouse, "hidden_need_reporting_ratio",
-                          Filters(by="ward", groups=GroupFilters(sex="female", ethnicity="asian")), rule=BOARD)
+    asian_women = compute(
+        sample_warehouse,
+        "hidden_need_reporting_ratio",
+        Filters(by="ward", groups=GroupFilters(sex="female", ethnicity="asian")),
+        rule=BOARD,
+    )
     below = set(asian_women.filter(asian_women["comparison"].is_in(["worse", "worse_998"]))["cut_value"].to_list())
     assert below == {"E05990018", "E05990020", "E05990023"}  # the three planted wards, and only they

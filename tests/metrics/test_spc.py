@@ -24,15 +24,18 @@ def test_limits_of_a_steady_series_worked_by_hand():
     assert chart.variation is Variation.COMMON_CAUSE
 
 
-@pytest.mark.parametrize(("target", "direction", "expected"), [
-    (20, Direction.INCREASE, Assurance.FAILING),  # above the upper limit: never reached by chance
-    (5, Direction.INCREASE, Assurance.PASSING),
-    (12, Direction.INCREASE, Assurance.HIT_AND_MISS),
-    (20, Direction.DECREASE, Assurance.PASSING),
-    (5, Direction.DECREASE, Assurance.FAILING),
-    (12, Direction.NEUTRAL, None),
-    (None, Direction.INCREASE, None),
-])
+@pytest.mark.parametrize(
+    ("target", "direction", "expected"),
+    [
+        (20, Direction.INCREASE, Assurance.FAILING),  # above the upper limit: never reached by chance
+        (5, Direction.INCREASE, Assurance.PASSING),
+        (12, Direction.INCREASE, Assurance.HIT_AND_MISS),
+        (20, Direction.DECREASE, Assurance.PASSING),
+        (5, Direction.DECREASE, Assurance.FAILING),
+        (12, Direction.NEUTRAL, None),
+        (None, Direction.INCREASE, None),
+    ],
+)
 def test_assurance_icon_against_the_target(target, direction, expected):
     assert xmr(STEADY, direction=direction, target=target).assurance == expected
 

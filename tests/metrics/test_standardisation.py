@@ -29,11 +29,16 @@ def test_each_ward_s_standardised_rate_is_the_dsr_of_its_age_bands(sample_wareho
     frame = standardised_by_ward(sample_warehouse, indicator, PERIOD)
     bands = aggregate(sample_warehouse, indicator, PERIOD, dims=("ward", "age_band"))
     ward = bands.filter((pl.col("ward") == "E05990001") & pl.col("age_band").is_in(list(ESP_2013)))
-    expected = dsr_ci(ward["numerator"].to_list(), populations=ward["denominator"].to_list(),
-                      standard_populations=[ESP_2013[band] for band in ward["age_band"]], multiplier=1000)
+    expected = dsr_ci(
+        ward["numerator"].to_list(),
+        populations=ward["denominator"].to_list(),
+        standard_populations=[ESP_2013[band] for band in ward["age_band"]],
+        multiplier=1000,
+    )
     row = frame.filter(pl.col("ward_code") == "E05990001").row(0, named=True)
     assert (row["standardised"], row["standardised_lower_95"], row["standardised_upper_95"]) == pytest.approx(
-        (expected.value, expected.lower, expected.upper))
+        (expected.value, expected.lower, expected.upper)
+    )
     unknown = bands.filter((pl.col("ward") == "E05990001") & (pl.col("age_band") == "unknown"))["numerator"].sum()
     assert row["events_of_unknown_age"] == unknown
     assert frame.height == 31 and frame["ward_code"][0] == "district"
@@ -70,14 +75,20 @@ def test_the_standardised_funnel_places_each_ward_by_its_equivalent_size():
     indicator = get("prevalence_incidents_per_1000")
     z = z_for(0.95)
     # district 20 per 1,000; ward A 30 (s = 2), ward B 18 (s = 1), ward C hidden
-    frame = pl.DataFrame({
-        "ward_code": ["district", "A", "B", "C"], "ward_name": ["District", "A", "B", "C"],
-        "standardised": [20.0, 30.0, 18.0, None],
-        "standardised_lower_95": [19.0, 30 - 2 * z, 18 - z, None], "standardised_upper_95": [21.0, 30 + 2 * z, 18 + z, None],
-        "standardised_lower_998": [18.0, 20.0, 15.0, None], "standardised_upper_998": [22.0, 40.0, 21.0, None],
-        "comparison": ["not_compared", "higher_998", "similar", "not_compared"],
-        "value_suppressed": [False, False, False, True], "overdispersion": [None] * 4,
-    })
+    frame = pl.DataFrame(
+        {
+            "ward_code": ["district", "A", "B", "C"],
+            "ward_name": ["District", "A", "B", "C"],
+            "standardised": [20.0, 30.0, 18.0, None],
+            "standardised_lower_95": [19.0, 30 - 2 * z, 18 - z, None],
+            "standardised_upper_95": [21.0, 30 + 2 * z, 18 + z, None],
+            "standardised_lower_998": [18.0, 20.0, 15.0, None],
+            "standardised_upper_998": [22.0, 40.0, 21.0, None],
+            "comparison": ["not_compared", "higher_998", "similar", "not_compared"],
+            "value_suppressed": [False, False, False, True],
+            "overdispersion": [None] * 4,
+        }
+    )
     points, limits = standardised_funnel(frame, indicator)
     assert points["cut_value"].to_list() == ["A", "B"]  # the hidden ward has no point
     # n = DSR x 1,000 / s^2: the person-years a crude rate would need for the same precision

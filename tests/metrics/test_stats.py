@@ -37,9 +37,7 @@ def test_byars_limits_match_phe_golden_values(count, expected):
 
 def test_wilson_matches_phe_golden_value():
     interval = wilson_ci(65, 100, multiplier=1)
-    assert (interval.lower, interval.upper) == pytest.approx(
-        (0.55254443296887967, 0.73635751756902468), rel=GOLDEN
-    )
+    assert (interval.lower, interval.upper) == pytest.approx((0.55254443296887967, 0.73635751756902468), rel=GOLDEN)
     assert interval.value == pytest.approx(0.65)
     assert interval.method == "wilson"
 

@@ -25,8 +25,8 @@ def series(numerators, denominator, periods=YEARS):
 def test_the_critical_value_is_the_998_point_of_chi_square_on_one_degree_of_freedom():
     computed = scipy_stats.chi2.ppf(0.998, df=1)
     assert computed == pytest.approx(9.5495, abs=5e-5)
-    assert CRITICAL_CHI_SQUARE == pytest.approx(computed, rel=1e-12)
-    assert CRITICAL_CHI_SQUARE == pytest.approx(z_for(0.998) ** 2, rel=1e-9)
+    assert pytest.approx(computed, rel=1e-12) == CRITICAL_CHI_SQUARE
+    assert pytest.approx(z_for(0.998) ** 2, rel=1e-9) == CRITICAL_CHI_SQUARE
 
 
 def test_increasing_proportion():

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 import shutil
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -31,7 +31,8 @@ README_PAGE = PROJECT_ROOT / "docs" / "screenshots" / "board-pack-page-2.png"
 runner = CliRunner()
 pytestmark = pytest.mark.skipif(
     not all(shutil.which(tool) for tool in POPPLER) or not (shutil.which("chromium") or os.environ.get("BROWSER_PATH")),
-    reason="the board pack's tests need Chromium and poppler-utils (apt-get install chromium poppler-utils)")
+    reason="the board pack's tests need Chromium and poppler-utils (apt-get install chromium poppler-utils)",
+)
 
 
 def can_cut_the_network() -> bool:
@@ -50,8 +51,9 @@ def written(sample_warehouse_path, tmp_path_factory) -> dict[str, Path]:
     arguments = ["board-pack", "--period", "2026 Q3", "--compare", "2026 Q2", "--warehouse", str(sample_warehouse_path)]
     if can_cut_the_network():
         command = shutil.which("oversight", path=str(Path(sys.executable).parent))
-        finished = subprocess.run(["unshare", "--net", command, *arguments, "--out", str(files["pdf"])],
-                                  capture_output=True, text=True, timeout=600)
+        finished = subprocess.run(
+            ["unshare", "--net", command, *arguments, "--out", str(files["pdf"])], capture_output=True, text=True, timeout=600
+        )
         assert finished.returncode == 0, finished.stdout + finished.stderr
     else:
         result = runner.invoke(app, [*arguments, "--out", str(files["pdf"])], terminal_width=80)
@@ -81,9 +83,17 @@ def test_the_pages_come_in_order_one_per_section_and_one_per_priority(written, p
     assert "A4" in info
     priorities = plan.priorities()
     assert len(pages) == 8 + len(priorities) == int(re.search(r"Pages:\s+(\d+)", info)[1])
-    headings = ["Brackenfold Domestic and Sexual Violence Board", "Summary", "Scorecard: the whole district, 2026 Q3",
-                *[f"Priority: {name.capitalize()}" for name in priorities],
-                "Prevalence by ward", "Service gaps", "Attrition: from incident to conviction", "Data notes", "Glossary"]
+    headings = [
+        "Brackenfold Domestic and Sexual Violence Board",
+        "Summary",
+        "Scorecard: the whole district, 2026 Q3",
+        *[f"Priority: {name.capitalize()}" for name in priorities],
+        "Prevalence by ward",
+        "Service gaps",
+        "Attrition: from incident to conviction",
+        "Data notes",
+        "Glossary",
+    ]
     for number, (page, heading) in enumerate(zip(pages, headings), start=1):
         assert flat(page).strip().startswith(heading), f"page {number} should start with {heading!r}"
         if number > 1:
@@ -148,15 +158,32 @@ def test_pages_render_to_pictures(written, tmp_path):
     pictures = sorted(tmp_path.glob("page-*.png"))
     assert len(pictures) >= 10 and all(picture.stat().st_size > 5_000 for picture in pictures)
     if os.environ.get("OVERSIGHT_SCREENSHOTS"):  # `make screenshots` refreshes the README's picture of page 2
-        subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "2", "-l", "2", "-singlefile", str(written["pdf"]),
-                        str(README_PAGE.with_suffix(""))], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "80",
+                "-png",
+                "-f",
+                "2",
+                "-l",
+                "2",
+                "-singlefile",
+                str(written["pdf"]),
+                str(README_PAGE.with_suffix("")),
+            ],
+            check=True,
+        )
 
 
 def test_a_bad_period_or_ward_or_file_type_exits_2(sample_warehouse_path, tmp_path):
     for arguments in (["--period", "last quarter"], ["--ward", "E05000000"], ["--out", str(tmp_path / "pack.docx")]):
         options = {"--out": str(tmp_path / "pack.pdf"), **dict(zip(arguments[::2], arguments[1::2]))}
-        result = runner.invoke(app, ["board-pack", "--warehouse", str(sample_warehouse_path),
-                                     *[item for pair in options.items() for item in pair]], terminal_width=80)
+        result = runner.invoke(
+            app,
+            ["board-pack", "--warehouse", str(sample_warehouse_path), *[item for pair in options.items() for item in pair]],
+            terminal_width=80,
+        )
         assert result.exit_code == 2, arguments
         assert "Cannot write the board pack" in result.output
 
@@ -187,8 +214,9 @@ class CountCells(HTMLParser):
 
 def test_no_chromium_is_a_clear_error_not_a_traceback(sample_warehouse_path, tmp_path, monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium-here"))
-    result = runner.invoke(app, ["board-pack", "--warehouse", str(sample_warehouse_path), "--out", str(tmp_path / "pack.pdf")],
-                           terminal_width=80)
+    result = runner.invoke(
+        app, ["board-pack", "--warehouse", str(sample_warehouse_path), "--out", str(tmp_path / "pack.pdf")], terminal_width=80
+    )
     assert result.exit_code == 2
     assert "could not draw the pack's charts" in flat(result.output)
     assert not (tmp_path / "pack.pdf").exists()

@@ -29,10 +29,19 @@ def test_every_subcommand_explains_its_options(command, options):
         assert option in result.output
 
 
-@pytest.mark.parametrize(("text", "factor", "incidents"), [
-    ("1", 1.0, None), ("0.05", 0.05, None), ("20", 20.0, None),
-    ("500k", 1.0, 500_000), ("1M", 1.0, 1_000_000), ("5m", 1.0, 5_000_000), ("2.5M", 1.0, 2_500_000), ("1_000k", 1.0, 1_000_000),
-])
+@pytest.mark.parametrize(
+    ("text", "factor", "incidents"),
+    [
+        ("1", 1.0, None),
+        ("0.05", 0.05, None),
+        ("20", 20.0, None),
+        ("500k", 1.0, 500_000),
+        ("1M", 1.0, 1_000_000),
+        ("5m", 1.0, 5_000_000),
+        ("2.5M", 1.0, 2_500_000),
+        ("1_000k", 1.0, 1_000_000),
+    ],
+)
 def test_scale_is_a_factor_or_a_number_of_incidents(text, factor, incidents):
     assert parse_scale(text) == ScaleTarget(factor=factor, incidents=incidents)
 
@@ -45,8 +54,9 @@ def test_a_scale_that_is_neither_is_refused(text):
 
 def test_sample_aims_at_a_number_of_incidents_and_writes_csv(tmp_path):
     out = tmp_path / "drop"
-    result = runner.invoke(app, ["sample", "--out", str(out), "--scale", "20k", "--years", "2", "--tables-as", "csv"],
-                           terminal_width=200)
+    result = runner.invoke(
+        app, ["sample", "--out", str(out), "--scale", "20k", "--years", "2", "--tables-as", "csv"], terminal_width=200
+    )
     assert result.exit_code == 0, result.output
     incidents = sum(1 for _ in (out / "police_incidents.csv").open(encoding="utf-8")) - 1
     assert abs(incidents - 20_000) / 20_000 < 0.05
@@ -96,8 +106,9 @@ def test_every_indicator_prints_on_the_sample_warehouse(sample_warehouse_path, i
     (row,) = json.loads(district.output)
     assert row["indicator_id"] == indicator_id and row["value"] is not None
     if "ward" in get(indicator_id).dimensions:
-        wards = runner.invoke(app, ["indicator", indicator_id, "--by", "ward", "--warehouse", str(sample_warehouse_path),
-                                    "--format", "json"])
+        wards = runner.invoke(
+            app, ["indicator", indicator_id, "--by", "ward", "--warehouse", str(sample_warehouse_path), "--format", "json"]
+        )
         assert wards.exit_code == 0, wards.output
         rows = json.loads(wards.output)
         assert len(rows) >= 25
@@ -112,7 +123,15 @@ def test_indicators_lists_the_registry_as_csv():
 
 
 def test_unsuppressed_output_needs_the_analyst_setting(sample_warehouse_path, monkeypatch):
-    arguments = ["indicator", "repeat_victimisation_pct", "--by", "ward", "--unsuppressed", "--warehouse", str(sample_warehouse_path)]
+    arguments = [
+        "indicator",
+        "repeat_victimisation_pct",
+        "--by",
+        "ward",
+        "--unsuppressed",
+        "--warehouse",
+        str(sample_warehouse_path),
+    ]
     refused = runner.invoke(app, arguments)
     assert refused.exit_code == 2 and "OVERSIGHT_ANALYST_UNSUPPRESSED" in refused.output
     monkeypatch.setenv("OVERSIGHT_ANALYST_UNSUPPRESSED", "true")

@@ -68,14 +68,15 @@ def test_indicator_by_ward_shows_names_codes_and_numbers_whole_at_80_columns(sam
 def test_refresh_summary_and_rejects_show_files_ids_and_values_whole_at_80_columns(tmp_path):
     drop = write_tiny_drop(tmp_path / "drop")
     odd_name = "police_incidents [auth] [bold]resent.csv"
-    (drop / odd_name).write_text(incidents_csv(["INC101,2025-08-01T12:00,E05990001,,V101,female,25-34,[red],"
-                                                "standard,2,0,,no,"]), encoding="utf-8")
+    (drop / odd_name).write_text(
+        incidents_csv(["INC101,2025-08-01T12:00,E05990001,,V101,female,25-34,[red],standard,2,0,,no,"]), encoding="utf-8"
+    )
     warehouse = tmp_path / "warehouse"
 
     refreshed = run("refresh", "--incoming", str(drop), "--warehouse", str(warehouse))
     assert refreshed.returncode == 0, refreshed.stderr
     output = refreshed.stdout.splitlines()
-    table_lines = output[:next(index for index, line in enumerate(output) if line.startswith("Rows: "))]
+    table_lines = output[: next(index for index, line in enumerate(output) if line.startswith("Rows: "))]
     assert_fits(table_lines)
     for file in drop.iterdir():
         assert any(file.name in line for line in table_lines), f"{file.name} is not shown whole"
@@ -106,8 +107,10 @@ def test_refresh_logs_one_line_per_stage_when_not_on_a_terminal(tmp_path):
     assert any(line.endswith("refresh: building marts") for line in log)
 
 
-@pytest.mark.parametrize(("command", "wrong"), [("indicators", "yaml"), ("rejects", "json"), ("targets", "csv"),
-                                                ("indicator", "xml"), ("journey", "html")])
+@pytest.mark.parametrize(
+    ("command", "wrong"),
+    [("indicators", "yaml"), ("rejects", "json"), ("targets", "csv"), ("indicator", "xml"), ("journey", "html")],
+)
 def test_a_format_not_offered_exits_2_naming_those_that_are(command, wrong):
     from typer.testing import CliRunner
 
@@ -116,8 +119,13 @@ def test_a_format_not_offered_exits_2_naming_those_that_are(command, wrong):
     extra = {"indicator": ["crimes_per_1000"], "journey": ["--cohort", "incident", "--from", "2025-01-01", "--to", "2025-12-31"]}
     result = CliRunner().invoke(app, [command, *extra.get(command, []), "--format", wrong])
     assert result.exit_code == 2
-    offered = {"indicators": "table, csv, json", "rejects": "table, csv", "targets": "table, json",
-               "indicator": "table, csv, json", "journey": "table, csv, json"}[command]
+    offered = {
+        "indicators": "table, csv, json",
+        "rejects": "table, csv",
+        "targets": "table, json",
+        "indicator": "table, csv, json",
+        "journey": "table, csv, json",
+    }[command]
     assert f"'{wrong}' is not one of {offered}" in result.output
 
 
@@ -129,8 +137,11 @@ def test_sample_and_refresh_count_the_same_rows(tmp_path):
     assert refreshed.returncode == 0, refreshed.stderr
 
     def counts(output: str, column: int) -> dict[str, str]:
-        return {line.split()[0]: line.split()[column] for line in output.splitlines()
-                if line.split()[:1] and (drop / line.split()[0]).is_file()}
+        return {
+            line.split()[0]: line.split()[column]
+            for line in output.splitlines()
+            if line.split()[:1] and (drop / line.split()[0]).is_file()
+        }
 
     in_sample = counts(sampled.stdout, 1)
     in_refresh = counts(refreshed.stdout, 3)  # file, extract, status, rows in file
@@ -165,8 +176,12 @@ def test_refresh_shows_a_progress_bar_on_a_terminal(tmp_path):
     environment = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "CI")}
     environment.update(COLUMNS=str(WIDTH), TERM="xterm-256color")
     with os.fdopen(leader, "rb", buffering=0) as terminal:
-        result = subprocess.Popen([str(OVERSIGHT), "refresh", "--incoming", str(drop), "--warehouse", str(tmp_path / "wh")],
-                                  stdout=subprocess.DEVNULL, stderr=follower, env=environment)
+        result = subprocess.Popen(
+            [str(OVERSIGHT), "refresh", "--incoming", str(drop), "--warehouse", str(tmp_path / "wh")],
+            stdout=subprocess.DEVNULL,
+            stderr=follower,
+            env=environment,
+        )
         os.close(follower)
         shown = b""
         while True:

@@ -40,8 +40,13 @@ def _commands(command=None, path: tuple[str, ...] = ()):
 
 
 def _long_options(command) -> list[str]:
-    return [name for parameter in command.params if parameter.param_type_name == "option" and not parameter.hidden
-            for name in parameter.opts if name.startswith("--") and name != "--help"]
+    return [
+        name
+        for parameter in command.params
+        if parameter.param_type_name == "option" and not parameter.hidden
+        for name in parameter.opts
+        if name.startswith("--") and name != "--help"
+    ]
 
 
 def test_the_command_table_lists_every_subcommand_and_option():
@@ -52,8 +57,9 @@ def test_the_command_table_lists_every_subcommand_and_option():
         matching = [cell for cell in rows if re.match(rf"`oversight {re.escape(words)}(?=[ `])", cell)]
         assert matching, f"the README's command table has no row for `oversight {words}`"
         for option in options:
-            assert re.search(rf"{re.escape(option)}(?![\w-])", matching[0]), \
+            assert re.search(rf"{re.escape(option)}(?![\w-])", matching[0]), (
                 f"the README's row for `oversight {words}` does not mention {option}"
+            )
     top_level = _long_options(typer.main.get_command(app))
     assert all(any(option in cell for cell in rows) for option in top_level), top_level
 
@@ -70,8 +76,13 @@ def test_every_command_in_the_table_exists():
 
 def test_the_page_table_lists_every_page_app_py_routes():
     tree = ast.parse((PROJECT_ROOT / "app.py").read_text(encoding="utf-8"))
-    titles = [keyword.value.value for node in ast.walk(tree) if isinstance(node, ast.Call)
-              and getattr(node.func, "attr", None) == "Page" for keyword in node.keywords if keyword.arg == "title"]
+    titles = [
+        keyword.value.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page"
+        for keyword in node.keywords
+        if keyword.arg == "title"
+    ]
     assert len(titles) >= 9
     listed = [row[0] for row in _table_after("| page | what it answers |")]
     assert listed == titles, "the README's page table should list app.py's pages, in its order"

@@ -50,8 +50,13 @@ def test_stopping_serve_by_its_pid_stops_the_dashboard(sample_warehouse_path, st
     command = Path(sys.executable).with_name("oversight")
     port = _free_port()
     environment = dict(os.environ, STREAMLIT_SERVER_HEADLESS="true", OVERSIGHT_AUTH_MODE="none")
-    serve = subprocess.Popen([str(command), "serve", "--port", str(port), "--warehouse", str(sample_warehouse_path)],
-                             env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    serve = subprocess.Popen(
+        [str(command), "serve", "--port", str(port), "--warehouse", str(sample_warehouse_path)],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 90
         while not _healthy(port):

@@ -10,10 +10,20 @@ from rich.console import Console
 from oversight.tables import Column, format_number, layout, number_formatter, render
 
 
-@pytest.mark.parametrize(("value", "shown"), [
-    (16571.649555, "16,572"), (16570.0, "16,570"), (1234567, "1,234,567"), (13.879125, "13.88"), (0.000123456, "0.0001235"),
-    (9.842, "9.842"), (100.0, "100"), (-2.5, "-2.500"), (0, "0"),
-])
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (16571.649555, "16,572"),
+        (16570.0, "16,570"),
+        (1234567, "1,234,567"),
+        (13.879125, "13.88"),
+        (0.000123456, "0.0001235"),
+        (9.842, "9.842"),
+        (100.0, "100"),
+        (-2.5, "-2.500"),
+        (0, "0"),
+    ],
+)
 def test_numbers_print_in_full_without_scientific_notation(value, shown):
     assert format_number(value) == shown
 
@@ -30,8 +40,14 @@ def _printed(columns, rows, width: int) -> str:
 
 
 COLUMNS = [Column("id", kind="key"), Column("count", kind="number"), Column("title", drop=2), Column("notes", drop=1)]
-ROWS = [("prevalence_incidents_per_1000_16plus", 16571.6, "Domestic abuse incidents and crimes per 1,000 residents aged 16 and over",
-         "counted once per incident, with the crimes it led to")]
+ROWS = [
+    (
+        "prevalence_incidents_per_1000_16plus",
+        16571.6,
+        "Domestic abuse incidents and crimes per 1,000 residents aged 16 and over",
+        "counted once per incident, with the crimes it led to",
+    )
+]
 
 
 def test_descriptive_columns_wrap_then_go_while_ids_and_numbers_stay_whole():

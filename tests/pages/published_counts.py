@@ -13,6 +13,7 @@ declares fails the test, so a new count cannot reach a page unexamined.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -28,7 +29,6 @@ from metrics.periods import Period, month, month_end, quarter
 from metrics.registry import all_indicators, get
 from metrics.result_frame import interval
 from tests.disclosure_attack import Attacker, Formula
-import itertools
 
 GROUP_DIMENSIONS = ("ward", "sex", "age_band", "ethnicity")
 
@@ -117,8 +117,18 @@ class Findings:
             self.not_rounded.append(f"{where}: {published} is not a multiple of {base}")
         self.attacker.sees(key, published, exact=exact)
 
-    def ratio(self, where: str, value, numerator: Hashable | float, denominator: Hashable | float, *,
-              multiplier: float, true_counts: Iterable, limits: Iterable = (), formula: Formula | None = None) -> None:
+    def ratio(
+        self,
+        where: str,
+        value,
+        numerator: Hashable | float,
+        denominator: Hashable | float,
+        *,
+        multiplier: float,
+        true_counts: Iterable,
+        limits: Iterable = (),
+        formula: Formula | None = None,
+    ) -> None:
         """A rate or share published beside its counts: never when a count is small, and it narrows them, with
         the `limits` published beside it that `formula` works out (value first) from the counts."""
         if value is None:
@@ -126,8 +136,14 @@ class Findings:
         small = [count for count in true_counts if count is not None and 1 <= count <= self.rule.threshold]
         if small:
             self.rates_of_small_counts.append(f"{where}: {value} shown with counts {small}")
-        self.attacker.sees_ratio(float(value), numerator, denominator, multiplier=multiplier,
-                                 limits=tuple(None if limit is None else float(limit) for limit in limits), formula=formula)
+        self.attacker.sees_ratio(
+            float(value),
+            numerator,
+            denominator,
+            multiplier=multiplier,
+            limits=tuple(None if limit is None else float(limit) for limit in limits),
+            formula=formula,
+        )
 
     def adds_up(self, total: Hashable, parts: Iterable[Hashable], *, complete: bool) -> None:
         self.attacker.adds_up(total, list(parts), complete=complete)
@@ -179,7 +195,9 @@ class Findings:
                 inside = sorted((s, e) for s, e in parts if start <= s and e <= end)
                 if not inside or inside[0][0] != start or inside[-1][1] != end:
                     continue
-                if any(previous[1].toordinal() + 1 != following[0].toordinal() for previous, following in itertools.pairwise(inside)):
+                if any(
+                    previous[1].toordinal() + 1 != following[0].toordinal() for previous, following in itertools.pairwise(inside)
+                ):
                     continue  # a part is missing: they do not tile the period
                 for parent in [c for c in self.cells if (c.start, c.end) == (start, end)]:
                     children = [parent.over(s, e) for s, e in inside]
@@ -203,18 +221,55 @@ def _is_quarter(start: date, end: date) -> bool:
 # --- readers, one per query pages fetch -------------------------------------------------------------
 
 NOT_COUNTS = {  # numeric columns that are not counts of people, and why
-    "value", "lower_95", "upper_95", "lower_998", "upper_998",  # rates, with their limits
-    "comparator_value", "local_comparator_value", "benchmark_value",  # rates of the comparator
-    "stage_order", "step_order", "day", "median_days", "p90_days", "median_days_from_entry",
-    "median_days_from_previous", "km_median_days_from_entry", "groups_compared", "degrees_of_freedom", "test_statistic", "p_value",
-    "capacity_per_year", "capacity_places", "fte", "idva_fte", "idva_fte_needed", "fte_gap", "n_services",
-    "latitude", "longitude", "expected_marac_cases",  # the register and SafeLives' arithmetic on residents
+    "value",
+    "lower_95",
+    "upper_95",
+    "lower_998",
+    "upper_998",  # rates, with their limits
+    "comparator_value",
+    "local_comparator_value",
+    "benchmark_value",  # rates of the comparator
+    "stage_order",
+    "step_order",
+    "day",
+    "median_days",
+    "p90_days",
+    "median_days_from_entry",
+    "median_days_from_previous",
+    "km_median_days_from_entry",
+    "groups_compared",
+    "degrees_of_freedom",
+    "test_statistic",
+    "p_value",
+    "capacity_per_year",
+    "capacity_places",
+    "fte",
+    "idva_fte",
+    "idva_fte_needed",
+    "fte_gap",
+    "n_services",
+    "latitude",
+    "longitude",
+    "expected_marac_cases",  # the register and SafeLives' arithmetic on residents
     "women_16_plus",  # residents, from the census
 }
 PLAN_FIGURES = {  # the action plan counts targets, and its values are its indicators' rates
-    "targets", "smart", "met", "on_track", "within_uncertainty", "off_track", "missed", "no_trajectory",
-    "not_assessable", "days_left", "baseline_value", "target_value", "trajectory_expected", "forecast_value",
-    "forecast_lower_95", "forecast_upper_95",
+    "targets",
+    "smart",
+    "met",
+    "on_track",
+    "within_uncertainty",
+    "off_track",
+    "missed",
+    "no_trajectory",
+    "not_assessable",
+    "days_left",
+    "baseline_value",
+    "target_value",
+    "trajectory_expected",
+    "forecast_value",
+    "forecast_lower_95",
+    "forecast_upper_95",
 }
 
 
@@ -245,8 +300,16 @@ def period_of(row: dict, fallback: Period) -> Period:
     return fallback
 
 
-def read_indicator(findings: Findings, where: str, frame: pl.DataFrame, truth: pl.DataFrame, filters: Filters,
-                   *, exact_district: bool = True, comparators: bool = True) -> None:
+def read_indicator(
+    findings: Findings,
+    where: str,
+    frame: pl.DataFrame,
+    truth: pl.DataFrame,
+    filters: Filters,
+    *,
+    exact_district: bool = True,
+    comparators: bool = True,
+) -> None:
     """`compute` rows: the numerator (and a proportion's denominator) of each cut, with the value it gives."""
     declare(findings, where, frame, ["numerator", "denominator"], [])
     if frame.is_empty():
@@ -255,8 +318,9 @@ def read_indicator(findings: Findings, where: str, frame: pl.DataFrame, truth: p
     is_proportion = indicator.method is Method.PROPORTION
     if filters.by in GROUP_DIMENSIONS:  # a cut lists every ward, or every group with its 'unknown'
         for part in ("numerator", "denominator"):
-            findings.lists_every(cell(("indicator", indicator.id, part), filters.period, filters.groups,
-                                      **{filters.by: None}), filters.by)
+            findings.lists_every(
+                cell(("indicator", indicator.id, part), filters.period, filters.groups, **{filters.by: None}), filters.by
+            )
     for row, true in aligned(frame, truth, ["cut_value"]):
         period = period_of(row, filters.period)
         slices = {filters.by: row["cut_value"]} if filters.by in GROUP_DIMENSIONS else {}
@@ -265,11 +329,23 @@ def read_indicator(findings: Findings, where: str, frame: pl.DataFrame, truth: p
         at = f"{where} {row['cut_value']}"
         # `compute` leaves the whole district's all-people figure over a year as it is; anything else is protected
         exact = exact_district and row["cut"] == "district" and is_exact(filters.groups, filters.period)
-        findings.count(f"{at} numerator", numerator, row["numerator"], true["numerator"],
-                       hidden=bool(row["numerator_suppressed"]), exact=exact)
+        findings.count(
+            f"{at} numerator",
+            numerator,
+            row["numerator"],
+            true["numerator"],
+            hidden=bool(row["numerator_suppressed"]),
+            exact=exact,
+        )
         if is_proportion:
-            findings.count(f"{at} denominator", denominator, row["denominator"], true["denominator"],
-                           hidden=bool(row.get("denominator_suppressed")), exact=exact)
+            findings.count(
+                f"{at} denominator",
+                denominator,
+                row["denominator"],
+                true["denominator"],
+                hidden=bool(row.get("denominator_suppressed")),
+                exact=exact,
+            )
         true_counts = [true["numerator"], true["denominator"] if is_proportion else None]
         # the limits beside the value are inverted too (Wilson for proportions, exact Poisson or Byar's for rates)
         limits = [row.get(column) for column in ("lower_95", "upper_95", "lower_998", "upper_998")]
@@ -277,22 +353,43 @@ def read_indicator(findings: Findings, where: str, frame: pl.DataFrame, truth: p
         if indicator.method is Method.COUNT:
             findings.ratio(f"{at} value", row["value"], numerator, 1.0, multiplier=1, true_counts=true_counts)
         elif is_proportion:
-            findings.ratio(f"{at} value", row["value"], numerator, denominator, multiplier=indicator.multiplier,
-                           true_counts=true_counts, limits=limits, formula=formula)
+            findings.ratio(
+                f"{at} value",
+                row["value"],
+                numerator,
+                denominator,
+                multiplier=indicator.multiplier,
+                true_counts=true_counts,
+                limits=limits,
+                formula=formula,
+            )
         elif row["denominator"]:
             findings.populations[numerator] = float(row["denominator"])
-            findings.ratio(f"{at} value", row["value"], numerator, float(row["denominator"]),
-                           multiplier=indicator.multiplier, true_counts=true_counts, limits=limits, formula=formula)
+            findings.ratio(
+                f"{at} value",
+                row["value"],
+                numerator,
+                float(row["denominator"]),
+                multiplier=indicator.multiplier,
+                true_counts=true_counts,
+                limits=limits,
+                formula=formula,
+            )
         if comparators and row["comparator_value"] is not None:
             compared = _comparator_cell(numerator, filters)
             if compared is not None:
                 findings.comparators.append(
-                    (float(row["comparator_value"]), compared, replace(compared, measure=denominator.measure)
-                     if is_proportion else None))
+                    (
+                        float(row["comparator_value"]),
+                        compared,
+                        replace(compared, measure=denominator.measure) if is_proportion else None,
+                    )
+                )
 
 
 def _limits_formula(indicator) -> Formula:
     """A result's value and 95% and 99.8% limits from counts, as `compute` works them out."""
+
     def formula(numerator: float, denominator: float) -> tuple[float | None, ...]:
         figures = []
         for confidence in (0.95, 0.998):
@@ -314,14 +411,25 @@ def _comparator_cell(numerator: Cell, filters: Filters) -> Cell | None:
     return numerator.without(filters.by)
 
 
-def read_scorecard(findings: Findings, where: str, frame: pl.DataFrame, truth: pl.DataFrame, filters: Filters,
-                   annual_truth: Callable[[str], pl.DataFrame]) -> None:
+def read_scorecard(
+    findings: Findings,
+    where: str,
+    frame: pl.DataFrame,
+    truth: pl.DataFrame,
+    filters: Filters,
+    annual_truth: Callable[[str], pl.DataFrame],
+) -> None:
     """One `compute` row per headline indicator, and its annual values (rates) for a sparkline."""
     for indicator_id in frame["indicator_id"].unique(maintain_order=True):
         rows = frame.filter(pl.col("indicator_id") == indicator_id)
         true_rows = truth.filter(pl.col("indicator_id") == indicator_id)
-        read_indicator(findings, f"{where} {indicator_id}", rows.drop("topic", "years", "annual_values"),
-                       true_rows.drop("topic", "years", "annual_values"), filters)
+        read_indicator(
+            findings,
+            f"{where} {indicator_id}",
+            rows.drop("topic", "years", "annual_values"),
+            true_rows.drop("topic", "years", "annual_values"),
+            filters,
+        )
         years, values = rows["years"][0].to_list(), rows["annual_values"][0].to_list()
         if not years:
             continue
@@ -331,14 +439,24 @@ def read_scorecard(findings: Findings, where: str, frame: pl.DataFrame, truth: p
                 findings.rates_of_small_counts.append(f"{where} {indicator_id} {year}: {value} from {numerators[year]}")
 
 
-def read_attrition(findings: Findings, where: str, frame: pl.DataFrame, truth: pl.DataFrame, period: Period,
-                   groups: GroupFilters, by: str | None) -> None:
+def read_attrition(
+    findings: Findings, where: str, frame: pl.DataFrame, truth: pl.DataFrame, period: Period, groups: GroupFilters, by: str | None
+) -> None:
     """The justice funnel: each stage's count, conversion and awaiting, named by what they count, so a number
     that two stages share (charged crimes: one stage's count, the next one's denominator) is one unknown."""
-    columns = {"count": "count", "conversion_numerator": "converted", "conversion_denominator": "eligible",
-               "awaiting": "awaiting"}
-    declare(findings, where, frame, [*columns, "crimes"], ["conversion_pct", "conversion_lower_95", "conversion_upper_95",
-                                                           "share_of_crimes_pct"])
+    columns = {
+        "count": "count",
+        "conversion_numerator": "converted",
+        "conversion_denominator": "eligible",
+        "awaiting": "awaiting",
+    }
+    declare(
+        findings,
+        where,
+        frame,
+        [*columns, "crimes"],
+        ["conversion_pct", "conversion_lower_95", "conversion_upper_95", "share_of_crimes_pct"],
+    )
     stages = {stage.name: stage for stage in STAGES}
     cuts: dict[str, dict[str, Cell]] = {}
     for row, true in aligned(frame, truth, ["cut_value", "is_total", "stage"]):
@@ -349,74 +467,139 @@ def read_attrition(findings: Findings, where: str, frame: pl.DataFrame, truth: p
         keys = {column: cell(("attrition", name), period, groups, **slices) for column, name in named.items() if name}
         cuts.setdefault(f"{row['is_total']} {row['cut_value']}", {}).update({named[column]: key for column, key in keys.items()})
         for column, key in keys.items():
-            findings.count(f"{where} {row['cut_value']} {row['stage']} {column}", key, row[column], true[column],
-                           hidden=bool(row[f"{column}_suppressed"]), exact=exact)
+            findings.count(
+                f"{where} {row['cut_value']} {row['stage']} {column}",
+                key,
+                row[column],
+                true[column],
+                hidden=bool(row[f"{column}_suppressed"]),
+                exact=exact,
+            )
             if row["is_total"] and by is not None:
                 findings.lists_every(key, by)
         at = f"{where} {row['cut_value']} {row['stage']}"
         if stage.converted:
-            findings.ratio(f"{at} conversion", row["conversion_pct"], keys["conversion_numerator"],
-                           keys["conversion_denominator"], multiplier=100,
-                           true_counts=[true["conversion_numerator"], true["conversion_denominator"]])
-        findings.ratio(f"{at} share of crimes", row["share_of_crimes_pct"], keys["count"], keys["crimes"],
-                       multiplier=100, true_counts=[true["count"], true["crimes"]])
+            findings.ratio(
+                f"{at} conversion",
+                row["conversion_pct"],
+                keys["conversion_numerator"],
+                keys["conversion_denominator"],
+                multiplier=100,
+                true_counts=[true["conversion_numerator"], true["conversion_denominator"]],
+            )
+        findings.ratio(
+            f"{at} share of crimes",
+            row["share_of_crimes_pct"],
+            keys["count"],
+            keys["crimes"],
+            multiplier=100,
+            true_counts=[true["count"], true["crimes"]],
+        )
     for counted in cuts.values():
         # metrics/sql/_attrition_funnel.sql: each stage holds only crimes that reached the one before it
-        for whole, parts in (("referred", ["referred_and_decided", "awaiting_charge_decision"]),
-                             ("charged", ["prosecution_completed", "awaiting_court_outcome"])):
+        for whole, parts in (
+            ("referred", ["referred_and_decided", "awaiting_charge_decision"]),
+            ("charged", ["prosecution_completed", "awaiting_court_outcome"]),
+        ):
             if whole in counted and all(part in counted for part in parts):
                 pieces = [counted[part] for part in parts]
                 truths = [findings.truth.get(key) for key in (counted[whole], *pieces)]
-                findings.adds_up(counted[whole], pieces,
-                                 complete=None not in truths and truths[0] == sum(truths[1:]))
-        for whole, part in (("incidents", "incidents_recorded_as_crime"), ("crimes", "arrested"), ("crimes", "referred"),
-                            ("arrested", "arrested_and_referred"), ("referred", "arrested_and_referred"),
-                            ("referred_and_decided", "charged"), ("prosecution_completed", "convicted")):
+                findings.adds_up(counted[whole], pieces, complete=None not in truths and truths[0] == sum(truths[1:]))
+        for whole, part in (
+            ("incidents", "incidents_recorded_as_crime"),
+            ("crimes", "arrested"),
+            ("crimes", "referred"),
+            ("arrested", "arrested_and_referred"),
+            ("referred", "arrested_and_referred"),
+            ("referred_and_decided", "charged"),
+            ("prosecution_completed", "convicted"),
+        ):
             if whole in counted and part in counted:
                 findings.adds_up(counted[whole], [counted[part]], complete=False)
 
 
-def read_days(findings: Findings, where: str, frame: pl.DataFrame, truth: pl.DataFrame, period: Period,
-              groups: GroupFilters) -> None:
+def read_days(
+    findings: Findings, where: str, frame: pl.DataFrame, truth: pl.DataFrame, period: Period, groups: GroupFilters
+) -> None:
     declare(findings, where, frame, ["cases"], [])
     for row, true in aligned(frame, truth, ["cut_value", "step"]):
         key = cell(("days between stages", row["step"]), period, groups)
-        findings.count(f"{where} {row['step']} cases", key, row["cases"], true["cases"],
-                       hidden=bool(row["cases_suppressed"]), exact=row["is_total"] and is_exact(groups, period))
+        findings.count(
+            f"{where} {row['step']} cases",
+            key,
+            row["cases"],
+            true["cases"],
+            hidden=bool(row["cases_suppressed"]),
+            exact=row["is_total"] and is_exact(groups, period),
+        )
         if row["cases"] is None:  # the days are shown only beside a count that is
             for column in ("median_days", "p90_days"):
                 if row[column] is not None:
                     findings.rates_of_small_counts.append(f"{where} {row['step']} {column} shown without its count")
 
 
-def read_journey_steps(findings: Findings, where: str, frame: pl.DataFrame, truth: pl.DataFrame, cohort: str,
-                       period: Period, groups: GroupFilters) -> None:
+def read_journey_steps(
+    findings: Findings, where: str, frame: pl.DataFrame, truth: pl.DataFrame, cohort: str, period: Period, groups: GroupFilters
+) -> None:
     counts = ["people", "cohort_people", "previous_people"]
-    declare(findings, where, frame, counts, ["share_of_cohort_pct", "share_lower_95", "share_upper_95",
-                                               "share_of_previous_pct", "never_reached_pct"])
+    declare(
+        findings,
+        where,
+        frame,
+        counts,
+        ["share_of_cohort_pct", "share_lower_95", "share_upper_95", "share_of_previous_pct", "never_reached_pct"],
+    )
     steps = {row["step"]: cell(("journey", cohort, row["step"]), period, groups) for row in frame.iter_rows(named=True)}
     for row, true in aligned(frame, truth, ["step"]):
         # the cohort is the entry step's people; the step before, that step's people
-        keys = {"people": steps[row["step"]], "cohort_people": steps["entry"],
-                "previous_people": steps[row["previous_step"]] if row["previous_step"] else steps["entry"]}
+        keys = {
+            "people": steps[row["step"]],
+            "cohort_people": steps["entry"],
+            "previous_people": steps[row["previous_step"]] if row["previous_step"] else steps["entry"],
+        }
         for column in counts:
-            findings.count(f"{where} {row['step']} {column}", keys[column], row[column], true[column],
-                           hidden=bool(row[f"{column}_suppressed"]))
+            findings.count(
+                f"{where} {row['step']} {column}",
+                keys[column],
+                row[column],
+                true[column],
+                hidden=bool(row[f"{column}_suppressed"]),
+            )
         at = f"{where} {row['step']}"
-        findings.ratio(f"{at} share of cohort", row["share_of_cohort_pct"], keys["people"], keys["cohort_people"],
-                       multiplier=100, true_counts=[true["people"], true["cohort_people"]])
-        findings.ratio(f"{at} share of step before", row["share_of_previous_pct"], keys["people"],
-                       keys["previous_people"], multiplier=100, true_counts=[true["people"], true["previous_people"]])
+        findings.ratio(
+            f"{at} share of cohort",
+            row["share_of_cohort_pct"],
+            keys["people"],
+            keys["cohort_people"],
+            multiplier=100,
+            true_counts=[true["people"], true["cohort_people"]],
+        )
+        findings.ratio(
+            f"{at} share of step before",
+            row["share_of_previous_pct"],
+            keys["people"],
+            keys["previous_people"],
+            multiplier=100,
+            true_counts=[true["people"], true["previous_people"]],
+        )
         if row["previous_step"]:  # only people who reached the step before are counted at a step
             findings.adds_up(keys["previous_people"], [keys["people"]], complete=False)
-        for column in ("median_days_from_entry", "median_days_from_previous", "km_median_days_from_entry",
-                       "never_reached_pct"):
+        for column in ("median_days_from_entry", "median_days_from_previous", "km_median_days_from_entry", "never_reached_pct"):
             if row[column] is not None and row["people"] is None:
                 findings.rates_of_small_counts.append(f"{at} {column} shown without its count")
 
 
-def read_survival(findings: Findings, where: str, frame: pl.DataFrame, truth: pl.DataFrame, cohort: str,
-                  period: Period, groups: GroupFilters, measure: str, by: str) -> None:
+def read_survival(
+    findings: Findings,
+    where: str,
+    frame: pl.DataFrame,
+    truth: pl.DataFrame,
+    cohort: str,
+    period: Period,
+    groups: GroupFilters,
+    measure: str,
+    by: str,
+) -> None:
     """Kaplan-Meier curves per group; a group too small to draw is left out, which hides its counts."""
     declare(findings, where, frame, ["people", "at_risk", "reached"], ["reached_pct", "reached_lower_95", "reached_upper_95"])
     published = {(row["group_value"], row["day"]): row for row in frame.iter_rows(named=True)}
@@ -445,8 +628,7 @@ def read_survival(findings: Findings, where: str, frame: pl.DataFrame, truth: pl
 def read_standardised(findings: Findings, where: str, frame: pl.DataFrame) -> None:
     """Age-standardised rates by ward: only rates are published to protected audiences (from protected counts by
     age band); the counts and crude rates are `compute`'s, read on their own."""
-    rates = ["standardised", "standardised_lower_95", "standardised_upper_95", "standardised_lower_998",
-             "standardised_upper_998"]
+    rates = ["standardised", "standardised_lower_95", "standardised_upper_95", "standardised_lower_998", "standardised_upper_998"]
     counts_and_crude = ["events", "events_of_unknown_age", "person_years", "crude", "crude_lower_95", "crude_upper_95"]
     declare(findings, where, frame, [], [*rates, *counts_and_crude])
     for row in frame.iter_rows(named=True):
@@ -468,10 +650,21 @@ def read_standardised_points(findings: Findings, where: str, frame: pl.DataFrame
             findings.rates_of_small_counts.append(f"{where} {row['cut_value']} standardised rate of a hidden band shown")
 
 
-def read_cut_rows(findings: Findings, where: str, frame: pl.DataFrame, truth: pl.DataFrame, measure: tuple,
-                  period: Period, groups: GroupFilters, by: str | None, counts: list[str],
-                  ratios: dict[str, tuple[str, str]], other_rates: Iterable[str], keys: list[str],
-                  label: str = "") -> None:
+def read_cut_rows(
+    findings: Findings,
+    where: str,
+    frame: pl.DataFrame,
+    truth: pl.DataFrame,
+    measure: tuple,
+    period: Period,
+    groups: GroupFilters,
+    by: str | None,
+    counts: list[str],
+    ratios: dict[str, tuple[str, str]],
+    other_rates: Iterable[str],
+    keys: list[str],
+    label: str = "",
+) -> None:
     """Rows of a selection's total (`is_total`) and each ward or group (journeys' timing and missed chances)."""
     declare(findings, where, frame, counts, [*ratios, *other_rates])
     for row, true in aligned(frame, truth, keys):
@@ -480,29 +673,63 @@ def read_cut_rows(findings: Findings, where: str, frame: pl.DataFrame, truth: pl
         cells = {column: cell((*measure, *tag, column), period, groups, **slices) for column in counts}
         at = f"{where} {' '.join(str(row[k]) for k in keys)}"
         for column in counts:
-            findings.count(f"{at} {column}", cells[column], row[column], true[column],
-                           hidden=bool(row[f"{column}_suppressed"]), exact=row["is_total"] and is_exact(groups, period))
+            findings.count(
+                f"{at} {column}",
+                cells[column],
+                row[column],
+                true[column],
+                hidden=bool(row[f"{column}_suppressed"]),
+                exact=row["is_total"] and is_exact(groups, period),
+            )
             if row["is_total"] and by is not None:
                 findings.lists_every(cells[column], by)
         for rate, (numerator, denominator) in ratios.items():
-            findings.ratio(f"{at} {rate}", row[rate], cells[numerator], cells[denominator], multiplier=100,
-                           true_counts=[true[numerator], true[denominator]])
+            findings.ratio(
+                f"{at} {rate}",
+                row[rate],
+                cells[numerator],
+                cells[denominator],
+                multiplier=100,
+                true_counts=[true[numerator], true[denominator]],
+            )
             findings.adds_up(cells[denominator], [cells[numerator]], complete=False)
 
 
-def read_perpetrator_programmes(findings: Findings, where: str, frame: pl.DataFrame, truth: pl.DataFrame,
-                                period: Period) -> None:
-    rates = {"start_pct": ("n_started", "n_offered"), "completion_pct": ("n_completed", "n_ended_after_start"),
-             "completed_pct_of_offered": ("n_completed", "n_offered")}
-    read_service_rows(findings, where, frame, truth, ("perpetrator programme",), period,
-                      ["n_offered", "n_started", "n_ended_after_start", "n_completed", "n_disengaged"], rates,
-                      subsets=[("n_offered", ["n_started"]), ("n_started", ["n_ended_after_start"]),
-                               ("n_ended_after_start", ["n_completed", "n_disengaged"])])
+def read_perpetrator_programmes(findings: Findings, where: str, frame: pl.DataFrame, truth: pl.DataFrame, period: Period) -> None:
+    rates = {
+        "start_pct": ("n_started", "n_offered"),
+        "completion_pct": ("n_completed", "n_ended_after_start"),
+        "completed_pct_of_offered": ("n_completed", "n_offered"),
+    }
+    read_service_rows(
+        findings,
+        where,
+        frame,
+        truth,
+        ("perpetrator programme",),
+        period,
+        ["n_offered", "n_started", "n_ended_after_start", "n_completed", "n_disengaged"],
+        rates,
+        subsets=[
+            ("n_offered", ["n_started"]),
+            ("n_started", ["n_ended_after_start"]),
+            ("n_ended_after_start", ["n_completed", "n_disengaged"]),
+        ],
+    )
 
 
-def read_service_rows(findings: Findings, where: str, frame: pl.DataFrame, truth: pl.DataFrame, measure: tuple,
-                      period: Period, counts: list[str], rates: dict[str, tuple[str, str]],
-                      subsets: list[tuple[str, list[str]]], places: dict[str, str] | None = None) -> None:
+def read_service_rows(
+    findings: Findings,
+    where: str,
+    frame: pl.DataFrame,
+    truth: pl.DataFrame,
+    measure: tuple,
+    period: Period,
+    counts: list[str],
+    rates: dict[str, tuple[str, str]],
+    subsets: list[tuple[str, list[str]]],
+    places: dict[str, str] | None = None,
+) -> None:
     """Per-service counts: each is one unknown; a rate beside them narrows them."""
     limits = [f"{rate}_{end}_95" for rate in rates for end in ("lower", "upper")]
     declare(findings, where, frame, counts, [*rates, *limits, *(places or {})])
@@ -512,12 +739,24 @@ def read_service_rows(findings: Findings, where: str, frame: pl.DataFrame, truth
         for column in counts:
             findings.count(f"{at} {column}", cells[column], row[column], true[column], hidden=bool(row[f"{column}_suppressed"]))
         for rate, (numerator, denominator) in rates.items():
-            findings.ratio(f"{at} {rate}", row[rate], cells[numerator], cells[denominator], multiplier=100,
-                           true_counts=[true[numerator], true[denominator]])
+            findings.ratio(
+                f"{at} {rate}",
+                row[rate],
+                cells[numerator],
+                cells[denominator],
+                multiplier=100,
+                true_counts=[true[numerator], true[denominator]],
+            )
         for rate, numerator in (places or {}).items():  # a share of the places, known from the register
             if row[rate] is not None and row["capacity_places"]:  # the places published, whole
-                findings.ratio(f"{at} {rate}", row[rate], cells[numerator], row["capacity_places"],
-                               multiplier=100, true_counts=[true[numerator]])
+                findings.ratio(
+                    f"{at} {rate}",
+                    row[rate],
+                    cells[numerator],
+                    row["capacity_places"],
+                    multiplier=100,
+                    true_counts=[true[numerator]],
+                )
         for total, parts in subsets:
             findings.adds_up(cells[total], [cells[part] for part in parts], complete=False)
 
@@ -528,28 +767,63 @@ def read_gap_analysis(findings: Findings, where: str, analysis, truth) -> None:
     coverage_counts = ["people_reached", "estimated_need"]
     # unmet need and its limits are worked out from the published need and reach (and places); places and distances
     # describe services
-    declare(findings, f"{where} coverage", analysis.coverage, coverage_counts,
-            ["reach_pct_of_need", "capacity_pct_of_need", "unmet_need", "unmet_need_lower_95", "unmet_need_upper_95",
-             "added_places", "nearest_service_km"])
+    declare(
+        findings,
+        f"{where} coverage",
+        analysis.coverage,
+        coverage_counts,
+        [
+            "reach_pct_of_need",
+            "capacity_pct_of_need",
+            "unmet_need",
+            "unmet_need_lower_95",
+            "unmet_need_upper_95",
+            "added_places",
+            "nearest_service_km",
+        ],
+    )
     for row, true in aligned(analysis.coverage, truth.coverage, ["ward_code", "client_group"]):
-        cells = {column: cell(("coverage", row["client_group"], column), period, GroupFilters(row["ward_code"]))
-                 for column in coverage_counts}
+        cells = {
+            column: cell(("coverage", row["client_group"], column), period, GroupFilters(row["ward_code"]))
+            for column in coverage_counts
+        }
         at = f"{where} coverage {row['ward_code']} {row['client_group']}"
         for column in coverage_counts:
             # need that is not estimated for a group is blank and not a count at all
-            findings.count(f"{at} {column}", cells[column], row[column], true[column],
-                           hidden=bool(row[f"{column}_suppressed"]))
-        findings.ratio(f"{at} reach", row["reach_pct_of_need"], cells["people_reached"], cells["estimated_need"],
-                       multiplier=100, true_counts=[true["people_reached"], true["estimated_need"]])
+            findings.count(f"{at} {column}", cells[column], row[column], true[column], hidden=bool(row[f"{column}_suppressed"]))
+        findings.ratio(
+            f"{at} reach",
+            row["reach_pct_of_need"],
+            cells["people_reached"],
+            cells["estimated_need"],
+            multiplier=100,
+            true_counts=[true["people_reached"], true["estimated_need"]],
+        )
         if row["capacity_places"]:  # places as a share of need: the need follows from the places published
-            findings.ratio(f"{at} places", row["capacity_pct_of_need"], float(row["capacity_places"]),
-                           cells["estimated_need"], multiplier=100, true_counts=[true["estimated_need"]])
+            findings.ratio(
+                f"{at} places",
+                row["capacity_pct_of_need"],
+                float(row["capacity_places"]),
+                cells["estimated_need"],
+                multiplier=100,
+                true_counts=[true["estimated_need"]],
+            )
     idva_counts = ["n_marac_cases", "n_idva_starts"]
     # the shortfall for cases heard is the FTE needed for them less the FTE registered; administrators for the cases
     # expected follow from residents
-    declare(findings, f"{where} idva", analysis.idva, idva_counts,
-            ["idva_fte_needed_for_cases_heard", "caseload_per_fte", "fte_gap_for_cases_heard", "marac_admin_fte_needed",
-             "marac_admin_fte_needed_for_cases_heard"])
+    declare(
+        findings,
+        f"{where} idva",
+        analysis.idva,
+        idva_counts,
+        [
+            "idva_fte_needed_for_cases_heard",
+            "caseload_per_fte",
+            "fte_gap_for_cases_heard",
+            "marac_admin_fte_needed",
+            "marac_admin_fte_needed_for_cases_heard",
+        ],
+    )
     wards = []
     for row, true in aligned(analysis.idva, truth.idva, ["ward_code"]):
         ward = None if row["level"] == "district" else row["ward_code"]
@@ -558,22 +832,52 @@ def read_gap_analysis(findings: Findings, where: str, analysis, truth) -> None:
         for column in idva_counts:
             findings.count(f"{at} {column}", cells[column], row[column], true[column], hidden=bool(row[f"{column}_suppressed"]))
         if row["idva_fte_needed_for_cases_heard"] is not None:  # cases a year / 100, to 2 decimals
-            findings.ratio(f"{at} IDVA FTE for cases heard", row["idva_fte_needed_for_cases_heard"], cells["n_marac_cases"],
-                           period.years * 100, multiplier=1, true_counts=[true["n_marac_cases"]])
+            findings.ratio(
+                f"{at} IDVA FTE for cases heard",
+                row["idva_fte_needed_for_cases_heard"],
+                cells["n_marac_cases"],
+                period.years * 100,
+                multiplier=1,
+                true_counts=[true["n_marac_cases"]],
+            )
         if row["marac_admin_fte_needed_for_cases_heard"] is not None:  # cases a year / 400, to 2 decimals
-            findings.ratio(f"{at} administrators for cases heard", row["marac_admin_fte_needed_for_cases_heard"],
-                           cells["n_marac_cases"], period.years * 400, multiplier=1, true_counts=[true["n_marac_cases"]])
+            findings.ratio(
+                f"{at} administrators for cases heard",
+                row["marac_admin_fte_needed_for_cases_heard"],
+                cells["n_marac_cases"],
+                period.years * 400,
+                multiplier=1,
+                true_counts=[true["n_marac_cases"]],
+            )
         if ward:
             wards.append(ward)
-    read_service_rows(findings, f"{where} capacity", analysis.capacity, truth.capacity, ("service",), period,
-                      ["n_referrals", "n_started"], {}, [("n_referrals", ["n_started"])],
-                      places={"demand_pct_of_capacity": "n_referrals", "utilisation_pct": "n_started"})
-    read_service_rows(findings, f"{where} outcomes", analysis.outcomes, truth.outcomes, ("service",), period,
-                      ["n_referrals", "n_started", "n_ended_after_start", "n_completed", "n_disengaged", "n_declined"],
-                      {"completion_pct": ("n_completed", "n_ended_after_start"),
-                       "dropout_pct": ("n_disengaged", "n_ended_after_start")},
-                      [("n_referrals", ["n_started"]), ("n_started", ["n_ended_after_start"]),
-                       ("n_ended_after_start", ["n_completed", "n_disengaged"])])
+    read_service_rows(
+        findings,
+        f"{where} capacity",
+        analysis.capacity,
+        truth.capacity,
+        ("service",),
+        period,
+        ["n_referrals", "n_started"],
+        {},
+        [("n_referrals", ["n_started"])],
+        places={"demand_pct_of_capacity": "n_referrals", "utilisation_pct": "n_started"},
+    )
+    read_service_rows(
+        findings,
+        f"{where} outcomes",
+        analysis.outcomes,
+        truth.outcomes,
+        ("service",),
+        period,
+        ["n_referrals", "n_started", "n_ended_after_start", "n_completed", "n_disengaged", "n_declined"],
+        {"completion_pct": ("n_completed", "n_ended_after_start"), "dropout_pct": ("n_disengaged", "n_ended_after_start")},
+        [
+            ("n_referrals", ["n_started"]),
+            ("n_started", ["n_ended_after_start"]),
+            ("n_ended_after_start", ["n_completed", "n_disengaged"]),
+        ],
+    )
     filters = Filters(period=period, groups=GroupFilters(analysis.ward_code))
     for indicator_id in analysis.indicators["indicator_id"].unique(maintain_order=True):
         rows = analysis.indicators.filter(pl.col("indicator_id") == indicator_id)
@@ -591,11 +895,22 @@ def read_hidden_need(findings: Findings, where: str, frame: pl.DataFrame, truth:
     groups = GroupFilters(ward_code=filters.groups.ward_code, age_band=filters.groups.age_band)
     for row, true in aligned(frame, truth, ["group"]):
         key = cell(("indicator", indicator.id, "numerator"), filters.period, groups, sex=row["sex"], ethnicity=row["ethnicity"])
-        findings.count(f"{where} {row['group']}", key, row["numerator"], true["numerator"],
-                       hidden=bool(row["value_suppressed"]) and row["numerator"] is None)
+        findings.count(
+            f"{where} {row['group']}",
+            key,
+            row["numerator"],
+            true["numerator"],
+            hidden=bool(row["value_suppressed"]) and row["numerator"] is None,
+        )
         if row["denominator"]:
-            findings.ratio(f"{where} {row['group']} value", row["value"], key, float(row["denominator"]),
-                           multiplier=indicator.multiplier, true_counts=[true["numerator"]])
+            findings.ratio(
+                f"{where} {row['group']} value",
+                row["value"],
+                key,
+                float(row["denominator"]),
+                multiplier=indicator.multiplier,
+                true_counts=[true["numerator"]],
+            )
 
 
 def read_plan(findings: Findings, where: str, view) -> None:
@@ -619,8 +934,9 @@ def read(findings: Findings, name: str, arguments: dict, published, truth, *, tr
 
         def annual(indicator_id: str) -> pl.DataFrame:
             span = Period(filters.period.end.replace(year=filters.period.end.year - 5), filters.period.end, "span")
-            return true_query(lambda con, rule: compute(con, indicator_id, Filters(span, "year", filters.groups), rule=rule,
-                                                        with_trend=False))
+            return true_query(
+                lambda con, rule: compute(con, indicator_id, Filters(span, "year", filters.groups), rule=rule, with_trend=False)
+            )
 
         read_scorecard(findings, where, published, truth, filters, annual)
     elif name == "ward_funnel":
@@ -628,10 +944,18 @@ def read(findings: Findings, name: str, arguments: dict, published, truth, *, tr
         true_points, _ = truth
         filters = arguments["filters"]
         every_ward = Filters(filters.period, "ward", replace(filters.groups, ward_code=None))
-        read_indicator(findings, where, points.with_columns(
-            indicator_id=pl.lit(arguments["indicator_id"]), cut=pl.lit("ward"), numerator_suppressed=pl.col("value_suppressed")
-            & pl.col("numerator").is_null(), denominator_suppressed=pl.col("value_suppressed") & pl.col("denominator").is_null()),
-            true_points.with_columns(indicator_id=pl.lit(arguments["indicator_id"])), every_ward)
+        read_indicator(
+            findings,
+            where,
+            points.with_columns(
+                indicator_id=pl.lit(arguments["indicator_id"]),
+                cut=pl.lit("ward"),
+                numerator_suppressed=pl.col("value_suppressed") & pl.col("numerator").is_null(),
+                denominator_suppressed=pl.col("value_suppressed") & pl.col("denominator").is_null(),
+            ),
+            true_points.with_columns(indicator_id=pl.lit(arguments["indicator_id"])),
+            every_ward,
+        )
     elif name == "hidden_need_by_group":
         read_hidden_need(findings, where, published, truth, arguments["filters"])
     elif name == "attrition_funnel":
@@ -641,8 +965,17 @@ def read(findings: Findings, name: str, arguments: dict, published, truth, *, tr
     elif name == "journey_steps":
         read_journey_steps(findings, where, published, truth, arguments["cohort"], arguments["period"], arguments["groups"])
     elif name == "journey_survival":
-        read_survival(findings, where, published, truth, arguments["cohort"], arguments["period"], arguments["groups"],
-                      arguments["measure"], arguments["by"])
+        read_survival(
+            findings,
+            where,
+            published,
+            truth,
+            arguments["cohort"],
+            arguments["period"],
+            arguments["groups"],
+            arguments["measure"],
+            arguments["by"],
+        )
     elif name == "journey_logrank":
         declare(findings, where, published, [], [])
     elif name == "standardised_by_ward":
@@ -655,14 +988,36 @@ def read(findings: Findings, name: str, arguments: dict, published, truth, *, tr
         assert isinstance(published, str)  # words only: what the estimate was adjusted for
     elif name == "journey_timing":
         sides = ("supported_before", "supported_later_or_not")
-        read_cut_rows(findings, where, published, truth, ("timing",), arguments["period"], arguments["groups"],
-                      arguments["by"], [f"{side}_{what}" for side in sides for what in ("crimes", "issues")],
-                      {f"{side}_issue_pct": (f"{side}_issues", f"{side}_crimes") for side in sides},
-                      [f"{side}_{end}_95" for side in sides for end in ("lower", "upper")], ["group_value"])
+        read_cut_rows(
+            findings,
+            where,
+            published,
+            truth,
+            ("timing",),
+            arguments["period"],
+            arguments["groups"],
+            arguments["by"],
+            [f"{side}_{what}" for side in sides for what in ("crimes", "issues")],
+            {f"{side}_issue_pct": (f"{side}_issues", f"{side}_crimes") for side in sides},
+            [f"{side}_{end}_95" for side in sides for end in ("lower", "upper")],
+            ["group_value"],
+        )
     elif name == "journey_missed":
-        read_cut_rows(findings, where, published, truth, ("missed chance",), arguments["period"], arguments["groups"],
-                      arguments["by"], ["missed", "eligible"], {"missed_pct": ("missed", "eligible")},
-                      ["missed_lower_95", "missed_upper_95"], ["measure", "group_value"], label="measure")
+        read_cut_rows(
+            findings,
+            where,
+            published,
+            truth,
+            ("missed chance",),
+            arguments["period"],
+            arguments["groups"],
+            arguments["by"],
+            ["missed", "eligible"],
+            {"missed_pct": ("missed", "eligible")},
+            ["missed_lower_95", "missed_upper_95"],
+            ["measure", "group_value"],
+            label="measure",
+        )
     elif name == "perpetrator_interventions":
         read_perpetrator_programmes(findings, where, published, truth, arguments["period"])
     elif name in ("gap_analysis",):

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from pipeline.refresh import refresh
 from oversight.settings import Settings
+from pipeline.refresh import refresh
 from tests.drops import write_tiny_drop
 from tests.pages.apptest_tools import figure, open_page, page_text
 

@@ -6,22 +6,33 @@ from __future__ import annotations
 import pytest
 
 from etl.errors import RefreshFailed
-from pipeline.refresh import refresh
 from metrics.disclosure import Audience
 from oversight.settings import Settings
+from pipeline.refresh import refresh
 from tests.drops import write_tiny_drop
 from tests.pages.apptest_tools import figure, open_page, page_text
 
 PAGE = "pages/data_quality.py"
-SECTIONS = ["Refreshes", "Rows loaded and rejected, by extract", "How complete the key fields are",
-            "How fresh each source is", "Analyst detail: rejected rows"]
+SECTIONS = [
+    "Refreshes",
+    "Rows loaded and rejected, by extract",
+    "How complete the key fields are",
+    "How fresh each source is",
+    "Analyst detail: rejected rows",
+]
 FOR_ANALYSTS = "This section is for analysts."
 SAMPLE_EXTRACTS = {
-    "Reference: ward boundaries", "Reference: LSOA to ward lookup", "Reference: resident population",
-    "Reference: the register of services", "Reference: survey prevalence rates for estimating hidden need",
-    "Action plan", "Police: domestic abuse incidents and crimes",
-    "Police and CPS: each domestic abuse crime's path through justice", "MARAC: cases heard",
-    "Specialist services: referrals, starts and ends", "Children's front door (MASH): contacts about a child",
+    "Reference: ward boundaries",
+    "Reference: LSOA to ward lookup",
+    "Reference: resident population",
+    "Reference: the register of services",
+    "Reference: survey prevalence rates for estimating hidden need",
+    "Action plan",
+    "Police: domestic abuse incidents and crimes",
+    "Police and CPS: each domestic abuse crime's path through justice",
+    "MARAC: cases heard",
+    "Specialist services: referrals, starts and ends",
+    "Children's front door (MASH): contacts about a child",
     "Operation Encompass: notifications to schools",
 }
 
@@ -81,7 +92,9 @@ def test_completeness_can_show_each_ward(sample_warehouse_path, monkeypatch):
     assert {"whole district", "Canal Wharf"} <= areas
     assert "Counts from 1 to 7 are shown as *" in page_text(app)
     # the toggle changes the chart too: a marker per field at the ward recording it least
-    weakest = next(trace for trace in figure(app, "data-quality-completeness")["data"] if trace.get("name") == "Ward recording it least")
+    weakest = next(
+        trace for trace in figure(app, "data-quality-completeness")["data"] if trace.get("name") == "Ward recording it least"
+    )
     assert set(weakest["customdata"]) <= set(areas) - {"whole district"} and any(weakest["customdata"])
 
 
@@ -101,8 +114,10 @@ def test_analysts_see_the_rejected_rows(tiny_after_a_failure, monkeypatch):
     assert not any(notice.value.startswith(FOR_ANALYSTS) for notice in app.info)
     rejected = table(app, "Rejected")
     assert sorted(zip(rejected["Line"], rejected["Column"], rejected["Value"], strict=True)) == [
-        (3, "arrested_at", "2025-06-01T10:00"), (5, "ward_code", "E05990009"),
-        (6, "reported_at", "(withheld: text of several words may name a person or a place)"), (6, "victim_ethnicity", "purple"),
+        (3, "arrested_at", "2025-06-01T10:00"),
+        (5, "ward_code", "E05990009"),
+        (6, "reported_at", "(withheld: text of several words may name a person or a place)"),
+        (6, "victim_ethnicity", "purple"),
     ]
 
 
@@ -114,7 +129,8 @@ def test_a_failed_attempt_and_a_stale_source_are_said_in_words(tiny_after_a_fail
     assert not app.success
     assert [warning.value.split(".")[0] for warning in app.warning] == [
         "Police and CPS: each domestic abuse crime's path through justice",
-        "Police: domestic abuse incidents and crimes"]  # its latest event, in 2025, is long before today
+        "Police: domestic abuse incidents and crimes",
+    ]  # its latest event, in 2025, is long before today
     assert "59 days before the newest source's" in app.warning[0].value
 
 

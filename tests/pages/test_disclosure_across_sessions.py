@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
-import pytest
 from typer.testing import CliRunner
 
 from metrics.aggregate import Ethnicity, GroupFilters, Sex, UnsupportedCut
@@ -87,8 +86,12 @@ def periods_within(year: Period) -> list[Period]:
     return quarters + months
 
 
-OVER_QUARTERS_AND_MONTHS = (GroupFilters(), GroupFilters(sex="male"), GroupFilters(ward_code=WARD),
-                            GroupFilters(ward_code=WARD, sex="female"))
+OVER_QUARTERS_AND_MONTHS = (
+    GroupFilters(),
+    GroupFilters(sex="male"),
+    GroupFilters(ward_code=WARD),
+    GroupFilters(ward_code=WARD, sex="female"),
+)
 
 
 def fetch_everything(con, rule: DisclosureRule) -> list[tuple[str, Filters, pl.DataFrame, pl.DataFrame]]:
@@ -100,7 +103,7 @@ def fetch_everything(con, rule: DisclosureRule) -> list[tuple[str, Filters, pl.D
         for period in periods:
             asks += [(indicator_id, Filters(period, None, groups)) for indicator_id in INDICATORS]
         for by in CUTS:
-            if by == "ward" and groups.ward_code or getattr(groups, by if by != "ward" else "ward_code", None):
+            if (by == "ward" and groups.ward_code) or getattr(groups, by if by != "ward" else "ward_code", None):
                 continue
             asks += [(indicator_id, Filters(year, by, groups)) for indicator_id in INDICATORS]
     fetched = []
@@ -164,8 +167,9 @@ def problems(findings: Findings) -> dict[str, list]:
         "rates shown beside a small count": findings.rates_of_small_counts,
         "hidden counts recovered": [(str(key), value) for key, value in attacker.recovered() if key in attacker.secret],
         "rounded counts recovered": [(str(key), value) for key, value in attacker.unrounded()],
-        "attacker's ranges that miss the true count": [(str(key), value, bounds)
-                                                       for key, value, bounds in attacker.unsound(findings.truth)],
+        "attacker's ranges that miss the true count": [
+            (str(key), value, bounds) for key, value, bounds in attacker.unsound(findings.truth)
+        ],
         "published figures that contradict each other": attacker.contradictions,
         "one count with two true values": findings.mismatched,
     }
@@ -176,8 +180,10 @@ def test_the_board_mode_cli_gives_a_board_page_s_figures(sample_warehouse_path, 
     # `oversight indicator` without --unsuppressed is `compute` under the board's rule, so attacking one attacks both
     period = default_period(sample_warehouse)
     for arguments, filters in [
-        (["repeat_3plus_not_marac_count", "--sex", "male", "--age-band", "16-17"],
-         Filters(period, None, GroupFilters(sex="male", age_band="16-17"))),
+        (
+            ["repeat_3plus_not_marac_count", "--sex", "male", "--age-band", "16-17"],
+            Filters(period, None, GroupFilters(sex="male", age_band="16-17")),
+        ),
         (["charge_rate_pct", "--by", "ward"], Filters(period, "ward", GroupFilters())),
         (["marac_repeat_pct", "--by", "quarter", "--ward", WARD], Filters(period, "quarter", GroupFilters(ward_code=WARD))),
     ]:
@@ -199,8 +205,10 @@ def test_everything_a_board_member_fetches_across_sessions_gives_nothing_away(sa
     record_property("results", result.results)
     record_property("hidden counts attacked", hidden)
     record_property("rounded counts attacked", rounded)
-    print(f"\n{result.sessions} sessions, {result.results} results: {hidden} hidden and {rounded} rounded counts "
-          "attacked, none recovered")
+    print(
+        f"\n{result.sessions} sessions, {result.results} results: {hidden} hidden and {rounded} rounded counts "
+        "attacked, none recovered"
+    )
     assert problems(result.findings) == {}
     assert hidden >= 100 and rounded >= 1000  # the attacker had plenty to work on
 
@@ -214,7 +222,10 @@ def test_control_the_attacker_undoes_the_rounding_of_figures_made_the_old_way(sa
     assert len([cell for cell, _ in unrounded if "prevalence_incidents_per_1000" in cell and "ward=" in cell]) >= 25
     assert [cell for cell, _ in unrounded if "charge_rate_pct/denominator" in cell]
     # a demographic selection with no ward was published as the district: small counts shown
-    assert [where for where in found.get("counts from 1 to the threshold published", []) if "sex='male'" in where
-            or "male" in where]
-    print(f"\ncontrol: {len(unrounded)} rounded counts and {len(found.get('hidden counts recovered', []))} hidden "
-          "counts recovered from figures made the old way")
+    assert [
+        where for where in found.get("counts from 1 to the threshold published", []) if "sex='male'" in where or "male" in where
+    ]
+    print(
+        f"\ncontrol: {len(unrounded)} rounded counts and {len(found.get('hidden counts recovered', []))} hidden "
+        "counts recovered from figures made the old way"
+    )

@@ -63,9 +63,11 @@ FILTERS = {
     "men aged 16-17, no ward": {"sex": "male", "age_band": "16-17"},  # a demographic selection is protected too
 }
 # Rates, shares, limits, days, register figures and residents: the numbers on a page that are not counts of people.
-NOT_A_COUNT = re.compile(r"%|\bper\b|rate|\bci\b|lower|upper|limit|\bdays?\b|median|fte|places|services taking|share|"
-                         r"\byear|quarter|month|code|expected|women aged|caseload|compared|in words|ratio|benchmark|value$",
-                         re.IGNORECASE)
+NOT_A_COUNT = re.compile(
+    r"%|\bper\b|rate|\bci\b|lower|upper|limit|\bdays?\b|median|fte|places|services taking|share|"
+    r"\byear|quarter|month|code|expected|women aged|caseload|compared|in words|ratio|benchmark|value$",
+    re.IGNORECASE,
+)
 MIDNIGHT = re.compile(r"\d{4}-\d{2}-\d{2}T00:00:00(\.0+)?")
 NODE_COUNT = re.compile(r":\s*([\d,]+)\s*\(")  # a Sankey node: "Heard at MARAC: 45 (8%)"
 
@@ -144,9 +146,14 @@ def make_every_choice(session: Session, page: str) -> None:
 
 def option_value(box, label: str, session: Session):
     """The value behind an option's label: AppTest sees only labels, and a page may show a measure's title for its id."""
-    candidates = [label, label.lower(), *(indicator.id for indicator in all_indicators()), *COHORTS, *JOURNEY_CUTS,
-                  *(target for name, _, view in session.received if name == "plan_view"
-                    for target in view.targets["target_id"])]
+    candidates = [
+        label,
+        label.lower(),
+        *(indicator.id for indicator in all_indicators()),
+        *COHORTS,
+        *JOURNEY_CUTS,
+        *(target for name, _, view in session.received if name == "plan_view" for target in view.targets["target_id"]),
+    ]
     for candidate in candidates:
         try:
             if str(box.format_func(candidate)) == label:
@@ -158,12 +165,16 @@ def option_value(box, label: str, session: Session):
 
 # --- what a page shows ------------------------------------------------------------------------------
 
+
 def small_counts_on_page(app: AppTest, *, read_words: bool, tables_of_targets: set[tuple] = frozenset()) -> list[str]:
     """Counts from 1 to the threshold in the page's words, tiles, tables and charts."""
     found = []
     if read_words:
-        words = [element.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
-                                            "success", "error") for element in getattr(app, kind)]
+        words = [
+            element.value
+            for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "success", "error")
+            for element in getattr(app, kind)
+        ]
         found += [match.group(0) for text in words for match in SMALL_IN_WORDS.finditer(str(text))]
     found += small_tiles(app)
     for table in app.dataframe:
@@ -200,8 +211,9 @@ def small_counts_in_table(headers, values: dict) -> list[str]:
         if NOT_A_COUNT.search(str(header)):
             continue
         found += [f"{header}={cell}" for cell in cells if is_small(cell)]
-        found += [f"{header}: {match.group(0)}" for cell in cells if isinstance(cell, str)
-                  for match in SMALL_IN_WORDS.finditer(cell)]
+        found += [
+            f"{header}: {match.group(0)}" for cell in cells if isinstance(cell, str) for match in SMALL_IN_WORDS.finditer(cell)
+        ]
     return found
 
 
@@ -218,8 +230,12 @@ def small_counts_in_figure(spec: dict) -> list[str]:
         label = f"{trace.get('name', '')} {trace.get('hovertemplate', '')}"
         if kind == "sankey":
             found += [f"link {value}" for value in trace.get("link", {}).get("value", []) if is_small(value)]
-            found += [f"node {label}" for label in trace.get("node", {}).get("label", [])
-                      for count in NODE_COUNT.findall(label) if is_small(count)]
+            found += [
+                f"node {label}"
+                for label in trace.get("node", {}).get("label", [])
+                for count in NODE_COUNT.findall(label)
+                if is_small(count)
+            ]
         elif kind == "bar":
             axis = "x" if trace.get("orientation") == "h" else "y"
             title = layout.get(f"{axis}axis", {}).get("title", {})
@@ -248,6 +264,7 @@ def is_small(value, threshold: int = RULE.threshold) -> bool:
 
 
 # --- what a session received ------------------------------------------------------------------------
+
 
 class Unsuppressed:
     """The data layer's queries run without disclosure control, each once: what the published figures stand for."""
@@ -306,8 +323,9 @@ def failures(findings: Findings) -> dict[str, list]:
         "hidden counts an attacker recovers": [(str(key), value) for key, value in attacker.recovered()],
         "numeric columns no reader declares": findings.undeclared,
         # the attacker's facts must be facts, or a passing test proves nothing
-        "attacker's ranges that miss the true count": [(str(key), value, bounds)
-                                                       for key, value, bounds in attacker.unsound(findings.truth)],
+        "attacker's ranges that miss the true count": [
+            (str(key), value, bounds) for key, value, bounds in attacker.unsound(findings.truth)
+        ],
         "published figures that contradict each other": attacker.contradictions,
         "one count with two true values": findings.mismatched,
     }
@@ -320,8 +338,9 @@ def hidden_counts_attacked(findings: Findings) -> int:
 
 @pytest.mark.parametrize("filters", list(FILTERS), ids=list(FILTERS))
 @pytest.mark.parametrize("page", BOARD_PAGE_FILES)
-def test_a_board_session_shows_no_small_count_and_no_recoverable_one(sample_warehouse_path, unsuppressed, monkeypatch,
-                                                                     record_property, page, filters):
+def test_a_board_session_shows_no_small_count_and_no_recoverable_one(
+    sample_warehouse_path, unsuppressed, monkeypatch, record_property, page, filters
+):
     session = open_session(monkeypatch, sample_warehouse_path, "board", page, FILTERS[filters])
     make_every_choice(session, page)
 
@@ -342,8 +361,13 @@ def test_a_board_session_shows_no_small_count_and_no_recoverable_one(sample_ware
 def canal_wharf_by_sex(rule: DisclosureRule, con) -> list[tuple[str, dict, object]]:
     """What the Prevalence page receives for Canal Wharf's incidents, and by sex, under `rule`."""
     period = rolling_12_months(date(2026, 9, 30))  # the sample's latest 12 months
-    queries = [("indicator", {"indicator_id": "prevalence_incidents_per_1000",
-                              "filters": Filters(period, by, GroupFilters(ward_code=WARD))}) for by in (None, "sex")]
+    queries = [
+        (
+            "indicator",
+            {"indicator_id": "prevalence_incidents_per_1000", "filters": Filters(period, by, GroupFilters(ward_code=WARD))},
+        )
+        for by in (None, "sex")
+    ]
     return [(name, arguments, cache.QUERIES[name](con, rule, **arguments)) for name, arguments in queries]
 
 
@@ -374,6 +398,7 @@ def test_rates_from_rounded_counts_leave_a_lone_hidden_count_and_the_rounding_al
 
 
 # --- exports ----------------------------------------------------------------------------------------
+
 
 def csv_table(content: bytes) -> tuple[list[str], dict[str, list]]:
     """A CSV's columns, each cell a number, text, or None when blank (so a table and its file compare)."""
@@ -426,7 +451,8 @@ def test_every_commissioner_export_holds_only_what_the_page_shows(sample_warehou
 
 @pytest.mark.parametrize("ward", [None, WARD])
 def test_the_gap_analysis_workbook_is_the_attacked_analysis_and_shows_no_small_count(
-        sample_warehouse_path, sample_warehouse, monkeypatch, record_property, ward):
+    sample_warehouse_path, sample_warehouse, monkeypatch, record_property, ward
+):
     filters = {"ward": ward} if ward else {}
     session = open_session(monkeypatch, sample_warehouse_path, "commissioner", "pages/services.py", filters)
     workbook = next(download for download in session.downloads if download.file_name.endswith(".xlsx"))
@@ -439,15 +465,21 @@ def test_the_gap_analysis_workbook_is_the_attacked_analysis_and_shows_no_small_c
     for sheet, (_, frame, spec, blanks) in sheet_tables(analysis).items():
         written = [body for _, _, body in workbook_tables(book[sheet])]
         assert written[:1] == [as_written(frame, spec, blanks)], sheet
-    assert workbook_tables(book["Coverage"])[:len(COVERAGE_BLOCKS)] == coverage_as_written(analysis.coverage)
+    assert workbook_tables(book["Coverage"])[: len(COVERAGE_BLOCKS)] == coverage_as_written(analysis.coverage)
 
     small, not_rounded = counts_in_workbook(book)
     assert not small
     assert not not_rounded, "the workbook rounds every count, district totals too"
     findings = Findings(RULE, lambda counted: None)
     truth = gap_analysis(sample_warehouse, period, UNSUPPRESSED, ward_code=ward)
-    read(findings, "gap_analysis", {"period": period, "ward_code": ward}, analysis, truth,
-         true_query=lambda query: query(sample_warehouse, UNSUPPRESSED))
+    read(
+        findings,
+        "gap_analysis",
+        {"period": period, "ward_code": ward},
+        analysis,
+        truth,
+        true_query=lambda query: query(sample_warehouse, UNSUPPRESSED),
+    )
     findings.tie_breakdowns()
     findings.attacker.solve()
     record_property("hidden counts attacked", hidden_counts_attacked(findings))
@@ -517,15 +549,23 @@ def counts_in_workbook(book) -> tuple[list[str], list[str]]:
     """Counts of people in the workbook from 1 to the threshold (in its count columns and blocks, and in its
     words), and counts not rounded. A count column is one written as a whole number that can be hidden."""
     specs = (columns.COVERAGE, columns.IDVA, columns.CAPACITY, columns.OUTCOMES, columns.INDICATORS)
-    counts = {column.header: column.name for spec in specs for column in spec  # interval limits are not counts
-              if column.hidden_with and column.number_format == "#,##0" and not NOT_A_COUNT.search(column.header)}
+    counts = {
+        column.header: column.name
+        for spec in specs
+        for column in spec  # interval limits are not counts
+        if column.hidden_with and column.number_format == "#,##0" and not NOT_A_COUNT.search(column.header)
+    }
     counts |= {column.header: column.name for column in columns.INDICATORS if column.name == "denominator"}
     count_blocks = {title for title, name, *_ in COVERAGE_BLOCKS if name in counts.values()}
     small, not_rounded = [], []
     for sheet in book.worksheets:
         for row in sheet.iter_rows(values_only=True):
-            small += [f"{sheet.title}: {match.group(0)}" for value in row if isinstance(value, str)
-                      for match in SMALL_IN_WORDS.finditer(value)]
+            small += [
+                f"{sheet.title}: {match.group(0)}"
+                for value in row
+                if isinstance(value, str)
+                for match in SMALL_IN_WORDS.finditer(value)
+            ]
         for title, header, body in workbook_tables(sheet):
             for index, heading in enumerate(header):
                 if heading not in counts and not (title in count_blocks and index >= 2):
@@ -568,24 +608,37 @@ def pack_and_what_it_used(monkeypatch, con, *, ward_code: str | None = None, rul
 
     record("scorecard", "scorecard", lambda con, filters, rule: {"filters": filters})
     record("plan_view", "plan_view", lambda con, rule, as_of: {"as_of": as_of})
-    record("ward_funnel", "ward_funnel", lambda con, rule, indicator_id, filters: {"indicator_id": indicator_id,
-                                                                                   "filters": filters})
+    record(
+        "ward_funnel", "ward_funnel", lambda con, rule, indicator_id, filters: {"indicator_id": indicator_id, "filters": filters}
+    )
     record("reporting_by_group", "hidden_need_by_group", lambda con, rule, filters: {"filters": filters})
     record("gap_analysis", "gap_analysis", lambda con, period, rule, ward_code=None: {"period": period, "ward_code": ward_code})
-    record("attrition_funnel", "attrition_funnel", lambda con, period, rule, groups: {"period": period, "by": None,
-                                                                                      "groups": groups})
+    record(
+        "attrition_funnel", "attrition_funnel", lambda con, period, rule, groups: {"period": period, "by": None, "groups": groups}
+    )
     # the hot spots are the wards' charge rates, as the Justice page computes them, worst first
-    record("attrition_hotspots", "indicator",
-           lambda con, period, rule: {"indicator_id": "charge_rate_pct", "filters": Filters(period=period, by="ward")},
-           lambda frame: frame.drop("is_hotspot"))
+    record(
+        "attrition_hotspots",
+        "indicator",
+        lambda con, period, rule: {"indicator_id": "charge_rate_pct", "filters": Filters(period=period, by="ward")},
+        lambda frame: frame.drop("is_hotspot"),
+    )
     pack = pack_module.board_pack(con, period=PACK_PERIOD, previous=PACK_PREVIOUS, rule=rule, ward_code=ward_code)
-    assert {name for name, _, _ in received} == {"scorecard", "plan_view", "ward_funnel", "hidden_need_by_group",
-                                                 "gap_analysis", "attrition_funnel", "indicator"}
+    assert {name for name, _, _ in received} == {
+        "scorecard",
+        "plan_view",
+        "ward_funnel",
+        "hidden_need_by_group",
+        "gap_analysis",
+        "attrition_funnel",
+        "indicator",
+    }
     return pack, received
 
 
-def test_the_board_pack_with_its_pages_gives_nothing_away(sample_warehouse_path, sample_warehouse, unsuppressed,
-                                                          monkeypatch, record_property):
+def test_the_board_pack_with_its_pages_gives_nothing_away(
+    sample_warehouse_path, sample_warehouse, unsuppressed, monkeypatch, record_property
+):
     """Everything the pack prints for 2026 Q3, and everything a board member fetches on the pack's pages for the same
     quarter (with every choice those pages offer), attacked at once: no hidden count is pinned, no rounding undone."""
     _, received = pack_and_what_it_used(monkeypatch, sample_warehouse)
@@ -596,8 +649,12 @@ def test_the_board_pack_with_its_pages_gives_nothing_away(sample_warehouse_path,
         assert not session.shown_small, page
         sessions.append(session)
     together = Session(app=None, received=received + [fetched for session in sessions for fetched in session.received])
-    assert any(arguments.get("filters", None) is not None and getattr(arguments["filters"], "period", None) == PACK_PERIOD
-               for session in sessions for name, arguments, _ in session.received if name == "scorecard")
+    assert any(
+        arguments.get("filters", None) is not None and getattr(arguments["filters"], "period", None) == PACK_PERIOD
+        for session in sessions
+        for name, arguments, _ in session.received
+        if name == "scorecard"
+    )
     findings = judge_received(together, unsuppressed)
     record_property("hidden counts attacked", hidden_counts_attacked(findings))
     assert {problem: found for problem, found in failures(findings).items() if found} == {}
@@ -612,14 +669,15 @@ def test_a_ward_s_board_pack_gives_nothing_away(sample_warehouse, unsuppressed, 
     assert hidden_counts_attacked(findings) >= 3
 
 
-def test_control_the_attacker_catches_a_pack_figure_made_without_disclosure_control(sample_warehouse, unsuppressed,
-                                                                                    monkeypatch):
+def test_control_the_attacker_catches_a_pack_figure_made_without_disclosure_control(sample_warehouse, unsuppressed, monkeypatch):
     """The same pack with its funnel made from exact counts (as if the pack skipped disclosure control for it): the
     checks object and the attacker pins counts, so the passing tests above are not the attacker failing to look."""
     from metrics.attrition import attrition_funnel
 
-    monkeypatch.setattr("metrics.board.pack.attrition_funnel",
-                        lambda con, period, rule, groups: attrition_funnel(con, period, rule=UNSUPPRESSED, groups=groups))
+    monkeypatch.setattr(
+        "metrics.board.pack.attrition_funnel",
+        lambda con, period, rule, groups: attrition_funnel(con, period, rule=UNSUPPRESSED, groups=groups),
+    )
     _, received = pack_and_what_it_used(monkeypatch, sample_warehouse)
     found = failures(judge_received(Session(app=None, received=received), unsuppressed))
     caught = found["counts below district level not rounded"] + found["counts from 1 to the threshold published"]
@@ -637,8 +695,12 @@ def test_no_count_from_1_to_7_in_the_pack_s_text_tables_or_charts(sample_warehou
     html = pack_html(pack, drawn=draw(pack))
     charts = [base64.b64decode(encoded).decode("utf-8") for encoded in SVG_IN_HTML.findall(html)]
     assert len(charts) >= 4
-    drawn_numbers = [text for chart in charts for text in re.findall(r"<text[^>]*>([^<]*)</text>", chart)
-                     if re.fullmatch(r"[\d,]+", text.strip())]
+    drawn_numbers = [
+        text
+        for chart in charts
+        for text in re.findall(r"<text[^>]*>([^<]*)</text>", chart)
+        if re.fullmatch(r"[\d,]+", text.strip())
+    ]
     assert drawn_numbers, "the funnel's bars carry their counts"
     chart_labels = set(drawn_numbers)
     words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", SVG_IN_HTML.sub("", html)))

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from metrics.disclosure import NOT_SHOWN
 from tests.pages.apptest_tools import figure, open_page, page_text, plotted, shown_counts, tile_values
 from ui.page_parts_front_door import MEASURES, TILES
-from metrics.disclosure import NOT_SHOWN
 
 PAGE = "pages/front_door.py"
 SECTIONS = ["At a glance", "By ward and over time", "Perpetrator interventions"]

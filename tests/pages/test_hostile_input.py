@@ -6,19 +6,20 @@ import re
 
 import pytest
 
-from pipeline.refresh import refresh
 from metrics.aggregate import GroupFilters
 from metrics.compute import Filters, compute, default_period
 from metrics.disclosure import Audience, rule_for
 from metrics.warehouse import connect
 from oversight.settings import PROJECT_ROOT, Settings
+from pipeline.refresh import refresh
 from tests.drops import WARDS, wards_geojson, write_tiny_drop
 from tests.pages.apptest_tools import open_page
 
 SCRIPT = "<script>alert(1)</script>"
 INJECTION = "'; drop table x; --"
-MARKDOWN_IMAGE_AND_LINK = ('![pixel](http://evil.example/p.png) [log in](http://evil.example/login) '
-                           '<a href="http://evil.example/login">log in</a>')
+MARKDOWN_IMAGE_AND_LINK = (
+    '![pixel](http://evil.example/p.png) [log in](http://evil.example/login) <a href="http://evil.example/login">log in</a>'
+)
 HOSTILE_WARD = f"Ward {SCRIPT}{INJECTION} {MARKDOWN_IMAGE_AND_LINK}"
 HOSTILE_SERVICE = f"Service <img src=x onerror=alert(1)> {INJECTION} :red[styled]"
 LIVE_MARKDOWN = re.compile(r"(?<!\\)(!?\[[^\]]*(?<!\\)\]\(|<[a-z]|:red\[)")  # an image, a link, a tag or styling, unescaped
@@ -63,14 +64,20 @@ def test_filter_values_reach_sql_only_as_bound_parameters(sample_warehouse_path)
     with connect(sample_warehouse_path) as con:
         period = default_period(con)
         rule = rule_for(Audience.BOARD, Settings())
-        frame = compute(con, "children_present_pct", Filters(period=period, groups=GroupFilters(ward_code="E05999999")), rule=rule)
+        frame = compute(
+            con, "children_present_pct", Filters(period=period, groups=GroupFilters(ward_code="E05999999")), rule=rule
+        )
         assert frame["numerator"].fill_null(0).sum() == 0
 
 
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/prevalence.py", "pages/justice.py"])
 def test_a_ward_and_service_named_in_html_render_as_text(hostile_warehouse, monkeypatch, page):
     app = open_page(monkeypatch, hostile_warehouse, page, ward=WARDS[0][0])
-    shown = [element.value for kind in ("title", "header", "subheader", "markdown", "caption", "info") for element in getattr(app, kind)]
+    shown = [
+        element.value
+        for kind in ("title", "header", "subheader", "markdown", "caption", "info")
+        for element in getattr(app, kind)
+    ]
     assert not [element.value for element in app.markdown if element.proto.allow_html]
     assert not [text for text in shown if LIVE_MARKDOWN.search(str(text))]
     charts = [chart.proto.spec for chart in app.get("plotly_chart")]
@@ -84,10 +91,23 @@ def test_an_action_plan_holding_html_and_markdown_shows_it_as_text():
     from ui.figures_targets import badge, target_details
 
     hostile = '<img src="http://evil.example/p.png"><a href="http://evil.example">log in</a> ' + MARKDOWN_IMAGE_AND_LINK
-    target = {"indicator_title": hostile, "indicator_id": "x", "objective": hostile, "owner": hostile, "cut": "district",
-              "kind": hostile, "progress": "off track", "status_reason": hostile, "baseline_text": hostile,
-              "aim_text": hostile, "time_left_text": hostile, "trajectory_reason": hostile, "milestones_text": hostile,
-              "forecast_text": hostile, "is_smart": False}
+    target = {
+        "indicator_title": hostile,
+        "indicator_id": "x",
+        "objective": hostile,
+        "owner": hostile,
+        "cut": "district",
+        "kind": hostile,
+        "progress": "off track",
+        "status_reason": hostile,
+        "baseline_text": hostile,
+        "aim_text": hostile,
+        "time_left_text": hostile,
+        "trajectory_reason": hostile,
+        "milestones_text": hostile,
+        "forecast_text": hostile,
+        "is_smart": False,
+    }
     import polars as pl
 
     checks = pl.DataFrame({"outcome": ["failed", hostile], "criterion": ["specific", hostile], "reasons": [hostile, hostile]})
@@ -98,8 +118,11 @@ def test_an_action_plan_holding_html_and_markdown_shows_it_as_text():
 
 
 def test_no_page_renders_html():
-    users = {path.relative_to(PROJECT_ROOT).as_posix()
-             for folder in ("pages", "ui") for path in (PROJECT_ROOT / folder).glob("*.py")
-             if re.search(r"unsafe_allow_html\s*=\s*True", path.read_text(encoding="utf-8"))}
+    users = {
+        path.relative_to(PROJECT_ROOT).as_posix()
+        for folder in ("pages", "ui")
+        for path in (PROJECT_ROOT / folder).glob("*.py")
+        if re.search(r"unsafe_allow_html\s*=\s*True", path.read_text(encoding="utf-8"))
+    }
     users |= {"app.py"} if "unsafe_allow_html" in (PROJECT_ROOT / "app.py").read_text(encoding="utf-8") else set()
     assert users == set()

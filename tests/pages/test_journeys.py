@@ -9,8 +9,7 @@ from metrics.journeys import ASSOCIATION_NOTE
 from tests.pages.apptest_tools import figure, open_page, page_text, plotted
 
 PAGE = "pages/journeys.py"
-SECTIONS = ["From entry to outcome", "Time to support and time to repeat", "Timing and attrition",
-            "Missed opportunities"]
+SECTIONS = ["From entry to outcome", "Time to support and time to repeat", "Timing and attrition", "Missed opportunities"]
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +35,11 @@ def test_the_association_caveat_is_shown_in_words(district_page):
 def test_a_filter_change_changes_the_numbers(district_page, sample_warehouse_path, monkeypatch):
     male_victims = open_page(monkeypatch, sample_warehouse_path, PAGE, sex="male")
     assert "male" in male_victims.caption[0].value
-    assert plotted(figure(male_victims, "journeys-sankey")) != plotted(figure(district_page, "journeys-sankey")) or \
-        figure(male_victims, "journeys-sankey")["data"][0]["link"] != figure(district_page, "journeys-sankey")["data"][0]["link"]
+    assert (
+        plotted(figure(male_victims, "journeys-sankey")) != plotted(figure(district_page, "journeys-sankey"))
+        or figure(male_victims, "journeys-sankey")["data"][0]["link"]
+        != figure(district_page, "journeys-sankey")["data"][0]["link"]
+    )
 
 
 def test_the_cohort_selector_switches_the_journey(sample_warehouse_path, monkeypatch):
@@ -50,8 +52,7 @@ def test_the_cohort_selector_switches_the_journey(sample_warehouse_path, monkeyp
 
 
 def test_a_selection_too_small_to_show_safely_says_so(sample_warehouse_path, monkeypatch):
-    app = open_page(monkeypatch, sample_warehouse_path, PAGE, period="Month September 2026", ward="E05990025",
-                    age_band="16-17")
+    app = open_page(monkeypatch, sample_warehouse_path, PAGE, period="Month September 2026", ward="E05990025", age_band="16-17")
     assert "not shown: too few people to show safely" in app.info[0].value or "Nobody entered" in app.info[0].value
     assert not app.subheader
 

@@ -11,8 +11,13 @@ from tests.pages.apptest_tools import figure, open_page, page_text, plotted, til
 from ui import figures_justice
 
 PAGE = "pages/justice.py"
-SECTIONS = ["From incident to conviction", "Why cases are lost", "Who drops out, and where",
-            "How long each step takes", "Charge rate by ward"]
+SECTIONS = [
+    "From incident to conviction",
+    "Why cases are lost",
+    "Who drops out, and where",
+    "How long each step takes",
+    "Charge rate by ward",
+]
 CANAL_WHARF = "E05990025"
 
 
@@ -74,13 +79,13 @@ def test_the_cut_by_selector_changes_the_conversion_table(sample_warehouse_path,
 def test_a_selection_with_no_cases_says_so(sample_warehouse_path, monkeypatch):
     app = open_page(monkeypatch, sample_warehouse_path, PAGE, ward=CANAL_WHARF, age_band="75+", ethnicity="mixed")
     assert [note.value for note in app.info] == [
-        "No domestic abuse incidents or crimes were recorded for this selection in this period."]
+        "No domestic abuse incidents or crimes were recorded for this selection in this period."
+    ]
     assert not app.subheader
 
 
 def test_a_selection_too_small_to_show_safely_says_so(sample_warehouse_path, monkeypatch):
-    app = open_page(monkeypatch, sample_warehouse_path, PAGE, period="Month September 2026", ward=CANAL_WHARF,
-                    age_band="16-17")
+    app = open_page(monkeypatch, sample_warehouse_path, PAGE, period="Month September 2026", ward=CANAL_WHARF, age_band="16-17")
     assert "not shown: too few people to show safely" in app.info[0].value
     assert not app.subheader
 

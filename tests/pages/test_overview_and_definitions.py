@@ -38,8 +38,9 @@ def test_choosing_a_ward_changes_the_numbers(monkeypatch, sample_warehouse_path)
 
 
 def test_a_narrow_selection_shows_words_not_small_numbers(monkeypatch, sample_warehouse_path):
-    app = open_page(monkeypatch, sample_warehouse_path, "pages/overview.py",
-                    ward="E05990018", age_band="16-17", ethnicity="asian")
+    app = open_page(
+        monkeypatch, sample_warehouse_path, "pages/overview.py", ward="E05990018", age_band="16-17", ethnicity="asian"
+    )
     cells = scorecard_cells(app)
     assert "*" in cells
     assert not any(SMALL_COUNT.fullmatch(value) for value in cells)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pages.apptest_tools import figure, open_page, page_text, plotted, shown_counts, tile_values
 from metrics.disclosure import NOT_SHOWN
+from tests.pages.apptest_tools import figure, open_page, page_text, plotted, shown_counts, tile_values
 
 PAGE = "pages/prevalence.py"
 SECTIONS = [

@@ -10,22 +10,34 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-from pipeline.refresh import refresh
 from oversight.settings import PROJECT_ROOT, Settings
+from pipeline.refresh import refresh
 from tests.drops import write_tiny_drop
 from tests.ui.test_access import APP_TITLES, BOARD_PAGES
 
 USERS = {"board": "bo@council.gov.uk", "commissioner": "cam@council.gov.uk", "analyst": "ana@council.gov.uk"}
-BOARD_PAGE_FILES = ["pages/overview.py", "pages/prevalence.py", "pages/services.py", "pages/justice.py",
-                    "pages/journeys.py", "pages/front_door.py", "pages/action_plan.py", "pages/definitions.py"]
+BOARD_PAGE_FILES = [
+    "pages/overview.py",
+    "pages/prevalence.py",
+    "pages/services.py",
+    "pages/justice.py",
+    "pages/journeys.py",
+    "pages/front_door.py",
+    "pages/action_plan.py",
+    "pages/definitions.py",
+]
 WARD = "E05990025"  # Canal Wharf: one ward, where small counts are common
-PERSON_COUNT = re.compile(r"cases|victims|people|referrals|support|started|completed|disengaged|declined|charged|"
-                          r"charging|incidents|crimes|count|children|contacts|notifications|heard|known|offered|reached",
-                          re.IGNORECASE)
+PERSON_COUNT = re.compile(
+    r"cases|victims|people|referrals|support|started|completed|disengaged|declined|charged|"
+    r"charging|incidents|crimes|count|children|contacts|notifications|heard|known|offered|reached",
+    re.IGNORECASE,
+)
 NOT_A_COUNT = re.compile(r"%|per |per$|fte|share|rate|places|services taking|women aged", re.IGNORECASE)
 SMALL_IN_WORDS = re.compile(
     r"(?<![\d.,])([1-7])(?![\d.,%])\s+(?:people|victims?|cases?|children|child|referrals?|crimes?|incidents?|"
-    r"persons?|men|women|survivors?)\b", re.IGNORECASE)
+    r"persons?|men|women|survivors?)\b",
+    re.IGNORECASE,
+)
 
 
 def open_as(monkeypatch, warehouse, role: str, *, page: str | None = None, **filters: str):
@@ -53,8 +65,7 @@ def open_as(monkeypatch, warehouse, role: str, *, page: str | None = None, **fil
     return app, offered[0] if offered else []
 
 
-@pytest.mark.parametrize(("role", "expected"), [
-    ("board", BOARD_PAGES), ("commissioner", BOARD_PAGES), ("analyst", APP_TITLES)])
+@pytest.mark.parametrize(("role", "expected"), [("board", BOARD_PAGES), ("commissioner", BOARD_PAGES), ("analyst", APP_TITLES)])
 def test_each_role_is_offered_exactly_its_pages(sample_warehouse_path, monkeypatch, role, expected):
     app, offered = open_as(monkeypatch, sample_warehouse_path, role)
     assert sorted(offered) == sorted(expected)
@@ -122,15 +133,22 @@ def small_counts_shown(app: AppTest, *, read_words: bool = True) -> list[str]:
         for column in frame.columns:
             if PERSON_COUNT.search(str(column)) and not NOT_A_COUNT.search(str(column)):
                 found += [f"{column}={value}" for value in frame[column].tolist() if is_small_count(value)]
-    words = [element.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
-                                        "success", "error") for element in getattr(app, kind)]
+    words = [
+        element.value
+        for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "success", "error")
+        for element in getattr(app, kind)
+    ]
     found += [match.group(0) for text in words if read_words for match in SMALL_IN_WORDS.finditer(str(text))]
     for chart in app.get("plotly_chart"):
         for trace in json.loads(chart.proto.spec)["data"]:
             label = f"{trace.get('name', '')} {trace.get('hovertemplate', '')}"
             if PERSON_COUNT.search(label) and not NOT_A_COUNT.search(label) and trace.get("type") == "bar":
-                found += [f"{trace.get('name')}={value}" for axis in ("x", "y") for value in trace.get(axis) or []
-                          if is_small_count(value)]
+                found += [
+                    f"{trace.get('name')}={value}"
+                    for axis in ("x", "y")
+                    for value in trace.get(axis) or []
+                    if is_small_count(value)
+                ]
     return found
 
 

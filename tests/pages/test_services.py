@@ -10,8 +10,15 @@ from streamlit.testing.v1 import AppTest
 
 from oversight.settings import PROJECT_ROOT
 
-SECTIONS = ["What to take to the commissioning round", "What if", "Where services are", "Coverage by ward and client group", "IDVA capacity", "MARAC against SafeLives levels",
-            "Service outcomes and capacity against demand"]
+SECTIONS = [
+    "What to take to the commissioning round",
+    "What if",
+    "Where services are",
+    "Coverage by ward and client group",
+    "IDVA capacity",
+    "MARAC against SafeLives levels",
+    "Service outcomes and capacity against demand",
+]
 NOT_SHOWN = "not shown: too few people to show safely"
 NORTHERN_WARD = "E05990003"  # Kestrel Edge
 A_RECENT_MONTH = "Month August 2026"  # the sample's data end in September 2026
@@ -61,8 +68,9 @@ def test_the_service_map_is_drawn_offline(services):
     service_map = figures(services)[0]
     assert {trace["type"] for trace in service_map["data"]} == {"choroplethmap", "scattermap"}
     assert service_map["layout"]["map"]["style"] == "white-bg"
-    assert all(trace["type"] not in ("choropleth", "scattergeo", "scattermapbox")
-               for spec in figures(services) for trace in spec["data"])
+    assert all(
+        trace["type"] not in ("choropleth", "scattergeo", "scattermapbox") for spec in figures(services) for trace in spec["data"]
+    )
 
 
 def test_choosing_a_ward_narrows_the_page_to_it(services, monkeypatch, sample_warehouse_path):
@@ -94,12 +102,18 @@ def test_the_page_leads_with_the_biggest_gaps_the_risks_and_both_idva_figures(se
     first = lead.splitlines()[0]
     assert re.match(r"- [A-Z][\w' ]+, [\w ,+]+: about [\d,]+ people not reached \(95% interval [\d,]+ to [\d,]+\)", first), first
     assert "could" in first  # names the service that could extend or grow
-    overload = re.search(r"Men's Support Service: contract ends on 31 December 2026, within 6 months of the data date "
-                         r"\([^)]*\); referrals at (\d+)% of its places", lead)
+    overload = re.search(
+        r"Men's Support Service: contract ends on 31 December 2026, within 6 months of the data date "
+        r"\([^)]*\); referrals at (\d+)% of its places",
+        lead,
+    )
     assert overload and int(overload.group(1)) > 250, lead  # the sample's men's service takes nearly three times its places
     # both IDVA figures: for the MARAC cases expected and for those heard, each with its shortfall
-    assert re.search(r"needs [\d.]+ for the [\d,]+ MARAC cases expected \(shortfall [\d.]+ FTE\) and [\d.]+ for the "
-                     r"[\d,]+ cases MARAC heard \(shortfall [\d.]+ FTE\)", lead), lead
+    assert re.search(
+        r"needs [\d.]+ for the [\d,]+ MARAC cases expected \(shortfall [\d.]+ FTE\) and [\d.]+ for the "
+        r"[\d,]+ cases MARAC heard \(shortfall [\d.]+ FTE\)",
+        lead,
+    ), lead
 
 
 def test_the_what_if_form_sets_a_scenario_against_today(services):
@@ -110,8 +124,11 @@ def test_the_what_if_form_sets_a_scenario_against_today(services):
     said = text(app)
     assert "IDVA FTE registered: 9.00 FTE today, 11.00 FTE with the scenario (change +2.00 FTE)." in said
     for needed_for in ("expected", "heard"):
-        found = re.search(rf"IDVA shortfall for the MARAC cases {needed_for}: (-?[\d.]+) FTE today, (-?[\d.]+) FTE with "
-                          r"the scenario \(change -2.00 FTE\)\.", said)
+        found = re.search(
+            rf"IDVA shortfall for the MARAC cases {needed_for}: (-?[\d.]+) FTE today, (-?[\d.]+) FTE with "
+            r"the scenario \(change -2.00 FTE\)\.",
+            said,
+        )
         assert found and round(float(found.group(2)) - float(found.group(1)), 2) == -2.0, said
     assert "Add 2 full-time IDVAs in Hallowmoor and Oakenrigg" in said
 

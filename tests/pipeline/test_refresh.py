@@ -5,13 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
-from tests.drops import CRIMES_CSV, INCIDENTS_HEADER, incidents_csv, write_reference_drop, write_tiny_drop
 
 from etl.errors import RefreshFailed, RefreshLocked
-from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
+from pipeline.refresh import refresh
+from tests.drops import INCIDENTS_HEADER, incidents_csv, write_reference_drop, write_tiny_drop
 
 
 def rows(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
@@ -21,10 +20,13 @@ def rows(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 def table_contents(warehouse: Path, table: str) -> list[tuple]:
     with Warehouse(warehouse).connect_read_only() as con:
-        columns = [name for (name,) in con.execute(
-            "select column_name from information_schema.columns where table_name = ? and column_name not like '\\_%' escape '\\'",
-            [table],
-        ).fetchall()]
+        columns = [
+            name
+            for (name,) in con.execute(
+                "select column_name from information_schema.columns where table_name = ? and column_name not like '\\_%' escape '\\'",
+                [table],
+            ).fetchall()
+        ]
         return con.execute(f"select {', '.join(columns)} from {table} order by all").fetchall()
 
 
@@ -41,13 +43,36 @@ def test_refresh_loads_good_rows_and_keeps_rejects_with_reasons(tmp_path, settin
     loaded = rows(settings.warehouse, "select incident_id, ward_code from stg_police_incidents order by incident_id")
     # INC003 gave only an LSOA code: its ward comes from the lookup.
     assert loaded == [("INC001", "E05990001"), ("INC002", "E05990002"), ("INC003", "E05990003")]
-    rejects = rows(settings.warehouse,
-                   "select file_name, line, record_id, column_name, value, rule from rejects "
-                   "where extract = 'police_incidents' order by line, column_name")
+    rejects = rows(
+        settings.warehouse,
+        "select file_name, line, record_id, column_name, value, rule from rejects "
+        "where extract = 'police_incidents' order by line, column_name",
+    )
     assert rejects == [
-        ("police_incidents_2025-11-25.csv", 5, "INC004", "ward_code", "E05990009", "unknown ward code: not in the ward boundaries"),
-        ("police_incidents_2025-11-25.csv", 6, "INC005", "reported_at", "(withheld: text of several words may name a person or a place)", "expected a date and time as YYYY-MM-DDTHH:MM[:SS]"),
-        ("police_incidents_2025-11-25.csv", 6, "INC005", "victim_ethnicity", "purple", "expected one of asian, black, mixed, white, other, unknown"),
+        (
+            "police_incidents_2025-11-25.csv",
+            5,
+            "INC004",
+            "ward_code",
+            "E05990009",
+            "unknown ward code: not in the ward boundaries",
+        ),
+        (
+            "police_incidents_2025-11-25.csv",
+            6,
+            "INC005",
+            "reported_at",
+            "(withheld: text of several words may name a person or a place)",
+            "expected a date and time as YYYY-MM-DDTHH:MM[:SS]",
+        ),
+        (
+            "police_incidents_2025-11-25.csv",
+            6,
+            "INC005",
+            "victim_ethnicity",
+            "purple",
+            "expected one of asian, black, mixed, white, other, unknown",
+        ),
     ]
 
 
@@ -60,7 +85,9 @@ def test_the_run_log_says_where_the_refresh_spent_its_time(tmp_path, settings):
     per_file = {"fingerprint", "read", "identifier guard", "contract checks", "warehouse checks", "rejects", "staging", "commit"}
     assert per_file | {"marts", "checkpoint", "publish"} == set(first["stage_seconds"])
     # The second drop is unchanged, so only fingerprints are taken; the last version is copied first.
-    assert {"fingerprint", "commit", "copy last version", "marts", "precomputed sums", "checkpoint", "publish"} == set(second["stage_seconds"])
+    assert {"fingerprint", "commit", "copy last version", "marts", "precomputed sums", "checkpoint", "publish"} == set(
+        second["stage_seconds"]
+    )
     assert all(seconds >= 0 for seconds in (*first["stage_seconds"].values(), *second["stage_seconds"].values()))
 
 
@@ -75,7 +102,15 @@ def test_dates_running_backwards_on_the_justice_path_are_rejected(tmp_path, sett
 def test_second_refresh_of_the_same_drop_changes_nothing(tmp_path, settings):
     drop = write_tiny_drop(tmp_path / "drop")
     refresh(drop, warehouse=settings.warehouse, settings=settings)
-    tables = ["stg_police_incidents", "stg_crime_outcomes", "stg_population", "stg_wards", "rejects", "mart_incidents", "mart_wards"]
+    tables = [
+        "stg_police_incidents",
+        "stg_crime_outcomes",
+        "stg_population",
+        "stg_wards",
+        "rejects",
+        "mart_incidents",
+        "mart_wards",
+    ]
     before = {table: table_contents(settings.warehouse, table) for table in tables}
 
     again = refresh(drop, warehouse=settings.warehouse, settings=settings)
@@ -89,29 +124,42 @@ def test_a_newer_row_replaces_the_older_by_id_and_updates_are_counted(tmp_path, 
     refresh(write_tiny_drop(tmp_path / "first"), warehouse=settings.warehouse, settings=settings)
     second = tmp_path / "second"
     second.mkdir()
-    (second / "police_incidents_2025-11-26.csv").write_text(incidents_csv([
-        "INC002,2025-05-10T08:00,E05990002,,V002,male,35-44,asian,high,16,0,,no,",
-        "INC006,2025-08-10T08:00,E05990003,,V005,female,45-54,mixed,standard,1,0,,no,",
-    ]))
+    (second / "police_incidents_2025-11-26.csv").write_text(
+        incidents_csv(
+            [
+                "INC002,2025-05-10T08:00,E05990002,,V002,male,35-44,asian,high,16,0,,no,",
+                "INC006,2025-08-10T08:00,E05990003,,V005,female,45-54,mixed,standard,1,0,,no,",
+            ]
+        )
+    )
 
     report = refresh(second, warehouse=settings.warehouse, settings=settings)
 
     file = report.files[0]
     assert (file.rows_loaded, file.rows_inserted, file.rows_updated) == (2, 1, 1)
     assert rows(settings.warehouse, "select incident_id, dash_risk from stg_police_incidents order by 1") == [
-        ("INC001", "high"), ("INC002", "high"), ("INC003", "medium"), ("INC006", "standard"),
+        ("INC001", "high"),
+        ("INC002", "high"),
+        ("INC003", "medium"),
+        ("INC006", "standard"),
     ]
 
 
 def test_a_duplicate_id_within_one_file_is_a_rejected_row(tmp_path, settings):
     drop = write_reference_drop(tmp_path / "drop")
-    (drop / "police_incidents.csv").write_text(incidents_csv([
-        "INC001,2025-04-02T22:14:00,E05990001,,V001,female,25-34,white,high,15,2,yes,yes,CR001",
-        "INC001,2025-04-03T22:14:00,E05990002,,V001,female,25-34,white,high,15,2,yes,yes,CR001",
-    ]))
+    (drop / "police_incidents.csv").write_text(
+        incidents_csv(
+            [
+                "INC001,2025-04-02T22:14:00,E05990001,,V001,female,25-34,white,high,15,2,yes,yes,CR001",
+                "INC001,2025-04-03T22:14:00,E05990002,,V001,female,25-34,white,high,15,2,yes,yes,CR001",
+            ]
+        )
+    )
     report = refresh(drop, warehouse=settings.warehouse, settings=settings)
     assert (report.files[-1].rows_loaded, report.files[-1].rows_rejected) == (1, 1)
-    assert rows(settings.warehouse, "select line, rule from rejects") == [(3, "duplicate incident_id within the file (first on line 2)")]
+    assert rows(settings.warehouse, "select line, rule from rejects") == [
+        (3, "duplicate incident_id within the file (first on line 2)")
+    ]
 
 
 def test_a_referral_to_a_service_not_in_the_register_is_rejected(tmp_path, settings):
@@ -144,7 +192,9 @@ def test_unknown_file_is_refused_with_the_known_names_and_the_rest_loads(tmp_pat
 def test_missing_required_column_refuses_the_file_naming_file_and_column(tmp_path, settings):
     drop = write_reference_drop(tmp_path / "drop")
     header = INCIDENTS_HEADER.replace("victim_id,", "")
-    (drop / "police_incidents.csv").write_text(header + "\nINC001,2025-04-02T22:14:00,E05990001,,female,25-34,white,high,15,2,yes,yes,CR001\n")
+    (drop / "police_incidents.csv").write_text(
+        header + "\nINC001,2025-04-02T22:14:00,E05990001,,female,25-34,white,high,15,2,yes,yes,CR001\n"
+    )
     report = refresh(drop, warehouse=settings.warehouse, settings=settings)
     message = report.refused[0].message
     assert message.startswith("police_incidents.csv, line 1, column victim_id: missing required column victim_id")
@@ -210,9 +260,8 @@ def test_a_failed_refresh_leaves_the_last_good_warehouse_serving(tmp_path, setti
 
 def test_only_one_refresh_runs_at_a_time(tmp_path, settings):
     store = Warehouse(settings.warehouse)
-    with store.refresh_lock():
-        with pytest.raises(RefreshLocked, match="another refresh is running"):
-            refresh(write_tiny_drop(tmp_path / "drop"), warehouse=settings.warehouse, settings=settings)
+    with store.refresh_lock(), pytest.raises(RefreshLocked, match="another refresh is running"):
+        refresh(write_tiny_drop(tmp_path / "drop"), warehouse=settings.warehouse, settings=settings)
 
 
 def test_readers_keep_an_old_version_open_across_a_publish(tmp_path, settings):
@@ -220,7 +269,9 @@ def test_readers_keep_an_old_version_open_across_a_publish(tmp_path, settings):
     reader = Warehouse(settings.warehouse).connect_read_only()
     second = tmp_path / "second"
     second.mkdir()
-    (second / "police_incidents_b.csv").write_text(incidents_csv(["INC009,2025-08-10T08:00,E05990003,,V005,female,45-54,mixed,standard,1,0,,no,"]))
+    (second / "police_incidents_b.csv").write_text(
+        incidents_csv(["INC009,2025-08-10T08:00,E05990003,,V005,female,45-54,mixed,standard,1,0,,no,"])
+    )
     refresh(second, warehouse=settings.warehouse, settings=settings)
     assert reader.execute("select count(*) from stg_police_incidents").fetchone() == (3,)
     reader.close()

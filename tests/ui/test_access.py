@@ -17,18 +17,30 @@ from ui.widgets import audited
 
 Page = namedtuple("Page", "title")
 APP_TITLES = re.findall(r'st\.Page\("[^"]+", title="([^"]+)"', (PROJECT_ROOT / "app.py").read_text(encoding="utf-8"))
-BOARD_PAGES = ["Overview", "Prevalence and need", "Services and coverage", "Justice and attrition", "Victim journeys",
-               "Front door and safeguarding", "Action plan", "Definitions"]
+BOARD_PAGES = [
+    "Overview",
+    "Prevalence and need",
+    "Services and coverage",
+    "Justice and attrition",
+    "Victim journeys",
+    "Front door and safeguarding",
+    "Action plan",
+    "Definitions",
+]
 
 
 def test_every_page_in_the_router_is_declared():
     assert set(APP_TITLES) == set(access.PAGE_AUDIENCES)
 
 
-@pytest.mark.parametrize(("audience", "expected"), [
-    (Audience.BOARD, BOARD_PAGES), (Audience.COMMISSIONER, BOARD_PAGES),
-    (Audience.ANALYST, [title for title in APP_TITLES]),
-])
+@pytest.mark.parametrize(
+    ("audience", "expected"),
+    [
+        (Audience.BOARD, BOARD_PAGES),
+        (Audience.COMMISSIONER, BOARD_PAGES),
+        (Audience.ANALYST, [title for title in APP_TITLES]),
+    ],
+)
 def test_each_role_sees_its_pages(audience, expected):
     shown = [page.title for page in access.visible_pages([Page(title) for title in APP_TITLES], audience)]
     assert sorted(shown) == sorted(expected)
@@ -55,7 +67,7 @@ def test_the_proxy_headers_name_the_user_and_role():
     settings = Settings(auth_mode="header", trusted_role_header="X-Oversight-Role")
     viewer = access.viewer_from_headers({"x-forwarded-user": "bo@council.gov.uk", "X-OVERSIGHT-ROLE": "Commissioner"}, settings)
     assert (viewer.name, viewer.audience, viewer.sign_in) == ("bo@council.gov.uk", Audience.COMMISSIONER, "header")
-    assert "Signed in as bo@council.gov.uk (commissioner)" == viewer.describe()
+    assert viewer.describe() == "Signed in as bo@council.gov.uk (commissioner)"
     unknown = access.viewer_from_headers({"X-Forwarded-User": "bo", "X-Oversight-Role": "admin; root"}, settings)
     assert unknown.audience is Audience.BOARD
 
@@ -72,16 +84,27 @@ def test_no_user_header_means_no_sign_in(headers):
 
 
 def test_oidc_claims_give_the_user_and_entra_app_roles():
-    viewer = access.viewer_from_claims({"is_logged_in": True, "preferred_username": "ana@council.gov.uk",
-                                        "roles": ["Analyst"]}, Settings(auth_mode="oidc"))
+    viewer = access.viewer_from_claims(
+        {"is_logged_in": True, "preferred_username": "ana@council.gov.uk", "roles": ["Analyst"]}, Settings(auth_mode="oidc")
+    )
     assert (viewer.name, viewer.audience) == ("ana@council.gov.uk", Audience.ANALYST)
     with pytest.raises(access.SignInRequired):
         access.viewer_from_claims({"is_logged_in": False, "email": "x@y"}, Settings(auth_mode="oidc"))
 
 
-@pytest.mark.parametrize(("address", "loopback"), [
-    ("localhost", True), ("127.0.0.1", True), ("::1", True), ("[::1]", True),
-    ("0.0.0.0", False), ("", False), ("10.1.2.3", False), ("dashboard.council.gov.uk", False)])
+@pytest.mark.parametrize(
+    ("address", "loopback"),
+    [
+        ("localhost", True),
+        ("127.0.0.1", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("0.0.0.0", False),
+        ("", False),
+        ("10.1.2.3", False),
+        ("dashboard.council.gov.uk", False),
+    ],
+)
 def test_loopback_addresses(address, loopback):
     assert is_loopback(address) is loopback
 
@@ -111,8 +134,13 @@ def test_the_launcher_reads_the_address_in_either_form(monkeypatch):
 
 
 def test_a_download_is_recorded_with_who_what_and_filters(tmp_path):
-    record = ExportRecord(user="cam", role="commissioner", export="table: idva", file_name="idva.csv",
-                          filters={"ward": "O'Brien's; drop table x; --"})
+    record = ExportRecord(
+        user="cam",
+        role="commissioner",
+        export="table: idva",
+        file_name="idva.csv",
+        filters={"ward": "O'Brien's; drop table x; --"},
+    )
     build = audited(lambda: b"a,b\n", record=record, warehouse=tmp_path)
     assert read_exports(tmp_path) == []  # drawing the button records nothing; the click does
     assert build() == b"a,b\n"

@@ -6,34 +6,62 @@ import numpy as np
 import polars as pl
 
 from metrics.definitions import Topic
+from metrics.disclosure import NOT_SHOWN
 from metrics.funnel import rate_funnel
 from metrics.registry import get
 from ui import page_parts_front_door as front_door
 from ui import page_parts_prevalence as prevalence
 from ui.figures_front_door import programme_stages_chart
 from ui.figures_wards import funnel_with_ward, map_with_ward, ordered_interval_chart
-from metrics.disclosure import NOT_SHOWN
 from ui.result_views import clicked_ward
 
-GEOMETRY = {"type": "FeatureCollection", "features": [
-    {"type": "Feature", "id": code, "properties": {}, "geometry": {"type": "Polygon", "coordinates": [
-        [[-2.2 + offset, 54.1], [-2.19 + offset, 54.1], [-2.19 + offset, 54.11], [-2.2 + offset, 54.1]]]}}
-    for offset, code in ((0.0, "E05990001"), (0.01, "E05990002"))]}
+GEOMETRY = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "id": code,
+            "properties": {},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[-2.2 + offset, 54.1], [-2.19 + offset, 54.1], [-2.19 + offset, 54.11], [-2.2 + offset, 54.1]]],
+            },
+        }
+        for offset, code in ((0.0, "E05990001"), (0.01, "E05990002"))
+    ],
+}
 
 
 def wards(values: list[float | None], comparisons: list[str]) -> pl.DataFrame:
-    return pl.DataFrame({
-        "cut_value": ["E05990001", "E05990002"], "cut_label": ["Hallowmoor", "Oakenrigg"], "value": values,
-        "lower_95": [v and v - 1 for v in values], "upper_95": [v and v + 1 for v in values], "comparison": comparisons,
-        "comparator": ["district"] * 2, "comparator_value": [20.0] * 2, "numerator": [100, None],
-        "denominator": [5000.0, 4000.0], "unit": ["per 1,000"] * 2,
-    }, schema_overrides={"value": pl.Float64, "lower_95": pl.Float64, "upper_95": pl.Float64})
+    return pl.DataFrame(
+        {
+            "cut_value": ["E05990001", "E05990002"],
+            "cut_label": ["Hallowmoor", "Oakenrigg"],
+            "value": values,
+            "lower_95": [v and v - 1 for v in values],
+            "upper_95": [v and v + 1 for v in values],
+            "comparison": comparisons,
+            "comparator": ["district"] * 2,
+            "comparator_value": [20.0] * 2,
+            "numerator": [100, None],
+            "denominator": [5000.0, 4000.0],
+            "unit": ["per 1,000"] * 2,
+        },
+        schema_overrides={"value": pl.Float64, "lower_95": pl.Float64, "upper_95": pl.Float64},
+    )
 
 
 def groups(values: list[float | None], below: list[bool]) -> pl.DataFrame:
-    return pl.DataFrame({"group": ["Asian women", "White men"], "value": values, "comparator_value": [47.0, 47.0],
-                         "is_below_district": below, "value_suppressed": [value is None for value in values]},
-                        schema_overrides={"value": pl.Float64})
+    return pl.DataFrame(
+        {
+            "group": ["Asian women", "White men"],
+            "value": values,
+            "comparator_value": [47.0, 47.0],
+            "is_below_district": below,
+            "value_suppressed": [value is None for value in values],
+        },
+        schema_overrides={"value": pl.Float64},
+    )
 
 
 def test_the_prevalence_page_offers_its_topic_and_the_reporting_ratio():
@@ -48,9 +76,11 @@ def test_hidden_need_words_name_the_groups_below_the_district():
     assert "police know of 47 victims for every 100" in text
     assert text.endswith("in the district: Asian women (36 per 100).")
     assert "No group in Kiln Row is significantly below" in prevalence.hidden_need_summary(
-        groups([50.0, 60.0], [False, False]), place="Kiln Row")
-    assert prevalence.hidden_need_summary(groups([36.4, 50.0], [True, False]), place="Kiln Row", age_band="20-24"
-                                          ).startswith("Across the district, among people aged 20-24, police know of 47")
+        groups([50.0, 60.0], [False, False]), place="Kiln Row"
+    )
+    assert prevalence.hidden_need_summary(groups([36.4, 50.0], [True, False]), place="Kiln Row", age_band="20-24").startswith(
+        "Across the district, among people aged 20-24, police know of 47"
+    )
     assert "can be shown" in prevalence.hidden_need_summary(groups([None, None], [False, False]), place="Kiln Row")
     assert prevalence.hidden_groups_note(groups([None, 50.0], [False, False])) == f"1 group is {NOT_SHOWN}."
     assert prevalence.hidden_groups_note(groups([40.0, 50.0], [False, False])) is None
@@ -63,19 +93,39 @@ def test_the_front_door_marks_the_chosen_ward():
 
 
 def programmes(offered: int | None, started: int | None, completed: int | None) -> pl.DataFrame:
-    return pl.DataFrame([{
-        "programme_name": "Choices", "provider": "Fresh Start", "n_offered": offered, "n_started": started,
-        "n_completed": completed, "n_disengaged": 10, "start_pct": 75.0 if started else None,
-        "completion_pct": 54.0 if completed else None, "completion_pct_lower_95": 36.0, "completion_pct_upper_95": 70.0,
-        "completed_pct_of_offered": 15.0 if completed else None,
-    }], schema_overrides={"n_offered": pl.Int64, "n_started": pl.Int64, "n_completed": pl.Int64, "start_pct": pl.Float64,
-                          "completion_pct": pl.Float64, "completed_pct_of_offered": pl.Float64})
+    return pl.DataFrame(
+        [
+            {
+                "programme_name": "Choices",
+                "provider": "Fresh Start",
+                "n_offered": offered,
+                "n_started": started,
+                "n_completed": completed,
+                "n_disengaged": 10,
+                "start_pct": 75.0 if started else None,
+                "completion_pct": 54.0 if completed else None,
+                "completion_pct_lower_95": 36.0,
+                "completion_pct_upper_95": 70.0,
+                "completed_pct_of_offered": 15.0 if completed else None,
+            }
+        ],
+        schema_overrides={
+            "n_offered": pl.Int64,
+            "n_started": pl.Int64,
+            "n_completed": pl.Int64,
+            "start_pct": pl.Float64,
+            "completion_pct": pl.Float64,
+            "completed_pct_of_offered": pl.Float64,
+        },
+    )
 
 
 def test_programmes_read_from_offer_to_completion_in_words():
     [sentence] = front_door.programme_summary(programmes(100, 75, 15))
-    assert sentence == ("Choices: of about 100 perpetrators offered a place, 75 (75%) started and 15 (15%) have completed "
-                        "so far. Of those whose programme has ended, 54% completed it.")
+    assert sentence == (
+        "Choices: of about 100 perpetrators offered a place, 75 (75%) started and 15 (15%) have completed "
+        "so far. Of those whose programme has ended, 54% completed it."
+    )
     [hidden] = front_door.programme_summary(programmes(20, 15, None))
     assert NOT_SHOWN in hidden
     assert front_door.programme_summary(programmes(None, None, None)) == [f"Choices: {NOT_SHOWN}."]
@@ -108,7 +158,10 @@ def test_the_chosen_ward_is_ringed_on_the_funnel_and_outlined_on_the_map():
     (outline,) = [trace for trace in ward_map.data if trace.name == "chosen ward"]
     assert outline.line.width == 4 and min(outline.x) == -2.2  # Hallowmoor's boundary
     (names,) = [trace for trace in ward_map.data if trace.name == "ward names"]
-    assert list(names.text) == ["Hallowmoor", "Oakenrigg"] and [code for code, in names.customdata] == ["E05990001", "E05990002"]
+    assert list(names.text) == ["Hallowmoor", "Oakenrigg"] and [code for (code,) in names.customdata] == [
+        "E05990001",
+        "E05990002",
+    ]
     assert clicked_ward([{"customdata": ["E05990002"]}], {"E05990001", "E05990002"}) == "E05990002"
 
 
@@ -119,8 +172,15 @@ def test_empty_cells_on_the_data_page_are_blank_not_none():
 
     from ui.figures_data_quality import blank_empty_cells
 
-    table = pl.DataFrame({"Source": ["Police", None], "Days": [3, None], "Rows": [10, 20],
-                          "At": [datetime(2026, 9, 29, 1, 2), None], "Late": [True, None]})
+    table = pl.DataFrame(
+        {
+            "Source": ["Police", None],
+            "Days": [3, None],
+            "Rows": [10, 20],
+            "At": [datetime(2026, 9, 29, 1, 2), None],
+            "Late": [True, None],
+        }
+    )
     assert blank_empty_cells(table).rows() == [("Police", "3", 10, "2026-09-29 01:02", "yes"), ("", "", 20, "", "")]
 
 

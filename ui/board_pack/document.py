@@ -24,8 +24,17 @@ from ui.board_pack import charts
 
 HIGHEST_WARDS = 6
 TEMPLATES = Path(__file__).parent / "templates"
-SECTIONS = ("Cover", "Summary", "Scorecard", "Priorities", "Prevalence by ward", "Service gaps", "Attrition",
-            "Data notes", "Glossary")
+SECTIONS = (
+    "Cover",
+    "Summary",
+    "Scorecard",
+    "Priorities",
+    "Prevalence by ward",
+    "Service gaps",
+    "Attrition",
+    "Data notes",
+    "Glossary",
+)
 
 
 @dataclass(frozen=True)
@@ -41,8 +50,13 @@ class Drawn:
 def pack_html(pack: BoardPack, *, drawn: Drawn | None = None) -> str:
     """The whole pack as one self-contained HTML page (charts inline as SVG, styles inline)."""
     drawn = drawn or draw(pack)
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                                     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     environment.filters.update(svg_uri=_svg_uri, day=_day, moment=_moment, capitalize_first=_capitalize_first)
     template = environment.get_template("pack.html.j2")
     return template.render(pack=pack, css=(TEMPLATES / "pack.css").read_text(encoding="utf-8"), **context(pack, drawn))
@@ -62,8 +76,12 @@ def draw(pack: BoardPack) -> Drawn:
         for priority in pack.plan.priorities():
             charted = pack.plan.selected(priority=priority).filter(pl.col("has_chart"))
             if charted.height:
-                by_priority[priority] = charts.priority_charts([
-                    (row["target_id"], row["unit"], pack.plan.series_of(row["target_id"])) for row in charted.iter_rows(named=True)])
+                by_priority[priority] = charts.priority_charts(
+                    [
+                        (row["target_id"], row["unit"], pack.plan.series_of(row["target_id"]))
+                        for row in charted.iter_rows(named=True)
+                    ]
+                )
     figures: list[Any] = list(by_priority.values())
     unit = pack.ward_points["unit"][0] if pack.ward_points.height else ""
     extra = {
@@ -87,30 +105,56 @@ def context(pack: BoardPack, drawn: Drawn) -> dict[str, Any]:
         "priorities": _priorities(pack, drawn),
         "wards": _ward_rows(pack),
         "least_reporting": [
-            {"group": row["group"], "value": ratio_text(row["value"], row["numerator"], row["denominator"], rule),
-             "comparison": row["comparison_text"]} for row in pack.least_reporting.iter_rows(named=True)],
+            {
+                "group": row["group"],
+                "value": ratio_text(row["value"], row["numerator"], row["denominator"], rule),
+                "comparison": row["comparison_text"],
+            }
+            for row in pack.least_reporting.iter_rows(named=True)
+        ],
         "gaps": [
-            {"ward": row["ward_name"], "group": row["group_label"], "services": row["n_services"],
-             "need": count_text(row["estimated_need"], rule, suppressed=row["estimated_need_suppressed"]),
-             "reached": count_text(row["people_reached"], rule, suppressed=row["people_reached_suppressed"]),
-             "reach": ratio_text(row["reach_pct_of_need"], row["people_reached"], row["estimated_need"], rule, suffix="%")
-             if not row["reach_pct_of_need_suppressed"] else SUPPRESSED_TEXT,
-             "places": f"{row['capacity_places']:,.0f}", "reason": row["gap_reason"]}
-            for row in pack.biggest_gaps.iter_rows(named=True)],
+            {
+                "ward": row["ward_name"],
+                "group": row["group_label"],
+                "services": row["n_services"],
+                "need": count_text(row["estimated_need"], rule, suppressed=row["estimated_need_suppressed"]),
+                "reached": count_text(row["people_reached"], rule, suppressed=row["people_reached_suppressed"]),
+                "reach": ratio_text(row["reach_pct_of_need"], row["people_reached"], row["estimated_need"], rule, suffix="%")
+                if not row["reach_pct_of_need_suppressed"]
+                else SUPPRESSED_TEXT,
+                "places": f"{row['capacity_places']:,.0f}",
+                "reason": row["gap_reason"],
+            }
+            for row in pack.biggest_gaps.iter_rows(named=True)
+        ],
         "idva": _idva(pack),
         "capacity": _capacity(pack),
         "stages": [
-            {"stage": row["stage_label"], "count": count_text(row["count"], rule, suppressed=row["count_suppressed"]),
-             "conversion": "" if row["conversion_of"] is None else ratio_text(
-                 row["conversion_pct"], row["conversion_numerator"], row["conversion_denominator"], rule, suffix="%"),
-             "of": row["conversion_of"] or ""}
-            for row in _district_stages(pack).iter_rows(named=True)],
+            {
+                "stage": row["stage_label"],
+                "count": count_text(row["count"], rule, suppressed=row["count_suppressed"]),
+                "conversion": ""
+                if row["conversion_of"] is None
+                else ratio_text(
+                    row["conversion_pct"], row["conversion_numerator"], row["conversion_denominator"], rule, suffix="%"
+                ),
+                "of": row["conversion_of"] or "",
+            }
+            for row in _district_stages(pack).iter_rows(named=True)
+        ],
         "hotspots": [
-            {"ward": row["cut_label"], "value": ratio_text(row["value"], row["numerator"], row["denominator"], rule, suffix="%"),
-             "comparison": row["comparison_text"], "is_hotspot": row["is_hotspot"]}
-            for row in pack.hotspots.head(5).iter_rows(named=True)],
+            {
+                "ward": row["cut_label"],
+                "value": ratio_text(row["value"], row["numerator"], row["denominator"], rule, suffix="%"),
+                "comparison": row["comparison_text"],
+                "is_hotspot": row["is_hotspot"],
+            }
+            for row in pack.hotspots.head(5).iter_rows(named=True)
+        ],
         "worst_stage": _worst_stage(pack),
-        "freshness": [{"source": row["extract_title"], "status": row["status_text"]} for row in pack.freshness.iter_rows(named=True)],
+        "freshness": [
+            {"source": row["extract_title"], "status": row["status_text"]} for row in pack.freshness.iter_rows(named=True)
+        ],
         "loads": _loads(pack),
         "suppression": _suppression_notes(pack),
         "drawn": drawn,
@@ -143,15 +187,20 @@ def _scorecard_rows(pack: BoardPack) -> list[dict[str, Any]]:
     for row in pack.scorecard.iter_rows(named=True):
         earlier = before.get(row["indicator_id"], {})
         shown = row["value"] is not None and not row.get("value_suppressed")
-        rows.append({
-            "topic": row["topic"], "title": row["title"], "unit": row["unit"],
-            "value": f"{row['value']:.1f}" if shown else SUPPRESSED_TEXT,
-            "interval": f"{row['lower_95']:.1f} to {row['upper_95']:.1f}" if shown and row["lower_95"] is not None else "",
-            "events": count_text(row["numerator"], pack.rule, suppressed=bool(row.get("numerator_suppressed"))),
-            "previous": f"{earlier['value']:.1f}" if earlier.get("value") is not None else SUPPRESSED_TEXT,
-            "change": "not compared yet" if row["title"] in immature else tested.get(row["indicator_id"], "no real change"),
-            "comparison": row["comparison_text"], "trend": row["trend"] or "",
-        })
+        rows.append(
+            {
+                "topic": row["topic"],
+                "title": row["title"],
+                "unit": row["unit"],
+                "value": f"{row['value']:.1f}" if shown else SUPPRESSED_TEXT,
+                "interval": f"{row['lower_95']:.1f} to {row['upper_95']:.1f}" if shown and row["lower_95"] is not None else "",
+                "events": count_text(row["numerator"], pack.rule, suppressed=bool(row.get("numerator_suppressed"))),
+                "previous": f"{earlier['value']:.1f}" if earlier.get("value") is not None else SUPPRESSED_TEXT,
+                "change": "not compared yet" if row["title"] in immature else tested.get(row["indicator_id"], "no real change"),
+                "comparison": row["comparison_text"],
+                "trend": row["trend"] or "",
+            }
+        )
     return rows
 
 
@@ -162,14 +211,29 @@ def _priorities(pack: BoardPack, drawn: Drawn) -> list[dict[str, Any]]:
     for priority in pack.plan.priorities():
         targets = []
         for row in pack.plan.selected(priority=priority).iter_rows(named=True):
-            targets.append({
-                "id": row["target_id"], "label": row["label"], "indicator": row["indicator_title"] or "",
-                "progress": row["progress"], "status": row["status"], "now": row["now_text"] or "",
-                "aim": row["aim_text"] or "", "trajectory": row["trajectory_reason"] or "", "owner": row["owner"] or "no named owner",
-                "needs_attention": row["needs_attention"], "smart": "SMART" if row["is_smart"] else f"not SMART: {row['smart_failures']}",
-            })
-        priorities.append({"name": priority.capitalize(), "line": pack.plan.lines_for(priority)[0], "targets": targets,
-                           "chart": drawn.priorities.get(priority)})
+            targets.append(
+                {
+                    "id": row["target_id"],
+                    "label": row["label"],
+                    "indicator": row["indicator_title"] or "",
+                    "progress": row["progress"],
+                    "status": row["status"],
+                    "now": row["now_text"] or "",
+                    "aim": row["aim_text"] or "",
+                    "trajectory": row["trajectory_reason"] or "",
+                    "owner": row["owner"] or "no named owner",
+                    "needs_attention": row["needs_attention"],
+                    "smart": "SMART" if row["is_smart"] else f"not SMART: {row['smart_failures']}",
+                }
+            )
+        priorities.append(
+            {
+                "name": priority.capitalize(),
+                "line": pack.plan.lines_for(priority)[0],
+                "targets": targets,
+                "chart": drawn.priorities.get(priority),
+            }
+        )
     return priorities
 
 
@@ -178,9 +242,15 @@ def _ward_rows(pack: BoardPack) -> list[dict[str, Any]]:
     if points.is_empty():
         return []
     top = points.filter(pl.col("value").is_not_null()).sort("value", descending=True).head(HIGHEST_WARDS)
-    return [{"ward": row["cut_label"], "value": ratio_text(row["value"], row["numerator"], row["denominator"], pack.rule),
-             "interval": f"{row['lower_95']:.1f} to {row['upper_95']:.1f}", "comparison": row["comparison_text"]}
-            for row in top.iter_rows(named=True)]
+    return [
+        {
+            "ward": row["cut_label"],
+            "value": ratio_text(row["value"], row["numerator"], row["denominator"], pack.rule),
+            "interval": f"{row['lower_95']:.1f} to {row['upper_95']:.1f}",
+            "comparison": row["comparison_text"],
+        }
+        for row in top.iter_rows(named=True)
+    ]
 
 
 def _chartable_gaps(pack: BoardPack) -> pl.DataFrame:
@@ -188,19 +258,25 @@ def _chartable_gaps(pack: BoardPack) -> pl.DataFrame:
     gaps = pack.biggest_gaps
     return gaps.with_columns(
         estimated_need=pl.when(pl.col("estimated_need_suppressed") | pl.col("estimated_need").is_between(1, pack.rule.threshold))
-        .then(None).otherwise(pl.col("estimated_need")),
+        .then(None)
+        .otherwise(pl.col("estimated_need")),
         people_reached=pl.when(pl.col("people_reached_suppressed") | pl.col("people_reached").is_between(1, pack.rule.threshold))
-        .then(None).otherwise(pl.col("people_reached")),
+        .then(None)
+        .otherwise(pl.col("people_reached")),
     )
 
 
 def _district_stages(pack: BoardPack) -> pl.DataFrame:
     stages = pack.attrition.filter(pl.col("is_total")).sort("stage_order")
-    hidden = [count_text(row["count"], pack.rule, suppressed=row["count_suppressed"]) == SUPPRESSED_TEXT
-              for row in stages.iter_rows(named=True)]
-    return stages.with_columns(count=pl.Series([None if is_hidden else value
-                                                for is_hidden, value in zip(hidden, stages["count"].to_list())],
-                                               dtype=pl.Int64))
+    hidden = [
+        count_text(row["count"], pack.rule, suppressed=row["count_suppressed"]) == SUPPRESSED_TEXT
+        for row in stages.iter_rows(named=True)
+    ]
+    return stages.with_columns(
+        count=pl.Series(
+            [None if is_hidden else value for is_hidden, value in zip(hidden, stages["count"].to_list())], dtype=pl.Int64
+        )
+    )
 
 
 def _worst_stage(pack: BoardPack) -> str:
@@ -214,8 +290,10 @@ def _worst_stage(pack: BoardPack) -> str:
             worst = row
     if worst is None:
         return "No step of the funnel can be shown for this period."
-    return (f"The steepest drop is at “{worst['stage_label']}”: {worst['conversion_pct']:.0f}% "
-            f"{worst['conversion_of']} went on to it.")
+    return (
+        f"The steepest drop is at “{worst['stage_label']}”: {worst['conversion_pct']:.0f}% "
+        f"{worst['conversion_of']} went on to it."
+    )
 
 
 def _idva(pack: BoardPack) -> dict[str, str] | None:
@@ -223,31 +301,54 @@ def _idva(pack: BoardPack) -> dict[str, str] | None:
     if district.is_empty():
         return None
     row = district.row(0, named=True)
-    return {"needed": f"{row['idva_fte_needed']:.1f}", "funded": f"{row['idva_fte']:.1f}", "gap": f"{row['fte_gap']:.1f}",
-            "expected": f"{row['expected_marac_cases']:,.0f}",
-            "heard": count_text(row["n_marac_cases"], pack.rule, suppressed=row["n_marac_cases_suppressed"])}
+    return {
+        "needed": f"{row['idva_fte_needed']:.1f}",
+        "funded": f"{row['idva_fte']:.1f}",
+        "gap": f"{row['fte_gap']:.1f}",
+        "expected": f"{row['expected_marac_cases']:,.0f}",
+        "heard": count_text(row["n_marac_cases"], pack.rule, suppressed=row["n_marac_cases_suppressed"]),
+    }
 
 
 def _capacity(pack: BoardPack) -> list[dict[str, str]]:
-    capacity = pack.gaps.capacity.filter(pl.col("demand_pct_of_capacity").is_not_null()).sort(
-        "demand_pct_of_capacity", descending=True).head(5)
-    return [{"service": row["service_name"], "capacity": f"{row['capacity_per_year']:,.0f}" if row["capacity_per_year"] else "",
-             "referrals": count_text(row["n_referrals"], pack.rule, suppressed=row["n_referrals_suppressed"]),
-             "demand": ratio_text(row["demand_pct_of_capacity"], row["n_referrals"], row["capacity_per_year"], pack.rule,
-                                  digits=0, suffix="%") if not row["n_referrals_suppressed"] else SUPPRESSED_TEXT}
-            for row in capacity.iter_rows(named=True)]
+    capacity = (
+        pack.gaps.capacity.filter(pl.col("demand_pct_of_capacity").is_not_null())
+        .sort("demand_pct_of_capacity", descending=True)
+        .head(5)
+    )
+    return [
+        {
+            "service": row["service_name"],
+            "capacity": f"{row['capacity_per_year']:,.0f}" if row["capacity_per_year"] else "",
+            "referrals": count_text(row["n_referrals"], pack.rule, suppressed=row["n_referrals_suppressed"]),
+            "demand": ratio_text(
+                row["demand_pct_of_capacity"], row["n_referrals"], row["capacity_per_year"], pack.rule, digits=0, suffix="%"
+            )
+            if not row["n_referrals_suppressed"]
+            else SUPPRESSED_TEXT,
+        }
+        for row in capacity.iter_rows(named=True)
+    ]
 
 
 def _loads(pack: BoardPack) -> list[dict[str, str]]:
-    return [{"source": row["extract_title"], "loaded": count_text(row["rows_loaded"], pack.rule),
-             "rejected": count_text(row["rows_rejected"], pack.rule),
-             "refused": row["refused_because"] or ""} for row in pack.loads.iter_rows(named=True)]
+    return [
+        {
+            "source": row["extract_title"],
+            "loaded": count_text(row["rows_loaded"], pack.rule),
+            "rejected": count_text(row["rows_rejected"], pack.rule),
+            "refused": row["refused_because"] or "",
+        }
+        for row in pack.loads.iter_rows(named=True)
+    ]
 
 
 def _suppression_notes(pack: BoardPack) -> list[str]:
-    notes = [pack.rule.describe(),
-             "In this pack, district totals from 1 to "
-             f"{pack.rule.threshold} are hidden too, with any percentage built on them: a paper is forwarded and kept."]
+    notes = [
+        pack.rule.describe(),
+        "In this pack, district totals from 1 to "
+        f"{pack.rule.threshold} are hidden too, with any percentage built on them: a paper is forwarded and kept.",
+    ]
     hidden = pack.ward_points.filter(pl.col("value").is_null())["cut_label"].to_list() if pack.ward_points.height else []
     if hidden:
         notes.append(f"Wards whose rate is hidden (grey on the map): {', '.join(hidden)}.")

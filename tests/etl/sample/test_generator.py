@@ -22,13 +22,23 @@ from etl.sample import generate_sample
 
 START, END = date(2020, 9, 30), date(2026, 9, 30)
 CONTEXT = {"as_of": datetime(2026, 11, 26), "earliest": date(2000, 1, 1)}
-TABLES = ("police_incidents.parquet", "crime_outcomes.parquet", "marac_cases.csv", "service_referrals.parquet",
-          "mash_contacts.parquet", "school_notifications.parquet", "population.csv", "lsoa_ward_lookup.csv",
-          "prevalence_rates.csv", "services.xlsx")
+TABLES = (
+    "police_incidents.parquet",
+    "crime_outcomes.parquet",
+    "marac_cases.csv",
+    "service_referrals.parquet",
+    "mash_contacts.parquet",
+    "school_notifications.parquet",
+    "population.csv",
+    "lsoa_ward_lookup.csv",
+    "prevalence_rates.csv",
+    "services.xlsx",
+)
 ADULT = ~pl.col("age_band").is_in(["0-4", "5-10", "11-15"])
 
 
 # ---- repeatable --------------------------------------------------------------------------------
+
 
 def test_the_same_seed_writes_the_same_bytes(small, tmp_path: Path) -> None:
     folder, summary, _ = small
@@ -65,6 +75,7 @@ def test_scale_shrinks_every_volume_in_proportion(small, drop) -> None:
 
 # ---- valid against the contract -----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("file_name", TABLES)
 def test_every_file_matches_its_model(file_name: str, read_frame, committed: Path) -> None:
     model = BY_NAME[file_name.split(".")[0]]
@@ -78,8 +89,10 @@ def test_every_file_matches_its_model(file_name: str, read_frame, committed: Pat
     # A contract's end date lies ahead by nature, so the register is not held to "not in the future".
     context = {"earliest": CONTEXT["earliest"]} if file_name == "services.xlsx" else CONTEXT
     for row in rows.iter_rows(named=True):
-        cells = {key: "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
-                 for key, value in row.items()}
+        cells = {
+            key: "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+            for key, value in row.items()
+        }
         model.model_validate(cells, context=context)
 
 
@@ -101,9 +114,12 @@ def test_wards_tile_a_district_in_england(committed: Path) -> None:
 
 def test_every_date_falls_in_the_window(drop) -> None:
     moments = {
-        "police_incidents": ["reported_at"], "crime_outcomes": ["recorded_at", "court_outcome_at", "outcome_at"],
-        "service_referrals": ["referred_at", "ended_at"], "mash_contacts": ["received_at", "decided_at"],
-        "school_notifications": ["notified_at"], "marac_cases": ["heard_on"],
+        "police_incidents": ["reported_at"],
+        "crime_outcomes": ["recorded_at", "court_outcome_at", "outcome_at"],
+        "service_referrals": ["referred_at", "ended_at"],
+        "mash_contacts": ["received_at", "decided_at"],
+        "school_notifications": ["notified_at"],
+        "marac_cases": ["heard_on"],
     }
     for name, columns in moments.items():
         for column in columns:
@@ -124,6 +140,7 @@ def test_a_crime_never_goes_back_in_time(drop) -> None:
 
 # ---- realistic rates ---------------------------------------------------------------------------
 
+
 def test_police_rates_look_like_a_large_english_district(drop) -> None:
     incidents, population = drop["police_incidents"], drop["population"]
     residents = population.filter(pl.col("year").is_between(2021, 2026)).group_by("year").agg(pl.col("population").sum())
@@ -135,11 +152,18 @@ def test_police_rates_look_like_a_large_english_district(drop) -> None:
     assert share["high"] == pytest.approx(0.11, abs=0.02) and share["not_assessed"] == pytest.approx(0.03, abs=0.01)
     bands = incidents.group_by("dash_risk").agg(pl.col("dash_score").min().alias("low"), pl.col("dash_score").max().alias("high"))
     assert {row[0]: row[1:] for row in bands.iter_rows()} == {
-        "standard": (0, 9), "medium": (10, 13), "high": (14, 24), "not_assessed": (None, None)}
+        "standard": (0, 9),
+        "medium": (10, 13),
+        "high": (14, 24),
+        "not_assessed": (None, None),
+    }
     with_children = incidents.filter(pl.col("n_children_present") > 0)
     assert 0.35 <= with_children.height / incidents.height <= 0.45
     assert 0.70 <= with_children["is_child_spoken_to"].mean() <= 0.85
-    assert incidents.filter(pl.col("n_children_present") == 0)["is_child_spoken_to"].null_count() == incidents.height - with_children.height
+    assert (
+        incidents.filter(pl.col("n_children_present") == 0)["is_child_spoken_to"].null_count()
+        == incidents.height - with_children.height
+    )
     assert 33 <= incidents.filter(pl.col("is_crime"))["is_arrest"].mean() * 100 <= 46
     assert 0.75 <= (incidents["victim_sex"] == "female").mean() <= 0.80
     assert 0.08 <= incidents["ward_code"].is_null().mean() <= 0.12
@@ -150,8 +174,9 @@ def test_repeat_victims(drop) -> None:
     gap = pl.col("reported_at") - pl.col("reported_at").shift(1).over("victim_id")
     gap_two = pl.col("reported_at") - pl.col("reported_at").shift(2).over("victim_id")
     ordered = drop["police_incidents"].sort("victim_id", "reported_at")
-    victims = ordered.group_by("victim_id").agg((gap <= pl.duration(days=365)).any().alias("two"),
-                                                (gap_two <= pl.duration(days=365)).any().alias("three"))
+    victims = ordered.group_by("victim_id").agg(
+        (gap <= pl.duration(days=365)).any().alias("two"), (gap_two <= pl.duration(days=365)).any().alias("three")
+    )
     assert 0.20 <= victims["two"].mean() <= 0.35
     assert 0.04 <= victims["three"].mean() <= 0.12
 
@@ -183,7 +208,9 @@ def test_front_door_and_schools(drop) -> None:
     contacts = drop["mash_contacts"]
     within_day = (contacts["decided_at"] - contacts["received_at"]) <= timedelta(hours=24)
     assert 0.70 <= within_day.mean() <= 0.90
-    notices = drop["school_notifications"].join(drop["police_incidents"].select("incident_id", "reported_at", "n_children_present"), on="incident_id")
+    notices = drop["school_notifications"].join(
+        drop["police_incidents"].select("incident_id", "reported_at", "n_children_present"), on="incident_id"
+    )
     assert notices.height == drop["school_notifications"].height and notices["n_children_present"].min() > 0
     weekday = pl.col("reported_at").dt.weekday()
     ahead = pl.when(weekday == 5).then(3).when(weekday == 6).then(2).otherwise(1)

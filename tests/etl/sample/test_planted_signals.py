@@ -28,13 +28,23 @@ def two_proportion_z(hits_a: int, n_a: int, hits_b: int, n_b: int) -> float:
 def test_asian_women_in_three_wards_report_far_less_than_the_survey_predicts(drop, planted) -> None:
     """Known victims per expected victim, by area, sex and ethnic group, over five financial years."""
     area = pl.when(pl.col("ward").is_in(planted["under_reporting_wards"])).then(pl.lit("three wards")).otherwise(pl.lit("rest"))
-    victims = (drop["police_incidents"].with_columns(financial_year("reported_at")).filter(pl.col("fy").is_in(FULL_YEARS))
-               .group_by("fy", "victim_id").agg(pl.col("ward", "victim_sex", "victim_ethnicity").last())
-               .group_by(area.alias("area"), sex="victim_sex", ethnicity="victim_ethnicity").agg(known=pl.len()))
+    victims = (
+        drop["police_incidents"]
+        .with_columns(financial_year("reported_at"))
+        .filter(pl.col("fy").is_in(FULL_YEARS))
+        .group_by("fy", "victim_id")
+        .agg(pl.col("ward", "victim_sex", "victim_ethnicity").last())
+        .group_by(area.alias("area"), sex="victim_sex", ethnicity="victim_ethnicity")
+        .agg(known=pl.len())
+    )
     residents = drop["population"].filter(ADULT, pl.col("year").is_in(FULL_YEARS))
     rate = pl.col("sex").replace_strict(SURVEY_RATE, return_dtype=pl.Float64)
-    area = pl.when(pl.col("area_code").is_in(planted["under_reporting_wards"])).then(pl.lit("three wards")).otherwise(pl.lit("rest"))
-    expected = residents.group_by(area.alias("area"), "sex", "ethnicity").agg((pl.col("population") * rate).sum().alias("expected"))
+    area = (
+        pl.when(pl.col("area_code").is_in(planted["under_reporting_wards"])).then(pl.lit("three wards")).otherwise(pl.lit("rest"))
+    )
+    expected = residents.group_by(area.alias("area"), "sex", "ethnicity").agg(
+        (pl.col("population") * rate).sum().alias("expected")
+    )
     ratio = expected.join(victims, on=["area", "sex", "ethnicity"]).with_columns(ratio=pl.col("known") / pl.col("expected"))
     in_community = (pl.col("area") == "three wards") & (pl.col("sex") == "female") & (pl.col("ethnicity") == "asian")
     community, others = ratio.filter(in_community), ratio.filter(~in_community)
@@ -73,10 +83,17 @@ def test_no_service_takes_male_victims_in_the_northern_wards(drop, planted) -> N
 def test_one_ward_is_high_and_rising(drop, planted) -> None:
     incidents = drop["police_incidents"].with_columns(financial_year("reported_at")).filter(pl.col("fy").is_in(FULL_YEARS))
     residents = drop["population"].group_by("area_code", "year").agg(pl.col("population").sum())
-    district = incidents.group_by("fy").agg(pl.len().alias("n")).join(
-        residents.group_by("year").agg(pl.col("population").sum()), left_on="fy", right_on="year")
-    ward = incidents.filter(pl.col("ward") == planted["rising_ward"]).group_by("fy").agg(pl.len().alias("n")).join(
-        residents.filter(pl.col("area_code") == planted["rising_ward"]), left_on="fy", right_on="year")
+    district = (
+        incidents.group_by("fy")
+        .agg(pl.len().alias("n"))
+        .join(residents.group_by("year").agg(pl.col("population").sum()), left_on="fy", right_on="year")
+    )
+    ward = (
+        incidents.filter(pl.col("ward") == planted["rising_ward"])
+        .group_by("fy")
+        .agg(pl.len().alias("n"))
+        .join(residents.filter(pl.col("area_code") == planted["rising_ward"]), left_on="fy", right_on="year")
+    )
     district_rate = district.sort("fy").select(pl.col("n") / pl.col("population") * 1000).to_series()
     ward_rate = ward.sort("fy").select(pl.col("n") / pl.col("population") * 1000).to_series()
     assert (ward_rate > district_rate * 1.2).all()
@@ -90,8 +107,14 @@ def test_a_target_is_off_its_trajectory(drop, planted) -> None:
     assert target["target"]["value"] > target["baseline"]["value"]  # the plan asks for a rise
     milestones = [stone["value"] for stone in target["milestones"]]
     assert milestones == sorted(milestones)
-    spoken = (drop["police_incidents"].filter(pl.col("n_children_present") > 0).with_columns(financial_year("reported_at"))
-              .group_by("fy").agg(pl.col("is_child_spoken_to").mean() * 100).sort("fy"))
+    spoken = (
+        drop["police_incidents"]
+        .filter(pl.col("n_children_present") > 0)
+        .with_columns(financial_year("reported_at"))
+        .group_by("fy")
+        .agg(pl.col("is_child_spoken_to").mean() * 100)
+        .sort("fy")
+    )
     actual = dict(spoken.iter_rows())
     baseline_year = int(target["baseline"]["period"][:4])
     assert abs(actual[baseline_year] - target["baseline"]["value"]) < 0.06
@@ -103,13 +126,18 @@ def test_a_target_is_off_its_trajectory(drop, planted) -> None:
 
 
 def test_support_before_the_charge_decision_means_fewer_victim_issues(drop) -> None:
-    supported = (drop["service_referrals"].filter(pl.col("person_role") == "victim", pl.col("started_at").is_not_null())
-                 .group_by("person_id").agg(pl.col("started_at").min().alias("first_support")))
+    supported = (
+        drop["service_referrals"]
+        .filter(pl.col("person_role") == "victim", pl.col("started_at").is_not_null())
+        .group_by("person_id")
+        .agg(pl.col("started_at").min().alias("first_support"))
+    )
     decided = drop["crime_outcomes"].filter(
-        pl.col("charge_decision").is_in(["charged", "no_further_action", "out_of_court"]), pl.col("victim_issue").is_not_null())
+        pl.col("charge_decision").is_in(["charged", "no_further_action", "out_of_court"]), pl.col("victim_issue").is_not_null()
+    )
     crimes = decided.join(supported, left_on="victim_id", right_on="person_id", how="left").with_columns(
-        before=(pl.col("first_support") <= pl.col("charge_decision_at")).fill_null(False),
-        issue=pl.col("victim_issue") != "none")
+        before=(pl.col("first_support") <= pl.col("charge_decision_at")).fill_null(False), issue=pl.col("victim_issue") != "none"
+    )
     early, late = crimes.filter(pl.col("before")), crimes.filter(~pl.col("before"))
     assert early.height > 500 and late.height > 500
     assert early["issue"].mean() < late["issue"].mean() - 0.10
@@ -125,9 +153,21 @@ def test_the_plan_holds_targets_that_fail_smart_checks_on_purpose(drop) -> None:
     assert any("by" not in item["target"] for item in targets)
     assert any("baseline" not in item and "obtain_baseline_by" not in item for item in targets)
     assert any("obtain_baseline_by" in item for item in targets)
-    known = {"prevalence_incidents_per_1000", "repeat_victimisation_pct", "hidden_need_reporting_ratio",
-             "marac_cases_per_10000_women", "marac_repeat_pct", "school_notified_next_day_pct", "mash_decision_24h_pct",
-             "child_spoken_to_pct", "arrest_rate_per_100_crimes", "charge_rate_pct", "conviction_rate_pct",
-             "outcome16_pct", "idva_caseload_per_fte", "service_completion_pct"}
+    known = {
+        "prevalence_incidents_per_1000",
+        "repeat_victimisation_pct",
+        "hidden_need_reporting_ratio",
+        "marac_cases_per_10000_women",
+        "marac_repeat_pct",
+        "school_notified_next_day_pct",
+        "mash_decision_24h_pct",
+        "child_spoken_to_pct",
+        "arrest_rate_per_100_crimes",
+        "charge_rate_pct",
+        "conviction_rate_pct",
+        "outcome16_pct",
+        "idva_caseload_per_fte",
+        "service_completion_pct",
+    }
     assert any(item.get("indicator") and item["indicator"] not in known for item in targets)
     assert {item["kind"] for item in targets} == {"absolute", "proportional", "benchmark", "trend", "tolerance"}

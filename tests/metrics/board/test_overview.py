@@ -10,53 +10,77 @@ from metrics.board.overview import community_attention, quarter_or_year, spc_ico
 from metrics.periods import quarter
 from metrics.spc import Variation
 
-POINTS = pl.DataFrame({
-    "cut_value": ["E1", "E2", "E3"], "cut_label": ["Greystone Park", "Canal Wharf", "Eastfold"],
-    "value": [53.0, 31.9, 12.0], "comparator_value": [23.8] * 3,
-    "comparison": ["higher_998", "similar", "lower_998"],
-})
+POINTS = pl.DataFrame(
+    {
+        "cut_value": ["E1", "E2", "E3"],
+        "cut_label": ["Greystone Park", "Canal Wharf", "Eastfold"],
+        "value": [53.0, 31.9, 12.0],
+        "comparator_value": [23.8] * 3,
+        "comparison": ["higher_998", "similar", "lower_998"],
+    }
+)
 
 
 def test_the_ward_named_is_the_highest_significantly_above_the_district_with_the_gap_in_words():
     assert top_ward(POINTS) == "E1"
-    assert ward_attention(POINTS, None, 23.8) == "Greystone Park: 53 incidents per 1,000 residents a year, 2.2 times the district's 24."
+    assert (
+        ward_attention(POINTS, None, 23.8)
+        == "Greystone Park: 53 incidents per 1,000 residents a year, 2.2 times the district's 24."
+    )
     assert ward_attention(POINTS.with_columns(comparison=pl.lit("similar")), None, 23.8) is None
 
 
 def test_rising_is_said_only_when_the_ward_s_own_spc_chart_shows_a_special_cause():
-    flat = pl.DataFrame({"cut_value": [f"2025-{month:02d}" for month in range(1, 13)] + ["2026-01", "2026-02"],
-                         "value": [50.0, 52, 49, 51, 50, 52, 49, 51, 50, 52, 49, 51, 50, 52]})
+    flat = pl.DataFrame(
+        {
+            "cut_value": [f"2025-{month:02d}" for month in range(1, 13)] + ["2026-01", "2026-02"],
+            "value": [50.0, 52, 49, 51, 50, 52, 49, 51, 50, 52, 49, 51, 50, 52],
+        }
+    )
     assert "rising" not in ward_attention(POINTS, flat, 23.8)
     jump = flat.with_columns(value=pl.when(pl.col("cut_value") == "2026-02").then(90.0).otherwise(pl.col("value")))
     assert ward_attention(POINTS, jump, 23.8).endswith("2.2 times the district's 24 and rising.")
 
 
 def test_the_community_named_reports_furthest_below_its_own_sex_at_99_8_percent():
-    groups = pl.DataFrame({
-        "group": ["Women", "Men", "Asian women", "White men", "Black women"],
-        "sex": ["female", "male", "female", "male", "female"],
-        "ethnicity": [None, None, "asian", "white", "black"],
-        "value": [54.0, 34.0, 36.0, 28.0, 50.0], "upper_998": [56.0, 36.0, 40.2, 30.3, 58.0],
-    })
-    assert community_attention(groups) == ("Asian women: 36 known to services for every 100 victims the crime survey "
-                                           "predicts, two-thirds of the rate for all women (54): likely under-reporting.")
+    groups = pl.DataFrame(
+        {
+            "group": ["Women", "Men", "Asian women", "White men", "Black women"],
+            "sex": ["female", "male", "female", "male", "female"],
+            "ethnicity": [None, None, "asian", "white", "black"],
+            "value": [54.0, 34.0, 36.0, 28.0, 50.0],
+            "upper_998": [56.0, 36.0, 40.2, 30.3, 58.0],
+        }
+    )
+    assert community_attention(groups) == (
+        "Asian women: 36 known to services for every 100 victims the crime survey "
+        "predicts, two-thirds of the rate for all women (54): likely under-reporting."
+    )
     assert community_attention(groups.with_columns(upper_998=pl.lit(99.0))) is None  # none significantly below
 
 
 def test_ratios_in_words():
     assert [times(ratio) for ratio in (2.0, 2.23, 0.5, 0.67, 0.71, 1.05)] == [
-        "twice", "2.2 times", "half", "two-thirds of", "71% of", "105% of"]
+        "twice",
+        "2.2 times",
+        "half",
+        "two-thirds of",
+        "71% of",
+        "105% of",
+    ]
 
 
 def test_spc_icons_need_twelve_shown_months_and_count_special_causes_inside_the_period():
     months = [f"2025-{month:02d}" for month in range(1, 13)] + [f"2026-{month:02d}" for month in range(1, 4)]
     values = [10.0, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 30]
-    icons = spc_icons(pl.DataFrame({"cut_value": months, "value": values}), "charge_rate_pct", target=None,
-                      period=quarter(2026, 1))
+    icons = spc_icons(
+        pl.DataFrame({"cut_value": months, "value": values}), "charge_rate_pct", target=None, period=quarter(2026, 1)
+    )
     # the last month is beyond the upper limit; the two before sit in a run of 14 below the mean (a shift)
     assert icons.variation is Variation.IMPROVING and icons.special_in_period == 3 and icons.latest_side == 1
-    short = spc_icons(pl.DataFrame({"cut_value": months[:11], "value": values[:11]}), "charge_rate_pct", target=None,
-                      period=quarter(2026, 1))
+    short = spc_icons(
+        pl.DataFrame({"cut_value": months[:11], "value": values[:11]}), "charge_rate_pct", target=None, period=quarter(2026, 1)
+    )
     assert short.variation is None and short.months == 11
 
 
@@ -64,5 +88,9 @@ def test_the_periods_compared_are_the_latest_quarter_or_twelve_months_and_the_on
     latest = quarter(2026, 3)
     assert [period.label for period in quarter_or_year(latest, "quarter")] == ["2026 Q3", "2026 Q2"]
     year, before = quarter_or_year(latest, "year")
-    assert (year.start, year.end, before.start, before.end) == (date(2025, 10, 1), date(2026, 9, 30),
-                                                                date(2024, 10, 1), date(2025, 9, 30))
+    assert (year.start, year.end, before.start, before.end) == (
+        date(2025, 10, 1),
+        date(2026, 9, 30),
+        date(2024, 10, 1),
+        date(2025, 9, 30),
+    )

@@ -10,10 +10,17 @@ from metrics.board.period_text import PeriodTextError, latest_complete_quarter, 
 from metrics.periods import calendar_year, financial_year, month, quarter, rolling_12_months
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2026 Q3", quarter(2026, 3)), ("2026-Q3", quarter(2026, 3)), ("2026q1", quarter(2026, 1)),
-    ("2025/26", financial_year(2025)), ("2026", calendar_year(2026)), ("2026-09", month(2026, 9)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026 Q3", quarter(2026, 3)),
+        ("2026-Q3", quarter(2026, 3)),
+        ("2026q1", quarter(2026, 1)),
+        ("2025/26", financial_year(2025)),
+        ("2026", calendar_year(2026)),
+        ("2026-09", month(2026, 9)),
+    ],
+)
 def test_the_forms_a_board_writes(text, expected):
     assert parse_period(text) == expected
 

@@ -19,16 +19,46 @@ from metrics.board.summary import (
 from metrics.periods import quarter
 
 
-def scorecard_row(indicator_id: str, title: str, numerator, denominator, value, *, unit="% of victims",
-                  comparison="similar", comparison_text="similar to the district", trend="no significant change"):
-    return {"indicator_id": indicator_id, "title": title, "unit": unit, "numerator": numerator, "denominator": denominator,
-            "value": value, "comparison": comparison, "comparison_text": comparison_text, "trend": trend}
+def scorecard_row(
+    indicator_id: str,
+    title: str,
+    numerator,
+    denominator,
+    value,
+    *,
+    unit="% of victims",
+    comparison="similar",
+    comparison_text="similar to the district",
+    trend="no significant change",
+):
+    return {
+        "indicator_id": indicator_id,
+        "title": title,
+        "unit": unit,
+        "numerator": numerator,
+        "denominator": denominator,
+        "value": value,
+        "comparison": comparison,
+        "comparison_text": comparison_text,
+        "trend": trend,
+    }
 
 
 def frame(*rows) -> pl.DataFrame:
-    return pl.DataFrame(list(rows), schema={"indicator_id": pl.String, "title": pl.String, "unit": pl.String,
-                                            "numerator": pl.Int64, "denominator": pl.Float64, "value": pl.Float64,
-                                            "comparison": pl.String, "comparison_text": pl.String, "trend": pl.String})
+    return pl.DataFrame(
+        list(rows),
+        schema={
+            "indicator_id": pl.String,
+            "title": pl.String,
+            "unit": pl.String,
+            "numerator": pl.Int64,
+            "denominator": pl.Float64,
+            "value": pl.Float64,
+            "comparison": pl.String,
+            "comparison_text": pl.String,
+            "trend": pl.String,
+        },
+    )
 
 
 def test_a_proportion_that_moved_beyond_chance_is_a_real_change_with_its_direction_and_judgement():
@@ -45,10 +75,14 @@ def test_a_proportion_that_moved_beyond_chance_is_a_real_change_with_its_directi
 
 
 def test_a_small_difference_is_no_real_change_and_is_counted_in_words():
-    before = frame(scorecard_row("repeat_victimisation_pct", "Repeat victims", 200, 1000, 20.0),
-                   scorecard_row("charge_rate_pct", "Charged", 50, 100, 50.0, unit="% of decisions"))
-    after = frame(scorecard_row("repeat_victimisation_pct", "Repeat victims", 205, 1000, 20.5),
-                  scorecard_row("charge_rate_pct", "Charged", 52, 100, 52.0, unit="% of decisions"))
+    before = frame(
+        scorecard_row("repeat_victimisation_pct", "Repeat victims", 200, 1000, 20.0),
+        scorecard_row("charge_rate_pct", "Charged", 50, 100, 50.0, unit="% of decisions"),
+    )
+    after = frame(
+        scorecard_row("repeat_victimisation_pct", "Repeat victims", 205, 1000, 20.5),
+        scorecard_row("charge_rate_pct", "Charged", 52, 100, 52.0, unit="% of decisions"),
+    )
     summary = what_changed(after, before)
     assert summary.changes == () and summary.to_watch == ()
     assert "No real change in 2 indicators: the differences are within what chance explains." in summary.sentences
@@ -83,8 +117,11 @@ def test_a_hidden_count_is_not_tested_and_says_so():
 def test_justice_outcomes_of_a_period_that_just_ended_are_not_compared():
     period = quarter(2026, 3)
     ids = ["outcome16_pct", "charge_rate_pct", "repeat_victimisation_pct"]
-    six_months_back = {"outcome16_pct": date(2026, 3, 31), "charge_rate_pct": date(2026, 3, 31),
-                       "repeat_victimisation_pct": None}  # data complete to September, a lag of 6 months
+    six_months_back = {
+        "outcome16_pct": date(2026, 3, 31),
+        "charge_rate_pct": date(2026, 3, 31),
+        "repeat_victimisation_pct": None,
+    }  # data complete to September, a lag of 6 months
     assert immature_outcomes(ids, period, six_months_back) == {"outcome16_pct", "charge_rate_pct"}
     assert immature_outcomes(ids, quarter(2026, 1), six_months_back) == frozenset()
     assert immature_outcomes(ids, period, dict.fromkeys(ids, date(2026, 9, 30))) == frozenset()
@@ -95,21 +132,51 @@ def test_justice_outcomes_of_a_period_that_just_ended_are_not_compared():
 
 
 def test_needs_attention_names_the_highest_ward_above_the_district_and_worse_indicators():
-    wards = pl.DataFrame({
-        "cut_label": ["Greystone Park", "Canal Wharf", "Kiln Row", "Hidden Ward"],
-        "value": [53.1, 31.9, 12.0, None], "unit": ["per 1,000 residents a year"] * 4,
-        "comparison": ["higher_998", "higher", "lower_998", "not_compared"],
-        "comparison_text": ["significantly higher than the district (99.8%)", "significantly higher than the district (95%)",
-                            "significantly lower than the district (99.8%)", "not compared"],
-    })
+    wards = pl.DataFrame(
+        {
+            "cut_label": ["Greystone Park", "Canal Wharf", "Kiln Row", "Hidden Ward"],
+            "value": [53.1, 31.9, 12.0, None],
+            "unit": ["per 1,000 residents a year"] * 4,
+            "comparison": ["higher_998", "higher", "lower_998", "not_compared"],
+            "comparison_text": [
+                "significantly higher than the district (99.8%)",
+                "significantly higher than the district (95%)",
+                "significantly lower than the district (99.8%)",
+                "not compared",
+            ],
+        }
+    )
     scorecard = frame(
-        scorecard_row("charge_rate_pct", "Charged", 500, 1000, 50.0, comparison="worse_998",
-                      comparison_text="significantly worse than England and Wales (99.8%)"),
+        scorecard_row(
+            "charge_rate_pct",
+            "Charged",
+            500,
+            1000,
+            50.0,
+            comparison="worse_998",
+            comparison_text="significantly worse than England and Wales (99.8%)",
+        ),
         scorecard_row("repeat_victimisation_pct", "Repeat victims", 300, 1000, 30.0, trend="increasing"),
-        scorecard_row("prevalence_incidents_per_1000", "Incidents", 900, 17_000.0, 53.1, unit="per 1,000",
-                      comparison="higher_998", comparison_text="significantly higher than the district (99.8%)"),
-        scorecard_row("marac_cases_per_10000_women", "MARAC cases", 50, 10_000.0, 50.0, unit="per 10,000",
-                      comparison="higher", comparison_text="significantly higher than SafeLives (95%)"),
+        scorecard_row(
+            "prevalence_incidents_per_1000",
+            "Incidents",
+            900,
+            17_000.0,
+            53.1,
+            unit="per 1,000",
+            comparison="higher_998",
+            comparison_text="significantly higher than the district (99.8%)",
+        ),
+        scorecard_row(
+            "marac_cases_per_10000_women",
+            "MARAC cases",
+            50,
+            10_000.0,
+            50.0,
+            unit="per 10,000",
+            comparison="higher",
+            comparison_text="significantly higher than SafeLives (95%)",
+        ),
     )
     lines = needs_attention(scorecard, wards)
     assert lines[0].startswith("Greystone Park has the highest rate of reported domestic abuse, 53.1 per 1,000")
@@ -121,11 +188,16 @@ def test_needs_attention_names_the_highest_ward_above_the_district_and_worse_ind
 
 
 def test_off_track_targets_keep_plan_order_and_name_owners():
-    targets = pl.DataFrame({
-        "target_id": ["PREV-01", "PREV-02", "PROT-01"], "label": ["PREV-01: a", "PREV-02: b", "PROT-01: c"],
-        "priority": ["prevention", "prevention", "protection"], "progress": ["off track", "met", "missed"],
-        "owner": ["Chair", "Lead", None], "needs_attention": [True, False, True],
-    })
+    targets = pl.DataFrame(
+        {
+            "target_id": ["PREV-01", "PREV-02", "PROT-01"],
+            "label": ["PREV-01: a", "PREV-02: b", "PROT-01: c"],
+            "priority": ["prevention", "prevention", "protection"],
+            "progress": ["off track", "met", "missed"],
+            "owner": ["Chair", "Lead", None],
+            "needs_attention": [True, False, True],
+        }
+    )
     flagged = off_track_targets(targets)
     assert [(target.target_id, target.owner) for target in flagged] == [("PREV-01", "Chair"), ("PROT-01", "no named owner")]
     assert flagged[1].sentence == "PROT-01: c (missed), owned by no named owner."

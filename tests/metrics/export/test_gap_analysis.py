@@ -41,8 +41,9 @@ def selection(request, sample_warehouse, rule):
         period, ward_code = default_period(sample_warehouse), None
     else:
         period, ward_code = month(2026, 8), NORTHERN_WARD
-    workbook = build_gap_analysis(sample_warehouse, period=period, ward_code=ward_code, rule=rule,
-                                  generated_at=GENERATED_AT, data_as_at=DATA_AS_AT)
+    workbook = build_gap_analysis(
+        sample_warehouse, period=period, ward_code=ward_code, rule=rule, generated_at=GENERATED_AT, data_as_at=DATA_AS_AT
+    )
     page_rule = rule_for(Audience.BOARD, Settings())
     analysis = QUERIES["gap_analysis"](sample_warehouse, page_rule, period=period, ward_code=ward_code)
     return period, ward_code, openpyxl.load_workbook(io.BytesIO(workbook)), analysis
@@ -54,12 +55,16 @@ def tables(sheet) -> list[tuple[str, list, list[tuple]]]:
     index = 0
     while index < len(rows):
         filled = [value for value in rows[index] if value is not None]
-        if len(filled) == 1 and rows[index][0] is not None and index + 1 < len(rows) and sum(
-                value is not None for value in rows[index + 1]) > 1:
+        if (
+            len(filled) == 1
+            and rows[index][0] is not None
+            and index + 1 < len(rows)
+            and sum(value is not None for value in rows[index + 1]) > 1
+        ):
             end = index + 2
             while end < len(rows) and any(value is not None for value in rows[end]):
                 end += 1
-            found.append((rows[index][0], list(rows[index + 1]), rows[index + 2:end]))
+            found.append((rows[index][0], list(rows[index + 1]), rows[index + 2 : end]))
             index = end
         else:
             index += 1
@@ -103,8 +108,11 @@ def test_coverage_gap_words_match_the_flags(selection):
     _, _, book, analysis = selection
     header, rows = table(book["Coverage"], "Gaps:")
     marked = {(row[0], label) for row in rows for label, cell in zip(header[2:], row[2:], strict=True) if cell}
-    flagged = {(row["ward_code"], GROUP_SHORT_LABELS[row["client_group"]])
-               for row in analysis.coverage.iter_rows(named=True) if row["has_no_service"] or row["has_low_reach"]}
+    flagged = {
+        (row["ward_code"], GROUP_SHORT_LABELS[row["client_group"]])
+        for row in analysis.coverage.iter_rows(named=True)
+        if row["has_no_service"] or row["has_low_reach"]
+    }
     assert marked == flagged
 
 
@@ -113,9 +121,13 @@ def test_indicators_sheet_holds_the_values_the_page_shows(selection):
     header, rows = table(book["Indicators"], "Indicators for")
     by_title = {row[header.index("Indicator")]: dict(zip(header, row, strict=True)) for row in rows}
     assert set(by_title) == set(analysis.indicators["title"])
-    columns = {"Numerator": ("numerator", "numerator_suppressed"), "Denominator": ("denominator", "denominator_suppressed"),
-               "Value": ("value", "value_suppressed"), "Lower 95% limit": ("lower_95", "value_suppressed"),
-               "Upper 95% limit": ("upper_95", "value_suppressed")}
+    columns = {
+        "Numerator": ("numerator", "numerator_suppressed"),
+        "Denominator": ("denominator", "denominator_suppressed"),
+        "Value": ("value", "value_suppressed"),
+        "Lower 95% limit": ("lower_95", "value_suppressed"),
+        "Upper 95% limit": ("upper_95", "value_suppressed"),
+    }
     for source in analysis.indicators.iter_rows(named=True):
         written = by_title[source["title"]]
         for header_name, (column, flag) in columns.items():
@@ -142,8 +154,11 @@ def test_no_count_from_1_to_7_appears_anywhere(selection):
 
 def test_a_value_the_page_hides_is_a_star_in_the_workbook(selection):
     _, _, book, analysis = selection
-    hidden = (analysis.indicators["value_suppressed"].sum() + analysis.coverage["people_reached_suppressed"].sum()
-              + analysis.idva["n_marac_cases_suppressed"].sum())
+    hidden = (
+        analysis.indicators["value_suppressed"].sum()
+        + analysis.coverage["people_reached_suppressed"].sum()
+        + analysis.idva["n_marac_cases_suppressed"].sum()
+    )
     cells = [cell for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row]
     assert hidden > 0
     assert "*" in cells
@@ -160,23 +175,46 @@ def test_metadata_records_the_filters_and_the_disclosure_rule(selection, rule):
     assert facts["Generated at"] == "26 November 2026, 09:30"
     assert facts["Data as at (last refresh finished)"] == "26 November 2026, 02:15"
     _, extracts = table(book["Metadata"], "Extracts in the warehouse")
-    assert {row[0] for row in extracts} >= {"Police: domestic abuse incidents and crimes", "MARAC: cases heard",
-                                            "Specialist services: referrals, starts and ends",
-                                            "Reference: the register of services"}
+    assert {row[0] for row in extracts} >= {
+        "Police: domestic abuse incidents and crimes",
+        "MARAC: cases heard",
+        "Specialist services: referrals, starts and ends",
+        "Reference: the register of services",
+    }
     _, definitions = table(book["Metadata"], "Definitions of the indicators used")
     assert {row[0] for row in definitions} == set(analysis.indicators["title"])
 
 
 def test_an_unsuppressed_export_is_refused(sample_warehouse):
     with pytest.raises(DisclosureError):
-        build_gap_analysis(sample_warehouse, period=default_period(sample_warehouse), rule=DisclosureRule.unsuppressed(),
-                           generated_at=GENERATED_AT, data_as_at=DATA_AS_AT)
+        build_gap_analysis(
+            sample_warehouse,
+            period=default_period(sample_warehouse),
+            rule=DisclosureRule.unsuppressed(),
+            generated_at=GENERATED_AT,
+            data_as_at=DATA_AS_AT,
+        )
 
 
 def test_the_command_writes_a_workbook(tmp_path, sample_warehouse_path):
     out = tmp_path / "gap.xlsx"
-    result = CliRunner().invoke(cli, ["export", "gap-analysis", "--out", str(out), "--warehouse", str(sample_warehouse_path),
-                                      "--ward", NORTHERN_WARD, "--from", "2026-04-01", "--to", "2026-09-30"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "export",
+            "gap-analysis",
+            "--out",
+            str(out),
+            "--warehouse",
+            str(sample_warehouse_path),
+            "--ward",
+            NORTHERN_WARD,
+            "--from",
+            "2026-04-01",
+            "--to",
+            "2026-09-30",
+        ],
+    )
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == list(SHEETS)
@@ -190,8 +228,19 @@ def test_the_command_explains_a_missing_warehouse_or_ward(tmp_path, sample_wareh
     missing = runner.invoke(cli, ["export", "gap-analysis", "--out", str(tmp_path / "a.xlsx"), "--warehouse", str(tmp_path)])
     assert missing.exit_code == 2
     assert "no warehouse has been published" in missing.output
-    unknown = runner.invoke(cli, ["export", "gap-analysis", "--out", str(tmp_path / "b.xlsx"),
-                                  "--warehouse", str(sample_warehouse_path), "--ward", "E05000000"])
+    unknown = runner.invoke(
+        cli,
+        [
+            "export",
+            "gap-analysis",
+            "--out",
+            str(tmp_path / "b.xlsx"),
+            "--warehouse",
+            str(sample_warehouse_path),
+            "--ward",
+            "E05000000",
+        ],
+    )
     assert unknown.exit_code == 2
     assert "no ward 'E05000000'" in unknown.output
     assert not (tmp_path / "a.xlsx").exists() and not (tmp_path / "b.xlsx").exists()

@@ -45,8 +45,14 @@ SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 @pytest.fixture(scope="module")
 def workbook(sample_warehouse):
     rule = rule_for(Audience.COMMISSIONER, Settings())
-    content = build_gap_analysis(sample_warehouse, period=default_period(sample_warehouse), rule=rule,
-                                 generated_at=GENERATED_AT, data_as_at=DATA_AS_AT, scenario=read_scenario(SCENARIO))
+    content = build_gap_analysis(
+        sample_warehouse,
+        period=default_period(sample_warehouse),
+        rule=rule,
+        generated_at=GENERATED_AT,
+        data_as_at=DATA_AS_AT,
+        scenario=read_scenario(SCENARIO),
+    )
     return openpyxl.load_workbook(io.BytesIO(content))
 
 
@@ -62,16 +68,16 @@ def summary_lines(book) -> list[str]:
 def test_the_first_lines_name_the_biggest_gaps_the_risks_and_both_idva_figures(workbook, analysis):
     lines = summary_lines(workbook)
     assert lines[2] == "In brief"
-    brief = lines[3:lines.index("The largest gaps, in people")]
+    brief = lines[3 : lines.index("The largest gaps, in people")]
     biggest = analysis.top_gaps(1).row(0, named=True)
-    assert brief[0].startswith(f"{biggest['ward_name']}, {biggest['group_label']}: about {biggest['unmet_need']:,} people "
-                               "not reached (95% interval")
+    assert brief[0].startswith(
+        f"{biggest['ward_name']}, {biggest['group_label']}: about {biggest['unmet_need']:,} people not reached (95% interval"
+    )
     men = next(line for line in brief if line.startswith("Men's Support Service: contract ends on 31 December 2026"))
     assert int(re.search(r"referrals at (\d+)% of its places", men).group(1)) > 250
     idva = analysis.idva_area
     idva_line = next(line for line in brief if "full-time IDVAs registered" in line)
-    assert (f"for the {idva['expected_marac_cases']:,.0f} MARAC cases expected (shortfall {idva['fte_gap']:.2f} FTE)"
-            in idva_line)
+    assert f"for the {idva['expected_marac_cases']:,.0f} MARAC cases expected (shortfall {idva['fte_gap']:.2f} FTE)" in idva_line
     assert f"for the {idva['n_marac_cases']:,} cases MARAC heard (shortfall " in idva_line
     # the sample district: MARAC hears more than SafeLives expects, so the shortfall for cases heard is the larger
     assert idva["fte_gap_for_cases_heard"] > idva["fte_gap"] > 0
@@ -93,8 +99,16 @@ def test_the_gaps_are_ranked_by_people_and_no_cell_contradicts_itself(workbook, 
 def test_the_workbook_has_charts_print_titles_and_autofilters(workbook):
     assert workbook.sheetnames == [SHEETS[0], WHAT_IF_SHEET, *SHEETS[1:], SCENARIO_SHEET]
     assert len(workbook["Summary"]._charts) == 1 and len(workbook["IDVA and MARAC"]._charts) == 1
-    for name in ("Gaps ranked", "IDVA and MARAC", "Places and referrals", "Service outcomes", "Service register",
-                 "Indicators", "Benchmarks", WHAT_IF_SHEET):
+    for name in (
+        "Gaps ranked",
+        "IDVA and MARAC",
+        "Places and referrals",
+        "Service outcomes",
+        "Service register",
+        "Indicators",
+        "Benchmarks",
+        WHAT_IF_SHEET,
+    ):
         sheet = workbook[name]
         assert sheet.auto_filter.ref, name
         assert sheet.print_title_rows, name
@@ -111,8 +125,12 @@ def test_the_coverage_grid_has_numbers_and_colour(workbook):
 
 
 def test_no_cell_holds_a_raw_code(workbook):
-    codes = {group.value for group in ClientGroup} | set(BY_NAME) | {indicator.id for indicator in all_indicators()} | {
-        "perpetrator_programme", "idva", "refuge", "outreach", "helpline", "counselling", "children", "legal"}
+    codes = (
+        {group.value for group in ClientGroup}
+        | set(BY_NAME)
+        | {indicator.id for indicator in all_indicators()}
+        | {"perpetrator_programme", "idva", "refuge", "outreach", "helpline", "counselling", "children", "legal"}
+    )
     codes -= {"women", "men", "children"}  # plain words as well as codes
     offenders = []
     for sheet in workbook.worksheets:
@@ -140,8 +158,9 @@ def test_the_whatif_command_writes_the_workbook_and_logs_the_scenario(tmp_path, 
     scenario = tmp_path / "scenario.yaml"
     scenario.write_text(SCENARIO, encoding="utf-8")
     out = tmp_path / "whatif.xlsx"
-    result = CliRunner().invoke(cli, ["whatif", "--scenario", str(scenario), "--out", str(out),
-                                      "--warehouse", str(sample_warehouse_path)])
+    result = CliRunner().invoke(
+        cli, ["whatif", "--scenario", str(scenario), "--out", str(out), "--warehouse", str(sample_warehouse_path)]
+    )
     assert result.exit_code == 0, result.output
     assert WHAT_IF_SHEET in openpyxl.load_workbook(out).sheetnames
     logged = read_exports(sample_warehouse_path)[-1]
@@ -152,8 +171,9 @@ def test_the_whatif_command_writes_the_workbook_and_logs_the_scenario(tmp_path, 
 def test_the_whatif_command_explains_a_bad_scenario(tmp_path, sample_warehouse_path):
     scenario = tmp_path / "scenario.yaml"
     scenario.write_text("changes:\n  - kind: remove_service\n    service: No Such Service\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["whatif", "--scenario", str(scenario), "--out", str(tmp_path / "x.xlsx"),
-                                      "--warehouse", str(sample_warehouse_path)])
+    result = CliRunner().invoke(
+        cli, ["whatif", "--scenario", str(scenario), "--out", str(tmp_path / "x.xlsx"), "--warehouse", str(sample_warehouse_path)]
+    )
     assert result.exit_code == 2
     assert "no service 'No Such Service'" in result.output
     assert not (tmp_path / "x.xlsx").exists()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from metrics.aggregate import query_sql
 from metrics.compare import Polarity
@@ -23,13 +22,20 @@ from metrics.indicators import attrition
 from metrics.periods import financial_year
 from metrics.registry import get
 from oversight.settings import Settings
+from pipeline.refresh import refresh
 from tests.drops import write_justice_drop
 
 YEAR = financial_year(2025)
 OPEN = DisclosureRule.unsuppressed()
 IDS = (
-    "arrest_rate_per_100_crimes", "cps_referral_pct", "charge_rate_pct", "prosecution_pct",
-    "conviction_rate_pct", "outcome15_pct", "outcome16_pct", "victim_issue_pct",
+    "arrest_rate_per_100_crimes",
+    "cps_referral_pct",
+    "charge_rate_pct",
+    "prosecution_pct",
+    "conviction_rate_pct",
+    "outcome15_pct",
+    "outcome16_pct",
+    "victim_issue_pct",
 )
 
 
@@ -81,16 +87,19 @@ def test_published_benchmarks_come_from_the_domain_notes():
     assert get("victim_issue_pct").polarity is Polarity.LOW_IS_GOOD
 
 
-@pytest.mark.parametrize(("indicator_id", "numerator", "denominator"), [
-    ("arrest_rate_per_100_crimes", 6, 8),  # CR01 CR02 CR03 CR05 CR07 CR11
-    ("cps_referral_pct", 6, 8),  # CR01 CR02 CR03 CR05 CR06 CR07
-    ("prosecution_pct", 4, 8),  # CR01 CR02 CR03 CR06
-    ("outcome15_pct", 1, 8),  # CR09
-    ("outcome16_pct", 2, 8),  # CR05 CR11
-    ("charge_rate_pct", 5, 6),  # decisions dated in the year: CR10 CR01 CR02 CR03 CR06 charged, CR05 not; CR07 pending
-    ("conviction_rate_pct", 2, 4),  # completed in the year: CR10 CR01 convicted, CR02 discontinued, CR03 acquitted
-    ("victim_issue_pct", 1, 2),  # unsuccessful: CR02 (retraction), CR03 (no victim issue)
-])
+@pytest.mark.parametrize(
+    ("indicator_id", "numerator", "denominator"),
+    [
+        ("arrest_rate_per_100_crimes", 6, 8),  # CR01 CR02 CR03 CR05 CR07 CR11
+        ("cps_referral_pct", 6, 8),  # CR01 CR02 CR03 CR05 CR06 CR07
+        ("prosecution_pct", 4, 8),  # CR01 CR02 CR03 CR06
+        ("outcome15_pct", 1, 8),  # CR09
+        ("outcome16_pct", 2, 8),  # CR05 CR11
+        ("charge_rate_pct", 5, 6),  # decisions dated in the year: CR10 CR01 CR02 CR03 CR06 charged, CR05 not; CR07 pending
+        ("conviction_rate_pct", 2, 4),  # completed in the year: CR10 CR01 convicted, CR02 discontinued, CR03 acquitted
+        ("victim_issue_pct", 1, 2),  # unsuccessful: CR02 (retraction), CR03 (no victim issue)
+    ],
+)
 def test_district_values(justice, indicator_id, numerator, denominator):
     assert district(justice, indicator_id) == (numerator, denominator, pytest.approx(100 * numerator / denominator))
 

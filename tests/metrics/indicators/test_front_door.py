@@ -16,7 +16,6 @@ from datetime import datetime
 
 import pytest
 
-from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from metrics.aggregate import UnsupportedCut
 from metrics.compare import Polarity
@@ -27,6 +26,7 @@ from metrics.indicators import front_door
 from metrics.periods import financial_year
 from metrics.registry import get
 from oversight.settings import Settings
+from pipeline.refresh import refresh
 from tests.drops import write_front_door_drop
 
 YEAR = financial_year(2025)
@@ -50,8 +50,12 @@ def rows(con, indicator_id, period=YEAR, **filters):
 
 def test_front_door_indicators_are_registered():
     assert [indicator.id for indicator in front_door.INDICATORS] == [
-        "school_notified_next_day_pct", "mash_decision_24h_pct", "child_spoken_to_pct",
-        "high_risk_referred_to_marac_pct", "repeat_3plus_not_marac_pct", "repeat_3plus_not_marac_count",
+        "school_notified_next_day_pct",
+        "mash_decision_24h_pct",
+        "child_spoken_to_pct",
+        "high_risk_referred_to_marac_pct",
+        "repeat_3plus_not_marac_pct",
+        "repeat_3plus_not_marac_count",
     ]
     for indicator in front_door.INDICATORS:
         assert get(indicator.id).topic is Topic.FRONT_DOOR
@@ -61,8 +65,9 @@ def test_front_door_indicators_are_registered():
 
 
 def test_a_friday_night_incident_may_be_notified_until_monday_9am(front):
-    deadlines = dict(front.sql(
-        "select notification_id, deadline_at from mart_school_notifications order by notification_id").fetchall())
+    deadlines = dict(
+        front.sql("select notification_id, deadline_at from mart_school_notifications order by notification_id").fetchall()
+    )
     assert deadlines["N1"] == deadlines["N2"] == datetime(2025, 4, 7, 9, 0)  # Friday 22:30 -> Monday
     assert deadlines["N5"] == datetime(2025, 4, 14, 9, 0)  # Saturday -> Monday
     assert deadlines["N3"] == datetime(2025, 4, 9, 9, 0)  # Tuesday evening -> Wednesday
@@ -70,7 +75,11 @@ def test_a_friday_night_incident_may_be_notified_until_monday_9am(front):
 
 def test_schools_notified_before_the_next_school_day(front):
     assert rows(front, "school_notified_next_day_pct") == {"district": (3, 5)}  # N1, N3, N4 (at 09:00 exactly)
-    assert rows(front, "school_notified_next_day_pct", by="ward") == {"E05990001": (2, 3), "E05990002": (1, 2), "E05990003": (0, 0)}
+    assert rows(front, "school_notified_next_day_pct", by="ward") == {
+        "E05990001": (2, 3),
+        "E05990002": (1, 2),
+        "E05990003": (0, 0),
+    }
 
 
 def test_school_notifications_cannot_be_cut_by_the_childs_group(front):
@@ -91,19 +100,29 @@ def test_child_spoken_to_when_present(front):
 
 def test_high_risk_incidents_referred_to_marac(front):
     assert rows(front, "high_risk_referred_to_marac_pct") == {"district": (1, 3)}  # F01 of F01, F02, F04
-    assert rows(front, "high_risk_referred_to_marac_pct", by="ward") == {"E05990001": (1, 2), "E05990002": (0, 1), "E05990003": (0, 0)}
+    assert rows(front, "high_risk_referred_to_marac_pct", by="ward") == {
+        "E05990001": (1, 2),
+        "E05990002": (0, 1),
+        "E05990003": (0, 0),
+    }
 
 
 def test_victims_with_three_incidents_in_12_months_never_referred(front):
     # Triggered in 2025/26: VR1 (referred), VR2 (not: March 2024 is over 12 months before), VR4 (heard at MARAC).
     assert rows(front, "repeat_3plus_not_marac_pct") == {"district": (1, 3)}
     assert rows(front, "repeat_3plus_not_marac_pct", by="ward") == {
-        "E05990001": (0, 1), "E05990002": (1, 1), "E05990003": (0, 1),
+        "E05990001": (0, 1),
+        "E05990002": (1, 1),
+        "E05990003": (0, 1),
     }
     (count,) = compute(front, "repeat_3plus_not_marac_count", Filters(period=YEAR), rule=OPEN).iter_rows(named=True)
     assert (count["numerator"], count["value"]) == (1, 1)
     # VR2; the other triggered victims' groups show 0 (a count has no denominator)
-    assert rows(front, "repeat_3plus_not_marac_count", by="age_band") == {"20-24": (0, None), "25-34": (0, None), "45-54": (1, None)}
+    assert rows(front, "repeat_3plus_not_marac_count", by="age_band") == {
+        "20-24": (0, None),
+        "25-34": (0, None),
+        "45-54": (1, None),
+    }
 
 
 def test_the_trigger_counts_in_the_year_it_was_met(front):
@@ -119,19 +138,24 @@ def test_count_and_percentage_agree_on_every_ward(front):
     }
 
 
-@pytest.mark.parametrize(("incidents", "days", "expected"), [
-    (3, 365, (1, 3)),  # the default: VR2 not referred; VR1 and VR4 were
-    (2, 365, (2, 4)),  # VR2 now triggers on 1 Aug 2025 (after her 2024 referral's window) and VR3 on 1 Jun 2025
-    (3, 540, (1, 4)),  # VR3's three incidents fall within 540 days; VR2's March 2024 referral now counts
-    (4, 365, (0, 0)),  # nobody has four incidents within a year
-])
+@pytest.mark.parametrize(
+    ("incidents", "days", "expected"),
+    [
+        (3, 365, (1, 3)),  # the default: VR2 not referred; VR1 and VR4 were
+        (2, 365, (2, 4)),  # VR2 now triggers on 1 Aug 2025 (after her 2024 referral's window) and VR3 on 1 Jun 2025
+        (3, 540, (1, 4)),  # VR3's three incidents fall within 540 days; VR2's March 2024 referral now counts
+        (4, 365, (0, 0)),  # nobody has four incidents within a year
+    ],
+)
 def test_the_marac_trigger_is_a_setting(front, incidents, days, expected):
     import dataclasses
 
     from metrics.aggregate import aggregate
 
-    indicator = dataclasses.replace(get("repeat_3plus_not_marac_pct"), query_parameters={
-        "trigger_incidents": str(incidents), "trigger_window_days": str(days)})
+    indicator = dataclasses.replace(
+        get("repeat_3plus_not_marac_pct"),
+        query_parameters={"trigger_incidents": str(incidents), "trigger_window_days": str(days)},
+    )
     (row,) = aggregate(front, indicator, YEAR).iter_rows(named=True)
     assert (row["numerator"], row["denominator"]) == expected
 

@@ -19,7 +19,6 @@ import duckdb
 import pytest
 
 from etl.marts import mart_files
-from pipeline.refresh import refresh
 from etl.rules import define_rules, define_rules_on_marts
 from etl.warehouse import Warehouse
 from metrics.aggregate import UnsupportedCut
@@ -28,6 +27,7 @@ from metrics.disclosure import DisclosureRule
 from metrics.indicators.hidden_need import rates_applied
 from metrics.periods import between, financial_year
 from oversight.settings import Settings
+from pipeline.refresh import refresh
 from tests.drops import write_hidden_need_drop
 
 ID = "hidden_need_reporting_ratio"
@@ -127,25 +127,33 @@ def unsplit():
     warehouse's shared rules, as a refresh defines them."""
     con = duckdb.connect()
     define_rules(con)
-    con.execute("create table mart_population (ward_code varchar, year integer, sex varchar, age_band varchar, "
-                "ethnicity varchar, population double)")
+    con.execute(
+        "create table mart_population (ward_code varchar, year integer, sex varchar, age_band varchar, "
+        "ethnicity varchar, population double)"
+    )
     con.execute("""insert into mart_population values
         ('E05990001', 2024, 'female', '16-17', 'all', 100), ('E05990001', 2024, 'male', '16-17', 'all', 100),
         ('E05990001', 2024, 'female', '11-15', 'all', 500), ('E05990001', 2027, 'female', '16-17', 'all', 9999)""")
     con.execute("create table stg_wards (ward_code varchar, imd_quintile bigint)")
     con.execute("insert into stg_wards values ('E05990001', null)")
-    con.execute("create table stg_prevalence_rates (source varchar, period varchar, sex varchar, age_band varchar, "
-                "imd_quintile varchar, rate double)")
+    con.execute(
+        "create table stg_prevalence_rates (source varchar, period varchar, sex varchar, age_band varchar, "
+        "imd_quintile varchar, rate double)"
+    )
     con.execute("""insert into stg_prevalence_rates values
         ('survey', 'year ending March 2017', 'female', '16-17', 'all', 0.1),
         ('survey', 'year ending March 2023', 'female', 'all', 'all', 0.06),
         ('survey', 'year ending March 2023', 'male', 'all', 'all', 0.05)""")
-    con.execute("create table mart_incidents (victim_id varchar, reported_at timestamp, reported_on date, ward_code varchar, "
-                "victim_sex varchar, victim_age_band varchar, victim_ethnicity varchar)")
+    con.execute(
+        "create table mart_incidents (victim_id varchar, reported_at timestamp, reported_on date, ward_code varchar, "
+        "victim_sex varchar, victim_age_band varchar, victim_ethnicity varchar)"
+    )
     incidents = (("V1", date(2025, 5, 1), "16-17"), ("V1", date(2025, 7, 1), "16-17"), ("V2", date(2025, 5, 1), "11-15"))
     for victim, day, age_band in incidents:
-        con.execute("insert into mart_incidents values (?, ?, ?, 'E05990001', 'female', ?, 'white')",
-                    [victim, datetime.combine(day, datetime.min.time()), day, age_band])
+        con.execute(
+            "insert into mart_incidents values (?, ?, ?, 'E05990001', 'female', ?, 'white')",
+            [victim, datetime.combine(day, datetime.min.time()), day, age_band],
+        )
     expected_victims = dict(mart_files())["mart_population_expected_victims"]  # the real mart, over these tables
     con.execute(f"create table mart_population_expected_victims as {expected_victims}")
     define_rules_on_marts(con)

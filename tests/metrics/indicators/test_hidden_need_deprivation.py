@@ -22,8 +22,10 @@ W1, W5, W0 = "E05990001", "E05990005", "E05990009"
 
 
 def tables(con, *, quintiles=(1, 5, None), quintile_rates=True):
-    con.execute("create or replace table mart_population (ward_code varchar, year integer, sex varchar, "
-                "age_band varchar, ethnicity varchar, population double)")
+    con.execute(
+        "create or replace table mart_population (ward_code varchar, year integer, sex varchar, "
+        "age_band varchar, ethnicity varchar, population double)"
+    )
     con.execute(f"""insert into mart_population values
         ('{W1}', 2024, 'female', '16-17', 'all', 100), ('{W1}', 2024, 'female', '25-34', 'all', 100),
         ('{W1}', 2024, 'male', '25-34', 'all', 100), ('{W1}', 2024, 'female', '11-15', 'all', 100),
@@ -31,17 +33,24 @@ def tables(con, *, quintiles=(1, 5, None), quintile_rates=True):
         ('{W0}', 2024, 'female', '25-34', 'all', 100)""")
     con.execute("create or replace table stg_wards (ward_code varchar, imd_quintile bigint)")
     con.executemany("insert into stg_wards values (?, ?)", list(zip((W1, W5, W0), quintiles)))
-    con.execute("create or replace table stg_prevalence_rates (source varchar, period varchar, sex varchar, "
-                "age_band varchar, imd_quintile varchar, rate double)")
-    rows = [("survey", "year ending March 2023", "female", "16-17", "all", 0.10),
-            ("survey", "year ending March 2023", "female", "all", "all", 0.06),
-            ("survey", "year ending March 2023", "male", "all", "all", 0.05)]
+    con.execute(
+        "create or replace table stg_prevalence_rates (source varchar, period varchar, sex varchar, "
+        "age_band varchar, imd_quintile varchar, rate double)"
+    )
+    rows = [
+        ("survey", "year ending March 2023", "female", "16-17", "all", 0.10),
+        ("survey", "year ending March 2023", "female", "all", "all", 0.06),
+        ("survey", "year ending March 2023", "male", "all", "all", 0.05),
+    ]
     if quintile_rates:
-        rows += [("survey by deprivation", "year ending March 2023", "female", "16-17", "1", 0.20),
-                 ("survey by deprivation", "year ending March 2023", "female", "all", "5", 0.03)]
+        rows += [
+            ("survey by deprivation", "year ending March 2023", "female", "16-17", "1", 0.20),
+            ("survey by deprivation", "year ending March 2023", "female", "all", "5", 0.03),
+        ]
     con.executemany("insert into stg_prevalence_rates values (?, ?, ?, ?, ?, ?)", rows)
-    con.execute(f"create or replace table mart_population_expected_victims as "
-                f"{dict(mart_files())['mart_population_expected_victims']}")
+    con.execute(
+        f"create or replace table mart_population_expected_victims as {dict(mart_files())['mart_population_expected_victims']}"
+    )
 
 
 @pytest.fixture
@@ -52,18 +61,30 @@ def con():
 
 
 def expected_by_ward(con) -> dict[str, float]:
-    return dict(con.execute("select ward_code, sum(expected_victims_a_year) from mart_population_expected_victims "
-                            "group by ward_code").fetchall())
+    return dict(
+        con.execute(
+            "select ward_code, sum(expected_victims_a_year) from mart_population_expected_victims group by ward_code"
+        ).fetchall()
+    )
 
 
 def test_expected_victims_take_the_most_specific_rate(con):
     tables(con)
     assert expected_by_ward(con) == pytest.approx({W1: 31.0, W5: 13.0, W0: 6.0})
-    bases = {(ward, sex, band): basis for ward, sex, band, basis in con.execute(
-        "select ward_code, sex, age_band, rate_basis from mart_population_expected_victims").fetchall()}
-    assert bases == {(W1, "female", "16-17"): "age band and deprivation", (W1, "female", "25-34"): "sex",
-                     (W1, "male", "25-34"): "sex", (W5, "female", "16-17"): "age band",
-                     (W5, "female", "25-34"): "sex and deprivation", (W0, "female", "25-34"): "sex"}
+    bases = {
+        (ward, sex, band): basis
+        for ward, sex, band, basis in con.execute(
+            "select ward_code, sex, age_band, rate_basis from mart_population_expected_victims"
+        ).fetchall()
+    }
+    assert bases == {
+        (W1, "female", "16-17"): "age band and deprivation",
+        (W1, "female", "25-34"): "sex",
+        (W1, "male", "25-34"): "sex",
+        (W5, "female", "16-17"): "age band",
+        (W5, "female", "25-34"): "sex and deprivation",
+        (W0, "female", "25-34"): "sex",
+    }
 
 
 def test_without_quintile_rates_or_ward_quintiles_it_falls_back_to_age_and_sex(con):
@@ -77,11 +98,15 @@ def test_without_quintile_rates_or_ward_quintiles_it_falls_back_to_age_and_sex(c
 
 def test_the_page_says_what_the_estimate_was_adjusted_for(con):
     tables(con)
-    assert adjusted_for(con) == ("Expected victims are adjusted for sex, age band and deprivation (the ward's IMD "
-                                 "quintile). Wards with no IMD quintile in the ward reference take the rates for all "
-                                 "areas.")
-    applied = {(row["sex"], row["age_band"], row["imd_quintile"]): (row["rate"], row["basis"])
-               for row in rates_applied(con).iter_rows(named=True)}
+    assert adjusted_for(con) == (
+        "Expected victims are adjusted for sex, age band and deprivation (the ward's IMD "
+        "quintile). Wards with no IMD quintile in the ward reference take the rates for all "
+        "areas."
+    )
+    applied = {
+        (row["sex"], row["age_band"], row["imd_quintile"]): (row["rate"], row["basis"])
+        for row in rates_applied(con).iter_rows(named=True)
+    }
     assert applied[("female", "16-17", "1")] == (0.20, "age band and deprivation quintile rate")
     assert applied[("female", "25-34", "5")] == (0.03, "sex-level rate for the deprivation quintile")
     assert applied[("female", "25-34", None)] == (0.06, "sex-level rate")

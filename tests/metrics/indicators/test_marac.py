@@ -17,7 +17,6 @@ import math
 import duckdb
 import pytest
 
-from pipeline.refresh import refresh
 from etl.rules import define_rules
 from etl.warehouse import Warehouse
 from metrics.compute import Filters, compute
@@ -25,6 +24,7 @@ from metrics.disclosure import DisclosureRule
 from metrics.indicators.marac import INDICATORS
 from metrics.periods import financial_year
 from oversight.settings import Settings
+from pipeline.refresh import refresh
 from tests.drops import write_marac_drop
 
 YEAR = financial_year(2025)
@@ -160,10 +160,14 @@ def test_every_marac_indicator_computes_for_every_cut_it_allows(warehouse):
 def test_no_local_share_of_minoritised_residents_when_the_population_is_not_split():
     con = duckdb.connect()
     define_rules(con)  # the warehouse's shared rules, as a refresh defines them
-    con.execute("create table mart_population as select 'E05990001' as ward_code, 2025 as year, 'female' as sex, "
-                "'25-34' as age_band, 'all' as ethnicity, 100.0 as population")
-    con.execute("create table mart_marac_cases as select date '2025-06-01' as heard_on, 'E05990001' as ward_code, "
-                "'female' as victim_sex, '25-34' as victim_age_band, 'asian' as victim_ethnicity")
+    con.execute(
+        "create table mart_population as select 'E05990001' as ward_code, 2025 as year, 'female' as sex, "
+        "'25-34' as age_band, 'all' as ethnicity, 100.0 as population"
+    )
+    con.execute(
+        "create table mart_marac_cases as select date '2025-06-01' as heard_on, 'E05990001' as ward_code, "
+        "'female' as victim_sex, '25-34' as victim_age_band, 'asian' as victim_ethnicity"
+    )
     (district,) = rows(con, "marac_minoritised_pct").values()
     assert (district["numerator"], district["denominator"]) == (1, 1)
     assert (district["local_comparator"], district["local_comparison_text"]) == (None, "no local population comparator")

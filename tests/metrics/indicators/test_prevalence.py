@@ -53,7 +53,9 @@ def test_district_rate_is_compared_with_england_and_wales(tiny_warehouse):
     assert (district["comparator"], district["comparator_value"]) == ("England and Wales (year ending March 2017)", 19.0)
     # 0.87 per 1,000 with an upper 99.8% limit far below 19: lower beyond the 99.8% limits.
     assert district["comparison"] == "lower_998"
-    assert district["comparison_text"] == "significantly lower than the England and Wales (year ending March 2017) benchmark (99.8%)"
+    assert (
+        district["comparison_text"] == "significantly lower than the England and Wales (year ending March 2017) benchmark (99.8%)"
+    )
 
 
 def test_rates_by_sex_use_the_residents_of_that_sex(tiny_warehouse):

@@ -35,9 +35,15 @@ def rows(con, indicator_id, **filters):
 
 def test_every_service_indicator_is_registered_with_its_query():
     ids = {indicator.id for indicator in INDICATORS}
-    assert {"people_reached_per_1000", "children_reached_per_1000_children", "perpetrators_reached_per_1000",
-            "reach_vs_need_pct", "service_completion_pct", "service_dropout_pct",
-            "perpetrator_programme_completion_pct"} <= ids
+    assert {
+        "people_reached_per_1000",
+        "children_reached_per_1000_children",
+        "perpetrators_reached_per_1000",
+        "reach_vs_need_pct",
+        "service_completion_pct",
+        "service_dropout_pct",
+        "perpetrator_programme_completion_pct",
+    } <= ids
     for indicator_id in ids:
         assert get(indicator_id).topic in (Topic.SERVICES, Topic.PERPETRATORS)
 
@@ -69,7 +75,9 @@ def test_reach_against_survey_predicted_need(con):
     assert district["denominator"] == pytest.approx(179 * YEARS)
     assert district["value"] == pytest.approx(20 / (179 * YEARS) * 100)
     lower, upper = byars_limits(20, 0.95)
-    assert (district["lower_95"], district["upper_95"]) == pytest.approx((lower / (179 * YEARS) * 100, upper / (179 * YEARS) * 100))
+    assert (district["lower_95"], district["upper_95"]) == pytest.approx(
+        (lower / (179 * YEARS) * 100, upper / (179 * YEARS) * 100)
+    )
     by_sex = rows(con, "reach_vs_need_pct", by="sex")
     assert (by_sex["female"]["numerator"], by_sex["female"]["denominator"]) == (19, pytest.approx(135 * YEARS))
     assert (by_sex["male"]["numerator"], by_sex["male"]["denominator"]) == (1, pytest.approx(44 * YEARS))
@@ -83,7 +91,8 @@ def test_completion_and_dropout_of_support_that_ended(con):
     expected = wilson_ci(12, 18)
     assert (completion["numerator"], completion["denominator"]) == (12, 18)
     assert (completion["value"], completion["lower_95"], completion["upper_95"]) == pytest.approx(
-        (expected.value, expected.lower, expected.upper))
+        (expected.value, expected.lower, expected.upper)
+    )
     (dropout,) = rows(con, "service_dropout_pct").values()
     assert (dropout["numerator"], dropout["denominator"], dropout["value"]) == (5, 18, pytest.approx(500 / 18))
 
@@ -111,8 +120,9 @@ def test_idva_caseload_is_idva_starts_per_fte_a_year(tiny_warehouse):
     from metrics.periods import financial_year
 
     year = financial_year(2025)
-    (row,) = compute(tiny_warehouse, "idva_caseload_per_fte", Filters(period=year),
-                     rule=DisclosureRule.unsuppressed()).iter_rows(named=True)
+    (row,) = compute(tiny_warehouse, "idva_caseload_per_fte", Filters(period=year), rule=DisclosureRule.unsuppressed()).iter_rows(
+        named=True
+    )
     assert (row["numerator"], row["value"]) == (0, 0.0)
     assert row["denominator"] == pytest.approx(2.5 * year.years)
     assert row["comparator"] == "SafeLives capacity guide (date not recorded)"

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from oversight.settings import Settings
+from pipeline.refresh import refresh
 from tests.metrics.journeys.journey_drop import write_journey_drop
 
 

@@ -57,7 +57,13 @@ M2,CZ,2025-05-02T10:00,health,yes,no_further_action,2025-05-03T10:00,male,0-4,wh
 
 def write_journey_drop(folder: Path) -> Path:
     write_reference_drop(folder)
-    for name, text in {"police_incidents": INCIDENTS, "crime_outcomes": CRIMES, "service_referrals": REFERRALS,
-                       "marac_cases": MARAC, "school_notifications": SCHOOLS, "mash_contacts": MASH}.items():
+    for name, text in {
+        "police_incidents": INCIDENTS,
+        "crime_outcomes": CRIMES,
+        "service_referrals": REFERRALS,
+        "marac_cases": MARAC,
+        "school_notifications": SCHOOLS,
+        "mash_contacts": MASH,
+    }.items():
         (folder / f"{name}_2026-01-05.csv").write_text(text)
     return folder

@@ -18,8 +18,9 @@ def journey(*arguments: str, warehouse) -> object:
 
 
 def test_json_output_has_every_step_with_shares_and_days(sample_warehouse_path):
-    result = journey("--cohort", "high_risk", "--from", "2025-04-01", "--to", "2025-06-30", "--format", "json",
-                     warehouse=sample_warehouse_path)
+    result = journey(
+        "--cohort", "high_risk", "--from", "2025-04-01", "--to", "2025-06-30", "--format", "json", warehouse=sample_warehouse_path
+    )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     steps = {row["step"]: row for row in rows}
@@ -30,13 +31,37 @@ def test_json_output_has_every_step_with_shares_and_days(sample_warehouse_path):
 
 
 def test_csv_output_for_one_ward(sample_warehouse_path):
-    result = journey("--cohort", "incident", "--from", "2025-04-01", "--to", "2025-06-30", "--ward", "E05990025",
-                     "--format", "csv", warehouse=sample_warehouse_path)
+    result = journey(
+        "--cohort",
+        "incident",
+        "--from",
+        "2025-04-01",
+        "--to",
+        "2025-06-30",
+        "--ward",
+        "E05990025",
+        "--format",
+        "csv",
+        warehouse=sample_warehouse_path,
+    )
     assert result.exit_code == 0, result.output
     frame = pl.read_csv(io.StringIO(result.output))
     assert frame["step"].to_list()[0] == "entry" and frame.height == 16
-    district = pl.read_csv(io.StringIO(journey("--cohort", "incident", "--from", "2025-04-01", "--to", "2025-06-30",
-                                               "--format", "csv", warehouse=sample_warehouse_path).output))
+    district = pl.read_csv(
+        io.StringIO(
+            journey(
+                "--cohort",
+                "incident",
+                "--from",
+                "2025-04-01",
+                "--to",
+                "2025-06-30",
+                "--format",
+                "csv",
+                warehouse=sample_warehouse_path,
+            ).output
+        )
+    )
     assert frame["people"][0] < district["people"][0]
 
 

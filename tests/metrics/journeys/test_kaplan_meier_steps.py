@@ -25,8 +25,9 @@ def test_a_median_worked_by_hand_with_censoring():
     assert median is None and never == pytest.approx(52.5)
     # One more event on day 9 among the 3 then at risk: S(9) = 0.525 x 2/3 = 0.35, so the median is day 9,
     # where the median among those who reached it would be day 3.
-    median, never = kaplan_meier_summary(times([(2, True, 1), (3, True, 2), (4, False, 3), (8, True, 1), (9, True, 1),
-                                                (10, False, 2)]))
+    median, never = kaplan_meier_summary(
+        times([(2, True, 1), (3, True, 2), (4, False, 3), (8, True, 1), (9, True, 1), (10, False, 2)])
+    )
     assert median == 9 and never == pytest.approx(35.0)
 
 

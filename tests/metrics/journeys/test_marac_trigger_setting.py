@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from etl.refresh import refresh
+
 from etl.warehouse import Warehouse
 from metrics.disclosure import DisclosureRule
 from metrics.journeys import missed_opportunities
@@ -27,11 +27,11 @@ def drop(tmp_path_factory):
     return write_journey_drop(tmp_path_factory.mktemp("trigger") / "drop")
 
 
-@pytest.mark.parametrize(("incidents", "days", "expected"), [(3, 365, (1, 1)), (4, 365, (0, 0)), (3, 45, (0, 0)),
-                                                             (2, 45, (1, 1))])
+@pytest.mark.parametrize(
+    ("incidents", "days", "expected"), [(3, 365, (1, 1)), (4, 365, (0, 0)), (3, 45, (0, 0)), (2, 45, (1, 1))]
+)
 def test_the_trigger_setting_decides_who_was_missed(drop, tmp_path, incidents, days, expected):
-    settings = Settings(warehouse=tmp_path / "warehouse", marac_trigger_incidents=incidents,
-                        marac_trigger_window_days=days)
+    settings = Settings(warehouse=tmp_path / "warehouse", marac_trigger_incidents=incidents, marac_trigger_window_days=days)
     refresh(drop, warehouse=settings.warehouse, settings=settings)
     con = Warehouse(settings.warehouse).connect_read_only()
     try:

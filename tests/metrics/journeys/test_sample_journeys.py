@@ -10,8 +10,15 @@ import pytest
 
 from metrics.aggregate import GroupFilters
 from metrics.disclosure import DisclosureRule
-from metrics.journeys import (COHORTS, describe_timing, journey_steps, missed_opportunities, survival_comparison,
-                              survival_curves, timing_and_attrition)
+from metrics.journeys import (
+    COHORTS,
+    describe_timing,
+    journey_steps,
+    missed_opportunities,
+    survival_comparison,
+    survival_curves,
+    timing_and_attrition,
+)
 from metrics.periods import between, financial_year, quarter
 
 BOARD = DisclosureRule(threshold=7, rounding_base=5)
@@ -57,8 +64,9 @@ def test_every_node_and_link_passes_disclosure_control(sample_warehouse, cohort)
 
 
 def test_curve_points_with_few_people_followed_are_hidden(sample_warehouse):
-    curves = survival_curves(sample_warehouse, BOARD, cohort="high_risk", period=quarter(2025, 2), measure="support",
-                             by="ethnicity")
+    curves = survival_curves(
+        sample_warehouse, BOARD, cohort="high_risk", period=quarter(2025, 2), measure="support", by="ethnicity"
+    )
     assert published_safely(curves["at_risk"]) and published_safely(curves["people"])
     shown = curves.filter(pl.col("reached_pct").is_not_null())
     assert not shown.is_empty()
@@ -73,8 +81,9 @@ def test_a_protected_curve_follows_the_exact_one_and_ends_where_follow_up_ends(s
     share of those still followed drifted up to 100% by day 364 of the latest year, where nobody is followed."""
     period = between(date(2025, 10, 1), date(2026, 9, 30))  # the sample's latest 12 months; follow-up ends at day 364
     protected = survival_curves(sample_warehouse, BOARD, cohort="marac", period=period, measure="support", by=by)
-    exact = survival_curves(sample_warehouse, DisclosureRule.unsuppressed(), cohort="marac", period=period,
-                            measure="support", by=by)
+    exact = survival_curves(
+        sample_warehouse, DisclosureRule.unsuppressed(), cohort="marac", period=period, measure="support", by=by
+    )
     pairs = protected.join(exact, on=["group_value", "day"], suffix="_exact").filter(pl.col("reached_pct").is_not_null())
     assert pairs.filter(pl.col("day") >= 300).height > 0
     for row in pairs.iter_rows(named=True):  # rounding moves a point a little, never towards 100%
@@ -86,8 +95,9 @@ def test_a_protected_curve_follows_the_exact_one_and_ends_where_follow_up_ends(s
 
 
 def test_support_comes_sooner_for_women_and_the_test_says_so(sample_warehouse):
-    comparison = survival_comparison(sample_warehouse, BOARD, cohort="incident", period=financial_year(2024),
-                                     measure="support", by="sex").row(0, named=True)
+    comparison = survival_comparison(
+        sample_warehouse, BOARD, cohort="incident", period=financial_year(2024), measure="support", by="sex"
+    ).row(0, named=True)
     assert comparison["p_value"] < 0.001
     assert comparison["sentence"].startswith("How soon specialist support starts differs between sexes")
 

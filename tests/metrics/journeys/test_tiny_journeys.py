@@ -10,8 +10,14 @@ import pytest
 
 from metrics.aggregate import GroupFilters, query_sql
 from metrics.disclosure import DisclosureRule
-from metrics.journeys import (UnknownCohort, journey_steps, missed_opportunities, survival_comparison, survival_curves,
-                              timing_and_attrition)
+from metrics.journeys import (
+    UnknownCohort,
+    journey_steps,
+    missed_opportunities,
+    survival_comparison,
+    survival_curves,
+    timing_and_attrition,
+)
 from metrics.journeys.common import journey_sql
 from metrics.periods import between, quarter
 
@@ -31,9 +37,22 @@ def test_incident_cohort_counts_each_victim_once_from_their_first_incident(journ
     assert journey["entry"]["people"] == 6
     counts = {step: row["people"] for step, row in journey.items()}
     assert counts == {
-        "entry": 6, "marac": 1, "referred": 2, "support_started": 2, "support_completed": 1, "support_disengaged": 0,
-        "crime_recorded": 3, "arrested": 1, "charge_decided": 3, "charged": 1, "court_outcome": 1, "convicted": 1,
-        "repeat_incident": 2, "school_notified": 1, "mash_contact": 1, "mash_decided": 1,
+        "entry": 6,
+        "marac": 1,
+        "referred": 2,
+        "support_started": 2,
+        "support_completed": 1,
+        "support_disengaged": 0,
+        "crime_recorded": 3,
+        "arrested": 1,
+        "charge_decided": 3,
+        "charged": 1,
+        "court_outcome": 1,
+        "convicted": 1,
+        "repeat_incident": 2,
+        "school_notified": 1,
+        "mash_contact": 1,
+        "mash_decided": 1,
     }
     assert journey["marac"]["share_of_cohort_pct"] == pytest.approx(16.7)
     assert journey["support_started"]["share_of_previous_pct"] == 100.0
@@ -90,11 +109,11 @@ def test_kaplan_meier_allows_for_people_whose_follow_up_ended(journey_warehouse)
 
 
 def test_repeat_curves_and_a_log_rank_sentence(journey_warehouse):
-    repeat = survival_curves(journey_warehouse, OPEN, cohort="incident", period=APRIL_TO_SEPTEMBER, measure="repeat",
-                             by="ward")
+    repeat = survival_curves(journey_warehouse, OPEN, cohort="incident", period=APRIL_TO_SEPTEMBER, measure="repeat", by="ward")
     assert set(repeat["group_label"]) == {"All in selection", "Northfield", "Eastgate", "Southmoor"}
-    comparison = survival_comparison(journey_warehouse, OPEN, cohort="incident", period=APRIL_TO_SEPTEMBER,
-                                     measure="repeat", by="ward").row(0, named=True)
+    comparison = survival_comparison(
+        journey_warehouse, OPEN, cohort="incident", period=APRIL_TO_SEPTEMBER, measure="repeat", by="ward"
+    ).row(0, named=True)
     assert comparison["groups_compared"] == 3 and 0 <= comparison["p_value"] <= 1
     assert "log-rank test across 3 wards" in comparison["sentence"]
 
@@ -110,8 +129,7 @@ def test_timing_and_attrition_by_hand(journey_warehouse):
 
 
 def test_missed_opportunities_by_hand(journey_warehouse):
-    missed = missed_opportunities(journey_warehouse, OPEN, period=APRIL_TO_SEPTEMBER,
-                                  by="ward")
+    missed = missed_opportunities(journey_warehouse, OPEN, period=APRIL_TO_SEPTEMBER, by="ward")
     totals = {row["measure"]: row for row in missed.filter("is_total").iter_rows(named=True)}
     assert (totals["repeat_without_help"]["missed"], totals["repeat_without_help"]["eligible"]) == (1, 1)  # VR
     assert (totals["children_without_school_notice"]["missed"], totals["children_without_school_notice"]["eligible"]) == (1, 2)

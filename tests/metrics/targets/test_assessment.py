@@ -12,24 +12,45 @@ from datetime import date
 import pytest
 
 from metrics.compare import TargetStatus
+from metrics.targets import (
+    Direction,
+    KnownValues,
+    MilestoneStatus,
+    Outlook,
+    Progress,
+    Target,
+    TrackStatus,
+    assess,
+    trajectory_value,
+)
 from metrics.targets.smart import Criterion, Outcome
-from metrics.targets import (Direction, KnownValues, MilestoneStatus, Outlook, Progress, Target, TrackStatus, assess,
-                             trajectory_value)
 
 AS_OF = date(2026, 11, 26)
 FALLING = {  # the planted series: 2.5 points fewer each year
-    date(2022, 3, 31): (83.5, 82.4, 84.5), date(2023, 3, 31): (79.8, 78.7, 80.9), date(2024, 3, 31): (77.7, 76.6, 78.9),
-    date(2025, 3, 31): (75.5, 74.3, 76.7), date(2026, 3, 31): (73.3, 72.1, 74.4),
+    date(2022, 3, 31): (83.5, 82.4, 84.5),
+    date(2023, 3, 31): (79.8, 78.7, 80.9),
+    date(2024, 3, 31): (77.7, 76.6, 78.9),
+    date(2025, 3, 31): (75.5, 74.3, 76.7),
+    date(2026, 3, 31): (73.3, 72.1, 74.4),
 }
 
 
 def target(**changes) -> Target:
     fields = {
-        "id": "PROT-04", "priority": "protection", "objective": "Speak to every child", "indicator": "child_spoken_to_pct",
-        "baseline": {"value": 79.8, "period": "2022/23"}, "target": {"value": 90.0, "by": date(2028, 3, 31)},
-        "kind": "absolute", "owner": "Chief Inspector",
-        "milestones": [{"value": 81.9, "by": date(2024, 3, 31)}, {"value": 83.9, "by": date(2025, 3, 31)},
-                       {"value": 85.9, "by": date(2026, 3, 31)}, {"value": 88.0, "by": date(2027, 3, 31)}],
+        "id": "PROT-04",
+        "priority": "protection",
+        "objective": "Speak to every child",
+        "indicator": "child_spoken_to_pct",
+        "baseline": {"value": 79.8, "period": "2022/23"},
+        "target": {"value": 90.0, "by": date(2028, 3, 31)},
+        "kind": "absolute",
+        "owner": "Chief Inspector",
+        "milestones": [
+            {"value": 81.9, "by": date(2024, 3, 31)},
+            {"value": 83.9, "by": date(2025, 3, 31)},
+            {"value": 85.9, "by": date(2026, 3, 31)},
+            {"value": 88.0, "by": date(2027, 3, 31)},
+        ],
     }
     fields.update(changes)
     return Target.model_validate({key: value for key, value in fields.items() if value is not None})
@@ -40,8 +61,9 @@ def now(value, lower, upper, history=FALLING) -> KnownValues:
 
 
 def test_the_trajectory_is_a_straight_line_from_the_end_of_the_baseline_period():
-    assert trajectory_value(baseline=79.8, baseline_end=date(2023, 3, 31), target=90.0, target_by=date(2028, 3, 31),
-                            on=date(2026, 9, 30)) == pytest.approx(79.8 + 10.2 * 1279 / 1827)
+    assert trajectory_value(
+        baseline=79.8, baseline_end=date(2023, 3, 31), target=90.0, target_by=date(2028, 3, 31), on=date(2026, 9, 30)
+    ) == pytest.approx(79.8 + 10.2 * 1279 / 1827)
 
 
 def test_falling_figures_are_off_track_with_missed_milestones_and_a_forecast_short_of_the_target():
@@ -50,8 +72,9 @@ def test_falling_figures_are_off_track_with_missed_milestones_and_a_forecast_sho
     assert result.status is TargetStatus.NOT_MET and result.direction is Direction.HIGHER
     assert result.trajectory.status is TrackStatus.OFF_TRACK and result.progress is Progress.OFF_TRACK
     assert result.trajectory.expected == pytest.approx(86.9406, abs=1e-4)
-    assert result.trajectory.reason == ("off track: the whole 95% interval (70.8 to 73.2) is below the 86.9 the path from "
-                                        "the baseline reaches by 30 Sep 2026")
+    assert result.trajectory.reason == (
+        "off track: the whole 95% interval (70.8 to 73.2) is below the 86.9 the path from the baseline reaches by 30 Sep 2026"
+    )
     assert [m.status for m in result.milestones] == [MilestoneStatus.MISSED] * 3 + [MilestoneStatus.NOT_DUE]
     assert result.milestones[0].reason == "missed: 77.7 in 2023/24 (95% interval 76.6 to 78.9) against the milestone of 81.9"
     assert result.forecast.outlook is Outlook.LIKELY_MISSED and result.forecast.n_years == 5
@@ -83,8 +106,10 @@ def test_status_against_the_target_is_judged_on_the_whole_interval(current, stat
     result = assess(target(), now(*current), as_of=AS_OF)
     assert result.status is status
     if status is TargetStatus.WITHIN_UNCERTAINTY:
-        assert result.status_reason == ("within uncertainty: 89.0 in 12 months to Sep 2026 (95% interval 88.0 to 91.0); "
-                                        "the 95% interval takes in the target of 90.0")
+        assert result.status_reason == (
+            "within uncertainty: 89.0 in 12 months to Sep 2026 (95% interval 88.0 to 91.0); "
+            "the 95% interval takes in the target of 90.0"
+        )
         assert result.progress is Progress.ON_TRACK  # past the path's 86.94, not yet surely at 90
 
 
@@ -138,8 +163,12 @@ def test_a_hidden_milestone_year_is_not_assessed_while_the_rest_are():
 
 
 def test_no_judgement_indicators_take_their_direction_from_baseline_to_target():
-    marac = dict(indicator="marac_cases_per_10000_women", baseline={"value": 43.8, "period": "2022/23"},
-                 target={"value": 40.0, "by": date(2028, 3, 31)}, milestones=[])
+    marac = dict(
+        indicator="marac_cases_per_10000_women",
+        baseline={"value": 43.8, "period": "2022/23"},
+        target={"value": 40.0, "by": date(2028, 3, 31)},
+        milestones=[],
+    )
     history = {**FALLING, date(2023, 3, 31): (43.8, 42.1, 45.6)}  # the data bear out the stated baseline
     result = assess(target(**marac), now(38.0, 36.0, 39.5, history), as_of=AS_OF)
     assert result.direction is Direction.LOWER and result.status is TargetStatus.MET
@@ -179,13 +208,19 @@ def test_assessed_as_of_a_past_day_the_figures_stop_at_the_last_whole_month_befo
 
 def test_a_stated_baseline_the_data_do_not_bear_out_blocks_met():
     # The plan says 43.8 in 2022/23; the data measure 79.8 (78.7 to 80.9) for that year.
-    marac = dict(indicator="marac_cases_per_10000_women", baseline={"value": 43.8, "period": "2022/23"},
-                 target={"value": 40.0, "by": date(2028, 3, 31)}, milestones=[])
+    marac = dict(
+        indicator="marac_cases_per_10000_women",
+        baseline={"value": 43.8, "period": "2022/23"},
+        target={"value": 40.0, "by": date(2028, 3, 31)},
+        milestones=[],
+    )
     result = assess(target(**marac), now(38.0, 36.0, 39.5), as_of=AS_OF)
     assert result.smart.check(Criterion.BASELINE_CHECKED).outcome is Outcome.FAILED
     assert result.status is TargetStatus.NOT_ASSESSED
-    assert result.status_reason.startswith("not shown as met: the stated baseline 43.8 for 2022/23 is outside the data's "
-                                           "95% interval: measured 79.8 (95% interval 78.7 to 80.9)")
+    assert result.status_reason.startswith(
+        "not shown as met: the stated baseline 43.8 for 2022/23 is outside the data's "
+        "95% interval: measured 79.8 (95% interval 78.7 to 80.9)"
+    )
 
 
 def test_a_baseline_the_data_bear_out_passes_the_check():

@@ -12,8 +12,9 @@ runner = CliRunner()
 
 
 def test_targets_prints_every_target_as_json(sample_warehouse_path):
-    result = runner.invoke(app, ["targets", "--warehouse", str(sample_warehouse_path), "--format", "json",
-                                 "--as-of", "2026-11-26"])
+    result = runner.invoke(
+        app, ["targets", "--warehouse", str(sample_warehouse_path), "--format", "json", "--as-of", "2026-11-26"]
+    )
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
     targets = {item["id"]: item for item in document["targets"]}
@@ -28,8 +29,10 @@ def test_targets_prints_every_target_as_json(sample_warehouse_path):
 
 def test_targets_prints_a_table_from_a_plan_file(sample_warehouse_path, tmp_path):
     plan = tmp_path / "plan.yaml"
-    plan.write_text("targets:\n- id: ONE\n  priority: protection\n  objective: Speak to every child\n"
-                    "  indicator: child_spoken_to_pct\n  target: {value: 90, by: 2028-03-31}\n")
+    plan.write_text(
+        "targets:\n- id: ONE\n  priority: protection\n  objective: Speak to every child\n"
+        "  indicator: child_spoken_to_pct\n  target: {value: 90, by: 2028-03-31}\n"
+    )
     result = runner.invoke(app, ["targets", "--plan", str(plan), "--warehouse", str(sample_warehouse_path)], terminal_width=200)
     assert result.exit_code == 0, result.output
     assert "ONE" in result.output and "no baseline, and no date by which one will be obtained" in result.output

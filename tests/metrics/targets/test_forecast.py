@@ -41,5 +41,9 @@ def test_only_the_last_five_years_are_used_and_limits_stay_within_bounds():
 
 def test_fewer_than_three_years_cannot_be_forecast():
     with pytest.raises(ForecastInputError, match="at least 3"):
-        forecast_at([AnnualPoint(date(2025, 3, 31), 1.0), AnnualPoint(date(2026, 3, 31), 2.0)], date(2028, 3, 31),
-                    target=3.0, direction=Direction.HIGHER)
+        forecast_at(
+            [AnnualPoint(date(2025, 3, 31), 1.0), AnnualPoint(date(2026, 3, 31), 2.0)],
+            date(2028, 3, 31),
+            target=3.0,
+            direction=Direction.HIGHER,
+        )

@@ -56,8 +56,12 @@ def test_missing_fields_and_unknown_words_still_load_for_the_smart_checks_to_rep
     [
         ("targets:\n- id: PROT-04\n  target: {value: ninety, by: 2028-03-31}\n", "PROT-04", "target.value", "valid number"),
         ("targets:\n- id: PROT-04\n  target: {value: 90, by: 31/03/2028}\n", "PROT-04", "target.by", "date"),
-        ("targets:\n- id: A\n  milestones:\n  - {value: 1, by: 2024-03-31}\n  - {value: lots, by: 2025-03-31}\n",
-         "A", "milestones.2.value", "valid number"),
+        (
+            "targets:\n- id: A\n  milestones:\n  - {value: 1, by: 2024-03-31}\n  - {value: lots, by: 2025-03-31}\n",
+            "A",
+            "milestones.2.value",
+            "valid number",
+        ),
         ("targets:\n- id: B\n  baseline: {value: 12%, period: 2022/23}\n", "B", "baseline.value", "valid number"),
         ("targets:\n- objective: no id here\n", "number 1", "id", "needs an id"),
         ("targets:\n- id: C\n- id: C\n", "C", "id", "2 targets share this id"),

@@ -12,8 +12,18 @@ import pytest
 
 from metrics.compare import TargetStatus
 from metrics.disclosure import DisclosureRule
-from metrics.targets import (Criterion, MilestoneStatus, Outcome, Outlook, Progress, TrackStatus, WarehouseValues,
-                             assess_plan, board_summary, plan_from_warehouse)
+from metrics.targets import (
+    Criterion,
+    MilestoneStatus,
+    Outcome,
+    Outlook,
+    Progress,
+    TrackStatus,
+    WarehouseValues,
+    assess_plan,
+    board_summary,
+    plan_from_warehouse,
+)
 
 AS_OF = date(2026, 11, 26)
 PLANTED = {  # target -> (check that fails, the reason it gives)
@@ -31,7 +41,9 @@ PLANTED = {  # target -> (check that fails, the reason it gives)
 @pytest.fixture(scope="module")
 def sample_assessments(sample_warehouse):
     plan = plan_from_warehouse(sample_warehouse)
-    return {item.target.id: item for item in assess_plan(plan, WarehouseValues(sample_warehouse, DisclosureRule(7, 5)), as_of=AS_OF)}
+    return {
+        item.target.id: item for item in assess_plan(plan, WarehouseValues(sample_warehouse, DisclosureRule(7, 5)), as_of=AS_OF)
+    }
 
 
 def test_prot_04_is_off_track_with_every_due_milestone_missed(sample_assessments):

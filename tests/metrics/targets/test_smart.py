@@ -12,15 +12,25 @@ from metrics.targets.smart import AnnualValue, MeasuredBaseline
 
 AS_OF = date(2026, 11, 26)
 # child_spoken_to_pct each financial year: the largest year-on-year change is 3.7 (2021/22 to 2022/23).
-HISTORY = [AnnualValue(2021, 83.5), AnnualValue(2022, 79.8), AnnualValue(2023, 77.7), AnnualValue(2024, 75.5),
-           AnnualValue(2025, 73.3)]
+HISTORY = [
+    AnnualValue(2021, 83.5),
+    AnnualValue(2022, 79.8),
+    AnnualValue(2023, 77.7),
+    AnnualValue(2024, 75.5),
+    AnnualValue(2025, 73.3),
+]
 
 
 def sound(**changes) -> dict:
     target = {
-        "id": "PROT-04", "priority": "protection", "objective": "Speak to every child", "indicator": "child_spoken_to_pct",
-        "baseline": {"value": 79.8, "period": "2022/23"}, "target": {"value": 90.0, "by": date(2028, 3, 31)},
-        "kind": "absolute", "owner": "Chief Inspector",
+        "id": "PROT-04",
+        "priority": "protection",
+        "objective": "Speak to every child",
+        "indicator": "child_spoken_to_pct",
+        "baseline": {"value": 79.8, "period": "2022/23"},
+        "target": {"value": 90.0, "by": date(2028, 3, 31)},
+        "kind": "absolute",
+        "owner": "Chief Inspector",
         "milestones": [{"value": 81.9, "by": date(2024, 3, 31)}, {"value": 83.9, "by": date(2025, 3, 31)}],
     }
     target.update(changes)
@@ -39,11 +49,14 @@ def checked(history=HISTORY, data_problem=None, measured_baseline=AGREEING, **ch
 def test_a_sound_target_passes_every_check_with_its_reasons():
     result = checked()
     assert result.is_smart and not result.failures() and not result.warnings()
-    assert result.check(Criterion.SPECIFIC).reason == "absolute target on child_spoken_to_pct (district), owned by Chief Inspector"
+    assert (
+        result.check(Criterion.SPECIFIC).reason == "absolute target on child_spoken_to_pct (district), owned by Chief Inspector"
+    )
     assert result.check(Criterion.MEASURABLE).reason == "measured by child_spoken_to_pct; baseline 79.8 in 2022/23"
     # (90 - 79.8) over the 5 years from 31 March 2023 to 31 March 2028 (1,827 days): 2.04 a year.
     assert result.check(Criterion.ACHIEVABLE).reason == (
-        "needs a change of 2.0 a year, within twice the largest year-on-year change seen (3.7, 2021/22 to 2022/23)")
+        "needs a change of 2.0 a year, within twice the largest year-on-year change seen (3.7, 2021/22 to 2022/23)"
+    )
     assert result.check(Criterion.RELEVANT).reason == "serves the protection priority"
     assert result.check(Criterion.TIME_BOUND).reason == "target date 31 Mar 2028, 2 milestones in date order"
 
@@ -52,7 +65,8 @@ def test_unknown_indicator_fails_specific_and_measurable():
     result = checked(indicator="wards_with_male_victim_service")
     assert not result.is_smart
     assert result.check(Criterion.SPECIFIC).reasons == (
-        "indicator 'wards_with_male_victim_service' is not registered (`oversight indicators` lists them)",)
+        "indicator 'wards_with_male_victim_service' is not registered (`oversight indicators` lists them)",
+    )
     assert result.check(Criterion.MEASURABLE).reasons == ("nothing to measure it by: no registered indicator",)
 
 
@@ -112,14 +126,16 @@ def test_an_obtain_baseline_date_that_has_passed_fails_measurable():
 def test_a_baseline_needs_a_value_and_a_period_that_names_a_year():
     assert checked(baseline={"value": 79.8}).check(Criterion.MEASURABLE).reasons == ("the baseline has no period",)
     assert checked(baseline={"value": 79.8, "period": "last year"}).check(Criterion.MEASURABLE).reasons == (
-        "baseline period 'last year' is not a year, a financial year or a date",)
+        "baseline period 'last year' is not a year, a financial year or a date",
+    )
     assert checked(target={"by": date(2028, 3, 31)}).check(Criterion.MEASURABLE).reasons == ("no target value",)
 
 
 def test_data_that_cannot_compute_the_indicator_fail_measurable():
     measurable = checked(data_problem="no data loaded (it reads police_incidents)").check(Criterion.MEASURABLE)
     assert measurable.reasons == (
-        "child_spoken_to_pct cannot be computed from the loaded data: no data loaded (it reads police_incidents)",)
+        "child_spoken_to_pct cannot be computed from the loaded data: no data loaded (it reads police_incidents)",
+    )
 
 
 def test_a_pace_far_beyond_history_is_a_warning_not_a_failure():
@@ -129,7 +145,8 @@ def test_a_pace_far_beyond_history_is_a_warning_not_a_failure():
     achievable = result.check(Criterion.ACHIEVABLE)
     assert achievable.outcome is Outcome.WARNING and result.is_smart
     assert achievable.reason == (
-        "needs a change of 3.8 a year, more than twice the largest year-on-year change seen (1.0, 2022/23 to 2023/24)")
+        "needs a change of 3.8 a year, more than twice the largest year-on-year change seen (1.0, 2022/23 to 2023/24)"
+    )
 
 
 def test_achievable_warns_when_there_is_too_little_history_to_judge():
@@ -156,8 +173,12 @@ def test_no_target_date_fails_time_bound():
 
 
 def test_milestones_out_of_order_or_after_the_target_date_fail_time_bound():
-    milestones = [{"value": 83.9, "by": date(2025, 3, 31)}, {"value": 81.9, "by": date(2024, 3, 31)},
-                  {"value": 91.0, "by": date(2029, 3, 31)}, {"value": 85.0}]
+    milestones = [
+        {"value": 83.9, "by": date(2025, 3, 31)},
+        {"value": 81.9, "by": date(2024, 3, 31)},
+        {"value": 91.0, "by": date(2029, 3, 31)},
+        {"value": 85.0},
+    ]
     time_bound = checked(milestones=milestones).check(Criterion.TIME_BOUND)
     assert time_bound.reasons == (
         "milestone 4 has no date",
@@ -172,11 +193,14 @@ def test_a_target_date_before_the_baseline_ends_fails_time_bound():
 
 
 def test_a_stated_baseline_outside_the_measured_interval_fails():
-    result = checked(measured_baseline=MeasuredBaseline("2022/23", 59.0, 56.9, 61.1), baseline={"value": 46.6, "period": "2022/23"})
+    result = checked(
+        measured_baseline=MeasuredBaseline("2022/23", 59.0, 56.9, 61.1), baseline={"value": 46.6, "period": "2022/23"}
+    )
     check = result.check(Criterion.BASELINE_CHECKED)
     assert check.outcome is Outcome.FAILED and not result.is_smart
-    assert check.reason.startswith("the stated baseline 46.6 for 2022/23 is outside the data's 95% interval: "
-                                   "measured 59.0 (95% interval 56.9 to 61.1)")
+    assert check.reason.startswith(
+        "the stated baseline 46.6 for 2022/23 is outside the data's 95% interval: measured 59.0 (95% interval 56.9 to 61.1)"
+    )
 
 
 def test_a_baseline_at_the_edge_of_the_interval_agrees():
@@ -184,11 +208,16 @@ def test_a_baseline_at_the_edge_of_the_interval_agrees():
     assert check.outcome is Outcome.PASSED
 
 
-@pytest.mark.parametrize(("measured", "words"), [
-    (None, "no stated baseline value and period to check against the data"),
-    (MeasuredBaseline("2022/23", problem="the data do not cover the baseline period"),
-     "the baseline for 2022/23 cannot be checked: the data do not cover the baseline period"),
-])
+@pytest.mark.parametrize(
+    ("measured", "words"),
+    [
+        (None, "no stated baseline value and period to check against the data"),
+        (
+            MeasuredBaseline("2022/23", problem="the data do not cover the baseline period"),
+            "the baseline for 2022/23 cannot be checked: the data do not cover the baseline period",
+        ),
+    ],
+)
 def test_a_baseline_that_cannot_be_measured_is_a_warning(measured, words):
     check = checked(measured_baseline=measured).check(Criterion.BASELINE_CHECKED)
     assert (check.outcome, check.reason) == (Outcome.WARNING, words)

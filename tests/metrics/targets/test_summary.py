@@ -11,9 +11,16 @@ YEARS = {date(year, 3, 31): (80.0, 79.0, 81.0) for year in range(2022, 2027)}
 
 
 def target(target_id: str, priority: str | None, owner: str | None, goal: float, **changes) -> Target:
-    fields = {"id": target_id, "priority": priority, "objective": "Speak to every child", "indicator": "child_spoken_to_pct",
-              "baseline": {"value": 80.0, "period": "2022/23"}, "target": {"value": goal, "by": date(2028, 3, 31)},
-              "kind": "absolute", "owner": owner}
+    fields = {
+        "id": target_id,
+        "priority": priority,
+        "objective": "Speak to every child",
+        "indicator": "child_spoken_to_pct",
+        "baseline": {"value": 80.0, "period": "2022/23"},
+        "target": {"value": goal, "by": date(2028, 3, 31)},
+        "kind": "absolute",
+        "owner": owner,
+    }
     fields.update(changes)
     return Target.model_validate({key: value for key, value in fields.items() if value is not None})
 
@@ -42,12 +49,15 @@ def test_counts_per_priority_add_up_and_name_the_owners_off_track():
     prosecution = rows["prosecution"]
     assert (prosecution["within_uncertainty"], prosecution["not_assessable"], prosecution["off_track"]) == (1, 1, 0)
     everything = rows["all priorities"]
-    counted = sum(everything[column] for column in ("met", "on_track", "within_uncertainty", "off_track", "missed",
-                                                    "no_trajectory", "not_assessable"))
+    counted = sum(
+        everything[column]
+        for column in ("met", "on_track", "within_uncertainty", "off_track", "missed", "no_trajectory", "not_assessable")
+    )
     assert everything["targets"] == counted == 6 and everything["smart"] == 3
     assert lines[0] == "Prevention: no targets."
-    assert lines[2] == ("Protection: 3 targets, 2 SMART; 1 met, 2 off track. "
-                        "Off track or missed: P-1 (Chief Inspector), P-3 (no named owner).")
+    assert lines[2] == (
+        "Protection: 3 targets, 2 SMART; 1 met, 2 off track. Off track or missed: P-1 (Chief Inspector), P-3 (no named owner)."
+    )
     assert lines[3] == "Prosecution: 2 targets, 1 SMART; 1 within uncertainty, 1 not assessable."
 
 
@@ -55,8 +65,14 @@ def test_the_terminal_table_and_problem_lines_read_plainly():
     results = assessments()
     table = targets_table(results)
     assert table.row(0, named=True) == {
-        "target": "P-1", "SMART": "yes", "now (95% interval)": "80.0 (79.0-81.0)", "aim": "95.0 by 2028-03-31",
-        "status": "off track", "forecast": "80.0, likely to be missed", "owner": "Chief Inspector"}
+        "target": "P-1",
+        "SMART": "yes",
+        "now (95% interval)": "80.0 (79.0-81.0)",
+        "aim": "95.0 by 2028-03-31",
+        "status": "off track",
+        "forecast": "80.0, likely to be missed",
+        "owner": "Chief Inspector",
+    }
     problems = smart_problem_lines(results)
     # The history is flat, so every change asked for is far beyond it: a warning, which leaves P-1 SMART.
     assert problems[0].startswith("P-1: achievable warning: needs a change of 3.0 a year, more than twice")

@@ -12,8 +12,18 @@ import pytest
 
 from metrics.disclosure import DisclosureRule
 from metrics.targets import KnownValues, Target, assess
-from metrics.targets.view import (ANNUAL, BASELINE, FORECAST, LATEST, MILESTONE, TARGET, TRAJECTORY, annual_values,
-                                  chart_points, plan_view)
+from metrics.targets.view import (
+    ANNUAL,
+    BASELINE,
+    FORECAST,
+    LATEST,
+    MILESTONE,
+    TARGET,
+    TRAJECTORY,
+    annual_values,
+    chart_points,
+    plan_view,
+)
 
 AS_OF = date(2026, 11, 26)
 PLANTED = {  # target -> the failed check and the start of its reason, in words
@@ -121,12 +131,26 @@ def test_the_view_survives_the_cache(view):
 
 
 def test_a_hidden_year_is_kept_as_a_gap_in_the_chart():
-    target = Target.model_validate({
-        "id": "T-1", "priority": "protection", "objective": "Speak to every child", "indicator": "child_spoken_to_pct",
-        "baseline": {"value": 80.0, "period": "2022/23"}, "target": {"value": 90.0, "by": date(2028, 3, 31)},
-        "kind": "absolute", "owner": "Chief Inspector"})
-    source = KnownValues({date(2023, 3, 31): (80.0, 79.0, 81.0), date(2024, 3, 31): None,
-                          date(2025, 3, 31): (82.0, 81.0, 83.0), date(2025, 9, 30): (83.0, 82.0, 84.0)})
+    target = Target.model_validate(
+        {
+            "id": "T-1",
+            "priority": "protection",
+            "objective": "Speak to every child",
+            "indicator": "child_spoken_to_pct",
+            "baseline": {"value": 80.0, "period": "2022/23"},
+            "target": {"value": 90.0, "by": date(2028, 3, 31)},
+            "kind": "absolute",
+            "owner": "Chief Inspector",
+        }
+    )
+    source = KnownValues(
+        {
+            date(2023, 3, 31): (80.0, 79.0, 81.0),
+            date(2024, 3, 31): None,
+            date(2025, 3, 31): (82.0, 81.0, 83.0),
+            date(2025, 9, 30): (83.0, 82.0, 84.0),
+        }
+    )
     assessment = assess(target, source, as_of=AS_OF)
     years = annual_values(assessment, source)
     assert [(year.label, value) for year, value, _, _ in years] == [("2022/23", 80.0), ("2023/24", None), ("2024/25", 82.0)]

@@ -11,12 +11,12 @@ from datetime import date
 
 import pytest
 
-from pipeline.refresh import refresh
 from etl.warehouse import Warehouse
 from metrics.compare import TargetStatus
 from metrics.disclosure import DisclosureRule
 from metrics.targets import Criterion, Outcome, Progress, Target, WarehouseValues, assess
 from oversight.settings import Settings
+from pipeline.refresh import refresh
 from tests.drops import write_front_door_drop
 
 BOARD = DisclosureRule(threshold=7, rounding_base=5)
@@ -34,9 +34,16 @@ def front_door(tmp_path_factory):
 
 
 def target(**changes) -> Target:
-    fields = {"id": "T-1", "priority": "protection", "objective": "Speak to every child", "indicator": "child_spoken_to_pct",
-              "baseline": {"value": 50.0, "period": "2024/25"}, "target": {"value": 90.0, "by": date(2028, 3, 31)},
-              "kind": "absolute", "owner": "Chief Inspector"}
+    fields = {
+        "id": "T-1",
+        "priority": "protection",
+        "objective": "Speak to every child",
+        "indicator": "child_spoken_to_pct",
+        "baseline": {"value": 50.0, "period": "2024/25"},
+        "target": {"value": 90.0, "by": date(2028, 3, 31)},
+        "kind": "absolute",
+        "owner": "Chief Inspector",
+    }
     return Target.model_validate({**fields, **changes})
 
 
@@ -60,5 +67,8 @@ def test_an_indicator_with_no_data_loaded_is_not_measurable(front_door):
     result = assess(target(indicator="conviction_rate_pct"), WarehouseValues(front_door, BOARD), as_of=AS_OF)
     measurable = result.smart.check(Criterion.MEASURABLE)
     assert measurable.outcome is Outcome.FAILED
-    assert measurable.reason == "conviction_rate_pct cannot be computed from the loaded data: no data loaded (it reads crime_outcomes, police_incidents)"
+    assert (
+        measurable.reason
+        == "conviction_rate_pct cannot be computed from the loaded data: no data loaded (it reads crime_outcomes, police_incidents)"
+    )
     assert result.status_reason == "not assessable: no data loaded (it reads crime_outcomes, police_incidents)"
