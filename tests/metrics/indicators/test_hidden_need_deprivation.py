@@ -16,12 +16,14 @@ import duckdb
 import pytest
 
 from etl.marts import mart_files
+from etl.rules import define_rules
 from metrics.indicators.hidden_need import adjusted_for, rates_applied
 
 W1, W5, W0 = "E05990001", "E05990005", "E05990009"
 
 
 def tables(con, *, quintiles=(1, 5, None), quintile_rates=True):
+    define_rules(con)  # the shared SQL rules, as a refresh defines them before the marts
     con.execute(
         "create or replace table mart_population (ward_code varchar, year integer, sex varchar, "
         "age_band varchar, ethnicity varchar, population double)"
