@@ -642,7 +642,8 @@ def read_standardised(findings: Findings, where: str, frame: pl.DataFrame) -> No
 def read_standardised_points(findings: Findings, where: str, frame: pl.DataFrame) -> None:
     """Wards' age-standardised rates shaped for the map and the funnel: rates only (from protected counts by age
     band); the equivalent size is worked out from a published rate and its published interval, not a count."""
-    declare(findings, where, frame, [], ["denominator", "value", "lower_95", "upper_95", "comparator_value"])
+    # numerator: always empty here (checked below)
+    declare(findings, where, frame, [], ["numerator", "denominator", "value", "lower_95", "upper_95", "comparator_value"])
     for row in frame.iter_rows(named=True):
         if row["numerator"] is not None:
             findings.rates_of_small_counts.append(f"{where} {row['cut_value']} a count published with a standardised rate")
