@@ -42,8 +42,12 @@ def figure(app: AppTest, key_prefix: str) -> dict:
 
 
 def plotted(spec: dict) -> list:
-    """Every x and y value the figure's traces plot, to tell whether its data changed."""
-    return [(trace.get("x"), trace.get("y"), trace.get("z"), trace.get("locations")) for trace in spec["data"]]
+    """Every x and y value the figure's traces plot, and the words and colours a trace carries its values in
+    (a map gives each ward's value in its hover text and its fill), to tell whether its data changed."""
+    return [
+        (trace.get("x"), trace.get("y"), trace.get("z"), trace.get("locations"), trace.get("hovertext"), trace.get("fillcolor"))
+        for trace in spec["data"]
+    ]
 
 
 def page_text(app: AppTest) -> str:

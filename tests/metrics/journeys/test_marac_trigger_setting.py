@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from etl.refresh import refresh
+from pipeline.refresh import refresh
 
 from etl.warehouse import Warehouse
 from metrics.disclosure import DisclosureRule
