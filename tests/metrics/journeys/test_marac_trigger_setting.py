@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from pipeline.refresh import refresh
 
 from etl.warehouse import Warehouse
 from metrics.disclosure import DisclosureRule
 from metrics.journeys import missed_opportunities
 from metrics.periods import between
 from oversight.settings import Settings
+from pipeline.refresh import refresh
 from tests.metrics.journeys.journey_drop import write_journey_drop
 
 APRIL_TO_SEPTEMBER = between(date(2025, 4, 1), date(2025, 9, 30))
