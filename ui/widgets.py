@@ -133,16 +133,7 @@ def export_button(
     viewer = session.current_viewer()
     if not access.may_export(viewer.audience):
         return
-    record = ExportRecord(user=viewer.name, role=viewer.audience.value, export=export, file_name=file_name, filters=dict(filters))
-    st.download_button(
-        label,
-        data=audited(data, record=record, warehouse=get_settings().warehouse),
-        file_name=file_name,
-        mime=mime,
-        key=key,
-        help=help,
-        on_click="ignore",
-    )
+    _audited_download(label, data=data, file_name=file_name, mime=mime, key=key, export=export, filters=filters, help=help)
 
 
 def paper_button(
@@ -158,6 +149,21 @@ def paper_button(
 ) -> None:
     """A download for every role (the board pack, made under the board's disclosure rule whoever asks);
     each download is recorded in the export audit log like any other."""
+    _audited_download(label, data=data, file_name=file_name, mime=mime, key=key, export=export, filters=filters, help=help)
+
+
+def _audited_download(
+    label: str,
+    *,
+    data: Callable[[], bytes],
+    file_name: str,
+    mime: str,
+    key: str,
+    export: str,
+    filters: Mapping[str, str],
+    help: str | None,
+) -> None:
+    """The download button both kinds share: the export recorded, under the current viewer, when clicked."""
     viewer = session.current_viewer()
     record = ExportRecord(user=viewer.name, role=viewer.audience.value, export=export, file_name=file_name, filters=dict(filters))
     st.download_button(
