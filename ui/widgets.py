@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NotRequired, TypedDict, Unpack
 
 import plotly.graph_objects as go
 import polars as pl
@@ -118,61 +118,49 @@ def chart_with_table(
     return event
 
 
-def export_button(
-    label: str,
-    *,
-    data: Callable[[], bytes],
-    file_name: str,
-    mime: str,
-    key: str,
-    export: str,
-    filters: Mapping[str, str],
-    help: str | None = None,
-) -> None:
+class Download(TypedDict):
+    """What a download button is given besides its label: the content made on the click, and what the audit log records."""
+
+    data: Callable[[], bytes]
+    file_name: str
+    mime: str
+    key: str
+    export: str
+    filters: Mapping[str, str]
+    help: NotRequired[str | None]
+
+
+def export_button(label: str, **download: Unpack[Download]) -> None:
     """A download for commissioners and analysts only; each download is recorded in the export audit log."""
     viewer = session.current_viewer()
     if not access.may_export(viewer.audience):
         return
-    _audited_download(label, data=data, file_name=file_name, mime=mime, key=key, export=export, filters=filters, help=help)
+    _audited_download(label, download)
 
 
-def paper_button(
-    label: str,
-    *,
-    data: Callable[[], bytes],
-    file_name: str,
-    mime: str,
-    key: str,
-    export: str,
-    filters: Mapping[str, str],
-    help: str | None = None,
-) -> None:
+def paper_button(label: str, **download: Unpack[Download]) -> None:
     """A download for every role (the board pack, made under the board's disclosure rule whoever asks);
     each download is recorded in the export audit log like any other."""
-    _audited_download(label, data=data, file_name=file_name, mime=mime, key=key, export=export, filters=filters, help=help)
+    _audited_download(label, download)
 
 
-def _audited_download(
-    label: str,
-    *,
-    data: Callable[[], bytes],
-    file_name: str,
-    mime: str,
-    key: str,
-    export: str,
-    filters: Mapping[str, str],
-    help: str | None,
-) -> None:
+def _audited_download(label: str, download: Download) -> None:
     """The download button both kinds share: the export recorded, under the current viewer, when clicked."""
     viewer = session.current_viewer()
-    record = ExportRecord(user=viewer.name, role=viewer.audience.value, export=export, file_name=file_name, filters=dict(filters))
+    record = ExportRecord(
+        user=viewer.name,
+        role=viewer.audience.value,
+        export=download["export"],
+        file_name=download["file_name"],
+        filters=dict(download["filters"]),
+    )
     st.download_button(
         label,
-        data=audited(data, record=record, warehouse=get_settings().warehouse),
-        file_name=file_name,
-        mime=mime,
-        key=key,
-        help=help,
+        data=audited(download["data"], record=record, warehouse=get_settings().warehouse),
+        file_name=download["file_name"],
+        mime=download["mime"],
+        key=download["key"],
+        help=download.get("help"),
         on_click="ignore",
     )
 
