@@ -5,11 +5,8 @@ from __future__ import annotations
 import math
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +19,8 @@ from scale_runs import (
     worker_environment,
 )
 
+from oversight.local_dashboard import free_port, server_command, wait_until_healthy
+
 
 def browser_unavailable() -> str | None:
     if CHROMIUM is None:
@@ -31,12 +30,6 @@ def browser_unavailable() -> str | None:
     except ImportError:
         return "Playwright not installed (pip install -e '.[test]')"
     return None
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def measure_dashboard(warehouse: Path, folder: Path, pages: list[dict[str, Any]], ward_name: str) -> dict[str, Any]:
@@ -54,19 +47,7 @@ def measure_dashboard(warehouse: Path, folder: Path, pages: list[dict[str, Any]]
         started = time.perf_counter()
         server = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "oversight.server",
-                "run",
-                str(PROJECT_ROOT / "app.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
+                *server_command(port),
                 # edits to the project's files while it runs would otherwise offer a rerun and never settle the page
                 "--server.fileWatcherType",
                 "none",
@@ -78,7 +59,7 @@ def measure_dashboard(warehouse: Path, folder: Path, pages: list[dict[str, Any]]
         )
     visited = []
     try:
-        _wait_until_healthy(url, server)
+        wait_until_healthy(url, server, seconds=120)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGUMENTS, headless=True)
             tab = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
@@ -116,20 +97,6 @@ def _visit(tab, address: str, title: str, ward_name: str, logs: Path) -> dict[st
         tab.screenshot(path=str(screenshot), full_page=True)
         visit["errors"].append(f"{error.message.splitlines()[0]} (screenshot {screenshot})")
     return visit
-
-
-def _wait_until_healthy(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the dashboard exited with code {server.returncode} before it was ready")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError("the dashboard did not start within 120 seconds")
 
 
 def _wait_for_app(tab, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:

@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from oversight.settings import PROJECT_ROOT
+from oversight.local_dashboard import DashboardNotReady, free_port, server_command, wait_until_healthy
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
@@ -53,48 +49,22 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_url(sample_warehouse_path: Path):
-    port = _free_port()
+    port = free_port()
     environment = dict(os.environ, OVERSIGHT_WAREHOUSE=str(sample_warehouse_path))
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "oversight.server",
-            "run",
-            str(PROJECT_ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        server_command(port),
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
+    try:
+        wait_until_healthy(url, server, seconds=90)
+    except DashboardNotReady as error:
         server.kill()
-        pytest.fail("the dashboard did not start within 90 seconds")
+        pytest.fail(str(error))
     yield url
     server.terminate()
     server.wait(20)
