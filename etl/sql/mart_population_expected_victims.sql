@@ -3,7 +3,7 @@
 -- sex, age band and the ward's IMD quintile. The most specific rate held wins: the band's rate for
 -- the ward's quintile, else the band's rate for all areas, else the sex-level rate for the quintile,
 -- else the sex-level rate for all areas (a ward without an IMD quintile takes the all-areas rates).
--- Where several sources give a rate for one cell, the most recent survey year wins.
+-- Where several sources give a rate for one cell, the most recent survey year wins (latest_survey_rates).
 -- depends: stg_prevalence_rates, stg_wards, mart_population
 with population as (
     select * from mart_population
@@ -13,25 +13,8 @@ wards as (
     select ward_code, imd_quintile::varchar as imd_quintile from stg_wards
 ),
 
-survey_rates as (
-    select *, coalesce(imd_quintile, 'all') as quintile from stg_prevalence_rates
-),
-
-ranked_rates as (
-    select
-        sex,
-        age_band,
-        quintile,
-        rate,
-        row_number() over (
-            partition by sex, age_band, quintile
-            order by try_cast(regexp_extract(period, '\d{4}') as integer) desc nulls last, period desc, source
-        ) as recency
-    from survey_rates
-),
-
 rates as (
-    select sex, age_band, quintile, rate from ranked_rates where recency = 1
+    select sex, age_band, quintile, rate from latest_survey_rates(stg_prevalence_rates)
 ),
 
 placed as (

@@ -23,3 +23,14 @@ create or replace macro is_child_band(band) as
 -- The age bands of everyone under 18: children and young people aged 16 or 17.
 create or replace macro is_under_18_band(band) as
     is_child_band(band) or band = '16-17';
+
+-- The crime survey's rate for each sex, age band and IMD quintile (`quintile`, 'all' where the rate is
+-- for all areas), from a table of survey rates (stg_prevalence_rates): where several sources give a
+-- rate for one cell, the most recent survey year wins, then the latest period, then the first source.
+create or replace macro latest_survey_rates(survey_rates) as table
+    select sex, age_band, coalesce(imd_quintile, 'all') as quintile, rate, source, period
+    from query_table(survey_rates)
+    qualify row_number() over (
+        partition by sex, age_band, coalesce(imd_quintile, 'all')
+        order by try_cast(regexp_extract(period, '\d{4}') as integer) desc nulls last, period desc, source
+    ) = 1;

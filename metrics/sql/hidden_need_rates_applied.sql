@@ -10,10 +10,6 @@ wards as (
     select ward_code, imd_quintile::varchar as imd_quintile from stg_wards
 ),
 
-survey_rates as (
-    select *, coalesce(imd_quintile, 'all') as quintile from stg_prevalence_rates
-),
-
 bands as (
     select distinct population.sex, population.age_band, wards.imd_quintile
     from population
@@ -21,19 +17,9 @@ bands as (
     where not is_child_band(population.age_band)
 ),
 
-ranked_rates as (
-    -- several sources may give a rate for one cell: the most recent survey year wins
-    select
-        *,
-        row_number() over (
-            partition by sex, age_band, quintile
-            order by try_cast(regexp_extract(period, '\d{4}') as integer) desc nulls last, period desc, source
-        ) as recency
-    from survey_rates
-),
-
 rates as (
-    select sex, age_band, quintile, rate, source, period from ranked_rates where recency = 1
+    -- several sources may give a rate for one cell: the most recent survey year wins
+    select sex, age_band, quintile, rate, source, period from latest_survey_rates(stg_prevalence_rates)
 )
 
 select
