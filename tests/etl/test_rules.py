@@ -60,6 +60,23 @@ def test_child_bands_are_the_contract_bands_under_16(con):
     assert con.execute("select is_child_band('unknown'), is_child_band(null)").fetchone() == (False, None)
 
 
+def test_the_latest_survey_rate_wins_each_cell_by_survey_year_then_period_then_source(con):
+    con.execute("""create table stg_prevalence_rates as select * from (values
+        ('female', 'all', null, 0.05, 'CSEW', '2019/20'),
+        ('female', 'all', null, 0.06, 'CSEW', 'year ending March 2023'),
+        ('female', 'all', null, 0.09, 'undated', 'no year given'),
+        ('female', '25-34', '1', 0.07, 'ONS B', '2022/23'),
+        ('female', '25-34', '1', 0.08, 'ONS A', '2022/23'),
+        ('male', 'all', null, 0.03, 'CSEW', '2022/23'))
+        as t(sex, age_band, imd_quintile, rate, source, period)""")
+    rows = con.execute("select * from latest_survey_rates(stg_prevalence_rates) order by sex, age_band").fetchall()
+    assert [(sex, band, quintile, float(rate), source) for sex, band, quintile, rate, source, _ in rows] == [
+        ("female", "25-34", "1", 0.08, "ONS A"),  # one survey year and period: the first source
+        ("female", "all", "all", 0.06, "CSEW"),  # 2023 over 2019; a period with no year comes last
+        ("male", "all", "all", 0.03, "CSEW"),
+    ]
+
+
 def test_expected_victims_in_a_period_take_its_population_year_times_its_years(con):
     con.execute("""create table mart_population_expected_victims as select * from (values
         ('E1', 2022, 'female', '25-34', 'all', 10.0), ('E1', 2022, 'male', '25-34', 'all', 4.0),
