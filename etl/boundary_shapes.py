@@ -66,8 +66,8 @@ def prepare_geometries(geometry: gpd.GeoSeries, *, tolerance_m: float = 25.0) ->
 def refuse_unusable_geometries(geometry: gpd.GeoSeries, codes: list[str], label: str) -> None:
     empty = (geometry.isna() | geometry.is_empty).to_numpy()
     if empty.any():
-        missing = [code for code, is_empty in zip(codes, empty) if is_empty]
+        missing = [code for code, is_empty in zip(codes, empty, strict=True) if is_empty]
         raise BoundaryFileError(f"{label}: {len(missing)} wards have no geometry (e.g. {', '.join(missing[:3])})")
-    not_areas = [code for code, kind in zip(codes, geometry.geom_type) if kind not in ("Polygon", "MultiPolygon")]
+    not_areas = [code for code, kind in zip(codes, geometry.geom_type, strict=True) if kind not in ("Polygon", "MultiPolygon")]
     if not_areas:
         raise BoundaryFileError(f"{label}: wards must be polygons; {len(not_areas)} are not (e.g. {', '.join(not_areas[:3])})")

@@ -63,7 +63,7 @@ where, never the value.
 - A blank cell (empty or only spaces) is a missing value. Spaces around a value are ignored.
 - A missing demographic value (sex, age band, ethnicity, disability, LGBT+) is recorded as
   `unknown`, never dropped.
-- Booleans: {", ".join(f"`{t}`/`{f}`" for t, f in zip(TRUE_WORDS, FALSE_WORDS))}, in any case.
+- Booleans: {", ".join(f"`{t}`/`{f}`" for t, f in zip(TRUE_WORDS, FALSE_WORDS, strict=True))}, in any case.
 - Values from a value set, and codes, are matched in any case.
 - Dates are `YYYY-MM-DD`; dates and times are ISO 8601, `YYYY-MM-DDTHH:MM`, optionally with
   seconds and up to six decimal places (a space may replace the `T`; no time zone).

@@ -135,7 +135,7 @@ def _ward_codes(column: Any, column_name: str, label: str) -> list[str]:
 
 def _ward_names(column: Any, column_name: str, codes: list[str], label: str) -> list[str]:
     names = [_cell_text(value) for value in column]
-    unnamed = [code for code, name in zip(codes, names) if not name]
+    unnamed = [code for code, name in zip(codes, names, strict=True) if not name]
     if unnamed:
         raise BoundaryFileError(
             f"{label}: column {column_name} is blank for {len(unnamed)} wards (e.g. {', '.join(unnamed[:3])})"
@@ -152,7 +152,7 @@ def _imd_quintiles(frame: gpd.GeoDataFrame, codes: list[str], label: str) -> lis
         raise BoundaryFileError(f"{label}: several IMD quintile columns ({', '.join(columns)}); keep only one")
     quintiles: list[int | None] = []
     wrong = []
-    for code, value in zip(codes, frame[columns[0]]):
+    for code, value in zip(codes, frame[columns[0]], strict=True):
         text = _cell_text(value)
         if not text:
             quintiles.append(None)

@@ -285,7 +285,9 @@ def _identifier_messages(con: duckdb.DuckDBPyConnection, table: str, header: lis
     if findings:
         return [finding.message for finding in findings]
     labels = [f"{safe_label(normalise_header(name))} (column {index + 1})" for index, name in enumerate(header)]
-    aliases = ", ".join(f"{quote(source)} as {quote(label)}" for source, label in zip(positional_names(len(header)), labels))
+    aliases = ", ".join(
+        f"{quote(source)} as {quote(label)}" for source, label in zip(positional_names(len(header)), labels, strict=True)
+    )
     con.execute(f"create or replace temp view _named_file as select {aliases}, _line from {table}")
     return [finding.message for finding in scan_values(con, "_named_file", labels)]
 

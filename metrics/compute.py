@@ -104,11 +104,11 @@ def compute_many(
             lag=lag,
             look_back_from=_look_back_from(indicator, coverage),
         )
-        for indicator, request in zip(indicators, requests)
+        for indicator, request in zip(indicators, requests, strict=True)
     ]
     trended = [
         plan
-        for plan, request in zip(plans, requests)
+        for plan, request in zip(plans, requests, strict=True)
         if request.with_trend and plan.indicator.method is not Method.COUNT and plan.has_trend()
     ]
     coverages = data_coverages(con, [plan.indicator for plan in trended]) if trended else {}
@@ -190,7 +190,7 @@ class _Plan:
             main[filters.by].cast(pl.String).to_list() if filters.by else [filters.groups.ward_code or "district"] * main.height
         )
         rows: list[tuple[str | None, float, float]] = list(
-            zip(cut_values, main["numerator"].to_list(), main["denominator"].to_list())
+            zip(cut_values, main["numerator"].to_list(), main["denominator"].to_list(), strict=True)
         )
         if filters.by in PERIOD_DIMS and self.look_back_from is not None:  # truncated periods stay out of the series
             rows = [row for row in rows if row[0] is None or _cut_start(filters.by, row[0]) >= self.look_back_from]

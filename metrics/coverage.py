@@ -519,8 +519,8 @@ def nearest_services(served: pl.DataFrame, centroids: pl.DataFrame, capacity: pl
     for group in coverage_counts.GROUPS:
         taking = served.filter(coverage_counts.serves(group.name))
         wards_of = {service_id: set(frame["ward_code"]) for (service_id,), frame in taking.group_by("service_id")}
-        names = dict(zip(taking["service_id"], taking["service_name"], strict=False))
-        types = dict(zip(taking["service_id"], taking["service_type"], strict=False))
+        names = dict(zip(taking["service_id"], taking["service_name"], strict=True))
+        types = dict(zip(taking["service_id"], taking["service_type"], strict=True))
         for ward_code, point in points.items():
             options = []
             for service_id, wards in wards_of.items():
@@ -588,7 +588,9 @@ def _protected_with_rates(
 ) -> pl.DataFrame:
     """Add each rate with Wilson 95% limits, then protect the counts and hide rates with them."""
     for rate, (numerator, denominator) in rates.items():
-        limits = [wilson_ci(top, bottom) if bottom else None for top, bottom in zip(frame[numerator], frame[denominator])]
+        limits = [
+            wilson_ci(top, bottom) if bottom else None for top, bottom in zip(frame[numerator], frame[denominator], strict=True)
+        ]
         parts = {rate: "value", f"{rate}_lower_95": "lower", f"{rate}_upper_95": "upper"}
         frame = frame.with_columns(
             pl.Series(name, [getattr(ci, part, None) for ci in limits], dtype=pl.Float64) for name, part in parts.items()

@@ -79,14 +79,17 @@ def reporting_by_group(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, fil
         if isinstance(result, UnsupportedCut):
             raise result
         results.append(result)
-    district, pieces = results[0], [frame.with_columns(**columns) for frame, (_, _, columns) in zip(results[1:], cuts)]
+    district, pieces = (
+        results[0],
+        [frame.with_columns(**columns) for frame, (_, _, columns) in zip(results[1 : 1 + len(cuts)], cuts, strict=True)],
+    )
     rows = pl.concat(pieces, how="diagonal_relaxed").filter(
         (pl.col("sex").is_null() | pl.col("sex").is_in(list(SEX_WORDS)))
         & (pl.col("ethnicity").is_null() | pl.col("ethnicity").is_in(list(ETHNICITY_WORDS)))
     )
     if ethnicity in ETHNICITY_WORDS:
         rows = _hidden_across(rows, ethnicity, by_sex=results[-1])
-    labels = [group_label(sex, ethnicity) for sex, ethnicity in zip(rows["sex"], rows["ethnicity"])]
+    labels = [group_label(sex, ethnicity) for sex, ethnicity in zip(rows["sex"], rows["ethnicity"], strict=True)]
     rows = rows.with_columns(group=pl.Series(labels, dtype=pl.String))
     district_value = district["value"][0] if district.height else None
     return _against_district(rows, district_value).select(*GROUP_COLUMNS, "is_below_district")
@@ -138,7 +141,7 @@ def _against_district(rows: pl.DataFrame, district_value: float | None) -> pl.Da
         )
     texts = [
         NOT_SHOWN if hidden else describe(Comparison(comparison), "district")
-        for comparison, hidden in zip(comparisons, rows["value_suppressed"].to_list())
+        for comparison, hidden in zip(comparisons, rows["value_suppressed"].to_list(), strict=True)
     ]
     return rows.with_columns(
         comparator=pl.lit("district"),

@@ -60,7 +60,7 @@ class GroupFilters:
         return {"ward": self.ward_code, "sex": self.sex, "age_band": self.age_band, "ethnicity": self.ethnicity}
 
     def applied(self) -> dict[str, str]:
-        return {dimension: value for dimension, value in zip(PERSON_COLUMNS, self.as_parameters().values()) if value}
+        return {dimension: value for dimension, value in zip(PERSON_COLUMNS, self.as_parameters().values(), strict=True) if value}
 
 
 def bind(sql: str, parameters: Mapping[str, object]) -> dict[str, object]:

@@ -221,7 +221,7 @@ def _ask_frame(rows: list[tuple], dims: tuple[str, ...]) -> pl.DataFrame:
     """One ask's (first value, second value, numerator, denominator) rows as `aggregate` frames them."""
     if not dims:  # one row, zeros where there are no events
         rows = [(None, None, *(total if total is not None else 0.0 for total in (rows[0][2:] if rows else (None, None))))]
-    columns = list(zip(*rows)) or [()] * 4
+    columns = list(zip(*rows, strict=True)) or [()] * 4
     named = {
         **{dimension: columns[slot] for slot, dimension in enumerate(dims)},
         "numerator": columns[2],

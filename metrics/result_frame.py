@@ -251,20 +251,20 @@ def protect(results: Sequence[Result], rule: DisclosureRule) -> list[pl.DataFram
         ]
         if chosen:
             frames_of_kind = _protect_kind([results[position] for position in chosen], chosen, rule, proportions)
-            for position, frame in zip(chosen, frames_of_kind):
+            for position, frame in zip(chosen, frames_of_kind, strict=True):
                 frames[position] = frame
     return [frames[position] for position in range(len(results))]
 
 
 def _protect_kind(results: list[Result], positions: list[int], rule: DisclosureRule, proportions: bool) -> list[pl.DataFrame]:
-    rows = [row for result, position in zip(results, positions) for row in records(result, position, rule)]
+    rows = [row for result, position in zip(results, positions, strict=True) for row in records(result, position, rule)]
     if not rows:
         return [_empty(rule, proportions) for _ in positions]
     marked = pl.DataFrame(rows, schema_overrides={**schema(), "level": pl.String, RESULT: pl.Int64}, infer_schema_length=None)
     counts = _counts(proportions)
     totals = [
         _cut_total(marked.filter(pl.col(RESULT) == position), counts)
-        for result, position in zip(results, positions)
+        for result, position in zip(results, positions, strict=True)
         if result.parts_of_a_total
     ]
     marked = pl.concat([marked, *[total for total in totals if total is not None]], how="vertical_relaxed")

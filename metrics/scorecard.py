@@ -27,9 +27,9 @@ def scorecard(con: duckdb.DuckDBPyConnection, filters: Filters, rule: Disclosure
     }
     tiles = [Request(indicator.id, filters) for indicator in indicators]
     results = compute_many(con, [*tiles, *sparklines.values()], rule=rule)
-    annual = dict(zip(sparklines, results[len(tiles) :]))
+    annual = dict(zip(sparklines, results[len(tiles) :], strict=True))
     rows = []
-    for indicator, frame in zip(indicators, results):
+    for indicator, frame in zip(indicators, results[: len(tiles)], strict=True):
         if isinstance(frame, UnsupportedCut):
             continue
         years, values = _annual_series(annual.get(indicator.id))

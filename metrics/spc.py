@@ -163,7 +163,7 @@ def _stretch(series: np.ndarray, direction: Direction, screen_outliers: bool) ->
     )
     return [
         SpcPoint(float(value), mean, lower, upper, lower_two, upper_two, rule, side, _variation(side, direction))
-        for value, rule, side in zip(series, rules, sides)
+        for value, rule, side in zip(series, rules, sides, strict=True)
     ]
 
 

@@ -41,7 +41,7 @@ for index, indicator_id in enumerate(parts.TILES):
             st.caption(parts.not_applied_words(not_applied))
 
 st.subheader("By ward and over time")
-for tab, (indicator_id, short_name) in zip(st.tabs(list(parts.MEASURES.values())), parts.MEASURES.items()):
+for tab, (indicator_id, short_name) in zip(st.tabs(list(parts.MEASURES.values())), parts.MEASURES.items(), strict=True):
     indicator = get(indicator_id)
     groups, not_applied = applicable_groups(indicator, filters.groups)
     with tab:

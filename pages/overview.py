@@ -66,7 +66,9 @@ st.caption(plain(f"For the sidebar's selection: {filters.describe()}."))
 previous = previous_period(filters.period)
 pack_name = f"board-pack-{filters.groups.ward_code or 'district'}-{filters.period.start}-{filters.period.end}"
 pack_record = {**filters.as_record(), "compared with": f"{previous.label} ({previous.start} to {previous.end})"}
-for column, (kind, mime, words) in zip(st.columns(2), (("pdf", PDF_MIME, "PDF, A4"), ("html", HTML_MIME, "web page"))):
+for column, (kind, mime, words) in zip(
+    st.columns(2), (("pdf", PDF_MIME, "PDF, A4"), ("html", HTML_MIME, "web page")), strict=True
+):
     with column:
         widgets.paper_button(
             f"Download the board pack ({words})",

@@ -131,7 +131,8 @@ def product(
 
     def fetched(*args: Arguments.args, **kwargs: Arguments.kwargs) -> Returned:
         # Looked up at call time, so a test that records what pages receive can stand in for fetch.
-        return fetch(name, **dict(zip(parameters, args)), **kwargs)
+        # the positional arguments name the first of the reader's parameters; the rest come by keyword
+        return fetch(name, **dict(zip(parameters, args, strict=False)), **kwargs)
 
     fetched.__name__ = fetched.__qualname__ = name
     fetched.__doc__ = reader.__doc__

@@ -79,8 +79,10 @@ def labelled_ward_map(
     """Wards shaded by their value in five bands (grey where not shown), each named at a point inside it, on plain
     axes: vector throughout, with no tiles and no fonts fetched, so it draws the same on a page, in Kaleido and
     offline. The legend gives each band's range. The name trace carries the ward codes as `customdata`."""
-    values = dict(zip(frame["cut_value"].to_list(), frame[value_column].to_list())) if frame.height else {}
-    labels = dict(zip(frame["cut_value"].to_list(), frame["cut_label"].to_list())) if "cut_label" in frame.columns else {}
+    values = dict(zip(frame["cut_value"].to_list(), frame[value_column].to_list(), strict=True)) if frame.height else {}
+    labels = (
+        dict(zip(frame["cut_value"].to_list(), frame["cut_label"].to_list(), strict=True)) if "cut_label" in frame.columns else {}
+    )
     shown = [value for value in values.values() if value is not None]
     low, high = (min(shown), max(shown)) if shown else (0.0, 1.0)
     bands = len(theme.SEQUENTIAL)

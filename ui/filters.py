@@ -45,7 +45,7 @@ def sidebar_filters() -> PageFilters | None:
     if status is None or status.latest_incident_on is None:
         return None
     ward_table = wards()
-    names: dict[str, str] = dict(zip(ward_table["ward_code"], ward_table["ward_name"]))
+    names: dict[str, str] = dict(zip(ward_table["ward_code"], ward_table["ward_name"], strict=True))
     if DRILL_KEY in st.session_state:  # a map or table asked to drill down to one ward
         code = st.session_state.pop(DRILL_KEY)
         st.session_state["filter_ward"] = code if code in names else ALL

@@ -148,7 +148,7 @@ def nhs_check_digit_holds(digits: str) -> bool:
     """Modulus 11: weights 10..2 on the first nine digits; 11 - (sum mod 11) is the tenth (11 means 0, 10 never)."""
     if not re.fullmatch(r"[0-9]{10}", digits):
         return False
-    total = sum(int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1)))
+    total = sum(int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1), strict=True))
     return (11 - total % 11) % 11 == int(digits[9])
 
 

@@ -60,7 +60,9 @@ def spc_icons(months: pl.DataFrame, indicator_id: str, *, target: float | None, 
     except SpcInputError:
         return SpcIcons(None, None, shown.height, 0, 0)
     first, last = f"{period.start:%Y-%m}", f"{period.end:%Y-%m}"
-    inside = sum(point.rule is not None for month, point in zip(shown["cut_value"], result.points) if first <= month <= last)
+    inside = sum(
+        point.rule is not None for month, point in zip(shown["cut_value"], result.points, strict=True) if first <= month <= last
+    )
     assurance = result.assurance
     return SpcIcons(result.variation, assurance.value if assurance else None, shown.height, inside, result.points[-1].side)
 

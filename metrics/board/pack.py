@@ -80,7 +80,7 @@ def board_pack(
     if rule.is_identity:
         raise DisclosureError("the board pack always uses the board's disclosure rule, never unsuppressed counts")
     wards = con.sql("select ward_code, ward_name, geometry_geojson as geojson from mart_wards order by ward_name").pl()
-    names = dict(zip(wards["ward_code"], wards["ward_name"]))
+    names = dict(zip(wards["ward_code"], wards["ward_name"], strict=True))
     if ward_code is not None and ward_code not in names:
         raise UnknownWard(f"no ward {ward_code!r} in the warehouse; ward codes look like E05xxxxxx")
     area = names.get(ward_code, "the whole district")

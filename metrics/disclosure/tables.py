@@ -107,14 +107,14 @@ def _hide_one_more(grid: np.ndarray, hidden: np.ndarray, shown: np.ndarray) -> b
             if candidates := non_zero or parts + total:
                 hidden[min(candidates, key=lambda entry: grid[entry])] = True
                 return True
-    edges = list(zip(*np.nonzero(hidden)))
+    edges = list(zip(*np.nonzero(hidden), strict=True))
     for bridge in edges:
         side = _components(grid.shape, [edge for edge in edges if edge != bridge])
         row_side, column_side = side[bridge[0]], side[rows + bridge[1]]
         if row_side == column_side:
             continue
         # an entry joining the two sides the bridge separates puts the bridge on a cycle
-        unhidden = list(zip(*np.nonzero(~hidden & ~shown)))
+        unhidden = list(zip(*np.nonzero(~hidden & ~shown), strict=True))
         sides = {row_side, column_side}
         closing = [(i, j) for i, j in unhidden if {side[i], side[rows + j]} == sides]
         fallback = [(i, j) for i, j in unhidden if i == bridge[0] or j == bridge[1]]

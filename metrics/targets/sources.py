@@ -148,7 +148,7 @@ class WarehouseValues:
                 continue
             requests[key] = Request(indicator_id, Filters(period=period, groups=groups), with_trend=False)
         frames = compute_many(self.con, list(requests.values()), rule=self.rule)
-        for (indicator_id, cut, period), frame in zip(requests, frames):
+        for (indicator_id, cut, period), frame in zip(requests, frames, strict=True):
             self._measured[(indicator_id, cut, period)] = _measurement(period, frame)
 
 

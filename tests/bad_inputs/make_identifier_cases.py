@@ -103,7 +103,9 @@ def main() -> None:
         )
     for value, what in VALUES.items():
         cells = ["fine", f"seen {value} today", "fine"]
-        text = "\n".join([HEADER + ",comment", *(row + "," + csv_line(cell) for row, cell in zip(rows, cells))]) + "\n"
+        text = (
+            "\n".join([HEADER + ",comment", *(row + "," + csv_line(cell) for row, cell in zip(rows, cells, strict=True))]) + "\n"
+        )
         write_case(
             value_case_name(value),
             text,

@@ -371,7 +371,7 @@ def checked(
     check_rows(con, model, "source_rows", "checked_rows", as_of=AS_OF, earliest=EARLIEST, keep_raw=keep_raw)
     cursor = con.execute("select * from checked_rows order by _line")
     columns = [description[0] for description in cursor.description]
-    return [dict(zip(columns, values)) for values in cursor.fetchall()]
+    return [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
 
 
 def check_one(model: type[Extract], row: dict[str, str | None]) -> dict[str, Any]:

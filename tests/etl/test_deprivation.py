@@ -51,7 +51,7 @@ def test_bradford_wards_from_the_real_imd_2019_files():
     )
     assert ranks.height == 32_844 and lookup.height == 310
     wards = ward_imd_quintiles(ranks, population, lookup).join(lookup.select("ward_code", "WD19NM").unique(), on="ward_code")
-    quintile = dict(zip(wards["WD19NM"], wards["imd_quintile"]))
+    quintile = dict(zip(wards["WD19NM"], wards["imd_quintile"], strict=True))
     assert len(quintile) == 30
     for name in ("Manningham", "Bradford Moor", "City", "Little Horton", "Bowling and Barkerend", "Toller"):
         assert quintile[name] == 1, (name, quintile[name])

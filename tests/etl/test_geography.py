@@ -34,13 +34,15 @@ def write_geojson(path: Path, rows: list[dict], *, geometries: list | None = Non
     geometries = geometries or [
         {"type": "Polygon", "coordinates": lonlat_square(-1.80 + 0.01 * i, 53.79)} for i in range(len(rows))
     ]
-    features = [{"type": "Feature", "properties": row, "geometry": geometry} for row, geometry in zip(rows, geometries)]
+    features = [
+        {"type": "Feature", "properties": row, "geometry": geometry} for row, geometry in zip(rows, geometries, strict=True)
+    ]
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     return path
 
 
 def ward_rows(code_column: str = "ward_code", name_column: str = "ward_name") -> list[dict]:
-    return [{code_column: code, name_column: name} for code, name in zip(CODES, NAMES)]
+    return [{code_column: code, name_column: name} for code, name in zip(CODES, NAMES, strict=True)]
 
 
 def bng_frame(code_column: str = "WD22CD", name_column: str = "WD22NM") -> gpd.GeoDataFrame:
@@ -289,12 +291,12 @@ def test_real_british_national_grid_shapefile_reprojects_into_bradford(boundarie
 
 
 def test_a_ward_file_may_carry_each_wards_imd_quintile(tmp_path):
-    rows = [{**row, "IMD19_quintile": quintile} for row, quintile in zip(ward_rows(), (1, 5, None))]
+    rows = [{**row, "IMD19_quintile": quintile} for row, quintile in zip(ward_rows(), (1, 5, None), strict=True)]
     table = load_wards(write_geojson(tmp_path / "wards.geojson", rows))
     assert table.wards["imd_quintile"].to_list() == [1, 5, None]
 
 
 def test_an_imd_quintile_outside_1_to_5_is_refused_naming_the_ward(tmp_path):
-    rows = [{**row, "imd_quintile": quintile} for row, quintile in zip(ward_rows(), (1, 6, 2))]
+    rows = [{**row, "imd_quintile": quintile} for row, quintile in zip(ward_rows(), (1, 6, 2), strict=True)]
     with pytest.raises(BoundaryFileError, match=r"IMD quintiles 1 \(most deprived\) to 5.*E05001342 \(6\)"):
         load_wards(write_geojson(tmp_path / "wards.geojson", rows))

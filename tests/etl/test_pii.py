@@ -140,7 +140,7 @@ CLEAN_VALUES = [
 
 
 def python_nhs_check_holds(digits: str) -> bool:
-    total = sum(int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1)))
+    total = sum(int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1), strict=True))
     return (11 - total % 11) % 11 == int(digits[9])
 
 
@@ -151,7 +151,7 @@ def quoted(identifier: str) -> str:
 def staged(con: duckdb.DuckDBPyConnection, table: str = "staged", **columns: list[str | None]) -> str:
     """An all-VARCHAR table like the refresh stages, with file line numbers (the header is line 1)."""
     names = list(columns)
-    rows = list(zip(*columns.values()))
+    rows = list(zip(*columns.values(), strict=True))
     definitions = ", ".join(f"{quoted(name)} VARCHAR" for name in names)
     con.execute(f"CREATE OR REPLACE TABLE {quoted(table)} (_line BIGINT, {definitions})")
     placeholders = ", ".join("?" for _ in range(len(names) + 1))

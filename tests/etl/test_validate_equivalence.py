@@ -292,7 +292,7 @@ def checked_rows(con: duckdb.DuckDBPyConnection, model: type[Extract], rows: lis
     check_rows(con, model, "generated_rows", "generated_checked", as_of=AS_OF, earliest=EARLIEST)
     cursor = con.execute("select * from generated_checked order by _line")
     columns = [description[0] for description in cursor.description]
-    return [dict(zip(columns, values)) for values in cursor.fetchall()]
+    return [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
 
 
 def disagreement(model: type[Extract], row: dict[str, str | None], checked: dict[str, Any]) -> str | None:

@@ -54,7 +54,7 @@ def test_trend_markers_per_ward_over_complete_financial_years(five_years):
         Filters(period=financial_year(2024), by="ward"),
         rule=DisclosureRule.unsuppressed(),
     )
-    trends = dict(zip(frame["cut_value"], frame["trend"]))
+    trends = dict(zip(frame["cut_value"], frame["trend"], strict=True))
     assert trends["E05990001"] == "increasing"
     assert trends["E05990002"] == "no significant change"
 

@@ -175,7 +175,7 @@ def test_protect_table_hides_a_partner_in_each_line():
 def test_protect_table_hides_the_smallest_partners():
     # 3 is small; its row partner is 12 and its column partner 15; 15's row then needs 30: a closed cycle
     table = protect_table([[3, 12, 40], [15, 30, 50]], rule=DEFAULT)
-    hidden_cells = {(i, j) for i, j in zip(*np.nonzero(table.hidden))}
+    hidden_cells = {(i, j) for i, j in zip(*np.nonzero(table.hidden), strict=True)}
     assert hidden_cells == {(0, 0), (0, 1), (1, 0), (1, 1)}
     assert [total.display for total in table.row_totals] == ["55", "95"]
 
@@ -222,7 +222,7 @@ def solvable_by_linear_algebra(hidden: np.ndarray) -> list[tuple[int, int]]:
 
     This includes the iterated attack on a line with a single unknown, and any longer chain of them.
     """
-    unknowns = list(zip(*np.nonzero(hidden)))
+    unknowns = list(zip(*np.nonzero(hidden), strict=True))
     if not unknowns:
         return []
     lines = line_indices(hidden.shape)
@@ -249,7 +249,7 @@ def test_no_attacker_recovers_a_hidden_count(cells, rule, round_totals):
     assert not recovered, f"exact subtraction recovers {recovered}"
     low, high = interval_attack(published, rule, exact_totals=not round_totals)
     assert np.all((low <= truth) & (truth <= high)), "the attacker's reasoning must hold for the truth"
-    hidden_entries = list(zip(*np.nonzero(hidden)))
+    hidden_entries = list(zip(*np.nonzero(hidden), strict=True))
     pinned = [(entry, int(truth[entry])) for entry in hidden_entries if low[entry] == high[entry] and truth[entry] > 0]
     assert not pinned, f"bounds pin hidden counts {pinned}"
 

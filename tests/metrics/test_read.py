@@ -106,7 +106,7 @@ def test_indicator_events_agree_with_their_query(sample_warehouse, monkeypatch, 
     with monkeypatch.context() as patched:
         live(patched)
         assert data_coverage(sample_warehouse, indicator) == coverage
-        for ask, result in zip(asks, batched):
+        for ask, result in zip(asks, batched, strict=True):
             same(result, aggregate_many(sample_warehouse, [ask])[0])
 
 
@@ -149,7 +149,7 @@ def test_a_batch_of_figures_gives_what_each_query_run_itself_gives(sample_wareho
     ]
     batched = compute_many(sample_warehouse, asked, rule=rule)
     live(monkeypatch)
-    for request, result in zip(asked, batched):
+    for request, result in zip(asked, batched, strict=True):
         try:
             alone = compute(sample_warehouse, request.indicator_id, request.filters, rule=rule, with_trend=request.with_trend)
         except UnsupportedCut as error:
@@ -172,7 +172,7 @@ def test_the_residents_shares_of_each_period_offered_agree_with_their_queries(sa
     batched = aggregate_many(sample_warehouse, asks)
     assert len(read.totals(sample_warehouse, dict(enumerate(asks)))) == len(asks)
     live(monkeypatch)
-    for ask, result in zip(asks, batched):
+    for ask, result in zip(asks, batched, strict=True):
         same(result, aggregate_many(sample_warehouse, [ask])[0])
 
 

@@ -94,7 +94,7 @@ def test_the_pages_come_in_order_one_per_section_and_one_per_priority(written, p
         "Data notes",
         "Glossary",
     ]
-    for number, (page, heading) in enumerate(zip(pages, headings), start=1):
+    for number, (page, heading) in enumerate(zip(pages, headings, strict=True), start=1):
         assert flat(page).strip().startswith(heading), f"page {number} should start with {heading!r}"
         if number > 1:
             assert f"Page {number} of {len(pages)}" in page
@@ -178,7 +178,7 @@ def test_pages_render_to_pictures(written, tmp_path):
 
 def test_a_bad_period_or_ward_or_file_type_exits_2(sample_warehouse_path, tmp_path):
     for arguments in (["--period", "last quarter"], ["--ward", "E05000000"], ["--out", str(tmp_path / "pack.docx")]):
-        options = {"--out": str(tmp_path / "pack.pdf"), **dict(zip(arguments[::2], arguments[1::2]))}
+        options = {"--out": str(tmp_path / "pack.pdf"), **dict(zip(arguments[::2], arguments[1::2], strict=True))}
         result = runner.invoke(
             app,
             ["board-pack", "--warehouse", str(sample_warehouse_path), *[item for pair in options.items() for item in pair]],

@@ -274,7 +274,8 @@ def _district_stages(pack: BoardPack) -> pl.DataFrame:
     ]
     return stages.with_columns(
         count=pl.Series(
-            [None if is_hidden else value for is_hidden, value in zip(hidden, stages["count"].to_list())], dtype=pl.Int64
+            [None if is_hidden else value for is_hidden, value in zip(hidden, stages["count"].to_list(), strict=True)],
+            dtype=pl.Int64,
         )
     )
 

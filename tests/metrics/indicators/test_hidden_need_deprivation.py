@@ -34,7 +34,7 @@ def tables(con, *, quintiles=(1, 5, None), quintile_rates=True):
         ('{W5}', 2024, 'female', '16-17', 'all', 100), ('{W5}', 2024, 'female', '25-34', 'all', 100),
         ('{W0}', 2024, 'female', '25-34', 'all', 100)""")
     con.execute("create or replace table stg_wards (ward_code varchar, imd_quintile bigint)")
-    con.executemany("insert into stg_wards values (?, ?)", list(zip((W1, W5, W0), quintiles)))
+    con.executemany("insert into stg_wards values (?, ?)", list(zip((W1, W5, W0), quintiles, strict=True)))
     con.execute(
         "create or replace table stg_prevalence_rates (source varchar, period varchar, sex varchar, "
         "age_band varchar, imd_quintile varchar, rate double)"

@@ -20,7 +20,9 @@ def test_equal_standard_errors_and_an_exact_line_give_the_textbook_prediction_in
     at = date(2028, 3, 31)
     ends = [date(year, 3, 31) for year in range(2022, 2027)]
     xs = [(end - at).days / 365.25 for end in ends]
-    points = [AnnualPoint(end, 50.0 + 2.0 * x, 50.0 + 2.0 * x - Z95, 50.0 + 2.0 * x + Z95) for end, x in zip(ends, xs)]
+    points = [
+        AnnualPoint(end, 50.0 + 2.0 * x, 50.0 + 2.0 * x - Z95, 50.0 + 2.0 * x + Z95) for end, x in zip(ends, xs, strict=True)
+    ]
     forecast = forecast_at(points, at, target=60.0, direction=Direction.HIGHER)
     mean = sum(xs) / len(xs)
     sxx = sum((x - mean) ** 2 for x in xs)
