@@ -20,8 +20,8 @@ changes:
 ```
 
 `apply` turns a scenario into a changed copy of the rows of services_served_wards (one per service and ward
-served, with the ward's share of the service) and the places a year of each changed service; metrics/coverage.py
-recounts services, places and IDVA time from them. History does not change: people reached and need stay as
+served, with the ward's share of the service) and the places a year of each changed service; metrics/coverage.py,
+metrics/service_referrals.py and metrics/idva_capacity.py recount services, places and IDVA time from them. History does not change: people reached and need stay as
 they are, and each added place is taken to support one more person.
 """
 

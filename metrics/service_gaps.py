@@ -3,8 +3,8 @@ MARAC against SafeLives levels, for one period and either the district or one wa
 
 The Services page and the gap-analysis workbook both read one `GapAnalysis`, so the numbers a
 board member sees are the numbers a commissioner exports. Every count of people in it has passed
-through disclosure control under the rule given: metrics/coverage.py and `compute` protect their
-own results, and the district totals `compute` leaves exact are protected here as well, because
+through disclosure control under the rule given: the service products (metrics/coverage.py,
+metrics/service_referrals.py, metrics/idva_capacity.py) and `compute` protect their own results, and the district totals `compute` leaves exact are protected here as well, because
 the small-numbers rule applies to any count below national level and these totals are exported.
 """
 
@@ -19,21 +19,17 @@ import polars as pl
 from etl.contract.values import ServiceType
 from metrics import read
 from metrics.aggregate import GroupFilters, UnsupportedCut, query_sql
+from metrics.commissioning import contract_risks, nearest_services
 from metrics.compare import Comparison, compare_to_comparator, describe
 from metrics.compute import Filters, Request, compute_many
-from metrics.coverage import (
-    Assumptions,
-    contract_risks,
-    coverage_matrix,
-    idva_capacity,
-    nearest_services,
-    referral_tables,
-)
+from metrics.coverage import Assumptions, coverage_matrix
 from metrics.definitions import Method
 from metrics.disclosure import NOT_SHOWN, SUPPRESSED_TEXT, DisclosureRule, ProtectedCount, protect_count
+from metrics.idva_capacity import idva_capacity
 from metrics.periods import Period
 from metrics.registry import get
 from metrics.scenario import Scenario, apply
+from metrics.service_referrals import referral_tables
 
 MARAC_INDICATORS = (
     "marac_cases_per_10000_women",

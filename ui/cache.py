@@ -32,6 +32,7 @@ from metrics import (
     hidden_need_groups,
     served,
     service_gaps,
+    service_referrals,
     standardisation,
 )
 from metrics import coverage as service_coverage
@@ -242,7 +243,7 @@ def hidden_need_by_group(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, f
 
 @product
 def perpetrator_interventions(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, period: Period) -> pl.DataFrame:
-    return service_coverage.perpetrator_interventions(con, period, rule)
+    return service_referrals.perpetrator_interventions(con, period, rule)
 
 
 @product

@@ -1,7 +1,7 @@
 """Services, coverage and perpetrator interventions: who specialist services reach, and how support ends.
 
-Table-shaped views of the same data (wards x client groups, per service, IDVA capacity) are in
-metrics/coverage.py.
+Table-shaped views of the same data are in metrics/coverage.py (wards x client groups),
+metrics/service_referrals.py (per service) and metrics/idva_capacity.py.
 """
 
 from metrics.compare import Polarity

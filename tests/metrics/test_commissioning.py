@@ -10,8 +10,9 @@ from datetime import date
 import polars as pl
 import pytest
 
-from metrics import coverage
-from metrics.coverage import Assumptions, contract_risks, nearest_services
+from metrics import coverage, idva_capacity, service_referrals
+from metrics.commissioning import contract_risks, nearest_services
+from metrics.coverage import Assumptions
 from metrics.read import rows as read
 from metrics.scenario import ScenarioError, apply, read_scenario
 from metrics.service_gaps import gap_analysis
@@ -61,14 +62,14 @@ def test_the_gap_threshold_is_a_setting(con):
 
 
 def test_idva_need_for_cases_expected_and_heard_and_administrators(con):
-    district = by_key(coverage.idva_capacity(con, YEAR, OPEN), "ward_code")["district"]
+    district = by_key(idva_capacity.idva_capacity(con, YEAR, OPEN), "ward_code")["district"]
     assert district["idva_fte_needed_for_cases_heard"] == pytest.approx(round(4 / YEARS / 100, 2))
     assert district["fte_gap_for_cases_heard"] == pytest.approx(round(round(4 / YEARS / 100, 2) - 3.0, 2))
     assert district["marac_admin_fte_needed"] == pytest.approx(round(2600 * 40 / 10_000 / 400, 2))
     assert district["marac_admin_fte_needed_for_cases_heard"] == pytest.approx(round(4 / YEARS / 400, 2))
-    halved = by_key(coverage.idva_capacity(con, YEAR, OPEN, assumptions=Assumptions(idva_cases_per_fte=50)), "ward_code")
+    halved = by_key(idva_capacity.idva_capacity(con, YEAR, OPEN, assumptions=Assumptions(idva_cases_per_fte=50)), "ward_code")
     assert halved["district"]["idva_fte_needed"] == pytest.approx(round(2600 * 40 / 10_000 / 50, 2))
-    hidden = by_key(coverage.idva_capacity(con, YEAR, DEFAULT), "ward_code")[N]  # 3 cases heard: hidden with its needs
+    hidden = by_key(idva_capacity.idva_capacity(con, YEAR, DEFAULT), "ward_code")[N]  # 3 cases heard: hidden with its needs
     assert hidden["n_marac_cases"] is None
     assert hidden["fte_gap_for_cases_heard"] is None and hidden["marac_admin_fte_needed_for_cases_heard"] is None
 
@@ -101,7 +102,7 @@ def test_contract_risk_flags_ending_contracts_overload_and_by_and_for():
 
 def test_the_nearest_service_that_could_extend(con):
     served, centroids = read(con, "services_served_wards"), read(con, "ward_centroids")
-    capacity = coverage.capacity_vs_demand(con, YEAR, OPEN)
+    capacity = service_referrals.capacity_vs_demand(con, YEAR, OPEN)
     nearest = by_key(nearest_services(served, centroids, capacity), "ward_code", "client_group")
     assert nearest[(S, "men")]["nearest_service"] == "Men's outreach"  # serves N and E, not S
     assert nearest[(S, "men")]["nearest_service_km"] > 0

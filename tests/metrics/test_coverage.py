@@ -25,7 +25,7 @@ import pytest
 
 from etl.sample.generate import generate_sample
 from etl.warehouse import Warehouse
-from metrics import coverage
+from metrics import coverage, idva_capacity, service_referrals
 from metrics.disclosure import DisclosureRule
 from metrics.periods import financial_year, rolling_12_months
 from metrics.stats import wilson_ci
@@ -225,7 +225,7 @@ def test_without_survey_rates_need_is_unknown_and_gaps_without_a_service_still_s
 
 
 def test_capacity_vs_demand_per_service(con):
-    services = by_key(coverage.capacity_vs_demand(con, YEAR, OPEN), "service_id")
+    services = by_key(service_referrals.capacity_vs_demand(con, YEAR, OPEN), "service_id")
     idva = services["SVC01"]
     assert (idva["n_referrals"], idva["n_started"]) == (14, 13)
     assert idva["capacity_places"] == round(300 * YEARS)  # whole places, never a fraction of one
@@ -236,7 +236,7 @@ def test_capacity_vs_demand_per_service(con):
 
 
 def test_service_outcomes_with_wilson_limits(con):
-    services = by_key(coverage.service_outcomes(con, YEAR, OPEN), "service_id")
+    services = by_key(service_referrals.service_outcomes(con, YEAR, OPEN), "service_id")
     idva = services["SVC01"]
     assert [
         idva[c] for c in ("n_referrals", "n_started", "n_ended_after_start", "n_completed", "n_disengaged", "n_declined")
@@ -251,7 +251,7 @@ def test_service_outcomes_with_wilson_limits(con):
 
 
 def test_perpetrator_interventions_offered_started_completed(con):
-    (programme,) = coverage.perpetrator_interventions(con, YEAR, OPEN).iter_rows(named=True)
+    (programme,) = service_referrals.perpetrator_interventions(con, YEAR, OPEN).iter_rows(named=True)
     assert programme["programme_name"] == "Choices programme"
     assert [programme[c] for c in ("n_offered", "n_started", "n_ended_after_start", "n_completed", "n_disengaged")] == [
         10,
@@ -268,7 +268,7 @@ def test_perpetrator_interventions_offered_started_completed(con):
 
 
 def test_idva_capacity_for_the_district_and_wards(con):
-    rows = by_key(coverage.idva_capacity(con, YEAR, OPEN), "ward_code")
+    rows = by_key(idva_capacity.idva_capacity(con, YEAR, OPEN), "ward_code")
     district = rows["district"]
     assert district["women_16_plus"] == 2600
     assert district["expected_marac_cases"] == pytest.approx(round(2600 * 40 / 10_000 * YEARS, 1))
@@ -290,10 +290,10 @@ def test_no_count_of_people_escapes_disclosure_control(con):
     """Under the default rule every count column is 0, hidden, or a multiple of 5 above the threshold."""
     for function in (
         coverage.coverage_matrix,
-        coverage.capacity_vs_demand,
-        coverage.service_outcomes,
-        coverage.perpetrator_interventions,
-        coverage.idva_capacity,
+        service_referrals.capacity_vs_demand,
+        service_referrals.service_outcomes,
+        service_referrals.perpetrator_interventions,
+        idva_capacity.idva_capacity,
     ):
         frame, name = function(con, YEAR, DEFAULT), function.__name__
         counts = [
@@ -310,10 +310,10 @@ def test_no_count_of_people_escapes_disclosure_control(con):
 
 
 def test_rates_hide_with_their_counts_and_ward_totals_get_secondary_suppression(con):
-    outcomes = by_key(coverage.service_outcomes(con, YEAR, DEFAULT), "service_id")
+    outcomes = by_key(service_referrals.service_outcomes(con, YEAR, DEFAULT), "service_id")
     idva_service = outcomes["SVC01"]
     assert (idva_service["n_referrals"], idva_service["n_completed"], idva_service["completion_pct_lower_95"]) == (15, None, None)
-    idva = by_key(coverage.idva_capacity(con, YEAR, DEFAULT), "ward_code")
+    idva = by_key(idva_capacity.idva_capacity(con, YEAR, DEFAULT), "ward_code")
     # Southmoor's single start is hidden, so Northfield's 13 is hidden too: 15 - 0 - N would give it away
     assert idva["district"]["n_idva_starts"] == 15 and idva[S]["n_idva_starts_suppressed"] and idva[N]["n_idva_starts_suppressed"]
     assert idva[S]["caseload_per_fte"] is None and idva[N]["caseload_per_fte"] is None
