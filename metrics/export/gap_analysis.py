@@ -9,8 +9,8 @@ people, the services at risk and both IDVA figures, with a chart; a coloured Cov
 numbers; one filterable table per sheet with its header repeated on every printed page; landscape
 pages fitted to the width; and, when a what-if scenario is given, a What-if sheet setting the
 scenario against today with the scenario itself saved beside it. Charts and formats are
-xlsxwriter's own. The written sheets are metrics/export/gap_sheets.py; how a cell or a table is
-written, metrics/export/workbook_cells.py.
+xlsxwriter's own. The written sheets are metrics/export/gap_sheets.py, gap_what_if.py and
+gap_metadata.py; how a cell or a table is written, metrics/export/workbook_cells.py.
 """
 
 from __future__ import annotations
@@ -27,17 +27,9 @@ from metrics.coverage import Assumptions
 from metrics.disclosure import Audience, DisclosureError, DisclosureRule, rule_for
 from metrics.export import columns
 from metrics.export.columns import Column
-from metrics.export.gap_sheets import (
-    SCENARIO_SHEET,
-    WHAT_IF_SHEET,
-    scenario_of,
-    write_coverage,
-    write_idva_chart,
-    write_metadata,
-    write_scenario_file,
-    write_summary,
-    write_what_if,
-)
+from metrics.export.gap_metadata import write_metadata
+from metrics.export.gap_sheets import write_coverage, write_idva_chart, write_summary
+from metrics.export.gap_what_if import SCENARIO_SHEET, WHAT_IF_SHEET, scenario_of, write_scenario_file, write_what_if
 from metrics.export.workbook_cells import NOT_ESTIMATED, SheetWriter
 from metrics.periods import Period
 from metrics.scenario import Scenario

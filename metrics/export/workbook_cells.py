@@ -3,6 +3,8 @@ value is hidden and a blank that means something written in words."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import polars as pl
 import xlsxwriter
 
@@ -13,6 +15,11 @@ from metrics.export.columns import Column
 NOT_ESTIMATED = "not estimated"
 SUPPRESSED_LEGEND = f"{SUPPRESSED_TEXT} = {NOT_SHOWN}"
 LIGHT, DARK, MIDDLE = "#F7F7F7", "#801650", "#F4B6C8"  # the colour module's pinks, for the printed grid
+
+
+def moment_text(moment: datetime | None) -> str:
+    """A time as a sheet states it (the workbook made, the data as at): "05 December 2026, 06:30", or "not known"."""
+    return "not known" if moment is None else f"{moment:%d %B %Y, %H:%M}"
 
 
 def cells_as_written(frame: pl.DataFrame, spec: tuple[Column, ...], blanks: dict[str, str] | None = None) -> list[list]:

@@ -19,7 +19,7 @@ from metrics.audit import read_exports
 from metrics.compute import default_period
 from metrics.disclosure import Audience, rule_for
 from metrics.export.gap_analysis import SHEETS, build_gap_analysis
-from metrics.export.gap_sheets import SCENARIO_SHEET, WHAT_IF_SHEET
+from metrics.export.gap_what_if import SCENARIO_SHEET, WHAT_IF_SHEET
 from metrics.registry import all_indicators
 from metrics.scenario import read_scenario
 from metrics.service_gaps import gap_analysis
