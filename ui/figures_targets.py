@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import polars as pl
 
-from metrics.targets.view import ANNUAL, BASELINE, FORECAST, LATEST, MILESTONE, TARGET, TRAJECTORY
+from metrics.targets.chart_series import ANNUAL, BASELINE, FORECAST, LATEST, MILESTONE, TARGET, TRAJECTORY
 from ui import theme
 from ui.safe_text import plain
 

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from metrics.targets.view import ANNUAL, LATEST, TARGET, TRAJECTORY
+from metrics.targets.chart_series import ANNUAL, LATEST, TARGET, TRAJECTORY
 from ui import theme
 from ui.figures_wards import labelled_ward_map
 

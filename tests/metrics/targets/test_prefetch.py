@@ -11,8 +11,9 @@ from datetime import date
 from metrics.disclosure import DisclosureRule
 from metrics.registry import BY_ID
 from metrics.targets import WarehouseValues, assess_plan, plan_from_warehouse, view
+from metrics.targets.chart_series import chart_points
 from metrics.targets.reading import figures_read
-from metrics.targets.view import chart_points, plan_view
+from metrics.targets.view import plan_view
 
 AS_OF = date(2026, 11, 26)
 BOARD = DisclosureRule(threshold=7, rounding_base=5)

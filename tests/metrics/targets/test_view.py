@@ -12,7 +12,7 @@ import pytest
 
 from metrics.disclosure import DisclosureRule
 from metrics.targets import KnownValues, Target, assess
-from metrics.targets.view import (
+from metrics.targets.chart_series import (
     ANNUAL,
     BASELINE,
     FORECAST,
@@ -22,8 +22,8 @@ from metrics.targets.view import (
     TRAJECTORY,
     annual_values,
     chart_points,
-    plan_view,
 )
+from metrics.targets.view import plan_view
 
 AS_OF = date(2026, 11, 26)
 PLANTED = {  # target -> the failed check and the start of its reason, in words
