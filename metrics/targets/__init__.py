@@ -5,8 +5,9 @@ assessments = assess_plan(plan, WarehouseValues(con, rule))
 frame, lines = board_summary(assessments)
 """
 
-from metrics.targets.assessment import Assessment, MilestoneResult, TrajectoryResult, assess, assess_plan
+from metrics.targets.assessment import Assessment, assess, assess_plan
 from metrics.targets.forecast import AnnualPoint, Forecast, ForecastInputError, Outlook, forecast_at
+from metrics.targets.judgement import MilestoneResult, TrajectoryResult
 from metrics.targets.loading import PlanFormatError, PlanMissing, PlanProblem, load_plan, parse_plan, plan_from_warehouse
 from metrics.targets.model import ActionPlan, Baseline, Cut, Goal, Kind, Milestone, Priority, Target
 from metrics.targets.progress import Progress

@@ -9,25 +9,29 @@ as of a day the data run past, figures stop at the last whole month before that 
 
 Status follows Fingertips: met only when the whole 95% interval is past the target, not met when the
 whole interval falls short, otherwise within uncertainty. A figure hidden by disclosure control makes
-the target not assessable: too few people to show safely.
+the target not assessable: too few people to show safely. The judgements against the target, the
+trajectory, the milestones and the forecast are metrics/targets/judgement.py's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from metrics import periods
-from metrics.compare import TargetStatus, compare_to_target
-from metrics.definitions import Indicator, Method
-from metrics.targets.forecast import (
-    AnnualPoint,
-    Forecast,
-    ForecastInputError,
-    forecast_at,
+from metrics.compare import TargetStatus
+from metrics.definitions import Indicator
+from metrics.targets.forecast import Forecast
+from metrics.targets.judgement import (
+    MilestoneResult,
+    TrajectoryResult,
+    forecast_result,
+    milestone_result,
+    not_due_or,
+    target_status,
+    trajectory_result,
 )
-from metrics.targets.model import ActionPlan, Milestone, Target
+from metrics.targets.model import ActionPlan, Target
 from metrics.targets.progress import Progress, progress_of
 from metrics.targets.reading import current_period, history_years, registered, seen_by
 from metrics.targets.smart import (
@@ -52,28 +56,8 @@ from metrics.targets.trajectory import (
     MilestoneStatus,
     TrackStatus,
     baseline_period_end,
-    milestone_status,
-    past_or_short,
     target_direction,
-    track_status,
-    trajectory_value,
 )
-
-
-@dataclass(frozen=True)
-class TrajectoryResult:
-    status: TrackStatus
-    expected: float | None  # the trajectory's value on `on`
-    on: date | None
-    reason: str
-
-
-@dataclass(frozen=True)
-class MilestoneResult:
-    milestone: Milestone
-    status: MilestoneStatus
-    measured: Measurement | None
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -121,7 +105,7 @@ def assess(target: Target, source: ValueSource, *, as_of: date | None = None) ->
     def unassessable(reason: str) -> Assessment:
         no_path = TrajectoryResult(TrackStatus.NOT_ASSESSED, None, None, f"not assessed: {reason}")
         due = tuple(
-            MilestoneResult(m, _not_due_or(m, as_of, MilestoneStatus.NOT_ASSESSED), None, f"not assessed: {reason}")
+            MilestoneResult(m, not_due_or(m, as_of, MilestoneStatus.NOT_ASSESSED), None, f"not assessed: {reason}")
             for m in target.milestones
         )
         return Assessment(
@@ -157,12 +141,12 @@ def assess(target: Target, source: ValueSource, *, as_of: date | None = None) ->
     direction, direction_reason = target_direction(indicator.polarity, target.baseline_value, target.target_value)
     if direction is None:
         return unassessable(direction_reason)
-    status, status_reason = _status(current, target.target_value, direction, is_final=is_final, by=by)
+    status, status_reason = target_status(current, target.target_value, direction, is_final=is_final, by=by)
     baseline_check = smart.check(Criterion.BASELINE_CHECKED)
     if status is TargetStatus.MET and baseline_check.outcome is Outcome.FAILED:
         status, status_reason = TargetStatus.NOT_ASSESSED, f"not shown as met: {baseline_check.reason}"
-    milestones = tuple(_milestone(m, indicator, target, source, coverage, direction, as_of) for m in target.milestones)
-    forecast, forecast_reason = _forecast(target, indicator, history, direction, is_final=is_final)
+    milestones = tuple(milestone_result(m, indicator, target, source, coverage, direction, as_of) for m in target.milestones)
+    forecast, forecast_reason = forecast_result(target, indicator, history, direction, is_final=is_final)
     return Assessment(
         target,
         indicator,
@@ -174,7 +158,7 @@ def assess(target: Target, source: ValueSource, *, as_of: date | None = None) ->
         status_reason,
         is_final,
         days_left,
-        _trajectory(target, current, direction, is_final=is_final),
+        trajectory_result(target, current, direction, is_final=is_final),
         milestones,
         forecast,
         forecast_reason,
@@ -231,125 +215,3 @@ def _data(
         if measured.is_shown:
             history.append((year, measured))
     return coverage, history, None
-
-
-def _status(
-    current: Measurement, goal: float, direction: Direction, *, is_final: bool, by: date | None
-) -> tuple[TargetStatus, str]:
-    lower, upper = current.limits()
-    status = compare_to_target(lower95=lower, upper95=upper, target=goal, polarity=direction.polarity)
-    past, short = past_or_short(direction)
-    interval = f"{current.value:.1f} in {current.period.label} ({_interval_words(current)})"
-    whole = _whole_interval(current)
-    explanation = {
-        TargetStatus.MET: f"{whole} is {past} the target of {goal:.1f}",
-        TargetStatus.NOT_MET: f"{whole} is {short} the target of {goal:.1f}",
-        TargetStatus.WITHIN_UNCERTAINTY: f"the 95% interval takes in the target of {goal:.1f}",
-    }[status]
-    final = f"final, the target date {by.day} {by:%b %Y} has passed: " if is_final and by else ""
-    return status, f"{final}{status.value}: {interval}; {explanation}"
-
-
-def _whole_interval(measured: Measurement) -> str:
-    return "the count" if measured.lower_95 is None and measured.upper_95 is None else "the whole 95% interval"
-
-
-def _interval_words(measured: Measurement) -> str:
-    if measured.lower_95 is None and measured.upper_95 is None:
-        return "a count, with no interval: compared as it stands"
-    return f"95% interval {measured.lower_95:.1f} to {measured.upper_95:.1f}"
-
-
-def _trajectory(target: Target, current: Measurement, direction: Direction, *, is_final: bool) -> TrajectoryResult:
-    def none(reason: str) -> TrajectoryResult:
-        return TrajectoryResult(TrackStatus.NOT_ASSESSED, None, None, f"no trajectory: {reason}")
-
-    if is_final:
-        return none("the target date has passed, so the target is assessed as final")
-    if target.baseline_value is None or not target.baseline_period:
-        return none("no baseline to start the path from")
-    if target.target_date is None or target.target_value is None:
-        return none("no target date to end the path at")
-    try:
-        start = baseline_period_end(target.baseline_period)
-    except BaselinePeriodError as error:
-        return none(str(error))
-    on = current.period.end
-    expected = trajectory_value(
-        baseline=target.baseline_value, baseline_end=start, target=target.target_value, target_by=target.target_date, on=on
-    )
-    lower, upper = current.limits()
-    status = track_status(lower, upper, expected, direction)
-    past, short = past_or_short(direction)
-    whole = (
-        f"the count ({current.value:.1f})" if current.lower_95 is None else f"the whole 95% interval ({lower:.1f} to {upper:.1f})"
-    )
-    where = {
-        TrackStatus.ON_TRACK: f"{whole} is {past}",
-        TrackStatus.OFF_TRACK: f"{whole} is {short}",
-        TrackStatus.WITHIN_UNCERTAINTY: f"the 95% interval ({lower:.1f} to {upper:.1f}) takes in",
-    }[status]
-    return TrajectoryResult(
-        status,
-        expected,
-        on,
-        f"{status.value}: {where} the {expected:.1f} the path from the baseline reaches by {on.day} {on:%b %Y}",
-    )
-
-
-def _not_due_or(milestone: Milestone, as_of: date, otherwise: MilestoneStatus) -> MilestoneStatus:
-    return MilestoneStatus.NOT_DUE if milestone.by is not None and milestone.by >= as_of else otherwise
-
-
-def _milestone(
-    milestone: Milestone,
-    indicator: Indicator,
-    target: Target,
-    source: ValueSource,
-    coverage: Coverage,
-    direction: Direction,
-    as_of: date,
-) -> MilestoneResult:
-    def result(status: MilestoneStatus, reason: str, measured: Measurement | None = None) -> MilestoneResult:
-        return MilestoneResult(milestone, status, measured, reason)
-
-    if milestone.by is None or milestone.value is None:
-        return result(MilestoneStatus.NOT_ASSESSED, "not assessed: the milestone needs a value and a date")
-    if milestone.by >= as_of:
-        return result(MilestoneStatus.NOT_DUE, f"due by {milestone.by.day} {milestone.by:%b %Y}")
-    period = twelve_months_to(milestone.by)
-    if not coverage.holds(period):
-        return result(MilestoneStatus.NOT_ASSESSED, f"not assessed: the data do not cover {period.label}")
-    try:
-        measured = source.measure(indicator.id, target.cut, period)
-    except NotComputable as error:
-        return result(MilestoneStatus.NOT_ASSESSED, f"not assessed: {error}")
-    if not measured.is_shown:
-        return result(MilestoneStatus.NOT_ASSESSED, f"not assessed: {measured.why_not_shown()}", measured)
-    lower, upper = measured.limits()
-    status = milestone_status(lower, upper, milestone.value, direction)
-    return result(
-        status,
-        f"{status.value}: {measured.value:.1f} in {period.label} ({_interval_words(measured)}) "
-        f"against the milestone of {milestone.value:.1f}",
-        measured,
-    )
-
-
-def _forecast(
-    target: Target, indicator: Indicator, history: Sequence[tuple[int, Measurement]], direction: Direction, *, is_final: bool
-) -> tuple[Forecast | None, str]:
-    if is_final:
-        return None, "no forecast: the target date has passed"
-    if target.target_date is None or target.target_value is None:
-        return None, "no forecast: no target date"
-    points = [
-        AnnualPoint(periods.financial_year(year).end, measured.shown_value, measured.lower_95, measured.upper_95)
-        for year, measured in history
-    ]
-    bounds = (0.0, indicator.multiplier) if indicator.method is Method.PROPORTION else (0.0, None)
-    try:
-        forecast = forecast_at(points, target.target_date, target=target.target_value, direction=direction, bounds=bounds)
-    except ForecastInputError as error:
-        return None, f"no forecast: {error}"
-    return forecast, forecast.describe(target.target_value)
