@@ -19,7 +19,7 @@ def contract_risks(register: pl.DataFrame, capacity: pl.DataFrame, *, as_of: dat
     statutory funding, the Domestic Abuse Commissioner found). Most urgent first: contracts ending, soonest first,
     then overload, most over first.
 
-    `register` is service_gaps.service_register's; `capacity` is capacity_vs_demand's (published figures).
+    `register` is service_register.service_register's; `capacity` is capacity_vs_demand's (published figures).
     """
     horizon = _add_months(as_of, months)
     demand = _published_demand(capacity)
