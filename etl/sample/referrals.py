@@ -21,7 +21,8 @@ from etl.sample.geography import District
 from etl.sample.incidents import HIGH, MEDIUM, Incidents, children_at
 from etl.sample.justice import CrimePath
 from etl.sample.people import Children, Victims
-from etl.sample.services import BY_ID, SERVICES, asian_wards, serves
+from etl.sample.service_list import BY_ID, SERVICES
+from etl.sample.services import asian_wards, serves
 
 SOURCES = ("self", "police", "marac", "health", "education", "social_care", "other")
 SELF, POLICE, MARAC, HEALTH, EDUCATION, SOCIAL_CARE, OTHER = range(7)
