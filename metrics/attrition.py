@@ -1,5 +1,5 @@
-"""The victim journey through justice: where domestic abuse cases drop out and which wards lose most
-at charge (how long each step takes is in `metrics.attrition_days`).
+"""The victim journey through justice: where domestic abuse cases drop out (which wards lose most at charge is in
+`metrics.attrition_hotspots`, how long each step takes in `metrics.attrition_days`).
 
 `attrition_funnel` follows the crimes recorded in a period by crime id (a cohort: every later stage
 holds only crimes that reached the one before). Incidents are the incidents reported in the same
@@ -23,36 +23,22 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from metrics.aggregate import PERSON_COLUMNS, GroupFilters, UnsupportedCut
-from metrics.compare import Comparison, Polarity
-from metrics.compute import Filters, compute
-from metrics.definitions import Topic
+from metrics.aggregate import GroupFilters
+from metrics.attrition_cuts import check_cut, labelled, protect_cuts
 from metrics.disclosure import (
     DisclosureRule,
     is_protected,
     plain_percent,
-    protect_frame,
     protect_table,
     wilson_percent,
 )
 from metrics.periods import Period
 from metrics.precomputed import STAGE_COUNTS
 from metrics.read import attrition_figures as figures
-from metrics.registry import get
 from metrics.stats import wilson_ci
 
 if TYPE_CHECKING:
     from polars._typing import PolarsDataType
-
-WORST_FIRST = {
-    Comparison.WORSE_998: 0,
-    Comparison.WORSE: 1,
-    Comparison.SIMILAR: 2,
-    Comparison.BETTER: 3,
-    Comparison.BETTER_998: 4,
-    Comparison.NOT_COMPARED: 5,
-}
-HOTSPOT = (Comparison.WORSE.value, Comparison.WORSE_998.value)
 
 
 @dataclass(frozen=True)
@@ -105,14 +91,6 @@ STAGES = (
     Stage("convicted", "Convicted", "crimes", "convicted", "convicted", "prosecution_completed", "of completed prosecutions"),
 )
 
-STEPS = (
-    ("days_incident_to_recorded", "Incident reported to crime recorded"),
-    ("days_recorded_to_arrest", "Crime recorded to arrest"),
-    ("days_arrest_to_cps", "Arrest to CPS referral"),
-    ("days_cps_to_charge_decision", "CPS referral to charging decision"),
-    ("days_charge_to_court_outcome", "Charge to court outcome"),
-    ("days_recorded_to_court_outcome", "Crime recorded to court outcome (whole path)"),
-)
 
 FUNNEL_COUNTS = ["count", "conversion_numerator", "conversion_denominator", "awaiting", "crimes"]
 # Crimes at a stage that split into those decided and those still waiting (metrics/sql/_attrition_funnel.sql):
@@ -235,32 +213,6 @@ def _hide_quantities(protected: pl.DataFrame, hidden: set[tuple], quantity: dict
     return pl.DataFrame(rows, schema=protected.schema)
 
 
-def attrition_hotspots(
-    con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule, *, indicator_id: str = "charge_rate_pct"
-) -> pl.DataFrame:
-    """Each ward's value of an attrition indicator against the district, worst first.
-
-    The comparison is Fingertips': a ward is significantly worse when the district value lies outside
-    its 95% (or 99.8%) Wilson interval on the bad side; `is_hotspot` marks those wards.
-    """
-    indicator = get(indicator_id)
-    if indicator.topic is not Topic.ATTRITION or indicator.polarity is Polarity.NO_JUDGEMENT:
-        raise UnsupportedCut(f"{indicator_id} is not an attrition indicator with a better and a worse direction")
-    wards = compute(con, indicator_id, Filters(period=period, by="ward"), rule=rule, with_trend=False)
-    rank = pl.col("comparison").replace_strict({key.value: value for key, value in WORST_FIRST.items()}, default=5)
-    worse_first = pl.col("value") if indicator.polarity is Polarity.HIGH_IS_GOOD else -pl.col("value")
-    return (
-        wards.with_columns(is_hotspot=pl.col("comparison").is_in(HOTSPOT), _rank=rank, _order=worse_first)
-        .sort(["_rank", "_order", "cut_value"], nulls_last=True)
-        .drop("_rank", "_order")
-    )
-
-
-def check_cut(by: str | None) -> None:
-    if by is not None and by not in PERSON_COLUMNS:
-        raise UnsupportedCut(f"attrition can be cut by {', '.join(PERSON_COLUMNS)}, not {by}")
-
-
 def _stage_row(cut: dict, order: int, stage: Stage) -> dict:
     converted = cut[stage.converted] if stage.converted else None
     eligible = cut[stage.eligible] if stage.eligible else None
@@ -284,36 +236,6 @@ def _stage_row(cut: dict, order: int, stage: Stage) -> dict:
         "crimes": cut["crimes"] if is_crime_stage else None,
         "share_of_crimes_pct": 100 * cut[stage.count] / cut["crimes"] if is_crime_stage and cut["crimes"] else None,
     }
-
-
-def labelled(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, by: str | None, period: Period) -> pl.DataFrame:
-    names = dict(con.sql("select ward_code, ward_name from mart_wards").fetchall()) if by == "ward" else {}
-    return frame.with_columns(
-        cut=pl.lit(by or "district"),
-        cut_label=pl.col("cut_value").replace_strict(names, default=pl.col("cut_value"), return_dtype=pl.String),
-        period=pl.lit(period.label),
-        period_start=pl.lit(period.start),
-        period_end=pl.lit(period.end),
-    )
-
-
-def protect_cuts(frame: pl.DataFrame, *, rule: DisclosureRule, group_column: str, district: bool, **columns) -> pl.DataFrame:
-    """Disclosure control for cut rows that add up to a total row in each `group_column` group.
-
-    A district total is published as it is; a total that is itself a slice (one ward, one group) is
-    protected like any cell first. The cut rows are then protected against their total, so no hidden
-    cut can be worked out by subtracting the others from it.
-    """
-    is_total = pl.col("is_total")
-    totals = frame.filter(is_total).with_columns(level=pl.lit("district" if district else "sub-district"))
-    protected_totals = protect_frame(totals, rule=rule, level_column="level", **columns)
-    marked = frame.with_columns(level=pl.when(is_total).then(pl.lit("district")).otherwise(pl.lit("sub-district")))
-    protected = protect_frame(marked, rule=rule, level_column="level", group_columns=[group_column], **columns)
-    return (
-        pl.concat([protected_totals, protected.filter(~is_total)])
-        .with_columns(disclosure_rule=pl.lit(rule.describe()))
-        .drop("level")
-    )
 
 
 def _funnel_schema() -> dict[str, PolarsDataType]:

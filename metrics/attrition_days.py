@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 
 from metrics.aggregate import GroupFilters
-from metrics.attrition import STEPS, check_cut, labelled, protect_cuts
+from metrics.attrition_cuts import check_cut, labelled, protect_cuts
 from metrics.disclosure import NOT_SHOWN, DisclosureRule, is_protected
 from metrics.periods import Period
 from metrics.precomputed import STEP_DAYS
@@ -21,6 +21,14 @@ from metrics.read import attrition_figures as figures
 if TYPE_CHECKING:
     from polars._typing import PolarsDataType
 
+STEPS = (
+    ("days_incident_to_recorded", "Incident reported to crime recorded"),
+    ("days_recorded_to_arrest", "Crime recorded to arrest"),
+    ("days_arrest_to_cps", "Arrest to CPS referral"),
+    ("days_cps_to_charge_decision", "CPS referral to charging decision"),
+    ("days_charge_to_court_outcome", "Charge to court outcome"),
+    ("days_recorded_to_court_outcome", "Crime recorded to court outcome (whole path)"),
+)
 MIN_CASES_FOR_DAYS = 10  # a median or 90th percentile of fewer cases says more about the cases than the service
 
 

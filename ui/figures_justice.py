@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from metrics.attrition import HOTSPOT
+from metrics.attrition_hotspots import HOTSPOT
 from metrics.compare import Comparison
 from metrics.disclosure import NOT_SHOWN
 from ui import figures, theme

@@ -17,7 +17,8 @@ import polars as pl
 from etl.geography import wards_feature_collection
 from metrics import completeness, data_quality, maturity
 from metrics.aggregate import GroupFilters
-from metrics.attrition import attrition_funnel, attrition_hotspots
+from metrics.attrition import attrition_funnel
+from metrics.attrition_hotspots import attrition_hotspots
 from metrics.board.summary import Summary, immature_outcomes, summarise
 from metrics.compute import Filters, maturity_lag_months
 from metrics.definitions import Topic

@@ -15,8 +15,9 @@ import pytest
 
 from etl.warehouse import Warehouse
 from metrics.aggregate import GroupFilters, UnsupportedCut
-from metrics.attrition import STEPS, attrition_funnel, attrition_hotspots
-from metrics.attrition_days import days_between_stages
+from metrics.attrition import attrition_funnel
+from metrics.attrition_days import STEPS, days_between_stages
+from metrics.attrition_hotspots import attrition_hotspots
 from metrics.disclosure import NOT_SHOWN, DisclosureRule
 from metrics.periods import financial_year
 from metrics.stats import wilson_ci
