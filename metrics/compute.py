@@ -33,7 +33,9 @@ from metrics.local_share import local_comparators, local_share_ask
 from metrics.periods import Period, trend_span
 from metrics.queries import query_key
 from metrics.registry import get
-from metrics.result_frame import Comparators, Result, protect, value_of
+from metrics.result_frame import Comparators, Result
+from metrics.result_protection import protect
+from metrics.result_values import value_of
 from metrics.trend import TrendMarker, TrendPoint, proportion_trend, rate_trend
 
 PERIOD_DIMS = ("month", "quarter", "year")

@@ -27,7 +27,7 @@ from metrics.definitions import Method
 from metrics.disclosure import DisclosureRule, is_protected
 from metrics.periods import Period, month, month_end, quarter
 from metrics.registry import all_indicators, get
-from metrics.result_frame import interval
+from metrics.result_values import interval
 from tests.disclosure_attack import Attacker, Formula
 
 GROUP_DIMENSIONS = ("ward", "sex", "age_band", "ethnicity")

@@ -1,0 +1,100 @@
+"""Disclosure control over `compute`'s results: each result's rows protected together with a row standing in for
+the total of its cut, so no hidden count is the total less the counts shown."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from metrics.compare import Comparison
+from metrics.definitions import Method
+from metrics.disclosure import NOT_SHOWN, DisclosureRule, protect_frame
+from metrics.result_frame import CI_COLUMNS, RESULT, Result, records, schema
+
+CUT_TOTAL = "total of the cut"  # the level of the row standing in for that total while disclosure control runs
+
+
+def protect(results: Sequence[Result], rule: DisclosureRule) -> list[pl.DataFrame]:
+    """Each result's frame through disclosure control: counts of people rounded or hidden, and rates and limits
+    hidden with their count.
+
+    The rows of a cut by ward or group add up to a total the page publishes beside them (the district's
+    or the ward's own figure, and each row's comparator), and a rate beside a rounded count gives the count
+    away. So a row standing in for that total joins disclosure control, and where one row hides a count
+    another is hidden too: no hidden count is the total less the counts shown.
+    """
+    frames: dict[int, pl.DataFrame] = {}
+    for proportions in (True, False):  # a proportion's denominator is a count of people too
+        chosen = [
+            position for position, result in enumerate(results) if (result.indicator.method is Method.PROPORTION) is proportions
+        ]
+        if chosen:
+            frames_of_kind = _protect_kind([results[position] for position in chosen], chosen, rule, proportions)
+            for position, frame in zip(chosen, frames_of_kind, strict=True):
+                frames[position] = frame
+    return [frames[position] for position in range(len(results))]
+
+
+def _protect_kind(results: list[Result], positions: list[int], rule: DisclosureRule, proportions: bool) -> list[pl.DataFrame]:
+    rows = [row for result, position in zip(results, positions, strict=True) for row in records(result, position, rule)]
+    if not rows:
+        return [_empty(rule, proportions) for _ in positions]
+    marked = pl.DataFrame(rows, schema_overrides={**schema(), "level": pl.String, RESULT: pl.Int64}, infer_schema_length=None)
+    counts = _counts(proportions)
+    totals = [
+        _cut_total(marked.filter(pl.col(RESULT) == position), counts)
+        for result, position in zip(results, positions, strict=True)
+        if result.parts_of_a_total
+    ]
+    marked = pl.concat([marked, *[total for total in totals if total is not None]], how="vertical_relaxed")
+    protected = _protected(marked, rule, proportions, group_columns=[RESULT])
+    by_result = protected.partition_by(RESULT, as_dict=True, include_key=False, maintain_order=True)
+    return [by_result[(position,)] if (position,) in by_result else _empty(rule, proportions) for position in positions]
+
+
+def _empty(rule: DisclosureRule, proportions: bool) -> pl.DataFrame:
+    """A result with no rows, its columns in the order of the schema."""
+    return _protected(pl.DataFrame(schema=schema()).with_columns(level=pl.lit("district")), rule, proportions)
+
+
+def _counts(proportions: bool) -> list[str]:
+    return ["numerator"] + (["denominator"] if proportions else [])
+
+
+def _protected(marked: pl.DataFrame, rule: DisclosureRule, proportions: bool, group_columns: Sequence[str] = ()) -> pl.DataFrame:
+    protected = protect_frame(
+        marked,
+        count_columns=_counts(proportions),
+        ratio_columns={"value": ("numerator", "denominator" if proportions else "numerator")},
+        interval_columns={"value": CI_COLUMNS},
+        rule=rule,
+        level_column="level",
+        unsuppressed_levels=("district", CUT_TOTAL),
+        group_columns=group_columns,
+    ).filter(pl.col("level") != CUT_TOTAL)
+    hidden = pl.col("value_suppressed")
+    return protected.with_columns(
+        comparison=pl.when(hidden).then(pl.lit(Comparison.NOT_COMPARED.value)).otherwise(pl.col("comparison")),
+        comparison_text=pl.when(hidden).then(pl.lit(NOT_SHOWN)).otherwise(pl.col("comparison_text")),
+        local_comparison=pl.when(hidden).then(pl.lit(Comparison.NOT_COMPARED.value)).otherwise(pl.col("local_comparison")),
+        local_comparison_text=pl.when(hidden & pl.col("local_comparator").is_not_null())
+        .then(pl.lit(NOT_SHOWN))
+        .otherwise(pl.col("local_comparison_text")),
+        disclosure_rule=pl.lit(rule.describe()),
+    ).drop("level")
+
+
+def _cut_total(frame: pl.DataFrame, counts: list[str]) -> pl.DataFrame | None:
+    """The row standing in for the total of one result's cut: its counts summed, everything else empty."""
+    if frame.is_empty():
+        return None
+    columns = [column for column in frame.columns if column not in ("level", RESULT)]
+    return (
+        frame.head(1)
+        .with_columns(pl.lit(None).alias(column) for column in columns)
+        .with_columns(
+            [pl.lit(frame[column].fill_null(0).sum(), dtype=frame.schema[column]).alias(column) for column in counts],
+            level=pl.lit(CUT_TOTAL),
+        )
+    )
