@@ -11,7 +11,8 @@ from metrics.targets.judgement import MilestoneResult, TrajectoryResult
 from metrics.targets.loading import PlanFormatError, PlanMissing, PlanProblem, load_plan, parse_plan, plan_from_warehouse
 from metrics.targets.model import ActionPlan, Baseline, Cut, Goal, Kind, Milestone, Priority, Target
 from metrics.targets.progress import Progress
-from metrics.targets.smart import Criterion, Evidence, Outcome, SmartCheck, SmartResult, check_smart
+from metrics.targets.smart import check_smart
+from metrics.targets.smart_model import Criterion, Evidence, Outcome, SmartCheck, SmartResult
 from metrics.targets.sources import Coverage, KnownValues, Measurement, NotComputable, ValueSource, WarehouseValues
 from metrics.targets.summary import BoardSummary, assessment_record, board_summary, smart_problem_lines, targets_table
 from metrics.targets.trajectory import Direction, MilestoneStatus, TrackStatus, trajectory_value

@@ -34,15 +34,8 @@ from metrics.targets.judgement import (
 from metrics.targets.model import ActionPlan, Target
 from metrics.targets.progress import Progress, progress_of
 from metrics.targets.reading import current_period, history_years, registered, seen_by
-from metrics.targets.smart import (
-    AnnualValue,
-    Criterion,
-    Evidence,
-    MeasuredBaseline,
-    Outcome,
-    SmartResult,
-    check_smart,
-)
+from metrics.targets.smart import check_smart
+from metrics.targets.smart_model import AnnualValue, Criterion, Evidence, MeasuredBaseline, Outcome, SmartResult
 from metrics.targets.sources import (
     Coverage,
     Measurement,

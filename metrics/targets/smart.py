@@ -15,100 +15,26 @@
   judged from a baseline the data do not bear out is not progress, so such a target is never shown as met.
   It warns when the baseline cannot be measured (no stated baseline, data that do not reach back to it,
   too few people to show).
-A target is SMART when no check fails; warnings do not count against it.
+A target is SMART when no check fails; warnings do not count against it. The checks against the data
+(Achievable, Baseline checked) are metrics/targets/smart_against_data.py's; the checklist's terms
+metrics/targets/smart_model.py's.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from etl.contract.values import AgeBand, Ethnicity, Sex
 from metrics.definitions import Indicator
 from metrics.targets.model import Kind, Priority, Target
+from metrics.targets.smart_against_data import achievable, baseline_checked
+from metrics.targets.smart_model import Criterion, Evidence, Outcome, SmartCheck, SmartResult
 from metrics.targets.trajectory import BaselinePeriodError, baseline_period_end
 
-FAR_BEYOND_FACTOR = 2.0
 WARD_CODE = re.compile(r"^E05\d{6}$")
 _CUT_VALUES = {"sex": Sex, "age_band": AgeBand, "ethnicity": Ethnicity}
-
-
-class Criterion(StrEnum):
-    SPECIFIC = "specific"
-    MEASURABLE = "measurable"
-    ACHIEVABLE = "achievable"
-    RELEVANT = "relevant"
-    TIME_BOUND = "time-bound"
-    BASELINE_CHECKED = "baseline-checked"
-
-
-class Outcome(StrEnum):
-    PASSED = "passed"
-    WARNING = "warning"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class SmartCheck:
-    criterion: Criterion
-    outcome: Outcome
-    reasons: tuple[str, ...]
-
-    @property
-    def reason(self) -> str:
-        return "; ".join(self.reasons)
-
-
-@dataclass(frozen=True)
-class SmartResult:
-    checks: tuple[SmartCheck, ...]
-
-    @property
-    def is_smart(self) -> bool:
-        return all(check.outcome is not Outcome.FAILED for check in self.checks)
-
-    def check(self, criterion: Criterion) -> SmartCheck:
-        return next(check for check in self.checks if check.criterion is Criterion(criterion))
-
-    def failures(self) -> tuple[SmartCheck, ...]:
-        return tuple(check for check in self.checks if check.outcome is Outcome.FAILED)
-
-    def warnings(self) -> tuple[SmartCheck, ...]:
-        return tuple(check for check in self.checks if check.outcome is Outcome.WARNING)
-
-
-@dataclass(frozen=True)
-class AnnualValue:
-    """An indicator's value for one complete financial year (start year 2022 is 2022/23)."""
-
-    year: int
-    value: float
-
-
-@dataclass(frozen=True)
-class MeasuredBaseline:
-    """The indicator measured over the stated baseline period, or why it could not be."""
-
-    period_label: str
-    value: float | None = None
-    lower_95: float | None = None
-    upper_95: float | None = None
-    problem: str | None = None  # why there is no measured value to compare with
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """What the checks need beyond the target itself, gathered from the registry and the data."""
-
-    indicator: Indicator | None  # None when the target names no indicator or an unregistered one
-    data_problem: str | None  # why the indicator cannot be computed from the loaded data; None when it can
-    history: Sequence[AnnualValue]  # complete financial years, oldest first
-    as_of: date
-    measured_baseline: MeasuredBaseline | None = None  # None when the target states no usable baseline period
 
 
 def check_smart(target: Target, evidence: Evidence) -> SmartResult:
@@ -116,44 +42,11 @@ def check_smart(target: Target, evidence: Evidence) -> SmartResult:
         (
             _specific(target, evidence),
             _measurable(target, evidence),
-            _achievable(target, evidence),
+            achievable(target, evidence),
             _relevant(target),
             _time_bound(target),
-            _baseline_checked(target, evidence),
+            baseline_checked(target, evidence),
         )
-    )
-
-
-def _baseline_checked(target: Target, evidence: Evidence) -> SmartCheck:
-    def warn(reason: str) -> SmartCheck:
-        return SmartCheck(Criterion.BASELINE_CHECKED, Outcome.WARNING, (reason,))
-
-    stated = target.baseline_value
-    measured = evidence.measured_baseline
-    if stated is None or measured is None:
-        return warn("no stated baseline value and period to check against the data")
-    if measured.problem or measured.value is None:
-        return warn(f"the baseline for {measured.period_label} cannot be checked: {measured.problem or 'no measured value'}")
-    interval = (
-        f"measured {measured.value:.1f} (95% interval {measured.lower_95:.1f} to {measured.upper_95:.1f})"
-        if measured.lower_95 is not None and measured.upper_95 is not None
-        else f"measured {measured.value:.1f}"
-    )
-    lower = measured.lower_95 if measured.lower_95 is not None else measured.value
-    upper = measured.upper_95 if measured.upper_95 is not None else measured.value
-    if lower <= stated <= upper:
-        return SmartCheck(
-            Criterion.BASELINE_CHECKED,
-            Outcome.PASSED,
-            (f"the stated baseline {stated:g} agrees with the data for {measured.period_label}: {interval}",),
-        )
-    return SmartCheck(
-        Criterion.BASELINE_CHECKED,
-        Outcome.FAILED,
-        (
-            f"the stated baseline {stated:g} for {measured.period_label} is outside the data's 95% interval: "
-            f"{interval}; progress cannot be judged from it, so the target cannot be shown as met",
-        ),
     )
 
 
@@ -234,41 +127,6 @@ def _baseline_problems(target: Target, as_of: date, problems: list[str]) -> str:
     return f"baseline {baseline.value} in {baseline.period}"
 
 
-def _achievable(target: Target, evidence: Evidence) -> SmartCheck:
-    def warn(reason: str) -> SmartCheck:
-        return SmartCheck(Criterion.ACHIEVABLE, Outcome.WARNING, (reason,))
-
-    cannot = "cannot judge whether the pace is realistic: "
-    baseline, goal, by = target.baseline_value, target.target_value, target.target_date
-    if baseline is None or goal is None or by is None or not target.baseline_period:
-        missing = [
-            name for name, value in (("a baseline", baseline), ("a target value", goal), ("a target date", by)) if value is None
-        ]
-        return warn(cannot + "it needs " + (" and ".join(missing) if missing else "a baseline period"))
-    try:
-        years = (by - baseline_period_end(target.baseline_period)).days / 365.25
-    except BaselinePeriodError as error:
-        return warn(cannot + str(error))
-    if years <= 0:
-        return warn(cannot + "the target date is not after the baseline period")
-    needed = (goal - baseline) / years
-    if evidence.indicator is None or evidence.data_problem:
-        return warn(cannot + "there is no history of the indicator to compare with")
-    history = sorted(evidence.history, key=lambda point: point.year)
-    changes = [
-        (later.value - earlier.value, earlier.year)
-        for earlier, later in itertools.pairwise(history)
-        if later.year == earlier.year + 1
-    ]
-    if not changes:
-        return warn(cannot + "the data hold fewer than two consecutive complete financial years")
-    largest, year = max(changes, key=lambda change: abs(change[0]))
-    seen = f"the largest year-on-year change seen ({abs(largest):.1f}, {_fy(year)} to {_fy(year + 1)})"
-    if abs(needed) > FAR_BEYOND_FACTOR * abs(largest):
-        return warn(f"needs a change of {abs(needed):.1f} a year, more than twice {seen}")
-    return SmartCheck(Criterion.ACHIEVABLE, Outcome.PASSED, (f"needs a change of {abs(needed):.1f} a year, within twice {seen}",))
-
-
 def _relevant(target: Target) -> SmartCheck:
     four = ", ".join(Priority)
     if target.priority is None:
@@ -312,7 +170,3 @@ def _time_bound(target: Target) -> SmartCheck:
 
 def _day(day: date | None) -> str:
     return f"{day.day} {day:%b %Y}" if day else "no date"
-
-
-def _fy(start_year: int) -> str:
-    return f"{start_year}/{(start_year + 1) % 100:02d}"

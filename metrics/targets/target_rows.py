@@ -9,7 +9,7 @@ import polars as pl
 from metrics.targets.assessment import Assessment
 from metrics.targets.model import Priority
 from metrics.targets.progress import NEEDS_ATTENTION
-from metrics.targets.smart import Criterion
+from metrics.targets.smart_model import Criterion
 from metrics.targets.summary import NO_OWNER, NOT_LINKED
 from metrics.targets.wording import as_day, as_number, baseline_words, now_words, time_left_words
 

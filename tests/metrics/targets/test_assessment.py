@@ -23,7 +23,7 @@ from metrics.targets import (
     assess,
     trajectory_value,
 )
-from metrics.targets.smart import Criterion, Outcome
+from metrics.targets.smart_model import Criterion, Outcome
 
 AS_OF = date(2026, 11, 26)
 FALLING = {  # the planted series: 2.5 points fewer each year

@@ -8,7 +8,7 @@ import pytest
 
 from metrics.registry import get
 from metrics.targets import Criterion, Evidence, Outcome, Target, check_smart
-from metrics.targets.smart import AnnualValue, MeasuredBaseline
+from metrics.targets.smart_model import AnnualValue, MeasuredBaseline
 
 AS_OF = date(2026, 11, 26)
 # child_spoken_to_pct each financial year: the largest year-on-year change is 3.7 (2021/22 to 2022/23).
