@@ -9,17 +9,10 @@ from __future__ import annotations
 import polars as pl
 
 from metrics.disclosure import NOT_SHOWN
+from metrics.gap_indicators import MARAC_INDICATORS
 from metrics.service_gaps import TOP_GAPS, GapAnalysis
 
-MARAC_SHARES = (
-    "marac_repeat_pct",
-    "marac_non_police_referrals_pct",
-    "marac_minoritised_pct",
-    "marac_lgbt_pct",
-    "marac_disabled_pct",
-    "marac_male_pct",
-    "marac_aged_16_17_pct",
-)
+MARAC_SHARES = MARAC_INDICATORS[1:]  # the shares of MARAC cases: every MARAC indicator after the cases per 10,000 women
 WARDS_NAMED = 4  # name this many wards in a sentence, then say how many more
 
 

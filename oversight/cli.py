@@ -20,7 +20,8 @@ from oversight.cli_common import (
     print_error,
     warehouse_path,
 )
-from oversight.settings import PROJECT_ROOT, get_settings
+from oversight.local_dashboard import server_command
+from oversight.settings import get_settings
 
 
 @app.command()
@@ -69,19 +70,7 @@ def serve(
     environment = dict(os.environ, OVERSIGHT_WAREHOUSE=str(target))
     if allow_unauthenticated_remote:  # the launcher checks the address again and must see the same override
         environment["OVERSIGHT_ALLOW_UNAUTHENTICATED_REMOTE"] = "true"
-    command = [
-        sys.executable,
-        "-m",
-        "oversight.server",
-        "run",
-        str(PROJECT_ROOT / "app.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        address,
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    command = server_command(port, address=address, headless=False)
     # The server replaces this process rather than running as its child, so it keeps this process's
     # id: stopping `oversight serve` (Ctrl-C, `kill PID`, systemd) stops the dashboard itself.
     sys.stdout.flush()

@@ -1,6 +1,7 @@
-"""The dashboard started on localhost in a child process, and waited for until its health address says 200.
+"""The command that starts the dashboard's server, and waiting for a started one until its health address says 200.
 
-The browser tests and the scale benchmark both start the server this way before opening a page.
+`oversight serve` runs the command in its own place; the browser tests and the scale benchmark start it on
+localhost in a child process and wait here before opening a page.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def server_command(port: int) -> list[str]:
-    """The command that serves app.py headless on 127.0.0.1:`port`, usage statistics off (`oversight.server`)."""
+def server_command(port: int, *, address: str = "127.0.0.1", headless: bool = True) -> list[str]:
+    """The command that serves app.py on `address`:`port` (`oversight.server`), usage statistics off; headless
+    (no browser opened) unless a person started it."""
     return [
         sys.executable,
         "-m",
@@ -39,9 +41,8 @@ def server_command(port: int) -> list[str]:
         "--server.port",
         str(port),
         "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
+        address,
+        *(["--server.headless", "true"] if headless else []),
         "--browser.gatherUsageStats",
         "false",
     ]
