@@ -23,6 +23,12 @@ STILL_OPEN = (
     "read only for crimes recorded at least the maturity lag (a setting, 6 months by default) before the "
     "end of the complete data; a later period moves back to end there, and says so."
 )
+DECIDED_LATE = (
+    "Charging decisions and court results follow the crime by months and reach the extract late, so, like every "
+    "outcome measure, the figure waits for the maturity lag (a setting, 6 months by default) and is read over the "
+    "same months as the crime-based outcome measures beside it: a period ending later moves back to end there, "
+    "and says so."
+)
 
 INDICATORS = (
     Indicator(
@@ -79,8 +85,9 @@ INDICATORS = (
             Benchmark("England and Wales, low end of range", 72.0, CPS_CHARGES, "year ending March 2017"),
             Benchmark("England and Wales, high end of range", 78.0, CPS_CHARGES, "year ending March 2017"),
         ),
+        matures=True,
         notes="Dated by the charging decision, as the CPS reports it. National figures count suspects; the "
-        f"extract has one decision per crime. {PLACED}",
+        f"extract has one decision per crime. {PLACED} {DECIDED_LATE}",
         headline=True,
     ),
     Indicator(
@@ -116,7 +123,8 @@ INDICATORS = (
             Benchmark("England and Wales, low end of range", 76.0, CPS_CONVICTIONS, "year ending March 2017"),
             Benchmark("England and Wales, high end of range", 78.0, CPS_CONVICTIONS, "year ending March 2017"),
         ),
-        notes=f"Dated by the court outcome, as the CPS reports completed prosecutions. {PLACED}",
+        matures=True,
+        notes=f"Dated by the court outcome, as the CPS reports completed prosecutions. {PLACED} {DECIDED_LATE}",
         headline=True,
     ),
     Indicator(
@@ -173,7 +181,9 @@ INDICATORS = (
         source_extracts=CRIMES,
         grain=Grain.MONTHLY,
         benchmarks=(Benchmark("England and Wales", 52.5, CPS_VICTIM_ISSUES, "2015-16"),),
+        matures=True,
         notes="Cases the CPS dropped before charge are not prosecutions and are left out; a loss with no victim "
-        f"issue recorded counts as not a victim issue. Well-timed support for the victim lowers it. {PLACED}",
+        f"issue recorded counts as not a victim issue. Well-timed support for the victim lowers it. {PLACED} "
+        f"{DECIDED_LATE}",
     ),
 )

@@ -32,13 +32,32 @@ def test_a_period_past_the_cutoff_moves_back_and_keeps_its_length():
     assert (odd.start, odd.end) == (date(2026, 3, 1), date(2026, 3, 31))
 
 
-def test_outcome_type_indicators_are_the_crime_cohort_ones():
+# The outcome-type indicators the methods' maturity rule names (outcome 15/16, charge, prosecution, conviction, CPS
+# referral, arrest), each with the indicator that measures it; the victim-issue share is a court outcome too.
+NAMED_IN_THE_MATURITY_RULE = {
+    "outcome 15": "outcome15_pct",
+    "outcome 16": "outcome16_pct",
+    "charge": "charge_rate_pct",
+    "prosecution": "prosecution_pct",
+    "conviction": "conviction_rate_pct",
+    "CPS referral": "cps_referral_pct",
+    "arrest": "arrest_rate_per_100_crimes",
+}
+
+
+@pytest.mark.parametrize("named", sorted(NAMED_IN_THE_MATURITY_RULE))
+def test_each_outcome_the_maturity_rule_names_declares_the_lag(named):
+    from metrics.registry import get
+
+    indicator = get(NAMED_IN_THE_MATURITY_RULE[named])
+    assert indicator.matures, f"{indicator.id} ({named}) must wait for the maturity lag"
+    assert "maturity lag" in indicator.notes  # and says so where its definition is read
+
+
+def test_outcome_type_indicators_are_the_outcome_measures():
     assert {indicator.id for indicator in all_indicators() if indicator.matures} == {
-        "arrest_rate_per_100_crimes",
-        "cps_referral_pct",
-        "prosecution_pct",
-        "outcome15_pct",
-        "outcome16_pct",
+        *NAMED_IN_THE_MATURITY_RULE.values(),
+        "victim_issue_pct",
     }
 
 
