@@ -210,7 +210,10 @@ def standardised_funnel(frame: pl.DataFrame, indicator: Indicator) -> tuple[pl.D
     # the exact Poisson funnel of a crude rate equal to the district's standardised rate
     limits = rate_funnel(curve, district_count=centre, district_denominator=indicator.multiplier, multiplier=indicator.multiplier)
     limits = replace(limits, method=f"age-standardised ({STANDARD}); {limits.method}")
-    return shown, widened_for_overdispersion(limits, _dispersion(frame.slice(1), centre), proportion=False)
+    dispersion = _dispersion(frame.slice(1), centre)
+    # the funnel works on the rate as a fraction (rate / multiplier), the between-ward variance in the rate's units
+    on_the_funnel_s_scale = replace(dispersion, tau2=dispersion.tau2 / indicator.multiplier**2)
+    return shown, widened_for_overdispersion(limits, on_the_funnel_s_scale, proportion=False)
 
 
 def _dispersion(wards: pl.DataFrame, district: float | None) -> Dispersion:

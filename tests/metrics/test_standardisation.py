@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -177,3 +178,20 @@ def test_the_standardised_funnel_places_each_ward_by_its_equivalent_size():
     assert points["comparison"].to_list() == ["higher_998", "similar"]
     assert points["comparator"][0] == "district (age-standardised)" and limits.centre == pytest.approx(20.0)
     assert "age-standardised" in limits.method
+
+
+def test_the_standardised_funnel_is_widened_on_the_rate_s_own_scale(sample_warehouse):
+    from metrics.standardisation import standardised_funnel
+
+    indicator = get("prevalence_incidents_per_1000")
+    frame = standardised_by_ward(sample_warehouse, indicator, PERIOD, rule=DisclosureRule(7, 5))
+    points, limits = standardised_funnel(frame, indicator)
+    assert limits.overdispersion.startswith("the 30 wards vary more than chance allows")
+    # the widened 99.8% limits are the district's rate +/- z sqrt(s^2 + tau^2), with the between-ward variance
+    # tau^2 in the rate's units (per 1,000 squared): about the wards' spread, not a thousand times it
+    assert limits.centre * 0.2 < limits.upper998.max() - limits.centre < limits.centre * 1.5
+    flagged = points.filter(pl.col("comparison").str.ends_with("_998"))["cut_label"].to_list()
+    assert flagged == ["Greystone Park"]
+    greystone = points.filter(pl.col("cut_label") == "Greystone Park").row(0, named=True)
+    upper = float(np.interp(greystone["denominator"], limits.denominators, limits.upper998))
+    assert greystone["value"] > upper  # outside the funnel's widened 99.8% limits, as its comparison says
