@@ -59,7 +59,8 @@ basis = parts.CRUDE_BASIS
 if standardised_wards is not None:
     default = 0 if parts.standardised_by_default(standardised_wards, by_ward) else 1
     basis = st.radio("Compare wards on", parts.BASES, horizontal=True, key=f"prevalence_basis_{indicator.id}", index=default)
-st.caption(parts.basis_caption(basis, standardised_wards, by_ward, age_band=groups.age_band))
+if basis_words := parts.basis_caption(basis, standardised_wards, by_ward, indicator_id=indicator.id, age_band=groups.age_band):
+    st.caption(basis_words)
 on_standardised = standardised_wards is not None and basis == parts.STANDARDISED_BASIS
 compared_on = standardised_wards if standardised_wards is not None and on_standardised else by_ward
 shown_as = "age-standardised, " if on_standardised else ""

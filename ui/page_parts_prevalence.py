@@ -154,11 +154,15 @@ def _without_standardised(standardised: pl.DataFrame, crude: pl.DataFrame) -> li
     return standardised.filter(pl.col("value").is_null() & pl.col("cut_value").is_in(list(shown)))["cut_label"].to_list()
 
 
-def basis_caption(basis: str, standardised: pl.DataFrame | None, crude: pl.DataFrame, *, age_band: str | None = None) -> str:
-    """Which rate the map and funnel compare wards on, and why, in one or two sentences."""
+def basis_caption(
+    basis: str, standardised: pl.DataFrame | None, crude: pl.DataFrame, *, indicator_id: str, age_band: str | None = None
+) -> str | None:
+    """Which rate the map and funnel compare wards on, and why, in one or two sentences; None for a measure that is
+    never age-standardised."""
     if standardised is None:
-        why = f" Within one age band ({age_band}) no age standardisation is needed." if age_band else ""
-        return "The map and the funnel compare wards on the crude rate." + why
+        if indicator_id not in STANDARDISED_INDICATORS:
+            return None
+        return f"The map and the funnel compare wards on the crude rate: within one age band ({age_band}) no age standardisation is needed."
     missing = _without_standardised(standardised, crude)
     if basis == STANDARDISED_BASIS:
         words = (

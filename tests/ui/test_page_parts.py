@@ -212,16 +212,20 @@ def test_wards_are_compared_on_the_standardised_rate_while_most_wards_have_one()
 def test_the_basis_caption_names_the_wards_without_a_standardised_rate_and_why():
     crude = ward_rates([20.0, 21.0, None], ["A", "B", "C"])  # C has no crude rate either
     standardised = ward_rates([19.0, None, None], ["A", "B", "C"])
-    words = prevalence.basis_caption(prevalence.STANDARDISED_BASIS, standardised, crude)
+    measure = "prevalence_incidents_per_1000"
+    words = prevalence.basis_caption(prevalence.STANDARDISED_BASIS, standardised, crude, indicator_id=measure)
     assert "compare wards on the age-standardised rate" in words
     assert "No age-standardised rate can be shown safely for B (a small count in one of the broad age bands)" in words
-    fallback = prevalence.basis_caption(prevalence.CRUDE_BASIS, ward_rates([None, None, None], ["A", "B", "C"]), crude)
+    fallback = prevalence.basis_caption(
+        prevalence.CRUDE_BASIS, ward_rates([None, None, None], ["A", "B", "C"]), crude, indicator_id=measure
+    )
     assert fallback.endswith(
         "cannot be shown safely for 2 of the wards (a small count in a broad age band), so the crude rate is shown by default."
     )
-    assert prevalence.basis_caption(prevalence.CRUDE_BASIS, None, crude, age_band="25-34").endswith(
-        "Within one age band (25-34) no age standardisation is needed."
+    assert prevalence.basis_caption(prevalence.CRUDE_BASIS, None, crude, indicator_id=measure, age_band="25-34").endswith(
+        "within one age band (25-34) no age standardisation is needed."
     )
+    assert prevalence.basis_caption(prevalence.CRUDE_BASIS, None, crude, indicator_id="dash_high_risk_pct") is None
     assert not prevalence.standardisable("prevalence_incidents_per_1000", "25-34")
     assert prevalence.standardisable("prevalence_incidents_per_1000", None)
     assert not prevalence.standardisable("hidden_need_reporting_ratio", None)
