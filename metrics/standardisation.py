@@ -12,6 +12,16 @@ how many.
 The ESP 2013 five-year weights (per 100,000) are summed onto the contract's age bands: a band that splits a
 five-year group takes its share by years (10-14 gives 5-10 one fifth and 11-15 four fifths; 15-19 gives
 11-15 one fifth and 16-17 and 18-19 two fifths each).
+
+Wards are standardised over a fixed set of broader bands (`STANDARD_BANDS`: 0-15, 16-24, 25-34, 35-44, 45-54,
+55+), the same for every ward, every group and every period so that any two standardised rates are
+comparable. The reason is disclosure: a protected audience's rates are worked out from the protected counts,
+and a hidden count hides everything derived from it. On the contract's twelve bands a ward's 16-17 or 75+ count
+is often small enough to hide, which hid the standardised rate of nearly every ward; on the broad bands almost
+every ward has enough events in each band for the rule to publish it (rounded, above the threshold), while the
+bands still separate the ages where rates differ most (young adults against older people). A ward with a small
+count in a broad band (more likely in a narrow cut, such as men only) has no standardised rate; the page
+names it and gives its crude rate.
 """
 
 from __future__ import annotations
@@ -46,6 +56,26 @@ ESP_2013 = {
     "65-74": 10500.0,
     "75+": 9000.0,
 }
+# The contract's bands summed into the broad bands wards are standardised over (see the module's docstring for why),
+# and the ESP 2013 weights summed the same way: 0-15 17,100; 16-24 10,400; 25-34 12,500; 35-44 14,000;
+# 45-54 14,000; 55+ 32,000 (82,900 aged 16 and over, as on the contract's bands).
+STANDARD_BANDS = {
+    "0-4": "0-15",
+    "5-10": "0-15",
+    "11-15": "0-15",
+    "16-17": "16-24",
+    "18-19": "16-24",
+    "20-24": "16-24",
+    "25-34": "25-34",
+    "35-44": "35-44",
+    "45-54": "45-54",
+    "55-64": "55+",
+    "65-74": "55+",
+    "75+": "55+",
+}
+ESP_2013_BROAD: dict[str, float] = {}
+for _band, _broad in STANDARD_BANDS.items():
+    ESP_2013_BROAD[_broad] = ESP_2013_BROAD.get(_broad, 0.0) + ESP_2013[_band]
 STANDARD = "European Standard Population 2013"
 STANDARDISED_COLUMNS = (
     "standardised",
@@ -73,22 +103,25 @@ def standardised_by_ward(
     """One row per ward and one for the district: crude and age-standardised rates per the indicator's
     multiplier with 95% and 99.8% limits, each ward compared with the district on the standardised rate.
 
-    Under a disclosure `rule` every count by age band is protected first (rounded; from 1 to the threshold
-    hidden), and the rates are worked out from the protected counts, as the rule asks of derived figures; a
-    ward with a hidden band count has no standardised rate shown (`value_suppressed`).
+    Counts are summed into the broad `STANDARD_BANDS` first. Under a disclosure `rule` every broad band's count
+    is protected (rounded; from 1 to the threshold hidden), and the rates are worked out from the protected
+    counts, as the rule asks of derived figures; a ward with a hidden band count has no standardised rate shown
+    (`value_suppressed`).
     """
     if indicator.method is not Method.RATE or "age_band" not in indicator.dimensions:
         raise NotStandardisable(f"{indicator.title} is not a rate over residents by age, so it cannot be age-standardised")
     if groups.age_band:
         raise NotStandardisable("a single age band needs no age standardisation")
     across_wards = GroupFilters(None, groups.sex, None, groups.ethnicity)
-    by_band = aggregate(con, indicator, period, dims=("ward", "age_band"), filters=across_wards)
+    by_band = broad_bands(aggregate(con, indicator, period, dims=("ward", "age_band"), filters=across_wards))
     hidden_wards: set[str] = set()
     if rule is not None and not rule.is_identity:
         counts = by_band["numerator"].to_numpy()
-        hidden_wards = set(by_band.filter(pl.Series(is_small(counts, rule)))["ward"].to_list())
+        # only the bands the rate is standardised over can hide it: events of unknown age are left out of it
+        used = by_band["age_band"].is_in(list(ESP_2013_BROAD)) & (by_band["denominator"] > 0)
+        hidden_wards = set(by_band.filter(pl.Series(is_small(counts, rule)) & used)["ward"].to_list())
         by_band = by_band.with_columns(numerator=pl.Series(rounded(counts, rule), dtype=pl.Float64))
-    known = by_band.filter(pl.col("age_band").is_in(list(ESP_2013)) & (pl.col("denominator") > 0))
+    known = by_band.filter(pl.col("age_band").is_in(list(ESP_2013_BROAD)) & (pl.col("denominator") > 0))
     rows = [_row("district", "District", known, by_band, indicator)]
     names = dict(con.sql("select ward_code, ward_name from mart_wards").fetchall())
     for code in sorted(names, key=lambda code: names[code]):
@@ -177,7 +210,10 @@ def standardised_funnel(frame: pl.DataFrame, indicator: Indicator) -> tuple[pl.D
     # the exact Poisson funnel of a crude rate equal to the district's standardised rate
     limits = rate_funnel(curve, district_count=centre, district_denominator=indicator.multiplier, multiplier=indicator.multiplier)
     limits = replace(limits, method=f"age-standardised ({STANDARD}); {limits.method}")
-    return shown, widened_for_overdispersion(limits, _dispersion(frame.slice(1), centre), proportion=False)
+    dispersion = _dispersion(frame.slice(1), centre)
+    # the funnel works on the rate as a fraction (rate / multiplier), the between-ward variance in the rate's units
+    on_the_funnel_s_scale = replace(dispersion, tau2=dispersion.tau2 / indicator.multiplier**2)
+    return shown, widened_for_overdispersion(limits, on_the_funnel_s_scale, proportion=False)
 
 
 def _dispersion(wards: pl.DataFrame, district: float | None) -> Dispersion:
@@ -190,15 +226,26 @@ def _dispersion(wards: pl.DataFrame, district: float | None) -> Dispersion:
     return from_z_scores((shown["standardised"].to_numpy() - district) / s, s)
 
 
+def broad_bands(by_band: pl.DataFrame) -> pl.DataFrame:
+    """Counts and residents by ward and contract age band summed into the broad `STANDARD_BANDS`; events of
+    unknown age keep their own row (`unknown`)."""
+    broad = pl.col("age_band").replace(STANDARD_BANDS)
+    return (
+        by_band.with_columns(broad.alias("age_band"))
+        .group_by("ward", "age_band", maintain_order=True)
+        .agg(pl.col("numerator").sum(), pl.col("denominator").sum())
+    )
+
+
 def _row(code: str, name: str, known: pl.DataFrame, everything: pl.DataFrame, indicator: Indicator) -> tuple:
     events, residents = float(everything["numerator"].sum()), float(everything["denominator"].sum())
-    unknown_age = float(everything.filter(~pl.col("age_band").is_in(list(ESP_2013)))["numerator"].sum())
+    unknown_age = float(everything.filter(~pl.col("age_band").is_in(list(ESP_2013_BROAD)))["numerator"].sum())
     crude = rate_ci(events, residents, multiplier=indicator.multiplier) if residents > 0 else None
     if known.is_empty() or known["numerator"].sum() < SMALL_COUNT_LIMIT:
         limits95 = limits998 = None
     else:
         counts, populations = known["numerator"].to_list(), known["denominator"].to_list()
-        weights = [ESP_2013[band] for band in known["age_band"]]
+        weights = [ESP_2013_BROAD[band] for band in known["age_band"]]
         limits95 = dsr_ci(counts, populations=populations, standard_populations=weights, multiplier=indicator.multiplier)
         limits998 = dsr_ci(
             counts, populations=populations, standard_populations=weights, multiplier=indicator.multiplier, confidence=0.998

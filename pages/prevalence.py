@@ -6,18 +6,16 @@ from dataclasses import replace
 
 import streamlit as st
 
-from metrics.aggregate import UnsupportedCut
 from metrics.compute import Filters
 from metrics.funnel_data import FunnelNotAvailable, denominator_label
-from metrics.hidden_need_groups import REPORTING_RATIO
 from metrics.registry import get
-from metrics.standardisation import EQUIVALENT_SIZE, STANDARDISED_INDICATORS, NoStandardisedFunnel
+from metrics.standardisation import EQUIVALENT_SIZE, NoStandardisedFunnel
 from ui import cache, figures, widgets
 from ui import page_parts_prevalence as parts
-from ui.figures_wards import funnel_with_ward, map_with_ward, ordered_interval_chart
+from ui import prevalence_sections as sections
+from ui.figures_wards import funnel_with_ward, map_with_ward
 from ui.filters import current_filters, drill_to_ward
 from ui.result_views import (
-    DIMENSION_WORDS,
     applicable_groups,
     clicked_ward,
     comparison_summary,
@@ -49,23 +47,23 @@ with st.columns(3)[0]:
 
 st.subheader("Where: wards compared with the district")
 by_ward = in_reading_order(cache.indicator(indicator.id, Filters(filters.period, "ward", every_ward)), "ward")
-compared_on, basis = by_ward, parts.CRUDE_BASIS
-if indicator.id in STANDARDISED_INDICATORS and not groups.age_band:
-    standardised_wards = in_reading_order(
+standardisable = parts.standardisable(indicator.id, groups.age_band)
+standardised_wards = (
+    in_reading_order(
         cache.fetch("standardised_ward_points", indicator_id=indicator.id, period=filters.period, groups=every_ward), "ward"
     )
-    bases = [parts.STANDARDISED_BASIS, parts.CRUDE_BASIS]
-    basis = st.radio(
-        "Compare wards on",
-        bases,
-        horizontal=True,
-        key=f"prevalence_basis_{indicator.id}",
-        index=0 if parts.standardised_by_default(standardised_wards, by_ward) else 1,
-    )
-    st.caption(parts.basis_caption(basis, standardised_wards, by_ward))
-    if basis == parts.STANDARDISED_BASIS:
-        compared_on = standardised_wards
-shown_as = "age-standardised, " if basis == parts.STANDARDISED_BASIS else ""
+    if standardisable
+    else None
+)
+basis = parts.CRUDE_BASIS
+if standardised_wards is not None:
+    default = 0 if parts.standardised_by_default(standardised_wards, by_ward) else 1
+    basis = st.radio("Compare wards on", parts.BASES, horizontal=True, key=f"prevalence_basis_{indicator.id}", index=default)
+if basis_words := parts.basis_caption(basis, standardised_wards, by_ward, indicator_id=indicator.id, age_band=groups.age_band):
+    st.caption(basis_words)
+on_standardised = standardised_wards is not None and basis == parts.STANDARDISED_BASIS
+compared_on = standardised_wards if standardised_wards is not None and on_standardised else by_ward
+shown_as = "age-standardised, " if on_standardised else ""
 ward_words = comparison_summary(compared_on)
 st.markdown(plain(ward_words))
 event = widgets.chart_with_table(
@@ -76,9 +74,7 @@ event = widgets.chart_with_table(
         unit=indicator.unit,
         ward_code=groups.ward_code,
     ),
-    parts.crude_and_standardised_table(by_ward, compared_on)
-    if compared_on is not by_ward
-    else result_table(by_ward, label="ward"),
+    parts.crude_and_standardised_table(by_ward, compared_on) if on_standardised else result_table(by_ward, label="ward"),
     alt=f"Map of {indicator.title} ({basis}) by ward; darker wards are higher. {ward_words}",
     key=f"prevalence-map-{indicator.id}-{groups.ward_code}-{basis}",
     filters=filters,
@@ -90,12 +86,10 @@ chosen = clicked_ward(getattr(getattr(event, "selection", None), "points", []) o
 if chosen and chosen != groups.ward_code:
     drill_to_ward(chosen)
 try:
-    if compared_on is by_ward:
-        points, limits = cache.ward_funnel(indicator_id=indicator.id, filters=Filters(filters.period, None, every_ward))
-        size_label = denominator_label(indicator)
-    else:
+    if on_standardised:
         points, limits = cache.standardised_ward_funnel(indicator_id=indicator.id, period=filters.period, groups=every_ward)
-        size_label = EQUIVALENT_SIZE
+    else:
+        points, limits = cache.ward_funnel(indicator_id=indicator.id, filters=Filters(filters.period, None, every_ward))
 except (FunnelNotAvailable, NoStandardisedFunnel) as reason:
     widgets.empty_state(str(reason))
 else:
@@ -105,7 +99,7 @@ else:
             limits,
             title=f"{indicator.title}, {shown_as}wards against the district",
             unit=indicator.unit,
-            denominator_label=size_label,
+            denominator_label=EQUIVALENT_SIZE if on_standardised else denominator_label(indicator),
             ward_code=groups.ward_code,
         ),
         result_table(in_reading_order(points, "ward"), label="ward"),
@@ -115,16 +109,7 @@ else:
         filters=filters,
         file_stem=f"{indicator.id}_funnel",
     )
-    st.caption(
-        f"Wards outside the dashed lines differ from the district by more than chance would explain at 95%; "
-        f"outside the dotted lines, at 99.8% ({parts.funnel_method_words(indicator.method)}). "
-        f"Shown: the {basis}."
-    )
-    if limits.overdispersion:
-        st.caption(
-            f"Here {limits.overdispersion}: the wards differ for reasons beyond chance (their people, their "
-            "policing), so only a ward well beyond that spread is flagged, in the funnel and in the ward table."
-        )
+    st.caption(parts.funnel_caption(basis, indicator.method, limits.overdispersion))
 
 st.subheader("Over time")
 if "quarter" in indicator.dimensions:
@@ -146,84 +131,11 @@ if "quarter" in indicator.dimensions:
 else:
     widgets.empty_state(f"{indicator.title} is counted over the whole period only, so it has no trend by quarter.")
 
-st.subheader("Who: sex, age band and ethnic group")
-compared_groups = []
-for dimension in ("sex", "age_band", "ethnicity"):
-    words = DIMENSION_WORDS[dimension]
-    if dimension not in indicator.dimensions:
-        widgets.empty_state(f"{indicator.title} is not recorded by {words}.")
-        continue
-    try:
-        cut = in_reading_order(cache.indicator(indicator.id, Filters(filters.period, dimension, groups)), dimension)
-    except UnsupportedCut as reason:
-        widgets.empty_state(f"Not shown by {words}: {reason}.")
-        continue
-    if dimension == "age_band":
-        cut, left_off = parts.without_uncounted_child_bands(cut)
-        if left_off:
-            st.caption(
-                f"Children's age bands ({', '.join(left_off)}) are left off: no victim in them is counted by "
-                "this indicator, so a rate of 0 there says nothing about abuse."
-            )
-    compared_groups.append(cut)
-    widgets.chart_with_table(
-        ordered_interval_chart(cut, title=f"{indicator.title}, by {words}", unit=indicator.unit),
-        result_table(cut, label=words),
-        alt=f"{indicator.title} for each {words} with 95% confidence intervals. {comparison_summary(cut)}",
-        key=f"prevalence-{dimension}",
-        filters=filters,
-        file_stem=f"{indicator.id}_by_{dimension}",
-    )
+compared_groups, age_cut = sections.who(indicator, filters, groups)
 
-if indicator.id in STANDARDISED_INDICATORS and not groups.age_band:
-    st.subheader("Wards compared after allowing for their ages")
-    standardised = cache.standardised_by_ward(indicator_id=indicator.id, period=filters.period, groups=every_ward)
-    st.markdown(parts.standardised_summary(standardised))
-    widgets.chart_with_table(
-        ordered_interval_chart(
-            parts.standardised_rows(standardised), title=f"{indicator.title}, age-standardised, by ward", unit=indicator.unit
-        ),
-        parts.standardised_table(standardised),
-        alt=f"Age-standardised {indicator.title} for each ward with 95% intervals. {parts.standardised_summary(standardised)}",
-        key=f"prevalence-standardised-{indicator.id}",
-        filters=filters,
-        file_stem=f"{indicator.id}_standardised",
-    )
-    st.caption(parts.STANDARDISED_CAPTION)
-    compared_groups.append(parts.standardised_rows(standardised))
+if standardisable:
+    compared_groups.append(sections.standardised(indicator, filters, every_ward, age_cut))
 
-st.subheader("Hidden need: known victims against those the survey predicts")
-ratio = get(REPORTING_RATIO)
-st.caption(f"{ratio.description} {parts.HIDDEN_NEED_CAVEAT}")
-st.caption(plain(cache.hidden_need_adjusted_for()))
-by_group = cache.hidden_need_by_group(filters=Filters(filters.period, None, filters.groups))
-group_words = parts.hidden_need_summary(by_group, place=filters.ward_name or "the district", age_band=filters.groups.age_band)
-st.markdown(plain(group_words))
-if note := parts.hidden_groups_note(by_group):
-    st.caption(note)
-st.caption("Every sex and ethnic group is shown here, whatever the sex and ethnic group filters say.")
-widgets.chart_with_table(
-    ordered_interval_chart(
-        by_group, title="Known victims per 100 expected, by sex and ethnic group", unit=ratio.unit, label_column="group"
-    ),
-    parts.known_vs_expected_table(by_group, label="group", label_column="group"),
-    alt=f"Known victims per 100 the survey predicts for each group, with 95% intervals and the district as a dashed "
-    f"line. {group_words}",
-    key="hidden-need-groups",
-    filters=filters,
-    file_stem="hidden_need_by_group",
-)
-ratio_groups, _ = applicable_groups(ratio, replace(filters.groups, ward_code=None))
-ratio_wards = in_reading_order(cache.indicator(REPORTING_RATIO, Filters(filters.period, "ward", ratio_groups)), "ward")
-ratio_ward_words = comparison_summary(ratio_wards, words=parts.RATIO_WORDS)
-st.markdown(plain(ratio_ward_words))
-widgets.chart_with_table(
-    ordered_interval_chart(ratio_wards, title="Known victims per 100 expected, by ward", unit=ratio.unit),
-    parts.known_vs_expected_table(ratio_wards, label="ward", label_column="cut_label"),
-    alt=f"Known victims per 100 the survey predicts in each ward, with 95% intervals. {ratio_ward_words}",
-    key="hidden-need-wards",
-    filters=filters,
-    file_stem="hidden_need_by_ward",
-)
+hidden_need_frames = sections.hidden_need(filters)
 # the standardised wards are counted once, with the section that charts them below
-widgets.comparisons_caption(*([by_ward] if compared_on is by_ward else []), *compared_groups, by_group, ratio_wards)
+widgets.comparisons_caption(*([by_ward] if compared_on is by_ward else []), *compared_groups, *hidden_need_frames)

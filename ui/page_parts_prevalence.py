@@ -12,6 +12,7 @@ from metrics.definitions import Method, Topic
 from metrics.disclosure import NOT_SHOWN
 from metrics.hidden_need_groups import REPORTING_RATIO
 from metrics.registry import all_indicators
+from metrics.standardisation import ESP_2013_BROAD, STANDARDISED_INDICATORS
 from ui.result_views import result_table
 
 HIDDEN_NEED_CAVEAT = (
@@ -70,8 +71,10 @@ def known_vs_expected_table(frame: pl.DataFrame, *, label: str, label_column: st
 STANDARDISED_CAPTION = (
     "Age-standardised rates apply each ward's rates at each age to one standard population (European Standard "
     "Population 2013), so wards with young or old populations are compared as if they had the same ages; 95% "
-    "limits by Dobson's method, not shown below 10 events. Events of unknown age are left out. A ward whose "
-    "count in any age band is too small to show safely has no standardised rate here."
+    f"limits by Dobson's method, not shown below 10 events. Every ward is standardised over the same broad age "
+    f"bands ({', '.join(ESP_2013_BROAD)}), wide enough for most wards' counts in each to be shown safely. A ward "
+    "whose count in one of them is too small to show safely has no standardised rate; its crude rate is in the "
+    "tables."
 )
 
 
@@ -115,36 +118,93 @@ def standardised_summary(frame: pl.DataFrame) -> str:
     return words + (f" Limits widened for overdispersion: {widened[0]}." if widened.len() else "")
 
 
+def unknown_age_words(age_cut: pl.DataFrame | None, place: str) -> str:
+    """How many events of unknown age the standardised rates leave out, as the age-band chart publishes it."""
+    unknown = None if age_cut is None else age_cut.filter(pl.col("cut_value") == "unknown")
+    if unknown is None or unknown.is_empty():
+        return "Events of unknown age cannot be placed in an age band and are left out of the age-standardised rates."
+    count = unknown["numerator"][0]
+    shown = NOT_SHOWN if count is None else f"{count:,}"
+    return (
+        f"Events of unknown age cannot be placed in an age band and are left out of the age-standardised rates: "
+        f"{shown} in {place} (the 'unknown' band of the age chart)."
+    )
+
+
 STANDARDISED_BASIS = "age-standardised rate"
 CRUDE_BASIS = "crude rate"
+BASES = [STANDARDISED_BASIS, CRUDE_BASIS]
+
+
+def standardisable(indicator_id: str, age_band: str | None) -> bool:
+    """Whether the page offers the age-standardised rate for the wards (a single age band needs none)."""
+    return indicator_id in STANDARDISED_INDICATORS and not age_band
 
 
 def standardised_by_default(standardised: pl.DataFrame, crude: pl.DataFrame) -> bool:
-    """Wards are compared on the age-standardised rate unless it would show fewer wards than the crude rate
-    (under the disclosure rule a ward with a small count in any age band has no standardised rate)."""
-    return standardised["value"].is_not_null().sum() >= crude["value"].is_not_null().sum()
+    """Wards are compared on the age-standardised rate unless it is shown for fewer than half the wards that have a
+    crude rate (under the disclosure rule a ward with a small count in a broad age band has no standardised rate:
+    in a narrow cut such as men only, many may)."""
+    return 2 * int(standardised["value"].is_not_null().sum()) >= int(crude["value"].is_not_null().sum())
 
 
-def basis_caption(basis: str, standardised: pl.DataFrame, crude: pl.DataFrame) -> str:
-    """Which rate the map and funnel compare wards on, and why, in one or two sentences."""
+def _without_standardised(standardised: pl.DataFrame, crude: pl.DataFrame) -> list[str]:
+    """The wards with a crude rate but no standardised rate, by name."""
+    shown = set(crude.filter(pl.col("value").is_not_null())["cut_value"])
+    return standardised.filter(pl.col("value").is_null() & pl.col("cut_value").is_in(list(shown)))["cut_label"].to_list()
+
+
+def basis_caption(
+    basis: str, standardised: pl.DataFrame | None, crude: pl.DataFrame, *, indicator_id: str, age_band: str | None = None
+) -> str | None:
+    """Which rate the map and funnel compare wards on, and why, in one or two sentences; None for a measure that is
+    never age-standardised."""
+    if standardised is None:
+        if indicator_id not in STANDARDISED_INDICATORS:
+            return None
+        return f"The map and the funnel compare wards on the crude rate: within one age band ({age_band}) no age standardisation is needed."
+    missing = _without_standardised(standardised, crude)
     if basis == STANDARDISED_BASIS:
-        return (
+        words = (
             "The map and the funnel compare wards on the age-standardised rate (European Standard Population "
             "2013, Dobson limits), so a ward's ages do not decide its colour; the table gives the crude rate "
             "beside it."
         )
-    hidden = int(crude["value"].is_not_null().sum()) - int(standardised["value"].is_not_null().sum())
+        if missing:
+            words += (
+                f" No age-standardised rate can be shown safely for {', '.join(missing)} (a small count in one of "
+                "the broad age bands): grey on the map, with the crude rate in the table."
+            )
+        return words
     why = (
-        f" Age-standardised rates cannot be shown safely for {hidden} more ward{'s' if hidden != 1 else ''} "
-        "(a small count in an age band), so the crude rate is shown by default."
-        if hidden > 0
+        f" Age-standardised rates cannot be shown safely for {len(missing)} of the wards "
+        "(a small count in a broad age band), so the crude rate is shown by default."
+        if not standardised_by_default(standardised, crude)
         else ""
     )
     return "The map and the funnel compare wards on the crude rate." + why
 
 
+def funnel_caption(basis: str, method: Method, overdispersion: str | None) -> str:
+    """Under the funnel: what its lines mean, the rate shown, and any widening for overdispersion."""
+    words = (
+        f"Wards outside the dashed lines differ from the district by more than chance would explain at 95%; "
+        f"outside the dotted lines, at 99.8% ({funnel_method_words(method)}). Shown: the {basis}."
+    )
+    if overdispersion:
+        words += (
+            f" Here {overdispersion}: the wards differ for reasons beyond chance (their people, their "
+            "policing), so only a ward well beyond that spread is flagged, in the funnel and in the ward table."
+        )
+    return words
+
+
+NO_STANDARDISED_RATE = "no age-standardised rate: a count in a broad age band is too small to show safely"
+
+
 def crude_and_standardised_table(crude: pl.DataFrame, standardised: pl.DataFrame) -> pl.DataFrame:
-    """Each ward's crude rate (as published) beside its age-standardised rate, interval and comparison."""
+    """Each ward's crude rate (as published) beside its age-standardised rate, interval and comparison; a ward with
+    no standardised rate keeps its crude rate and says why."""
     crude_rates = crude.select("cut_value", pl.col("value").round(2).alias("crude rate"))
     return standardised.join(crude_rates, on="cut_value", how="left").select(
         pl.col("cut_label").alias("ward"),
@@ -152,7 +212,10 @@ def crude_and_standardised_table(crude: pl.DataFrame, standardised: pl.DataFrame
         pl.col("value").round(2).alias("age-standardised rate"),
         pl.col("lower_95").round(2).alias("95% CI lower"),
         pl.col("upper_95").round(2).alias("95% CI upper"),
-        pl.col("comparison_text").alias("comparison"),
+        pl.when(pl.col("value").is_null() & pl.col("crude rate").is_not_null())
+        .then(pl.lit(NO_STANDARDISED_RATE))
+        .otherwise(pl.col("comparison_text"))
+        .alias("comparison"),
     )
 
 

@@ -23,6 +23,12 @@ STILL_OPEN = (
     "read only for crimes recorded at least the maturity lag (a setting, 6 months by default) before the "
     "end of the complete data; a later period moves back to end there, and says so."
 )
+DECISION_DATED = (
+    "It needs no maturity lag: it counts decisions by the date they were made, not crimes by the date they were "
+    "recorded, so once the data cover a month every decision dated in it is known, and the figure for a period "
+    "does not change as its crimes age (on the sample, the 12 months to September 2025 read the same from a drop "
+    "of 1 October 2025 as from today's). Waiting would only make it six months older."
+)
 
 INDICATORS = (
     Indicator(
@@ -80,7 +86,7 @@ INDICATORS = (
             Benchmark("England and Wales, high end of range", 78.0, CPS_CHARGES, "year ending March 2017"),
         ),
         notes="Dated by the charging decision, as the CPS reports it. National figures count suspects; the "
-        f"extract has one decision per crime. {PLACED}",
+        f"extract has one decision per crime. {PLACED} {DECISION_DATED}",
         headline=True,
     ),
     Indicator(
@@ -116,7 +122,7 @@ INDICATORS = (
             Benchmark("England and Wales, low end of range", 76.0, CPS_CONVICTIONS, "year ending March 2017"),
             Benchmark("England and Wales, high end of range", 78.0, CPS_CONVICTIONS, "year ending March 2017"),
         ),
-        notes=f"Dated by the court outcome, as the CPS reports completed prosecutions. {PLACED}",
+        notes=f"Dated by the court outcome, as the CPS reports completed prosecutions. {PLACED} {DECISION_DATED}",
         headline=True,
     ),
     Indicator(
@@ -174,6 +180,7 @@ INDICATORS = (
         grain=Grain.MONTHLY,
         benchmarks=(Benchmark("England and Wales", 52.5, CPS_VICTIM_ISSUES, "2015-16"),),
         notes="Cases the CPS dropped before charge are not prosecutions and are left out; a loss with no victim "
-        f"issue recorded counts as not a victim issue. Well-timed support for the victim lowers it. {PLACED}",
+        f"issue recorded counts as not a victim issue. Well-timed support for the victim lowers it. {PLACED} "
+        f"{DECISION_DATED}",
     ),
 )

@@ -32,7 +32,13 @@ INDICATORS = (
         multiplier=100,
         benchmarks=(
             Benchmark(
-                "England and Wales estimate", 20.0, f"{CSEW}: about one victim of domestic abuse in five reports it to the police"
+                "England and Wales estimate",
+                20.0,
+                f"{CSEW}: about one victim of domestic abuse in five reports it to the police. The survey table and year "
+                "this figure comes from could not be traced, so it carries no year. The share reporting moves between "
+                "survey years: ONS found a significant fall in female partner-abuse victims reporting to the police "
+                "between the years ending March 2015 and March 2018 (Partner abuse in detail, England and Wales: year "
+                "ending March 2018).",
             ),
         ),
         notes="Expected victims use the most specific survey rate the prevalence_rates reference data holds: the age "

@@ -65,7 +65,13 @@ INDICATORS = (
         denominator_source=Denominator.WOMEN_16_PLUS,
         multiplier=10000,
         benchmarks=(
-            Benchmark("SafeLives expected volume", 40.0, "SafeLives: expected MARAC volume for an area"),
+            Benchmark(
+                "SafeLives expected volume",
+                40.0,
+                "SafeLives: expected MARAC volume for an area, 40 cases a year per 10,000 women aged 16+. The SafeLives "
+                "publication and year that set this figure could not be traced, so it carries no year; the national "
+                "figure beside it is from the MARAC national dataset.",
+            ),
             Benchmark("England and Wales", 47.0, SAFELIVES, SAFELIVES_YEAR),
         ),
         notes="SafeLives counts cases of every sex against adult women, so this does too; it is not cut by sex. "

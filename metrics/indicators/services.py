@@ -180,7 +180,9 @@ INDICATORS = (
             Benchmark(
                 "SafeLives capacity guide",
                 100.0,
-                "SafeLives: one full-time IDVA per about 100 MARAC referrals a year (safe caseload 60-80 at a time)",
+                "SafeLives: one full-time IDVA per about 100 MARAC referrals a year (safe caseload 60-80 at a time). The "
+                "SafeLives publication and year that set this figure could not be traced, so it carries no year; a SafeLives "
+                "policy blog gives a lower safe caseload, 60-70 victims per IDVA a year.",
             ),
         ),
         notes="A district figure: the register does not place IDVA time in wards. The register's current FTE is used "

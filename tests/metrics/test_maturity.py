@@ -32,14 +32,39 @@ def test_a_period_past_the_cutoff_moves_back_and_keeps_its_length():
     assert (odd.start, odd.end) == (date(2026, 3, 1), date(2026, 3, 31))
 
 
+# The outcomes the methods' maturity rule names (outcome 15/16, charge, prosecution, conviction, CPS referral,
+# arrest), each with the indicator that measures it. Those counting crimes recorded in the period by what has
+# happened to them since wait for the lag; those counting decisions by the date they were made do not need to
+# (a decision dated in a complete month is already known) and say so; the test below checks they do not drift.
+CRIME_COHORT = {
+    "outcome 15": "outcome15_pct",
+    "outcome 16": "outcome16_pct",
+    "prosecution": "prosecution_pct",
+    "CPS referral": "cps_referral_pct",
+    "arrest": "arrest_rate_per_100_crimes",
+}
+DECISION_DATED = {"charge": "charge_rate_pct", "conviction": "conviction_rate_pct", "victim issue": "victim_issue_pct"}
+
+
+@pytest.mark.parametrize("named", sorted(CRIME_COHORT))
+def test_each_crime_cohort_outcome_the_maturity_rule_names_declares_the_lag(named):
+    from metrics.registry import get
+
+    indicator = get(CRIME_COHORT[named])
+    assert indicator.matures, f"{indicator.id} ({named}) must wait for the maturity lag"
+    assert "maturity lag" in indicator.notes  # and says so where its definition is read
+
+
+@pytest.mark.parametrize("named", sorted(DECISION_DATED))
+def test_each_decision_dated_outcome_says_why_it_needs_no_lag(named):
+    from metrics.registry import get
+
+    indicator = get(DECISION_DATED[named])
+    assert not indicator.matures and "needs no maturity lag" in indicator.notes
+
+
 def test_outcome_type_indicators_are_the_crime_cohort_ones():
-    assert {indicator.id for indicator in all_indicators() if indicator.matures} == {
-        "arrest_rate_per_100_crimes",
-        "cps_referral_pct",
-        "prosecution_pct",
-        "outcome15_pct",
-        "outcome16_pct",
-    }
+    assert {indicator.id for indicator in all_indicators() if indicator.matures} == set(CRIME_COHORT.values())
 
 
 def test_the_default_outcome_16_is_the_mature_12_months(sample_warehouse):
@@ -77,3 +102,17 @@ def test_the_default_outcome_16_is_within_two_points_of_its_mature_value(year_ea
         patch.setenv("OVERSIGHT_MATURITY_LAG_MONTHS", "0")
         unlagged = compute(year_earlier, "outcome16_pct", rule=RULE, with_trend=False)["value"][0]
     assert unlagged_mature - unlagged > 5
+
+
+@pytest.mark.parametrize("indicator_id", sorted(DECISION_DATED.values()))
+def test_a_decision_dated_rate_reads_the_same_early_as_late(indicator_id, year_earlier, sample_warehouse, monkeypatch):
+    # Read the day after its period ends and again a year on, a rate of decisions by their date is unchanged,
+    # while a crime-cohort rate moves as its crimes reach outcomes: the lag is for the second kind only.
+    monkeypatch.setenv("OVERSIGHT_MATURITY_LAG_MONTHS", "0")
+    period = Filters(period=rolling_12_months(date(2025, 9, 30)))
+    early = compute(year_earlier, indicator_id, period, rule=RULE, with_trend=False).row(0, named=True)
+    late = compute(sample_warehouse, indicator_id, period, rule=RULE, with_trend=False).row(0, named=True)
+    assert early["denominator"] > 100 and (early["numerator"], early["denominator"]) == (late["numerator"], late["denominator"])
+    cohort_early = compute(year_earlier, "outcome16_pct", period, rule=RULE, with_trend=False)["value"][0]
+    cohort_late = compute(sample_warehouse, "outcome16_pct", period, rule=RULE, with_trend=False)["value"][0]
+    assert cohort_late - cohort_early > 5

@@ -53,7 +53,8 @@ def test_the_funnel_and_the_words_pick_out_the_rising_ward(district_page):
     # the sample's wards vary far more than chance allows, so the chart says its limits are widened for it
     assert "99.8% limits (widened for overdispersion)" in names and "95% limits (widened for overdispersion)" in names
     assert any("overdispersion" in annotation["text"] for annotation in funnel["layout"]["annotations"])
-    higher = page_text(district_page).split("Significantly higher than the district:")[1].split(".")[0]
+    # wards are compared on the age-standardised rate by default (every sample ward has one under the board's rule)
+    higher = page_text(district_page).split("Significantly higher than the district (age-standardised):")[1].split(".")[0]
     assert higher.strip() == "Greystone Park"  # the one ward beyond the widened limits
 
 
@@ -122,11 +123,11 @@ def test_wards_are_compared_on_age_standardised_rates(district_page):
 def test_wards_are_compared_on_the_rate_the_page_names(district_page):
     basis = district_page.radio(key="prevalence_basis_prevalence_incidents_per_1000")
     assert basis.options == ["age-standardised rate", "crude rate"]
+    # on the broad age bands every sample ward's standardised rate passes the board's rule, so it is the default
+    assert basis.value == "age-standardised rate"
     text = page_text(district_page)
     assert f"Shown: the {basis.value}." in text
-    if basis.value == "crude rate":
-        # under the board's rule a small count in any age band hides a ward's standardised rate: the page says so
-        assert "Age-standardised rates cannot be shown safely for" in text
+    assert "No age-standardised rate can be shown safely for" not in text
     shown_first = basis.value
     try:
         standardised = basis.set_value("age-standardised rate").run()
@@ -136,3 +137,17 @@ def test_wards_are_compared_on_the_rate_the_page_names(district_page):
         assert "Shown: the age-standardised rate." in page_text(standardised)
     finally:  # the page is shared by this module's tests
         district_page.radio(key="prevalence_basis_prevalence_incidents_per_1000").set_value(shown_first).run()
+
+
+def test_among_men_wards_without_a_standardised_rate_are_named_with_their_crude_rate(sample_warehouse_path, monkeypatch):
+    men = open_page(monkeypatch, sample_warehouse_path, PAGE, sex="male")
+    text = page_text(men)
+    # a third of the wards have too few men in a broad age band to standardise safely: still compared on the
+    # standardised rate, those wards are named, grey on the map, and keep their crude rate in the table
+    assert men.radio(key="prevalence_basis_prevalence_incidents_per_1000").value == "age-standardised rate"
+    named = text.split("No age-standardised rate can be shown safely for ")[1].split(" (a small count")[0].split(", ")
+    assert 0 < len(named) < 15
+    map_table = next(frame.value for frame in men.dataframe if "age-standardised rate" in frame.value.columns)
+    without = map_table[map_table["age-standardised rate"].isna()]
+    assert sorted(without["ward"]) == sorted(named) and without["crude rate"].notna().all()
+    assert "Events of unknown age cannot be placed in an age band" in text

@@ -194,3 +194,67 @@ def test_children_s_age_bands_that_count_nobody_are_left_off_an_adult_rate():
     assert kept["cut_value"].to_list() == ["16-17", "18-19"] and left_off == ["0-4", "5-10", "11-15"]
     counted = cut.with_columns(numerator=pl.Series([0, 5, 0, 40, 60]))
     assert without_uncounted_child_bands(counted) == (counted, [])  # an indicator that counts children keeps them
+
+
+def ward_rates(values: list[float | None], names: list[str]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"cut_value": [f"E0599{index:04d}" for index in range(len(values))], "cut_label": names, "value": values},
+        schema_overrides={"value": pl.Float64},
+    )
+
+
+def test_wards_are_compared_on_the_standardised_rate_while_most_wards_have_one():
+    crude = ward_rates([20.0, 21.0, 22.0, 23.0], ["A", "B", "C", "D"])
+    assert prevalence.standardised_by_default(ward_rates([19.0, 20.0, None, None], ["A", "B", "C", "D"]), crude)
+    assert not prevalence.standardised_by_default(ward_rates([19.0, None, None, None], ["A", "B", "C", "D"]), crude)
+
+
+def test_the_basis_caption_names_the_wards_without_a_standardised_rate_and_why():
+    crude = ward_rates([20.0, 21.0, None], ["A", "B", "C"])  # C has no crude rate either
+    standardised = ward_rates([19.0, None, None], ["A", "B", "C"])
+    measure = "prevalence_incidents_per_1000"
+    words = prevalence.basis_caption(prevalence.STANDARDISED_BASIS, standardised, crude, indicator_id=measure)
+    assert "compare wards on the age-standardised rate" in words
+    assert "No age-standardised rate can be shown safely for B (a small count in one of the broad age bands)" in words
+    fallback = prevalence.basis_caption(
+        prevalence.CRUDE_BASIS, ward_rates([None, None, None], ["A", "B", "C"]), crude, indicator_id=measure
+    )
+    assert fallback.endswith(
+        "cannot be shown safely for 2 of the wards (a small count in a broad age band), so the crude rate is shown by default."
+    )
+    assert prevalence.basis_caption(prevalence.CRUDE_BASIS, None, crude, indicator_id=measure, age_band="25-34").endswith(
+        "within one age band (25-34) no age standardisation is needed."
+    )
+    assert prevalence.basis_caption(prevalence.CRUDE_BASIS, None, crude, indicator_id="dash_high_risk_pct") is None
+    assert not prevalence.standardisable("prevalence_incidents_per_1000", "25-34")
+    assert prevalence.standardisable("prevalence_incidents_per_1000", None)
+    assert not prevalence.standardisable("hidden_need_reporting_ratio", None)
+
+
+def test_a_ward_without_a_standardised_rate_keeps_its_crude_rate_and_says_why():
+    crude = ward_rates([20.0, 21.0], ["A", "B"])
+    standardised = ward_rates([19.0, None], ["A", "B"]).with_columns(
+        lower_95=pl.Series([17.0, None]),
+        upper_95=pl.Series([21.0, None]),
+        comparison_text=pl.Series(["similar to the district (age-standardised)", None], dtype=pl.String),
+    )
+    table = prevalence.crude_and_standardised_table(crude, standardised)
+    assert table.row(1, named=True) == {
+        "ward": "B",
+        "crude rate": 21.0,
+        "age-standardised rate": None,
+        "95% CI lower": None,
+        "95% CI upper": None,
+        "comparison": prevalence.NO_STANDARDISED_RATE,
+    }
+    assert table["comparison"][0] == "similar to the district (age-standardised)"
+
+
+def test_the_standardised_rates_say_how_many_events_of_unknown_age_they_leave_out():
+    age_cut = pl.DataFrame({"cut_value": ["16-17", "unknown"], "numerator": [555, 215]})
+    assert prevalence.unknown_age_words(age_cut, "the district").endswith(
+        "left out of the age-standardised rates: 215 in the district (the 'unknown' band of the age chart)."
+    )
+    hidden = pl.DataFrame({"cut_value": ["unknown"], "numerator": [None]}, schema_overrides={"numerator": pl.Int64})
+    assert NOT_SHOWN in prevalence.unknown_age_words(hidden, "Kiln Row")
+    assert prevalence.unknown_age_words(None, "the district").endswith("left out of the age-standardised rates.")
