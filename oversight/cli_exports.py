@@ -149,21 +149,21 @@ def board_pack_command(
     from metrics.warehouse import connect
     from oversight.settings import get_settings
     from ui.board_pack import pack_file
-    from ui.board_pack.charts import ChartRendererMissing
+    from ui.board_pack.charts import ChartRendererMissing, ChartSession
 
     kind = out.suffix.lower().lstrip(".")
     if kind not in ("pdf", "html"):
         print_error("Cannot write the board pack", f"{out.name} must end in .pdf or .html")
         raise typer.Exit(2)
     try:
-        with connect(warehouse_path(warehouse)) as con:
+        with connect(warehouse_path(warehouse)) as con, ChartSession() as session:  # Chromium starts while the numbers are read
             latest = con.sql("select max(reported_on) from mart_incidents").fetchall()[0][0]
             chosen = parse_period(period) if period else latest_complete_quarter(latest)
             previous = parse_period(compare) if compare else previous_period(chosen)
             pack = board_pack(
                 con, period=chosen, previous=previous, ward_code=ward, rule=rule_for(Audience.BOARD, get_settings())
             )
-        content = pack_file(pack, kind)
+            content = pack_file(pack, kind, session=session)
         record_export(
             warehouse_path(warehouse),
             ExportRecord(

@@ -8,11 +8,13 @@ The map draws ward outlines as filled shapes on plain axes, so it is vector too 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
+import contextlib
 import math
 import os
 import shutil
+import threading
 from collections.abc import Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
@@ -203,19 +205,39 @@ def attrition_chart(stages: pl.DataFrame) -> go.Figure:
     return figure
 
 
-def render_svgs(figures: Sequence[go.Figure]) -> list[str]:
-    """Each figure as an SVG document, drawn in one Chromium run."""
-    if not figures:
-        return []
-    _point_kaleido_at_chromium()
-    import kaleido
+class ChartSession:
+    """One Chromium for a pack's charts, started on a thread of its own as soon as the session is made, so that
+    it starts while the pack's numbers are read; `render` draws figures in it, `close` ends it.
 
-    async def draw() -> list[bytes]:
-        async with kaleido.Kaleido(n=TABS, mathjax=False) as renderer:
+        with ChartSession() as session:    # Chromium starts here, in the background
+            pack = board_pack(...)          # meanwhile
+            svgs = session.render(figures)  # waits for Chromium only if it is still starting
+    """
+
+    def __init__(self) -> None:
+        _point_kaleido_at_chromium()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="board pack charts", daemon=True)
+        self._thread.start()
+        self._browser: Any = None
+        self._opened = asyncio.run_coroutine_threadsafe(self._open(), self._loop)
+
+    async def _open(self) -> None:
+        import kaleido
+
+        self._browser = kaleido.Kaleido(n=TABS, mathjax=False)
+        await self._browser.open()
+
+    def render(self, figures: Sequence[go.Figure]) -> list[str]:
+        """Each figure as an SVG document."""
+        if not figures:
+            return []
+
+        async def draw() -> list[bytes]:
             return list(
                 await asyncio.gather(
                     *(
-                        renderer.calc_fig(
+                        self._browser.calc_fig(
                             figure,
                             opts={
                                 "format": "svg",
@@ -229,26 +251,48 @@ def render_svgs(figures: Sequence[go.Figure]) -> list[str]:
                 )
             )
 
-    try:
-        drawn = _run_to_completion(draw)
-    except ChartRendererMissing:
-        raise
-    except Exception as error:  # Kaleido and its browser driver raise their own kinds: name the step that failed
-        raise ChartRendererMissing(
-            f"Chromium ({os.environ.get('BROWSER_PATH')}) could not draw the pack's charts: {type(error).__name__}: {error}"
-        ) from error
-    return [svg.decode("utf-8") for svg in drawn]
+        try:
+            self._opened.result()
+            drawn = asyncio.run_coroutine_threadsafe(draw(), self._loop).result()
+        except Exception as error:  # Kaleido and its browser driver raise their own kinds: name the step that failed
+            raise ChartRendererMissing(
+                f"Chromium ({os.environ.get('BROWSER_PATH')}) could not draw the pack's charts: {type(error).__name__}: {error}"
+            ) from error
+        return [svg.decode("utf-8") for svg in drawn]
+
+    def close(self) -> None:
+        """End Chromium (whether or not it started) and the session's thread."""
+        with contextlib.suppress(Exception):  # a browser that never started has failed already, in `render`
+            self._opened.result()
+        try:
+            asyncio.run_coroutine_threadsafe(self._shut_down(), self._loop).result()
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join()
+            self._loop.close()
+
+    async def _shut_down(self) -> None:
+        if self._browser is not None:
+            with contextlib.suppress(Exception):  # a browser that died has nothing left to close
+                await self._browser.close()
+        others = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in others:
+            task.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
+
+    def __enter__(self) -> ChartSession:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
-def _run_to_completion(coroutine_function):
-    """Run a coroutine to its end, on its own thread when this one already runs an event loop (a server's, or a
-    browser driver's), since a thread can run only one loop at a time."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine_function())
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine_function()).result()
+def render_svgs(figures: Sequence[go.Figure]) -> list[str]:
+    """Each figure as an SVG document, drawn in one Chromium run."""
+    if not figures:
+        return []
+    with ChartSession() as session:
+        return session.render(figures)
 
 
 def _point_kaleido_at_chromium() -> None:
