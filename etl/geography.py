@@ -8,7 +8,6 @@ without further work.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from etl.boundary_files import column_meaning, find_ward_columns, properties_as_
 from etl.boundary_shapes import prepare_geometries, refuse_unusable_geometries
 from etl.contract.columns import WARD_CODE_PATTERN
 from etl.errors import BoundaryFileError
+from etl.ward_features import wards_feature_collection
 
 WARD_COLUMNS = ("ward_code", "ward_name", "imd_quintile", "area_km2", "centroid_lat", "centroid_lon", "geojson")
 
@@ -102,19 +102,6 @@ def load_wards(
         n_repaired=prepared.n_repaired,
         warnings=tuple(notes),
     )
-
-
-def wards_feature_collection(wards: pl.DataFrame) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection keyed by ward code (feature `id`), as Plotly's choropleth_map wants."""
-    with_names = "ward_name" in wards.columns
-    features = []
-    for row in wards.iter_rows(named=True):
-        properties = {"ward_code": row["ward_code"]}
-        if with_names:
-            properties["ward_name"] = row["ward_name"]
-        geometry = json.loads(row["geojson"])
-        features.append({"type": "Feature", "id": row["ward_code"], "properties": properties, "geometry": geometry})
-    return {"type": "FeatureCollection", "features": features}
 
 
 def _ward_codes(column: Any, column_name: str, label: str) -> list[str]:

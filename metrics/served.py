@@ -8,7 +8,7 @@ from datetime import date, datetime
 import duckdb
 import polars as pl
 
-from etl.geography import wards_feature_collection
+from etl.ward_features import wards_feature_collection
 from metrics import completeness
 from metrics.aggregate import query_sql
 

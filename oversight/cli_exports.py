@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,9 @@ from oversight.cli_common import (
     print_error,
     warehouse_path,
 )
+
+if TYPE_CHECKING:
+    from ui.board_pack.chromium import ChartSession
 
 export_app = typer.Typer(help="Write exports for commissioning papers.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(export_app, name="export")
@@ -139,7 +142,36 @@ def board_pack_command(
     Counts are protected by the board's disclosure rule, never unsuppressed. Exit code 2 when there is
     no warehouse, the period or ward is not known, charts cannot be drawn or the file cannot be written.
     """
+    from ui.board_pack import load_typesetter_in_background
+    from ui.board_pack.chromium import ChartRendererMissing, ChartSession
 
+    kind = out.suffix.lower().lstrip(".")
+    if kind not in ("pdf", "html"):
+        print_error("Cannot write the board pack", f"{out.name} must end in .pdf or .html")
+        raise typer.Exit(2)
+    # Chromium starts, and WeasyPrint loads, while the rest of the command loads and reads the numbers
+    if kind == "pdf":
+        load_typesetter_in_background()
+    try:
+        session = ChartSession()
+    except ChartRendererMissing as error:
+        print_error("Cannot write the board pack", error)
+        raise typer.Exit(2) from error
+    with session:
+        _write_board_pack(session, kind, out, period=period, compare=compare, ward=ward, warehouse=warehouse)
+
+
+def _write_board_pack(
+    session: ChartSession,
+    kind: str,
+    out: Path,
+    *,
+    period: str | None,
+    compare: str | None,
+    ward: str | None,
+    warehouse: Path | None,
+) -> None:
+    """The pack's numbers read, its charts drawn in `session`, typeset, recorded as an export and written to `out`."""
     from etl.errors import WarehouseMissing
     from metrics.audit import ExportRecord, record_export
     from metrics.board import board_pack, latest_complete_quarter, parse_period, previous_period
@@ -149,12 +181,8 @@ def board_pack_command(
     from metrics.warehouse import connect
     from oversight.settings import get_settings
     from ui.board_pack import pack_file
-    from ui.board_pack.charts import ChartRendererMissing
+    from ui.board_pack.chromium import ChartRendererMissing
 
-    kind = out.suffix.lower().lstrip(".")
-    if kind not in ("pdf", "html"):
-        print_error("Cannot write the board pack", f"{out.name} must end in .pdf or .html")
-        raise typer.Exit(2)
     try:
         with connect(warehouse_path(warehouse)) as con:
             latest = con.sql("select max(reported_on) from mart_incidents").fetchall()[0][0]
@@ -163,7 +191,7 @@ def board_pack_command(
             pack = board_pack(
                 con, period=chosen, previous=previous, ward_code=ward, rule=rule_for(Audience.BOARD, get_settings())
             )
-        content = pack_file(pack, kind)
+            content = pack_file(pack, kind, session=session)
         record_export(
             warehouse_path(warehouse),
             ExportRecord(

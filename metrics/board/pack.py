@@ -14,7 +14,7 @@ from datetime import date, datetime
 import duckdb
 import polars as pl
 
-from etl.geography import wards_feature_collection
+from etl.ward_features import wards_feature_collection
 from metrics import completeness, data_quality, maturity
 from metrics.aggregate import GroupFilters
 from metrics.attrition import attrition_funnel

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -925,6 +926,31 @@ def read_plan(findings: Findings, where: str, view) -> None:
                 findings.small_shown.append(f"{where} {target['target_id']} {column}: {target[column]}")
 
 
+def read_rows_by_extract(findings: Findings, where: str, frame: pl.DataFrame, truth: pl.DataFrame) -> None:
+    """Rows loaded and rejected per source in the latest refresh: rows in files, over no period, ward or group, so
+    no published count of people adds up to them or is part of them, and each is an unknown of its own. They are
+    exact (nothing rounds a file's rows), but none from 1 to the threshold may be printed (a small refused file)."""
+    declare(findings, where, frame, ["rows_loaded", "rows_rejected"], [])
+    for row, true in aligned(frame, truth, ["extract_title"]):
+        for column in ("rows_loaded", "rows_rejected"):
+            key = ("rows in files", column, row["extract_title"])
+            findings.count(f"{where} {row['extract_title']} {column}", key, row[column], true[column], hidden=True, exact=True)
+
+
+DATES_AND_DAYS = re.compile(r"\b\d{1,2} [A-Z][a-z]+ \d{4}\b|\b\d[\d,]* days?\b")
+
+
+def read_freshness(findings: Findings, where: str, frame: pl.DataFrame) -> None:
+    """Each source's freshness in words: dates and days behind, never a count (the records a source holds are not
+    printed); a figure in the words that is neither is reported as undeclared."""
+    declare(findings, where, frame, [], [])
+    for row in frame.iter_rows(named=True):
+        if re.search(r"\d", DATES_AND_DAYS.sub("", row["status_text"])):
+            findings.undeclared.append(
+                f"{where} {row['extract_title']}: a figure that is not a date or days: {row['status_text']}"
+            )
+
+
 def read(findings: Findings, name: str, arguments: dict, published, truth, *, true_query: Callable) -> None:
     """Hand one fetched result to its reader; a query no reader knows fails the test."""
     where = f"{name}({_describe(arguments)})"
@@ -1025,6 +1051,10 @@ def read(findings: Findings, name: str, arguments: dict, published, truth, *, tr
         read_gap_analysis(findings, where, published, truth)
     elif name == "plan_view":
         read_plan(findings, where, published)
+    elif name == "rows_by_extract":
+        read_rows_by_extract(findings, where, published, truth)
+    elif name == "freshness":
+        read_freshness(findings, where, published)
     else:
         findings.undeclared.append(f"{where}: no reader for this query")
 

@@ -17,12 +17,14 @@ attacker is given.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 
 import openpyxl
 import polars as pl
@@ -624,6 +626,7 @@ def pack_and_what_it_used(monkeypatch, con, *, ward_code: str | None = None, rul
         lambda frame: frame.drop("is_hotspot"),
     )
     pack = pack_module.board_pack(con, period=PACK_PERIOD, previous=PACK_PREVIOUS, rule=rule, ward_code=ward_code)
+    received += data_notes_as_printed(pack)
     assert {name for name, _, _ in received} == {
         "scorecard",
         "plan_view",
@@ -632,8 +635,46 @@ def pack_and_what_it_used(monkeypatch, con, *, ward_code: str | None = None, rul
         "gap_analysis",
         "attrition_funnel",
         "indicator",
+        "rows_by_extract",
+        "freshness",
     }
     return pack, received
+
+
+def data_notes_as_printed(pack) -> list[tuple[str, dict, object]]:
+    """The data notes as the pack prints them (its own writer, `ui.board_pack.document.context`), as the Data page's
+    queries of the same name: the latest refresh's rows loaded and rejected per source ('*' as nothing), and each
+    source's freshness in words. What was hidden, and why, is the rule in words and ward names, with no figure."""
+    from ui.board_pack.document import Drawn, context
+
+    printed = context(pack, Drawn(priorities={}, ward_map=None, gaps=None, attrition=None))
+
+    def count(text: str) -> int | None:
+        return None if text == SUPPRESSED_TEXT else int(text.replace(",", ""))
+
+    loads = pl.DataFrame(
+        {
+            "extract_title": [row["source"] for row in printed["loads"]],
+            "rows_loaded": [count(row["loaded"]) for row in printed["loads"]],
+            "rows_rejected": [count(row["rejected"]) for row in printed["loads"]],
+        },
+        schema={"extract_title": pl.String, "rows_loaded": pl.Int64, "rows_rejected": pl.Int64},
+    )
+    freshness = pl.DataFrame(
+        {
+            "extract_title": [row["source"] for row in printed["freshness"]],
+            "status_text": [row["status"] for row in printed["freshness"]],
+        },
+        schema={"extract_title": pl.String, "status_text": pl.String},
+    )
+    # the rule in words (its threshold and rounding base are its only figures), then ward names: no count
+    rule_words = [pack.rule.describe(), f"from 1 to {pack.rule.threshold}"]
+    assert not [
+        line
+        for line in printed["suppression"]
+        if re.search(r"\d", functools.reduce(lambda text, words: text.replace(words, ""), rule_words, line))
+    ]
+    return [("rows_by_extract", {"latest_runs": 1}, loads), ("freshness", {"today": None}, freshness)]
 
 
 def test_the_board_pack_with_its_pages_gives_nothing_away(
@@ -682,6 +723,47 @@ def test_control_the_attacker_catches_a_pack_figure_made_without_disclosure_cont
     found = failures(judge_received(Session(app=None, received=received), unsuppressed))
     caught = found["counts below district level not rounded"] + found["counts from 1 to the threshold published"]
     assert caught and [where for where in caught if not where.startswith("attrition_funnel(")] == []
+
+
+def test_control_the_attacker_reads_the_pack_s_data_notes(sample_warehouse, unsuppressed, monkeypatch):
+    """A refresh that rejected 3 rows of one source: the pack prints '*' and the attacker finds nothing; printed as it
+    is (as if the data notes skipped disclosure control), the attacker reports it, so the data notes are read."""
+    from metrics import data_quality
+    from metrics.board import pack as pack_module
+    from ui.board_pack import document
+
+    def three_rejected(con, rule, *, latest_runs):
+        frame = data_quality.rows_by_extract(con, rule, latest_runs=latest_runs)
+        return frame.with_columns(
+            rows_rejected=pl.when(pl.col("extract") == "police_incidents").then(3).otherwise(pl.col("rows_rejected"))
+        )
+
+    monkeypatch.setattr(
+        pack_module, "data_quality", SimpleNamespace(freshness=data_quality.freshness, rows_by_extract=three_rejected)
+    )
+    _, received = pack_and_what_it_used(monkeypatch, sample_warehouse)
+    loads = next(result for name, _, result in received if name == "rows_by_extract")
+    assert loads.filter(pl.col("rows_rejected").is_null()).height == 1
+    assert (
+        failures(judge_received(Session(app=None, received=received), unsuppressed))["counts from 1 to the threshold published"]
+        == []
+    )
+
+    def loads_as_they_are(pack):
+        return [
+            {"source": row["extract_title"], "loaded": f"{row['rows_loaded']:,}", "rejected": f"{row['rows_rejected']:,}"}
+            for row in pack.loads.iter_rows(named=True)
+        ]
+
+    monkeypatch.setattr(document, "_loads", loads_as_they_are)
+    _, received = pack_and_what_it_used(monkeypatch, sample_warehouse)
+    caught = failures(judge_received(Session(app=None, received=received), unsuppressed))[
+        "counts from 1 to the threshold published"
+    ]
+    assert [where for where in caught if "rows_rejected" in where] == [
+        where for where in caught if where.startswith("rows_by_extract(")
+    ]
+    assert [where for where in caught if "rows_rejected" in where]
 
 
 def test_no_count_from_1_to_7_in_the_pack_s_text_tables_or_charts(sample_warehouse, monkeypatch):

@@ -1,17 +1,11 @@
-"""The board pack's charts: small Plotly figures sized for an A4 column, drawn to SVG in one Chromium.
-
-Kaleido drives the Chromium already on the machine (Debian's /usr/bin/chromium, or the one named by
-BROWSER_PATH) with Plotly's own bundled plotly.js and no MathJax, so nothing is fetched from the network.
-The map draws ward outlines as filled shapes on plain axes, so it is vector too and needs no map tiles.
+"""The board pack's charts: small Plotly figures sized for an A4 column, drawn to SVG in one Chromium
+(`ui.board_pack.chromium`). The map draws ward outlines as filled shapes on plain axes, so it is vector too
+and needs no map tiles.
 """
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import math
-import os
-import shutil
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -20,16 +14,12 @@ from plotly.subplots import make_subplots
 
 from metrics.targets.chart_series import ANNUAL, LATEST, TARGET, TRAJECTORY
 from ui import theme
+from ui.board_pack.chromium import ChartRendererMissing, ChartSession
 from ui.figures_wards import labelled_ward_map
 
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
-SVG_SCALE = 1
+__all__ = ["ChartRendererMissing", "ChartSession", "attrition_chart", "gaps_chart", "priority_charts", "render_svgs", "ward_map"]
+
 PANELS_A_ROW = 3
-TABS = 1  # one Chromium tab: more tabs start slower than they draw on two cores
-
-
-class ChartRendererMissing(RuntimeError):
-    """No Chromium to draw charts with, or Chromium failed to draw them; the message says which."""
 
 
 def _font(size: int = 11) -> dict:
@@ -207,62 +197,8 @@ def render_svgs(figures: Sequence[go.Figure]) -> list[str]:
     """Each figure as an SVG document, drawn in one Chromium run."""
     if not figures:
         return []
-    _point_kaleido_at_chromium()
-    import kaleido
-
-    async def draw() -> list[bytes]:
-        async with kaleido.Kaleido(n=TABS, mathjax=False) as renderer:
-            return list(
-                await asyncio.gather(
-                    *(
-                        renderer.calc_fig(
-                            figure,
-                            opts={
-                                "format": "svg",
-                                "width": figure.layout.width,
-                                "height": figure.layout.height,
-                                "scale": SVG_SCALE,
-                            },
-                        )
-                        for figure in figures
-                    )
-                )
-            )
-
-    try:
-        drawn = _run_to_completion(draw)
-    except ChartRendererMissing:
-        raise
-    except Exception as error:  # Kaleido and its browser driver raise their own kinds: name the step that failed
-        raise ChartRendererMissing(
-            f"Chromium ({os.environ.get('BROWSER_PATH')}) could not draw the pack's charts: {type(error).__name__}: {error}"
-        ) from error
-    return [svg.decode("utf-8") for svg in drawn]
-
-
-def _run_to_completion(coroutine_function):
-    """Run a coroutine to its end, on its own thread when this one already runs an event loop (a server's, or a
-    browser driver's), since a thread can run only one loop at a time."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine_function())
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine_function()).result()
-
-
-def _point_kaleido_at_chromium() -> None:
-    if os.environ.get("BROWSER_PATH"):
-        return
-    for name in CHROMIUM_NAMES:
-        found = shutil.which(name)
-        if found:
-            os.environ["BROWSER_PATH"] = found
-            return
-    raise ChartRendererMissing(
-        "the board pack draws its charts in Chromium, and none was found: install Debian's "
-        "chromium package (make browser) or set BROWSER_PATH to a Chrome or Chromium binary"
-    )
+    with ChartSession() as session:
+        return session.render(figures)
 
 
 def _short_unit(unit: str | None) -> str:

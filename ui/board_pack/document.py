@@ -47,9 +47,10 @@ class Drawn:
     attrition: str | None
 
 
-def pack_html(pack: BoardPack, *, drawn: Drawn | None = None) -> str:
-    """The whole pack as one self-contained HTML page (charts inline as SVG, styles inline)."""
-    drawn = drawn or draw(pack)
+def pack_html(pack: BoardPack, *, drawn: Drawn | None = None, session: charts.ChartSession | None = None) -> str:
+    """The whole pack as one self-contained HTML page (charts inline as SVG, styles inline); its charts drawn in
+    `session` when given (a Chromium already started), else in a Chromium started for them."""
+    drawn = drawn or draw(pack, session=session)
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -69,8 +70,8 @@ def pack_pdf(pack: BoardPack, *, html: str | None = None) -> bytes:
     return weasyprint.HTML(string=html or pack_html(pack), base_url=str(TEMPLATES)).write_pdf()
 
 
-def draw(pack: BoardPack) -> Drawn:
-    """Every chart of the pack, drawn to SVG in one Chromium run."""
+def draw(pack: BoardPack, *, session: charts.ChartSession | None = None) -> Drawn:
+    """Every chart of the pack, drawn to SVG in one Chromium run (`session`'s, when given)."""
     by_priority = {}
     if pack.plan is not None:
         for priority in pack.plan.priorities():
@@ -89,7 +90,8 @@ def draw(pack: BoardPack) -> Drawn:
         "gaps": charts.gaps_chart(_chartable_gaps(pack)) if pack.biggest_gaps.height else None,
         "attrition": charts.attrition_chart(_district_stages(pack)) if pack.attrition.height else None,
     }
-    svgs = iter(charts.render_svgs(figures + [figure for figure in extra.values() if figure is not None]))
+    figures += [figure for figure in extra.values() if figure is not None]
+    svgs = iter(session.render(figures) if session is not None else charts.render_svgs(figures))
     priorities = {priority: next(svgs) for priority in by_priority}
     return Drawn(priorities=priorities, **{name: (next(svgs) if figure is not None else None) for name, figure in extra.items()})
 
@@ -360,9 +362,9 @@ PDF_MIME = "application/pdf"
 HTML_MIME = "text/html"
 
 
-def pack_file(pack: BoardPack, kind: str) -> bytes:
+def pack_file(pack: BoardPack, kind: str, *, session: charts.ChartSession | None = None) -> bytes:
     """The pack as a file: `pdf` (A4) or `html` (the same document for an intranet)."""
-    html = pack_html(pack)
+    html = pack_html(pack, session=session)
     if kind == "html":
         return html.encode("utf-8")
     if kind == "pdf":
