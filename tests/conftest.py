@@ -7,6 +7,7 @@ import pytest
 from hypothesis import settings as settings_profiles
 
 from oversight.settings import Settings
+from tests.examples import FAST_EXAMPLES, FULL_EXAMPLES
 
 REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 
@@ -60,7 +61,8 @@ def sample_warehouse(sample_warehouse_path):
 #   a pipe, a kill; the other CLI tests call the same app in-process with typer's CliRunner);
 # - a folder of whole-system runs (the browser tests and the benchmark's quick mode).
 # Everything else is the fast tier `make test-fast` runs. Property tests that leave the number of
-# examples to the profile run fewer examples there (--hypothesis-profile=fast).
+# examples to the profile run fewer examples there (--hypothesis-profile=fast), and so do those that ask
+# for a number of their own through tests/examples.py (the same share of it).
 SLOW_FIXTURES = frozenset(
     {"sample_warehouse_path", "browser", "app_url", "big_drop", "kill_drop", "corpus_base", "oversight_command"}
 )
@@ -69,8 +71,8 @@ SLOW_FOLDERS = ("e2e", "benchmarks")
 BROWSER_FIXTURES = frozenset({"browser", "app_url"})
 TESTS = Path(__file__).resolve().parent
 
-settings_profiles.register_profile("full", max_examples=60, deadline=None)
-settings_profiles.register_profile("fast", max_examples=10, deadline=None)
+settings_profiles.register_profile("full", max_examples=FULL_EXAMPLES, deadline=None)
+settings_profiles.register_profile("fast", max_examples=FAST_EXAMPLES, deadline=None)
 settings_profiles.load_profile("full")  # --hypothesis-profile=fast, given on the command line, replaces it
 
 
