@@ -86,15 +86,22 @@ def test_indicator_by_ward_shows_names_codes_and_numbers_whole_at_80_columns(sam
     assert "e+" not in table and "…" not in table
 
 
-def test_refresh_summary_and_rejects_show_files_ids_and_values_whole_at_80_columns(tmp_path):
-    drop = write_tiny_drop(tmp_path / "drop")
+@pytest.fixture(scope="module")
+def refreshed_from_the_command_line(tmp_path_factory) -> tuple[Path, Path, Ran]:
+    """(the drop, the warehouse, what `oversight refresh` printed): the tiny drop and a file whose name and
+    values look like console markup, refreshed once for the tests that read its output (they only read)."""
+    root = tmp_path_factory.mktemp("refreshed")
+    drop = write_tiny_drop(root / "drop")
     odd_name = "police_incidents [auth] [bold]resent.csv"
     (drop / odd_name).write_text(
         incidents_csv(["INC101,2025-08-01T12:00,E05990001,,V101,female,25-34,[red],standard,2,0,,no,"]), encoding="utf-8"
     )
-    warehouse = tmp_path / "warehouse"
+    warehouse = root / "warehouse"
+    return drop, warehouse, run("refresh", "--incoming", str(drop), "--warehouse", str(warehouse))
 
-    refreshed = run("refresh", "--incoming", str(drop), "--warehouse", str(warehouse))
+
+def test_refresh_summary_and_rejects_show_files_ids_and_values_whole_at_80_columns(refreshed_from_the_command_line):
+    drop, warehouse, refreshed = refreshed_from_the_command_line
     assert refreshed.returncode == 0, refreshed.stderr
     output = refreshed.stdout.splitlines()
     table_lines = output[: next(index for index, line in enumerate(output) if line.startswith("Rows: "))]
@@ -124,9 +131,8 @@ def assert_logs_one_line_per_stage(log: list[str], drop: Path) -> None:
     assert any(line.endswith("refresh: building marts") for line in log)
 
 
-def test_refresh_logs_one_line_per_stage_when_not_on_a_terminal(tmp_path):
-    drop = write_tiny_drop(tmp_path / "drop")
-    result = run("refresh", "--incoming", str(drop), "--warehouse", str(tmp_path / "warehouse"))
+def test_refresh_logs_one_line_per_stage_when_not_on_a_terminal(refreshed_from_the_command_line):
+    drop, _, result = refreshed_from_the_command_line
     assert result.returncode == 0, result.stderr
     assert_logs_one_line_per_stage(result.stderr.splitlines(), drop)
 
