@@ -49,15 +49,19 @@ lock-upgrade: | $(UV)
 serve: install browser typesetting
 	$(BIN)/oversight serve --port $(PORT)
 
+## The tests keep compiled bytecode between runs even where the environment says not to write it
+## (PYTHONDONTWRITEBYTECODE): else every worker and every process a test starts compiles each module again.
+TEST_ENV := PYTHONDONTWRITEBYTECODE=
+
 ## Install the test dependencies (Debian's Chromium for the browser tests, when run as root)
 ## and run the whole suite after `make lint`.
 test: install-test browser typesetting pdf-tools lint
-	$(BIN)/pytest -n auto
+	$(TEST_ENV) $(BIN)/pytest -n auto
 
 ## The fast tier to run while working: pure tests and small-warehouse tests, chosen by tests/conftest.py
 ## from the fixtures each test uses (no sample district, no browser, no kill loops), fewer property examples.
 test-fast: install-test typesetting pdf-tools lint
-	$(BIN)/pytest -n auto -m "not slow" --hypothesis-profile=fast
+	$(TEST_ENV) $(BIN)/pytest -n auto -m "not slow" --hypothesis-profile=fast
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import settings as settings_profiles
 
 from oversight.settings import Settings
+from tests.examples import FAST_EXAMPLES, FULL_EXAMPLES
 
 REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 
@@ -20,6 +22,14 @@ def realworld() -> Path:
     if not REALWORLD.is_dir():
         pytest.skip(f"real-world reference files not found at {REALWORLD}")
     return REALWORLD
+
+
+@pytest.fixture(scope="session")
+def oversight_command() -> Path:
+    """The installed console script, for the few tests whose subject is the command as a process of its own."""
+    command = Path(sys.executable).with_name("oversight")
+    assert command.is_file(), f"{command} is not installed: run make install-test"
+    return command
 
 
 @pytest.fixture(scope="session")
@@ -42,19 +52,27 @@ def sample_warehouse(sample_warehouse_path):
     con.close()
 
 
-# Tiers. A test is put in the slow tier by what it uses, never by hand: the whole sample district
-# (built once per session, about a minute), a real browser, the big drops the kill tests replay, or a
-# folder of whole-system runs (the browser tests and the benchmark's quick mode). Everything else is the
-# fast tier `make test-fast` runs. Property tests that leave the number of examples to the profile run
-# fewer examples there (--hypothesis-profile=fast).
-SLOW_FIXTURES = frozenset({"sample_warehouse_path", "browser", "app_url", "big_drop", "kill_drop"})
+# Tiers. A test is put in the slow tier by what it uses, never by hand:
+# - the whole sample district (`sample_warehouse_path`, built once per session, about a minute);
+# - a real browser (`browser`, `app_url`);
+# - the big drops the kill tests replay (`big_drop`, `kill_drop`);
+# - the bad-input corpus's base (`corpus_base`: a whole refresh for each of over a hundred cases);
+# - the installed `oversight` command started as a process of its own (`oversight_command`: a terminal,
+#   a pipe, a kill; the other CLI tests call the same app in-process with typer's CliRunner);
+# - a folder of whole-system runs (the browser tests and the benchmark's quick mode).
+# Everything else is the fast tier `make test-fast` runs. Property tests that leave the number of
+# examples to the profile run fewer examples there (--hypothesis-profile=fast), and so do those that ask
+# for a number of their own through tests/examples.py (the same share of it).
+SLOW_FIXTURES = frozenset(
+    {"sample_warehouse_path", "browser", "app_url", "big_drop", "kill_drop", "corpus_base", "oversight_command"}
+)
 SLOW_FOLDERS = ("e2e", "benchmarks")
 # End to end: a real Chromium against a served dashboard (`-m e2e` runs just these).
 BROWSER_FIXTURES = frozenset({"browser", "app_url"})
 TESTS = Path(__file__).resolve().parent
 
-settings_profiles.register_profile("full", max_examples=60, deadline=None)
-settings_profiles.register_profile("fast", max_examples=10, deadline=None)
+settings_profiles.register_profile("full", max_examples=FULL_EXAMPLES, deadline=None)
+settings_profiles.register_profile("fast", max_examples=FAST_EXAMPLES, deadline=None)
 settings_profiles.load_profile("full")  # --hypothesis-profile=fast, given on the command line, replaces it
 
 

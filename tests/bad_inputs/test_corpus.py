@@ -47,8 +47,11 @@ def case_names() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def base(tmp_path_factory) -> tuple[Path, Path]:
-    """(the tiny drop, a warehouse holding it), built once and copied for each case."""
+def corpus_base(tmp_path_factory) -> tuple[Path, Path]:
+    """(the tiny drop, a warehouse holding it), built once and copied for each case.
+
+    A whole refresh per case, over a hundred cases: tests/conftest.py puts the tests that use it in the
+    slow tier."""
     root = tmp_path_factory.mktemp("bad_inputs_base")
     drop = write_tiny_drop(root / "drop")
     settings = Settings(warehouse=root / "warehouse")
@@ -95,10 +98,10 @@ def rejects_with_record_ids(warehouse: Path, run_id: str) -> list[tuple]:
 
 
 @pytest.mark.parametrize("case", case_names())
-def test_bad_input(case, base, tmp_path):
+def test_bad_input(case, corpus_base, tmp_path):
     folder = CASES / case
     expected = json.loads((folder / EXPECTATIONS).read_text(encoding="utf-8"))
-    base_drop, base_warehouse = base
+    base_drop, base_warehouse = corpus_base
     warehouse = tmp_path / "warehouse"
     shutil.copytree(base_warehouse, warehouse)
     drop = tmp_path / "drop"

@@ -18,6 +18,7 @@ from etl.pii.scan import (
     find_identifier_columns,
     scan_values,
 )
+from tests.examples import examples
 
 IDENTIFIER_HEADERS = [
     "name",
@@ -197,7 +198,7 @@ def test_numbers_failing_the_nhs_check_or_inside_other_numbers_are_not(value):
 
 
 @given(st.from_regex(r"[0-9]{10}", fullmatch=True))
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 def test_nhs_check_digit_in_sql_agrees_with_python(digits):
     phone_shaped = digits.startswith("0")  # 01, 02, 03, 07, 08: any ten digits after a trunk 0 can be dialled
     found = kinds_found([digits]) - ({"phone"} if phone_shaped else set())
@@ -295,7 +296,7 @@ ORDINARY = st.one_of(ONS_CODES, IDS, TIMESTAMPS, DECIMALS, FAILING_TEN_DIGIT_IDS
 
 
 @given(st.lists(ORDINARY, min_size=1, max_size=8))
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 def test_codes_ids_timestamps_and_numbers_never_trigger(values):
     assert kinds_found([*values, " ".join(values), "; ".join(values)]) == set()
 

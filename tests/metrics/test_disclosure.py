@@ -25,6 +25,7 @@ from tests.disclosure_attack import (
     line_indices,
     preimage,
 )
+from tests.examples import examples
 
 DEFAULT = DisclosureRule(threshold=7, rounding_base=5)
 
@@ -233,7 +234,7 @@ def solvable_by_linear_algebra(hidden: np.ndarray) -> list[tuple[int, int]]:
     return [e for k, e in enumerate(unknowns) if np.linalg.matrix_rank(np.vstack([equations, alone[k]])) == rank]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cells=tables, rule=st.sampled_from(RULES), round_totals=st.booleans())
 def test_no_attacker_recovers_a_hidden_count(cells, rule, round_totals):
     truth = augmented(cells)
@@ -254,7 +255,7 @@ def test_no_attacker_recovers_a_hidden_count(cells, rule, round_totals):
     assert not pinned, f"bounds pin hidden counts {pinned}"
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cells=tables.filter(lambda rows: len(rows) > 1), rule=st.sampled_from(RULES), data=st.data())
 def test_counts_hidden_elsewhere_stay_hidden_and_totals_always_shown_give_nothing_away(cells, rule, data):
     # a district's totals are published whatever they hold, and a count hidden in another table stays hidden here
@@ -275,7 +276,7 @@ def test_protect_table_refuses_masks_of_another_shape():
         protect_table([[3, 10]], rule=DEFAULT, already_hidden=np.zeros((1, 2), dtype=bool))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(ward_counts=st.lists(counts, min_size=2, max_size=6), rule=st.sampled_from(RULES))
 def test_no_ward_count_is_recovered_from_the_published_district_total(ward_counts, rule):
     levels = ["district"] + ["ward"] * len(ward_counts)

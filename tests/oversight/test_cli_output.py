@@ -1,8 +1,10 @@
 """What the analyst reads at an ordinary 80-column terminal: every id, code and number whole, lines
 that fit, no console markup taken from files, and outputs that agree with each other.
 
-The commands run as the installed `oversight` in a process of their own with COLUMNS=80 and no
-terminal, exactly as a cron job or a pipe would see them.
+The commands run in this process through typer's CliRunner with COLUMNS=80, NO_COLOR and no terminal
+(its streams are not terminals), as a cron job or a pipe would see them. The tests that use the
+`oversight_command` fixture start the installed console script in a process of its own: on a
+pseudo-terminal, and in a pipe, as cron runs it (the slow tier).
 """
 
 from __future__ import annotations
@@ -12,21 +14,40 @@ import json
 import os
 import re
 import subprocess
-import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from tests.drops import incidents_csv, write_tiny_drop
 
 WIDTH = 80
-OVERSIGHT = Path(sys.executable).with_name("oversight")
 
 
-def run(*arguments: str, columns: int = WIDTH) -> subprocess.CompletedProcess:
+@dataclass(frozen=True)
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(*arguments: str, columns: int = WIDTH) -> Ran:
+    """The command run in this process with COLUMNS set and no terminal, its output captured."""
+    from oversight.cli import app
+
+    environment: dict[str, str | None] = {"COLUMNS": str(columns), "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None}
+    result = CliRunner().invoke(app, list(arguments), env=environment)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def run_installed(command: Path, *arguments: str) -> subprocess.CompletedProcess:
+    """The installed console script in a process of its own, in a pipe at 80 columns."""
     environment = {key: value for key, value in os.environ.items() if key not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
-    environment.update(COLUMNS=str(columns), NO_COLOR="1")
-    return subprocess.run([str(OVERSIGHT), *arguments], capture_output=True, text=True, env=environment, timeout=300)
+    environment.update(COLUMNS=str(WIDTH), NO_COLOR="1")
+    return subprocess.run([str(command), *arguments], capture_output=True, text=True, env=environment, timeout=300)
 
 
 def words(output: str) -> set[str]:
@@ -65,15 +86,22 @@ def test_indicator_by_ward_shows_names_codes_and_numbers_whole_at_80_columns(sam
     assert "e+" not in table and "…" not in table
 
 
-def test_refresh_summary_and_rejects_show_files_ids_and_values_whole_at_80_columns(tmp_path):
-    drop = write_tiny_drop(tmp_path / "drop")
+@pytest.fixture(scope="module")
+def refreshed_from_the_command_line(tmp_path_factory) -> tuple[Path, Path, Ran]:
+    """(the drop, the warehouse, what `oversight refresh` printed): the tiny drop and a file whose name and
+    values look like console markup, refreshed once for the tests that read its output (they only read)."""
+    root = tmp_path_factory.mktemp("refreshed")
+    drop = write_tiny_drop(root / "drop")
     odd_name = "police_incidents [auth] [bold]resent.csv"
     (drop / odd_name).write_text(
         incidents_csv(["INC101,2025-08-01T12:00,E05990001,,V101,female,25-34,[red],standard,2,0,,no,"]), encoding="utf-8"
     )
-    warehouse = tmp_path / "warehouse"
+    warehouse = root / "warehouse"
+    return drop, warehouse, run("refresh", "--incoming", str(drop), "--warehouse", str(warehouse))
 
-    refreshed = run("refresh", "--incoming", str(drop), "--warehouse", str(warehouse))
+
+def test_refresh_summary_and_rejects_show_files_ids_and_values_whole_at_80_columns(refreshed_from_the_command_line):
+    drop, warehouse, refreshed = refreshed_from_the_command_line
     assert refreshed.returncode == 0, refreshed.stderr
     output = refreshed.stdout.splitlines()
     table_lines = output[: next(index for index, line in enumerate(output) if line.startswith("Rows: "))]
@@ -95,16 +123,31 @@ def test_refresh_summary_and_rejects_show_files_ids_and_values_whole_at_80_colum
     assert "[red]" in listed.stdout  # a value from a file is printed as written, never as a style
 
 
-def test_refresh_logs_one_line_per_stage_when_not_on_a_terminal(tmp_path):
-    drop = write_tiny_drop(tmp_path / "drop")
-    result = run("refresh", "--incoming", str(drop), "--warehouse", str(tmp_path / "warehouse"))
-    assert result.returncode == 0, result.stderr
-    log = result.stderr.splitlines()
+def assert_logs_one_line_per_stage(log: list[str], drop: Path) -> None:
     stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d refresh: "
-    assert all(re.match(stamp, line) for line in log), result.stderr
+    assert all(re.match(stamp, line) for line in log), "\n".join(log)
     loading = [line for line in log if " refresh: loading " in line]
     assert len(loading) == len(list(drop.iterdir()))
     assert any(line.endswith("refresh: building marts") for line in log)
+
+
+def test_refresh_logs_one_line_per_stage_when_not_on_a_terminal(refreshed_from_the_command_line):
+    drop, _, result = refreshed_from_the_command_line
+    assert result.returncode == 0, result.stderr
+    assert_logs_one_line_per_stage(result.stderr.splitlines(), drop)
+
+
+def test_the_installed_command_in_a_pipe_logs_each_stage_and_lists_at_80_columns(oversight_command, tmp_path):
+    drop = write_tiny_drop(tmp_path / "drop")
+    result = run_installed(oversight_command, "refresh", "--incoming", str(drop), "--warehouse", str(tmp_path / "warehouse"))
+    assert result.returncode == 0, result.stderr
+    assert_logs_one_line_per_stage(result.stderr.splitlines(), drop)
+    assert "Rows: 19 in files = 16 loaded + 3 rejected." in result.stdout
+
+    listed = run_installed(oversight_command, "indicators")
+    assert listed.returncode == 0, listed.stderr
+    assert_fits(listed.stdout.splitlines())
+    assert "…" not in listed.stdout
 
 
 @pytest.mark.parametrize(
@@ -112,8 +155,6 @@ def test_refresh_logs_one_line_per_stage_when_not_on_a_terminal(tmp_path):
     [("indicators", "yaml"), ("rejects", "json"), ("targets", "csv"), ("indicator", "xml"), ("journey", "html")],
 )
 def test_a_format_not_offered_exits_2_naming_those_that_are(command, wrong):
-    from typer.testing import CliRunner
-
     from oversight.cli import app
 
     extra = {"indicator": ["crimes_per_1000"], "journey": ["--cohort", "incident", "--from", "2025-01-01", "--to", "2025-12-31"]}
@@ -151,8 +192,6 @@ def test_sample_and_refresh_count_the_same_rows(tmp_path):
 
 
 def test_sample_writes_to_the_project_sample_drop_by_default(monkeypatch, tmp_path):
-    from typer.testing import CliRunner
-
     from oversight.cli import app
 
     target = tmp_path / "configured"
@@ -170,14 +209,14 @@ def test_sample_writes_to_the_project_sample_drop_by_default(monkeypatch, tmp_pa
 
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
-def test_refresh_shows_a_progress_bar_on_a_terminal(tmp_path):
+def test_refresh_shows_a_progress_bar_on_a_terminal(oversight_command, tmp_path):
     drop = write_tiny_drop(tmp_path / "drop")
     leader, follower = os.openpty()
     environment = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "CI")}
     environment.update(COLUMNS=str(WIDTH), TERM="xterm-256color")
     with os.fdopen(leader, "rb", buffering=0) as terminal:
         result = subprocess.Popen(
-            [str(OVERSIGHT), "refresh", "--incoming", str(drop), "--warehouse", str(tmp_path / "wh")],
+            [str(oversight_command), "refresh", "--incoming", str(drop), "--warehouse", str(tmp_path / "wh")],
             stdout=subprocess.DEVNULL,
             stderr=follower,
             env=environment,

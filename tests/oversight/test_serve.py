@@ -7,7 +7,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -46,8 +45,8 @@ def _processes_in_session(session: int) -> list[int]:
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process table from /proc")
 @pytest.mark.parametrize("stop_with", [signal.SIGTERM, signal.SIGINT])
-def test_stopping_serve_by_its_pid_stops_the_dashboard(sample_warehouse_path, stop_with):
-    command = Path(sys.executable).with_name("oversight")
+def test_stopping_serve_by_its_pid_stops_the_dashboard(oversight_command, sample_warehouse_path, stop_with):
+    command = oversight_command
     port = _free_port()
     environment = dict(os.environ, STREAMLIT_SERVER_HEADLESS="true", OVERSIGHT_AUTH_MODE="none")
     serve = subprocess.Popen(
