@@ -188,22 +188,17 @@ def checked_select(model: type[Extract], source_view: str, keep_raw: Collection[
     Parameters: $as_of (timestamp) and $earliest (date).
     """
     specs = model.columns()
-    cleaned_parts, typed_parts, raw_parts, problem_parts, helpers = [], [], [], [], []
+    cleaned_parts, typed_parts, raw_parts, problem_parts = [], [], [], []
     for position, spec in enumerate(specs):
         # The cleaned text is computed once per cell: the typed value and every check read it.
         cleaned_parts.append(f"{blank_sql(f'src.{_quote(spec.name)}')} as _blank_{position}")
-        helpers.append(f"_blank_{position}")
         lowered = spec.kind.name in LOWERED_KINDS
         if lowered:
             cleaned_parts.append(f"{_lower(f'_blank_{position}')} as _lower_{position}")
-            helpers.append(f"_lower_{position}")
         sql = column_sql(spec, f"_blank_{position}", f"_lower_{position}" if lowered else None)
         typed_parts.append(f"{sql.typed} as {_quote(spec.name)}")
         raw_parts.append(f"src.{_quote(spec.name)} as {_quote('_raw_' + spec.name)}")
-        # The typed value is computed once too: a check that reads it (a range, a date's earliest
-        # day) reads the typed column rather than parsing the text again.
-        problem = sql.problem.replace(sql.typed, f"src.{_quote(spec.name)}") if sql.typed != sql.problem else sql.problem
-        problem_parts.append(f"{problem} as {_quote('_problem_' + spec.name)}")
+        problem_parts.append(f"{sql.problem} as {_quote('_problem_' + spec.name)}")
     typed_names = {spec.name: _quote(spec.name) for spec in specs}
     rules = [_quote("_problem_" + spec.name) for spec in specs]
     entries = [
@@ -225,17 +220,13 @@ def checked_select(model: type[Extract], source_view: str, keep_raw: Collection[
             from {source_view} as src
         ),
         typed as (
-            select src._line, {", ".join(typed_parts)}, {", ".join(raw_parts)}, {", ".join(helpers)}
+            select src._line, {", ".join(typed_parts)}, {", ".join(raw_parts)}, {", ".join(problem_parts)}
             from cleaned as src
-        ),
-        problems as (
-            select src.* exclude ({", ".join(helpers)}), {", ".join(problem_parts)}
-            from typed as src
         )
         select * exclude ({", ".join(dropped)}),
                case when coalesce({", ".join(rules)}) is null then []
                     else list_filter([{", ".join(entries)}], lambda p: p.rule is not null) end as _problems
-        from problems
+        from typed
     """
 
 
