@@ -40,8 +40,17 @@ from pathlib import Path
 from typing import Any
 
 from common import machine, versions
-from scale_runs import DEFAULT_RESULTS, DEFAULT_WORK, PROJECT_ROOT, REFRESH_RSS_GOAL_GIB, Scale, ensure_drop, now, progress
-from scale_runs import worker_environment
+from scale_runs import (
+    DEFAULT_RESULTS,
+    DEFAULT_WORK,
+    PROJECT_ROOT,
+    REFRESH_RSS_GOAL_GIB,
+    Scale,
+    ensure_drop,
+    now,
+    progress,
+    worker_environment,
+)
 
 RATIO_GOAL = 0.1
 GROWTH_GOAL = 1.5
@@ -194,7 +203,11 @@ def measure_scale(scale: Scale, drop: Path, options: argparse.Namespace, full_op
             command = refresh_command(folder / "day", warehouse, full=kind == "full" and full_option)
             run = run_tree_measured(command, log, worker_environment(warehouse))
             record = last_run(warehouse)
-            run |= {"load_average": os.getloadavg()[0], "kind": record.get("kind"), "stage_seconds": record.get("stage_seconds", {})}
+            run |= {
+                "load_average": os.getloadavg()[0],
+                "kind": record.get("kind"),
+                "stage_seconds": record.get("stage_seconds", {}),
+            }
             progress(scale, f"{kind}: {run['seconds']:.1f} s, peak {run['peak_rss_mib']:.0f} MiB")
             runs[kind].append(run)
             shutil.rmtree(warehouse, ignore_errors=True)
@@ -233,7 +246,16 @@ def markdown(report: dict[str, Any]) -> str:
         "| nightly: load / marts / sums s | full: load / marts / sums s | peak RSS MiB nightly / full (goal ≤ 2048) | 1-min load average |",
         "| ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- |",
     ]
-    load_stages = ("fingerprint", "read", "identifier guard", "contract checks", "warehouse checks", "rejects", "staging", "commit")
+    load_stages = (
+        "fingerprint",
+        "read",
+        "identifier guard",
+        "contract checks",
+        "warehouse checks",
+        "rejects",
+        "staging",
+        "commit",
+    )
     for result in results:
         nightly, full = result["runs"]["nightly"], result["runs"]["full"]
 
@@ -262,7 +284,10 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="500k,1M,5M", help="comma-separated numbers of police incidents (500k, 1M, 5M)")
     parser.add_argument(
-        "--drop", action="append", default=[], metavar="SCALE=PATH",
+        "--drop",
+        action="append",
+        default=[],
+        metavar="SCALE=PATH",
         help="use an already generated CSV drop for a scale (e.g. 5M=/tmp/drop5M); repeatable",
     )
     parser.add_argument("--repeat", type=int, default=1, help="rounds of (nightly, full) per scale; medians are reported")

@@ -33,7 +33,17 @@ from pathlib import Path
 from typing import Any
 
 from common import machine, versions
-from scale_runs import DEFAULT_RESULTS, DEFAULT_WORK, PROJECT_ROOT, Scale, ensure_drop, now, progress, require_success, run_measured
+from scale_runs import (
+    DEFAULT_RESULTS,
+    DEFAULT_WORK,
+    PROJECT_ROOT,
+    Scale,
+    ensure_drop,
+    now,
+    progress,
+    require_success,
+    run_measured,
+)
 
 RATIO_GOAL = 2.0
 SCRIPT = Path(__file__).resolve()
@@ -71,8 +81,16 @@ def worker_load(drop: Path, database: Path) -> dict[str, Any]:
         ensure_schema(con)
         for drop_file in list_drop(drop):
             report = _load_one(con, drop_file, "benchmark", settings=settings, as_of=_as_of(), seconds=stage_seconds)
-            files.append({"file": report.file_name, "status": report.status, "rows": report.rows_in_file,
-                          "loaded": report.rows_loaded, "rejected": report.rows_rejected, "message": report.message})
+            files.append(
+                {
+                    "file": report.file_name,
+                    "status": report.status,
+                    "rows": report.rows_in_file,
+                    "loaded": report.rows_loaded,
+                    "rejected": report.rows_rejected,
+                    "message": report.message,
+                }
+            )
         with timed(stage_seconds, "checkpoint"):
             con.execute("checkpoint")
         seconds = time.perf_counter() - started
@@ -104,10 +122,15 @@ def run_worker(kind: str, drop: Path, database: Path, output: Path, profile: Pat
         leftover.unlink(missing_ok=True)
 
 
-def measure(kind: str, drop: Path, folder: Path, index: int, profile: Path | None = None) -> dict[str, Any]:
-    database, output = folder / f"{kind}.duckdb", folder / f"{kind}-{index}.json"
-    log = folder / "logs" / f"{kind}-{index}.log"
-    command = [sys.executable, str(SCRIPT), WORKER, kind, str(drop), str(database), str(output)]
+def measure(
+    kind: str, drop: Path, folder: Path, index: int, profile: Path | None = None, source: Path | None = None
+) -> dict[str, Any]:
+    """One worker run; `source` runs the load stage of another source tree (its copy of this script)."""
+    label = "compare" if source is not None else kind
+    database, output = folder / f"{label}.duckdb", folder / f"{label}-{index}.json"
+    log = folder / "logs" / f"{label}-{index}.log"
+    script = source / "benchmarks" / SCRIPT.name if source is not None else SCRIPT
+    command = [sys.executable, str(script), WORKER, kind, str(drop), str(database), str(output)]
     if profile is not None:
         command.append(str(profile))
     run = run_measured(command, log)
@@ -117,20 +140,30 @@ def measure(kind: str, drop: Path, folder: Path, index: int, profile: Path | Non
     return {**result, "wall_seconds": run.seconds, "peak_rss_mib": run.peak_rss_mib}
 
 
-def measure_scale(scale: Scale, drop: Path, folder: Path, repeat: int) -> dict[str, Any]:
+def measure_scale(scale: Scale, drop: Path, folder: Path, repeat: int, compare: Path | None = None) -> dict[str, Any]:
     pairs = []
     for index in range(1, repeat + 1):
         load_average = os.getloadavg()[0]
         # alternate which goes first, so a change in the machine's load falls on both alike
-        order = ("bare", "load") if index % 2 else ("load", "bare")
+        order = ["bare", "load", *(["compare"] if compare else [])]
+        if not index % 2:
+            order.reverse()
         pair: dict[str, Any] = {"load_average_start": load_average}
         for kind in order:
             progress(scale, f"pair {index}/{repeat}: {kind}")
-            pair[kind] = measure(kind, drop, folder, index)
+            if kind == "compare":
+                pair[kind] = measure("load", drop, folder, index, source=compare)
+            else:
+                pair[kind] = measure(kind, drop, folder, index)
         pair["load_average_end"] = os.getloadavg()[0]
         pair["ratio"] = pair["load"]["seconds"] / pair["bare"]["seconds"]
-        progress(scale, f"pair {index}: bare {pair['bare']['seconds']:.1f} s, load stage {pair['load']['seconds']:.1f} s, "
-                        f"ratio {pair['ratio']:.2f}")
+        if compare:
+            pair["compare_ratio"] = pair["compare"]["seconds"] / pair["bare"]["seconds"]
+        progress(
+            scale,
+            f"pair {index}: bare {pair['bare']['seconds']:.1f} s, load stage {pair['load']['seconds']:.1f} s, "
+            f"ratio {pair['ratio']:.2f}" + (f"; compared tree {pair['compare_ratio']:.2f}" if compare else ""),
+        )
         pairs.append(pair)
     ratios = [pair["ratio"] for pair in pairs]
     return {
@@ -141,6 +174,15 @@ def measure_scale(scale: Scale, drop: Path, folder: Path, repeat: int) -> dict[s
         "bare_seconds_median": statistics.median(pair["bare"]["seconds"] for pair in pairs),
         "load_seconds_median": statistics.median(pair["load"]["seconds"] for pair in pairs),
         "pairs": pairs,
+        **(
+            {
+                "compare_source": str(compare),
+                "compare_ratio_median": statistics.median(pair["compare_ratio"] for pair in pairs),
+                "compare_seconds_median": statistics.median(pair["compare"]["seconds"] for pair in pairs),
+            }
+            if compare
+            else {}
+        ),
     }
 
 
@@ -161,16 +203,41 @@ def markdown(results: list[dict[str, Any]], command: str) -> str:
             f"{max(pair['load']['peak_rss_mib'] for pair in pairs):.0f} | {max(pair['bare']['peak_rss_mib'] for pair in pairs):.0f} | "
             f"{min(averages):.1f} to {max(averages):.1f} |"
         )
-    lines += ["", "Load stage seconds by stage (median of the pairs):", "", "| scale | " + " | ".join(STAGES) + " |",
-              "| --- |" + " ---: |" * len(STAGES)]
+        if "compare_source" in result:
+            lines.append(
+                f"| {result['scale']}, compared tree {result['compare_source']} | {result['bare_seconds_median']:.1f} | "
+                f"{result['compare_seconds_median']:.1f} | **{result['compare_ratio_median']:.2f}** | "
+                f"{', '.join(format(pair['compare_ratio'], '.2f') for pair in pairs)} | "
+                f"{max(pair['compare']['peak_rss_mib'] for pair in pairs):.0f} | | |"
+            )
+    lines += [
+        "",
+        "Load stage seconds by stage (median of the pairs):",
+        "",
+        "| scale | " + " | ".join(STAGES) + " |",
+        "| --- |" + " ---: |" * len(STAGES),
+    ]
     for result in results:
-        cells = [statistics.median(pair["load"]["stage_seconds"].get(stage, 0.0) for pair in result["pairs"]) for stage in STAGES]
-        lines.append(f"| {result['scale']} | " + " | ".join(f"{cell:.1f}" for cell in cells) + " |")
+        for kind in ("load", "compare") if "compare_source" in result else ("load",):
+            cells = [
+                statistics.median(pair[kind]["stage_seconds"].get(stage, 0.0) for pair in result["pairs"]) for stage in STAGES
+            ]
+            name = result["scale"] + (", compared tree" if kind == "compare" else "")
+            lines.append(f"| {name} | " + " | ".join(f"{cell:.1f}" for cell in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
-STAGES = ("fingerprint", "read", "identifier guard", "contract checks", "warehouse checks", "rejects", "staging", "commit",
-          "checkpoint")
+STAGES = (
+    "fingerprint",
+    "read",
+    "identifier guard",
+    "contract checks",
+    "warehouse checks",
+    "rejects",
+    "staging",
+    "commit",
+    "checkpoint",
+)
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -180,6 +247,11 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3, help="alternating pairs per scale; the median ratio is reported")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="where drops and databases are kept")
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="folder for load_stage.json and .md")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="another source tree (e.g. an export of main) whose load stage is measured in the same rounds",
+    )
     parser.add_argument("--profile", type=Path, help="profile the load stage once under cProfile, write statistics here")
     return parser.parse_args(argv)
 
@@ -198,9 +270,16 @@ def main(argv: list[str] | None = None) -> None:
             run = measure("load", drop, folder, 0, options.profile)
             progress(scale, f"profiled: {run['seconds']:.1f} s; statistics in {options.profile}")
             return
-        results.append(measure_scale(scale, drop, folder, options.repeat))
-        report = {"command": command, "started": started, "finished": now(), "machine": machine(),
-                  "versions": versions("duckdb", "polars"), "ratio_goal": RATIO_GOAL, "results": results}
+        results.append(measure_scale(scale, drop, folder, options.repeat, options.compare))
+        report = {
+            "command": command,
+            "started": started,
+            "finished": now(),
+            "machine": machine(),
+            "versions": versions("duckdb", "polars"),
+            "ratio_goal": RATIO_GOAL,
+            "results": results,
+        }
         options.results.mkdir(parents=True, exist_ok=True)
         (options.results / "load_stage.json").write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
         (options.results / "load_stage.md").write_text(markdown(results, command), encoding="utf-8")
