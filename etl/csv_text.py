@@ -78,7 +78,9 @@ def count_lines(path: Path) -> int:
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             try:
-                decoder.decode(chunk)
+                # ASCII is UTF-8: such a chunk is decoded only to finish a character the last one began
+                if not (chunk.isascii() and not decoder.getstate()[0]):
+                    decoder.decode(chunk)
             except UnicodeDecodeError as error:
                 # error.object starts with at most three bytes held back from the chunk before, none a line break
                 line = lines + error.object[: error.start].count(b"\n") + 1

@@ -297,8 +297,13 @@ def _identifiers_in_rejected_lines(con: duckdb.DuckDBPyConnection, read: ReadRes
     if not read.structural_rejects:
         return []
     lines = sorted({(reject.line, reject.value or "") for reject in read.structural_rejects})
-    con.execute("create or replace temp table _rejected_lines (line_text varchar, _line bigint)")
-    con.executemany("insert into _rejected_lines values (?, ?)", [[text, line] for line, text in lines])
+    frame = pl.DataFrame(
+        {"line_text": [text for _, text in lines], "_line": [line for line, _ in lines]},
+        schema={"line_text": pl.String, "_line": pl.Int64},
+    )
+    con.register("_rejected_lines_frame", frame)
+    con.execute("create or replace temp table _rejected_lines as select * from _rejected_lines_frame")
+    con.unregister("_rejected_lines_frame")
     findings = scan_values(con, "_rejected_lines", ["line_text"])
     return [f"line {finding.first_line} (rejected as malformed): looks like {VALUE_KINDS[finding.kind]}" for finding in findings]
 
@@ -307,11 +312,21 @@ def _keep_rejects(
     con: duckdb.DuckDBPyConnection, read: ReadResult, extract: str, file_name: str, run_id: str, record_id: str
 ) -> int:
     now = datetime.now()
-    for reject in read.structural_rejects:
+    if read.structural_rejects:
         # A malformed line's text is never kept: it may hold anything, and its line number finds it.
-        con.execute(
-            "insert into rejects values (?, ?, ?, ?, null, ?, null, ?, ?)",
-            [run_id, extract, file_name, reject.line, reject.column, reject.rule, now],
+        structural = pl.DataFrame(
+            {
+                "line": [reject.line for reject in read.structural_rejects],
+                "column_name": [reject.column for reject in read.structural_rejects],
+                "rule": [reject.rule for reject in read.structural_rejects],
+            },
+            schema={"line": pl.Int64, "column_name": pl.String, "rule": pl.String},
+        ).with_row_index("_order")
+        _insert_frame(
+            con,
+            structural,
+            "select ?, ?, ?, line, null, column_name, null, rule, ? from _frame order by _order",
+            [run_id, extract, file_name, now],
         )
     con.execute(
         f"""
@@ -323,19 +338,32 @@ def _keep_rejects(
         [run_id, extract, file_name, now],
     )
     structural_lines = {reject.line for reject in read.structural_rejects}
-    for start, end in read.record_spans.items():
+    spans = [(start, end) for start, end in read.record_spans.items() if start not in structural_lines]
+    if spans:
         # A rejected record spanning lines most likely swallowed them through a stray quote: say so.
-        if (
-            start not in structural_lines
-            and con.execute("select count(*) from _checked_file where _line = ? and len(_problems) > 0", [start]).fetchall()[0][0]
-        ):
-            con.execute(
-                "insert into rejects values (?, ?, ?, ?, null, null, null, ?, ?)",
-                [run_id, extract, file_name, start, swallowed_lines(start, end), now],
-            )
+        frame = pl.DataFrame(
+            {"start": [start for start, _ in spans], "rule": [swallowed_lines(start, end) for start, end in spans]},
+            schema={"start": pl.Int64, "rule": pl.String},
+        )
+        _insert_frame(
+            con,
+            frame,
+            "select ?, ?, ?, f.start, null, null, null, f.rule, ? from _frame f "
+            "where exists (select 1 from _checked_file c where c._line = f.start and len(c._problems) > 0) order by f.start",
+            [run_id, extract, file_name, now],
+        )
     _withhold_identifying_values(con, run_id, file_name)
     invalid = one_value(con, "select count(*) from _checked_file where len(_problems) > 0")
-    return invalid + len({reject.line for reject in read.structural_rejects})
+    return invalid + len(structural_lines)
+
+
+def _insert_frame(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, select: str, parameters: list[object]) -> None:
+    """Insert into `rejects` the rows `select` makes of `frame` (read as `_frame`), in one statement."""
+    con.register("_frame", frame)
+    try:
+        con.execute(f"insert into rejects {select}", parameters)
+    finally:
+        con.unregister("_frame")
 
 
 def _withhold_identifying_values(con: duckdb.DuckDBPyConnection, run_id: str, file_name: str) -> None:
@@ -345,10 +373,20 @@ def _withhold_identifying_values(con: duckdb.DuckDBPyConnection, run_id: str, fi
             f"select distinct {column} from rejects where run_id = ? and file_name = ? and {column} is not null",
             [run_id, file_name],
         ).fetchall()
-        for (value,) in values:
-            reason = withheld_reason(value)
-            if reason:
-                con.execute(
-                    f"update rejects set {column} = ? where run_id = ? and file_name = ? and {column} = ?",
-                    [reason, run_id, file_name, value],
-                )
+        # Each distinct value is judged once in Python; the rows holding the withheld ones change in one statement.
+        withheld = [(value, reason) for (value,) in values if (reason := withheld_reason(value))]
+        if not withheld:
+            continue
+        frame = pl.DataFrame(
+            {"_value": [value for value, _ in withheld], "_reason": [reason for _, reason in withheld]},
+            schema={"_value": pl.String, "_reason": pl.String},
+        )
+        con.register("_withheld", frame)
+        try:
+            con.execute(
+                f"update rejects set {column} = w._reason from _withheld w "
+                f"where rejects.run_id = ? and rejects.file_name = ? and rejects.{column} = w._value",
+                [run_id, file_name],
+            )
+        finally:
+            con.unregister("_withheld")

@@ -80,13 +80,16 @@ def scan_values(
     _require_columns(con, table, [*scanned, LINE_COLUMN])
     if not scanned:
         return []
+    # Each column's distinct values are found first, so a value repeated down a column (a ward code,
+    # a yes/no flag, a category) meets the regular expressions once rather than once per row.
     parts = [
-        f"select {index} as _column, _text, {_quote(LINE_COLUMN)} as _line from ("
-        f"select cast({_quote(column)} as varchar) as _text, {_quote(LINE_COLUMN)} from {_quote(table)}) "
+        f"select {index} as _column, _text, _first_line, _count from ("
+        f"select cast({_quote(column)} as varchar) as _text, min({_quote(LINE_COLUMN)}) as _first_line, "
+        f"count(*) as _count from {_quote(table)} group by 1) "
         f"where _text is not null and ({_suspect_sql()})"
         for index, column in enumerate(scanned)
     ]
-    sql = f"select _column, _text, min(_line), count(*) from ({' union all '.join(parts)}) group by all"
+    sql = " union all ".join(parts)
     suspects = con.execute(sql, _SQL_PARAMETERS).fetchall()
     tally: dict[tuple[int, str], list[int]] = {}
     for column_index, text, first_line, count in suspects:
@@ -109,7 +112,11 @@ def scan_values(
 def _suspect_sql() -> str:
     """A value is a suspect when any loose pattern matches it once ISO dates are set aside: one
     regular expression of alternatives, so each value is read once."""
-    return "regexp_matches(regexp_replace(_text, $iso_moment, ' ', 'g'), $any_suspect)"
+    # Only a value with a hyphen can hold an ISO date, so only such a value is rewritten first.
+    return (
+        "regexp_matches(case when contains(_text, '-') then regexp_replace(_text, $iso_moment, ' ', 'g') "
+        "else _text end, $any_suspect)"
+    )
 
 
 def find_direct_identifiers(

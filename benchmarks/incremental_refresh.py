@@ -1,0 +1,326 @@
+"""A one-day drop on warehouses of growing history: the nightly refresh against a full rebuild, side by side.
+
+    .venv/bin/python benchmarks/incremental_refresh.py --scales 500k,1M,5M --repeat 1
+
+For each scale, the national-scale sample drop (`oversight sample --scale 500k --tables-as csv`, generated
+once, untimed, shared with benchmarks/national_scale.py under --work; `--drop 5M=/path/to/drop` uses one
+already generated) is split by date: the rows of the last day of police incidents, and of every other event
+extract dated that day, make the one-day drop (about 1/365 of a year's rows, each extract in proportion);
+every other row, with the reference files, is the history. The history is loaded into a warehouse once
+(untimed, kept under --work for later runs; `--fresh-history` loads it again). For each of --repeat rounds,
+two copies of it then take the one-day drop, each in a subprocess of its own, in alternating order:
+
+- nightly: `oversight refresh --incoming <day>`, what runs every night;
+- full rebuild: `oversight refresh --incoming <day> --full` when the CLI has `--full`; otherwise the same
+  plain `oversight refresh`, which then rebuilds every mart and sum whatever the drop holds (the JSON
+  records which was run).
+
+Each run is timed around its subprocess (Python start-up included); its peak memory is the larger of the
+process tree's summed RSS, sampled every 0.1 s from /proc, and the largest single process's ru_maxrss.
+Reported per scale: both times (median of the rounds), their ratio (goal: at most 0.1 at 5M), each run's
+stage seconds from runs.jsonl and peak memory (goal: at most 2 GiB); across scales, how the nightly time
+grows from the smallest scale to the largest (goal: within 1.5x). The 1-minute load average at the start
+and end of each scale is recorded: on a shared machine compare only figures from one run.
+
+Results: benchmarks/results/incremental_refresh.json and .md (override with --results).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from common import machine, versions
+from scale_runs import (
+    DEFAULT_RESULTS,
+    DEFAULT_WORK,
+    PROJECT_ROOT,
+    REFRESH_RSS_GOAL_GIB,
+    Scale,
+    ensure_drop,
+    now,
+    progress,
+    worker_environment,
+)
+
+RATIO_GOAL = 0.1
+GROWTH_GOAL = 1.5
+DAYS_PER_YEAR = 365
+# each event extract and the column that dates its rows
+EVENT_DATES = {
+    "police_incidents": "reported_at",
+    "crime_outcomes": "recorded_at",
+    "marac_cases": "heard_on",
+    "service_referrals": "referred_at",
+    "mash_contacts": "received_at",
+    "school_notifications": "notified_at",
+}
+
+
+# ---- the drops ------------------------------------------------------------------------------
+
+
+def split_drop(drop: Path, folder: Path) -> dict[str, Any]:
+    """Split a whole drop into the history and the one-day drop under `folder`; returns what was split."""
+    history, day_drop, summary = folder / "history", folder / "day", folder / "split.json"
+    if history.is_dir() and day_drop.is_dir() and summary.exists():
+        return json.loads(summary.read_text(encoding="utf-8"))
+    import polars as pl
+
+    for target in (history, day_drop):
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+    incidents = pl.scan_csv(drop / "police_incidents.csv", infer_schema=False)
+    day = incidents.select(pl.col("reported_at").str.slice(0, 10).max()).collect().item()
+    first = incidents.select(pl.col("reported_at").str.slice(0, 10).min()).collect().item()
+    rows: dict[str, dict[str, int]] = {}
+    for path in sorted(drop.iterdir()):
+        extract = path.stem
+        if extract not in EVENT_DATES or path.suffix != ".csv":
+            shutil.copy(path, history / path.name)
+            continue
+        frame = pl.scan_csv(path, infer_schema=False)
+        on_day = (pl.col(EVENT_DATES[extract]).str.slice(0, 10) == day).fill_null(False)
+        frame.filter(on_day.not_()).sink_csv(history / path.name)
+        today = frame.filter(on_day).collect()
+        today.write_csv(day_drop / f"{extract}_{day}.csv")
+        total = frame.select(pl.len()).collect().item()
+        rows[extract] = {"day": today.height, "whole": total}
+    result = {"day": day, "first_day": first, "rows": rows}
+    summary.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return result
+
+
+# ---- measured runs --------------------------------------------------------------------------
+
+
+def _tree_rss_kib(root: int) -> int:
+    """Summed resident memory of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            parent, pages = int(fields[1]), int(fields[21])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(entry))
+        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE") // 1024
+    total, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
+        total += rss.get(pid, 0)
+        pending.extend(children.get(pid, []))
+    return total
+
+
+def run_tree_measured(command: list[str], log: Path, environment: dict[str, str]) -> dict[str, Any]:
+    """Run a command to completion: wall time, exit code and peak memory of its whole process tree."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    peak = [0]
+    with log.open("w", encoding="utf-8") as output:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=environment, cwd=PROJECT_ROOT)
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.1):
+                peak[0] = max(peak[0], _tree_rss_kib(child.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        done.set()
+        sampler.join()
+    returncode = os.waitstatus_to_exitcode(status)
+    if returncode != 0:
+        tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-30:])
+        raise RuntimeError(f"{' '.join(command)} failed with exit code {returncode} (log {log}):\n{tail}")
+    return {
+        "seconds": round(seconds, 2),
+        "peak_rss_mib": round(max(peak[0], usage.ru_maxrss) / 1024, 1),
+        "sampled_tree_rss_mib": round(peak[0] / 1024, 1),
+        "ru_maxrss_mib": round(usage.ru_maxrss / 1024, 1),
+    }
+
+
+def cli_has_full() -> bool:
+    """Whether `oversight refresh` takes --full (the nightly refresh then applies only what the drop changed)."""
+    shown = subprocess.run(
+        [sys.executable, "-m", "oversight.cli", "refresh", "--help"], capture_output=True, text=True, cwd=PROJECT_ROOT
+    )
+    return "--full" in shown.stdout
+
+
+def refresh_command(incoming: Path, warehouse: Path, *, full: bool) -> list[str]:
+    command = [sys.executable, "-m", "oversight.cli", "refresh", "--incoming", str(incoming), "--warehouse", str(warehouse)]
+    return [*command, "--full"] if full else command
+
+
+def last_run(warehouse: Path) -> dict[str, Any]:
+    lines = (warehouse / "runs.jsonl").read_text(encoding="utf-8").splitlines()
+    return json.loads(lines[-1]) if lines else {}
+
+
+def history_warehouse(scale: Scale, folder: Path, history: Path, *, fresh: bool) -> Path:
+    base = folder / "warehouse-history"
+    if fresh or not (base / "CURRENT").exists():
+        shutil.rmtree(base, ignore_errors=True)
+        base.mkdir(parents=True)
+        progress(scale, "loading the history (not timed)")
+        run_tree_measured(refresh_command(history, base, full=False), folder / "logs" / "history.log", worker_environment(base))
+    return base
+
+
+def measure_scale(scale: Scale, drop: Path, options: argparse.Namespace, full_option: bool) -> dict[str, Any]:
+    folder = options.work / "incremental" / scale.key
+    load_start = os.getloadavg()[0]
+    split = split_drop(drop, folder)
+    base = history_warehouse(scale, folder, folder / "history", fresh=options.fresh_history)
+    runs: dict[str, list[dict[str, Any]]] = {"nightly": [], "full": []}
+    for round_number in range(1, options.repeat + 1):
+        # alternate which goes first, so a change in the machine's load falls on both alike
+        order = ("nightly", "full") if round_number % 2 else ("full", "nightly")
+        for kind in order:
+            warehouse = folder / f"warehouse-{kind}"
+            shutil.rmtree(warehouse, ignore_errors=True)
+            shutil.copytree(base, warehouse)
+            progress(scale, f"round {round_number}/{options.repeat}: the one-day drop, {kind}")
+            log = folder / "logs" / f"{kind}-{round_number}.log"
+            command = refresh_command(folder / "day", warehouse, full=kind == "full" and full_option)
+            run = run_tree_measured(command, log, worker_environment(warehouse))
+            record = last_run(warehouse)
+            run |= {
+                "load_average": os.getloadavg()[0],
+                "kind": record.get("kind"),
+                "stage_seconds": record.get("stage_seconds", {}),
+            }
+            progress(scale, f"{kind}: {run['seconds']:.1f} s, peak {run['peak_rss_mib']:.0f} MiB")
+            runs[kind].append(run)
+            shutil.rmtree(warehouse, ignore_errors=True)
+    nightly = statistics.median(run["seconds"] for run in runs["nightly"])
+    full = statistics.median(run["seconds"] for run in runs["full"])
+    return {
+        "scale": scale.label,
+        "incidents": split["rows"].get("police_incidents", {}).get("whole", scale.incidents),
+        "drop": str(drop),
+        "day": split["day"],
+        "day_rows": {extract: counts["day"] for extract, counts in split["rows"].items()},
+        "whole_rows": {extract: counts["whole"] for extract, counts in split["rows"].items()},
+        "nightly_seconds": nightly,
+        "full_seconds": full,
+        "ratio": nightly / full,
+        "peak_rss_mib": max(run["peak_rss_mib"] for kind in runs for run in runs[kind]),
+        "load_average": [load_start, os.getloadavg()[0]],
+        "runs": runs,
+    }
+
+
+# ---- the report -----------------------------------------------------------------------------
+
+
+def _stage(runs: list[dict[str, Any]], *names: str) -> float:
+    return statistics.median(sum(run["stage_seconds"].get(name, 0.0) for name in names) for run in runs)
+
+
+def markdown(report: dict[str, Any]) -> str:
+    results = report["results"]
+    full_run = "`oversight refresh --full`" if report["full_option"] else "plain `oversight refresh` (the CLI has no `--full`)"
+    lines = [
+        f"Command: `{report['command']}`; full rebuild: {full_run}.",
+        "",
+        "| incidents | one-day drop rows (police incidents) | nightly s | full rebuild s | nightly / full (goal ≤ 0.1 at 5M) "
+        "| nightly: load / marts / sums s | full: load / marts / sums s | peak RSS MiB nightly / full (goal ≤ 2048) | 1-min load average |",
+        "| ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- |",
+    ]
+    load_stages = (
+        "fingerprint",
+        "read",
+        "identifier guard",
+        "contract checks",
+        "warehouse checks",
+        "rejects",
+        "staging",
+        "commit",
+    )
+    for result in results:
+        nightly, full = result["runs"]["nightly"], result["runs"]["full"]
+
+        def split(runs: list[dict[str, Any]]) -> str:
+            return f"{_stage(runs, *load_stages):.1f} / {_stage(runs, 'marts'):.1f} / {_stage(runs, 'precomputed sums'):.1f}"
+
+        lines.append(
+            f"| {result['incidents']:,} | {sum(result['day_rows'].values()):,} ({result['day_rows'].get('police_incidents', 0):,}) "
+            f"| {result['nightly_seconds']:.1f} | {result['full_seconds']:.1f} | **{result['ratio']:.2f}** | {split(nightly)} "
+            f"| {split(full)} | {max(r['peak_rss_mib'] for r in nightly):.0f} / {max(r['peak_rss_mib'] for r in full):.0f} "
+            f"| {result['load_average'][0]:.1f} to {result['load_average'][1]:.1f} |"
+        )
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        growth = last["nightly_seconds"] / first["nightly_seconds"]
+        lines += [
+            "",
+            f"Nightly time from {first['incidents']:,} to {last['incidents']:,} incidents: ×{growth:.2f} (goal: within "
+            f"×{GROWTH_GOAL}); nightly / full at the largest scale {last['ratio']:.2f} (goal: at most {RATIO_GOAL}); "
+            f"peak memory {max(r['peak_rss_mib'] for r in results):.0f} MiB (goal: at most {REFRESH_RSS_GOAL_GIB:g} GiB).",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="500k,1M,5M", help="comma-separated numbers of police incidents (500k, 1M, 5M)")
+    parser.add_argument(
+        "--drop",
+        action="append",
+        default=[],
+        metavar="SCALE=PATH",
+        help="use an already generated CSV drop for a scale (e.g. 5M=/tmp/drop5M); repeatable",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of (nightly, full) per scale; medians are reported")
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="where drops, histories and warehouses are kept")
+    parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="folder for incremental_refresh.json and .md")
+    parser.add_argument("--fresh-history", action="store_true", help="load each scale's history warehouse again")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    options = parse_arguments(argv)
+    drops = {Scale.parse(label).key: Path(path) for label, path in (item.split("=", 1) for item in options.drop)}
+    full_option = cli_has_full()
+    report: dict[str, Any] = {
+        "command": ".venv/bin/python benchmarks/incremental_refresh.py " + " ".join(sys.argv[1:] if argv is None else argv),
+        "started": now(),
+        "full_option": full_option,
+        "goals": {"ratio_at_largest": RATIO_GOAL, "growth": GROWTH_GOAL, "peak_rss_gib": REFRESH_RSS_GOAL_GIB},
+        "machine": machine(),
+        "versions": versions("duckdb", "polars"),
+        "results": [],
+    }
+    for text in options.scales.split(","):
+        scale = Scale.parse(text)
+        drop = drops.get(scale.key) or ensure_drop(scale, options.work)
+        report["results"].append(measure_scale(scale, drop, options, full_option))
+        report["finished"] = now()
+        options.results.mkdir(parents=True, exist_ok=True)
+        (options.results / "incremental_refresh.json").write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+        (options.results / "incremental_refresh.md").write_text(markdown(report), encoding="utf-8")
+    print(markdown(report), flush=True)
+    return report
+
+
+if __name__ == "__main__":
+    main()
