@@ -3,11 +3,19 @@
 Nothing is lost: a refused file loads nothing and says why; a rejected row is kept in
 `rejects` with its file, line, column and rule; the last good warehouse keeps serving
 until a complete new version replaces it.
+
+Each run is one of three kinds, recorded in the run log (`kind`) and in `etl_runs.refresh_kind`:
+- `unchanged`: every file of the drop was loaded before (by content) into the served version, and
+  that version was built by the code running now; nothing is copied or published.
+- `full`: every mart and sum is rebuilt from staging (`full=True`, `oversight refresh --full`,
+  and any drop that changes something).
+- `incremental`: only what the drop changed is rebuilt, inside the copied version.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import shutil
 import uuid
 from collections.abc import Callable
@@ -19,7 +27,7 @@ import duckdb
 
 from etl.drop import DropFile, list_drop
 from etl.errors import FileRefused, RefreshFailed
-from etl.load import FileReport, load_file
+from etl.load import FileReport, file_sha256, load_file
 from etl.marts import build_marts, mart_settings
 from etl.pii.values import safe_file_name
 from etl.stages import StageSeconds, timed
@@ -31,6 +39,10 @@ Progress = Callable[[str, int, int], None]  # (file name, position, total)
 # Tables derived from the marts by a later layer (the metrics' precomputed sums), built in the
 # same new version so they are published with the data they come from, or not at all.
 AfterMarts = Callable[[duckdb.DuckDBPyConnection], None]
+FULL, INCREMENTAL, UNCHANGED = "full", "incremental", "unchanged"
+# The packages whose SQL and code decide what staging, the marts and the sums hold: a version built by
+# other code is never left serving by a drop that changes nothing.
+BUILT_BY = ("etl", "metrics", "pipeline")
 
 
 @dataclass
@@ -44,6 +56,7 @@ class RefreshReport:
     files: list[FileReport] = field(default_factory=list)
     error: str | None = None
     stage_seconds: StageSeconds = field(default_factory=dict)
+    kind: str = FULL  # full | incremental | unchanged
 
     @property
     def refused(self) -> list[FileReport]:
@@ -73,8 +86,12 @@ def refresh(
     as_of: datetime | None = None,
     progress: Progress | None = None,
     after_marts: AfterMarts | None = None,
+    full: bool = False,
 ) -> RefreshReport:
-    """Apply the drop in `incoming` and publish a new warehouse version.
+    """Apply the drop in `incoming` and publish a new warehouse version; a drop that changes nothing
+    publishes none (`kind` and `outcome` are then `unchanged`, and `published` is None).
+
+    `full` rebuilds and publishes whatever the drop holds, even a drop loaded before.
 
     Raises RefreshFailed (nothing published, the last good version still serving) when the
     drop cannot be applied at all; refused files and rejected rows are reported instead.
@@ -93,11 +110,15 @@ def refresh(
                 f"the incoming folder {incoming} is a file, not a folder; pass the folder the drop's files are in"
             )
         with store.refresh_lock():
-            store.prune(settings.keep_versions)
-            report.published = _build_and_publish(
-                store, incoming, report, settings=settings, as_of=as_of, progress=progress, after_marts=after_marts
-            )
-            store.prune(settings.keep_versions)
+            if not full and _already_loaded(store, incoming, report):
+                report.kind = report.outcome = UNCHANGED
+                report.finished_at = datetime.now()
+            else:
+                store.prune(settings.keep_versions)
+                report.published = _build_and_publish(
+                    store, incoming, report, settings=settings, as_of=as_of, progress=progress, after_marts=after_marts
+                )
+                store.prune(settings.keep_versions)
     except Exception as error:
         report.outcome = "failed"
         report.error = str(error)
@@ -158,6 +179,8 @@ def _build_and_publish(
                 progress("precomputing indicators", len(files), len(files))
             with timed(report.stage_seconds, "precomputed sums"):
                 after_marts(con)
+        con.execute("delete from refresh_state")
+        con.execute("insert into refresh_state values (?)", [build_fingerprint()])
         report.outcome = "completed with refused files" if report.refused else "completed"
         report.finished_at = datetime.now()
         _record_run(con, report)
@@ -174,6 +197,67 @@ def _build_and_publish(
     except BaseException:
         _remove_unfinished(building)
         raise
+
+
+def build_fingerprint() -> str:
+    """A digest of every SQL and Python file that builds staging, the marts and the sums."""
+    from importlib import util
+
+    digest = hashlib.sha256()
+    for package in BUILT_BY:
+        spec = util.find_spec(package)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            for path in sorted(Path(folder).rglob("*")):
+                if path.suffix in (".sql", ".py") and "__pycache__" not in path.parts:
+                    digest.update(str(path.relative_to(folder)).encode())
+                    digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _already_loaded(store: Warehouse, incoming: Path, report: RefreshReport) -> bool:
+    """True when every file of the drop was loaded before, by content, into the served version, and that
+    version was built by the code running now: the drop then changes nothing, so nothing is copied or
+    published. Its files are reported as unchanged. A drop with any file that would be refused, or is new,
+    is built as usual (and reported file by file)."""
+    if not store.exists() or not incoming.is_dir():
+        return False
+    try:
+        files = list_drop(incoming)
+    except Exception:
+        return False  # the build reports it
+    if not files or any(
+        drop_file.problem is not None or drop_file.extract_name is None or safe_file_name(drop_file.path) != drop_file.path.name
+        for drop_file in files
+    ):
+        return False
+    with timed(report.stage_seconds, "fingerprint"):
+        hashes = [file_sha256(drop_file.path) for drop_file in files]
+    with store.connect_read_only() as con:
+        try:
+            built_by = con.execute("select build_fingerprint from refresh_state").fetchall()
+        except duckdb.CatalogException:
+            return False  # built before versions recorded their code
+        if built_by != [(build_fingerprint(),)]:
+            return False
+        known = {
+            sha: (name, loaded_at)
+            for sha, name, loaded_at in con.execute(
+                "select sha256, file_name, loaded_at from loaded_files where list_contains(?, sha256)", [hashes]
+            ).fetchall()
+        }
+    if not set(hashes) <= known.keys():
+        return False
+    report.files = [
+        FileReport(
+            drop_file.path.name,
+            drop_file.extract_name,
+            "unchanged",
+            sha,
+            message=f"already loaded as {known[sha][0]} on {known[sha][1]:%Y-%m-%d %H:%M}; nothing changed",
+        )
+        for drop_file, sha in zip(files, hashes, strict=True)
+    ]
+    return True
 
 
 def _remove_unfinished(building: Path) -> None:
@@ -238,7 +322,9 @@ def _record_run(con: duckdb.DuckDBPyConnection, report: RefreshReport) -> None:
     totals = report.totals()
     statuses = [file.status for file in report.files]
     con.execute(
-        "insert into etl_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into etl_runs (run_id, started_at, finished_at, drop_folder, outcome, files_seen, files_loaded, "
+        "files_refused, files_unchanged, rows_in_files, rows_loaded, rows_updated, rows_rejected, refresh_kind) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             report.run_id,
             report.started_at,
@@ -253,6 +339,7 @@ def _record_run(con: duckdb.DuckDBPyConnection, report: RefreshReport) -> None:
             totals["rows_loaded"],
             totals["rows_updated"],
             totals["rows_rejected"],
+            report.kind,
         ],
     )
     for file in report.files:
