@@ -7,15 +7,20 @@ until a complete new version replaces it.
 Each run is one of three kinds, recorded in the run log (`kind`) and in `etl_runs.refresh_kind`:
 - `unchanged`: every file of the drop was loaded before (by content) into the served version, and
   that version was built by the code running now; nothing is copied or published.
-- `full`: every mart and sum is rebuilt from staging (`full=True`, `oversight refresh --full`,
-  and any drop that changes something).
-- `incremental`: only what the drop changed is rebuilt, inside the copied version.
+- `full`: every mart and sum is rebuilt from staging: when asked (`full=True`, `oversight refresh
+  --full`), for the first version, and when the served version was built by other code, other mart
+  settings, or without the sums (its `refresh_state` digest differs).
+- `incremental`: inside the copied version, only the marts that read a staging table a loaded file
+  changed (or a mart so rebuilt) are rebuilt, by their `-- depends:` lines; the others are kept. The
+  precomputed sums are not yet patched: they are rebuilt whole whenever a file changed staging (the
+  run's `notes` say so) and kept when none did. `rebuilt` lists the marts rebuilt.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import shutil
 import uuid
 from collections.abc import Callable
@@ -25,13 +30,14 @@ from pathlib import Path
 
 import duckdb
 
+from etl.contract import BY_NAME
 from etl.drop import DropFile, list_drop
 from etl.errors import FileRefused, RefreshFailed
 from etl.load import FileReport, file_sha256, load_file
 from etl.marts import build_marts, mart_settings
 from etl.pii.values import safe_file_name
 from etl.stages import StageSeconds, timed
-from etl.staging import ensure_schema
+from etl.staging import ensure_schema, staging_table
 from etl.warehouse import BUILDING_SUFFIX, STARTED, Warehouse, one_value, private_umask, storage_failure
 from oversight.settings import Settings
 
@@ -56,7 +62,9 @@ class RefreshReport:
     files: list[FileReport] = field(default_factory=list)
     error: str | None = None
     stage_seconds: StageSeconds = field(default_factory=dict)
-    kind: str = FULL  # full | incremental | unchanged
+    kind: str = INCREMENTAL  # full | incremental | unchanged
+    rebuilt: list[str] = field(default_factory=list)  # the marts rebuilt (the others were kept as copied)
+    notes: list[str] = field(default_factory=list)  # what an incremental run rebuilt whole, and why
 
     @property
     def refused(self) -> list[FileReport]:
@@ -98,7 +106,9 @@ def refresh(
     """
     store = Warehouse(warehouse, group=settings.warehouse_group)
     private_umask()
-    report = RefreshReport(run_id=uuid.uuid4().hex[:12], incoming=incoming, started_at=datetime.now())
+    report = RefreshReport(
+        run_id=uuid.uuid4().hex[:12], incoming=incoming, started_at=datetime.now(), kind=FULL if full else INCREMENTAL
+    )
     as_of = as_of or report.started_at
     # Written before anything else, so an attempt killed at any point still shows: started, never finished.
     store.log_run({**report.as_record(), "outcome": STARTED})
@@ -110,7 +120,8 @@ def refresh(
                 f"the incoming folder {incoming} is a file, not a folder; pass the folder the drop's files are in"
             )
         with store.refresh_lock():
-            if not full and _already_loaded(store, incoming, report):
+            fingerprint = build_fingerprint(mart_settings(settings), with_sums=after_marts is not None)
+            if not full and _already_loaded(store, incoming, report, fingerprint):
                 report.kind = report.outcome = UNCHANGED
                 report.finished_at = datetime.now()
             else:
@@ -170,17 +181,26 @@ def _build_and_publish(
                 _load_one(con, drop_file, report.run_id, settings=settings, as_of=as_of, seconds=report.stage_seconds)
             )
         _require_reference_data(con)
+        fingerprint = build_fingerprint(mart_settings(settings), with_sums=after_marts is not None)
+        changed = _changed_tables(report)
+        if report.kind != FULL and not _built_by(con, fingerprint):
+            report.kind = FULL  # the first version, or one built by other code or settings
         if progress:
             progress("building marts", len(files), len(files))
         with timed(report.stage_seconds, "marts"):
-            build_marts(con, mart_settings(settings))
+            report.rebuilt = build_marts(con, mart_settings(settings), changed=None if report.kind == FULL else changed)
         if after_marts:
-            if progress:
-                progress("precomputing indicators", len(files), len(files))
-            with timed(report.stage_seconds, "precomputed sums"):
-                after_marts(con)
+            if report.kind == FULL or changed:
+                if progress:
+                    progress("precomputing indicators", len(files), len(files))
+                with timed(report.stage_seconds, "precomputed sums"):
+                    after_marts(con)
+                if report.kind != FULL:
+                    report.notes.append("precomputed sums: rebuilt whole (not yet incremental)")
+            else:
+                report.notes.append("precomputed sums: kept, no file changed staging")
         con.execute("delete from refresh_state")
-        con.execute("insert into refresh_state values (?)", [build_fingerprint()])
+        con.execute("insert into refresh_state values (?)", [fingerprint])
         report.outcome = "completed with refused files" if report.refused else "completed"
         report.finished_at = datetime.now()
         _record_run(con, report)
@@ -199,11 +219,12 @@ def _build_and_publish(
         raise
 
 
-def build_fingerprint() -> str:
-    """A digest of every SQL and Python file that builds staging, the marts and the sums."""
+def build_fingerprint(parameters: dict[str, object], *, with_sums: bool) -> str:
+    """A digest of every SQL and Python file that builds staging, the marts and the sums, of the settings the
+    marts read, and of whether the sums were built: a version whose digest differs is rebuilt whole."""
     from importlib import util
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(json.dumps([sorted(parameters.items()), with_sums], default=str).encode())
     for package in BUILT_BY:
         spec = util.find_spec(package)
         for folder in (spec.submodule_search_locations or []) if spec else []:
@@ -214,7 +235,23 @@ def build_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _already_loaded(store: Warehouse, incoming: Path, report: RefreshReport) -> bool:
+def _built_by(con: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
+    """Whether the version open on `con` was built by the code and settings whose digest is `fingerprint`."""
+    try:
+        return con.execute("select build_fingerprint from refresh_state").fetchall() == [(fingerprint,)]
+    except duckdb.CatalogException:
+        return False  # built before versions recorded their code
+
+
+def _changed_tables(report: RefreshReport) -> set[str]:
+    """The tables the drop's loaded files may have changed (a file refused or unchanged changed none): their
+    staging tables, and `loaded_files`, which records each file loaded."""
+    loaded = [file for file in report.files if file.status == "loaded"]
+    staged = {staging_table(BY_NAME[file.extract]) for file in loaded if file.extract in BY_NAME}
+    return staged | ({"loaded_files"} if loaded else set())
+
+
+def _already_loaded(store: Warehouse, incoming: Path, report: RefreshReport, fingerprint: str) -> bool:
     """True when every file of the drop was loaded before, by content, into the served version, and that
     version was built by the code running now: the drop then changes nothing, so nothing is copied or
     published. Its files are reported as unchanged. A drop with any file that would be refused, or is new,
@@ -233,11 +270,7 @@ def _already_loaded(store: Warehouse, incoming: Path, report: RefreshReport) -> 
     with timed(report.stage_seconds, "fingerprint"):
         hashes = [file_sha256(drop_file.path) for drop_file in files]
     with store.connect_read_only() as con:
-        try:
-            built_by = con.execute("select build_fingerprint from refresh_state").fetchall()
-        except duckdb.CatalogException:
-            return False  # built before versions recorded their code
-        if built_by != [(build_fingerprint(),)]:
+        if not _built_by(con, fingerprint):
             return False
         known = {
             sha: (name, loaded_at)

@@ -9,9 +9,10 @@ import duckdb
 import pytest
 
 from etl.errors import RefreshFailed, RefreshLocked
+from etl.marts import mart_settings
 from etl.warehouse import Warehouse
 from pipeline.refresh import build_fingerprint, refresh
-from tests.drops import INCIDENTS_HEADER, incidents_csv, write_reference_drop, write_tiny_drop
+from tests.drops import INCIDENTS_HEADER, SERVICES_CSV, incidents_csv, write_reference_drop, write_tiny_drop
 
 
 def rows(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
@@ -81,7 +82,7 @@ def test_the_run_log_says_where_the_refresh_spent_its_time(tmp_path, settings):
     drop = write_tiny_drop(tmp_path / "drop")
     refresh(drop, warehouse=settings.warehouse, settings=settings)
     refresh(drop, warehouse=settings.warehouse, settings=settings, after_marts=lambda con: None, full=True)
-    refresh(drop, warehouse=settings.warehouse, settings=settings)
+    refresh(drop, warehouse=settings.warehouse, settings=settings, after_marts=lambda con: None)
 
     first, second, third = Warehouse(settings.warehouse).read_run_log()[-3:]
     per_file = {"fingerprint", "read", "identifier guard", "contract checks", "warehouse checks", "rejects", "staging", "commit"}
@@ -153,6 +154,23 @@ def test_full_rebuilds_and_publishes_a_drop_loaded_before(tmp_path, settings):
     assert rows(settings.warehouse, "select count(*) from stg_police_incidents") == [(3,)]
 
 
+def test_a_drop_rebuilds_only_the_marts_that_read_what_it_changed(tmp_path, settings):
+    refresh(write_tiny_drop(tmp_path / "drop"), warehouse=settings.warehouse, settings=settings)
+    before = table_contents(settings.warehouse, "mart_incidents")
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "services.csv").write_text(SERVICES_CSV.replace(",200,2.5,", ",250,2.5,"))
+
+    report = refresh(second, warehouse=settings.warehouse, settings=settings)
+
+    assert report.kind == "incremental"
+    # the services register and the file log (freshness) changed; nothing that reads incidents did
+    assert report.rebuilt == ["mart_freshness", "mart_service_referrals", "mart_services"]
+    assert table_contents(settings.warehouse, "mart_incidents") == before
+    assert (250,) in rows(settings.warehouse, "select capacity_per_year from mart_services")
+    assert rows(settings.warehouse, "select refresh_kind from etl_runs order by started_at") == [("full",), ("incremental",)]
+
+
 def test_a_drop_loaded_before_is_rebuilt_when_other_code_built_the_served_version(tmp_path, settings):
     drop = write_tiny_drop(tmp_path / "drop")
     refresh(drop, warehouse=settings.warehouse, settings=settings)
@@ -162,7 +180,9 @@ def test_a_drop_loaded_before_is_rebuilt_when_other_code_built_the_served_versio
     again = refresh(drop, warehouse=settings.warehouse, settings=settings)
 
     assert again.kind == "full" and again.published is not None
-    assert rows(settings.warehouse, "select build_fingerprint from refresh_state") == [(build_fingerprint(),)]
+    assert rows(settings.warehouse, "select build_fingerprint from refresh_state") == [
+        (build_fingerprint(mart_settings(settings), with_sums=False),)
+    ]
 
 
 def test_a_drop_with_one_new_file_among_old_ones_is_built_and_published(tmp_path, settings):
@@ -174,7 +194,7 @@ def test_a_drop_with_one_new_file_among_old_ones_is_built_and_published(tmp_path
 
     again = refresh(drop, warehouse=settings.warehouse, settings=settings)
 
-    assert again.published is not None and again.kind == "full"
+    assert again.published is not None and again.kind == "incremental"
     assert [file.status for file in again.files].count("loaded") == 1
     assert rows(settings.warehouse, "select count(*) from stg_police_incidents") == [(4,)]
 
