@@ -266,6 +266,10 @@ def _print_refresh_summary(report) -> None:
         )
     else:
         console.print(f"Published ({report.kind} refresh): {report.published}", soft_wrap=True)
+        if report.kind == "incremental":
+            console.print(f"Marts rebuilt: {', '.join(report.rebuilt) or 'none'}; the others were kept.", soft_wrap=True)
+            for note in report.notes:
+                console.print(f"- {note}", soft_wrap=True)
 
 
 # One table per file: the line, record id and column always whole; the rejected value and the

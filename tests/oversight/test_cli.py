@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from oversight.cli import app
 from oversight.cli_data import ScaleTarget, parse_scale
-from tests.drops import write_tiny_drop
+from tests.drops import SERVICES_CSV, write_tiny_drop
 
 runner = CliRunner()
 
@@ -89,6 +89,13 @@ def test_a_drop_sent_again_publishes_nothing_and_says_so_and_full_rebuilds(tmp_p
     assert again.exit_code == 0, again.output
     assert "Nothing changed: every file was loaded before. No new version was published" in again.output
     assert "Published" not in again.output
+
+    (drop / "services.csv").write_text(SERVICES_CSV.replace(",200,2.5,", ",250,2.5,"))
+    changed = runner.invoke(app, command, terminal_width=200)
+    assert changed.exit_code == 0, changed.output
+    assert "Published (incremental refresh):" in changed.output
+    assert "Marts rebuilt: mart_freshness, mart_service_referrals, mart_services; the others were kept." in changed.output
+    assert "- precomputed sums: rebuilt whole (not yet incremental)" in changed.output
 
     full = runner.invoke(app, [*command, "--full"], terminal_width=200)
     assert full.exit_code == 0, full.output
