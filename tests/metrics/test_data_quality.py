@@ -88,7 +88,8 @@ def test_refresh_history_lists_every_attempt_newest_first_in_words(refreshed):
         ("completed", 0, 7, 0, 0, 0, True),
         ("completed", 7, 0, 21, 18, 3, False),
     ]
-    assert history["kind"].to_list() == ["full", "unchanged", "full", "full"]
+    # the failed run was to be incremental; it published nothing, so the page says it rebuilt nothing
+    assert history["kind"].to_list() == ["incremental", "unchanged", "full", "full"]
     assert history["summary"].to_list() == [
         f"Failed: nothing was published, so the data shown did not change. Reason: the incoming folder "
         f"{store.root.parent / 'missing'} does not exist",
