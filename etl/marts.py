@@ -22,6 +22,8 @@ PIECES = re.compile(r"^-- pieces: (.+)$", re.MULTILINE)
 # other marts. The marts are built in an order that puts each after the marts it depends on.
 DEPENDS = re.compile(r"^-- depends: (.+)$", re.MULTILINE)
 STAGING_TABLES = frozenset(staging_table(model) for model in ALL_MODELS)
+# The refresh's own tables a mart may read (each file loaded, and when): sources as staging tables are.
+SYSTEM_SOURCES = frozenset({"loaded_files"})
 
 
 class MartDependencyError(Exception):
@@ -131,15 +133,26 @@ def build_mart(con: duckdb.DuckDBPyConnection, name: str, sql: str, parameters: 
         con.execute(f"insert into {name} {sql}", {**bound, **piece})
 
 
-def build_marts(con: duckdb.DuckDBPyConnection, parameters: dict[str, object] | None = None) -> list[str]:
-    """Builds every mart, with the shared rules (etl/rules.py) defined before and after them.
+def build_marts(
+    con: duckdb.DuckDBPyConnection, parameters: dict[str, object] | None = None, *, changed: Iterable[str] | None = None
+) -> list[str]:
+    """Builds the marts, with the shared rules (etl/rules.py) defined before and after them; returns those built.
 
     `parameters` are the settings marts may read (`mart_settings`), each mart given those it names.
+    `changed` names the staging tables a drop changed: then only the marts that read one of them, or read a
+    mart rebuilt for that reason, are rebuilt (and any mart the version lacks); the others are kept as they
+    are, since a mart is a function of the tables its `-- depends:` line names. None rebuilds every mart.
     """
     define_rules(con)
+    dirty = None if changed is None else set(changed)
+    present = {name for (name,) in con.execute("select table_name from duckdb_tables() where not temporary").fetchall()}
     built = []
-    for name, sql in build_order(mart_files(), sources=STAGING_TABLES):
+    for name, sql in build_order(mart_files(), sources=STAGING_TABLES | SYSTEM_SOURCES):
+        if dirty is not None and name in present and dirty.isdisjoint(mart_dependencies(sql)):
+            continue
         build_mart(con, name, sql, parameters)
         built.append(name)
+        if dirty is not None:
+            dirty.add(name)
     define_rules_on_marts(con)
     return built

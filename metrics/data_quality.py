@@ -25,6 +25,7 @@ from metrics.disclosure import Audience, DisclosureRule, protect_frame
 STALE_AFTER_DAYS = 35  # a monthly extract that misses one delivery falls this far behind the others
 RECORD_LEVEL_AUDIENCES = frozenset({Audience.ANALYST})
 FAILED = "failed"
+UNCHANGED = "unchanged"
 
 NOT_RECOGNISED = "not recognised"
 WARD_NOT_KNOWN = "ward not known"
@@ -45,6 +46,7 @@ HISTORY_SCHEMA = pl.Schema(
         "finished_at": pl.Datetime("us"),
         "drop_folder": pl.String(),
         "outcome": pl.String(),
+        "kind": pl.String(),
         **{column: pl.Int64() for column in RUN_COUNTS},
         "error": pl.String(),
         "is_failed": pl.Boolean(),
@@ -235,6 +237,7 @@ def _attempt_from_log(record: Mapping) -> dict:
         "finished_at": _moment(record.get("finished_at")),
         "drop_folder": record.get("incoming"),
         "outcome": record.get("outcome") or "unknown",
+        "kind": record.get("kind"),
         "files_seen": len(files),
         "files_loaded": statuses.count("loaded"),
         "files_unchanged": statuses.count("unchanged"),
@@ -260,6 +263,12 @@ def _summary(attempt: Mapping, *, is_failed: bool, is_served: bool) -> str:
     if is_failed:
         reason = attempt.get("error") or "no reason was recorded"
         return f"Failed: nothing was published, so the data shown did not change. Reason: {reason}"
+    if attempt.get("outcome") == UNCHANGED:
+        return (
+            "Nothing changed: "
+            + _plural(attempt.get("files_seen") or 0, "file")
+            + " received, every one loaded before, so no new version was published and the data shown did not change."
+        )
     refused = attempt.get("files_refused") or 0
     parts = [_plural(attempt.get("files_loaded") or 0, "file") + " loaded"]
     if unchanged := attempt.get("files_unchanged") or 0:

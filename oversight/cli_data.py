@@ -101,9 +101,15 @@ def refresh(
         Path | None, typer.Option("--incoming", help="The drop folder to load (default: setting OVERSIGHT_INCOMING).")
     ] = None,
     warehouse: WarehouseOption = None,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="Rebuild every mart and precomputed sum and publish, even when the drop changes nothing."),
+    ] = False,
 ) -> None:
     """Load a nightly drop into a new warehouse version and publish it atomically.
 
+    A drop that changes nothing (every file loaded before) publishes nothing, says so and exits 0;
+    `--full` rebuilds and publishes regardless, for a backfill or after an upgrade.
     Exit code 0: loaded (rejected rows, if any, are reported and kept in `rejects`);
     1: one or more files were refused; 2: the refresh failed and nothing was published;
     the last good warehouse keeps serving in both failure cases. On a terminal a progress bar
@@ -117,7 +123,7 @@ def refresh(
     target = warehouse_path(warehouse)
     with refresh_progress(incoming) as show:
         try:
-            report = run_refresh(incoming, warehouse=target, settings=settings, progress=show)
+            report = run_refresh(incoming, warehouse=target, settings=settings, progress=show, full=full)
         except RefreshFailed as error:
             show.stop()
             print_error("Refresh failed", error)
@@ -253,7 +259,17 @@ def _print_refresh_summary(report) -> None:
             "Rejected rows are in the warehouse table `rejects` (file, line, column, value, rule): "
             "fix them at source and send the rows again; `oversight rejects` lists them."
         )
-    console.print(f"Published: {report.published}", soft_wrap=True)
+    if report.published is None:
+        console.print(
+            "Nothing changed: every file was loaded before. No new version was published; the served one stays.",
+            soft_wrap=True,
+        )
+    else:
+        console.print(f"Published ({report.kind} refresh): {report.published}", soft_wrap=True)
+        if report.kind == "incremental":
+            console.print(f"Marts rebuilt: {', '.join(report.rebuilt) or 'none'}; the others were kept.", soft_wrap=True)
+            for note in report.notes:
+                console.print(f"- {note}", soft_wrap=True)
 
 
 # One table per file: the line, record id and column always whole; the rejected value and the

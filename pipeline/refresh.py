@@ -3,11 +3,24 @@
 Nothing is lost: a refused file loads nothing and says why; a rejected row is kept in
 `rejects` with its file, line, column and rule; the last good warehouse keeps serving
 until a complete new version replaces it.
+
+Each run is one of three kinds, recorded in the run log (`kind`) and in `etl_runs.refresh_kind`:
+- `unchanged`: every file of the drop was loaded before (by content) into the served version, and
+  that version was built by the code running now; nothing is copied or published.
+- `full`: every mart and sum is rebuilt from staging: when asked (`full=True`, `oversight refresh
+  --full`), for the first version, and when the served version was built by other code, other mart
+  settings, or without the sums (its `refresh_state` digest differs).
+- `incremental`: inside the copied version, only the marts that read a staging table a loaded file
+  changed (or a mart so rebuilt) are rebuilt, by their `-- depends:` lines; the others are kept. The
+  precomputed sums are not yet patched: they are rebuilt whole whenever a file changed staging (the
+  run's `notes` say so) and kept when none did. `rebuilt` lists the marts rebuilt.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import shutil
 import uuid
 from collections.abc import Callable
@@ -17,13 +30,14 @@ from pathlib import Path
 
 import duckdb
 
+from etl.contract import BY_NAME
 from etl.drop import DropFile, list_drop
 from etl.errors import FileRefused, RefreshFailed
-from etl.load import FileReport, load_file
+from etl.load import FileReport, file_sha256, load_file
 from etl.marts import build_marts, mart_settings
 from etl.pii.values import safe_file_name
 from etl.stages import StageSeconds, timed
-from etl.staging import ensure_schema
+from etl.staging import ensure_schema, staging_table
 from etl.warehouse import BUILDING_SUFFIX, STARTED, Warehouse, one_value, private_umask, storage_failure
 from oversight.settings import Settings
 
@@ -31,6 +45,10 @@ Progress = Callable[[str, int, int], None]  # (file name, position, total)
 # Tables derived from the marts by a later layer (the metrics' precomputed sums), built in the
 # same new version so they are published with the data they come from, or not at all.
 AfterMarts = Callable[[duckdb.DuckDBPyConnection], None]
+FULL, INCREMENTAL, UNCHANGED = "full", "incremental", "unchanged"
+# The packages whose SQL and code decide what staging, the marts and the sums hold: a version built by
+# other code is never left serving by a drop that changes nothing.
+BUILT_BY = ("etl", "metrics", "pipeline")
 
 
 @dataclass
@@ -44,6 +62,9 @@ class RefreshReport:
     files: list[FileReport] = field(default_factory=list)
     error: str | None = None
     stage_seconds: StageSeconds = field(default_factory=dict)
+    kind: str = INCREMENTAL  # full | incremental | unchanged
+    rebuilt: list[str] = field(default_factory=list)  # the marts rebuilt (the others were kept as copied)
+    notes: list[str] = field(default_factory=list)  # what an incremental run rebuilt whole, and why
 
     @property
     def refused(self) -> list[FileReport]:
@@ -73,15 +94,21 @@ def refresh(
     as_of: datetime | None = None,
     progress: Progress | None = None,
     after_marts: AfterMarts | None = None,
+    full: bool = False,
 ) -> RefreshReport:
-    """Apply the drop in `incoming` and publish a new warehouse version.
+    """Apply the drop in `incoming` and publish a new warehouse version; a drop that changes nothing
+    publishes none (`kind` and `outcome` are then `unchanged`, and `published` is None).
+
+    `full` rebuilds and publishes whatever the drop holds, even a drop loaded before.
 
     Raises RefreshFailed (nothing published, the last good version still serving) when the
     drop cannot be applied at all; refused files and rejected rows are reported instead.
     """
     store = Warehouse(warehouse, group=settings.warehouse_group)
     private_umask()
-    report = RefreshReport(run_id=uuid.uuid4().hex[:12], incoming=incoming, started_at=datetime.now())
+    report = RefreshReport(
+        run_id=uuid.uuid4().hex[:12], incoming=incoming, started_at=datetime.now(), kind=FULL if full else INCREMENTAL
+    )
     as_of = as_of or report.started_at
     # Written before anything else, so an attempt killed at any point still shows: started, never finished.
     store.log_run({**report.as_record(), "outcome": STARTED})
@@ -93,11 +120,16 @@ def refresh(
                 f"the incoming folder {incoming} is a file, not a folder; pass the folder the drop's files are in"
             )
         with store.refresh_lock():
-            store.prune(settings.keep_versions)
-            report.published = _build_and_publish(
-                store, incoming, report, settings=settings, as_of=as_of, progress=progress, after_marts=after_marts
-            )
-            store.prune(settings.keep_versions)
+            fingerprint = build_fingerprint(mart_settings(settings), with_sums=after_marts is not None)
+            if not full and _already_loaded(store, incoming, report, fingerprint):
+                report.kind = report.outcome = UNCHANGED
+                report.finished_at = datetime.now()
+            else:
+                store.prune(settings.keep_versions)
+                report.published = _build_and_publish(
+                    store, incoming, report, settings=settings, as_of=as_of, progress=progress, after_marts=after_marts
+                )
+                store.prune(settings.keep_versions)
     except Exception as error:
         report.outcome = "failed"
         report.error = str(error)
@@ -149,15 +181,26 @@ def _build_and_publish(
                 _load_one(con, drop_file, report.run_id, settings=settings, as_of=as_of, seconds=report.stage_seconds)
             )
         _require_reference_data(con)
+        fingerprint = build_fingerprint(mart_settings(settings), with_sums=after_marts is not None)
+        changed = _changed_tables(report)
+        if report.kind != FULL and not _built_by(con, fingerprint):
+            report.kind = FULL  # the first version, or one built by other code or settings
         if progress:
             progress("building marts", len(files), len(files))
         with timed(report.stage_seconds, "marts"):
-            build_marts(con, mart_settings(settings))
+            report.rebuilt = build_marts(con, mart_settings(settings), changed=None if report.kind == FULL else changed)
         if after_marts:
-            if progress:
-                progress("precomputing indicators", len(files), len(files))
-            with timed(report.stage_seconds, "precomputed sums"):
-                after_marts(con)
+            if report.kind == FULL or changed:
+                if progress:
+                    progress("precomputing indicators", len(files), len(files))
+                with timed(report.stage_seconds, "precomputed sums"):
+                    after_marts(con)
+                if report.kind != FULL:
+                    report.notes.append("precomputed sums: rebuilt whole (not yet incremental)")
+            else:
+                report.notes.append("precomputed sums: kept, no file changed staging")
+        con.execute("delete from refresh_state")
+        con.execute("insert into refresh_state values (?)", [fingerprint])
         report.outcome = "completed with refused files" if report.refused else "completed"
         report.finished_at = datetime.now()
         _record_run(con, report)
@@ -174,6 +217,80 @@ def _build_and_publish(
     except BaseException:
         _remove_unfinished(building)
         raise
+
+
+def build_fingerprint(parameters: dict[str, object], *, with_sums: bool) -> str:
+    """A digest of every SQL and Python file that builds staging, the marts and the sums, of the settings the
+    marts read, and of whether the sums were built: a version whose digest differs is rebuilt whole."""
+    from importlib import util
+
+    digest = hashlib.sha256(json.dumps([sorted(parameters.items()), with_sums], default=str).encode())
+    for package in BUILT_BY:
+        spec = util.find_spec(package)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            for path in sorted(Path(folder).rglob("*")):
+                if path.suffix in (".sql", ".py") and "__pycache__" not in path.parts:
+                    digest.update(str(path.relative_to(folder)).encode())
+                    digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _built_by(con: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
+    """Whether the version open on `con` was built by the code and settings whose digest is `fingerprint`."""
+    try:
+        return con.execute("select build_fingerprint from refresh_state").fetchall() == [(fingerprint,)]
+    except duckdb.CatalogException:
+        return False  # built before versions recorded their code
+
+
+def _changed_tables(report: RefreshReport) -> set[str]:
+    """The tables the drop's loaded files may have changed (a file refused or unchanged changed none): their
+    staging tables, and `loaded_files`, which records each file loaded."""
+    loaded = [file for file in report.files if file.status == "loaded"]
+    staged = {staging_table(BY_NAME[file.extract]) for file in loaded if file.extract in BY_NAME}
+    return staged | ({"loaded_files"} if loaded else set())
+
+
+def _already_loaded(store: Warehouse, incoming: Path, report: RefreshReport, fingerprint: str) -> bool:
+    """True when every file of the drop was loaded before, by content, into the served version, and that
+    version was built by the code running now: the drop then changes nothing, so nothing is copied or
+    published. Its files are reported as unchanged. A drop with any file that would be refused, or is new,
+    is built as usual (and reported file by file)."""
+    if not store.exists() or not incoming.is_dir():
+        return False
+    try:
+        files = list_drop(incoming)
+    except Exception:
+        return False  # the build reports it
+    if not files or any(
+        drop_file.problem is not None or drop_file.extract_name is None or safe_file_name(drop_file.path) != drop_file.path.name
+        for drop_file in files
+    ):
+        return False
+    with timed(report.stage_seconds, "fingerprint"):
+        hashes = [file_sha256(drop_file.path) for drop_file in files]
+    with store.connect_read_only() as con:
+        if not _built_by(con, fingerprint):
+            return False
+        known = {
+            sha: (name, loaded_at)
+            for sha, name, loaded_at in con.execute(
+                "select sha256, file_name, loaded_at from loaded_files where list_contains(?, sha256)", [hashes]
+            ).fetchall()
+        }
+    if not set(hashes) <= known.keys():
+        return False
+    report.files = [
+        FileReport(
+            drop_file.path.name,
+            drop_file.extract_name,
+            "unchanged",
+            sha,
+            message=f"already loaded as {known[sha][0]} on {known[sha][1]:%Y-%m-%d %H:%M}; nothing changed",
+        )
+        for drop_file, sha in zip(files, hashes, strict=True)
+    ]
+    return True
 
 
 def _remove_unfinished(building: Path) -> None:
@@ -238,7 +355,9 @@ def _record_run(con: duckdb.DuckDBPyConnection, report: RefreshReport) -> None:
     totals = report.totals()
     statuses = [file.status for file in report.files]
     con.execute(
-        "insert into etl_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into etl_runs (run_id, started_at, finished_at, drop_folder, outcome, files_seen, files_loaded, "
+        "files_refused, files_unchanged, rows_in_files, rows_loaded, rows_updated, rows_rejected, refresh_kind) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             report.run_id,
             report.started_at,
@@ -253,6 +372,7 @@ def _record_run(con: duckdb.DuckDBPyConnection, report: RefreshReport) -> None:
             totals["rows_loaded"],
             totals["rows_updated"],
             totals["rows_rejected"],
+            report.kind,
         ],
     )
     for file in report.files:

@@ -14,6 +14,10 @@ from ui import theme
 ACRONYMS = {"marac": "MARAC", "mash": "MASH", "lsoa": "LSOA"}
 
 
+# What each kind of refresh (the run log's `kind`) rebuilt, in words; a failed run published nothing.
+REBUILT = {"full": "everything", "incremental": "only what the drop changed", "unchanged": "nothing"}
+
+
 def latest_attempt(history: pl.DataFrame) -> tuple[bool, str]:
     """(whether it failed, the newest attempt in one sentence)."""
     latest = history.row(0, named=True)
@@ -27,6 +31,10 @@ def history_table(history: pl.DataFrame) -> pl.DataFrame:
         pl.col("started_at").alias("Started"),
         pl.col("finished_at").alias("Finished"),
         pl.col("summary").alias("What happened"),
+        pl.when(pl.col("is_failed"))
+        .then(pl.lit("nothing"))
+        .otherwise(pl.col("kind").replace_strict(REBUILT, default="", return_dtype=pl.String))
+        .alias("Rebuilt"),
         pl.col("files_loaded").alias("Files loaded"),
         pl.col("files_refused").alias("Files refused"),
         pl.col("rows_loaded").alias("Rows loaded"),

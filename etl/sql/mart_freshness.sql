@@ -1,5 +1,5 @@
 -- How fresh each source is: when a file of it last loaded and the latest event it holds.
--- depends: stg_crime_outcomes, stg_marac_cases, stg_mash_contacts, stg_police_incidents, stg_school_notifications, stg_service_referrals
+-- depends: stg_crime_outcomes, stg_marac_cases, stg_mash_contacts, stg_police_incidents, stg_school_notifications, stg_service_referrals, loaded_files
 with loads as (
     select extract, max(loaded_at) as last_loaded_at, count(*) as files_loaded
     from loaded_files

@@ -56,3 +56,13 @@ create table if not exists ref_action_plan (
     loaded_at timestamp not null,
     plan_yaml varchar not null
 );
+
+-- What kind of refresh published each run: full | incremental (an unchanged drop publishes nothing,
+-- so only the run log on disk records it).
+alter table etl_runs add column if not exists refresh_kind varchar;
+
+-- A digest of the code that built this version's staging, marts and sums: a drop that changes nothing
+-- leaves a version in place only when the code running now built it.
+create table if not exists refresh_state (
+    build_fingerprint varchar not null
+);

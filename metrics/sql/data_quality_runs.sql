@@ -13,6 +13,7 @@ select
     rows_in_files,
     rows_loaded,
     rows_updated,
-    rows_rejected
+    rows_rejected,
+    refresh_kind as kind
 from etl_runs
 order by started_at desc

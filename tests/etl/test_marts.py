@@ -9,6 +9,7 @@ import pytest
 
 from etl.marts import (
     STAGING_TABLES,
+    SYSTEM_SOURCES,
     MartDependencyCycle,
     UnknownMartDependency,
     build_mart,
@@ -52,14 +53,14 @@ def test_the_journey_mart_is_built_in_pieces():
 def test_every_mart_declares_the_tables_it_reads():
     for name, sql in mart_files():
         code = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
-        reads = set(re.findall(r"\b((?:mart|stg)_[a-z0-9_]+)", code))
+        reads = set(re.findall(r"\b((?:mart|stg)_[a-z0-9_]+|loaded_files)\b", code))
         assert set(mart_dependencies(sql)) == reads, name
 
 
 def test_marts_are_built_after_the_marts_they_read():
-    ordered = [name for name, _ in build_order(mart_files(), sources=STAGING_TABLES)]
+    ordered = [name for name, _ in build_order(mart_files(), sources=STAGING_TABLES | SYSTEM_SOURCES)]
     assert sorted(ordered) == sorted(name for name, _ in mart_files())
-    for position, (_name, sql) in enumerate(build_order(mart_files(), sources=STAGING_TABLES)):
+    for position, (_name, sql) in enumerate(build_order(mart_files(), sources=STAGING_TABLES | SYSTEM_SOURCES)):
         assert {dependency for dependency in mart_dependencies(sql) if dependency.startswith("mart_")} <= set(ordered[:position])
     assert ordered.index("mart_population") < ordered.index("mart_population_expected_victims")
 

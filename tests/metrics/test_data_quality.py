@@ -7,8 +7,9 @@ The drop is tests/drops.py's tiny drop plus a second incidents file:
   and INC007 Eastgate (ethnicity unknown), latest event 15 July 2025;
 - crime_outcomes_2025-11-25.csv: CR001 loaded (recorded 3 April 2025), CR003 rejected (arrest before
   recording).
-The same drop is refreshed twice (the second run finds every file unchanged), then a refresh from a
-missing folder fails.
+The same drop is refreshed three times: the second run is asked to rebuild whole (`full`) and finds
+every file unchanged; the third finds the same and publishes nothing. Then a refresh from a missing
+folder fails.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ def refreshed(tmp_path_factory):
     settings = Settings(warehouse=root / "warehouse")
     drop = _drop(root / "drop")
     refresh(drop, warehouse=settings.warehouse, settings=settings)
+    refresh(drop, warehouse=settings.warehouse, settings=settings, full=True)
     refresh(drop, warehouse=settings.warehouse, settings=settings)
     with pytest.raises(RefreshFailed):
         refresh(root / "missing", warehouse=settings.warehouse, settings=settings)
@@ -82,23 +84,28 @@ def test_refresh_history_lists_every_attempt_newest_first_in_words(refreshed):
     columns = ("outcome", "files_loaded", "files_unchanged", "rows_in_files", "rows_loaded", "rows_rejected", "is_served")
     assert [tuple(row[column] for column in columns) for row in history.iter_rows(named=True)] == [
         ("failed", 0, 0, 0, 0, 0, False),
+        ("unchanged", 0, 7, 0, 0, 0, False),
         ("completed", 0, 7, 0, 0, 0, True),
         ("completed", 7, 0, 21, 18, 3, False),
     ]
+    # the failed run was to be incremental; it published nothing, so the page says it rebuilt nothing
+    assert history["kind"].to_list() == ["incremental", "unchanged", "full", "full"]
     assert history["summary"].to_list() == [
         f"Failed: nothing was published, so the data shown did not change. Reason: the incoming folder "
         f"{store.root.parent / 'missing'} does not exist",
+        "Nothing changed: 7 files received, every one loaded before, so no new version was published and the "
+        "data shown did not change.",
         "Completed: no files loaded, 7 files unchanged since an earlier refresh, no rows loaded and no rows "
         "rejected. These are the data shown now.",
         "Completed: 7 files loaded, 18 rows loaded and 3 rows rejected.",
     ]
-    assert history["is_failed"].to_list() == [True, False, False]
+    assert history["is_failed"].to_list() == [True, False, False, False]
 
 
 def test_refresh_history_without_a_warehouse_reads_the_log_alone(refreshed):
     _, store = refreshed
     history = refresh_history(None, OPEN, store.read_run_log())
-    assert history["outcome"].to_list() == ["failed", "completed", "completed"]
+    assert history["outcome"].to_list() == ["failed", "unchanged", "completed", "completed"]
     assert not history["is_served"].any()
     assert refresh_history(None, OPEN, []).is_empty()
 

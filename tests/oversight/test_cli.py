@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from oversight.cli import app
 from oversight.cli_data import ScaleTarget, parse_scale
-from tests.drops import write_tiny_drop
+from tests.drops import SERVICES_CSV, write_tiny_drop
 
 runner = CliRunner()
 
@@ -17,7 +17,7 @@ runner = CliRunner()
     ("command", "options"),
     [
         ("sample", ["--out", "--seed", "--years", "--scale", "--tables-as"]),
-        ("refresh", ["--incoming", "--warehouse"]),
+        ("refresh", ["--incoming", "--warehouse", "--full"]),
         ("rejects", ["--run", "--extract", "--limit", "--format", "--warehouse"]),
         ("serve", ["--warehouse", "--port", "--address"]),
     ],
@@ -76,6 +76,30 @@ def test_refresh_then_rejects_from_the_command_line(tmp_path):
     lines = listed.output.strip().splitlines()
     assert lines[0] == "run_id,extract,file_name,line,record_id,column_name,value,rule"
     assert len(lines) == 1 + 4  # three bad incident cells on two lines, one crime date running backwards
+
+
+def test_a_drop_sent_again_publishes_nothing_and_says_so_and_full_rebuilds(tmp_path):
+    drop = write_tiny_drop(tmp_path / "drop")
+    command = ["refresh", "--incoming", str(drop), "--warehouse", str(tmp_path / "warehouse")]
+    first = runner.invoke(app, command, terminal_width=200)
+    assert first.exit_code == 0, first.output
+    assert "Published (full refresh):" in first.output
+
+    again = runner.invoke(app, command, terminal_width=200)
+    assert again.exit_code == 0, again.output
+    assert "Nothing changed: every file was loaded before. No new version was published" in again.output
+    assert "Published" not in again.output
+
+    (drop / "services.csv").write_text(SERVICES_CSV.replace(",200,2.5,", ",250,2.5,"))
+    changed = runner.invoke(app, command, terminal_width=200)
+    assert changed.exit_code == 0, changed.output
+    assert "Published (incremental refresh):" in changed.output
+    assert "Marts rebuilt: mart_freshness, mart_service_referrals, mart_services; the others were kept." in changed.output
+    assert "- precomputed sums: rebuilt whole (not yet incremental)" in changed.output
+
+    full = runner.invoke(app, [*command, "--full"], terminal_width=200)
+    assert full.exit_code == 0, full.output
+    assert "Published (full refresh):" in full.output
 
 
 def test_refresh_exits_1_when_a_file_is_refused_and_2_when_it_fails(tmp_path):

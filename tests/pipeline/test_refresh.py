@@ -5,12 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from etl.errors import RefreshFailed, RefreshLocked
+from etl.marts import mart_settings
 from etl.warehouse import Warehouse
-from pipeline.refresh import refresh
-from tests.drops import INCIDENTS_HEADER, incidents_csv, write_reference_drop, write_tiny_drop
+from pipeline.refresh import build_fingerprint, refresh
+from tests.drops import INCIDENTS_HEADER, SERVICES_CSV, incidents_csv, write_reference_drop, write_tiny_drop
 
 
 def rows(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
@@ -79,15 +81,19 @@ def test_refresh_loads_good_rows_and_keeps_rejects_with_reasons(tmp_path, settin
 def test_the_run_log_says_where_the_refresh_spent_its_time(tmp_path, settings):
     drop = write_tiny_drop(tmp_path / "drop")
     refresh(drop, warehouse=settings.warehouse, settings=settings)
+    refresh(drop, warehouse=settings.warehouse, settings=settings, after_marts=lambda con: None, full=True)
     refresh(drop, warehouse=settings.warehouse, settings=settings, after_marts=lambda con: None)
 
-    first, second = Warehouse(settings.warehouse).read_run_log()[-2:]
+    first, second, third = Warehouse(settings.warehouse).read_run_log()[-3:]
     per_file = {"fingerprint", "read", "identifier guard", "contract checks", "warehouse checks", "rejects", "staging", "commit"}
     assert per_file | {"marts", "checkpoint", "publish"} == set(first["stage_seconds"])
-    # The second drop is unchanged, so only fingerprints are taken; the last version is copied first.
+    # The second drop is unchanged but rebuilt whole (--full), so only fingerprints are taken before the
+    # marts; the last version is copied first.
     assert {"fingerprint", "commit", "copy last version", "marts", "precomputed sums", "checkpoint", "publish"} == set(
         second["stage_seconds"]
     )
+    # The third is unchanged and not rebuilt: its files' fingerprints are all it costs.
+    assert set(third["stage_seconds"]) == {"fingerprint"}
     assert all(seconds >= 0 for seconds in (*first["stage_seconds"].values(), *second["stage_seconds"].values()))
 
 
@@ -99,9 +105,11 @@ def test_dates_running_backwards_on_the_justice_path_are_rejected(tmp_path, sett
     ]
 
 
-def test_second_refresh_of_the_same_drop_changes_nothing(tmp_path, settings):
+def test_second_refresh_of_the_same_drop_changes_nothing_and_publishes_nothing(tmp_path, settings):
     drop = write_tiny_drop(tmp_path / "drop")
-    refresh(drop, warehouse=settings.warehouse, settings=settings)
+    first = refresh(drop, warehouse=settings.warehouse, settings=settings)
+    store = Warehouse(settings.warehouse)
+    served = store.current_path()
     tables = [
         "stg_police_incidents",
         "stg_crime_outcomes",
@@ -112,12 +120,83 @@ def test_second_refresh_of_the_same_drop_changes_nothing(tmp_path, settings):
         "mart_wards",
     ]
     before = {table: table_contents(settings.warehouse, table) for table in tables}
+    versions = sorted(store.versions.iterdir())
 
     again = refresh(drop, warehouse=settings.warehouse, settings=settings)
 
+    assert (first.kind, again.kind, again.outcome, again.published, again.exit_code) == (
+        "full",
+        "unchanged",
+        "unchanged",
+        None,
+        0,
+    )
     assert {file.status for file in again.files} == {"unchanged"}
+    assert store.current_path() == served and sorted(store.versions.iterdir()) == versions
     assert {table: table_contents(settings.warehouse, table) for table in tables} == before
-    assert rows(settings.warehouse, "select count(*) from etl_runs") == [(2,)]
+    # only the run log knows the run that published nothing
+    assert rows(settings.warehouse, "select run_id, refresh_kind from etl_runs") == [(first.run_id, "full")]
+    logged = [(record["run_id"], record["outcome"], record["kind"]) for record in store.read_run_log()]
+    assert logged[-1] == (again.run_id, "unchanged", "unchanged")
+
+
+def test_full_rebuilds_and_publishes_a_drop_loaded_before(tmp_path, settings):
+    drop = write_tiny_drop(tmp_path / "drop")
+    refresh(drop, warehouse=settings.warehouse, settings=settings)
+    served = Warehouse(settings.warehouse).current_path()
+
+    full = refresh(drop, warehouse=settings.warehouse, settings=settings, full=True)
+
+    assert (full.kind, full.outcome, full.exit_code) == ("full", "completed", 0)
+    assert full.published is not None and Warehouse(settings.warehouse).current_path() != served
+    assert {file.status for file in full.files} == {"unchanged"}
+    assert rows(settings.warehouse, "select refresh_kind, count(*) from etl_runs group by all") == [("full", 2)]
+    assert rows(settings.warehouse, "select count(*) from stg_police_incidents") == [(3,)]
+
+
+def test_a_drop_rebuilds_only_the_marts_that_read_what_it_changed(tmp_path, settings):
+    refresh(write_tiny_drop(tmp_path / "drop"), warehouse=settings.warehouse, settings=settings)
+    before = table_contents(settings.warehouse, "mart_incidents")
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "services.csv").write_text(SERVICES_CSV.replace(",200,2.5,", ",250,2.5,"))
+
+    report = refresh(second, warehouse=settings.warehouse, settings=settings)
+
+    assert report.kind == "incremental"
+    # the services register and the file log (freshness) changed; nothing that reads incidents did
+    assert report.rebuilt == ["mart_freshness", "mart_service_referrals", "mart_services"]
+    assert table_contents(settings.warehouse, "mart_incidents") == before
+    assert (250,) in rows(settings.warehouse, "select capacity_per_year from mart_services")
+    assert rows(settings.warehouse, "select refresh_kind from etl_runs order by started_at") == [("full",), ("incremental",)]
+
+
+def test_a_drop_loaded_before_is_rebuilt_when_other_code_built_the_served_version(tmp_path, settings):
+    drop = write_tiny_drop(tmp_path / "drop")
+    refresh(drop, warehouse=settings.warehouse, settings=settings)
+    with duckdb.connect(str(Warehouse(settings.warehouse).current_path())) as con:
+        con.execute("update refresh_state set build_fingerprint = 'older code'")
+
+    again = refresh(drop, warehouse=settings.warehouse, settings=settings)
+
+    assert again.kind == "full" and again.published is not None
+    assert rows(settings.warehouse, "select build_fingerprint from refresh_state") == [
+        (build_fingerprint(mart_settings(settings), with_sums=False),)
+    ]
+
+
+def test_a_drop_with_one_new_file_among_old_ones_is_built_and_published(tmp_path, settings):
+    drop = write_tiny_drop(tmp_path / "drop")
+    refresh(drop, warehouse=settings.warehouse, settings=settings)
+    (drop / "police_incidents_b.csv").write_text(
+        incidents_csv(["INC009,2025-08-10T08:00,E05990003,,V005,female,45-54,mixed,standard,1,0,,no,"])
+    )
+
+    again = refresh(drop, warehouse=settings.warehouse, settings=settings)
+
+    assert again.published is not None and again.kind == "incremental"
+    assert [file.status for file in again.files].count("loaded") == 1
+    assert rows(settings.warehouse, "select count(*) from stg_police_incidents") == [(4,)]
 
 
 def test_a_newer_row_replaces_the_older_by_id_and_updates_are_counted(tmp_path, settings):
