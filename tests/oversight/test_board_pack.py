@@ -228,3 +228,35 @@ def test_the_prevalence_map_names_every_ward_in_the_pdf(pages, sample_warehouse)
     prevalence = next(page for page in pages if flat(page).strip().startswith("Prevalence by ward"))
     above_the_table = flat(prevalence.split("Highest wards")[0])
     assert len(names) >= 20 and [name for name in names if name not in above_the_table] == []
+
+
+def test_the_summary_stays_one_page_when_many_targets_are_off_track(sample_warehouse, tmp_path):
+    """Beyond the summary's table rows, the other targets off track are named in one line with their owners,
+    so the summary never spills onto a second page."""
+    from dataclasses import replace
+
+    from metrics.board import board_pack
+    from ui.board_pack.document import SUMMARY_TARGET_ROWS, pack_file
+
+    pack = board_pack(
+        sample_warehouse,
+        period=parse_period("2026 Q3"),
+        previous=parse_period("2026 Q2"),
+        rule=rule_for(Audience.BOARD, Settings()),
+    )
+    template = pack.summary.off_track[0]
+    many = tuple(
+        replace(template, target_id=f"T-{number:02d}", label=f"T-{number:02d}: a target", owner=f"Owner {number:02d}")
+        for number in range(14)
+    )
+    pdf = tmp_path / "many.pdf"
+    pdf.write_bytes(pack_file(replace(pack, summary=replace(pack.summary, off_track=many)), "pdf"))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    summary, after = (flat(page) for page in text.split("\f")[1:3])
+
+    assert summary.strip().startswith("Summary") and after.strip().startswith("Scorecard")
+    assert "Also off track or missed" in summary
+    for target in many:
+        assert target.target_id in summary and target.owner in summary
+    rows = [target for target in many if target.label in summary]
+    assert len(rows) == SUMMARY_TARGET_ROWS < len(many)

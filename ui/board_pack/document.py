@@ -47,6 +47,11 @@ class Drawn:
     attrition: str | None
 
 
+# The summary is one page: beyond this many targets off track, the rest are named in one line (with
+# their owners) rather than as table rows, since each is set out on its priority's page.
+SUMMARY_TARGET_ROWS = 8
+
+
 def pack_html(pack: BoardPack, *, drawn: Drawn | None = None, session: charts.ChartSession | None = None) -> str:
     """The whole pack as one self-contained HTML page (charts inline as SVG, styles inline); its charts drawn in
     `session` when given (a Chromium already started), else in a Chromium started for them."""
@@ -103,6 +108,8 @@ def context(pack: BoardPack, drawn: Drawn) -> dict[str, Any]:
         "title": f"{pack.board}: board pack, {pack.period.label}",
         "summary": pack.summary,
         "owners_line": owners_sentence(pack.summary.off_track),
+        "off_track_rows": pack.summary.off_track[:SUMMARY_TARGET_ROWS],
+        "off_track_more": pack.summary.off_track[SUMMARY_TARGET_ROWS:],
         "scorecard": _scorecard_rows(pack),
         "priorities": _priorities(pack, drawn),
         "wards": _ward_rows(pack),
