@@ -168,6 +168,12 @@ def test_a_full_disk_while_duckdb_writes_fails_clearly_and_leaves_it_serving(set
         def __getattr__(self, name):
             return getattr(self._connection, name)
 
+        def __enter__(self):  # the refresh reads the served version in a `with` block
+            return self
+
+        def __exit__(self, *exc_info):
+            self._connection.close()
+
     monkeypatch.setattr(
         pipeline.refresh.duckdb, "connect", lambda *args, **kwargs: FullDiskConnection(real_connect(*args, **kwargs))
     )
