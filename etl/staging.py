@@ -14,6 +14,7 @@ import duckdb
 
 from etl.contract import ALL_MODELS, Extract
 from etl.contract.extracts import LsoaWardLookup, Population, Service, WardBoundary
+from etl.tabular import quote_identifier as quote
 from etl.warehouse import one_value
 
 REPLACED_WHOLE = {WardBoundary.extract_name, Service.extract_name, LsoaWardLookup.extract_name}
@@ -24,10 +25,6 @@ WARD_EXTRA_COLUMNS = {
     "geometry_geojson": "VARCHAR",
 }
 LINEAGE_COLUMNS = {"_source_file": "VARCHAR", "_source_line": "BIGINT", "_run_id": "VARCHAR"}
-
-
-def quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 def staging_table(model: type[Extract]) -> str:
