@@ -236,7 +236,8 @@ def test_the_summary_stays_one_page_when_many_targets_are_off_track(sample_wareh
     from dataclasses import replace
 
     from metrics.board import board_pack
-    from ui.board_pack.document import SUMMARY_TARGET_ROWS, pack_file
+    from ui.board_pack.document import pack_file
+    from ui.board_pack.sections import SUMMARY_TARGET_ROWS
 
     pack = board_pack(
         sample_warehouse,

@@ -642,10 +642,10 @@ def pack_and_what_it_used(monkeypatch, con, *, ward_code: str | None = None, rul
 
 
 def data_notes_as_printed(pack) -> list[tuple[str, dict, object]]:
-    """The data notes as the pack prints them (its own writer, `ui.board_pack.document.context`), as the Data page's
+    """The data notes as the pack prints them (its own writer, `ui.board_pack.sections.context`), as the Data page's
     queries of the same name: the latest refresh's rows loaded and rejected per source ('*' as nothing), and each
     source's freshness in words. What was hidden, and why, is the rule in words and ward names, with no figure."""
-    from ui.board_pack.document import Drawn, context
+    from ui.board_pack.sections import Drawn, context
 
     printed = context(pack, Drawn(priorities={}, ward_map=None, gaps=None, attrition=None))
 
@@ -730,7 +730,7 @@ def test_control_the_attacker_reads_the_pack_s_data_notes(sample_warehouse, unsu
     is (as if the data notes skipped disclosure control), the attacker reports it, so the data notes are read."""
     from metrics import data_quality
     from metrics.board import pack as pack_module
-    from ui.board_pack import document
+    from ui.board_pack import sections
 
     def three_rejected(con, rule, *, latest_runs):
         frame = data_quality.rows_by_extract(con, rule, latest_runs=latest_runs)
@@ -755,7 +755,7 @@ def test_control_the_attacker_reads_the_pack_s_data_notes(sample_warehouse, unsu
             for row in pack.loads.iter_rows(named=True)
         ]
 
-    monkeypatch.setattr(document, "_loads", loads_as_they_are)
+    monkeypatch.setattr(sections, "_loads", loads_as_they_are)
     _, received = pack_and_what_it_used(monkeypatch, sample_warehouse)
     caught = failures(judge_received(Session(app=None, received=received), unsuppressed))[
         "counts from 1 to the threshold published"
