@@ -52,6 +52,8 @@ from scale_runs import (
     worker_environment,
 )
 
+from etl.stages import LOAD_STAGES
+
 RATIO_GOAL = 0.1
 GROWTH_GOAL = 1.5
 DAYS_PER_YEAR = 365
@@ -246,21 +248,11 @@ def markdown(report: dict[str, Any]) -> str:
         "| nightly: load / marts / sums s | full: load / marts / sums s | peak RSS MiB nightly / full (goal ≤ 2048) | 1-min load average |",
         "| ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- |",
     ]
-    load_stages = (
-        "fingerprint",
-        "read",
-        "identifier guard",
-        "contract checks",
-        "warehouse checks",
-        "rejects",
-        "staging",
-        "commit",
-    )
     for result in results:
         nightly, full = result["runs"]["nightly"], result["runs"]["full"]
 
         def split(runs: list[dict[str, Any]]) -> str:
-            return f"{_stage(runs, *load_stages):.1f} / {_stage(runs, 'marts'):.1f} / {_stage(runs, 'precomputed sums'):.1f}"
+            return f"{_stage(runs, *LOAD_STAGES):.1f} / {_stage(runs, 'marts'):.1f} / {_stage(runs, 'precomputed sums'):.1f}"
 
         lines.append(
             f"| {result['incidents']:,} | {sum(result['day_rows'].values()):,} ({result['day_rows'].get('police_incidents', 0):,}) "

@@ -45,6 +45,8 @@ from scale_runs import (
     run_measured,
 )
 
+from etl.stages import LOAD_STAGES
+
 RATIO_GOAL = 2.0
 SCRIPT = Path(__file__).resolve()
 WORKER = "worker"
@@ -227,17 +229,7 @@ def markdown(results: list[dict[str, Any]], command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-STAGES = (
-    "fingerprint",
-    "read",
-    "identifier guard",
-    "contract checks",
-    "warehouse checks",
-    "rejects",
-    "staging",
-    "commit",
-    "checkpoint",
-)
+STAGES = (*LOAD_STAGES, "checkpoint")
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:

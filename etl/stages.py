@@ -12,6 +12,19 @@ from contextlib import contextmanager
 
 StageSeconds = dict[str, float]
 
+# The stages of loading a drop's files, in the order a file goes through them (etl.load and the refresh
+# time each under these names; the benchmarks report them in this order).
+LOAD_STAGES = (
+    "fingerprint",
+    "read",
+    "identifier guard",
+    "contract checks",
+    "warehouse checks",
+    "rejects",
+    "staging",
+    "commit",
+)
+
 
 @contextmanager
 def timed(seconds: StageSeconds | None, stage: str) -> Iterator[None]:
