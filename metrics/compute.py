@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 import duckdb
 import polars as pl
@@ -27,18 +26,17 @@ from metrics.aggregate import (
     aggregate_many,
     data_coverages,
 )
+from metrics.comparisons import PERIOD_DIMS, comparator_ask, comparators, trends
 from metrics.definitions import Indicator, Method
-from metrics.disclosure import DisclosureRule, is_protected, is_small_count, shown_count
+from metrics.disclosure import DisclosureRule, is_protected
 from metrics.local_share import local_comparators, local_share_ask
 from metrics.periods import Period, trend_span
 from metrics.queries import query_key
 from metrics.registry import get
-from metrics.result_frame import Comparators, Result
+from metrics.result_frame import Result
 from metrics.result_protection import protect
-from metrics.result_values import value_of
-from metrics.trend import TrendMarker, TrendPoint, proportion_trend, rate_trend
+from metrics.trend import TrendMarker
 
-PERIOD_DIMS = ("month", "quarter", "year")
 # cuts whose rows add up to a total shown beside them (a period's months and quarters add up to the period's figure)
 CUTS_OF_A_TOTAL = ("ward", "sex", "age_band", "ethnicity", "month", "quarter")
 __all__ = ["Filters", "Request", "UnsupportedCut", "compute", "compute_many", "default_period"]
@@ -143,7 +141,7 @@ class _Plan:
         self.mature_through = mature_through
         self.look_back_from = look_back_from
         self.main = Ask(indicator, period, (filters.by,) if filters.by else (), filters.groups)
-        self.comparator = _comparator_ask(indicator, period, filters)
+        self.comparator = comparator_ask(indicator, period, filters.by, filters.groups)
         self.local = local_share_ask(indicator, period, by=filters.by, groups=filters.groups)
         self.trend: Ask | None = None
         self.trends_without_sums: dict[str | None, tuple[str, str | None]] = {}
@@ -217,9 +215,9 @@ class _Plan:
             cut=filters.by or ("ward" if filters.groups.ward_code else "district"),
             rows=sorted(rows, key=_cut_order),
             labels=lookups.ward_names() if named else {},
-            comparators=_comparators(indicator, self.period, filters, comparator, rule),
+            comparators=comparators(indicator, self.period, filters.by, filters.groups, comparator, rule),
             local=local_comparators(indicator, filters.by, local),
-            trends=_trends(indicator, filters, trend, rule if protected else None)
+            trends=trends(indicator, filters.by, filters.groups, trend, rule if protected else None)
             if trend is not None
             else self.trends_without_sums,
             district_level=not protected,
@@ -283,84 +281,3 @@ class _Lookups:
 def _cut_order(row: tuple) -> tuple[bool, str]:
     """Rows in order of their cut value, an unknown (null) value first, as a sort of the frame puts them."""
     return row[0] is not None, row[0] or ""
-
-
-def _comparator_ask(indicator: Indicator, period: Period, filters: Filters) -> Ask | None:
-    """The sums a result is compared with, where they are not a published benchmark."""
-    groups = filters.groups
-    if filters.by in PERIOD_DIMS or (not filters.by and not groups.ward_code):
-        return None
-    district_groups = GroupFilters(None, groups.sex, groups.age_band, groups.ethnicity)
-    if filters.by and filters.by != "ward" and groups.ward_code:
-        # A group within a ward is compared with the same group across the district.
-        return Ask(indicator, period, (filters.by,), district_groups)
-    # Wards, or groups across the district, are compared with the whole district under the
-    # same group filters (Asian women by ward against all Asian women; by ethnic group
-    # among women against all women).
-    return Ask(indicator, period, (), district_groups)
-
-
-def _comparators(
-    indicator: Indicator, period: Period, filters: Filters, district: pl.DataFrame | None, rule: DisclosureRule
-) -> Comparators:
-    """Comparator for each cut value (key None: for every row).
-
-    A comparator under group filters is itself protected: its value is worked out from its rounded counts,
-    and it is left out when a count is small (it would be hidden where it is shown as a result)."""
-    groups = filters.groups
-    by_group_in_ward = bool(filters.by and filters.by != "ward" and groups.ward_code)
-    protected_comparator = is_protected(
-        cut=filters.by if by_group_in_ward else None,
-        start=period.start,
-        end=period.end,
-        groups={"sex": groups.sex, "age_band": groups.age_band, "ethnicity": groups.ethnicity},
-    )
-
-    def comparator_value(numerator, denominator):
-        if not protected_comparator or rule.is_identity:
-            return value_of(indicator, numerator, denominator)
-        counts_people = indicator.method is Method.PROPORTION
-        if is_small_count(numerator, rule) or (counts_people and is_small_count(denominator, rule)):
-            return None
-        return value_of(indicator, shown_count(numerator, rule), shown_count(denominator, rule) if counts_people else denominator)
-
-    if filters.by in PERIOD_DIMS:
-        return {None: (None, None)}
-    if district is None:
-        benchmark = indicator.benchmarks[0] if indicator.benchmarks else None
-        return {None: (benchmark.label, benchmark.value) if benchmark else (None, None)}
-    if filters.by and filters.by != "ward" and groups.ward_code:
-        return {
-            str(row[filters.by]): (f"district ({row[filters.by]})", comparator_value(row["numerator"], row["denominator"]))
-            for row in district.iter_rows(named=True)
-        }
-    group_words = [value for value in (groups.sex, groups.age_band, groups.ethnicity) if value]
-    name = "district" if not group_words else "district (" + ", ".join(group_words) + ")"
-    return {None: (name, comparator_value(district["numerator"][0], district["denominator"][0]))}
-
-
-def _trend_point(row: dict[str, Any], rule: DisclosureRule | None, *, counts_people: bool) -> TrendPoint:
-    """One year's point; under a rule, from its counts as published (a denominator that counts people too)."""
-    numerator: float = row["numerator"]
-    denominator: float = row["denominator"]
-    if rule is None:
-        return TrendPoint(row["year"], numerator, denominator)
-    return TrendPoint(row["year"], shown_count(numerator, rule), shown_count(denominator, rule) if counts_people else denominator)
-
-
-def _trends(
-    indicator: Indicator, filters: Filters, series: pl.DataFrame, rule: DisclosureRule | None
-) -> dict[str | None, tuple[str, str | None]]:
-    """Trend marker per cut value over the complete financial years held (key None: every row); a protected
-    result's (`rule` given) from each year's rounded counts."""
-    key = filters.by
-    default_key = filters.groups.ward_code or "district"
-    trend_function = proportion_trend if indicator.method is Method.PROPORTION else rate_trend
-    result: dict[str | None, tuple[str, str | None]] = {}
-    groups = series.group_by(key) if key else [((default_key,), series)]
-    for group_key, points in groups:
-        cut_value = str(group_key[0])
-        counts_people = indicator.method is Method.PROPORTION
-        trend = trend_function([_trend_point(row, rule, counts_people=counts_people) for row in points.iter_rows(named=True)])
-        result[cut_value] = (trend.marker.value, trend.reason)
-    return result
