@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 import shutil
 import uuid
@@ -222,11 +223,9 @@ def _build_and_publish(
 def build_fingerprint(parameters: dict[str, object], *, with_sums: bool) -> str:
     """A digest of every SQL and Python file that builds staging, the marts and the sums, of the settings the
     marts read, and of whether the sums were built: a version whose digest differs is rebuilt whole."""
-    from importlib import util
-
     digest = hashlib.sha256(json.dumps([sorted(parameters.items()), with_sums], default=str).encode())
     for package in BUILT_BY:
-        spec = util.find_spec(package)
+        spec = importlib.util.find_spec(package)
         for folder in (spec.submodule_search_locations or []) if spec else []:
             for path in sorted(Path(folder).rglob("*")):
                 if path.suffix in (".sql", ".py") and "__pycache__" not in path.parts:
@@ -237,10 +236,10 @@ def build_fingerprint(parameters: dict[str, object], *, with_sums: bool) -> str:
 
 def _built_by(con: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
     """Whether the version open on `con` was built by the code and settings whose digest is `fingerprint`."""
-    try:
-        return con.execute("select build_fingerprint from refresh_state").fetchall() == [(fingerprint,)]
-    except duckdb.CatalogException:
+    recorded = con.execute("select count(*) from duckdb_tables() where table_name = 'refresh_state'").fetchall()
+    if recorded == [(0,)]:
         return False  # built before versions recorded their code
+    return con.execute("select build_fingerprint from refresh_state").fetchall() == [(fingerprint,)]
 
 
 def _changed_tables(report: RefreshReport) -> set[str]:

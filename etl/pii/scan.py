@@ -15,6 +15,7 @@ import duckdb
 
 from etl.pii.headers import header_identifier
 from etl.pii.values import ISO_MOMENT, STREET_TYPES, VALUE_KINDS, identifier_kinds, safe_label
+from etl.tabular import quote_identifier
 
 LINE_COLUMN = "_line"
 HEADER_FINDING = "identifier_column"
@@ -84,8 +85,8 @@ def scan_values(
     # a yes/no flag, a category) meets the regular expressions once rather than once per row.
     parts = [
         f"select {index} as _column, _text, _first_line, _count from ("
-        f"select cast({_quote(column)} as varchar) as _text, min({_quote(LINE_COLUMN)}) as _first_line, "
-        f"count(*) as _count from {_quote(table)} group by 1) "
+        f"select cast({quote_identifier(column)} as varchar) as _text, min({quote_identifier(LINE_COLUMN)}) as _first_line, "
+        f"count(*) as _count from {quote_identifier(table)} group by 1) "
         f"where _text is not null and ({_suspect_sql()})"
         for index, column in enumerate(scanned)
     ]
@@ -127,13 +128,9 @@ def find_direct_identifiers(
     return find_identifier_columns(columns, allowed_columns=allowed_columns) + scan_values(con, table, columns)
 
 
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
 def _table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     try:
-        description = con.execute(f"SELECT * FROM {_quote(table)} LIMIT 0").description
+        description = con.execute(f"SELECT * FROM {quote_identifier(table)} LIMIT 0").description
     except duckdb.CatalogException as error:
         raise PiiScanError(f"table {table} does not exist") from error
     return [column[0] for column in description]
