@@ -96,8 +96,12 @@ def standardised_rows(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def standardised_table(frame: pl.DataFrame) -> pl.DataFrame:
-    """Crude and standardised rates side by side, for the table view and the download."""
-    return frame.select(
+    """Crude and standardised rates side by side, for the table view and the download.
+
+    Under the board's disclosure rule the counts and crude rates are left out of this frame (the ward chart above
+    publishes them, protected), so their columns are dropped rather than shown empty; a ward with no standardised
+    rate says why."""
+    table = frame.select(
         pl.col("ward_name").alias("ward"),
         pl.col("events"),
         pl.col("events_of_unknown_age").alias("of unknown age (left out)"),
@@ -105,8 +109,15 @@ def standardised_table(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("standardised").round(2).alias("age-standardised rate"),
         pl.col("standardised_lower_95").round(2).alias("95% CI lower"),
         pl.col("standardised_upper_95").round(2).alias("95% CI upper"),
-        pl.col("comparison"),
+        pl.when(pl.col("value_suppressed"))
+        .then(pl.lit(NO_STANDARDISED_RATE))
+        .otherwise(pl.col("comparison"))
+        .alias("comparison"),
     )
+    left_out = [
+        name for name in ("events", "of unknown age (left out)", "crude rate") if table[name].null_count() == table.height
+    ]
+    return table.drop(left_out)
 
 
 def standardised_summary(frame: pl.DataFrame) -> str:

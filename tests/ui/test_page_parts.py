@@ -258,3 +258,29 @@ def test_the_standardised_rates_say_how_many_events_of_unknown_age_they_leave_ou
     hidden = pl.DataFrame({"cut_value": ["unknown"], "numerator": [None]}, schema_overrides={"numerator": pl.Int64})
     assert NOT_SHOWN in prevalence.unknown_age_words(hidden, "Kiln Row")
     assert prevalence.unknown_age_words(None, "the district").endswith("left out of the age-standardised rates.")
+
+
+def test_the_standardised_table_drops_the_columns_the_board_rule_leaves_empty_and_says_why_a_rate_is_missing():
+    frame = pl.DataFrame(
+        {
+            "ward_name": ["District", "A", "B"],
+            "events": [None, None, None],
+            "events_of_unknown_age": [None, None, None],
+            "crude": [None, None, None],
+            "standardised": [20.0, 21.456, None],
+            "standardised_lower_95": [19.0, 18.0, None],
+            "standardised_upper_95": [21.0, 25.0, None],
+            "comparison": ["not compared", "similar", "not compared"],
+            "value_suppressed": [False, False, True],
+        },
+        schema_overrides={"events": pl.Float64, "events_of_unknown_age": pl.Float64, "crude": pl.Float64},
+    )
+    table = prevalence.standardised_table(frame)
+    assert table.columns == ["ward", "age-standardised rate", "95% CI lower", "95% CI upper", "comparison"]
+    assert table.row(1) == ("A", 21.46, 18.0, 25.0, "similar")
+    assert table["comparison"][2] == prevalence.NO_STANDARDISED_RATE
+    # an analyst's exact view keeps every column
+    exact = prevalence.standardised_table(
+        frame.with_columns(events=pl.lit(30.0), events_of_unknown_age=pl.lit(1.0), crude=pl.lit(2.0))
+    )
+    assert exact.columns[:4] == ["ward", "events", "of unknown age (left out)", "crude rate"]
