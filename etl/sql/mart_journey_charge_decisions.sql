@@ -3,11 +3,13 @@
 -- victim already supported when the decision came has that support behind them. Charged crimes still
 -- at court have no victim-issue status yet, so they are left out rather than counted as kept.
 -- depends: stg_service_referrals, mart_crimes
+-- key: crime_id
 with crimes as (
     select * from mart_crimes
     where charge_decision in ('charged', 'no_further_action', 'out_of_court')
       and charge_decision_at is not null
       and victim_issue is not null
+      and (not $keyed or crime_id in (select key from _dirty_keys))
 ),
 
 victim_support as (

@@ -13,6 +13,8 @@ with in_groups as (
       and ($ethnicity is null or ethnicity = $ethnicity)
 )
 
-select *
+select in_groups.*, mart_follow_up_end.follow_up_end_at,
+       date_diff('day', in_groups.entry_at, mart_follow_up_end.follow_up_end_at) as days_to_follow_up_end
 from in_groups
+cross join mart_follow_up_end
 where entry_id in (select arg_min(entry_id, (entry_at, entry_id)) from in_groups group by person_id)
