@@ -242,8 +242,7 @@ def _temp_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 def _ensure_changed_rows(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """An empty changed-rows table for `table`, so a dirty-keys query can read it whether or not it changed."""
     con.execute(
-        f"create temp table if not exists {changed_rows_table(table)} as "
-        f"select *, ''::varchar as _change from {table} limit 0"
+        f"create temp table if not exists {changed_rows_table(table)} as select *, ''::varchar as _change from {table} limit 0"
     )
 
 

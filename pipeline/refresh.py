@@ -195,7 +195,9 @@ def _build_and_publish(
         with timed(report.stage_seconds, "marts"):
             marts = build_marts(con, mart_settings(settings), changed=None if report.kind == FULL else changed)
         report.rebuilt = marts.rebuilt
-        report.notes += [f"{name}: rebuilt for {keys:,} keys" for name, keys in marts.by_key.items()]
+        report.notes += [
+            f"{name}: rebuilt by key, {keys:,} {'key' if keys == 1 else 'keys'}" for name, keys in marts.by_key.items()
+        ]
         if after_marts:
             if report.kind == FULL or changed:
                 if progress:

@@ -2,6 +2,7 @@
 -- ward and groups (a person's entry before may have been in another ward, so it is found here:
 -- the entry with the earliest time, then id, of each person's entries in the selection).
 -- Read only inside the journey queries, which aggregate it; person rows are never returned.
+-- Each is followed up from their entry to the end of the data (mart_follow_up_end), in whole days.
 with in_groups as (
     select *
     from mart_journey_people

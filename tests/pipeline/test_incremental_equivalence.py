@@ -84,7 +84,9 @@ crime_rows = st.builds(
     st.sampled_from(("", "charged", "no_further_action")),
     st.sampled_from(("", "none", "retraction")),
 )
-MARAC_HEADER = "case_id,heard_on,victim_id,referral_agency,n_children_in_household,victim_sex,victim_age_band,victim_ethnicity,ward_code"
+MARAC_HEADER = (
+    "case_id,heard_on,victim_id,referral_agency,n_children_in_household,victim_sex,victim_age_band,victim_ethnicity,ward_code"
+)
 marac_rows = st.builds(
     lambda case, month, day, victim, ward: f"{case},2025-{month:02d}-{day:02d},{victim},police,1,female,25-34,white,{ward}",
     st.sampled_from(("MC1", "MC2", "MC3")),
@@ -145,7 +147,10 @@ SEED_FILES = {
     "crime_outcomes": (CRIMES_HEADER, ["CR101,INC002,V002,E05990002,2025-05-11T10:00,,,charged,2025-05-12T10:00,,,,,none"]),
     "marac_cases": (MARAC_HEADER, ["MC1,2025-05-20,V001,police,1,female,25-34,white,E05990001"]),
     "service_referrals": (REFERRALS_HEADER, [_referral("RF1", ("V001", "victim"), 4, 20, "started", "E05990001")]),
-    "mash_contacts": (MASH_HEADER, ["MA1,C1,2025-04-05T10:00,police,yes,early_help,2025-04-05T11:00,female,5-10,white,E05990001"]),
+    "mash_contacts": (
+        MASH_HEADER,
+        ["MA1,C1,2025-04-05T10:00,police,yes,early_help,2025-04-05T11:00,female,5-10,white,E05990001"],
+    ),
     "school_notifications": (NOTIFICATIONS_HEADER, ["N1,INC001,C1,SCH1,2025-04-03T08:00"]),
 }
 
