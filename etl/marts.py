@@ -157,16 +157,19 @@ def build_mart(
     """Builds one mart: at once, or piece by piece, the first piece creating the table.
 
     `parameters` are settings a mart may read (e.g. the MARAC trigger); each mart is given those it names.
-    `keyed` builds only the rows of the keys in `_dirty_keys`; `into` names the table written (the mart).
+    `keyed` builds only the rows of the keys in `_dirty_keys`; `into` names a temporary table to write them
+    to instead of the mart.
     """
     con.execute(f"create temp table if not exists {DIRTY_KEYS} (key varchar)")
-    target = into or name
+    target, create = (into, "create or replace temp table") if into else (name, "create or replace table")
     bound = mart_parameters(sql, {**(parameters or {}), "keyed": keyed})
     pieces = mart_pieces(sql)
+    if keyed:  # a few keys' rows fit in memory at once: each piece in one part
+        pieces = [{**piece, "part": 0, "parts": 1} for piece in pieces if piece["part"] == 0]
     if not pieces:
-        con.execute(f"create or replace table {target} as {sql}", bound or None)
+        con.execute(f"{create} {target} as {sql}", bound or None)
         return
-    con.execute(f"create or replace table {target} as {sql}", {**bound, **pieces[0]})
+    con.execute(f"{create} {target} as {sql}", {**bound, **pieces[0]})
     for piece in pieces[1:]:
         con.execute(f"insert into {target} {sql}", {**bound, **piece})
 
