@@ -176,16 +176,12 @@ def build_mart(
 
 @dataclass
 class MartsBuilt:
-    """What the marts stage did: the marts rebuilt whole, those rebuilt by key (with how many keys), and the
-    tables changed, with the months their changed rows are dated in (for the precomputed sums)."""
+    """What the marts stage did: the marts rebuilt (in the order built), those of them rebuilt by key (with
+    how many keys), and the tables changed, with the months their changed rows are dated in (for the sums)."""
 
-    whole: list[str] = field(default_factory=list)
+    rebuilt: list[str] = field(default_factory=list)
     by_key: dict[str, int] = field(default_factory=dict)
     changes: MartChanges = field(default_factory=MartChanges)
-
-    @property
-    def rebuilt(self) -> list[str]:
-        return [*self.whole, *self.by_key]
 
 
 def build_marts(
@@ -208,7 +204,7 @@ def build_marts(
         for name, sql in ordered:
             build_mart(con, name, sql, parameters)
         define_rules_on_marts(con)
-        return MartsBuilt(whole=[name for name, _ in ordered], changes=MartChanges.everything())
+        return MartsBuilt(rebuilt=[name for name, _ in ordered], changes=MartChanges.everything())
     whole_tables = changed_whole(con)
     # per changed table: True when its changed rows are known (in `_changed_<table>`), False when changed whole
     by_rows = {table: table not in whole_tables and _temp_exists(con, changed_rows_table(table)) for table in changed}
@@ -227,7 +223,7 @@ def build_marts(
             by_rows[name] = True
         else:
             by_rows[name] = _build_whole(con, name, sql, parameters, present=name in present)
-            built.whole.append(name)
+        built.rebuilt.append(name)
         if not by_rows[name]:
             tables[name] = None
         elif one_value(con, f"select count(*) from {changed_rows_table(name)}"):
