@@ -16,6 +16,7 @@ victim_support as (
     select person_id as victim_id, min(started_at) as first_support_started_at
     from stg_service_referrals
     where person_role = 'victim' and started_at is not null
+      and (not $keyed or person_id in (select victim_id from crimes))
     group by person_id
 )
 
