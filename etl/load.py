@@ -23,6 +23,7 @@ from etl.staging import (
     REGISTER_KEYS,
     add_warehouse_problems,
     describe_orphans,
+    mark_changed_whole,
     orphaned_codes,
     record_id_sql,
     reference_checks,
@@ -119,6 +120,7 @@ def _load_action_plan(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> F
     messages = identifiers_in_yaml(text)
     if messages:
         raise FileRefused(path, "refused whole: it holds direct identifiers, which the contract forbids. " + "; ".join(messages))
+    mark_changed_whole(con, "ref_action_plan")
     con.execute("delete from ref_action_plan")
     con.execute("insert into ref_action_plan values (?, ?, ?, ?)", [path.name, sha, datetime.now(), text])
     # A plan's rows are its targets, as `oversight sample` counts them; the document itself is stored whole.
@@ -136,6 +138,7 @@ def _load_wards(con: duckdb.DuckDBPyConnection, path: Path, sha: str, run_id: st
     remember_register(con, WardBoundary.extract_name)
     con.register("_wards_frame", frame)
     previous = one_value(con, "select count(*) from stg_wards")
+    mark_changed_whole(con, "stg_wards")
     con.execute("delete from stg_wards")
     con.execute(
         "insert into stg_wards (ward_code, ward_name, imd_quintile, area_km2, centroid_lat, centroid_lon, "

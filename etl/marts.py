@@ -5,13 +5,17 @@ from __future__ import annotations
 import graphlib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 
 import duckdb
 
+from etl.changes import MartChanges
 from etl.contract import ALL_MODELS
 from etl.rules import define_rules, define_rules_on_marts
-from etl.staging import staging_table
+from etl.staging import CHANGED_ROWS_PREFIX, LINEAGE_COLUMNS, changed_rows_table, changed_whole, staging_table
+from etl.warehouse import one_value
 from oversight.settings import Settings
 
 # A mart too big to build at once within the refresh's memory limit names its pieces in a line
@@ -21,6 +25,17 @@ PIECES = re.compile(r"^-- pieces: (.+)$", re.MULTILINE)
 # Every mart names the tables it reads in a line `-- depends: stg_x, mart_y, ...`: staging tables and
 # other marts. The marts are built in an order that puts each after the marts it depends on.
 DEPENDS = re.compile(r"^-- depends: (.+)$", re.MULTILINE)
+# A mart that can be rebuilt by key names its key in a line `-- key: victim_id`: a column of its rows such
+# that the rows of one key are a function of the tables it depends on and of that key alone. Its query then
+# keeps, when `$keyed` is true, only the keys in the temporary table `_dirty_keys` (column `key`), and
+# etl/sql/keys/<mart>.sql selects (as `key`) every key whose rows a refresh's changes may have changed, from
+# the changed rows of what it reads (`_changed_<table>`, old and new values) and the tables themselves.
+KEY = re.compile(r"^-- key: (\w+)$", re.MULTILINE)
+DIRTY_KEYS = "_dirty_keys"
+# A mart rebuilt whole is compared with what it held, row by row, when both are at most this many rows;
+# a larger one is recorded as changed in a way months do not describe.
+WHOLE_DIFF_ROWS = 100_000
+DATE_TYPES = ("DATE", "TIMESTAMP")
 STAGING_TABLES = frozenset(staging_table(model) for model in ALL_MODELS)
 # The refresh's own tables a mart may read (each file loaded, and when): sources as staging tables are.
 SYSTEM_SOURCES = frozenset({"loaded_files"})
@@ -118,41 +133,217 @@ def mart_parameters(sql: str, parameters: dict[str, object] | None) -> dict[str,
     return {key: value for key, value in (parameters or {}).items() if key in named}
 
 
-def build_mart(con: duckdb.DuckDBPyConnection, name: str, sql: str, parameters: dict[str, object] | None = None) -> None:
+def mart_key(sql: str) -> str | None:
+    """The column a mart's `-- key:` line names; None for a mart only ever rebuilt whole."""
+    declared = KEY.search(sql)
+    return None if declared is None else declared.group(1)
+
+
+def dirty_keys_sql(name: str) -> str | None:
+    """The query (etl/sql/keys/<mart>.sql) selecting the keys of `name` a refresh's changes may have changed."""
+    item = resources.files("etl").joinpath("sql", "keys", f"{name}.sql")
+    return item.read_text(encoding="utf-8") if item.is_file() else None
+
+
+def build_mart(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    sql: str,
+    parameters: dict[str, object] | None = None,
+    *,
+    into: str | None = None,
+    keyed: bool = False,
+) -> None:
     """Builds one mart: at once, or piece by piece, the first piece creating the table.
 
     `parameters` are settings a mart may read (e.g. the MARAC trigger); each mart is given those it names.
+    `keyed` builds only the rows of the keys in `_dirty_keys`; `into` names a temporary table to write them
+    to instead of the mart.
     """
-    bound = mart_parameters(sql, parameters)
+    con.execute(f"create temp table if not exists {DIRTY_KEYS} (key varchar)")
+    target, create = (into, "create or replace temp table") if into else (name, "create or replace table")
+    bound = mart_parameters(sql, {**(parameters or {}), "keyed": keyed})
     pieces = mart_pieces(sql)
+    if keyed:  # a few keys' rows fit in memory at once: each piece in one part
+        pieces = [{**piece, "part": 0, "parts": 1} for piece in pieces if piece["part"] == 0]
     if not pieces:
-        con.execute(f"create or replace table {name} as {sql}", bound or None)
+        con.execute(f"{create} {target} as {sql}", bound or None)
         return
-    con.execute(f"create or replace table {name} as {sql}", {**bound, **pieces[0]})
+    con.execute(f"{create} {target} as {sql}", {**bound, **pieces[0]})
     for piece in pieces[1:]:
-        con.execute(f"insert into {name} {sql}", {**bound, **piece})
+        con.execute(f"insert into {target} {sql}", {**bound, **piece})
+
+
+@dataclass
+class MartsBuilt:
+    """What the marts stage did: the marts rebuilt (in the order built), those of them rebuilt by key (with
+    how many keys), and the tables changed, with the months their changed rows are dated in (for the sums)."""
+
+    rebuilt: list[str] = field(default_factory=list)
+    by_key: dict[str, int] = field(default_factory=dict)
+    changes: MartChanges = field(default_factory=MartChanges)
 
 
 def build_marts(
     con: duckdb.DuckDBPyConnection, parameters: dict[str, object] | None = None, *, changed: Iterable[str] | None = None
-) -> list[str]:
-    """Builds the marts, with the shared rules (etl/rules.py) defined before and after them; returns those built.
+) -> MartsBuilt:
+    """Builds the marts, with the shared rules (etl/rules.py) defined before and after them.
 
     `parameters` are the settings marts may read (`mart_settings`), each mart given those it names.
-    `changed` names the staging tables a drop changed: then only the marts that read one of them, or read a
-    mart rebuilt for that reason, are rebuilt (and any mart the version lacks); the others are kept as they
-    are, since a mart is a function of the tables its `-- depends:` line names. None rebuilds every mart.
+    `changed` names the tables a drop changed (staging tables, `loaded_files`): then only the marts that read
+    one of them, or read a mart so rebuilt, are rebuilt, and any mart the version lacks; the others are kept,
+    since a mart is a function of the tables its `-- depends:` line names. A mart with a `-- key:` line whose
+    inputs changed by rows (etl/staging.py keeps the rows a load replaced and wrote) is rebuilt by key: the
+    rows of its dirty keys are deleted and built again, and the rows that differ are kept as its changed
+    rows for the marts after it. Any other is rebuilt whole. None rebuilds every mart whole.
     """
     define_rules(con)
-    dirty = None if changed is None else set(changed)
+    con.execute(f"create or replace temp table {DIRTY_KEYS} (key varchar)")
+    ordered = build_order(mart_files(), sources=STAGING_TABLES | SYSTEM_SOURCES)
+    if changed is None:
+        for name, sql in ordered:
+            build_mart(con, name, sql, parameters)
+        define_rules_on_marts(con)
+        return MartsBuilt(rebuilt=[name for name, _ in ordered], changes=MartChanges.everything())
+    whole_tables = changed_whole(con)
+    # per changed table: True when its changed rows are known (in `_changed_<table>`), False when changed whole
+    by_rows = {table: table not in whole_tables and _temp_exists(con, changed_rows_table(table)) for table in changed}
+    tables: dict[str, frozenset[date] | None] = {
+        table: _staging_months(con, table) if known else None for table, known in by_rows.items()
+    }
     present = {name for (name,) in con.execute("select table_name from duckdb_tables() where not temporary").fetchall()}
-    built = []
-    for name, sql in build_order(mart_files(), sources=STAGING_TABLES | SYSTEM_SOURCES):
-        if dirty is not None and name in present and dirty.isdisjoint(mart_dependencies(sql)):
+    built = MartsBuilt()
+    for name, sql in ordered:
+        touched = [table for table in mart_dependencies(sql) if table in by_rows]
+        if name in present and not touched:
             continue
-        build_mart(con, name, sql, parameters)
-        built.append(name)
-        if dirty is not None:
-            dirty.add(name)
+        key, keys_sql = mart_key(sql), dirty_keys_sql(name)
+        if name in present and key is not None and keys_sql is not None and all(by_rows[table] for table in touched):
+            built.by_key[name] = _build_by_key(con, name, sql, parameters, key=key, keys_sql=keys_sql)
+            by_rows[name] = True
+        else:
+            by_rows[name] = _build_whole(con, name, sql, parameters, present=name in present)
+        built.rebuilt.append(name)
+        if not by_rows[name]:
+            tables[name] = None
+        elif one_value(con, f"select count(*) from {changed_rows_table(name)}"):
+            tables[name] = _mart_months(con, name)
+        # else: its rows were compared and none differ, so it did not change
     define_rules_on_marts(con)
+    built.changes = MartChanges(tables=tables)
     return built
+
+
+def _temp_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return one_value(con, "select count(*) from duckdb_tables() where temporary and table_name = ?", [name]) > 0
+
+
+def _ensure_changed_rows(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """An empty changed-rows table for `table`, so a dirty-keys query can read it whether or not it changed."""
+    con.execute(
+        f"create temp table if not exists {changed_rows_table(table)} as select *, ''::varchar as _change from {table} limit 0"
+    )
+
+
+def _build_by_key(
+    con: duckdb.DuckDBPyConnection, name: str, sql: str, parameters: dict[str, object] | None, *, key: str, keys_sql: str
+) -> int:
+    """Rebuilds the rows of `name`'s dirty keys and keeps the rows that differ as its changed rows; returns
+    how many keys were rebuilt."""
+    for table in _tables_read(keys_sql):
+        _ensure_changed_rows(con, table)
+    con.execute(f"create or replace temp table {DIRTY_KEYS} as select distinct key from ({keys_sql}) where key is not null")
+    keys = one_value(con, f"select count(*) from {DIRTY_KEYS}")
+    if keys == 0:
+        con.execute(
+            f"create or replace temp table {changed_rows_table(name)} as select *, ''::varchar as _change from {name} limit 0"
+        )
+        return 0
+    dirty = f"{key} in (select key from {DIRTY_KEYS})"
+    con.execute(f"create or replace temp table _old_rows as select * from {name} where {dirty}")
+    build_mart(con, name, sql, parameters, into="_new_rows", keyed=True)
+    con.execute(f"delete from {name} where {dirty}")
+    con.execute(f"insert into {name} select * from _new_rows")
+    _keep_differences(con, name)
+    con.execute("drop table _new_rows")
+    con.execute("drop table _old_rows")
+    return keys
+
+
+def _build_whole(
+    con: duckdb.DuckDBPyConnection, name: str, sql: str, parameters: dict[str, object] | None, *, present: bool
+) -> bool:
+    """Rebuilds `name` whole; a small mart is compared with what it held, so its changed rows are known.
+    Returns whether they are (in `_changed_<name>`)."""
+    small = present and one_value(con, f"select count(*) from {name}") <= WHOLE_DIFF_ROWS
+    if small:
+        con.execute(f"create or replace temp table _old_rows as select * from {name}")
+    build_mart(con, name, sql, parameters)
+    compared = small and one_value(con, f"select count(*) from {name}") <= WHOLE_DIFF_ROWS
+    if compared:
+        con.execute(f"create or replace temp table _new_rows as select * from {name}")
+        _keep_differences(con, name)
+        con.execute("drop table _new_rows")
+    if small:
+        con.execute("drop table _old_rows")
+    return compared
+
+
+def _keep_differences(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """`_changed_<name>`: the rows of `_old_rows` not in `_new_rows` ('old') and the other way round ('new')."""
+    con.execute(
+        f"create or replace temp table {changed_rows_table(name)} as "
+        "select *, 'old' as _change from (select * from _old_rows except all select * from _new_rows) "
+        "union all select *, 'new' as _change from (select * from _new_rows except all select * from _old_rows)"
+    )
+
+
+def _tables_read(sql: str) -> list[str]:
+    """The tables whose changed rows a dirty-keys query reads (`_changed_<table>`)."""
+    return sorted(set(re.findall(rf"\b{CHANGED_ROWS_PREFIX}(\w+)", sql)))
+
+
+def _date_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [
+        column
+        for column, column_type in con.execute(
+            "select column_name, data_type from duckdb_columns() where table_name = ? and column_name <> '_change' "
+            "order by column_index",
+            [table],
+        ).fetchall()
+        if column_type.startswith(DATE_TYPES)
+    ]
+
+
+def changed_months(con: duckdb.DuckDBPyConnection, rows: str, columns: list[str]) -> frozenset[date] | None:
+    """The first day of every month any of `columns` dates a row of the query `rows` in; None when there are
+    no such columns or a row has none of them, as months then cannot describe the change."""
+    if not columns:
+        return None
+    quoted = [f'"{column}"' for column in columns]
+    undated = one_value(con, f"select count(*) from ({rows}) where coalesce({', '.join(quoted)}) is null")
+    if undated:
+        return None
+    found = con.execute(
+        f"select distinct cast(date_trunc('month', day) as date) from "
+        f"(select unnest([{', '.join(f'cast({column} as date)' for column in quoted)}]) as day from ({rows})) "
+        "where day is not null"
+    ).fetchall()
+    return frozenset(month for (month,) in found)
+
+
+def _mart_months(con: duckdb.DuckDBPyConnection, name: str) -> frozenset[date] | None:
+    """The months of a mart's changed rows (old and new)."""
+    changed = changed_rows_table(name)
+    return changed_months(con, f"select * from {changed}", _date_columns(con, changed))
+
+
+def _staging_months(con: duckdb.DuckDBPyConnection, table: str) -> frozenset[date] | None:
+    """The months of the staging rows a refresh changed: the rows replaced and written that differ in more
+    than their lineage (a row sent again as it was changes no month)."""
+    changed = changed_rows_table(table)
+    lineage = ", ".join([*LINEAGE_COLUMNS, "_change"])
+    old = f"select * exclude ({lineage}) from {changed} where _change = 'old'"
+    new = f"select * exclude ({lineage}) from {changed} where _change = 'new'"
+    rows = f"({old} except all {new}) union all ({new} except all {old})"
+    return changed_months(con, rows, [c for c in _date_columns(con, changed) if c not in LINEAGE_COLUMNS])

@@ -18,6 +18,13 @@ from etl.tabular import quote_identifier as quote
 from etl.warehouse import one_value
 
 REPLACED_WHOLE = {WardBoundary.extract_name, Service.extract_name, LsoaWardLookup.extract_name}
+# What a refresh changed in staging, kept for the marts stage in temporary tables of the refresh's own
+# connection (never in the published version): `_changed_<staging table>` holds every row a loaded file
+# replaced (`_change` 'old', as it was) and every row it wrote ('new'); `_changed_whole` names the tables
+# changed in a way rows do not describe (a register replaced whole, a table loaded for the first time).
+# Both are written inside the file's transaction, so a refused file leaves no trace in them.
+CHANGED_ROWS_PREFIX = "_changed_"
+CHANGED_WHOLE = "_changed_whole"
 WARD_EXTRA_COLUMNS = {
     "area_km2": "DOUBLE",
     "centroid_lat": "DOUBLE",
@@ -151,6 +158,35 @@ def add_warehouse_problems(con: duckdb.DuckDBPyConnection, model: type[Extract],
     con.execute("drop table _warehouse_problems")
 
 
+def changed_rows_table(table: str) -> str:
+    """The temporary table holding the rows of `table` the refresh replaced and wrote (see CHANGED_ROWS_PREFIX)."""
+    return f"{CHANGED_ROWS_PREFIX}{table}"
+
+
+def mark_changed_whole(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Record that `table` changed in a way its rows do not describe: whatever reads it is rebuilt whole."""
+    con.execute(f"create temp table if not exists {CHANGED_WHOLE} (table_name varchar)")
+    con.execute(f"insert into {CHANGED_WHOLE} values (?)", [table])
+
+
+def changed_whole(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The tables this connection's refresh changed whole (mark_changed_whole)."""
+    if not _temp_table_exists(con, CHANGED_WHOLE):
+        return set()
+    return {name for (name,) in con.execute(f"select table_name from {CHANGED_WHOLE}").fetchall()}
+
+
+def _temp_table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return one_value(con, "select count(*) from duckdb_tables() where temporary and table_name = ?", [name]) > 0
+
+
+def _capture_rows(con: duckdb.DuckDBPyConnection, table: str, change: str, rows_sql: str, parameters: list | None = None) -> None:
+    """Add `rows_sql`'s rows (staging rows of `table`, by column name) to the table's changed rows as `change`."""
+    target = changed_rows_table(table)
+    con.execute(f"create temp table if not exists {target} as select *, ''::varchar as _change from {table} limit 0")
+    con.execute(f"insert into {target} by name select *, '{change}' as _change from ({rows_sql})", parameters)
+
+
 def record_id_sql(model: type[Extract], alias: str = "") -> str:
     prefix = f"{alias}." if alias else ""
     if not model.primary_key:
@@ -177,16 +213,26 @@ def upsert(con: duckdb.DuckDBPyConnection, model: type[Extract], checked: str, *
     updated = (
         one_value(con, f"select count(*) from {table} s where exists (select 1 from _valid v where {match})") if staged else 0
     )
+    # The rows replaced and written are kept for the marts stage; a register replaced whole, or a table
+    # loaded for the first time, is marked changed whole instead.
+    by_rows = model.extract_name not in REPLACED_WHOLE and staged > 0
+    if not by_rows and valid_rows:
+        mark_changed_whole(con, table)
     if model.extract_name in REPLACED_WHOLE:
         if valid_rows:  # a register with no valid row leaves the last good one in place
             con.execute(f"delete from {table}")
     elif updated:
+        replaced = f"select * from {table} s where exists (select 1 from _valid v where {match})"
+        _capture_rows(con, table, "old", replaced)
         con.execute(f"delete from {table} s where exists (select 1 from _valid v where {match})")
-    con.execute(
-        f"insert into {table} ({', '.join(quote(name) for name in columns)}, _source_file, _source_line, _run_id) "
-        f"select {', '.join(select_columns)}, ?, c._line, ? from _valid c",
-        [file_name, run_id],
+    names = [quote(name) for name in columns]
+    written = (
+        f"select {', '.join(f'{expression} as {name}' for expression, name in zip(select_columns, names, strict=True))}, "
+        "?::varchar as _source_file, c._line as _source_line, ?::varchar as _run_id from _valid c"
     )
+    con.execute(f"insert into {table} by name {written}", [file_name, run_id])
+    if by_rows and valid_rows:
+        _capture_rows(con, table, "new", written, [file_name, run_id])
     return valid_rows - updated, updated
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import duckdb
 
+from etl.changes import MartChanges
 from oversight.settings import Settings
 from pipeline import attrition_sums, precompute, precompute_pages
 from pipeline.refresh import RefreshReport
@@ -19,9 +20,10 @@ def refresh(incoming: Path, *, warehouse: Path, settings: Settings, **options: A
     return refresh_marts(incoming, warehouse=warehouse, settings=settings, after_marts=build_sums, **options)
 
 
-def build_sums(con: duckdb.DuckDBPyConnection) -> None:
+def build_sums(con: duckdb.DuckDBPyConnection, changes: MartChanges | None = None) -> None:
     """Every precomputed table, in the version being built (after the marts): each indicator's events summed
-    ahead, then the pages' sums made from them, then the Justice page's monthly sums."""
+    ahead, then the pages' sums made from them, then the Justice page's monthly sums. `changes` (what the
+    marts stage changed) is not yet used: the sums are rebuilt whole."""
     precompute.build(con)
     precompute_pages.build(con)
     attrition_sums.build(con)

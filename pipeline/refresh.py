@@ -11,9 +11,11 @@ Each run is one of three kinds, recorded in the run log (`kind`) and in `etl_run
   --full`), for the first version, and when the served version was built by other code, other mart
   settings, or without the sums (its `refresh_state` digest differs).
 - `incremental`: inside the copied version, only the marts that read a staging table a loaded file
-  changed (or a mart so rebuilt) are rebuilt, by their `-- depends:` lines; the others are kept. The
-  precomputed sums are not yet patched: they are rebuilt whole whenever a file changed staging (the
-  run's `notes` say so) and kept when none did. `rebuilt` lists the marts rebuilt.
+  changed (or a mart so rebuilt) are rebuilt, by their `-- depends:` lines; the others are kept. A mart
+  with a key is rebuilt by key: staging keeps the rows each file replaced and wrote, and only the rows of
+  the keys they reach are deleted and built again (etl/marts.py). What changed, table by table and month
+  by month (etl/changes.MartChanges), is handed to the precomputed sums. The sums are not yet patched:
+  they are rebuilt whole whenever a file changed staging (the run's `notes` say so) and kept when none did. `rebuilt` lists the marts rebuilt; `notes` say which by key.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl.changes import MartChanges
 from etl.contract import BY_NAME
 from etl.drop import DropFile, list_drop
 from etl.errors import FileRefused, RefreshFailed
@@ -38,14 +41,15 @@ from etl.load import FileReport, file_sha256, load_file
 from etl.marts import build_marts, mart_settings
 from etl.pii.values import safe_file_name
 from etl.stages import StageSeconds, timed
-from etl.staging import ensure_schema, staging_table
+from etl.staging import changed_whole, ensure_schema, staging_table
 from etl.warehouse import BUILDING_SUFFIX, STARTED, Warehouse, one_value, private_umask, storage_failure
 from oversight.settings import Settings
 
 Progress = Callable[[str, int, int], None]  # (file name, position, total)
 # Tables derived from the marts by a later layer (the metrics' precomputed sums), built in the
 # same new version so they are published with the data they come from, or not at all.
-AfterMarts = Callable[[duckdb.DuckDBPyConnection], None]
+# They are given what the marts stage changed (MartChanges.everything() for a full rebuild).
+AfterMarts = Callable[[duckdb.DuckDBPyConnection, MartChanges], None]
 FULL, INCREMENTAL, UNCHANGED = "full", "incremental", "unchanged"
 # The packages whose SQL and code decide what staging, the marts and the sums hold: a version built by
 # other code is never left serving by a drop that changes nothing.
@@ -183,19 +187,23 @@ def _build_and_publish(
             )
         _require_reference_data(con)
         fingerprint = build_fingerprint(mart_settings(settings), with_sums=after_marts is not None)
-        changed = _changed_tables(report)
+        changed = _changed_tables(report) | changed_whole(con)
         if report.kind != FULL and not _built_by(con, fingerprint):
             report.kind = FULL  # the first version, or one built by other code or settings
         if progress:
             progress("building marts", len(files), len(files))
         with timed(report.stage_seconds, "marts"):
-            report.rebuilt = build_marts(con, mart_settings(settings), changed=None if report.kind == FULL else changed)
+            marts = build_marts(con, mart_settings(settings), changed=None if report.kind == FULL else changed)
+        report.rebuilt = marts.rebuilt
+        report.notes += [
+            f"{name}: rebuilt by key, {keys:,} {'key' if keys == 1 else 'keys'}" for name, keys in marts.by_key.items()
+        ]
         if after_marts:
             if report.kind == FULL or changed:
                 if progress:
                     progress("precomputing indicators", len(files), len(files))
                 with timed(report.stage_seconds, "precomputed sums"):
-                    after_marts(con)
+                    after_marts(con, marts.changes)
                 if report.kind != FULL:
                     report.notes.append("precomputed sums: rebuilt whole (not yet incremental)")
             else:

@@ -2,8 +2,10 @@
 -- The victim's group comes from the crime's own incident, or else from the same victim's
 -- incident nearest in time (a crime sent without its incident id still has a victim id).
 -- depends: stg_crime_outcomes, stg_police_incidents
+-- key: crime_id
 with crimes as (
     select * from stg_crime_outcomes
+    where not $keyed or crime_id in (select key from _dirty_keys)
 ),
 
 incidents as (

@@ -1,7 +1,9 @@
 -- Police incidents with their periods and the victim's history in the 12 months before each.
 -- depends: stg_police_incidents
+-- key: victim_id
 with incidents as (
     select * from stg_police_incidents
+    where not $keyed or victim_id in (select key from _dirty_keys)
 )
 
 select

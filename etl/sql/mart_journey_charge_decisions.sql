@@ -3,17 +3,20 @@
 -- victim already supported when the decision came has that support behind them. Charged crimes still
 -- at court have no victim-issue status yet, so they are left out rather than counted as kept.
 -- depends: stg_service_referrals, mart_crimes
+-- key: crime_id
 with crimes as (
     select * from mart_crimes
     where charge_decision in ('charged', 'no_further_action', 'out_of_court')
       and charge_decision_at is not null
       and victim_issue is not null
+      and (not $keyed or crime_id in (select key from _dirty_keys))
 ),
 
 victim_support as (
     select person_id as victim_id, min(started_at) as first_support_started_at
     from stg_service_referrals
     where person_role = 'victim' and started_at is not null
+      and (not $keyed or person_id in (select victim_id from crimes))
     group by person_id
 )
 

@@ -2,7 +2,8 @@
 -- high-risk incident, a child named in a school notification, a MARAC hearing) and how long after
 -- the entry each later event first happened to them, linked by the pseudonymous ids agencies share.
 -- Only events on or after the entry count; a person's journey is followed until the data ends
--- (`follow_up_end_at`), and anything not yet seen by then is censored, not missing.
+-- (mart_follow_up_end, one row read where follow-up is timed, so a later event does not change every
+-- row here), and anything not yet seen by then is censored, not missing.
 -- This file sorts before the MARAC, MASH, school and referral marts, so it reads their staging tables.
 --
 -- Built one cohort at a time (`$piece` is the cohort), the biggest in parts of its people
@@ -11,7 +12,10 @@
 -- The MARAC escalation trigger is a setting: $trigger_incidents incidents within $trigger_window_days days
 -- (3 in 365 by default), bound at refresh.
 -- pieces: incident/2, high_risk, children, marac
+-- A person's rows depend on their own events and on those of the people their entries link them to,
+-- so the mart is rebuilt by person (etl/sql/keys/mart_journey_people.sql finds whose rows may change).
 -- depends: stg_marac_cases, stg_mash_contacts, stg_school_notifications, stg_service_referrals, mart_crimes, mart_incidents
+-- key: person_id
 with incidents as not materialized (
     select incident_id, victim_id, reported_at, ward_code, victim_sex, victim_age_band, victim_ethnicity,
            n_children_present, n_victim_incidents_12m, dash_risk
@@ -41,17 +45,6 @@ mash as not materialized (
     from stg_mash_contacts
 ),
 
-data_end as (
-    select greatest(
-        (select max(reported_at) from incidents),
-        (select max(recorded_at) from crimes),
-        (select max(heard_on)::timestamp from marac),
-        (select max(greatest(referred_at, coalesce(started_at, referred_at), coalesce(ended_at, referred_at))) from referrals),
-        (select max(received_at) from mash),
-        (select max(notified_at) from notifications)
-    ) as follow_up_end_at
-),
-
 child_groups as (
     -- a child's sex, age band and ethnic group come from their first front-door contact
     select child_id, arg_min(child_sex, received_at) as sex, arg_min(child_age_band, received_at) as age_band,
@@ -76,6 +69,7 @@ victim_entries as (
     from incidents
     where ($piece = 'incident' or ($piece = 'high_risk' and incidents.dash_risk = 'high'))
       and hash(incidents.victim_id) % $parts::ubigint = $part::ubigint
+      and (not $keyed or incidents.victim_id in (select key from _dirty_keys))
 ),
 
 child_entries as (
@@ -90,6 +84,7 @@ child_entries as (
     from (
         select distinct incident_id, child_id from notifications
         where $piece = 'children' and hash(child_id) % $parts::ubigint = $part::ubigint
+          and (not $keyed or child_id in (select key from _dirty_keys))
     ) as notifications
     join incidents on incidents.incident_id = notifications.incident_id
     left join child_groups on child_groups.child_id = notifications.child_id
@@ -104,6 +99,7 @@ marac_entries as (
         null::boolean as meets_marac_trigger
     from stg_marac_cases as cases
     where $piece = 'marac' and hash(cases.victim_id) % $parts::ubigint = $part::ubigint
+      and (not $keyed or cases.victim_id in (select key from _dirty_keys))
 ),
 
 -- Read again by every step below rather than held: a scan costs less than keeping millions of rows.
@@ -259,11 +255,8 @@ select
     date_diff('second', entries.entry_at, first_school_and_mash.school_notified_at) as seconds_to_school_notice,
     date_diff('second', entries.entry_at, first_school_and_mash.mash_contact_at) as seconds_to_mash_contact,
     date_diff('second', entries.entry_at, first_school_and_mash.mash_decided_at) as seconds_to_mash_decision,
-    first_school_and_mash.mash_decision,
-    data_end.follow_up_end_at,
-    date_diff('day', entries.entry_at, data_end.follow_up_end_at) as days_to_follow_up_end
+    first_school_and_mash.mash_decision
 from entries
-cross join data_end
 left join entry_history using (entry_id)
 left join first_marac using (entry_id)
 left join first_support using (entry_id)

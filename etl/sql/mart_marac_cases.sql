@@ -1,7 +1,9 @@
 -- MARAC cases; a case is a repeat when the same victim was heard within the 12 months before.
 -- depends: stg_marac_cases
+-- key: victim_id
 with cases as (
     select * from stg_marac_cases
+    where not $keyed or victim_id in (select key from _dirty_keys)
 )
 
 select

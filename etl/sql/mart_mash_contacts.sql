@@ -1,7 +1,9 @@
 -- Contacts at the children's front door, with hours to a decision.
 -- depends: stg_mash_contacts
+-- key: contact_id
 with contacts as (
     select * from stg_mash_contacts
+    where not $keyed or contact_id in (select key from _dirty_keys)
 )
 
 select

@@ -2,8 +2,10 @@
 -- The deadline is the start of the next school day after the incident was reported (9am on the
 -- next weekday); school holidays are not known here, so weekdays stand in for school days.
 -- depends: stg_police_incidents, stg_school_notifications
+-- key: notification_id
 with notifications as (
     select * from stg_school_notifications
+    where not $keyed or notification_id in (select key from _dirty_keys)
 ),
 
 incidents as (

@@ -1,7 +1,9 @@
 -- Referrals to specialist services, with the service's type and how far each got.
 -- depends: stg_service_referrals, stg_services
+-- key: referral_id
 with referrals as (
     select * from stg_service_referrals
+    where not $keyed or referral_id in (select key from _dirty_keys)
 ),
 
 services as (

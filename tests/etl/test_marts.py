@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import duckdb
 import pytest
@@ -14,8 +15,11 @@ from etl.marts import (
     UnknownMartDependency,
     build_mart,
     build_order,
+    changed_months,
+    dirty_keys_sql,
     mart_dependencies,
     mart_files,
+    mart_key,
     mart_pieces,
 )
 
@@ -87,3 +91,60 @@ def test_a_circle_of_dependencies_is_refused():
         build_order(marts, sources=set())
     with pytest.raises(MartDependencyCycle):
         build_order([("mart_a", "-- depends: mart_a")], sources=set())
+
+
+KEYED = """-- key: person
+select person, count(*) as events
+from events
+where not $keyed or person in (select key from _dirty_keys)
+group by person
+"""
+
+
+def test_a_mart_built_by_key_holds_those_keys_rows_as_the_whole_build_does():
+    con = duckdb.connect()
+    con.execute("create table events as select 'P' || (range % 5) as person from range(23)")
+    build_mart(con, "mart_people", KEYED)
+    con.execute("insert into _dirty_keys values ('P1'), ('P3')")  # the whole build made it, empty
+    build_mart(con, "mart_people", KEYED, into="_rebuilt", keyed=True)
+    keyed = con.execute("select * from _rebuilt order by person").fetchall()
+    assert keyed == con.execute("select * from mart_people where person in ('P1', 'P3') order by person").fetchall()
+    assert keyed == [("P1", 5), ("P3", 4)]
+    assert mart_key(KEYED) == "person"
+
+
+def test_every_mart_with_a_key_filters_on_it_and_has_a_keys_query_reading_what_it_depends_on():
+    keyed = {name: sql for name, sql in mart_files() if mart_key(sql) is not None}
+    assert set(keyed) == {
+        "mart_crimes",
+        "mart_incidents",
+        "mart_journey_charge_decisions",
+        "mart_journey_people",
+        "mart_marac_cases",
+        "mart_mash_contacts",
+        "mart_school_notifications",
+        "mart_service_referrals",
+    }
+    for name, sql in mart_files():
+        keys = dirty_keys_sql(name)
+        assert (keys is not None) == (name in keyed), name
+        if keys is None:
+            continue
+        assert "$keyed" in sql and "_dirty_keys" in sql, name
+        code = "\n".join(line for line in keys.splitlines() if not line.lstrip().startswith("--"))
+        reads = set(re.findall(r"\b_changed_((?:mart|stg)_[a-z0-9_]+)\b", code))
+        reads |= set(re.findall(r"(?<!_changed_)\b((?:mart|stg)_[a-z0-9_]+)\b", code))
+        assert reads <= set(mart_dependencies(sql)), name
+
+
+def test_the_months_of_changed_rows_come_from_every_date_and_time_column():
+    con = duckdb.connect()
+    con.execute(
+        "create table changed as select * from (values "
+        "(date '2025-04-30', timestamp '2025-06-01 00:10', 'a'), (date '2025-04-02', null, 'b')) as t(day, seen_at, label)"
+    )
+    assert changed_months(con, "select * from changed", ["day", "seen_at"]) == {date(2025, 4, 1), date(2025, 6, 1)}
+    assert changed_months(con, "select * from changed where false", ["day"]) == frozenset()
+    # a row no date places, or a table without dates, is a change months do not describe
+    assert changed_months(con, "select * from changed", ["seen_at"]) is None
+    assert changed_months(con, "select * from changed", []) is None
