@@ -228,8 +228,8 @@ def checked_select(model: type[Extract], source_view: str, keep_raw: Collection[
         # Each step is computed once per cell, in its own step of the query, and read by name after:
         # the cleaned text, its lower case, the shape or list items, the typed value, the problem.
         raw_parts.append(f"src.{_quote(spec.name)} as {raw}")
-        cleaned_parts.append(f"{blank_sql(raw)} as _blank_{position}")
         lowered = spec.kind.name in LOWERED_KINDS
+        cleaned_parts.append(f"{_blank_fast(raw, _lowered_words(spec) if lowered else ())} as _blank_{position}")
         if lowered:
             cased_parts.append(f"{_lower_fast(f'_blank_{position}', _lowered_words(spec))} as _lower_{position}")
         sql = column_sql(
@@ -273,6 +273,15 @@ def checked_select(model: type[Extract], source_view: str, keep_raw: Collection[
                     else list_filter([{", ".join(entries)}], lambda p: p.rule is not null) end as _problems
         from checked
     """
+
+
+def _blank_fast(raw: str, words: tuple[str, ...]) -> str:
+    """`blank_sql(raw)`; a cell spelt exactly as one of `words` (the common case) is itself, unchecked."""
+    # Only words with no whitespace at either end may skip the trimming, so the result is the same either way.
+    same = [word for word in words if word and word == word.strip()]
+    if not same:
+        return blank_sql(raw)
+    return f"(case when {raw} in {_in_list(same)} then {raw} else {blank_sql(raw)} end)"
 
 
 def _lowered_words(spec: ColumnSpec) -> tuple[str, ...]:
