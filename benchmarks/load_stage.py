@@ -47,6 +47,10 @@ from scale_runs import (
     run_measured,
 )
 
+# This script's own source tree comes first, before any installed copy: `--compare` runs another tree's
+# copy of this script with the same interpreter, whose editable install points at this tree.
+sys.path.insert(0, str(PROJECT_ROOT))
+
 from etl.stages import LOAD_STAGES
 
 RATIO_GOAL = 2.0
