@@ -113,19 +113,22 @@ def column_sql(
     *,
     prepared_name: str | None = None,
     typed_name: str | None = None,
+    known_name: str | None = None,
 ) -> ColumnSql:
     """The typed value and the problem for one column, from its cleaned text: `blank` is the
     trimmed text or NULL (`blank_sql`), `lowered` its lower-case form for the LOWERED_KINDS.
 
     When the caller computes `prepared` once under `prepared_name` and the typed value under
     `typed_name`, the other expressions read those names instead of repeating the work (a
-    timestamp's pattern and cast would otherwise run once per check that reads them)."""
+    timestamp's pattern and cast would otherwise run once per check that reads them). `known_name`, for
+    an enum or yes/no column, names a flag that is true when the cell is exactly one of `_known_words`."""
     kind = spec.kind
     name = kind.name
     lowered = lowered if lowered is not None else _lower(blank)
     prepared: str | None = None
     checks: list[tuple[str, str]] = []  # (condition on non-blank cell, message), first match wins
     has_default = isinstance(spec.default, str)
+    unknown = f"not {known_name} and " if known_name else ""  # a known word is valid without comparing it again
     if name is KindName.id or name is KindName.text:
         typed = blank
         if kind.pattern:
@@ -147,10 +150,10 @@ def column_sql(
         typed = lowered
         if name is KindName.demographic:
             typed = f"coalesce({typed}, 'unknown')"
-        checks.append((f"not {_one_of(lowered, spec.enum_values)}", "expected one of " + ", ".join(spec.enum_values)))
+        checks.append((f"{unknown}not {_one_of(lowered, spec.enum_values)}", "expected one of " + ", ".join(spec.enum_values)))
     elif name is KindName.boolean:
         typed = f"case when {_one_of(lowered, TRUE_WORDS)} then true when {_one_of(lowered, FALSE_WORDS)} then false end"
-        checks.append((f"not {_one_of(lowered, TRUE_WORDS + FALSE_WORDS)}", "expected true/false, yes/no, 1/0 or y/n"))
+        checks.append((f"{unknown}not {_one_of(lowered, TRUE_WORDS + FALSE_WORDS)}", "expected true/false, yes/no, 1/0 or y/n"))
     elif name in SHAPED_KINDS:
         pattern, cast, message, real_message = SHAPED_KINDS[name]
         prepared = f"regexp_full_match({blank}, {_literal(pattern)})"
@@ -229,15 +232,27 @@ def checked_select(model: type[Extract], source_view: str, keep_raw: Collection[
         # the cleaned text, its lower case, the shape or list items, the typed value, the problem.
         raw_parts.append(f"src.{_quote(spec.name)} as {raw}")
         lowered = spec.kind.name in LOWERED_KINDS
-        cleaned_parts.append(f"{_blank_fast(raw, _lowered_words(spec) if lowered else ())} as _blank_{position}")
-        if lowered:
-            cased_parts.append(f"{_lower_fast(f'_blank_{position}', _lowered_words(spec))} as _lower_{position}")
+        known_words = _known_words(spec)
+        known = f"_known_{position}" if known_words else None
+        if known:
+            # A cell spelt exactly as one of the column's words (the common case) is already clean and
+            # lower case, and valid: it skips the trimming, the lower case and the comparison with every word.
+            raw_parts.append(f"{_one_of(f'src.{_quote(spec.name)}', known_words)} as {known}")
+            cleaned_parts.append(f"(case when {known} then {raw} else {blank_sql(raw)} end) as _blank_{position}")
+            cased_parts.append(
+                f"(case when {known} then _blank_{position} else {_lower(f'_blank_{position}')} end) as _lower_{position}"
+            )
+        else:
+            cleaned_parts.append(f"{blank_sql(raw)} as _blank_{position}")
+            if lowered:
+                cased_parts.append(f"{_lower(f'_blank_{position}')} as _lower_{position}")
         sql = column_sql(
             spec,
             f"_blank_{position}",
             f"_lower_{position}" if lowered else None,
             prepared_name=f"_prepared_{position}",
             typed_name=_quote(spec.name),
+            known_name=known,
         )
         if sql.prepared is not None:
             prepared_parts.append(f"{sql.prepared} as _prepared_{position}")
@@ -275,27 +290,16 @@ def checked_select(model: type[Extract], source_view: str, keep_raw: Collection[
     """
 
 
-def _blank_fast(raw: str, words: tuple[str, ...]) -> str:
-    """`blank_sql(raw)`; a cell spelt exactly as one of `words` (the common case) is itself, unchecked."""
-    # Only words with no whitespace at either end may skip the trimming, so the result is the same either way.
-    same = [word for word in words if word and word == word.strip()]
-    if not same:
-        return blank_sql(raw)
-    return f"(case when {_one_of(raw, same)} then {raw} else {blank_sql(raw)} end)"
-
-
-def _lowered_words(spec: ColumnSpec) -> tuple[str, ...]:
-    """The words a lower-cased cell of this column is compared with."""
-    return tuple(TRUE_WORDS + FALSE_WORDS) if spec.kind.name is KindName.boolean else tuple(spec.enum_values)
-
-
-def _lower_fast(blank: str, words: tuple[str, ...]) -> str:
-    """The lower case of `blank`; a cell already spelt as one of `words` (the common case) is itself."""
-    # Only words lower() leaves alone may skip it, so the result is the same either way.
-    same = [word for word in words if word.isascii() and word == word.lower()]
-    if not same:
-        return _lower(blank)
-    return f"(case when {_one_of(blank, same)} then {blank} else {_lower(blank)} end)"
+def _known_words(spec: ColumnSpec) -> list[str]:
+    """The valid words of an enum or yes/no column that trimming and lower case leave as they are (all of
+    them, in practice), so a cell spelt exactly as one is the same before and after cleaning."""
+    if spec.kind.name is KindName.boolean:
+        words = TRUE_WORDS + FALSE_WORDS
+    elif spec.kind.name in (KindName.enum, KindName.demographic):
+        words = tuple(spec.enum_values)
+    else:
+        return []
+    return [word for word in words if word and word == word.strip() and word.isascii() and word == word.lower()]
 
 
 def validation_parameters(*, as_of: datetime, earliest: date) -> dict[str, object]:
