@@ -293,6 +293,7 @@ def checked_select(model: type[Extract], source_view: str, keep_raw: Collection[
 def _known_words(spec: ColumnSpec) -> list[str]:
     """The valid words of an enum or yes/no column that trimming and lower case leave as they are (all of
     them, in practice), so a cell spelt exactly as one is the same before and after cleaning."""
+    words: tuple[str, ...]
     if spec.kind.name is KindName.boolean:
         words = TRUE_WORDS + FALSE_WORDS
     elif spec.kind.name in (KindName.enum, KindName.demographic):
