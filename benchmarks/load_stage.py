@@ -16,6 +16,8 @@ Each worker times itself from just before its first statement to just after the 
 start-up and imports are left out of both; the wall time around each subprocess and its peak memory
 (ru_maxrss) are recorded as well. The headline is the load stage's time over the bare load's (goal: at
 most 2), the median of --repeat alternating pairs, with the 1-minute load average at the start and end.
+Each worker also counts its processor seconds (all threads); their ratio moves less than the wall-clock
+one when other work shares the machine, so it is reported beside it.
 `--profile <file>` runs the load stage once under cProfile instead and writes its statistics.
 
 Results: benchmarks/results/load_stage.json (every pair, stage seconds, machine, versions, command).
@@ -45,6 +47,10 @@ from scale_runs import (
     run_measured,
 )
 
+# This script's own source tree comes first, before any installed copy: `--compare` runs another tree's
+# copy of this script with the same interpreter, whose editable install points at this tree.
+sys.path.insert(0, str(PROJECT_ROOT))
+
 from etl.stages import LOAD_STAGES
 
 RATIO_GOAL = 2.0
@@ -56,13 +62,13 @@ def worker_bare(drop: Path, database: Path) -> dict[str, Any]:
     import duckdb
 
     with duckdb.connect(str(database)) as con:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         for csv_file in sorted(drop.glob("*.csv")):
             path = str(csv_file).replace("'", "''")
             con.execute(f"create table \"{csv_file.stem}\" as select * from read_csv('{path}')")
         con.execute("checkpoint")
-        seconds = time.perf_counter() - started
-    return {"seconds": seconds}
+        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds}
 
 
 def worker_load(drop: Path, database: Path) -> dict[str, Any]:
@@ -78,7 +84,7 @@ def worker_load(drop: Path, database: Path) -> dict[str, Any]:
     stage_seconds: dict[str, float] = {}
     files = []
     with duckdb.connect(str(database)) as con:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         _configure(con, settings)
         ensure_schema(con)
         for drop_file in list_drop(drop):
@@ -95,8 +101,8 @@ def worker_load(drop: Path, database: Path) -> dict[str, Any]:
             )
         with timed(stage_seconds, "checkpoint"):
             con.execute("checkpoint")
-        seconds = time.perf_counter() - started
-    return {"seconds": seconds, "stage_seconds": stage_seconds, "files": files}
+        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "stage_seconds": stage_seconds, "files": files}
 
 
 def _as_of():
@@ -159,8 +165,10 @@ def measure_scale(scale: Scale, drop: Path, folder: Path, repeat: int, compare: 
                 pair[kind] = measure(kind, drop, folder, index)
         pair["load_average_end"] = os.getloadavg()[0]
         pair["ratio"] = pair["load"]["seconds"] / pair["bare"]["seconds"]
+        pair["cpu_ratio"] = _cpu_ratio(pair["load"], pair["bare"])
         if compare:
             pair["compare_ratio"] = pair["compare"]["seconds"] / pair["bare"]["seconds"]
+            pair["compare_cpu_ratio"] = _cpu_ratio(pair["compare"], pair["bare"])
         progress(
             scale,
             f"pair {index}: bare {pair['bare']['seconds']:.1f} s, load stage {pair['load']['seconds']:.1f} s, "
@@ -173,6 +181,7 @@ def measure_scale(scale: Scale, drop: Path, folder: Path, repeat: int, compare: 
         "drop": str(drop),
         "ratio_median": statistics.median(ratios),
         "ratios": ratios,
+        "cpu_ratio_median": _median_or_none([pair["cpu_ratio"] for pair in pairs]),
         "bare_seconds_median": statistics.median(pair["bare"]["seconds"] for pair in pairs),
         "load_seconds_median": statistics.median(pair["load"]["seconds"] for pair in pairs),
         "pairs": pairs,
@@ -180,6 +189,7 @@ def measure_scale(scale: Scale, drop: Path, folder: Path, repeat: int, compare: 
             {
                 "compare_source": str(compare),
                 "compare_ratio_median": statistics.median(pair["compare_ratio"] for pair in pairs),
+                "compare_cpu_ratio_median": _median_or_none([pair["compare_cpu_ratio"] for pair in pairs]),
                 "compare_seconds_median": statistics.median(pair["compare"]["seconds"] for pair in pairs),
             }
             if compare
@@ -188,13 +198,29 @@ def measure_scale(scale: Scale, drop: Path, folder: Path, repeat: int, compare: 
     }
 
 
+def _cpu_ratio(load: dict[str, Any], bare: dict[str, Any]) -> float | None:
+    """Processor seconds of the load stage over the bare load's (None for a tree that does not count them)."""
+    if load.get("cpu_seconds") is None or not bare.get("cpu_seconds"):
+        return None
+    return load["cpu_seconds"] / bare["cpu_seconds"]
+
+
+def _median_or_none(values: list[float | None]) -> float | None:
+    present = [value for value in values if value is not None]
+    return statistics.median(present) if present else None
+
+
+def _cell(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
 def markdown(results: list[dict[str, Any]], command: str) -> str:
     lines = [
         f"Command: `{command}`",
         "",
-        "| scale | bare load s | load stage s | load stage / bare (goal ≤ 2) | ratios of the pairs | load stage peak RSS MiB "
-        "| bare peak RSS MiB | 1-min load average |",
-        "| --- | ---: | ---: | ---: | --- | ---: | ---: | --- |",
+        "| scale | bare load s | load stage s | load stage / bare (goal ≤ 2) | ratios of the pairs | processor seconds ratio "
+        "| load stage peak RSS MiB | bare peak RSS MiB | 1-min load average |",
+        "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |",
     ]
     for result in results:
         pairs = result["pairs"]
@@ -202,6 +228,7 @@ def markdown(results: list[dict[str, Any]], command: str) -> str:
         lines.append(
             f"| {result['scale']} | {result['bare_seconds_median']:.1f} | {result['load_seconds_median']:.1f} | "
             f"**{result['ratio_median']:.2f}** | {', '.join(f'{ratio:.2f}' for ratio in result['ratios'])} | "
+            f"{_cell(result.get('cpu_ratio_median'))} | "
             f"{max(pair['load']['peak_rss_mib'] for pair in pairs):.0f} | {max(pair['bare']['peak_rss_mib'] for pair in pairs):.0f} | "
             f"{min(averages):.1f} to {max(averages):.1f} |"
         )
@@ -210,6 +237,7 @@ def markdown(results: list[dict[str, Any]], command: str) -> str:
                 f"| {result['scale']}, compared tree {result['compare_source']} | {result['bare_seconds_median']:.1f} | "
                 f"{result['compare_seconds_median']:.1f} | **{result['compare_ratio_median']:.2f}** | "
                 f"{', '.join(format(pair['compare_ratio'], '.2f') for pair in pairs)} | "
+                f"{_cell(result.get('compare_cpu_ratio_median'))} | "
                 f"{max(pair['compare']['peak_rss_mib'] for pair in pairs):.0f} | | |"
             )
     lines += [

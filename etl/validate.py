@@ -1,9 +1,10 @@
 """Set-based validation generated from the contract models.
 
-For each column the model declares, `column_sql` renders two SQL expressions from the
-column's kind and constraints: the typed value, and the problem (NULL when the cell is
-fine). Cross-column rules render their own SQL. The whole file is checked in one DuckDB
-statement; no pydantic call runs per row. `tests/etl/test_validate_equivalence.py` holds
+For each column the model declares, `column_sql` renders SQL expressions from the
+column's kind and constraints: what the checks share (the text's shape), the typed value, and
+the problem (NULL when the cell is fine). Cross-column rules render their own SQL. The whole
+file is checked in one DuckDB statement, each expression computed once per cell; no pydantic
+call runs per row. `tests/etl/test_validate_equivalence.py` holds
 this module and the pydantic models to the same verdict on generated rows.
 """
 
@@ -29,8 +30,13 @@ from etl.contract.values import FALSE_WORDS, TRUE_WORDS
 
 @dataclass(frozen=True)
 class ColumnSql:
+    """One column's SQL, in the order the checked SELECT computes it: `prepared` (what the typed value
+    and the checks share: whether the text has the kind's shape, or a list's items; None when the kind
+    needs nothing), then `typed`, then `problem` (NULL when the cell is fine)."""
+
     typed: str
     problem: str
+    prepared: str | None = None
 
 
 # The characters Python's str.strip() removes (str.isspace); DuckDB's trim() alone removes
@@ -61,8 +67,10 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _in_list(values: tuple[str, ...] | list[str]) -> str:
-    return "(" + ", ".join(_literal(value) for value in values) + ")"
+def _one_of(expression: str, values: tuple[str, ...] | list[str]) -> str:
+    """`expression in (values)`, written as comparisons joined by `or` (the same three-valued result):
+    DuckDB plans a longer `in` list as a join against the list, which costs more per row."""
+    return "(" + " or ".join(f"{expression} = {_literal(value)}" for value in values) + ")"
 
 
 def _quote(identifier: str) -> str:
@@ -77,13 +85,50 @@ def blank_sql(source: str) -> str:
     return f"nullif({_trim(source)}, '')"
 
 
-def column_sql(spec: ColumnSpec, blank: str, lowered: str | None = None) -> ColumnSql:
+# Kinds checked against a pattern before a cast: (pattern, cast of the cleaned text `{}`, message when
+# the pattern fails, message when the pattern holds but the cast finds no such day or time). The
+# timestamp pattern allows only `T` or a space between date and time, and DuckDB's cast reads both.
+SHAPED_KINDS: dict[KindName, tuple[str, str, str, str | None]] = {
+    KindName.integer: (INTEGER_PATTERN, "cast({} as bigint)", "expected a whole number", None),
+    KindName.number: (NUMBER_PATTERN, "cast({} as double)", "expected a number", None),
+    KindName.date: (
+        DATE_PATTERN,
+        "try_cast(substr({}, 1, 10) as date)",
+        "expected a date as YYYY-MM-DD",
+        "expected a real calendar date as YYYY-MM-DD",
+    ),
+    KindName.timestamp: (
+        TIMESTAMP_PATTERN,
+        "try_cast({} as timestamp)",
+        "expected a date and time as YYYY-MM-DDTHH:MM[:SS]",
+        "expected a real calendar date and time",
+    ),
+}
+
+
+def column_sql(
+    spec: ColumnSpec,
+    blank: str,
+    lowered: str | None = None,
+    *,
+    prepared_name: str | None = None,
+    typed_name: str | None = None,
+    known_name: str | None = None,
+) -> ColumnSql:
     """The typed value and the problem for one column, from its cleaned text: `blank` is the
-    trimmed text or NULL (`blank_sql`), `lowered` its lower-case form for the LOWERED_KINDS."""
+    trimmed text or NULL (`blank_sql`), `lowered` its lower-case form for the LOWERED_KINDS.
+
+    When the caller computes `prepared` once under `prepared_name` and the typed value under
+    `typed_name`, the other expressions read those names instead of repeating the work (a
+    timestamp's pattern and cast would otherwise run once per check that reads them). `known_name`, for
+    an enum or yes/no column, names a flag that is true when the cell is exactly one of `_known_words`."""
     kind = spec.kind
     name = kind.name
     lowered = lowered if lowered is not None else _lower(blank)
+    prepared: str | None = None
     checks: list[tuple[str, str]] = []  # (condition on non-blank cell, message), first match wins
+    has_default = isinstance(spec.default, str)
+    unknown = f"not {known_name} and " if known_name else ""  # a known word is valid without comparing it again
     if name is KindName.id or name is KindName.text:
         typed = blank
         if kind.pattern:
@@ -97,54 +142,43 @@ def column_sql(spec: ColumnSpec, blank: str, lowered: str | None = None) -> Colu
             checks.append((f"length({blank}) > {kind.max_length}", f"expected at most {kind.max_length} characters"))
     elif name is KindName.code:
         typed = f"upper({blank})"
+        upper = typed_name if typed_name is not None and not has_default else typed
         checks.append(
-            (f"not regexp_full_match(upper({blank}), {_literal(kind.pattern or '')})", f"expected a code like {kind.description}")
+            (f"not regexp_full_match({upper}, {_literal(kind.pattern or '')})", f"expected a code like {kind.description}")
         )
     elif name in (KindName.enum, KindName.demographic):
         typed = lowered
         if name is KindName.demographic:
             typed = f"coalesce({typed}, 'unknown')"
-        checks.append((f"{lowered} not in {_in_list(spec.enum_values)}", "expected one of " + ", ".join(spec.enum_values)))
+        checks.append((f"{unknown}not {_one_of(lowered, spec.enum_values)}", "expected one of " + ", ".join(spec.enum_values)))
     elif name is KindName.boolean:
-        typed = (
-            f"case when {lowered} in {_in_list(TRUE_WORDS)} then true when {lowered} in {_in_list(FALSE_WORDS)} then false end"
-        )
-        checks.append((f"{lowered} not in {_in_list(TRUE_WORDS + FALSE_WORDS)}", "expected true/false, yes/no, 1/0 or y/n"))
-    elif name is KindName.integer:
-        typed = f"case when regexp_full_match({blank}, {_literal(INTEGER_PATTERN)}) then cast({blank} as bigint) end"
-        checks.append((f"not regexp_full_match({blank}, {_literal(INTEGER_PATTERN)})", "expected a whole number"))
-    elif name is KindName.number:
-        typed = f"case when regexp_full_match({blank}, {_literal(NUMBER_PATTERN)}) then cast({blank} as double) end"
-        checks.append((f"not regexp_full_match({blank}, {_literal(NUMBER_PATTERN)})", "expected a number"))
-    elif name is KindName.date:
-        typed = (
-            f"case when regexp_full_match({blank}, {_literal(DATE_PATTERN)}) then try_cast(substr({blank}, 1, 10) as date) end"
-        )
-        checks.append((f"not regexp_full_match({blank}, {_literal(DATE_PATTERN)})", "expected a date as YYYY-MM-DD"))
-        checks.append((f"{typed} is null", "expected a real calendar date as YYYY-MM-DD"))
-    elif name is KindName.timestamp:
-        typed = f"case when regexp_full_match({blank}, {_literal(TIMESTAMP_PATTERN)}) then try_cast(replace({blank}, 'T', ' ') as timestamp) end"
-        checks.append(
-            (
-                f"not regexp_full_match({blank}, {_literal(TIMESTAMP_PATTERN)})",
-                "expected a date and time as YYYY-MM-DDTHH:MM[:SS]",
-            )
-        )
-        checks.append((f"{typed} is null", "expected a real calendar date and time"))
+        typed = f"case when {_one_of(lowered, TRUE_WORDS)} then true when {_one_of(lowered, FALSE_WORDS)} then false end"
+        checks.append((f"{unknown}not {_one_of(lowered, TRUE_WORDS + FALSE_WORDS)}", "expected true/false, yes/no, 1/0 or y/n"))
+    elif name in SHAPED_KINDS:
+        pattern, cast, message, real_message = SHAPED_KINDS[name]
+        prepared = f"regexp_full_match({blank}, {_literal(pattern)})"
+        shape = prepared_name or prepared
+        typed = f"case when {shape} then {cast.format(blank)} end"
+        checks.append((f"not {shape}", message))
+        if real_message:  # the shape is right but the cast found no such day or time
+            cast_value = typed_name if typed_name is not None and not has_default else typed
+            checks.append((f"{cast_value} is null", real_message))
     elif name is KindName.enum_list:
-        items = (
+        prepared = (
             f"list_filter(list_transform(string_split({lowered}, ';'), lambda item: {_trim('item')}), lambda item: item <> '')"
         )
+        items = prepared_name or prepared
         typed = f"case when {blank} is not null then {items} end"
         checks.append((f"len({items}) = 0", "expected a semicolon-separated list with at least one item"))
         checks.append(
             (
-                f"not list_bool_and(list_transform({items}, lambda item: item in {_in_list(spec.enum_values)}))",
+                f"not list_bool_and(list_transform({items}, lambda item: {_one_of('item', spec.enum_values)}))",
                 "expected a semicolon list of " + ", ".join(spec.enum_values),
             )
         )
     elif name is KindName.ward_list:
-        items = f"list_filter(list_transform(string_split(upper({blank}), ';'), lambda item: {_trim('item')}), lambda item: item <> '')"
+        prepared = f"list_filter(list_transform(string_split(upper({blank}), ';'), lambda item: {_trim('item')}), lambda item: item <> '')"
+        items = prepared_name or prepared
         typed = f"case when {items} = ['ALL'] then ['all'] when {blank} is not null then {items} end"
         checks.append((f"len({items}) = 0", "expected a semicolon-separated list with at least one item"))
         checks.append(
@@ -155,8 +189,9 @@ def column_sql(spec: ColumnSpec, blank: str, lowered: str | None = None) -> Colu
         )
     else:  # pragma: no cover - every kind is handled above
         raise ValueError(f"no SQL for column kind {name}")
-    if isinstance(spec.default, str):  # a missing optional value takes its default, e.g. ethnicity `all`
+    if has_default:  # a missing optional value takes its default, e.g. ethnicity `all`
         typed = f"coalesce({typed}, {_literal(spec.default)})"
+    value = typed_name if typed_name is not None else typed
 
     branches = []
     if spec.required and name is not KindName.demographic:
@@ -164,17 +199,17 @@ def column_sql(spec: ColumnSpec, blank: str, lowered: str | None = None) -> Colu
     for condition, message in checks:
         branches.append(f"when {blank} is not null and ({condition}) then {_literal(message)}")
     if spec.ge is not None:
-        branches.append(f"when {typed} < {spec.ge!r} then {_literal(f'must be at least {_number(spec.ge)}')}")
+        branches.append(f"when {value} < {spec.ge!r} then {_literal(f'must be at least {_number(spec.ge)}')}")
     if spec.le is not None:
-        branches.append(f"when {typed} > {spec.le!r} then {_literal(f'must be at most {_number(spec.le)}')}")
+        branches.append(f"when {value} > {spec.le!r} then {_literal(f'must be at most {_number(spec.le)}')}")
     if name in (KindName.date, KindName.timestamp):
-        day = f"cast({typed} as date)"
+        day = f"cast({value} as date)"
         branches.append(f"when {day} < $earliest then 'is before ' || strftime($earliest, '%Y-%m-%d')")
         if kind.not_future:
-            later = f"{typed} > $as_of" if name is KindName.timestamp else f"{typed} > cast($as_of as date)"
+            later = f"{value} > $as_of" if name is KindName.timestamp else f"{value} > cast($as_of as date)"
             branches.append(f"when {later} then 'is in the future'")
     problem = "case " + " ".join(branches) + " end" if branches else "cast(null as varchar)"
-    return ColumnSql(typed=typed, problem=problem)
+    return ColumnSql(typed=typed, problem=problem, prepared=prepared)
 
 
 def _number(value: float) -> str:
@@ -182,7 +217,7 @@ def _number(value: float) -> str:
 
 
 def checked_select(model: type[Extract], source_view: str, keep_raw: Collection[str] | None = None) -> str:
-    """One SELECT over `source_view` giving typed columns, `_line`, raw text and `_problems`.
+    """One SELECT over `source_view` giving `_line`, typed columns, raw text and `_problems`.
 
     `_problems` is a list of {column, value, rule} structs, empty when the row is valid.
     `keep_raw` names the columns whose raw text (`_raw_<name>`) is kept beside the typed value (all
@@ -190,16 +225,38 @@ def checked_select(model: type[Extract], source_view: str, keep_raw: Collection[
     Parameters: $as_of (timestamp) and $earliest (date).
     """
     specs = model.columns()
-    cleaned_parts, typed_parts, raw_parts, problem_parts = [], [], [], []
+    raw_parts, cleaned_parts, cased_parts, prepared_parts, typed_parts, problem_parts = [], [], [], [], [], []
     for position, spec in enumerate(specs):
-        # The cleaned text is computed once per cell: the typed value and every check read it.
-        cleaned_parts.append(f"{blank_sql(f'src.{_quote(spec.name)}')} as _blank_{position}")
+        raw = _quote("_raw_" + spec.name)
+        # Each step is computed once per cell, in its own step of the query, and read by name after:
+        # the cleaned text, its lower case, the shape or list items, the typed value, the problem.
+        raw_parts.append(f"src.{_quote(spec.name)} as {raw}")
         lowered = spec.kind.name in LOWERED_KINDS
-        if lowered:
-            cleaned_parts.append(f"{_lower(f'_blank_{position}')} as _lower_{position}")
-        sql = column_sql(spec, f"_blank_{position}", f"_lower_{position}" if lowered else None)
+        known_words = _known_words(spec)
+        known = f"_known_{position}" if known_words else None
+        if known:
+            # A cell spelt exactly as one of the column's words (the common case) is already clean and
+            # lower case, and valid: it skips the trimming, the lower case and the comparison with every word.
+            raw_parts.append(f"{_one_of(f'src.{_quote(spec.name)}', known_words)} as {known}")
+            cleaned_parts.append(f"(case when {known} then {raw} else {blank_sql(raw)} end) as _blank_{position}")
+            cased_parts.append(
+                f"(case when {known} then _blank_{position} else {_lower(f'_blank_{position}')} end) as _lower_{position}"
+            )
+        else:
+            cleaned_parts.append(f"{blank_sql(raw)} as _blank_{position}")
+            if lowered:
+                cased_parts.append(f"{_lower(f'_blank_{position}')} as _lower_{position}")
+        sql = column_sql(
+            spec,
+            f"_blank_{position}",
+            f"_lower_{position}" if lowered else None,
+            prepared_name=f"_prepared_{position}",
+            typed_name=_quote(spec.name),
+            known_name=known,
+        )
+        if sql.prepared is not None:
+            prepared_parts.append(f"{sql.prepared} as _prepared_{position}")
         typed_parts.append(f"{sql.typed} as {_quote(spec.name)}")
-        raw_parts.append(f"src.{_quote(spec.name)} as {_quote('_raw_' + spec.name)}")
         problem_parts.append(f"{sql.problem} as {_quote('_problem_' + spec.name)}")
     typed_names = {spec.name: _quote(spec.name) for spec in specs}
     rules = [_quote("_problem_" + spec.name) for spec in specs]
@@ -209,27 +266,41 @@ def checked_select(model: type[Extract], source_view: str, keep_raw: Collection[
     ]
     for rule in model.rules:
         for column, expression in rule.sql(typed_names):
+            name = f"_rule_{len(rules)}"
+            problem_parts.append(f"{expression} as {name}")
             raw = _quote("_raw_" + column) if column in typed_names else "cast(null as varchar)"
-            entries.append(f"{{'column': {_literal(column)}, 'value': {raw}, 'rule': {expression}}}")
-            rules.append(expression)
-    dropped = [_quote("_problem_" + spec.name) for spec in specs]
-    # Raw text nobody reads later would only widen the checked table, which must fit in memory.
-    dropped += [_quote("_raw_" + spec.name) for spec in specs if keep_raw is not None and spec.name not in keep_raw]
+            entries.append(f"{{'column': {_literal(column)}, 'value': {raw}, 'rule': {name}}}")
+            rules.append(name)
+    kept = [_quote("_raw_" + spec.name) for spec in specs if keep_raw is None or spec.name in keep_raw]
+    steps = [
+        ("raw", f"select src._line, {', '.join(raw_parts)} from {source_view} as src"),
+        ("cleaned", f"select *, {', '.join(cleaned_parts)} from raw"),
+        ("cased", f"select *, {', '.join(cased_parts)} from cleaned" if cased_parts else "select * from cleaned"),
+        ("prepared", f"select *, {', '.join(prepared_parts)} from cased" if prepared_parts else "select * from cased"),
+        ("typed", f"select *, {', '.join(typed_parts)} from prepared"),
+        ("checked", f"select *, {', '.join(problem_parts)} from typed"),
+    ]
     # Building the list of problems costs more than all the checks, so valid rows skip it.
     return f"""
-        with cleaned as (
-            select src.*, {", ".join(cleaned_parts)}
-            from {source_view} as src
-        ),
-        typed as (
-            select src._line, {", ".join(typed_parts)}, {", ".join(raw_parts)}, {", ".join(problem_parts)}
-            from cleaned as src
-        )
-        select * exclude ({", ".join(dropped)}),
+        with {", ".join(f"{step} as ({body})" for step, body in steps)}
+        select _line, {", ".join(typed_names.values())}{"".join(", " + name for name in kept)},
                case when coalesce({", ".join(rules)}) is null then []
                     else list_filter([{", ".join(entries)}], lambda p: p.rule is not null) end as _problems
-        from typed
+        from checked
     """
+
+
+def _known_words(spec: ColumnSpec) -> list[str]:
+    """The valid words of an enum or yes/no column that trimming and lower case leave as they are (all of
+    them, in practice), so a cell spelt exactly as one is the same before and after cleaning."""
+    words: tuple[str, ...]
+    if spec.kind.name is KindName.boolean:
+        words = TRUE_WORDS + FALSE_WORDS
+    elif spec.kind.name in (KindName.enum, KindName.demographic):
+        words = tuple(spec.enum_values)
+    else:
+        return []
+    return [word for word in words if word and word == word.strip() and word.isascii() and word == word.lower()]
 
 
 def validation_parameters(*, as_of: datetime, earliest: date) -> dict[str, object]:

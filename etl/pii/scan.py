@@ -81,13 +81,9 @@ def scan_values(
     _require_columns(con, table, [*scanned, LINE_COLUMN])
     if not scanned:
         return []
-    # Each column's distinct values are found first, so a value repeated down a column (a ward code,
-    # a yes/no flag, a category) meets the regular expressions once rather than once per row.
+    repeating = _repeating_columns(con, table, scanned)
     parts = [
-        f"select {index} as _column, _text, _first_line, _count from ("
-        f"select cast({quote_identifier(column)} as varchar) as _text, min({quote_identifier(LINE_COLUMN)}) as _first_line, "
-        f"count(*) as _count from {quote_identifier(table)} group by 1) "
-        f"where _text is not null and ({_suspect_sql()})"
+        _suspects_sql(index, quote_identifier(column), quote_identifier(table), group_first=column in repeating)
         for index, column in enumerate(scanned)
     ]
     sql = " union all ".join(parts)
@@ -110,12 +106,47 @@ def scan_values(
     return findings
 
 
+# How a column is scanned changes what it costs, never what is found. A column whose values repeat
+# (a code, a flag, a category) is grouped first, so each distinct value meets the patterns once; a
+# column of mostly distinct values (an id, a time stamp) is filtered first, since grouping every row
+# costs more than the patterns. Which is which is judged from the first rows.
+SAMPLE_ROWS = 2048
+REPEATING_SHARE = 0.25  # distinct values per sampled row below which a column is grouped first
+
+
+def _repeating_columns(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str]) -> set[str]:
+    counts = ", ".join(f"approx_count_distinct(cast({quote_identifier(column)} as varchar))" for column in columns)
+    row = con.execute(f"select count(*), {counts} from (select * from {quote_identifier(table)} limit {SAMPLE_ROWS})").fetchone()
+    assert row is not None
+    rows, *distinct = row
+    return {column for column, count in zip(columns, distinct, strict=True) if count < max(rows, 1) * REPEATING_SHARE}
+
+
+def _suspects_sql(index: int, column: str, table: str, *, group_first: bool) -> str:
+    """(column index, text, first line, rows) of each distinct suspect value of one column."""
+    text = f"cast({column} as varchar) as _text"
+    line = quote_identifier(LINE_COLUMN)
+    if group_first:
+        return (
+            f"select {index} as _column, _text, _first_line, _count from ("
+            f"select {text}, min({line}) as _first_line, count(*) as _count from {table} group by 1) "
+            f"where _text is not null and ({_suspect_sql()})"
+        )
+    return (
+        f"select {index} as _column, _text, min({line}) as _first_line, count(*) as _count from ("
+        f"select {text}, {line} from {table}) where _text is not null and ({_suspect_sql()}) group by _text"
+    )
+
+
 def _suspect_sql() -> str:
     """A value is a suspect when any loose pattern matches it once ISO dates are set aside: one
     regular expression of alternatives, so each value is read once."""
-    # Only a value with a hyphen can hold an ISO date, so only such a value is rewritten first.
+    # Only a value with a hyphen can hold an ISO date, so only such a value is rewritten first; a value
+    # that is one ISO date or time stamp and nothing else (most of a time stamp column) would be
+    # rewritten to a single space, which no pattern matches, so it is passed over without the rewrite.
     return (
-        "regexp_matches(case when contains(_text, '-') then regexp_replace(_text, $iso_moment, ' ', 'g') "
+        "not (contains(_text, '-') and regexp_full_match(_text, $iso_moment)) "
+        "and regexp_matches(case when contains(_text, '-') then regexp_replace(_text, $iso_moment, ' ', 'g') "
         "else _text end, $any_suspect)"
     )
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import etl.pii.scan as scan_module
 from etl.contract import ALL_MODELS
 from etl.pii.scan import (
     HEADER_FINDING,
@@ -381,3 +382,60 @@ def test_ordinary_text_with_numbers_and_street_words_stays_clean(value):
 def test_a_header_holding_an_identifier_is_not_repeated_in_the_message():
     (finding,) = find_identifier_columns(["jo.bloggs@example.org phone"])
     assert "jo.bloggs" not in finding.message and "withheld" in finding.message
+
+
+SCAN_VALUES = [
+    "E05000001",
+    "E05000001",
+    "E05000001",
+    "yes",
+    "yes",
+    "2026-01-31T09:30:00",
+    "2026-01-31 09:30",
+    "2026-01-31",
+    "2026-01-31T09:30:00 call 07700 900123",
+    "2026-01-31T09:30:00.123456",
+    "BD7 1AA",
+    "BD7 1AA",
+    None,
+    "dob 1990-01-01",
+    "x@y.org",
+]
+
+
+@pytest.mark.parametrize("share", [0.0, 2.0], ids=["every column filtered first", "every column grouped first"])
+def test_grouping_or_filtering_first_finds_the_same(monkeypatch, share):
+    """Whether a column's values are grouped or filtered before the patterns changes the cost, not the findings."""
+    con = duckdb.connect()
+    table = staged(con, notes=SCAN_VALUES, other=list(reversed(SCAN_VALUES)))
+    monkeypatch.setattr(scan_module, "REPEATING_SHARE", share)
+    findings = {(f.column, f.kind, f.first_line, f.count) for f in scan_values(con, table, ["notes", "other"])}
+    assert ("notes", "postcode", 12, 2) in findings and ("other", "postcode", 5, 2) in findings
+    assert {("notes", "phone", 10, 1), ("notes", "email", 16, 1), ("notes", "date_of_birth", 15, 1)} <= findings
+    assert {kind for column, kind, _, _ in findings if column == "notes"} == {"postcode", "phone", "email", "date_of_birth"}
+
+
+ISO_PARTS = st.tuples(
+    st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True),
+    st.sampled_from(["", "T", " "]),
+    st.from_regex(r"[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?", fullmatch=True),
+    st.sampled_from(["", " ", "Z", "+01:00", " 07700 900123", "x", "-", "1", "@a.bc"]),
+)
+
+
+@given(ISO_PARTS)
+@settings(max_examples=examples(200), deadline=None)
+def test_a_whole_iso_moment_is_passed_over_as_its_rewrite_would_be(parts):
+    """The suspect test skips rewriting a value that is one ISO date or time stamp; its verdict is the rewrite's."""
+    day, separator, time_of_day, tail = parts
+    text = day + (separator + time_of_day if separator else "") + tail
+    con = duckdb.connect()
+    rewritten = (
+        "regexp_matches(case when contains(_text, '-') then regexp_replace(_text, $iso_moment, ' ', 'g') "
+        "else _text end, $any_suspect)"
+    )
+    row = con.execute(
+        f"select {scan_module._suspect_sql()}, {rewritten} from (select $text as _text)",
+        {**scan_module._SQL_PARAMETERS, "text": text},
+    ).fetchone()
+    assert row is not None and row[0] == row[1]
