@@ -8,10 +8,12 @@ from typing import Any
 
 import duckdb
 
+from etl.changes import MartChanges
 from oversight.settings import Settings
 from pipeline import attrition_sums, precompute, precompute_pages
 from pipeline.refresh import RefreshReport
 from pipeline.refresh import refresh as refresh_marts
+from pipeline.stale import Staleness
 
 
 def refresh(incoming: Path, *, warehouse: Path, settings: Settings, **options: Any) -> RefreshReport:
@@ -19,9 +21,11 @@ def refresh(incoming: Path, *, warehouse: Path, settings: Settings, **options: A
     return refresh_marts(incoming, warehouse=warehouse, settings=settings, after_marts=build_sums, **options)
 
 
-def build_sums(con: duckdb.DuckDBPyConnection) -> None:
+def build_sums(con: duckdb.DuckDBPyConnection, changes: MartChanges | None = None) -> None:
     """Every precomputed table, in the version being built (after the marts): each indicator's events summed
-    ahead, then the pages' sums made from them, then the Justice page's monthly sums."""
-    precompute.build(con)
-    precompute_pages.build(con)
-    attrition_sums.build(con)
+    ahead, then the pages' sums made from them, then the Justice page's monthly sums. Given the refresh's
+    changes, only the sums they reach are made again (pipeline/stale.py); None, or a full refresh, makes all."""
+    stale = Staleness(con, changes)
+    precompute.build(con, stale)
+    precompute_pages.build(con, stale)
+    attrition_sums.build(con, stale)

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl.changes import MartChanges
 from etl.contract import BY_NAME
 from etl.drop import DropFile, list_drop
 from etl.errors import FileRefused, RefreshFailed
@@ -45,7 +46,7 @@ from oversight.settings import Settings
 Progress = Callable[[str, int, int], None]  # (file name, position, total)
 # Tables derived from the marts by a later layer (the metrics' precomputed sums), built in the
 # same new version so they are published with the data they come from, or not at all.
-AfterMarts = Callable[[duckdb.DuckDBPyConnection], None]
+AfterMarts = Callable[[duckdb.DuckDBPyConnection, MartChanges], None]
 FULL, INCREMENTAL, UNCHANGED = "full", "incremental", "unchanged"
 # The packages whose SQL and code decide what staging, the marts and the sums hold: a version built by
 # other code is never left serving by a drop that changes nothing.
@@ -195,9 +196,8 @@ def _build_and_publish(
                 if progress:
                     progress("precomputing indicators", len(files), len(files))
                 with timed(report.stage_seconds, "precomputed sums"):
-                    after_marts(con)
-                if report.kind != FULL:
-                    report.notes.append("precomputed sums: rebuilt whole (not yet incremental)")
+                    changes = MartChanges.everything() if report.kind == FULL else _diffed(con, store.current_path())
+                    after_marts(con, changes)
             else:
                 report.notes.append("precomputed sums: kept, no file changed staging")
         con.execute("delete from refresh_state")
@@ -240,6 +240,51 @@ def _built_by(con: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
     if recorded == [(0,)]:
         return False  # built before versions recorded their code
     return con.execute("select build_fingerprint from refresh_state").fetchall() == [(fingerprint,)]
+
+
+def _diffed(con: duckdb.DuckDBPyConnection, served: Path) -> MartChanges:
+    """What the marts stage changed, by a whole-table comparison of every staging table and mart (and
+    `loaded_files`) with the version served: each changed table with the months of its changed rows' dates."""
+    con.execute(f"attach '{served}' as _served (read_only)")
+    try:
+        served_tables = {
+            name for (name,) in con.execute("select table_name from duckdb_tables() where database_name = '_served'").fetchall()
+        }
+        tables: dict[str, frozenset | None] = {}
+        for (table,) in con.execute(
+            "select table_name from duckdb_tables() where database_name = current_database() and not temporary "
+            "and (table_name like 'stg\\_%' escape '\\' or table_name like 'mart\\_%' escape '\\' or table_name = 'loaded_files')"
+        ).fetchall():
+            if table not in served_tables:
+                tables[table] = None
+                continue
+            dated = [
+                name
+                for name, kind in con.execute(
+                    "select column_name, data_type from duckdb_columns() where database_name = current_database() and table_name = ?",
+                    [table],
+                ).fetchall()
+                if kind == "DATE" or kind.startswith("TIMESTAMP")
+            ]
+            changed = (
+                f"(select * from {table} except all select * from _served.{table}) union all "
+                f"(select * from _served.{table} except all select * from {table})"
+            )
+            try:
+                if not con.execute(f"select count(*) from ({changed})").fetchall()[0][0]:
+                    continue
+            except duckdb.Error:
+                tables[table] = None  # its columns changed
+                continue
+            if not dated:
+                tables[table] = None
+                continue
+            months = " union ".join(f"select date_trunc('month', {column})::date as month from changed" for column in dated)
+            found = con.execute(f"with changed as ({changed}) select month from ({months}) where month is not null").fetchall()
+            tables[table] = frozenset(month for (month,) in found)
+        return MartChanges(tables)
+    finally:
+        con.execute("detach _served")
 
 
 def _changed_tables(report: RefreshReport) -> set[str]:

@@ -81,8 +81,8 @@ def test_refresh_loads_good_rows_and_keeps_rejects_with_reasons(tmp_path, settin
 def test_the_run_log_says_where_the_refresh_spent_its_time(tmp_path, settings):
     drop = write_tiny_drop(tmp_path / "drop")
     refresh(drop, warehouse=settings.warehouse, settings=settings)
-    refresh(drop, warehouse=settings.warehouse, settings=settings, after_marts=lambda con: None, full=True)
-    refresh(drop, warehouse=settings.warehouse, settings=settings, after_marts=lambda con: None)
+    refresh(drop, warehouse=settings.warehouse, settings=settings, after_marts=lambda con, changes: None, full=True)
+    refresh(drop, warehouse=settings.warehouse, settings=settings, after_marts=lambda con, changes: None)
 
     first, second, third = Warehouse(settings.warehouse).read_run_log()[-3:]
     per_file = {"fingerprint", "read", "identifier guard", "contract checks", "warehouse checks", "rejects", "staging", "commit"}
