@@ -25,7 +25,14 @@ def build_sums(con: duckdb.DuckDBPyConnection, changes: MartChanges | None = Non
     """Every precomputed table, in the version being built (after the marts): each indicator's events summed
     ahead, then the pages' sums made from them, then the Justice page's monthly sums. Given the refresh's
     changes, only the sums they reach are made again (pipeline/stale.py); None, or a full refresh, makes all."""
-    stale = Staleness(con, changes)
-    precompute.build(con, stale)
-    precompute_pages.build(con, stale)
-    attrition_sums.build(con, stale)
+    # one transaction: hundreds of small statements, each committed alone, would each write the journal
+    con.execute("begin transaction")
+    try:
+        stale = Staleness(con, changes)
+        precompute.build(con, stale)
+        precompute_pages.build(con, stale)
+        attrition_sums.build(con, stale)
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")

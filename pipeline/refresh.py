@@ -41,6 +41,7 @@ from etl.pii.values import safe_file_name
 from etl.stages import StageSeconds, timed
 from etl.staging import ensure_schema, staging_table
 from etl.warehouse import BUILDING_SUFFIX, STARTED, Warehouse, one_value, private_umask, storage_failure
+from metrics.completeness import SOURCE_DATES
 from oversight.settings import Settings
 
 Progress = Callable[[str, int, int], None]  # (file name, position, total)
@@ -242,6 +243,9 @@ def _built_by(con: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
     return con.execute("select build_fingerprint from refresh_state").fetchall() == [(fingerprint,)]
 
 
+EVENT_TABLES = frozenset(table for choices in SOURCE_DATES.values() for table, _ in choices)
+
+
 def _diffed(con: duckdb.DuckDBPyConnection, served: Path) -> MartChanges:
     """What the marts stage changed, by a whole-table comparison of every staging table and mart (and
     `loaded_files`) with the version served: each changed table with the months of its changed rows' dates."""
@@ -258,14 +262,13 @@ def _diffed(con: duckdb.DuckDBPyConnection, served: Path) -> MartChanges:
             if table not in served_tables:
                 tables[table] = None
                 continue
-            dated = [
-                name
-                for name, kind in con.execute(
+            columns = dict(
+                con.execute(
                     "select column_name, data_type from duckdb_columns() where database_name = current_database() and table_name = ?",
                     [table],
                 ).fetchall()
-                if kind == "DATE" or kind.startswith("TIMESTAMP")
-            ]
+            )
+            dated = [name for name, kind in columns.items() if kind == "DATE" or kind.startswith("TIMESTAMP")]
             changed = (
                 f"(select * from {table} except all select * from _served.{table}) union all "
                 f"(select * from _served.{table} except all select * from {table})"
@@ -276,12 +279,17 @@ def _diffed(con: duckdb.DuckDBPyConnection, served: Path) -> MartChanges:
             except duckdb.Error:
                 tables[table] = None  # its columns changed
                 continue
-            if not dated:
+            # rows of a reference table (a register, boundaries, estimates) are not placed in time by their dates
+            if not dated or not (table in EVENT_TABLES or "month_start" in columns):
                 tables[table] = None
                 continue
             months = " union ".join(f"select date_trunc('month', {column})::date as month from changed" for column in dated)
-            found = con.execute(f"with changed as ({changed}) select month from ({months}) where month is not null").fetchall()
-            tables[table] = frozenset(month for (month,) in found)
+            undated = " and ".join(f"{column} is null" for column in dated)
+            found = con.execute(
+                f"with changed as ({changed}) select month from ({months}) where month is not null "
+                f"union all select null from changed where {undated}"
+            ).fetchall()
+            tables[table] = None if any(month is None for (month,) in found) else frozenset(month for (month,) in found)
         return MartChanges(tables)
     finally:
         con.execute("detach _served")

@@ -127,7 +127,10 @@ class Staleness:
         """The months in which a table the query reads changed; None when every month may have."""
         if self.full or self.changes is None:
             return None
-        return self.changes.months(self.tables(sql, parameters))
+        tables = self.tables(sql, parameters)
+        if any(self.changes.tables.get(table, None) == frozenset() for table in tables):
+            return None  # changed, in no month: its changed rows carry no date
+        return self.changes.months(tables)
 
     def touched(self, sql: str, parameters: Mapping[str, object] | None = None) -> bool:
         """Whether any table the query reads changed."""
