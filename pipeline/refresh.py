@@ -196,8 +196,10 @@ def _build_and_publish(
             if report.kind == FULL or changed:
                 if progress:
                     progress("precomputing indicators", len(files), len(files))
+                with timed(report.stage_seconds, "mart changes"):
+                    candidates = changed | set(report.rebuilt)  # every other table is as copied
+                    changes = MartChanges.everything() if report.kind == FULL else _diffed(con, store.current_path(), candidates)
                 with timed(report.stage_seconds, "precomputed sums"):
-                    changes = MartChanges.everything() if report.kind == FULL else _diffed(con, store.current_path())
                     after_marts(con, changes)
             else:
                 report.notes.append("precomputed sums: kept, no file changed staging")
@@ -246,9 +248,10 @@ def _built_by(con: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
 EVENT_TABLES = frozenset(table for choices in SOURCE_DATES.values() for table, _ in choices)
 
 
-def _diffed(con: duckdb.DuckDBPyConnection, served: Path) -> MartChanges:
-    """What the marts stage changed, by a whole-table comparison of every staging table and mart (and
-    `loaded_files`) with the version served: each changed table with the months of its changed rows' dates."""
+def _diffed(con: duckdb.DuckDBPyConnection, served: Path, candidates: set[str]) -> MartChanges:
+    """What the refresh changed, by comparing each of `candidates` (the staging tables loaded, `loaded_files`,
+    the marts rebuilt) with the version served, row by row (by each row's hash): each changed table with the
+    months of its changed rows' dates."""
     con.execute(f"attach '{served}' as _served (read_only)")
     try:
         served_tables = {
@@ -257,7 +260,8 @@ def _diffed(con: duckdb.DuckDBPyConnection, served: Path) -> MartChanges:
         tables: dict[str, frozenset | None] = {}
         for (table,) in con.execute(
             "select table_name from duckdb_tables() where database_name = current_database() and not temporary "
-            "and (table_name like 'stg\\_%' escape '\\' or table_name like 'mart\\_%' escape '\\' or table_name = 'loaded_files')"
+            "and list_contains(?, table_name)",
+            [sorted(candidates)],
         ).fetchall():
             if table not in served_tables:
                 tables[table] = None
@@ -269,9 +273,12 @@ def _diffed(con: duckdb.DuckDBPyConnection, served: Path) -> MartChanges:
                 ).fetchall()
             )
             dated = [name for name, kind in columns.items() if kind == "DATE" or kind.startswith("TIMESTAMP")]
+            hashed = ", ".join(["hash(each_row) as row_hash", *dated])
             changed = (
-                f"(select * from {table} except all select * from _served.{table}) union all "
-                f"(select * from _served.{table} except all select * from {table})"
+                f"(select * from (select {hashed} from {table} each_row) anti join (select hash(each_row) as row_hash from _served.{table} each_row) "
+                "using (row_hash)) union all "
+                f"(select * from (select {hashed} from _served.{table} each_row) anti join (select hash(each_row) as row_hash from {table} each_row) "
+                "using (row_hash))"
             )
             try:
                 if not con.execute(f"select count(*) from ({changed})").fetchall()[0][0]:

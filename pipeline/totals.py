@@ -95,34 +95,37 @@ def build(con: duckdb.DuckDBPyConnection, extra: Sequence[ExtraWindows] = (), st
 
 
 def _add_up_again(con: duckdb.DuckDBPyConnection, stale: Staleness) -> None:
-    """The totals of the months and windows precompute summed again, in place of those held."""
-    for key, months in stale.monthly_redone.items():
-        which = "" if months is None else " and list_contains($months, period_date)"
-        parameters = {"key": key, **({} if months is None else {"months": sorted(months)})}
-        con.execute(f"delete from precomputed_totals where query_key = $key and source = 'month'{which}", parameters)
-        con.execute(
-            _rolled_up(
-                ("query_key", "'month'", "null::date", "null::date"),
-                ["query_key"],
-                f"from precomputed_monthly where query_key = $key{which}",
-            ),
-            parameters,
-        )
-    for key, start, end in sorted(stale.windows_redone):
-        window = {"key": key, "start": start, "end": end}
-        con.execute(
-            "delete from precomputed_totals where query_key = $key and source = 'window' "
-            "and window_start = $start and window_end = $end",
-            window,
-        )
-        con.execute(
-            _rolled_up(
-                ("query_key", "'window'", "window_start", "window_end"),
-                ["query_key", "window_start", "window_end"],
-                "from precomputed_windows where query_key = $key and window_start = $start and window_end = $end",
-            ),
-            window,
-        )
+    """The totals of the months and windows precompute summed again, in place of those held (one statement each)."""
+    whole = sorted(key for key, months in stale.monthly_redone.items() if months is None)
+    months = [
+        {"query_key": key, "period_date": month}
+        for key, changed in sorted(stale.monthly_redone.items())
+        for month in sorted(changed or ())
+    ]
+    windows = [{"query_key": key, "window_start": start, "window_end": end} for key, start, end in sorted(stale.windows_redone)]
+    redone = {"whole": whole, "months": months, "windows": windows}
+    month_redone = (
+        "(list_contains($whole, query_key) or list_contains($months, {'query_key': query_key, 'period_date': period_date}))"
+    )
+    window_redone = "list_contains($windows, {'query_key': query_key, 'window_start': window_start, 'window_end': window_end})"
+    con.execute(
+        f"delete from precomputed_totals where (source = 'month' and {month_redone}) or (source = 'window' and {window_redone})",
+        redone,
+    )
+    con.execute(
+        _rolled_up(
+            ("query_key", "'month'", "null::date", "null::date"), ["query_key"], f"from precomputed_monthly where {month_redone}"
+        ),
+        {"whole": whole, "months": months},
+    )
+    con.execute(
+        _rolled_up(
+            ("query_key", "'window'", "window_start", "window_end"),
+            ["query_key", "window_start", "window_end"],
+            f"from precomputed_windows where {window_redone}",
+        ),
+        {"windows": windows},
+    )
 
 
 def _sum_window(con: duckdb.DuckDBPyConnection, indicator: Indicator, window: Period, *, by_year: bool, stale: Staleness) -> None:
