@@ -20,6 +20,7 @@ month (pipeline/attrition_sums.py).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import duckdb
@@ -103,7 +104,7 @@ def build(con: duckdb.DuckDBPyConnection, stale: Staleness | None = None) -> Non
     con.execute("drop table if exists _precompute_events")
 
 
-def _sum_monthly(con: duckdb.DuckDBPyConnection, stale: Staleness, key: str, sql: str, everything: dict[str, object]) -> None:
+def _sum_monthly(con: duckdb.DuckDBPyConnection, stale: Staleness, key: str, sql: str, everything: Mapping[str, object]) -> None:
     """A monthly query's sums and coverage: every month, or only the months its tables changed in."""
     months = stale.months(sql, everything) if stale.held(Product.EVENTS, key, HeldGrain.MONTHLY) else None
     if months is not None and not months:
@@ -134,7 +135,7 @@ def _sum_monthly(con: duckdb.DuckDBPyConnection, stale: Staleness, key: str, sql
 
 
 def _update_coverage(
-    con: duckdb.DuckDBPyConnection, key: str, sql: str, everything: dict[str, object], months: frozenset[date]
+    con: duckdb.DuckDBPyConnection, key: str, sql: str, everything: Mapping[str, object], months: frozenset[date]
 ) -> None:
     """A monthly query's first and last days, from those held before and the events of the changed months
     (in `_precompute_events`) where they decide them; from the whole query where they do not."""

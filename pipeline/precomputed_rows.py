@@ -29,15 +29,14 @@ def build(con: duckdb.DuckDBPyConnection, periods: Sequence[Period], stale: Stal
     stale = stale or Staleness.everything(con)
     windows = list({(period.start, period.end): period for period in periods}.values())
     for name in (*PERIOD_QUERIES, *STATIC_QUERIES):
-        sql = query_sql(name)
-        _keep_each(
-            con,
-            name,
-            windows if name in PERIOD_QUERIES else [None],
-            lambda window, name=name: _rows_of(con, name, window),
-            stale=stale,
-            changed=lambda window, sql=sql: stale.window_stale(sql, None, window),
-        )
+
+        def select(window: Period | None, name: str = name) -> tuple[str, dict[str, object]]:
+            return _rows_of(con, name, window)
+
+        def changed(window: Period | None, sql: str = query_sql(name)) -> bool:
+            return stale.window_stale(sql, None, window)
+
+        _keep_each(con, name, windows if name in PERIOD_QUERIES else [None], select, stale=stale, changed=changed)
 
 
 def keep(

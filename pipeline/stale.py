@@ -97,7 +97,10 @@ class Staleness:
         self.full = self.changes is None or self.changes.full or not has_manifest
         if self.full:
             return
-        self._held = {tuple(row) for row in self.con.sql(f"select * from {MANIFEST}").fetchall()}  # type: ignore[misc]
+        self._held = {
+            (product, key, grain, start, end)
+            for product, key, grain, start, end in self.con.sql(f"select * from {MANIFEST}").fetchall()
+        }
         self.con.execute(MANIFEST_SCHEMA)  # listed again, product by product, as a full rebuild lists them
 
     @classmethod
@@ -114,7 +117,7 @@ class Staleness:
         return {
             (start, end)
             for held_product, held_key, held_grain, start, end in self._held
-            if (held_product, held_key, held_grain) == (product.value, key, grain.value) and start is not None
+            if (held_product, held_key, held_grain) == (product.value, key, grain.value) and start is not None and end is not None
         }
 
     def tables(self, sql: str, parameters: Mapping[str, object] | None = None) -> frozenset[str]:
