@@ -12,8 +12,8 @@ Each run is one of three kinds, recorded in the run log (`kind`) and in `etl_run
   settings, or without the sums (its `refresh_state` digest differs).
 - `incremental`: inside the copied version, only the marts that read a staging table a loaded file
   changed (or a mart so rebuilt) are rebuilt, by their `-- depends:` lines; the others are kept. The
-  precomputed sums are not yet patched: they are rebuilt whole whenever a file changed staging (the
-  run's `notes` say so) and kept when none did. `rebuilt` lists the marts rebuilt.
+  precomputed sums are made again only where the tables' changes reach (pipeline/stale.py), and kept
+  when no file changed staging. `rebuilt` lists the marts rebuilt.
 """
 
 from __future__ import annotations
@@ -196,9 +196,11 @@ def _build_and_publish(
             if report.kind == FULL or changed:
                 if progress:
                     progress("precomputing indicators", len(files), len(files))
-                with timed(report.stage_seconds, "mart changes"):
-                    candidates = changed | set(report.rebuilt)  # every other table is as copied
-                    changes = MartChanges.everything() if report.kind == FULL else _diffed(con, store.current_path(), candidates)
+                changes = MartChanges.everything()
+                if report.kind != FULL:
+                    with timed(report.stage_seconds, "mart changes"):
+                        candidates = changed | set(report.rebuilt)  # every other table is as copied
+                        changes = _diffed(con, store.current_path(), candidates)
                 with timed(report.stage_seconds, "precomputed sums"):
                     after_marts(con, changes)
             else:
