@@ -227,10 +227,13 @@ def build_marts(
         if not by_rows[name]:
             tables[name] = None
         elif one_value(con, f"select count(*) from {changed_rows_table(name)}"):
-            tables[name] = _mart_months(con, name)
+            # a mart rebuilt whole is a reference table or a summary: its dates (a contract's end, a file's
+            # loading) do not place events in time, so its change reaches every month
+            tables[name] = _mart_months(con, name) if name in built.by_key else None
         # else: its rows were compared and none differ, so it did not change
     define_rules_on_marts(con)
-    built.changes = MartChanges(tables=tables)
+    # a staging table whose rows were all sent again as they were did not change
+    built.changes = MartChanges(tables={table: months for table, months in tables.items() if months is None or months})
     return built
 
 

@@ -29,6 +29,13 @@ COUNT_COLUMNS = (
     "need_basis",
 )
 KEPT = "coverage_counts"
+# the queries `counted` reads (those of no period, then those of the period): the refresh counts a period again
+# when a table one of them reads changed in it
+STATIC, OF_PERIOD = (
+    ("services_served_wards", "coverage_wards"),
+    ("coverage_people_reached", "coverage_expected_need", "coverage_incident_need"),
+)
+QUERIES = (*STATIC, *OF_PERIOD)
 
 VICTIM, ROLE, SEX, AGE, ETHNICITY = (
     pl.col("person_role") == "victim",
@@ -143,15 +150,15 @@ def counted(con: duckdb.DuckDBPyConnection, period: Period) -> pl.DataFrame:
     def run(name: str, of_period: bool = True) -> pl.DataFrame:
         return read.rows(con, name, period if of_period else None)
 
-    served, wards = run("services_served_wards", of_period=False), run("coverage_wards", of_period=False)
-    people = run("coverage_people_reached")
+    served, wards = (run(name, of_period=False) for name in STATIC)
+    people, expected_need, incident_need = (run(name) for name in OF_PERIOD)
     services = services_by_group(served, period)
     reached = _by_group(
         people,
         {group.name: group.people for group in GROUPS},
         people_reached=lambda member: pl.col("people").filter(member).sum(),
     )
-    need, bases, estimated = _need(run("coverage_expected_need"), run("coverage_incident_need"))
+    need, bases, estimated = _need(expected_need, incident_need)
     groups = pl.DataFrame(
         {
             "client_group": [group.name for group in GROUPS],

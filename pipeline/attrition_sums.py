@@ -18,11 +18,23 @@ from metrics.periods import ALL_TIME
 from metrics.precomputed import STAGE_COUNTS, STEP_DAYS, HeldGrain, Product, over_records
 from metrics.queries import query_sql
 from pipeline.precompute import record
+from pipeline.stale import Staleness, month_runs
 
 
-def build(con: duckdb.DuckDBPyConnection) -> None:
-    """Create both tables in the warehouse being built (after the marts)."""
+def build(con: duckdb.DuckDBPyConnection, stale: Staleness | None = None) -> None:
+    """Create both tables in the warehouse being built (after the marts); with `stale`, sum again only the months
+    in which a table the cases' query reads changed (its cases are dated by their row's month, `month_start`, and
+    read only within the period asked for)."""
+    stale = stale or Staleness.everything(con)
     for summed in (STAGE_COUNTS, STEP_DAYS):
-        monthly = over_records(query_sql(summed.cases), query_sql(summed.monthly))
-        con.execute(f"create or replace table {summed.table} as {monthly}", {"start": ALL_TIME.start, "end": ALL_TIME.end})
+        cases = query_sql(summed.cases)
+        everything = {"start": ALL_TIME.start, "end": ALL_TIME.end}
+        months = stale.months(cases, everything) if stale.held(Product.ATTRITION, summed.table, HeldGrain.MONTHLY) else None
+        monthly = over_records(cases, query_sql(summed.monthly))
+        if months is None:
+            con.execute(f"create or replace table {summed.table} as {monthly}", everything)
+        elif months:
+            con.execute(f"delete from {summed.table} where list_contains($months, month_start)", {"months": sorted(months)})
+            for start, end in month_runs(months):
+                con.execute(f"insert into {summed.table} {monthly}", {"start": start, "end": end})
         record(con, Product.ATTRITION, summed.table, HeldGrain.MONTHLY)

@@ -13,6 +13,7 @@ from oversight.settings import Settings
 from pipeline import attrition_sums, precompute, precompute_pages
 from pipeline.refresh import RefreshReport
 from pipeline.refresh import refresh as refresh_marts
+from pipeline.stale import Staleness
 
 
 def refresh(incoming: Path, *, warehouse: Path, settings: Settings, **options: Any) -> RefreshReport:
@@ -22,8 +23,16 @@ def refresh(incoming: Path, *, warehouse: Path, settings: Settings, **options: A
 
 def build_sums(con: duckdb.DuckDBPyConnection, changes: MartChanges | None = None) -> None:
     """Every precomputed table, in the version being built (after the marts): each indicator's events summed
-    ahead, then the pages' sums made from them, then the Justice page's monthly sums. `changes` (what the
-    marts stage changed) is not yet used: the sums are rebuilt whole."""
-    precompute.build(con)
-    precompute_pages.build(con)
-    attrition_sums.build(con)
+    ahead, then the pages' sums made from them, then the Justice page's monthly sums. Given the refresh's
+    changes, only the sums they reach are made again (pipeline/stale.py); None, or a full refresh, makes all."""
+    # one transaction: hundreds of small statements, each committed alone, would each write the journal
+    con.execute("begin transaction")
+    try:
+        stale = Staleness(con, changes)
+        precompute.build(con, stale)
+        precompute_pages.build(con, stale)
+        attrition_sums.build(con, stale)
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")

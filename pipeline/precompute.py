@@ -20,6 +20,9 @@ month (pipeline/attrition_sums.py).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+
 import duckdb
 
 from metrics import completeness, periods
@@ -29,6 +32,7 @@ from metrics.periods import Period, trend_span
 from metrics.precomputed import MANIFEST, MANIFEST_SCHEMA, HeldGrain, Product
 from metrics.queries import EVENT_KEYS, WIDE_OPEN, bind, query_key, query_sql
 from metrics.registry import all_indicators
+from pipeline.stale import Staleness, month_runs, reach_of
 
 SCHEMA = """
     create or replace table precomputed_coverage (query_key varchar, first_day date, last_day date, first_event_day date);
@@ -50,11 +54,14 @@ _SUMMED = (
 _COVERAGE = "min(period_date), max(period_date), min(period_date) filter (where period_date > $start)"
 
 
-def build(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the precomputed tables in the warehouse being built (after the marts)."""
-    con.execute(MANIFEST_SCHEMA)
-    con.execute(SCHEMA)
-    build_source_coverage(con)
+def build(con: duckdb.DuckDBPyConnection, stale: Staleness | None = None) -> None:
+    """Create the precomputed tables in the warehouse being built (after the marts); with `stale`, sum again only
+    what the refresh's changes reach (pipeline/stale.py) and keep the rest as the copied version held it."""
+    stale = stale or Staleness.everything(con)
+    if stale.full:
+        con.execute(MANIFEST_SCHEMA)
+        con.execute(SCHEMA)
+    build_source_coverage(con, stale)
     offered = offered_periods(con)
     queries = {query_key(indicator): indicator for indicator in all_indicators()}
     for key, indicator in queries.items():
@@ -62,34 +69,127 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
         everything = {**WIDE_OPEN, **indicator.query_parameters}
         record(con, Product.COVERAGE, key, HeldGrain.ALL)
         if indicator.grain is Grain.MONTHLY:
-            con.execute(f"create or replace temp table _precompute_events as {sql}", bind(sql, everything))
-            con.execute(
-                f"insert into precomputed_coverage select $key, {_COVERAGE} from _precompute_events",
-                {"key": key, "start": WIDE_OPEN["start"]},
-            )
-            con.execute(
-                f"insert into precomputed_monthly select $key, {_SUMMED} from _precompute_events group by all", {"key": key}
-            )
+            _sum_monthly(con, stale, key, sql, everything)
             record(con, Product.EVENTS, key, HeldGrain.MONTHLY)
             continue
-        con.execute(
-            f"insert into precomputed_coverage select $key, {_COVERAGE} from ({sql})",
-            {"key": key, **bind(sql, everything), "start": WIDE_OPEN["start"]},
-        )
+        if stale.touched(sql, everything) or not stale.held(Product.COVERAGE, key, HeldGrain.ALL):
+            _delete(con, "precomputed_coverage", key)
+            con.execute(
+                f"insert into precomputed_coverage select $key, {_COVERAGE} from ({sql})",
+                {"key": key, **bind(sql, everything), "start": WIDE_OPEN["start"]},
+            )
         ((first, last),) = con.sql(
             "select first_day, last_day from precomputed_coverage where query_key = $key", params={"key": key}
         ).fetchall()
         span = trend_span(first, last) if first else None
-        for window in {(period.start, period.end) for period in [*offered, *([span] if span else [])]}:
+        windows = {(period.start, period.end) for period in [*offered, *([span] if span else [])]}
+        reach = reach_of(indicator.sql_name, everything)
+        for window in windows:
             period = Period(window[0], window[1], "window")
             parameters = {**everything, "start": period.start, "end": period.end, "period_years": period.years}
-            con.execute(
-                f"insert into precomputed_windows select $key, $window_start, $window_end, {_SUMMED} from ({sql}) group by all",
-                {"key": key, "window_start": period.start, "window_end": period.end, **bind(sql, parameters)},
-            )
+            if stale.window_stale(sql, everything, period, reach) or not stale.held(
+                Product.EVENTS, key, HeldGrain.WINDOW, period
+            ):
+                _delete(con, "precomputed_windows", key, window)
+                con.execute(
+                    f"insert into precomputed_windows select $key, $window_start, $window_end, {_SUMMED} from ({sql}) group by all",
+                    {"key": key, "window_start": period.start, "window_end": period.end, **bind(sql, parameters)},
+                )
+                stale.windows_redone.add((key, *window))
             record(con, Product.EVENTS, key, HeldGrain.WINDOW, period)
-    # Rows went in one query key after another, so a page's read of one key already skips the others' row groups.
+        for window in stale.held_windows(Product.EVENTS, key, HeldGrain.WINDOW) - windows:  # no longer offered
+            _delete(con, "precomputed_windows", key, window)
+    # Rows went in one query key after another, so a page's read of one key already skips the others' row groups
+    # (a refresh that sums some months again adds them at the end).
     con.execute("drop table if exists _precompute_events")
+
+
+def _sum_monthly(con: duckdb.DuckDBPyConnection, stale: Staleness, key: str, sql: str, everything: Mapping[str, object]) -> None:
+    """A monthly query's sums and coverage: every month, or only the months its tables changed in."""
+    months = stale.months(sql, everything) if stale.held(Product.EVENTS, key, HeldGrain.MONTHLY) else None
+    if months is not None and not months:
+        return  # nothing it reads changed
+    if months is None:
+        _delete(con, "precomputed_monthly", key)
+        _delete(con, "precomputed_coverage", key)
+        con.execute(f"create or replace temp table _precompute_events as {sql}", bind(sql, everything))
+        con.execute(
+            f"insert into precomputed_coverage select $key, {_COVERAGE} from _precompute_events",
+            {"key": key, "start": WIDE_OPEN["start"]},
+        )
+    else:
+        con.execute(
+            "delete from precomputed_monthly where query_key = $key and list_contains($months, period_date)",
+            {"key": key, "months": sorted(months)},
+        )
+        # A monthly query's events fall in the period asked for, dated by the row each comes from
+        # (metrics/definitions.Grain): a run of changed months holds every event of those months.
+        for position, (start, end) in enumerate(month_runs(months)):
+            statement = (
+                "create or replace temp table _precompute_events as" if position == 0 else "insert into _precompute_events"
+            )
+            con.execute(f"{statement} {sql}", bind(sql, {**everything, "start": start, "end": end}))
+        _update_coverage(con, key, sql, everything, months)
+    con.execute(f"insert into precomputed_monthly select $key, {_SUMMED} from _precompute_events group by all", {"key": key})
+    stale.monthly_redone[key] = months
+
+
+def _update_coverage(
+    con: duckdb.DuckDBPyConnection, key: str, sql: str, everything: Mapping[str, object], months: frozenset[date]
+) -> None:
+    """A monthly query's first and last days, from those held before and the events of the changed months
+    (in `_precompute_events`) where they decide them; from the whole query where they do not."""
+    held = con.sql(
+        "select first_day, last_day, first_event_day from precomputed_coverage where query_key = $key", params={"key": key}
+    ).fetchall()
+    first, last, first_event = held[0] if held else (None, None, None)
+    changed_first, changed_last, changed_first_event = con.sql(
+        f"select {_COVERAGE} from _precompute_events", params={"start": WIDE_OPEN["start"]}
+    ).fetchall()[0]
+    # the months still held that did not change: their events are as before
+    kept_first, kept_last = con.sql(
+        "select min(period_date), max(period_date) from precomputed_monthly where query_key = $key", params={"key": key}
+    ).fetchall()[0]
+
+    def month(day: date | None) -> date | None:
+        return day.replace(day=1) if day else None
+
+    def earliest(before: date | None, changed: date | None) -> tuple[bool, date | None]:
+        if before is not None and month(before) not in months:  # the earliest kept event is still the one before
+            return True, min(day for day in (before, changed) if day is not None)
+        if kept_first is None or (changed is not None and month(changed) < kept_first):
+            return True, changed
+        return False, None
+
+    def latest(before: date | None, changed: date | None) -> tuple[bool, date | None]:
+        if before is not None and month(before) not in months:
+            return True, max(day for day in (before, changed) if day is not None)
+        if kept_last is None or (changed is not None and month(changed) > kept_last):
+            return True, changed
+        return False, None
+
+    decided = [earliest(first, changed_first), latest(last, changed_last)]
+    decided.append(earliest(first_event, changed_first_event) if kept_first != WIDE_OPEN["start"] else (False, None))
+    _delete(con, "precomputed_coverage", key)
+    if all(known for known, _ in decided):
+        con.execute(
+            "insert into precomputed_coverage values ($key, $first, $last, $first_event)",
+            {"key": key, "first": decided[0][1], "last": decided[1][1], "first_event": decided[2][1]},
+        )
+    else:
+        con.execute(
+            f"insert into precomputed_coverage select $key, {_COVERAGE} from ({sql})",
+            {"key": key, **bind(sql, everything), "start": WIDE_OPEN["start"]},
+        )
+
+
+def _delete(con: duckdb.DuckDBPyConnection, table: str, key: str, window: tuple[date, date] | None = None) -> None:
+    """Delete a query key's rows (of one window) from a precomputed table."""
+    where = " and window_start = $start and window_end = $end" if window else ""
+    con.execute(
+        f"delete from {table} where query_key = $key{where}",
+        {"key": key, **({"start": window[0], "end": window[1]} if window else {})},
+    )
 
 
 def record(
@@ -112,11 +212,15 @@ def record(
     )
 
 
-def build_source_coverage(con: duckdb.DuckDBPyConnection) -> None:
-    """Write each source's coverage into the warehouse being built, for pages to read cheaply."""
+def build_source_coverage(con: duckdb.DuckDBPyConnection, stale: Staleness | None = None) -> None:
+    """Write each source's coverage into the warehouse being built, for pages to read cheaply (kept when no table
+    it reads changed)."""
+    stale = stale or Staleness.everything(con)
     sql = completeness.coverage_sql(con)
     if sql:
-        con.execute(f"create or replace table {completeness.COVERAGE_TABLE} as {sql}")
+        held = stale.held(Product.SOURCE_COVERAGE, completeness.COVERAGE_TABLE, HeldGrain.ALL)
+        if stale.touched(sql) or not held:
+            con.execute(f"create or replace table {completeness.COVERAGE_TABLE} as {sql}")
         record(con, Product.SOURCE_COVERAGE, completeness.COVERAGE_TABLE, HeldGrain.ALL)
 
 

@@ -18,10 +18,12 @@ from metrics.queries import query_key
 from metrics.registry import all_indicators, headline_indicators
 from pipeline import precomputed_rows, totals
 from pipeline.precompute import offered_periods
+from pipeline.stale import Staleness
 from pipeline.totals import ExtraWindows
 
 
-def build(con: duckdb.DuckDBPyConnection) -> None:
+def build(con: duckdb.DuckDBPyConnection, stale: Staleness | None = None) -> None:
+    stale = stale or Staleness.everything(con)
     offered = offered_periods(con)
     sparklines = sorted({annual_span(period) for period in offered}, key=lambda span: (span.start, span.end))
     shares = {
@@ -39,7 +41,14 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
             ),
             *(ExtraWindows(residents, offered) for residents in shares.values()),
         ],
+        stale,
     )
-    precomputed_rows.build(con, offered)
-    distinct = {(period.start, period.end): period for period in offered}.values()
-    precomputed_rows.keep(con, coverage_counts.KEPT, {period: coverage_counts.counted(con, period) for period in distinct})
+    precomputed_rows.build(con, offered, stale)
+    precomputed_rows.keep(
+        con,
+        coverage_counts.KEPT,
+        offered,
+        lambda period: coverage_counts.counted(con, period),
+        stale,
+        coverage_counts.QUERIES,
+    )

@@ -14,8 +14,9 @@ Each run is one of three kinds, recorded in the run log (`kind`) and in `etl_run
   changed (or a mart so rebuilt) are rebuilt, by their `-- depends:` lines; the others are kept. A mart
   with a key is rebuilt by key: staging keeps the rows each file replaced and wrote, and only the rows of
   the keys they reach are deleted and built again (etl/marts.py). What changed, table by table and month
-  by month (etl/changes.MartChanges), is handed to the precomputed sums. The sums are not yet patched:
-  they are rebuilt whole whenever a file changed staging (the run's `notes` say so) and kept when none did. `rebuilt` lists the marts rebuilt; `notes` say which by key.
+  by month (etl/changes.MartChanges), is handed to the precomputed sums, which are made again only where
+  those changes reach (pipeline/stale.py) and kept when no file changed staging. `rebuilt` lists the marts
+  rebuilt; `notes` say which by key.
 """
 
 from __future__ import annotations
@@ -205,7 +206,7 @@ def _build_and_publish(
                 with timed(report.stage_seconds, "precomputed sums"):
                     after_marts(con, marts.changes)
                 if report.kind != FULL:
-                    report.notes.append("precomputed sums: rebuilt whole (not yet incremental)")
+                    report.notes.append("precomputed sums: made again only where the drop's changes reach")
             else:
                 report.notes.append("precomputed sums: kept, no file changed staging")
         con.execute("delete from refresh_state")

@@ -27,6 +27,7 @@ from metrics.periods import Period
 from metrics.precomputed import GROUPING_SETS, MANIFEST, HeldGrain, Product
 from metrics.queries import PERIOD_EXPRESSIONS, PERSON_COLUMNS, WIDE_OPEN, bind, query_key, query_sql
 from pipeline.precompute import record
+from pipeline.stale import Staleness, reach_of
 
 SCHEMA = """
     create or replace temp table _totals_staging (
@@ -45,17 +46,22 @@ class ExtraWindows:
     by_year: bool = False
 
 
-def build(con: duckdb.DuckDBPyConnection, extra: Sequence[ExtraWindows] = ()) -> None:
-    """Create the two tables from precompute's sums (built before), and sum each extra window."""
+def build(con: duckdb.DuckDBPyConnection, extra: Sequence[ExtraWindows] = (), stale: Staleness | None = None) -> None:
+    """Create the table from precompute's sums (built before), and sum each extra window; with `stale`, add up
+    again only the months and windows precompute summed again, and the extra windows the changes reach."""
+    stale = stale or Staleness.everything(con)
     con.execute(SCHEMA)
-    con.execute(_rolled_up(("query_key", "'month'", "null::date", "null::date"), ["query_key"], "from precomputed_monthly"))
-    con.execute(
-        _rolled_up(
-            ("query_key", "'window'", "window_start", "window_end"),
-            ["query_key", "window_start", "window_end"],
-            "from precomputed_windows",
+    if stale.full:
+        con.execute(_rolled_up(("query_key", "'month'", "null::date", "null::date"), ["query_key"], "from precomputed_monthly"))
+        con.execute(
+            _rolled_up(
+                ("query_key", "'window'", "window_start", "window_end"),
+                ["query_key", "window_start", "window_end"],
+                "from precomputed_windows",
+            )
         )
-    )
+    else:
+        _add_up_again(con, stale)
     # the totals hold every month and window the events are held for
     con.execute(
         f"insert into {MANIFEST} select distinct $totals, query_key, grain, window_start, window_end from {MANIFEST} "
@@ -64,19 +70,67 @@ def build(con: duckdb.DuckDBPyConnection, extra: Sequence[ExtraWindows] = ()) ->
     )
     for windows in extra:
         for window in windows.windows:
-            _sum_window(con, windows.indicator, window, by_year=windows.by_year)
+            _sum_window(con, windows.indicator, window, by_year=windows.by_year, stale=stale)
     # each row carries its period labels, as `aggregate` makes them, so a cut by year reads them as they are
     labels = ", ".join(f"{expression} as {cut}" for cut, expression in PERIOD_EXPRESSIONS.items())
-    con.execute(
-        f"create or replace table precomputed_totals as select *, {labels} from _totals_staging "
-        "order by grouping_set, query_key, source, window_start, window_end, period_date"
-    )
+    if stale.full:
+        con.execute(
+            f"create or replace table precomputed_totals as select *, {labels} from _totals_staging "
+            "order by grouping_set, query_key, source, window_start, window_end, period_date"
+        )
+    else:
+        # windows no longer held (no longer offered) go
+        con.execute(
+            f"delete from precomputed_totals where source <> 'month' and not exists (select 1 from {MANIFEST} held "
+            "where held.product = $totals and held.query_key = precomputed_totals.query_key "
+            "and held.grain = precomputed_totals.source and held.window_start = precomputed_totals.window_start "
+            "and held.window_end = precomputed_totals.window_end)",
+            {"totals": Product.TOTALS.value},
+        )
+        con.execute(
+            f"insert into precomputed_totals select *, {labels} from _totals_staging "
+            "order by grouping_set, query_key, source, window_start, window_end, period_date"
+        )
     con.execute("drop table _totals_staging")
 
 
-def _sum_window(con: duckdb.DuckDBPyConnection, indicator: Indicator, window: Period, *, by_year: bool) -> None:
+def _add_up_again(con: duckdb.DuckDBPyConnection, stale: Staleness) -> None:
+    """The totals of the months and windows precompute summed again, in place of those held (one statement each)."""
+    whole = sorted(key for key, months in stale.monthly_redone.items() if months is None)
+    months = [
+        {"query_key": key, "period_date": month}
+        for key, changed in sorted(stale.monthly_redone.items())
+        for month in sorted(changed or ())
+    ]
+    windows = [{"query_key": key, "window_start": start, "window_end": end} for key, start, end in sorted(stale.windows_redone)]
+    redone = {"whole": whole, "months": months, "windows": windows}
+    month_redone = (
+        "(list_contains($whole, query_key) or list_contains($months, {'query_key': query_key, 'period_date': period_date}))"
+    )
+    window_redone = "list_contains($windows, {'query_key': query_key, 'window_start': window_start, 'window_end': window_end})"
+    con.execute(
+        f"delete from precomputed_totals where (source = 'month' and {month_redone}) or (source = 'window' and {window_redone})",
+        redone,
+    )
+    con.execute(
+        _rolled_up(
+            ("query_key", "'month'", "null::date", "null::date"), ["query_key"], f"from precomputed_monthly where {month_redone}"
+        ),
+        {"whole": whole, "months": months},
+    )
+    con.execute(
+        _rolled_up(
+            ("query_key", "'window'", "window_start", "window_end"),
+            ["query_key", "window_start", "window_end"],
+            f"from precomputed_windows where {window_redone}",
+        ),
+        {"windows": windows},
+    )
+
+
+def _sum_window(con: duckdb.DuckDBPyConnection, indicator: Indicator, window: Period, *, by_year: bool, stale: Staleness) -> None:
     """The query's events over `window`, summed by month (or financial year) and each grouping set, as precompute
-    sums a window; nothing when the window is held already."""
+    sums a window; nothing when the window is held already, or was held before and no change reaches it."""
     key = query_key(indicator)
     held = con.sql(
         f"select count(*) from {MANIFEST} where product = $totals and query_key = $key "
@@ -101,16 +155,31 @@ def _sum_window(con: duckdb.DuckDBPyConnection, indicator: Indicator, window: Pe
         "period_years": window.years,
     }
     source, grain = ("window by year", FINANCIAL_YEAR_START) if by_year else ("window", "date_trunc('month', period_date)")
-    # each row dated within the window, in its month or financial year
-    events = (
-        f"from (select greatest({grain}, $start)::date as period_date, ward_code, sex, age_band, ethnicity, "
-        f"numerator, denominator from ({sql}))"
+    held_grain = HeldGrain.WINDOW_BY_YEAR if by_year else HeldGrain.WINDOW
+    everything = {**WIDE_OPEN, **indicator.query_parameters}
+    kept = (
+        stale.held(Product.TOTALS, key, held_grain, window)
+        # a window held before as precompute's was added up from its sums, not summed from the query here
+        and not stale.held(Product.EVENTS, key, HeldGrain.WINDOW, window)
+        and not stale.window_stale(sql, everything, window, reach_of(indicator.sql_name, everything))
     )
-    con.execute(
-        _rolled_up(("$key", "$source", "$start::date", "$end::date"), [], events),
-        {**bind(sql, parameters), "key": key, "source": source, "start": window.start, "end": window.end},
-    )
-    record(con, Product.TOTALS, key, HeldGrain.WINDOW_BY_YEAR if by_year else HeldGrain.WINDOW, window)
+    if not kept:
+        if not stale.full:
+            con.execute(
+                "delete from precomputed_totals where query_key = $key and source = $source "
+                "and window_start = $start and window_end = $end",
+                {"key": key, "source": source, "start": window.start, "end": window.end},
+            )
+        # each row dated within the window, in its month or financial year
+        events = (
+            f"from (select greatest({grain}, $start)::date as period_date, ward_code, sex, age_band, ethnicity, "
+            f"numerator, denominator from ({sql}))"
+        )
+        con.execute(
+            _rolled_up(("$key", "$source", "$start::date", "$end::date"), [], events),
+            {**bind(sql, parameters), "key": key, "source": source, "start": window.start, "end": window.end},
+        )
+    record(con, Product.TOTALS, key, held_grain, window)
 
 
 def _rolled_up(identity: tuple[str, str, str, str], grouped: list[str], events: str) -> str:

@@ -5,6 +5,8 @@
 -- the trigger is the response the board wants.
 -- The victim is placed by the incident that first met the trigger.
 -- The count indicator (repeat_3plus_not_marac_count) reads this query's numerator.
+-- Only incidents from the window before the period's start can count towards a trigger in it, or be a
+-- referral that answers one, so earlier history is not read; a later incident counts only as a referral.
 with incidents as (
     select
         *,
@@ -13,6 +15,14 @@ with incidents as (
             range between to_days($trigger_window_days::integer) preceding and current row
         ) as n_victim_incidents_in_window
     from mart_incidents
+    where reported_at >= cast($start as timestamp) - to_days($trigger_window_days::integer)
+      and reported_on <= $end
+),
+
+referrals as (
+    select victim_id, reported_at from mart_incidents
+    where is_referred_to_marac
+      and reported_at >= cast($start as timestamp) - to_days($trigger_window_days::integer)
 ),
 
 marac_cases as (
@@ -37,9 +47,8 @@ first_triggers as (
 referred_victims as (
     select first_triggers.victim_id
     from first_triggers
-    join incidents on incidents.victim_id = first_triggers.victim_id
-    where incidents.is_referred_to_marac
-      and incidents.reported_at >= first_triggers.triggered_at - to_days($trigger_window_days::integer)
+    join referrals on referrals.victim_id = first_triggers.victim_id
+    where referrals.reported_at >= first_triggers.triggered_at - to_days($trigger_window_days::integer)
     union
     select first_triggers.victim_id
     from first_triggers

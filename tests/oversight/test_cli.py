@@ -95,7 +95,7 @@ def test_a_drop_sent_again_publishes_nothing_and_says_so_and_full_rebuilds(tmp_p
     assert changed.exit_code == 0, changed.output
     assert "Published (incremental refresh):" in changed.output
     assert "Marts rebuilt: mart_freshness, mart_service_referrals, mart_services; the others were kept." in changed.output
-    assert "- precomputed sums: rebuilt whole (not yet incremental)" in changed.output
+    assert "- precomputed sums: made again only where the drop's changes reach" in changed.output
 
     full = runner.invoke(app, [*command, "--full"], terminal_width=200)
     assert full.exit_code == 0, full.output
