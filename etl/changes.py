@@ -19,7 +19,7 @@ class MartChanges:
     `tables` maps a table (a staging table, a mart, `loaded_files`) to the first day of every month a changed
     row (as it was, or as it is now) is dated in by any of its date or timestamp columns; `None` when the
     table changed in a way months do not describe (a reference table, or one rebuilt whole). A table not
-    listed did not change. `full` says every table was rebuilt: nothing may be kept.
+    listed did not change, or changed only in its rows' lineage (the file and line each came from). `full` says every table was rebuilt: nothing may be kept.
     """
 
     tables: Mapping[str, frozenset[date] | None] = field(default_factory=dict)
