@@ -42,6 +42,9 @@ from tests.pipeline.test_incremental_equivalence import _differences
 
 FULL_TIER = hypothesis_settings.default.max_examples >= 60
 SEQUENCES = 200 if FULL_TIER else 3
+# The sequences are run in shards of their own, each drawing its own at random, so the test runner spreads them
+# over its workers: 4 shards of 50 in the full suite.
+SHARDS = 4
 
 WARD_CODES = ("E05990001", "E05990002", "E05990003")
 VICTIMS = ("V001", "V002", "V003", "V005")
@@ -146,11 +149,14 @@ def base(tmp_path_factory) -> Path:
     return settings.warehouse
 
 
+@pytest.mark.parametrize("shard", range(SHARDS))
 @hypothesis_settings(
-    max_examples=SEQUENCES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=max(1, SEQUENCES // SHARDS),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(sequence=drops)
-def test_the_nightly_refresh_publishes_the_sums_a_full_rebuild_does(base, tmp_path_factory, sequence):
+def test_the_nightly_refresh_publishes_the_sums_a_full_rebuild_does(base, tmp_path_factory, shard, sequence):
     root = tmp_path_factory.mktemp("sequence")
     warehouse = root / "warehouse"
     shutil.copytree(base, warehouse)
