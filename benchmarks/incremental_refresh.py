@@ -184,6 +184,12 @@ def history_warehouse(scale: Scale, folder: Path, history: Path, *, fresh: bool)
         base.mkdir(parents=True)
         progress(scale, "loading the history (not timed)")
         run_tree_measured(refresh_command(history, base, full=False), folder / "logs" / "history.log", worker_environment(base))
+    # A history built by other code would make the first nightly refresh a full one: a refresh of an empty drop
+    # (untimed) brings it up to date, rebuilding it whole only when the code or settings that built it differ.
+    empty = folder / "empty"
+    empty.mkdir(exist_ok=True)
+    progress(scale, "bringing the history up to date with the code (not timed)")
+    run_tree_measured(refresh_command(empty, base, full=False), folder / "logs" / "history-current.log", worker_environment(base))
     return base
 
 
