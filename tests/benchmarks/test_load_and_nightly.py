@@ -65,6 +65,8 @@ def test_one_day_drop_benchmark_splits_the_drop_and_times_both_refreshes(work, t
         [measured] = scale["runs"][kind]
         assert measured["seconds"] > 0 and measured["peak_rss_mib"] > 0
         assert "marts" in measured["stage_seconds"]
+    # the nightly run applied only the drop to the history; the full one rebuilt everything
+    assert [scale["runs"][kind][0]["kind"] for kind in ("nightly", "full")] == ["incremental", "full"]
     assert scale["ratio"] == pytest.approx(scale["nightly_seconds"] / scale["full_seconds"])
     assert isinstance(record["full_option"], bool)
     assert "nightly / full" in (tmp_path / "incremental_refresh.md").read_text(encoding="utf-8")
