@@ -11,6 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+import duckdb
+
+from etl.staging import LINEAGE_COLUMNS, changed_rows_table
+from etl.warehouse import one_value
+
+DATE_TYPES = ("DATE", "TIMESTAMP")
+
 
 @dataclass(frozen=True)
 class MartChanges:
@@ -48,3 +55,61 @@ class MartChanges:
                 return None
             months |= changed
         return frozenset(months)
+
+
+# ---- the rows a refresh changed, and the months they are dated in ----
+
+
+def keep_differences(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """`_changed_<name>`: the rows of `_old_rows` not in `_new_rows` ('old') and the other way round ('new')."""
+    con.execute(
+        f"create or replace temp table {changed_rows_table(name)} as "
+        "select *, 'old' as _change from (select * from _old_rows except all select * from _new_rows) "
+        "union all select *, 'new' as _change from (select * from _new_rows except all select * from _old_rows)"
+    )
+
+
+def _date_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [
+        column
+        for column, column_type in con.execute(
+            "select column_name, data_type from duckdb_columns() where table_name = ? and column_name <> '_change' "
+            "order by column_index",
+            [table],
+        ).fetchall()
+        if column_type.startswith(DATE_TYPES)
+    ]
+
+
+def changed_months(con: duckdb.DuckDBPyConnection, rows: str, columns: list[str]) -> frozenset[date] | None:
+    """The first day of every month any of `columns` dates a row of the query `rows` in; None when there are
+    no such columns or a row has none of them, as months then cannot describe the change."""
+    if not columns:
+        return None
+    quoted = [f'"{column}"' for column in columns]
+    undated = one_value(con, f"select count(*) from ({rows}) where coalesce({', '.join(quoted)}) is null")
+    if undated:
+        return None
+    found = con.execute(
+        f"select distinct cast(date_trunc('month', day) as date) from "
+        f"(select unnest([{', '.join(f'cast({column} as date)' for column in quoted)}]) as day from ({rows})) "
+        "where day is not null"
+    ).fetchall()
+    return frozenset(month for (month,) in found)
+
+
+def mart_months(con: duckdb.DuckDBPyConnection, name: str) -> frozenset[date] | None:
+    """The months of a mart's changed rows (old and new)."""
+    changed = changed_rows_table(name)
+    return changed_months(con, f"select * from {changed}", _date_columns(con, changed))
+
+
+def staging_months(con: duckdb.DuckDBPyConnection, table: str) -> frozenset[date] | None:
+    """The months of the staging rows a refresh changed: the rows replaced and written that differ in more
+    than their lineage (a row sent again as it was changes no month)."""
+    changed = changed_rows_table(table)
+    lineage = ", ".join([*LINEAGE_COLUMNS, "_change"])
+    old = f"select * exclude ({lineage}) from {changed} where _change = 'old'"
+    new = f"select * exclude ({lineage}) from {changed} where _change = 'new'"
+    rows = f"({old} except all {new}) union all ({new} except all {old})"
+    return changed_months(con, rows, [c for c in _date_columns(con, changed) if c not in LINEAGE_COLUMNS])

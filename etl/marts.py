@@ -11,10 +11,10 @@ from importlib import resources
 
 import duckdb
 
-from etl.changes import MartChanges
+from etl.changes import MartChanges, keep_differences, mart_months, staging_months
 from etl.contract import ALL_MODELS
 from etl.rules import define_rules, define_rules_on_marts
-from etl.staging import CHANGED_ROWS_PREFIX, LINEAGE_COLUMNS, changed_rows_table, changed_whole, staging_table
+from etl.staging import CHANGED_ROWS_PREFIX, changed_rows_table, changed_whole, staging_table
 from etl.warehouse import one_value
 from oversight.settings import Settings
 
@@ -35,7 +35,6 @@ DIRTY_KEYS = "_dirty_keys"
 # A mart rebuilt whole is compared with what it held, row by row, when both are at most this many rows;
 # a larger one is recorded as changed in a way months do not describe.
 WHOLE_DIFF_ROWS = 100_000
-DATE_TYPES = ("DATE", "TIMESTAMP")
 STAGING_TABLES = frozenset(staging_table(model) for model in ALL_MODELS)
 # The refresh's own tables a mart may read (each file loaded, and when): sources as staging tables are.
 SYSTEM_SOURCES = frozenset({"loaded_files"})
@@ -209,7 +208,7 @@ def build_marts(
     # per changed table: True when its changed rows are known (in `_changed_<table>`), False when changed whole
     by_rows = {table: table not in whole_tables and _temp_exists(con, changed_rows_table(table)) for table in changed}
     tables: dict[str, frozenset[date] | None] = {
-        table: _staging_months(con, table) if known else None for table, known in by_rows.items()
+        table: staging_months(con, table) if known else None for table, known in by_rows.items()
     }
     present = {name for (name,) in con.execute("select table_name from duckdb_tables() where not temporary").fetchall()}
     built = MartsBuilt()
@@ -229,7 +228,7 @@ def build_marts(
         elif one_value(con, f"select count(*) from {changed_rows_table(name)}"):
             # a mart rebuilt whole is a reference table or a summary: its dates (a contract's end, a file's
             # loading) do not place events in time, so its change reaches every month
-            tables[name] = _mart_months(con, name) if name in built.by_key else None
+            tables[name] = mart_months(con, name) if name in built.by_key else None
         # else: its rows were compared and none differ, so it did not change
     define_rules_on_marts(con)
     # a staging table whose rows were all sent again as they were did not change
@@ -267,7 +266,7 @@ def _build_by_key(
     build_mart(con, name, sql, parameters, into="_new_rows", keyed=True)
     con.execute(f"delete from {name} where {dirty}")
     con.execute(f"insert into {name} select * from _new_rows")
-    _keep_differences(con, name)
+    keep_differences(con, name)
     con.execute("drop table _new_rows")
     con.execute("drop table _old_rows")
     return keys
@@ -285,68 +284,13 @@ def _build_whole(
     compared = small and one_value(con, f"select count(*) from {name}") <= WHOLE_DIFF_ROWS
     if compared:
         con.execute(f"create or replace temp table _new_rows as select * from {name}")
-        _keep_differences(con, name)
+        keep_differences(con, name)
         con.execute("drop table _new_rows")
     if small:
         con.execute("drop table _old_rows")
     return compared
 
 
-def _keep_differences(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """`_changed_<name>`: the rows of `_old_rows` not in `_new_rows` ('old') and the other way round ('new')."""
-    con.execute(
-        f"create or replace temp table {changed_rows_table(name)} as "
-        "select *, 'old' as _change from (select * from _old_rows except all select * from _new_rows) "
-        "union all select *, 'new' as _change from (select * from _new_rows except all select * from _old_rows)"
-    )
-
-
 def _tables_read(sql: str) -> list[str]:
     """The tables whose changed rows a dirty-keys query reads (`_changed_<table>`)."""
     return sorted(set(re.findall(rf"\b{CHANGED_ROWS_PREFIX}(\w+)", sql)))
-
-
-def _date_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    return [
-        column
-        for column, column_type in con.execute(
-            "select column_name, data_type from duckdb_columns() where table_name = ? and column_name <> '_change' "
-            "order by column_index",
-            [table],
-        ).fetchall()
-        if column_type.startswith(DATE_TYPES)
-    ]
-
-
-def changed_months(con: duckdb.DuckDBPyConnection, rows: str, columns: list[str]) -> frozenset[date] | None:
-    """The first day of every month any of `columns` dates a row of the query `rows` in; None when there are
-    no such columns or a row has none of them, as months then cannot describe the change."""
-    if not columns:
-        return None
-    quoted = [f'"{column}"' for column in columns]
-    undated = one_value(con, f"select count(*) from ({rows}) where coalesce({', '.join(quoted)}) is null")
-    if undated:
-        return None
-    found = con.execute(
-        f"select distinct cast(date_trunc('month', day) as date) from "
-        f"(select unnest([{', '.join(f'cast({column} as date)' for column in quoted)}]) as day from ({rows})) "
-        "where day is not null"
-    ).fetchall()
-    return frozenset(month for (month,) in found)
-
-
-def _mart_months(con: duckdb.DuckDBPyConnection, name: str) -> frozenset[date] | None:
-    """The months of a mart's changed rows (old and new)."""
-    changed = changed_rows_table(name)
-    return changed_months(con, f"select * from {changed}", _date_columns(con, changed))
-
-
-def _staging_months(con: duckdb.DuckDBPyConnection, table: str) -> frozenset[date] | None:
-    """The months of the staging rows a refresh changed: the rows replaced and written that differ in more
-    than their lineage (a row sent again as it was changes no month)."""
-    changed = changed_rows_table(table)
-    lineage = ", ".join([*LINEAGE_COLUMNS, "_change"])
-    old = f"select * exclude ({lineage}) from {changed} where _change = 'old'"
-    new = f"select * exclude ({lineage}) from {changed} where _change = 'new'"
-    rows = f"({old} except all {new}) union all ({new} except all {old})"
-    return changed_months(con, rows, [c for c in _date_columns(con, changed) if c not in LINEAGE_COLUMNS])

@@ -8,6 +8,7 @@ from datetime import date
 import duckdb
 import pytest
 
+from etl.changes import changed_months
 from etl.marts import (
     STAGING_TABLES,
     SYSTEM_SOURCES,
@@ -15,7 +16,6 @@ from etl.marts import (
     UnknownMartDependency,
     build_mart,
     build_order,
-    changed_months,
     dirty_keys_sql,
     mart_dependencies,
     mart_files,
