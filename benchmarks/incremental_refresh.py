@@ -8,18 +8,22 @@ already generated) is split by date: the rows of the last day of police incident
 extract dated that day, make the one-day drop (about 1/365 of a year's rows, each extract in proportion);
 every other row, with the reference files, is the history. The history is loaded into a warehouse once
 (untimed, kept under --work for later runs; `--fresh-history` loads it again). For each of --repeat rounds,
-two copies of it then take the one-day drop, each in a subprocess of its own, in alternating order:
+three copies of it then take a drop, each in a subprocess of its own, in alternating order:
 
 - nightly: `oversight refresh --incoming <day>`, what runs every night;
 - full rebuild: `oversight refresh --incoming <day> --full` when the CLI has `--full`; otherwise the same
   plain `oversight refresh`, which then rebuilds every mart and sum whatever the drop holds (the JSON
-  records which was run).
+  records which was run);
+- same-size: the nightly refresh of the day's first rows, as many per extract as the smallest scale's one-day
+  drop holds. The scales differ in how many incidents a year brings, so each scale's own day is larger in
+  proportion; this drop holds the drop the same, so its time shows how the nightly cost grows with history alone.
 
 Each run is timed around its subprocess (Python start-up included); its peak memory is the larger of the
 process tree's summed RSS, sampled every 0.1 s from /proc, and the largest single process's ru_maxrss.
 Reported per scale: both times (median of the rounds), their ratio (goal: at most 0.1 at 5M), each run's
 stage seconds from runs.jsonl and peak memory (goal: at most 2 GiB); across scales, how the nightly time
-grows from the smallest scale to the largest (goal: within 1.5x). The 1-minute load average at the start
+grows from the smallest scale to the largest with the same-size drop (goal: within 1.5x), and with each scale's
+own day. The 1-minute load average at the start
 and end of each scale is recorded: on a shared machine compare only figures from one run.
 
 Results: benchmarks/results/incremental_refresh.json and .md (override with --results).
@@ -193,22 +197,46 @@ def history_warehouse(scale: Scale, folder: Path, history: Path, *, fresh: bool)
     return base
 
 
-def measure_scale(scale: Scale, drop: Path, options: argparse.Namespace, full_option: bool) -> dict[str, Any]:
+def same_size_drop(folder: Path, sizes: dict[str, int]) -> dict[str, int]:
+    """The one-day drop cut to `sizes` rows per extract (its first rows), under `folder`/same-size; its row counts."""
+    import polars as pl
+
+    target = folder / "same-size"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    rows: dict[str, int] = {}
+    for path in sorted((folder / "day").iterdir()):
+        extract = path.stem.rsplit("_", 1)[0]
+        frame = pl.read_csv(path, infer_schema=False).head(sizes.get(extract, 0))
+        frame.write_csv(target / path.name)
+        rows[extract] = frame.height
+    return rows
+
+
+def measure_scale(
+    scale: Scale, drop: Path, options: argparse.Namespace, full_option: bool, sizes: dict[str, int] | None = None
+) -> dict[str, Any]:
+    """Time the one-day drop nightly and as a full rebuild on copies of the scale's history; with `sizes`, also the
+    nightly refresh of a drop of that many rows per extract (the smallest scale's day), so growth with history is
+    measured with the drop held the same."""
     folder = options.work / "incremental" / scale.key
     load_start = os.getloadavg()[0]
     split = split_drop(drop, folder)
+    sizes = sizes or {extract: counts["day"] for extract, counts in split["rows"].items()}
+    same_size_rows = same_size_drop(folder, sizes)
     base = history_warehouse(scale, folder, folder / "history", fresh=options.fresh_history)
-    runs: dict[str, list[dict[str, Any]]] = {"nightly": [], "full": []}
+    runs: dict[str, list[dict[str, Any]]] = {"nightly": [], "full": [], "same-size": []}
+    drops = {"nightly": folder / "day", "full": folder / "day", "same-size": folder / "same-size"}
     for round_number in range(1, options.repeat + 1):
-        # alternate which goes first, so a change in the machine's load falls on both alike
-        order = ("nightly", "full") if round_number % 2 else ("full", "nightly")
+        # alternate which goes first, so a change in the machine's load falls on each alike
+        order = ("nightly", "full", "same-size") if round_number % 2 else ("same-size", "full", "nightly")
         for kind in order:
             warehouse = folder / f"warehouse-{kind}"
             shutil.rmtree(warehouse, ignore_errors=True)
             shutil.copytree(base, warehouse)
-            progress(scale, f"round {round_number}/{options.repeat}: the one-day drop, {kind}")
+            progress(scale, f"round {round_number}/{options.repeat}: the {kind} drop, {'full' if kind == 'full' else 'nightly'}")
             log = folder / "logs" / f"{kind}-{round_number}.log"
-            command = refresh_command(folder / "day", warehouse, full=kind == "full" and full_option)
+            command = refresh_command(drops[kind], warehouse, full=kind == "full" and full_option)
             run = run_tree_measured(command, log, worker_environment(warehouse))
             record = last_run(warehouse)
             run |= {
@@ -219,8 +247,9 @@ def measure_scale(scale: Scale, drop: Path, options: argparse.Namespace, full_op
             progress(scale, f"{kind}: {run['seconds']:.1f} s, peak {run['peak_rss_mib']:.0f} MiB")
             runs[kind].append(run)
             shutil.rmtree(warehouse, ignore_errors=True)
-    nightly = statistics.median(run["seconds"] for run in runs["nightly"])
-    full = statistics.median(run["seconds"] for run in runs["full"])
+    nightly, full, same_size = (
+        statistics.median(run["seconds"] for run in runs[kind]) for kind in ("nightly", "full", "same-size")
+    )
     return {
         "scale": scale.label,
         "incidents": split["rows"].get("police_incidents", {}).get("whole", scale.incidents),
@@ -231,6 +260,8 @@ def measure_scale(scale: Scale, drop: Path, options: argparse.Namespace, full_op
         "nightly_seconds": nightly,
         "full_seconds": full,
         "ratio": nightly / full,
+        "same_size_rows": same_size_rows,
+        "same_size_seconds": same_size,
         "peak_rss_mib": max(run["peak_rss_mib"] for kind in runs for run in runs[kind]),
         "load_average": [load_start, os.getloadavg()[0]],
         "runs": runs,
@@ -251,8 +282,9 @@ def markdown(report: dict[str, Any]) -> str:
         f"Command: `{report['command']}`; full rebuild: {full_run}.",
         "",
         "| incidents | one-day drop rows (police incidents) | nightly s | full rebuild s | nightly / full (goal ≤ 0.1 at 5M) "
-        "| nightly: load / marts / sums s | full: load / marts / sums s | peak RSS MiB nightly / full (goal ≤ 2048) | 1-min load average |",
-        "| ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- |",
+        "| nightly: load / marts / sums s | full: load / marts / sums s | same-size drop rows: nightly s "
+        "| peak RSS MiB nightly / full (goal ≤ 2048) | 1-min load average |",
+        "| ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- | --- |",
     ]
     for result in results:
         nightly, full = result["runs"]["nightly"], result["runs"]["full"]
@@ -263,16 +295,20 @@ def markdown(report: dict[str, Any]) -> str:
         lines.append(
             f"| {result['incidents']:,} | {sum(result['day_rows'].values()):,} ({result['day_rows'].get('police_incidents', 0):,}) "
             f"| {result['nightly_seconds']:.1f} | {result['full_seconds']:.1f} | **{result['ratio']:.2f}** | {split(nightly)} "
-            f"| {split(full)} | {max(r['peak_rss_mib'] for r in nightly):.0f} / {max(r['peak_rss_mib'] for r in full):.0f} "
+            f"| {split(full)} | {sum(result['same_size_rows'].values()):,}: {result['same_size_seconds']:.1f} "
+            f"| {max(r['peak_rss_mib'] for r in nightly):.0f} / {max(r['peak_rss_mib'] for r in full):.0f} "
             f"| {result['load_average'][0]:.1f} to {result['load_average'][1]:.1f} |"
         )
     if len(results) > 1:
         first, last = results[0], results[-1]
-        growth = last["nightly_seconds"] / first["nightly_seconds"]
+        growth = last["same_size_seconds"] / first["same_size_seconds"]
+        proportional = last["nightly_seconds"] / first["nightly_seconds"]
         lines += [
             "",
-            f"Nightly time from {first['incidents']:,} to {last['incidents']:,} incidents: ×{growth:.2f} (goal: within "
-            f"×{GROWTH_GOAL}); nightly / full at the largest scale {last['ratio']:.2f} (goal: at most {RATIO_GOAL}); "
+            f"Nightly time of a same-size drop ({sum(first['same_size_rows'].values()):,} rows) from {first['incidents']:,} "
+            f"to {last['incidents']:,} incidents of history: ×{growth:.2f} (goal: within ×{GROWTH_GOAL}); of each scale's "
+            f"own one-day drop, {sum(last['day_rows'].values()) / sum(first['day_rows'].values()):.1f} times as many rows: "
+            f"×{proportional:.2f}; nightly / full at the largest scale {last['ratio']:.2f} (goal: at most {RATIO_GOAL}); "
             f"peak memory {max(r['peak_rss_mib'] for r in results):.0f} MiB (goal: at most {REFRESH_RSS_GOAL_GIB:g} GiB).",
         ]
     return "\n".join(lines) + "\n"
@@ -311,7 +347,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for text in options.scales.split(","):
         scale = Scale.parse(text)
         drop = drops.get(scale.key) or ensure_drop(scale, options.work)
-        report["results"].append(measure_scale(scale, drop, options, full_option))
+        sizes = report["results"][0]["day_rows"] if report["results"] else None
+        report["results"].append(measure_scale(scale, drop, options, full_option, sizes))
         report["finished"] = now()
         options.results.mkdir(parents=True, exist_ok=True)
         (options.results / "incremental_refresh.json").write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")

@@ -61,12 +61,35 @@ def test_one_day_drop_benchmark_splits_the_drop_and_times_both_refreshes(work, t
         "mash_contacts",
         "school_notifications",
     }
-    for kind in ("nightly", "full"):
+    for kind in ("nightly", "full", "same-size"):
         [measured] = scale["runs"][kind]
         assert measured["seconds"] > 0 and measured["peak_rss_mib"] > 0
         assert "marts" in measured["stage_seconds"]
     # the nightly run applied only the drop to the history; the full one rebuilt everything
-    assert [scale["runs"][kind][0]["kind"] for kind in ("nightly", "full")] == ["incremental", "full"]
+    assert [scale["runs"][kind][0]["kind"] for kind in ("nightly", "full", "same-size")] == [
+        "incremental",
+        "full",
+        "incremental",
+    ]
+    # at the smallest scale the same-size drop is the whole day
+    assert scale["same_size_rows"] == scale["day_rows"]
     assert scale["ratio"] == pytest.approx(scale["nightly_seconds"] / scale["full_seconds"])
     assert isinstance(record["full_option"], bool)
     assert "nightly / full" in (tmp_path / "incremental_refresh.md").read_text(encoding="utf-8")
+
+
+def test_same_size_drop_takes_the_first_rows_of_each_extract_of_the_day(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    from incremental_refresh import same_size_drop
+
+    day = tmp_path / "day"
+    day.mkdir()
+    (day / "police_incidents_2026-09-29.csv").write_text("incident_id,ward_code\nI1,W1\nI2,W2\nI3,W1\n", encoding="utf-8")
+    (day / "marac_cases_2026-09-29.csv").write_text("case_id\nM1\n", encoding="utf-8")
+
+    rows = same_size_drop(tmp_path, {"police_incidents": 2, "marac_cases": 5})
+
+    assert rows == {"police_incidents": 2, "marac_cases": 1}
+    assert (tmp_path / "same-size" / "police_incidents_2026-09-29.csv").read_text(encoding="utf-8") == (
+        "incident_id,ward_code\nI1,W1\nI2,W2\n"
+    )
