@@ -6,7 +6,7 @@
 (`make benchmark` leaves each scale's warehouse under /tmp/oversight-bench/runs/<scale>/warehouse.)
 Each repeat runs the command as a board member would get it, in a fresh process (`oversight board-pack
 --out pack.pdf`, timed around the process, Chromium's start included), then times in fresh processes the
-start-up (importing what the command imports) and in this process the three stages: `metrics.board.board_pack`
+start-up (importing what the command imports) and in this process the three stages: `metrics.board.pack.board_pack`
 (every data call, cold: a new read-only connection), drawing the charts (Kaleido in a Chromium started for
 them) and typesetting the PDF (WeasyPrint). The command starts Chromium while it reads the numbers, so its
 whole can be less than the sum of the stages. The goal is a whole pack in under 20 s at national scale.
@@ -34,7 +34,8 @@ from pathlib import Path
 
 from common import machine, percentile, versions
 
-from metrics.board import board_pack, latest_complete_quarter, previous_period
+from metrics.board.pack import board_pack
+from metrics.board.period_text import latest_complete_quarter, previous_period
 from metrics.disclosure import Audience, rule_for
 from metrics.warehouse import connect
 from oversight.settings import PROJECT_ROOT, Settings, get_settings

@@ -13,7 +13,6 @@ import yaml
 from etl.contract.extracts import WardBoundary
 from etl.drop import ACTION_PLAN, KNOWN_NAMES, DropFile
 from etl.errors import BoundaryFileError, FileRefused
-from etl.geography import load_wards
 from etl.pii.guard import guard_identifiers, guard_properties, identifiers_in_yaml
 from etl.pii.values import safe_file_name, safe_label
 from etl.readers import project_contract, read_file
@@ -130,6 +129,10 @@ def _load_action_plan(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> F
 
 
 def _load_wards(con: duckdb.DuckDBPyConnection, path: Path, sha: str, run_id: str) -> FileReport:
+    # Imported here, not at the top: geopandas (and pandas under it) take half a second to import, a cost every
+    # nightly refresh would pay though only a drop with a boundary file needs them.
+    from etl.geography import load_wards
+
     try:
         wards = load_wards(path, inspect_properties=lambda properties: guard_properties(con, path, properties))
     except BoundaryFileError as error:

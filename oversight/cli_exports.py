@@ -174,7 +174,8 @@ def _write_board_pack(
     """The pack's numbers read, its charts drawn in `session`, typeset, recorded as an export and written to `out`."""
     from etl.errors import WarehouseMissing
     from metrics.audit import ExportRecord, record_export
-    from metrics.board import board_pack, latest_complete_quarter, parse_period, previous_period
+    from metrics.board.pack import board_pack
+    from metrics.board.period_text import latest_complete_quarter, parse_period, previous_period
     from metrics.disclosure import Audience, rule_for
     from metrics.periods import PeriodError
     from metrics.service_gaps import UnknownWard

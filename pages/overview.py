@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 
 import streamlit as st
 
-from metrics.board import latest_complete_quarter, previous_period
 from metrics.board.overview import quarter_or_year
+from metrics.board.period_text import latest_complete_quarter, previous_period
 from metrics.targets import PlanFormatError, PlanMissing
 from ui import cache, widgets
 from ui.board_pack import HTML_MIME, PDF_MIME

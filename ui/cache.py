@@ -38,7 +38,7 @@ from metrics import (
 from metrics import coverage as service_coverage
 from metrics import scorecard as board_scorecard
 from metrics.aggregate import GroupFilters
-from metrics.board import board_pack
+from metrics.board.pack import board_pack
 from metrics.compute import Filters, compute
 from metrics.disclosure import Audience, DisclosureRule, rule_for
 from metrics.export.gap_analysis import commissioner_workbook

@@ -19,7 +19,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from metrics.board import parse_period
+from metrics.board.period_text import parse_period
 from metrics.disclosure import Audience, rule_for
 from metrics.targets.view import plan_view
 from oversight.cli import app
@@ -235,7 +235,7 @@ def test_the_summary_stays_one_page_when_many_targets_are_off_track(sample_wareh
     so the summary never spills onto a second page."""
     from dataclasses import replace
 
-    from metrics.board import board_pack
+    from metrics.board.pack import board_pack
     from ui.board_pack.document import pack_file
     from ui.board_pack.sections import SUMMARY_TARGET_ROWS
 

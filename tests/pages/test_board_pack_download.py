@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from metrics.board import parse_period
+from metrics.board.period_text import parse_period
 from metrics.disclosure import DisclosureRule
 from metrics.warehouse import connect
 from tests.pages.test_roles import USERS, open_as

@@ -1,6 +1,6 @@
 """The board pack as one HTML document (for intranets) and as an A4 PDF made from it by WeasyPrint.
 
-Every figure is written from the `BoardPack` that `metrics.board.board_pack` gathered; counts and
+Every figure is written from the `BoardPack` that `metrics.board.pack.board_pack` gathered; counts and
 ratios go through `metrics.board.cells`, the disclosure module's writers.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 import polars as pl
 
-from metrics.board import BoardPack
+from metrics.board.pack import BoardPack
 from ui.board_pack import charts
 from ui.board_pack.sections import Drawn, chartable_gaps, context, district_stages
 

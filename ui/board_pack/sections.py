@@ -9,8 +9,8 @@ from typing import Any
 
 import polars as pl
 
-from metrics.board import BoardPack
 from metrics.board.cells import count_text, ratio_text
+from metrics.board.pack import BoardPack
 from metrics.board.summary import owners_sentence
 from metrics.disclosure import SUPPRESSED_TEXT
 from ui import theme
