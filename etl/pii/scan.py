@@ -40,6 +40,25 @@ ANY_SUSPECT = "|".join(
 _SQL_PARAMETERS = {"any_suspect": ANY_SUSPECT, "iso_moment": ISO_MOMENT}
 
 
+# Values the loose patterns pass on but the Python checks clear (a ward or LSOA code, whose digits and
+# letters look like a phone number's or a postcode's) recur in every file of a drop; each is judged once per
+# process. Only cleared values are remembered, never one that holds an identifier, and at most this many.
+CLEARED_LIMIT = 100_000
+_cleared: set[str] = set()
+
+
+def _kinds_of(text: str) -> list[str]:
+    """identifier_kinds, with the values found to hold none remembered."""
+    if text in _cleared:
+        return []
+    kinds = identifier_kinds(text)
+    if not kinds:
+        if len(_cleared) >= CLEARED_LIMIT:
+            _cleared.clear()
+        _cleared.add(text)
+    return kinds
+
+
 class PiiScanError(ValueError):
     """The table cannot be scanned as asked (a column or the line-number column is missing)."""
 
@@ -96,7 +115,7 @@ def scan_values(
     suspects = con.execute(sql, _SQL_PARAMETERS).fetchall()
     tally: dict[tuple[int, str], list[int]] = {}
     for column_index, text, first_line, count in suspects:
-        for kind in identifier_kinds(text):
+        for kind in _kinds_of(text):
             entry = tally.setdefault((column_index, kind), [first_line, 0])
             entry[0] = min(entry[0], first_line)
             entry[1] += count
