@@ -65,6 +65,11 @@ class ExtraCheck:
     column: str
     condition: str  # SQL over the checked table aliased `c`; true means the row breaks the rule
     rule: str
+    reads: tuple[str, ...] = ()  # the columns of `c` the condition reads, besides `column`
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.column, *(name for name in self.reads if name != self.column))
 
 
 def reference_checks(model: type[Extract]) -> list[ExtraCheck]:
@@ -85,6 +90,7 @@ def reference_checks(model: type[Extract]) -> list[ExtraCheck]:
                 "c.lsoa_code is not null and c.ward_code is null "
                 "and c.lsoa_code not in (select lsoa_code from stg_lsoa_ward_lookup where ward_code in (select ward_code from stg_wards))",
                 "unknown LSOA code: not in the LSOA to ward lookup for this district",
+                reads=("ward_code",),
             )
         )
         checks.append(
@@ -93,6 +99,7 @@ def reference_checks(model: type[Extract]) -> list[ExtraCheck]:
                 "c.lsoa_code is not null and c.ward_code is not null and exists ("
                 "select 1 from stg_lsoa_ward_lookup lk where lk.lsoa_code = c.lsoa_code and lk.ward_code <> c.ward_code)",
                 "lsoa_code lies in a different ward from ward_code",
+                reads=("ward_code",),
             )
         )
     if model is Population:
@@ -119,11 +126,30 @@ def reference_checks(model: type[Extract]) -> list[ExtraCheck]:
 
 def add_warehouse_problems(con: duckdb.DuckDBPyConnection, model: type[Extract], checked: str) -> None:
     """Append reference and duplicate-id problems to `_problems` of the checked table."""
+    checks = reference_checks(model)
+    if not checks and not model.primary_key:
+        return
+    joins, found = [], []
+    # A reference check reads a few code columns whose values repeat (a ward, an LSOA, a service), so each
+    # distinct combination of them is judged once, and only the rows of a combination that breaks a rule
+    # are joined back; judging every row ran the lookups, and the subquery of the ward-and-LSOA check,
+    # once per row.
+    if checks:
+        columns = list(dict.fromkeys(name for check in checks for name in check.columns))
+        names = ", ".join(quote(name) for name in columns)
+        breaks = [f"coalesce({check.condition}, false)" for check in checks]
+        flags = ", ".join(f"{condition} as _breaks_{index}" for index, condition in enumerate(breaks))
+        same_codes = " and ".join(f"r.{quote(name)} is not distinct from b.{quote(name)}" for name in columns)
+        joins.append(
+            f"left join (select * from (select {names}, {flags} from (select distinct {names} from {checked}) as c) "
+            f"where {' or '.join(f'_breaks_{index}' for index in range(len(checks)))}) as b on {same_codes}"
+        )
+        found.append("b._breaks_0 is not null")
     # A value already wrong in itself (a malformed code) is not also reported as unknown.
     entries = [
-        f"case when {check.condition} and len(list_filter(c._problems, lambda p: p.column = '{check.column}')) = 0 "
+        f"case when c._breaks_{index} and len(list_filter(c._problems, lambda p: p.column = '{check.column}')) = 0 "
         f"then {{'column': '{check.column}', 'value': c.{quote('_raw_' + check.column)}, 'rule': '{check.rule}'}} end"
-        for check in reference_checks(model)
+        for index, check in enumerate(checks)
     ]
     if model.primary_key:
         key = " || '|' || ".join(f"coalesce(cast(c.{quote(column)} as varchar), '')" for column in model.primary_key)
@@ -135,16 +161,16 @@ def add_warehouse_problems(con: duckdb.DuckDBPyConnection, model: type[Extract],
         keys = ", ".join(quote(column) for column in model.primary_key)
         same_key = " and ".join(f"r.{quote(column)} is not distinct from d.{quote(column)}" for column in model.primary_key)
         # Only keys seen twice are joined back, so a file of unique ids costs one grouping.
-        rows = (
-            f"(select r.*, d._first_line from {checked} as r left join "
-            f"(select {keys}, min(_line) as _first_line from {checked} group by all having count(*) > 1) as d "
-            f"on {same_key})"
+        joins.append(
+            f"left join (select {keys}, min(_line) as _first_line from {checked} group by all having count(*) > 1) as d "
+            f"on {same_key}"
         )
-    else:
-        rows = f"(select *, _line as _first_line from {checked})"
-    if not entries:
-        return
-    # Few rows gain a problem here, so only those are rewritten rather than the whole table.
+        found.append("d._first_line is not null")
+    flags_kept = "".join(f", b._breaks_{index}" for index in range(len(checks)))
+    first_line = ", d._first_line" if model.primary_key else ""
+    # Few rows gain a problem here: the rows no check flags are set aside before any list is built, and only
+    # the rows that gain one are rewritten rather than the whole table.
+    rows = f"(select r.*{flags_kept}{first_line} from {checked} as r {' '.join(joins)} where {' or '.join(found)})"
     con.execute(f"""
         create or replace temp table _warehouse_problems as
         select _line, extra from (

@@ -40,6 +40,25 @@ ANY_SUSPECT = "|".join(
 _SQL_PARAMETERS = {"any_suspect": ANY_SUSPECT, "iso_moment": ISO_MOMENT}
 
 
+# Values the loose patterns pass on but the Python checks clear (a ward or LSOA code, whose digits and
+# letters look like a phone number's or a postcode's) recur in every file of a drop; each is judged once per
+# process. Only cleared values are remembered, never one that holds an identifier, and at most this many.
+CLEARED_LIMIT = 100_000
+_cleared: set[str] = set()
+
+
+def _kinds_of(text: str) -> list[str]:
+    """identifier_kinds, with the values found to hold none remembered."""
+    if text in _cleared:
+        return []
+    kinds = identifier_kinds(text)
+    if not kinds:
+        if len(_cleared) >= CLEARED_LIMIT:
+            _cleared.clear()
+        _cleared.add(text)
+    return kinds
+
+
 class PiiScanError(ValueError):
     """The table cannot be scanned as asked (a column or the line-number column is missing)."""
 
@@ -83,14 +102,20 @@ def scan_values(
         return []
     repeating = _repeating_columns(con, table, scanned)
     parts = [
-        _suspects_sql(index, quote_identifier(column), quote_identifier(table), group_first=column in repeating)
+        _cells_sql(index, quote_identifier(column), quote_identifier(table), group_first=column in repeating)
         for index, column in enumerate(scanned)
     ]
-    sql = " union all ".join(parts)
+    # The loose patterns are written once, over the cells of every column: DuckDB compiles a regular
+    # expression each time one is written, and planning the scan of a wide file spent more in compiling
+    # them than in matching. The filter still runs in each column's own branch, after its grouping.
+    sql = (
+        f"select _column, _text, min(_first_line) as _first_line, cast(sum(_count) as bigint) as _count "
+        f"from ({' union all '.join(parts)}) where _text is not null and ({_suspect_sql()}) group by _column, _text"
+    )
     suspects = con.execute(sql, _SQL_PARAMETERS).fetchall()
     tally: dict[tuple[int, str], list[int]] = {}
     for column_index, text, first_line, count in suspects:
-        for kind in identifier_kinds(text):
+        for kind in _kinds_of(text):
             entry = tally.setdefault((column_index, kind), [first_line, 0])
             entry[0] = min(entry[0], first_line)
             entry[1] += count
@@ -122,20 +147,14 @@ def _repeating_columns(con: duckdb.DuckDBPyConnection, table: str, columns: Sequ
     return {column for column, count in zip(columns, distinct, strict=True) if count < max(rows, 1) * REPEATING_SHARE}
 
 
-def _suspects_sql(index: int, column: str, table: str, *, group_first: bool) -> str:
-    """(column index, text, first line, rows) of each distinct suspect value of one column."""
+def _cells_sql(index: int, column: str, table: str, *, group_first: bool) -> str:
+    """(column index, text, first line, rows) of one column: each distinct value once when grouped first,
+    else each cell with its own line, grouped after the patterns have set most of them aside."""
     text = f"cast({column} as varchar) as _text"
     line = quote_identifier(LINE_COLUMN)
     if group_first:
-        return (
-            f"select {index} as _column, _text, _first_line, _count from ("
-            f"select {text}, min({line}) as _first_line, count(*) as _count from {table} group by 1) "
-            f"where _text is not null and ({_suspect_sql()})"
-        )
-    return (
-        f"select {index} as _column, _text, min({line}) as _first_line, count(*) as _count from ("
-        f"select {text}, {line} from {table}) where _text is not null and ({_suspect_sql()}) group by _text"
-    )
+        return f"select {index} as _column, {text}, min({line}) as _first_line, count(*) as _count from {table} group by 2"
+    return f"select {index} as _column, {text}, {line} as _first_line, 1 as _count from {table}"
 
 
 def _suspect_sql() -> str:
