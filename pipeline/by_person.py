@@ -164,7 +164,7 @@ class _Undecided:
 _UNDECIDED = _Undecided()
 
 
-def _mended(held: date | None, before: date | None, now: date | None, *, earliest: bool) -> date | None | _Undecided:
+def _mended(held: date | None, before: date | None, now: date | None, *, earliest: bool) -> date | _Undecided | None:
     """The query's first (`earliest`) or last event day after the changed people's events went from `before` to
     `now`, given the day held; undecided when the changed people held it and may no longer."""
 
