@@ -149,12 +149,7 @@ class ChangedPeople:
         return changed
 
     def _drop(self) -> None:
-        for name in (PEOPLE, ROWS, CELLS):
-            self.con.execute(f"drop table if exists {name}")
-        for (name,) in self.con.execute(
-            "select table_name from duckdb_tables() where temporary and starts_with(table_name, '_by_person_')"
-        ).fetchall():
-            self.con.execute(f'drop table if exists "{name}"')
+        _drop_copies(self.con)
 
 
 class _Undecided:
@@ -180,6 +175,14 @@ def _mended(held: date | None, before: date | None, now: date | None, *, earlies
     return _UNDECIDED
 
 
+def _drop_copies(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the people, their rows copied and the rows and cells of the sums mended."""
+    for (name,) in con.execute(
+        "select table_name from duckdb_tables() where temporary and starts_with(table_name, '_by_person_')"
+    ).fetchall():
+        con.execute(f'drop table if exists "{name}"')
+
+
 def changed_people(
     con: duckdb.DuckDBPyConnection, stale: Staleness, sql_name: str, sql: str, everything: Mapping[str, object]
 ) -> ChangedPeople | None:
@@ -189,10 +192,9 @@ def changed_people(
     if person is None or stale.full:
         return None
     tables = sorted(stale.tables(sql, everything))
-    if not stale.changed_by_rows(tables):
-        return None
     changes = stale.changes
-    assert changes is not None  # changed_by_rows says a refresh's changes are known
+    if changes is None or not stale.changed_by_rows(tables):
+        return None
     changed = [table for table in tables if table in changes.tables]
     if not changed:
         return ChangedPeople(con, {}, everything, 0)
