@@ -27,10 +27,15 @@ class MartChanges:
     row (as it was, or as it is now) is dated in by any of its date or timestamp columns; `None` when the
     table changed in a way months do not describe (a reference table, or one rebuilt whole). A table not
     listed did not change, or changed only in its rows' lineage (the file and line each came from). `full` says every table was rebuilt: nothing may be kept.
+
+    `rows_kept` names the marts whose changed rows the refresh keeps, on its connection, in `_changed_<mart>`
+    (etl.staging.changed_rows_table): every row it held that it no longer holds (`_change` 'old') and every row it
+    holds that it did not ('new'), so its rows as they were are its rows less the 'new' plus the 'old'.
     """
 
     tables: Mapping[str, frozenset[date] | None] = field(default_factory=dict)
     full: bool = False
+    rows_kept: frozenset[str] = frozenset()
 
     @classmethod
     def everything(cls) -> MartChanges:

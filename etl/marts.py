@@ -232,7 +232,10 @@ def build_marts(
         # else: its rows were compared and none differ, so it did not change
     define_rules_on_marts(con)
     # a staging table whose rows were all sent again as they were did not change
-    built.changes = MartChanges(tables={table: months for table, months in tables.items() if months is None or months})
+    built.changes = MartChanges(
+        tables={table: months for table, months in tables.items() if months is None or months},
+        rows_kept=frozenset(name for name in built.rebuilt if by_rows[name]),
+    )
     return built
 
 

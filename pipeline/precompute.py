@@ -32,6 +32,7 @@ from metrics.periods import Period, trend_span
 from metrics.precomputed import MANIFEST, MANIFEST_SCHEMA, HeldGrain, Product
 from metrics.queries import EVENT_KEYS, WIDE_OPEN, bind, query_key, query_sql
 from metrics.registry import all_indicators
+from pipeline import by_person
 from pipeline.stale import Staleness, month_runs, reach_of
 
 SCHEMA = """
@@ -72,7 +73,11 @@ def build(con: duckdb.DuckDBPyConnection, stale: Staleness | None = None) -> Non
             _sum_monthly(con, stale, key, sql, everything)
             record(con, Product.EVENTS, key, HeldGrain.MONTHLY)
             continue
-        if stale.touched(sql, everything) or not stale.held(Product.COVERAGE, key, HeldGrain.ALL):
+        # a query whose rows are each one person's is mended by the changed people's rows (pipeline/by_person.py)
+        people = by_person.changed_people(con, stale, indicator.sql_name, sql, everything)
+        held_coverage = stale.held(Product.COVERAGE, key, HeldGrain.ALL)
+        mended = people is not None and held_coverage and people.mend_coverage(key)
+        if not mended and (stale.touched(sql, everything) or not held_coverage):
             _delete(con, "precomputed_coverage", key)
             con.execute(
                 f"insert into precomputed_coverage select $key, {_COVERAGE} from ({sql})",
@@ -84,10 +89,13 @@ def build(con: duckdb.DuckDBPyConnection, stale: Staleness | None = None) -> Non
         span = trend_span(first, last) if first else None
         windows = {(period.start, period.end) for period in [*offered, *([span] if span else [])]}
         reach = reach_of(indicator.sql_name, everything)
+        to_mend: list[Period] = []
         for window in windows:
             period = Period(window[0], window[1], "window")
             parameters = {**everything, "start": period.start, "end": period.end, "period_years": period.years}
-            if stale.window_stale(sql, everything, period, reach) or not stale.held(
+            if people is not None and stale.held(Product.EVENTS, key, HeldGrain.WINDOW, period):
+                to_mend.append(period)
+            elif stale.window_stale(sql, everything, period, reach) or not stale.held(
                 Product.EVENTS, key, HeldGrain.WINDOW, period
             ):
                 _delete(con, "precomputed_windows", key, window)
@@ -97,6 +105,8 @@ def build(con: duckdb.DuckDBPyConnection, stale: Staleness | None = None) -> Non
                 )
                 stale.windows_redone.add((key, *window))
             record(con, Product.EVENTS, key, HeldGrain.WINDOW, period)
+        if people is not None:
+            stale.windows_redone.update((key, *window) for window in people.mend_windows(key, to_mend))
         for window in stale.held_windows(Product.EVENTS, key, HeldGrain.WINDOW) - windows:  # no longer offered
             _delete(con, "precomputed_windows", key, window)
     # Rows went in one query key after another, so a page's read of one key already skips the others' row groups

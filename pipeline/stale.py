@@ -10,6 +10,8 @@ query's tables are read from the plan DuckDB makes for it (macros and views seen
 - A query summed over a window (a year-long period offered, the trend span) is summed again when a table it
   reads changed in a month the window reaches (`window_stale`): the window's own months, and for a query that
   also reads rows dated before or after its period (READS_BEYOND_PERIOD), those too.
+- A query whose rows are each one person's, made from that person's rows alone (`Reach.per_person`), has its
+  sums mended by the rows of the people whose rows changed (pipeline/by_person.py), whatever months they are in.
 - A table changed in a way months do not describe (`None`: a reference table, or one rebuilt whole), or a full
   refresh, leaves every sum of the queries reading it stale.
 
@@ -37,17 +39,26 @@ HELD_BEFORE = "_precomputed_manifest_before"
 @dataclass(frozen=True)
 class Reach:
     """How far beyond its period a query's rows for the period read: days before its start, and whether any later
-    row counts."""
+    row counts.
+
+    `per_person` names a column of every table the query reads when each of the query's rows is one person's
+    (denominator 1) and made from that person's rows alone: its sums are then mended by the changed people's
+    rows (pipeline/by_person.py) rather than summed again, however far its reach.
+    """
 
     days_before: int = 0
     later: bool = False
+    per_person: str | None = None
 
 
 # Queries whose events for a period read rows dated outside it, by SQL file: the reach, given the bound parameters.
 # repeat_3plus_not_marac_pct counts incidents up to $trigger_window_days before each trigger in the period, and a
-# referral to MARAC or a hearing any time after the window before the trigger.
+# referral to MARAC or a hearing any time after the window before the trigger; each of its rows is one victim's,
+# from that victim's incidents and MARAC cases alone.
 READS_BEYOND_PERIOD: dict[str, Callable[[Mapping[str, object]], Reach]] = {
-    "repeat_3plus_not_marac_pct": lambda parameters: Reach(int(str(parameters["trigger_window_days"])), later=True),
+    "repeat_3plus_not_marac_pct": lambda parameters: Reach(
+        int(str(parameters["trigger_window_days"])), later=True, per_person="victim_id"
+    ),
 }
 
 
@@ -138,6 +149,13 @@ class Staleness:
     def touched(self, sql: str, parameters: Mapping[str, object] | None = None) -> bool:
         """Whether any table the query reads changed."""
         return self.full or self.changes is None or self.changes.touches(self.tables(sql, parameters))
+
+    def changed_by_rows(self, tables: Iterable[str]) -> bool:
+        """Whether every one of `tables` that changed changed by rows the marts stage kept (`MartChanges.rows_kept`),
+        so its rows as they were can be told from its rows as they are (never in a full refresh)."""
+        if self.full or self.changes is None:
+            return False
+        return all(table not in self.changes.tables or table in self.changes.rows_kept for table in tables)
 
     def window_stale(
         self, sql: str, parameters: Mapping[str, object] | None, window: Period | None, reach: Reach = Reach()

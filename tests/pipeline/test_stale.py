@@ -42,7 +42,7 @@ def test_a_window_is_summed_again_when_a_change_falls_in_it(months, stale):
 
 
 def test_a_query_reading_beyond_its_period_is_reached_by_changes_before_and_after_it():
-    reach = Reach(days_before=365, later=True)
+    reach = Reach(days_before=365, later=True, per_person="victim_id")
     assert overlaps(frozenset({date(2024, 4, 1)}), YEAR_2025_26, reach)  # within 365 days before 1 Apr 2025
     assert not overlaps(frozenset({date(2024, 3, 1)}), YEAR_2025_26, reach)  # ends 366 days before
     assert overlaps(frozenset({date(2027, 9, 1)}), YEAR_2025_26, reach)  # any later change

@@ -1,0 +1,227 @@
+"""Sums mended person by person, for a query whose rows are each one person's, made from that person's rows alone.
+
+repeat_3plus_not_marac_pct counts, for a year-long window, each victim whose incidents met the MARAC trigger in
+it and who was not referred: a referral or a hearing any time after the window before the trigger answers it. So
+a change in any later month can change every earlier window's sums, and summing them again would read every
+window's history each night. But each of its rows is one victim's (denominator 1), made from that victim's
+incidents and MARAC cases alone (`Reach.per_person`, pipeline/stale.py). A refresh then changes its sums only by
+the rows of the people whose rows changed: the query is run over just their rows as they are and as they were,
+and the difference is added to each window's sums, cell by cell (a cell left with no one is removed, as a full
+rebuild would not hold it). The first and last event days are mended the same way where those people do not
+decide them.
+
+The people are those named by the changed rows (as they were and as they are) of the marts the query reads; the
+marts stage keeps those rows (`MartChanges.rows_kept`). A person's rows as they are are the mart's; as they were,
+those less the changed rows written, plus the changed rows replaced. Where a table the query reads changed in a
+way rows do not describe, or the refresh is full, nothing is mended (`changed_people` gives None) and the sums
+are made again as for any query.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from etl.staging import changed_rows_table
+from metrics.periods import Period
+from metrics.queries import WIDE_OPEN, bind
+from pipeline.stale import Staleness, reach_of
+
+PEOPLE = "_by_person_people"
+ROWS = "_by_person_rows"
+CELLS = "_by_person_cells"
+NOW, BEFORE = "now", "before"
+CELL_KEYS = ("period_date", "ward_code", "sex", "age_band", "ethnicity")
+
+
+class NotOnePersonPerRow(Exception):
+    """A query declared to give one row per person (`Reach.per_person`) gave a row that is not one person's."""
+
+
+def _copy(state: str, table: str) -> str:
+    return f"_by_person_{state}_{table}"
+
+
+@dataclass
+class ChangedPeople:
+    """The people whose rows a refresh changed in the tables one query reads, with those rows as they are and as they
+    were (in temporary tables), and the query as written over each."""
+
+    con: duckdb.DuckDBPyConnection
+    sql: Mapping[str, str]  # by state: the query reading the changed people's rows as they are (now) or were (before)
+    parameters: Mapping[str, object]  # the query's parameters over all time
+    people: int
+
+    def _events(self, state: str, parameters: Mapping[str, object]) -> tuple[str, dict[str, object]]:
+        sql = self.sql[state]
+        return sql, bind(sql, parameters)
+
+    def mend_coverage(self, key: str) -> bool:
+        """Write the query's first and last event days from those held and the changed people's events where those
+        people do not decide them; False (nothing written) when they may, so the whole query must say."""
+        if not self.people:
+            return True
+        coverage = "min(period_date), max(period_date), min(period_date) filter (where period_date > $start)"
+        found = {}
+        for state in (NOW, BEFORE):
+            sql, parameters = self._events(state, self.parameters)
+            found[state] = self.con.execute(
+                f"select {coverage} from ({sql})", {**parameters, "start": WIDE_OPEN["start"]}
+            ).fetchall()[0]
+        held = self.con.execute(
+            "select first_day, last_day, first_event_day from precomputed_coverage where query_key = $key", {"key": key}
+        ).fetchall()
+        if len(held) != 1:
+            return False
+        mended = [
+            _mended(held[0][position], found[BEFORE][position], found[NOW][position], earliest=position != 1)
+            for position in range(3)
+        ]
+        if any(day is _UNDECIDED for day in mended):
+            return False
+        self.con.execute(
+            "update precomputed_coverage set first_day = $first, last_day = $last, first_event_day = $first_event "
+            "where query_key = $key",
+            {"key": key, "first": mended[0], "last": mended[1], "first_event": mended[2]},
+        )
+        return True
+
+    def mend_windows(self, key: str, windows: Sequence[Period]) -> set[tuple[date, date]]:
+        """Add to each window's sums held the changed people's rows as they are, less their rows as they were;
+        returns the windows whose sums changed."""
+        if not self.people or not windows:
+            self._drop()
+            return set()
+        self.con.execute(
+            f"create or replace temp table {ROWS} (window_start date, window_end date, sign integer, period_date date, "
+            "ward_code varchar, sex varchar, age_band varchar, ethnicity varchar, numerator double, denominator double)"
+        )
+        for window in windows:
+            for state, sign in ((NOW, 1), (BEFORE, -1)):
+                sql, parameters = self._events(
+                    state, {**self.parameters, "start": window.start, "end": window.end, "period_years": window.years}
+                )
+                self.con.execute(
+                    f"insert into {ROWS} select $window_start, $window_end, $sign, period_date, ward_code, sex, age_band, "
+                    f"ethnicity, numerator, denominator from ({sql})",
+                    {**parameters, "window_start": window.start, "window_end": window.end, "sign": sign},
+                )
+        if self.con.execute(f"select count(*) from {ROWS} where denominator is distinct from 1").fetchall()[0][0]:
+            raise NotOnePersonPerRow(
+                f"{key}: a row with a denominator other than 1; a query whose sums are mended person by person must give "
+                "one row per person (pipeline/stale.py, READS_BEYOND_PERIOD)"
+            )
+        self.con.execute(
+            f"create or replace temp table {CELLS} as select window_start, window_end, "
+            "date_trunc('month', period_date)::date as period_date, ward_code, sex, age_band, ethnicity, "
+            "sum(sign * numerator)::double as numerator, sum(sign * denominator)::double as denominator "
+            f"from {ROWS} group by all having sum(sign * numerator) <> 0 or sum(sign * denominator) <> 0"
+        )
+        same_cell = " and ".join(
+            [
+                "held.query_key = $key",
+                "held.window_start = cells.window_start",
+                "held.window_end = cells.window_end",
+                *(f"held.{column} is not distinct from cells.{column}" for column in CELL_KEYS),
+            ]
+        )
+        changed = {
+            (start, end) for start, end in self.con.execute(f"select distinct window_start, window_end from {CELLS}").fetchall()
+        }
+        if changed:
+            self.con.execute(
+                "update precomputed_windows as held set numerator = held.numerator + cells.numerator, "
+                f"denominator = held.denominator + cells.denominator from {CELLS} as cells where {same_cell}",
+                {"key": key},
+            )
+            self.con.execute(
+                f"insert into precomputed_windows select $key, cells.* from {CELLS} as cells "
+                f"where not exists (select 1 from precomputed_windows as held where {same_cell})",
+                {"key": key},
+            )
+            # every row is one person's, so a cell whose denominator fell to 0 holds no one: a full rebuild has no row
+            self.con.execute("delete from precomputed_windows where query_key = $key and denominator = 0", {"key": key})
+        self._drop()
+        return changed
+
+    def _drop(self) -> None:
+        _drop_copies(self.con)
+
+
+class _Undecided:
+    pass
+
+
+_UNDECIDED = _Undecided()
+
+
+def _mended(held: date | None, before: date | None, now: date | None, *, earliest: bool) -> date | _Undecided | None:
+    """The query's first (`earliest`) or last event day after the changed people's events went from `before` to
+    `now`, given the day held; undecided when the changed people held it and may no longer."""
+
+    def beyond(day: date, bound: date) -> bool:  # `day` lies on the far side of `bound` (later than a first day)
+        return day > bound if earliest else day < bound
+
+    if held is None:  # no event at all was held, so the changed people had none
+        return now if before is None else _UNDECIDED
+    if before is None or beyond(before, held):  # whoever holds that day did not change
+        return held if now is None or beyond(now, held) else now
+    if before == held and now is not None and not beyond(now, held):
+        return now  # a changed person still holds that day, or one beyond it
+    return _UNDECIDED
+
+
+def _drop_copies(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the people, their rows copied and the rows and cells of the sums mended."""
+    for (name,) in con.execute(
+        "select table_name from duckdb_tables() where temporary and starts_with(table_name, '_by_person_')"
+    ).fetchall():
+        con.execute(f'drop table if exists "{name}"')
+
+
+def changed_people(
+    con: duckdb.DuckDBPyConnection, stale: Staleness, sql_name: str, sql: str, everything: Mapping[str, object]
+) -> ChangedPeople | None:
+    """The people whose rows changed in the tables a per-person query reads, or None when its sums cannot be mended
+    person by person (a query not declared so, a full refresh, or a table it reads changed other than by rows)."""
+    person = reach_of(sql_name, everything).per_person
+    if person is None or stale.full:
+        return None
+    tables = sorted(stale.tables(sql, everything))
+    changes = stale.changes
+    if changes is None or not stale.changed_by_rows(tables):
+        return None
+    changed = [table for table in tables if table in changes.tables]
+    if not changed:
+        return ChangedPeople(con, {}, everything, 0)
+    people = " union ".join(f"select {person} as person from {changed_rows_table(table)}" for table in changed)
+    con.execute(f"create or replace temp table {PEOPLE} as {people}")
+    count = con.execute(f"select count(*) from {PEOPLE} where person is not null").fetchall()[0][0]
+    if not count:
+        return ChangedPeople(con, {}, everything, 0)
+    for table in tables:
+        now, before = _copy(NOW, table), _copy(BEFORE, table)
+        con.execute(
+            f"create or replace temp table {now} as select * from {table} where {person} in (select person from {PEOPLE})"
+        )
+        if table in changed:
+            rows = changed_rows_table(table)
+            con.execute(
+                f"create or replace temp table {before} as "
+                f"(select * from {now} except all select * exclude (_change) from {rows} where _change = 'new') "
+                f"union all select * exclude (_change) from {rows} where _change = 'old'"
+            )
+        else:
+            con.execute(f"create or replace temp table {before} as select * from {now}")
+    return ChangedPeople(con, {state: _reading(sql, tables, state) for state in (NOW, BEFORE)}, everything, count)
+
+
+def _reading(sql: str, tables: Sequence[str], state: str) -> str:
+    """The query as written, reading each table's copy for `state` in its place."""
+    for table in tables:
+        sql = re.sub(rf"\b{re.escape(table)}\b", _copy(state, table), sql)
+    return sql

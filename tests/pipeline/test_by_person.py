@@ -1,0 +1,108 @@
+"""The repeat-victims-not-at-MARAC sums are mended by the changed victims' rows, as a full rebuild would make them.
+
+On the front-door drop (tests/drops.py), VR2's third incident within 12 months was on 15 January 2026 and her
+only referral was in March 2024: in 2025/26 she is the one triggered victim of three (VR1, VR2, VR4) not referred.
+A MARAC hearing for her on 20 March 2026 answers the trigger; moving that case to VR5 takes the answer away again.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from etl.warehouse import Warehouse
+from metrics.compute import Filters, compute
+from metrics.disclosure import DisclosureRule
+from metrics.periods import financial_year
+from oversight.settings import Settings
+from pipeline import by_person
+from pipeline.by_person import _UNDECIDED, _mended
+from pipeline.nightly import refresh
+from tests.drops import write_front_door_drop
+from tests.pipeline.test_incremental_equivalence import _differences
+
+YEAR = financial_year(2025)
+MARAC = (
+    "case_id,victim_id,heard_on,referral_agency,n_children_in_household,victim_sex,victim_age_band,victim_ethnicity,ward_code\n"
+)
+KEY = "repeat_3plus_not_marac_pct?trigger_incidents=3&trigger_window_days=365"
+
+D1, D2, D3 = date(2024, 1, 1), date(2024, 6, 1), date(2025, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("held", "before", "now", "expected"),
+    [
+        (D2, None, D3, D2),  # a new person's events all later: the first day held stays
+        (D2, None, D1, D1),  # a new person's event comes first
+        (D2, D3, None, D2),  # a person who did not hold the first day has gone
+        (D2, D2, D1, D1),  # the person holding it now has an earlier event
+        (D2, D2, D2, D2),  # and still holds it
+        (D2, D2, D3, _UNDECIDED),  # the person holding it moved later: someone else may hold it too, or no one
+        (D2, D2, None, _UNDECIDED),
+        (None, None, D3, D3),  # the first event of all
+        (None, None, None, None),
+    ],
+)
+def test_the_first_day_is_mended_where_the_changed_people_do_not_decide_it(held, before, now, expected):
+    assert _mended(held, before, now, earliest=True) == expected
+
+
+def test_the_last_day_is_mended_the_same_way_from_the_other_end():
+    assert _mended(D2, None, D1, earliest=False) == D2
+    assert _mended(D2, None, D3, earliest=False) == D3
+    assert _mended(D2, D2, D1, earliest=False) is _UNDECIDED
+    assert _mended(D2, D2, D3, earliest=False) == D3
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("by_person")
+    settings = Settings(warehouse=root / "warehouse")
+    report = refresh(write_front_door_drop(root / "drop"), warehouse=settings.warehouse, settings=settings)
+    assert report.outcome == "completed", report.error
+    return settings.warehouse
+
+
+def _repeat_victims(warehouse: Path) -> tuple[int, int]:
+    con = Warehouse(warehouse).connect_read_only()
+    try:
+        frame = compute(con, "repeat_3plus_not_marac_pct", Filters(period=YEAR), rule=DisclosureRule.unsuppressed())
+    finally:
+        con.close()
+    (row,) = frame.iter_rows(named=True)
+    return row["numerator"], row["denominator"]
+
+
+def test_a_later_hearing_and_its_move_to_another_victim_mend_the_earlier_year(base, tmp_path, monkeypatch):
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(base, warehouse)
+    settings = Settings(warehouse=warehouse)
+    assert _repeat_victims(warehouse) == (1, 3)
+    mended: list[set[tuple[date, date]]] = []
+    mend = by_person.ChangedPeople.mend_windows
+
+    def spy(self, key, windows):
+        changed = mend(self, key, windows)
+        mended.append(changed if key == KEY else set())
+        return changed
+
+    monkeypatch.setattr(by_person.ChangedPeople, "mend_windows", spy)
+    for position, victim in enumerate(("VR2", "VR5")):
+        drop = tmp_path / f"drop{position}"
+        drop.mkdir()
+        (drop / f"marac_cases_2026-03-2{position + 1}.csv").write_text(
+            MARAC + f"MC9,{victim},2026-03-20,police,0,female,45-54,white,E05990002\n"
+        )
+        report = refresh(drop, warehouse=warehouse, settings=settings)
+        assert (report.outcome, report.kind) == ("completed", "incremental"), report.error
+        assert _repeat_victims(warehouse) == ((0, 3) if victim == "VR2" else (1, 3))
+        # the year's sums changed by VR2's row, mended rather than summed again
+        assert (YEAR.start, YEAR.end) in mended[-1]
+    incremental = Warehouse(warehouse).current_path()
+    (tmp_path / "empty").mkdir()
+    assert refresh(tmp_path / "empty", warehouse=warehouse, settings=settings, full=True).kind == "full"
+    assert _differences(incremental, Warehouse(warehouse).current_path()) == {}
