@@ -17,13 +17,14 @@ first, so the district's come from a short stretch.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import duckdb
 
-from metrics.definitions import Indicator
-from metrics.periods import Period
+from metrics.definitions import Grain, Indicator
+from metrics.periods import Period, month_end
 from metrics.precomputed import GROUPING_SETS, MANIFEST, HeldGrain, Product
 from metrics.queries import PERIOD_EXPRESSIONS, PERSON_COLUMNS, WIDE_OPEN, bind, query_key, query_sql
 from pipeline.precompute import record
@@ -164,22 +165,52 @@ def _sum_window(con: duckdb.DuckDBPyConnection, indicator: Indicator, window: Pe
         and not stale.window_stale(sql, everything, window, reach_of(indicator.sql_name, everything))
     )
     if not kept:
+        identity = {"key": key, "source": source, "window_start": window.start, "window_end": window.end}
+        years = (
+            _years_changed(stale, sql, everything, window)
+            if by_year
+            and indicator.grain is Grain.MONTHLY
+            and stale.held(Product.TOTALS, key, held_grain, window)
+            and not stale.held(Product.EVENTS, key, HeldGrain.WINDOW, window)
+            else None
+        )
         if not stale.full:
             con.execute(
                 "delete from precomputed_totals where query_key = $key and source = $source "
-                "and window_start = $start and window_end = $end",
-                {"key": key, "source": source, "start": window.start, "end": window.end},
+                "and window_start = $window_start and window_end = $window_end"
+                + ("" if years is None else " and list_contains($years, period_date)"),
+                {**identity, **({} if years is None else {"years": [start for start, _ in years]})},
             )
         # each row dated within the window, in its month or financial year
         events = (
-            f"from (select greatest({grain}, $start)::date as period_date, ward_code, sex, age_band, ethnicity, "
+            f"from (select greatest({grain}, $window_start)::date as period_date, ward_code, sex, age_band, ethnicity, "
             f"numerator, denominator from ({sql}))"
         )
-        con.execute(
-            _rolled_up(("$key", "$source", "$start::date", "$end::date"), [], events),
-            {**bind(sql, parameters), "key": key, "source": source, "start": window.start, "end": window.end},
-        )
+        # the whole window, or (a query summable by month, held before) only the financial years a change reached:
+        # its rows dated in a year are the query's rows over that year (metrics/definitions.Grain)
+        for start, end in [(window.start, window.end)] if years is None else years:
+            con.execute(
+                _rolled_up(("$key", "$source", "$window_start::date", "$window_end::date"), [], events),
+                {**bind(sql, {**parameters, "start": start, "end": end}), **identity},
+            )
     record(con, Product.TOTALS, key, held_grain, window)
+
+
+def _years_changed(
+    stale: Staleness, sql: str, everything: Mapping[str, object], window: Period
+) -> list[tuple[date, date]] | None:
+    """The parts of `window` in each financial year a change of a monthly query's tables reached (each year's
+    first day within the window, and its last), as the by-year sums date them; None when any month may have
+    changed."""
+    months = stale.months(sql, everything)
+    if months is None:
+        return None
+    years = set()
+    for month in months:
+        if month <= window.end and month_end(month) >= window.start:
+            first = date(month.year - (month.month < 4), 4, 1)
+            years.add((max(first, window.start), min(first.replace(year=first.year + 1) - timedelta(days=1), window.end)))
+    return sorted(years)
 
 
 def _rolled_up(identity: tuple[str, str, str, str], grouped: list[str], events: str) -> str:
