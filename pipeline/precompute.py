@@ -10,7 +10,7 @@ refresh and its events summed by month, ward, sex, age band and ethnic group:
   trend span, each summed the same way. Shorter periods read little and run live.
 - `precomputed_coverage`: each query's first and last event date.
 
-Each is listed in `precomputed_manifest` as it is built (`record`).
+Each is listed in `precomputed_manifest` as it is built (`Staleness.list_held`).
 
 metrics/read.py reads these where the manifest says they hold the period asked for, and runs the
 query itself otherwise. The refresh (pipeline/nightly.py) then builds the pages' own sums from them
@@ -29,7 +29,7 @@ from metrics import completeness, periods
 from metrics.board.period_text import latest_complete_quarter, previous_period
 from metrics.definitions import Grain
 from metrics.periods import Period, trend_span
-from metrics.precomputed import MANIFEST, MANIFEST_SCHEMA, HeldGrain, Product
+from metrics.precomputed import MANIFEST_SCHEMA, HeldGrain, Product
 from metrics.queries import EVENT_KEYS, WIDE_OPEN, bind, query_key, query_sql
 from metrics.registry import all_indicators
 from pipeline.stale import Staleness, month_runs, reach_of
@@ -67,10 +67,10 @@ def build(con: duckdb.DuckDBPyConnection, stale: Staleness | None = None) -> Non
     for key, indicator in queries.items():
         sql = query_sql(indicator.sql_name)
         everything = {**WIDE_OPEN, **indicator.query_parameters}
-        record(con, Product.COVERAGE, key, HeldGrain.ALL)
+        stale.list_held(Product.COVERAGE, key, HeldGrain.ALL)
         if indicator.grain is Grain.MONTHLY:
             _sum_monthly(con, stale, key, sql, everything)
-            record(con, Product.EVENTS, key, HeldGrain.MONTHLY)
+            stale.list_held(Product.EVENTS, key, HeldGrain.MONTHLY)
             continue
         if stale.touched(sql, everything) or not stale.held(Product.COVERAGE, key, HeldGrain.ALL):
             _delete(con, "precomputed_coverage", key)
@@ -96,12 +96,13 @@ def build(con: duckdb.DuckDBPyConnection, stale: Staleness | None = None) -> Non
                     {"key": key, "window_start": period.start, "window_end": period.end, **bind(sql, parameters)},
                 )
                 stale.windows_redone.add((key, *window))
-            record(con, Product.EVENTS, key, HeldGrain.WINDOW, period)
+            stale.list_held(Product.EVENTS, key, HeldGrain.WINDOW, period)
         for window in stale.held_windows(Product.EVENTS, key, HeldGrain.WINDOW) - windows:  # no longer offered
             _delete(con, "precomputed_windows", key, window)
     # Rows went in one query key after another, so a page's read of one key already skips the others' row groups
     # (a refresh that sums some months again adds them at the end).
     con.execute("drop table if exists _precompute_events")
+    stale.write_manifest()
 
 
 def _sum_monthly(con: duckdb.DuckDBPyConnection, stale: Staleness, key: str, sql: str, everything: Mapping[str, object]) -> None:
@@ -192,26 +193,6 @@ def _delete(con: duckdb.DuckDBPyConnection, table: str, key: str, window: tuple[
     )
 
 
-def record(
-    con: duckdb.DuckDBPyConnection,
-    product: Product,
-    key: str,
-    grain: HeldGrain,
-    window: Period | None = None,
-) -> None:
-    """List a product held in the manifest (metrics/precomputed.py), the only thing metrics/read.py reads it by."""
-    con.execute(
-        f"insert into {MANIFEST} values ($product, $key, $grain, $start, $end)",
-        {
-            "product": product.value,
-            "key": key,
-            "grain": grain.value,
-            "start": window.start if window else None,
-            "end": window.end if window else None,
-        },
-    )
-
-
 def build_source_coverage(con: duckdb.DuckDBPyConnection, stale: Staleness | None = None) -> None:
     """Write each source's coverage into the warehouse being built, for pages to read cheaply (kept when no table
     it reads changed)."""
@@ -221,7 +202,8 @@ def build_source_coverage(con: duckdb.DuckDBPyConnection, stale: Staleness | Non
         held = stale.held(Product.SOURCE_COVERAGE, completeness.COVERAGE_TABLE, HeldGrain.ALL)
         if stale.touched(sql) or not held:
             con.execute(f"create or replace table {completeness.COVERAGE_TABLE} as {sql}")
-        record(con, Product.SOURCE_COVERAGE, completeness.COVERAGE_TABLE, HeldGrain.ALL)
+        stale.list_held(Product.SOURCE_COVERAGE, completeness.COVERAGE_TABLE, HeldGrain.ALL)
+    stale.write_manifest()
 
 
 def offered_periods(con: duckdb.DuckDBPyConnection) -> list[Period]:

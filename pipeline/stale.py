@@ -89,6 +89,8 @@ class Staleness:
     windows_redone: set[tuple[str, date, date]] = field(default_factory=set)
     _tables: dict[str, frozenset[str]] = field(default_factory=dict)
     _held: set[tuple[str, str, str, date | None, date | None]] = field(default_factory=set)
+    # the manifest rows listed and not yet written: hundreds of one-row inserts would each cost a statement
+    _listed: list[tuple[str, str, str, date | None, date | None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         has_manifest = self.con.sql(
@@ -111,6 +113,23 @@ class Staleness:
         """Whether the version as copied listed the product (always False in a full refresh)."""
         entry = (product.value, key, grain.value, window.start if window else None, window.end if window else None)
         return entry in self._held
+
+    def list_held(self, product: Product, key: str, grain: HeldGrain, window: Period | None = None) -> None:
+        """List a product held in the manifest (metrics/precomputed.py), the only thing metrics/read.py reads it by;
+        the rows listed are written together by `write_manifest`, before anything reads the manifest."""
+        self._listed.append((product.value, key, grain.value, window.start if window else None, window.end if window else None))
+
+    def write_manifest(self) -> None:
+        """Write the manifest rows listed since the last call, in one statement."""
+        if not self._listed:
+            return
+        columns = ("product", "query_key", "grain", "window_start", "window_end")
+        self.con.execute(
+            f"insert into {MANIFEST} select listed.product, listed.query_key, listed.grain, "
+            "listed.window_start::date, listed.window_end::date from (select unnest($listed) as listed)",
+            {"listed": [dict(zip(columns, row, strict=True)) for row in self._listed]},
+        )
+        self._listed.clear()
 
     def held_windows(self, product: Product, key: str, grain: HeldGrain) -> set[tuple[date, date]]:
         """The windows the version as copied listed for a product and key."""
