@@ -20,7 +20,7 @@ what it listed before is kept aside (`held`), as a sum is kept only where it was
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -55,6 +55,16 @@ def reach_of(sql_name: str, parameters: Mapping[str, object]) -> Reach:
     """The reach of an SQL file's rows beyond the period asked for (none for most)."""
     reach = READS_BEYOND_PERIOD.get(sql_name)
     return reach(parameters) if reach else Reach()
+
+
+def among(columns: tuple[str, ...], rows: Sequence[object], name: str) -> tuple[str, dict[str, object]]:
+    """A condition that a row's `columns` are those of one of `rows` (dicts by column, or values of one column),
+    bound as `$name`, as a semi-join (a hash table of the few rows, not a search of a list for every row); false
+    when there are none, and its parameters."""
+    if not rows:
+        return "false", {}
+    named = columns[0] if len(columns) == 1 else "{" + ", ".join(f"'{column}': {column}" for column in columns) + "}"
+    return f"{named} in (select unnest(${name}))", {name: list(rows)}
 
 
 def month_runs(months: Iterable[date]) -> list[tuple[date, date]]:

@@ -27,7 +27,7 @@ from metrics.definitions import Grain, Indicator
 from metrics.periods import Period, month_end
 from metrics.precomputed import GROUPING_SETS, MANIFEST, HeldGrain, Product
 from metrics.queries import PERIOD_EXPRESSIONS, PERSON_COLUMNS, WIDE_OPEN, bind, query_key, query_sql
-from pipeline.stale import Staleness, reach_of
+from pipeline.stale import Staleness, among, reach_of
 
 SCHEMA = """
     create or replace temp table _totals_staging (
@@ -93,8 +93,8 @@ def build(con: duckdb.DuckDBPyConnection, extra: Sequence[ExtraWindows] = (), st
         )
     else:
         # the extra windows' rows summed again, in one statement (all of a window's, or those of the years it names)
-        whole_windows, whole_values = _among(_WINDOW, [row for row in gone if "period_date" not in row], "windows")
-        years, years_values = _among((*_WINDOW, "period_date"), [row for row in gone if "period_date" in row], "years")
+        whole_windows, whole_values = among(_WINDOW, [row for row in gone if "period_date" not in row], "windows")
+        years, years_values = among((*_WINDOW, "period_date"), [row for row in gone if "period_date" in row], "years")
         if gone:
             con.execute(f"delete from precomputed_totals where {whole_windows} or {years}", {**whole_values, **years_values})
         # windows no longer held (no longer offered) go
@@ -122,10 +122,10 @@ def _add_up_again(con: duckdb.DuckDBPyConnection, stale: Staleness) -> None:
     ]
     windows = [{"query_key": key, "window_start": start, "window_end": end} for key, start, end in sorted(stale.windows_redone)]
     # each list a semi-join (a hash table of a few rows), not a search of the list for every row
-    whole_redone, whole_values = _among(("query_key",), whole, "whole")
-    months_redone, months_values = _among(("query_key", "period_date"), months, "months")
+    whole_redone, whole_values = among(("query_key",), whole, "whole")
+    months_redone, months_values = among(("query_key", "period_date"), months, "months")
     month_redone, month_values = f"({whole_redone} or {months_redone})", {**whole_values, **months_values}
-    window_redone, window_values = _among(("query_key", "window_start", "window_end"), windows, "windows")
+    window_redone, window_values = among(("query_key", "window_start", "window_end"), windows, "windows")
     con.execute(
         f"delete from precomputed_totals where (source = 'month' and {month_redone}) or (source = 'window' and {window_redone})",
         {**month_values, **window_values},
@@ -144,15 +144,6 @@ def _add_up_again(con: duckdb.DuckDBPyConnection, stale: Staleness) -> None:
         ),
         window_values,
     )
-
-
-def _among(columns: tuple[str, ...], rows: list, name: str) -> tuple[str, dict[str, object]]:
-    """A condition that a row's `columns` are those of one of `rows` (dicts by column, or values of one column),
-    bound as `$name`; false when there are none."""
-    if not rows:
-        return "false", {}
-    named = columns[0] if len(columns) == 1 else "{" + ", ".join(f"'{column}': {column}" for column in columns) + "}"
-    return f"{named} in (select unnest(${name}))", {name: rows}
 
 
 def _sum_window(
