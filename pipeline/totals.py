@@ -27,7 +27,7 @@ from metrics.definitions import Grain, Indicator
 from metrics.periods import Period, month_end
 from metrics.precomputed import GROUPING_SETS, MANIFEST, HeldGrain, Product
 from metrics.queries import PERIOD_EXPRESSIONS, PERSON_COLUMNS, WIDE_OPEN, bind, query_key, query_sql
-from pipeline.stale import Staleness, among, reach_of
+from pipeline.stale import Reach, Staleness, among, reach_of
 
 SCHEMA = """
     create or replace temp table _totals_staging (
@@ -186,6 +186,7 @@ def _sum_window(
             _years_changed(stale, sql, everything, window)
             if by_year
             and indicator.grain is Grain.MONTHLY
+            and reach_of(indicator.sql_name, everything) == Reach()  # it reads no rows beyond the year asked for
             and stale.held(Product.TOTALS, key, held_grain, window)
             and not stale.held(Product.EVENTS, key, HeldGrain.WINDOW, window)
             else None
