@@ -17,7 +17,6 @@ import duckdb
 from metrics.periods import ALL_TIME
 from metrics.precomputed import STAGE_COUNTS, STEP_DAYS, HeldGrain, Product, over_records
 from metrics.queries import query_sql
-from pipeline.precompute import record
 from pipeline.stale import Staleness, month_runs
 
 
@@ -37,4 +36,5 @@ def build(con: duckdb.DuckDBPyConnection, stale: Staleness | None = None) -> Non
             con.execute(f"delete from {summed.table} where list_contains($months, month_start)", {"months": sorted(months)})
             for start, end in month_runs(months):
                 con.execute(f"insert into {summed.table} {monthly}", {"start": start, "end": end})
-        record(con, Product.ATTRITION, summed.table, HeldGrain.MONTHLY)
+        stale.list_held(Product.ATTRITION, summed.table, HeldGrain.MONTHLY)
+    stale.write_manifest()

@@ -10,7 +10,7 @@ refresh and its events summed by month, ward, sex, age band and ethnic group:
   trend span, each summed the same way. Shorter periods read little and run live.
 - `precomputed_coverage`: each query's first and last event date.
 
-Each is listed in `precomputed_manifest` as it is built (`record`).
+Each is listed in `precomputed_manifest` as it is built (`Staleness.list_held`).
 
 metrics/read.py reads these where the manifest says they hold the period asked for, and runs the
 query itself otherwise. The refresh (pipeline/nightly.py) then builds the pages' own sums from them
@@ -20,7 +20,7 @@ month (pipeline/attrition_sums.py).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import duckdb
@@ -29,11 +29,11 @@ from metrics import completeness, periods
 from metrics.board.period_text import latest_complete_quarter, previous_period
 from metrics.definitions import Grain
 from metrics.periods import Period, trend_span
-from metrics.precomputed import MANIFEST, MANIFEST_SCHEMA, HeldGrain, Product
+from metrics.precomputed import MANIFEST_SCHEMA, HeldGrain, Product
 from metrics.queries import EVENT_KEYS, WIDE_OPEN, bind, query_key, query_sql
 from metrics.registry import all_indicators
 from pipeline import by_person
-from pipeline.stale import Staleness, month_runs, reach_of
+from pipeline.stale import Staleness, among, month_runs, reach_of
 
 SCHEMA = """
     create or replace table precomputed_coverage (query_key varchar, first_day date, last_day date, first_event_day date);
@@ -65,13 +65,18 @@ def build(con: duckdb.DuckDBPyConnection, stale: Staleness | None = None) -> Non
     build_source_coverage(con, stale)
     offered = offered_periods(con)
     queries = {query_key(indicator): indicator for indicator in all_indicators()}
+    monthly = {
+        key: (query_sql(indicator.sql_name), {**WIDE_OPEN, **indicator.query_parameters})
+        for key, indicator in queries.items()
+        if indicator.grain is Grain.MONTHLY
+    }
+    _sum_monthly(con, stale, monthly)
     for key, indicator in queries.items():
         sql = query_sql(indicator.sql_name)
         everything = {**WIDE_OPEN, **indicator.query_parameters}
-        record(con, Product.COVERAGE, key, HeldGrain.ALL)
+        stale.list_held(Product.COVERAGE, key, HeldGrain.ALL)
         if indicator.grain is Grain.MONTHLY:
-            _sum_monthly(con, stale, key, sql, everything)
-            record(con, Product.EVENTS, key, HeldGrain.MONTHLY)
+            stale.list_held(Product.EVENTS, key, HeldGrain.MONTHLY)
             continue
         # a query whose rows are each one person's is mended by the changed people's rows (pipeline/by_person.py)
         people = by_person.changed_people(con, stale, indicator.sql_name, sql, everything)
@@ -104,7 +109,7 @@ def build(con: duckdb.DuckDBPyConnection, stale: Staleness | None = None) -> Non
                     {"key": key, "window_start": period.start, "window_end": period.end, **bind(sql, parameters)},
                 )
                 stale.windows_redone.add((key, *window))
-            record(con, Product.EVENTS, key, HeldGrain.WINDOW, period)
+            stale.list_held(Product.EVENTS, key, HeldGrain.WINDOW, period)
         if people is not None:
             stale.windows_redone.update((key, *window) for window in people.mend_windows(key, to_mend))
         for window in stale.held_windows(Product.EVENTS, key, HeldGrain.WINDOW) - windows:  # no longer offered
@@ -112,57 +117,103 @@ def build(con: duckdb.DuckDBPyConnection, stale: Staleness | None = None) -> Non
     # Rows went in one query key after another, so a page's read of one key already skips the others' row groups
     # (a refresh that sums some months again adds them at the end).
     con.execute("drop table if exists _precompute_events")
+    stale.write_manifest()
 
 
-def _sum_monthly(con: duckdb.DuckDBPyConnection, stale: Staleness, key: str, sql: str, everything: Mapping[str, object]) -> None:
-    """A monthly query's sums and coverage: every month, or only the months its tables changed in."""
-    months = stale.months(sql, everything) if stale.held(Product.EVENTS, key, HeldGrain.MONTHLY) else None
-    if months is not None and not months:
-        return  # nothing it reads changed
-    if months is None:
-        _delete(con, "precomputed_monthly", key)
-        _delete(con, "precomputed_coverage", key)
-        con.execute(f"create or replace temp table _precompute_events as {sql}", bind(sql, everything))
-        con.execute(
-            f"insert into precomputed_coverage select $key, {_COVERAGE} from _precompute_events",
-            {"key": key, "start": WIDE_OPEN["start"]},
-        )
-    else:
-        con.execute(
-            "delete from precomputed_monthly where query_key = $key and list_contains($months, period_date)",
-            {"key": key, "months": sorted(months)},
-        )
-        # A monthly query's events fall in the period asked for, dated by the row each comes from
-        # (metrics/definitions.Grain): a run of changed months holds every event of those months.
-        for position, (start, end) in enumerate(month_runs(months)):
-            statement = (
-                "create or replace temp table _precompute_events as" if position == 0 else "insert into _precompute_events"
-            )
-            con.execute(f"{statement} {sql}", bind(sql, {**everything, "start": start, "end": end}))
-        _update_coverage(con, key, sql, everything, months)
-    con.execute(f"insert into precomputed_monthly select $key, {_SUMMED} from _precompute_events group by all", {"key": key})
-    stale.monthly_redone[key] = months
-
-
-def _update_coverage(
-    con: duckdb.DuckDBPyConnection, key: str, sql: str, everything: Mapping[str, object], months: frozenset[date]
+def _sum_monthly(
+    con: duckdb.DuckDBPyConnection, stale: Staleness, queries: Mapping[str, tuple[str, Mapping[str, object]]]
 ) -> None:
-    """A monthly query's first and last days, from those held before and the events of the changed months
-    (in `_precompute_events`) where they decide them; from the whole query where they do not."""
-    held = con.sql(
-        "select first_day, last_day, first_event_day from precomputed_coverage where query_key = $key", params={"key": key}
-    ).fetchall()
-    first, last, first_event = held[0] if held else (None, None, None)
-    changed_first, changed_last, changed_first_event = con.sql(
-        f"select {_COVERAGE} from _precompute_events", params={"start": WIDE_OPEN["start"]}
-    ).fetchall()[0]
-    # the months still held that did not change: their events are as before
-    kept_first, kept_last = con.sql(
-        "select min(period_date), max(period_date) from precomputed_monthly where query_key = $key", params={"key": key}
-    ).fetchall()[0]
+    """The monthly queries' sums and coverage (`queries`: by query key, the SQL and its parameters): for each, every
+    month, or only the months its tables changed in. What each held before is read, and what it no longer holds
+    deleted, in one statement for them all; then each query's events are summed, one query after another."""
+    redo: dict[str, frozenset[date] | None] = {}
+    for key, (sql, everything) in queries.items():
+        months = stale.months(sql, everything) if stale.held(Product.EVENTS, key, HeldGrain.MONTHLY) else None
+        if months is None or months:  # else nothing it reads changed
+            redo[key] = months
+    if not redo:
+        return
+    whole = [key for key, months in redo.items() if months is None]
+    changed = [{"query_key": key, "period_date": month} for key, months in redo.items() for month in sorted(months or ())]
+    partly = [key for key, months in redo.items() if months]
+    in_whole, whole_values = among(("query_key",), whole, "whole")
+    in_changed, changed_values = among(("query_key", "period_date"), changed, "changed")
+    in_partly, partly_values = among(("query_key",), partly, "partly")
+    in_redo, redo_values = among(("query_key",), list(redo), "redo")
+    # what each query summed by months held before: its coverage, and the first and last of its months that did not change
+    held = {
+        key: coverage
+        for key, *coverage in con.sql(
+            f"select query_key, first_day, last_day, first_event_day from precomputed_coverage where {in_partly}",
+            params=partly_values,
+        ).fetchall()
+    }
+    kept = {
+        key: (first, last)
+        for key, first, last in con.sql(
+            f"select query_key, min(period_date), max(period_date) from precomputed_monthly where {in_partly} "
+            f"and not {in_changed} group by query_key",
+            params={**partly_values, **changed_values},
+        ).fetchall()
+    }
+    con.execute(f"delete from precomputed_monthly where {in_whole} or {in_changed}", {**whole_values, **changed_values})
+    con.execute(f"delete from precomputed_coverage where {in_redo}", redo_values)
+    decided: list[dict[str, object]] = []
+    for key, months in redo.items():
+        sql, everything = queries[key]
+        if months is None:
+            con.execute(f"create or replace temp table _precompute_events as {sql}", bind(sql, everything))
+            con.execute(
+                f"insert into precomputed_coverage select $key, {_COVERAGE} from _precompute_events",
+                {"key": key, "start": WIDE_OPEN["start"]},
+            )
+        else:
+            # A monthly query's events fall in the period asked for, dated by the row each comes from
+            # (metrics/definitions.Grain): a run of changed months holds every event of those months.
+            for position, (start, end) in enumerate(month_runs(months)):
+                statement = (
+                    "create or replace temp table _precompute_events as" if position == 0 else "insert into _precompute_events"
+                )
+                con.execute(f"{statement} {sql}", bind(sql, {**everything, "start": start, "end": end}))
+            first_last = con.sql(f"select {_COVERAGE} from _precompute_events", params={"start": WIDE_OPEN["start"]})
+            coverage = _updated_coverage(held.get(key), first_last.fetchall()[0], kept.get(key, (None, None)), months)
+            if coverage is None:  # the whole query decides it
+                con.execute(
+                    f"insert into precomputed_coverage select $key, {_COVERAGE} from ({sql})",
+                    {"key": key, **bind(sql, everything), "start": WIDE_OPEN["start"]},
+                )
+            else:
+                decided.append(
+                    dict(zip(("query_key", "first_day", "last_day", "first_event_day"), (key, *coverage), strict=True))
+                )
+        con.execute(f"insert into precomputed_monthly select $key, {_SUMMED} from _precompute_events group by all", {"key": key})
+        stale.monthly_redone[key] = months
+    if decided:
+        con.execute(
+            "insert into precomputed_coverage select decided.query_key, decided.first_day::date, decided.last_day::date, "
+            "decided.first_event_day::date from (select unnest($decided) as decided)",
+            {"decided": decided},
+        )
 
-    def month(day: date | None) -> date | None:
-        return day.replace(day=1) if day else None
+
+Coverage = tuple[date | None, date | None, date | None]
+
+
+def _updated_coverage(
+    held: Sequence[date | None] | None,
+    changed: Sequence[date | None],
+    kept: tuple[date | None, date | None],
+    months: frozenset[date],
+) -> Coverage | None:
+    """A monthly query's first and last days (and first event day), from those `held` before, those of the events of
+    the changed `months` (`changed`) and the first and last of the months `kept`, where they decide them; None where
+    they do not (the whole query then does)."""
+    first, last, first_event = held if held else (None, None, None)
+    changed_first, changed_last, changed_first_event = changed
+    kept_first, kept_last = kept
+
+    def month(day: date) -> date:
+        return day.replace(day=1)
 
     def earliest(before: date | None, changed: date | None) -> tuple[bool, date | None]:
         if before is not None and month(before) not in months:  # the earliest kept event is still the one before
@@ -180,17 +231,9 @@ def _update_coverage(
 
     decided = [earliest(first, changed_first), latest(last, changed_last)]
     decided.append(earliest(first_event, changed_first_event) if kept_first != WIDE_OPEN["start"] else (False, None))
-    _delete(con, "precomputed_coverage", key)
-    if all(known for known, _ in decided):
-        con.execute(
-            "insert into precomputed_coverage values ($key, $first, $last, $first_event)",
-            {"key": key, "first": decided[0][1], "last": decided[1][1], "first_event": decided[2][1]},
-        )
-    else:
-        con.execute(
-            f"insert into precomputed_coverage select $key, {_COVERAGE} from ({sql})",
-            {"key": key, **bind(sql, everything), "start": WIDE_OPEN["start"]},
-        )
+    if not all(known for known, _ in decided):
+        return None
+    return decided[0][1], decided[1][1], decided[2][1]
 
 
 def _delete(con: duckdb.DuckDBPyConnection, table: str, key: str, window: tuple[date, date] | None = None) -> None:
@@ -199,26 +242,6 @@ def _delete(con: duckdb.DuckDBPyConnection, table: str, key: str, window: tuple[
     con.execute(
         f"delete from {table} where query_key = $key{where}",
         {"key": key, **({"start": window[0], "end": window[1]} if window else {})},
-    )
-
-
-def record(
-    con: duckdb.DuckDBPyConnection,
-    product: Product,
-    key: str,
-    grain: HeldGrain,
-    window: Period | None = None,
-) -> None:
-    """List a product held in the manifest (metrics/precomputed.py), the only thing metrics/read.py reads it by."""
-    con.execute(
-        f"insert into {MANIFEST} values ($product, $key, $grain, $start, $end)",
-        {
-            "product": product.value,
-            "key": key,
-            "grain": grain.value,
-            "start": window.start if window else None,
-            "end": window.end if window else None,
-        },
     )
 
 
@@ -231,7 +254,8 @@ def build_source_coverage(con: duckdb.DuckDBPyConnection, stale: Staleness | Non
         held = stale.held(Product.SOURCE_COVERAGE, completeness.COVERAGE_TABLE, HeldGrain.ALL)
         if stale.touched(sql) or not held:
             con.execute(f"create or replace table {completeness.COVERAGE_TABLE} as {sql}")
-        record(con, Product.SOURCE_COVERAGE, completeness.COVERAGE_TABLE, HeldGrain.ALL)
+        stale.list_held(Product.SOURCE_COVERAGE, completeness.COVERAGE_TABLE, HeldGrain.ALL)
+    stale.write_manifest()
 
 
 def offered_periods(con: duckdb.DuckDBPyConnection) -> list[Period]:

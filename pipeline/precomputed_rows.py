@@ -19,7 +19,6 @@ import polars as pl
 from metrics.periods import Period
 from metrics.precomputed import MANIFEST, PERIOD_QUERIES, STATIC_QUERIES, HeldGrain, Product
 from metrics.queries import bind, query_sql
-from pipeline.precompute import record
 from pipeline.stale import Staleness
 
 
@@ -37,6 +36,7 @@ def build(con: duckdb.DuckDBPyConnection, periods: Sequence[Period], stale: Stal
             return stale.window_stale(sql, None, window)
 
         _keep_each(con, name, windows if name in PERIOD_QUERIES else [None], select, stale=stale, changed=changed)
+    stale.write_manifest()
 
 
 def keep(
@@ -67,6 +67,7 @@ def keep(
     )
     if registered:
         con.unregister("_frame_to_keep")
+    stale.write_manifest()
 
 
 def _rows_of(con: duckdb.DuckDBPyConnection, name: str, window: Period | None) -> tuple[str, dict[str, object]]:
@@ -87,6 +88,7 @@ def _keep_each(
     """Store `select(window)`'s rows for each window where it changed or was not held before; drop the rows of
     windows held before and no longer asked for."""
     if stale.full:
+        stale.write_manifest()  # the rows listed so far go in before this query's are forgotten, as they did
         _forget(con, name)
     grain = HeldGrain.ALL if windows == [None] else HeldGrain.WINDOW
     for window in windows:
@@ -96,7 +98,7 @@ def _keep_each(
             sql, parameters = select(window)
             window_values = {"window_start": window.start if window else None, "window_end": window.end if window else None}
             _store(con, name, sql, {**parameters, **window_values})
-        record(con, Product.ROWS, name, grain, window)
+        stale.list_held(Product.ROWS, name, grain, window)
     if stale.full:
         return
     asked = {(window.start, window.end) for window in windows if window is not None}

@@ -22,7 +22,7 @@ what it listed before is kept aside (`held`), as a sum is kept only where it was
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -68,6 +68,16 @@ def reach_of(sql_name: str, parameters: Mapping[str, object]) -> Reach:
     return reach(parameters) if reach else Reach()
 
 
+def among(columns: tuple[str, ...], rows: Sequence[object], name: str) -> tuple[str, dict[str, object]]:
+    """A condition that a row's `columns` are those of one of `rows` (dicts by column, or values of one column),
+    bound as `$name`, as a semi-join (a hash table of the few rows, not a search of a list for every row); false
+    when there are none, and its parameters."""
+    if not rows:
+        return "false", {}
+    named = columns[0] if len(columns) == 1 else "{" + ", ".join(f"'{column}': {column}" for column in columns) + "}"
+    return f"{named} in (select unnest(${name}))", {name: list(rows)}
+
+
 def month_runs(months: Iterable[date]) -> list[tuple[date, date]]:
     """The months (each its first day) as runs of consecutive months: (first day of the first, last day of the last)."""
     runs: list[tuple[date, date]] = []
@@ -100,6 +110,8 @@ class Staleness:
     windows_redone: set[tuple[str, date, date]] = field(default_factory=set)
     _tables: dict[str, frozenset[str]] = field(default_factory=dict)
     _held: set[tuple[str, str, str, date | None, date | None]] = field(default_factory=set)
+    # the manifest rows listed and not yet written: hundreds of one-row inserts would each cost a statement
+    _listed: list[tuple[str, str, str, date | None, date | None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         has_manifest = self.con.sql(
@@ -122,6 +134,23 @@ class Staleness:
         """Whether the version as copied listed the product (always False in a full refresh)."""
         entry = (product.value, key, grain.value, window.start if window else None, window.end if window else None)
         return entry in self._held
+
+    def list_held(self, product: Product, key: str, grain: HeldGrain, window: Period | None = None) -> None:
+        """List a product held in the manifest (metrics/precomputed.py), the only thing metrics/read.py reads it by;
+        the rows listed are written together by `write_manifest`, before anything reads the manifest."""
+        self._listed.append((product.value, key, grain.value, window.start if window else None, window.end if window else None))
+
+    def write_manifest(self) -> None:
+        """Write the manifest rows listed since the last call, in one statement."""
+        if not self._listed:
+            return
+        columns = ("product", "query_key", "grain", "window_start", "window_end")
+        self.con.execute(
+            f"insert into {MANIFEST} select listed.product, listed.query_key, listed.grain, "
+            "listed.window_start::date, listed.window_end::date from (select unnest($listed) as listed)",
+            {"listed": [dict(zip(columns, row, strict=True)) for row in self._listed]},
+        )
+        self._listed.clear()
 
     def held_windows(self, product: Product, key: str, grain: HeldGrain) -> set[tuple[date, date]]:
         """The windows the version as copied listed for a product and key."""

@@ -17,23 +17,25 @@ first, so the district's come from a short stretch.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import duckdb
 
-from metrics.definitions import Indicator
-from metrics.periods import Period
+from metrics.definitions import Grain, Indicator
+from metrics.periods import Period, month_end
 from metrics.precomputed import GROUPING_SETS, MANIFEST, HeldGrain, Product
 from metrics.queries import PERIOD_EXPRESSIONS, PERSON_COLUMNS, WIDE_OPEN, bind, query_key, query_sql
-from pipeline.precompute import record
-from pipeline.stale import Staleness, reach_of
+from pipeline.stale import Reach, Staleness, among, reach_of
 
 SCHEMA = """
     create or replace temp table _totals_staging (
         query_key varchar, grouping_set varchar, source varchar, window_start date, window_end date, period_date date,
         ward_code varchar, sex varchar, age_band varchar, ethnicity varchar, numerator double, denominator double);
 """
+# the columns naming the rows of one window of one query key in precomputed_totals
+_WINDOW = ("query_key", "source", "window_start", "window_end")
 FINANCIAL_YEAR_START = "make_date(year(period_date) - (month(period_date) < 4)::integer, 4, 1)"
 
 
@@ -63,14 +65,25 @@ def build(con: duckdb.DuckDBPyConnection, extra: Sequence[ExtraWindows] = (), st
     else:
         _add_up_again(con, stale)
     # the totals hold every month and window the events are held for
+    stale.write_manifest()
     con.execute(
         f"insert into {MANIFEST} select distinct $totals, query_key, grain, window_start, window_end from {MANIFEST} "
         "where product = $events",
         {"totals": Product.TOTALS.value, "events": Product.EVENTS.value},
     )
+    # the (query key, window) pairs held already, summed by month or year: an extra window among them is not summed
+    held = {
+        (key, start, end)
+        for key, start, end in con.sql(
+            f"select query_key, window_start, window_end from {MANIFEST} where product = $totals and grain in ($window, $by_year)",
+            params={"totals": Product.TOTALS.value, "window": HeldGrain.WINDOW.value, "by_year": HeldGrain.WINDOW_BY_YEAR.value},
+        ).fetchall()
+    }
+    gone: list[dict[str, object]] = []
     for windows in extra:
         for window in windows.windows:
-            _sum_window(con, windows.indicator, window, by_year=windows.by_year, stale=stale)
+            _sum_window(con, windows.indicator, window, by_year=windows.by_year, stale=stale, held=held, gone=gone)
+    stale.write_manifest()
     # each row carries its period labels, as `aggregate` makes them, so a cut by year reads them as they are
     labels = ", ".join(f"{expression} as {cut}" for cut, expression in PERIOD_EXPRESSIONS.items())
     if stale.full:
@@ -79,6 +92,11 @@ def build(con: duckdb.DuckDBPyConnection, extra: Sequence[ExtraWindows] = (), st
             "order by grouping_set, query_key, source, window_start, window_end, period_date"
         )
     else:
+        # the extra windows' rows summed again, in one statement (all of a window's, or those of the years it names)
+        whole_windows, whole_values = among(_WINDOW, [row for row in gone if "period_date" not in row], "windows")
+        years, years_values = among((*_WINDOW, "period_date"), [row for row in gone if "period_date" in row], "years")
+        if gone:
+            con.execute(f"delete from precomputed_totals where {whole_windows} or {years}", {**whole_values, **years_values})
         # windows no longer held (no longer offered) go
         con.execute(
             f"delete from precomputed_totals where source <> 'month' and not exists (select 1 from {MANIFEST} held "
@@ -103,20 +121,20 @@ def _add_up_again(con: duckdb.DuckDBPyConnection, stale: Staleness) -> None:
         for month in sorted(changed or ())
     ]
     windows = [{"query_key": key, "window_start": start, "window_end": end} for key, start, end in sorted(stale.windows_redone)]
-    redone = {"whole": whole, "months": months, "windows": windows}
-    month_redone = (
-        "(list_contains($whole, query_key) or list_contains($months, {'query_key': query_key, 'period_date': period_date}))"
-    )
-    window_redone = "list_contains($windows, {'query_key': query_key, 'window_start': window_start, 'window_end': window_end})"
+    # each list a semi-join (a hash table of a few rows), not a search of the list for every row
+    whole_redone, whole_values = among(("query_key",), whole, "whole")
+    months_redone, months_values = among(("query_key", "period_date"), months, "months")
+    month_redone, month_values = f"({whole_redone} or {months_redone})", {**whole_values, **months_values}
+    window_redone, window_values = among(("query_key", "window_start", "window_end"), windows, "windows")
     con.execute(
         f"delete from precomputed_totals where (source = 'month' and {month_redone}) or (source = 'window' and {window_redone})",
-        redone,
+        {**month_values, **window_values},
     )
     con.execute(
         _rolled_up(
             ("query_key", "'month'", "null::date", "null::date"), ["query_key"], f"from precomputed_monthly where {month_redone}"
         ),
-        {"whole": whole, "months": months},
+        month_values,
     )
     con.execute(
         _rolled_up(
@@ -124,28 +142,27 @@ def _add_up_again(con: duckdb.DuckDBPyConnection, stale: Staleness) -> None:
             ["query_key", "window_start", "window_end"],
             f"from precomputed_windows where {window_redone}",
         ),
-        {"windows": windows},
+        window_values,
     )
 
 
-def _sum_window(con: duckdb.DuckDBPyConnection, indicator: Indicator, window: Period, *, by_year: bool, stale: Staleness) -> None:
+def _sum_window(
+    con: duckdb.DuckDBPyConnection,
+    indicator: Indicator,
+    window: Period,
+    *,
+    by_year: bool,
+    stale: Staleness,
+    held: set[tuple[str, date, date]],
+    gone: list[dict[str, object]],
+) -> None:
     """The query's events over `window`, summed by month (or financial year) and each grouping set, as precompute
-    sums a window; nothing when the window is held already, or was held before and no change reaches it."""
+    sums a window; nothing when the window is `held` already, or was held before and no change reaches it. The rows
+    it replaces are added to `gone` (a window's, or those of some of its years, dated by the year's first day)."""
     key = query_key(indicator)
-    held = con.sql(
-        f"select count(*) from {MANIFEST} where product = $totals and query_key = $key "
-        "and grain in ($window, $by_year) and window_start = $start and window_end = $end",
-        params={
-            "totals": Product.TOTALS.value,
-            "key": key,
-            "window": HeldGrain.WINDOW.value,
-            "by_year": HeldGrain.WINDOW_BY_YEAR.value,
-            "start": window.start,
-            "end": window.end,
-        },
-    ).fetchall()[0][0]
-    if held:
+    if (key, window.start, window.end) in held:
         return
+    held.add((key, window.start, window.end))
     sql = query_sql(indicator.sql_name)
     parameters = {
         **WIDE_OPEN,
@@ -164,22 +181,49 @@ def _sum_window(con: duckdb.DuckDBPyConnection, indicator: Indicator, window: Pe
         and not stale.window_stale(sql, everything, window, reach_of(indicator.sql_name, everything))
     )
     if not kept:
-        if not stale.full:
-            con.execute(
-                "delete from precomputed_totals where query_key = $key and source = $source "
-                "and window_start = $start and window_end = $end",
-                {"key": key, "source": source, "start": window.start, "end": window.end},
-            )
+        identity = {"key": key, "source": source, "window_start": window.start, "window_end": window.end}
+        years = (
+            _years_changed(stale, sql, everything, window)
+            if by_year
+            and indicator.grain is Grain.MONTHLY
+            and reach_of(indicator.sql_name, everything) == Reach()  # it reads no rows beyond the year asked for
+            and stale.held(Product.TOTALS, key, held_grain, window)
+            and not stale.held(Product.EVENTS, key, HeldGrain.WINDOW, window)
+            else None
+        )
+        if not stale.full:  # its rows held (those of the years summed again) go before the new ones go in
+            summed = {"query_key": key, "source": source, "window_start": window.start, "window_end": window.end}
+            gone += [summed] if years is None else [{**summed, "period_date": start} for start, _ in years]
         # each row dated within the window, in its month or financial year
         events = (
-            f"from (select greatest({grain}, $start)::date as period_date, ward_code, sex, age_band, ethnicity, "
+            f"from (select greatest({grain}, $window_start)::date as period_date, ward_code, sex, age_band, ethnicity, "
             f"numerator, denominator from ({sql}))"
         )
-        con.execute(
-            _rolled_up(("$key", "$source", "$start::date", "$end::date"), [], events),
-            {**bind(sql, parameters), "key": key, "source": source, "start": window.start, "end": window.end},
-        )
-    record(con, Product.TOTALS, key, held_grain, window)
+        # the whole window, or (a query summable by month, held before) only the financial years a change reached:
+        # its rows dated in a year are the query's rows over that year (metrics/definitions.Grain)
+        for start, end in [(window.start, window.end)] if years is None else years:
+            con.execute(
+                _rolled_up(("$key", "$source", "$window_start::date", "$window_end::date"), [], events),
+                {**bind(sql, {**parameters, "start": start, "end": end}), **identity},
+            )
+    stale.list_held(Product.TOTALS, key, held_grain, window)
+
+
+def _years_changed(
+    stale: Staleness, sql: str, everything: Mapping[str, object], window: Period
+) -> list[tuple[date, date]] | None:
+    """The parts of `window` in each financial year a change of a monthly query's tables reached (each year's
+    first day within the window, and its last), as the by-year sums date them; None when any month may have
+    changed."""
+    months = stale.months(sql, everything)
+    if months is None:
+        return None
+    years = set()
+    for month in months:
+        if month <= window.end and month_end(month) >= window.start:
+            first = date(month.year - (month.month < 4), 4, 1)
+            years.add((max(first, window.start), min(first.replace(year=first.year + 1) - timedelta(days=1), window.end)))
+    return sorted(years)
 
 
 def _rolled_up(identity: tuple[str, str, str, str], grouped: list[str], events: str) -> str:
