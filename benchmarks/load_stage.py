@@ -74,6 +74,7 @@ def worker_bare(drop: Path, database: Path) -> dict[str, Any]:
 def worker_load(drop: Path, database: Path) -> dict[str, Any]:
     import duckdb
 
+    import etl.geography  # noqa: F401  (the boundary loader, imported when a boundary file comes: its libraries' import is start-up, not loading)
     from etl.drop import list_drop
     from etl.stages import timed
     from etl.staging import ensure_schema
