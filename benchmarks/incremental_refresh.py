@@ -234,6 +234,9 @@ def measure_scale(
             warehouse = folder / f"warehouse-{kind}"
             shutil.rmtree(warehouse, ignore_errors=True)
             shutil.copytree(base, warehouse)
+            # the copy's written pages go to disk before the clock starts: a served version has long been at rest
+            # when the night's refresh copies it, not just written
+            os.sync()
             progress(scale, f"round {round_number}/{options.repeat}: the {kind} drop, {'full' if kind == 'full' else 'nightly'}")
             log = folder / "logs" / f"{kind}-{round_number}.log"
             command = refresh_command(drops[kind], warehouse, full=kind == "full" and full_option)

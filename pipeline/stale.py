@@ -51,7 +51,8 @@ class Reach:
     per_person: str | None = None
 
 
-# Queries whose events for a period read rows dated outside it, by SQL file: the reach, given the bound parameters.
+# Queries whose events for a period read rows dated outside it, or whose rows are each one person's, by SQL file: the
+# reach, given the bound parameters.
 # repeat_3plus_not_marac_pct counts incidents up to $trigger_window_days before each trigger in the period, and a
 # referral to MARAC or a hearing any time after the window before the trigger; each of its rows is one victim's,
 # from that victim's incidents and MARAC cases alone.
@@ -59,6 +60,10 @@ READS_BEYOND_PERIOD: dict[str, Callable[[Mapping[str, object]], Reach]] = {
     "repeat_3plus_not_marac_pct": lambda parameters: Reach(
         int(str(parameters["trigger_window_days"])), later=True, per_person="victim_id"
     ),
+    # reads no row outside its period, but each of its rows is one victim's, from that victim's incidents alone
+    # (the look-back count is a column of mart_incidents): a year-long period holding a changed month is mended
+    # by the changed victims' rows rather than summed again
+    "repeat_victimisation": lambda parameters: Reach(per_person="victim_id"),
 }
 
 

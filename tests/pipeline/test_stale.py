@@ -48,6 +48,7 @@ def test_a_query_reading_beyond_its_period_is_reached_by_changes_before_and_afte
     assert overlaps(frozenset({date(2027, 9, 1)}), YEAR_2025_26, reach)  # any later change
     assert reach_of("repeat_3plus_not_marac_pct", {"trigger_window_days": 365, "trigger_incidents": 3}) == reach
     assert reach_of("prevalence_incidents", {}) == Reach()
+    assert reach_of("repeat_victimisation", {}) == Reach(per_person="victim_id")
 
 
 def test_the_latest_rolling_year_is_reached_by_a_change_in_its_last_month():
