@@ -27,7 +27,7 @@ from metrics.definitions import Grain, Indicator
 from metrics.periods import Period, month_end
 from metrics.precomputed import GROUPING_SETS, MANIFEST, HeldGrain, Product
 from metrics.queries import PERIOD_EXPRESSIONS, PERSON_COLUMNS, WIDE_OPEN, bind, query_key, query_sql
-from pipeline.stale import Reach, Staleness, among, reach_of
+from pipeline.stale import Reach, Staleness, among, month_runs, reach_of
 
 SCHEMA = """
     create or replace temp table _totals_staging (
@@ -158,7 +158,8 @@ def _sum_window(
 ) -> None:
     """The query's events over `window`, summed by month (or financial year) and each grouping set, as precompute
     sums a window; nothing when the window is `held` already, or was held before and no change reaches it. The rows
-    it replaces are added to `gone` (a window's, or those of some of its years, dated by the year's first day)."""
+    it replaces are added to `gone` (a window's, or those of some of its months or years, each dated by its first day
+    within the window)."""
     key = query_key(indicator)
     if (key, window.start, window.end) in held:
         return
@@ -182,26 +183,25 @@ def _sum_window(
     )
     if not kept:
         identity = {"key": key, "source": source, "window_start": window.start, "window_end": window.end}
-        years = (
-            _years_changed(stale, sql, everything, window)
-            if by_year
-            and indicator.grain is Grain.MONTHLY
-            and reach_of(indicator.sql_name, everything) == Reach()  # it reads no rows beyond the year asked for
+        parts = (
+            _parts_changed(stale, sql, everything, window, by_year=by_year)
+            if indicator.grain is Grain.MONTHLY
+            and reach_of(indicator.sql_name, everything) == Reach()  # it reads no rows beyond the period asked for
             and stale.held(Product.TOTALS, key, held_grain, window)
             and not stale.held(Product.EVENTS, key, HeldGrain.WINDOW, window)
             else None
         )
-        if not stale.full:  # its rows held (those of the years summed again) go before the new ones go in
+        if not stale.full:  # its rows held (those of the months or years summed again) go before the new ones go in
             summed = {"query_key": key, "source": source, "window_start": window.start, "window_end": window.end}
-            gone += [summed] if years is None else [{**summed, "period_date": start} for start, _ in years]
+            gone += [summed] if parts is None else [{**summed, "period_date": day} for part in parts for day in part.dated]
         # each row dated within the window, in its month or financial year
         events = (
             f"from (select greatest({grain}, $window_start)::date as period_date, ward_code, sex, age_band, ethnicity, "
             f"numerator, denominator from ({sql}))"
         )
-        # the whole window, or (a query summable by month, held before) only the financial years a change reached:
-        # its rows dated in a year are the query's rows over that year (metrics/definitions.Grain)
-        for start, end in [(window.start, window.end)] if years is None else years:
+        # the whole window, or (a query summable by month, held before) only the months or financial years a change
+        # reached: its rows dated in them are the query's rows over them (metrics/definitions.Grain)
+        for start, end in [(window.start, window.end)] if parts is None else [(part.start, part.end) for part in parts]:
             con.execute(
                 _rolled_up(("$key", "$source", "$window_start::date", "$window_end::date"), [], events),
                 {**bind(sql, {**parameters, "start": start, "end": end}), **identity},
@@ -209,21 +209,34 @@ def _sum_window(
     stale.list_held(Product.TOTALS, key, held_grain, window)
 
 
-def _years_changed(
-    stale: Staleness, sql: str, everything: Mapping[str, object], window: Period
-) -> list[tuple[date, date]] | None:
-    """The parts of `window` in each financial year a change of a monthly query's tables reached (each year's
-    first day within the window, and its last), as the by-year sums date them; None when any month may have
-    changed."""
+@dataclass(frozen=True)
+class WindowPart:
+    """Days of a window summed again together (`start` to `end`), and the dates its rows carry (`dated`): each month's
+    or financial year's first day within the window."""
+
+    start: date
+    end: date
+    dated: tuple[date, ...]
+
+
+def _parts_changed(
+    stale: Staleness, sql: str, everything: Mapping[str, object], window: Period, *, by_year: bool
+) -> list[WindowPart] | None:
+    """The parts of `window` a change of a monthly query's tables reached, as its sums date their rows: each financial
+    year (`by_year`) or each run of consecutive months, cut to the window; None when any month may have changed."""
     months = stale.months(sql, everything)
     if months is None:
         return None
-    years = set()
-    for month in months:
-        if month <= window.end and month_end(month) >= window.start:
-            first = date(month.year - (month.month < 4), 4, 1)
-            years.add((max(first, window.start), min(first.replace(year=first.year + 1) - timedelta(days=1), window.end)))
-    return sorted(years)
+    reached = {month for month in months if month <= window.end and month_end(month) >= window.start}
+    if by_year:
+        starts = sorted({date(month.year - (month.month < 4), 4, 1) for month in reached})
+        spans = [(first, first.replace(year=first.year + 1) - timedelta(days=1), (first,)) for first in starts]
+    else:
+        spans = [(first, last, tuple(sorted(m for m in reached if first <= m <= last))) for first, last in month_runs(reached)]
+    return [
+        WindowPart(max(first, window.start), min(last, window.end), tuple(max(day, window.start) for day in dated))
+        for first, last, dated in spans
+    ]
 
 
 def _rolled_up(identity: tuple[str, str, str, str], grouped: list[str], events: str) -> str:
