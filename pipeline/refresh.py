@@ -9,7 +9,8 @@ Each run is one of three kinds, recorded in the run log (`kind`) and in `etl_run
   that version was built by the code running now; nothing is copied or published.
 - `full`: every mart and sum is rebuilt from staging: when asked (`full=True`, `oversight refresh
   --full`), for the first version, and when the served version was built by other code, other mart
-  settings, or without the sums (its `refresh_state` digest differs).
+  settings, or without the sums (its `refresh_state` digest differs). The marts and sums of the copy are dropped first,
+  so the new ones take their room rather than growing the file.
 - `incremental`: inside the copied version, only the marts that read a staging table a loaded file
   changed (or a mart so rebuilt) are rebuilt, by their `-- depends:` lines; the others are kept. A mart
   with a key is rebuilt by key: staging keeps the rows each file replaced and wrote, and only the rows of
@@ -39,7 +40,7 @@ from etl.contract import BY_NAME
 from etl.drop import DropFile, list_drop
 from etl.errors import FileRefused, RefreshFailed
 from etl.load import FileReport, file_sha256, load_file
-from etl.marts import build_marts, mart_settings
+from etl.marts import build_marts, mart_files, mart_settings
 from etl.pii.values import safe_file_name
 from etl.stages import StageSeconds, timed
 from etl.staging import changed_whole, ensure_schema, staging_table
@@ -52,6 +53,8 @@ Progress = Callable[[str, int, int], None]  # (file name, position, total)
 # They are given what the marts stage changed (MartChanges.everything() for a full rebuild).
 AfterMarts = Callable[[duckdb.DuckDBPyConnection, MartChanges], None]
 FULL, INCREMENTAL, UNCHANGED = "full", "incremental", "unchanged"
+# The tables the sums stage (`after_marts`) makes, each named with this prefix: a full rebuild makes them all again.
+PRECOMPUTED_PREFIX = "precomputed_"
 # The packages whose SQL and code decide what staging, the marts and the sums hold: a version built by
 # other code is never left serving by a drop that changes nothing.
 BUILT_BY = ("etl", "metrics", "pipeline")
@@ -191,6 +194,9 @@ def _build_and_publish(
         changed = _changed_tables(report) | changed_whole(con)
         if report.kind != FULL and not _built_by(con, fingerprint):
             report.kind = FULL  # the first version, or one built by other code or settings
+        if report.kind == FULL:
+            with timed(report.stage_seconds, "drop derived tables"):
+                _drop_derived(con)
         if progress:
             progress("building marts", len(files), len(files))
         with timed(report.stage_seconds, "marts"):
@@ -227,6 +233,22 @@ def _build_and_publish(
     except BaseException:
         _remove_unfinished(building)
         raise
+
+
+def _drop_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Before a full rebuild: drop every mart and precomputed table, all of which it makes again, and checkpoint, so
+    their blocks are free for the new ones. Built beside them instead, the new tables would take as many blocks
+    again, and the version (copied whole by every nightly refresh after) would carry that much free space for good."""
+    marts = {name for name, _ in mart_files()}
+    derived = [
+        name
+        for (name,) in con.execute("select table_name from duckdb_tables() where not temporary").fetchall()
+        if name in marts or name.startswith(PRECOMPUTED_PREFIX)
+    ]
+    for name in derived:
+        con.execute(f'drop table "{name}"')
+    if derived:
+        con.execute("checkpoint")
 
 
 def build_fingerprint(parameters: dict[str, object], *, with_sums: bool) -> str:

@@ -11,6 +11,7 @@ import pytest
 from etl.errors import RefreshFailed, RefreshLocked
 from etl.marts import mart_settings
 from etl.warehouse import Warehouse
+from pipeline.nightly import refresh as nightly_refresh
 from pipeline.refresh import build_fingerprint, refresh
 from tests.drops import INCIDENTS_HEADER, SERVICES_CSV, incidents_csv, write_reference_drop, write_tiny_drop
 
@@ -152,6 +153,20 @@ def test_full_rebuilds_and_publishes_a_drop_loaded_before(tmp_path, settings):
     assert {file.status for file in full.files} == {"unchanged"}
     assert rows(settings.warehouse, "select refresh_kind, count(*) from etl_runs group by all") == [("full", 2)]
     assert rows(settings.warehouse, "select count(*) from stg_police_incidents") == [(3,)]
+
+
+def test_a_full_rebuild_reuses_the_room_of_the_tables_it_makes_again(tmp_path, settings):
+    # Every nightly refresh copies the served version whole, so room a rebuild leaves free is copied every night after.
+    drop = write_tiny_drop(tmp_path / "drop")
+    nightly_refresh(drop, warehouse=settings.warehouse, settings=settings)
+    first = rows(settings.warehouse, "select total_blocks from pragma_database_size()")[0][0]
+
+    for _ in range(2):
+        full = nightly_refresh(drop, warehouse=settings.warehouse, settings=settings, full=True)
+        assert full.kind == "full" and "drop derived tables" in full.stage_seconds
+        total, free = rows(settings.warehouse, "select total_blocks, free_blocks from pragma_database_size()")[0]
+        assert total <= first * 1.2 and free <= total // 5, (first, total, free)
+    assert rows(settings.warehouse, "select count(*) from precomputed_manifest")[0][0] > 0
 
 
 def test_a_drop_rebuilds_only_the_marts_that_read_what_it_changed(tmp_path, settings):
