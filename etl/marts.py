@@ -264,10 +264,14 @@ def _build_by_key(
             f"create or replace temp table {changed_rows_table(name)} as select *, ''::varchar as _change from {name} limit 0"
         )
         return 0
-    dirty = f"{key} in (select key from {DIRTY_KEYS})"
-    con.execute(f"create or replace temp table _old_rows as select * from {name} where {dirty}")
+    # the dirty keys' rows as they were come out of the delete, so the mart is scanned for them once, not twice
+    # (no mart reads itself, so they go before the new rows are built); typed as the mart's own columns
+    con.execute(f"create or replace temp table _old_rows as select * from {name} limit 0")
+    removed = con.sql(f"delete from {name} where {key} in (select key from {DIRTY_KEYS}) returning *").to_arrow_table()
+    con.register("_removed_rows", removed)
+    con.execute("insert into _old_rows select * from _removed_rows")
+    con.unregister("_removed_rows")
     build_mart(con, name, sql, parameters, into="_new_rows", keyed=True)
-    con.execute(f"delete from {name} where {dirty}")
     con.execute(f"insert into {name} select * from _new_rows")
     keep_differences(con, name)
     con.execute("drop table _new_rows")

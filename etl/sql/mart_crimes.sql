@@ -11,6 +11,8 @@ with crimes as (
 incidents as (
     select incident_id, victim_id, reported_at, victim_sex, victim_age_band, victim_ethnicity
     from stg_police_incidents
+    -- rebuilt by key, only the incidents a crime rebuilt can read: its own, and its victim's
+    where not $keyed or victim_id in (select victim_id from crimes) or incident_id in (select incident_id from crimes)
 ),
 
 linked_incidents as (
