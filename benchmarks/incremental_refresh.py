@@ -4,9 +4,12 @@
 
 For each scale, the national-scale sample drop (`oversight sample --scale 500k --tables-as csv`, generated
 once, untimed, shared with benchmarks/national_scale.py under --work; `--drop 5M=/path/to/drop` uses one
-already generated) is split by date: the rows of the last day of police incidents, and of every other event
-extract dated that day, make the one-day drop (about 1/365 of a year's rows, each extract in proportion);
-every other row, with the reference files, is the history. The history is loaded into a warehouse once
+already generated) is split by date at one day of the data's last month (`--night`): the 15th by default, a
+typical night, or the data's last day, which can be the night a month becomes complete and the year-long
+periods offered move on (their sums are then new, and made whole). The rows of police incidents dated that day,
+and of every other event extract dated that day, make the one-day drop (about 1/365 of a year's rows, each
+extract in proportion); the rows dated before it, with the reference files, are the history; later rows are left
+out. Each night's split is kept under --work/incremental/<scale>/<night>. The history is loaded into a warehouse once
 (untimed, kept under --work for later runs; `--fresh-history` loads it again). For each of --repeat rounds,
 three copies of it then take a drop, each in a subprocess of its own, in alternating order:
 
@@ -75,7 +78,19 @@ EVENT_DATES = {
 # ---- the drops ------------------------------------------------------------------------------
 
 
-def split_drop(drop: Path, folder: Path) -> dict[str, Any]:
+# Which day of the generated data the one-day drop brings: rows dated after it are left out, rows before it are the history.
+NIGHTS = {
+    "mid-month": "the 15th of the data's last month: a typical night, on which no month becomes complete",
+    "last-day": "the data's last day: it can complete the month, and the year-long periods offered then move on a month",
+}
+
+
+def drop_day(last: str, night: str) -> str:
+    """The day (ISO) the one-day drop brings, given the data's last day and the kind of night."""
+    return last if night == "last-day" else last[:8] + "15"
+
+
+def split_drop(drop: Path, folder: Path, night: str = "mid-month") -> dict[str, Any]:
     """Split a whole drop into the history and the one-day drop under `folder`; returns what was split."""
     history, day_drop, summary = folder / "history", folder / "day", folder / "split.json"
     if history.is_dir() and day_drop.is_dir() and summary.exists():
@@ -86,8 +101,9 @@ def split_drop(drop: Path, folder: Path) -> dict[str, Any]:
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
     incidents = pl.scan_csv(drop / "police_incidents.csv", infer_schema=False)
-    day = incidents.select(pl.col("reported_at").str.slice(0, 10).max()).collect().item()
+    last = incidents.select(pl.col("reported_at").str.slice(0, 10).max()).collect().item()
     first = incidents.select(pl.col("reported_at").str.slice(0, 10).min()).collect().item()
+    day = drop_day(last, night)
     rows: dict[str, dict[str, int]] = {}
     for path in sorted(drop.iterdir()):
         extract = path.stem
@@ -95,13 +111,14 @@ def split_drop(drop: Path, folder: Path) -> dict[str, Any]:
             shutil.copy(path, history / path.name)
             continue
         frame = pl.scan_csv(path, infer_schema=False)
-        on_day = (pl.col(EVENT_DATES[extract]).str.slice(0, 10) == day).fill_null(False)
-        frame.filter(on_day.not_()).sink_csv(history / path.name)
+        dated = pl.col(EVENT_DATES[extract]).str.slice(0, 10)
+        on_day = (dated == day).fill_null(False)
+        frame.filter((dated < day).fill_null(True)).sink_csv(history / path.name)
         today = frame.filter(on_day).collect()
         today.write_csv(day_drop / f"{extract}_{day}.csv")
         total = frame.select(pl.len()).collect().item()
         rows[extract] = {"day": today.height, "whole": total}
-    result = {"day": day, "first_day": first, "rows": rows}
+    result = {"day": day, "night": night, "last_day": last, "first_day": first, "rows": rows}
     summary.write_text(json.dumps(result, indent=2), encoding="utf-8")
     return result
 
@@ -219,9 +236,9 @@ def measure_scale(
     """Time the one-day drop nightly and as a full rebuild on copies of the scale's history; with `sizes`, also the
     nightly refresh of a drop of that many rows per extract (the smallest scale's day), so growth with history is
     measured with the drop held the same."""
-    folder = options.work / "incremental" / scale.key
+    folder = options.work / "incremental" / scale.key / options.night
     load_start = os.getloadavg()[0]
-    split = split_drop(drop, folder)
+    split = split_drop(drop, folder, options.night)
     sizes = sizes or {extract: counts["day"] for extract, counts in split["rows"].items()}
     same_size_rows = same_size_drop(folder, sizes)
     base = history_warehouse(scale, folder, folder / "history", fresh=options.fresh_history)
@@ -258,6 +275,8 @@ def measure_scale(
         "incidents": split["rows"].get("police_incidents", {}).get("whole", scale.incidents),
         "drop": str(drop),
         "day": split["day"],
+        "night": options.night,
+        "last_day": split["last_day"],
         "day_rows": {extract: counts["day"] for extract, counts in split["rows"].items()},
         "whole_rows": {extract: counts["whole"] for extract, counts in split["rows"].items()},
         "nightly_seconds": nightly,
@@ -282,7 +301,7 @@ def markdown(report: dict[str, Any]) -> str:
     results = report["results"]
     full_run = "`oversight refresh --full`" if report["full_option"] else "plain `oversight refresh` (the CLI has no `--full`)"
     lines = [
-        f"Command: `{report['command']}`; full rebuild: {full_run}.",
+        f"Command: `{report['command']}`; full rebuild: {full_run}. The one-day drop: {NIGHTS[report['night']]}.",
         "",
         "| incidents | one-day drop rows (police incidents) | nightly s | full rebuild s | nightly / full (goal ≤ 0.1 at 5M) "
         "| nightly: load / marts / sums s | full: load / marts / sums s | same-size drop rows: nightly s "
@@ -331,6 +350,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="where drops, histories and warehouses are kept")
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="folder for incremental_refresh.json and .md")
     parser.add_argument("--fresh-history", action="store_true", help="load each scale's history warehouse again")
+    parser.add_argument(
+        "--night",
+        choices=sorted(NIGHTS),
+        default="mid-month",
+        help="which night the one-day drop is: " + "; ".join(f"{name}, {words}" for name, words in NIGHTS.items()),
+    )
     return parser.parse_args(argv)
 
 
@@ -342,6 +367,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "command": ".venv/bin/python benchmarks/incremental_refresh.py " + " ".join(sys.argv[1:] if argv is None else argv),
         "started": now(),
         "full_option": full_option,
+        "night": options.night,
         "goals": {"ratio_at_largest": RATIO_GOAL, "growth": GROWTH_GOAL, "peak_rss_gib": REFRESH_RSS_GOAL_GIB},
         "machine": machine(),
         "versions": versions("duckdb", "polars"),

@@ -76,6 +76,39 @@ def test_one_day_drop_benchmark_splits_the_drop_and_times_both_refreshes(work, t
     assert scale["ratio"] == pytest.approx(scale["nightly_seconds"] / scale["full_seconds"])
     assert isinstance(record["full_option"], bool)
     assert "nightly / full" in (tmp_path / "incremental_refresh.md").read_text(encoding="utf-8")
+    # by default a typical night: the 15th of the data's last month
+    assert scale["night"] == "mid-month" and scale["day"][8:] == "15" and scale["day"][:7] == scale["last_day"][:7]
+
+
+def test_the_drop_is_split_at_the_nights_day_leaving_later_rows_out(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    from incremental_refresh import split_drop
+
+    whole = tmp_path / "whole"
+    whole.mkdir()
+    (whole / "police_incidents.csv").write_text(
+        "incident_id,reported_at\nI1,2026-09-01T10:00\nI2,2026-09-15T11:00\nI3,2026-09-20T09:00\nI4,\n", encoding="utf-8"
+    )
+    (whole / "population.csv").write_text("ward_code,population\nW1,100\n", encoding="utf-8")
+
+    split = split_drop(whole, tmp_path / "mid", "mid-month")
+    assert (split["day"], split["last_day"], split["rows"]) == (
+        "2026-09-15",
+        "2026-09-20",
+        {"police_incidents": {"day": 1, "whole": 4}},
+    )
+    assert (tmp_path / "mid" / "day" / "police_incidents_2026-09-15.csv").read_text(encoding="utf-8").splitlines()[1:] == [
+        "I2,2026-09-15T11:00"
+    ]
+    # the rows before the day, and a row with no date, are the history; the later row is left out
+    assert (tmp_path / "mid" / "history" / "police_incidents.csv").read_text(encoding="utf-8").splitlines()[1:] == [
+        "I1,2026-09-01T10:00",
+        "I4,",
+    ]
+    assert (tmp_path / "mid" / "history" / "population.csv").exists()
+
+    last = split_drop(whole, tmp_path / "last", "last-day")
+    assert last["day"] == "2026-09-20" and last["rows"]["police_incidents"] == {"day": 1, "whole": 4}
 
 
 def test_same_size_drop_takes_the_first_rows_of_each_extract_of_the_day(tmp_path, monkeypatch):
