@@ -228,6 +228,7 @@ def _parts_changed(
     if months is None:
         return None
     reached = {month for month in months if month <= window.end and month_end(month) >= window.start}
+    spans: list[tuple[date, date, tuple[date, ...]]]
     if by_year:
         starts = sorted({date(month.year - (month.month < 4), 4, 1) for month in reached})
         spans = [(first, first.replace(year=first.year + 1) - timedelta(days=1), (first,)) for first in starts]
