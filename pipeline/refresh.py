@@ -195,8 +195,7 @@ def _build_and_publish(
         if report.kind != FULL and not _built_by(con, fingerprint):
             report.kind = FULL  # the first version, or one built by other code or settings
         if report.kind == FULL:
-            with timed(report.stage_seconds, "drop derived tables"):
-                _drop_derived(con)
+            _drop_derived(con, report.stage_seconds)
         if progress:
             progress("building marts", len(files), len(files))
         with timed(report.stage_seconds, "marts"):
@@ -235,7 +234,7 @@ def _build_and_publish(
         raise
 
 
-def _drop_derived(con: duckdb.DuckDBPyConnection) -> None:
+def _drop_derived(con: duckdb.DuckDBPyConnection, seconds: StageSeconds) -> None:
     """Before a full rebuild: drop every mart and precomputed table, all of which it makes again, and checkpoint, so
     their blocks are free for the new ones. Built beside them instead, the new tables would take as many blocks
     again, and the version (copied whole by every nightly refresh after) would carry that much free space for good."""
@@ -245,9 +244,11 @@ def _drop_derived(con: duckdb.DuckDBPyConnection) -> None:
         for (name,) in con.execute("select table_name from duckdb_tables() where not temporary").fetchall()
         if name in marts or name.startswith(PRECOMPUTED_PREFIX)
     ]
-    for name in derived:
-        con.execute(f'drop table "{name}"')
-    if derived:
+    if not derived:  # the first version
+        return
+    with timed(seconds, "drop derived tables"):
+        for name in derived:
+            con.execute(f'drop table "{name}"')
         con.execute("checkpoint")
 
 
