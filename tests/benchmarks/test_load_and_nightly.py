@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from etl.warehouse import Warehouse
 from oversight.settings import PROJECT_ROOT
 
 BENCHMARKS = PROJECT_ROOT / "benchmarks"
@@ -126,3 +127,30 @@ def test_same_size_drop_takes_the_first_rows_of_each_extract_of_the_day(tmp_path
     assert (tmp_path / "same-size" / "police_incidents_2026-09-29.csv").read_text(encoding="utf-8") == (
         "incident_id,ward_code\nI1,W1\nI2,W2\n"
     )
+
+
+def test_side_by_side_refresh_times_each_tree_on_its_own_copy(tmp_path, settings):
+    from oversight.settings import PROJECT_ROOT as tree
+    from pipeline.nightly import refresh
+    from tests.drops import incidents_csv, write_tiny_drop
+
+    refresh(write_tiny_drop(tmp_path / "history-drop"), warehouse=settings.warehouse, settings=settings)
+    day = tmp_path / "day"
+    day.mkdir()
+    (day / "police_incidents_2025-06-02.csv").write_text(
+        incidents_csv(["INC900,2025-06-02T10:00:00,E05990001,,V009,female,25-34,white,standard,5,0,,no,"]), encoding="utf-8"
+    )
+    served = Warehouse(settings.warehouse).current_path()
+
+    run(
+        "nightly_ab.py",
+        *("--history", str(settings.warehouse), "--drop", str(day), "--tree", f"a={tree}", "--tree", f"b={tree}"),
+        *("--repeat", "2", "--scratch", str(tmp_path / "scratch"), "--results", str(tmp_path / "results")),
+    )
+    record = json.loads((tmp_path / "results" / "nightly_ab.json").read_text(encoding="utf-8"))
+
+    for name in ("a", "b"):
+        assert [run["kind"] for run in record["runs"][name]] == ["incremental", "incremental"]
+        assert all(run["seconds"] > 0 and "marts" in run["stage_seconds"] for run in record["runs"][name])
+    # the history itself is left as it was
+    assert Warehouse(settings.warehouse).current_path() == served
