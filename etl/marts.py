@@ -268,9 +268,7 @@ def _build_by_key(
     # (no mart reads itself, so they go before the new rows are built); typed as the mart's own columns
     con.execute(f"create or replace temp table _old_rows as select * from {name} limit 0")
     removed = con.sql(f"delete from {name} where {key} in (select key from {DIRTY_KEYS}) returning *").to_arrow_table()
-    con.register("_removed_rows", removed)
-    con.execute("insert into _old_rows select * from _removed_rows")
-    con.unregister("_removed_rows")
+    con.from_arrow(removed).insert_into("_old_rows")
     build_mart(con, name, sql, parameters, into="_new_rows", keyed=True)
     con.execute(f"insert into {name} select * from _new_rows")
     keep_differences(con, name)

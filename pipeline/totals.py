@@ -19,12 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import duckdb
 
 from metrics.definitions import Grain, Indicator
-from metrics.periods import Period, month_end
+from metrics.periods import Period, financial_year, financial_year_of, month_end
 from metrics.precomputed import GROUPING_SETS, MANIFEST, HeldGrain, Product
 from metrics.queries import PERIOD_EXPRESSIONS, PERSON_COLUMNS, WIDE_OPEN, bind, query_key, query_sql
 from pipeline.stale import Reach, Staleness, among, month_runs, reach_of
@@ -230,8 +230,8 @@ def _parts_changed(
     reached = {month for month in months if month <= window.end and month_end(month) >= window.start}
     spans: list[tuple[date, date, tuple[date, ...]]]
     if by_year:
-        starts = sorted({date(month.year - (month.month < 4), 4, 1) for month in reached})
-        spans = [(first, first.replace(year=first.year + 1) - timedelta(days=1), (first,)) for first in starts]
+        years = [financial_year(year) for year in sorted({financial_year_of(month) for month in reached})]
+        spans = [(year.start, year.end, (year.start,)) for year in years]
     else:
         spans = [(first, last, tuple(sorted(m for m in reached if first <= m <= last))) for first, last in month_runs(reached)]
     return [
