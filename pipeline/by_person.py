@@ -8,7 +8,9 @@ incidents and MARAC cases alone (`Reach.per_person`, pipeline/stale.py). A refre
 the rows of the people whose rows changed: the query is run over just their rows as they are and as they were,
 and the difference is added to each window's sums, cell by cell (a cell left with no one is removed, as a full
 rebuild would not hold it). The first and last event days are mended the same way where those people do not
-decide them.
+decide them. people_starting_support is mended the same way: each of its rows is one person's whose support
+started in the period (numerator 1), from that person's referrals alone, and its sparklines' five-year spans
+(precomputed_totals, pipeline/totals.py) are mended from the same people's rows.
 
 The people are those named by the changed rows (as they were and as they are) of the marts the query reads; the
 marts stage keeps those rows (`MartChanges.rows_kept`). A person's rows as they are are the mart's; as they were,
@@ -55,6 +57,7 @@ class ChangedPeople:
     sql: Mapping[str, str]  # by state: the query reading the changed people's rows as they are (now) or were (before)
     parameters: Mapping[str, object]  # the query's parameters over all time
     people: int
+    counted_in: str = "denominator"  # the column holding 1 on each row, the person it counts (pipeline/stale.Reach)
 
     def _events(self, state: str, parameters: Mapping[str, object]) -> tuple[str, dict[str, object]]:
         sql = self.sql[state]
@@ -94,27 +97,9 @@ class ChangedPeople:
         """Add to each window's sums held the changed people's rows as they are, less their rows as they were;
         returns the windows whose sums changed."""
         if not self.people or not windows:
-            self._drop()
+            self.drop()
             return set()
-        self.con.execute(
-            f"create or replace temp table {ROWS} (window_start date, window_end date, sign integer, period_date date, "
-            "ward_code varchar, sex varchar, age_band varchar, ethnicity varchar, numerator double, denominator double)"
-        )
-        for window in windows:
-            for state, sign in ((NOW, 1), (BEFORE, -1)):
-                sql, parameters = self._events(
-                    state, {**self.parameters, "start": window.start, "end": window.end, "period_years": window.years}
-                )
-                self.con.execute(
-                    f"insert into {ROWS} select $window_start, $window_end, $sign, period_date, ward_code, sex, age_band, "
-                    f"ethnicity, numerator, denominator from ({sql})",
-                    {**parameters, "window_start": window.start, "window_end": window.end, "sign": sign},
-                )
-        if self.con.execute(f"select count(*) from {ROWS} where denominator is distinct from 1").fetchall()[0][0]:
-            raise NotOnePersonPerRow(
-                f"{key}: a row with a denominator other than 1; a query whose sums are mended person by person must give "
-                "one row per person (pipeline/stale.py, READS_BEYOND_PERIOD)"
-            )
+        self._write_rows(key, windows)
         self.con.execute(
             f"create or replace temp table {CELLS} as select window_start, window_end, "
             "date_trunc('month', period_date)::date as period_date, ward_code, sex, age_band, ethnicity, "
@@ -143,12 +128,47 @@ class ChangedPeople:
                 f"where not exists (select 1 from precomputed_windows as held where {same_cell})",
                 {"key": key},
             )
-            # every row is one person's, so a cell whose denominator fell to 0 holds no one: a full rebuild has no row
-            self.con.execute("delete from precomputed_windows where query_key = $key and denominator = 0", {"key": key})
-        self._drop()
+            # every row is one person's, so a cell whose count of people fell to 0 holds no one: a full rebuild has no row
+            self.con.execute(f"delete from precomputed_windows where query_key = $key and {self.counted_in} = 0", {"key": key})
+        self.drop()
         return changed
 
-    def _drop(self) -> None:
+    def signed_rows(self, key: str, window: Period) -> str:
+        """A table of the changed people's rows over `window` as they are, and as they were with their numerator and
+        denominator negated (period_date, the person columns, numerator, denominator): summed, each cell's change."""
+        self._write_rows(key, [window])
+        return (
+            f"(select period_date, ward_code, sex, age_band, ethnicity, sign * numerator as numerator, "
+            f"sign * denominator as denominator from {ROWS})"
+        )
+
+    def _write_rows(self, key: str, windows: Sequence[Period]) -> None:
+        """The changed people's rows over each window, as they are (sign 1) and as they were (sign -1), in ROWS."""
+        self.con.execute(
+            f"create or replace temp table {ROWS} (window_start date, window_end date, sign integer, period_date date, "
+            "ward_code varchar, sex varchar, age_band varchar, ethnicity varchar, numerator double, denominator double)"
+        )
+        for window in windows:
+            for state, sign in ((NOW, 1), (BEFORE, -1)):
+                sql, parameters = self._events(
+                    state, {**self.parameters, "start": window.start, "end": window.end, "period_years": window.years}
+                )
+                self.con.execute(
+                    f"insert into {ROWS} select $window_start, $window_end, $sign, period_date, ward_code, sex, age_band, "
+                    f"ethnicity, numerator, denominator from ({sql})",
+                    {**parameters, "window_start": window.start, "window_end": window.end, "sign": sign},
+                )
+        self._require_one_person_per_row(key)
+
+    def _require_one_person_per_row(self, key: str) -> None:
+        if self.con.execute(f"select count(*) from {ROWS} where {self.counted_in} is distinct from 1").fetchall()[0][0]:
+            raise NotOnePersonPerRow(
+                f"{key}: a row with a {self.counted_in} other than 1; a query whose sums are mended person by person must "
+                "give one row per person (pipeline/stale.py, READS_BEYOND_PERIOD)"
+            )
+
+    def drop(self) -> None:
+        """Drop the people, their rows copied and the rows and cells written from them."""
         _drop_copies(self.con)
 
 
@@ -188,7 +208,8 @@ def changed_people(
 ) -> ChangedPeople | None:
     """The people whose rows changed in the tables a per-person query reads, or None when its sums cannot be mended
     person by person (a query not declared so, a full refresh, or a table it reads changed other than by rows)."""
-    person = reach_of(sql_name, everything).per_person
+    reach = reach_of(sql_name, everything)
+    person = reach.per_person
     if person is None or stale.full:
         return None
     tables = sorted(stale.tables(sql, everything))
@@ -197,12 +218,12 @@ def changed_people(
         return None
     changed = [table for table in tables if table in changes.tables]
     if not changed:
-        return ChangedPeople(con, {}, everything, 0)
+        return ChangedPeople(con, {}, everything, 0, reach.counted_in)
     people = " union ".join(f"select {person} as person from {changed_rows_table(table)}" for table in changed)
     con.execute(f"create or replace temp table {PEOPLE} as {people}")
     count = con.execute(f"select count(*) from {PEOPLE} where person is not null").fetchall()[0][0]
     if not count:
-        return ChangedPeople(con, {}, everything, 0)
+        return ChangedPeople(con, {}, everything, 0, reach.counted_in)
     for table in tables:
         now, before = _copy(NOW, table), _copy(BEFORE, table)
         con.execute(
@@ -217,7 +238,8 @@ def changed_people(
             )
         else:
             con.execute(f"create or replace temp table {before} as select * from {now}")
-    return ChangedPeople(con, {state: _reading(sql, tables, state) for state in (NOW, BEFORE)}, everything, count)
+    sql_by_state = {state: _reading(sql, tables, state) for state in (NOW, BEFORE)}
+    return ChangedPeople(con, sql_by_state, everything, count, reach.counted_in)
 
 
 def _reading(sql: str, tables: Sequence[str], state: str) -> str:

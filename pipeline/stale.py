@@ -25,6 +25,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Literal
 
 import duckdb
 
@@ -42,13 +43,15 @@ class Reach:
     row counts.
 
     `per_person` names a column of every table the query reads when each of the query's rows is one person's
-    (denominator 1) and made from that person's rows alone: its sums are then mended by the changed people's
-    rows (pipeline/by_person.py) rather than summed again, however far its reach.
+    (`counted_in` 1: the denominator, or the numerator where the query counts people alone) and made from that
+    person's rows alone: its sums are then mended by the changed people's rows (pipeline/by_person.py) rather than
+    summed again, however far its reach.
     """
 
     days_before: int = 0
     later: bool = False
     per_person: str | None = None
+    counted_in: Literal["numerator", "denominator"] = "denominator"
 
 
 # Queries whose events for a period read rows dated outside it, or whose rows are each one person's, by SQL file: the
@@ -64,6 +67,9 @@ READS_BEYOND_PERIOD: dict[str, Callable[[Mapping[str, object]], Reach]] = {
     # (the look-back count is a column of mart_incidents): a year-long period holding a changed month is mended
     # by the changed victims' rows rather than summed again
     "repeat_victimisation": lambda parameters: Reach(per_person="victim_id"),
+    # one row per person whose support started in the period (numerator 1), from that person's referrals alone: the
+    # sparklines' five-year spans and the year-long periods are mended by the changed people's rows
+    "people_starting_support": lambda parameters: Reach(per_person="person_id", counted_in="numerator"),
 }
 
 

@@ -10,6 +10,8 @@ to each of GROUPING_SETS, with rows for the cuts a set leaves out set to null. B
   given, summed the same way (the residents' shares the local comparators read for each period offered);
 - `window by year`: extra windows summed by financial year, not month, for asks cut by nothing finer (the
   five-year spans the scorecard's sparklines draw).
+An extra window held before, of a query whose rows are each one person's (pipeline/by_person.py), is mended by the
+changed people's rows, added up the same way, rather than summed again.
 The manifest (`precomputed_manifest`, product `totals`) lists the query keys (monthly) and windows held. metrics/read.py answers every ask
 held whose cut and filters one grouping set covers; the rest run as before. Rows are ordered by grouping set
 first, so the district's come from a short stretch.
@@ -27,6 +29,7 @@ from metrics.definitions import Grain, Indicator
 from metrics.periods import Period, financial_year, financial_year_of, month_end
 from metrics.precomputed import GROUPING_SETS, MANIFEST, HeldGrain, Product
 from metrics.queries import PERIOD_EXPRESSIONS, PERSON_COLUMNS, WIDE_OPEN, bind, query_key, query_sql
+from pipeline import by_person
 from pipeline.stale import Reach, Staleness, among, month_runs, reach_of
 
 SCHEMA = """
@@ -36,6 +39,10 @@ SCHEMA = """
 """
 # the columns naming the rows of one window of one query key in precomputed_totals
 _WINDOW = ("query_key", "source", "window_start", "window_end")
+# the columns naming one row of precomputed_totals
+_TOTALS_CELL = (*_WINDOW, "grouping_set", "period_date", "ward_code", "sex", "age_band", "ethnicity")
+# a window's totals' changes, mended person by person
+_CHANGE = "_totals_change"
 FINANCIAL_YEAR_START = "make_date(year(period_date) - (month(period_date) < 4)::integer, 4, 1)"
 
 
@@ -175,20 +182,25 @@ def _sum_window(
     source, grain = ("window by year", FINANCIAL_YEAR_START) if by_year else ("window", "date_trunc('month', period_date)")
     held_grain = HeldGrain.WINDOW_BY_YEAR if by_year else HeldGrain.WINDOW
     everything = {**WIDE_OPEN, **indicator.query_parameters}
-    kept = (
+    held_before = (
         stale.held(Product.TOTALS, key, held_grain, window)
         # a window held before as precompute's was added up from its sums, not summed from the query here
         and not stale.held(Product.EVENTS, key, HeldGrain.WINDOW, window)
-        and not stale.window_stale(sql, everything, window, reach_of(indicator.sql_name, everything))
     )
-    if not kept:
-        identity = {"key": key, "source": source, "window_start": window.start, "window_end": window.end}
+    kept = held_before and not stale.window_stale(sql, everything, window, reach_of(indicator.sql_name, everything))
+    identity = {"key": key, "source": source, "window_start": window.start, "window_end": window.end}
+    # a query whose rows are each one person's, its window held before, is mended by the changed people's rows
+    people = by_person.changed_people(con, stale, indicator.sql_name, sql, everything) if held_before and not kept else None
+    if people is not None:
+        if people.people:
+            _mend(con, people, key, window, identity, grain)
+        people.drop()
+    elif not kept:
         parts = (
             _parts_changed(stale, sql, everything, window, by_year=by_year)
             if indicator.grain is Grain.MONTHLY
             and reach_of(indicator.sql_name, everything) == Reach()  # it reads no rows beyond the period asked for
-            and stale.held(Product.TOTALS, key, held_grain, window)
-            and not stale.held(Product.EVENTS, key, HeldGrain.WINDOW, window)
+            and held_before
             else None
         )
         if not stale.full:  # its rows held (those of the months or years summed again) go before the new ones go in
@@ -207,6 +219,41 @@ def _sum_window(
                 {**bind(sql, {**parameters, "start": start, "end": end}), **identity},
             )
     stale.list_held(Product.TOTALS, key, held_grain, window)
+
+
+def _mend(
+    con: duckdb.DuckDBPyConnection,
+    people: by_person.ChangedPeople,
+    key: str,
+    window: Period,
+    identity: Mapping[str, object],
+    grain: str,
+) -> None:
+    """Add to a window's totals held the changed people's rows as they are, less their rows as they were, added up
+    the same way (`grain` dates them); a total left counting no one goes, as a full rebuild would not hold it."""
+    events = (
+        f"from (select greatest({grain}, $window_start)::date as period_date, ward_code, sex, age_band, ethnicity, "
+        f"numerator, denominator from {people.signed_rows(key, window)})"
+    )
+    con.execute(f"create or replace temp table {_CHANGE} as select * from _totals_staging limit 0")
+    con.execute(_rolled_up(("$key", "$source", "$window_start::date", "$window_end::date"), [], events, into=_CHANGE), identity)
+    con.execute(f"delete from {_CHANGE} where numerator = 0 and denominator = 0")
+    same = " and ".join(f"held.{column} is not distinct from change.{column}" for column in _TOTALS_CELL)
+    con.execute(
+        "update precomputed_totals as held set numerator = held.numerator + change.numerator, "
+        f"denominator = held.denominator + change.denominator from {_CHANGE} as change where {same}"
+    )
+    labels = ", ".join(f"{expression} as {cut}" for cut, expression in PERIOD_EXPRESSIONS.items())
+    con.execute(
+        f"insert into precomputed_totals select *, {labels} from {_CHANGE} as change "
+        f"where not exists (select 1 from precomputed_totals as held where {same})"
+    )
+    con.execute(
+        "delete from precomputed_totals where query_key = $key and source = $source and window_start = $window_start "
+        f"and window_end = $window_end and {people.counted_in} = 0",
+        identity,
+    )
+    con.execute(f"drop table {_CHANGE}")
 
 
 @dataclass(frozen=True)
@@ -240,7 +287,7 @@ def _parts_changed(
     ]
 
 
-def _rolled_up(identity: tuple[str, str, str, str], grouped: list[str], events: str) -> str:
+def _rolled_up(identity: tuple[str, str, str, str], grouped: list[str], events: str, into: str = "_totals_staging") -> str:
     """The statement adding events (`from ...` rows by period_date and the person columns) up to each grouping
     set; `identity` gives the rows' query key, source, window start and end, `grouped` those that vary among them."""
 
@@ -257,6 +304,6 @@ def _rolled_up(identity: tuple[str, str, str, str], grouped: list[str], events: 
     )
     key, source, window_start, window_end = identity
     return (
-        f"insert into _totals_staging select {key}, case grouping({columns}) {names} end, {source}, {window_start}, "
+        f"insert into {into} select {key}, case grouping({columns}) {names} end, {source}, {window_start}, "
         f"{window_end}, period_date, {columns}, sum(numerator), sum(denominator) {events} group by grouping sets ({sets})"
     )

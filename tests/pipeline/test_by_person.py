@@ -18,10 +18,10 @@ from metrics.compute import Filters, compute
 from metrics.disclosure import DisclosureRule
 from metrics.periods import financial_year
 from oversight.settings import Settings
-from pipeline import by_person
+from pipeline import by_person, totals
 from pipeline.by_person import _UNDECIDED, _mended
 from pipeline.nightly import refresh
-from tests.drops import write_front_door_drop
+from tests.drops import write_front_door_drop, write_tiny_drop
 from tests.pipeline.test_incremental_equivalence import _differences
 
 YEAR = financial_year(2025)
@@ -102,6 +102,71 @@ def test_a_later_hearing_and_its_move_to_another_victim_mend_the_earlier_year(ba
         assert _repeat_victims(warehouse) == ((0, 3) if victim == "VR2" else (1, 3))
         # the year's sums changed by VR2's row, mended rather than summed again
         assert (YEAR.start, YEAR.end) in mended[-1]
+    incremental = Warehouse(warehouse).current_path()
+    (tmp_path / "empty").mkdir()
+    assert refresh(tmp_path / "empty", warehouse=warehouse, settings=settings, full=True).kind == "full"
+    assert _differences(incremental, Warehouse(warehouse).current_path()) == {}
+
+
+REFERRALS = (
+    "referral_id,service_id,person_id,person_role,referred_at,started_at,ended_at,end_reason,"
+    "sex,age_band,ethnicity,disability,lgbt,ward_code\n"
+)
+SUPPORT_KEY = "people_starting_support?person_role=victim"
+
+
+@pytest.fixture(scope="module")
+def with_referrals(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("by_person_support")
+    settings = Settings(warehouse=root / "warehouse")
+    drop = write_tiny_drop(root / "drop")
+    (drop / "service_referrals_2025-11-25.csv").write_text(
+        REFERRALS + "R01,SVC01,V001,victim,2025-05-01T09:00,2025-05-03T09:00,,,female,25-34,white,no,no,E05990001\n"
+        "R02,SVC02,V002,victim,2025-06-01T09:00,2025-06-02T09:00,,,female,35-44,asian,no,no,E05990002\n"
+    )
+    report = refresh(drop, warehouse=settings.warehouse, settings=settings)
+    assert report.outcome == "completed", report.error
+    return settings.warehouse
+
+
+def _support_totals(warehouse: Path) -> list[tuple]:
+    con = Warehouse(warehouse).connect_read_only()
+    try:
+        return con.execute(
+            "select period_date, numerator from precomputed_totals where query_key = ? and source = 'window by year' "
+            "and grouping_set = 'district' order by window_start, period_date",
+            [SUPPORT_KEY],
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_the_sparklines_of_people_whose_support_started_are_mended_by_the_changed_people(with_referrals, tmp_path, monkeypatch):
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(with_referrals, warehouse)
+    settings = Settings(warehouse=warehouse)
+    before = _support_totals(warehouse)
+    assert before and all(numerator == 2 for _, numerator in before)  # V001 and V002, both in 2025/26
+    mended: list[tuple[str, object]] = []
+    mend = totals._mend
+
+    def spy(con, people, key, window, identity, grain):
+        mended.append((key, identity["source"]))
+        return mend(con, people, key, window, identity, grain)
+
+    monkeypatch.setattr(totals, "_mend", spy)
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    # R02's support now started a year earlier, and V001's referral is now V003's
+    (drop / "service_referrals_2026-07-01.csv").write_text(
+        REFERRALS + "R01,SVC01,V003,victim,2025-05-01T09:00,2025-05-03T09:00,,,female,25-34,white,no,no,E05990003\n"
+        "R02,SVC02,V002,victim,2024-06-01T09:00,2024-06-02T09:00,,,female,35-44,asian,no,no,E05990002\n"
+    )
+    report = refresh(drop, warehouse=warehouse, settings=settings)
+    assert (report.outcome, report.kind) == ("completed", "incremental"), report.error
+    assert (SUPPORT_KEY, "window by year") in mended
+    after = _support_totals(warehouse)
+    assert after != before
     incremental = Warehouse(warehouse).current_path()
     (tmp_path / "empty").mkdir()
     assert refresh(tmp_path / "empty", warehouse=warehouse, settings=settings, full=True).kind == "full"
