@@ -33,7 +33,7 @@ from metrics.periods import Period
 from metrics.queries import WIDE_OPEN, bind
 from pipeline.stale import Staleness, reach_of
 
-PEOPLE = "_by_person_people"
+PEOPLE_SUFFIX = "people"
 ROWS = "_by_person_rows"
 CELLS = "_by_person_cells"
 NOW, BEFORE = "now", "before"
@@ -44,8 +44,8 @@ class NotOnePersonPerRow(Exception):
     """A query declared to give one row per person (`Reach.per_person`) gave a row that is not one person's."""
 
 
-def _copy(state: str, table: str) -> str:
-    return f"_by_person_{state}_{table}"
+def _copy(state: str, table: str, copies: str) -> str:
+    return f"_by_person_{copies}_{state}_{table}"
 
 
 @dataclass
@@ -168,8 +168,9 @@ class ChangedPeople:
             )
 
     def drop(self) -> None:
-        """Drop the people, their rows copied and the rows and cells written from them."""
-        _drop_copies(self.con)
+        """Drop the rows and cells written from the people's rows (their rows copied stay, for other queries)."""
+        for table in (ROWS, CELLS):
+            self.con.execute(f"drop table if exists {table}")
 
 
 class _Undecided:
@@ -195,8 +196,9 @@ def _mended(held: date | None, before: date | None, now: date | None, *, earlies
     return _UNDECIDED
 
 
-def _drop_copies(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop the people, their rows copied and the rows and cells of the sums mended."""
+def forget(con: duckdb.DuckDBPyConnection, stale: Staleness) -> None:
+    """Drop every set of changed people and their rows copied, once the sums are made."""
+    stale.people_copies.clear()
     for (name,) in con.execute(
         "select table_name from duckdb_tables() where temporary and starts_with(table_name, '_by_person_')"
     ).fetchall():
@@ -219,15 +221,35 @@ def changed_people(
     changed = [table for table in tables if table in changes.tables]
     if not changed:
         return ChangedPeople(con, {}, everything, 0, reach.counted_in)
-    people = " union ".join(f"select {person} as person from {changed_rows_table(table)}" for table in changed)
-    con.execute(f"create or replace temp table {PEOPLE} as {people}")
-    count = con.execute(f"select count(*) from {PEOPLE} where person is not null").fetchall()[0][0]
+    # the same people's rows of the same tables serve every query reading them (the roles of people_starting_support,
+    # and its sparklines' spans): copied once a refresh
+    signature = (person, tuple(tables), tuple(changed))
+    if signature in stale.people_copies:
+        copies, count = stale.people_copies[signature]
+    else:
+        copies, count = _copy_rows(con, person, tables, changed, str(len(stale.people_copies)))
+        stale.people_copies[signature] = (copies, count)
     if not count:
         return ChangedPeople(con, {}, everything, 0, reach.counted_in)
+    sql_by_state = {state: _reading(sql, tables, state, copies) for state in (NOW, BEFORE)}
+    return ChangedPeople(con, sql_by_state, everything, count, reach.counted_in)
+
+
+def _copy_rows(
+    con: duckdb.DuckDBPyConnection, person: str, tables: Sequence[str], changed: Sequence[str], copies: str
+) -> tuple[str, int]:
+    """The people named by the changed rows of `changed` (by their `person` column), and each of `tables`' rows of
+    theirs as they are and as they were, in temporary tables named by `copies`; returns it and how many people."""
+    people_table = f"_by_person_{copies}_{PEOPLE_SUFFIX}"
+    people = " union ".join(f"select {person} as person from {changed_rows_table(table)}" for table in changed)
+    con.execute(f"create or replace temp table {people_table} as {people}")
+    count = con.execute(f"select count(*) from {people_table} where person is not null").fetchall()[0][0]
+    if not count:
+        return copies, 0
     for table in tables:
-        now, before = _copy(NOW, table), _copy(BEFORE, table)
+        now, before = _copy(NOW, table, copies), _copy(BEFORE, table, copies)
         con.execute(
-            f"create or replace temp table {now} as select * from {table} where {person} in (select person from {PEOPLE})"
+            f"create or replace temp table {now} as select * from {table} where {person} in (select person from {people_table})"
         )
         if table in changed:
             rows = changed_rows_table(table)
@@ -238,12 +260,11 @@ def changed_people(
             )
         else:
             con.execute(f"create or replace temp table {before} as select * from {now}")
-    sql_by_state = {state: _reading(sql, tables, state) for state in (NOW, BEFORE)}
-    return ChangedPeople(con, sql_by_state, everything, count, reach.counted_in)
+    return copies, count
 
 
-def _reading(sql: str, tables: Sequence[str], state: str) -> str:
+def _reading(sql: str, tables: Sequence[str], state: str, copies: str) -> str:
     """The query as written, reading each table's copy for `state` in its place."""
     for table in tables:
-        sql = re.sub(rf"\b{re.escape(table)}\b", _copy(state, table), sql)
+        sql = re.sub(rf"\b{re.escape(table)}\b", _copy(state, table, copies), sql)
     return sql

@@ -10,7 +10,7 @@ import duckdb
 
 from etl.changes import MartChanges
 from oversight.settings import Settings
-from pipeline import attrition_sums, precompute, precompute_pages
+from pipeline import attrition_sums, by_person, precompute, precompute_pages
 from pipeline.refresh import RefreshReport
 from pipeline.refresh import refresh as refresh_marts
 from pipeline.stale import Staleness
@@ -32,6 +32,7 @@ def build_sums(con: duckdb.DuckDBPyConnection, changes: MartChanges | None = Non
         precompute.build(con, stale)
         precompute_pages.build(con, stale)
         attrition_sums.build(con, stale)
+        by_person.forget(con, stale)
     except BaseException:
         con.execute("rollback")
         raise
