@@ -43,6 +43,8 @@ _WINDOW = ("query_key", "source", "window_start", "window_end")
 _TOTALS_CELL = (*_WINDOW, "grouping_set", "period_date", "ward_code", "sex", "age_band", "ethnicity")
 # a window's totals' changes, mended person by person
 _CHANGE = "_totals_change"
+# each row carries its period labels, as `aggregate` makes them, so a cut by year reads them as they are
+_LABELS = ", ".join(f"{expression} as {cut}" for cut, expression in PERIOD_EXPRESSIONS.items())
 FINANCIAL_YEAR_START = "make_date(year(period_date) - (month(period_date) < 4)::integer, 4, 1)"
 
 
@@ -91,11 +93,9 @@ def build(con: duckdb.DuckDBPyConnection, extra: Sequence[ExtraWindows] = (), st
         for window in windows.windows:
             _sum_window(con, windows.indicator, window, by_year=windows.by_year, stale=stale, held=held, gone=gone)
     stale.write_manifest()
-    # each row carries its period labels, as `aggregate` makes them, so a cut by year reads them as they are
-    labels = ", ".join(f"{expression} as {cut}" for cut, expression in PERIOD_EXPRESSIONS.items())
     if stale.full:
         con.execute(
-            f"create or replace table precomputed_totals as select *, {labels} from _totals_staging "
+            f"create or replace table precomputed_totals as select *, {_LABELS} from _totals_staging "
             "order by grouping_set, query_key, source, window_start, window_end, period_date"
         )
     else:
@@ -113,7 +113,7 @@ def build(con: duckdb.DuckDBPyConnection, extra: Sequence[ExtraWindows] = (), st
             {"totals": Product.TOTALS.value},
         )
         con.execute(
-            f"insert into precomputed_totals select *, {labels} from _totals_staging "
+            f"insert into precomputed_totals select *, {_LABELS} from _totals_staging "
             "order by grouping_set, query_key, source, window_start, window_end, period_date"
         )
     con.execute("drop table _totals_staging")
@@ -243,9 +243,8 @@ def _mend(
         "update precomputed_totals as held set numerator = held.numerator + change.numerator, "
         f"denominator = held.denominator + change.denominator from {_CHANGE} as change where {same}"
     )
-    labels = ", ".join(f"{expression} as {cut}" for cut, expression in PERIOD_EXPRESSIONS.items())
     con.execute(
-        f"insert into precomputed_totals select *, {labels} from {_CHANGE} as change "
+        f"insert into precomputed_totals select *, {_LABELS} from {_CHANGE} as change "
         f"where not exists (select 1 from precomputed_totals as held where {same})"
     )
     con.execute(
