@@ -10,7 +10,8 @@ periods offered move on (their sums are then new, and made whole). The rows of p
 and of every other event extract dated that day, make the one-day drop (about 1/365 of a year's rows, each
 extract in proportion); the rows dated before it, with the reference files, are the history; later rows are left
 out. Each night's split is kept under --work/incremental/<scale>/<night>. The history is loaded into a warehouse once
-(untimed, kept under --work for later runs; `--fresh-history` loads it again). For each of --repeat rounds,
+(untimed, kept under --work for later runs; `--fresh-history` loads it again), then refreshed with empty drops until it
+keeps as many versions as a warehouse refreshed nightly does (a night starts from the version due to go). For each of --repeat rounds,
 three copies of it then take a drop, each in a subprocess of its own, in alternating order:
 
 - nightly: `oversight refresh --incoming <day>`, what runs every night;
@@ -62,6 +63,7 @@ from scale_runs import (
 )
 
 from etl.stages import LOAD_STAGES
+from oversight.settings import Settings
 
 RATIO_GOAL = 0.1
 GROWTH_GOAL = 1.5
@@ -221,10 +223,16 @@ def history_warehouse(scale: Scale, folder: Path, history: Path, *, fresh: bool)
         run_tree_measured(refresh_command(history, base, full=False), folder / "logs" / "history.log", worker_environment(base))
     # A history built by other code would make the first nightly refresh a full one: a refresh of an empty drop
     # (untimed) brings it up to date, rebuilding it whole only when the code or settings that built it differ.
+    # A night begins its new version from the version due to go (etl/version_start.py), which in a warehouse
+    # refreshed night after night is an earlier night's: so more empty refreshes publish the versions kept, and the
+    # version due to go is this code's too. It then differs from the served one by the run log only, where a real
+    # night's would differ by two nights' changes (one night rewrites about 1.5% of the file's blocks).
     empty = folder / "empty"
     empty.mkdir(exist_ok=True)
-    progress(scale, "bringing the history up to date with the code (not timed)")
-    run_tree_measured(refresh_command(empty, base, full=False), folder / "logs" / "history-current.log", worker_environment(base))
+    for night in range(Settings().keep_versions):
+        progress(scale, f"bringing the history up to date with the code, {night + 1} (not timed)")
+        log = folder / "logs" / f"history-current-{night + 1}.log"
+        run_tree_measured(refresh_command(empty, base, full=False), log, worker_environment(base))
     return base
 
 
@@ -277,6 +285,7 @@ def measure_scale(
                 "load_average": os.getloadavg()[0],
                 "kind": record.get("kind"),
                 "stage_seconds": record.get("stage_seconds", {}),
+                "started_by": record.get("started_by"),
             }
             progress(scale, f"{kind}: {run['seconds']:.1f} s, peak {run['peak_rss_mib']:.0f} MiB")
             runs[kind].append(run)

@@ -26,7 +26,6 @@ import contextlib
 import hashlib
 import importlib.util
 import json
-import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -44,6 +43,7 @@ from etl.marts import build_marts, mart_files, mart_settings
 from etl.pii.values import safe_file_name
 from etl.stages import StageSeconds, timed
 from etl.staging import changed_whole, ensure_schema, staging_table
+from etl.version_start import start_version
 from etl.warehouse import BUILDING_SUFFIX, STARTED, Warehouse, one_value, private_umask, storage_failure
 from oversight.settings import Settings
 
@@ -74,6 +74,8 @@ class RefreshReport:
     kind: str = INCREMENTAL  # full | incremental | unchanged
     rebuilt: list[str] = field(default_factory=list)  # the marts rebuilt (the others were kept as copied)
     notes: list[str] = field(default_factory=list)  # what an incremental run rebuilt whole, and why
+    # how the new version began as the last one: copied whole, or a version due to go brought up to date (etl/version_start.py)
+    started_by: str = ""
 
     @property
     def refused(self) -> list[FileReport]:
@@ -170,7 +172,8 @@ def _build_and_publish(
     try:
         if store.exists():
             with timed(report.stage_seconds, "copy last version"):
-                shutil.copyfile(store.current_path(), building)
+                brought = start_version(store, building, settings.keep_versions)
+            report.started_by = "a version due to go brought up to date" if brought else "copied whole"
         con = duckdb.connect(str(building))
     except BaseException as error:
         _remove_unfinished(building)

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import etl.version_start
 import pipeline.refresh
 from etl.errors import RefreshFailed
 from etl.warehouse import BUILDING_SUFFIX, Warehouse
@@ -143,7 +144,7 @@ def test_a_full_disk_while_copying_the_warehouse_fails_clearly_and_leaves_it_ser
         Path(target).write_bytes(b"partial")
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(pipeline.refresh.shutil, "copyfile", copy_half_then_fill_the_disk)
+    monkeypatch.setattr(etl.version_start.shutil, "copyfile", copy_half_then_fill_the_disk)
     with pytest.raises(RefreshFailed, match="no space left on the device holding the warehouse") as failure:
         refresh(second_drop, warehouse=settings.warehouse, settings=settings)
     assert str(settings.warehouse / "versions") in str(failure.value)
@@ -184,10 +185,37 @@ def test_a_full_disk_while_duckdb_writes_fails_clearly_and_leaves_it_serving(set
     assert refresh(second_drop, warehouse=settings.warehouse, settings=settings).outcome == "completed"
 
 
+def test_a_full_disk_while_bringing_a_version_due_to_go_up_to_date_fails_clearly_and_leaves_it_serving(
+    tmp_path, settings, served, second_drop, monkeypatch
+):
+    store = Warehouse(settings.warehouse)
+    for number in range(settings.keep_versions - 1):  # publish until the oldest version is due to go
+        drop = tmp_path / f"more{number}"
+        drop.mkdir()
+        (drop / f"police_incidents_more{number}.csv").write_text(
+            incidents_csv([f"INC95{number},2025-08-11T08:00,E05990003,,V95{number},female,45-54,mixed,standard,1,0,,no,"])
+        )
+        refresh(drop, warehouse=settings.warehouse, settings=settings)
+    now_served = store.current_path()
+    before = now_served.read_bytes()
+    monkeypatch.setattr(etl.version_start.os, "pwrite", raise_os_error(errno.ENOSPC))
+
+    with pytest.raises(RefreshFailed, match="no space left on the device holding the warehouse"):
+        refresh(second_drop, warehouse=settings.warehouse, settings=settings)
+
+    assert store.current_path() == now_served
+    assert now_served.read_bytes() == before
+    assert building_files(settings.warehouse) == []
+    assert not served.exists()  # the version taken (the oldest) is gone; the served one and the one before it stay
+    assert len(list(store.versions.glob("*.duckdb"))) == settings.keep_versions - 1
+    monkeypatch.undo()
+    assert refresh(second_drop, warehouse=settings.warehouse, settings=settings).outcome == "completed"
+
+
 @pytest.mark.parametrize("code", [errno.EACCES, errno.EROFS])
 def test_an_unwritable_warehouse_folder_fails_clearly_and_leaves_it_serving(settings, served, second_drop, monkeypatch, code):
     before = served.read_bytes()
-    monkeypatch.setattr(pipeline.refresh.shutil, "copyfile", raise_os_error(code))
+    monkeypatch.setattr(etl.version_start.shutil, "copyfile", raise_os_error(code))
     with pytest.raises(RefreshFailed, match="cannot write to") as failure:
         refresh(second_drop, warehouse=settings.warehouse, settings=settings)
     assert str(settings.warehouse / "versions") in str(failure.value)

@@ -100,6 +100,8 @@ def test_the_run_log_says_where_the_refresh_spent_its_time(tmp_path, settings):
         "checkpoint",
         "publish",
     } == set(second["stage_seconds"])
+    # with one version published, none is due to go: the second began as a whole copy of it
+    assert (first["started_by"], second["started_by"]) == ("", "copied whole")
     # The third is unchanged and not rebuilt: its files' fingerprints are all it costs.
     assert set(third["stage_seconds"]) == {"fingerprint"}
     assert all(seconds >= 0 for seconds in (*first["stage_seconds"].values(), *second["stage_seconds"].values()))
