@@ -10,9 +10,9 @@ periods offered move on (their sums are then new, and made whole). The rows of p
 and of every other event extract dated that day, make the one-day drop (about 1/365 of a year's rows, each
 extract in proportion); the rows dated before it, with the reference files, are the history; later rows are left
 out. Each night's split is kept under --work/incremental/<scale>/<night>. The history is loaded into a warehouse once
-(untimed, kept under --work for later runs; `--fresh-history` loads it again), then refreshed with empty drops until it
-keeps as many versions as a warehouse refreshed nightly does (a night starts from the version due to go). For each of --repeat rounds,
-three copies of it then take a drop, each in a subprocess of its own, in alternating order:
+(untimed, kept under --work for later runs; `--fresh-history` loads it again), with copies of its served version
+standing in for the older versions a warehouse refreshed nightly keeps (a night starts from the one due to go). For
+each of --repeat rounds, three copies of it then take a drop, each in a subprocess of its own, in alternating order:
 
 - nightly: `oversight refresh --incoming <day>`, what runs every night;
 - full rebuild: `oversight refresh --incoming <day> --full` when the CLI has `--full`; otherwise the same
@@ -63,6 +63,7 @@ from scale_runs import (
 )
 
 from etl.stages import LOAD_STAGES
+from etl.warehouse import Warehouse
 from oversight.settings import Settings
 
 RATIO_GOAL = 0.1
@@ -223,16 +224,21 @@ def history_warehouse(scale: Scale, folder: Path, history: Path, *, fresh: bool)
         run_tree_measured(refresh_command(history, base, full=False), folder / "logs" / "history.log", worker_environment(base))
     # A history built by other code would make the first nightly refresh a full one: a refresh of an empty drop
     # (untimed) brings it up to date, rebuilding it whole only when the code or settings that built it differ.
-    # A night begins its new version from the version due to go (etl/version_start.py), which in a warehouse
-    # refreshed night after night is an earlier night's: so more empty refreshes publish the versions kept, and the
-    # version due to go is this code's too. It then differs from the served one by the run log only, where a real
-    # night's would differ by two nights' changes (one night rewrites about 1.5% of the file's blocks).
     empty = folder / "empty"
     empty.mkdir(exist_ok=True)
-    for night in range(Settings().keep_versions):
-        progress(scale, f"bringing the history up to date with the code, {night + 1} (not timed)")
-        log = folder / "logs" / f"history-current-{night + 1}.log"
-        run_tree_measured(refresh_command(empty, base, full=False), log, worker_environment(base))
+    progress(scale, "bringing the history up to date with the code (not timed)")
+    run_tree_measured(refresh_command(empty, base, full=False), folder / "logs" / "history-current.log", worker_environment(base))
+    # A night begins its new version from the version due to go (etl/version_start.py), in a warehouse refreshed
+    # night after night an earlier night's. Copies of the served version stand in for the versions kept (untimed):
+    # the one due to go then differs from the served one in no block, where a real night's would differ by two
+    # nights' changes (one night rewrites about 1.5% of the file's blocks).
+    store = Warehouse(base)
+    served = store.current_path()
+    for path in store.versions.glob("*.duckdb"):
+        if path != served:
+            path.unlink()
+    for number in range(1, Settings().keep_versions):
+        shutil.copyfile(served, served.with_name(f"{served.stem}-earlier-{number}.duckdb"))  # sorts before it
     return base
 
 

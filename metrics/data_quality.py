@@ -264,11 +264,9 @@ def _summary(attempt: Mapping, *, is_failed: bool, is_served: bool) -> str:
         reason = attempt.get("error") or "no reason was recorded"
         return f"Failed: nothing was published, so the data shown did not change. Reason: {reason}"
     if attempt.get("outcome") == UNCHANGED:
-        return (
-            "Nothing changed: "
-            + _plural(attempt.get("files_seen") or 0, "file")
-            + " received, every one loaded before, so no new version was published and the data shown did not change."
-        )
+        files = attempt.get("files_seen") or 0
+        received = _plural(files, "file") + " received, every one loaded before" if files else "no file received"
+        return f"Nothing changed: {received}, so no new version was published and the data shown did not change."
     refused = attempt.get("files_refused") or 0
     parts = [_plural(attempt.get("files_loaded") or 0, "file") + " loaded"]
     if unchanged := attempt.get("files_unchanged") or 0:

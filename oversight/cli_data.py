@@ -260,10 +260,8 @@ def _print_refresh_summary(report) -> None:
             "fix them at source and send the rows again; `oversight rejects` lists them."
         )
     if report.published is None:
-        console.print(
-            "Nothing changed: every file was loaded before. No new version was published; the served one stays.",
-            soft_wrap=True,
-        )
+        why = "every file was loaded before" if report.files else f"{report.incoming} holds no file"
+        console.print(f"Nothing changed: {why}. No new version was published; the served one stays.", soft_wrap=True)
     else:
         console.print(f"Published ({report.kind} refresh): {report.published}", soft_wrap=True)
         if report.kind == "incremental":

@@ -5,8 +5,8 @@ Nothing is lost: a refused file loads nothing and says why; a rejected row is ke
 until a complete new version replaces it.
 
 Each run is one of three kinds, recorded in the run log (`kind`) and in `etl_runs.refresh_kind`:
-- `unchanged`: every file of the drop was loaded before (by content) into the served version, and
-  that version was built by the code running now; nothing is copied or published.
+- `unchanged`: every file of the drop was loaded before (by content) into the served version, or the
+  drop holds no file, and that version was built by the code running now; nothing is copied or published.
 - `full`: every mart and sum is rebuilt from staging: when asked (`full=True`, `oversight refresh
   --full`), for the first version, and when the served version was built by other code, other mart
   settings, or without the sums (its `refresh_state` digest differs). The marts and sums of the copy are dropped first,
@@ -286,17 +286,17 @@ def _changed_tables(report: RefreshReport) -> set[str]:
 
 
 def _already_loaded(store: Warehouse, incoming: Path, report: RefreshReport, fingerprint: str) -> bool:
-    """True when every file of the drop was loaded before, by content, into the served version, and that
-    version was built by the code running now: the drop then changes nothing, so nothing is copied or
-    published. Its files are reported as unchanged. A drop with any file that would be refused, or is new,
-    is built as usual (and reported file by file)."""
+    """True when every file of the drop was loaded before, by content, into the served version (or it holds no
+    file), and that version was built by the code running now: the drop then changes nothing, so nothing is
+    copied or published. Its files are reported as unchanged. A drop with any file that would be refused, or is
+    new, is built as usual (and reported file by file)."""
     if not store.exists() or not incoming.is_dir():
         return False
     try:
         files = list_drop(incoming)
     except Exception:
         return False  # the build reports it
-    if not files or any(
+    if any(
         drop_file.problem is not None or drop_file.extract_name is None or safe_file_name(drop_file.path) != drop_file.path.name
         for drop_file in files
     ):

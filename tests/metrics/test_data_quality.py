@@ -257,3 +257,16 @@ def test_freshness_judges_the_latest_event_against_today_too(refreshed):
         freshness(con, BOARD, today=date(2025, 7, 20)).filter(pl.col("extract") == "police_incidents")["status"][0]
         == "up to date"
     )
+
+
+def test_a_refresh_that_found_no_file_says_so_in_the_history(tmp_path):
+    settings = Settings(warehouse=tmp_path / "warehouse")
+    refresh(write_tiny_drop(tmp_path / "drop"), warehouse=settings.warehouse, settings=settings)
+    (tmp_path / "empty").mkdir()
+    refresh(tmp_path / "empty", warehouse=settings.warehouse, settings=settings)
+    store = Warehouse(settings.warehouse)
+    with store.connect_read_only() as con:
+        history = refresh_history(con, OPEN, store.read_run_log())
+    assert history["summary"][0] == (
+        "Nothing changed: no file received, so no new version was published and the data shown did not change."
+    )

@@ -150,6 +150,28 @@ def test_second_refresh_of_the_same_drop_changes_nothing_and_publishes_nothing(t
     assert logged[-1] == (again.run_id, "unchanged", "unchanged")
 
 
+def test_an_incoming_folder_with_no_file_changes_nothing_and_publishes_nothing(tmp_path, settings):
+    first = refresh(write_tiny_drop(tmp_path / "drop"), warehouse=settings.warehouse, settings=settings)
+    store = Warehouse(settings.warehouse)
+    versions = sorted(store.versions.iterdir())
+    empty = tmp_path / "empty"
+    empty.mkdir()
+
+    nothing = refresh(empty, warehouse=settings.warehouse, settings=settings)
+
+    assert (nothing.kind, nothing.outcome, nothing.published, nothing.files, nothing.exit_code) == (
+        "unchanged",
+        "unchanged",
+        None,
+        [],
+        0,
+    )
+    assert store.current_path() == first.published and sorted(store.versions.iterdir()) == versions
+    # asked to, it rebuilds whole and publishes all the same
+    assert refresh(empty, warehouse=settings.warehouse, settings=settings, full=True).kind == "full"
+    assert len(sorted(store.versions.glob("*.duckdb"))) == 2
+
+
 def test_full_rebuilds_and_publishes_a_drop_loaded_before(tmp_path, settings):
     drop = write_tiny_drop(tmp_path / "drop")
     refresh(drop, warehouse=settings.warehouse, settings=settings)
