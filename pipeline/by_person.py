@@ -106,30 +106,20 @@ class ChangedPeople:
             "sum(sign * numerator)::double as numerator, sum(sign * denominator)::double as denominator "
             f"from {ROWS} group by all having sum(sign * numerator) <> 0 or sum(sign * denominator) <> 0"
         )
-        same_cell = " and ".join(
-            [
-                "held.query_key = $key",
-                "held.window_start = cells.window_start",
-                "held.window_end = cells.window_end",
-                *(f"held.{column} is not distinct from cells.{column}" for column in CELL_KEYS),
-            ]
-        )
         changed = {
             (start, end) for start, end in self.con.execute(f"select distinct window_start, window_end from {CELLS}").fetchall()
         }
         if changed:
-            self.con.execute(
-                "update precomputed_windows as held set numerator = held.numerator + cells.numerator, "
-                f"denominator = held.denominator + cells.denominator from {CELLS} as cells where {same_cell}",
+            add_cells(
+                self.con,
+                "precomputed_windows",
+                CELLS,
+                "$key, cells.*",
+                ["held.query_key = $key", "held.window_start = cells.window_start", "held.window_end = cells.window_end"]
+                + [f"held.{column} is not distinct from cells.{column}" for column in CELL_KEYS],
+                f"query_key = $key and {self.counted_in} = 0",
                 {"key": key},
             )
-            self.con.execute(
-                f"insert into precomputed_windows select $key, cells.* from {CELLS} as cells "
-                f"where not exists (select 1 from precomputed_windows as held where {same_cell})",
-                {"key": key},
-            )
-            # every row is one person's, so a cell whose count of people fell to 0 holds no one: a full rebuild has no row
-            self.con.execute(f"delete from precomputed_windows where query_key = $key and {self.counted_in} = 0", {"key": key})
         self.drop()
         return changed
 
@@ -171,6 +161,32 @@ class ChangedPeople:
         """Drop the rows and cells written from the people's rows (their rows copied stay, for other queries)."""
         for table in (ROWS, CELLS):
             self.con.execute(f"drop table if exists {table}")
+
+
+def add_cells(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    cells: str,
+    columns: str,
+    same: Sequence[str],
+    emptied: str,
+    parameters: Mapping[str, object],
+) -> None:
+    """Add each cell's change (the rows of the table `cells`, read as `cells`) to the row of `table` for the same cell
+    (`same`: conditions on `held`, the table's row, and `cells`), insert the cells it holds no row for (each as
+    `columns`, a select list over `cells` giving the table's columns), and delete the rows `emptied` names: every row
+    is one person's, so a cell whose count of people fell to 0 holds no one, and a full rebuild has no row for it.
+    Each statement is bound with the `parameters` it uses."""
+    same_cell = " and ".join(same)
+    statements = [
+        f"update {table} as held set numerator = held.numerator + cells.numerator, "
+        f"denominator = held.denominator + cells.denominator from {cells} as cells where {same_cell}",
+        f"insert into {table} select {columns} from {cells} as cells "
+        f"where not exists (select 1 from {table} as held where {same_cell})",
+        f"delete from {table} where {emptied}",
+    ]
+    for statement in statements:
+        con.execute(statement, bind(statement, parameters))
 
 
 class _Undecided:

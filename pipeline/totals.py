@@ -238,18 +238,14 @@ def _mend(
     con.execute(f"create or replace temp table {_CHANGE} as select * from _totals_staging limit 0")
     con.execute(_rolled_up(("$key", "$source", "$window_start::date", "$window_end::date"), [], events, into=_CHANGE), identity)
     con.execute(f"delete from {_CHANGE} where numerator = 0 and denominator = 0")
-    same = " and ".join(f"held.{column} is not distinct from change.{column}" for column in _TOTALS_CELL)
-    con.execute(
-        "update precomputed_totals as held set numerator = held.numerator + change.numerator, "
-        f"denominator = held.denominator + change.denominator from {_CHANGE} as change where {same}"
-    )
-    con.execute(
-        f"insert into precomputed_totals select *, {_LABELS} from {_CHANGE} as change "
-        f"where not exists (select 1 from precomputed_totals as held where {same})"
-    )
-    con.execute(
-        "delete from precomputed_totals where query_key = $key and source = $source and window_start = $window_start "
-        f"and window_end = $window_end and {people.counted_in} = 0",
+    by_person.add_cells(
+        con,
+        "precomputed_totals",
+        _CHANGE,
+        f"*, {_LABELS}",
+        [f"held.{column} is not distinct from cells.{column}" for column in _TOTALS_CELL],
+        "query_key = $key and source = $source and window_start = $window_start and window_end = $window_end "
+        f"and {people.counted_in} = 0",
         identity,
     )
     con.execute(f"drop table {_CHANGE}")
