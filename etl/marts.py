@@ -32,6 +32,9 @@ DEPENDS = re.compile(r"^-- depends: (.+)$", re.MULTILINE)
 # the changed rows of what it reads (`_changed_<table>`, old and new values) and the tables themselves.
 KEY = re.compile(r"^-- key: (\w+)$", re.MULTILINE)
 DIRTY_KEYS = "_dirty_keys"
+# etl/sql/keys/reads/<mart>.sql, where a mart has one, keeps the rows of the tables it reads that the dirty keys'
+# rows can use, each as a temporary table of the table's name, which the mart's pieces then read in its place.
+KEPT_READS = re.compile(r"^create temp table (\w+)", re.MULTILINE)
 # A mart rebuilt whole is compared with what it held, row by row, when both are at most this many rows;
 # a larger one is recorded as changed in a way months do not describe.
 WHOLE_DIFF_ROWS = 100_000
@@ -138,9 +141,10 @@ def mart_key(sql: str) -> str | None:
     return None if declared is None else declared.group(1)
 
 
-def dirty_keys_sql(name: str) -> str | None:
-    """The query (etl/sql/keys/<mart>.sql) selecting the keys of `name` a refresh's changes may have changed."""
-    item = resources.files("etl").joinpath("sql", "keys", f"{name}.sql")
+def dirty_keys_sql(name: str, folder: tuple[str, ...] = ()) -> str | None:
+    """The query (etl/sql/keys/<mart>.sql) selecting the keys of `name` a refresh's changes may have changed; with
+    `folder` ("reads",), the statements keeping what its dirty keys' rows read (KEPT_READS)."""
+    item = resources.files("etl").joinpath("sql", "keys", *folder, f"{name}.sql")
     return item.read_text(encoding="utf-8") if item.is_file() else None
 
 
@@ -269,7 +273,14 @@ def _build_by_key(
     con.execute(f"create or replace temp table _old_rows as select * from {name} limit 0")
     removed = con.sql(f"delete from {name} where {key} in (select key from {DIRTY_KEYS}) returning *").to_arrow_table()
     con.from_arrow(removed).insert_into("_old_rows")
-    build_mart(con, name, sql, parameters, into="_new_rows", keyed=True)
+    reads = dirty_keys_sql(name, ("reads",)) or ""
+    try:
+        if reads:
+            con.execute(reads)
+        build_mart(con, name, sql, parameters, into="_new_rows", keyed=True)
+    finally:
+        for table in KEPT_READS.findall(reads):
+            con.execute(f"drop table if exists temp.{table}")
     con.execute(f"insert into {name} select * from _new_rows")
     keep_differences(con, name)
     con.execute("drop table _new_rows")
