@@ -141,9 +141,18 @@ def mart_key(sql: str) -> str | None:
     return None if declared is None else declared.group(1)
 
 
-def dirty_keys_sql(name: str, folder: tuple[str, ...] = ()) -> str | None:
-    """The query (etl/sql/keys/<mart>.sql) selecting the keys of `name` a refresh's changes may have changed; with
-    `folder` ("reads",), the statements keeping what its dirty keys' rows read (KEPT_READS)."""
+def dirty_keys_sql(name: str) -> str | None:
+    """The query (etl/sql/keys/<mart>.sql) selecting the keys of `name` a refresh's changes may have changed."""
+    return _keys_file(name)
+
+
+def kept_reads_sql(name: str) -> str | None:
+    """The statements (etl/sql/keys/reads/<mart>.sql) keeping, as temporary tables named as what they shadow
+    (KEPT_READS), the rows `name`'s dirty keys can read; None where its rebuild by key reads the tables whole."""
+    return _keys_file(name, "reads")
+
+
+def _keys_file(name: str, *folder: str) -> str | None:
     item = resources.files("etl").joinpath("sql", "keys", *folder, f"{name}.sql")
     return item.read_text(encoding="utf-8") if item.is_file() else None
 
@@ -273,7 +282,7 @@ def _build_by_key(
     con.execute(f"create or replace temp table _old_rows as select * from {name} limit 0")
     removed = con.sql(f"delete from {name} where {key} in (select key from {DIRTY_KEYS}) returning *").to_arrow_table()
     con.from_arrow(removed).insert_into("_old_rows")
-    reads = dirty_keys_sql(name, ("reads",)) or ""
+    reads = kept_reads_sql(name) or ""
     try:
         if reads:
             con.execute(reads)

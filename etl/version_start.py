@@ -29,26 +29,20 @@ def start_version(store: Warehouse, building: Path, keep: int) -> bool:
     """Make `building` (a path that does not exist yet) a copy of the served version. True when a version due to go
     was brought up to date in its place, False when the served version was copied whole."""
     current = store.current_path()
-    retiring = _retiring(store, current, keep)
+    going = store.due_to_go(keep, adding=1)
+    retiring = going[0] if going else None
     if retiring is not None and not _open_in_this_process(retiring):
         try:
             os.replace(retiring, building)
         except FileNotFoundError:  # pruned meanwhile
             pass
         else:
-            Path(f"{retiring}.wal").unlink(missing_ok=True)
+            store.remove_version(retiring)  # what is left of it: its log, which the new version must not replay
             if _bring_up_to_date(building, current):
                 return True
             building.unlink(missing_ok=True)
     shutil.copyfile(current, building)
     return False
-
-
-def _retiring(store: Warehouse, current: Path, keep: int) -> Path | None:
-    """The oldest published version that pruning removes once one more is published, if any (never the served one)."""
-    published = sorted(store.versions.glob("*.duckdb"))
-    going = [path for path in published[: max(0, len(published) + 1 - keep)] if path != current]
-    return going[0] if going else None
 
 
 def _open_in_this_process(path: Path) -> bool:

@@ -138,19 +138,28 @@ class Warehouse:
             except FileNotFoundError:
                 continue  # pruned by the time we reached it
 
+    def due_to_go(self, keep: int, adding: int = 0) -> list[Path]:
+        """The published versions, oldest first, beyond the newest `keep` once `adding` more are published; never the
+        served one."""
+        current = self.current_path() if self.exists() else None
+        published = sorted(self.versions.glob("*.duckdb"))
+        return [path for path in published[: max(0, len(published) + adding - keep)] if path != current]
+
+    @staticmethod
+    def remove_version(path: Path) -> None:
+        """Delete a published version and its write-ahead log (a reader that has it open keeps reading it)."""
+        path.unlink(missing_ok=True)
+        Path(f"{path}.wal").unlink(missing_ok=True)
+
     def prune(self, keep: int) -> list[Path]:
         """Delete unfinished builds and all but the newest `keep` versions. Call under the lock."""
         removed = []
         for path in self.versions.glob(f"*{BUILDING_SUFFIX}*"):
             path.unlink(missing_ok=True)
             removed.append(path)
-        current = self.current_path() if self.exists() else None
-        published = sorted(self.versions.glob("*.duckdb"))
-        for path in published[:-keep] if keep > 0 else published:
-            if path != current:
-                path.unlink(missing_ok=True)
-                Path(str(path) + ".wal").unlink(missing_ok=True)
-                removed.append(path)
+        for path in self.due_to_go(keep):
+            self.remove_version(path)
+            removed.append(path)
         return removed
 
     @contextmanager

@@ -210,6 +210,23 @@ REFRESH_COLUMNS = [
 
 
 def _print_refresh_summary(report) -> None:
+    if report.files:
+        _print_files_loaded(report)
+    elif report.published is not None:
+        console.print(f"No file in {report.incoming}.", soft_wrap=True)
+    if report.published is None:
+        why = "every file was loaded before" if report.files else f"{report.incoming} holds no file"
+        console.print(f"Nothing changed: {why}. No new version was published; the served one stays.", soft_wrap=True)
+    else:
+        console.print(f"Published ({report.kind} refresh): {report.published}", soft_wrap=True)
+        if report.kind == "incremental":
+            console.print(f"Marts rebuilt: {', '.join(report.rebuilt) or 'none'}; the others were kept.", soft_wrap=True)
+            for note in report.notes:
+                console.print(f"- {note}", soft_wrap=True)
+
+
+def _print_files_loaded(report) -> None:
+    """Each file's rows: in the file, loaded, replaced, rejected; and whether they add up."""
     rows = [
         {
             "file": file.file_name,
@@ -259,15 +276,6 @@ def _print_refresh_summary(report) -> None:
             "Rejected rows are in the warehouse table `rejects` (file, line, column, value, rule): "
             "fix them at source and send the rows again; `oversight rejects` lists them."
         )
-    if report.published is None:
-        why = "every file was loaded before" if report.files else f"{report.incoming} holds no file"
-        console.print(f"Nothing changed: {why}. No new version was published; the served one stays.", soft_wrap=True)
-    else:
-        console.print(f"Published ({report.kind} refresh): {report.published}", soft_wrap=True)
-        if report.kind == "incremental":
-            console.print(f"Marts rebuilt: {', '.join(report.rebuilt) or 'none'}; the others were kept.", soft_wrap=True)
-            for note in report.notes:
-                console.print(f"- {note}", soft_wrap=True)
 
 
 # One table per file: the line, record id and column always whole; the rejected value and the

@@ -123,3 +123,17 @@ def test_a_version_this_process_has_open_is_not_written_to(store):
         assert start_version(store, building, keep=3) is False
         assert oldest.read_bytes() == before
     assert building.read_bytes() == served.read_bytes()
+
+
+def test_pruning_and_a_new_version_agree_on_what_goes_and_never_take_the_served_one(store):
+    first, second, third = (_publish(store, name, 10) for name in ("1", "2", "3"))
+    Path(f"{first}.wal").write_bytes(b"log")
+    store.pointer.write_text(second.name + "\n", encoding="utf-8")  # an older version serves (rolled back to)
+
+    assert store.due_to_go(keep=3) == []
+    assert store.due_to_go(keep=3, adding=1) == [first]
+    assert store.due_to_go(keep=1) == [first]  # the newest is kept, and the served one
+
+    assert store.prune(keep=1) == [first]
+    assert not Path(f"{first}.wal").exists()
+    assert sorted(path.name for path in store.versions.iterdir()) == [second.name, third.name]

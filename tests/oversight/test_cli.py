@@ -95,6 +95,7 @@ def test_a_drop_sent_again_publishes_nothing_and_says_so_and_full_rebuilds(tmp_p
     nothing = runner.invoke(app, ["refresh", "--incoming", str(empty), "--warehouse", str(tmp_path / "warehouse")])
     assert nothing.exit_code == 0, nothing.output
     assert f"Nothing changed: {empty} holds no file. No new version was published" in nothing.output.replace("\n", "")
+    assert "rows per file" not in nothing.output and "Rows:" not in nothing.output  # no empty table of no files
 
     (drop / "services.csv").write_text(SERVICES_CSV.replace(",200,2.5,", ",250,2.5,"))
     changed = runner.invoke(app, command, terminal_width=200)
