@@ -17,6 +17,7 @@ joined as (
         notifications.*,
         incidents.reported_at,
         incidents.ward_code,
+        incidents.incident_id is not null as is_linked,
         cast(incidents.reported_at as date) + case isodow(incidents.reported_at)
             when 5 then 3 when 6 then 2 else 1 end as next_school_day
     from notifications
