@@ -12,6 +12,14 @@ decide them. people_starting_support is mended the same way: each of its rows is
 started in the period (numerator 1), from that person's referrals alone, and its sparklines' five-year spans
 (precomputed_totals, pipeline/totals.py) are mended from the same people's rows.
 
+hidden_need_reporting_ratio and reach_vs_need are mended the same way: each of their known (or supported) victims is
+one row (numerator 1), from that victim's rows alone. Beside those rows they add the victims the crime survey
+predicts, read from a table that names no person (mart_population_expected_victims, through a macro). A table the
+query reads without the person column is a reference: it is read as it is for both states, so while it is unchanged
+the rows it alone makes (those counting no one, `counted_in` 0) are the same before and after, and they are left out
+of the difference. A cell they fill stays when its last person leaves, as a full rebuild would keep it. A change to
+a reference is not one of people's rows, so the sums are made again.
+
 The people are those named by the changed rows (as they were and as they are) of the marts the query reads; the
 marts stage keeps those rows (`MartChanges.rows_kept`). A person's rows as they are are the mart's; as they were,
 those less the changed rows written, plus the changed rows replaced. Where a table the query reads changed in a
@@ -36,6 +44,8 @@ from pipeline.stale import Staleness, reach_of
 PEOPLE_SUFFIX = "people"
 ROWS = "_by_person_rows"
 CELLS = "_by_person_cells"
+# the cells that rows counting no one (from the reference tables alone) fill, by window: they stay when emptied of people
+BESIDE = "_by_person_beside"
 NOW, BEFORE = "now", "before"
 CELL_KEYS = ("period_date", "ward_code", "sex", "age_band", "ethnicity")
 
@@ -58,6 +68,7 @@ class ChangedPeople:
     parameters: Mapping[str, object]  # the query's parameters over all time
     people: int
     counted_in: str = "denominator"  # the column holding 1 on each row, the person it counts (pipeline/stale.Reach)
+    references: tuple[str, ...] = ()  # the tables it reads that name no person, read as they are in both states
 
     def _events(self, state: str, parameters: Mapping[str, object]) -> tuple[str, dict[str, object]]:
         sql = self.sql[state]
@@ -110,14 +121,23 @@ class ChangedPeople:
             (start, end) for start, end in self.con.execute(f"select distinct window_start, window_end from {CELLS}").fetchall()
         }
         if changed:
+            same_window = ["held.window_start = cells.window_start", "held.window_end = cells.window_end"]
+            same_cell = [f"held.{column} is not distinct from cells.{column}" for column in CELL_KEYS]
+            # a cell that counts no one any more goes, unless a reference row fills it (a full rebuild keeps it)
+            emptied = " and ".join(
+                [
+                    f"held.query_key = $key and held.{self.counted_in} = 0",
+                    f"exists (select 1 from {CELLS} as cells where {' and '.join(same_window + same_cell)})",
+                    f"not exists (select 1 from {BESIDE} as cells where {' and '.join(same_window + same_cell)})",
+                ]
+            )
             add_cells(
                 self.con,
                 "precomputed_windows",
                 CELLS,
                 "$key, cells.*",
-                ["held.query_key = $key", "held.window_start = cells.window_start", "held.window_end = cells.window_end"]
-                + [f"held.{column} is not distinct from cells.{column}" for column in CELL_KEYS],
-                f"query_key = $key and {self.counted_in} = 0",
+                ["held.query_key = $key", *same_window, *same_cell],
+                emptied,
                 {"key": key},
             )
         self.drop()
@@ -133,33 +153,46 @@ class ChangedPeople:
         )
 
     def _write_rows(self, key: str, windows: Sequence[Period]) -> None:
-        """The changed people's rows over each window, as they are (sign 1) and as they were (sign -1), in ROWS."""
+        """The changed people's rows over each window, as they are (sign 1) and as they were (sign -1), in ROWS; the
+        cells the rows counting no one fill (from the reference tables alone, the same in both states), in BESIDE."""
+        columns = "period_date date, ward_code varchar, sex varchar, age_band varchar, ethnicity varchar"
         self.con.execute(
-            f"create or replace temp table {ROWS} (window_start date, window_end date, sign integer, period_date date, "
-            "ward_code varchar, sex varchar, age_band varchar, ethnicity varchar, numerator double, denominator double)"
+            f"create or replace temp table {ROWS} (window_start date, window_end date, sign integer, {columns}, "
+            "numerator double, denominator double)"
         )
+        self.con.execute(f"create or replace temp table {BESIDE} (window_start date, window_end date, {columns})")
+        counts_someone = f"{self.counted_in} <> 0" if self.references else "true"
         for window in windows:
             for state, sign in ((NOW, 1), (BEFORE, -1)):
                 sql, parameters = self._events(
                     state, {**self.parameters, "start": window.start, "end": window.end, "period_years": window.years}
                 )
+                bound = {**parameters, "window_start": window.start, "window_end": window.end, "sign": sign}
                 self.con.execute(
                     f"insert into {ROWS} select $window_start, $window_end, $sign, period_date, ward_code, sex, age_band, "
-                    f"ethnicity, numerator, denominator from ({sql})",
-                    {**parameters, "window_start": window.start, "window_end": window.end, "sign": sign},
+                    f"ethnicity, numerator, denominator from ({sql}) where {counts_someone}",
+                    bound,
                 )
+                if self.references and state == NOW:
+                    self.con.execute(
+                        f"insert into {BESIDE} select distinct $window_start, $window_end, "
+                        "date_trunc('month', period_date)::date, ward_code, sex, age_band, ethnicity "
+                        f"from ({sql}) where {self.counted_in} = 0",
+                        {name: value for name, value in bound.items() if name != "sign"},
+                    )
         self._require_one_person_per_row(key)
 
     def _require_one_person_per_row(self, key: str) -> None:
         if self.con.execute(f"select count(*) from {ROWS} where {self.counted_in} is distinct from 1").fetchall()[0][0]:
             raise NotOnePersonPerRow(
                 f"{key}: a row with a {self.counted_in} other than 1; a query whose sums are mended person by person must "
-                "give one row per person (pipeline/stale.py, READS_BEYOND_PERIOD)"
+                "give one row per person (pipeline/stale.py, READS_BEYOND_PERIOD), and rows counting no one only from "
+                "tables naming no person"
             )
 
     def drop(self) -> None:
         """Drop the rows and cells written from the people's rows (their rows copied stay, for other queries)."""
-        for table in (ROWS, CELLS):
+        for table in (ROWS, CELLS, BESIDE):
             self.con.execute(f"drop table if exists {table}")
 
 
@@ -174,7 +207,7 @@ def add_cells(
 ) -> None:
     """Add each cell's change (the rows of the table `cells`, read as `cells`) to the row of `table` for the same cell
     (`same`: conditions on `held`, the table's row, and `cells`), insert the cells it holds no row for (each as
-    `columns`, a select list over `cells` giving the table's columns), and delete the rows `emptied` names: every row
+    `columns`, a select list over `cells` giving the table's columns), and delete the rows `emptied` names (of `held`): every row
     is one person's, so a cell whose count of people fell to 0 holds no one, and a full rebuild has no row for it.
     Each statement is bound with the `parameters` it uses."""
     same_cell = " and ".join(same)
@@ -183,7 +216,7 @@ def add_cells(
         f"denominator = held.denominator + cells.denominator from {cells} as cells where {same_cell}",
         f"insert into {table} select {columns} from {cells} as cells "
         f"where not exists (select 1 from {table} as held where {same_cell})",
-        f"delete from {table} where {emptied}",
+        f"delete from {table} as held where {emptied}",
     ]
     for statement in statements:
         con.execute(statement, bind(statement, parameters))
@@ -234,11 +267,15 @@ def changed_people(
     changes = stale.changes
     if changes is None or not stale.changed_by_rows(tables):
         return None
+    references = tuple(table for table in tables if not _names_people(con, table, person))
+    if any(table in changes.tables for table in references):
+        return None  # a reference changed: every person's row may have
+    tables = [table for table in tables if table not in references]
     changed = [table for table in tables if table in changes.tables]
     if not changed:
-        return ChangedPeople(con, {}, everything, 0, reach.counted_in)
+        return ChangedPeople(con, {}, everything, 0, reach.counted_in, references)
     # the same people's rows of the same tables serve every query reading them (the roles of people_starting_support,
-    # and its sparklines' spans): copied once a refresh
+    # and its sparklines' spans; repeat_victimisation and hidden_need_reporting_ratio): copied once a refresh
     signature = (person, tuple(tables), tuple(changed))
     if signature in stale.people_copies:
         copies, count = stale.people_copies[signature]
@@ -246,9 +283,20 @@ def changed_people(
         copies, count = _copy_rows(con, person, tables, changed, str(len(stale.people_copies)))
         stale.people_copies[signature] = (copies, count)
     if not count:
-        return ChangedPeople(con, {}, everything, 0, reach.counted_in)
+        return ChangedPeople(con, {}, everything, 0, reach.counted_in, references)
     sql_by_state = {state: _reading(sql, tables, state, copies) for state in (NOW, BEFORE)}
-    return ChangedPeople(con, sql_by_state, everything, count, reach.counted_in)
+    return ChangedPeople(con, sql_by_state, everything, count, reach.counted_in, references)
+
+
+def _names_people(con: duckdb.DuckDBPyConnection, table: str, person: str) -> bool:
+    """Whether `table` has the `person` column (a table without it is a reference, naming no person)."""
+    return (
+        con.execute(
+            "select count(*) from duckdb_columns() where table_name = ? and column_name = ? and not internal",
+            [table, person],
+        ).fetchall()[0][0]
+        > 0
+    )
 
 
 def _copy_rows(

@@ -42,10 +42,11 @@ class Reach:
     """How far beyond its period a query's rows for the period read: days before its start, and whether any later
     row counts.
 
-    `per_person` names a column of every table the query reads when each of the query's rows is one person's
+    `per_person` names a column of every table of people the query reads when each of the query's rows is one person's
     (`counted_in` 1: the denominator, or the numerator where the query counts people alone) and made from that
     person's rows alone: its sums are then mended by the changed people's rows (pipeline/by_person.py) rather than
-    summed again, however far its reach.
+    summed again, however far its reach. A table without that column is a reference read whole (rows counting no
+    one, `counted_in` 0, may come from it alone).
     """
 
     days_before: int = 0
@@ -70,6 +71,10 @@ READS_BEYOND_PERIOD: dict[str, Callable[[Mapping[str, object]], Reach]] = {
     # one row per person whose support started in the period (numerator 1), from that person's referrals alone: the
     # sparklines' five-year spans and the year-long periods are mended by the changed people's rows
     "people_starting_support": lambda parameters: Reach(per_person="person_id", counted_in="numerator"),
+    # one row per known (or supported) victim (numerator 1), from that victim's incidents (or referrals) alone, beside
+    # the victims the survey predicts, read from a reference naming no person (pipeline/by_person.py)
+    "hidden_need_reporting_ratio": lambda parameters: Reach(per_person="victim_id", counted_in="numerator"),
+    "reach_vs_need": lambda parameters: Reach(per_person="person_id", counted_in="numerator"),
 }
 
 

@@ -45,6 +45,8 @@ _TOTALS_CELL = (*_WINDOW, "grouping_set", "period_date", "ward_code", "sex", "ag
 _CHANGE = "_totals_change"
 # each row carries its period labels, as `aggregate` makes them, so a cut by year reads them as they are
 _LABELS = ", ".join(f"{expression} as {cut}" for cut, expression in PERIOD_EXPRESSIONS.items())
+# the type each total is summed in (`_rolled_up`)
+EXACT = "decimal(38, 9)"
 FINANCIAL_YEAR_START = "make_date(year(period_date) - (month(period_date) < 4)::integer, 4, 1)"
 
 
@@ -191,6 +193,8 @@ def _sum_window(
     identity = {"key": key, "source": source, "window_start": window.start, "window_end": window.end}
     # a query whose rows are each one person's, its window held before, is mended by the changed people's rows
     people = by_person.changed_people(con, stale, indicator.sql_name, sql, everything) if held_before and not kept else None
+    if people is not None and people.references:
+        people = None  # rows counting no one fill totals too; a total left with no one could not tell if it stays
     if people is not None:
         if people.people:
             _mend(con, people, key, window, identity, grain)
@@ -298,7 +302,10 @@ def _rolled_up(identity: tuple[str, str, str, str], grouped: list[str], events: 
         for kept in GROUPING_SETS.values()
     )
     key, source, window_start, window_end = identity
+    # a sum of doubles depends on the order its rows come in, and a window mended (pipeline/by_person.py) holds its
+    # cells in another order than a full rebuild: each total is summed exactly, as decimals of 9 places
+    summed = ", ".join(f"sum({column}::{EXACT})::double" for column in ("numerator", "denominator"))
     return (
         f"insert into {into} select {key}, case grouping({columns}) {names} end, {source}, {window_start}, "
-        f"{window_end}, period_date, {columns}, sum(numerator), sum(denominator) {events} group by grouping sets ({sets})"
+        f"{window_end}, period_date, {columns}, {summed} {events} group by grouping sets ({sets})"
     )

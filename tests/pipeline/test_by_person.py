@@ -21,7 +21,7 @@ from oversight.settings import Settings
 from pipeline import by_person, totals
 from pipeline.by_person import _UNDECIDED, _mended
 from pipeline.nightly import refresh
-from tests.drops import write_front_door_drop, write_tiny_drop
+from tests.drops import POPULATION_CSV, incidents_csv, write_front_door_drop, write_hidden_need_drop, write_tiny_drop
 from tests.pipeline.test_incremental_equivalence import _differences
 
 YEAR = financial_year(2025)
@@ -170,4 +170,68 @@ def test_the_sparklines_of_people_whose_support_started_are_mended_by_the_change
     incremental = Warehouse(warehouse).current_path()
     (tmp_path / "empty").mkdir()
     assert refresh(tmp_path / "empty", warehouse=warehouse, settings=settings, full=True).kind == "full"
+    assert _differences(incremental, Warehouse(warehouse).current_path()) == {}
+
+
+HIDDEN_NEED_KEY = "hidden_need_reporting_ratio"
+INCIDENT_ROW = {
+    "INC001": "INC001,{day}T22:14:00,E05990001,,V001,female,25-34,white,high,15,2,yes,yes,CR001",
+    "INC003": "INC003,{day}T12:30:00,,E01990001,V001,female,25-34,white,medium,11,1,no,true,CR003",
+}
+
+
+def _hidden_need_cell(warehouse: Path, month: date) -> list[tuple]:
+    """The year's cell of women 25-34, white, in Northfield dated `month`: known victims and expected victims."""
+    con = Warehouse(warehouse).connect_read_only()
+    try:
+        return con.execute(
+            "select numerator, denominator > 0 from precomputed_windows where query_key = ? and window_start = ? "
+            "and window_end = ? and period_date = ? and ward_code = 'E05990001' and sex = 'female' "
+            "and age_band = '25-34' and ethnicity = 'white'",
+            [HIDDEN_NEED_KEY, YEAR.start, YEAR.end, month],
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_known_victims_are_mended_beside_the_expected_ones_and_a_cell_they_fill_stays(tmp_path_factory, monkeypatch):
+    root = tmp_path_factory.mktemp("by_person_hidden_need")
+    warehouse = root / "warehouse"
+    settings = Settings(warehouse=warehouse)
+    assert refresh(write_hidden_need_drop(root / "drop"), warehouse=warehouse, settings=settings).outcome == "completed"
+    april = YEAR.start  # the expected victims are dated by the period's first day
+    assert _hidden_need_cell(warehouse, april) == [(0.0, True)]  # V001 is placed by her later incident, INC003
+    mended: list[set[tuple[date, date]]] = []
+    mend = by_person.ChangedPeople.mend_windows
+
+    def spy(self, key, windows):
+        changed = mend(self, key, windows)
+        if key == HIDDEN_NEED_KEY:
+            mended.append(changed)
+        return changed
+
+    monkeypatch.setattr(by_person.ChangedPeople, "mend_windows", spy)
+    # INC003 moves to before the year, so V001 joins the April cell the expected victims fill; then INC001 moves to
+    # May, so she leaves it, and the cell stays with no known victim, as a full rebuild holds it
+    steps = [("INC003", "2025-03-01", [(1.0, True)]), ("INC001", "2025-05-02", [(0.0, True)])]
+    for position, (incident, day, cell) in enumerate(steps):
+        drop = root / f"drop{position}"
+        drop.mkdir()
+        (drop / f"police_incidents_2026-01-0{position + 1}.csv").write_text(
+            incidents_csv([INCIDENT_ROW[incident].format(day=day)])
+        )
+        report = refresh(drop, warehouse=warehouse, settings=settings)
+        assert (report.outcome, report.kind) == ("completed", "incremental"), report.error
+        assert (YEAR.start, YEAR.end) in mended[-1]
+        assert _hidden_need_cell(warehouse, april) == cell
+    # a new population changes every expected victim: the sums are made again, not mended
+    calls = len(mended)
+    drop = root / "population"
+    drop.mkdir()
+    (drop / "population.csv").write_text(POPULATION_CSV.replace(",1000\n", ",1200\n"))
+    assert refresh(drop, warehouse=warehouse, settings=settings).outcome == "completed"
+    assert len(mended) == calls
+    incremental = Warehouse(warehouse).current_path()
+    (root / "empty").mkdir()
+    assert refresh(root / "empty", warehouse=warehouse, settings=settings, full=True).kind == "full"
     assert _differences(incremental, Warehouse(warehouse).current_path()) == {}
