@@ -20,8 +20,10 @@ the rows it alone makes (those counting no one, `counted_in` 0) are the same bef
 of the difference. A cell they fill stays when its last person leaves, as a full rebuild would keep it. A change to
 a reference is not one of people's rows, so the sums are made again.
 
-The people are those named by the changed rows (as they were and as they are) of the marts the query reads; the
-marts stage keeps those rows (`MartChanges.rows_kept`). A person's rows as they are are the mart's; as they were,
+The people are those named by the changed rows (as they were and as they are) of the marts the query reads, and
+of those the other queries mended by the same column read, so each mart's rows of theirs are copied once a refresh
+(a person whose rows did not change adds the same rows to both states, so nothing to the difference); the marts
+stage keeps those rows (`MartChanges.rows_kept`). A person's rows as they are are the mart's; as they were,
 those less the changed rows written, plus the changed rows replaced. Where a table the query reads changed in a
 way rows do not describe, or the refresh is full, nothing is mended (`changed_people` gives None) and the sums
 are made again as for any query.
@@ -36,9 +38,12 @@ from datetime import date
 
 import duckdb
 
+from etl.changes import MartChanges
 from etl.staging import changed_rows_table
+from etl.warehouse import one_value
 from metrics.periods import Period
-from metrics.queries import WIDE_OPEN, bind
+from metrics.queries import WIDE_OPEN, bind, query_sql
+from metrics.registry import all_indicators
 from pipeline.stale import Staleness, reach_of
 
 PEOPLE_SUFFIX = "people"
@@ -47,6 +52,8 @@ CELLS = "_by_person_cells"
 # the cells that rows counting no one (from the reference tables alone) fill, by window: they stay when emptied of people
 BESIDE = "_by_person_beside"
 NOW, BEFORE = "now", "before"
+# a named parameter in a query ($start)
+PARAMETER = re.compile(r"[$][A-Za-z_][A-Za-z0-9_]*")
 CELL_KEYS = ("period_date", "ward_code", "sex", "age_band", "ethnicity")
 
 
@@ -54,8 +61,8 @@ class NotOnePersonPerRow(Exception):
     """A query declared to give one row per person (`Reach.per_person`) gave a row that is not one person's."""
 
 
-def _copy(state: str, table: str, copies: str) -> str:
-    return f"_by_person_{copies}_{state}_{table}"
+def _copy(state: str, table: str, person: str) -> str:
+    return f"_by_person_{person}_{state}_{table}"
 
 
 @dataclass
@@ -154,32 +161,44 @@ class ChangedPeople:
 
     def _write_rows(self, key: str, windows: Sequence[Period]) -> None:
         """The changed people's rows over each window, as they are (sign 1) and as they were (sign -1), in ROWS; the
-        cells the rows counting no one fill (from the reference tables alone, the same in both states), in BESIDE."""
-        columns = "period_date date, ward_code varchar, sex varchar, age_band varchar, ethnicity varchar"
+        cells the rows counting no one fill (from the reference tables alone, the same in both states), in BESIDE.
+        Each state's windows are read in one statement: the people's rows are few, so a statement per window would
+        cost more to plan than to run."""
         self.con.execute(
-            f"create or replace temp table {ROWS} (window_start date, window_end date, sign integer, {columns}, "
-            "numerator double, denominator double)"
+            f"create or replace temp table {ROWS} (window_start date, window_end date, sign integer, period_date date, "
+            "ward_code varchar, sex varchar, age_band varchar, ethnicity varchar, numerator double, denominator double)"
         )
-        self.con.execute(f"create or replace temp table {BESIDE} (window_start date, window_end date, {columns})")
-        counts_someone = f"{self.counted_in} <> 0" if self.references else "true"
-        for window in windows:
-            for state, sign in ((NOW, 1), (BEFORE, -1)):
+        for state, sign in ((NOW, 1), (BEFORE, -1)):
+            parts: list[str] = []
+            bound: dict[str, object] = {}
+            for number, window in enumerate(windows):
                 sql, parameters = self._events(
                     state, {**self.parameters, "start": window.start, "end": window.end, "period_years": window.years}
                 )
-                bound = {**parameters, "window_start": window.start, "window_end": window.end, "sign": sign}
-                self.con.execute(
-                    f"insert into {ROWS} select $window_start, $window_end, $sign, period_date, ward_code, sex, age_band, "
-                    f"ethnicity, numerator, denominator from ({sql}) where {counts_someone}",
-                    bound,
+                # each window's parameters named apart: $start becomes $start_w0, $start_w1 and so on
+                suffix = f"_w{number}"
+                renamed = PARAMETER.sub(r"\g<0>" + suffix, sql)
+                parts.append(
+                    f"select $window_start{suffix} as window_start, $window_end{suffix} as window_end, period_date, "
+                    f"ward_code, sex, age_band, ethnicity, numerator, denominator from ({renamed})"
                 )
-                if self.references and state == NOW:
-                    self.con.execute(
-                        f"insert into {BESIDE} select distinct $window_start, $window_end, "
-                        "date_trunc('month', period_date)::date, ward_code, sex, age_band, ethnicity "
-                        f"from ({sql}) where {self.counted_in} = 0",
-                        {name: value for name, value in bound.items() if name != "sign"},
-                    )
+                bound |= {f"{name}{suffix}": value for name, value in parameters.items()}
+                bound |= {f"window_start{suffix}": window.start, f"window_end{suffix}": window.end}
+            self.con.execute(
+                f"insert into {ROWS} select window_start, window_end, $sign, period_date, ward_code, sex, age_band, "
+                f"ethnicity, numerator, denominator from ({' union all '.join(parts)})",
+                {**bound, "sign": sign},
+            )
+        # the rows counting no one come from the references alone, the same in both states: their cells are kept
+        # aside (they stay when emptied of people) and the rows leave the difference
+        self.con.execute(
+            f"create or replace temp table {BESIDE} as select distinct window_start, window_end, "
+            f"date_trunc('month', period_date)::date as period_date, ward_code, sex, age_band, ethnicity from {ROWS} "
+            f"where sign = 1 and {self.counted_in} = 0 and $references",
+            {"references": bool(self.references)},
+        )
+        if self.references:
+            self.con.execute(f"delete from {ROWS} where {self.counted_in} = 0")
         self._require_one_person_per_row(key)
 
     def _require_one_person_per_row(self, key: str) -> None:
@@ -271,21 +290,23 @@ def changed_people(
     if any(table in changes.tables for table in references):
         return None  # a reference changed: every person's row may have
     tables = [table for table in tables if table not in references]
-    changed = [table for table in tables if table in changes.tables]
-    if not changed:
+    if not any(table in changes.tables for table in tables):
         return ChangedPeople(con, {}, everything, 0, reach.counted_in, references)
-    # the same people's rows of the same tables serve every query reading them (the roles of people_starting_support,
-    # and its sparklines' spans; repeat_victimisation and hidden_need_reporting_ratio): copied once a refresh
-    signature = (person, tuple(tables), tuple(changed))
-    if signature in stale.people_copies:
-        copies, count = stale.people_copies[signature]
-    else:
-        copies, count = _copy_rows(con, person, tables, changed, str(len(stale.people_copies)))
-        stale.people_copies[signature] = (copies, count)
+    count = _copy_rows(con, stale, changes, person, tables)
     if not count:
         return ChangedPeople(con, {}, everything, 0, reach.counted_in, references)
-    sql_by_state = {state: _reading(sql, tables, state, copies) for state in (NOW, BEFORE)}
+    sql_by_state = {state: _reading(sql, tables, state, person) for state in (NOW, BEFORE)}
     return ChangedPeople(con, sql_by_state, everything, count, reach.counted_in, references)
+
+
+def _tables_of_people(con: duckdb.DuckDBPyConnection, stale: Staleness, person: str) -> list[str]:
+    """The tables naming people by `person` that any query mended by that column reads."""
+    tables: set[str] = set()
+    for indicator in all_indicators():
+        everything = {**WIDE_OPEN, **indicator.query_parameters}
+        if reach_of(indicator.sql_name, everything).per_person == person:
+            tables |= stale.tables(query_sql(indicator.sql_name), everything)
+    return sorted(table for table in tables if _names_people(con, table, person))
 
 
 def _names_people(con: duckdb.DuckDBPyConnection, table: str, person: str) -> bool:
@@ -299,23 +320,29 @@ def _names_people(con: duckdb.DuckDBPyConnection, table: str, person: str) -> bo
     )
 
 
-def _copy_rows(
-    con: duckdb.DuckDBPyConnection, person: str, tables: Sequence[str], changed: Sequence[str], copies: str
-) -> tuple[str, int]:
-    """The people named by the changed rows of `changed` (by their `person` column), and each of `tables`' rows of
-    theirs as they are and as they were, in temporary tables named by `copies`; returns it and how many people."""
-    people_table = f"_by_person_{copies}_{PEOPLE_SUFFIX}"
-    people = " union ".join(f"select {person} as person from {changed_rows_table(table)}" for table in changed)
-    con.execute(f"create or replace temp table {people_table} as {people}")
-    count = con.execute(f"select count(*) from {people_table} where person is not null").fetchall()[0][0]
-    if not count:
-        return copies, 0
+def _copy_rows(con: duckdb.DuckDBPyConnection, stale: Staleness, changes: MartChanges, person: str, tables: Sequence[str]) -> int:
+    """Copy each of `tables`' rows of the changed people, as they are and as they were, once a refresh; returns how
+    many people. The people are those named (by their `person` column) by the changed rows of every table that a
+    query mended by that column reads, so one copy of a table serves them all: a query's own changed people are
+    among them, and anyone else's rows are the same in both states, so they add nothing to a difference."""
+    people_table = f"_by_person_{person}_{PEOPLE_SUFFIX}"
+    if person not in stale.people_copies:
+        # a table changed other than by rows leaves every query reading it to be summed again, so none asks for it
+        changed = [
+            table for table in _tables_of_people(con, stale, person) if table in changes.tables and table in changes.rows_kept
+        ]
+        people = " union ".join(f"select {person} as person from {changed_rows_table(table)}" for table in changed)
+        con.execute(f"create or replace temp table {people_table} as select * from ({people}) where person is not null")
+        stale.people_copies[person] = (one_value(con, f"select count(*) from {people_table}"), set())
+    count, copied = stale.people_copies[person]
     for table in tables:
-        now, before = _copy(NOW, table, copies), _copy(BEFORE, table, copies)
+        if not count or table in copied:
+            continue
+        now, before = _copy(NOW, table, person), _copy(BEFORE, table, person)
         con.execute(
             f"create or replace temp table {now} as select * from {table} where {person} in (select person from {people_table})"
         )
-        if table in changed:
+        if table in changes.tables:
             rows = changed_rows_table(table)
             con.execute(
                 f"create or replace temp table {before} as "
@@ -324,11 +351,12 @@ def _copy_rows(
             )
         else:
             con.execute(f"create or replace temp table {before} as select * from {now}")
-    return copies, count
+        copied.add(table)
+    return count
 
 
-def _reading(sql: str, tables: Sequence[str], state: str, copies: str) -> str:
+def _reading(sql: str, tables: Sequence[str], state: str, person: str) -> str:
     """The query as written, reading each table's copy for `state` in its place."""
     for table in tables:
-        sql = re.sub(rf"\b{re.escape(table)}\b", _copy(state, table, copies), sql)
+        sql = re.sub(rf"\b{re.escape(table)}\b", _copy(state, table, person), sql)
     return sql

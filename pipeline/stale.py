@@ -124,9 +124,9 @@ class Staleness:
     # (None: every month), and the (query key, window start, window end) of each window
     monthly_redone: dict[str, frozenset[date] | None] = field(default_factory=dict)
     windows_redone: set[tuple[str, date, date]] = field(default_factory=set)
-    # the changed people's rows copied (pipeline/by_person.py): by person column, tables read and tables changed,
-    # the copies' name and how many people
-    people_copies: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[str, int]] = field(default_factory=dict)
+    # the changed people's rows copied (pipeline/by_person.py): by person column, how many people and the tables
+    # whose rows of theirs are copied
+    people_copies: dict[str, tuple[int, set[str]]] = field(default_factory=dict)
     _tables: dict[str, frozenset[str]] = field(default_factory=dict)
     _held: set[tuple[str, str, str, date | None, date | None]] = field(default_factory=set)
     # the manifest rows listed and not yet written: hundreds of one-row inserts would each cost a statement
