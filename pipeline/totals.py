@@ -20,12 +20,11 @@ first, so the district's come from a short stretch.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
 
-from etl.warehouse import one_value
 from metrics.definitions import Grain, Indicator
 from metrics.periods import Period, financial_year, financial_year_of, month_end
 from metrics.precomputed import GROUPING_SETS, MANIFEST, HeldGrain, Product
@@ -92,14 +91,9 @@ def build(con: duckdb.DuckDBPyConnection, extra: Sequence[ExtraWindows] = (), st
         ).fetchall()
     }
     gone: list[dict[str, object]] = []
-    years_read = YearsRead(con)
     for windows in extra:
-        years_read.latest = max((window.end for window in windows.windows), default=None)
         for window in windows.windows:
-            _sum_window(
-                con, windows.indicator, window, by_year=windows.by_year, stale=stale, held=held, gone=gone, years_read=years_read
-            )
-        years_read.drop()
+            _sum_window(con, windows.indicator, window, by_year=windows.by_year, stale=stale, held=held, gone=gone)
     stale.write_manifest()
     if stale.full:
         con.execute(
@@ -170,7 +164,6 @@ def _sum_window(
     stale: Staleness,
     held: set[tuple[str, date, date]],
     gone: list[dict[str, object]],
-    years_read: YearsRead,
 ) -> None:
     """The query's events over `window`, summed by month (or financial year) and each grouping set, as precompute
     sums a window; nothing when the window is `held` already, or was held before and no change reaches it. The rows
@@ -225,59 +218,11 @@ def _sum_window(
         # the whole window, or (a query summable by month, held before) only the months or financial years a change
         # reached: its rows dated in them are the query's rows over them (metrics/definitions.Grain)
         for start, end in [(window.start, window.end)] if parts is None else [(part.start, part.end) for part in parts]:
-            read = years_read.rows(key, sql, parameters, start, end) if parts is not None and by_year else None
-            if read is None:
-                con.execute(
-                    _rolled_up(("$key", "$source", "$window_start::date", "$window_end::date"), [], events),
-                    {**bind(sql, {**parameters, "start": start, "end": end}), **identity},
-                )
-            else:
-                con.execute(
-                    _rolled_up(
-                        ("$key", "$source", "$window_start::date", "$window_end::date"),
-                        [],
-                        f"from (select greatest({grain}, $window_start)::date as period_date, ward_code, sex, age_band, "
-                        f"ethnicity, numerator, denominator from {read} where period_date between $start and $end)",
-                    ),
-                    {**identity, "start": start, "end": end},
-                )
-    stale.list_held(Product.TOTALS, key, held_grain, window)
-
-
-@dataclass
-class YearsRead:
-    """A monthly query's rows over a financial year a change reached, read once for every span of one indicator that
-    ends in or after it (the sparklines' spans end a quarter or a month apart): a span's part of that year is the
-    rows dated within it (metrics/definitions.Grain). Read up to `latest`, the last end of those spans."""
-
-    con: duckdb.DuckDBPyConnection
-    latest: date | None = None
-    tables: dict[tuple[str, date, str], tuple[str, date]] = field(default_factory=dict)
-
-    def rows(self, key: str, sql: str, parameters: Mapping[str, object], start: date, end: date) -> str | None:
-        """The table holding the query's rows from `start` to at least `end`; None where none can (a span not among
-        those `latest` was set for, or rows without a date)."""
-        if self.latest is None or end > self.latest:
-            return None
-        # read again for any other parameter the query uses (the span's years)
-        others = repr(sorted((name, str(value)) for name, value in bind(sql, parameters).items() if name not in ("start", "end")))
-        if (key, start, others) not in self.tables:
-            name, until = f"_totals_year_{len(self.tables)}", min(financial_year(financial_year_of(start)).end, self.latest)
-            self.con.execute(
-                f"create or replace temp table {name} as select * from ({sql})",
-                bind(sql, {**parameters, "start": start, "end": until}),
+            con.execute(
+                _rolled_up(("$key", "$source", "$window_start::date", "$window_end::date"), [], events),
+                {**bind(sql, {**parameters, "start": start, "end": end}), **identity},
             )
-            if one_value(self.con, f"select count(*) from {name} where period_date is null"):
-                self.con.execute(f"drop table {name}")
-                return None
-            self.tables[(key, start, others)] = (name, until)
-        name, until = self.tables[(key, start, others)]
-        return name if end <= until else None
-
-    def drop(self) -> None:
-        for name, _ in self.tables.values():
-            self.con.execute(f"drop table if exists {name}")
-        self.tables.clear()
+    stale.list_held(Product.TOTALS, key, held_grain, window)
 
 
 def _mend(
