@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -15,11 +16,39 @@ from etl.tabular import ReadResult, StructuralReject, normalise_header, position
 
 def read_csv_file(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> ReadResult:
     delimiter, header = sniff_csv(path)
-    physical_lines = count_lines(path)
     positional = positional_names(len(header))
     columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in positional) + "}"
     rejects_table, scans_table = f"{table}__rejects", f"{table}__scans"
     con.execute(f"drop table if exists {rejects_table}; drop table if exists {scans_table}")
+    # The lines are counted (and the text checked to be UTF-8) in a thread of its own while DuckDB reads the file,
+    # which leaves a core partly idle; a file that is not UTF-8 is refused for that, as if counted first.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="count-lines") as pool:
+        counting = pool.submit(count_lines, path)
+        try:
+            _read_text_columns(con, path, table, delimiter, columns, rejects_table, scans_table)
+        except FileRefused:
+            counting.result()
+            raise
+        physical_lines = counting.result()
+    structural: dict[tuple, StructuralReject] = {}
+    for line, column, original, error_type, message in con.execute(
+        f"select line, column_name, csv_line, error_type, error_message from {rejects_table} order by line"
+    ).fetchall():
+        reject = StructuralReject(
+            int(line), _column_name(column, header, positional), original, _explain_reject(error_type, message)
+        )
+        # DuckDB can report one fault more than once (a row with two fields too many, say)
+        structural.setdefault((reject.line, reject.column, reject.rule), reject)
+    (rows_read,) = con.execute(f"select count(*) from {table}").fetchall()[0]  # fetchall: a half-read result blocks register()
+    return _assign_csv_lines(
+        con, path, ReadResult(table, header, rows_read, list(structural.values())), delimiter, physical_lines
+    )
+
+
+def _read_text_columns(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, delimiter: str, columns: str, rejects_table: str, scans_table: str
+) -> None:
+    """Read every column of the CSV file as text into `table`; structural faults go to `rejects_table`."""
     try:
         con.execute(
             f"""
@@ -40,19 +69,6 @@ def read_csv_file(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Rea
                 line=stray,
             ) from error
         raise FileRefused(path, _explain_duckdb_csv_error(str(error)), line=_line_from_error(str(error))) from error
-    structural: dict[tuple, StructuralReject] = {}
-    for line, column, original, error_type, message in con.execute(
-        f"select line, column_name, csv_line, error_type, error_message from {rejects_table} order by line"
-    ).fetchall():
-        reject = StructuralReject(
-            int(line), _column_name(column, header, positional), original, _explain_reject(error_type, message)
-        )
-        # DuckDB can report one fault more than once (a row with two fields too many, say)
-        structural.setdefault((reject.line, reject.column, reject.rule), reject)
-    (rows_read,) = con.execute(f"select count(*) from {table}").fetchall()[0]  # fetchall: a half-read result blocks register()
-    return _assign_csv_lines(
-        con, path, ReadResult(table, header, rows_read, list(structural.values())), delimiter, physical_lines
-    )
 
 
 def _assign_csv_lines(con, path: Path, read: ReadResult, delimiter: str, physical_lines: int) -> ReadResult:

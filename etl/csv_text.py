@@ -20,7 +20,7 @@ SAVE_AS_UTF8 = "save it as CSV UTF-8"
 ALLOWED_DELIMITERS = (",", ";")
 OTHER_DELIMITERS = {"\t": "tabs", "|": "pipes (|)"}
 # Control bytes never found in text (tab, line feed, carriage return and escape aside).
-CONTROL_BYTES = frozenset(range(0, 9)) | frozenset(range(14, 27)) | frozenset(range(28, 32))
+CONTROL_BYTES = bytes([*range(0, 9), *range(14, 27), *range(28, 32)])
 
 
 @dataclass
@@ -42,7 +42,7 @@ def sniff_csv(path: Path) -> tuple[str, list[str]]:
         raise FileRefused(path, f"the file is UTF-16 encoded (Excel's 'Unicode text'); {SAVE_AS_UTF8}")
     if not head.strip():
         raise FileRefused(path, "the file is empty: expected a header row and data rows")
-    if b"\x00" in head or sum(byte in CONTROL_BYTES for byte in head) > len(head) // 100:
+    if b"\x00" in head or len(head) - len(head.translate(None, CONTROL_BYTES)) > len(head) // 100:
         raise FileRefused(path, "this is not a text file (it contains binary data); send CSV, XLSX or Parquet")
     if b"\r" in head and b"\n" not in head:
         raise FileRefused(

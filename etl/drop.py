@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from etl.contract import BY_NAME, Extract
+from etl.pii.values import safe_file_name
 
 ACTION_PLAN = "action_plan"
 KNOWN_NAMES = tuple(sorted([*BY_NAME, ACTION_PLAN]))
@@ -22,6 +27,12 @@ class DropFile:
     @property
     def model(self) -> type[Extract] | None:
         return BY_NAME.get(self.extract_name or "")
+
+    @property
+    def to_be_read(self) -> bool:
+        """Whether loading reads the entry: it is a file (or a ward shapefile folder) inside the drop, named for an
+        extract, with no identifier in its name."""
+        return self.problem is None and self.extract_name is not None and safe_file_name(self.path) == self.path.name
 
     @property
     def order(self) -> tuple[int, str]:
@@ -73,3 +84,48 @@ def entry_problem(path: Path, root: Path, extract: str | None) -> str | None:
     if not path.is_file():
         return "not a regular file (a pipe, socket or device); put the file itself in the drop"
     return None
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a drop entry: a file's bytes, or for a ward shapefile folder each of its files' names and
+    bytes, in name order."""
+    digest = hashlib.sha256()
+    members = sorted(member for member in path.iterdir() if member.is_file()) if path.is_dir() else [path]
+    for member in members:
+        if member is not path:
+            digest.update(member.name.encode("utf-8") + b"\0")
+        with member.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+class Fingerprints:
+    """Each drop entry's SHA-256, worked out once a refresh: whether the drop was loaded before and each file's
+    load both ask for it.
+
+    `ahead` works them out in a thread of its own, in load order, while the files before each one load: hashing
+    reads every byte, and DuckDB leaves a core partly idle as it loads a file.
+    """
+
+    def __init__(self) -> None:
+        self._futures: dict[Path, Future[str]] = {}
+
+    def of(self, path: Path) -> str:
+        future = self._futures.get(path)
+        if future is None or future.cancelled():
+            future = self._futures[path] = Future()
+            future.set_result(file_sha256(path))
+        return future.result()
+
+    @contextmanager
+    def ahead(self, files: Sequence[DropFile]) -> Iterator[Fingerprints]:
+        """Start the fingerprints of the entries loading reads; those not yet begun are dropped on leaving."""
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fingerprint")
+        try:
+            for drop_file in files:
+                if drop_file.to_be_read and drop_file.path not in self._futures:
+                    self._futures[drop_file.path] = pool.submit(file_sha256, drop_file.path)
+            yield self
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -11,7 +10,7 @@ import duckdb
 import yaml
 
 from etl.contract.extracts import WardBoundary
-from etl.drop import ACTION_PLAN, KNOWN_NAMES, DropFile
+from etl.drop import ACTION_PLAN, KNOWN_NAMES, DropFile, Fingerprints
 from etl.errors import BoundaryFileError, FileRefused
 from etl.pii.guard import guard_identifiers, guard_properties, identifiers_in_yaml
 from etl.pii.values import safe_file_name, safe_label
@@ -56,14 +55,6 @@ class FileReport:
         return self.rows_loaded + self.rows_rejected == self.rows_in_file
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def load_file(
     con: duckdb.DuckDBPyConnection,
     drop_file: DropFile,
@@ -72,6 +63,7 @@ def load_file(
     as_of: datetime,
     earliest: date,
     seconds: StageSeconds | None = None,
+    fingerprints: Fingerprints | None = None,
 ) -> FileReport:
     path = drop_file.path
     if drop_file.problem is not None:
@@ -83,7 +75,7 @@ def load_file(
     if drop_file.extract_name is None:
         raise FileRefused(path, "the file name matches no extract; names must start with one of: " + ", ".join(KNOWN_NAMES))
     with timed(seconds, "fingerprint"):
-        sha = file_sha256(path)
+        sha = (fingerprints or Fingerprints()).of(path)
     previous = con.execute("select file_name, loaded_at from loaded_files where sha256 = ?", [sha]).fetchone()
     if previous:
         return FileReport(

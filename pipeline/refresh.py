@@ -36,9 +36,9 @@ import duckdb
 
 from etl.changes import MartChanges
 from etl.contract import BY_NAME
-from etl.drop import DropFile, list_drop
+from etl.drop import DropFile, Fingerprints, list_drop
 from etl.errors import FileRefused, RefreshFailed
-from etl.load import FileReport, file_sha256, load_file
+from etl.load import FileReport, load_file
 from etl.marts import build_marts, mart_files, mart_settings
 from etl.pii.values import safe_file_name
 from etl.stages import StageSeconds, timed
@@ -132,13 +132,21 @@ def refresh(
             )
         with store.refresh_lock():
             fingerprint = build_fingerprint(mart_settings(settings), with_sums=after_marts is not None)
-            if not full and _already_loaded(store, incoming, report, fingerprint):
+            fingerprints = Fingerprints()  # each file is hashed once, whether asked by the check below or the load
+            if not full and _already_loaded(store, incoming, report, fingerprint, fingerprints):
                 report.kind = report.outcome = UNCHANGED
                 report.finished_at = datetime.now()
             else:
                 store.prune(settings.keep_versions)
                 report.published = _build_and_publish(
-                    store, incoming, report, settings=settings, as_of=as_of, progress=progress, after_marts=after_marts
+                    store,
+                    incoming,
+                    report,
+                    settings=settings,
+                    as_of=as_of,
+                    progress=progress,
+                    after_marts=after_marts,
+                    fingerprints=fingerprints,
                 )
                 store.prune(settings.keep_versions)
     except Exception as error:
@@ -167,6 +175,7 @@ def _build_and_publish(
     as_of: datetime,
     progress: Progress | None,
     after_marts: AfterMarts | None = None,
+    fingerprints: Fingerprints | None = None,
 ) -> Path:
     building = store.versions / (store.new_version_name() + BUILDING_SUFFIX)
     try:
@@ -186,12 +195,21 @@ def _build_and_publish(
         _configure(con, settings)
         ensure_schema(con)
         files = list_drop(incoming)
-        for position, drop_file in enumerate(files, start=1):
-            if progress:
-                progress(safe_file_name(drop_file.path), position, len(files))
-            report.files.append(
-                _load_one(con, drop_file, report.run_id, settings=settings, as_of=as_of, seconds=report.stage_seconds)
-            )
+        with (fingerprints or Fingerprints()).ahead(files) as ahead:
+            for position, drop_file in enumerate(files, start=1):
+                if progress:
+                    progress(safe_file_name(drop_file.path), position, len(files))
+                report.files.append(
+                    _load_one(
+                        con,
+                        drop_file,
+                        report.run_id,
+                        settings=settings,
+                        as_of=as_of,
+                        seconds=report.stage_seconds,
+                        fingerprints=ahead,
+                    )
+                )
         _require_reference_data(con)
         fingerprint = build_fingerprint(mart_settings(settings), with_sums=after_marts is not None)
         changed = _changed_tables(report) | changed_whole(con)
@@ -285,7 +303,9 @@ def _changed_tables(report: RefreshReport) -> set[str]:
     return staged | ({"loaded_files"} if loaded else set())
 
 
-def _already_loaded(store: Warehouse, incoming: Path, report: RefreshReport, fingerprint: str) -> bool:
+def _already_loaded(
+    store: Warehouse, incoming: Path, report: RefreshReport, fingerprint: str, fingerprints: Fingerprints
+) -> bool:
     """True when every file of the drop was loaded before, by content, into the served version (or it holds no
     file), and that version was built by the code running now: the drop then changes nothing, so nothing is
     copied or published. Its files are reported as unchanged. A drop with any file that would be refused, or is
@@ -296,13 +316,10 @@ def _already_loaded(store: Warehouse, incoming: Path, report: RefreshReport, fin
         files = list_drop(incoming)
     except Exception:
         return False  # the build reports it
-    if any(
-        drop_file.problem is not None or drop_file.extract_name is None or safe_file_name(drop_file.path) != drop_file.path.name
-        for drop_file in files
-    ):
+    if not all(drop_file.to_be_read for drop_file in files):
         return False
     with timed(report.stage_seconds, "fingerprint"):
-        hashes = [file_sha256(drop_file.path) for drop_file in files]
+        hashes = [fingerprints.of(drop_file.path) for drop_file in files]
     with store.connect_read_only() as con:
         if not _built_by(con, fingerprint):
             return False
@@ -348,10 +365,19 @@ def _load_one(
     settings: Settings,
     as_of: datetime,
     seconds: StageSeconds,
+    fingerprints: Fingerprints | None = None,
 ) -> FileReport:
     con.execute("begin transaction")
     try:
-        report = load_file(con, drop_file, run_id, as_of=as_of, earliest=settings.earliest_valid_date, seconds=seconds)
+        report = load_file(
+            con,
+            drop_file,
+            run_id,
+            as_of=as_of,
+            earliest=settings.earliest_valid_date,
+            seconds=seconds,
+            fingerprints=fingerprints,
+        )
     except FileRefused as refusal:
         con.execute("rollback")
         return FileReport.refused(drop_file, refusal)

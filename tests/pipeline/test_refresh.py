@@ -6,14 +6,17 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import geopandas as gpd
 import pytest
 
+import etl.drop as drop_module
+from etl.drop import file_sha256
 from etl.errors import RefreshFailed, RefreshLocked
 from etl.marts import mart_settings
 from etl.warehouse import Warehouse
 from pipeline.nightly import refresh as nightly_refresh
 from pipeline.refresh import build_fingerprint, refresh
-from tests.drops import INCIDENTS_HEADER, SERVICES_CSV, incidents_csv, write_reference_drop, write_tiny_drop
+from tests.drops import CRIMES_CSV, INCIDENTS_HEADER, SERVICES_CSV, incidents_csv, write_reference_drop, write_tiny_drop
 
 
 def rows(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
@@ -170,6 +173,47 @@ def test_an_incoming_folder_with_no_file_changes_nothing_and_publishes_nothing(t
     # asked to, it rebuilds whole and publishes all the same
     assert refresh(empty, warehouse=settings.warehouse, settings=settings, full=True).kind == "full"
     assert len(sorted(store.versions.glob("*.duckdb"))) == 2
+
+
+def test_each_file_of_a_drop_is_hashed_once_a_refresh(tmp_path, settings, monkeypatch):
+    hashed: list[str] = []
+    real = drop_module.file_sha256
+
+    def counted(path: Path) -> str:
+        hashed.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(drop_module, "file_sha256", counted)
+    drop = write_tiny_drop(tmp_path / "drop")
+    refresh(drop, warehouse=settings.warehouse, settings=settings)
+    files = sorted(path.name for path in drop.iterdir())
+    assert sorted(hashed) == files
+    # A drop with one new file among old ones: whether it was loaded before and each file's load ask for the same
+    # fingerprints, worked out once.
+    hashed.clear()
+    (drop / "crime_outcomes_2025-11-26.csv").write_text(CRIMES_CSV.replace("CR001", "CR009"))
+    again = refresh(drop, warehouse=settings.warehouse, settings=settings)
+    assert again.outcome == "completed"
+    assert sorted(hashed) == sorted([*files, "crime_outcomes_2025-11-26.csv"])
+
+
+def test_a_ward_shapefile_folder_in_the_drop_is_loaded_and_its_fingerprint_reads_every_file_in_it(tmp_path, settings):
+    drop = write_tiny_drop(tmp_path / "drop")
+    boundaries = drop / "wards.geojson"
+    folder = drop / "wards_2025"
+    folder.mkdir()
+    gpd.read_file(boundaries).to_file(folder / "wards.shp")
+    boundaries.unlink()
+
+    first = refresh(drop, warehouse=settings.warehouse, settings=settings)
+
+    wards = next(file for file in first.files if file.extract == "wards")
+    assert (first.outcome, wards.file_name, wards.status) == ("completed", "wards_2025", "loaded")
+    assert rows(settings.warehouse, "select count(*) from stg_wards") == [(3,)]
+    assert refresh(drop, warehouse=settings.warehouse, settings=settings).outcome == "unchanged"
+    fingerprint = file_sha256(folder)
+    (folder / "wards.cpg").write_text("LATIN1")  # a companion file is part of what the folder holds
+    assert file_sha256(folder) != fingerprint
 
 
 def test_full_rebuilds_and_publishes_a_drop_loaded_before(tmp_path, settings):
