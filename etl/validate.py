@@ -10,6 +10,7 @@ this module and the pydantic models to the same verdict on generated rows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -114,6 +115,7 @@ def column_sql(
     prepared_name: str | None = None,
     typed_name: str | None = None,
     known_name: str | None = None,
+    clean_name: str | None = None,
 ) -> ColumnSql:
     """The typed value and the problem for one column, from its cleaned text: `blank` is the
     trimmed text or NULL (`blank_sql`), `lowered` its lower-case form for the LOWERED_KINDS.
@@ -121,7 +123,8 @@ def column_sql(
     When the caller computes `prepared` once under `prepared_name` and the typed value under
     `typed_name`, the other expressions read those names instead of repeating the work (a
     timestamp's pattern and cast would otherwise run once per check that reads them). `known_name`, for
-    an enum or yes/no column, names a flag that is true when the cell is exactly one of `_known_words`."""
+    an enum or yes/no column, names a flag that is true when the cell is exactly one of `_known_words`;
+    `clean_name`, for a column with a `clean_pattern`, one that is true when the raw cell matches it."""
     kind = spec.kind
     name = kind.name
     lowered = lowered if lowered is not None else _lower(blank)
@@ -129,12 +132,18 @@ def column_sql(
     checks: list[tuple[str, str]] = []  # (condition on non-blank cell, message), first match wins
     has_default = isinstance(spec.default, str)
     unknown = f"not {known_name} and " if known_name else ""  # a known word is valid without comparing it again
+
+    def matches(text: str, pattern: str) -> str:
+        # a cell already found to match its clean pattern is not matched again
+        found = f"regexp_full_match({text}, {_literal(pattern)})"
+        return f"(case when {clean_name} then true else {found} end)" if clean_name else found
+
     if name is KindName.id or name is KindName.text:
         typed = blank
         if kind.pattern:
             checks.append(
                 (
-                    f"not regexp_full_match({blank}, {_literal(kind.pattern)})",
+                    f"not {matches(blank, kind.pattern)}",
                     "expected an id of letters, digits and _.:/- (at most 64)",
                 )
             )
@@ -143,9 +152,7 @@ def column_sql(
     elif name is KindName.code:
         typed = f"upper({blank})"
         upper = typed_name if typed_name is not None and not has_default else typed
-        checks.append(
-            (f"not regexp_full_match({upper}, {_literal(kind.pattern or '')})", f"expected a code like {kind.description}")
-        )
+        checks.append((f"not {matches(upper, kind.pattern or '')}", f"expected a code like {kind.description}"))
     elif name in (KindName.enum, KindName.demographic):
         typed = lowered
         if name is KindName.demographic:
@@ -156,7 +163,7 @@ def column_sql(
         checks.append((f"{unknown}not {_one_of(lowered, TRUE_WORDS + FALSE_WORDS)}", "expected true/false, yes/no, 1/0 or y/n"))
     elif name in SHAPED_KINDS:
         pattern, cast, message, real_message = SHAPED_KINDS[name]
-        prepared = f"regexp_full_match({blank}, {_literal(pattern)})"
+        prepared = matches(blank, pattern)
         shape = prepared_name or prepared
         typed = f"case when {shape} then {cast.format(blank)} end"
         checks.append((f"not {shape}", message))
@@ -234,7 +241,14 @@ def checked_select(model: type[Extract], source_view: str, keep_raw: Collection[
         lowered = spec.kind.name in LOWERED_KINDS
         known_words = _known_words(spec)
         known = f"_known_{position}" if known_words else None
-        if known:
+        pattern = clean_pattern(spec)
+        clean = f"_clean_{position}" if pattern else None
+        if clean:
+            # A cell matching its kind's pattern as it stands (the common case) has no space to trim and is not
+            # blank: it skips the trimming, and the pattern is not matched again.
+            raw_parts.append(f"regexp_full_match(src.{_quote(spec.name)}, {_literal(pattern)}) as {clean}")
+            cleaned_parts.append(f"(case when {clean} then {raw} else {blank_sql(raw)} end) as _blank_{position}")
+        elif known:
             # A cell spelt exactly as one of the column's words (the common case) is already clean and
             # lower case, and valid: it skips the trimming, the lower case and the comparison with every word.
             raw_parts.append(f"{_one_of(f'src.{_quote(spec.name)}', known_words)} as {known}")
@@ -253,6 +267,7 @@ def checked_select(model: type[Extract], source_view: str, keep_raw: Collection[
             prepared_name=f"_prepared_{position}",
             typed_name=_quote(spec.name),
             known_name=known,
+            clean_name=clean,
         )
         if sql.prepared is not None:
             prepared_parts.append(f"{sql.prepared} as _prepared_{position}")
@@ -288,6 +303,24 @@ def checked_select(model: type[Extract], source_view: str, keep_raw: Collection[
                     else list_filter([{", ".join(entries)}], lambda p: p.rule is not null) end as _problems
         from checked
     """
+
+
+# A code pattern made of nothing but capital letters, digits, classes and counts matches only text that upper
+# case leaves as it is, so a raw cell matching it matches again once upper-cased.
+_UPPER_CASE_PATTERN = re.compile(r"[A-Z0-9\[\]{}\-,]+")
+
+
+def clean_pattern(spec: ColumnSpec) -> str | None:
+    """A pattern that text matching in full is clean by: not blank, nothing to trim at either end, and (for a
+    code) upper case; every such text is then a valid shape of the column's kind. None for kinds without one."""
+    kind = spec.kind
+    if kind.name is KindName.id:
+        return kind.pattern
+    if kind.name is KindName.code and kind.pattern and _UPPER_CASE_PATTERN.fullmatch(kind.pattern):
+        return kind.pattern
+    if kind.name in SHAPED_KINDS:
+        return SHAPED_KINDS[kind.name][0]
+    return None
 
 
 def _known_words(spec: ColumnSpec) -> list[str]:

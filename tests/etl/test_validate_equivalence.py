@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from etl.contract import ALL_MODELS, ColumnSpec, Extract
 from etl.contract.columns import ID_PATTERN, KindName
 from etl.contract.values import FALSE_WORDS, TRUE_WORDS
-from etl.validate import WHITESPACE, check_rows
+from etl.validate import WHITESPACE, check_rows, clean_pattern
 
 AS_OF = datetime(2026, 11, 25, 22, 0)
 EARLIEST = date(2015, 1, 1)
@@ -315,6 +315,27 @@ def disagreement(model: type[Extract], row: dict[str, str | None], checked: dict
 
 def test_sql_trims_exactly_what_python_strips() -> None:
     assert set(WHITESPACE) == {char for char in map(chr, range(sys.maxunicode + 1)) if char.isspace()}
+
+
+CLEAN_COLUMNS = [(model, spec) for model in ALL_MODELS for spec in model.columns() if clean_pattern(spec) is not None]
+
+
+@pytest.mark.parametrize(
+    ("model", "spec"), CLEAN_COLUMNS, ids=[f"{model.extract_name}.{spec.name}" for model, spec in CLEAN_COLUMNS]
+)
+def test_a_cell_matching_its_clean_pattern_needs_no_cleaning(model: type[Extract], spec: ColumnSpec) -> None:
+    # The check passes such a cell on as it stands, so it must be what trimming and (for a code) upper case leave.
+    pattern = clean_pattern(spec)
+    assert pattern is not None
+
+    @settings(deadline=None)
+    @given(text=st.from_regex(pattern, fullmatch=True))
+    def clean(text: str) -> None:
+        assert text and text.strip() == text
+        if spec.kind.name is KindName.code:
+            assert text.upper() == text
+
+    clean()
 
 
 @pytest.mark.parametrize("model", ALL_MODELS, ids=lambda model: model.extract_name)
