@@ -131,20 +131,19 @@ class ChangedPeople:
             same_window = ["held.window_start = cells.window_start", "held.window_end = cells.window_end"]
             same_cell = [f"held.{column} is not distinct from cells.{column}" for column in CELL_KEYS]
             # a cell that counts no one any more goes, unless a reference row fills it (a full rebuild keeps it)
-            emptied = " and ".join(
-                [
-                    f"held.query_key = $key and held.{self.counted_in} = 0",
-                    f"exists (select 1 from {CELLS} as cells where {' and '.join(same_window + same_cell)})",
-                    f"not exists (select 1 from {BESIDE} as cells where {' and '.join(same_window + same_cell)})",
-                ]
-            )
+            emptied = [
+                f"held.query_key = $key and held.{self.counted_in} = 0",
+                f"exists (select 1 from {CELLS} as cells where {' and '.join(same_window + same_cell)})",
+            ]
+            if self.references:
+                emptied.append(f"not exists (select 1 from {BESIDE} as cells where {' and '.join(same_window + same_cell)})")
             add_cells(
                 self.con,
                 "precomputed_windows",
                 CELLS,
                 "$key, cells.*",
                 ["held.query_key = $key", *same_window, *same_cell],
-                emptied,
+                " and ".join(emptied),
                 {"key": key},
             )
         self.drop()
@@ -189,15 +188,15 @@ class ChangedPeople:
                 f"ethnicity, numerator, denominator from ({' union all '.join(parts)})",
                 {**bound, "sign": sign},
             )
-        # the rows counting no one come from the references alone, the same in both states: their cells are kept
-        # aside (they stay when emptied of people) and the rows leave the difference
-        self.con.execute(
-            f"create or replace temp table {BESIDE} as select distinct window_start, window_end, "
-            f"date_trunc('month', period_date)::date as period_date, ward_code, sex, age_band, ethnicity from {ROWS} "
-            f"where sign = 1 and {self.counted_in} = 0 and $references",
-            {"references": bool(self.references)},
-        )
+        self.con.execute(f"drop table if exists {BESIDE}")
         if self.references:
+            # the rows counting no one come from the references alone, the same in both states: their cells are kept
+            # aside (they stay when emptied of people) and the rows leave the difference
+            self.con.execute(
+                f"create temp table {BESIDE} as select distinct window_start, window_end, "
+                f"date_trunc('month', period_date)::date as period_date, ward_code, sex, age_band, ethnicity from {ROWS} "
+                f"where sign = 1 and {self.counted_in} = 0"
+            )
             self.con.execute(f"delete from {ROWS} where {self.counted_in} = 0")
         self._require_one_person_per_row(key)
 
@@ -286,7 +285,7 @@ def changed_people(
     changes = stale.changes
     if changes is None or not stale.changed_by_rows(tables):
         return None
-    references = tuple(table for table in tables if not _names_people(con, table, person))
+    references = tuple(table for table in tables if person not in stale.columns(table))  # naming no person
     if any(table in changes.tables for table in references):
         return None  # a reference changed: every person's row may have
     tables = [table for table in tables if table not in references]
@@ -299,25 +298,14 @@ def changed_people(
     return ChangedPeople(con, sql_by_state, everything, count, reach.counted_in, references)
 
 
-def _tables_of_people(con: duckdb.DuckDBPyConnection, stale: Staleness, person: str) -> list[str]:
+def _tables_of_people(stale: Staleness, person: str) -> list[str]:
     """The tables naming people by `person` that any query mended by that column reads."""
     tables: set[str] = set()
     for indicator in all_indicators():
         everything = {**WIDE_OPEN, **indicator.query_parameters}
         if reach_of(indicator.sql_name, everything).per_person == person:
             tables |= stale.tables(query_sql(indicator.sql_name), everything)
-    return sorted(table for table in tables if _names_people(con, table, person))
-
-
-def _names_people(con: duckdb.DuckDBPyConnection, table: str, person: str) -> bool:
-    """Whether `table` has the `person` column (a table without it is a reference, naming no person)."""
-    return (
-        con.execute(
-            "select count(*) from duckdb_columns() where table_name = ? and column_name = ? and not internal",
-            [table, person],
-        ).fetchall()[0][0]
-        > 0
-    )
+    return sorted(table for table in tables if person in stale.columns(table))
 
 
 def _copy_rows(con: duckdb.DuckDBPyConnection, stale: Staleness, changes: MartChanges, person: str, tables: Sequence[str]) -> int:
@@ -328,9 +316,7 @@ def _copy_rows(con: duckdb.DuckDBPyConnection, stale: Staleness, changes: MartCh
     people_table = f"_by_person_{person}_{PEOPLE_SUFFIX}"
     if person not in stale.people_copies:
         # a table changed other than by rows leaves every query reading it to be summed again, so none asks for it
-        changed = [
-            table for table in _tables_of_people(con, stale, person) if table in changes.tables and table in changes.rows_kept
-        ]
+        changed = [table for table in _tables_of_people(stale, person) if table in changes.tables and table in changes.rows_kept]
         people = " union ".join(f"select {person} as person from {changed_rows_table(table)}" for table in changed)
         con.execute(f"create or replace temp table {people_table} as select * from ({people}) where person is not null")
         stale.people_copies[person] = (one_value(con, f"select count(*) from {people_table}"), set())

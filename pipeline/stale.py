@@ -128,6 +128,7 @@ class Staleness:
     # whose rows of theirs are copied
     people_copies: dict[str, tuple[int, set[str]]] = field(default_factory=dict)
     _tables: dict[str, frozenset[str]] = field(default_factory=dict)
+    _columns: dict[str, frozenset[str]] = field(default_factory=dict)
     _held: set[tuple[str, str, str, date | None, date | None]] = field(default_factory=set)
     # the manifest rows listed and not yet written: hundreds of one-row inserts would each cost a statement
     _listed: list[tuple[str, str, str, date | None, date | None]] = field(default_factory=list)
@@ -148,6 +149,17 @@ class Staleness:
     @classmethod
     def everything(cls, con: duckdb.DuckDBPyConnection) -> Staleness:
         return cls(con, None)
+
+    def columns(self, table: str) -> frozenset[str]:
+        """The columns of a table the queries read, looked up once a refresh (the sums change no table's columns)."""
+        if table not in self._columns:
+            self._columns[table] = frozenset(
+                name
+                for (name,) in self.con.execute(
+                    "select column_name from duckdb_columns() where table_name = ? and not internal", [table]
+                ).fetchall()
+            )
+        return self._columns[table]
 
     def held(self, product: Product, key: str, grain: HeldGrain, window: Period | None = None) -> bool:
         """Whether the version as copied listed the product (always False in a full refresh)."""
