@@ -28,6 +28,7 @@ from etl.staging import (
     remember_register,
     upsert,
 )
+from etl.tabular import quote_identifier
 from etl.validate import check_rows
 from etl.warehouse import one_value
 
@@ -64,7 +65,12 @@ def load_file(
     earliest: date,
     seconds: StageSeconds | None = None,
     fingerprints: Fingerprints | None = None,
+    transaction: FileTransaction | None = None,
 ) -> FileReport:
+    """Load one drop file, refusing it whole (FileRefused) or keeping its rejected rows. What it writes to the warehouse
+    is written in `transaction`, begun once the file's scratch tables are made (those of a large file can fill
+    the memory DuckDB is given, and a table dropped within a transaction is freed only when it ends)."""
+    transaction = transaction or FileTransaction(con)
     path = drop_file.path
     if drop_file.problem is not None:
         raise FileRefused(path, drop_file.problem)
@@ -86,11 +92,15 @@ def load_file(
             message=f"already loaded as {previous[0]} on {previous[1]:%Y-%m-%d %H:%M}; nothing changed",
         )
     if drop_file.extract_name == ACTION_PLAN:
+        transaction.begin()
         report = _load_action_plan(con, path, sha)
     elif drop_file.extract_name == WardBoundary.extract_name:
+        transaction.begin()
         report = _load_wards(con, path, sha, run_id)
     else:
-        report = _load_table(con, drop_file, sha, run_id, as_of=as_of, earliest=earliest, seconds=seconds)
+        report = _load_table(
+            con, drop_file, sha, run_id, as_of=as_of, earliest=earliest, seconds=seconds, transaction=transaction
+        )
     con.execute(
         "insert into loaded_files values (?, ?, ?, ?, ?)", [sha, path.name, drop_file.extract_name, run_id, datetime.now()]
     )
@@ -171,12 +181,16 @@ def _load_table(
     as_of: datetime,
     earliest: date,
     seconds: StageSeconds | None = None,
+    transaction: FileTransaction,
 ) -> FileReport:
     model = drop_file.model
     assert model is not None
     path = drop_file.path
+    # The file is read and checked in a transaction of its own, which writes only scratch tables: the file as read
+    # is then dropped outside any transaction, where DuckDB frees it, before the file's writes begin.
+    transaction.begin()
     with timed(seconds, "read"):
-        read = read_file(con, path, "_raw_file")
+        read = read_file(con, path, READ_TABLE)
     with timed(seconds, "identifier guard"):
         guard_identifiers(con, path, read, allowed=set(model.model_fields))
     with timed(seconds, "contract checks"):
@@ -184,6 +198,10 @@ def _load_table(
         # the raw text the later steps read: the record id, and the cells the warehouse checks report
         keep_raw = {*model.primary_key, *(check.column for check in reference_checks(model))}
         check_rows(con, model, "_contract_file", "_checked_file", as_of=as_of, earliest=earliest, keep_raw=keep_raw)
+    transaction.commit()
+    # the checked rows carry every raw cell a later step reads, so the file as read goes before anything is written
+    drop_read(con)
+    transaction.begin()
     with timed(seconds, "warehouse checks"):
         add_warehouse_problems(con, model, "_checked_file")
     with timed(seconds, "rejects"):
@@ -219,3 +237,49 @@ def _load_table(
             f"is not the {read.rows_in_file} rows read; nothing loaded",
         )
     return report
+
+
+class FileTransaction:
+    """The transaction one drop file's writes are made in, begun when the file is first written to (never, for a
+    file refused or unchanged before that)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.open = False
+
+    def begin(self) -> None:
+        if not self.open:
+            self.con.execute("begin transaction")
+            self.open = True
+
+    def commit(self) -> None:
+        if self.open:
+            self.con.execute("commit")
+            self.open = False
+
+    def rollback(self) -> None:
+        if self.open:
+            self.con.execute("rollback")
+            self.open = False
+
+
+READ_TABLE, CHECKED_TABLE = "_raw_file", "_checked_file"
+SCRATCH_VIEWS = ("_named_file", "_contract_file")
+
+
+def drop_read(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the file as read (its other sheets and DuckDB's notes of its faults too) and the views over it."""
+    for view in SCRATCH_VIEWS:
+        con.execute(f"drop view if exists {view}")
+    for (table,) in con.execute(
+        "select table_name from duckdb_tables() where temporary and (starts_with(table_name, ?) or table_name = ?)",
+        [READ_TABLE, "_rejected_lines"],
+    ).fetchall():
+        con.execute(f"drop table {quote_identifier(table)}")
+
+
+def drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop every table one file's load made for itself, once its transaction is over: a large file's would
+    otherwise stay in memory while the next file loads."""
+    drop_read(con)
+    con.execute(f"drop table if exists {CHECKED_TABLE}")

@@ -38,7 +38,7 @@ from etl.changes import MartChanges
 from etl.contract import BY_NAME
 from etl.drop import DropFile, Fingerprints, list_drop
 from etl.errors import FileRefused, RefreshFailed
-from etl.load import FileReport, load_file
+from etl.load import FileReport, FileTransaction, drop_scratch, load_file
 from etl.marts import build_marts, mart_files, mart_settings
 from etl.pii.values import safe_file_name
 from etl.stages import StageSeconds, timed
@@ -367,7 +367,7 @@ def _load_one(
     seconds: StageSeconds,
     fingerprints: Fingerprints | None = None,
 ) -> FileReport:
-    con.execute("begin transaction")
+    transaction = FileTransaction(con)
     try:
         report = load_file(
             con,
@@ -377,16 +377,19 @@ def _load_one(
             earliest=settings.earliest_valid_date,
             seconds=seconds,
             fingerprints=fingerprints,
+            transaction=transaction,
         )
     except FileRefused as refusal:
-        con.execute("rollback")
+        transaction.rollback()
+        drop_scratch(con)
         return FileReport.refused(drop_file, refusal)
     except Exception as error:
         # Any other fault in one file refuses that file and the night goes on; only the warehouse's
         # own storage failing stops the refresh. The error's text is not repeated: it can quote the file.
-        con.execute("rollback")
+        transaction.rollback()
         if storage_failure(error, Path(".")) is not None or isinstance(error, duckdb.FatalException):
             raise
+        drop_scratch(con)
         unreadable = FileRefused(
             drop_file.path,
             f"the file could not be loaded ({type(error).__name__}); nothing from it "
@@ -394,10 +397,11 @@ def _load_one(
         )
         return FileReport.refused(drop_file, unreadable)
     except BaseException:
-        con.execute("rollback")
+        transaction.rollback()
         raise
     with timed(seconds, "commit"):
-        con.execute("commit")
+        transaction.commit()
+    drop_scratch(con)
     return report
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -10,12 +11,13 @@ import geopandas as gpd
 import pytest
 
 import etl.drop as drop_module
-from etl.drop import file_sha256
+from etl.drop import file_sha256, list_drop
 from etl.errors import RefreshFailed, RefreshLocked
 from etl.marts import mart_settings
+from etl.staging import ensure_schema
 from etl.warehouse import Warehouse
 from pipeline.nightly import refresh as nightly_refresh
-from pipeline.refresh import build_fingerprint, refresh
+from pipeline.refresh import _load_one, build_fingerprint, refresh
 from tests.drops import CRIMES_CSV, INCIDENTS_HEADER, SERVICES_CSV, incidents_csv, write_reference_drop, write_tiny_drop
 
 
@@ -356,6 +358,34 @@ def test_unknown_file_is_refused_with_the_known_names_and_the_rest_loads(tmp_pat
     assert refused.file_name == "victims_list.csv"
     assert "matches no extract" in refused.message and "police_incidents" in refused.message
     assert rows(settings.warehouse, "select count(*) from stg_police_incidents") == [(3,)]
+
+
+def test_each_file_leaves_no_scratch_table_behind_and_a_refused_one_writes_nothing(tmp_path, settings):
+    # A large file's tables as read and checked would otherwise fill DuckDB's memory while the next file loads.
+    drop = write_tiny_drop(tmp_path / "drop")
+    (drop / "police_incidents_2025-11-26.csv").write_text(
+        incidents_csv(["INC009,2025-04-02T22:14:00,E05990001,,V009,female,25-34,white,high,15,2,yes,call 07700 900123"])
+    )
+    con = duckdb.connect(str(tmp_path / "load.duckdb"))
+    ensure_schema(con)
+    reports = {}
+    for drop_file in list_drop(drop):
+        reports[drop_file.path.name] = _load_one(
+            con, drop_file, "run", settings=settings, as_of=datetime(2025, 12, 1), seconds={}
+        )
+        scratch = con.execute(
+            "select table_name from duckdb_tables() where temporary and (starts_with(table_name, '_raw_file') "
+            "or table_name in ('_checked_file', '_rejected_lines')) union all "
+            "select view_name from duckdb_views() where temporary and view_name in ('_named_file', '_contract_file')"
+        ).fetchall()
+        assert scratch == [], drop_file.path.name
+    assert reports["police_incidents_2025-11-26.csv"].status == "refused"
+    assert reports["police_incidents_2025-11-25.csv"].status == "loaded"
+    assert con.execute("select count(*) from stg_police_incidents where incident_id = 'INC009'").fetchall() == [(0,)]
+    assert con.execute("select count(*) from rejects where file_name = 'police_incidents_2025-11-26.csv'").fetchall() == [(0,)]
+    assert con.execute("select count(*) from loaded_files where file_name = 'police_incidents_2025-11-26.csv'").fetchall() == [
+        (0,)
+    ]
 
 
 def test_missing_required_column_refuses_the_file_naming_file_and_column(tmp_path, settings):
