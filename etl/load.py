@@ -240,8 +240,8 @@ def _load_table(
 
 
 class FileTransaction:
-    """The transaction one drop file's writes are made in, begun when the file is first written to (never, for a
-    file refused or unchanged before that)."""
+    """A drop file's transaction, begun when the load first needs one (never, for a file refused or unchanged before
+    that): a table's file is read and checked in one, which writes scratch tables alone, and written in a second."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
