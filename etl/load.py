@@ -28,9 +28,8 @@ from etl.staging import (
     remember_register,
     upsert,
 )
-from etl.tabular import quote_identifier
 from etl.validate import check_rows
-from etl.warehouse import one_value
+from etl.warehouse import drop_temp_tables, one_value
 
 
 @dataclass
@@ -271,11 +270,8 @@ def drop_read(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the file as read (its other sheets and DuckDB's notes of its faults too) and the views over it."""
     for view in SCRATCH_VIEWS:
         con.execute(f"drop view if exists {view}")
-    for (table,) in con.execute(
-        "select table_name from duckdb_tables() where temporary and (starts_with(table_name, ?) or table_name = ?)",
-        [READ_TABLE, "_rejected_lines"],
-    ).fetchall():
-        con.execute(f"drop table {quote_identifier(table)}")
+    drop_temp_tables(con, READ_TABLE)
+    con.execute("drop table if exists _rejected_lines")
 
 
 def drop_scratch(con: duckdb.DuckDBPyConnection) -> None:

@@ -243,7 +243,7 @@ def checked_select(model: type[Extract], source_view: str, keep_raw: Collection[
         known = f"_known_{position}" if known_words else None
         pattern = clean_pattern(spec)
         clean = f"_clean_{position}" if pattern else None
-        if clean and pattern:
+        if pattern:
             # A cell matching its kind's pattern as it stands (the common case) has no space to trim and is not
             # blank: it skips the trimming, and the pattern is not matched again.
             raw_parts.append(f"regexp_full_match(src.{_quote(spec.name)}, {_literal(pattern)}) as {clean}")

@@ -53,6 +53,14 @@ def one_value(con: duckdb.DuckDBPyConnection, sql: str, parameters: object = Non
     return row[0]
 
 
+def drop_temp_tables(con: duckdb.DuckDBPyConnection, prefix: str) -> None:
+    """Drop every temporary table of the connection whose name starts with `prefix`."""
+    for (name,) in con.execute(
+        "select table_name from duckdb_tables() where temporary and starts_with(table_name, ?)", [prefix]
+    ).fetchall():
+        con.execute(f'drop table if exists "{name}"')
+
+
 def private_umask() -> int:
     """New files 0640 and folders 0750 from here on: no one outside the owner and group reads them."""
     return os.umask(PRIVATE_UMASK)

@@ -40,7 +40,7 @@ import duckdb
 
 from etl.changes import MartChanges
 from etl.staging import changed_rows_table
-from etl.warehouse import one_value
+from etl.warehouse import drop_temp_tables, one_value
 from metrics.periods import Period
 from metrics.queries import WIDE_OPEN, bind, query_sql
 from metrics.registry import all_indicators
@@ -266,10 +266,7 @@ def _mended(held: date | None, before: date | None, now: date | None, *, earlies
 def forget(con: duckdb.DuckDBPyConnection, stale: Staleness) -> None:
     """Drop every set of changed people and their rows copied, once the sums are made."""
     stale.people_copies.clear()
-    for (name,) in con.execute(
-        "select table_name from duckdb_tables() where temporary and starts_with(table_name, '_by_person_')"
-    ).fetchall():
-        con.execute(f'drop table if exists "{name}"')
+    drop_temp_tables(con, "_by_person_")
 
 
 def changed_people(
