@@ -145,6 +145,18 @@ class _Plan:
         self.local = local_share_ask(indicator, period, by=filters.by, groups=filters.groups)
         self.trend: Ask | None = None
         self.trends_without_sums: dict[str | None, tuple[str, str | None]] = {}
+        # One ward picked by the filters is compared with the district as the ward funnel compares every ward: with
+        # the limits widened when wards vary more than chance allows, which every ward's sums are needed to tell.
+        self.wards = (
+            Ask(
+                indicator,
+                period,
+                ("ward",),
+                GroupFilters(None, filters.groups.sex, filters.groups.age_band, filters.groups.ethnicity),
+            )
+            if not filters.by and filters.groups.ward_code and indicator.method is not Method.COUNT
+            else None
+        )
 
     def has_trend(self) -> bool:
         return self.filters.by not in PERIOD_DIMS and "year" in self.indicator.dimensions
@@ -165,7 +177,7 @@ class _Plan:
         self.trend = Ask(self.indicator, span, dims, self.filters.groups)
 
     def asks(self) -> list[Ask]:
-        return [ask for ask in (self.main, self.comparator, self.local, self.trend) if ask is not None]
+        return [ask for ask in (self.main, self.comparator, self.local, self.trend, self.wards) if ask is not None]
 
     def is_protected(self) -> bool:
         groups = self.filters.groups
@@ -178,7 +190,9 @@ class _Plan:
 
         Under a rule that rounds, a protected result's comparator and trend are worked out from rounded counts."""
         main = next(sums)
-        comparator, local, trend = (next(sums) if ask is not None else None for ask in (self.comparator, self.local, self.trend))
+        comparator, local, trend, wards = (
+            next(sums) if ask is not None else None for ask in (self.comparator, self.local, self.trend, self.wards)
+        )
         if isinstance(main, UnsupportedCut):
             return main
         if isinstance(comparator, UnsupportedCut):
@@ -202,11 +216,22 @@ class _Plan:
                 f"{period.label} (look-back incomplete: the data start less than {indicator.look_back_days} days before it)",
             )
         if filters.by == "ward":  # every ward gets a row, so a ward with no events reads as none, not missing
-            summed = {cut_value: (numerator, denominator) for cut_value, numerator, denominator in rows}
-            rows = []
-            for code in lookups.ward_codes():
-                numerator, denominator = summed.get(code, (None, None))
-                rows.append((code, numerator if numerator is not None else 0.0, denominator if denominator is not None else 0.0))
+            rows = _every_ward(rows, lookups)
+        every_ward = (
+            _every_ward(
+                list(
+                    zip(
+                        wards["ward"].cast(pl.String).to_list(),
+                        wards["numerator"].to_list(),
+                        wards["denominator"].to_list(),
+                        strict=True,
+                    )
+                ),
+                lookups,
+            )
+            if isinstance(wards, pl.DataFrame)
+            else None
+        )
         named = filters.by == "ward" or (not filters.by and filters.groups.ward_code)
         protected = self.is_protected()
         return Result(
@@ -222,7 +247,18 @@ class _Plan:
             else self.trends_without_sums,
             district_level=not protected,
             parts_of_a_total=filters.by in CUTS_OF_A_TOTAL,
+            every_ward=every_ward,
         )
+
+
+def _every_ward(rows: list[tuple[str | None, float, float]], lookups: _Lookups) -> list[tuple[str | None, float, float]]:
+    """A row for every ward, a ward with no events at none rather than missing."""
+    summed = {cut_value: (numerator, denominator) for cut_value, numerator, denominator in rows}
+    every: list[tuple[str | None, float, float]] = []
+    for code in lookups.ward_codes():
+        numerator, denominator = summed.get(code, (None, None))
+        every.append((code, numerator if numerator is not None else 0.0, denominator if denominator is not None else 0.0))
+    return every
 
 
 def maturity_lag_months() -> int:

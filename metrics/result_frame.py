@@ -75,6 +75,7 @@ class Result:
     trends: dict[str | None, tuple[str, str | None]]
     district_level: bool
     parts_of_a_total: bool
+    every_ward: list[tuple[str | None, float, float]] | None = None  # for one ward picked by the filters: all wards' sums
 
 
 def records(result: Result, position: int, rule: DisclosureRule) -> list[dict]:
@@ -147,13 +148,15 @@ def records(result: Result, position: int, rule: DisclosureRule) -> list[dict]:
 
 def ward_dispersion(result: Result) -> Dispersion | None:
     """Spiegelhalter's overdispersion across a result's wards against the district, when there is any
-    (metrics/overdispersion.py); None for other cuts, or wards that vary no more than chance allows."""
+    (metrics/overdispersion.py); None for other cuts, or wards that vary no more than chance allows. A result for
+    one ward picked by the filters is judged across every ward, as the same ward is in a result by ward."""
     _name, value = result.comparators.get(None, (None, None))
     if result.cut != "ward" or len(result.comparators) != 1 or value is None or result.indicator.method is Method.COUNT:
         return None
     target = value / result.indicator.multiplier
-    numerators = [numerator for _, numerator, _ in result.rows]
-    denominators = [denominator or 0.0 for _, _, denominator in result.rows]
+    wards = result.every_ward if result.every_ward is not None else result.rows
+    numerators = [numerator for _, numerator, _ in wards]
+    denominators = [denominator or 0.0 for _, _, denominator in wards]
     dispersion = overdispersion.estimate(
         numerators, denominators, target=target, proportion=result.indicator.method is Method.PROPORTION
     )

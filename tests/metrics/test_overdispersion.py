@@ -95,3 +95,34 @@ def test_comparisons_are_counted_once_for_a_page_from_its_result_frames():
         "limits and 0.01 beyond the 99.8% limits; 3 are beyond 95% and 1 beyond 99.8%."
     )
     assert overdispersion.count_comparisons().sentence() == "No comparisons are made on this page."
+
+
+def test_one_ward_picked_by_the_filters_is_judged_as_in_the_result_by_ward(sample_warehouse):
+    """The ward tile (a ward filter) and the ward funnel (by ward) say the same of a ward: both widen the limits for
+    the wards' overdispersion, which one ward alone cannot show."""
+    from metrics.aggregate import GroupFilters
+    from metrics.compute import Filters, compute
+    from metrics.disclosure import DisclosureRule
+    from metrics.periods import quarter
+
+    rule, period = DisclosureRule(7, 5), quarter(2026, 3)
+    # overdispersed across wards in the sample's 2026 Q3 (a rate, a ratio, a rate of people), and not (a proportion)
+    for indicator_id, widened in (
+        ("prevalence_incidents_per_1000", True),
+        ("hidden_need_reporting_ratio", True),
+        ("people_reached_per_1000", True),
+        ("school_notified_next_day_pct", False),
+    ):
+        wards = compute(sample_warehouse, indicator_id, Filters(period, "ward"), rule=rule, with_trend=False)
+        assert any("widened" in text for text in wards["comparison_text"]) is widened
+        for ward in wards.iter_rows(named=True):
+            alone = compute(
+                sample_warehouse,
+                indicator_id,
+                Filters(period, groups=GroupFilters(ward_code=ward["cut_value"])),
+                rule=rule,
+                with_trend=False,
+            ).row(0, named=True)
+            assert (alone["comparison"], alone["comparison_text"]) == (ward["comparison"], ward["comparison_text"]), ward[
+                "cut_label"
+            ]
