@@ -8,7 +8,8 @@ come from a Kaplan-Meier curve (`km_median_days_from_entry`), with people who ha
 by the end of their follow-up censored there, and beside it the share of the cohort the curve says never
 reached the step in follow-up (`never_reached_pct`; the curve's last value). The medians among those who
 reached a step (`median_days_from_entry`, `median_days_from_previous`) are kept for the days between steps,
-and are never shown alone: they leave out everyone still waiting.
+and are never shown alone: they leave out everyone still waiting. Under a rule that protects counts, the curve
+is a weekly life table over counts rounded as the rule publishes them (`published_life_table_summary`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import duckdb
 import polars as pl
 
 from metrics.aggregate import GroupFilters
-from metrics.disclosure import NOT_SHOWN, DisclosureRule, protect_frame, wilson_percent
+from metrics.disclosure import NOT_SHOWN, DisclosureRule, is_small_count, protect_frame, shown_count, wilson_percent
 from metrics.journeys.common import MIN_PEOPLE_FOR_DAYS, cohort_of, journey_sql, run
 from metrics.periods import Period
 from metrics.stats import wilson_ci
@@ -63,7 +64,11 @@ def journey_steps(
     cohort_people = int(raw.filter(pl.col("step") == "entry")["people"][0])
     previous = dict(zip(raw["step"], raw["people"], strict=True))
     times = run(con, journey_sql("journey_step_times", groups=groups), period=period, groups=groups, cohort=cohort)
-    kaplan_meier = {step: kaplan_meier_summary(frame) for (step,), frame in times.group_by("step")}
+    # Under a rule that protects counts, the curve is worked out from counts as the rule would publish them: the
+    # share never reached, from the exact curve, is (cohort - reached) / cohort once follow-up is over, and so
+    # would give both counts back.
+    summary = kaplan_meier_summary if rule.is_identity else lambda frame: published_life_table_summary(frame, rule)
+    kaplan_meier = {step: summary(frame) for (step,), frame in times.group_by("step")}
     rows = []
     for row in raw.iter_rows(named=True):
         before = previous.get(row["previous_step"], cohort_people) if row["previous_step"] else cohort_people
@@ -131,6 +136,43 @@ def kaplan_meier_summary(times: pl.DataFrame) -> tuple[float | None, float]:
             median = float(days)
         at_risk -= people
     return median, 100 * surviving
+
+
+LIFE_TABLE_DAYS = 7  # the width of a life table's intervals, as the survival curves' points
+
+
+def published_life_table_summary(times: pl.DataFrame, rule: DisclosureRule) -> tuple[float | None, float | None]:
+    """(median days, share never reached in follow-up %) as `kaplan_meier_summary`, but from an actuarial life table
+    over weekly intervals whose counts (people reached by each week's end, people still followed) are rounded as
+    the rule publishes a count, so the figures say no more than rounded counts do. The median is the end of the
+    first week by which the table falls to 0.5 or below. Once the people still followed are a count the rule hides,
+    the table stops and the share never reached is not given: rounded, so few people would make it up."""
+    days = times["days"].to_numpy()
+    events = times["is_event"].to_numpy().astype(bool)
+    people = times["people"].to_numpy()
+    total = int(people.sum())
+    if not total:
+        return None, 100.0
+    last = int(days.max()) if days.size else 0
+    survival, median = 1.0, None
+    reached_before, followed_before = 0.0, shown_count(float(total), rule)
+    for end in range(LIFE_TABLE_DAYS, last + LIFE_TABLE_DAYS + 1, LIFE_TABLE_DAYS):
+        reached = shown_count(float(people[(days < end) & events].sum()), rule)
+        still_followed = float(people[days >= end].sum())
+        if is_small_count(still_followed, rule):
+            return median, None
+        followed = shown_count(still_followed, rule)
+        new_events = max(reached - reached_before, 0.0)
+        left = max(followed_before - followed - new_events, 0.0)  # follow-up ended without reaching the step
+        exposed = max(followed_before - left / 2, new_events)
+        if exposed > 0:
+            survival *= 1 - new_events / exposed
+        if median is None and survival <= 0.5:
+            median = float(end)
+        reached_before, followed_before = reached, followed
+        if not followed:
+            break
+    return median, 100 * survival
 
 
 def _kaplan_meier_columns(step: str, summaries: dict, cohort_people: int, min_people: int) -> dict:

@@ -9,7 +9,7 @@ import pytest
 
 from metrics.disclosure import DisclosureRule
 from metrics.journeys import journey_steps
-from metrics.journeys.steps import kaplan_meier_summary
+from metrics.journeys.steps import kaplan_meier_summary, published_life_table_summary
 from metrics.periods import rolling_12_months
 
 
@@ -37,3 +37,17 @@ def test_the_median_days_to_support_allow_for_those_not_yet_supported(sample_war
     # among those supported the median is a few days; allowing for the third never supported in follow-up it is longer
     assert support["median_days_from_entry"] < 6 < support["km_median_days_from_entry"]
     assert 30 < support["never_reached_pct"] < 45
+
+
+def test_under_a_protecting_rule_the_curve_comes_from_counts_as_published():
+    # 12 people, 9 reaching the step on day 3 and 3 followed to day 100 without it: the exact curve says 25.0% never
+    # reached it, which among counts shown as 10 and 10 only 12 and 9 give. Under the rule the 3 still followed are
+    # a hidden count from the first week, so the table gives neither figure.
+    rule = DisclosureRule(7, 5)
+    assert kaplan_meier_summary(times([(3, True, 9), (100, False, 3)])) == (3.0, pytest.approx(25.0))
+    assert published_life_table_summary(times([(3, True, 9), (100, False, 3)]), rule) == (None, None)
+    # 101 people, 61 reaching it in the first week: the exact curve gives 40/101 = 39.6%; the life table reads the
+    # counts as published (100, 60 and 40), as it would for 99 people with 59 reaching it
+    assert kaplan_meier_summary(times([(3, True, 61), (100, False, 40)]))[1] == pytest.approx(100 * 40 / 101)
+    assert published_life_table_summary(times([(3, True, 61), (100, False, 40)]), rule) == (7.0, pytest.approx(40.0))
+    assert published_life_table_summary(times([(3, True, 59), (100, False, 40)]), rule) == (7.0, pytest.approx(40.0))
