@@ -13,6 +13,7 @@ from metrics.definitions import Method
 from metrics.disclosure import NOT_SHOWN, SUPPRESSED_TEXT, DisclosureRule, ProtectedCount, protect_count
 from metrics.periods import Period
 from metrics.registry import get
+from metrics.result_values import comparator_phrase, compare, interval
 
 MARAC_INDICATORS = (
     "marac_cases_per_10000_women",
@@ -63,7 +64,7 @@ def _protect_district_total(frame: pl.DataFrame, rule: DisclosureRule) -> pl.Dat
     updates = [pl.lit(count.value, dtype=frame.schema[name]).alias(name) for name, count in counts.items()]
     updates += [pl.lit(count.is_suppressed).alias(f"{name}_suppressed") for name, count in counts.items()]
     if not any(count.is_suppressed for count in counts.values()):
-        return frame.with_columns(updates)
+        return frame.with_columns(updates + _worked_from(row, {name: count.value for name, count in counts.items()}))
     hidden = [
         pl.lit(None, dtype=frame.schema[column]).alias(column)
         for column in ("value", "lower_95", "upper_95", "lower_998", "upper_998")
@@ -79,6 +80,33 @@ def _protect_district_total(frame: pl.DataFrame, rule: DisclosureRule) -> pl.Dat
         .then(pl.lit(NOT_SHOWN))
         .otherwise(pl.col("local_comparison_text")),
     )
+
+
+def _worked_from(row: dict, shown: dict[str, float | None]) -> list[pl.Expr]:
+    """The value, its limits and its comparison worked out again from the rounded counts: from the exact counts, the
+    value beside them would give those counts back (a share of 28 in 674 is no other pair of counts)."""
+    indicator = get(row["indicator_id"])
+    numerator = shown["numerator"]
+    denominator = shown.get("denominator", row["denominator"])
+    if numerator is None or denominator is None:
+        return []
+    interval95 = interval(indicator, numerator, denominator, 0.95)
+    interval998 = interval(indicator, numerator, denominator, 0.998)
+    comparison = compare(indicator, interval95, interval998, row["comparator_value"])
+    values = {
+        "value": interval95.value if interval95 else None,
+        "lower_95": interval95.lower if interval95 else None,
+        "upper_95": interval95.upper if interval95 else None,
+        "lower_998": interval998.lower if interval998 else None,
+        "upper_998": interval998.upper if interval998 else None,
+    }
+    worked = [pl.lit(value, dtype=pl.Float64).alias(column) for column, value in values.items()]
+    if row["comparator"]:
+        worked += [
+            pl.lit(comparison.value).alias("comparison"),
+            pl.lit(describe(comparison, comparator_phrase(row["comparator"]))).alias("comparison_text"),
+        ]
+    return worked
 
 
 def against_benchmarks(indicators: pl.DataFrame) -> pl.DataFrame:
