@@ -128,7 +128,10 @@ def whatif(
 def board_pack_command(
     out: Annotated[Path, typer.Option("--out", help="The file to write: .pdf for A4, .html for an intranet page.")],
     period: Annotated[
-        str | None, typer.Option("--period", help="2026 Q3, 2025/26, 2026 or 2026-09 (default: the latest complete quarter).")
+        str | None,
+        typer.Option(
+            "--period", help="2026 Q3, 2025/26, 2026 or 2026-09 (default: the latest quarter every source covers whole)."
+        ),
     ] = None,
     compare: Annotated[
         str | None, typer.Option("--compare", help="The period to compare with (default: the one just before).")
@@ -173,9 +176,10 @@ def _write_board_pack(
 ) -> None:
     """The pack's numbers read, its charts drawn in `session`, typeset, recorded as an export and written to `out`."""
     from etl.errors import WarehouseMissing
+    from metrics import completeness
     from metrics.audit import ExportRecord, record_export
     from metrics.board.pack import board_pack
-    from metrics.board.period_text import latest_complete_quarter, parse_period, previous_period
+    from metrics.board.period_text import latest_headline_quarter, parse_period, previous_period
     from metrics.disclosure import Audience, rule_for
     from metrics.periods import PeriodError
     from metrics.service_gaps import UnknownWard
@@ -187,7 +191,7 @@ def _write_board_pack(
     try:
         with connect(warehouse_path(warehouse)) as con:
             latest = con.sql("select max(reported_on) from mart_incidents").fetchall()[0][0]
-            chosen = parse_period(period) if period else latest_complete_quarter(latest)
+            chosen = parse_period(period) if period else latest_headline_quarter(completeness.read(con), latest)
             previous = parse_period(compare) if compare else previous_period(chosen)
             pack = board_pack(
                 con, period=chosen, previous=previous, ward_code=ward, rule=rule_for(Audience.BOARD, get_settings())

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import streamlit as st
 
 from metrics.board.overview import quarter_or_year
-from metrics.board.period_text import latest_complete_quarter, previous_period
+from metrics.board.period_text import headline_sources, latest_complete_quarter, latest_headline_quarter, previous_period
 from metrics.targets import PlanFormatError, PlanMissing
 from ui import cache, widgets
 from ui.board_pack import HTML_MIME, PDF_MIME
@@ -21,14 +21,20 @@ from ui.scorecard_table import STYLE, benchmark_sources, lists_html, scorecard_h
 st.title("Overview")
 status = cache.load_status()
 filters = current_filters()
-if status is None or filters is None:
+if status is None or filters is None or status.latest_incident_on is None:
     widgets.empty_state("No data has been loaded yet. An analyst runs `oversight refresh` to load the nightly drop.")
     st.stop()
 
 if status.refreshed_at is None or datetime.now() - status.refreshed_at > timedelta(hours=26):
     st.warning("The data are more than 26 hours old: the nightly refresh has not succeeded since. Ask the analyst team.")
 
-latest_quarter = latest_complete_quarter(status.latest_incident_on)
+latest_quarter = latest_headline_quarter(status.coverage, status.latest_incident_on)
+police_quarter = latest_complete_quarter(status.latest_incident_on)
+held_back = (
+    f" {police_quarter.label} is {status.coverage.shortfall(police_quarter, headline_sources())}."
+    if status.coverage and latest_quarter.end < police_quarter.end
+    else ""
+)
 compare_column, caption_column = st.columns([2, 3], vertical_alignment="center")
 with compare_column:
     compare = st.selectbox(
@@ -44,7 +50,7 @@ with caption_column:
     st.caption(
         plain(
             f"{', '.join(filters.describe().split(' · ')[1:]).capitalize()}: {period.label} ({period.start:%d %b %Y} to {period.end:%d %b %Y}) against "
-            f"{previous.label}. Data as at {status.refreshed_at:%d %B %Y, %H:%M}."
+            f"{previous.label}.{held_back} Data as at {status.refreshed_at:%d %B %Y, %H:%M}."
         )
     )
 st.html(STYLE + lists_html(summary.attention, change_lines(summary), previous.label))

@@ -38,7 +38,7 @@ from metrics import (
 from metrics import coverage as service_coverage
 from metrics import scorecard as board_scorecard
 from metrics.aggregate import GroupFilters
-from metrics.board.pack import board_pack
+from metrics.board.pack import board_pack, mature_through
 from metrics.compute import Filters, compute
 from metrics.disclosure import Audience, DisclosureRule, rule_for
 from metrics.export.gap_analysis import commissioner_workbook
@@ -272,6 +272,13 @@ def gap_analysis_workbook(
 def plan_view(con: duckdb.DuckDBPyConnection, rule: DisclosureRule, as_of: date) -> PlanView:
     """Raises PlanMissing (not cached) until a drop brings action_plan.yaml."""
     return targets_plan_view(con, rule, as_of)
+
+
+@product
+def outcomes_mature_through(con: duckdb.DuckDBPyConnection, rule: DisclosureRule) -> dict[str, date | None]:
+    """Each headline indicator's last day whose crimes have had time to reach an outcome; None for one that waits
+    for no outcome. Dates only, so the rule does not touch it."""
+    return mature_through(con)
 
 
 @product

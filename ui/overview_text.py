@@ -15,8 +15,7 @@ def change_lines(summary: Overview) -> list[str]:
     lines = [change.sentence for change in changes.changes]
     lines += list(summary.spc_changes)
     lines += [
-        f"Possibly: {change.sentence[:1].lower()}{change.sentence[1:]} Watch it; chance could still explain it."
-        for change in changes.to_watch
+        f"Possibly: {mid_sentence(change.sentence)} Watch it; chance could still explain it." for change in changes.to_watch
     ]
     real = len(changes.changes) + len(summary.spc_changes)
     steady = len(changes.changes) + len(changes.to_watch) + len(changes.unchanged) - real
@@ -24,9 +23,18 @@ def change_lines(summary: Overview) -> list[str]:
         lines.insert(0, "No indicator changed by more than chance explains.")
     if steady > 0:
         lines.append(f"No real change in {steady} indicator{'s' if steady != 1 else ''}.")
+    if changes.immature:
+        lines.append(f"Not compared yet, because outcomes are recorded months after the crime: {', '.join(changes.immature)}.")
     if changes.not_tested:
         lines.append(f"Not compared (a value is hidden in one of the periods): {', '.join(changes.not_tested)}.")
     return lines
+
+
+def mid_sentence(sentence: str) -> str:
+    """`sentence` to follow a colon: its first letter lower-cased, unless it opens an acronym (CPS, MARAC)."""
+    if sentence[1:2].isupper():
+        return sentence
+    return sentence[:1].lower() + sentence[1:]
 
 
 ICON_KEY = (

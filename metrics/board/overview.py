@@ -37,8 +37,19 @@ class SpcIcons:
     variation: Variation | None  # None: too few months for limits
     assurance: str | None
     months: int
-    special_in_period: int  # special-cause months inside the period being looked at
+    special_sides_in_period: tuple[int, ...]  # each special-cause month inside the period: +1 high or rising, -1 low
     latest_side: int  # +1 high or rising, -1 low or falling, 0 common cause
+
+    @property
+    def special_in_period(self) -> int:
+        """How many months inside the period are special causes."""
+        return len(self.special_sides_in_period)
+
+    @property
+    def special_direction(self) -> str:
+        """Which way the period's special-cause months lie: 'high', 'low' or 'high and low'."""
+        sides = set(self.special_sides_in_period)
+        return "high and low" if sides == {1, -1} else "high" if 1 in sides else "low"
 
 
 def direction_of(indicator_id: str) -> Direction:
@@ -54,26 +65,29 @@ def spc_icons(months: pl.DataFrame, indicator_id: str, *, target: float | None, 
     """The XmR chart's icons for one monthly series; months hidden by disclosure control are left out."""
     shown = months.filter(pl.col("value").is_not_null()).sort("cut_value")
     if shown.height < MINIMUM_POINTS:
-        return SpcIcons(None, None, shown.height, 0, 0)
+        return SpcIcons(None, None, shown.height, (), 0)
     try:
         result: SpcResult = xmr(shown["value"].to_list(), direction=direction_of(indicator_id), target=target)
     except SpcInputError:
-        return SpcIcons(None, None, shown.height, 0, 0)
+        return SpcIcons(None, None, shown.height, (), 0)
     first, last = f"{period.start:%Y-%m}", f"{period.end:%Y-%m}"
-    inside = sum(
-        point.rule is not None for month, point in zip(shown["cut_value"], result.points, strict=True) if first <= month <= last
+    inside = tuple(
+        point.side
+        for month, point in zip(shown["cut_value"], result.points, strict=True)
+        if first <= month <= last and point.rule is not None
     )
     assurance = result.assurance
     return SpcIcons(result.variation, assurance.value if assurance else None, shown.height, inside, result.points[-1].side)
 
 
-def ward_attention(points: pl.DataFrame, monthly: pl.DataFrame | None, district_value: float | None) -> str | None:
-    """The ward furthest above the district on the adjusted funnel, in one line, or None."""
+def ward_attention(points: pl.DataFrame, monthly: pl.DataFrame | None) -> str | None:
+    """The ward furthest above the district on the adjusted funnel, in one line, against the funnel's own
+    district value (the sidebar's ward and groups never change it), or None."""
     above = points.filter(pl.col("comparison").is_in(HIGHER) & pl.col("value").is_not_null()).sort("value", descending=True)
     if above.is_empty():
         return None
     top = above.row(0, named=True)
-    base = district_value or top["comparator_value"]
+    base = top["comparator_value"]
     ratio = top["value"] / base if base else None
     line = f"{top['cut_label']}: {top['value']:.0f} incidents per 1,000 residents a year"
     if ratio:
@@ -126,7 +140,7 @@ def indicator_attention(tiles: pl.DataFrame, icons: dict[str, SpcIcons]) -> list
     for row in tiles.filter(pl.col("comparison").is_in(WORSE_998)).iter_rows(named=True):
         lines.append(
             f"{row['title']}: {value_text(row['value'], row['unit'])}, worse than the "
-            f"{row['comparator']} ({row['comparator_value']:g})."
+            f"{row['comparator']} ({value_text(row['comparator_value'], row['unit'])})."
         )
     return lines
 
@@ -198,10 +212,12 @@ def overview(
     ward_months: pl.DataFrame | None,
     groups: pl.DataFrame | None,
     targets: pl.DataFrame | None,
+    immature: frozenset[str] = frozenset(),
 ) -> Overview:
     """The Overview's first screen for `period` against `previous`, from frames already through disclosure control:
     both scorecards, each indicator's monthly series, the prevalence ward funnel's points with the top ward's months,
-    reporting by group, and the action plan's targets."""
+    reporting by group, and the action plan's targets. `immature` names the outcome indicators whose outcomes are
+    not all recorded for `period` yet (`metrics.board.summary.immature_outcomes`): they are listed, not compared."""
     ids = current["indicator_id"].to_list() if current.height else []
     plan = _targets_by_indicator(targets)
     icons = {
@@ -211,21 +227,21 @@ def overview(
     }
     lines: list[str] = []
     if not ward_points.is_empty():
-        district = current.filter(pl.col("indicator_id") == PREVALENCE)["value"] if current.height else pl.Series([])
-        line = ward_attention(ward_points, ward_months, district[0] if district.len() else None)
+        line = ward_attention(ward_points, ward_months)
         if line:
             lines.append(line)
     line = community_attention(groups) if groups is not None and groups.height else None
     if line:
         lines.append(line)
     lines += indicator_attention(current, icons) if current.height else []
-    changes = what_changed(current, before)
-    called = {change.indicator_id for change in changes.changes}
+    changes = what_changed(current, before, immature=immature)
+    # an immature period's latest months still lack outcomes, so they would stand out low by that alone
+    not_said = {change.indicator_id for change in changes.changes} | immature
     spc_changes = tuple(
-        f"{row['title']}: {_months(icons[row['indicator_id']].special_in_period)} of {period.label} outside its usual "
-        f"variation ({'high' if icons[row['indicator_id']].latest_side > 0 else 'low'})."
+        f"{row['title']}: {_months(icon.special_in_period)} of {period.label} outside its usual "
+        f"variation ({icon.special_direction})."
         for row in current.iter_rows(named=True)
-        if row["indicator_id"] in icons and icons[row["indicator_id"]].special_in_period and row["indicator_id"] not in called
+        if (icon := icons.get(row["indicator_id"])) and icon.special_in_period and row["indicator_id"] not in not_said
     )
     tiles = (
         current.with_columns(

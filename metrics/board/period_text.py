@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from metrics.completeness import Coverage
 from metrics.periods import Period, PeriodError, calendar_year, financial_year, month, month_end, quarter
+from metrics.registry import headline_indicators
 
 
 class PeriodTextError(PeriodError):
@@ -62,3 +64,15 @@ def latest_complete_quarter(latest_data: date) -> Period:
     if latest_data >= current.end - timedelta(days=6) and current.end == month_end(latest_data):
         return current
     return previous_period(current)
+
+
+def headline_sources() -> tuple[str, ...]:
+    """Every source a headline indicator reads, in registry order."""
+    return tuple(dict.fromkeys(source for indicator in headline_indicators() for source in indicator.source_extracts))
+
+
+def latest_headline_quarter(coverage: Coverage | None, latest_incident_on: date) -> Period:
+    """The last quarter every headline indicator's sources cover whole, so no indicator is compared over a
+    quarter one of its sources stops partway through; by the police incidents alone when coverage is not known."""
+    through = coverage.complete_through(headline_sources()) if coverage else None
+    return latest_complete_quarter(through or latest_incident_on)

@@ -1013,6 +1013,8 @@ def read(findings: Findings, name: str, arguments: dict, published, truth, *, tr
         read_standardised_points(findings, where, published[0])
     elif name == "hidden_need_adjusted_for":
         assert isinstance(published, str)  # words only: what the estimate was adjusted for
+    elif name == "outcomes_mature_through":
+        assert isinstance(published, dict)  # dates only: how far each indicator's outcomes are complete
     elif name == "journey_timing":
         sides = ("supported_before", "supported_later_or_not")
         read_cut_rows(

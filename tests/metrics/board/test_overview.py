@@ -6,7 +6,16 @@ from datetime import date
 
 import polars as pl
 
-from metrics.board.overview import community_attention, quarter_or_year, spc_icons, times, top_ward, ward_attention
+from metrics.board.overview import (
+    community_attention,
+    indicator_attention,
+    overview,
+    quarter_or_year,
+    spc_icons,
+    times,
+    top_ward,
+    ward_attention,
+)
 from metrics.periods import quarter
 from metrics.spc import Variation
 
@@ -23,11 +32,8 @@ POINTS = pl.DataFrame(
 
 def test_the_ward_named_is_the_highest_significantly_above_the_district_with_the_gap_in_words():
     assert top_ward(POINTS) == "E1"
-    assert (
-        ward_attention(POINTS, None, 23.8)
-        == "Greystone Park: 53 incidents per 1,000 residents a year, 2.2 times the district's 24."
-    )
-    assert ward_attention(POINTS.with_columns(comparison=pl.lit("similar")), None, 23.8) is None
+    assert ward_attention(POINTS, None) == "Greystone Park: 53 incidents per 1,000 residents a year, 2.2 times the district's 24."
+    assert ward_attention(POINTS.with_columns(comparison=pl.lit("similar")), None) is None
 
 
 def test_rising_is_said_only_when_the_ward_s_own_spc_chart_shows_a_special_cause():
@@ -37,9 +43,9 @@ def test_rising_is_said_only_when_the_ward_s_own_spc_chart_shows_a_special_cause
             "value": [50.0, 52, 49, 51, 50, 52, 49, 51, 50, 52, 49, 51, 50, 52],
         }
     )
-    assert "rising" not in ward_attention(POINTS, flat, 23.8)
+    assert "rising" not in ward_attention(POINTS, flat)
     jump = flat.with_columns(value=pl.when(pl.col("cut_value") == "2026-02").then(90.0).otherwise(pl.col("value")))
-    assert ward_attention(POINTS, jump, 23.8).endswith("2.2 times the district's 24 and rising.")
+    assert ward_attention(POINTS, jump).endswith("2.2 times the district's 24 and rising.")
 
 
 def test_the_community_named_reports_furthest_below_its_own_sex_at_99_8_percent():
@@ -94,3 +100,85 @@ def test_the_periods_compared_are_the_latest_quarter_or_twelve_months_and_the_on
         date(2024, 10, 1),
         date(2025, 9, 30),
     )
+
+
+# 24 months to 2026 Q3: steady, but July 2026 far above the upper limit, and the months after it ordinary
+MONTHS = [f"{year}-{month:02d}" for year in (2024, 2025, 2026) for month in range(1, 13)][9:33]
+SPIKE = pl.DataFrame({"cut_value": MONTHS, "value": [10.0, 11.0] * 10 + [10.5, 30.0, 10.0, 11.0]})
+
+
+def scorecard_row(indicator_id: str, title: str, value: float, **columns) -> dict:
+    return {
+        "indicator_id": indicator_id,
+        "title": title,
+        "unit": "% of charging decisions",
+        "numerator": value,
+        "denominator": 100.0,
+        "value": value,
+        "comparator": None,
+        "comparator_value": None,
+        "comparison": "similar",
+        **columns,
+    }
+
+
+def first_screen(current: list[dict], before: list[dict], **given):
+    arguments = {
+        "period": quarter(2026, 3),
+        "previous": quarter(2026, 2),
+        "current": pl.DataFrame(current),
+        "before": pl.DataFrame(before),
+        "series": {},
+        "ward_points": pl.DataFrame(),
+        "ward_months": None,
+        "groups": None,
+        "targets": None,
+    }
+    return overview(**{**arguments, **given})
+
+
+def test_the_spc_sentence_says_which_way_the_flagged_months_lie_not_the_latest_month():
+    icons = spc_icons(SPIKE, "charge_rate_pct", target=None, period=quarter(2026, 3))
+    assert (icons.special_sides_in_period, icons.latest_side) == ((1,), 0)
+    summary = first_screen([scorecard_row("charge_rate_pct", "Charge rate", 30.0)], [], series={"charge_rate_pct": SPIKE})
+    assert summary.spc_changes == ("Charge rate: 1 month of 2026 Q3 outside its usual variation (high).",)
+
+
+def test_special_causes_on_both_sides_are_high_and_low():
+    both = SPIKE.with_columns(value=pl.when(pl.col("cut_value") == "2026-09").then(-10.0).otherwise(pl.col("value")))
+    icons = spc_icons(both, "charge_rate_pct", target=None, period=quarter(2026, 3))
+    assert (icons.special_sides_in_period, icons.special_direction) == ((1, -1), "high and low")
+
+
+def test_outcomes_not_yet_mature_are_listed_not_compared_and_get_no_spc_sentence():
+    summary = first_screen(
+        [scorecard_row("charge_rate_pct", "Charge rate", 30.0)],
+        [scorecard_row("charge_rate_pct", "Charge rate", 10.0)],
+        series={"charge_rate_pct": SPIKE},
+        immature=frozenset({"charge_rate_pct"}),
+    )
+    assert (summary.changes.changes, summary.changes.immature, summary.spc_changes) == ((), ("Charge rate",), ())
+
+
+def test_the_ward_is_set_against_the_funnel_s_district_whatever_ward_the_sidebar_chose():
+    greystone_only = [scorecard_row("prevalence_incidents_per_1000", "Incidents", 53.0, unit="per 1,000 residents a year")]
+    summary = first_screen(greystone_only, [], ward_points=POINTS)
+    assert summary.attention == ("Greystone Park: 53 incidents per 1,000 residents a year, 2.2 times the district's 24.",)
+
+
+def test_the_benchmark_a_figure_is_worse_than_is_written_like_the_figure():
+    tiles = pl.DataFrame(
+        [
+            scorecard_row(
+                "charge_rate_pct",
+                "Charge rate",
+                30.0,
+                comparator="England and Wales",
+                comparator_value=40.4534,
+                comparison="worse_998",
+            )
+        ]
+    )
+    assert indicator_attention(tiles, {}) == [
+        "Charge rate: 30.0% of charging decisions, worse than the England and Wales (40.5% of charging decisions)."
+    ]

@@ -6,7 +6,15 @@ from datetime import date
 
 import pytest
 
-from metrics.board.period_text import PeriodTextError, latest_complete_quarter, parse_period, previous_period
+from metrics.board.period_text import (
+    PeriodTextError,
+    headline_sources,
+    latest_complete_quarter,
+    latest_headline_quarter,
+    parse_period,
+    previous_period,
+)
+from metrics.completeness import Coverage, SourceCoverage
 from metrics.periods import calendar_year, financial_year, month, quarter, rolling_12_months
 
 
@@ -45,3 +53,13 @@ def test_the_latest_complete_quarter():
     assert latest_complete_quarter(date(2026, 9, 29)) == quarter(2026, 3)  # extracts end on the last working day
     assert latest_complete_quarter(date(2026, 9, 10)) == quarter(2026, 2)
     assert latest_complete_quarter(date(2026, 11, 30)) == quarter(2026, 3)
+
+
+def test_the_latest_quarter_is_one_every_headline_source_covers_whole():
+    police = SourceCoverage("police_incidents", date(2020, 10, 1), date(2026, 9, 30), 1, 1)
+    marac = SourceCoverage("marac_cases", date(2020, 10, 8), date(2026, 9, 10), 7, 7)  # stops mid-September
+    assert latest_headline_quarter(Coverage({"police_incidents": police}), date(2026, 9, 30)) == quarter(2026, 3)
+    both = Coverage({"police_incidents": police, "marac_cases": marac})
+    assert latest_headline_quarter(both, date(2026, 9, 30)) == quarter(2026, 2)
+    assert both.shortfall(quarter(2026, 3), headline_sources()) == "incomplete: Marac cases data run only to 10 Sep 2026"
+    assert latest_headline_quarter(None, date(2026, 9, 30)) == quarter(2026, 3)  # no coverage: the incidents alone

@@ -1,0 +1,31 @@
+"""The Overview's "what changed" lines from a literal summary."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from metrics.board.overview import Overview
+from metrics.board.summary import Change, ChangeSummary
+from metrics.periods import quarter
+from ui.overview_text import change_lines
+
+
+def lines_for(changes: ChangeSummary) -> list[str]:
+    return change_lines(Overview(quarter(2026, 3), quarter(2026, 2), (), pl.DataFrame(), changes, ()))
+
+
+def test_a_change_to_watch_keeps_an_acronym_in_capitals_and_lower_cases_a_word():
+    watched = (
+        Change("charge_rate_pct", "CPS charging decisions", "%", 60.0, 70.0, 0.01, "rose", "better"),
+        Change("conviction_rate_pct", "Convictions", "%", 70.0, 60.0, 0.01, "fell", "worse"),
+    )
+    assert lines_for(ChangeSummary((), watched, (), ()))[1:3] == [
+        "Possibly: CPS charging decisions rose from 60.0 to 70.0% (better). Watch it; chance could still explain it.",
+        "Possibly: convictions fell from 70.0 to 60.0% (worse). Watch it; chance could still explain it.",
+    ]
+
+
+def test_outcomes_not_yet_complete_are_named_as_not_compared_yet():
+    assert lines_for(ChangeSummary((), (), (), (), ("Charge rate",)))[-1] == (
+        "Not compared yet, because outcomes are recorded months after the crime: Charge rate."
+    )
