@@ -57,7 +57,7 @@ def render_indicator_docs() -> str:
         "a test fails when this file is out of date. Every figure is computed by `metrics.compute`,",
         "with 95% and 99.8% confidence limits, a comparison with the district (or a published",
         "benchmark for the district itself) and a trend marker over complete financial years.",
-        "Counts below district level pass through disclosure control.",
+        "Every count passes through disclosure control, the district's included.",
     ]
     topic = None
     for indicator in all_indicators():

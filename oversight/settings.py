@@ -35,12 +35,12 @@ class Settings(BaseSettings):
     disclosure_threshold: int = Field(
         default=7,
         ge=0,
-        description="Counts from 1 up to this value are suppressed (shown as `*`) below district level.",
+        description="Counts from 1 up to this value are suppressed (shown as `*`), the district's included.",
     )
     disclosure_rounding_base: int = Field(
         default=5,
         ge=1,
-        description="Counts above the threshold are rounded to the nearest multiple of this base below district level.",
+        description="Counts above the threshold are rounded to the nearest multiple of this base, the district's included.",
     )
     analyst_unsuppressed: bool = Field(
         default=False,

@@ -93,7 +93,7 @@ def journey_steps(
             }
         )
     frame = pl.DataFrame(rows, schema=_schema())
-    # the entry is the cohort itself: a district cohort is published as it is, a slice is protected
+    # the entry is the cohort itself, protected like every count
     protected = protect_frame(
         frame,
         rule=rule,

@@ -2,7 +2,8 @@
 
 The front-door drop (tests/drops.py) holds four incidents with children present in April 2025, two in
 Northfield (E05990001: F01 spoken to, F02 not) and two in Eastgate (F03 spoken to, F04 not recorded),
-so the district figure is 2 of 4 and Northfield's is 1 of 2: too few to show below district level.
+so the district figure is 2 of 4 and Northfield's is 1 of 2: too few to show under the board's rule, which
+protects the district's figures too; the latest twelve months are checked with every count shown.
 """
 
 from __future__ import annotations
@@ -48,13 +49,18 @@ def target(**changes) -> Target:
 
 
 def test_a_district_target_is_judged_on_the_latest_twelve_months_of_its_data(front_door):
-    result = assess(target(), WarehouseValues(front_door, BOARD), as_of=AS_OF)
+    result = assess(target(), WarehouseValues(front_door, DisclosureRule.unsuppressed()), as_of=AS_OF)
     current = result.current
     assert current.period.label == "12 months to Apr 2025"  # the last incident with children present is 12 April 2025
     assert (current.numerator, current.denominator, current.value) == (2, 4, 50.0)
     assert current.lower_95 < 50.0 < current.upper_95 < 90.0  # Wilson limits on 2 of 4
     assert result.status is TargetStatus.NOT_MET
     assert result.smart.check(Criterion.MEASURABLE).outcome is Outcome.PASSED
+
+
+def test_a_district_with_too_few_people_is_not_assessable_for_the_board(front_door):
+    result = assess(target(), WarehouseValues(front_door, BOARD), as_of=AS_OF)
+    assert result.current.suppressed and result.progress is Progress.NOT_ASSESSABLE
 
 
 def test_a_ward_with_too_few_people_is_not_assessable(front_door):
