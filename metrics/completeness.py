@@ -85,6 +85,11 @@ class Coverage:
         used = self.used_by(source_names)
         return max(source.complete_from for source in used) if used else None
 
+    def shared_period_end(self) -> date | None:
+        """Where the sidebar's latest 12 months end: the last month the police incidents cover whole (nearly every page
+        reads them), or every source's when there are none."""
+        return self.complete_through(("police_incidents",)) or self.complete_through()
+
     def default_period(self, source_names: Iterable[str] | None = None) -> Period | None:
         """The latest 12 complete months every named source covers."""
         through = self.complete_through(source_names)

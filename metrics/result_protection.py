@@ -85,6 +85,20 @@ def _protected(marked: pl.DataFrame, rule: DisclosureRule, proportions: bool, gr
     ).drop("level")
 
 
+def hide_counts(frame: pl.DataFrame, counts: Sequence[str]) -> pl.DataFrame:
+    """`frame` (protected already) with `counts` hidden on every row, and the value, limits and comparisons with them."""
+    return frame.with_columns(
+        *[pl.lit(None, dtype=frame.schema[column]).alias(column) for column in (*counts, "value", *CI_COLUMNS)],
+        *[pl.lit(True).alias(f"{column}_suppressed") for column in (*counts, "value")],
+        comparison=pl.lit(Comparison.NOT_COMPARED.value),
+        comparison_text=pl.lit(NOT_SHOWN),
+        local_comparison=pl.lit(Comparison.NOT_COMPARED.value),
+        local_comparison_text=pl.when(pl.col("local_comparator").is_not_null())
+        .then(pl.lit(NOT_SHOWN))
+        .otherwise(pl.col("local_comparison_text")),
+    )
+
+
 def _cut_total(frame: pl.DataFrame, counts: list[str]) -> pl.DataFrame | None:
     """The row standing in for the total of one result's cut: its counts summed, everything else empty."""
     if frame.is_empty():

@@ -53,7 +53,7 @@ def sidebar_filters() -> PageFilters | None:
     # The shared period follows the police incidents, which nearly every page reads; a period another source does
     # not cover whole is marked incomplete, naming the source (each indicator's own default, where no period is
     # given, is the latest 12 months all its sources cover).
-    through = (coverage.complete_through(("police_incidents",)) or coverage.complete_through()) if coverage else None
+    through = coverage.shared_period_end() if coverage else None
     options = period_options(through or status.latest_incident_on, status.latest_incident_on)
     shortfalls = {label: coverage.shortfall(period) if coverage else None for label, period in options.items()}
     with st.sidebar:
