@@ -4,9 +4,8 @@ MARAC against SafeLives levels, for one period and either the district or one wa
 The Services page and the gap-analysis workbook both read one `GapAnalysis`, so the numbers a
 board member sees are the numbers a commissioner exports. Every count of people in it has passed
 through disclosure control under the rule given: the service products (metrics/coverage.py,
-metrics/service_referrals.py, metrics/idva_capacity.py) and `compute` protect their own results, and the
-district totals `compute` leaves exact are protected in metrics/gap_indicators.py, because the small-numbers
-rule applies to any count below national level and these totals are exported.
+metrics/service_referrals.py, metrics/idva_capacity.py) and `compute` protect their own results, the
+district's totals included.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What is protected, defined once, and the counts a protected figure is worked out from.
 
-Every figure is protected, the whole district's figure for everyone over a year included. Exact district
+Every figure about people is protected, the whole district's figure for everyone over a year included. Exact district
 totals were once left as they were over a year or more, but years overlap (the latest 12 months, a financial
 year, a calendar year, any 12 months asked for, and the same year a night later): one exact year less another
 is the exact count of the months between, which is protected as a month or a quarter.
@@ -26,7 +26,7 @@ from metrics.stats import wilson_ci
 
 PERIOD_CUTS = ("month", "quarter", "year")
 PROTECTED_SCOPE = (
-    "Every figure is protected, the whole district's included: counts from 1 to the threshold are not shown,"
+    "Every figure about people is protected, the whole district's included: counts from 1 to the threshold are not shown,"
     " others are rounded, and more are hidden where a hidden count could be worked out from totals. Exact"
     " district totals over overlapping years would give, one less another, the exact count of the months between."
 )
