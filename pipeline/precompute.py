@@ -26,7 +26,7 @@ from datetime import date
 import duckdb
 
 from metrics import completeness, periods
-from metrics.board.period_text import latest_complete_quarter, previous_period
+from metrics.board.period_text import latest_headline_quarter, previous_period
 from metrics.definitions import Grain
 from metrics.periods import Period, trend_span
 from metrics.precomputed import MANIFEST_SCHEMA, HeldGrain, Product
@@ -276,9 +276,10 @@ def offered_periods(con: duckdb.DuckDBPyConnection) -> list[Period]:
 
 
 def _board_quarters(coverage: completeness.Coverage) -> list[Period]:
-    """The board pack's default quarters: the latest complete one by the police data, and the one before."""
+    """The Overview's and the board pack's default quarters: the latest every headline source covers whole, and the one
+    before."""
     police = coverage.sources.get("police_incidents")
     if police is None or police.last_day is None:
         return []
-    latest = latest_complete_quarter(police.last_day)
+    latest = latest_headline_quarter(coverage, police.last_day)
     return [latest, previous_period(latest)]
