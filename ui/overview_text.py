@@ -21,10 +21,14 @@ def change_lines(summary: Overview) -> list[str]:
     steady = len(changes.changes) + len(changes.to_watch) + len(changes.unchanged) - real
     if not real:
         lines.insert(0, "No indicator changed by more than chance explains.")
+    # outcomes come months after the crime, so the latest period's are counted, not compared (the board pack names them):
+    # one short clause keeps the first screen to one screen
+    waiting = len(changes.immature)
+    not_yet = f"{waiting} outcome rate{'s' if waiting != 1 else ''} not compared yet (too recent)" if waiting else ""
     if steady > 0:
-        lines.append(f"No real change in {steady} indicator{'s' if steady != 1 else ''}.")
-    if changes.immature:
-        lines.append(f"Not compared yet, because outcomes are recorded months after the crime: {', '.join(changes.immature)}.")
+        lines.append(f"No real change in {steady} indicator{'s' if steady != 1 else ''}" + (f"; {not_yet}." if not_yet else "."))
+    elif not_yet:
+        lines.append(not_yet[:1].upper() + not_yet[1:] + ".")
     if changes.not_tested:
         lines.append(f"Not compared (a value is hidden in one of the periods): {', '.join(changes.not_tested)}.")
     return lines

@@ -146,9 +146,9 @@ def lists_html(attention: list[str] | tuple[str, ...], changes: list[str], since
     ranked = "".join(f"<li>{escape(line)}</li>" for line in attention) or "<li>Nothing stands out beyond chance.</li>"
     changed = "".join(f"<li>{escape(line)}</li>" for line in changes)
     return (
-        f'<div class="ov-lists" style="display:flex;gap:2rem"><section style="flex:3">'
+        f'<div class="ov-lists" style="display:flex;gap:2rem"><section style="flex:1">'
         f"<h3>Needs the board's attention</h3><ol>{ranked}</ol></section>"
-        f'<section style="flex:2"><h3>What changed since {escape(since)}</h3><ul>{changed}</ul></section></div>'
+        f'<section style="flex:1"><h3>What changed since {escape(since)}</h3><ul>{changed}</ul></section></div>'
     )
 
 

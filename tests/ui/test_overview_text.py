@@ -25,7 +25,9 @@ def test_a_change_to_watch_keeps_an_acronym_in_capitals_and_lower_cases_a_word()
     ]
 
 
-def test_outcomes_not_yet_complete_are_named_as_not_compared_yet():
-    assert lines_for(ChangeSummary((), (), (), (), ("Charge rate",)))[-1] == (
-        "Not compared yet, because outcomes are recorded months after the crime: Charge rate."
+def test_outcomes_not_yet_complete_are_counted_as_not_compared_yet():
+    # one clause beside the steady indicators, so the first screen stays one screen
+    assert lines_for(ChangeSummary((), (), ("Repeat victims", "Incidents"), (), ("Charge rate", "Conviction rate")))[-1] == (
+        "No real change in 2 indicators; 2 outcome rates not compared yet (too recent)."
     )
+    assert lines_for(ChangeSummary((), (), (), (), ("Charge rate",)))[-1] == "1 outcome rate not compared yet (too recent)."
