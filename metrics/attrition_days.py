@@ -6,6 +6,7 @@ when its later stage was really reached. Cases pass through `metrics.disclosure`
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -13,7 +14,7 @@ import polars as pl
 
 from metrics.aggregate import GroupFilters
 from metrics.attrition_cuts import check_cut, labelled, protect_cuts
-from metrics.disclosure import NOT_SHOWN, DisclosureRule, is_protected
+from metrics.disclosure import NOT_SHOWN, DisclosureRule, is_protected, shown_count
 from metrics.periods import Period
 from metrics.precomputed import STEP_DAYS
 from metrics.read import attrition_figures as figures
@@ -43,8 +44,9 @@ def days_between_stages(
 ) -> pl.DataFrame:
     """Median and 90th percentile calendar days for each step, for crimes recorded in the period.
 
-    Percentiles interpolate linearly between cases (as a spreadsheet's PERCENTILE.INC does); a step
-    with fewer than `min_cases` cases shows its count but no days.
+    Percentiles interpolate linearly between cases (as a spreadsheet's PERCENTILE.INC does), and are published to the
+    whole day under a rule that protects counts; a step with fewer than `min_cases` cases (as published) shows its count
+    but no days.
     """
     check_cut(by)
     total_label = groups.ward_code or "district"
@@ -60,7 +62,10 @@ def days_between_stages(
     for cut_value, is_total in shown:
         for order, (step, label) in enumerate(STEPS, start=1):
             cases, median_days, p90_days = found.get((cut_value, is_total, step), (0, None, None))
-            enough = cases >= max(min_cases, 1)
+            # Under a rule that protects counts, whether there are enough cases is judged on the count as published,
+            # and the days are whole: interpolated between two cases, a median's half day says the cases are even in
+            # number and a 90th percentile's tenths say their number's last digit, which with a rounded count is one.
+            enough = (cases if rule.is_identity else shown_count(cases, rule)) >= max(min_cases, 1)
             rows.append(
                 {
                     "cut_value": cut_value,
@@ -69,8 +74,8 @@ def days_between_stages(
                     "step": step,
                     "step_label": label,
                     "cases": cases,
-                    "median_days": median_days if enough else None,
-                    "p90_days": p90_days if enough else None,
+                    "median_days": _days(median_days, rule) if enough else None,
+                    "p90_days": _days(p90_days, rule) if enough else None,
                     "note": None if enough else f"fewer than {max(min_cases, 1)} cases: days not calculated",
                 }
             )
@@ -88,6 +93,13 @@ def days_between_stages(
     return protected.with_columns(
         note=pl.when(pl.col("median_days_suppressed")).then(pl.lit(NOT_SHOWN)).otherwise(pl.col("note"))
     )
+
+
+def _days(days: float | None, rule: DisclosureRule) -> float | None:
+    """Days as published: exact for an unprotected view, else to the nearest whole day (halves up)."""
+    if days is None or rule.is_identity:
+        return days
+    return float(math.floor(days + 0.5))
 
 
 def _step_days(

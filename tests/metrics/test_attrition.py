@@ -202,6 +202,27 @@ def test_days_hide_with_their_count(justice):
     assert (district["cases"], district["median_days"]) == (7, 1.0)
 
 
+def test_protected_days_are_whole_and_their_gate_is_the_published_count(justice):
+    # threshold 2, base 5: the incidents' 7 cases are published as 5 and the arrests' 6 as 5, below a gate of 6, though
+    # 6 and 7 exact cases would pass it; the 8 cases a step needs at a gate of 10 are published as 10 and pass
+    protected = DisclosureRule(threshold=2, rounding_base=5)
+    frame = days_between_stages(justice, YEAR, rule=protected, min_cases=6)
+    assert frame["median_days"].to_list()[:2] == [None, None]
+    # the incidents' 90th percentile, 4.6 days (0,1,1,1,1,1,10), is published as 5 when its count passes the gate
+    frame = days_between_stages(justice, YEAR, rule=protected, min_cases=5)
+    assert (frame["cases"][0], frame["median_days"][0], frame["p90_days"][0]) == (5, 1.0, 5.0)
+
+
+def test_protected_days_on_the_sample_carry_no_fractions(sample_warehouse):
+    # a median ending .5 says its cases are even in number, a 90th percentile's tenths their last digit
+    frame = days_between_stages(sample_warehouse, YEAR, rule=DisclosureRule(7, 5), by="ward")
+    days = frame.select("median_days", "p90_days").drop_nulls()
+    assert days.height >= 30
+    assert (days["median_days"] % 1 == 0).all() and (days["p90_days"] % 1 == 0).all()
+    exact = days_between_stages(sample_warehouse, YEAR, rule=OPEN, by="ward").select("p90_days").drop_nulls()
+    assert (exact["p90_days"] % 1 != 0).any()  # else the test above could not fail
+
+
 # the stage a step's later end must really have reached for its days to count (metrics/sql/_attrition_days.sql)
 REACHED = {
     "days_cps_to_charge_decision": "is_charge_decided",
