@@ -134,13 +134,15 @@ def attack(con, rule: DisclosureRule, extra: list[tuple[str, Filters, pl.DataFra
 
 def figures_the_old_way(monkeypatch) -> None:
     """The product as it was: figures from exact counts, months and quarters unprotected against their
-    period, and a demographic selection with no ward published as the district."""
+    period, a demographic selection with no ward published as the district, and a figure shown alone whatever the
+    table holding it hides."""
     from metrics import comparisons, compute, result_frame
 
     monkeypatch.setattr(result_frame, "shown_count", lambda count, rule: count)
     monkeypatch.setattr(comparisons, "shown_count", lambda count, rule: count)
     monkeypatch.setattr(compute, "CUTS_OF_A_TOTAL", ("ward", "sex", "age_band", "ethnicity"))
     monkeypatch.setattr(compute._Plan, "is_protected", lambda plan: bool(plan.filters.by or plan.filters.groups.ward_code))
+    monkeypatch.setattr(compute, "_sibling_requests", lambda request, coverage: [])
 
 
 def board_cli(arguments: list[str], warehouse) -> pl.DataFrame:

@@ -22,7 +22,7 @@ from metrics.journeys import (
 from metrics.periods import between, financial_year, quarter
 
 BOARD = DisclosureRule(threshold=7, rounding_base=5)
-WHOLE_SAMPLE = between(date(2020, 9, 1), date(2026, 9, 30))  # whole months: the district figure, published exactly
+WHOLE_SAMPLE = between(date(2020, 9, 1), date(2026, 9, 30))  # every whole month of the sample
 CANAL_WHARF = "E05990025"
 
 
@@ -35,8 +35,9 @@ def published_safely(values: pl.Series) -> bool:
 def test_the_planted_timing_effect_is_found(sample_warehouse):
     timing = timing_and_attrition(sample_warehouse, BOARD, period=WHOLE_SAMPLE)
     total = timing.filter("is_total").row(0, named=True)
-    assert (total["supported_before_crimes"], total["supported_later_or_not_crimes"]) == (1715, 3642)
-    assert total["supported_before_issue_pct"] == pytest.approx(13.0, abs=0.05)
+    # the district's counts rounded as every count is (3,642 crimes shown as 3,640), the shares worked out from them
+    assert (total["supported_before_crimes"], total["supported_later_or_not_crimes"]) == (1715, 3640)
+    assert total["supported_before_issue_pct"] == pytest.approx(13.1, abs=0.05)
     assert total["supported_later_or_not_issue_pct"] == pytest.approx(35.9, abs=0.05)
     assert total["supported_before_upper_95"] < total["supported_later_or_not_lower_95"]
     assert total["intervals_overlap"] is False
