@@ -12,7 +12,7 @@ they need and asks for them together, so the warehouse is read a few times, not 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import duckdb
@@ -29,12 +29,13 @@ from metrics.aggregate import (
 from metrics.comparisons import PERIOD_DIMS, comparator_ask, comparators, trends
 from metrics.definitions import Indicator, Method
 from metrics.disclosure import DisclosureRule, is_protected
+from metrics.holding_tables import hidden_where_a_table_hides, holding_tables
 from metrics.local_share import local_comparators, local_share_ask
 from metrics.periods import Period, trend_span
 from metrics.queries import query_key
 from metrics.registry import get
 from metrics.result_frame import Result
-from metrics.result_protection import hide_counts, protect
+from metrics.result_protection import protect
 from metrics.trend import TrendMarker
 
 # cuts whose rows add up to a total shown beside them (a period's months and quarters add up to the period's figure)
@@ -97,86 +98,21 @@ def compute_many(
     results = _compute_all(con, [*requests, *(sibling for listed in siblings for sibling, _ in listed)], rule, coverage)
     own, rest = results[: len(requests)], iter(results[len(requests) :])
     return [
-        _hidden_where_a_sibling_hides(result, [(next(rest), cut_value) for _, cut_value in listed])
+        hidden_where_a_table_hides(result, [(next(rest), cut_value) for _, cut_value in listed])
         for result, listed in zip(own, siblings, strict=True)
     ]
 
 
-# A figure for one group (a ward, a sex, an age band or an ethnic group picked by the filters) is also a row of the
-# table by that group, and a quarter's or a month's a row of the tables by quarter or month of the periods the
-# sidebar offers around it; there it may be hidden beside a small count so that the table's total gives nothing away.
-GROUP_DIMENSIONS = {"ward_code": "ward", "sex": "sex", "age_band": "age_band", "ethnicity": "ethnicity"}
-
-
 def _sibling_requests(request: Request, coverage: completeness.Coverage) -> list[tuple[Request, str]]:
-    """The tables holding the figure `request` asks for as one of their rows, each with that row's cut value: for
-    each group its filters pick, the table by that group under the other filters; for a whole quarter or month, the
-    tables by quarter or by month of the financial year, the calendar year and the sidebar's latest 12 months
-    holding it, and a month's quarter by month."""
+    """The requests for the tables holding the figure `request` asks for as one of their rows (`holding_tables`),
+    each with that row's cut value; none for a request that is itself a table."""
     filters = request.filters
     if filters.by:
         return []
-    siblings = [
-        (
-            Request(
-                request.indicator_id,
-                Filters(filters.period, dimension, replace(filters.groups, **{name: None})),
-                with_trend=False,
-            ),
-            value,
-        )
-        for name, dimension in GROUP_DIMENSIONS.items()
-        if (value := getattr(filters.groups, name)) is not None
+    return [
+        (Request(request.indicator_id, Filters(table.period, table.by, table.groups), with_trend=False), table.cut_value)
+        for table in holding_tables(filters.period, filters.groups, coverage)
     ]
-    period = filters.period
-    cut = _period_cut(period) if period is not None else None
-    if period is not None and cut is not None:
-        number = (period.start.month - 1) // 3 + 1
-        label = f"{period.start.year} Q{number}" if cut == "quarter" else f"{period.start:%Y-%m}"
-        around = [periods.financial_year(periods.financial_year_of(period.start)), periods.calendar_year(period.start.year)]
-        if (end := coverage.shared_period_end()) is not None:
-            around.append(periods.rolling_12_months(end))
-        if cut == "month":
-            around.append(periods.quarter(period.start.year, number))
-        spans = {(holding.start, holding.end): holding for holding in around}  # a year may be the latest 12 months too
-        for holding in spans.values():
-            if holding.start <= period.start and period.end <= holding.end:
-                siblings.append((Request(request.indicator_id, Filters(holding, cut, filters.groups), with_trend=False), label))
-    return siblings
-
-
-def _period_cut(period: Period) -> str | None:
-    """'quarter' or 'month' when `period` is exactly one calendar quarter or month, else None."""
-    if period.start.day != 1:
-        return None
-    if period.end == periods.month_end(period.start):
-        return "month"
-    if period.start.month % 3 == 1 and period.end == periods.month_end(date(period.start.year, period.start.month + 2, 1)):
-        return "quarter"
-    return None
-
-
-def _hidden_where_a_sibling_hides(
-    result: pl.DataFrame | UnsupportedCut, siblings: list[tuple[pl.DataFrame | UnsupportedCut, str]]
-) -> pl.DataFrame | UnsupportedCut:
-    """`result` with its counts hidden when a table holding the same figure hides it there: a count shown in one
-    place and hidden in another would give the hidden one away."""
-    if not siblings or isinstance(result, UnsupportedCut) or result.is_empty():
-        return result
-    for sibling, cut_value in siblings:
-        if isinstance(sibling, UnsupportedCut):
-            continue
-        row = sibling.filter(pl.col("cut_value") == cut_value)
-        hidden = [
-            column
-            for column in ("numerator", "denominator")
-            if f"{column}_suppressed" in row.columns
-            and f"{column}_suppressed" in result.columns
-            and row[f"{column}_suppressed"].any()
-        ]
-        if hidden:
-            result = hide_counts(result, hidden)
-    return result
 
 
 def _compute_all(
