@@ -145,16 +145,13 @@ def board_pack_command(
     Counts are protected by the board's disclosure rule, never unsuppressed. Exit code 2 when there is
     no warehouse, the period or ward is not known, charts cannot be drawn or the file cannot be written.
     """
-    from ui.board_pack import load_typesetter_in_background
     from ui.board_pack.chromium import ChartRendererMissing, ChartSession
 
     kind = out.suffix.lower().lstrip(".")
     if kind not in ("pdf", "html"):
         print_error("Cannot write the board pack", f"{out.name} must end in .pdf or .html")
         raise typer.Exit(2)
-    # Chromium starts, and WeasyPrint loads, while the rest of the command loads and reads the numbers
-    if kind == "pdf":
-        load_typesetter_in_background()
+    # Chromium starts while the rest of the command loads and reads the numbers
     try:
         session = ChartSession()
     except ChartRendererMissing as error:

@@ -9,20 +9,9 @@ The document is imported when first asked for, so `ui.board_pack.chromium` can s
 
 from __future__ import annotations
 
-import importlib
-import threading
 from typing import Any
 
-__all__ = ["HTML_MIME", "PDF_MIME", "load_typesetter_in_background", "pack_file", "pack_html", "pack_pdf"]
-
-
-def load_typesetter_in_background() -> threading.Thread:
-    """Import WeasyPrint (a second or so of CPU) on a thread of its own, so that it loads while the pack's numbers
-    are read (the data calls wait on DuckDB, which leaves Python free); `pack_pdf` then finds it loaded, or waits
-    for the import to finish."""
-    loading = threading.Thread(target=importlib.import_module, args=("weasyprint",), name="board pack typesetter", daemon=True)
-    loading.start()
-    return loading
+__all__ = ["HTML_MIME", "PDF_MIME", "pack_file", "pack_html", "pack_pdf"]
 
 
 def __getattr__(name: str) -> Any:

@@ -2,7 +2,10 @@
 /usr/bin/chromium, or the one named by BROWSER_PATH) with Plotly's own bundled plotly.js and no MathJax, so
 nothing is fetched from the network.
 
-This module imports nothing heavy, so a command can start Chromium first and load the rest while it starts.
+This module imports nothing heavy until a session is made, so a command can start Chromium first and load the rest
+while it starts. Every module is imported on the calling thread, never on the session's: two threads importing at
+once can take the same modules' import locks in opposite orders, and Python then fails one of them with a
+deadlock error.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ class ChartSession:
 
     def __init__(self) -> None:
         _point_kaleido_at_chromium()
+        import kaleido
+
+        self._kaleido = kaleido
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="board pack charts", daemon=True)
         self._thread.start()
@@ -45,9 +51,7 @@ class ChartSession:
         self._opened = asyncio.run_coroutine_threadsafe(self._open(), self._loop)
 
     async def _open(self) -> None:
-        import kaleido
-
-        self._browser = kaleido.Kaleido(n=TABS, mathjax=False)
+        self._browser = self._kaleido.Kaleido(n=TABS, mathjax=False)
         await self._browser.open()
 
     def render(self, figures: Sequence[go.Figure]) -> list[str]:
