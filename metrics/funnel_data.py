@@ -87,10 +87,14 @@ def ward_funnel(
     except FunnelInputError:
         raise FunnelNotAvailable("The district has no events for this selection, so there is no funnel to draw.") from None
     proportion = indicator.method is Method.PROPORTION
-    # Spiegelhalter's dispersion over the wards as shown (a hidden ward's count is not used).
-    shown = wards.filter(pl.col("numerator").is_not_null() & pl.col("denominator").is_not_null())
+    # Spiegelhalter's dispersion over the wards as shown, as the ward table's comparisons are judged
     dispersion = overdispersion.estimate(
-        shown["numerator"].to_numpy(), shown["denominator"].to_numpy(), target=numerator / denominator, proportion=proportion
+        wards["numerator"].to_list(),
+        wards["denominator"].to_list(),
+        target=numerator / denominator,
+        proportion=proportion,
+        rounded_to=rule.rounding_base,
+        hidden_up_to=rule.threshold,
     )
     return wards.select(POINT_COLUMNS), widened_for_overdispersion(limits, dispersion, proportion=proportion)
 

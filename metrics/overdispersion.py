@@ -89,27 +89,52 @@ def null_standard_errors(denominators: Sequence[float] | np.ndarray, target: flo
 
 
 def estimate(
-    numerators: Sequence[float] | np.ndarray,
-    denominators: Sequence[float] | np.ndarray,
+    numerators: Sequence[float | None] | np.ndarray,
+    denominators: Sequence[float | None] | np.ndarray,
     *,
     target: float,
     proportion: bool,
     additive: bool = True,
+    rounded_to: int = 1,
+    hidden_up_to: int = 0,
 ) -> Dispersion:
     """Spiegelhalter's dispersion of units about `target` (unscaled), and the adjustment it calls for.
 
     Units with no denominator are left out; fewer than `MINIMUM_UNITS` units, or a target of 0 (or 1 for a
     proportion), are not adjusted.
+
+    Counts as a disclosure rule publishes them are read as what they say, so that the rule's own rounding and
+    hiding do not pass for wards varying more than chance allows:
+    - a count rounded to a multiple of `rounded_to` (a proportion's denominator too) carries the rounding's own
+      variance in its unit's standard error (Sheppard's correction: (`rounded_to`^2 - 1) / 12 for a whole number
+      rounded to the nearest multiple);
+    - a hidden numerator (None) is a count from 1 to `hidden_up_to`: taken at the middle of that range with its
+      variance, (`hidden_up_to`^2 - 1) / 12. Leaving such units out would keep only the wards with more events,
+      and the wards left would seem to vary more than they do. With `hidden_up_to` 0 they are left out.
     """
-    counts = np.asarray(numerators, dtype=float)
-    sizes = np.asarray(denominators, dtype=float)
-    keep = sizes > 0
-    counts, sizes = counts[keep], sizes[keep]
+    counts = np.array([np.nan if value is None else value for value in numerators], dtype=float)
+    sizes = np.array([np.nan if value is None else value for value in denominators], dtype=float)
+    hidden = np.isnan(counts)
+    keep = (sizes > 0) & (~hidden | (hidden_up_to > 0))
+    counts, sizes, hidden = counts[keep], sizes[keep], hidden[keep]
     units = int(sizes.size)
     if units < MINIMUM_UNITS or target <= 0 or (proportion and target >= 1):
         return Dispersion(1.0, units, 0.0, Adjustment.NONE)
-    s = null_standard_errors(sizes, target, proportion=proportion)
+    counts = np.where(hidden, (1 + hidden_up_to) / 2, counts)
+    rounding = _spread_of_whole_numbers(rounded_to)
+    # the variance the published counts add to counts / sizes: the numerator's, and (by the delta method) a
+    # proportion's rounded denominator's
+    added = np.where(hidden, _spread_of_whole_numbers(hidden_up_to), rounding) / sizes**2
+    if proportion:
+        added = added + target**2 * rounding / sizes**2
+    s = np.sqrt(null_standard_errors(sizes, target, proportion=proportion) ** 2 + added)
     return from_z_scores((counts / sizes - target) / s, s, additive=additive)
+
+
+def _spread_of_whole_numbers(width: int) -> float:
+    """The variance of a count known only to be one of `width` whole numbers in a row, each as likely:
+    (width^2 - 1) / 12; 0 for a count known exactly."""
+    return (width**2 - 1) / 12 if width > 1 else 0.0
 
 
 def from_z_scores(z: np.ndarray, s: np.ndarray, *, additive: bool = True) -> Dispersion:

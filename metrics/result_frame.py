@@ -7,8 +7,8 @@ over all of them together, each result on its own, as `protect_frame` would over
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -78,15 +78,15 @@ class Result:
     every_ward: list[tuple[str | None, float, float]] | None = None  # for one ward picked by the filters: all wards' sums
 
 
-def records(result: Result, position: int, rule: DisclosureRule) -> list[dict]:
-    """One record per summed row, tagged with the result's position.
+def records(result: Result, position: int, rule: DisclosureRule, dispersion: Dispersion | None = None) -> list[dict]:
+    """One record per summed row, tagged with the result's position; wards compared with the district with their
+    limits widened for `dispersion` when it is given.
 
     Below district level the value, its limits and its comparisons are worked out from the counts as the
     rule publishes them (the rounded numerator, and a proportion's rounded denominator), so they say no
     more than the counts do; the exact counts stay in the record for disclosure control to judge.
     """
     indicator, period = result.indicator, result.period
-    dispersion = ward_dispersion(result)
     counts_people = indicator.method is Method.PROPORTION
     rows = []
     for cut_value, numerator, denominator in result.rows:
@@ -146,19 +146,34 @@ def records(result: Result, position: int, rule: DisclosureRule) -> list[dict]:
     return rows
 
 
-def ward_dispersion(result: Result) -> Dispersion | None:
-    """Spiegelhalter's overdispersion across a result's wards against the district, when there is any
-    (metrics/overdispersion.py); None for other cuts, or wards that vary no more than chance allows. A result for
-    one ward picked by the filters is judged across every ward, as the same ward is in a result by ward."""
+def dispersion_wards(result: Result) -> Result | None:
+    """The result whose wards Spiegelhalter's overdispersion is judged across, when it applies: the result itself
+    for a cut by ward, every ward for one ward picked by the filters (as the same ward is judged in a result by
+    ward), None for other cuts, counts, or no single district comparator."""
     _name, value = result.comparators.get(None, (None, None))
     if result.cut != "ward" or len(result.comparators) != 1 or value is None or result.indicator.method is Method.COUNT:
         return None
-    target = value / result.indicator.multiplier
-    wards = result.every_ward if result.every_ward is not None else result.rows
-    numerators = [numerator for _, numerator, _ in wards]
-    denominators = [denominator or 0.0 for _, _, denominator in wards]
+    if result.every_ward is None:
+        return result
+    return replace(result, rows=result.every_ward, every_ward=None)
+
+
+def ward_dispersion(
+    result: Result, wards: Sequence[tuple[float | None, float | None]], rule: DisclosureRule | None = None
+) -> Dispersion | None:
+    """Spiegelhalter's overdispersion across `wards` (numerator, denominator; as `rule` publishes them, a hidden
+    count None) against the district's value in `result`; None when they vary no more than chance allows
+    (metrics/overdispersion.py)."""
+    _name, value = result.comparators.get(None, (None, None))
+    if value is None:
+        return None
     dispersion = overdispersion.estimate(
-        numerators, denominators, target=target, proportion=result.indicator.method is Method.PROPORTION
+        [numerator for numerator, _ in wards],
+        [denominator for _, denominator in wards],
+        target=value / result.indicator.multiplier,
+        proportion=result.indicator.method is Method.PROPORTION,
+        rounded_to=1 if rule is None else rule.rounding_base,
+        hidden_up_to=0 if rule is None else rule.threshold,
     )
     return dispersion if dispersion.is_overdispersed else None
 

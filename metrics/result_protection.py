@@ -10,7 +10,8 @@ import polars as pl
 from metrics.compare import Comparison
 from metrics.definitions import Method
 from metrics.disclosure import NOT_SHOWN, DisclosureRule, protect_frame
-from metrics.result_frame import CI_COLUMNS, RESULT, Result, records, schema
+from metrics.overdispersion import Dispersion
+from metrics.result_frame import CI_COLUMNS, RESULT, Result, dispersion_wards, records, schema, ward_dispersion
 
 CUT_TOTAL = "total of the cut"  # the level of the row standing in for that total while disclosure control runs
 
@@ -37,7 +38,11 @@ def protect(results: Sequence[Result], rule: DisclosureRule) -> list[pl.DataFram
 
 
 def _protect_kind(results: list[Result], positions: list[int], rule: DisclosureRule, proportions: bool) -> list[pl.DataFrame]:
-    rows = [row for result, position in zip(results, positions, strict=True) for row in records(result, position, rule)]
+    rows = [
+        row
+        for result, position in zip(results, positions, strict=True)
+        for row in records(result, position, rule, _published_dispersion(result, rule, proportions))
+    ]
     if not rows:
         return [_empty(rule, proportions) for _ in positions]
     marked = pl.DataFrame(rows, schema_overrides={**schema(), "level": pl.String, RESULT: pl.Int64}, infer_schema_length=None)
@@ -51,6 +56,27 @@ def _protect_kind(results: list[Result], positions: list[int], rule: DisclosureR
     protected = _protected(marked, rule, proportions, group_columns=[RESULT])
     by_result = protected.partition_by(RESULT, as_dict=True, include_key=False, maintain_order=True)
     return [by_result[(position,)] if (position,) in by_result else _empty(rule, proportions) for position in positions]
+
+
+def _published_dispersion(result: Result, rule: DisclosureRule, proportions: bool) -> Dispersion | None:
+    """Spiegelhalter's overdispersion across the wards as the rule publishes them (their counts rounded, some
+    hidden): it is a figure derived from the wards' counts, so it is worked out from the protected counts as every
+    other one is (metrics/overdispersion.py reads rounded and hidden counts for what they say). It is then the
+    dispersion the ward funnel works out from the same wards as shown, so a ward's verdict and its place on the
+    funnel agree."""
+    wards = dispersion_wards(result)
+    if wards is None:
+        return None
+    marked = pl.DataFrame(
+        records(wards, 0, rule), schema_overrides={**schema(), "level": pl.String, RESULT: pl.Int64}, infer_schema_length=None
+    )
+    if marked.is_empty():
+        return None
+    counts = _counts(proportions)
+    total = _cut_total(marked, counts) if wards.parts_of_a_total else None
+    published = _protected(pl.concat([marked, total], how="vertical_relaxed") if total is not None else marked, rule, proportions)
+    as_published = list(zip(published["numerator"].to_list(), published["denominator"].to_list(), strict=True))
+    return ward_dispersion(result, as_published, rule)
 
 
 def _empty(rule: DisclosureRule, proportions: bool) -> pl.DataFrame:

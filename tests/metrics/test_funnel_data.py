@@ -16,7 +16,7 @@ from metrics.disclosure import DisclosureRule
 from metrics.funnel import METHOD_POISSON_FUNNEL, METHOD_WILSON_FUNNEL, proportion_funnel
 from metrics.funnel_data import POINT_COLUMNS, FunnelNotAvailable, denominator_label, ward_funnel
 from metrics.periods import Period, financial_year
-from metrics.registry import get
+from metrics.registry import all_indicators, get
 
 BOARD = DisclosureRule(threshold=7, rounding_base=5)
 YEAR = financial_year(2025)
@@ -43,8 +43,8 @@ def test_a_rate_funnel_is_centred_on_the_district_and_spans_every_ward(sample_wa
 def test_a_ward_beyond_the_limits_is_one_compute_calls_significant(sample_warehouse):
     points, limits = ward_funnel(sample_warehouse, BOARD, RATE, Filters(YEAR))
     for ward in points.iter_rows(named=True):
-        # the widened limits at the ward's size (the funnel's dispersion is from the rounded counts shown, the
-        # comparison's from the counts before rounding: within a hair of each other)
+        # the widened limits at the ward's size (the funnel's and the comparison's dispersion are one, from the wards'
+        # counts as shown; the limits are interpolated between the funnel's points)
         at_ward = {
             name: float(np.interp(ward["denominator"], limits.denominators, getattr(limits, name)))
             for name in ("lower95", "upper95", "lower998", "upper998")
@@ -57,6 +57,25 @@ def test_a_ward_beyond_the_limits_is_one_compute_calls_significant(sample_wareho
             assert at_ward["lower95"] * 0.99 <= ward["value"] <= at_ward["upper95"] * 1.01, ward["cut_label"]
     rising = points.filter(pl.col("cut_value") == GREYSTONE_PARK).row(0, named=True)
     assert rising["comparison"] == "higher_998"
+
+
+@pytest.mark.parametrize("period", [YEAR, Period(date(2026, 7, 1), date(2026, 9, 30), "2026 Q3")], ids=["year", "quarter"])
+def test_the_funnel_is_widened_exactly_when_the_ward_table_is(sample_warehouse, period):
+    """Both judge the wards' overdispersion from their counts as shown, so a ward's verdict in the table and its place
+    on the funnel come from one dispersion, on every indicator with a funnel."""
+    checked = 0
+    for indicator in all_indicators():
+        if "ward" not in indicator.dimensions:
+            continue
+        try:
+            _points, limits = ward_funnel(sample_warehouse, BOARD, indicator.id, Filters(period))
+        except FunnelNotAvailable:
+            continue
+        table = compute(sample_warehouse, indicator.id, Filters(period, "ward"), rule=BOARD, with_trend=False)
+        widened_in_the_table = any("widened" in (text or "") for text in table["comparison_text"])
+        assert (limits.overdispersion is not None and "vary more" in limits.overdispersion) is widened_in_the_table, indicator.id
+        checked += widened_in_the_table
+    assert checked >= 3
 
 
 def test_a_proportion_takes_wilson_limits_around_the_district_percentage(sample_warehouse):

@@ -46,6 +46,51 @@ def test_too_few_units_or_no_events_cannot_show_overdispersion():
     assert overdispersion.estimate([0, 0, 0], [100, 100, 100], target=0.0, proportion=False).adjustment is Adjustment.NONE
 
 
+def test_rounded_counts_carry_their_rounding_in_the_standard_error():
+    # counts 5 and 15 of 100 against 0.1: s^2 = 0.1 / 100 = 0.001, and rounding to 5 adds (5^2 - 1) / 12 = 2 a count,
+    # 2 / 100^2 = 0.0002: z = +/-0.05 / sqrt(0.0012), phi = 0.0025 / 0.0012 (2.5 had the rounding been ignored)
+    rounded = overdispersion.estimate([5, 15] * 5, [100] * 10, target=0.1, proportion=False, rounded_to=5)
+    assert rounded.phi == pytest.approx(0.0025 / 0.0012)
+    assert overdispersion.estimate([5, 15] * 5, [100] * 10, target=0.1, proportion=False).phi == pytest.approx(2.5)
+    # a proportion's rounded denominator adds target^2 x 2 / n^2 more: s^2 = 0.09 / 100 + (2 + 0.01 x 2) / 100^2
+    proportion = overdispersion.estimate([5, 15] * 5, [100] * 10, target=0.1, proportion=True, rounded_to=5)
+    assert proportion.phi == pytest.approx(0.0025 / (0.0009 + 2.02 / 10_000))
+
+
+def test_a_hidden_count_is_read_as_the_middle_of_the_hidden_range():
+    # a hidden count is 1 to 7: taken as 4 with variance (7^2 - 1) / 12 = 4; nine units at the target have z = 0
+    counts = [None, *[10] * 9]
+    kept = overdispersion.estimate(counts, [100] * 10, target=0.1, proportion=False, rounded_to=5, hidden_up_to=7)
+    z_hidden = (0.04 - 0.1) / np.sqrt(0.001 + 4 / 100**2)
+    winsorised = np.percentile([z_hidden, *[0.0] * 9], 10)  # the 10th percentile lies a tenth of the way to 0
+    assert kept.units == 10
+    assert kept.phi == pytest.approx(winsorised**2 / 10)
+    assert overdispersion.estimate(counts, [100] * 10, target=0.1, proportion=False).units == 9  # left out
+
+
+@pytest.mark.parametrize("proportion", [False, True])
+def test_counts_as_published_do_not_pass_for_overdispersion(proportion):
+    """Wards that vary by chance alone, their counts published by the rule (1 to 7 hidden, the rest rounded to 5):
+    read for what they say, they are called overdispersed no more often than the test's 5%; with the hidden wards
+    left out and the rounding ignored, the wards left (those with more events) were called so far more often."""
+    rng = np.random.default_rng(20261206)
+    replicates, read_as_published, hidden_left_out = 300, 0, 0
+    for _ in range(replicates):
+        sizes = rng.integers(15, 40, 30).astype(float) if proportion else np.full(30, 100.0)
+        target = 0.7 if proportion else 0.08
+        counts = rng.binomial(sizes.astype(int), target) if proportion else rng.poisson(sizes * target)
+        published = [None if 1 <= count <= 7 else float(5 * np.floor(count / 5 + 0.5)) for count in counts]
+        sizes_published = [float(5 * np.floor(size / 5 + 0.5)) for size in sizes] if proportion else list(sizes)
+        read_as_published += overdispersion.estimate(
+            published, sizes_published, target=target, proportion=proportion, rounded_to=5, hidden_up_to=7
+        ).is_overdispersed
+        hidden_left_out += overdispersion.estimate(
+            published, sizes_published, target=target, proportion=proportion
+        ).is_overdispersed
+    assert read_as_published / replicates <= 0.08
+    assert hidden_left_out / replicates >= 0.10
+
+
 def test_widened_funnel_limits_and_their_words():
     limits = rate_funnel([1000.0], district_count=1000, district_denominator=10_000, multiplier=1000)
     dispersion = overdispersion.estimate([50, 150] * 5, SIZES, target=0.1, proportion=False)
@@ -106,11 +151,11 @@ def test_one_ward_picked_by_the_filters_is_judged_as_in_the_result_by_ward(sampl
     from metrics.periods import quarter
 
     rule, period = DisclosureRule(7, 5), quarter(2026, 3)
-    # overdispersed across wards in the sample's 2026 Q3 (a rate, a ratio, a rate of people), and not (a proportion)
+    # overdispersed across wards in the sample's 2026 Q3 (a rate, a rate of children), and not (a ratio, a proportion)
     for indicator_id, widened in (
         ("prevalence_incidents_per_1000", True),
-        ("hidden_need_reporting_ratio", True),
-        ("people_reached_per_1000", True),
+        ("children_exposed_per_1000_children", True),
+        ("hidden_need_reporting_ratio", False),
         ("school_notified_next_day_pct", False),
     ):
         wards = compute(sample_warehouse, indicator_id, Filters(period, "ward"), rule=rule, with_trend=False)
