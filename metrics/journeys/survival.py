@@ -47,6 +47,11 @@ def survival_curves(
     (`is_total`). `at_risk` is the people still followed and without the event at that day.
     """
     counts = _counts(con, cohort=cohort, period=period, measure=measure, groups=groups, by=by)
+    return _curves(counts, rule, measure=measure, by=by)
+
+
+def _curves(counts: pl.DataFrame, rule: DisclosureRule, *, measure: str, by: str | None) -> pl.DataFrame:
+    """`survival_curves` from the counts of people per (group, day, outcome)."""
     rows = []
     for group_value, group_label, is_total, frame in _groups(counts, rule, by=by):
         curve = _curve(_fit(frame))
@@ -84,6 +89,26 @@ def survival_curves(
         protected = pl.concat([_life_table(curve) for curve in protected.partition_by("group_value", maintain_order=True)])
     return protected.with_columns(
         pl.col("reached_pct", "reached_lower_95", "reached_upper_95").round(1), disclosure_rule=pl.lit(rule.describe())
+    )
+
+
+def _published_times(curve: pl.DataFrame) -> pl.DataFrame:
+    """One group's (days, is_event, people) again from its published curve counts, as the life table reads them:
+    between two days whose counts are shown, the rise in people reached reached the event at the later day, and
+    those whose follow-up ended without it left halfway between; the people still followed at the last day shown
+    leave there (what becomes of them is not published)."""
+    rows: list[tuple[float, bool, float]] = []
+    day_before, reached_before, followed_before = 0.0, 0.0, curve["people"][0]
+    for day, reached, followed in zip(curve["day"], curve["reached"], curve["at_risk"], strict=True):
+        if reached is None or followed is None or not followed_before:
+            continue
+        events = max(reached - reached_before, 0)
+        left = max(followed_before - followed - events, 0)
+        rows += [(float(day), True, float(events)), ((day_before + day) / 2, False, float(left))]
+        day_before, reached_before, followed_before = float(day), reached, followed
+    rows.append((day_before, False, float(followed_before or 0)))
+    return pl.DataFrame(rows, schema={"days": pl.Float64, "is_event": pl.Boolean, "people": pl.Float64}, orient="row").filter(
+        pl.col("people") > 0
     )
 
 
@@ -138,9 +163,25 @@ def survival_comparison(
     by: str,
     groups: GroupFilters = GroupFilters(),
 ) -> pl.DataFrame:
-    """One row: the log-rank test across the groups shown, with its result in words."""
+    """One row: the log-rank test across the groups shown, with its result in words.
+
+    Under a protecting rule the test is worked out from the curves' counts as published (people reached and still
+    followed at each curve day, rounded or hidden), as every figure derived from counts is: from the exact counts
+    per day, its statistic to a decimal place would say more than they do."""
     counts = _counts(con, cohort=cohort, period=period, measure=measure, groups=groups, by=by)
-    shown = [(label, frame) for _, label, is_total, frame in _groups(counts, rule, by=by) if not is_total]
+    return _comparison(counts, rule, measure=measure, by=by)
+
+
+def _comparison(counts: pl.DataFrame, rule: DisclosureRule, *, measure: str, by: str) -> pl.DataFrame:
+    """`survival_comparison` from the counts of people per (group, day, outcome)."""
+    if rule.is_identity:
+        shown = [(label, frame) for _, label, is_total, frame in _groups(counts, rule, by=by) if not is_total]
+    else:
+        curves = _curves(counts, rule, measure=measure, by=by).filter(~pl.col("is_total"))
+        shown = [
+            (curve["group_label"][0], _published_times(curve))
+            for curve in curves.partition_by("group_value", maintain_order=True)
+        ]
     result = {
         "measure": measure,
         "by": by,
