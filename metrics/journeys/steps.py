@@ -9,7 +9,8 @@ by the end of their follow-up censored there, and beside it the share of the coh
 reached the step in follow-up (`never_reached_pct`; the curve's last value). The medians among those who
 reached a step (`median_days_from_entry`, `median_days_from_previous`) are kept for the days between steps,
 and are never shown alone: they leave out everyone still waiting. Under a rule that protects counts, the curve
-is a weekly life table over counts rounded as the rule publishes them (`published_life_table_summary`).
+is a weekly life table over counts rounded as the rule publishes them (`published_life_table_summary`), the
+medians are whole days, and the 10 people a median needs are judged on the published counts.
 """
 
 from __future__ import annotations
@@ -87,9 +88,9 @@ def journey_steps(
                 "share_lower_95": of_cohort[1],
                 "share_upper_95": of_cohort[2],
                 "share_of_previous_pct": _share(row["people"], before)[0],
-                "median_days_from_entry": _days(row["median_days_from_entry"], row["people"], min_people_for_days),
-                "median_days_from_previous": _days(row["median_days_from_previous"], row["people"], min_people_for_days),
-                **_kaplan_meier_columns(row["step"], kaplan_meier, cohort_people, min_people_for_days),
+                "median_days_from_entry": _days(row["median_days_from_entry"], row["people"], min_people_for_days, rule),
+                "median_days_from_previous": _days(row["median_days_from_previous"], row["people"], min_people_for_days, rule),
+                **_kaplan_meier_columns(row["step"], kaplan_meier, shown_count(cohort_people, rule), min_people_for_days),
             }
         )
     frame = pl.DataFrame(rows, schema=_schema())
@@ -175,7 +176,7 @@ def published_life_table_summary(times: pl.DataFrame, rule: DisclosureRule) -> t
     return median, 100 * survival
 
 
-def _kaplan_meier_columns(step: str, summaries: dict, cohort_people: int, min_people: int) -> dict:
+def _kaplan_meier_columns(step: str, summaries: dict, cohort_people: float, min_people: int) -> dict:
     if step == "entry":
         return {"km_median_days_from_entry": 0.0 if cohort_people else None, "never_reached_pct": 0.0 if cohort_people else None}
     median, never = summaries.get(step, (None, None))
@@ -195,8 +196,13 @@ def _round1(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def _days(median: float | None, people: int, min_people: int) -> float | None:
-    return None if median is None or people < min_people else round(float(median), 1)
+def _days(median: float | None, people: int, min_people: int, rule: DisclosureRule) -> float | None:
+    """A median number of days, given when at least `min_people` reached the step as the rule publishes their count.
+    Under a protecting rule it is whole days: a median of an even number of whole days ends in a half, and its
+    tenths would tell the count's last digit."""
+    if median is None or shown_count(people, rule) < min_people:
+        return None
+    return round(float(median), 1) if rule.is_identity else float(round(median))
 
 
 def _schema() -> dict:

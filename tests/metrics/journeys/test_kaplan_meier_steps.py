@@ -51,3 +51,15 @@ def test_under_a_protecting_rule_the_curve_comes_from_counts_as_published():
     assert kaplan_meier_summary(times([(3, True, 61), (100, False, 40)]))[1] == pytest.approx(100 * 40 / 101)
     assert published_life_table_summary(times([(3, True, 61), (100, False, 40)]), rule) == (7.0, pytest.approx(40.0))
     assert published_life_table_summary(times([(3, True, 59), (100, False, 40)]), rule) == (7.0, pytest.approx(40.0))
+
+
+def test_protected_medians_are_whole_days_given_on_the_published_count():
+    from metrics.journeys.steps import _days
+
+    board = DisclosureRule(threshold=7, rounding_base=5)
+    # 8 and 12 people are both published as 10: a median is given for both, or for neither, and in whole days, so
+    # neither its presence nor a half day (an even count's median) tells them apart
+    assert _days(12.5, 8, 10, board) == _days(12.5, 12, 10, board) == 12.0
+    unprotected = DisclosureRule.unsuppressed()
+    assert _days(12.46, 12, 10, unprotected) == 12.5
+    assert _days(12.46, 9, 10, unprotected) is None
