@@ -97,12 +97,13 @@ class Coverage:
 
     def shortfall(self, period: Period, source_names: Iterable[str] | None = None) -> str | None:
         """Words saying which sources do not cover `period` whole, or None when every one does."""
-        gaps = []
+        short: dict[str, list[str]] = {}  # what falls short (the sources' end or start) -> the sources, in words
         for source in self.used_by(source_names):
             if period.end > source.complete_through:
-                gaps.append(f"{_words(source.source)} data run only to {_day(source.last_day)}")
+                short.setdefault(f"run only to {_day(source.last_day)}", []).append(_words(source.source))
             elif period.start < source.complete_from:
-                gaps.append(f"{_words(source.source)} data start on {_day(source.first_day)}")
+                short.setdefault(f"start on {_day(source.first_day)}", []).append(_words(source.source))
+        gaps = [f"{_listed(names)} data {what}" for what, names in short.items()]
         return "incomplete: " + "; ".join(gaps) if gaps else None
 
     def by_month(self) -> pl.DataFrame:
@@ -148,8 +149,19 @@ def coverage_sql(con: duckdb.DuckDBPyConnection) -> str | None:
     return "with event_days as (" + "\n    union all ".join(days) + "),\n" + query_sql("source_coverage")
 
 
+ACRONYMS = ("marac", "mash")
+
+
 def _words(source: str) -> str:
-    return source.replace("_", " ").capitalize()
+    """A source's name in words ("MARAC cases" for marac_cases)."""
+    words = [word.upper() if word in ACRONYMS else word for word in source.split("_")]
+    return " ".join(words)[:1].upper() + " ".join(words)[1:]
+
+
+def _listed(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C', each name after the first lower-cased unless it opens with an acronym."""
+    later = [name if name.split(" ")[0].lower() in ACRONYMS else name[:1].lower() + name[1:] for name in names[1:]]
+    return names[0] if not later else ", ".join([names[0], *later[:-1]]) + " and " + later[-1]
 
 
 def _day(day: date) -> str:

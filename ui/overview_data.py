@@ -9,7 +9,7 @@ import polars as pl
 
 from metrics.aggregate import GroupFilters
 from metrics.board.overview import PREVALENCE, Overview, monthly_filters, overview, top_ward
-from metrics.board.summary import immature_outcomes
+from metrics.board.summary import immature_outcomes, incomplete_periods
 from metrics.compute import Filters
 from metrics.funnel_data import FunnelNotAvailable
 from metrics.periods import Period
@@ -52,4 +52,5 @@ def first_screen(period: Period, previous: Period, groups: GroupFilters) -> Over
         groups=groups_frame,
         targets=targets,
         immature=immature_outcomes(ids, period, cache.outcomes_mature_through()),
+        incomplete=incomplete_periods(ids, (period, previous), status.coverage if (status := cache.load_status()) else None),
     )

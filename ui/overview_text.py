@@ -29,6 +29,7 @@ def change_lines(summary: Overview) -> list[str]:
         lines.append(f"No real change in {steady} indicator{'s' if steady != 1 else ''}" + (f"; {not_yet}." if not_yet else "."))
     elif not_yet:
         lines.append(not_yet[:1].upper() + not_yet[1:] + ".")
+    lines += changes.incomplete_sentences
     if changes.not_tested:
         lines.append(f"Not compared (a value is hidden in one of the periods): {', '.join(changes.not_tested)}.")
     return lines

@@ -8,7 +8,7 @@ never from raw flags. Every value comes from `compute`, so it has passed disclos
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -213,11 +213,14 @@ def overview(
     groups: pl.DataFrame | None,
     targets: pl.DataFrame | None,
     immature: frozenset[str] = frozenset(),
+    incomplete: Mapping[str, str] | None = None,
 ) -> Overview:
     """The Overview's first screen for `period` against `previous`, from frames already through disclosure control:
     both scorecards, each indicator's monthly series, the prevalence ward funnel's points with the top ward's months,
     reporting by group, and the action plan's targets. `immature` names the outcome indicators whose outcomes are
-    not all recorded for `period` yet (`metrics.board.summary.immature_outcomes`): they are listed, not compared."""
+    not all recorded for `period` yet (`metrics.board.summary.immature_outcomes`), and `incomplete` those whose
+    periods their data do not cover whole (`metrics.board.summary.incomplete_periods`): they are listed, not
+    compared."""
     ids = current["indicator_id"].to_list() if current.height else []
     plan = _targets_by_indicator(targets)
     icons = {
@@ -234,9 +237,9 @@ def overview(
     if line:
         lines.append(line)
     lines += indicator_attention(current, icons) if current.height else []
-    changes = what_changed(current, before, immature=immature)
+    changes = what_changed(current, before, immature=immature, incomplete=incomplete)
     # an immature period's latest months still lack outcomes, so they would stand out low by that alone
-    not_said = {change.indicator_id for change in changes.changes} | immature
+    not_said = {change.indicator_id for change in changes.changes} | immature | set(incomplete or ())
     spc_changes = tuple(
         f"{row['title']}: {_months(icon.special_in_period)} of {period.label} outside its usual "
         f"variation ({icon.special_direction})."

@@ -19,7 +19,7 @@ from metrics import completeness, data_quality, maturity
 from metrics.aggregate import GroupFilters
 from metrics.attrition import attrition_funnel
 from metrics.attrition_hotspots import attrition_hotspots
-from metrics.board.summary import Summary, immature_outcomes, summarise
+from metrics.board.summary import Summary, immature_outcomes, incomplete_periods, summarise
 from metrics.compute import Filters, maturity_lag_months
 from metrics.definitions import Topic
 from metrics.disclosure import DisclosureError, DisclosureRule
@@ -62,6 +62,8 @@ class BoardPack:
     freshness: pl.DataFrame
     loads: pl.DataFrame  # the latest refresh's rows loaded and rejected per extract
     glossary: tuple[tuple[str, str], ...]
+    # a sentence for each of the two periods the data do not cover whole: its rates read low
+    shortfalls: tuple[str, ...] = ()
 
     @property
     def biggest_gaps(self) -> pl.DataFrame:
@@ -88,6 +90,8 @@ def board_pack(
     groups = GroupFilters(ward_code=ward_code)
     current = scorecard(con, Filters(period=period, groups=groups), rule)
     before = scorecard(con, Filters(period=previous, groups=groups), rule)
+    indicator_ids = current["indicator_id"].to_list() if current.height else []
+    coverage = completeness.read(con)
     plan, problem = _plan(con, rule, as_of or date.today())
     latest_event = con.sql("select max(reported_on) from mart_incidents").fetchall()[0][0]
     try:
@@ -115,7 +119,8 @@ def board_pack(
             points if ward_code is None else None,
             plan.targets if plan else None,
             area=area,
-            immature=immature_outcomes(current["indicator_id"].to_list() if current.height else [], period, mature_through(con)),
+            immature=immature_outcomes(indicator_ids, period, mature_through(con)),
+            incomplete=incomplete_periods(indicator_ids, (period, previous), coverage),
         ),
         plan=plan,
         plan_problem=problem,
@@ -128,6 +133,11 @@ def board_pack(
         freshness=data_quality.freshness(con, rule),
         loads=data_quality.rows_by_extract(con, rule, latest_runs=1),
         glossary=glossary(),
+        shortfalls=tuple(
+            f"{one.label} is {shortfall}. Rates over it read low, so the indicators read from those data are not compared."
+            for one in (period, previous)
+            if (shortfall := coverage.shortfall(one))
+        ),
     )
 
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 from scipy import stats
 
 from metrics.compare import Polarity
+from metrics.completeness import Coverage
 from metrics.definitions import Method
 from metrics.periods import Period
 from metrics.registry import get
@@ -60,6 +61,8 @@ class ChangeSummary:
     unchanged: tuple[str, ...]  # titles of indicators tested with no real change
     not_tested: tuple[str, ...]  # titles of indicators with no value shown in one of the periods
     immature: tuple[str, ...] = ()  # titles of outcome indicators whose latest period is not yet complete
+    # (why in words, titles) for indicators whose periods are not covered whole by their data or look-back
+    incomplete: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def sentences(self) -> list[str]:
@@ -72,9 +75,14 @@ class ChangeSummary:
             lines.append(f"No real change in {_indicators(steady)}: the differences are within what chance explains.")
         if self.immature:
             lines.append(f"Not compared yet, because outcomes are recorded months after the crime: {', '.join(self.immature)}.")
+        lines += self.incomplete_sentences
         if self.not_tested:
             lines.append(f"Not compared (a value is not shown in one of the periods): {', '.join(self.not_tested)}.")
         return lines
+
+    @property
+    def incomplete_sentences(self) -> list[str]:
+        return [f"Not compared, because {why}: {', '.join(titles)}." for why, titles in self.incomplete]
 
 
 @dataclass(frozen=True)
@@ -138,19 +146,25 @@ def what_changed(
     previous: pl.DataFrame,
     *,
     immature: frozenset[str] = frozenset(),
+    incomplete: Mapping[str, str] | None = None,
     confidence: float = REAL_CHANGE_CONFIDENCE,
     watch: float = WATCH_CONFIDENCE,
 ) -> ChangeSummary:
     """Each headline indicator this period against the previous one (both scorecard frames).
 
     `immature` names indicators whose outcomes are not yet all recorded for this period (see
-    `immature_outcomes`); they are listed, not tested.
+    `immature_outcomes`), and `incomplete` those whose periods their data do not cover whole, with why
+    (`incomplete_periods`); they are listed, not tested.
     """
     before = {row["indicator_id"]: row for row in previous.iter_rows(named=True)}
     changes, to_watch, unchanged, not_tested, not_ready = [], [], [], [], []
+    not_whole: dict[str, list[str]] = {}
     for row in current.iter_rows(named=True):
         if row["indicator_id"] in immature:
             not_ready.append(row["title"])
+            continue
+        if incomplete and row["indicator_id"] in incomplete:
+            not_whole.setdefault(incomplete[row["indicator_id"]], []).append(row["title"])
             continue
         earlier = before.get(row["indicator_id"])
         change = change_between(row, earlier) if earlier else None
@@ -164,7 +178,38 @@ def what_changed(
             unchanged.append(row["title"])
     changes.sort(key=_size_of_change)
     to_watch.sort(key=_size_of_change)
-    return ChangeSummary(tuple(changes), tuple(to_watch), tuple(unchanged), tuple(not_tested), tuple(not_ready))
+    return ChangeSummary(
+        tuple(changes),
+        tuple(to_watch),
+        tuple(unchanged),
+        tuple(not_tested),
+        tuple(not_ready),
+        tuple((why, tuple(titles)) for why, titles in not_whole.items()),
+    )
+
+
+def incomplete_periods(indicator_ids: Sequence[str], periods: Sequence[Period], coverage: Coverage | None) -> dict[str, str]:
+    """The indicators whose `periods` their data do not cover whole, each with why in words: a source that does not
+    cover a period (its rate reads low by the days missing), or a look-back measure's period starting before the
+    data could look back far enough (its events are undercounted). Comparing such a period says nothing real."""
+    if coverage is None:
+        return {}
+    reasons: dict[str, str] = {}
+    for indicator_id in indicator_ids:
+        indicator = get(indicator_id)
+        for period in periods:
+            shortfall = coverage.shortfall(period, indicator.source_extracts)
+            start = coverage.complete_from(indicator.source_extracts)
+            if shortfall:  # the sources short of the period are named once, beside the period
+                reasons[indicator_id] = f"the data do not cover {period.label} whole"
+                break
+            if indicator.look_back_days and start is not None and period.start < start + timedelta(days=indicator.look_back_days):
+                reasons[indicator_id] = (
+                    f"{period.label} starts less than {indicator.look_back_days} days after the data begin, "
+                    "too soon to see each victim's earlier incidents"
+                )
+                break
+    return reasons
 
 
 def immature_outcomes(indicator_ids: Sequence[str], period: Period, mature_through: Mapping[str, date | None]) -> frozenset[str]:
@@ -228,10 +273,11 @@ def summarise(
     *,
     area: str = "the district",
     immature: frozenset[str] = frozenset(),
+    incomplete: Mapping[str, str] | None = None,
 ) -> Summary:
     return Summary(
         needs_attention=tuple(needs_attention(current, ward_points, area=area)),
-        changes=what_changed(current, previous, immature=immature),
+        changes=what_changed(current, previous, immature=immature, incomplete=incomplete),
         off_track=tuple(off_track_targets(targets)) if targets is not None else (),
     )
 

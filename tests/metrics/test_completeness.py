@@ -42,12 +42,10 @@ def test_the_default_period_is_the_latest_12_months_every_source_covers():
     )  # reference files cover every month
     assert (
         sources.shortfall(rolling_12_months(date(2026, 9, 30)), ("marac_cases",))
-        == "incomplete: Marac cases data run only to 20 Aug 2026"
+        == "incomplete: MARAC cases data run only to 20 Aug 2026"
     )
     assert sources.shortfall(rolling_12_months(date(2026, 7, 31))) is None
-    assert sources.shortfall(financial_year(2020)) == (
-        "incomplete: Police incidents data start on 1 Oct 2020; Marac cases data start on 1 Oct 2020"
-    )
+    assert sources.shortfall(financial_year(2020)) == ("incomplete: Police incidents and MARAC cases data start on 1 Oct 2020")
 
 
 def test_completeness_by_source_and_month():

@@ -61,5 +61,5 @@ def test_the_latest_quarter_is_one_every_headline_source_covers_whole():
     assert latest_headline_quarter(Coverage({"police_incidents": police}), date(2026, 9, 30)) == quarter(2026, 3)
     both = Coverage({"police_incidents": police, "marac_cases": marac})
     assert latest_headline_quarter(both, date(2026, 9, 30)) == quarter(2026, 2)
-    assert both.shortfall(quarter(2026, 3), headline_sources()) == "incomplete: Marac cases data run only to 10 Sep 2026"
+    assert both.shortfall(quarter(2026, 3), headline_sources()) == "incomplete: MARAC cases data run only to 10 Sep 2026"
     assert latest_headline_quarter(None, date(2026, 9, 30)) == quarter(2026, 3)  # no coverage: the incidents alone

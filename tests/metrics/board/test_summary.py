@@ -11,12 +11,14 @@ from scipy import stats
 from metrics.board.summary import (
     change_between,
     immature_outcomes,
+    incomplete_periods,
     needs_attention,
     off_track_targets,
     owners_sentence,
     what_changed,
 )
-from metrics.periods import quarter
+from metrics.completeness import Coverage, SourceCoverage
+from metrics.periods import calendar_year, financial_year, quarter
 
 
 def scorecard_row(
@@ -131,6 +133,38 @@ def test_justice_outcomes_of_a_period_that_just_ended_are_not_compared():
     assert summary.changes == () and summary.immature == ("Outcome 16",)
 
 
+def test_a_period_the_data_do_not_cover_whole_or_look_back_over_is_not_compared():
+    # police data from 1 Oct 2020 to 29 Sep 2026, MARAC to 20 Aug 2026 (a weekly meeting)
+    coverage = Coverage(
+        {
+            "police_incidents": SourceCoverage("police_incidents", date(2020, 10, 1), date(2026, 9, 29), 1, 1),
+            "marac_cases": SourceCoverage("marac_cases", date(2020, 10, 1), date(2026, 8, 20), 7, 7),
+        }
+    )
+    ids = ["prevalence_incidents_per_1000", "repeat_victimisation_pct", "marac_cases_per_10000_women"]
+    # 2026 runs past every source's end: 9 months against 2025's 12 would read as a fall
+    whole_year_short = incomplete_periods(ids, (calendar_year(2026), calendar_year(2025)), coverage)
+    assert whole_year_short == dict.fromkeys(ids, "the data do not cover 2026 whole")
+    # the quarter the police data cover whole, but not the MARAC data
+    assert incomplete_periods(ids, (quarter(2026, 3), quarter(2026, 2)), coverage) == {
+        "marac_cases_per_10000_women": "the data do not cover 2026 Q3 whole"
+    }
+    # 2021/22 is covered whole, but a repeat within 12 months needs the year before it too
+    assert incomplete_periods(ids, (financial_year(2021), financial_year(2022)), coverage) == {
+        "repeat_victimisation_pct": "2021/22 starts less than 365 days after the data begin, too soon to see each "
+        "victim's earlier incidents"
+    }
+    assert incomplete_periods(ids, (quarter(2026, 2), quarter(2026, 1)), coverage) == {}
+    assert incomplete_periods(ids, (quarter(2026, 3),), None) == {}
+
+    before = frame(scorecard_row("prevalence_incidents_per_1000", "Incidents", 2380, 100_000.0, 23.8, unit="per 1,000"))
+    after = frame(scorecard_row("prevalence_incidents_per_1000", "Incidents", 1790, 100_000.0, 17.9, unit="per 1,000"))
+    assert what_changed(after, before).changes  # the fall of 9 months against 12, were it tested
+    summary = what_changed(after, before, incomplete=whole_year_short)
+    assert summary.changes == () and summary.to_watch == () and summary.unchanged == ()
+    assert summary.sentences[-1] == "Not compared, because the data do not cover 2026 whole: Incidents."
+
+
 def test_needs_attention_names_the_highest_ward_above_the_district_and_worse_indicators():
     wards = pl.DataFrame(
         {
@@ -217,3 +251,24 @@ def test_the_pack_waits_for_outcomes_as_long_as_the_maturity_lag_setting_says(sa
     monkeypatch.setenv("OVERSIGHT_MATURITY_LAG_MONTHS", "3")
     assert immature_outcomes(ids, quarter(2026, 2), mature_through(sample_warehouse)) == frozenset()
     assert immature_outcomes(ids, quarter(2026, 3), mature_through(sample_warehouse)) == {"outcome16_pct", "charge_rate_pct"}
+
+
+def test_the_pack_compares_no_period_its_data_do_not_cover_whole(sample_warehouse):
+    """The sample's data run from 30 September 2020 to 29 September 2026: 2026 is nine months of data and 2020/21
+    six, so either against a whole year would read as a fall; the pack says so and calls nothing a real change."""
+    from metrics.board.pack import board_pack
+    from metrics.disclosure import DisclosureRule
+
+    board = DisclosureRule(threshold=7, rounding_base=5)
+    for period, previous, short in (
+        (calendar_year(2026), calendar_year(2025), "2026"),
+        (financial_year(2021), financial_year(2020), "2020/21"),
+    ):
+        pack = board_pack(sample_warehouse, period=period, previous=previous, rule=board)
+        changes = pack.summary.changes
+        assert changes.changes == () and changes.to_watch == (), [change.sentence for change in changes.changes]
+        assert next(why for why, _ in changes.incomplete) == f"the data do not cover {short} whole"
+        assert len(pack.shortfalls) == 1 and pack.shortfalls[0].startswith(f"{short} is incomplete: ")
+    # 2021/22 is covered whole, but its repeat measures cannot look back over the year before the data begin
+    whys = [why for why, _ in changes.incomplete]
+    assert any(why.startswith("2021/22 starts less than 365 days after the data begin") for why in whys)
