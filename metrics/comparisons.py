@@ -64,6 +64,9 @@ def comparators(
     if by in PERIOD_DIMS:
         return {None: (None, None)}
     if district is None:
+        if groups.sex or groups.age_band or groups.ethnicity:
+            # a published benchmark is for all people: one group's figure against it compares unlike with unlike
+            return {None: (None, None)}
         benchmark = indicator.benchmarks[0] if indicator.benchmarks else None
         return {None: (benchmark.label, benchmark.value) if benchmark else (None, None)}
     if by and by != "ward" and groups.ward_code:

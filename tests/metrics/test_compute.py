@@ -132,3 +132,19 @@ def test_every_benchmark_carries_its_source_and_date_and_is_shown_with_them():
     outcome16 = get("outcome16_pct").benchmarks[0]
     assert outcome16.label == "England and Wales (year ending March 2020)" and outcome16.value == 54.8
     assert get("prevalence_incidents_per_1000").benchmarks[0].label == "England and Wales (year ending March 2017)"
+
+
+@pytest.mark.parametrize(
+    "groups",
+    [GroupFilters(sex="male"), GroupFilters(age_band="75+"), GroupFilters(ethnicity="asian", sex="female")],
+    ids=["men", "aged 75+", "asian women"],
+)
+def test_one_group_across_the_district_is_not_set_against_an_all_people_benchmark(sample_warehouse, groups):
+    """The published benchmarks are for all people: men's rate against it would be called 'significantly lower'
+    for being men. The group is compared with the district's same group where a ward or a cut gives one."""
+    board = DisclosureRule(threshold=7, rounding_base=5)
+    for indicator_id in ("prevalence_incidents_per_1000", "charge_rate_pct"):
+        row = compute(sample_warehouse, indicator_id, Filters(financial_year(2025), None, groups), rule=board).row(0, named=True)
+        assert (row["comparator"], row["comparison"]) == (None, "not_compared"), indicator_id
+    everyone = compute(sample_warehouse, "prevalence_incidents_per_1000", Filters(financial_year(2025)), rule=board)
+    assert everyone["comparator"][0] == get("prevalence_incidents_per_1000").benchmarks[0].label
