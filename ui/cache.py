@@ -110,6 +110,11 @@ def _fetch(version: str, audience: str, name: str, arguments: tuple[tuple[str, A
         return QUERIES[name](con, rule, **dict(arguments))
 
 
+def current_rule() -> DisclosureRule:
+    """The disclosure rule the current audience's figures are published under."""
+    return rule_for(current_audience(), get_settings())
+
+
 def fetch(name: str, **arguments: Any) -> Any:
     """Run the product `name` for the current audience, cached per warehouse version. Pages call the
     product's own function instead, which checks its arguments and says what it returns."""

@@ -53,4 +53,5 @@ def first_screen(period: Period, previous: Period, groups: GroupFilters) -> Over
         targets=targets,
         immature=immature_outcomes(ids, period, cache.outcomes_mature_through()),
         incomplete=incomplete_periods(ids, (period, previous), status.coverage if (status := cache.load_status()) else None),
+        rounded_to=cache.current_rule().rounding_base,
     )

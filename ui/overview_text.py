@@ -9,18 +9,18 @@ COMPARISONS = {"Latest quarter against the one before": "quarter", "Latest 12 mo
 
 
 def change_lines(summary: Overview) -> list[str]:
-    """Real changes first (a significant difference between the periods, or months outside the usual
-    variation on the SPC chart), then the rest in one line."""
+    """Real changes first (a significant difference between the periods, tested at 99.8%), then the months outside
+    an indicator's usual variation on its SPC chart (a prompt to look, not a tested change), then the rest in one
+    line."""
     changes = summary.changes
     lines = [change.sentence for change in changes.changes]
-    lines += list(summary.spc_changes)
+    if not changes.changes:
+        lines.append("No indicator changed by more than chance explains.")
+    lines += [f"{line.removesuffix('.')}; worth a look, not a tested change." for line in summary.spc_changes]
     lines += [
         f"Possibly: {mid_sentence(change.sentence)} Watch it; chance could still explain it." for change in changes.to_watch
     ]
-    real = len(changes.changes) + len(summary.spc_changes)
-    steady = len(changes.changes) + len(changes.to_watch) + len(changes.unchanged) - real
-    if not real:
-        lines.insert(0, "No indicator changed by more than chance explains.")
+    steady = len(changes.unchanged) + len(changes.to_watch)
     # outcomes come months after the crime, so the latest period's are counted, not compared (the board pack names them):
     # one short clause keeps the first screen to one screen
     waiting = len(changes.immature)
@@ -50,15 +50,17 @@ ICON_KEY = (
     "conference. The Definitions page has the full glossary."
 )
 
-CHANGE_METHOD = """A change is **real** when chance is most unlikely to explain it:
+CHANGE_METHOD = """A change is **real** when chance is most unlikely to explain it: the two periods' counts
+differ beyond what chance explains less than once in 500 (exact test of two Poisson counts for rates, the
+two-proportion test for percentages, at 99.8% because every headline indicator is tested at once).
 
-- the two periods' counts differ beyond what chance explains less than once in 500 (exact test of two
-  Poisson counts for rates, the two-proportion test for percentages, at 99.8% because every headline
-  indicator is tested at once), or
-- months inside the period fall outside the indicator's usual variation on its SPC (XmR) chart: a point
-  beyond a process limit, 7 points rising or falling, 7 on one side of the mean, or 2 of 3 beyond the two-sigma line.
+"Possibly" marks a difference significant at 95% but not at 99.8%.
 
-"Possibly" marks a difference significant at 95% but not at 99.8%."""
+**Unusual months** are months inside the period outside the indicator's usual variation on its SPC (XmR) chart
+over 24 months: a point beyond a process limit, 7 points rising or falling, 7 on one side of the mean, or 2 of 3
+beyond the two-sigma line. They are a prompt to look, not a tested change: on a chart of chance variation alone
+one of these rules fires in a quarter's months about once in 30 charts. A chart with a month hidden to protect
+people is not drawn, and a month within its rounding of the mean counts on neither side of it."""
 
 SCORECARD_METHOD = """- **Latest** is the value over the period; the **95% interval** is the range the true value is
   likely to lie in (Byar's method for rates, Wilson for proportions).

@@ -61,13 +61,23 @@ def direction_of(indicator_id: str) -> Direction:
     return Direction.NEUTRAL
 
 
-def spc_icons(months: pl.DataFrame, indicator_id: str, *, target: float | None, period: Period) -> SpcIcons:
-    """The XmR chart's icons for one monthly series; months hidden by disclosure control are left out."""
-    shown = months.filter(pl.col("value").is_not_null()).sort("cut_value")
-    if shown.height < MINIMUM_POINTS:
+def spc_icons(months: pl.DataFrame, indicator_id: str, *, target: float | None, period: Period, rounded_to: int = 1) -> SpcIcons:
+    """The XmR chart's icons for one monthly series, its values worked out from counts rounded to `rounded_to`.
+
+    A series with a month hidden by disclosure control has no icons: the months left would make a chart of the
+    months with more events. Each month's value carries its rounding (half a step, in the value's units), so
+    rounding alone does not make a shift (metrics.spc.xmr)."""
+    ordered = months.sort("cut_value")
+    shown = ordered.filter(pl.col("value").is_not_null())
+    if shown.height < MINIMUM_POINTS or shown.height < ordered.height:
         return SpcIcons(None, None, shown.height, (), 0)
     try:
-        result: SpcResult = xmr(shown["value"].to_list(), direction=direction_of(indicator_id), target=target)
+        result: SpcResult = xmr(
+            shown["value"].to_list(),
+            direction=direction_of(indicator_id),
+            target=target,
+            rounding=_rounding(shown, rounded_to),
+        )
     except SpcInputError:
         return SpcIcons(None, None, shown.height, (), 0)
     first, last = f"{period.start:%Y-%m}", f"{period.end:%Y-%m}"
@@ -80,7 +90,18 @@ def spc_icons(months: pl.DataFrame, indicator_id: str, *, target: float | None, 
     return SpcIcons(result.variation, assurance.value if assurance else None, shown.height, inside, result.points[-1].side)
 
 
-def ward_attention(points: pl.DataFrame, monthly: pl.DataFrame | None) -> str | None:
+def _rounding(months: pl.DataFrame, rounded_to: int) -> list[float]:
+    """Half a rounding step of each month's count, in its value's units (value per event x half the step); none for
+    a count of 0, which is exact."""
+    if rounded_to <= 1:
+        return [0.0] * months.height
+    return [
+        rounded_to / 2 * value / numerator if numerator else 0.0
+        for value, numerator in zip(months["value"], months["numerator"], strict=True)
+    ]
+
+
+def ward_attention(points: pl.DataFrame, monthly: pl.DataFrame | None, *, rounded_to: int = 1) -> str | None:
     """The ward furthest above the district on the adjusted funnel, in one line, against the funnel's own
     district value (the sidebar's ward and groups never change it), or None."""
     above = points.filter(pl.col("comparison").is_in(HIGHER) & pl.col("value").is_not_null()).sort("value", descending=True)
@@ -93,7 +114,7 @@ def ward_attention(points: pl.DataFrame, monthly: pl.DataFrame | None) -> str | 
     if ratio:
         line += f", {times(ratio)} the district's {base:.0f}"
     if monthly is not None:
-        icons = spc_icons(monthly, PREVALENCE, target=None, period=between(date.min, date.max))
+        icons = spc_icons(monthly, PREVALENCE, target=None, period=between(date.min, date.max), rounded_to=rounded_to)
         if icons.variation not in (None, Variation.COMMON_CAUSE):
             line += " and rising" if icons.latest_side > 0 else " and falling"
     others = above.height - 1
@@ -214,23 +235,26 @@ def overview(
     targets: pl.DataFrame | None,
     immature: frozenset[str] = frozenset(),
     incomplete: Mapping[str, str] | None = None,
+    rounded_to: int = 1,
 ) -> Overview:
     """The Overview's first screen for `period` against `previous`, from frames already through disclosure control:
     both scorecards, each indicator's monthly series, the prevalence ward funnel's points with the top ward's months,
     reporting by group, and the action plan's targets. `immature` names the outcome indicators whose outcomes are
     not all recorded for `period` yet (`metrics.board.summary.immature_outcomes`), and `incomplete` those whose
     periods their data do not cover whole (`metrics.board.summary.incomplete_periods`): they are listed, not
-    compared."""
+    compared. `rounded_to` is the rounding of the frames' counts."""
     ids = current["indicator_id"].to_list() if current.height else []
     plan = _targets_by_indicator(targets)
     icons = {
-        indicator_id: spc_icons(frame, indicator_id, target=plan.get(indicator_id, {}).get("target_value"), period=period)
+        indicator_id: spc_icons(
+            frame, indicator_id, target=plan.get(indicator_id, {}).get("target_value"), period=period, rounded_to=rounded_to
+        )
         for indicator_id, frame in series.items()
         if not isinstance(frame, UnsupportedCut)
     }
     lines: list[str] = []
     if not ward_points.is_empty():
-        line = ward_attention(ward_points, ward_months)
+        line = ward_attention(ward_points, ward_months, rounded_to=rounded_to)
         if line:
             lines.append(line)
     line = community_attention(groups) if groups is not None and groups.height else None

@@ -121,3 +121,15 @@ def test_too_short_or_not_finite_is_refused(values):
 def test_each_rebased_stretch_needs_twelve_points():
     with pytest.raises(SpcInputError, match="at least 12"):
         xmr(STEADY + STEADY[:5], rebase_at=[12])
+
+
+def test_a_month_within_its_rounding_of_the_mean_is_on_neither_side():
+    # counts rounded to 5: seven months published as 20 sit 0.75 above the mean of 19.25, within the 2.5 rounding
+    # could have moved them, so they are no shift; seven months at 30 against a mean of 23 are one
+    rounded = [20] * 7 + [15, 25, 15, 20, 15, 25, 20, 15, 20, 25, 15, 20, 15]
+    assert {point.rule for point in xmr(rounded).points[:7]} == {Rule.SHIFT}
+    assert all(point.rule is None for point in xmr(rounded, rounding=[2.5] * 20).points)
+    shifted = [20, 15, 25, 15, 20, 15, 25, 20, 15, 20, 25, 15, 20] + [30] * 7
+    assert {point.rule for point in xmr(shifted, rounding=[2.5] * 20).points[-7:]} == {Rule.SHIFT}
+    with pytest.raises(SpcInputError):
+        xmr(rounded, rounding=[2.5] * 19)

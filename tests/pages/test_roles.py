@@ -32,7 +32,7 @@ PERSON_COUNT = re.compile(
     r"charging|incidents|crimes|count|children|contacts|notifications|heard|known|offered|reached",
     re.IGNORECASE,
 )
-NOT_A_COUNT = re.compile(r"%|per |per$|fte|share|rate|places|services taking|women aged", re.IGNORECASE)
+NOT_A_COUNT = re.compile(r"%|per |per$|fte|share|rate|places|services taking|women aged|median", re.IGNORECASE)
 SMALL_IN_WORDS = re.compile(
     r"(?<![\d.,])([1-7])(?![\d.,%])\s+(?:people|victims?|cases?|children|child|referrals?|crimes?|incidents?|"
     r"persons?|men|women|survivors?)\b",

@@ -31,3 +31,22 @@ def test_outcomes_not_yet_complete_are_counted_as_not_compared_yet():
         "No real change in 2 indicators; 2 outcome rates not compared yet (too recent)."
     )
     assert lines_for(ChangeSummary((), (), (), (), ("Charge rate",)))[-1] == "1 outcome rate not compared yet (too recent)."
+
+
+def test_unusual_months_on_the_spc_chart_are_no_real_change():
+    """A special cause fires by chance alone in about one chart in 30 a quarter: it is a prompt to look, listed
+    after the tested changes, and the board still hears that nothing changed beyond chance."""
+    unusual = ("Charge rate: 1 month of 2026 Q3 outside its usual variation (high).",)
+    lines = change_lines(
+        Overview(quarter(2026, 3), quarter(2026, 2), (), pl.DataFrame(), ChangeSummary((), (), ("Charge rate",), ()), unusual)
+    )
+    assert lines == [
+        "No indicator changed by more than chance explains.",
+        "Charge rate: 1 month of 2026 Q3 outside its usual variation (high); worth a look, not a tested change.",
+        "No real change in 1 indicator.",
+    ]
+
+
+def test_periods_the_data_do_not_cover_whole_are_named_as_not_compared():
+    changes = ChangeSummary((), (), (), (), (), (("the data do not cover 2026 whole", ("Incidents", "Repeat victims")),))
+    assert lines_for(changes)[-1] == "Not compared, because the data do not cover 2026 whole: Incidents, Repeat victims."

@@ -16,7 +16,7 @@ from metrics.board.overview import (
     top_ward,
     ward_attention,
 )
-from metrics.periods import quarter
+from metrics.periods import between, quarter
 from metrics.spc import Variation
 
 POINTS = pl.DataFrame(
@@ -142,6 +142,24 @@ def test_the_spc_sentence_says_which_way_the_flagged_months_lie_not_the_latest_m
     assert (icons.special_sides_in_period, icons.latest_side) == ((1,), 0)
     summary = first_screen([scorecard_row("charge_rate_pct", "Charge rate", 30.0)], [], series={"charge_rate_pct": SPIKE})
     assert summary.spc_changes == ("Charge rate: 1 month of 2026 Q3 outside its usual variation (high).",)
+
+
+def test_a_series_with_a_hidden_month_has_no_icons():
+    """The months left would make a chart of the months with more events: a ward's hidden months are its smallest."""
+    hidden = SPIKE.with_columns(value=pl.when(pl.col("cut_value") == "2025-03").then(None).otherwise(pl.col("value")))
+    icons = spc_icons(hidden, "charge_rate_pct", target=None, period=quarter(2026, 3))
+    assert (icons.variation, icons.assurance, icons.special_sides_in_period) == (None, None, ())
+    summary = first_screen([scorecard_row("charge_rate_pct", "Charge rate", 30.0)], [], series={"charge_rate_pct": hidden})
+    assert summary.spc_changes == ()
+
+
+def test_rounding_alone_makes_no_shift():
+    # a ward's monthly counts of about 20, rounded to 5, over 1,000 residents: seven months at 20 just above the mean
+    counts = [20] * 7 + [15, 25, 15, 20, 15, 25, 20, 15, 20, 25, 15, 20, 15] + [20, 20, 20, 20]
+    months = pl.DataFrame({"cut_value": MONTHS, "numerator": counts, "value": [count * 12.0 for count in counts]})
+    period = between(date(2024, 10, 1), date(2025, 4, 30))
+    assert spc_icons(months, "charge_rate_pct", target=None, period=period).special_sides_in_period
+    assert spc_icons(months, "charge_rate_pct", target=None, period=period, rounded_to=5).special_sides_in_period == ()
 
 
 def test_special_causes_on_both_sides_are_high_and_low():
