@@ -63,7 +63,7 @@ with st.expander("How a change is judged, and what the scorecard's columns mean 
     st.markdown(CHANGE_METHOD)
     st.markdown(SCORECARD_METHOD)
     if summary.tiles.height:
-        widgets.comparisons_caption(summary.tiles)
+        widgets.comparisons_caption(*summary.judged)
         st.markdown("**The benchmarks, with the period each describes and its source**")
         st.dataframe(benchmark_sources(summary.tiles).to_pandas(), hide_index=True, width="stretch")
 

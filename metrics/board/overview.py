@@ -16,7 +16,7 @@ import polars as pl
 
 from metrics.aggregate import GroupFilters, UnsupportedCut
 from metrics.board.period_text import previous_period
-from metrics.board.summary import ChangeSummary, what_changed
+from metrics.board.summary import FAR_ABOVE, ChangeSummary, what_changed
 from metrics.compare import Polarity
 from metrics.compute import Filters
 from metrics.periods import Period, between
@@ -26,7 +26,6 @@ from metrics.spc import MINIMUM_POINTS, Direction, SpcInputError, SpcResult, Var
 PREVALENCE = "prevalence_incidents_per_1000"
 SPC_MONTHS = 24
 ATTENTION_LINES = 5
-HIGHER = ("higher", "higher_998")
 WORSE_998 = ("worse_998",)
 
 
@@ -104,7 +103,7 @@ def _rounding(months: pl.DataFrame, rounded_to: int) -> list[float]:
 def ward_attention(points: pl.DataFrame, monthly: pl.DataFrame | None, *, rounded_to: int = 1) -> str | None:
     """The ward furthest above the district on the adjusted funnel, in one line, against the funnel's own
     district value (the sidebar's ward and groups never change it), or None."""
-    above = points.filter(pl.col("comparison").is_in(HIGHER) & pl.col("value").is_not_null()).sort("value", descending=True)
+    above = points.filter(pl.col("comparison").is_in(FAR_ABOVE) & pl.col("value").is_not_null()).sort("value", descending=True)
     if above.is_empty():
         return None
     top = above.row(0, named=True)
@@ -119,7 +118,7 @@ def ward_attention(points: pl.DataFrame, monthly: pl.DataFrame | None, *, rounde
             line += " and rising" if icons.latest_side > 0 else " and falling"
     others = above.height - 1
     if others:
-        line += f" ({others} other ward{'s' if others != 1 else ''} also significantly above the district)"
+        line += f" ({others} other ward{'s' if others != 1 else ''} also above the district at 99.8%)"
     return line + "."
 
 
@@ -197,6 +196,8 @@ class Overview:
     tiles: pl.DataFrame  # scorecard plus spc_variation, spc_assurance, target_text, status, owner
     changes: ChangeSummary
     spc_changes: tuple[str, ...]  # special causes inside the period on indicators the test did not call real
+    # every frame whose comparisons the lines and tiles draw on (tiles, the ward funnel, groups), for counting them
+    judged: tuple[pl.DataFrame, ...] = ()
 
 
 def spc_span(end: date) -> Period:
@@ -215,10 +216,10 @@ def monthly_filters(indicator_ids: Sequence[str], end: date, groups: GroupFilter
 
 
 def top_ward(points: pl.DataFrame) -> str | None:
-    """The code of the ward furthest above the district on the funnel, if any is significantly above it."""
+    """The code of the ward furthest above the district on the funnel, if any is above its 99.8% limits."""
     if points.is_empty():
         return None
-    above = points.filter(pl.col("comparison").is_in(HIGHER) & pl.col("value").is_not_null()).sort("value", descending=True)
+    above = points.filter(pl.col("comparison").is_in(FAR_ABOVE) & pl.col("value").is_not_null()).sort("value", descending=True)
     return above["cut_value"][0] if above.height else None
 
 
@@ -284,7 +285,8 @@ def overview(
         if ids
         else current
     )
-    return Overview(period, previous, tuple(lines[:ATTENTION_LINES]), tiles, changes, spc_changes)
+    judged = (tiles, ward_points, groups if groups is not None else pl.DataFrame())
+    return Overview(period, previous, tuple(lines[:ATTENTION_LINES]), tiles, changes, spc_changes, judged)
 
 
 def _months(count: int) -> str:

@@ -33,7 +33,9 @@ REAL_CHANGE_CONFIDENCE = 0.998
 # A change significant at 95% but not 99.8% is named as one to watch, not as real.
 WATCH_CONFIDENCE = 0.95
 WORSE = ("worse", "worse_998")
-HIGHER = ("higher", "higher_998")
+# A ward is named as above the district when it is beyond the funnel's 99.8% limits: across 30 wards the 95% limits
+# leave about 1.5 wards outside them by chance alone, the 99.8% limits 0.06.
+FAR_ABOVE = ("higher_998",)
 
 
 @dataclass(frozen=True)
@@ -109,12 +111,12 @@ def needs_attention(scorecard: pl.DataFrame, ward_points: pl.DataFrame | None = 
     """Sentences on what the board should look at first.
 
     `scorecard` is `metrics.scorecard.scorecard`'s frame; `ward_points` the ward funnel's points for the
-    prevalence indicator (cut_label, value, comparison), whose highest ward significantly above the district
+    prevalence indicator (cut_label, value, comparison), whose highest ward above the district's 99.8% limits
     is named.
     """
     lines = []
     if ward_points is not None and not ward_points.is_empty():
-        above = ward_points.filter(pl.col("comparison").is_in(HIGHER) & pl.col("value").is_not_null()).sort(
+        above = ward_points.filter(pl.col("comparison").is_in(FAR_ABOVE) & pl.col("value").is_not_null()).sort(
             "value", descending=True
         )
         if above.height:
@@ -125,7 +127,7 @@ def needs_attention(scorecard: pl.DataFrame, ward_points: pl.DataFrame | None = 
                 f"{top['unit']}, {top['comparison_text']}."
             )
             if others:
-                line += f" Also significantly above the district: {', '.join(others)}."
+                line += f" Also above the district at 99.8%: {', '.join(others)}."
             lines.append(line)
     for row in scorecard.filter(pl.col("comparison").is_in(WORSE)).iter_rows(named=True):
         lines.append(f"{row['title']}: {_value(row)} in {area}, {row['comparison_text']}.")

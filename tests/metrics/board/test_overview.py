@@ -184,6 +184,20 @@ def test_the_ward_is_set_against_the_funnel_s_district_whatever_ward_the_sidebar
     assert summary.attention == ("Greystone Park: 53 incidents per 1,000 residents a year, 2.2 times the district's 24.",)
 
 
+def test_the_page_counts_every_comparison_its_lines_draw_on():
+    """The attention lines name a ward from the funnel and a community from the groups: their comparisons are the
+    page's too, beside the tiles', when the page says how many flags chance alone would give."""
+    from metrics.overdispersion import count_comparisons
+
+    tile = scorecard_row("charge_rate_pct", "Charge rate", 30.0, comparison="worse")
+    wards_only_95 = POINTS.with_columns(comparison=pl.Series(["higher", "similar", "higher"]))
+    summary = first_screen([tile], [], ward_points=wards_only_95)
+    assert count_comparisons(*summary.judged) == count_comparisons(pl.DataFrame([tile]), wards_only_95)
+    assert count_comparisons(*summary.judged).comparisons == 4
+    # above the 95% limits only, as 1.5 of 30 wards are by chance alone: no ward is named
+    assert not [line for line in summary.attention if "Greystone" in line]
+
+
 def test_the_benchmark_a_figure_is_worse_than_is_written_like_the_figure():
     tiles = pl.DataFrame(
         [
