@@ -25,6 +25,7 @@ from metrics.definitions import Topic
 from metrics.disclosure import DisclosureError, DisclosureRule
 from metrics.funnel_data import FunnelNotAvailable, ward_funnel
 from metrics.hidden_need_groups import reporting_by_group
+from metrics.overdispersion import count_comparisons
 from metrics.periods import Period
 from metrics.registry import headline_indicators
 from metrics.scorecard import scorecard
@@ -64,6 +65,12 @@ class BoardPack:
     glossary: tuple[tuple[str, str], ...]
     # a sentence for each of the two periods the data do not cover whole: its rates read low
     shortfalls: tuple[str, ...] = ()
+
+    @property
+    def comparisons(self) -> str:
+        """How many comparisons the pack shows (the scorecard, the wards, the communities and the wards' charge
+        rates) and how many flags chance alone would give among them."""
+        return count_comparisons(self.scorecard, self.ward_points, self.least_reporting, self.hotspots).sentence("pack")
 
     @property
     def biggest_gaps(self) -> pl.DataFrame:

@@ -274,3 +274,17 @@ def test_the_pack_compares_no_period_its_data_do_not_cover_whole(sample_warehous
     # 2021/22 is covered whole, but its repeat measures cannot look back over the year before the data begin
     whys = [why for why, _ in changes.incomplete]
     assert any(why.startswith("2021/22 starts less than 365 days after the data begin") for why in whys)
+
+
+def test_the_pack_says_how_many_comparisons_it_shows_and_what_chance_alone_gives(sample_warehouse):
+    from metrics.board.pack import board_pack
+    from metrics.disclosure import DisclosureRule
+    from metrics.overdispersion import count_comparisons
+
+    pack = board_pack(
+        sample_warehouse, period=quarter(2026, 3), previous=quarter(2026, 2), rule=DisclosureRule(threshold=7, rounding_base=5)
+    )
+    shown = count_comparisons(pack.scorecard, pack.ward_points, pack.least_reporting, pack.hotspots)
+    assert shown.comparisons > count_comparisons(pack.scorecard).comparisons + 20  # the 30 wards are compared too
+    assert pack.comparisons == shown.sentence("pack")
+    assert pack.comparisons.startswith(f"This pack makes {shown.comparisons} comparisons. Chance alone would put about ")
