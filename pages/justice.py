@@ -78,6 +78,11 @@ widgets.chart_with_table(
     file_stem="justice_days_between_stages",
     alt=f"Bars: median and 90th percentile days for each step of the justice system, for {filters.describe()}.",
 )
+st.caption(
+    "The days are those of the cases that reached the later stage by the time of the data. Cases still waiting are "
+    "not in them, so for crimes recorded in the last year, whose slower cases are still open, the days read short: "
+    "compare periods whose crimes have all had time to reach the stage."
+)
 
 st.subheader("Charge rate by ward")
 # every ward against the district, under the chosen groups whichever ward is selected

@@ -169,12 +169,13 @@ def conversion_table(funnel: pl.DataFrame, *, cut_name: str) -> pl.DataFrame:
 
 
 def days_chart(days: pl.DataFrame, *, title: str) -> go.Figure:
-    """Median and 90th-percentile calendar days for each step; a step without enough cases says so."""
+    """Median and 90th-percentile calendar days for each step, of the cases that reached its later stage; a step
+    without enough cases says so."""
     steps = days.filter(pl.col("is_total")).sort("step_order")
     figure = go.Figure()
     for column, name, colour in (
-        ("median_days", "median (half the cases take longer)", theme.DARK_BLUE),
-        ("p90_days", "90th percentile (1 case in 10 takes longer)", theme.TURQUOISE),
+        ("median_days", "median, of the cases that reached the later stage", theme.DARK_BLUE),
+        ("p90_days", "90th percentile, of the same cases", theme.TURQUOISE),
     ):
         figure.add_trace(
             go.Bar(
