@@ -15,7 +15,7 @@ from metrics.aggregate import GroupFilters, query_sql
 from metrics.disclosure import DisclosureRule, is_protected, wilson_percent
 from metrics.journeys.common import ALL_IN_SELECTION, cut_labels, group_expression, protect_cut_rows, run
 from metrics.periods import Period
-from metrics.stats import Interval, wilson_ci
+from metrics.stats import wilson_ci
 
 ASSOCIATION_NOTE = (
     "This is an association, not a causal effect: victims whose support started early may differ from the "
@@ -61,9 +61,13 @@ def timing_and_attrition(
         interval_columns=intervals,
         recompute={ratio: wilson_percent(1) for ratio in ratios},
     )
-    hidden = pl.col("supported_before_issue_pct").is_null() | pl.col("supported_later_or_not_issue_pct").is_null()
+    # whether the intervals overlap is read from the limits as published (worked out from the rounded counts): read
+    # from the exact limits, it could contradict the limits shown and so say which counts the rounding hides
+    before_lower, before_upper = pl.col("supported_before_lower_95"), pl.col("supported_before_upper_95")
+    later_lower, later_upper = pl.col("supported_later_or_not_lower_95"), pl.col("supported_later_or_not_upper_95")
+    hidden = pl.any_horizontal(column.is_null() for column in (before_lower, before_upper, later_lower, later_upper))
     return protected.with_columns(
-        intervals_overlap=pl.when(hidden).then(None).otherwise(pl.col("intervals_overlap")),
+        intervals_overlap=pl.when(hidden).then(None).otherwise((before_lower <= later_upper) & (later_lower <= before_upper)),
         disclosure_rule=pl.lit(rule.describe()),
     )
 
@@ -86,7 +90,6 @@ def describe_timing(row: dict) -> str:
 
 def _row(value: str, label: str, is_total: bool, counts: pl.DataFrame) -> dict:
     row = {"group_value": value, "group_label": label, "is_total": is_total}
-    limits: dict[str, Interval | None] = {}
     for flag, side in SUPPORT_TIMING.items():
         part = counts.filter(pl.col("is_supported_before_decision") == flag)
         crimes, issues = int(part["crimes"].sum()), int(part["victim_issues"].sum())
@@ -100,19 +103,7 @@ def _row(value: str, label: str, is_total: bool, counts: pl.DataFrame) -> dict:
                 f"{side}_upper_95": _rounded(interval.upper if interval else None),
             }
         )
-        limits[side] = interval
-    row["intervals_overlap"] = _overlap(limits["supported_before"], limits["supported_later_or_not"])
     return row
-
-
-def _overlap(one: Interval | None, other: Interval | None) -> bool | None:
-    """Whether two 95% intervals overlap; None unless both have limits."""
-    if one is None or other is None:
-        return None
-    one_lower, one_upper, other_lower, other_upper = one.lower, one.upper, other.lower, other.upper
-    if one_lower is None or one_upper is None or other_lower is None or other_upper is None:
-        return None
-    return one_lower <= other_upper and other_lower <= one_upper
 
 
 def _rounded(value: float | None) -> float | None:
@@ -129,4 +120,4 @@ def _schema() -> dict:
             f"{side}_lower_95": pl.Float64,
             f"{side}_upper_95": pl.Float64,
         }
-    return schema | {"intervals_overlap": pl.Boolean}
+    return schema

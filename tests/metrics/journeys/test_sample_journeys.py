@@ -44,6 +44,27 @@ def test_the_planted_timing_effect_is_found(sample_warehouse):
     assert "do not overlap" in describe_timing(total)
 
 
+def test_whether_the_intervals_overlap_is_read_from_the_limits_shown(sample_warehouse):
+    """Tanner's Bank's white victims in 2025/26: the limits shown (0.0 to 20.4 against 29.9 to 70.1, from counts
+    rounded to 15 and 20 crimes) do not overlap. Read from the exact counts they did, and only one exact count of
+    issues in the later group (8, shown as 10) gave overlapping limits: the sentence told it."""
+    timing = timing_and_attrition(
+        sample_warehouse, BOARD, period=financial_year(2025), groups=GroupFilters(ward_code="E05990017", ethnicity="white")
+    )
+    for row in timing.iter_rows(named=True):
+        before, later = (
+            (row["supported_before_lower_95"], row["supported_before_upper_95"]),
+            (
+                row["supported_later_or_not_lower_95"],
+                row["supported_later_or_not_upper_95"],
+            ),
+        )
+        assert row["intervals_overlap"] is (before[0] <= later[1] and later[0] <= before[1])
+    total = timing.filter("is_total").row(0, named=True)
+    assert (total["supported_before_upper_95"], total["supported_later_or_not_lower_95"]) == (20.4, 29.9)
+    assert "do not overlap" in describe_timing(total)
+
+
 def test_the_timing_effect_holds_within_groups(sample_warehouse):
     by_sex = timing_and_attrition(sample_warehouse, BOARD, period=WHOLE_SAMPLE, by="sex")
     female = by_sex.filter(pl.col("group_value") == "female").row(0, named=True)
