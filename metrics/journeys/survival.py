@@ -83,7 +83,7 @@ def _curves(counts: pl.DataFrame, rule: DisclosureRule, *, measure: str, by: str
         ratio_columns={"reached_pct": ("reached", "at_risk")},
         interval_columns={"reached_pct": ("reached_lower_95", "reached_upper_95")},
     )
-    if not rule.is_identity:
+    if not rule.is_identity and not protected.is_empty():  # a selection with nobody in it has no curve to redo
         # a protected curve is worked out from the counts as published: a Kaplan-Meier estimate from the exact
         # counts would give them back
         protected = pl.concat([_life_table(curve) for curve in protected.partition_by("group_value", maintain_order=True)])

@@ -133,3 +133,12 @@ def test_missed_opportunities_are_suppressed_and_ordered(sample_warehouse):
         assert part == sorted(part, reverse=True)
     totals = missed.filter("is_total")
     assert totals["missed"].min() > 0
+
+
+def test_a_selection_with_nobody_in_it_has_no_curve_and_no_test(sample_warehouse):
+    """The page then says there is nobody to follow; the protected curve must not fail on no curves to redo."""
+    nobody = GroupFilters(ward_code="E05990017", ethnicity="other", age_band="75+")
+    arguments = {"cohort": "marac", "period": financial_year(2024), "measure": "support", "groups": nobody, "by": "sex"}
+    assert survival_curves(sample_warehouse, BOARD, **arguments).is_empty()
+    comparison = survival_comparison(sample_warehouse, BOARD, **arguments).row(0, named=True)
+    assert comparison["sentence"] == "Too few groups with enough people to compare."
