@@ -115,7 +115,8 @@ def ward_attention(points: pl.DataFrame, monthly: pl.DataFrame | None, *, rounde
     if monthly is not None:
         icons = spc_icons(monthly, PREVALENCE, target=None, period=between(date.min, date.max), rounded_to=rounded_to)
         if icons.variation not in (None, Variation.COMMON_CAUSE):
-            line += " and rising" if icons.latest_side > 0 else " and falling"
+            # the latest month's special cause: above or below the usual level, or 7 months rising or falling to it
+            line += ", and unusually high lately" if icons.latest_side > 0 else ", and unusually low lately"
     others = above.height - 1
     if others:
         line += f" ({others} other ward{'s' if others != 1 else ''} also above the district at 99.8%)"
@@ -153,9 +154,9 @@ def indicator_attention(tiles: pl.DataFrame, icons: dict[str, SpcIcons]) -> list
     for row in tiles.iter_rows(named=True):
         icon = icons.get(row["indicator_id"])
         if icon and icon.variation is Variation.CONCERNING and row["value"] is not None:
-            moving = "rising" if icon.latest_side > 0 else "falling"
+            unusual = "unusually high" if icon.latest_side > 0 else "unusually low"
             lines.append(
-                f"{row['title']}: {value_text(row['value'], row['unit'])}, {moving} beyond its usual variation, the wrong way."
+                f"{row['title']}: {value_text(row['value'], row['unit'])}, {unusual} for it in the latest month, the wrong way."
             )
     for row in tiles.filter(pl.col("comparison").is_in(WORSE_998)).iter_rows(named=True):
         lines.append(

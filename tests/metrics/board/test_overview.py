@@ -43,9 +43,9 @@ def test_rising_is_said_only_when_the_ward_s_own_spc_chart_shows_a_special_cause
             "value": [50.0, 52, 49, 51, 50, 52, 49, 51, 50, 52, 49, 51, 50, 52],
         }
     )
-    assert "rising" not in ward_attention(POINTS, flat)
+    assert "unusually" not in ward_attention(POINTS, flat)
     jump = flat.with_columns(value=pl.when(pl.col("cut_value") == "2026-02").then(90.0).otherwise(pl.col("value")))
-    assert ward_attention(POINTS, jump).endswith("2.2 times the district's 24 and rising.")
+    assert ward_attention(POINTS, jump).endswith("2.2 times the district's 24, and unusually high lately.")
 
 
 def test_the_community_named_reports_furthest_below_its_own_sex_at_99_8_percent():
