@@ -13,6 +13,7 @@ from metrics.board.summary import immature_outcomes, incomplete_periods
 from metrics.compute import Filters
 from metrics.funnel_data import FunnelNotAvailable
 from metrics.periods import Period
+from metrics.standardisation import NotStandardisable
 from metrics.targets import PlanFormatError, PlanMissing
 from ui import cache
 
@@ -26,10 +27,17 @@ def first_screen(period: Period, previous: Period, groups: GroupFilters) -> Over
         indicator_id: cache.indicator(indicator_id, filters)
         for indicator_id, filters in monthly_filters(ids, period.end, groups).items()
     }
+    # wards are named from their age-standardised rates where the ages are known, as a ward of students and one of
+    # pensioners differ for their ages alone; the crude funnel otherwise
     try:
-        points, _ = cache.ward_funnel(indicator_id=PREVALENCE, filters=Filters(period=period))
-    except FunnelNotAvailable:
+        points = cache.standardised_ward_points(indicator_id=PREVALENCE, period=period, groups=GroupFilters())
+    except NotStandardisable:
         points = None
+    if points is None or points.filter(pl.col("value").is_not_null()).is_empty():
+        try:
+            points, _ = cache.ward_funnel(indicator_id=PREVALENCE, filters=Filters(period=period))
+        except FunnelNotAvailable:
+            points = None
     ward = top_ward(points) if points is not None else None
     ward_months = (
         cache.indicator(PREVALENCE, monthly_filters([PREVALENCE], period.end, GroupFilters(ward_code=ward))[PREVALENCE])

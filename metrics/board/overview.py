@@ -22,6 +22,7 @@ from metrics.compute import Filters
 from metrics.periods import Period, between
 from metrics.registry import get, headline_indicators
 from metrics.spc import MINIMUM_POINTS, Direction, SpcInputError, SpcResult, Variation, xmr
+from metrics.standardisation import STANDARDISED_COMPARATOR
 
 PREVALENCE = "prevalence_incidents_per_1000"
 SPC_MONTHS = 24
@@ -102,14 +103,16 @@ def _rounding(months: pl.DataFrame, rounded_to: int) -> list[float]:
 
 def ward_attention(points: pl.DataFrame, monthly: pl.DataFrame | None, *, rounded_to: int = 1) -> str | None:
     """The ward furthest above the district on the adjusted funnel, in one line, against the funnel's own
-    district value (the sidebar's ward and groups never change it), or None."""
+    district value (the sidebar's ward and groups never change it), or None. Age-standardised points (the wards
+    compared as if they had the same ages) say so."""
     above = points.filter(pl.col("comparison").is_in(FAR_ABOVE) & pl.col("value").is_not_null()).sort("value", descending=True)
     if above.is_empty():
         return None
     top = above.row(0, named=True)
     base = top["comparator_value"]
     ratio = top["value"] / base if base else None
-    line = f"{top['cut_label']}: {top['value']:.0f} incidents per 1,000 residents a year"
+    standardised = " age-standardised" if top.get("comparator") == STANDARDISED_COMPARATOR else ""
+    line = f"{top['cut_label']}: {top['value']:.0f}{standardised} incidents per 1,000 residents a year"
     if ratio:
         line += f", {times(ratio)} the district's {base:.0f}"
     if monthly is not None:

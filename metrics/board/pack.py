@@ -27,9 +27,10 @@ from metrics.funnel_data import FunnelNotAvailable, ward_funnel
 from metrics.hidden_need_groups import reporting_by_group
 from metrics.overdispersion import count_comparisons
 from metrics.periods import Period
-from metrics.registry import headline_indicators
+from metrics.registry import get, headline_indicators
 from metrics.scorecard import scorecard
 from metrics.service_gaps import GapAnalysis, UnknownWard, gap_analysis
+from metrics.standardisation import NotStandardisable, standardised_by_ward, standardised_points
 from metrics.targets import PlanFormatError, PlanMissing
 from metrics.targets.view import PlanView, plan_view
 
@@ -55,6 +56,7 @@ class BoardPack:
     plan: PlanView | None
     plan_problem: str | None  # why there is no plan, in words
     ward_points: pl.DataFrame  # prevalence by ward (the ward funnel's points)
+    attention_points: pl.DataFrame  # the wards' age-standardised prevalence, from which the summary names a ward
     ward_geometry: dict
     least_reporting: pl.DataFrame  # communities reporting least against the crime survey's prediction
     gaps: GapAnalysis
@@ -68,13 +70,25 @@ class BoardPack:
 
     @property
     def comparisons(self) -> str:
-        """How many comparisons the pack shows (the scorecard, the wards, the communities and the wards' charge
-        rates) and how many flags chance alone would give among them."""
-        return count_comparisons(self.scorecard, self.ward_points, self.least_reporting, self.hotspots).sentence("pack")
+        """How many comparisons the pack shows (the scorecard, the wards crude and age-standardised, the communities
+        and the wards' charge rates) and how many flags chance alone would give among them."""
+        return count_comparisons(
+            self.scorecard, self.ward_points, self.attention_points, self.least_reporting, self.hotspots
+        ).sentence("pack")
 
     @property
     def biggest_gaps(self) -> pl.DataFrame:
         return self.gaps.gaps.head(BIGGEST_GAPS)
+
+
+def _standardised_points(con: duckdb.DuckDBPyConnection, period: Period, rule: DisclosureRule) -> pl.DataFrame:
+    """The wards' age-standardised prevalence as funnel points (empty where it cannot be worked out): the summary names
+    a ward from them, as a ward of students and one of pensioners differ for their ages alone."""
+    indicator = get(PREVALENCE_INDICATOR)
+    try:
+        return standardised_points(standardised_by_ward(con, indicator, period, rule=rule), indicator)
+    except NotStandardisable:
+        return pl.DataFrame(schema={"value": pl.Float64})
 
 
 def board_pack(
@@ -105,6 +119,9 @@ def board_pack(
         points, _ = ward_funnel(con, rule, PREVALENCE_INDICATOR, Filters(period=period))
     except FunnelNotAvailable:
         points = pl.DataFrame()
+    attention_points = _standardised_points(con, period, rule)
+    if attention_points.filter(pl.col("value").is_not_null()).is_empty():
+        attention_points = points
     least = reporting_by_group(con, rule, Filters(period=period, groups=groups))
     least = least.filter(pl.col("is_below_district") & pl.col("value").is_not_null()).sort("value").head(LEAST_REPORTING)
     refreshed_at = con.sql("select max(finished_at) from etl_runs").fetchall()[0][0]
@@ -123,7 +140,7 @@ def board_pack(
         summary=summarise(
             current,
             before,
-            points if ward_code is None else None,
+            attention_points if ward_code is None else None,
             plan.targets if plan else None,
             area=area,
             immature=immature_outcomes(indicator_ids, period, mature_through(con)),
@@ -132,6 +149,7 @@ def board_pack(
         plan=plan,
         plan_problem=problem,
         ward_points=points,
+        attention_points=attention_points,
         ward_geometry=wards_feature_collection(wards),
         least_reporting=least,
         gaps=gap_analysis(con, period, rule, ward_code=ward_code),

@@ -36,7 +36,14 @@ def test_the_ward_named_is_the_highest_significantly_above_the_district_with_the
     assert ward_attention(POINTS.with_columns(comparison=pl.lit("similar")), None) is None
 
 
-def test_rising_is_said_only_when_the_ward_s_own_spc_chart_shows_a_special_cause():
+def test_an_age_standardised_ward_says_so():
+    standardised = POINTS.with_columns(comparator=pl.lit("district (age-standardised)"))
+    assert ward_attention(standardised, None) == (
+        "Greystone Park: 53 age-standardised incidents per 1,000 residents a year, 2.2 times the district's 24."
+    )
+
+
+def test_unusually_high_is_said_only_when_the_ward_s_own_spc_chart_shows_a_special_cause():
     flat = pl.DataFrame(
         {
             "cut_value": [f"2025-{month:02d}" for month in range(1, 13)] + ["2026-01", "2026-02"],

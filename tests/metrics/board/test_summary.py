@@ -284,7 +284,22 @@ def test_the_pack_says_how_many_comparisons_it_shows_and_what_chance_alone_gives
     pack = board_pack(
         sample_warehouse, period=quarter(2026, 3), previous=quarter(2026, 2), rule=DisclosureRule(threshold=7, rounding_base=5)
     )
-    shown = count_comparisons(pack.scorecard, pack.ward_points, pack.least_reporting, pack.hotspots)
+    shown = count_comparisons(pack.scorecard, pack.ward_points, pack.attention_points, pack.least_reporting, pack.hotspots)
     assert shown.comparisons > count_comparisons(pack.scorecard).comparisons + 20  # the 30 wards are compared too
     assert pack.comparisons == shown.sentence("pack")
     assert pack.comparisons.startswith(f"This pack makes {shown.comparisons} comparisons. Chance alone would put about ")
+
+
+def test_the_pack_names_a_ward_from_the_age_standardised_rates(sample_warehouse):
+    """A ward of students and one of pensioners differ for their ages alone: the ward named is above the district
+    once both are compared as if they had the same ages."""
+    from metrics.board.pack import board_pack
+    from metrics.disclosure import DisclosureRule
+
+    pack = board_pack(
+        sample_warehouse, period=quarter(2026, 3), previous=quarter(2026, 2), rule=DisclosureRule(threshold=7, rounding_base=5)
+    )
+    top = pack.attention_points.filter(pl.col("comparison") == "higher_998").sort("value", descending=True).row(0, named=True)
+    assert top["comparator"] == "district (age-standardised)"
+    assert pack.summary.needs_attention[0].startswith(f"{top['cut_label']} has the highest rate of reported domestic abuse")
+    assert "(age-standardised)" in pack.summary.needs_attention[0]
