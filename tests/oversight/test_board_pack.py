@@ -284,3 +284,24 @@ def test_the_summary_stays_one_page_when_many_targets_are_off_track(sample_wareh
         assert target.target_id in summary and target.owner in summary
     rows = [target for target in many if target.label in summary]
     assert len(rows) == SUMMARY_TARGET_ROWS < len(many)
+
+
+def test_a_tab_whose_page_had_not_loaded_its_script_is_opened_again_once():
+    """On a busy machine Kaleido can take its tab's first script context before the page has loaded the drawing
+    script, and every chart then fails with the script 'not defined': the session opens its browser again once."""
+    import plotly.graph_objects as go
+
+    from ui.board_pack.chromium import PAGE_NOT_READY, ChartSession
+
+    figure = go.Figure(go.Bar(x=["a"], y=[2]), layout={"width": 300, "height": 200})
+
+    async def not_ready(*_arguments, **_options):
+        raise RuntimeError(f"ReferenceError: {PAGE_NOT_READY}")
+
+    with ChartSession() as session:
+        session._opened.result()
+        first_browser = session._browser
+        first_browser.calc_fig = not_ready
+        (svg,) = session.render([figure])
+        assert session._browser is not first_browser
+        assert "<svg" in svg

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 SVG_SCALE = 1
 TABS = 1  # one Chromium tab: more tabs start slower than they draw on two cores
+PAGE_NOT_READY = "kaleido_scopes is not defined"  # Kaleido's words when its tab's page has not loaded its script
 
 
 class ChartRendererMissing(RuntimeError):
@@ -54,6 +55,11 @@ class ChartSession:
         self._browser = self._kaleido.Kaleido(n=TABS, mathjax=False)
         await self._browser.open()
 
+    async def _open_again(self) -> None:
+        with contextlib.suppress(Exception):  # the browser being replaced may be broken already
+            await self._browser.close()
+        await self._open()
+
     def render(self, figures: Sequence[go.Figure]) -> list[str]:
         """Each figure as an SVG document."""
         if not figures:
@@ -77,9 +83,20 @@ class ChartSession:
                 )
             )
 
+        def run(coroutine: Any) -> Any:
+            return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
         try:
             self._opened.result()
-            drawn = asyncio.run_coroutine_threadsafe(draw(), self._loop).result()
+            try:
+                drawn = run(draw())
+            except Exception as error:
+                if PAGE_NOT_READY not in str(error):
+                    raise
+                # On a busy machine Kaleido can take the tab's first script context, before its page has loaded the
+                # drawing script; a browser opened again has the page's.
+                run(self._open_again())
+                drawn = run(draw())
         except Exception as error:  # Kaleido and its browser driver raise their own kinds: name the step that failed
             raise ChartRendererMissing(
                 f"Chromium ({os.environ.get('BROWSER_PATH')}) could not draw the pack's charts: {type(error).__name__}: {error}"
